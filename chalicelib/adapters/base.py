@@ -1,0 +1,145 @@
+"""The contracts every messenger adapter fulfils.
+
+Inbound, an `Endpoint` per route: `verify` the raw request (signature, freshness, decryption) and get
+back a `Verified` payload; `parse` only a `Verified` into normalised events; `ack` in the platform's
+expected format. Outbound, a `Messenger` with the same verbs on every platform, and the `Capabilities`
+that say which of them the platform really allows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+from chalicelib.core.cards import Card
+from chalicelib.core.events import Event
+from chalicelib.core.ids import Platform
+from chalicelib.http import InboundRequest, Reply
+
+
+@dataclass(frozen=True)
+class Verified:
+    """A request whose origin was proven. `payload` is the authenticated plaintext: the raw body, or
+    what was decrypted from it (WeCom, DingTalk events)."""
+
+    request: InboundRequest
+    payload: bytes
+    context: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """What a verified request carried: events to process, or a URL-verification challenge to answer."""
+
+    events: tuple[Event, ...] = ()
+    challenge: str | None = None
+
+
+class Endpoint(Protocol):
+    platform: Platform
+    content_types: frozenset[str]
+
+    def verify(self, request: InboundRequest) -> Verified:
+        """Raise `VerificationFailed` unless the request provably comes from the platform."""
+        ...
+
+    def parse(self, verified: Verified) -> Parsed:
+        """Normalised events; an empty `Parsed` means "acknowledge and ignore". Raise
+        `MalformedRequest` for a body that cannot be understood."""
+        ...
+
+    def ack(self, verified: Verified, parsed: Parsed) -> Reply:
+        """The reply the platform expects, within its deadline."""
+        ...
+
+
+class Capability(StrEnum):
+    SEE_ALL_MESSAGES = "see_all_messages"
+    POST_TO_GROUP = "post_to_group"
+    SEND_DIRECT = "send_direct"
+    POST_CARD = "post_card"
+    DELETE_MESSAGE = "delete_message"
+    REMOVE_MEMBER = "remove_member"
+    MUTE_MEMBER = "mute_member"
+    RECALL_OWN = "recall_own"
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a platform lets the bot do: `always`, or only `in_app_groups` (groups the app created,
+    WeCom appchat and DingTalk app or scene groups). `notes` say why, for the README and the cases."""
+
+    always: frozenset[Capability]
+    in_app_groups: frozenset[Capability] = frozenset()
+    notes: Mapping[Capability, str] = field(default_factory=dict)
+
+    def allows(self, capability: Capability, *, app_group: bool = False) -> bool:
+        return capability in self.always or (app_group and capability in self.in_app_groups)
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a message goes. A group message names `chat` (and maybe a `thread`); a direct message
+    names `user`. `reply_url` is a platform-issued reply channel, used when the platform requires it
+    (WeCom AI bot `response_url`, DingTalk `sessionWebhook`)."""
+
+    tenant: str
+    chat: str = ""
+    user: str = ""
+    thread: str | None = None
+    reply_url: str | None = None
+
+
+@dataclass(frozen=True)
+class DirectoryUser:
+    """A person as the company directory knows them."""
+
+    user: str
+    name: str
+    display_name: str = ""
+    active: bool = True
+    departments: tuple[str, ...] = ()
+    is_bot: bool = False
+    is_guest: bool = False
+    locale: str | None = None
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What the platform answered for a message or card the bot sent: its id, and the token (WeCom
+    response_code, DingTalk outTrackId) needed to update or recall it later."""
+
+    message_id: str | None = None
+    token: str | None = None
+
+
+class Messenger(Protocol):
+    """The outbound verbs. A verb the platform cannot do raises `NotSupported`; the executor checks
+    `capabilities` first and takes the next best action instead."""
+
+    platform: Platform
+    capabilities: Capabilities
+
+    def post_text(self, target: Target, text: str) -> Sent: ...
+
+    def send_direct(self, tenant: str, user: str, text: str) -> Sent: ...
+
+    def post_card(self, target: Target, card: Card) -> Sent: ...
+
+    def update_card(self, tenant: str, card_ref: str, card: Card, *, response_token: str | None = None) -> None: ...
+
+    def delete_message(self, tenant: str, chat: str, message_id: str) -> None: ...
+
+    def remove_member(self, tenant: str, chat: str, user: str) -> None: ...
+
+    def mute_member(self, tenant: str, chat: str, user: str, seconds: int) -> None: ...
+
+    def get_user(self, tenant: str, user: str) -> DirectoryUser | None: ...
+
+    def bot_user_id(self, tenant: str) -> str | None: ...
+
+
+class NotSupported(Exception):
+    """The platform has no API for this verb (see `Capabilities`)."""

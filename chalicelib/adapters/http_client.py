@@ -1,0 +1,124 @@
+"""The outbound HTTP client every messenger client builds on: one `requests.Session`, timeouts,
+retries with exponential backoff and jitter, `429` with `Retry-After` honoured, and a token cache.
+
+Only the worker imports this module (it pulls in `requests`); the ingress path never does.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import requests
+
+from chalicelib.clock import Clock, SystemClock
+from chalicelib.errors import MessengerError
+
+log = logging.getLogger(__name__)
+
+RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
+MAX_RETRY_AFTER = 30.0
+
+
+class ApiClient:
+    def __init__(
+        self,
+        platform: str,
+        base_url: str,
+        *,
+        session: requests.Session | None = None,
+        max_attempts: int = 4,
+        backoff: float = 0.5,
+        timeout: float = 5.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.platform = platform
+        self.base_url = base_url.rstrip("/")
+        self.session = session or requests.Session()
+        self.max_attempts = max_attempts
+        self.backoff = backoff
+        self.timeout = timeout
+        self.sleep = sleep
+
+    def url(self, path: str) -> str:
+        if path.startswith(("http://", "https://")):
+            return path
+        return f"{self.base_url}/{path.lstrip('/')}"
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json: Any = None,
+        data: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> requests.Response:
+        """Send, retrying connection failures, timeouts, 5xx and 429. Raises `MessengerError` when the
+        attempts are used up; any other status is returned for the caller to judge."""
+        url = self.url(path)
+        name = path.rsplit("/", 1)[-1].split("?", 1)[0] or path
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                response = self.session.request(
+                    method, url, params=params, json=json, data=data, headers=headers, timeout=self.timeout
+                )
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                failure = type(exc).__name__
+                wait = self._backoff(attempt)
+            else:
+                if response.status_code not in RETRYABLE_STATUS:
+                    return response
+                failure = f"HTTP {response.status_code}"
+                wait = self._retry_after(response) or self._backoff(attempt)
+            if attempt == self.max_attempts:
+                raise MessengerError(self.platform, name, f"{failure} after {attempt} attempts", retryable=True)
+            log.warning("%s %s: %s, retry %d in %.2fs", self.platform, name, failure, attempt, wait)
+            self.sleep(wait)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _backoff(self, attempt: int) -> float:
+        return float(self.backoff * (2 ** (attempt - 1)) * (0.5 + random.random() / 2))  # noqa: S311
+
+    @staticmethod
+    def _retry_after(response: requests.Response) -> float | None:
+        value = response.headers.get("Retry-After")
+        if value is None:
+            return None
+        try:
+            return min(max(float(value), 0.0), MAX_RETRY_AFTER)
+        except ValueError:
+            return None
+
+
+class TokenCache:
+    """An access token cached until shortly before it expires. `fetch` returns (token, lifetime in
+    seconds). `invalidate` drops it, for platforms that revoke tokens early (WeCom 40014/42001)."""
+
+    def __init__(self, fetch: Callable[[], tuple[str, float]], *, clock: Clock | None = None, margin: float = 300) -> None:
+        self._fetch = fetch
+        self._clock = clock or SystemClock()
+        self._margin = margin
+        self._token: str | None = None
+        self._expires_at = 0.0
+        self._lock = threading.Lock()
+        self.fetches = 0
+
+    def get(self) -> str:
+        with self._lock:
+            now = self._clock.now()
+            if self._token is None or now >= self._expires_at:
+                token, lifetime = self._fetch()
+                self.fetches += 1
+                self._token = token
+                self._expires_at = now + max(lifetime - self._margin, lifetime / 2)
+            return self._token
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._token = None

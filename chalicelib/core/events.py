@@ -1,0 +1,148 @@
+"""Normalised inbound events: what happened, in the past tense, the same for every messenger.
+
+Adapters turn each platform's payload into these frozen dataclasses; everything after ingress sees only
+them. `event_id` is the platform's own delivery id (or a content hash where the platform has none) and
+is what the exactly-once claim is made on.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from chalicelib.core.ids import Platform, group_id, user_id
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event:
+    """Fields every event has. `chat` is the platform's chat id, or "" outside any group."""
+
+    platform: Platform
+    tenant: str
+    event_id: str
+    occurred_at: float
+    chat: str = ""
+
+    @property
+    def gid(self) -> str:
+        return group_id(self.platform, self.tenant, self.chat)
+
+    def uid(self, user: str) -> str:
+        return user_id(self.platform, self.tenant, user)
+
+    @property
+    def claim_key(self) -> str:
+        """The key the exactly-once claim is made on: unique per platform and tenant."""
+        return f"{self.tenant}#{self.event_id}"
+
+
+@dataclass(frozen=True)
+class FileInfo:
+    file_id: str
+    name: str
+    size: int | None = None
+    mime_type: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class MessagePosted(Event):
+    """A member posted a message. `mentions_bot` is true when the bot was @-mentioned, and `text` then
+    has the bot's mention removed. `reply_url` is a platform-issued reply channel (WeCom AI bot
+    `response_url`, DingTalk `sessionWebhook`, Slack `response_url`) where one came with the message."""
+
+    user: str
+    message_id: str
+    text: str
+    mentions: tuple[str, ...] = ()
+    mentions_bot: bool = False
+    files: tuple[FileInfo, ...] = ()
+    reply_to: str | None = None
+    thread: str | None = None
+    direct: bool = False
+    reply_url: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class MemberJoined(Event):
+    user: str
+    inviter: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class MemberLeft(Event):
+    user: str
+    removed_by: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class FileShared(Event):
+    user: str
+    file: FileInfo
+    message_id: str | None = None
+    caption: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CardClicked(Event):
+    """A member pressed a button on one of the bot's cards. `action` and `value` are what the bot put on
+    the button; `card_id` identifies the card (Slack message ts, WeCom task id, DingTalk outTrackId);
+    `response_token` is what the platform needs to update the card (Slack response_url, WeCom
+    ResponseCode). Who clicked is the platform's signed word, never a field inside `value`."""
+
+    user: str
+    action: str
+    value: str = ""
+    card_id: str = ""
+    response_token: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CommandIssued(Event):
+    """An explicit command: Slack's `/qg`, or `@bot <command>` once the pipeline has recognised it."""
+
+    user: str
+    name: str
+    args: tuple[str, ...] = ()
+    text: str = ""
+    reply_url: str | None = None
+    direct: bool = False
+
+
+DirectoryChange = Literal["left", "moved", "updated"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DirectoryChanged(Event):
+    """The company directory changed for a person: they left the company, moved department, or their
+    profile (name, display name) changed. `chat` is "" because it concerns every group."""
+
+    user: str
+    change: DirectoryChange
+    departments: tuple[str, ...] = ()
+    name: str | None = None
+    display_name: str | None = None
+
+
+EVENT_TYPES: tuple[type[Event], ...] = (
+    MessagePosted,
+    MemberJoined,
+    MemberLeft,
+    FileShared,
+    CardClicked,
+    CommandIssued,
+    DirectoryChanged,
+)
+
+__all__ = [
+    "EVENT_TYPES",
+    "CardClicked",
+    "CommandIssued",
+    "DirectoryChange",
+    "DirectoryChanged",
+    "Event",
+    "FileInfo",
+    "FileShared",
+    "MemberJoined",
+    "MemberLeft",
+    "MessagePosted",
+]

@@ -1,0 +1,110 @@
+"""Typed settings, read from the environment (or a `.env` file; the environment wins) at first use.
+
+A platform whose settings are absent is switched off: its routes answer 404 and the others work. In
+production, `QG_SECRETS_ID` names a Secrets Manager secret (a JSON object keyed by the same names) that
+overrides the environment; it is fetched once per Lambda container.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any, Literal
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Dispatch = Literal["sqs", "inline"]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # Slack app
+    slack_signing_secret: SecretStr | None = None
+    slack_bot_token: SecretStr | None = None
+    slack_admin_user_token: SecretStr | None = None
+    slack_api_base: str = "https://slack.com/api"
+
+    # WeCom self-built app
+    wecom_corp_id: str | None = None
+    wecom_agent_id: str | None = None
+    wecom_secret: SecretStr | None = None
+    wecom_token: SecretStr | None = None
+    wecom_aes_key: SecretStr | None = None
+    # WeCom AI bot (智能机器人)
+    wecom_aibot_token: SecretStr | None = None
+    wecom_aibot_aes_key: SecretStr | None = None
+    wecom_api_base: str = "https://qyapi.weixin.qq.com/cgi-bin"
+
+    # DingTalk app
+    dingtalk_app_key: str | None = None
+    dingtalk_app_secret: SecretStr | None = None
+    dingtalk_robot_code: str | None = None
+    dingtalk_token: SecretStr | None = None
+    dingtalk_aes_key: SecretStr | None = None
+    dingtalk_card_secret: SecretStr | None = None
+    dingtalk_api_base: str = "https://api.dingtalk.com"
+    dingtalk_oapi_base: str = "https://oapi.dingtalk.com"
+
+    # AWS resources and behaviour
+    qg_table_name: str = "qunguan"
+    qg_queue_url: str | None = None
+    qg_dispatch: Dispatch = "sqs"
+    qg_archive_bucket: str | None = None
+    qg_secrets_id: str | None = None
+    qg_default_locale: str = "zh-CN"
+    qg_log_level: str = "INFO"
+
+    @property
+    def slack_enabled(self) -> bool:
+        return self.slack_signing_secret is not None
+
+    @property
+    def wecom_enabled(self) -> bool:
+        return all((self.wecom_corp_id, self.wecom_token, self.wecom_aes_key))
+
+    @property
+    def wecom_aibot_enabled(self) -> bool:
+        return all((self.wecom_aibot_token, self.wecom_aibot_aes_key))
+
+    @property
+    def dingtalk_robot_enabled(self) -> bool:
+        return self.dingtalk_app_secret is not None
+
+    @property
+    def dingtalk_events_enabled(self) -> bool:
+        return all((self.dingtalk_app_key, self.dingtalk_token, self.dingtalk_aes_key))
+
+    @property
+    def dingtalk_cards_enabled(self) -> bool:
+        return self.dingtalk_card_secret is not None
+
+
+def secret(value: SecretStr | None) -> str:
+    """The plain value of an optional secret ("" when unset). Call only where the value is used."""
+    return value.get_secret_value() if value is not None else ""
+
+
+def load_settings(overrides: dict[str, Any] | None = None) -> Settings:
+    """Settings from the environment, then from the Secrets Manager secret if one is named."""
+    settings = Settings(**(overrides or {}))
+    if settings.qg_secrets_id:
+        from_secret = _fetch_secret(settings.qg_secrets_id)
+        settings = Settings(**{**{k.lower(): v for k, v in from_secret.items()}, **(overrides or {})})
+    return settings
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()
+
+
+def _fetch_secret(secret_id: str) -> dict[str, Any]:
+    import boto3  # lazily: only deployed stages name a secret
+
+    response = boto3.client("secretsmanager").get_secret_value(SecretId=secret_id)
+    data = json.loads(response["SecretString"])
+    if not isinstance(data, dict):
+        raise ValueError("the QG_SECRETS_ID secret must be a JSON object")
+    return data

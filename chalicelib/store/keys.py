@@ -1,0 +1,81 @@
+"""Every key of the single table, built in one place (DESIGN.md section 4).
+
+High-churn items (event claims, rate counters, fingerprints) live in their own partitions, never in the
+group's. Timestamps inside sort keys are fixed-width UTC ISO-8601 so that they sort as strings.
+"""
+
+from __future__ import annotations
+
+import zlib
+from datetime import UTC, datetime
+
+GROUP_SHARDS = 8
+META = "META"
+
+
+def iso(ts: float) -> str:
+    """Seconds since the epoch as `YYYY-MM-DDTHH:MM:SSZ` (sortable, fixed width)."""
+    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def group_pk(gid: str) -> str:
+    return f"GRP#{gid}"
+
+
+def group_shard(gid: str) -> int:
+    return zlib.crc32(gid.encode()) % GROUP_SHARDS
+
+
+def groups_index_pk(shard: int) -> str:
+    return f"GROUPS#{shard}"
+
+
+def member_sk(uid: str) -> str:
+    return f"MEM#{uid}"
+
+
+def activity_index_pk(gid: str) -> str:
+    return f"ACT#{gid}"
+
+
+def activity_index_sk(last_active: float, uid: str) -> str:
+    return f"{iso(last_active)}#{uid}"
+
+
+def policy_pk(scope: str) -> str:
+    return f"POL#{scope}"
+
+
+def policy_sk(version: int) -> str:
+    return f"V#{version:08d}"
+
+
+def event_claim_pk(platform: str, claim_key: str) -> str:
+    return f"EVT#{platform}#{claim_key}"
+
+
+EVENT_CLAIM_SK = "EVT"
+
+
+def rate_pk(gid: str, uid: str) -> str:
+    return f"RATE#{gid}#{uid}"
+
+
+def rate_sk(window_start: int) -> str:
+    return f"W#{window_start}"
+
+
+def fingerprint_pk(gid: str) -> str:
+    return f"FP#{gid}"
+
+
+def fingerprint_sk(digest: str, window_start: int) -> str:
+    return f"{digest}#{window_start}"
+
+
+def case_sk(ts: float, case_id: str) -> str:
+    return f"CASE#{iso(ts)}#{case_id}"
+
+
+def audit_sk(ts: float, audit_id: str) -> str:
+    return f"AUD#{iso(ts)}#{audit_id}"

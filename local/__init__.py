@@ -1,0 +1,1 @@
+"""Developer tooling that never ships in the Lambda package: the local stack, the demo, and fakes."""
