@@ -1,0 +1,109 @@
+"""What the bot does, in the imperative. A `Decision` is a list of actions with reasons; the executor
+carries them out through the platform's `Messenger`, or takes the next best action where the platform
+cannot (and records the substitution).
+
+Actions name members and chats by their platform-native ids; the executor knows the event's platform
+and tenant. `reason` is a catalogue key a member can read once translated (see `chalicelib.i18n`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from chalicelib.core.cards import Card
+
+
+@dataclass(frozen=True, kw_only=True)
+class Action:
+    reason: str = ""
+    rule: str = ""
+    # Merge order: a decision is carried out from the most to the least severe action.
+    severity: ClassVar[int] = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class Reply(Action):
+    """Answer in the context of the triggering event: the same chat and thread, or the reply URL the
+    platform gave with it. `private` asks for an ephemeral answer where the platform has one."""
+
+    text: str
+    private: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class SendDirect(Action):
+    user: str
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PostText(Action):
+    chat: str
+    text: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PostCard(Action):
+    """Post a card to a chat, or to each of `users` directly (WeCom cards go only to users)."""
+
+    card: Card
+    chat: str = ""
+    users: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpdateCard(Action):
+    card: Card
+    card_ref: str
+    response_token: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Warn(Action):
+    user: str
+    chat: str
+    text: str
+    severity: ClassVar[int] = 10
+
+
+@dataclass(frozen=True, kw_only=True)
+class DeleteMessage(Action):
+    chat: str
+    message_id: str
+    user: str
+    text: str = ""
+    severity: ClassVar[int] = 20
+
+
+@dataclass(frozen=True, kw_only=True)
+class Mute(Action):
+    chat: str
+    user: str
+    seconds: int
+    severity: ClassVar[int] = 30
+
+
+@dataclass(frozen=True, kw_only=True)
+class Remove(Action):
+    chat: str
+    user: str
+    ban: bool = False
+    severity: ClassVar[int] = 40
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The engine's verdict on one event: the actions, most severe first, and what to record."""
+
+    actions: tuple[Action, ...] = ()
+    shadow: bool = False
+    notes: dict[str, Any] = field(default_factory=dict)
+
+    @staticmethod
+    def of(*actions: Action, shadow: bool = False) -> Decision:
+        ordered = sorted(actions, key=lambda action: -action.severity)
+        return Decision(tuple(ordered), shadow=shadow)
+
+    def __bool__(self) -> bool:
+        return bool(self.actions)

@@ -1,0 +1,69 @@
+"""Core messages: help, and what every platform shows for commands."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "help.title": {
+        "zh-CN": "群管 qunguan：本群的规则助手",
+        "zh-TW": "群管 qunguan：本群的規則助手",
+        "en": "qunguan: this group's rulebook assistant",
+    },
+    "help.body": {
+        "zh-CN": (
+            "我帮助本群执行群规：刷屏、重复消息、广告、不文明用语和敏感信息会被提醒或处理，"
+            "处理结果会私下告诉你，并说明如何申诉。\n"
+            "可用命令（{prefix}）：\n"
+            "• help：显示本帮助\n"
+            "• rules：查看本群规则摘要\n"
+            "• report：举报一条消息给管理员\n"
+            "管理员另有：warn、mute、unmute、remove、ban、unban、pass、cases、policy、announce"
+        ),
+        "zh-TW": (
+            "我協助本群執行群規：洗版、重複訊息、廣告、不文明用語和敏感資訊會被提醒或處理，"
+            "處理結果會私下告訴你，並說明如何申訴。\n"
+            "可用指令（{prefix}）：\n"
+            "• help：顯示本說明\n"
+            "• rules：查看本群規則摘要\n"
+            "• report：向管理員檢舉一則訊息\n"
+            "管理員另有：warn、mute、unmute、remove、ban、unban、pass、cases、policy、announce"
+        ),
+        "en": (
+            "I help this group keep its rulebook: flooding, repeated messages, ads, abusive language and "
+            "sensitive data are flagged or handled, and you are always told privately what happened and "
+            "how to appeal.\n"
+            "Commands ({prefix}):\n"
+            "• help: show this help\n"
+            "• rules: a summary of this group's rules\n"
+            "• report: report a message to the admins\n"
+            "Admins also have: warn, mute, unmute, remove, ban, unban, pass, cases, policy, announce"
+        ),
+    },
+    "command.unknown": {
+        "zh-CN": "不认识的命令「{name}」。发送 {prefix} help 查看可用命令。",
+        "zh-TW": "無法識別的指令「{name}」。傳送 {prefix} help 查看可用指令。",
+        "en": "Unknown command “{name}”. Send {prefix} help to see what I can do.",
+    },
+}
+
+MESSAGES.update(
+    {
+        "substitute.withdraw": {
+            "zh-CN": "你的消息违反了群规，但本平台不允许机器人删除它。请自行撤回：\n{text}",
+            "zh-TW": "你的訊息違反了群規，但本平台不允許機器人刪除它。請自行收回：\n{text}",
+            "en": "Your message breaks the group's rules, but this platform does not let the bot delete it. "
+            "Please withdraw it yourself:\n{text}",
+        },
+        "substitute.mute": {
+            "zh-CN": "按群规你将被禁言 {minutes} 分钟；本平台不支持禁言，请在此期间不要发言，管理员已知悉。",
+            "zh-TW": "依群規你將被禁言 {minutes} 分鐘；本平台不支援禁言，請在此期間不要發言，管理員已知悉。",
+            "en": "Under the group's rules you are muted for {minutes} minutes. This platform cannot mute, "
+            "so please do not post until then; the admins have been told.",
+        },
+        "substitute.remove": {
+            "zh-CN": "按群规你应被移出本群；本平台不允许机器人移除成员，管理员将跟进处理。",
+            "zh-TW": "依群規你應被移出本群；本平台不允許機器人移除成員，管理員將跟進處理。",
+            "en": "Under the group's rules you are to be removed from this group. This platform does not let "
+            "the bot remove members, so the admins will follow up.",
+        },
+    }
+)

@@ -1,0 +1,69 @@
+"""The ingress path: the least that must happen before the platform's deadline.
+
+    route -> endpoint -> size and type checks -> verify (raw bytes) -> parse -> claim each event id
+          -> ack built -> dispatch (SQS, or inline after the ack is built) -> ack returned
+
+Errors map to HTTP status here and only here: refused input gets a 4xx with a short reason, never a 500.
+The log says why, without secrets and without message text.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from chalicelib.bootstrap import Deps
+from chalicelib.core.events import Event
+from chalicelib.errors import IngressError, MalformedRequest, PayloadTooLarge, StoreError, UnsupportedMediaType
+from chalicelib.http import InboundRequest, Reply
+
+log = logging.getLogger("qunguan.ingress")
+
+MAX_BODY_BYTES = 1 << 20
+
+
+def handle(route: str, request: InboundRequest, deps: Deps) -> Reply:
+    try:
+        endpoint = deps.endpoint(route)
+        if len(request.body) > MAX_BODY_BYTES:
+            raise PayloadTooLarge(f"body over {MAX_BODY_BYTES} bytes")
+        if request.method != "GET" and request.media_type not in endpoint.content_types:
+            raise UnsupportedMediaType(f"expected {' or '.join(sorted(endpoint.content_types))}")
+        verified = endpoint.verify(request)
+        try:
+            parsed = endpoint.parse(verified)
+        except IngressError:
+            raise
+        except Exception as exc:  # a parser bug must not become a 500; the type is enough to debug
+            log.warning("route=%s parse failed: %s", route, type(exc).__name__)
+            raise MalformedRequest("the payload could not be understood") from exc
+        fresh = claim_new(parsed.events, deps)
+        reply = endpoint.ack(verified, parsed)
+    except IngressError as err:
+        log.info("route=%s refused status=%d reason=%s", route, err.status, err.reason)
+        return Reply.error(err.status, err.reason)
+    except StoreError as err:
+        log.error("route=%s store unavailable: %s", route, err)
+        return Reply.error(503, "temporarily unavailable, retry later")
+    log.info(
+        "route=%s accepted events=%d new=%d types=%s",
+        route,
+        len(parsed.events),
+        len(fresh),
+        ",".join(type(event).__name__ for event in fresh) or "-",
+    )
+    if fresh:
+        assert deps.dispatcher is not None, "build_deps sets a dispatcher"
+        try:
+            deps.dispatcher.dispatch(fresh)
+        except Exception as exc:  # the queue refused: free the claims so the platform's retry gets through
+            log.error("route=%s dispatch failed: %s", route, type(exc).__name__)
+            for event in fresh:
+                deps.store.release_event(event.platform, event.claim_key)
+            return Reply.error(503, "temporarily unavailable, retry later")
+    return reply
+
+
+def claim_new(events: tuple[Event, ...], deps: Deps) -> list[Event]:
+    """The events whose id this delivery claimed first; a retried or duplicated delivery claims none."""
+    now = deps.clock.now()
+    return [event for event in events if deps.store.claim_event(event.platform, event.claim_key, now)]

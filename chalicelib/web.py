@@ -1,0 +1,67 @@
+"""The thin converter between Chalice and qunguan (bolt-python's `to_bolt_request` /
+`to_chalice_response`). Imported by `app.py`, so it imports nothing heavy at module level."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.http import InboundRequest, Reply
+
+if TYPE_CHECKING:
+    from chalice.app import Request, Response
+
+# Chalice answers 415 by itself for any other type; ingress checks each route's own list after that.
+ACCEPTED_TYPES = [
+    "application/json",
+    "application/x-www-form-urlencoded",
+    "application/xml",
+    "text/xml",
+    "text/plain",
+]
+
+
+def to_inbound(request: Request) -> InboundRequest:
+    path = request.context.get("resourcePath") or request.context.get("path") or ""
+    return InboundRequest.build(
+        request.method,
+        str(path),
+        dict(request.headers),
+        dict(request.query_params or {}),
+        request.raw_body,
+    )
+
+
+def to_response(reply: Reply) -> Response:
+    from chalice.app import Response
+
+    return Response(body=reply.body, status_code=reply.status, headers=dict(reply.headers))
+
+
+def serve(route: str, request: Request) -> Response:
+    from chalicelib.bootstrap import get_deps
+    from chalicelib.ingress import handle
+
+    return to_response(handle(route, to_inbound(request), get_deps()))
+
+
+def health() -> Response:
+    from chalicelib.bootstrap import get_deps
+
+    settings = get_deps().settings
+    platforms = {
+        "slack": settings.slack_enabled,
+        "wecom": settings.wecom_enabled,
+        "wecom_aibot": settings.wecom_aibot_enabled,
+        "dingtalk_robot": settings.dingtalk_robot_enabled,
+        "dingtalk_events": settings.dingtalk_events_enabled,
+        "dingtalk_cards": settings.dingtalk_cards_enabled,
+    }
+    return to_response(Reply.json({"status": "ok", "service": "qunguan", "platforms": platforms}))
+
+
+def consume(event: Any) -> dict[str, list[dict[str, str]]]:
+    """The SQS batch handler's body: each record through the worker, failures reported per record."""
+    from chalicelib.bootstrap import get_deps
+    from chalicelib.worker.sqs import handle_batch
+
+    return handle_batch((record.to_dict() for record in event), get_deps())

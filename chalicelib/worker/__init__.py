@@ -1,0 +1,1 @@
+"""The worker: load context -> decide (pure) -> execute through the messenger -> persist."""

@@ -1,0 +1,74 @@
+"""Loading what a decision needs: the group (registered on first sight, cached in memory), the member
+(one read), the group's locale. An ordinary message costs one read here."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from chalicelib.bootstrap import Deps
+from chalicelib.core.events import Event
+from chalicelib.i18n import normalise_locale
+from chalicelib.store.records import GroupRecord, MemberRecord
+
+GROUP_CACHE_SECONDS = 300.0
+
+
+@dataclass(frozen=True)
+class Context:
+    now: float
+    group: GroupRecord | None
+    member: MemberRecord | None
+    locale: str
+
+
+class GroupCache:
+    """Group records kept in memory for a few minutes per container, so a message costs no group read."""
+
+    def __init__(self) -> None:
+        self._items: dict[str, tuple[float, GroupRecord]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, gid: str, now: float) -> GroupRecord | None:
+        with self._lock:
+            hit = self._items.get(gid)
+            return hit[1] if hit and now - hit[0] < GROUP_CACHE_SECONDS else None
+
+    def put(self, group: GroupRecord, now: float) -> None:
+        with self._lock:
+            self._items[group.gid] = (now, group)
+
+
+_caches: dict[int, GroupCache] = {}
+
+
+def group_cache(deps: Deps) -> GroupCache:
+    return _caches.setdefault(id(deps.store), GroupCache())
+
+
+def actor_of(event: Event) -> str:
+    return str(getattr(event, "user", "") or "")
+
+
+def load_context(event: Event, deps: Deps) -> Context:
+    now = deps.clock.now()
+    group = ensure_group(event, deps, now) if event.chat else None
+    user = actor_of(event)
+    member = deps.store.get_member(event.gid, event.uid(user)) if event.chat and user else None
+    locale = normalise_locale((group.locale if group else None) or deps.settings.qg_default_locale)
+    return Context(now=now, group=group, member=member, locale=locale)
+
+
+def ensure_group(event: Event, deps: Deps, now: float) -> GroupRecord:
+    """The group's record; a group seen for the first time is registered, governed by the org default."""
+    cache = group_cache(deps)
+    group = cache.get(event.gid, now)
+    if group is None:
+        group = deps.store.get_group(event.gid)
+        if group is None:
+            group = GroupRecord(
+                gid=event.gid, platform=event.platform, tenant=event.tenant, chat=event.chat, created_at=now
+            )
+            deps.store.put_group(group)
+        cache.put(group, now)
+    return group

@@ -1,0 +1,26 @@
+"""The SQS consumer: each record is one event; failures are reported per record (partial batch
+failure), so SQS retries only those and, after the redrive limit, moves them to the dead-letter queue."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from chalicelib.bootstrap import Deps
+from chalicelib.core import codec
+from chalicelib.worker.pipeline import process
+
+log = logging.getLogger("qunguan.worker")
+
+
+def handle_batch(records: Iterable[Mapping[str, Any]], deps: Deps) -> dict[str, list[dict[str, str]]]:
+    failures = []
+    for record in records:
+        message_id = str(record.get("messageId", ""))
+        try:
+            process(codec.loads(str(record.get("body", ""))), deps)
+        except Exception as exc:  # the batch boundary: report the record, keep the others going
+            log.error("record %s failed: %s: %s", message_id, type(exc).__name__, exc)
+            failures.append({"itemIdentifier": message_id})
+    return {"batchItemFailures": failures}

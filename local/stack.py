@@ -1,0 +1,133 @@
+"""`make run`: the whole product on this machine, on its embedded defaults.
+
+- an embedded DynamoDB (moto's server on 127.0.0.1) with the table created, unless
+  AWS_ENDPOINT_URL_DYNAMODB already names one;
+- a recording fake of the messenger APIs on 127.0.0.1, for every platform whose API base is not set;
+- demo credentials for every platform whose settings are absent (said on start-up);
+- `chalice local` on 127.0.0.1:$PORT with QG_DISPATCH=inline.
+
+Settings come from the environment or `.env` (the environment wins). What the stack started is written
+to `.local/stack.json`, which `make demo` reads.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from types import FrameType
+
+from dotenv import dotenv_values
+
+from local.demo_settings import DEMO_SETTINGS
+from local.dynamo import dynamo_env, start_dynamodb
+from local.fakes.server import FakeMessengers
+
+ROOT = Path(__file__).resolve().parent.parent
+STATE = ROOT / ".local" / "stack.json"
+PLATFORM_KEYS = {
+    "slack": ("SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN"),
+    "wecom": ("WECOM_CORP_ID", "WECOM_AGENT_ID", "WECOM_SECRET", "WECOM_TOKEN", "WECOM_AES_KEY"),
+    "wecom-aibot": ("WECOM_AIBOT_TOKEN", "WECOM_AIBOT_AES_KEY"),
+    "dingtalk": (
+        "DINGTALK_APP_KEY",
+        "DINGTALK_APP_SECRET",
+        "DINGTALK_ROBOT_CODE",
+        "DINGTALK_TOKEN",
+        "DINGTALK_AES_KEY",
+        "DINGTALK_CARD_SECRET",
+    ),
+}
+API_BASES = ("SLACK_API_BASE", "WECOM_API_BASE", "DINGTALK_API_BASE", "DINGTALK_OAPI_BASE")
+
+
+def configured() -> dict[str, str]:
+    """The settings as the app will see them: `.env`, overridden by the environment."""
+    values = {k: v for k, v in dotenv_values(ROOT / ".env").items() if v is not None}
+    values.update(os.environ)
+    return values
+
+
+def main() -> int:
+    port = int(os.environ.get("PORT", "8000"))
+    env = configured()
+    started: dict[str, object] = {"port": port, "url": f"http://127.0.0.1:{port}"}
+
+    for platform, keys in PLATFORM_KEYS.items():
+        if not any(env.get(key) for key in keys):
+            env.update({key: DEMO_SETTINGS[key] for key in keys})
+            print(f"  {platform}: no settings found, using the demo credentials")
+
+    fake = None
+    if not any(env.get(key) for key in API_BASES):
+        fake = FakeMessengers().start()
+        env.update({key.upper(): value for key, value in fake.settings().items()})
+        started["fake_messengers"] = fake.url
+        print(f"  messenger APIs: recording fake at {fake.url} (GET {fake.url}/_recorded)")
+
+    dynamo = None
+    if not env.get("AWS_ENDPOINT_URL_DYNAMODB"):
+        dynamo = start_dynamodb()
+        env.update(dynamo_env(dynamo.endpoint_url))
+        print(f"  DynamoDB: embedded (moto) at {dynamo.endpoint_url}")
+    table = env.setdefault("QG_TABLE_NAME", "qunguan-local")
+    _create_table(env, table)
+    started.update(dynamodb=env["AWS_ENDPOINT_URL_DYNAMODB"], table=table)
+
+    env["QG_DISPATCH"] = "inline"
+    STATE.parent.mkdir(exist_ok=True)
+    STATE.write_text(json.dumps(started, indent=2))
+
+    command = [sys.executable, "-m", "chalice", "local", "--host", "127.0.0.1", "--port", str(port)]
+    command += ["--no-autoreload", "--stage", "dev"]
+    server = subprocess.Popen(command, cwd=ROOT, env=env)
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        server.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    if _wait_healthy(started["url"], server):
+        print(f"qunguan is up at {started['url']} (GET /healthz). `make demo` in another terminal. Ctrl-C stops.")
+    code = server.wait()
+    STATE.unlink(missing_ok=True)
+    if fake:
+        fake.stop()
+    if dynamo:
+        dynamo.stop()
+    return code
+
+
+def _create_table(env: dict[str, str], table: str) -> None:
+    import boto3
+
+    from chalicelib.store.table import create_table
+
+    client = boto3.client(
+        "dynamodb",
+        endpoint_url=env["AWS_ENDPOINT_URL_DYNAMODB"],
+        region_name=env.get("AWS_DEFAULT_REGION", "us-east-1"),
+        aws_access_key_id=env.get("AWS_ACCESS_KEY_ID", "testing"),
+        aws_secret_access_key=env.get("AWS_SECRET_ACCESS_KEY", "testing"),
+    )
+    create_table(client, table)
+
+
+def _wait_healthy(url: object, server: subprocess.Popen[bytes], timeout: float = 30.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:  # noqa: S310 - loopback
+                return bool(response.status == 200)
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
+if __name__ == "__main__":
+    sys.exit(main())
