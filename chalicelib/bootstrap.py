@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from chalicelib.cache import TtlCache
 from chalicelib.clock import Clock, SystemClock
 from chalicelib.core.ids import Platform
 from chalicelib.errors import PlatformDisabled
@@ -23,7 +24,9 @@ if TYPE_CHECKING:
     from chalicelib.queue import Dispatcher
     from chalicelib.settings import Settings
     from chalicelib.store.base import Store
+    from chalicelib.store.records import GroupRecord
 
+GROUP_CACHE_SECONDS = 300.0
 _SETTING_HINTS: dict[str, str] = {
     "slack": "SLACK_SIGNING_SECRET",
     "wecom.callback": "WECOM_CORP_ID, WECOM_TOKEN and WECOM_AES_KEY",
@@ -41,6 +44,7 @@ class Deps:
     store: Store
     dispatcher: Dispatcher | None = None
     messenger_factory: Callable[[Platform], Messenger] | None = None
+    groups: TtlCache[GroupRecord] = field(default_factory=lambda: TtlCache(ttl=GROUP_CACHE_SECONDS))
     _endpoints: dict[str, Endpoint] | None = None
     _messengers: dict[str, Messenger] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -81,7 +85,8 @@ def build_deps(settings: Settings | None = None, clock: Clock | None = None) -> 
     from chalicelib.store.dynamodb import DynamoStore
 
     settings = settings or get_settings()
-    deps = Deps(settings=settings, clock=clock or SystemClock(), store=DynamoStore(settings.qg_table_name))
+    clock = clock or SystemClock()
+    deps = Deps(settings=settings, clock=clock, store=DynamoStore(settings.qg_table_name, clock=clock))
     deps.dispatcher = build_dispatcher(deps)
     return deps
 

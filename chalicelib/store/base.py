@@ -19,6 +19,10 @@ class Store(ABC):
         """Claim an inbound event id with a conditional put. True for the first claim; False for any
         later one while the claim lives (an expired claim, past `expires_at`, may be claimed again)."""
 
+    @abstractmethod
+    def release_event(self, platform: str, claim_key: str) -> None:
+        """Drop a claim, so that the platform's retry of an event that could not be queued gets through."""
+
     # Groups --------------------------------------------------------------------------------------
     @abstractmethod
     def get_group(self, gid: str) -> GroupRecord | None: ...

@@ -77,5 +77,8 @@ def case_sk(ts: float, case_id: str) -> str:
     return f"CASE#{iso(ts)}#{case_id}"
 
 
+AUDIT_SK_PREFIX = "AUD#"
+
+
 def audit_sk(ts: float, audit_id: str) -> str:
-    return f"AUD#{iso(ts)}#{audit_id}"
+    return f"{AUDIT_SK_PREFIX}{iso(ts)}#{audit_id}"

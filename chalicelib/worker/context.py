@@ -1,9 +1,8 @@
-"""Loading what a decision needs: the group (registered on first sight, cached in memory), the member
-(one read), the group's locale. An ordinary message costs one read here."""
+"""Loading what a decision needs: the group (registered on first sight, then cached in memory for a few
+minutes), the member (one read), the group's locale. An ordinary message costs one read here."""
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 from chalicelib.bootstrap import Deps
@@ -11,39 +10,12 @@ from chalicelib.core.events import Event
 from chalicelib.i18n import normalise_locale
 from chalicelib.store.records import GroupRecord, MemberRecord
 
-GROUP_CACHE_SECONDS = 300.0
-
-
 @dataclass(frozen=True)
 class Context:
     now: float
     group: GroupRecord | None
     member: MemberRecord | None
     locale: str
-
-
-class GroupCache:
-    """Group records kept in memory for a few minutes per container, so a message costs no group read."""
-
-    def __init__(self) -> None:
-        self._items: dict[str, tuple[float, GroupRecord]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, gid: str, now: float) -> GroupRecord | None:
-        with self._lock:
-            hit = self._items.get(gid)
-            return hit[1] if hit and now - hit[0] < GROUP_CACHE_SECONDS else None
-
-    def put(self, group: GroupRecord, now: float) -> None:
-        with self._lock:
-            self._items[group.gid] = (now, group)
-
-
-_caches: dict[int, GroupCache] = {}
-
-
-def group_cache(deps: Deps) -> GroupCache:
-    return _caches.setdefault(id(deps.store), GroupCache())
 
 
 def actor_of(event: Event) -> str:
@@ -61,8 +33,7 @@ def load_context(event: Event, deps: Deps) -> Context:
 
 def ensure_group(event: Event, deps: Deps, now: float) -> GroupRecord:
     """The group's record; a group seen for the first time is registered, governed by the org default."""
-    cache = group_cache(deps)
-    group = cache.get(event.gid, now)
+    group = deps.groups.get(event.gid, now)
     if group is None:
         group = deps.store.get_group(event.gid)
         if group is None:
@@ -70,5 +41,5 @@ def ensure_group(event: Event, deps: Deps, now: float) -> GroupRecord:
                 gid=event.gid, platform=event.platform, tenant=event.tenant, chat=event.chat, created_at=now
             )
             deps.store.put_group(group)
-        cache.put(group, now)
+        deps.groups.put(group.gid, group, now)
     return group

@@ -59,10 +59,11 @@ def running_stack(
 ) -> Iterator[Stack]:
     import app as application
 
+    clock = clock or SystemClock()
     deps = Deps(
         settings=demo_settings(fake, **setting_overrides),
-        clock=clock or SystemClock(),
-        store=store or MemoryStore(),
+        clock=clock,
+        store=store or MemoryStore(clock=clock),
     )
     deps.dispatcher = build_dispatcher(deps)
     use_deps(deps)

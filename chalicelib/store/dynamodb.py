@@ -1,0 +1,505 @@
+"""`DynamoStore`: the `Store` on one DynamoDB table (DESIGN.md section 4), through the low-level client.
+
+- The boto3 client is built on first use, never at import or construction, with standard-mode retries
+  (throttling is retried up to 6 attempts) and short timeouts. boto3 picks up `AWS_ENDPOINT_URL_DYNAMODB`
+  by itself; `endpoint_url` or an injected `client` override it.
+- Every write that must happen once is one conditional request with named clauses, as in powertools'
+  idempotency store: the condition decides, no read comes first. A refused condition is an answer
+  (False), any other failure is a `StoreError` carrying the operation and error code, never item contents.
+- TTL deletes late (up to days), so every read treats an item past `expires_at` as absent, and the
+  conditions that create items accept an expired item as if it were absent.
+- Numbers go to DynamoDB as N (floats through their shortest repr, so they come back equal) and come back
+  as float or int, never Decimal.
+- `usage` adds up what each call cost as DynamoDB reports it (`ReturnConsumedCapacity="TOTAL"`), the calls
+  per operation and the items reads examined (`ScannedCount`); the cost tests and benchmarks read it.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from chalicelib.clock import Clock, SystemClock
+from chalicelib.errors import StoreError
+from chalicelib.store import keys
+from chalicelib.store.base import ACTIVITY_WRITE_INTERVAL, EVENT_CLAIM_TTL, Store
+from chalicelib.store.records import AuditRecord, GroupRecord, MemberRecord
+from chalicelib.store.table import TTL_ATTRIBUTE
+
+CONDITION_FAILED = "ConditionalCheckFailedException"
+READ_OPERATIONS = frozenset({"GetItem", "Query", "Scan", "BatchGetItem", "TransactGetItems"})
+# DynamoDB charges a refused conditional write (at least one write unit) but reports no capacity with
+# the error, so the estimate below is counted instead.
+REFUSED_WRITE_UNITS = 1.0
+# A counter restarted by another caller between our two attempts sends us round again; past this many
+# rounds something is wrong (a clock far behind the writers'), and it is an error, not a loop.
+COUNTER_ATTEMPTS = 5
+
+_CLIENT_METHODS = {
+    "GetItem": "get_item",
+    "PutItem": "put_item",
+    "UpdateItem": "update_item",
+    "DeleteItem": "delete_item",
+    "Query": "query",
+}
+
+
+@dataclass
+class Usage:
+    """What a store asked of its table: capacity units, calls per operation, items examined by reads.
+
+    Units are what DynamoDB reported (plus `REFUSED_WRITE_UNITS` for each refused conditional write);
+    `MemoryStore` fills the same fields with estimates. Safe to update from many threads."""
+
+    read_units: float = 0.0
+    write_units: float = 0.0
+    items_read: int = 0
+    calls: Counter[str] = field(default_factory=Counter)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def record(
+        self, operation: str, *, read_units: float = 0.0, write_units: float = 0.0, items_read: int = 0
+    ) -> None:
+        with self._lock:
+            self.calls[operation] += 1
+            self.read_units += read_units
+            self.write_units += write_units
+            self.items_read += items_read
+
+    @property
+    def total_calls(self) -> int:
+        return sum(self.calls.values())
+
+    def reset(self) -> None:
+        with self._lock:
+            self.read_units = 0.0
+            self.write_units = 0.0
+            self.items_read = 0
+            self.calls.clear()
+
+    def snapshot(self) -> Usage:
+        """A copy that later calls do not change."""
+        with self._lock:
+            return Usage(self.read_units, self.write_units, self.items_read, Counter(self.calls))
+
+
+class _ConditionFailed(Exception):
+    """The write's condition was false: an expected answer, turned into False by the caller."""
+
+
+class DynamoStore(Store):
+    def __init__(
+        self,
+        table_name: str,
+        *,
+        client: Any | None = None,
+        endpoint_url: str | None = None,
+        clock: Clock | None = None,
+        page_size: int | None = None,
+    ) -> None:
+        """`clock` decides which items have expired on reads (the writes take their time as arguments);
+        `page_size` caps the items per Query page (tests use it to cross page boundaries)."""
+        self.table_name = table_name
+        self.usage = Usage()
+        self._client = client
+        self._endpoint_url = endpoint_url
+        self._clock: Clock = clock or SystemClock()
+        self._page_size = page_size
+        self._client_lock = threading.Lock()
+        self._codec: _Codec | None = None
+
+    # Exactly once --------------------------------------------------------------------------------
+    def claim_event(self, platform: str, claim_key: str, now: float, ttl: int = EVENT_CLAIM_TTL) -> bool:
+        item = {
+            "PK": keys.event_claim_pk(platform, claim_key),
+            "SK": keys.EVENT_CLAIM_SK,
+            TTL_ATTRIBUTE: math.ceil(now + ttl),
+        }
+        try:
+            self._call(
+                "PutItem",
+                Item=self._codec_().serialize_item(item),
+                # Absent, or claimed so long ago that the claim expired and TTL has not yet deleted it.
+                ConditionExpression="attribute_not_exists(PK) OR #expires_at < :now",
+                ExpressionAttributeNames={"#expires_at": TTL_ATTRIBUTE},
+                ExpressionAttributeValues=self._codec_().serialize_values({":now": now}),
+            )
+        except _ConditionFailed:
+            return False
+        return True
+
+    def release_event(self, platform: str, claim_key: str) -> None:
+        """Drop a claim so that the platform's retry of the event is accepted (the queue refused it)."""
+        self._call("DeleteItem", Key=self._key(keys.event_claim_pk(platform, claim_key), keys.EVENT_CLAIM_SK))
+
+    # Groups --------------------------------------------------------------------------------------
+    def get_group(self, gid: str) -> GroupRecord | None:
+        item = self._get(keys.group_pk(gid), keys.META)
+        return None if item is None else _group_record(item)
+
+    def put_group(self, group: GroupRecord) -> None:
+        self._put(_group_item(group))
+
+    def list_groups(self) -> Iterator[GroupRecord]:
+        for shard in range(keys.GROUP_SHARDS):
+            for item in self._query(
+                {":pk": keys.groups_index_pk(shard)},
+                IndexName="GSI2",
+                KeyConditionExpression="GSI2PK = :pk",
+            ):
+                yield _group_record(item)
+
+    # Members -------------------------------------------------------------------------------------
+    def get_member(self, gid: str, uid: str) -> MemberRecord | None:
+        item = self._get(keys.group_pk(gid), keys.member_sk(uid))
+        return None if item is None else _member_record(item)
+
+    def put_member(self, member: MemberRecord) -> None:
+        self._put(_member_item(member))
+
+    def record_activity(
+        self, gid: str, uid: str, user: str, at: float, *, min_interval: int = ACTIVITY_WRITE_INTERVAL
+    ) -> bool:
+        values = {
+            ":at": at,
+            ":cutoff": at - min_interval,
+            ":index_pk": keys.activity_index_pk(gid),
+            ":index_sk": keys.activity_index_sk(at, uid),
+            ":user": user,
+            ":gid": gid,
+            ":uid": uid,
+        }
+        try:
+            self._call(
+                "UpdateItem",
+                Key=self._key(keys.group_pk(gid), keys.member_sk(uid)),
+                UpdateExpression=(
+                    "SET #last_active = :at, GSI1PK = :index_pk, GSI1SK = :index_sk,"
+                    " #user = if_not_exists(#user, :user), #gid = if_not_exists(#gid, :gid),"
+                    " #uid = if_not_exists(#uid, :uid)"
+                ),
+                # A new member, or one whose stored activity is at least `min_interval` old (base.py:
+                # "unless the stored value is less than min_interval seconds older").
+                ConditionExpression="attribute_not_exists(#last_active) OR #last_active <= :cutoff",
+                ExpressionAttributeNames={
+                    "#last_active": "last_active",
+                    "#user": "user",
+                    "#gid": "gid",
+                    "#uid": "uid",
+                },
+                ExpressionAttributeValues=self._codec_().serialize_values(values),
+            )
+        except _ConditionFailed:
+            return False
+        return True
+
+    def members_inactive_since(self, gid: str, cutoff: float) -> Iterator[MemberRecord]:
+        for item in self._query(
+            {":pk": keys.activity_index_pk(gid), ":cutoff_key": keys.iso(cutoff)},
+            IndexName="GSI1",
+            KeyConditionExpression="GSI1PK = :pk AND GSI1SK < :cutoff_key",
+        ):
+            yield _member_record(item)
+
+    # Counters ------------------------------------------------------------------------------------
+    def hit_counter(self, pk: str, sk: str, expires_at: int) -> int:
+        key = self._key(pk, sk)
+        names = {"#count": "count", "#expires_at": TTL_ATTRIBUTE}
+        values = self._codec_().serialize_values({":one": 1, ":exp": expires_at, ":now": self._clock.now()})
+        for _ in range(COUNTER_ATTEMPTS):
+            try:
+                response = self._call(
+                    "UpdateItem",
+                    Key=key,
+                    UpdateExpression="ADD #count :one SET #expires_at = :exp",
+                    ConditionExpression="attribute_not_exists(#expires_at) OR #expires_at >= :now",
+                    ExpressionAttributeNames=names,
+                    ExpressionAttributeValues=values,
+                    ReturnValues="UPDATED_NEW",
+                )
+                return int(response["Attributes"]["count"]["N"])
+            except _ConditionFailed:
+                pass
+            # The counter expired and TTL has not deleted it yet: it counts as absent, so start again.
+            try:
+                self._call(
+                    "UpdateItem",
+                    Key=key,
+                    UpdateExpression="SET #count = :one, #expires_at = :exp",
+                    ConditionExpression="#expires_at < :now",
+                    ExpressionAttributeNames=names,
+                    ExpressionAttributeValues=values,
+                )
+                return 1
+            except _ConditionFailed:
+                continue  # another caller restarted it first: add to theirs
+        raise StoreError(f"DynamoDB UpdateItem failed: counter did not settle in {COUNTER_ATTEMPTS} rounds")
+
+    # Audit ---------------------------------------------------------------------------------------
+    def append_audit(self, record: AuditRecord) -> None:
+        self._put(_audit_item(record))
+
+    def list_audit(self, gid: str, limit: int = 50) -> list[AuditRecord]:
+        records: list[AuditRecord] = []
+        if limit <= 0:
+            return records
+        for item in self._query(
+            {":pk": keys.group_pk(gid), ":prefix": keys.AUDIT_SK_PREFIX},
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
+            ScanIndexForward=False,
+            Limit=min(limit, self._page_size or limit),
+        ):
+            records.append(_audit_record(item))
+            if len(records) == limit:
+                break
+        return records
+
+    # Plumbing ------------------------------------------------------------------------------------
+    def _get(self, pk: str, sk: str) -> dict[str, Any] | None:
+        response = self._call("GetItem", Key=self._key(pk, sk))
+        raw = response.get("Item")
+        if raw is None:
+            return None
+        item = self._codec_().deserialize_item(raw)
+        return item if self._alive(item) else None
+
+    def _put(self, item: Mapping[str, Any]) -> None:
+        self._call("PutItem", Item=self._codec_().serialize_item(item))
+
+    def _query(self, values: Mapping[str, Any], **request: Any) -> Iterator[dict[str, Any]]:
+        """Every live item the Query matches, page after page (items past `expires_at` are skipped).
+        `values` are the plain Python ExpressionAttributeValues."""
+        codec = self._codec_()
+        request["ExpressionAttributeValues"] = codec.serialize_values(values)
+        if self._page_size is not None:
+            request.setdefault("Limit", self._page_size)
+        while True:
+            response = self._call("Query", **request)
+            for raw in response.get("Items", []):
+                item = codec.deserialize_item(raw)
+                if self._alive(item):
+                    yield item
+            last_key = response.get("LastEvaluatedKey")
+            if not last_key:
+                return
+            request["ExclusiveStartKey"] = last_key
+
+    def _alive(self, item: Mapping[str, Any]) -> bool:
+        expires_at = item.get(TTL_ATTRIBUTE)
+        return expires_at is None or expires_at >= self._clock.now()
+
+    @staticmethod
+    def _key(pk: str, sk: str) -> dict[str, Any]:
+        return {"PK": {"S": pk}, "SK": {"S": sk}}
+
+    def _call(self, operation: str, **request: Any) -> dict[str, Any]:
+        """One request to the table. Records its cost in `usage`; raises `_ConditionFailed` when the
+        condition was false and `StoreError` for anything else that went wrong."""
+        from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped, unused-ignore]  # noqa: PLC0415
+
+        method = getattr(self._dynamodb(), _CLIENT_METHODS[operation])
+        try:
+            response: dict[str, Any] = method(
+                TableName=self.table_name, ReturnConsumedCapacity="TOTAL", **request
+            )
+        except ClientError as exc:
+            code = str(exc.response.get("Error", {}).get("Code", "Unknown"))
+            if code == CONDITION_FAILED:
+                self.usage.record(operation, write_units=REFUSED_WRITE_UNITS)
+                raise _ConditionFailed from None
+            self.usage.record(operation)
+            raise StoreError(f"DynamoDB {operation} failed: {code}") from None
+        except BotoCoreError as exc:
+            self.usage.record(operation)
+            raise StoreError(f"DynamoDB {operation} failed: {type(exc).__name__}") from None
+        units = float(response.get("ConsumedCapacity", {}).get("CapacityUnits", 0.0))
+        if operation in READ_OPERATIONS:
+            items_read = int(response.get("ScannedCount", 1 if "Item" in response else 0))
+            self.usage.record(operation, read_units=units, items_read=items_read)
+        else:
+            self.usage.record(operation, write_units=units)
+        return response
+
+    def _dynamodb(self) -> Any:
+        """The client, built once on first use (boto3 loads slowly; the ingress path may never need it)."""
+        if self._client is None:
+            with self._client_lock:
+                if self._client is None:
+                    import boto3  # type: ignore[import-untyped, unused-ignore]  # noqa: PLC0415
+                    from botocore.config import Config  # type: ignore[import-untyped, unused-ignore]  # noqa: PLC0415
+
+                    config = Config(
+                        retries={"mode": "standard", "max_attempts": 6}, connect_timeout=2, read_timeout=5
+                    )
+                    self._client = boto3.session.Session().client(
+                        "dynamodb", endpoint_url=self._endpoint_url, config=config
+                    )
+        return self._client
+
+    def _codec_(self) -> _Codec:
+        if self._codec is None:
+            self._codec = _Codec()
+        return self._codec
+
+
+class _Codec:
+    """Python values <-> DynamoDB attribute values, through boto3's TypeSerializer/TypeDeserializer.
+
+    The serializer refuses floats (they may not be exact); each goes in as the Decimal of its shortest
+    repr, which DynamoDB stores exactly and which turns back into the same float."""
+
+    def __init__(self) -> None:
+        from boto3.dynamodb.types import TypeDeserializer, TypeSerializer  # type: ignore[import-untyped, unused-ignore]  # noqa: PLC0415
+
+        self._serializer = TypeSerializer()
+        self._deserializer = TypeDeserializer()
+
+    def serialize_item(self, item: Mapping[str, Any]) -> dict[str, Any]:
+        return {name: self._serializer.serialize(_to_dynamo(value)) for name, value in item.items()}
+
+    serialize_values = serialize_item
+
+    def deserialize_item(self, raw: Mapping[str, Any]) -> dict[str, Any]:
+        return {name: _from_dynamo(self._deserializer.deserialize(value)) for name, value in raw.items()}
+
+
+def _to_dynamo(value: Any) -> Any:
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise StoreError("DynamoDB cannot store a number that is not finite")
+        return Decimal(repr(value))
+    if isinstance(value, Mapping):
+        return {str(name): _to_dynamo(inner) for name, inner in value.items()}
+    if isinstance(value, list | tuple):
+        return [_to_dynamo(inner) for inner in value]
+    return value
+
+
+def _from_dynamo(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        # A whole number written without a fractional part was an int; anything else was a float.
+        exponent = value.as_tuple().exponent
+        if isinstance(exponent, int) and exponent >= 0:
+            return int(value)
+        return float(value)
+    if isinstance(value, dict):
+        return {name: _from_dynamo(inner) for name, inner in value.items()}
+    if isinstance(value, list):
+        return [_from_dynamo(inner) for inner in value]
+    return value
+
+
+# Items <-> records ---------------------------------------------------------------------------------
+def _without_none(item: dict[str, Any]) -> dict[str, Any]:
+    """Absent rather than NULL: a missing attribute reads back as the record's default."""
+    return {name: value for name, value in item.items() if value is not None}
+
+
+def _optional_float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _group_item(group: GroupRecord) -> dict[str, Any]:
+    return _without_none(
+        {
+            "PK": keys.group_pk(group.gid),
+            "SK": keys.META,
+            "GSI2PK": keys.groups_index_pk(keys.group_shard(group.gid)),
+            "GSI2SK": group.gid,
+            "gid": group.gid,
+            "platform": group.platform,
+            "tenant": group.tenant,
+            "chat": group.chat,
+            "name": group.name,
+            "enabled": group.enabled,
+            "locale": group.locale,
+            "app_created": group.app_created,
+            "created_at": group.created_at,
+        }
+    )
+
+
+def _group_record(item: Mapping[str, Any]) -> GroupRecord:
+    return GroupRecord(
+        gid=item["gid"],
+        platform=item.get("platform", ""),
+        tenant=item.get("tenant", ""),
+        chat=item.get("chat", ""),
+        name=item.get("name", ""),
+        enabled=bool(item.get("enabled", True)),
+        locale=item.get("locale"),
+        app_created=bool(item.get("app_created", False)),
+        created_at=float(item.get("created_at", 0.0)),
+    )
+
+
+def _member_item(member: MemberRecord) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "PK": keys.group_pk(member.gid),
+        "SK": keys.member_sk(member.uid),
+        "gid": member.gid,
+        "uid": member.uid,
+        "user": member.user,
+        "display_name": member.display_name,
+        "role": member.role,
+        "last_active": member.last_active,
+        "joined_at": member.joined_at,
+        "points": member.points,
+        "locale": member.locale,
+    }
+    if member.last_active is not None:  # the activity index is sparse: never-active members stay out
+        item["GSI1PK"] = keys.activity_index_pk(member.gid)
+        item["GSI1SK"] = keys.activity_index_sk(member.last_active, member.uid)
+    return _without_none(item)
+
+
+def _member_record(item: Mapping[str, Any]) -> MemberRecord:
+    return MemberRecord(
+        gid=item["gid"],
+        uid=item["uid"],
+        user=item.get("user", ""),
+        display_name=item.get("display_name", ""),
+        role=item.get("role", "member"),
+        last_active=_optional_float(item.get("last_active")),
+        joined_at=_optional_float(item.get("joined_at")),
+        points=float(item.get("points", 0.0)),
+        locale=item.get("locale"),
+    )
+
+
+def _audit_item(record: AuditRecord) -> dict[str, Any]:
+    return _without_none(
+        {
+            "PK": keys.group_pk(record.gid),
+            "SK": keys.audit_sk(record.at, record.audit_id),
+            "gid": record.gid,
+            "audit_id": record.audit_id,
+            "at": record.at,
+            "event_type": record.event_type,
+            "actor": record.actor,
+            "actions": list(record.actions),
+            "outcome": record.outcome,
+            "detail": record.detail,
+            TTL_ATTRIBUTE: record.expires_at,
+        }
+    )
+
+
+def _audit_record(item: Mapping[str, Any]) -> AuditRecord:
+    expires_at = item.get(TTL_ATTRIBUTE)
+    return AuditRecord(
+        gid=item["gid"],
+        audit_id=item["audit_id"],
+        at=float(item["at"]),
+        event_type=item.get("event_type", ""),
+        actor=item.get("actor", ""),
+        actions=tuple(item.get("actions", ())),
+        outcome=item.get("outcome", "done"),
+        detail=dict(item.get("detail", {})),
+        expires_at=None if expires_at is None else int(expires_at),
+    )

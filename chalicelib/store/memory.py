@@ -1,0 +1,152 @@
+"""`MemoryStore`: an in-memory fake of `DynamoStore` that passes the same contract suite.
+
+It keeps the table's semantics rather than its bytes: the same keys order the same results (sort keys
+from `keys`, so "inactive since" and "newest audit first" compare exactly as DynamoDB does), a claim or
+an activity write is decided by the same condition, and items past `expires_at` are absent. One lock
+makes each operation atomic, as a single DynamoDB request is. `usage` counts calls per operation like
+`DynamoStore.usage`, with estimated units (1 per write attempt, 0.5 per 4 items read).
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import threading
+from collections.abc import Iterator
+from dataclasses import replace
+
+from chalicelib.clock import Clock, SystemClock
+from chalicelib.store import keys
+from chalicelib.store.base import ACTIVITY_WRITE_INTERVAL, EVENT_CLAIM_TTL, Store
+from chalicelib.store.dynamodb import Usage
+from chalicelib.store.records import AuditRecord, GroupRecord, MemberRecord
+
+WRITE_UNITS = 1.0
+
+
+def _read_units(items: int) -> float:
+    """An eventually consistent read of small items: half a unit per 4 KB, taking an item as 1 KB."""
+    return 0.5 * max(1, math.ceil(items / 4))
+
+
+class MemoryStore(Store):
+    def __init__(self, *, clock: Clock | None = None) -> None:
+        """`clock` decides which items have expired on reads (the writes take their time as arguments)."""
+        self.usage = Usage()
+        self._clock: Clock = clock or SystemClock()
+        self._lock = threading.RLock()
+        self._claims: dict[str, float] = {}  # claim pk -> expires_at
+        self._groups: dict[str, GroupRecord] = {}
+        self._members: dict[tuple[str, str], MemberRecord] = {}
+        self._counters: dict[tuple[str, str], tuple[int, float]] = {}  # -> (count, expires_at)
+        self._audit: dict[str, dict[str, AuditRecord]] = {}  # gid -> audit sk -> record
+
+    # Exactly once --------------------------------------------------------------------------------
+    def claim_event(self, platform: str, claim_key: str, now: float, ttl: int = EVENT_CLAIM_TTL) -> bool:
+        pk = keys.event_claim_pk(platform, claim_key)
+        with self._lock:
+            self.usage.record("PutItem", write_units=WRITE_UNITS)
+            expires_at = self._claims.get(pk)
+            if expires_at is not None and not expires_at < now:
+                return False
+            self._claims[pk] = math.ceil(now + ttl)
+            return True
+
+    def release_event(self, platform: str, claim_key: str) -> None:
+        """Drop a claim so that the platform's retry of the event is accepted (the queue refused it)."""
+        with self._lock:
+            self.usage.record("DeleteItem", write_units=WRITE_UNITS)
+            self._claims.pop(keys.event_claim_pk(platform, claim_key), None)
+
+    # Groups --------------------------------------------------------------------------------------
+    def get_group(self, gid: str) -> GroupRecord | None:
+        with self._lock:
+            group = self._groups.get(gid)
+            self.usage.record("GetItem", read_units=_read_units(1), items_read=int(group is not None))
+            return group
+
+    def put_group(self, group: GroupRecord) -> None:
+        with self._lock:
+            self.usage.record("PutItem", write_units=WRITE_UNITS)
+            self._groups[group.gid] = group
+
+    def list_groups(self) -> Iterator[GroupRecord]:
+        # The order of DynamoStore: shard by shard, by gid within a shard.
+        with self._lock:
+            groups = sorted(self._groups.values(), key=lambda g: (keys.group_shard(g.gid), g.gid))
+            for shard in range(keys.GROUP_SHARDS):
+                in_shard = sum(1 for g in groups if keys.group_shard(g.gid) == shard)
+                self.usage.record("Query", read_units=_read_units(in_shard), items_read=in_shard)
+        yield from groups
+
+    # Members -------------------------------------------------------------------------------------
+    def get_member(self, gid: str, uid: str) -> MemberRecord | None:
+        with self._lock:
+            member = self._members.get((gid, uid))
+            self.usage.record("GetItem", read_units=_read_units(1), items_read=int(member is not None))
+            return member
+
+    def put_member(self, member: MemberRecord) -> None:
+        with self._lock:
+            self.usage.record("PutItem", write_units=WRITE_UNITS)
+            self._members[(member.gid, member.uid)] = member
+
+    def record_activity(
+        self, gid: str, uid: str, user: str, at: float, *, min_interval: int = ACTIVITY_WRITE_INTERVAL
+    ) -> bool:
+        with self._lock:
+            self.usage.record("UpdateItem", write_units=WRITE_UNITS)
+            member = self._members.get((gid, uid))
+            if member is None:
+                self._members[(gid, uid)] = MemberRecord(gid=gid, uid=uid, user=user, last_active=at)
+                return True
+            if member.last_active is not None and not member.last_active <= at - min_interval:
+                return False
+            self._members[(gid, uid)] = replace(member, last_active=at)
+            return True
+
+    def members_inactive_since(self, gid: str, cutoff: float) -> Iterator[MemberRecord]:
+        # The GSI1 comparison, on the same strings: second-resolution keys, not raw floats.
+        cutoff_key = keys.iso(cutoff)
+        with self._lock:
+            indexed = [
+                (keys.activity_index_sk(member.last_active, member.uid), member)
+                for (member_gid, _), member in self._members.items()
+                if member_gid == gid and member.last_active is not None
+            ]
+            inactive = [
+                member
+                for index_key, member in sorted(indexed, key=lambda pair: pair[0])
+                if index_key < cutoff_key
+            ]
+            self.usage.record("Query", read_units=_read_units(len(inactive)), items_read=len(inactive))
+        yield from inactive
+
+    # Counters ------------------------------------------------------------------------------------
+    def hit_counter(self, pk: str, sk: str, expires_at: int) -> int:
+        now = self._clock.now()
+        with self._lock:
+            self.usage.record("UpdateItem", write_units=WRITE_UNITS)
+            count, stored_expiry = self._counters.get((pk, sk), (0, math.inf))
+            if stored_expiry < now:  # expired, not yet deleted by TTL: absent
+                count = 0
+            self._counters[(pk, sk)] = (count + 1, expires_at)
+            return count + 1
+
+    # Audit ---------------------------------------------------------------------------------------
+    def append_audit(self, record: AuditRecord) -> None:
+        stored = replace(record, detail=copy.deepcopy(record.detail))
+        with self._lock:
+            self.usage.record("PutItem", write_units=WRITE_UNITS)
+            self._audit.setdefault(record.gid, {})[keys.audit_sk(record.at, record.audit_id)] = stored
+
+    def list_audit(self, gid: str, limit: int = 50) -> list[AuditRecord]:
+        if limit <= 0:
+            return []
+        now = self._clock.now()
+        with self._lock:
+            by_key = self._audit.get(gid, {})
+            newest_first = [by_key[sk] for sk in sorted(by_key, reverse=True)]
+            live = [r for r in newest_first if r.expires_at is None or r.expires_at >= now][:limit]
+            self.usage.record("Query", read_units=_read_units(len(live)), items_read=len(live))
+        return [replace(r, detail=copy.deepcopy(r.detail)) for r in live]

@@ -1,0 +1,76 @@
+"""The shared outbound client retries what is worth retrying, honours Retry-After, and gives up with a
+retryable MessengerError; tokens are cached until shortly before they expire."""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.adapters.http_client import ApiClient, TokenCache
+from chalicelib.clock import FrozenClock
+from chalicelib.errors import MessengerError
+from local.fakes.server import FakeMessengers, Fault
+
+
+def client_for(fake: FakeMessengers, waits: list[float], attempts: int = 4) -> ApiClient:
+    return ApiClient("test", f"{fake.url}/hooks", max_attempts=attempts, sleep=waits.append, timeout=1.0)
+
+
+def test_a_5xx_is_retried_with_growing_backoff_until_it_succeeds(fake: FakeMessengers) -> None:
+    fake.inject(Fault("/hooks/flaky", status=503, times=2))
+    waits: list[float] = []
+    response = client_for(fake, waits).request("POST", "flaky", json={"n": 1})
+    assert response.status_code == 200
+    assert len(fake.sent("/hooks/flaky")) == 1  # faults answer before recording
+    assert len(waits) == 2 and waits[1] > waits[0] * 1.0 - 1e-9
+
+
+def test_429_waits_as_long_as_retry_after_says(fake: FakeMessengers) -> None:
+    fake.inject(Fault("/hooks/limited", status=429, retry_after=7))
+    waits: list[float] = []
+    assert client_for(fake, waits).request("POST", "limited").status_code == 200
+    assert waits == [7.0]
+
+
+def test_a_dropped_connection_is_retried(fake: FakeMessengers) -> None:
+    fake.inject(Fault("/hooks/reset", reset=True))
+    waits: list[float] = []
+    assert client_for(fake, waits).request("POST", "reset").status_code == 200
+    assert len(waits) == 1
+
+
+def test_a_timeout_is_retried(fake: FakeMessengers) -> None:
+    fake.inject(Fault("/hooks/slow", delay=1.5))
+    waits: list[float] = []
+    assert client_for(fake, waits).request("POST", "slow").status_code == 200
+
+
+def test_after_the_last_attempt_the_failure_is_retryable(fake: FakeMessengers) -> None:
+    fake.inject(Fault("/hooks/down", status=500, times=3))
+    with pytest.raises(MessengerError) as raised:
+        client_for(fake, [], attempts=3).request("POST", "down")
+    assert raised.value.retryable
+    assert "HTTP 500 after 3 attempts" in str(raised.value)
+
+
+def test_a_4xx_is_returned_to_the_caller_without_retrying(fake: FakeMessengers) -> None:
+    waits: list[float] = []
+    response = client_for(fake, waits).request("GET", f"{fake.url}/nowhere")
+    assert response.status_code == 404 and waits == []
+
+
+def test_a_token_is_fetched_once_and_again_only_after_it_expires() -> None:
+    clock = FrozenClock(0.0)
+    issued: list[str] = []
+
+    def fetch() -> tuple[str, float]:
+        issued.append(f"t{len(issued)}")
+        return issued[-1], 7200.0
+
+    cache = TokenCache(fetch, clock=clock, margin=300)
+    assert cache.get() == cache.get() == "t0"
+    clock.advance(6899)
+    assert cache.get() == "t0"
+    clock.advance(2)
+    assert cache.get() == "t1"
+    cache.invalidate()
+    assert cache.get() == "t2"

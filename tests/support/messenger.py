@@ -1,0 +1,64 @@
+"""An in-memory Messenger that records each verb it was asked for, with chosen capabilities."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from chalicelib.adapters.base import Capabilities, Capability, DirectoryUser, NotSupported, Sent, Target
+from chalicelib.core.cards import Card
+from chalicelib.core.ids import Platform
+from chalicelib.errors import MessengerError
+
+EVERYTHING = frozenset(Capability)
+
+
+@dataclass
+class RecordingMessenger:
+    platform: Platform = "slack"
+    capabilities: Capabilities = field(default_factory=lambda: Capabilities(always=EVERYTHING))
+    calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    fail_with: MessengerError | None = None
+
+    def _record(self, verb: str, **kwargs: Any) -> Sent:
+        if self.fail_with is not None:
+            raise self.fail_with
+        self.calls.append((verb, kwargs))
+        return Sent(message_id=f"m{len(self.calls)}")
+
+    def verbs(self) -> list[str]:
+        return [verb for verb, _ in self.calls]
+
+    def post_text(self, target: Target, text: str) -> Sent:
+        return self._record("post_text", target=target, text=text)
+
+    def send_direct(self, tenant: str, user: str, text: str) -> Sent:
+        return self._record("send_direct", tenant=tenant, user=user, text=text)
+
+    def post_card(self, target: Target, card: Card) -> Sent:
+        return self._record("post_card", target=target, card=card)
+
+    def update_card(self, tenant: str, card_ref: str, card: Card, *, response_token: str | None = None) -> None:
+        self._record("update_card", card_ref=card_ref, card=card, response_token=response_token)
+
+    def delete_message(self, tenant: str, chat: str, message_id: str) -> None:
+        self._require(Capability.DELETE_MESSAGE)
+        self._record("delete_message", chat=chat, message_id=message_id)
+
+    def remove_member(self, tenant: str, chat: str, user: str) -> None:
+        self._require(Capability.REMOVE_MEMBER)
+        self._record("remove_member", chat=chat, user=user)
+
+    def mute_member(self, tenant: str, chat: str, user: str, seconds: int) -> None:
+        self._require(Capability.MUTE_MEMBER)
+        self._record("mute_member", chat=chat, user=user, seconds=seconds)
+
+    def get_user(self, tenant: str, user: str) -> DirectoryUser | None:
+        return DirectoryUser(user=user, name=user)
+
+    def bot_user_id(self, tenant: str) -> str | None:
+        return "UQGBOT"
+
+    def _require(self, capability: Capability) -> None:
+        if not self.capabilities.allows(capability, app_group=True):
+            raise NotSupported(capability)

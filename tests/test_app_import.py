@@ -1,0 +1,32 @@
+"""`import app` stays light: no boto3, no pydantic, no requests, no lexicon, no network at import."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+HEAVY = ("boto3", "botocore", "pydantic", "requests", "ahocorasick", "yaml", "cryptography")
+
+
+def test_importing_the_app_loads_no_heavy_module() -> None:
+    code = "import sys, app; print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in %r)))" % (HEAVY,)
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == ""
+
+
+def test_the_app_declares_every_route_of_the_contract() -> None:
+    import app
+
+    paths = set(app.app.routes)
+    assert paths == {
+        "/healthz",
+        "/slack/events",
+        "/slack/interactions",
+        "/slack/commands",
+        "/wecom/callback",
+        "/wecom/aibot",
+        "/dingtalk/robot",
+        "/dingtalk/events",
+        "/dingtalk/cards",
+    }
+    assert set(app.app.routes["/wecom/callback"]) == {"GET", "POST"}

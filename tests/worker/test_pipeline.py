@@ -1,0 +1,120 @@
+"""The worker pipeline: `@bot help` and `/qg help` are answered in the group's language, a member's
+activity is written at most hourly, every decision that acted is audited, and a delivery that failed
+for good is raised for the queue to retry."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from chalicelib.bootstrap import Deps
+from chalicelib.clock import FrozenClock
+from chalicelib.core.events import CommandIssued, MemberJoined, MessagePosted
+from chalicelib.errors import MessengerError
+from chalicelib.settings import Settings
+from chalicelib.store.memory import MemoryStore
+from chalicelib.store.records import GroupRecord
+from chalicelib.worker.executor import DeliveryFailed
+from chalicelib.worker.pipeline import process
+from tests.support.messenger import RecordingMessenger
+
+T0 = 1_700_000_000.0
+
+
+def make(locale: str = "zh-CN") -> tuple[Deps, RecordingMessenger, FrozenClock]:
+    messenger = RecordingMessenger()
+    clock = FrozenClock(T0)
+    settings = Settings(_env_file=None, qg_default_locale=locale)  # type: ignore[call-arg]
+    deps = Deps(settings=settings, clock=clock, store=MemoryStore(clock=clock), messenger_factory=lambda p: messenger)
+    return deps, messenger, clock
+
+
+def said(text: str, *, event_id: str = "e1", mentions_bot: bool = False) -> MessagePosted:
+    return MessagePosted(
+        platform="slack", tenant="T1", event_id=event_id, occurred_at=T0, chat="C1", user="U1",
+        message_id=event_id, text=text, mentions_bot=mentions_bot,
+    )
+
+
+def test_at_bot_help_is_answered_in_the_group_in_its_default_language() -> None:
+    deps, messenger, _ = make()
+    process(said("help", mentions_bot=True), deps)
+    assert messenger.verbs() == ["post_text"]
+    assert "群规" in messenger.calls[0][1]["text"]
+    assert messenger.calls[0][1]["target"].chat == "C1"
+
+
+@pytest.mark.parametrize(("locale", "needle"), [("zh-TW", "群規"), ("en", "rulebook")])
+def test_help_follows_the_groups_locale(locale: str, needle: str) -> None:
+    deps, messenger, _ = make()
+    deps.store.put_group(GroupRecord(gid="slack:T1:C1", platform="slack", tenant="T1", chat="C1", locale=locale))
+    process(said("帮助", mentions_bot=True), deps)
+    assert needle in messenger.calls[0][1]["text"]
+
+
+def test_slash_help_answers_through_the_reply_url_privately() -> None:
+    deps, messenger, _ = make("en")
+    command = CommandIssued(
+        platform="slack", tenant="T1", event_id="t1", occurred_at=T0, chat="C1", user="U1", name="help",
+        reply_url="https://hooks.example/r",
+    )
+    process(command, deps)
+    target = messenger.calls[0][1]["target"]
+    assert (target.reply_url, target.user) == ("https://hooks.example/r", "U1")
+
+
+def test_an_unknown_command_points_to_help() -> None:
+    deps, messenger, _ = make("en")
+    process(said("dance", mentions_bot=True), deps)
+    assert "help" in messenger.calls[0][1]["text"] and "dance" in messenger.calls[0][1]["text"]
+
+
+def test_an_ordinary_message_sends_nothing_and_audits_nothing() -> None:
+    deps, messenger, _ = make()
+    process(said("good morning"), deps)
+    assert messenger.calls == []
+    assert deps.store.list_audit("slack:T1:C1") == []
+
+
+def test_activity_is_written_at_most_hourly() -> None:
+    deps, _, clock = make()
+    process(said("one", event_id="a"), deps)
+    first = deps.store.get_member("slack:T1:C1", "slack:T1:U1")
+    assert first is not None and first.last_active == T0
+    clock.advance(1800)
+    process(said("two", event_id="b"), deps)
+    assert deps.store.get_member("slack:T1:C1", "slack:T1:U1").last_active == T0  # type: ignore[union-attr]
+    clock.advance(1800)
+    process(said("three", event_id="c"), deps)
+    assert deps.store.get_member("slack:T1:C1", "slack:T1:U1").last_active == T0 + 3600  # type: ignore[union-attr]
+
+
+def test_a_group_seen_for_the_first_time_is_registered_and_governed() -> None:
+    deps, _, _ = make()
+    process(MemberJoined(platform="slack", tenant="T1", event_id="j", occurred_at=T0, chat="C9", user="U1"), deps)
+    group = deps.store.get_group("slack:T1:C9")
+    assert group is not None and group.enabled
+
+
+def test_every_decision_that_acted_is_audited() -> None:
+    deps, _, _ = make()
+    process(said("help", mentions_bot=True), deps)
+    (record,) = deps.store.list_audit("slack:T1:C1")
+    assert record.actions == ("Reply:help",) and record.outcome == "done" and record.actor == "U1"
+
+
+def test_a_delivery_that_failed_for_good_is_raised_for_the_queue_to_retry() -> None:
+    deps, messenger, _ = make()
+    messenger.fail_with = MessengerError("slack", "chat.postMessage", "HTTP 503 after 4 attempts", retryable=True)
+    with pytest.raises(DeliveryFailed):
+        process(said("help", mentions_bot=True), deps)
+    (record,) = deps.store.list_audit("slack:T1:C1")
+    assert record.outcome == "failed"
+
+
+def test_a_permanent_refusal_is_recorded_not_retried() -> None:
+    deps, messenger, _ = make()
+    messenger.fail_with = MessengerError("slack", "chat.postMessage", "channel_not_found")
+    outcome = process(replace(said("help", mentions_bot=True)), deps)
+    assert outcome.results[0].status == "failed"
