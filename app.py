@@ -4,7 +4,7 @@ Each body is one call into `chalicelib`; nothing here reads the environment, ope
 the network at import time (see the README for `python -X importtime -c 'import app'`).
 """
 
-from chalice import Chalice, Response
+from chalice.app import Chalice, Response
 
 from chalicelib import web
 
@@ -20,42 +20,42 @@ def healthz() -> Response:
 
 @app.route("/slack/events", methods=["POST"], content_types=TYPES)
 def slack_events() -> Response:
-    return web.serve("slack.events", app.current_request)
+    return web.serve("slack.events", app)
 
 
 @app.route("/slack/interactions", methods=["POST"], content_types=TYPES)
 def slack_interactions() -> Response:
-    return web.serve("slack.interactions", app.current_request)
+    return web.serve("slack.interactions", app)
 
 
 @app.route("/slack/commands", methods=["POST"], content_types=TYPES)
 def slack_commands() -> Response:
-    return web.serve("slack.commands", app.current_request)
+    return web.serve("slack.commands", app)
 
 
 @app.route("/wecom/callback", methods=["GET", "POST"], content_types=TYPES)
 def wecom_callback() -> Response:
-    return web.serve("wecom.callback", app.current_request)
+    return web.serve("wecom.callback", app)
 
 
 @app.route("/wecom/aibot", methods=["GET", "POST"], content_types=TYPES)
 def wecom_aibot() -> Response:
-    return web.serve("wecom.aibot", app.current_request)
+    return web.serve("wecom.aibot", app)
 
 
 @app.route("/dingtalk/robot", methods=["POST"], content_types=TYPES)
 def dingtalk_robot() -> Response:
-    return web.serve("dingtalk.robot", app.current_request)
+    return web.serve("dingtalk.robot", app)
 
 
 @app.route("/dingtalk/events", methods=["POST"], content_types=TYPES)
 def dingtalk_events() -> Response:
-    return web.serve("dingtalk.events", app.current_request)
+    return web.serve("dingtalk.events", app)
 
 
 @app.route("/dingtalk/cards", methods=["POST"], content_types=TYPES)
 def dingtalk_cards() -> Response:
-    return web.serve("dingtalk.cards", app.current_request)
+    return web.serve("dingtalk.cards", app)
 
 
 @app.on_sqs_message(queue=EVENTS_QUEUE, batch_size=10)

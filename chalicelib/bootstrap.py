@@ -54,7 +54,7 @@ class Deps:
             self._endpoints = build_endpoints(self.settings, self.clock)
         found = self._endpoints.get(route)
         if found is None:
-            hint = _SETTING_HINTS.get(route) or _SETTING_HINTS.get(route.split(".")[0], "its settings")
+            hint = _SETTING_HINTS.get(route) or _SETTING_HINTS.get(route.split(".", 1)[0], "its settings")
             raise PlatformDisabled(f"{ROUTES[route].platform} is not configured here: set {hint}")
         return found
 

@@ -13,7 +13,13 @@ import logging
 
 from chalicelib.bootstrap import Deps
 from chalicelib.core.events import Event
-from chalicelib.errors import IngressError, MalformedRequest, PayloadTooLarge, StoreError, UnsupportedMediaType
+from chalicelib.errors import (
+    IngressError,
+    MalformedRequest,
+    PayloadTooLarge,
+    StoreError,
+    UnsupportedMediaType,
+)
 from chalicelib.http import InboundRequest, Reply
 
 log = logging.getLogger("qunguan.ingress")
@@ -51,8 +57,7 @@ def handle(route: str, request: InboundRequest, deps: Deps) -> Reply:
         len(fresh),
         ",".join(type(event).__name__ for event in fresh) or "-",
     )
-    if fresh:
-        assert deps.dispatcher is not None, "build_deps sets a dispatcher"
+    if fresh and deps.dispatcher is not None:
         try:
             deps.dispatcher.dispatch(fresh)
         except Exception as exc:  # the queue refused: free the claims so the platform's retry gets through

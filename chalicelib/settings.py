@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     dingtalk_token: SecretStr | None = None
     dingtalk_aes_key: SecretStr | None = None
     dingtalk_card_secret: SecretStr | None = None
+    # The interactive-card template built in DingTalk's card platform, and the callback route key
+    # registered with /v1.0/card/callbacks/register (callbackUrl = <stage URL>/dingtalk/cards).
+    dingtalk_card_template_id: str | None = None
+    dingtalk_card_route_key: str = "qunguan"
     dingtalk_api_base: str = "https://api.dingtalk.com"
     dingtalk_oapi_base: str = "https://oapi.dingtalk.com"
 

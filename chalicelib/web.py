@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.http import InboundRequest, Reply
 
 if TYPE_CHECKING:
-    from chalice.app import Request, Response
+    from chalice.app import Chalice, Request, Response
 
 # Chalice answers 415 by itself for any other type; ingress checks each route's own list after that.
 ACCEPTED_TYPES = [
@@ -27,7 +27,7 @@ def to_inbound(request: Request) -> InboundRequest:
         str(path),
         dict(request.headers),
         dict(request.query_params or {}),
-        request.raw_body,
+        request.raw_body if isinstance(request.raw_body, bytes) else request.raw_body.encode(),
     )
 
 
@@ -37,10 +37,14 @@ def to_response(reply: Reply) -> Response:
     return Response(body=reply.body, status_code=reply.status, headers=dict(reply.headers))
 
 
-def serve(route: str, request: Request) -> Response:
+def serve(route: str, app: Chalice) -> Response:
+    """The body of every webhook route: the current request through ingress, as a Chalice response."""
     from chalicelib.bootstrap import get_deps
     from chalicelib.ingress import handle
 
+    request = app.current_request
+    if request is None:  # pragma: no cover - Chalice sets it before calling a view
+        raise RuntimeError("serve() called outside a request")
     return to_response(handle(route, to_inbound(request), get_deps()))
 
 

@@ -68,24 +68,58 @@ def summary(call: dict[str, Any]) -> str:
 
 def slack_steps(fake: str) -> list[Step]:
     secret = S["SLACK_SIGNING_SECRET"]
-    mention = {"type": "app_mention", "user": "U0ALICE", "channel": "C0DEMO", "text": "<@UQGBOT> help",
-               "ts": f"{time.time():.6f}"}
+    mention = {
+        "type": "app_mention",
+        "user": "U0ALICE",
+        "channel": "C0DEMO",
+        "text": "<@UQGBOT> help",
+        "ts": f"{time.time():.6f}",
+    }
     event_id = f"Ev{uuid.uuid4().hex[:10].upper()}"
     help_envelope = slack_peer.envelope(mention, team=SLACK_TEAM, event_id=event_id)
     gid = f"slack:{SLACK_TEAM}:C0DEMO"
     return [
-        Step("url_verification", lambda _: slack_peer.event_request(
-            {"type": "url_verification", "token": "t", "challenge": "demo-challenge"}, secret)),
-        Step("@qunguan help in #demo", lambda _: slack_peer.event_request(help_envelope, secret),
-             expect_sent=1, gid=gid),
-        Step("the same event again (X-Slack-Retry-Num: 1): acked, no second reply",
-             lambda _: slack_peer.event_request(help_envelope, secret, retry_num=1), expect_sent=0),
-        Step("/qg help", lambda hook: slack_peer.command_request(
-            {"command": "/qg", "text": "help", "team_id": SLACK_TEAM, "channel_id": "C0DEMO", "channel_name": "demo",
-             "user_id": "U0ALICE", "response_url": f"{hook}/slack-response", "trigger_id": uuid.uuid4().hex}, secret),
-             expect_sent=1),
-        Step("a message with a tampered signature → 401", lambda _: _tampered(
-            slack_peer.event_request(slack_peer.envelope(mention, team=SLACK_TEAM), secret)), expect_status=401),
+        Step(
+            "url_verification",
+            lambda _: slack_peer.event_request(
+                {"type": "url_verification", "token": "t", "challenge": "demo-challenge"}, secret
+            ),
+        ),
+        Step(
+            "@qunguan help in #demo",
+            lambda _: slack_peer.event_request(help_envelope, secret),
+            expect_sent=1,
+            gid=gid,
+        ),
+        Step(
+            "the same event again (X-Slack-Retry-Num: 1): acked, no second reply",
+            lambda _: slack_peer.event_request(help_envelope, secret, retry_num=1),
+            expect_sent=0,
+        ),
+        Step(
+            "/qg help",
+            lambda hook: slack_peer.command_request(
+                {
+                    "command": "/qg",
+                    "text": "help",
+                    "team_id": SLACK_TEAM,
+                    "channel_id": "C0DEMO",
+                    "channel_name": "demo",
+                    "user_id": "U0ALICE",
+                    "response_url": f"{hook}/slack-response",
+                    "trigger_id": uuid.uuid4().hex,
+                },
+                secret,
+            ),
+            expect_sent=1,
+        ),
+        Step(
+            "a message with a tampered signature → 401",
+            lambda _: _tampered(
+                slack_peer.event_request(slack_peer.envelope(mention, team=SLACK_TEAM), secret)
+            ),
+            expect_status=401,
+        ),
     ]
 
 
@@ -94,35 +128,97 @@ def wecom_steps(fake: str) -> list[Step]:
     bot = {"token": S["WECOM_AIBOT_TOKEN"], "aes_key": S["WECOM_AIBOT_AES_KEY"]}
     now = int(time.time())
     return [
-        Step("URL check (GET, encrypted echostr)", lambda _: wecom_peer.url_check_request("1616140317555161061", **app)),
-        Step("AI bot: @qunguan 帮助 in a group", lambda hook: wecom_peer.aibot_request(
-            {"msgid": uuid.uuid4().hex, "aibotid": "AIBOTDEMO", "chatid": "wrDEMOCHAT", "chattype": "group",
-             "from": {"userid": "zhangsan"}, "response_url": f"{hook}/wecom-response", "msgtype": "text",
-             "text": {"content": "@qunguan 帮助"}}, **bot), expect_sent=1,
-             gid=f"wecom:{S['WECOM_CORP_ID']}:wrDEMOCHAT"),
-        Step("self-built app: help in a direct message", lambda _: wecom_peer.callback_request(
-            wecom_peer.text_message_xml(corp_id=S["WECOM_CORP_ID"], user="lisi", content="help",
-                                        msg_id=str(now * 1000 + 7), create_time=now), **app), expect_sent=1),
-        Step("a message with a tampered signature → 401", lambda _: _tampered_query(
-            wecom_peer.callback_request(wecom_peer.text_message_xml(
-                corp_id=S["WECOM_CORP_ID"], user="lisi", content="hi", msg_id="1", create_time=now), **app)),
-             expect_status=401),
+        Step(
+            "URL check (GET, encrypted echostr)",
+            lambda _: wecom_peer.url_check_request("1616140317555161061", **app),
+        ),
+        Step(
+            "AI bot: @qunguan 帮助 in a group",
+            lambda hook: wecom_peer.aibot_request(
+                {
+                    "msgid": uuid.uuid4().hex,
+                    "aibotid": "AIBOTDEMO",
+                    "chatid": "wrDEMOCHAT",
+                    "chattype": "group",
+                    "from": {"userid": "zhangsan"},
+                    "response_url": f"{hook}/wecom-response",
+                    "msgtype": "text",
+                    "text": {"content": "@qunguan 帮助"},
+                },
+                **bot,
+            ),
+            expect_sent=1,
+            gid=f"wecom:{S['WECOM_CORP_ID']}:wrDEMOCHAT",
+        ),
+        Step(
+            "self-built app: help in a direct message",
+            lambda _: wecom_peer.callback_request(
+                wecom_peer.text_message_xml(
+                    corp_id=S["WECOM_CORP_ID"],
+                    user="lisi",
+                    content="help",
+                    msg_id=str(now * 1000 + 7),
+                    create_time=now,
+                ),
+                **app,
+            ),
+            expect_sent=1,
+        ),
+        Step(
+            "a message with a tampered signature → 401",
+            lambda _: _tampered_query(
+                wecom_peer.callback_request(
+                    wecom_peer.text_message_xml(
+                        corp_id=S["WECOM_CORP_ID"], user="lisi", content="hi", msg_id="1", create_time=now
+                    ),
+                    **app,
+                )
+            ),
+            expect_status=401,
+        ),
     ]
 
 
 def dingtalk_steps(fake: str) -> list[Step]:
-    events = {"token": S["DINGTALK_TOKEN"], "aes_key": S["DINGTALK_AES_KEY"], "app_key": S["DINGTALK_APP_KEY"]}
+    events = {
+        "token": S["DINGTALK_TOKEN"],
+        "aes_key": S["DINGTALK_AES_KEY"],
+        "app_key": S["DINGTALK_APP_KEY"],
+    }
     return [
-        Step("event subscription check_url (answered with the encrypted success)",
-             lambda _: dingtalk_peer.event_request({"EventType": "check_url"}, **events)),
-        Step("robot: @qunguan help in a group", lambda hook: dingtalk_peer.robot_request(
-            {"conversationId": "cidDEMO", "chatbotCorpId": DINGTALK_CORP, "chatbotUserId": "$:LWCP_v1:$bot",
-             "msgId": f"msg{uuid.uuid4().hex[:12]}", "senderNick": "王五", "senderStaffId": "wangwu",
-             "conversationType": "2", "isInAtList": True, "sessionWebhook": f"{hook}/dingtalk-session",
-             "createAt": int(time.time() * 1000), "text": {"content": " help"}, "msgtype": "text"},
-            app_secret=S["DINGTALK_APP_SECRET"]), expect_sent=1, gid=f"dingtalk:{DINGTALK_CORP}:cidDEMO"),
-        Step("a robot message with a wrong sign → 401", lambda _: dingtalk_peer.robot_request(
-            {"msgtype": "text", "text": {"content": "hi"}}, app_secret="not-the-secret"), expect_status=401),
+        Step(
+            "event subscription check_url (answered with the encrypted success)",
+            lambda _: dingtalk_peer.event_request({"EventType": "check_url"}, **events),
+        ),
+        Step(
+            "robot: @qunguan help in a group",
+            lambda hook: dingtalk_peer.robot_request(
+                {
+                    "conversationId": "cidDEMO",
+                    "chatbotCorpId": DINGTALK_CORP,
+                    "chatbotUserId": "$:LWCP_v1:$bot",
+                    "msgId": f"msg{uuid.uuid4().hex[:12]}",
+                    "senderNick": "王五",
+                    "senderStaffId": "wangwu",
+                    "conversationType": "2",
+                    "isInAtList": True,
+                    "sessionWebhook": f"{hook}/dingtalk-session",
+                    "createAt": int(time.time() * 1000),
+                    "text": {"content": " help"},
+                    "msgtype": "text",
+                },
+                app_secret=S["DINGTALK_APP_SECRET"],
+            ),
+            expect_sent=1,
+            gid=f"dingtalk:{DINGTALK_CORP}:cidDEMO",
+        ),
+        Step(
+            "a robot message with a wrong sign → 401",
+            lambda _: dingtalk_peer.robot_request(
+                {"msgtype": "text", "text": {"content": "hi"}}, app_secret="not-the-secret"
+            ),
+            expect_status=401,
+        ),
     ]
 
 
@@ -147,15 +243,22 @@ def main() -> int:
     store = DynamoStore(str(state["table"]), endpoint_url=str(state["dynamodb"]))
     hook = f"{fake}/hooks"
     failures = 0
-    for platform, steps in (("Slack", slack_steps(fake)), ("WeCom", wecom_steps(fake)),
-                            ("DingTalk", dingtalk_steps(fake))):
+    for platform, steps in (
+        ("Slack", slack_steps(fake)),
+        ("WeCom", wecom_steps(fake)),
+        ("DingTalk", dingtalk_steps(fake)),
+    ):
         print(f"\n── {platform} " + "─" * (60 - len(platform)))
         for step in steps:
             recorded(fake, "DELETE")
             status, body = http(url, step.build(hook))
             sent = recorded(fake)
-            replies = [call for call in sent if not call["path"].endswith(("gettoken", "accessToken", "auth.test"))]
-            ok = status == step.expect_status and (step.expect_sent is None or len(replies) == step.expect_sent)
+            replies = [
+                call for call in sent if not call["path"].endswith(("gettoken", "accessToken", "auth.test"))
+            ]
+            ok = status == step.expect_status and (
+                step.expect_sent is None or len(replies) == step.expect_sent
+            )
             failures += not ok
             print(f"{'✓' if ok else '✗'} {step.title}")
             print(f"    received → {status} {body[:90]!s}")

@@ -82,8 +82,8 @@ class EmbeddedDynamo:
 
     def client(self) -> Any:
         """A boto3 DynamoDB client for this server, with dummy credentials passed explicitly."""
-        import boto3  # type: ignore[import-untyped, unused-ignore]  # noqa: PLC0415
-        from botocore.config import Config  # type: ignore[import-untyped, unused-ignore]  # noqa: PLC0415
+        import boto3  # type: ignore[import-untyped, unused-ignore]
+        from botocore.config import Config  # type: ignore[import-untyped, unused-ignore]
 
         return boto3.session.Session().client(
             "dynamodb",

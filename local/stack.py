@@ -93,7 +93,10 @@ def main() -> int:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     if _wait_healthy(started["url"], server):
-        print(f"qunguan is up at {started['url']} (GET /healthz). `make demo` in another terminal. Ctrl-C stops.")
+        print(
+            f"qunguan is up at {started['url']} (GET /healthz). Try `make demo` in another terminal; "
+            "Ctrl-C stops."
+        )
     code = server.wait()
     STATE.unlink(missing_ok=True)
     if fake:

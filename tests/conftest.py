@@ -1,11 +1,14 @@
-"""Fixtures shared by the whole suite: the recording messenger fake and a whole stack around it."""
+"""Fixtures shared by the whole suite: the recording messenger fake, a whole stack around it, and the
+embedded DynamoDB."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
+from local.dynamo import EmbeddedDynamo, start_dynamodb
 from local.fakes.server import FakeMessengers
 from tests.support.stack import Stack, running_stack
 
@@ -28,3 +31,16 @@ def fake(fake_messengers: FakeMessengers) -> Iterator[FakeMessengers]:
 def stack(fake: FakeMessengers) -> Iterator[Stack]:
     with running_stack(fake) as running:
         yield running
+
+
+@pytest.fixture(scope="session")
+def dynamodb() -> Iterator[EmbeddedDynamo]:
+    """moto's DynamoDB server on loopback, once for the whole session."""
+    server = start_dynamodb()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def dynamodb_client(dynamodb: EmbeddedDynamo) -> Any:
+    return dynamodb.client()

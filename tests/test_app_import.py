@@ -9,8 +9,10 @@ HEAVY = ("boto3", "botocore", "pydantic", "requests", "ahocorasick", "yaml", "cr
 
 
 def test_importing_the_app_loads_no_heavy_module() -> None:
-    code = "import sys, app; print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in %r)))" % (HEAVY,)
-    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    code = f"import sys, app; print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in {HEAVY!r})))"
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
     assert loaded == ""
 
 

@@ -12,6 +12,7 @@ from chalicelib.adapters.base import Endpoint, Parsed, Verified
 from chalicelib.bootstrap import Deps
 from chalicelib.clock import FrozenClock
 from chalicelib.core.events import Event, MessagePosted
+from chalicelib.core.ids import Platform
 from chalicelib.errors import MalformedRequest, StoreError, VerificationFailed
 from chalicelib.http import InboundRequest, Reply
 from chalicelib.ingress import MAX_BODY_BYTES, handle
@@ -21,8 +22,14 @@ from chalicelib.store.memory import MemoryStore
 
 def message(event_id: str = "Ev1") -> MessagePosted:
     return MessagePosted(
-        platform="slack", tenant="T1", event_id=event_id, occurred_at=1.0, chat="C1", user="U1",
-        message_id="1.0", text="hi",
+        platform="slack",
+        tenant="T1",
+        event_id=event_id,
+        occurred_at=1.0,
+        chat="C1",
+        user="U1",
+        message_id="1.0",
+        text="hi",
     )
 
 
@@ -30,7 +37,7 @@ def message(event_id: str = "Ev1") -> MessagePosted:
 class ScriptedEndpoint:
     """An endpoint whose verdicts the test chooses."""
 
-    platform: str = "slack"
+    platform: Platform = "slack"
     content_types: frozenset[str] = frozenset({"application/json"})
     events: tuple[Event, ...] = (message(),)
     refuse: Exception | None = None
@@ -66,13 +73,16 @@ class BrokenStore(MemoryStore):
         raise StoreError("ProvisionedThroughputExceededException")
 
 
-def make_deps(endpoint: Endpoint | None, store: MemoryStore | None = None) -> tuple[Deps, RecordingDispatcher]:
+def make_deps(
+    endpoint: ScriptedEndpoint | None, store: MemoryStore | None = None
+) -> tuple[Deps, RecordingDispatcher]:
     dispatcher = RecordingDispatcher()
     clock = FrozenClock(1000.0)
-    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None)
     deps = Deps(settings=settings, clock=clock, store=store or MemoryStore(clock=clock))
     deps.dispatcher = dispatcher
-    deps._endpoints = {"slack.events": endpoint} if endpoint else {}
+    endpoints: dict[str, Endpoint] = {"slack.events": endpoint} if endpoint else {}
+    deps._endpoints = endpoints
     return deps, dispatcher
 
 

@@ -62,7 +62,7 @@ class ApiClient:
         """Send, retrying connection failures, timeouts, 5xx and 429. Raises `MessengerError` when the
         attempts are used up; any other status is returned for the caller to judge."""
         url = self.url(path)
-        name = path.rsplit("/", 1)[-1].split("?", 1)[0] or path
+        name = call_name(path)
         for attempt in range(1, self.max_attempts + 1):
             try:
                 response = self.session.request(
@@ -77,7 +77,9 @@ class ApiClient:
                 failure = f"HTTP {response.status_code}"
                 wait = self._retry_after(response) or self._backoff(attempt)
             if attempt == self.max_attempts:
-                raise MessengerError(self.platform, name, f"{failure} after {attempt} attempts", retryable=True)
+                raise MessengerError(
+                    self.platform, name, f"{failure} after {attempt} attempts", retryable=True
+                )
             log.warning("%s %s: %s, retry %d in %.2fs", self.platform, name, failure, attempt, wait)
             self.sleep(wait)
         raise AssertionError("unreachable")  # pragma: no cover
@@ -96,11 +98,21 @@ class ApiClient:
             return None
 
 
+def call_name(path: str) -> str:
+    """A loggable name for a call: the API method, or only the host of an absolute URL (reply URLs such
+    as Slack's response_url carry a secret in their path)."""
+    if path.startswith(("http://", "https://")):
+        return "reply-url@" + path.split("/", 3)[2]
+    return path.split("?", 1)[0].strip("/") or "-"
+
+
 class TokenCache:
     """An access token cached until shortly before it expires. `fetch` returns (token, lifetime in
     seconds). `invalidate` drops it, for platforms that revoke tokens early (WeCom 40014/42001)."""
 
-    def __init__(self, fetch: Callable[[], tuple[str, float]], *, clock: Clock | None = None, margin: float = 300) -> None:
+    def __init__(
+        self, fetch: Callable[[], tuple[str, float]], *, clock: Clock | None = None, margin: float = 300
+    ) -> None:
         self._fetch = fetch
         self._clock = clock or SystemClock()
         self._margin = margin

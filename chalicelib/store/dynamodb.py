@@ -300,7 +300,7 @@ class DynamoStore(Store):
     def _call(self, operation: str, **request: Any) -> dict[str, Any]:
         """One request to the table. Records its cost in `usage`; raises `_ConditionFailed` when the
         condition was false and `StoreError` for anything else that went wrong."""
-        from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped, unused-ignore]  # noqa: PLC0415
+        from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped, unused-ignore]
 
         method = getattr(self._dynamodb(), _CLIENT_METHODS[operation])
         try:
@@ -330,8 +330,8 @@ class DynamoStore(Store):
         if self._client is None:
             with self._client_lock:
                 if self._client is None:
-                    import boto3  # type: ignore[import-untyped, unused-ignore]  # noqa: PLC0415
-                    from botocore.config import Config  # type: ignore[import-untyped, unused-ignore]  # noqa: PLC0415
+                    import boto3  # type: ignore[import-untyped, unused-ignore]
+                    from botocore.config import Config  # type: ignore[import-untyped, unused-ignore]
 
                     config = Config(
                         retries={"mode": "standard", "max_attempts": 6}, connect_timeout=2, read_timeout=5
@@ -354,7 +354,7 @@ class _Codec:
     repr, which DynamoDB stores exactly and which turns back into the same float."""
 
     def __init__(self) -> None:
-        from boto3.dynamodb.types import TypeDeserializer, TypeSerializer  # type: ignore[import-untyped, unused-ignore]  # noqa: PLC0415
+        from boto3.dynamodb.types import TypeDeserializer, TypeSerializer  # type: ignore[import-untyped, unused-ignore]
 
         self._serializer = TypeSerializer()
         self._deserializer = TypeDeserializer()

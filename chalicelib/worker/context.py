@@ -10,6 +10,7 @@ from chalicelib.core.events import Event
 from chalicelib.i18n import normalise_locale
 from chalicelib.store.records import GroupRecord, MemberRecord
 
+
 @dataclass(frozen=True)
 class Context:
     now: float

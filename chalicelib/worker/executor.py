@@ -9,7 +9,9 @@ every action ends as a result that `persist` writes to the audit log.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from chalicelib.adapters.base import Capability, Messenger, NotSupported, Target
 from chalicelib.core.actions import (
@@ -56,7 +58,9 @@ def reply_target(event: Event, *, private: bool) -> Target:
     )
 
 
-def execute(actions: tuple[Action, ...], event: Event, ctx: Context, messenger: Messenger) -> list[ActionResult]:
+def execute(
+    actions: tuple[Action, ...], event: Event, ctx: Context, messenger: Messenger
+) -> list[ActionResult]:
     results = []
     for action in actions:
         name = type(action).__name__
@@ -71,40 +75,80 @@ def execute(actions: tuple[Action, ...], event: Event, ctx: Context, messenger: 
 
 
 def _perform(action: Action, event: Event, ctx: Context, messenger: Messenger) -> ActionResult:
+    perform = _PERFORMERS.get(type(action))
+    if perform is None:  # pragma: no cover - every Action subclass has a performer
+        raise NotSupported(type(action).__name__)
+    substituted = perform(action, event, ctx, messenger)
     name = type(action).__name__
-    tenant = event.tenant
-    caps = messenger.capabilities
-    app_group = bool(ctx.group and ctx.group.app_created)
-    if isinstance(action, Reply):
-        messenger.post_text(reply_target(event, private=action.private), action.text)
-    elif isinstance(action, SendDirect):
-        messenger.send_direct(tenant, action.user, action.text)
-    elif isinstance(action, PostText):
-        messenger.post_text(Target(tenant=tenant, chat=action.chat), action.text)
-    elif isinstance(action, PostCard):
-        if action.chat:
-            messenger.post_card(Target(tenant=tenant, chat=action.chat), action.card)
-        for user in action.users:
-            messenger.post_card(Target(tenant=tenant, user=user), action.card)
-    elif isinstance(action, UpdateCard):
-        messenger.update_card(tenant, action.card_ref, action.card, response_token=action.response_token)
-    elif isinstance(action, Warn):
-        messenger.send_direct(tenant, action.user, action.text)
-    elif isinstance(action, DeleteMessage):
-        if not caps.allows(Capability.DELETE_MESSAGE, app_group=app_group):
-            messenger.send_direct(tenant, action.user, t(ctx.locale, "substitute.withdraw", text=action.text))
-            return ActionResult(name, "substituted", "asked the poster to withdraw it")
-        messenger.delete_message(tenant, action.chat, action.message_id)
-    elif isinstance(action, Mute):
-        if not caps.allows(Capability.MUTE_MEMBER, app_group=app_group):
-            messenger.send_direct(tenant, action.user, t(ctx.locale, "substitute.mute", minutes=action.seconds // 60))
-            return ActionResult(name, "substituted", "warned privately; the platform cannot mute")
-        messenger.mute_member(tenant, action.chat, action.user, action.seconds)
-    elif isinstance(action, Remove):
-        if not caps.allows(Capability.REMOVE_MEMBER, app_group=app_group):
-            messenger.send_direct(tenant, action.user, t(ctx.locale, "substitute.remove"))
-            return ActionResult(name, "substituted", "warned privately; the platform cannot remove here")
-        messenger.remove_member(tenant, action.chat, action.user)
-    else:  # pragma: no cover - every Action subclass is handled above
-        raise NotSupported(name)
-    return ActionResult(name, "done")
+    return ActionResult(name, "substituted", substituted) if substituted else ActionResult(name, "done")
+
+
+# Each performer does the action, or its next best substitute and returns what it did instead.
+Performer = Callable[[Any, Event, Context, Messenger], str | None]
+
+
+def _reply(action: Reply, event: Event, ctx: Context, messenger: Messenger) -> None:
+    messenger.post_text(reply_target(event, private=action.private), action.text)
+
+
+def _send_direct(action: SendDirect | Warn, event: Event, ctx: Context, messenger: Messenger) -> None:
+    messenger.send_direct(event.tenant, action.user, action.text)
+
+
+def _post_text(action: PostText, event: Event, ctx: Context, messenger: Messenger) -> None:
+    messenger.post_text(Target(tenant=event.tenant, chat=action.chat), action.text)
+
+
+def _post_card(action: PostCard, event: Event, ctx: Context, messenger: Messenger) -> None:
+    if action.chat:
+        messenger.post_card(Target(tenant=event.tenant, chat=action.chat), action.card)
+    for user in action.users:
+        messenger.post_card(Target(tenant=event.tenant, user=user), action.card)
+
+
+def _update_card(action: UpdateCard, event: Event, ctx: Context, messenger: Messenger) -> None:
+    messenger.update_card(event.tenant, action.card_ref, action.card, response_token=action.response_token)
+
+
+def _allowed(capability: Capability, ctx: Context, messenger: Messenger) -> bool:
+    return messenger.capabilities.allows(capability, app_group=bool(ctx.group and ctx.group.app_created))
+
+
+def _delete(action: DeleteMessage, event: Event, ctx: Context, messenger: Messenger) -> str | None:
+    if not _allowed(Capability.DELETE_MESSAGE, ctx, messenger):
+        messenger.send_direct(
+            event.tenant, action.user, t(ctx.locale, "substitute.withdraw", text=action.text)
+        )
+        return "asked the poster to withdraw it"
+    messenger.delete_message(event.tenant, action.chat, action.message_id)
+    return None
+
+
+def _mute(action: Mute, event: Event, ctx: Context, messenger: Messenger) -> str | None:
+    if not _allowed(Capability.MUTE_MEMBER, ctx, messenger):
+        text = t(ctx.locale, "substitute.mute", minutes=max(action.seconds // 60, 1))
+        messenger.send_direct(event.tenant, action.user, text)
+        return "warned privately; the platform cannot mute"
+    messenger.mute_member(event.tenant, action.chat, action.user, action.seconds)
+    return None
+
+
+def _remove(action: Remove, event: Event, ctx: Context, messenger: Messenger) -> str | None:
+    if not _allowed(Capability.REMOVE_MEMBER, ctx, messenger):
+        messenger.send_direct(event.tenant, action.user, t(ctx.locale, "substitute.remove"))
+        return "warned privately; the platform cannot remove here"
+    messenger.remove_member(event.tenant, action.chat, action.user)
+    return None
+
+
+_PERFORMERS: dict[type[Action], Performer] = {
+    Reply: _reply,
+    SendDirect: _send_direct,
+    Warn: _send_direct,
+    PostText: _post_text,
+    PostCard: _post_card,
+    UpdateCard: _update_card,
+    DeleteMessage: _delete,
+    Mute: _mute,
+    Remove: _remove,
+}

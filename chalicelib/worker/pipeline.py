@@ -45,8 +45,7 @@ def decide_message(event: Event, ctx: Context) -> Decision:
 
 
 def decide_command(event: Event, ctx: Context) -> Decision:
-    assert isinstance(event, CommandIssued)
-    return commands.handle(event, ctx)
+    return commands.handle(event, ctx) if isinstance(event, CommandIssued) else Decision()
 
 
 DECIDERS: dict[type[Event], Decider] = {
@@ -78,7 +77,9 @@ def process(event: Event, deps: Deps) -> Outcome:
     return Outcome(event, decision, results)
 
 
-def persist(event: Event, ctx: Context, decision: Decision, results: tuple[ActionResult, ...], deps: Deps) -> None:
+def persist(
+    event: Event, ctx: Context, decision: Decision, results: tuple[ActionResult, ...], deps: Deps
+) -> None:
     user = actor_of(event)
     if event.chat and user and isinstance(event, ACTIVE_EVENTS):
         last = ctx.member.last_active if ctx.member else None

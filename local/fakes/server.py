@@ -86,7 +86,9 @@ class FakeMessengers:
             self.faults.append(fault)
 
     def start(self) -> FakeMessengers:
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-messengers", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="fake-messengers", daemon=True
+        )
         self._thread.start()
         return self
 

@@ -74,3 +74,11 @@ def test_a_token_is_fetched_once_and_again_only_after_it_expires() -> None:
     assert cache.get() == "t1"
     cache.invalidate()
     assert cache.get() == "t2"
+
+
+def test_logs_name_the_method_never_a_reply_urls_secret_path() -> None:
+    from chalicelib.adapters.http_client import call_name
+
+    assert call_name("chat.postMessage") == "chat.postMessage"
+    assert call_name("/message/send?access_token=abc") == "message/send"
+    assert call_name("https://hooks.slack.com/actions/T1/123/s3cr3t") == "reply-url@hooks.slack.com"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from chalicelib.core import codec
@@ -17,10 +19,25 @@ from chalicelib.core.events import (
     MessagePosted,
 )
 
-BASE = {"platform": "slack", "tenant": "T1", "event_id": "Ev1", "occurred_at": 1.5, "chat": "C1"}
+BASE: dict[str, Any] = {
+    "platform": "slack",
+    "tenant": "T1",
+    "event_id": "Ev1",
+    "occurred_at": 1.5,
+    "chat": "C1",
+}
 SAMPLES: list[Event] = [
-    MessagePosted(**BASE, user="U1", message_id="1.1", text="你好 @bot", mentions=("U2",), mentions_bot=True,
-                  files=(FileInfo("F1", "a.pdf", 10, "application/pdf"),), reply_to="1.0", thread="1.0"),
+    MessagePosted(
+        **BASE,
+        user="U1",
+        message_id="1.1",
+        text="你好 @bot",
+        mentions=("U2",),
+        mentions_bot=True,
+        files=(FileInfo("F1", "a.pdf", 10, "application/pdf"),),
+        reply_to="1.0",
+        thread="1.0",
+    ),
     MemberJoined(**BASE, user="U1", inviter="U2"),
     MemberLeft(**BASE, user="U1"),
     FileShared(**BASE, user="U1", file=FileInfo("F1", "plan-v2.docx"), caption="the plan"),

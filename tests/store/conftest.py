@@ -1,4 +1,4 @@
-"""Fixtures for the store tests: one embedded DynamoDB (moto on loopback) for the whole session, a fresh
+"""Fixtures for the store tests: the session's embedded DynamoDB (tests/conftest.py), a fresh
 table per test, and `store`, which runs a test once against `MemoryStore` and once against `DynamoStore`."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from chalicelib.clock import FrozenClock
 from chalicelib.store.base import Store
 from chalicelib.store.dynamodb import DynamoStore
 from chalicelib.store.memory import MemoryStore
-from local.dynamo import EmbeddedDynamo, start_dynamodb
+from local.dynamo import EmbeddedDynamo
 
 # 2024-03-01T00:00:00Z: far enough from now that nothing depends on the wall clock.
 T0 = 1_709_251_200.0
@@ -21,18 +21,6 @@ T0 = 1_709_251_200.0
 PAGE_SIZE = 7
 
 _table_numbers = itertools.count()
-
-
-@pytest.fixture(scope="session")
-def dynamodb() -> Iterator[EmbeddedDynamo]:
-    server = start_dynamodb()
-    yield server
-    server.stop()
-
-
-@pytest.fixture(scope="session")
-def dynamodb_client(dynamodb: EmbeddedDynamo) -> Any:
-    return dynamodb.client()
 
 
 @pytest.fixture

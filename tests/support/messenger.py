@@ -38,7 +38,9 @@ class RecordingMessenger:
     def post_card(self, target: Target, card: Card) -> Sent:
         return self._record("post_card", target=target, card=card)
 
-    def update_card(self, tenant: str, card_ref: str, card: Card, *, response_token: str | None = None) -> None:
+    def update_card(
+        self, tenant: str, card_ref: str, card: Card, *, response_token: str | None = None
+    ) -> None:
         self._record("update_card", card_ref=card_ref, card=card, response_token=response_token)
 
     def delete_message(self, tenant: str, chat: str, message_id: str) -> None:

@@ -26,7 +26,7 @@ def demo_settings(fake: FakeMessengers, **overrides: Any) -> Settings:
     values.update(fake.settings())
     values.update(qg_dispatch="inline", qg_table_name="qunguan-test")
     values.update(overrides)
-    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+    return Settings(_env_file=None, **values)
 
 
 @dataclass

@@ -13,10 +13,22 @@ from chalicelib.worker.context import Context
 from chalicelib.worker.executor import execute
 from tests.support.messenger import RecordingMessenger
 
-EVENT = MessagePosted(platform="wecom", tenant="corp", event_id="m", occurred_at=0, chat="G1", user="u1",
-                      message_id="m", text="x")
-CTX = Context(now=0, group=GroupRecord(gid="wecom:corp:G1", platform="wecom", tenant="corp", chat="G1"),
-              member=None, locale="en")
+EVENT = MessagePosted(
+    platform="wecom",
+    tenant="corp",
+    event_id="m",
+    occurred_at=0,
+    chat="G1",
+    user="u1",
+    message_id="m",
+    text="x",
+)
+CTX = Context(
+    now=0,
+    group=GroupRecord(gid="wecom:corp:G1", platform="wecom", tenant="corp", chat="G1"),
+    member=None,
+    locale="en",
+)
 SEND_ONLY = Capabilities(always=frozenset({Capability.SEND_DIRECT, Capability.POST_TO_GROUP}))
 
 
@@ -29,7 +41,9 @@ SEND_ONLY = Capabilities(always=frozenset({Capability.SEND_DIRECT, Capability.PO
     ],
     ids=["delete", "mute", "remove"],
 )
-def test_an_impossible_action_becomes_a_private_message_and_is_recorded_as_substituted(action: Action) -> None:
+def test_an_impossible_action_becomes_a_private_message_and_is_recorded_as_substituted(
+    action: Action,
+) -> None:
     messenger = RecordingMessenger(platform="wecom", capabilities=SEND_ONLY)
     (result,) = execute((action,), EVENT, CTX, messenger)
     assert result.status == "substituted" and result.detail
@@ -44,16 +58,24 @@ def test_the_withdraw_request_returns_the_removed_text_to_the_poster() -> None:
 
 
 def test_removal_works_only_in_groups_the_app_created_where_the_platform_says_so() -> None:
-    caps = Capabilities(always=frozenset({Capability.SEND_DIRECT}), in_app_groups=frozenset({Capability.REMOVE_MEMBER}))
+    caps = Capabilities(
+        always=frozenset({Capability.SEND_DIRECT}), in_app_groups=frozenset({Capability.REMOVE_MEMBER})
+    )
     messenger = RecordingMessenger(platform="wecom", capabilities=caps)
-    app_ctx = Context(now=0, group=GroupRecord(gid="g", platform="wecom", tenant="corp", chat="G1", app_created=True),
-                      member=None, locale="en")
+    app_ctx = Context(
+        now=0,
+        group=GroupRecord(gid="g", platform="wecom", tenant="corp", chat="G1", app_created=True),
+        member=None,
+        locale="en",
+    )
     (result,) = execute((Remove(chat="G1", user="u1"),), EVENT, app_ctx, messenger)
     assert result.status == "done" and messenger.verbs() == ["remove_member"]
 
 
 def test_a_capable_platform_does_the_action_itself() -> None:
     messenger = RecordingMessenger()
-    results = execute((Mute(chat="G1", user="u1", seconds=60), SendDirect(user="u1", text="hi")), EVENT, CTX, messenger)
+    results = execute(
+        (Mute(chat="G1", user="u1", seconds=60), SendDirect(user="u1", text="hi")), EVENT, CTX, messenger
+    )
     assert [r.status for r in results] == ["done", "done"]
     assert messenger.verbs() == ["mute_member", "send_direct"]

@@ -25,15 +25,24 @@ T0 = 1_700_000_000.0
 def make(locale: str = "zh-CN") -> tuple[Deps, RecordingMessenger, FrozenClock]:
     messenger = RecordingMessenger()
     clock = FrozenClock(T0)
-    settings = Settings(_env_file=None, qg_default_locale=locale)  # type: ignore[call-arg]
-    deps = Deps(settings=settings, clock=clock, store=MemoryStore(clock=clock), messenger_factory=lambda p: messenger)
+    settings = Settings(_env_file=None, qg_default_locale=locale)
+    deps = Deps(
+        settings=settings, clock=clock, store=MemoryStore(clock=clock), messenger_factory=lambda p: messenger
+    )
     return deps, messenger, clock
 
 
 def said(text: str, *, event_id: str = "e1", mentions_bot: bool = False) -> MessagePosted:
     return MessagePosted(
-        platform="slack", tenant="T1", event_id=event_id, occurred_at=T0, chat="C1", user="U1",
-        message_id=event_id, text=text, mentions_bot=mentions_bot,
+        platform="slack",
+        tenant="T1",
+        event_id=event_id,
+        occurred_at=T0,
+        chat="C1",
+        user="U1",
+        message_id=event_id,
+        text=text,
+        mentions_bot=mentions_bot,
     )
 
 
@@ -48,7 +57,9 @@ def test_at_bot_help_is_answered_in_the_group_in_its_default_language() -> None:
 @pytest.mark.parametrize(("locale", "needle"), [("zh-TW", "群規"), ("en", "rulebook")])
 def test_help_follows_the_groups_locale(locale: str, needle: str) -> None:
     deps, messenger, _ = make()
-    deps.store.put_group(GroupRecord(gid="slack:T1:C1", platform="slack", tenant="T1", chat="C1", locale=locale))
+    deps.store.put_group(
+        GroupRecord(gid="slack:T1:C1", platform="slack", tenant="T1", chat="C1", locale=locale)
+    )
     process(said("帮助", mentions_bot=True), deps)
     assert needle in messenger.calls[0][1]["text"]
 
@@ -56,7 +67,13 @@ def test_help_follows_the_groups_locale(locale: str, needle: str) -> None:
 def test_slash_help_answers_through_the_reply_url_privately() -> None:
     deps, messenger, _ = make("en")
     command = CommandIssued(
-        platform="slack", tenant="T1", event_id="t1", occurred_at=T0, chat="C1", user="U1", name="help",
+        platform="slack",
+        tenant="T1",
+        event_id="t1",
+        occurred_at=T0,
+        chat="C1",
+        user="U1",
+        name="help",
         reply_url="https://hooks.example/r",
     )
     process(command, deps)
@@ -92,7 +109,9 @@ def test_activity_is_written_at_most_hourly() -> None:
 
 def test_a_group_seen_for_the_first_time_is_registered_and_governed() -> None:
     deps, _, _ = make()
-    process(MemberJoined(platform="slack", tenant="T1", event_id="j", occurred_at=T0, chat="C9", user="U1"), deps)
+    process(
+        MemberJoined(platform="slack", tenant="T1", event_id="j", occurred_at=T0, chat="C9", user="U1"), deps
+    )
     group = deps.store.get_group("slack:T1:C9")
     assert group is not None and group.enabled
 
@@ -106,7 +125,9 @@ def test_every_decision_that_acted_is_audited() -> None:
 
 def test_a_delivery_that_failed_for_good_is_raised_for_the_queue_to_retry() -> None:
     deps, messenger, _ = make()
-    messenger.fail_with = MessengerError("slack", "chat.postMessage", "HTTP 503 after 4 attempts", retryable=True)
+    messenger.fail_with = MessengerError(
+        "slack", "chat.postMessage", "HTTP 503 after 4 attempts", retryable=True
+    )
     with pytest.raises(DeliveryFailed):
         process(said("help", mentions_bot=True), deps)
     (record,) = deps.store.list_audit("slack:T1:C1")

@@ -1,0 +1,340 @@
+"""`DingTalkMessenger`: the outbound verbs over DingTalk's two APIs (PROTOCOLS.md 2.4 and 2.5).
+
+- The new API (api.dingtalk.com, `/v1.0/...`) takes the app token from `POST /v1.0/oauth2/accessToken`
+  in the header `x-acs-dingtalk-access-token`, and reports errors as HTTP >= 400 with a JSON
+  `{"code", "message"}`.
+- The legacy oapi (oapi.dingtalk.com) takes the token from `GET /gettoken` as `?access_token=`, and
+  reports errors as HTTP 200 with `errcode != 0`. qunguan uses it where the new API has no equivalent:
+  the directory (`topapi/v2/user/get`) and scene-group membership.
+
+Each token is cached until five minutes before it expires and dropped early when DingTalk says it is no
+longer valid. Groups are named by their open conversation id (`cid...`), the robot's `conversationId`.
+
+Worker only: this module pulls in `requests` through `ApiClient`.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.adapters.base import (
+    Capabilities,
+    Capability,
+    DirectoryUser,
+    NotSupported,
+    Sent,
+    Target,
+)
+from chalicelib.adapters.dingtalk.cards import card_param_map
+from chalicelib.adapters.http_client import ApiClient, TokenCache
+from chalicelib.core.ids import Platform
+from chalicelib.errors import MessengerError
+
+if TYPE_CHECKING:
+    import requests
+
+    from chalicelib.clock import Clock
+    from chalicelib.core.cards import Card
+    from chalicelib.settings import Settings
+
+log = logging.getLogger(__name__)
+
+PLATFORM: Platform = "dingtalk"
+DEFAULT_CARD_ROUTE_KEY = "qunguan"
+USER_NOT_FOUND = 60121  # oapi: 找不到该用户 (not in the directory, e.g. left the company)
+OAPI_TOKEN_ERRORS = frozenset({40001, 40014, 42001})  # invalid or expired access_token
+OAPI_BUSY = -1  # 系统繁忙
+
+CAPABILITIES = Capabilities(
+    always=frozenset(
+        {Capability.POST_TO_GROUP, Capability.SEND_DIRECT, Capability.POST_CARD, Capability.RECALL_OWN}
+    ),
+    in_app_groups=frozenset({Capability.REMOVE_MEMBER, Capability.MUTE_MEMBER}),
+    notes={
+        Capability.SEE_ALL_MESSAGES: "In groups the robot receives only messages that @ it; DingTalk offers "
+        "no HTTP feed of every group message.",
+        Capability.DELETE_MESSAGE: "DingTalk has no API to recall a member's message: a robot can recall "
+        "only its own (robot/groupMessages/recall).",
+        Capability.REMOVE_MEMBER: "Only in scene groups (场景群) created from the app's group template "
+        "(topapi/im/chat/scenegroup/member/delete).",
+        Capability.MUTE_MEMBER: "Only in scene groups (im/sceneGroups/muteMembers/set); the owner and group "
+        "admins cannot be muted.",
+        Capability.POST_CARD: "Needs a card template registered in DingTalk's card platform "
+        "(DINGTALK_CARD_TEMPLATE_ID) and a card callback registered under DINGTALK_CARD_ROUTE_KEY.",
+    },
+)
+
+
+class DingTalkMessenger:
+    platform: Platform = PLATFORM
+    capabilities = CAPABILITIES
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        api: ApiClient | None = None,
+        oapi: ApiClient | None = None,
+        card_template_id: str | None = None,
+        card_route_key: str | None = None,
+    ) -> None:
+        secret = settings.dingtalk_app_secret
+        self._app_key = settings.dingtalk_app_key or ""
+        self._app_secret = secret.get_secret_value() if secret is not None else ""
+        # An enterprise internal app's robot code is its app key unless DingTalk issued another.
+        self._robot_code = settings.dingtalk_robot_code or self._app_key
+        self._card_template_id = card_template_id or settings.dingtalk_card_template_id
+        self._card_route_key = card_route_key or settings.dingtalk_card_route_key or DEFAULT_CARD_ROUTE_KEY
+        self._api = api or ApiClient(PLATFORM, settings.dingtalk_api_base)
+        self._oapi = oapi or ApiClient(PLATFORM, settings.dingtalk_oapi_base)
+        self._token = TokenCache(self._fetch_token, clock=clock)
+        self._oapi_token = TokenCache(self._fetch_oapi_token, clock=clock)
+
+    # Messages ------------------------------------------------------------------------------------
+    def post_text(self, target: Target, text: str) -> Sent:
+        """To the message's sessionWebhook when there is one (a reply in context), else to the group,
+        else to the user directly. An expired sessionWebhook falls back to the group or the user."""
+        if target.reply_url:
+            try:
+                return self._reply(target.reply_url, text)
+            except MessengerError as exc:
+                if exc.retryable or not (target.chat or target.user):
+                    raise
+                log.warning("dingtalk sessionWebhook refused (%s); sending without it", exc.detail)
+        if target.chat:
+            data = self._api_call(
+                "POST",
+                "/v1.0/robot/groupMessages/send",
+                {
+                    "robotCode": self._robot_code,
+                    "openConversationId": target.chat,
+                    "msgKey": "sampleText",
+                    "msgParam": _json({"content": text}),
+                },
+            )
+            return Sent(message_id=_optional_str(data.get("processQueryKey")))
+        if target.user:
+            return self.send_direct(target.tenant, target.user, text)
+        raise ValueError("a DingTalk target needs a reply_url, a chat or a user")
+
+    def send_direct(self, tenant: str, user: str, text: str) -> Sent:
+        data = self._api_call(
+            "POST",
+            "/v1.0/robot/oToMessages/batchSend",
+            {
+                "robotCode": self._robot_code,
+                "userIds": [user],
+                "msgKey": "sampleText",
+                "msgParam": _json({"content": text}),
+            },
+        )
+        if user in (data.get("invalidStaffIdList") or []):
+            raise MessengerError(PLATFORM, "batchSend", "the user is not in the robot's organisation")
+        if user in (data.get("flowControlledStaffIdList") or []):
+            raise MessengerError(PLATFORM, "batchSend", "flow-controlled for this user", retryable=True)
+        return Sent(message_id=_optional_str(data.get("processQueryKey")))
+
+    def delete_message(self, tenant: str, chat: str, message_id: str) -> None:
+        raise NotSupported(CAPABILITIES.notes[Capability.DELETE_MESSAGE])
+
+    # Cards ---------------------------------------------------------------------------------------
+    def post_card(self, target: Target, card: Card) -> Sent:
+        """Create and deliver a card instance; `outTrackId` is the card's id, by which clicks come back
+        and `update_card` finds it.
+
+        DingTalk renders only templates built in its card platform, so an operator registers one with the
+        variables of `cards.card_param_map` and sets its id as DINGTALK_CARD_TEMPLATE_ID, and registers
+        the click callback once (`POST /v1.0/card/callbacks/register {callbackRouteKey, callbackUrl:
+        <stage>/dingtalk/cards, apiSecret: DINGTALK_CARD_SECRET}`) under DINGTALK_CARD_ROUTE_KEY
+        (default "qunguan"). Without a template this raises `NotSupported`."""
+        if not self._card_template_id:
+            raise NotSupported("no DingTalk card template is configured (DINGTALK_CARD_TEMPLATE_ID)")
+        body: dict[str, Any] = {
+            "cardTemplateId": self._card_template_id,
+            "outTrackId": card.card_id,
+            "callbackType": "HTTP",
+            "callbackRouteKey": self._card_route_key,
+            "cardData": {"cardParamMap": card_param_map(card, chat=target.chat)},
+            "userIdType": 1,  # userId, not unionId
+        }
+        if target.chat:
+            body["openSpaceId"] = f"dtv1.card//IM_GROUP.{target.chat}"
+            body["imGroupOpenSpaceModel"] = {"supportForward": False}
+            body["imGroupOpenDeliverModel"] = {"robotCode": self._robot_code}
+        elif target.user:
+            body["openSpaceId"] = f"dtv1.card//IM_ROBOT.{target.user}"
+            body["imRobotOpenSpaceModel"] = {"supportForward": False}
+            body["imRobotOpenDeliverModel"] = {"spaceType": "IM_ROBOT", "robotCode": self._robot_code}
+        else:
+            raise ValueError("a DingTalk card goes to a chat or a user")
+        data = self._api_call("POST", "/v1.0/card/instances/createAndDeliver", body)
+        result = data.get("result")
+        deliveries = result.get("deliverResults") if isinstance(result, dict) else None
+        for delivery in deliveries or []:
+            if isinstance(delivery, dict) and delivery.get("success") is False:
+                raise MessengerError(
+                    PLATFORM, "createAndDeliver", f"not delivered: {delivery.get('errorMsg')}"
+                )
+        return Sent(message_id=card.card_id, token=card.card_id)
+
+    def update_card(
+        self, tenant: str, card_ref: str, card: Card, *, response_token: str | None = None
+    ) -> None:
+        """Replace the card's variables by key; `chat` is not sent, so it keeps its first value."""
+        self._api_call(
+            "PUT",
+            "/v1.0/card/instances",
+            {
+                "outTrackId": card_ref,
+                "cardData": {"cardParamMap": card_param_map(card)},
+                "cardUpdateOptions": {"updateCardDataByKey": True},
+                "userIdType": 1,
+            },
+        )
+
+    # Members -------------------------------------------------------------------------------------
+    def remove_member(self, tenant: str, chat: str, user: str) -> None:
+        """Scene groups only. The legacy `chat/update del_useridlist` also covers groups the app
+        created, but it takes the legacy chat id, which qunguan does not have: the robot and the send
+        APIs name groups by open conversation id, which is what this API takes."""
+        self._oapi_call(
+            "POST",
+            "/topapi/im/chat/scenegroup/member/delete",
+            {"open_conversation_id": chat, "user_ids": user},
+        )
+
+    def mute_member(self, tenant: str, chat: str, user: str, seconds: int) -> None:
+        """Scene groups only; `seconds` <= 0 lifts the mute."""
+        self._api_call(
+            "POST",
+            "/v1.0/im/sceneGroups/muteMembers/set",
+            {
+                "openConversationId": chat,
+                "userIdList": [user],
+                "muteStatus": 1 if seconds > 0 else 0,
+                "muteDuration": max(seconds, 0) * 1000,
+            },
+        )
+
+    def get_user(self, tenant: str, user: str) -> DirectoryUser | None:
+        """The directory entry, or None when DingTalk does not know the user (60121: never in the
+        company, or already left; a leaver is removed from the directory, not kept as inactive).
+        `active` is DingTalk's own flag: whether the person has activated their account."""
+        data = self._oapi_call(
+            "POST", "/topapi/v2/user/get", {"userid": user, "language": "zh_CN"}, allow=(USER_NOT_FOUND,)
+        )
+        result = data.get("result")
+        if data.get("errcode") == USER_NOT_FOUND or not isinstance(result, dict):
+            return None
+        return DirectoryUser(
+            user=str(result.get("userid") or user),
+            name=str(result.get("name") or ""),
+            active=result.get("active") is not False,
+            departments=tuple(str(dept) for dept in result.get("dept_id_list") or []),
+        )
+
+    def bot_user_id(self, tenant: str) -> str | None:
+        # The robot has no user id that appears in messages; mentions of it are recognised by
+        # `chatbotUserId` in each callback instead.
+        return None
+
+    # Transport -----------------------------------------------------------------------------------
+    def _reply(self, url: str, text: str) -> Sent:
+        response = self._api.request("POST", url, json={"msgtype": "text", "text": {"content": text}})
+        data = _json_body(response)
+        errcode = data.get("errcode", 0)
+        if response.status_code >= 400 or errcode != 0:
+            raise MessengerError(
+                PLATFORM, "sendBySession", _describe(response, data), retryable=errcode == OAPI_BUSY
+            )
+        return Sent()
+
+    def _api_call(self, method: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        name = path.rsplit("/", 1)[-1]
+        for attempt in (1, 2):
+            headers = {"x-acs-dingtalk-access-token": self._token.get()}
+            response = self._api.request(method, path, json=body, headers=headers)
+            data = _json_body(response)
+            if response.status_code == 401 and attempt == 1:
+                self._token.invalidate()  # revoked before its time: fetch a new one, once
+                continue
+            if response.status_code >= 400 or data.get("success") is False:
+                code = str(data.get("code") or "")
+                retryable = "Throttling" in code or "QpsLimit" in code
+                raise MessengerError(PLATFORM, name, _describe(response, data), retryable=retryable)
+            return data
+        raise MessengerError(PLATFORM, name, "token refused twice")
+
+    def _oapi_call(
+        self, method: str, path: str, body: dict[str, Any], *, allow: tuple[int, ...] = ()
+    ) -> dict[str, Any]:
+        name = path.rsplit("/", 1)[-1]
+        for attempt in (1, 2):
+            params = {"access_token": self._oapi_token.get()}
+            response = self._oapi.request(method, path, params=params, json=body)
+            data = _json_body(response)
+            errcode = data.get("errcode", 0 if response.status_code < 400 else None)
+            if errcode in OAPI_TOKEN_ERRORS and attempt == 1:
+                self._oapi_token.invalidate()
+                continue
+            if response.status_code >= 400 or (errcode != 0 and errcode not in allow):
+                raise MessengerError(
+                    PLATFORM, name, _describe(response, data), retryable=errcode == OAPI_BUSY
+                )
+            return data
+        raise MessengerError(PLATFORM, name, "token refused twice")
+
+    def _fetch_token(self) -> tuple[str, float]:
+        response = self._api.request(
+            "POST", "/v1.0/oauth2/accessToken", json={"appKey": self._app_key, "appSecret": self._app_secret}
+        )
+        data = _json_body(response)
+        token = data.get("accessToken")
+        if response.status_code >= 400 or not isinstance(token, str) or not token:
+            raise MessengerError(PLATFORM, "accessToken", _describe(response, data))
+        return token, float(data.get("expireIn") or 7200)
+
+    def _fetch_oapi_token(self) -> tuple[str, float]:
+        response = self._oapi.request(
+            "GET", "/gettoken", params={"appkey": self._app_key, "appsecret": self._app_secret}
+        )
+        data = _json_body(response)
+        token = data.get("access_token")
+        if (
+            response.status_code >= 400
+            or data.get("errcode", 0) != 0
+            or not isinstance(token, str)
+            or not token
+        ):
+            raise MessengerError(PLATFORM, "gettoken", _describe(response, data))
+        return token, float(data.get("expires_in") or 7200)
+
+
+def messenger(settings: Settings, clock: Clock) -> DingTalkMessenger:
+    return DingTalkMessenger(settings, clock=clock)
+
+
+def _json_body(response: requests.Response) -> dict[str, Any]:
+    try:
+        data = response.json()
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _describe(response: requests.Response, data: dict[str, Any]) -> str:
+    """DingTalk's own error code and message (never the request, which may hold secrets)."""
+    code = data.get("code") or data.get("errcode")
+    message = data.get("message") or data.get("errmsg") or ""
+    return f"HTTP {response.status_code} {code}: {message}".strip()
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _optional_str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None

@@ -1,0 +1,516 @@
+"""DingTalk's three inbound routes as `Endpoint`s: verify the raw request, parse it into events, ack.
+
+- `dingtalk.robot`: the enterprise robot's HTTP callback. Groups deliver only messages that @ the robot;
+  1:1 chats deliver everything. Signed with the `timestamp`/`sign` headers (PROTOCOLS.md 2.2).
+- `dingtalk.events`: the event subscription (事件订阅), WXBizMsgCrypt-encrypted JSON with the app key as
+  owner key (2.3). DingTalk expects the encrypted "success" within 1500 ms for the URL check and every
+  event, or it retries, so `ack` is a single AES block and a SHA-1.
+- `dingtalk.cards`: interactive card clicks, signed with `x-ddpaas-signature` (2.6); 2 s deadline.
+
+Ingress path: the standard library and `cryptography` only (no requests, boto3 or pydantic here).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import secrets
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.adapters.base import Endpoint, Parsed, Verified
+from chalicelib.adapters.dingtalk.signature import check_fresh, verify_card_sign, verify_robot_sign
+from chalicelib.adapters.msgcrypt import MsgCrypt
+from chalicelib.core.events import (
+    CardClicked,
+    DirectoryChange,
+    DirectoryChanged,
+    Event,
+    FileInfo,
+    FileShared,
+    MemberJoined,
+    MemberLeft,
+    MessagePosted,
+)
+from chalicelib.core.ids import Platform
+from chalicelib.errors import MalformedRequest, VerificationFailed
+from chalicelib.http import InboundRequest, Reply
+
+if TYPE_CHECKING:
+    from pydantic import SecretStr
+
+    from chalicelib.clock import Clock
+    from chalicelib.settings import Settings
+
+log = logging.getLogger(__name__)
+
+JSON_ONLY = frozenset({"application/json"})
+EVENT_ID_LENGTH = 32
+
+
+# Robot @-messages ---------------------------------------------------------------------------------
+class DingTalkRobot:
+    """The robot callback. Verification covers the headers only (DingTalk does not sign the body), and
+    happens before the body is read; the payload is the raw body."""
+
+    route = "dingtalk.robot"
+    platform: Platform = "dingtalk"
+    content_types = JSON_ONLY
+
+    def __init__(self, app_secret: str, clock: Clock) -> None:
+        self._app_secret = app_secret
+        self._clock = clock
+
+    def verify(self, request: InboundRequest) -> Verified:
+        stamp = verify_robot_sign(
+            request.header("timestamp"),
+            request.header("sign"),
+            app_secret=self._app_secret,
+            now=self._clock.now(),
+        )
+        return Verified(request, request.body, {"timestamp": str(stamp)})
+
+    def parse(self, verified: Verified) -> Parsed:
+        data = _json_object(verified.payload)
+        parser = _ROBOT_PARSERS.get(str(data.get("msgtype")))
+        if parser is None:
+            log.debug("dingtalk robot: ignoring msgtype %r", data.get("msgtype"))
+            return Parsed()
+        message = _RobotMessage.read(data, fallback_ms=_signed_ms(verified, self._clock))
+        return Parsed(tuple(parser(message)))
+
+    def ack(self, verified: Verified, parsed: Parsed) -> Reply:
+        return Reply.empty()
+
+
+@dataclass(frozen=True)
+class _RobotMessage:
+    """The fields every robot message has, read once."""
+
+    tenant: str
+    chat: str
+    user: str
+    message_id: str
+    occurred_at: float
+    direct: bool
+    data: Mapping[str, Any]
+
+    @staticmethod
+    def read(data: Mapping[str, Any], *, fallback_ms: int) -> _RobotMessage:
+        direct = data.get("conversationType") == "1"
+        return _RobotMessage(
+            tenant=_first_str(data, "chatbotCorpId", "senderCorpId"),
+            chat="" if direct else _first_str(data, "conversationId"),
+            user=_first_str(data, "senderStaffId", "senderId"),
+            message_id=_first_str(data, "msgId"),
+            occurred_at=(_millis(data.get("createAt")) or fallback_ms) / 1000,
+            direct=direct,
+            data=data,
+        )
+
+    def posted(self, text: str, files: tuple[FileInfo, ...] = ()) -> MessagePosted:
+        return MessagePosted(
+            platform="dingtalk",
+            tenant=self.tenant,
+            event_id=self.message_id,
+            occurred_at=self.occurred_at,
+            chat=self.chat,
+            user=self.user,
+            message_id=self.message_id,
+            text=text.strip(),
+            mentions=self.mentions(),
+            mentions_bot=self.data.get("isInAtList") is True,
+            files=files,
+            direct=self.direct,
+            reply_url=_optional_str(self.data.get("sessionWebhook")),
+        )
+
+    def mentions(self) -> tuple[str, ...]:
+        """The staff ids @-mentioned besides the robot (external users have no staff id)."""
+        robot = self.data.get("chatbotUserId")
+        found: list[str] = []
+        for at in _list(self.data.get("atUsers")):
+            if not isinstance(at, Mapping) or (robot and at.get("dingtalkId") == robot):
+                continue
+            staff = at.get("staffId")
+            if isinstance(staff, str) and staff and staff not in found:
+                found.append(staff)
+        return tuple(found)
+
+    def content(self) -> Mapping[str, Any]:
+        content = self.data.get("content")
+        if not isinstance(content, Mapping):
+            raise MalformedRequest(f"{self.data.get('msgtype')} message without content")
+        return content
+
+
+def _robot_text(message: _RobotMessage) -> list[Event]:
+    text = message.data.get("text")
+    content = text.get("content") if isinstance(text, Mapping) else None
+    if not isinstance(content, str):
+        raise MalformedRequest("text message without text.content")
+    return [message.posted(content)]
+
+
+def _robot_rich_text(message: _RobotMessage) -> list[Event]:
+    """Rich text is a list of text runs and inline pictures; the runs carry their own line breaks."""
+    parts = _list(message.content().get("richText"))
+    text = "".join(
+        part["text"] for part in parts if isinstance(part, Mapping) and isinstance(part.get("text"), str)
+    )
+    files = tuple(
+        FileInfo(file_id=part["downloadCode"], name="")
+        for part in parts
+        if isinstance(part, Mapping) and isinstance(part.get("downloadCode"), str)
+    )
+    return [message.posted(text, files)]
+
+
+def _robot_file(message: _RobotMessage) -> list[Event]:
+    """A file or picture. `downloadCode` is what the robot's file-download API takes."""
+    content = message.content()
+    code = content.get("downloadCode")
+    if not isinstance(code, str) or not code:
+        raise MalformedRequest(f"{message.data.get('msgtype')} message without downloadCode")
+    return [
+        FileShared(
+            platform="dingtalk",
+            tenant=message.tenant,
+            event_id=message.message_id,
+            occurred_at=message.occurred_at,
+            chat=message.chat,
+            user=message.user,
+            file=FileInfo(file_id=code, name=_optional_str(content.get("fileName")) or ""),
+            message_id=message.message_id,
+        )
+    ]
+
+
+_ROBOT_PARSERS: dict[str, Callable[[_RobotMessage], list[Event]]] = {
+    "text": _robot_text,
+    "richText": _robot_rich_text,
+    "file": _robot_file,
+    "picture": _robot_file,
+}
+
+
+# Event subscription -------------------------------------------------------------------------------
+class DingTalkEvents:
+    """The event subscription. The query carries `msg_signature` (or `signature`), `timeStamp` (or
+    `timestamp`, ms) and `nonce`; the body is `{"encrypt": ...}`. The signature covers the `encrypt`
+    field, so that one field is read from the body before verification, and nothing else.
+
+    DingTalk documents no freshness rule here; we apply the robot's one hour to `timeStamp` so that a
+    captured push cannot be replayed later. This assumes DingTalk signs each retry with a fresh
+    timestamp [UNVERIFIED: to check on a live tenant]; the event id does not depend on it."""
+
+    route = "dingtalk.events"
+    platform: Platform = "dingtalk"
+    content_types = JSON_ONLY
+
+    def __init__(self, token: str, aes_key: str, app_key: str, clock: Clock) -> None:
+        self._crypt = MsgCrypt(token, aes_key, app_key)
+        self._clock = clock
+
+    def verify(self, request: InboundRequest) -> Verified:
+        query = request.query
+        signature = query.get("msg_signature") or query.get("signature")
+        timestamp = query.get("timeStamp") or query.get("timestamp")
+        nonce = query.get("nonce")
+        if not signature or not timestamp or not nonce:
+            raise VerificationFailed("missing msg_signature, timeStamp or nonce")
+        check_fresh(timestamp, now=self._clock.now())
+        encrypted = _encrypt_field(request.body)
+        self._crypt.verify(signature, timestamp, nonce, encrypted)
+        return Verified(request, self._crypt.decrypt(encrypted), {"timestamp": timestamp})
+
+    def parse(self, verified: Verified) -> Parsed:
+        data = _json_object(verified.payload)
+        event_type = data.get("EventType")
+        parser = _EVENT_PARSERS.get(str(event_type))
+        if parser is None:
+            log.debug("dingtalk events: ignoring EventType %r", event_type)
+            return Parsed()
+        change = _Change(
+            data=data,
+            base_id=hashlib.sha256(verified.payload).hexdigest()[:EVENT_ID_LENGTH],
+            occurred_at=(_millis(data.get("TimeStamp")) or _signed_ms(verified, self._clock)) / 1000,
+        )
+        return Parsed(tuple(parser(change)))
+
+    def ack(self, verified: Verified, parsed: Parsed) -> Reply:
+        """The encrypted "success", the same for the URL check and every event."""
+        timestamp = str(int(self._clock.now() * 1000))
+        nonce = secrets.token_hex(8)
+        encrypted = self._crypt.encrypt(b"success")
+        return Reply.json(
+            {
+                "msg_signature": self._crypt.signature(timestamp, nonce, encrypted),
+                "timeStamp": timestamp,
+                "nonce": nonce,
+                "encrypt": encrypted,
+            }
+        )
+
+
+@dataclass(frozen=True)
+class _Change:
+    """A decrypted subscription event. DingTalk sends no delivery id, so the event id is a hash of the
+    plaintext; a payload naming several users gives one event per user, each id suffixed ":{user}"."""
+
+    data: Mapping[str, Any]
+    base_id: str
+    occurred_at: float
+
+    @property
+    def tenant(self) -> str:
+        return _first_str(self.data, "CorpId")
+
+    @property
+    def chat(self) -> str:
+        # The open conversation id is what the robot calls `conversationId` and what the send APIs
+        # take, so it is preferred; the legacy ChatId is the fallback for older pushes.
+        return _first_str(self.data, "OpenConversationId", "ChatId")
+
+    @property
+    def operator(self) -> str | None:
+        return _optional_str(self.data.get("Operator"))
+
+    def users(self) -> list[str]:
+        raw = self.data.get("UserId")
+        users = [raw] if isinstance(raw, str) else [u for u in _list(raw) if isinstance(u, str)]
+        return list(dict.fromkeys(u for u in users if u))
+
+    def ids(self, users: list[str]) -> Iterator[tuple[str, str]]:
+        """(user, event id) pairs."""
+        for user in users:
+            yield user, self.base_id if len(users) == 1 else f"{self.base_id}:{user}"
+
+
+def _members_joined(change: _Change) -> list[Event]:
+    tenant, chat = change.tenant, change.chat
+    return [
+        MemberJoined(
+            platform="dingtalk",
+            tenant=tenant,
+            event_id=event_id,
+            occurred_at=change.occurred_at,
+            chat=chat,
+            user=user,
+            inviter=change.operator,
+        )
+        for user, event_id in change.ids(change.users())
+    ]
+
+
+def _members_removed(change: _Change) -> list[Event]:
+    return _members_left(change, change.users(), removed_by=change.operator)
+
+
+def _member_quit(change: _Change) -> list[Event]:
+    """Whoever quit is in `UserId`; older pushes name only the `Operator`, who is then the one leaving."""
+    users = change.users() or [u for u in [change.operator] if u]
+    return _members_left(change, users, removed_by=None)
+
+
+def _members_left(change: _Change, users: list[str], *, removed_by: str | None) -> list[Event]:
+    tenant, chat = change.tenant, change.chat
+    return [
+        MemberLeft(
+            platform="dingtalk",
+            tenant=tenant,
+            event_id=event_id,
+            occurred_at=change.occurred_at,
+            chat=chat,
+            user=user,
+            removed_by=removed_by,
+        )
+        for user, event_id in change.ids(users)
+    ]
+
+
+def _directory(kind: DirectoryChange) -> Callable[[_Change], list[Event]]:
+    def parse(change: _Change) -> list[Event]:
+        tenant = change.tenant
+        return [
+            DirectoryChanged(
+                platform="dingtalk",
+                tenant=tenant,
+                event_id=event_id,
+                occurred_at=change.occurred_at,
+                user=user,
+                change=kind,
+            )
+            for user, event_id in change.ids(change.users())
+        ]
+
+    return parse
+
+
+def _nothing(change: _Change) -> list[Event]:
+    return []
+
+
+# Department events (org_dept_create/modify/remove) name departments, not people, and are ignored.
+_EVENT_PARSERS: dict[str, Callable[[_Change], list[Event]]] = {
+    "check_url": _nothing,  # the URL check: answered by the ack alone
+    "chat_add_member": _members_joined,
+    "chat_remove_member": _members_removed,
+    "chat_quit": _member_quit,
+    "user_leave_org": _directory("left"),
+    "user_modify_org": _directory("updated"),
+    "user_dept_change": _directory("moved"),
+}
+
+
+# Card clicks --------------------------------------------------------------------------------------
+class DingTalkCards:
+    """Interactive card clicks. DingTalk signs only the timestamp header, never the body (PROTOCOLS.md
+    2.6), so a valid signature proves the request came from DingTalk recently, not that the button's
+    `value` is one we issued: whatever the value names must carry its own signature, which the bot adds
+    and checks (`chalicelib.core.cardsign`). This endpoint only exposes the fields."""
+
+    route = "dingtalk.cards"
+    platform: Platform = "dingtalk"
+    content_types = JSON_ONLY
+
+    def __init__(self, card_secret: str, clock: Clock) -> None:
+        self._card_secret = card_secret
+        self._clock = clock
+
+    def verify(self, request: InboundRequest) -> Verified:
+        timestamp = request.header("x-ddpaas-signature-timestamp")
+        verify_card_sign(
+            timestamp,
+            request.header("x-ddpaas-signature"),
+            api_secret=self._card_secret,
+            now=self._clock.now(),
+        )
+        return Verified(request, request.body, {"timestamp": timestamp or ""})
+
+    def parse(self, verified: Verified) -> Parsed:
+        data = _json_object(verified.payload)
+        if data.get("type") != "actionCallback":
+            log.debug("dingtalk cards: ignoring callback type %r", data.get("type"))
+            return Parsed()
+        track, user, tenant = (_first_str(data, key) for key in ("outTrackId", "userId", "corpId"))
+        content = data.get("content")
+        if not isinstance(content, str):
+            raise MalformedRequest("card callback without a content string")
+        params = _card_params(content)
+        action = params.get("action")
+        if not isinstance(action, str) or not action:
+            log.debug("dingtalk cards: a click without an action on %s", track)
+            return Parsed()
+        # A redelivery repeats the signature timestamp, a second click does not.
+        timestamp = verified.context.get("timestamp", "")
+        digest = hashlib.sha256(json.dumps([track, user, content, timestamp]).encode()).hexdigest()
+        click = CardClicked(
+            platform="dingtalk",
+            tenant=tenant,
+            event_id=digest[:EVENT_ID_LENGTH],
+            occurred_at=_signed_ms(verified, self._clock) / 1000,
+            chat=_param_text(params.get("chat")),
+            user=user,
+            action=action,
+            value=_param_text(params.get("value")),
+            card_id=track,
+        )
+        return Parsed((click,))
+
+    def ack(self, verified: Verified, parsed: Parsed) -> Reply:
+        # An empty object leaves the card as it is; updates go through the update API later.
+        return Reply.json({})
+
+
+def _card_params(content: str) -> Mapping[str, Any]:
+    """`content` is a JSON string: {"cardPrivateData": {"actionIds": [...], "params": {...}}}."""
+    try:
+        data = json.loads(content)
+    except ValueError as exc:
+        raise MalformedRequest("card callback content is not JSON") from exc
+    private = data.get("cardPrivateData") if isinstance(data, Mapping) else None
+    params = private.get("params") if isinstance(private, Mapping) else None
+    return params if isinstance(params, Mapping) else {}
+
+
+def _param_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+# The routes whose settings are present ------------------------------------------------------------
+def endpoints(settings: Settings, clock: Clock) -> dict[str, Endpoint]:
+    found: dict[str, Endpoint] = {}
+    if settings.dingtalk_robot_enabled:
+        found[DingTalkRobot.route] = DingTalkRobot(_plain(settings.dingtalk_app_secret), clock)
+    if settings.dingtalk_events_enabled:
+        found[DingTalkEvents.route] = DingTalkEvents(
+            _plain(settings.dingtalk_token),
+            _plain(settings.dingtalk_aes_key),
+            settings.dingtalk_app_key or "",
+            clock,
+        )
+    if settings.dingtalk_cards_enabled:
+        found[DingTalkCards.route] = DingTalkCards(_plain(settings.dingtalk_card_secret), clock)
+    return found
+
+
+# JSON helpers -------------------------------------------------------------------------------------
+def _signed_ms(verified: Verified, clock: Clock) -> int:
+    """The verified request's signed timestamp in ms (or now, for a request that carried none)."""
+    return _millis(verified.context.get("timestamp")) or int(clock.now() * 1000)
+
+
+def _plain(value: SecretStr | None) -> str:
+    return value.get_secret_value() if value is not None else ""
+
+
+def _json_object(raw: bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:  # also UnicodeDecodeError
+        raise MalformedRequest("body is not JSON") from exc
+    if not isinstance(data, dict):
+        raise MalformedRequest("body is not a JSON object")
+    return data
+
+
+def _encrypt_field(raw: bytes) -> str:
+    encrypted = _json_object(raw).get("encrypt")
+    if not isinstance(encrypted, str) or not encrypted:
+        raise MalformedRequest('body has no "encrypt" string')
+    return encrypted
+
+
+def _first_str(data: Mapping[str, Any], *keys: str) -> str:
+    """The first of `keys` holding a non-empty string; a body without any is malformed."""
+    for key in keys:
+        value = data.get(key)
+        if isinstance(value, str) and value:
+            return value
+    raise MalformedRequest(f"missing {' or '.join(keys)}")
+
+
+def _optional_str(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _millis(value: Any) -> int | None:
+    """A millisecond timestamp given as a number or a string of digits."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    return None

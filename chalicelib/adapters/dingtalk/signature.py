@@ -1,0 +1,68 @@
+"""DingTalk's two header signatures, both plain HMAC-SHA256 in base64, and their freshness windows.
+
+- Robot callback (PROTOCOLS.md 2.2, open.dingtalk.com/document/orgapp/receive-message): headers
+  `timestamp` (ms) and `sign = base64(HMAC-SHA256(appSecret, timestamp + "\\n" + appSecret))`. DingTalk
+  says to reject a timestamp more than one hour from now; both checks are required.
+- Card click callback (PROTOCOLS.md 2.6, document/development/event-callback-card): headers
+  `x-ddpaas-signature-timestamp` (ms) and `x-ddpaas-signature = base64(HMAC-SHA256(apiSecret,
+  timestamp))`. The body is not signed; the same one-hour window applies.
+
+Neither signature covers the body, so the window is what limits a replay.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+
+from chalicelib.errors import VerificationFailed
+
+WINDOW_SECONDS = 3600
+
+
+def robot_sign(timestamp_ms: str, app_secret: str) -> str:
+    return _hmac_b64(app_secret, f"{timestamp_ms}\n{app_secret}")
+
+
+def card_sign(api_secret: str, timestamp: str | int) -> str:
+    return _hmac_b64(api_secret, str(timestamp))
+
+
+def verify_robot_sign(timestamp_ms: str | None, sign: str | None, *, app_secret: str, now: float) -> int:
+    """Check the robot headers; return the timestamp in ms. Raises `VerificationFailed`."""
+    if not timestamp_ms or not sign:
+        raise VerificationFailed("missing timestamp or sign header")
+    stamp = check_fresh(timestamp_ms, now=now)
+    _compare(robot_sign(timestamp_ms, app_secret), sign)
+    return stamp
+
+
+def verify_card_sign(timestamp_ms: str | None, signature: str | None, *, api_secret: str, now: float) -> int:
+    """Check the card-callback headers; return the timestamp in ms. Raises `VerificationFailed`."""
+    if not timestamp_ms or not signature:
+        raise VerificationFailed("missing x-ddpaas-signature headers")
+    stamp = check_fresh(timestamp_ms, now=now)
+    _compare(card_sign(api_secret, timestamp_ms), signature)
+    return stamp
+
+
+def check_fresh(timestamp_ms: str, *, now: float) -> int:
+    """The timestamp as an int, if it is a number of milliseconds within one hour of `now` (seconds)
+    either way. Raises `VerificationFailed`."""
+    if not timestamp_ms.isascii() or not timestamp_ms.isdigit() or len(timestamp_ms) > 16:
+        raise VerificationFailed("timestamp is not a number of milliseconds")
+    stamp = int(timestamp_ms)
+    if abs(now * 1000 - stamp) > WINDOW_SECONDS * 1000:
+        raise VerificationFailed("timestamp outside the one-hour window")
+    return stamp
+
+
+def _compare(expected: str, given: str | None) -> None:
+    if not hmac.compare_digest(expected.encode(), (given or "").encode()):
+        raise VerificationFailed("signature mismatch")
+
+
+def _hmac_b64(key: str, message: str) -> str:
+    digest = hmac.new(key.encode(), message.encode(), hashlib.sha256).digest()
+    return base64.b64encode(digest).decode()

@@ -1,0 +1,106 @@
+"""A platform-neutral `Card` as Block Kit blocks (docs.slack.dev/reference/block-kit/blocks).
+
+header (title) -> section (body) -> sections of fields (ten per section) -> actions (buttons) ->
+context (footer). A button's `action_id` is the card button's `action` and its `value` the button's
+`value`, so a click comes back as `CardClicked(action, value)`.
+
+Card text may quote what members wrote, so it is escaped (`&`, `<`, `>`) and marked `verbatim`: a
+quoted `<!channel>` or `<@U…>` stays text and never pings anyone. Texts are cut to Slack's limits
+rather than refused.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.core.cards import Button, Card
+
+Block = dict[str, Any]
+
+HEADER_MAX = 150
+TEXT_MAX = 3000
+FIELD_MAX = 2000
+FIELDS_PER_SECTION = 10
+BUTTON_LABEL_MAX = 75
+BUTTON_VALUE_MAX = 2000
+BUTTONS_PER_BLOCK = 25
+
+
+def render(card: Card) -> list[Block]:
+    """The card's blocks, for `chat.postMessage`, `chat.update` or a `response_url`."""
+    blocks: list[Block] = [{"type": "header", "text": _plain(card.title, HEADER_MAX)}]
+    if card.body:
+        blocks.append({"type": "section", "text": _mrkdwn(escape(card.body), TEXT_MAX)})
+    for start in range(0, len(card.fields), FIELDS_PER_SECTION):
+        chunk = card.fields[start : start + FIELDS_PER_SECTION]
+        blocks.append({"type": "section", "fields": [_field(label, value) for label, value in chunk]})
+    blocks.extend(
+        {"type": "actions", "elements": [_button(b) for b in group]} for group in _button_groups(card)
+    )
+    if card.footer:
+        blocks.append({"type": "context", "elements": [_mrkdwn(escape(card.footer), TEXT_MAX)]})
+    return blocks
+
+
+def fallback_text(card: Card) -> str:
+    """The message's `text`: what notifications and screen readers show instead of the blocks."""
+    text = f"{card.title}\n{card.body}" if card.body else card.title
+    return _cut(escape(text), TEXT_MAX)
+
+
+def escape(text: str) -> str:
+    """Slack's three control characters as entities (docs.slack.dev/messaging/formatting-message-text)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _button_groups(card: Card) -> list[list[Button]]:
+    """Buttons in rows of at most 25, a new row where an action repeats: Slack refuses an actions
+    block whose elements share an `action_id`."""
+    groups: list[list[Button]] = []
+    for button in card.buttons:
+        current = groups[-1] if groups else None
+        if (
+            current is None
+            or len(current) == BUTTONS_PER_BLOCK
+            or any(b.action == button.action for b in current)
+        ):
+            groups.append([button])
+        else:
+            current.append(button)
+    return groups
+
+
+def _button(button: Button) -> Block:
+    element: Block = {
+        "type": "button",
+        "action_id": button.action,
+        "text": _plain(button.label, BUTTON_LABEL_MAX),
+    }
+    if button.value:
+        element["value"] = button.value[:BUTTON_VALUE_MAX]
+    if button.style != "default":
+        element["style"] = button.style
+    return element
+
+
+def _field(label: str, value: str) -> Block:
+    text = f"*{escape(label)}*\n{escape(value)}" if value else f"*{escape(label)}*"
+    return _mrkdwn(text, FIELD_MAX)
+
+
+def _plain(text: str, limit: int) -> Block:
+    return {"type": "plain_text", "text": _cut(text, limit) or " ", "emoji": True}
+
+
+def _mrkdwn(text: str, limit: int) -> Block:
+    return {"type": "mrkdwn", "text": _cut(text, limit) or " ", "verbatim": True}
+
+
+def _cut(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    amp = head.find("&", max(len(head) - 4, 0))  # never cut an entity in half
+    if amp != -1 and ";" not in head[amp:]:
+        head = head[:amp]
+    return head + "…"

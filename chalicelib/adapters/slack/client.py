@@ -1,0 +1,273 @@
+"""`SlackMessenger`: the outbound verbs over Slack's Web API (PROTOCOLS.md 3.4), with the bot token.
+
+Every call goes through `ApiClient` (timeouts, retries, `429` with `Retry-After`). Slack answers most
+failures with HTTP 200 and `{"ok": false, "error": "<code>"}`; those raise `MessengerError` carrying the
+code. Methods that take blocks send JSON, as slack_sdk does; the others send a form.
+
+What a bot token cannot do ([official] method pages for chat.delete and conversations.kick):
+- delete a member's message: `chat.delete` with a bot token removes only the bot's own messages. With
+  `SLACK_ADMIN_USER_TOKEN` (a workspace admin's or owner's user token) it deletes any message, and only
+  then is `DELETE_MESSAGE` declared;
+- mute: Slack has no per-member mute at all (see `MUTE_NOTE`).
+
+`Sent.message_id` is the message `ts`; `Sent.token` is `"{channel}:{ts}"`, the `card_ref` that
+`update_card` needs when no `response_url` is at hand (a direct message's channel is not the user id).
+Worker only: this module pulls in `requests`.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.adapters.base import Capabilities, Capability, DirectoryUser, NotSupported, Sent, Target
+from chalicelib.adapters.http_client import ApiClient
+from chalicelib.adapters.slack.blocks import fallback_text, render
+from chalicelib.clock import Clock, SystemClock
+from chalicelib.core.cards import Card
+from chalicelib.core.ids import Platform
+from chalicelib.errors import MessengerError
+from chalicelib.settings import secret
+
+if TYPE_CHECKING:
+    import requests
+
+    from chalicelib.settings import Settings
+
+log = logging.getLogger("qunguan.slack")
+
+# Error codes worth retrying later; every other `ok: false` is final (docs.slack.dev/apis/web-api).
+RETRYABLE_ERRORS = frozenset(
+    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+)
+# Refusals no retry fixes: the platform, not the call, is the limit, so the executor substitutes.
+KICK_REFUSED = frozenset({"restricted_action", "cant_kick_from_general"})
+DELETE_REFUSED = frozenset({"cant_delete_message"})
+USER_MISSING = frozenset({"user_not_found", "user_not_visible"})
+
+MUTE_NOTE = (
+    "Slack has no per-member mute; the closest is Enterprise Grid's admin.conversations.setConversationPrefs "
+    "(who_can_post), which restricts the whole channel and needs an org admin's user token"
+)
+DELETE_NOTE = (
+    "a bot token deletes only the bot's own messages; set SLACK_ADMIN_USER_TOKEN (a workspace admin's user "
+    "token) to delete members' messages"
+)
+REMOVE_NOTE = (
+    "conversations.kick; a workspace preference may forbid it (restricted_action), and never from #general"
+)
+DM_CACHE_MAX = 1024
+
+
+def capabilities(*, admin_token: bool) -> Capabilities:
+    always = {
+        Capability.SEE_ALL_MESSAGES,
+        Capability.POST_TO_GROUP,
+        Capability.SEND_DIRECT,
+        Capability.POST_CARD,
+        Capability.REMOVE_MEMBER,
+        Capability.RECALL_OWN,
+    }
+    notes = {Capability.MUTE_MEMBER: MUTE_NOTE, Capability.REMOVE_MEMBER: REMOVE_NOTE}
+    if admin_token:
+        always.add(Capability.DELETE_MESSAGE)
+    else:
+        notes[Capability.DELETE_MESSAGE] = DELETE_NOTE
+    return Capabilities(always=frozenset(always), notes=notes)
+
+
+class SlackMessenger:
+    platform: Platform = "slack"
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        clock: Clock | None = None,
+        api: ApiClient | None = None,
+        admin_api: ApiClient | None = None,
+    ) -> None:
+        self._bot_token = secret(settings.slack_bot_token)
+        self._admin_token = secret(settings.slack_admin_user_token)
+        self._api = api or ApiClient("slack", settings.slack_api_base)
+        self._admin_api = admin_api or self._api
+        self._clock = clock or SystemClock()
+        self._bot_users: dict[str, str] = {}
+        self._dm_channels: dict[str, str] = {}
+        self.capabilities = capabilities(admin_token=bool(self._admin_token))
+
+    # Sending -------------------------------------------------------------------------------------
+
+    def post_text(self, target: Target, text: str) -> Sent:
+        return self._post(target, {"text": text})
+
+    def send_direct(self, tenant: str, user: str, text: str) -> Sent:
+        return self._post(Target(tenant=tenant, user=user), {"text": text})
+
+    def post_card(self, target: Target, card: Card) -> Sent:
+        return self._post(target, {"text": fallback_text(card), "blocks": render(card)})
+
+    def update_card(
+        self, tenant: str, card_ref: str, card: Card, *, response_token: str | None = None
+    ) -> None:
+        content = {"text": fallback_text(card), "blocks": render(card)}
+        if response_token:
+            self._hook(response_token, {**content, "replace_original": True})
+            return
+        channel, _, ts = card_ref.partition(":")
+        if not channel or not ts:
+            raise MessengerError(
+                "slack", "chat.update", "card_ref must be 'channel:ts' when no response_url is given"
+            )
+        self._call("chat.update", json={"channel": channel, "ts": ts, **content})
+
+    def _post(self, target: Target, content: dict[str, Any]) -> Sent:
+        """A reply URL first (ephemeral, as Slack's response_url allows), then an ephemeral message to
+        one member of a chat, then the chat (in the thread, if any), then a direct message."""
+        if target.reply_url:
+            self._hook(target.reply_url, {**content, "response_type": "ephemeral"})
+            return Sent()
+        thread = {"thread_ts": target.thread} if target.thread else {}
+        if target.chat and target.user:
+            # An ephemeral message cannot be updated or deleted later, so there is nothing to return.
+            self._call(
+                "chat.postEphemeral", json={"channel": target.chat, "user": target.user, **thread, **content}
+            )
+            return Sent()
+        if target.chat:
+            channel = target.chat
+        elif target.user:
+            channel = self._dm_channel(target.user)
+        else:
+            raise MessengerError("slack", "chat.postMessage", "the target names no chat, user or reply_url")
+        reply = self._call("chat.postMessage", json={"channel": channel, **thread, **content})
+        ts = str(reply.get("ts") or "")
+        posted_in = str(reply.get("channel") or channel)
+        return Sent(message_id=ts or None, token=f"{posted_in}:{ts}" if ts else None)
+
+    def _dm_channel(self, user: str) -> str:
+        if user not in self._dm_channels:
+            reply = self._call("conversations.open", data={"users": user})
+            channel = reply.get("channel")
+            channel_id = channel.get("id") if isinstance(channel, dict) else None
+            if not isinstance(channel_id, str) or not channel_id:
+                raise MessengerError("slack", "conversations.open", "no channel id in the reply")
+            if len(self._dm_channels) >= DM_CACHE_MAX:
+                self._dm_channels.clear()
+            self._dm_channels[user] = channel_id
+        return self._dm_channels[user]
+
+    # Moderating ----------------------------------------------------------------------------------
+
+    def delete_message(self, tenant: str, chat: str, message_id: str) -> None:
+        form = {"channel": chat, "ts": message_id}
+        if self._admin_token:
+            self._call("chat.delete", data=form, admin=True)
+            return
+        try:  # the bot token suffices for the bot's own messages (RECALL_OWN)
+            self._call("chat.delete", data=form)
+        except MessengerError as exc:
+            if exc.detail in DELETE_REFUSED:
+                raise NotSupported(DELETE_NOTE) from exc
+            raise
+
+    def remove_member(self, tenant: str, chat: str, user: str) -> None:
+        try:
+            self._call("conversations.kick", data={"channel": chat, "user": user})
+        except MessengerError as exc:
+            if exc.detail in KICK_REFUSED:
+                raise NotSupported(f"conversations.kick refused: {exc.detail}") from exc
+            raise
+
+    def mute_member(self, tenant: str, chat: str, user: str, seconds: int) -> None:
+        raise NotSupported(MUTE_NOTE)
+
+    # Directory -----------------------------------------------------------------------------------
+
+    def get_user(self, tenant: str, user: str) -> DirectoryUser | None:
+        try:
+            reply = self._call("users.info", params={"user": user, "include_locale": "true"}, method="GET")
+        except MessengerError as exc:
+            if exc.detail in USER_MISSING:
+                return None
+            raise
+        person = reply.get("user")
+        if not isinstance(person, dict):
+            return None
+        profile = person.get("profile")
+        if not isinstance(profile, dict):
+            profile = {}
+        name = person.get("real_name") or profile.get("real_name") or person.get("name") or user
+        locale = person.get("locale")
+        return DirectoryUser(
+            user=str(person.get("id") or user),
+            name=str(name),
+            display_name=str(profile.get("display_name") or ""),
+            active=person.get("deleted") is not True,
+            is_bot=person.get("is_bot") is True,
+            is_guest=any(
+                person.get(flag) is True for flag in ("is_restricted", "is_ultra_restricted", "is_stranger")
+            ),
+            locale=locale if isinstance(locale, str) and locale else None,
+        )
+
+    def bot_user_id(self, tenant: str) -> str | None:
+        if tenant not in self._bot_users:
+            user = self._call("auth.test").get("user_id")
+            if not isinstance(user, str) or not user:
+                return None
+            self._bot_users[tenant] = user
+        return self._bot_users[tenant]
+
+    # Wire ----------------------------------------------------------------------------------------
+
+    def _call(
+        self,
+        name: str,
+        *,
+        json: dict[str, Any] | None = None,
+        data: dict[str, str] | None = None,
+        params: dict[str, str] | None = None,
+        method: str = "POST",
+        admin: bool = False,
+    ) -> dict[str, Any]:
+        """Call a Web API method; return its reply, or raise `MessengerError` with Slack's error code."""
+        api, token = (self._admin_api, self._admin_token) if admin else (self._api, self._bot_token)
+        headers = {"Authorization": f"Bearer {token}"}
+        if json is not None:
+            headers["Content-Type"] = "application/json; charset=utf-8"
+        response = api.request(method, name, json=json, data=data, params=params, headers=headers)
+        return _judge(name, response)
+
+    def _hook(self, url: str, body: dict[str, Any]) -> None:
+        """POST to a response_url: it needs no token, and being a URL from a payload, must not get one."""
+        response = self._api.request("POST", url, json=body)
+        if response.status_code != 200:
+            raise MessengerError("slack", "response_url", f"HTTP {response.status_code}", retryable=False)
+        try:
+            reply = response.json()
+        except ValueError:  # Slack may answer a plain "ok"
+            return
+        if isinstance(reply, dict) and reply.get("ok") is False:
+            raise MessengerError("slack", "response_url", str(reply.get("error") or "unknown_error"))
+
+
+def _judge(name: str, response: requests.Response) -> dict[str, Any]:
+    if response.status_code != 200:
+        raise MessengerError(
+            "slack", name, f"HTTP {response.status_code}", retryable=response.status_code >= 500
+        )
+    try:
+        reply = response.json()
+    except ValueError:
+        raise MessengerError("slack", name, "the reply is not JSON") from None
+    if not isinstance(reply, dict):
+        raise MessengerError("slack", name, "the reply is not a JSON object")
+    if reply.get("ok") is not True:
+        error = str(reply.get("error") or "unknown_error")
+        raise MessengerError("slack", name, error, retryable=error in RETRYABLE_ERRORS)
+    return reply
+
+
+def messenger(settings: Settings, clock: Clock) -> SlackMessenger:
+    return SlackMessenger(settings, clock=clock)

@@ -1,0 +1,238 @@
+"""The WeCom self-built app's API (`https://qyapi.weixin.qq.com/cgi-bin`, PROTOCOLS.md 1.7) as a `Messenger`.
+
+- Token: `GET gettoken?corpid&corpsecret`, cached for its 7200 s (doc path/91039: calling gettoken too
+  often is throttled). WeCom may revoke a token early, so errcode 40014/42001/40001 drops it and the call
+  is retried once with a fresh one. Any other errcode but 0 is a `MessengerError`.
+- Where things go: a group only if this app created it (`appchat/send`, doc path/90248); a person through
+  `message/send` with the agent id (path/90236); the AI bot's reply through its one-shot `response_url`
+  (markdown or template_card, path/101138). Cards go to people, never to `appchat` (no template_card there).
+- What WeCom cannot do is declared in `CAPABILITIES` and raises `NotSupported`: deleting others' messages,
+  muting, and seeing group messages at all (the AI bot hears only @-mentions).
+
+Single-tenant: one corp per deployment, so the `tenant` arguments are the configured corp id and unused.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from chalicelib.adapters.base import (
+    Capabilities,
+    Capability,
+    DirectoryUser,
+    NotSupported,
+    Sent,
+    Target,
+)
+from chalicelib.adapters.http_client import ApiClient, TokenCache
+from chalicelib.adapters.wecom.cards import template_card
+from chalicelib.clock import Clock, SystemClock
+from chalicelib.core.cards import Card
+from chalicelib.core.ids import Platform
+from chalicelib.errors import MessengerError
+
+if TYPE_CHECKING:
+    import requests
+
+    from chalicelib.settings import Settings
+
+log = logging.getLogger(__name__)
+
+TOKEN_LIFETIME = 7200.0
+# 40001 invalid credential, 40014 invalid access_token, 42001 access_token expired (doc path/90313).
+TOKEN_ERRORS = frozenset({40001, 40014, 42001})
+# -1 system busy, 45009 API rate limit, 45033 too many concurrent calls: worth a later retry.
+RETRYABLE_ERRORS = frozenset({-1, 45009, 45033})
+# 46004 user does not exist, 60111 userid not found.
+NO_SUCH_USER = frozenset({46004, 60111})
+USER_ACTIVE = 1  # user/get status: 1 active, 2 disabled, 4 not yet activated, 5 left the company
+
+CAPABILITIES = Capabilities(
+    always=frozenset({Capability.SEND_DIRECT, Capability.POST_CARD, Capability.RECALL_OWN}),
+    in_app_groups=frozenset({Capability.POST_TO_GROUP, Capability.REMOVE_MEMBER}),
+    notes={
+        Capability.SEE_ALL_MESSAGES: (
+            "The self-built app receives no group messages and the AI bot only @-mentions; every message "
+            "is available only through the paid message archive (会话内容存档), which qunguan does not use."
+        ),
+        Capability.POST_TO_GROUP: "appchat/send reaches only groups this app created.",
+        Capability.REMOVE_MEMBER: "appchat/update del_user_list works only in groups this app created.",
+        Capability.DELETE_MESSAGE: (
+            "No API deletes another member's message; message/recall withdraws only the app's own "
+            "message/send messages, within 24 h."
+        ),
+        Capability.MUTE_MEMBER: "WeCom has no API to mute a member.",
+        Capability.POST_CARD: (
+            "template_card goes to people (message/send) or to the AI bot's reply URL, never to a group."
+        ),
+        Capability.RECALL_OWN: "message/recall: the app's own message/send messages, within 24 h.",
+    },
+)
+
+
+class WeComMessenger:
+    platform: Platform = "wecom"
+    capabilities: Capabilities = CAPABILITIES
+
+    def __init__(
+        self, settings: Settings, *, clock: Clock | None = None, api: ApiClient | None = None
+    ) -> None:
+        self._api = api or ApiClient("wecom", settings.wecom_api_base)
+        self._corp_id = settings.wecom_corp_id or ""
+        self._secret = settings.wecom_secret
+        self._agent_id = settings.wecom_agent_id or ""
+        self.tokens = TokenCache(self._fetch_token, clock=clock or SystemClock())
+
+    # Messenger verbs -----------------------------------------------------------------------------
+    def post_text(self, target: Target, text: str) -> Sent:
+        if target.reply_url:
+            self._post_reply_url(target.reply_url, {"msgtype": "markdown", "markdown": {"content": text}})
+            return Sent()
+        if target.chat:
+            self._call(
+                "POST", "appchat/send", {"chatid": target.chat, "msgtype": "text", "text": {"content": text}}
+            )
+            return Sent()
+        if target.user:
+            return self.send_direct(target.tenant, target.user, text)
+        raise ValueError("a WeCom target needs a reply_url, a chat or a user")
+
+    def send_direct(self, tenant: str, user: str, text: str) -> Sent:
+        return self._send_to_user(user, {"msgtype": "text", "text": {"content": text}})
+
+    def post_card(self, target: Target, card: Card) -> Sent:
+        rendered = template_card(card)
+        if target.reply_url:
+            self._post_reply_url(target.reply_url, {"msgtype": "template_card", "template_card": rendered})
+            return Sent()
+        if target.user:
+            return self._send_to_user(target.user, {"msgtype": "template_card", "template_card": rendered})
+        raise NotSupported("WeCom cannot post a template card to a group; send it to a person")
+
+    def update_card(
+        self, tenant: str, card_ref: str, card: Card, *, response_token: str | None = None
+    ) -> None:
+        """Replace the clicked card (`response_token` is the ResponseCode of the send or the click, valid
+        once, for 72 h). With buttons, the whole card is replaced; without, the buttons give way to a
+        label (`replace_name`: the footer, else the title)."""
+        if not response_token:
+            raise MessengerError("wecom", "update_template_card", "a response code is required")
+        body: dict[str, Any] = {"atall": 1, "agentid": self._agent(), "response_code": response_token}
+        if card.buttons:
+            body["template_card"] = template_card(card, task_id=card_ref or None)
+        else:
+            body["button"] = {"replace_name": card.footer or card.title}
+        self._call("POST", "message/update_template_card", body)
+
+    def delete_message(self, tenant: str, chat: str, message_id: str) -> None:
+        raise NotSupported(CAPABILITIES.notes[Capability.DELETE_MESSAGE])
+
+    def remove_member(self, tenant: str, chat: str, user: str) -> None:
+        self._call("POST", "appchat/update", {"chatid": chat, "del_user_list": [user]})
+
+    def mute_member(self, tenant: str, chat: str, user: str, seconds: int) -> None:
+        raise NotSupported(CAPABILITIES.notes[Capability.MUTE_MEMBER])
+
+    def get_user(self, tenant: str, user: str) -> DirectoryUser | None:
+        data = self._call("GET", "user/get", params={"userid": user}, tolerate=NO_SUCH_USER)
+        if data.get("errcode", 0) in NO_SUCH_USER:
+            return None
+        # Apps created after 2022-06-20 no longer get `name`; the user id stands in for it.
+        departments = data.get("department")
+        return DirectoryUser(
+            user=str(data.get("userid") or user),
+            name=str(data.get("name") or user),
+            display_name=str(data.get("alias") or data.get("english_name") or ""),
+            active=data.get("status", USER_ACTIVE) == USER_ACTIVE,
+            departments=tuple(str(d) for d in departments) if isinstance(departments, list) else (),
+        )
+
+    def bot_user_id(self, tenant: str) -> str | None:
+        return None  # the app has no member id of its own in WeCom chats
+
+    # Beyond the protocol -------------------------------------------------------------------------
+    def recall(self, message_id: str) -> None:
+        """Withdraw one of the app's own message/send messages (within 24 h; doc path/94867)."""
+        self._call("POST", "message/recall", {"msgid": message_id})
+
+    # Plumbing ------------------------------------------------------------------------------------
+    def _send_to_user(self, user: str, message: dict[str, Any]) -> Sent:
+        data = self._call("POST", "message/send", {"touser": user, "agentid": self._agent(), **message})
+        return Sent(message_id=_optional(data.get("msgid")), token=_optional(data.get("response_code")))
+
+    def _agent(self) -> int:
+        try:
+            return int(self._agent_id)
+        except ValueError:
+            raise MessengerError("wecom", "agentid", "WECOM_AGENT_ID is not set to a number") from None
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        *,
+        params: dict[str, str] | None = None,
+        tolerate: frozenset[int] = frozenset(),
+    ) -> dict[str, Any]:
+        """Call with the cached token; a revoked token is refetched and the call retried once. An errcode
+        in `tolerate` is returned for the caller to judge; any other but 0 raises `MessengerError`."""
+        for attempt in (1, 2):
+            token = self.tokens.get()
+            response = self._api.request(
+                method, path, params={**(params or {}), "access_token": token}, json=body
+            )
+            data = _answer(response, path)
+            code = data.get("errcode", 0)
+            if code in TOKEN_ERRORS and attempt == 1:
+                log.info("wecom %s: token refused (errcode %s), refetching", path, code)
+                self.tokens.invalidate()
+                continue
+            if code not in tolerate:
+                _check(data, path)
+            return data
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _fetch_token(self) -> tuple[str, float]:
+        if not (self._corp_id and self._secret):
+            raise MessengerError("wecom", "gettoken", "WECOM_CORP_ID and WECOM_SECRET are not set")
+        params = {"corpid": self._corp_id, "corpsecret": self._secret.get_secret_value()}
+        data = _answer(self._api.request("GET", "gettoken", params=params), "gettoken")
+        _check(data, "gettoken")
+        token = data.get("access_token")
+        if not isinstance(token, str) or not token:
+            raise MessengerError("wecom", "gettoken", "no access_token in the answer")
+        lifetime = data.get("expires_in")
+        return token, float(lifetime) if isinstance(lifetime, int | float) else TOKEN_LIFETIME
+
+    def _post_reply_url(self, url: str, message: dict[str, Any]) -> None:
+        # The AI bot's response_url is usable once and for 1 h; it needs no token.
+        _check(_answer(self._api.request("POST", url, json=message), "response_url"), "response_url")
+
+
+def _answer(response: requests.Response, method: str) -> dict[str, Any]:
+    if response.status_code != 200:
+        raise MessengerError("wecom", method, f"HTTP {response.status_code}")
+    try:
+        data = response.json()
+    except ValueError:
+        raise MessengerError("wecom", method, "the answer is not JSON") from None
+    if not isinstance(data, dict):
+        raise MessengerError("wecom", method, "the answer is not a JSON object")
+    return data
+
+
+def _check(data: dict[str, Any], method: str) -> None:
+    code = data.get("errcode", 0)
+    if code != 0:
+        detail = f"errcode {code} {str(data.get('errmsg', ''))[:200]}"
+        raise MessengerError("wecom", method, detail, retryable=code in RETRYABLE_ERRORS)
+
+
+def _optional(value: Any) -> str | None:
+    return str(value) if value not in (None, "") else None
+
+
+def messenger(settings: Settings, clock: Clock) -> WeComMessenger:
+    return WeComMessenger(settings, clock=clock)

@@ -1,0 +1,200 @@
+"""DingTalk's APIs as the recording fake serves them: api.dingtalk.com under `/dingtalk/`, oapi.dingtalk.com
+under `/dingtalk-oapi/`.
+
+Answers are shaped as DingTalk's: the new API fails with HTTP 4xx and `{"code", "message"}`, the oapi
+with HTTP 200 and `errcode != 0`. Tokens are checked: a call without the current token is refused as
+DingTalk refuses it (401 `InvalidAuthentication`, oapi errcode 40014). `POST /dingtalk/_expire_tokens`
+revokes the tokens issued so far, so a client must fetch new ones.
+
+Conventions for edge cases: user ids starting "gone" are not in the directory (oapi 60121, and listed in
+`invalidStaffIdList` by the robot's 1:1 send); chat ids starting "cidGone" do not exist (HTTP 400 on
+the new API, errcode 4000 on the oapi); chat ids starting "cidPlain" are ordinary groups, not scene
+groups, so members cannot be muted or removed there.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from local.fakes.server import Answer, Call
+
+if TYPE_CHECKING:
+    from local.fakes.server import FakeMessengers
+
+API_PREFIX = "/dingtalk"
+OAPI_PREFIX = "/dingtalk-oapi"
+EXPIRE_PATH = "/_expire_tokens"
+TOKEN_LIFETIME = 7200
+
+Body = dict[str, Any]
+
+
+def register(fake: FakeMessengers) -> None:
+    dingtalk = FakeDingTalk()
+    fake.route(f"{API_PREFIX}/", dingtalk.api)
+    fake.route(f"{OAPI_PREFIX}/", dingtalk.oapi)
+
+
+class FakeDingTalk:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._generation = 1
+        self._seq = itertools.count(1)
+        self._api: dict[tuple[str, str], Callable[[Body], Answer]] = {
+            ("POST", "/v1.0/robot/groupMessages/send"): self.group_send,
+            ("POST", "/v1.0/robot/oToMessages/batchSend"): self.batch_send,
+            ("POST", "/v1.0/robot/groupMessages/recall"): self.recall,
+            ("POST", "/v1.0/card/instances/createAndDeliver"): self.create_and_deliver,
+            ("PUT", "/v1.0/card/instances"): self.update_card,
+            ("POST", "/v1.0/im/sceneGroups/muteMembers/set"): self.mute,
+        }
+        self._oapi: dict[tuple[str, str], Callable[[Body], Answer]] = {
+            ("POST", "/topapi/v2/user/get"): self.user_get,
+            ("POST", "/topapi/im/chat/scenegroup/member/delete"): self.scene_group_member_delete,
+        }
+
+    # Tokens ---------------------------------------------------------------------------------------
+    @property
+    def api_token(self) -> str:
+        return f"fake-dingtalk-token-{self._generation}"
+
+    @property
+    def oapi_token(self) -> str:
+        return f"fake-dingtalk-oapi-token-{self._generation}"
+
+    def expire(self) -> None:
+        with self._lock:
+            self._generation += 1
+
+    # api.dingtalk.com -----------------------------------------------------------------------------
+    def api(self, call: Call) -> Answer:
+        path = call.path.removeprefix(API_PREFIX)
+        body = _body(call)
+        if (call.method, path) == ("POST", EXPIRE_PATH):
+            self.expire()
+            return Answer(body={"success": True})
+        if (call.method, path) == ("POST", "/v1.0/oauth2/accessToken"):
+            if not body.get("appKey") or not body.get("appSecret"):
+                return _api_error(400, "MissingappKey", "appKey and appSecret are required")
+            return Answer(body={"accessToken": self.api_token, "expireIn": TOKEN_LIFETIME})
+        handler = self._api.get((call.method, path))
+        if handler is None:
+            return _api_error(404, "InvalidAction.NotFound", f"no fake for {call.method} {path}")
+        if call.headers.get("x-acs-dingtalk-access-token") != self.api_token:
+            return _api_error(401, "InvalidAuthentication", "不合法的access_token")
+        return handler(body)
+
+    def group_send(self, body: Body) -> Answer:
+        refusal = _missing(body, "robotCode", "openConversationId", "msgKey", "msgParam") or _no_group(body)
+        return refusal or Answer(body={"processQueryKey": self._key()})
+
+    def batch_send(self, body: Body) -> Answer:
+        refusal = _missing(body, "robotCode", "userIds", "msgKey", "msgParam")
+        if refusal:
+            return refusal
+        invalid = [user for user in body["userIds"] if str(user).startswith("gone")]
+        return Answer(
+            body={
+                "processQueryKey": self._key(),
+                "invalidStaffIdList": invalid,
+                "flowControlledStaffIdList": [],
+            }
+        )
+
+    def recall(self, body: Body) -> Answer:
+        return Answer(body={"successResult": body.get("processQueryKeys") or [], "failedResult": {}})
+
+    def create_and_deliver(self, body: Body) -> Answer:
+        refusal = _missing(
+            body, "cardTemplateId", "outTrackId", "openSpaceId", "cardData", "callbackRouteKey"
+        )
+        if refusal:
+            return refusal
+        space_type, _, space_id = str(body["openSpaceId"]).removeprefix("dtv1.card//").partition(".")
+        delivered = {"spaceType": space_type, "spaceId": space_id, "success": True, "carrierId": self._key()}
+        if space_id.startswith("cidGone"):
+            delivered.update(success=False, errorMsg="群不存在")
+        return Answer(
+            body={
+                "success": True,
+                "result": {"outTrackId": body["outTrackId"], "deliverResults": [delivered]},
+            }
+        )
+
+    def update_card(self, body: Body) -> Answer:
+        return _missing(body, "outTrackId", "cardData") or Answer(body={"success": True, "result": True})
+
+    def mute(self, body: Body) -> Answer:
+        refusal = _missing(body, "openConversationId", "userIdList", "muteStatus") or _no_group(body)
+        if refusal:
+            return refusal
+        if str(body["openConversationId"]).startswith("cidPlain"):
+            return _api_error(400, "invalidParameter.group.notSceneGroup", "非场景群")
+        return Answer(body={})
+
+    # oapi.dingtalk.com ----------------------------------------------------------------------------
+    def oapi(self, call: Call) -> Answer:
+        path = call.path.removeprefix(OAPI_PREFIX)
+        if (call.method, path) == ("GET", "/gettoken"):
+            if not call.query.get("appkey") or not call.query.get("appsecret"):
+                return _oapi_error(40089, "不合法的corpid或corpsecret")
+            return Answer(
+                body={
+                    "errcode": 0,
+                    "errmsg": "ok",
+                    "access_token": self.oapi_token,
+                    "expires_in": TOKEN_LIFETIME,
+                }
+            )
+        handler = self._oapi.get((call.method, path))
+        if handler is None:
+            return Answer(404, {"errcode": 404, "errmsg": f"no fake for {call.method} {path}"})
+        if call.query.get("access_token") != self.oapi_token:
+            return _oapi_error(40014, "不合法的access_token")
+        return handler(_body(call))
+
+    def user_get(self, body: Body) -> Answer:
+        user = str(body.get("userid") or "")
+        if not user:
+            return _oapi_error(40035, "缺少参数 userid")
+        if user.startswith("gone"):
+            return _oapi_error(60121, "找不到该用户")
+        result = {"userid": user, "name": f"用户{user}", "dept_id_list": [1, 42], "active": True}
+        return Answer(body={"errcode": 0, "errmsg": "ok", "result": result, "request_id": self._key()})
+
+    def scene_group_member_delete(self, body: Body) -> Answer:
+        chat = str(body.get("open_conversation_id") or "")
+        if not chat or not body.get("user_ids"):
+            return _oapi_error(40035, "缺少参数")
+        if chat.startswith(("cidGone", "cidPlain")):
+            return _oapi_error(4000, "群不存在或不是场景群")
+        return Answer(body={"errcode": 0, "errmsg": "ok", "success": True})
+
+    def _key(self) -> str:
+        return f"fake-{next(self._seq)}"
+
+
+def _missing(body: Body, *keys: str) -> Answer | None:
+    absent = [key for key in keys if body.get(key) in (None, "", [])]
+    return _api_error(400, "MissingParameter", f"missing {', '.join(absent)}") if absent else None
+
+
+def _no_group(body: Body) -> Answer | None:
+    if str(body.get("openConversationId", "")).startswith("cidGone"):
+        return _api_error(400, "invalidParameter.openConversationId.notExist", "群不存在")
+    return None
+
+
+def _api_error(status: int, code: str, message: str) -> Answer:
+    return Answer(status, {"code": code, "message": message, "requestid": "fake-request"})
+
+
+def _oapi_error(errcode: int, errmsg: str) -> Answer:
+    return Answer(body={"errcode": errcode, "errmsg": errmsg, "request_id": "fake-request"})
+
+
+def _body(call: Call) -> Body:
+    return call.body if isinstance(call.body, dict) else {}

@@ -1,0 +1,141 @@
+"""A fake of WeCom's `cgi-bin` API, under `/wecom/cgi-bin/` on the recording server.
+
+It is as strict as WeCom where a mistake would otherwise only show on a live tenant: every call but
+`gettoken` needs a token that `gettoken` issued and that has not been revoked (42001 for a revoked one,
+40014 for one never issued), `message/send` needs `touser`, a numeric `agentid` and `msgtype`, and a card
+needs a `task_id` and unique button keys of at most 1024 bytes. Everything else answers errcode 0.
+
+- `POST /wecom/_expire_tokens` (or `expire_tokens(fake)`) revokes every token issued so far, as WeCom
+  does when it invalidates tokens early; the next call answers 42001.
+- `user/get`: any user id exists (name = the id, department [1], status 1) except ids starting with
+  `unknown` (errcode 60111) or `left` (status 5, left the company).
+"""
+
+from __future__ import annotations
+
+import threading
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from local.fakes.server import Answer, Call
+
+if TYPE_CHECKING:
+    from local.fakes.server import FakeMessengers
+
+PREFIX = "/wecom/cgi-bin/"
+EXPIRE_PATH = "/wecom/_expire_tokens"
+
+
+@dataclass
+class _Tokens:
+    issued: int = 0
+    valid: set[str] = field(default_factory=set)
+    revoked: set[str] = field(default_factory=set)
+    sent: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def issue(self) -> str:
+        with self.lock:
+            self.issued += 1
+            token = f"wecom-token-{self.issued}"
+            self.valid.add(token)
+            return token
+
+    def expire(self) -> None:
+        with self.lock:
+            self.revoked |= self.valid
+            self.valid.clear()
+
+    def refusal(self, token: str | None) -> Answer | None:
+        with self.lock:
+            if token in self.valid:
+                return None
+            if token in self.revoked:
+                return _error(42001, "access_token expired")
+            return _error(40014, "invalid access_token")
+
+    def next_message(self) -> int:
+        with self.lock:
+            self.sent += 1
+            return self.sent
+
+
+def _ok(**extra: Any) -> Answer:
+    return Answer(body={"errcode": 0, "errmsg": "ok", **extra})
+
+
+def _error(code: int, message: str) -> Answer:
+    return Answer(body={"errcode": code, "errmsg": message})
+
+
+def register(fake: FakeMessengers) -> None:
+    tokens = _Tokens()
+
+    def gettoken(call: Call) -> Answer:
+        if not call.query.get("corpid") or not call.query.get("corpsecret"):
+            return _error(41004, "corpsecret missing")
+        return _ok(access_token=tokens.issue(), expires_in=7200)
+
+    def authorised(handler: Callable[[Call], Answer]) -> Callable[[Call], Answer]:
+        def answer(call: Call) -> Answer:
+            return tokens.refusal(call.query.get("access_token")) or handler(call)
+
+        return answer
+
+    def message_send(call: Call) -> Answer:
+        body = call.body if isinstance(call.body, dict) else {}
+        if not body.get("touser") or not isinstance(body.get("agentid"), int) or not body.get("msgtype"):
+            return _error(41011, "missing touser, agentid or msgtype")
+        if body["msgtype"] == "template_card":
+            refusal = _check_card(body.get("template_card"))
+            if refusal is not None:
+                return refusal
+            n = tokens.next_message()
+            return _ok(invaliduser="", msgid=f"wecom-msg-{n}", response_code=f"wecom-rc-{n}")
+        return _ok(invaliduser="", msgid=f"wecom-msg-{tokens.next_message()}")
+
+    def appchat_send(call: Call) -> Answer:
+        body = call.body if isinstance(call.body, dict) else {}
+        if not body.get("chatid") or not body.get("msgtype"):
+            return _error(41001, "missing chatid or msgtype")
+        if body["msgtype"] == "template_card":
+            return _error(40008, "invalid message type")
+        return _ok()
+
+    def user_get(call: Call) -> Answer:
+        user = call.query.get("userid", "")
+        if not user or user.startswith("unknown"):
+            return _error(60111, "userid not found")
+        status = 5 if user.startswith("left") else 1
+        return _ok(userid=user, name=user, department=[1], status=status, alias="", english_name="")
+
+    def expire(call: Call) -> Answer:
+        tokens.expire()
+        return _ok()
+
+    fake.route(f"{PREFIX}gettoken", gettoken)
+    fake.route(f"{PREFIX}message/send", authorised(message_send))
+    fake.route(f"{PREFIX}message/update_template_card", authorised(lambda call: _ok(invaliduser=[])))
+    fake.route(f"{PREFIX}message/recall", authorised(lambda call: _ok()))
+    fake.route(f"{PREFIX}appchat/send", authorised(appchat_send))
+    fake.route(f"{PREFIX}appchat/update", authorised(lambda call: _ok()))
+    fake.route(f"{PREFIX}user/get", authorised(user_get))
+    fake.route(EXPIRE_PATH, expire)
+
+
+def _check_card(card: Any) -> Answer | None:
+    if not isinstance(card, dict) or not card.get("task_id"):
+        return _error(40058, "template_card.task_id missing")
+    keys = [button.get("key", "") for button in card.get("button_list", []) if isinstance(button, dict)]
+    if len(set(keys)) != len(keys) or any(len(str(key).encode()) > 1024 for key in keys):
+        return _error(40058, "template_card button key invalid")
+    return None
+
+
+def expire_tokens(fake: FakeMessengers) -> None:
+    """Revoke every token the fake issued, over HTTP (works for a fake in another process too)."""
+    request = urllib.request.Request(f"{fake.url}{EXPIRE_PATH}", data=b"{}", method="POST")  # noqa: S310 - loopback
+    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - loopback
+        response.read()

@@ -1,0 +1,115 @@
+"""Golden payloads: each file in tests/fixtures/dingtalk is a plaintext payload as DingTalk sends it, and
+the events qunguan must make of it. The payload is signed or encrypted by `local.peers.dingtalk` (the
+independent side), then verified, parsed and acknowledged by the real endpoint."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chalicelib.adapters.base import Endpoint
+from chalicelib.adapters.dingtalk.endpoints import DingTalkCards, DingTalkEvents, DingTalkRobot
+from chalicelib.clock import FrozenClock
+from chalicelib.core.codec import event_from_dict, event_to_dict
+from local.peers import SignedRequest
+from local.peers.dingtalk import card_request, decrypt_ack, event_request, robot_request
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "dingtalk"
+NOW_MS = 1700000000000
+APP_SECRET = "golden-app-secret"
+EVENT_KEYS = {
+    "token": "golden-token",
+    "aes_key": "Yue0EfdN5900c1ce5cf6A152c63DDe1808a60c5ecd7",
+    "app_key": "dingGoldenAppKey",
+}
+CARD_SECRET = "golden-card-secret"
+REQUIRED_FIXTURES = {
+    "robot_group_text",
+    "robot_direct_text",
+    "robot_file",
+    "events_chat_add_member",
+    "events_chat_remove_member",
+    "events_chat_quit",
+    "events_user_leave_org",
+    "events_user_modify_org",
+    "card_action_callback",
+    "events_check_url",
+    "events_unknown",
+}
+
+
+def load(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return data
+
+
+def endpoint_for(route: str) -> Endpoint:
+    clock = FrozenClock(NOW_MS / 1000)
+    endpoints: dict[str, Endpoint] = {
+        "dingtalk.robot": DingTalkRobot(APP_SECRET, clock),
+        "dingtalk.events": DingTalkEvents(clock=clock, **EVENT_KEYS),
+        "dingtalk.cards": DingTalkCards(CARD_SECRET, clock),
+    }
+    return endpoints[route]
+
+
+def request_for(route: str, payload: dict[str, Any]) -> SignedRequest:
+    if route == "dingtalk.robot":
+        return robot_request(payload, app_secret=APP_SECRET, timestamp_ms=NOW_MS)
+    if route == "dingtalk.events":
+        return event_request(payload, **EVENT_KEYS, timestamp_ms=NOW_MS)
+    return card_request(payload, card_secret=CARD_SECRET, timestamp_ms=NOW_MS)
+
+
+FIXTURE_PATHS = sorted(FIXTURES.glob("*.json"))
+
+
+def test_there_is_a_fixture_for_every_required_event_type() -> None:
+    missing = REQUIRED_FIXTURES - {path.stem for path in FIXTURE_PATHS}
+    assert not missing
+
+
+@pytest.mark.parametrize("path", FIXTURE_PATHS, ids=lambda path: path.stem)
+def test_golden_payload_gives_the_expected_events(path: Path) -> None:
+    fixture = load(path)
+    assert set(fixture) == {"description", "route", "payload", "expected"}
+    endpoint = endpoint_for(fixture["route"])
+    request = request_for(fixture["route"], fixture["payload"])
+    assert request.path == "/" + fixture["route"].replace(".", "/")
+
+    parsed = endpoint.parse(endpoint.verify(request.to_inbound()))
+
+    got = json.loads(json.dumps([event_to_dict(event) for event in parsed.events], ensure_ascii=False))
+    assert got == fixture["expected"]
+    assert parsed.challenge is None
+
+
+@pytest.mark.parametrize("path", FIXTURE_PATHS, ids=lambda path: path.stem)
+def test_golden_expectations_are_valid_events_that_round_trip(path: Path) -> None:
+    for data in load(path)["expected"]:
+        event = event_from_dict(data)
+        assert event.platform == "dingtalk"
+        assert json.loads(json.dumps(event_to_dict(event))) == data
+
+
+@pytest.mark.parametrize("path", FIXTURE_PATHS, ids=lambda path: path.stem)
+def test_golden_payload_is_acknowledged_in_the_platforms_format(path: Path) -> None:
+    fixture = load(path)
+    endpoint = endpoint_for(fixture["route"])
+    verified = endpoint.verify(request_for(fixture["route"], fixture["payload"]).to_inbound())
+    reply = endpoint.ack(verified, endpoint.parse(verified))
+    assert reply.status == 200
+    if fixture["route"] == "dingtalk.events":
+        assert decrypt_ack(reply.body, **EVENT_KEYS) == "success"
+    elif fixture["route"] == "dingtalk.cards":
+        assert json.loads(reply.body) == {}
+    else:
+        assert reply.body == ""
+
+
+def test_event_ids_are_unique_across_the_fixtures() -> None:
+    ids = [event["event_id"] for path in FIXTURE_PATHS for event in load(path)["expected"]]
+    assert len(ids) == len(set(ids))

@@ -1,0 +1,117 @@
+"""A Card as Block Kit: header, body, fields, buttons that come back as CardClicked(action, value), and
+a footer; member-quoted text never pings anyone, and Slack's limits are respected."""
+
+from __future__ import annotations
+
+from chalicelib.adapters.slack.blocks import escape, fallback_text, render
+from chalicelib.core.cards import Button, Card
+
+
+def card(**fields: object) -> Card:
+    values: dict[str, object] = {
+        "card_id": "join-42",
+        "title": "Join request",
+        "body": "Dave asks to join #meeting",
+        "buttons": (
+            Button("Approve", "join.approve", "W0DAVE.sig", "primary"),
+            Button("Reject", "join.reject", "W0DAVE.sig", "danger"),
+            Button("Later", "join.later"),
+        ),
+        "fields": (("Invited by", "Alice"), ("Department", "Sales")),
+        "footer": "qunguan · group rules v3",
+    }
+    values.update(fields)
+    return Card(**values)  # type: ignore[arg-type]
+
+
+def test_a_card_renders_as_header_body_fields_actions_and_footer() -> None:
+    assert render(card()) == [
+        {"type": "header", "text": {"type": "plain_text", "text": "Join request", "emoji": True}},
+        {
+            "type": "section",
+            "text": {"type": "mrkdwn", "text": "Dave asks to join #meeting", "verbatim": True},
+        },
+        {
+            "type": "section",
+            "fields": [
+                {"type": "mrkdwn", "text": "*Invited by*\nAlice", "verbatim": True},
+                {"type": "mrkdwn", "text": "*Department*\nSales", "verbatim": True},
+            ],
+        },
+        {
+            "type": "actions",
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": "join.approve",
+                    "text": {"type": "plain_text", "text": "Approve", "emoji": True},
+                    "value": "W0DAVE.sig",
+                    "style": "primary",
+                },
+                {
+                    "type": "button",
+                    "action_id": "join.reject",
+                    "text": {"type": "plain_text", "text": "Reject", "emoji": True},
+                    "value": "W0DAVE.sig",
+                    "style": "danger",
+                },
+                {
+                    "type": "button",
+                    "action_id": "join.later",
+                    "text": {"type": "plain_text", "text": "Later", "emoji": True},
+                },
+            ],
+        },
+        {
+            "type": "context",
+            "elements": [{"type": "mrkdwn", "text": "qunguan · group rules v3", "verbatim": True}],
+        },
+    ]
+
+
+def test_a_bare_card_is_just_its_header() -> None:
+    assert render(Card("c", "Notice", "")) == [
+        {"type": "header", "text": {"type": "plain_text", "text": "Notice", "emoji": True}}
+    ]
+
+
+def test_quoted_member_text_cannot_ping_or_link() -> None:
+    blocks = render(card(body="reported: <!channel> buy at <http://spam.example|here> & <@U0BOB>", fields=()))
+    assert blocks[1]["text"]["text"] == (
+        "reported: &lt;!channel&gt; buy at &lt;http://spam.example|here&gt; &amp; &lt;@U0BOB&gt;"
+    )
+    assert "<" not in fallback_text(card(title="<!here>", body=""))
+
+
+def test_fields_go_ten_to_a_section() -> None:
+    fields = tuple((f"k{n}", f"v{n}") for n in range(23))
+    sections = [block for block in render(card(fields=fields)) if "fields" in block]
+    assert [len(block["fields"]) for block in sections] == [10, 10, 3]
+
+
+def test_buttons_sharing_an_action_go_to_separate_rows() -> None:
+    buttons = (Button("1 day", "mute", "1d"), Button("7 days", "mute", "7d"), Button("Remove", "remove"))
+    rows = [block["elements"] for block in render(card(buttons=buttons)) if block["type"] == "actions"]
+    assert [[element["action_id"] for element in row] for row in rows] == [["mute"], ["mute", "remove"]]
+
+
+def test_more_than_25_buttons_wrap_to_a_new_row() -> None:
+    buttons = tuple(Button(str(n), f"a{n}") for n in range(30))
+    rows = [block["elements"] for block in render(card(buttons=buttons)) if block["type"] == "actions"]
+    assert [len(row) for row in rows] == [25, 5]
+
+
+def test_long_texts_are_cut_to_slacks_limits_without_splitting_an_entity() -> None:
+    blocks = render(
+        card(title="t" * 200, body="x" * 2996 + "&&&&&", buttons=(Button("b" * 100, "a", "v" * 3000),))
+    )
+    header, body, _, actions, _ = blocks
+    assert len(header["text"]["text"]) == 150 and header["text"]["text"].endswith("…")
+    assert len(body["text"]["text"]) <= 3000 and body["text"]["text"].endswith("x…")
+    assert len(actions["elements"][0]["text"]["text"]) == 75
+    assert len(actions["elements"][0]["value"]) == 2000
+
+
+def test_the_fallback_text_is_title_and_body() -> None:
+    assert fallback_text(card()) == "Join request\nDave asks to join #meeting"
+    assert escape("a<b>&c") == "a&lt;b&gt;&amp;c"
