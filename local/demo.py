@@ -7,6 +7,7 @@ sent (the recording fake of the messenger APIs). It exits non-zero when a step d
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 import urllib.error
@@ -19,6 +20,7 @@ from typing import Any
 
 from chalicelib.store.dynamodb import DynamoStore
 from local.demo_settings import DEMO_SETTINGS, DINGTALK_CORP, SLACK_TEAM
+from local.dynamo import dynamo_env
 from local.peers import SignedRequest
 from local.peers import dingtalk as dingtalk_peer
 from local.peers import slack as slack_peer
@@ -240,6 +242,7 @@ def main() -> int:
     if not fake:
         print("This stack talks to real messenger APIs (API bases are set); the demo needs the local fake.")
         return 2
+    os.environ.update({k: v for k, v in dynamo_env(str(state["dynamodb"])).items() if k not in os.environ})
     store = DynamoStore(str(state["table"]), endpoint_url=str(state["dynamodb"]))
     hook = f"{fake}/hooks"
     failures = 0

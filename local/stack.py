@@ -83,7 +83,14 @@ def main() -> int:
     STATE.parent.mkdir(exist_ok=True)
     STATE.write_text(json.dumps(started, indent=2))
 
-    command = [sys.executable, "-m", "chalice", "local", "--host", "127.0.0.1", "--port", str(port)]
+    command = [
+        str(Path(sys.executable).with_name("chalice")),
+        "local",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
     command += ["--no-autoreload", "--stage", "dev"]
     server = subprocess.Popen(command, cwd=ROOT, env=env)
 

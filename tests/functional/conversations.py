@@ -1,0 +1,151 @@
+"""Signed requests for each route, as each messenger sends them, for the functional tests."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+from local.demo_settings import DEMO_SETTINGS as S
+from local.peers import SignedRequest
+from local.peers import dingtalk as dingtalk_peer
+from local.peers import slack as slack_peer
+from local.peers import wecom as wecom_peer
+
+SLACK_TEAM = "T0FUNC"
+DINGTALK_CORP = "dingfunccorp"
+WECOM_APP = {"token": S["WECOM_TOKEN"], "aes_key": S["WECOM_AES_KEY"], "corp_id": S["WECOM_CORP_ID"]}
+WECOM_BOT = {"token": S["WECOM_AIBOT_TOKEN"], "aes_key": S["WECOM_AIBOT_AES_KEY"]}
+DINGTALK_EVENTS = {
+    "token": S["DINGTALK_TOKEN"],
+    "aes_key": S["DINGTALK_AES_KEY"],
+    "app_key": S["DINGTALK_APP_KEY"],
+}
+
+
+def slack_mention(
+    text: str,
+    *,
+    channel: str = "C0FUNC",
+    event_id: str | None = None,
+    ts: str | None = None,
+    retry_num: int | None = None,
+) -> SignedRequest:
+    event = {
+        "type": "app_mention",
+        "user": "U0ALICE",
+        "channel": channel,
+        "text": f"<@UQGBOT> {text}",
+        "ts": ts or f"{time.time():.6f}",
+    }
+    envelope = slack_peer.envelope(event, team=SLACK_TEAM, event_id=event_id)
+    return slack_peer.event_request(envelope, S["SLACK_SIGNING_SECRET"], retry_num=retry_num)
+
+
+def slack_command(text: str, response_url: str) -> SignedRequest:
+    form = {
+        "command": "/qg",
+        "text": text,
+        "team_id": SLACK_TEAM,
+        "channel_id": "C0FUNC",
+        "channel_name": "func",
+        "user_id": "U0ALICE",
+        "response_url": response_url,
+        "trigger_id": uuid.uuid4().hex,
+    }
+    return slack_peer.command_request(form, S["SLACK_SIGNING_SECRET"])
+
+
+def slack_click(response_url: str) -> SignedRequest:
+    payload = {
+        "type": "block_actions",
+        "user": {"id": "U0ALICE"},
+        "team": {"id": SLACK_TEAM},
+        "channel": {"id": "C0FUNC"},
+        "container": {"type": "message", "message_ts": "1.2"},
+        "trigger_id": uuid.uuid4().hex,
+        "response_url": response_url,
+        "actions": [
+            {"action_id": "dismiss", "value": "x", "type": "button", "action_ts": f"{time.time():.6f}"}
+        ],
+    }
+    return slack_peer.interaction_request(payload, S["SLACK_SIGNING_SECRET"])
+
+
+def wecom_aibot_mention(text: str, response_url: str) -> SignedRequest:
+    payload = {
+        "msgid": uuid.uuid4().hex,
+        "aibotid": "AIBOT",
+        "chatid": "wrFUNC",
+        "chattype": "group",
+        "from": {"userid": "zhangsan"},
+        "response_url": response_url,
+        "msgtype": "text",
+        "text": {"content": f"@qunguan {text}"},
+    }
+    return wecom_peer.aibot_request(payload, **WECOM_BOT)
+
+
+def wecom_direct(text: str) -> SignedRequest:
+    now = int(time.time())
+    xml = wecom_peer.text_message_xml(
+        corp_id=S["WECOM_CORP_ID"],
+        user="lisi",
+        content=text,
+        msg_id=str(uuid.uuid4().int % 10**19),
+        create_time=now,
+    )
+    return wecom_peer.callback_request(xml, **WECOM_APP)
+
+
+def wecom_url_check(echo: str, *, aibot: bool = False) -> SignedRequest:
+    if aibot:
+        return wecom_peer.url_check_request(echo, corp_id="", path="/wecom/aibot", **WECOM_BOT)
+    return wecom_peer.url_check_request(echo, **WECOM_APP)
+
+
+def dingtalk_robot(text: str, session_webhook: str) -> SignedRequest:
+    payload: dict[str, Any] = {
+        "conversationId": "cidFUNC",
+        "chatbotCorpId": DINGTALK_CORP,
+        "chatbotUserId": "$:LWCP_v1:$bot",
+        "msgId": f"msg{uuid.uuid4().hex[:12]}",
+        "senderNick": "王五",
+        "senderStaffId": "wangwu",
+        "conversationType": "2",
+        "isInAtList": True,
+        "sessionWebhook": session_webhook,
+        "createAt": int(time.time() * 1000),
+        "text": {"content": f" {text}"},
+        "msgtype": "text",
+    }
+    return dingtalk_peer.robot_request(payload, app_secret=S["DINGTALK_APP_SECRET"])
+
+
+def dingtalk_event(payload: dict[str, Any]) -> SignedRequest:
+    return dingtalk_peer.event_request(payload, **DINGTALK_EVENTS)
+
+
+def dingtalk_card_click() -> SignedRequest:
+    payload = {
+        "type": "actionCallback",
+        "outTrackId": uuid.uuid4().hex,
+        "corpId": DINGTALK_CORP,
+        "userId": "wangwu",
+        "content": '{"cardPrivateData":{"actionIds":["1"],"params":{"action":"dismiss","chat":"cidFUNC"}}}',
+    }
+    return dingtalk_peer.card_request(payload, card_secret=S["DINGTALK_CARD_SECRET"])
+
+
+def one_valid_request_per_route(hook: str) -> dict[str, SignedRequest]:
+    """A genuine, correctly signed POST for each of the eight webhook routes."""
+    return {
+        "slack.events": slack_mention("hi"),
+        "slack.interactions": slack_click(hook),
+        "slack.commands": slack_command("help", hook),
+        "wecom.callback": wecom_direct("hi"),
+        "wecom.aibot": wecom_aibot_mention("hi", hook),
+        "dingtalk.robot": dingtalk_robot("hi", hook),
+        "dingtalk.events": dingtalk_event({"EventType": "check_url"}),
+        "dingtalk.cards": dingtalk_card_click(),
+    }
