@@ -98,9 +98,7 @@ def test_importing_and_constructing_the_store_does_not_load_boto3() -> None:
         "DynamoStore('qunguan', endpoint_url='http://127.0.0.1:9')\n"
         "print('boto3' in sys.modules, 'botocore' in sys.modules)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", program], capture_output=True, text=True, check=True
-    )
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True)
 
     assert result.stdout.split() == ["False", "False"]
 
