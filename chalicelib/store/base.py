@@ -4,9 +4,12 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, Literal
 
-from chalicelib.store.records import AuditRecord, GroupRecord, MemberRecord
+from chalicelib.store.records import AuditRecord, GroupRecord, Increment, Item, MemberRecord
+
+Index = Literal["GSI1", "GSI2"]
 
 EVENT_CLAIM_TTL = 24 * 3600
 ACTIVITY_WRITE_INTERVAL = 3600
@@ -64,3 +67,40 @@ class Store(ABC):
     @abstractmethod
     def list_audit(self, gid: str, limit: int = 50) -> list[AuditRecord]:
         """The newest audit records of a group, newest first."""
+
+    # Generic items, for the domains' repositories ----------------------------------------------------
+    @abstractmethod
+    def put_item(self, item: Item, *, if_absent: bool = False) -> bool:
+        """Write `item` (replacing it). With `if_absent`, only if no live item has its key: False then."""
+
+    @abstractmethod
+    def get_item(self, pk: str, sk: str) -> Item | None: ...
+
+    @abstractmethod
+    def delete_item(self, pk: str, sk: str) -> None: ...
+
+    @abstractmethod
+    def update_item(
+        self, pk: str, sk: str, changes: Mapping[str, Any], *, expect: Mapping[str, Any] | None = None
+    ) -> bool:
+        """Set attributes of an existing live item, only if each attribute in `expect` has the given value
+        (None: absent). False when the item is missing or the expectation fails: a state transition
+        happens once, whoever clicks twice."""
+
+    @abstractmethod
+    def query_items(
+        self,
+        pk: str,
+        *,
+        prefix: str = "",
+        below: str | None = None,
+        index: Index | None = None,
+        newest_first: bool = False,
+        limit: int | None = None,
+    ) -> Iterator[Item]:
+        """Live items of one partition (of the table or an index) whose sort key starts with `prefix`
+        and, if given, sorts below `below`; in sort-key order, or newest first."""
+
+    @abstractmethod
+    def transact_write(self, puts: Sequence[Item] = (), increments: Sequence[Increment] = ()) -> None:
+        """All the writes at once, or none (a case and the member's points, say)."""

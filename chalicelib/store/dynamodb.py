@@ -19,7 +19,7 @@ from __future__ import annotations
 import math
 import threading
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -27,8 +27,8 @@ from typing import Any
 from chalicelib.clock import Clock, SystemClock
 from chalicelib.errors import StoreError
 from chalicelib.store import keys
-from chalicelib.store.base import ACTIVITY_WRITE_INTERVAL, EVENT_CLAIM_TTL, Store
-from chalicelib.store.records import AuditRecord, GroupRecord, MemberRecord
+from chalicelib.store.base import ACTIVITY_WRITE_INTERVAL, EVENT_CLAIM_TTL, Index, Store
+from chalicelib.store.records import AuditRecord, GroupRecord, Increment, Item, MemberRecord
 from chalicelib.store.table import TTL_ATTRIBUTE
 
 CONDITION_FAILED = "ConditionalCheckFailedException"
@@ -46,7 +46,10 @@ _CLIENT_METHODS = {
     "UpdateItem": "update_item",
     "DeleteItem": "delete_item",
     "Query": "query",
+    "TransactWriteItems": "transact_write_items",
 }
+# Attribute names the table itself uses; a generic item's data may not take them.
+RESERVED = frozenset({"PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", TTL_ATTRIBUTE})
 
 
 @dataclass
@@ -259,6 +262,147 @@ class DynamoStore(Store):
                 break
         return records
 
+    # Generic items -------------------------------------------------------------------------------
+    def put_item(self, item: Item, *, if_absent: bool = False) -> bool:
+        request: dict[str, Any] = {"Item": self._codec_().serialize_item(_raw_item(item))}
+        if if_absent:
+            request["ConditionExpression"] = "attribute_not_exists(PK) OR #expires_at < :now"
+            request["ExpressionAttributeNames"] = {"#expires_at": TTL_ATTRIBUTE}
+            request["ExpressionAttributeValues"] = self._codec_().serialize_values(
+                {":now": self._clock.now()}
+            )
+        try:
+            self._call("PutItem", **request)
+        except _ConditionFailed:
+            return False
+        return True
+
+    def get_item(self, pk: str, sk: str) -> Item | None:
+        raw = self._get(pk, sk)
+        return None if raw is None else _generic_item(raw)
+
+    def delete_item(self, pk: str, sk: str) -> None:
+        self._call("DeleteItem", Key=self._key(pk, sk))
+
+    def update_item(
+        self, pk: str, sk: str, changes: Mapping[str, Any], *, expect: Mapping[str, Any] | None = None
+    ) -> bool:
+        names: dict[str, str] = {"#expires_at": TTL_ATTRIBUTE}
+        values: dict[str, Any] = {":now": self._clock.now()}
+        sets, removes = [], []
+        for n, (name, value) in enumerate(changes.items()):
+            _check_attribute(name)
+            names[f"#c{n}"] = name
+            if value is None:
+                removes.append(f"#c{n}")
+            else:
+                values[f":c{n}"] = value
+                sets.append(f"#c{n} = :c{n}")
+        conditions = ["attribute_exists(PK)", "(attribute_not_exists(#expires_at) OR #expires_at >= :now)"]
+        for n, (name, value) in enumerate((expect or {}).items()):
+            names[f"#e{n}"] = name
+            if value is None:
+                conditions.append(f"attribute_not_exists(#e{n})")
+            else:
+                values[f":e{n}"] = value
+                conditions.append(f"#e{n} = :e{n}")
+        expression = " ".join(
+            part
+            for part in (
+                f"SET {', '.join(sets)}" if sets else "",
+                f"REMOVE {', '.join(removes)}" if removes else "",
+            )
+            if part
+        )
+        if not expression:
+            return self.get_item(pk, sk) is not None
+        try:
+            self._call(
+                "UpdateItem",
+                Key=self._key(pk, sk),
+                UpdateExpression=expression,
+                ConditionExpression=" AND ".join(conditions),
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=self._codec_().serialize_values(values),
+            )
+        except _ConditionFailed:
+            return False
+        return True
+
+    def query_items(
+        self,
+        pk: str,
+        *,
+        prefix: str = "",
+        below: str | None = None,
+        index: Index | None = None,
+        newest_first: bool = False,
+        limit: int | None = None,
+    ) -> Iterator[Item]:
+        pk_name, sk_name = (f"{index}PK", f"{index}SK") if index else ("PK", "SK")
+        values: dict[str, Any] = {":pk": pk}
+        condition = "#pk = :pk"
+        if below is not None and prefix:
+            values.update({":low": prefix, ":below": below})
+            condition += " AND #sk BETWEEN :low AND :below"
+        elif below is not None:
+            values[":below"] = below
+            condition += " AND #sk < :below"
+        elif prefix:
+            values[":prefix"] = prefix
+            condition += " AND begins_with(#sk, :prefix)"
+        request: dict[str, Any] = {
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeNames": {"#pk": pk_name, "#sk": sk_name}
+            if len(values) > 1
+            else {"#pk": pk_name},
+            "ScanIndexForward": not newest_first,
+        }
+        if index:
+            request["IndexName"] = index
+        if limit is not None and below is None:
+            request["Limit"] = min(limit, self._page_size or limit)
+        returned = 0
+        for raw in self._query(values, **request):
+            sort_key = str(raw.get(sk_name, ""))
+            if below is not None and (sort_key >= below or not sort_key.startswith(prefix)):
+                continue
+            yield _generic_item(raw)
+            returned += 1
+            if limit is not None and returned >= limit:
+                return
+
+    def transact_write(self, puts: Sequence[Item] = (), increments: Sequence[Increment] = ()) -> None:
+        codec = self._codec_()
+        actions: list[dict[str, Any]] = [
+            {"Put": {"TableName": self.table_name, "Item": codec.serialize_item(_raw_item(item))}}
+            for item in puts
+        ]
+        for inc in increments:
+            _check_attribute(inc.attribute)
+            names = {"#a": inc.attribute}
+            values: dict[str, Any] = {":amount": inc.amount}
+            sets = []
+            for n, (name, value) in enumerate(inc.also.items()):
+                _check_attribute(name)
+                names[f"#s{n}"] = name
+                values[f":s{n}"] = value
+                sets.append(f"#s{n} = :s{n}")
+            expression = "ADD #a :amount" + (f" SET {', '.join(sets)}" if sets else "")
+            actions.append(
+                {
+                    "Update": {
+                        "TableName": self.table_name,
+                        "Key": self._key(inc.pk, inc.sk),
+                        "UpdateExpression": expression,
+                        "ExpressionAttributeNames": names,
+                        "ExpressionAttributeValues": codec.serialize_values(values),
+                    }
+                }
+            )
+        if actions:
+            self._call("TransactWriteItems", TransactItems=actions)
+
     # Plumbing ------------------------------------------------------------------------------------
     def _get(self, pk: str, sk: str) -> dict[str, Any] | None:
         response = self._call("GetItem", Key=self._key(pk, sk))
@@ -304,9 +448,9 @@ class DynamoStore(Store):
 
         method = getattr(self._dynamodb(), _CLIENT_METHODS[operation])
         try:
-            response: dict[str, Any] = method(
-                TableName=self.table_name, ReturnConsumedCapacity="TOTAL", **request
-            )
+            if operation != "TransactWriteItems":
+                request["TableName"] = self.table_name
+            response: dict[str, Any] = method(ReturnConsumedCapacity="TOTAL", **request)
         except ClientError as exc:
             code = str(exc.response.get("Error", {}).get("Code", "Unknown"))
             if code == CONDITION_FAILED:
@@ -317,7 +461,9 @@ class DynamoStore(Store):
         except BotoCoreError as exc:
             self.usage.record(operation)
             raise StoreError(f"DynamoDB {operation} failed: {type(exc).__name__}") from None
-        units = float(response.get("ConsumedCapacity", {}).get("CapacityUnits", 0.0))
+        consumed = response.get("ConsumedCapacity", {})
+        entries = consumed if isinstance(consumed, list) else [consumed]
+        units = sum(float(entry.get("CapacityUnits", 0.0)) for entry in entries)
         if operation in READ_OPERATIONS:
             items_read = int(response.get("ScannedCount", 1 if "Item" in response else 0))
             self.usage.record(operation, read_units=units, items_read=items_read)
@@ -450,6 +596,7 @@ def _member_item(member: MemberRecord) -> dict[str, Any]:
         "last_active": member.last_active,
         "joined_at": member.joined_at,
         "points": member.points,
+        "points_at": member.points_at,
         "locale": member.locale,
     }
     if member.last_active is not None:  # the activity index is sparse: never-active members stay out
@@ -460,14 +607,15 @@ def _member_item(member: MemberRecord) -> dict[str, Any]:
 
 def _member_record(item: Mapping[str, Any]) -> MemberRecord:
     return MemberRecord(
-        gid=item["gid"],
-        uid=item["uid"],
+        gid=item.get("gid") or str(item["PK"]).removeprefix("GRP#"),
+        uid=item.get("uid") or str(item["SK"]).removeprefix("MEM#"),
         user=item.get("user", ""),
         display_name=item.get("display_name", ""),
         role=item.get("role", "member"),
         last_active=_optional_float(item.get("last_active")),
         joined_at=_optional_float(item.get("joined_at")),
         points=float(item.get("points", 0.0)),
+        points_at=_optional_float(item.get("points_at")),
         locale=item.get("locale"),
     )
 
@@ -503,3 +651,29 @@ def _audit_record(item: Mapping[str, Any]) -> AuditRecord:
         detail=dict(item.get("detail", {})),
         expires_at=None if expires_at is None else int(expires_at),
     )
+
+
+def _check_attribute(name: str) -> None:
+    if name in RESERVED:
+        raise StoreError(f"attribute {name!r} is the table's own")
+
+
+def _raw_item(item: Item) -> dict[str, Any]:
+    for name in item.data:
+        _check_attribute(name)
+    raw: dict[str, Any] = {"PK": item.pk, "SK": item.sk, **item.data}
+    if item.gsi1:
+        raw["GSI1PK"], raw["GSI1SK"] = item.gsi1
+    if item.gsi2:
+        raw["GSI2PK"], raw["GSI2SK"] = item.gsi2
+    if item.expires_at is not None:
+        raw[TTL_ATTRIBUTE] = item.expires_at
+    return _without_none(raw)
+
+
+def _generic_item(raw: Mapping[str, Any]) -> Item:
+    data = {name: value for name, value in raw.items() if name not in RESERVED}
+    gsi1 = (str(raw["GSI1PK"]), str(raw["GSI1SK"])) if "GSI1PK" in raw else None
+    gsi2 = (str(raw["GSI2PK"]), str(raw["GSI2SK"])) if "GSI2PK" in raw else None
+    expires = raw.get(TTL_ATTRIBUTE)
+    return Item(str(raw["PK"]), str(raw["SK"]), data, gsi1, gsi2, None if expires is None else int(expires))

@@ -12,14 +12,15 @@ from __future__ import annotations
 import copy
 import math
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
+from typing import Any
 
 from chalicelib.clock import Clock, SystemClock
 from chalicelib.store import keys
-from chalicelib.store.base import ACTIVITY_WRITE_INTERVAL, EVENT_CLAIM_TTL, Store
-from chalicelib.store.dynamodb import Usage
-from chalicelib.store.records import AuditRecord, GroupRecord, MemberRecord
+from chalicelib.store.base import ACTIVITY_WRITE_INTERVAL, EVENT_CLAIM_TTL, Index, Store
+from chalicelib.store.dynamodb import RESERVED, Usage
+from chalicelib.store.records import AuditRecord, GroupRecord, Increment, Item, MemberRecord
 
 WRITE_UNITS = 1.0
 
@@ -40,6 +41,7 @@ class MemoryStore(Store):
         self._members: dict[tuple[str, str], MemberRecord] = {}
         self._counters: dict[tuple[str, str], tuple[int, float]] = {}  # -> (count, expires_at)
         self._audit: dict[str, dict[str, AuditRecord]] = {}  # gid -> audit sk -> record
+        self._items: dict[tuple[str, str], Item] = {}
 
     # Exactly once --------------------------------------------------------------------------------
     def claim_event(self, platform: str, claim_key: str, now: float, ttl: int = EVENT_CLAIM_TTL) -> bool:
@@ -150,3 +152,120 @@ class MemoryStore(Store):
             live = [r for r in newest_first if r.expires_at is None or r.expires_at >= now][:limit]
             self.usage.record("Query", read_units=_read_units(len(live)), items_read=len(live))
         return [replace(r, detail=copy.deepcopy(r.detail)) for r in live]
+
+    # Generic items -------------------------------------------------------------------------------
+    def _live(self, item: Item | None) -> Item | None:
+        if item is None or (item.expires_at is not None and item.expires_at < self._clock.now()):
+            return None
+        return item
+
+    def put_item(self, item: Item, *, if_absent: bool = False) -> bool:
+        _check(item.data)
+        with self._lock:
+            self.usage.record("PutItem", write_units=WRITE_UNITS)
+            if if_absent and self._live(self._items.get((item.pk, item.sk))) is not None:
+                return False
+            self._items[(item.pk, item.sk)] = _copy(item)
+            return True
+
+    def get_item(self, pk: str, sk: str) -> Item | None:
+        with self._lock:
+            self.usage.record("GetItem", read_units=_read_units(1), items_read=1)
+            item = self._live(self._items.get((pk, sk)))
+            return None if item is None else _copy(item)
+
+    def delete_item(self, pk: str, sk: str) -> None:
+        with self._lock:
+            self.usage.record("DeleteItem", write_units=WRITE_UNITS)
+            self._items.pop((pk, sk), None)
+
+    def update_item(
+        self, pk: str, sk: str, changes: Mapping[str, Any], *, expect: Mapping[str, Any] | None = None
+    ) -> bool:
+        _check(changes)
+        with self._lock:
+            self.usage.record("UpdateItem", write_units=WRITE_UNITS)
+            item = self._live(self._items.get((pk, sk)))
+            if item is None or any(item.data.get(name) != value for name, value in (expect or {}).items()):
+                return False
+            data = {**item.data, **copy.deepcopy(dict(changes))}
+            self._items[(pk, sk)] = replace(item, data={k: v for k, v in data.items() if v is not None})
+            return True
+
+    def query_items(
+        self,
+        pk: str,
+        *,
+        prefix: str = "",
+        below: str | None = None,
+        index: Index | None = None,
+        newest_first: bool = False,
+        limit: int | None = None,
+    ) -> Iterator[Item]:
+        def keys_of(item: Item) -> tuple[str, str] | None:
+            if index == "GSI1":
+                return item.gsi1
+            if index == "GSI2":
+                return item.gsi2
+            return (item.pk, item.sk)
+
+        with self._lock:
+            found = []
+            for item in self._items.values():
+                pair = keys_of(item)
+                if pair is None or pair[0] != pk or not pair[1].startswith(prefix):
+                    continue
+                if below is not None and not pair[1] < below:
+                    continue
+                if self._live(item) is not None:
+                    found.append((pair[1], _copy(item)))
+            found.sort(key=lambda entry: entry[0], reverse=newest_first)
+            chosen = [item for _, item in found][: limit if limit is not None else None]
+            self.usage.record("Query", read_units=_read_units(len(chosen)), items_read=len(chosen))
+        yield from chosen
+
+    def transact_write(self, puts: Sequence[Item] = (), increments: Sequence[Increment] = ()) -> None:
+        for item in puts:
+            _check(item.data)
+        for inc in increments:
+            _check({inc.attribute: 0, **inc.also})
+        with self._lock:
+            self.usage.record(
+                "TransactWriteItems", write_units=2 * WRITE_UNITS * (len(puts) + len(increments))
+            )
+            for item in puts:
+                self._items[(item.pk, item.sk)] = _copy(item)
+            for inc in increments:
+                if self._increment_member(inc):
+                    continue
+                current = self._live(self._items.get((inc.pk, inc.sk))) or Item(inc.pk, inc.sk)
+                data = dict(current.data)
+                data[inc.attribute] = data.get(inc.attribute, 0) + inc.amount
+                data.update(copy.deepcopy(inc.also))
+                self._items[(inc.pk, inc.sk)] = replace(current, data=data)
+
+    def _increment_member(self, inc: Increment) -> bool:
+        """Members live as records here, not as items: an increment on a member's key (points) changes
+        the record, as the same UpdateItem changes the member item in DynamoDB."""
+        if not (inc.pk.startswith("GRP#") and inc.sk.startswith("MEM#")):
+            return False
+        gid, uid = inc.pk.removeprefix("GRP#"), inc.sk.removeprefix("MEM#")
+        member = self._members.get((gid, uid)) or MemberRecord(gid=gid, uid=uid, user=uid.rsplit(":", 1)[-1])
+        known = set(MemberRecord.__dataclass_fields__)
+        changes = {k: v for k, v in inc.also.items() if k in known}
+        if inc.attribute in known:
+            changes[inc.attribute] = float(getattr(member, inc.attribute) or 0) + inc.amount
+        self._members[(gid, uid)] = replace(member, **changes)
+        return True
+
+
+def _check(data: Mapping[str, Any]) -> None:
+    clash = RESERVED.intersection(data)
+    if clash:
+        from chalicelib.errors import StoreError
+
+        raise StoreError(f"attribute {sorted(clash)[0]!r} is the table's own")
+
+
+def _copy(item: Item) -> Item:
+    return replace(item, data=copy.deepcopy(item.data))

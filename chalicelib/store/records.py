@@ -29,6 +29,7 @@ class MemberRecord:
     last_active: float | None = None
     joined_at: float | None = None
     points: float = 0.0
+    points_at: float | None = None
     locale: str | None = None
 
 
@@ -45,3 +46,28 @@ class AuditRecord:
     outcome: str = "done"
     detail: dict[str, Any] = field(default_factory=dict)
     expires_at: int | None = None
+
+
+@dataclass(frozen=True)
+class Item:
+    """A generic item of the table, for the domains that keep their own records (cases, join requests,
+    announcements, ...) through their repositories. `data` holds the attributes other than the keys and
+    `expires_at`; values are JSON-like (str, int, float, bool, lists, dicts)."""
+
+    pk: str
+    sk: str
+    data: dict[str, Any] = field(default_factory=dict)
+    gsi1: tuple[str, str] | None = None
+    gsi2: tuple[str, str] | None = None
+    expires_at: int | None = None
+
+
+@dataclass(frozen=True)
+class Increment:
+    """Add `amount` to the numeric attribute `attribute` of an item (creating it at 0), and set `also`."""
+
+    pk: str
+    sk: str
+    attribute: str
+    amount: float
+    also: dict[str, Any] = field(default_factory=dict)

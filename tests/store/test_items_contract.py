@@ -1,0 +1,116 @@
+"""The generic item primitives the domains' repositories build on, against both stores: conditional
+creation, state transitions that happen once, range queries on the table and on both indexes, TTL,
+and transactions that write a case together with a member's points."""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.errors import StoreError
+from chalicelib.store.base import Store
+from chalicelib.store.records import Increment, Item
+from tests.store.conftest import T0
+
+PK = "GRP#slack:T1:C1"
+
+
+def test_an_item_reads_back_as_it_was_put(store: Store) -> None:
+    item = Item(
+        PK,
+        "JOIN#u1",
+        {"state": "pending", "tries": 2, "ratio": 0.5, "tags": ["a"], "meta": {"k": "v"}},
+        gsi2=("OPEN#join", "2024#u1"),
+        expires_at=int(T0) + 60,
+    )
+    assert store.put_item(item)
+    assert store.get_item(PK, "JOIN#u1") == item
+
+
+def test_put_if_absent_refuses_a_live_item_but_not_an_expired_one(store: Store) -> None:
+    assert store.put_item(Item(PK, "X#1", {"n": 1}), if_absent=True)
+    assert not store.put_item(Item(PK, "X#1", {"n": 2}), if_absent=True)
+    assert store.put_item(Item(PK, "X#2", {"n": 1}, expires_at=int(T0) - 1))
+    assert store.get_item(PK, "X#2") is None
+    assert store.put_item(Item(PK, "X#2", {"n": 2}), if_absent=True)
+
+
+def test_a_state_transition_happens_once_whoever_clicks_twice(store: Store) -> None:
+    store.put_item(Item(PK, "APPROVAL#1", {"state": "pending"}))
+    assert store.update_item(
+        PK, "APPROVAL#1", {"state": "approved", "by": "admin1"}, expect={"state": "pending"}
+    )
+    assert not store.update_item(
+        PK, "APPROVAL#1", {"state": "rejected", "by": "admin2"}, expect={"state": "pending"}
+    )
+    item = store.get_item(PK, "APPROVAL#1")
+    assert item is not None and item.data == {"state": "approved", "by": "admin1"}
+
+
+def test_an_update_can_remove_an_attribute_and_expect_one_absent(store: Store) -> None:
+    store.put_item(Item(PK, "A#1", {"state": "open", "note": "x"}))
+    assert store.update_item(PK, "A#1", {"note": None, "closed_by": "u"}, expect={"closed_by": None})
+    assert store.get_item(PK, "A#1").data == {"state": "open", "closed_by": "u"}  # type: ignore[union-attr]
+
+
+def test_updating_a_missing_item_changes_nothing(store: Store) -> None:
+    assert not store.update_item(PK, "NOPE#1", {"state": "x"})
+    assert store.get_item(PK, "NOPE#1") is None
+
+
+def test_query_by_prefix_in_order_and_newest_first(store: Store) -> None:
+    for sk in ("CASE#2024-01-02#b", "CASE#2024-01-01#a", "CASE#2024-01-03#c", "OTHER#1"):
+        store.put_item(Item(PK, sk))
+    assert [i.sk for i in store.query_items(PK, prefix="CASE#")] == [
+        "CASE#2024-01-01#a",
+        "CASE#2024-01-02#b",
+        "CASE#2024-01-03#c",
+    ]
+    assert [i.sk for i in store.query_items(PK, prefix="CASE#", newest_first=True, limit=2)] == [
+        "CASE#2024-01-03#c",
+        "CASE#2024-01-02#b",
+    ]
+
+
+def test_query_below_a_bound_stays_within_the_prefix(store: Store) -> None:
+    for sk in ("MUTE#2024-01-01#a", "MUTE#2024-01-05#b", "MUTE#2024-02-01#c", "MUTEX#0"):
+        store.put_item(Item(PK, sk))
+    due = [i.sk for i in store.query_items(PK, prefix="MUTE#", below="MUTE#2024-01-06")]
+    assert due == ["MUTE#2024-01-01#a", "MUTE#2024-01-05#b"]
+
+
+@pytest.mark.parametrize("index", ["GSI1", "GSI2"])
+def test_an_index_partition_can_be_queried(store: Store, index: str) -> None:
+    for n in range(3):
+        keys = (f"OPEN#{index}", f"2024-01-0{n + 1}#{n}")
+        store.put_item(
+            Item(
+                f"P#{n}",
+                "S",
+                {"n": n},
+                gsi1=keys if index == "GSI1" else None,
+                gsi2=keys if index == "GSI2" else None,
+            )
+        )
+    found = list(store.query_items(f"OPEN#{index}", index=index, below="2024-01-03"))  # type: ignore[arg-type]
+    assert [i.data["n"] for i in found] == [0, 1]
+
+
+def test_expired_items_are_absent_from_queries(store: Store) -> None:
+    store.put_item(Item(PK, "T#old", expires_at=int(T0) - 10))
+    store.put_item(Item(PK, "T#new", expires_at=int(T0) + 10))
+    assert [i.sk for i in store.query_items(PK, prefix="T#")] == ["T#new"]
+
+
+def test_a_case_and_the_members_points_are_written_together(store: Store) -> None:
+    case = Item(PK, "CASE#2024-03-01T00:00:00Z#k1", {"rule": "flood", "points": 1.5})
+    points = Increment(PK, "MEM#slack:T1:U1", "points", 1.5, also={"points_at": T0, "user": "U1"})
+    store.transact_write([case], [points])
+    store.transact_write([], [Increment(PK, "MEM#slack:T1:U1", "points", 1.0, also={"points_at": T0 + 5})])
+    member = store.get_member("slack:T1:C1", "slack:T1:U1")
+    assert member is not None and (member.points, member.points_at) == (2.5, T0 + 5)
+    assert store.get_item(PK, "CASE#2024-03-01T00:00:00Z#k1") == case
+
+
+def test_the_tables_own_attributes_cannot_be_overwritten_by_data(store: Store) -> None:
+    with pytest.raises(StoreError):
+        store.put_item(Item(PK, "BAD#1", {"PK": "elsewhere"}))
