@@ -105,5 +105,20 @@ class Decision:
         ordered = sorted(actions, key=lambda action: -action.severity)
         return Decision(tuple(ordered), shadow=shadow)
 
+    @staticmethod
+    def merge(*decisions: Decision) -> Decision:
+        """Several domains' decisions on one event as one: every action, most severe first; notes
+        merged; shadow only if every part was."""
+        parts = [d for d in decisions if d.actions or d.notes]
+        if not parts:
+            return Decision()
+        notes: dict[str, Any] = {}
+        for part in parts:
+            notes.update(part.notes)
+        merged = Decision.of(
+            *(a for part in parts for a in part.actions), shadow=all(p.shadow for p in parts)
+        )
+        return Decision(merged.actions, merged.shadow, notes)
+
     def __bool__(self) -> bool:
         return bool(self.actions)

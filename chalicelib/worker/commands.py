@@ -1,19 +1,15 @@
-"""Commands: `/qg <name> ...` on Slack, `@bot <name> ...` everywhere. Handlers are plain functions
-routed by a dict; each returns a Decision and does no I/O."""
+"""Commands: `/qg <name> ...` on Slack, `@bot <name> ...` everywhere. This module recognises them and
+holds the core ones (`help`); the other domains add theirs through `chalicelib.worker.registry`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import replace
-
+from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Decision, Reply
 from chalicelib.core.events import CommandIssued, Event, MessagePosted
 from chalicelib.i18n import t
 from chalicelib.worker.context import Context
 
 HELP_WORDS = frozenset({"help", "帮助", "幫助", "?", "？", "h"})
-
-Handler = Callable[[CommandIssued, Context], Decision]
 
 
 def command_prefix(platform: str) -> str:
@@ -45,21 +41,21 @@ def as_command(event: Event) -> CommandIssued | None:
     )
 
 
-def show_help(command: CommandIssued, ctx: Context) -> Decision:
+def command_name(command: CommandIssued) -> str:
+    name = command.name.lower()
+    return "help" if name in HELP_WORDS else name
+
+
+def show_help(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     prefix = command_prefix(command.platform)
     text = f"{t(ctx.locale, 'help.title')}\n{t(ctx.locale, 'help.body', prefix=prefix)}"
     return Decision.of(Reply(text=text, private=True, reason="help"))
 
 
-def unknown(command: CommandIssued, ctx: Context) -> Decision:
+def unknown(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     prefix = command_prefix(command.platform)
     text = t(ctx.locale, "command.unknown", name=command.name[:40], prefix=prefix)
     return Decision.of(Reply(text=text, private=True, reason="command.unknown"))
 
 
-HANDLERS: dict[str, Handler] = {"help": show_help}
-
-
-def handle(command: CommandIssued, ctx: Context) -> Decision:
-    name = "help" if command.name.lower() in HELP_WORDS else command.name.lower()
-    return HANDLERS.get(name, unknown)(replace(command, name=name), ctx)
+COMMANDS = {"help": show_help}

@@ -1,7 +1,8 @@
 """One event through the worker: load context -> decide -> execute -> persist.
 
-`decide` is pure and routes by event type (a dict of handlers, cosmicpython's message bus); the
-moderation engine and the workflows plug in here. `persist` records the member's activity (at most
+`decide` routes by event type, command name and card action to the domains' handlers
+(`chalicelib.worker.registry`); each decides with pure code, and the executor acts on the merged
+Decision. `persist` records the member's activity (at most
 hourly, so an ordinary message costs one read and at most two writes with its claim) and an audit
 record for every decision that did something.
 """
@@ -10,8 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Decision
@@ -21,13 +21,12 @@ from chalicelib.store.records import AuditRecord
 from chalicelib.worker import commands
 from chalicelib.worker.context import Context, actor_of, load_context
 from chalicelib.worker.executor import ActionResult, DeliveryFailed, execute
+from chalicelib.worker.registry import registry
 
 log = logging.getLogger("qunguan.worker")
 
 AUDIT_RETENTION_DAYS = 400
 ACTIVE_EVENTS = (MessagePosted, CommandIssued, CardClicked, FileShared)
-
-Decider = Callable[[Event, Context], Decision]
 
 
 @dataclass(frozen=True)
@@ -37,31 +36,26 @@ class Outcome:
     results: tuple[ActionResult, ...]
 
 
-def decide_message(event: Event, ctx: Context) -> Decision:
+def decide(event: Event, ctx: Context, deps: Deps) -> Decision:
+    """Every domain's decision on the event, merged: the handlers registered for its type, plus the
+    command it names (a slash command, or a message addressed to the bot) or the card action it clicks."""
+    routes = registry()
+    parts = [handler(event, ctx, deps) for handler in routes.events.get(type(event), ())]
     command = commands.as_command(event)
     if command is not None:
-        return commands.handle(command, ctx)
-    return Decision()
-
-
-def decide_command(event: Event, ctx: Context) -> Decision:
-    return commands.handle(event, ctx) if isinstance(event, CommandIssued) else Decision()
-
-
-DECIDERS: dict[type[Event], Decider] = {
-    MessagePosted: decide_message,
-    CommandIssued: decide_command,
-}
-
-
-def decide(event: Event, ctx: Context) -> Decision:
-    decider = DECIDERS.get(type(event))
-    return decider(event, ctx) if decider else Decision()
+        name = commands.command_name(command)
+        handler = routes.commands.get(name, commands.unknown)
+        parts.append(handler(replace(command, name=name), ctx, deps))
+    elif isinstance(event, CardClicked):
+        card_handler = routes.card_actions.get(event.action.split(".", 1)[0])
+        if card_handler is not None:
+            parts.append(card_handler(event, ctx, deps))
+    return Decision.merge(*parts)
 
 
 def process(event: Event, deps: Deps) -> Outcome:
     ctx = load_context(event, deps)
-    decision = decide(event, ctx)
+    decision = decide(event, ctx, deps)
     results: tuple[ActionResult, ...] = ()
     if decision and not decision.shadow:
         results = tuple(execute(decision.actions, event, ctx, deps.messenger(event.platform)))

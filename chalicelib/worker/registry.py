@@ -1,0 +1,62 @@
+"""Which domain handles what. Each domain module (commands, moderation, membership, workflows, ...)
+declares up to three plain dicts, and the pipeline routes through their union (cosmicpython's message
+bus, one level up):
+
+    EVENTS:       {EventType: handler(event, ctx, deps) -> Decision}   every handler of a type runs
+    COMMANDS:     {"name": handler(command, ctx, deps) -> Decision}    `/qg name`, `@bot name`
+    CARD_ACTIONS: {"prefix": handler(click, ctx, deps) -> Decision}    buttons whose action is "prefix.*"
+
+A handler may read what it needs through `deps` (its domain's repository), then decides with pure code;
+the executor acts on the merged Decision. A command or card prefix claimed by two domains is an error.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from chalicelib.bootstrap import Deps
+from chalicelib.core.actions import Decision
+from chalicelib.core.events import CardClicked, CommandIssued, Event
+from chalicelib.worker.context import Context
+
+EventHandler = Callable[[Any, Context, Deps], Decision]
+CommandHandler = Callable[[CommandIssued, Context, Deps], Decision]
+CardHandler = Callable[[CardClicked, Context, Deps], Decision]
+
+DOMAINS = ("chalicelib.worker.commands",)
+
+
+@dataclass(frozen=True)
+class Registry:
+    events: Mapping[type[Event], tuple[EventHandler, ...]]
+    commands: Mapping[str, CommandHandler]
+    card_actions: Mapping[str, CardHandler]
+
+
+def build_registry(module_names: Iterable[str]) -> Registry:
+    events: dict[type[Event], tuple[EventHandler, ...]] = {}
+    commands: dict[str, CommandHandler] = {}
+    cards: dict[str, CardHandler] = {}
+    for name in module_names:
+        module = importlib.import_module(name)
+        for event_type, handler in getattr(module, "EVENTS", {}).items():
+            events[event_type] = (*events.get(event_type, ()), handler)
+        _merge(commands, getattr(module, "COMMANDS", {}), name, "command")
+        _merge(cards, getattr(module, "CARD_ACTIONS", {}), name, "card action prefix")
+    return Registry(events, commands, cards)
+
+
+def _merge(into: dict[str, Any], new: Mapping[str, Any], module: str, what: str) -> None:
+    for key, handler in new.items():
+        if key in into:
+            raise ValueError(f"{what} {key!r} of {module} is already handled elsewhere")
+        into[key] = handler
+
+
+@lru_cache(maxsize=1)
+def registry() -> Registry:
+    return build_registry(DOMAINS)
