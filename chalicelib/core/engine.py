@@ -1,0 +1,478 @@
+"""The moderation engine: run every applicable rule, then decide what to do. No I/O.
+
+`evaluate` runs every rule that applies to the event (never first-match-wins), skips rules that are off
+or from which the member is exempt, and records a rule that raises as an error without stopping the
+others. `decide` turns the findings into a `Decision`, by each rule's mode (capped by the group's):
+
+- enforce: remove the message where a finding asks for it, mute where one asks for it, add the points
+  of the most severe finding and apply the escalation ladder, send the admins a violation card, and
+  tell the member privately (in the group's locale) which rule, what was done, the text that was removed,
+  and how to appeal;
+- warn: only the private explanation (no removal, no points);
+- shadow: nothing is done; the findings and the actions they would have caused go into the notes, for
+  the case log.
+
+`Decision.notes` is JSON-friendly and is what the pipeline records and persists: `points` (the member's
+new total and its time, when an enforced violation added some), `consume_pass` (a one-time pass was
+used), `case_ref` (the id cards and the appeal command refer to), `findings`, `errors`, `shadow_actions`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from chalicelib.core import escalation
+from chalicelib.core.actions import Action, Decision, DeleteMessage, Mute, PostCard, SendDirect
+from chalicelib.core.cards import Button, Card
+from chalicelib.core.events import Event
+from chalicelib.core.ids import split_id
+from chalicelib.core.policy import SEVERITY_RANK, GroupPolicy, Mode, RuleSettings
+from chalicelib.core.rules.ads import AdsRule
+from chalicelib.core.rules.base import (
+    Finding,
+    Rule,
+    RuleContext,
+    event_files,
+    event_message_id,
+    event_text,
+    event_user,
+)
+from chalicelib.core.rules.duplicate import DuplicateRule
+from chalicelib.core.rules.emoji import EmojiRule
+from chalicelib.core.rules.files import FilesRule
+from chalicelib.core.rules.flood import FloodRule
+from chalicelib.core.rules.length import LengthRule
+from chalicelib.core.rules.lexicon import LexiconRule
+from chalicelib.core.rules.pii import PiiRule
+from chalicelib.core.rules.topic import TopicRule
+from chalicelib.i18n import catalogue, t
+
+EXCERPT_CHARS = 200
+
+
+@dataclass(frozen=True)
+class RuleError:
+    """A rule that raised: recorded, and the other rules still ran."""
+
+    rule: str
+    error: str
+
+
+@dataclass(frozen=True)
+class Skipped:
+    rule: str
+    why: str  # "off" | "exempt:role:<role>" | "exempt:admin" | "exempt:member"
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """What the rules found, most severe first; what did not run, and why; what failed."""
+
+    findings: tuple[Finding, ...] = ()
+    errors: tuple[RuleError, ...] = ()
+    skipped: tuple[Skipped, ...] = ()
+    ran: tuple[str, ...] = ()
+
+
+# --- building the rule set --------------------------------------------------------------------------
+
+RULE_FACTORIES: dict[str, Callable[[GroupPolicy], Rule]] = {
+    "flood": lambda p: FloodRule(p.rules.flood),
+    "duplicate": lambda p: DuplicateRule(p.rules.duplicate),
+    "lexicon": lambda p: LexiconRule.from_settings(p.rules.lexicon),
+    "ads": lambda p: AdsRule.from_settings(p.rules.ads),
+    "pii": lambda p: PiiRule(p.rules.pii),
+    "files": lambda p: FilesRule(p.rules.files),
+    "emoji": lambda p: EmojiRule(p.rules.emoji),
+    "length": lambda p: LengthRule(p.rules.length),
+    "topic": lambda p: TopicRule(p.rules.topic),
+}
+
+
+def build_rules(policy: GroupPolicy) -> list[Rule]:
+    """The rules the policy enables (every rule whose effective mode is not off). Lexicons are cached
+    across calls, so this is cheap; their automata are built on first use."""
+    enabled = [name for name in RULE_FACTORIES if policy.effective_mode(name) != "off"]
+    if "topic" in enabled and not policy.rules.topic.keywords:
+        enabled.remove("topic")
+    return [RULE_FACTORIES[name](policy) for name in enabled]
+
+
+# --- evaluate ---------------------------------------------------------------------------------------
+
+
+def _settings(policy: GroupPolicy, rule: str) -> RuleSettings:
+    return policy.rules.section(rule) or RuleSettings(mode=policy.mode)
+
+
+def exemption(policy: GroupPolicy, rule: str, event: Event, ctx: RuleContext) -> str | None:
+    """Why the member is exempt from `rule`, or None."""
+    exempt = _settings(policy, rule).exempt
+    user = event_user(event)
+    if ctx.role in exempt.roles:
+        return f"exempt:role:{ctx.role}"
+    if "admin" in exempt.roles and (ctx.is_admin or policy.is_admin(user, event.uid(user))):
+        return "exempt:admin"
+    if user in exempt.members or event.uid(user) in exempt.members:
+        return "exempt:member"
+    return None
+
+
+def _in_group(event: Event) -> bool:
+    return bool(event.chat) and not getattr(event, "direct", False) and bool(event_user(event))
+
+
+def _rank(finding: Finding) -> tuple[int, float]:
+    return (-SEVERITY_RANK.get(finding.severity, 0), -finding.points)
+
+
+def evaluate(event: Event, ctx: RuleContext, rules: Sequence[Rule]) -> Evaluation:
+    """Run every rule that applies to the event; merge their findings by severity."""
+    if not _in_group(event):
+        return Evaluation()
+    policy = ctx.policy
+    findings: list[Finding] = []
+    errors: list[RuleError] = []
+    skipped: list[Skipped] = []
+    ran: list[str] = []
+    for rule in rules:
+        if not isinstance(event, rule.applies_to):
+            continue
+        if policy.effective_mode(rule.name) == "off":
+            skipped.append(Skipped(rule.name, "off"))
+            continue
+        why = exemption(policy, rule.name, event, ctx)
+        if why:
+            skipped.append(Skipped(rule.name, why))
+            continue
+        try:
+            found = rule.evaluate(event, ctx)
+        except Exception as exc:  # one broken rule must not stop the others (STYLE.md, rule 6)
+            errors.append(RuleError(rule.name, f"{type(exc).__name__}: {str(exc)[:200]}"))
+            continue
+        ran.append(rule.name)
+        findings.extend(f for f in found if policy.effective_mode(f.rule) != "off")
+    findings.sort(key=_rank)
+    return Evaluation(tuple(findings), tuple(errors), tuple(skipped), tuple(ran))
+
+
+# --- decide -----------------------------------------------------------------------------------------
+
+
+def case_ref(event: Event) -> str:
+    """The case id of the decision on this event: the same hash the pipeline's audit record uses."""
+    return hashlib.sha256(f"{event.platform}#{event.claim_key}".encode()).hexdigest()[:16]
+
+
+def rule_label_key(rule: str) -> str:
+    key = f"moderation.rule.{rule}"
+    return key if key in catalogue() else "moderation.rule.other"
+
+
+def rule_label(locale: str, rule: str) -> str:
+    key = f"moderation.rule.{rule}"
+    return t(locale, key) if key in catalogue() else rule
+
+
+def appeal_command(event: Event, locale: str, ref: str) -> str:
+    """Slack has the slash command; on WeCom and DingTalk the bot only hears @-mentions."""
+    if event.platform == "slack":
+        return f"/qg appeal {ref}"
+    return f"@{t(locale, 'moderation.bot_name')} appeal {ref}"
+
+
+def admin_recipients(ctx: RuleContext, event: Event) -> tuple[str, ...]:
+    """The group's admins as native ids: the platform's (from the context) and those the policy names,
+    without the member the card is about."""
+    named = []
+    for admin in ctx.policy.admins:
+        if admin.count(":") >= 2:
+            platform, tenant, native = split_id(admin)
+            if platform == event.platform and tenant == event.tenant:
+                named.append(native)
+        else:
+            named.append(admin)
+    user = event_user(event)
+    return tuple(a for a in dict.fromkeys((*ctx.admins, *named)) if a != user)
+
+
+def removed_text(event: Event) -> str:
+    """What a removal takes away, to be returned to its author: the text and the files' names."""
+    names = [f"[{file.name}]" for file in event_files(event)]
+    return "\n".join(part for part in (event_text(event), *names) if part)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What enforcing a set of findings does."""
+
+    actions: tuple[Action, ...]
+    current: escalation.Standing
+    deleted: bool
+    mute_seconds: int
+
+
+def _enforce(findings: Sequence[Finding], ctx: RuleContext, event: Event, ref: str) -> _Plan:
+    """Removal, mute and the escalation ladder for the enforced findings (most severe first)."""
+    user = event_user(event)
+    actions: list[Action] = []
+    message_id = event_message_id(event)
+    deleter = next((f for f in findings if f.delete), None)
+    if deleter is not None and message_id:
+        actions.append(
+            DeleteMessage(
+                chat=event.chat,
+                message_id=message_id,
+                user=user,
+                text=removed_text(event),
+                reason=rule_label_key(deleter.rule),
+                rule=deleter.rule,
+            )
+        )
+    # One message is one violation: it costs the points of its most severe finding, not their sum.
+    added = max((f.points for f in findings), default=0.0)
+    current = escalation.standing(ctx.points, ctx.points_at, ctx.now, added, ctx.policy.escalation)
+    ladder = escalation.ladder_actions(
+        current,
+        policy=ctx.policy,
+        chat=event.chat,
+        member=user,
+        admins=admin_recipients(ctx, event),
+        case_ref=ref,
+        rule=findings[0].rule,
+        group=_group_name(ctx),
+    )
+    # A rule's own mute (flood) and the ladder's merge into one: the longer wins.
+    muter = max(findings, key=lambda f: f.mute_seconds)
+    ladder_seconds = max((a.seconds for a in ladder if isinstance(a, Mute)), default=0)
+    if muter.mute_seconds > ladder_seconds:
+        ladder = [a for a in ladder if not isinstance(a, Mute)]
+        reason = rule_label_key(muter.rule)
+        actions.append(
+            Mute(chat=event.chat, user=user, seconds=muter.mute_seconds, reason=reason, rule=muter.rule)
+        )
+    actions.extend(ladder)
+    deleted = deleter is not None and bool(message_id)
+    return _Plan(tuple(actions), current, deleted, max(muter.mute_seconds, ladder_seconds))
+
+
+def _group_name(ctx: RuleContext) -> str:
+    return ctx.group_name or t(ctx.policy.locale, "moderation.group.this")
+
+
+def _explanation(
+    enforced: Sequence[Finding],
+    warned: Sequence[Finding],
+    *,
+    plan: _Plan,
+    ctx: RuleContext,
+    event: Event,
+    ref: str,
+) -> str:
+    policy = ctx.policy
+    locale = policy.locale
+    group = _group_name(ctx)
+    parts = [t(locale, "moderation.dm.enforce" if enforced else "moderation.dm.warn", group=group)]
+    for finding in enforced:
+        reason = t(locale, finding.reason_key, **finding.params)
+        parts.append(t(locale, "moderation.dm.line", rule=rule_label(locale, finding.rule), reason=reason))
+    for finding in warned:
+        reason = t(locale, finding.reason_key, **finding.params)
+        key = "moderation.dm.line_reminder" if enforced else "moderation.dm.line"
+        parts.append(t(locale, key, rule=rule_label(locale, finding.rule), reason=reason))
+    if plan.deleted:
+        parts.append(t(locale, "moderation.dm.removed", text=removed_text(event)))
+    if plan.mute_seconds:
+        parts.append(t(locale, "moderation.dm.muted", minutes=max(1, plan.mute_seconds // 60)))
+    threshold = plan.current.threshold
+    if threshold is not None and threshold.action == "propose_removal":
+        parts.append(t(locale, "moderation.dm.removal_proposed"))
+    if threshold is not None and threshold.action == "remove":
+        parts.append(t(locale, "moderation.dm.removed_from_group"))
+    if plan.current.added > 0:
+        half_life = f"{policy.escalation.half_life_days:g}"
+        parts.append(
+            t(locale, "moderation.dm.points", points=f"{plan.current.total:.1f}", half_life=half_life)
+        )
+    if any(f.rule == "pii" and f.reason_key.endswith(".secret") for f in (*enforced, *warned)):
+        parts.append(t(locale, "moderation.dm.rotate_secret"))
+    parts.append(
+        t(locale, "moderation.dm.appeal", command=appeal_command(event, locale, ref), days=policy.appeal_days)
+    )
+    return "\n\n".join(parts)
+
+
+def _violation_card(
+    findings: Sequence[Finding], plan: _Plan, ctx: RuleContext, event: Event, ref: str
+) -> Card:
+    policy = ctx.policy
+    locale = policy.locale
+    user = event_user(event)
+    labels = list(dict.fromkeys(rule_label(locale, f.rule) for f in findings))
+    done = []
+    if plan.deleted:
+        done.append(t(locale, "moderation.card.done.deleted"))
+    if plan.mute_seconds:
+        done.append(t(locale, "moderation.card.done.muted", minutes=max(1, plan.mute_seconds // 60)))
+    if plan.current.threshold is not None and plan.current.threshold.action == "propose_removal":
+        done.append(t(locale, "moderation.card.done.removal_proposed"))
+    fields = [
+        (t(locale, "moderation.card.field.member"), user),
+        (t(locale, "moderation.card.field.rules"), " / ".join(labels)),
+        (
+            t(locale, "moderation.card.field.actions"),
+            " / ".join(done) or t(locale, "moderation.card.done.explained"),
+        ),
+        (t(locale, "moderation.card.field.points"), f"{plan.current.total:.1f}"),
+    ]
+    if not any(f.sensitive for f in findings):
+        excerpt = removed_text(event)
+        if len(excerpt) > EXCERPT_CHARS:
+            excerpt = excerpt[:EXCERPT_CHARS] + "…"
+        fields.append((t(locale, "moderation.card.field.excerpt"), excerpt))
+    buttons = tuple(
+        Button(
+            t(locale, f"moderation.card.button.{action}"),
+            action,
+            ref,
+            "danger" if action == "remove" else "default",
+        )
+        for action in ("warn", "mute", "remove", "dismiss")
+    )
+    return Card(
+        card_id=f"case:{ref}",
+        title=t(locale, "moderation.card.violation.title", rule=labels[0]),
+        body=t(locale, "moderation.card.violation.body", member=user, group=_group_name(ctx)),
+        buttons=buttons,
+        fields=tuple(fields),
+        footer=t(locale, "moderation.card.footer", case=ref, version=policy.revision),
+    )
+
+
+def _admin_card(
+    findings: Sequence[Finding], plan: _Plan, ctx: RuleContext, event: Event, ref: str
+) -> list[Action]:
+    """The admin card, for rules that notify admins about a finding that did something."""
+    notify = [
+        f
+        for f in findings
+        if f.explain
+        and _settings(ctx.policy, f.rule).notify_admins
+        and (f.points > 0 or f.delete or f.mute_seconds)
+    ]
+    if not notify:
+        return []
+    card = _violation_card(findings, plan, ctx, event, ref)
+    users = admin_recipients(ctx, event)
+    return [PostCard(card=card, users=users, reason="moderation.notify_admins", rule=notify[0].rule)]
+
+
+def _record(finding: Finding, mode: Mode) -> dict[str, Any]:
+    return {
+        "rule": finding.rule,
+        "severity": finding.severity,
+        "points": finding.points,
+        "reason": finding.reason_key,
+        "params": dict(finding.params),
+        "mode": mode,
+        "delete": finding.delete,
+        "mute_seconds": finding.mute_seconds,
+        "waived": finding.waived,
+        "sensitive": finding.sensitive,
+        "evidence": dict(finding.evidence),
+    }
+
+
+def _action_record(action: Action) -> dict[str, Any]:
+    """An action for the case log, without message text or card bodies (those are not snapshots)."""
+    record: dict[str, Any] = {"type": type(action).__name__}
+    for item in dataclasses.fields(action):
+        if item.name not in ("text", "card"):
+            record[item.name] = getattr(action, item.name)
+    return record
+
+
+def _respond(
+    enforced: Sequence[Finding], warned: Sequence[Finding], ctx: RuleContext, event: Event, ref: str
+) -> tuple[list[Action], _Plan | None]:
+    """The actions for the enforced and warned findings, and what enforcing them did to the points."""
+    actions: list[Action] = []
+    plan = _enforce(enforced, ctx, event, ref) if enforced else None
+    if plan is not None:
+        actions.extend(plan.actions)
+        actions.extend(_admin_card(enforced, plan, ctx, event, ref))
+    told = [f for f in enforced if f.explain or f.delete]
+    if told or warned:
+        unchanged = escalation.standing(ctx.points, ctx.points_at, ctx.now, 0.0, ctx.policy.escalation)
+        shown = plan or _Plan((), unchanged, False, 0)
+        top = (told or warned)[0].rule
+        text = _explanation(told, warned, plan=shown, ctx=ctx, event=event, ref=ref)
+        actions.append(SendDirect(user=event_user(event), text=text, reason=rule_label_key(top), rule=top))
+    return actions, plan
+
+
+def decide(evaluation: Evaluation, ctx: RuleContext, event: Event) -> Decision:
+    """Turn an evaluation into a Decision (see the module docstring for what each mode does)."""
+    policy = ctx.policy
+    notes: dict[str, Any] = {}
+    if evaluation.errors:
+        notes["errors"] = [dataclasses.asdict(error) for error in evaluation.errors]
+    if not evaluation.findings:
+        return Decision(notes=notes)
+    ref = case_ref(event)
+    moded = [(f, policy.effective_mode(f.rule)) for f in evaluation.findings]
+    enforced = [f for f, mode in moded if mode == "enforce" and not f.waived]
+    warned = [f for f, mode in moded if mode == "warn" and not f.waived and f.explain]
+    shadowed = [f for f, mode in moded if mode == "shadow" and not f.waived]
+    actions, plan = _respond(enforced, warned, ctx, event, ref)
+    notes.update(
+        case_ref=ref,
+        policy_version=policy.version,
+        policy_revision=policy.revision,
+        findings=[_record(f, mode) for f, mode in moded],
+        skipped=[dataclasses.asdict(s) for s in evaluation.skipped],
+        consume_pass=any(f.waived for f in evaluation.findings),
+        sensitive=any(f.sensitive for f in evaluation.findings),
+    )
+    if plan is not None and plan.current.added > 0:
+        current = plan.current
+        notes["points"] = {
+            "before": current.before,
+            "added": current.added,
+            "total": current.total,
+            "at": current.at,
+        }
+        if current.threshold is not None:
+            notes["threshold"] = {"points": current.threshold.points, "action": current.threshold.action}
+    if shadowed:
+        would, _ = _respond(shadowed, [], ctx, event, ref)
+        notes["shadow_actions"] = [_action_record(a) for a in Decision.of(*would).actions]
+    return dataclasses.replace(Decision.of(*actions, shadow=bool(shadowed) and not actions), notes=notes)
+
+
+def moderate(event: Event, ctx: RuleContext, rules: Iterable[Rule] | None = None) -> Decision:
+    """evaluate + decide, with the policy's own rule set unless one is given."""
+    chosen = list(rules) if rules is not None else build_rules(ctx.policy)
+    return decide(evaluate(event, ctx, chosen), ctx, event)
+
+
+__all__ = [
+    "RULE_FACTORIES",
+    "Evaluation",
+    "RuleError",
+    "Skipped",
+    "admin_recipients",
+    "appeal_command",
+    "build_rules",
+    "case_ref",
+    "decide",
+    "evaluate",
+    "exemption",
+    "moderate",
+    "removed_text",
+    "rule_label",
+]

@@ -1,0 +1,173 @@
+"""Term lexicons matched in one pass over the text, whatever their size (Aho-Corasick, pyahocorasick).
+
+A `Lexicon` holds terms by category and an allow-list. Terms, allow phrases and the text are all
+normalised the same way (`chalicelib.core.text.normalise`), so spacing, full-width, case, homoglyph and
+separator tricks fold away. A term that starts (or ends) with a Latin letter or digit only matches on a
+word boundary there, so "class" never matches "ass" and "Scunthorpe" nothing; CJK terms match as
+substrings. An allow phrase suppresses every match it covers ("禁止赌博" covers "赌博").
+
+pyahocorasick looks a node's children up one by one, so a trie whose root has thousands of CJK children
+would make matching slow in proportion to the lexicon. Keys and text are therefore fed to it as UTF-8
+bytes (spelled as latin-1 characters): no node has more than 256 children, and because UTF-8 is
+self-synchronising a byte match always starts and ends on a character boundary.
+
+The automaton is built on the first `match`, never at import, and `lexicon_for` caches one lexicon per
+(categories, extra terms, allow-list), so a warm Lambda builds it once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from chalicelib.core.text import is_word_char, normalise, normalise_text
+
+DEFAULT_CATEGORIES = ("abuse", "illegal", "confidential", "promotion")
+
+
+@dataclass(frozen=True)
+class Match:
+    """A term found in the text; `start`/`end` index the original (not the normalised) text."""
+
+    category: str
+    term: str
+    start: int
+    end: int
+
+
+@dataclass
+class _Entry:
+    length: int
+    bound_start: bool
+    bound_end: bool
+    hits: list[tuple[str, str]]
+    allow: bool = False
+
+
+class Lexicon:
+    def __init__(self, terms: Mapping[str, Iterable[str]], allow: Iterable[str] = ()) -> None:
+        self._terms = {category: tuple(items) for category, items in terms.items()}
+        self._allow = tuple(allow)
+        self._automaton: Any = None
+
+    @classmethod
+    def from_terms(cls, terms: Mapping[str, Iterable[str]], allow: Iterable[str] = ()) -> Lexicon:
+        return cls(terms, allow)
+
+    @property
+    def categories(self) -> tuple[str, ...]:
+        return tuple(self._terms)
+
+    def __len__(self) -> int:
+        return sum(len(items) for items in self._terms.values())
+
+    def _entries(self) -> dict[str, _Entry]:
+        entries: dict[str, _Entry] = {}
+
+        def entry(key: str) -> _Entry:
+            if key not in entries:
+                entries[key] = _Entry(len(key), is_word_char(key[0]), is_word_char(key[-1]), [])
+            return entries[key]
+
+        for category, items in self._terms.items():
+            for term in items:
+                key = normalise_text(term).strip()
+                if key:
+                    entry(key).hits.append((category, term))
+        for phrase in self._allow:
+            key = normalise_text(phrase).strip()
+            if key:
+                entry(key).allow = True
+        return entries
+
+    def _built(self) -> Any:
+        if self._automaton is None:
+            import ahocorasick
+
+            automaton = ahocorasick.Automaton()
+            for key, value in self._entries().items():
+                automaton.add_word(_bytes(key), value)
+            if len(automaton):
+                automaton.make_automaton()
+            self._automaton = automaton
+        return self._automaton
+
+    def match(self, text: str) -> list[Match]:
+        """Every term in `text` not covered by an allow phrase, in order of position."""
+        automaton = self._built()
+        if not text or not len(automaton):
+            return []
+        normalised = normalise(text)
+        folded = normalised.text
+        found: list[tuple[int, int, str, str]] = []
+        allowed: list[tuple[int, int]] = []
+        hits = list(automaton.iter(_bytes(folded)))
+        if not hits:
+            return []
+        char_at = _char_index(folded)
+        for last, entry in hits:
+            start, end = char_at[last] - entry.length + 1, char_at[last] + 1
+            if entry.bound_start and start > 0 and is_word_char(folded[start - 1]):
+                continue
+            if entry.bound_end and end < len(folded) and is_word_char(folded[end]):
+                continue
+            if entry.allow:
+                allowed.append((start, end))
+            found.extend((start, end, category, term) for category, term in entry.hits)
+        matches = []
+        for start, end, category, term in sorted(set(found)):
+            if any(a_start <= start and end <= a_end for a_start, a_end in allowed):
+                continue
+            o_start, o_end = normalised.span(start, end)
+            matches.append(Match(category, term, o_start, o_end))
+        return matches
+
+
+def _bytes(text: str) -> str:
+    """`text`'s UTF-8 bytes, one latin-1 character per byte (what the automaton is keyed on)."""
+    return text.encode("utf-8").decode("latin-1")
+
+
+def _char_index(text: str) -> list[int] | range:
+    """For each UTF-8 byte offset of `text`, the index of the character it belongs to."""
+    if text.isascii():
+        return range(len(text))
+    return [position for position, char in enumerate(text) for _ in range(len(char.encode("utf-8")))]
+
+
+def _read_terms(category: str) -> tuple[str, ...]:
+    source = resources.files("chalicelib.core.lexicon_data").joinpath(f"{category}.txt")
+    lines = (line.split("#", 1)[0].strip() for line in source.read_text(encoding="utf-8").splitlines())
+    return tuple(line for line in lines if line)
+
+
+@lru_cache(maxsize=1)
+def default_terms() -> dict[str, tuple[str, ...]]:
+    """The shipped lexicon (chalicelib/core/lexicon_data/*.txt), read on first use."""
+    return {category: _read_terms(category) for category in DEFAULT_CATEGORIES}
+
+
+@lru_cache(maxsize=32)
+def _cached(terms: tuple[tuple[str, tuple[str, ...]], ...], allow: tuple[str, ...]) -> Lexicon:
+    return Lexicon(dict(terms), allow)
+
+
+def lexicon_for(
+    categories: Iterable[str],
+    extra_terms: Mapping[str, Sequence[str]] | None = None,
+    allow: Sequence[str] = (),
+) -> Lexicon:
+    """The default terms of `categories` plus the operator's extra terms, cached by content."""
+    extra = extra_terms or {}
+    defaults = default_terms()
+    merged = tuple(
+        (category, tuple(dict.fromkeys((*defaults.get(category, ()), *extra.get(category, ())))))
+        for category in categories
+    )
+    return _cached(merged, tuple(allow))
+
+
+__all__ = ["DEFAULT_CATEGORIES", "Lexicon", "Match", "default_terms", "lexicon_for"]

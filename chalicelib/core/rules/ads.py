@@ -1,0 +1,133 @@
+"""R3.5 ads and private dealings, without an admin's permission.
+
+Strong signals make an ad by themselves: a link to a domain not on the allow-list (with `links:
+strict`), or contact details offered (a WeChat or QQ id after its cue, a mobile number next to "加我",
+"联系", "contact"...). Weak signals count only together: promotion words (the lexicon's `promotion`
+category and the policy's extra words), QR-code hints, and links with `links: signal`.
+
+A one-time pass (`ctx.ads_pass`, granted by an admin) turns what would be a finding into a waived one:
+nothing happens, and the engine tells the pipeline to use the pass up.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from chalicelib.core.events import Event
+from chalicelib.core.lexicon import Lexicon, lexicon_for
+from chalicelib.core.policy import AdsSettings
+from chalicelib.core.rules.base import TEXT_EVENTS, Finding, RuleContext, event_text
+from chalicelib.core.rules.pii import MOBILE, MOBILE_PREFIX
+
+LINK_REASON = "moderation.reason.ads.link"
+CONTACT_REASON = "moderation.reason.ads.contact"
+PROMOTION_REASON = "moderation.reason.ads.promotion"
+REASONS = (LINK_REASON, CONTACT_REASON, PROMOTION_REASON)
+
+_TLDS = (
+    "com|cn|net|org|io|co|cc|top|xyz|info|biz|me|app|dev|ly|vip|shop|site|online|club|link|live|tv|ai|"
+    "hk|tw|us|uk|jp|store|tech|fun|icu|pro|gg|to|so|la|ink|work|wang|ltd|asia"
+)
+URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>|\"'，。！？、）)\]」]+")
+BARE_DOMAIN = re.compile(
+    rf"(?i)(?<![A-Za-z0-9@./_-])(?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.)+(?:{_TLDS})(?![A-Za-z0-9-])"
+    r"(?:/[^\s<>|\"'，。！？、）)\]」]*)?"
+)
+# After a Chinese cue any id counts; after a Latin one ("wechat", "wx") only an id with a digit, - or _,
+# so "WeChat meeting" or "wxWidgets" is not a contact.
+WECHAT = re.compile(
+    r"(?i)(?:(?:微信号?|薇信|威信|v信)\s*(?:号|id)?\s*[:：]?\s*(?P<id>[A-Za-z][-_A-Za-z0-9]{5,19}|1[3-9]\d{9})"
+    r"|(?<![A-Za-z])(?:vx|wx|weixin|wechat)(?:\s*(?:id|号))?(?:\s*[:：]\s*|\s+)"
+    r"(?P<latin>[A-Za-z](?=[A-Za-z]*[-_0-9])[-_A-Za-z0-9]{5,19}|1[3-9]\d{9}))(?![-_A-Za-z0-9])"
+)
+QQ = re.compile(r"(?i)(?<![A-Za-z])(?:qq|扣扣|企鹅)\s*(?:号|群)?\s*[:：]?\s*(?P<id>[1-9]\d{4,11})(?!\d)")
+CONTACT_CUE = re.compile(
+    r"(?i)加我|联系|聯繫|联络|致电|打给|打我|电话|電話|手机|手機|私聊|咨询|諮詢"
+    r"|whatsapp|call me|contact|\btel\b"
+)
+QR_HINT = re.compile(r"(?i)扫码|掃碼|扫一扫|掃一掃|二维码|二維碼|qr\s?code|scan\s+(?:the\s+|this\s+)?qr")
+
+
+def link_hosts(text: str) -> list[str]:
+    """The host of every link in the text, lower-cased (Slack's `<url|label>` form included)."""
+    hosts = []
+    for match in (*URL.finditer(text), *BARE_DOMAIN.finditer(text)):
+        raw = match.group()
+        url = raw if "://" in raw else f"http://{raw}"
+        try:
+            host = urlsplit(url).hostname
+        except ValueError:
+            continue
+        if host:
+            hosts.append(host.rstrip("."))
+    return list(dict.fromkeys(hosts))
+
+
+def domain_allowed(host: str, allowed: tuple[str, ...]) -> bool:
+    return any(host == domain or host.endswith(f".{domain}") for domain in allowed)
+
+
+def contact_details(text: str) -> list[str]:
+    """Kinds of contact details offered in the text (never the details themselves)."""
+    kinds = []
+    if WECHAT.search(text):
+        kinds.append("wechat")
+    if QQ.search(text):
+        kinds.append("qq")
+    phones = [m for m in MOBILE.finditer(text) if MOBILE_PREFIX.match("".join(m.groups()))]
+    if phones and CONTACT_CUE.search(text):
+        kinds.append("phone")
+    return kinds
+
+
+@dataclass(frozen=True)
+class AdsRule:
+    settings: AdsSettings
+    promotion: Lexicon
+    name: str = "ads"
+    applies_to: tuple[type[Event], ...] = TEXT_EVENTS
+
+    @classmethod
+    def from_settings(cls, settings: AdsSettings) -> AdsRule:
+        categories = ("promotion",) if settings.promotion_words else ()
+        extra = {"promotion": settings.extra_words} if settings.promotion_words else {}
+        return cls(settings, lexicon_for(categories, extra))
+
+    def evaluate(self, event: Event, ctx: RuleContext) -> list[Finding]:
+        s = self.settings
+        text = event_text(event)
+        if not text:
+            return []
+        foreign = [host for host in link_hosts(text) if not domain_allowed(host, s.allowed_domains)]
+        contacts = contact_details(text) if s.contact_details else []
+        words = {match.term for match in self.promotion.match(text)} if s.promotion_words else set()
+        qr = bool(s.qr_hints and QR_HINT.search(text))
+        weak = len(words) + qr + (len(foreign) if s.links == "signal" else 0)
+        if foreign and s.links == "strict":
+            reason, params = LINK_REASON, {"domain": foreign[0]}
+        elif contacts:
+            reason, params = CONTACT_REASON, {}
+        elif weak >= s.weak_signals_needed:
+            reason, params = PROMOTION_REASON, {}
+        else:
+            return []
+        waived = ctx.ads_pass
+        return [
+            Finding(
+                rule=self.name,
+                severity=s.severity,
+                points=0.0 if waived else s.points,
+                reason_key=reason,
+                params=params,
+                delete=s.delete and not waived,
+                waived=waived,
+                evidence={
+                    "domains": foreign,
+                    "contacts": contacts,
+                    "promotion_words": len(words),
+                    "qr_hint": qr,
+                },
+            )
+        ]

@@ -1,0 +1,36 @@
+"""R4.3 concise messages (optional): longer than `max_chars`, not counting spaces, gets a private
+suggestion to summarise or to attach a document instead."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chalicelib.core.events import Event, MessagePosted
+from chalicelib.core.policy import LengthSettings
+from chalicelib.core.rules.base import Finding, RuleContext, event_text
+
+REASON = "moderation.reason.length"
+
+
+@dataclass(frozen=True)
+class LengthRule:
+    settings: LengthSettings
+    name: str = "length"
+    applies_to: tuple[type[Event], ...] = (MessagePosted,)
+
+    def evaluate(self, event: Event, ctx: RuleContext) -> list[Finding]:
+        s = self.settings
+        length = sum(1 for char in event_text(event) if not char.isspace())
+        if length <= s.max_chars:
+            return []
+        return [
+            Finding(
+                rule=self.name,
+                severity=s.severity,
+                points=s.points,
+                reason_key=REASON,
+                params={"length": length, "max": s.max_chars},
+                delete=s.delete,
+                evidence={"length": length},
+            )
+        ]

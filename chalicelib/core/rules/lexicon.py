@@ -1,0 +1,61 @@
+"""R3.2, R5.1 abusive language, R4.9 unlawful content, R4.4 confidentiality markers: lexicon terms
+in a message, a file's caption or a file's name.
+
+One finding per category found. The matched words are kept out of the params (the explanation names
+the category, not the word) and, for a `sensitive` category, the message is never shown to the admins.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chalicelib.core.events import Event
+from chalicelib.core.lexicon import Lexicon, lexicon_for
+from chalicelib.core.policy import LexiconSettings
+from chalicelib.core.rules.base import TEXT_EVENTS, Finding, RuleContext, event_files, event_text
+
+KNOWN_CATEGORIES = ("abuse", "illegal", "confidential")
+REASONS = tuple(f"moderation.reason.lexicon.{category}" for category in (*KNOWN_CATEGORIES, "other"))
+
+
+def reason_for(category: str) -> str:
+    suffix = category if category in KNOWN_CATEGORIES else "other"
+    return f"moderation.reason.lexicon.{suffix}"
+
+
+@dataclass(frozen=True)
+class LexiconRule:
+    settings: LexiconSettings
+    lexicon: Lexicon
+    name: str = "lexicon"
+    applies_to: tuple[type[Event], ...] = TEXT_EVENTS
+
+    @classmethod
+    def from_settings(cls, settings: LexiconSettings) -> LexiconRule:
+        """With the cached lexicon of the enabled categories, the extra terms and the allow-list."""
+        return cls(settings, lexicon_for(settings.enabled_categories(), settings.extra_terms, settings.allow))
+
+    def evaluate(self, event: Event, ctx: RuleContext) -> list[Finding]:
+        s = self.settings
+        text = "\n".join((event_text(event), *(f.name for f in event_files(event))))
+        by_category: dict[str, list[tuple[int, int]]] = {}
+        for match in self.lexicon.match(text):
+            by_category.setdefault(match.category, []).append((match.start, match.end))
+        findings = []
+        for category, spans in by_category.items():
+            settings = s.category(category)
+            if not settings.enabled:
+                continue
+            findings.append(
+                Finding(
+                    rule=self.name,
+                    severity=settings.severity or s.severity,
+                    points=s.points if settings.points is None else settings.points,
+                    reason_key=reason_for(category),
+                    params={"category": category, "count": len(spans)},
+                    delete=s.delete if settings.delete is None else settings.delete,
+                    sensitive=settings.sensitive,
+                    evidence={"category": category, "spans": spans},
+                )
+            )
+        return findings

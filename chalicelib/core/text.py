@@ -1,0 +1,262 @@
+"""Text normalisation for matching, and fingerprints for duplicate detection.
+
+`normalise(text)` is what the lexicon matches against. It folds away the tricks people use to slip a
+word past a filter, and keeps, for every character it outputs, the index of the original character it
+came from (so a match can be reported in the original text):
+
+- NFKC (full-width ＳＢ -> SB, ligatures, compatibility forms), case folding, diacritics dropped;
+- zero-width and other format characters removed;
+- Cyrillic and Greek look-alikes mapped to Latin (а -> a, ο -> o);
+- separators inserted between letters removed: between two CJK characters (傻 逼, 傻.逼, 傻*逼), inside a
+  Latin word when no space is involved (f.u.c.k, f-u-c-k, f_u_c_k), and between single letters even with
+  spaces (s b, f u c k); a space between ordinary words stays (one space), so word boundaries survive;
+- leetspeak digits (0 1 3 4 5 7 @ $) mapped to letters only inside a token that also has a letter (sh1t,
+  a55), never in plain numbers.
+
+Normalisation is idempotent: `normalise(normalise(x).text).text == normalise(x).text`.
+
+`canonical(text)` is the stricter form duplicates are compared on (NFKC, case, width, no spacing, no
+punctuation), and `fingerprint(text)` its short sha256.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Characters that may be slipped between the letters of a word. Sentence punctuation (, ; : ! ?) is not
+# here: joining across it would glue two clauses into a false match.
+SEPARATORS = frozenset(" .-_*·•~|/\\+^`'\"#=‐‑‒–—―・")
+ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u034f")
+
+HOMOGLYPHS = {
+    # Cyrillic (lower case: case folding has already run)
+    "а": "a",
+    "в": "b",
+    "е": "e",
+    "к": "k",
+    "м": "m",
+    "н": "h",
+    "о": "o",
+    "р": "p",
+    "с": "c",
+    "т": "t",
+    "у": "y",
+    "х": "x",
+    "ѕ": "s",
+    "і": "i",
+    "ј": "j",
+    "ԁ": "d",
+    "ԛ": "q",
+    "ԝ": "w",
+    "һ": "h",
+    "ӏ": "l",
+    "ɡ": "g",
+    "ı": "i",
+    "ɑ": "a",
+    # Greek
+    "α": "a",
+    "β": "b",
+    "ε": "e",
+    "η": "n",
+    "ι": "i",
+    "κ": "k",
+    "ν": "v",
+    "ο": "o",
+    "ρ": "p",
+    "τ": "t",
+    "υ": "u",
+    "χ": "x",
+    "ω": "w",
+    "ϲ": "c",
+}
+
+_FOLD_CACHE_SIZE = 65536
+
+LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+
+
+def is_cjk(char: str) -> bool:
+    """Han, kana and Hangul: scripts written without spaces, where terms match as substrings."""
+    code = ord(char)
+    return (
+        0x3400 <= code <= 0x4DBF
+        or 0x4E00 <= code <= 0x9FFF
+        or 0xF900 <= code <= 0xFAFF
+        or 0x3040 <= code <= 0x30FF
+        or 0xAC00 <= code <= 0xD7AF
+        or 0x20000 <= code <= 0x3134F
+    )
+
+
+def is_word_char(char: str) -> bool:
+    """A letter or digit of a space-separated script: what a Latin term's word boundary looks at."""
+    return char.isalnum() and not is_cjk(char)
+
+
+def _fold_once(char: str) -> str:
+    if char in ZERO_WIDTH:
+        return ""
+    category = unicodedata.category(char)
+    if category in ("Cf", "Cs") or (category == "Cc" and not char.isspace()):
+        return ""
+    if char.isspace():
+        return " "
+    folded = unicodedata.normalize("NFKC", char).casefold()
+    bare = "".join(c for c in unicodedata.normalize("NFD", folded) if not unicodedata.combining(c))
+    return "".join(HOMOGLYPHS.get(c, c) for c in unicodedata.normalize("NFC", bare))
+
+
+@lru_cache(maxsize=_FOLD_CACHE_SIZE)
+def fold_char(char: str) -> str:
+    """One character folded (NFKC, case, diacritics, homoglyphs), applied until nothing changes."""
+    current = _fold_once(char)
+    for _ in range(4):
+        following = "".join(_fold_once(c) for c in current)
+        if following == current:
+            break
+        current = following
+    return current
+
+
+@dataclass(frozen=True)
+class Normalised:
+    """Normalised text, and for each of its characters the index of the original character."""
+
+    text: str
+    index: tuple[int, ...]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """The original span of normalised characters [start, end)."""
+        return self.index[start], self.index[end - 1] + 1
+
+
+_CJK_CLASS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\U00020000-\U0003134f"
+_GAP = re.compile("[" + re.escape("".join(sorted(SEPARATORS))) + "]+")
+_LEET_CHAR = re.compile("[" + re.escape("".join(LEET)) + "]")
+_LEET_TOKEN = re.compile(f"(?:[@$]|(?![{_CJK_CLASS}])[^\\W_])+")
+
+
+_IRREGULAR: set[str] = set()
+
+
+class _FoldTable(dict[int, str]):
+    """A `str.translate` table filled on demand (up to a bound, so odd input cannot grow it without
+    limit); `_IRREGULAR` keeps the characters that do not fold one-to-one, so ordinary text takes the
+    fast path for its index."""
+
+    def __missing__(self, code: int) -> str:
+        folded = fold_char(chr(code))
+        if len(folded) != 1:
+            _IRREGULAR.add(chr(code))
+        if len(self) < _FOLD_CACHE_SIZE:
+            self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
+def _fold(text: str) -> tuple[str, list[int]]:
+    folded = text.translate(_FOLD_TABLE)
+    if _IRREGULAR.isdisjoint(text):
+        return folded, list(range(len(text)))
+    return folded, [position for position, char in enumerate(text) for _ in fold_char(char)]
+
+
+def _joinable(char: str) -> bool:
+    # @ and $ count as letters here because leetspeak may turn them into letters afterwards; deciding
+    # the same way before and after is what keeps normalisation idempotent.
+    return is_word_char(char) or char in "@$"
+
+
+def _joins(text: str, start: int, end: int) -> bool:
+    """Whether the separator run text[start:end] sits between letters it should be removed from."""
+    if start == 0 or end == len(text):
+        return False
+    last, first = text[start - 1], text[end]
+    if is_cjk(last) and is_cjk(first):
+        return True
+    if " " not in text[start:end] and _joinable(last) and _joinable(first):
+        return True
+    single_left = (last.isalnum() or last in "@$") and (start == 1 or text[start - 2] in SEPARATORS)
+    single_right = (first.isalnum() or first in "@$") and (
+        end + 1 == len(text) or text[end + 1] in SEPARATORS
+    )
+    return single_left and single_right
+
+
+def _join(text: str, index: list[int]) -> tuple[str, list[int]]:
+    parts: list[str] = []
+    positions: list[int] = []
+    done = 0
+    for gap in _GAP.finditer(text):
+        start, end = gap.span()
+        parts.append(text[done:start])
+        positions.extend(index[done:start])
+        done = end
+        if _joins(text, start, end):
+            continue
+        if gap.group().strip(" "):
+            parts.append(gap.group())
+            positions.extend(index[start:end])
+        else:
+            parts.append(" ")
+            positions.append(index[start])
+    if not done:
+        return text, index
+    parts.append(text[done:])
+    positions.extend(index[done:])
+    return "".join(parts), positions
+
+
+def _unleet(text: str) -> str:
+    if not _LEET_CHAR.search(text):
+        return text
+
+    def token(match: re.Match[str]) -> str:
+        word = match.group()
+        if any(c.isalpha() for c in word) and _LEET_CHAR.search(word):
+            return "".join(LEET.get(c, c) for c in word)
+        return word
+
+    return _LEET_TOKEN.sub(token, text)
+
+
+def normalise(text: str) -> Normalised:
+    folded, index = _join(*_fold(text))
+    return Normalised(_unleet(folded), tuple(index))
+
+
+def normalise_text(text: str) -> str:
+    return normalise(text).text
+
+
+def canonical(text: str) -> str:
+    """The content duplicates are compared on: folded, with spacing, punctuation and controls removed."""
+    kept = []
+    for char in text:
+        for c in fold_char(char):
+            if unicodedata.category(c)[0] not in "PZC" and c not in SEPARATORS:
+                kept.append(c)
+    return "".join(kept)
+
+
+def fingerprint(text: str) -> str:
+    """A short, stable hash of `canonical(text)`: what the duplicate counters are keyed on."""
+    return hashlib.sha256(canonical(text).encode("utf-8")).hexdigest()[:16]
+
+
+__all__ = [
+    "Normalised",
+    "canonical",
+    "fingerprint",
+    "fold_char",
+    "is_cjk",
+    "is_word_char",
+    "normalise",
+    "normalise_text",
+]
