@@ -103,6 +103,7 @@ class DirectoryUser:
     departments: tuple[str, ...] = ()
     is_bot: bool = False
     is_guest: bool = False
+    is_admin: bool = False
     locale: str | None = None
 
 

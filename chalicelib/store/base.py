@@ -60,6 +60,18 @@ class Store(ABC):
     def hit_counter(self, pk: str, sk: str, expires_at: int) -> int:
         """Atomically add one to a counter item and return the new count."""
 
+    @abstractmethod
+    def bump_counters(
+        self, pk: str, sk: str, add: Mapping[str, int], put: Mapping[str, Any], expires_at: int
+    ) -> dict[str, Any]:
+        """In one write: add to several counters of one item and set some attributes; return the values
+        they had before (absent ones are left out). One message's flood, duplicate and last-message
+        signals cost this single write."""
+
+    @abstractmethod
+    def update_member(self, gid: str, uid: str, user: str, changes: Mapping[str, Any]) -> None:
+        """Set fields of a member (creating it if needed): role, display name, one-time passes, ..."""
+
     # Audit ---------------------------------------------------------------------------------------
     @abstractmethod
     def append_audit(self, record: AuditRecord) -> None: ...

@@ -243,6 +243,61 @@ class DynamoStore(Store):
                 continue  # another caller restarted it first: add to theirs
         raise StoreError(f"DynamoDB UpdateItem failed: counter did not settle in {COUNTER_ATTEMPTS} rounds")
 
+    def bump_counters(
+        self, pk: str, sk: str, add: Mapping[str, int], put: Mapping[str, Any], expires_at: int
+    ) -> dict[str, Any]:
+        # The sort key names a time bucket and `expires_at` lies past its end, so an expired item is a
+        # past bucket that is never written again: no condition is needed.
+        names: dict[str, str] = {"#expires_at": TTL_ATTRIBUTE}
+        values: dict[str, Any] = {":exp": expires_at}
+        adds, sets = [], ["#expires_at = :exp"]
+        for n, (name, amount) in enumerate(add.items()):
+            _check_attribute(name)
+            names[f"#a{n}"], values[f":a{n}"] = name, amount
+            adds.append(f"#a{n} :a{n}")
+        for n, (name, value) in enumerate(put.items()):
+            _check_attribute(name)
+            names[f"#p{n}"], values[f":p{n}"] = name, value
+            sets.append(f"#p{n} = :p{n}")
+        expression = f"SET {', '.join(sets)}" + (f" ADD {', '.join(adds)}" if adds else "")
+        response = self._call(
+            "UpdateItem",
+            Key=self._key(pk, sk),
+            UpdateExpression=expression,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=self._codec_().serialize_values(values),
+            ReturnValues="UPDATED_OLD",
+        )
+        old = self._codec_().deserialize_item(response.get("Attributes", {}))
+        old.pop(TTL_ATTRIBUTE, None)
+        return old
+
+    def update_member(self, gid: str, uid: str, user: str, changes: Mapping[str, Any]) -> None:
+        names = {"#gid": "gid", "#uid": "uid", "#user": "user"}
+        values: dict[str, Any] = {":gid": gid, ":uid": uid, ":user": user}
+        sets = [
+            "#gid = if_not_exists(#gid, :gid)",
+            "#uid = if_not_exists(#uid, :uid)",
+            "#user = if_not_exists(#user, :user)",
+        ]
+        removes = []
+        for n, (name, value) in enumerate(changes.items()):
+            _check_attribute(name)
+            names[f"#c{n}"] = name
+            if value is None:
+                removes.append(f"#c{n}")
+            else:
+                values[f":c{n}"] = list(value) if isinstance(value, tuple) else value
+                sets.append(f"#c{n} = :c{n}")
+        expression = f"SET {', '.join(sets)}" + (f" REMOVE {', '.join(removes)}" if removes else "")
+        self._call(
+            "UpdateItem",
+            Key=self._key(keys.group_pk(gid), keys.member_sk(uid)),
+            UpdateExpression=expression,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=self._codec_().serialize_values(values),
+        )
+
     # Audit ---------------------------------------------------------------------------------------
     def append_audit(self, record: AuditRecord) -> None:
         self._put(_audit_item(record))
@@ -565,6 +620,7 @@ def _group_item(group: GroupRecord) -> dict[str, Any]:
             "enabled": group.enabled,
             "locale": group.locale,
             "app_created": group.app_created,
+            "admins": list(group.admins),
             "created_at": group.created_at,
         }
     )
@@ -580,6 +636,7 @@ def _group_record(item: Mapping[str, Any]) -> GroupRecord:
         enabled=bool(item.get("enabled", True)),
         locale=item.get("locale"),
         app_created=bool(item.get("app_created", False)),
+        admins=tuple(str(admin) for admin in item.get("admins", ())),
         created_at=float(item.get("created_at", 0.0)),
     )
 
@@ -598,6 +655,7 @@ def _member_item(member: MemberRecord) -> dict[str, Any]:
         "points": member.points,
         "points_at": member.points_at,
         "locale": member.locale,
+        "ads_pass": member.ads_pass or None,
     }
     if member.last_active is not None:  # the activity index is sparse: never-active members stay out
         item["GSI1PK"] = keys.activity_index_pk(member.gid)
@@ -617,6 +675,7 @@ def _member_record(item: Mapping[str, Any]) -> MemberRecord:
         points=float(item.get("points", 0.0)),
         points_at=_optional_float(item.get("points_at")),
         locale=item.get("locale"),
+        ads_pass=bool(item.get("ads_pass", False)),
     )
 
 

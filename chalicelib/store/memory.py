@@ -135,6 +135,37 @@ class MemoryStore(Store):
             self._counters[(pk, sk)] = (count + 1, expires_at)
             return count + 1
 
+    def bump_counters(
+        self, pk: str, sk: str, add: Mapping[str, int], put: Mapping[str, Any], expires_at: int
+    ) -> dict[str, Any]:
+        _check({**add, **put})
+        with self._lock:
+            self.usage.record("UpdateItem", write_units=WRITE_UNITS)
+            item = self._live(self._items.get((pk, sk))) or Item(pk, sk)
+            old = {name: item.data[name] for name in (*add, *put) if name in item.data}
+            data = dict(item.data)
+            for name, amount in add.items():
+                data[name] = data.get(name, 0) + amount
+            data.update(copy.deepcopy(dict(put)))
+            self._items[(pk, sk)] = replace(item, data=data, expires_at=expires_at)
+            return old
+
+    def update_member(self, gid: str, uid: str, user: str, changes: Mapping[str, Any]) -> None:
+        known = set(MemberRecord.__dataclass_fields__)
+        unknown = set(changes) - known
+        if unknown:
+            from chalicelib.errors import StoreError
+
+            raise StoreError(f"members have no field {sorted(unknown)[0]!r}")
+        with self._lock:
+            self.usage.record("UpdateItem", write_units=WRITE_UNITS)
+            member = self._members.get((gid, uid)) or MemberRecord(gid=gid, uid=uid, user=user)
+            defaults: dict[str, Any] = {name: MemberRecord.__dataclass_fields__[name].default for name in changes}
+            values: dict[str, Any] = {
+                name: (defaults[name] if value is None else value) for name, value in changes.items()
+            }
+            self._members[(gid, uid)] = replace(member, **values)
+
     # Audit ---------------------------------------------------------------------------------------
     def append_audit(self, record: AuditRecord) -> None:
         stored = replace(record, detail=copy.deepcopy(record.detail))

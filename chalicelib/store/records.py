@@ -17,6 +17,7 @@ class GroupRecord:
     locale: str | None = None
     app_created: bool = False
     created_at: float = 0.0
+    admins: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,7 @@ class MemberRecord:
     points: float = 0.0
     points_at: float | None = None
     locale: str | None = None
+    ads_pass: bool = False
 
 
 @dataclass(frozen=True)

@@ -114,3 +114,20 @@ def test_a_case_and_the_members_points_are_written_together(store: Store) -> Non
 def test_the_tables_own_attributes_cannot_be_overwritten_by_data(store: Store) -> None:
     with pytest.raises(StoreError):
         store.put_item(Item(PK, "BAD#1", {"PK": "elsewhere"}))
+
+
+def test_one_write_bumps_several_counters_and_returns_what_they_were(store: Store) -> None:
+    first = store.bump_counters("RATE#g", "W#1", {"n_u1": 1, "f_abc": 1}, {"t_u1": T0}, int(T0) + 600)
+    second = store.bump_counters(
+        "RATE#g", "W#1", {"n_u1": 1, "f_abc": 1, "n_u2": 1}, {"t_u1": T0 + 2}, int(T0) + 600
+    )
+    assert first == {}
+    assert second == {"n_u1": 1, "f_abc": 1, "t_u1": T0}
+
+
+def test_member_fields_can_be_set_and_cleared(store: Store) -> None:
+    store.update_member("slack:T1:C1", "slack:T1:U1", "U1", {"role": "admin", "ads_pass": True})
+    member = store.get_member("slack:T1:C1", "slack:T1:U1")
+    assert member is not None and (member.role, member.ads_pass, member.user) == ("admin", True, "U1")
+    store.update_member("slack:T1:C1", "slack:T1:U1", "U1", {"ads_pass": None})
+    assert store.get_member("slack:T1:C1", "slack:T1:U1").ads_pass is False  # type: ignore[union-attr]

@@ -205,6 +205,7 @@ class SlackMessenger:
             display_name=str(profile.get("display_name") or ""),
             active=person.get("deleted") is not True,
             is_bot=person.get("is_bot") is True,
+            is_admin=any(person.get(flag) is True for flag in ("is_admin", "is_owner", "is_primary_owner")),
             is_guest=any(
                 person.get(flag) is True for flag in ("is_restricted", "is_ultra_restricted", "is_stranger")
             ),
