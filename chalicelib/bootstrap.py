@@ -20,13 +20,16 @@ from chalicelib.errors import PlatformDisabled
 from chalicelib.routes import ROUTES
 
 if TYPE_CHECKING:
-    from chalicelib.adapters.base import Endpoint, Messenger
+    from chalicelib.adapters.base import DirectoryUser, Endpoint, Messenger
+    from chalicelib.core.policy import GroupPolicy
     from chalicelib.queue import Dispatcher
     from chalicelib.settings import Settings
     from chalicelib.store.base import Store
     from chalicelib.store.records import GroupRecord
 
 GROUP_CACHE_SECONDS = 300.0
+POLICY_CACHE_SECONDS = 60.0
+DIRECTORY_CACHE_SECONDS = 600.0
 _SETTING_HINTS: dict[str, str] = {
     "slack": "SLACK_SIGNING_SECRET",
     "wecom.callback": "WECOM_CORP_ID, WECOM_TOKEN and WECOM_AES_KEY",
@@ -45,6 +48,10 @@ class Deps:
     dispatcher: Dispatcher | None = None
     messenger_factory: Callable[[Platform], Messenger] | None = None
     groups: TtlCache[GroupRecord] = field(default_factory=lambda: TtlCache(ttl=GROUP_CACHE_SECONDS))
+    policies: TtlCache[GroupPolicy] = field(default_factory=lambda: TtlCache(ttl=POLICY_CACHE_SECONDS))
+    directory: TtlCache[DirectoryUser | None] = field(
+        default_factory=lambda: TtlCache(ttl=DIRECTORY_CACHE_SECONDS)
+    )
     _endpoints: dict[str, Endpoint] | None = None
     _messengers: dict[str, Messenger] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)

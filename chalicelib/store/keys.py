@@ -82,3 +82,49 @@ AUDIT_SK_PREFIX = "AUD#"
 
 def audit_sk(ts: float, audit_id: str) -> str:
     return f"{AUDIT_SK_PREFIX}{iso(ts)}#{audit_id}"
+
+
+POLICY_CURRENT_SK = "CURRENT"
+ORG_SCOPE = "org"
+
+
+def group_policy_scope(gid: str) -> str:
+    return f"group:{gid}"
+
+
+def moderation_window_pk(gid: str) -> str:
+    """The one item per group and time bucket that holds every member's flood and duplicate counters."""
+    return f"RATE#{gid}"
+
+
+def moderation_window_sk(bucket: int) -> str:
+    return f"W#{bucket}"
+
+
+def documents_sk() -> str:
+    """The group's known document versions (file rule R6.3)."""
+    return "DOCS"
+
+
+def case_item_sk(case_ref: str) -> str:
+    """A case, found directly by the ref that cards and appeals carry."""
+    return f"CASE#{case_ref}"
+
+
+def member_cases_pk(gid: str, uid: str) -> str:
+    """GSI1: one member's cases in a group, oldest first by sort key."""
+    return f"CASES#{gid}#{uid}"
+
+
+def case_event_sk(case_ref: str, at: float, n: int) -> str:
+    """What happened to a case afterwards (admin action, appeal, reversal): appended, never rewritten."""
+    return f"CASE#{case_ref}#EV#{iso(at)}#{n:03d}"
+
+
+def due_index_pk(kind: str) -> str:
+    """GSI2: things that fall due at a time (mute ends, appeal deadlines, reminders)."""
+    return f"DUE#{kind}"
+
+
+def due_index_sk(at: float, ref: str) -> str:
+    return f"{iso(at)}#{ref}"

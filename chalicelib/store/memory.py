@@ -160,7 +160,9 @@ class MemoryStore(Store):
         with self._lock:
             self.usage.record("UpdateItem", write_units=WRITE_UNITS)
             member = self._members.get((gid, uid)) or MemberRecord(gid=gid, uid=uid, user=user)
-            defaults: dict[str, Any] = {name: MemberRecord.__dataclass_fields__[name].default for name in changes}
+            defaults: dict[str, Any] = {
+                name: MemberRecord.__dataclass_fields__[name].default for name in changes
+            }
             values: dict[str, Any] = {
                 name: (defaults[name] if value is None else value) for name, value in changes.items()
             }

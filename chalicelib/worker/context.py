@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 from chalicelib.bootstrap import Deps
 from chalicelib.core.events import Event
+from chalicelib.core.policy import GroupPolicy
 from chalicelib.i18n import normalise_locale
 from chalicelib.store.records import GroupRecord, MemberRecord
+from chalicelib.worker.policies import PolicyRepo
 
 
 @dataclass(frozen=True)
@@ -17,6 +19,7 @@ class Context:
     group: GroupRecord | None
     member: MemberRecord | None
     locale: str
+    policy: GroupPolicy
 
 
 def actor_of(event: Event) -> str:
@@ -28,8 +31,13 @@ def load_context(event: Event, deps: Deps) -> Context:
     group = ensure_group(event, deps, now) if event.chat else None
     user = actor_of(event)
     member = deps.store.get_member(event.gid, event.uid(user)) if event.chat and user else None
-    locale = normalise_locale((group.locale if group else None) or deps.settings.qg_default_locale)
-    return Context(now=now, group=group, member=member, locale=locale)
+    policy = policies(deps).for_group(event.gid, now)
+    locale = normalise_locale((group.locale if group else None) or policy.locale)
+    return Context(now=now, group=group, member=member, locale=locale, policy=policy)
+
+
+def policies(deps: Deps) -> PolicyRepo:
+    return PolicyRepo(deps.store, deps.policies, default_locale=deps.settings.qg_default_locale)
 
 
 def ensure_group(event: Event, deps: Deps, now: float) -> GroupRecord:

@@ -8,6 +8,7 @@ import pytest
 from chalicelib.adapters.base import Capabilities, Capability
 from chalicelib.core.actions import Action, DeleteMessage, Mute, Remove, SendDirect
 from chalicelib.core.events import MessagePosted
+from chalicelib.core.policy import DEFAULT_ORG_POLICY
 from chalicelib.store.records import GroupRecord
 from chalicelib.worker.context import Context
 from chalicelib.worker.executor import execute
@@ -28,6 +29,7 @@ CTX = Context(
     group=GroupRecord(gid="wecom:corp:G1", platform="wecom", tenant="corp", chat="G1"),
     member=None,
     locale="en",
+    policy=DEFAULT_ORG_POLICY,
 )
 SEND_ONLY = Capabilities(always=frozenset({Capability.SEND_DIRECT, Capability.POST_TO_GROUP}))
 
@@ -67,6 +69,7 @@ def test_removal_works_only_in_groups_the_app_created_where_the_platform_says_so
         group=GroupRecord(gid="g", platform="wecom", tenant="corp", chat="G1", app_created=True),
         member=None,
         locale="en",
+        policy=DEFAULT_ORG_POLICY,
     )
     (result,) = execute((Remove(chat="G1", user="u1"),), EVENT, app_ctx, messenger)
     assert result.status == "done" and messenger.verbs() == ["remove_member"]

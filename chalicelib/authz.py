@@ -1,0 +1,58 @@
+"""Who may do what, decided on the server from what the platform signed, never from a card's payload.
+
+A group's admins are the people its policy names (`admins`, by native id or uid), the members whose
+stored role is owner or admin (recorded from the platform or granted by an operator), the platform's
+own admins of the group (`GroupRecord.admins`), and the workspace or directory admins the messenger
+reports (`DirectoryUser.is_admin`, cached for ten minutes).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from chalicelib.adapters.base import DirectoryUser
+from chalicelib.bootstrap import Deps
+from chalicelib.core.events import Event
+from chalicelib.errors import MessengerError
+from chalicelib.worker.context import Context
+
+log = logging.getLogger("qunguan.authz")
+
+ADMIN_ROLES = frozenset({"owner", "admin"})
+
+
+def directory_user(event: Event, user: str, deps: Deps) -> DirectoryUser | None:
+    key = event.uid(user)
+    now = deps.clock.now()
+    cached = deps.directory.get(key, now)
+    if cached is not None:
+        return cached
+    try:
+        found = deps.messenger(event.platform).get_user(event.tenant, user)
+    except MessengerError as exc:
+        log.warning("directory look-up failed on %s: %s", event.platform, exc.detail)
+        return None
+    deps.directory.put(key, found, now)
+    return found
+
+
+def is_admin(event: Event, user: str, ctx: Context, deps: Deps) -> bool:
+    uid = event.uid(user)
+    if ctx.policy.is_admin(user, uid):
+        return True
+    if ctx.group is not None and (user in ctx.group.admins or uid in ctx.group.admins):
+        return True
+    member = ctx.member if ctx.member is not None and ctx.member.uid == uid else None
+    if member is None and event.chat:
+        member = deps.store.get_member(event.gid, uid)
+    if member is not None and member.role in ADMIN_ROLES:
+        return True
+    person = directory_user(event, user, deps)
+    return bool(person and person.is_admin)
+
+
+def admins_of(ctx: Context) -> tuple[str, ...]:
+    """The admins to notify (native ids), policy-named first."""
+    named = [admin.rsplit(":", 1)[-1] for admin in ctx.policy.admins]
+    platform = [admin.rsplit(":", 1)[-1] for admin in (ctx.group.admins if ctx.group else ())]
+    return tuple(dict.fromkeys([*named, *platform]))
