@@ -123,6 +123,17 @@ class DirectoryChanged(Event):
     display_name: str | None = None
 
 
+@dataclass(frozen=True, kw_only=True)
+class JobRequested(Event):
+    """The scheduler asks for one job to run for one group and period (the fan-out unit). `period`
+    names what the run covers (`2026-11-24`, `2026-11`), so the claim on `event_id` makes a second
+    request for the same job, group and period do nothing."""
+
+    job: str
+    period: str
+    dry_run: bool = False
+
+
 EVENT_TYPES: tuple[type[Event], ...] = (
     MessagePosted,
     MemberJoined,
@@ -131,6 +142,7 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     CardClicked,
     CommandIssued,
     DirectoryChanged,
+    JobRequested,
 )
 
 __all__ = [
@@ -142,6 +154,7 @@ __all__ = [
     "Event",
     "FileInfo",
     "FileShared",
+    "JobRequested",
     "MemberJoined",
     "MemberLeft",
     "MessagePosted",
