@@ -58,6 +58,8 @@ class Settings(BaseSettings):
     qg_archive_bucket: str | None = None
     qg_secrets_id: str | None = None
     qg_default_locale: str = "zh-CN"
+    # Signs the context carried on card buttons (group, case); derived from the platform secrets if unset.
+    qg_card_signing_key: SecretStr | None = None
     qg_log_level: str = "INFO"
 
     @property

@@ -85,6 +85,16 @@ class Mute(Action):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Unmute(Action):
+    """End a mute: lift it where the platform muted, else tell the member they may post again."""
+
+    chat: str
+    user: str
+    text: str = ""
+    severity: ClassVar[int] = 5
+
+
+@dataclass(frozen=True, kw_only=True)
 class Remove(Action):
     chat: str
     user: str

@@ -106,6 +106,8 @@ class CommandIssued(Event):
     text: str = ""
     reply_url: str | None = None
     direct: bool = False
+    mentions: tuple[str, ...] = ()
+    reply_to: str | None = None
 
 
 DirectoryChange = Literal["left", "moved", "updated"]

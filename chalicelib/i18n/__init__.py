@@ -13,7 +13,7 @@ from typing import Any
 
 LOCALES = ("zh-CN", "zh-TW", "en")
 DEFAULT_LOCALE = "zh-CN"
-CATALOG_MODULES = ("catalog_core", "catalog_moderation")
+CATALOG_MODULES = ("catalog_core", "catalog_moderation", "catalog_admin")
 
 _ALIASES = {
     "zh": "zh-CN",
@@ -59,7 +59,7 @@ def catalogue() -> dict[str, dict[str, str]]:
     return merged
 
 
-def t(locale: str | None, key: str, **params: Any) -> str:
+def t(locale: str | None, key: str, /, **params: Any) -> str:
     texts = catalogue().get(key)
     if texts is None:
         raise KeyError(f"no message {key!r}")

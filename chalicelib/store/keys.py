@@ -128,3 +128,12 @@ def due_index_pk(kind: str) -> str:
 
 def due_index_sk(at: float, ref: str) -> str:
     return f"{iso(at)}#{ref}"
+
+
+def case_pointer_pk(case_ref: str) -> str:
+    """Which group a case belongs to, so an appeal can name only the case (it may come by DM)."""
+    return f"CASEREF#{case_ref}"
+
+
+def report_limit_sk(hour: int) -> str:
+    return f"R#{hour}"

@@ -38,6 +38,8 @@ def as_command(event: Event) -> CommandIssued | None:
         text=event.text,
         reply_url=event.reply_url,
         direct=event.direct,
+        mentions=event.mentions,
+        reply_to=event.reply_to or event.thread,
     )
 
 

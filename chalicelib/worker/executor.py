@@ -23,6 +23,7 @@ from chalicelib.core.actions import (
     Remove,
     Reply,
     SendDirect,
+    Unmute,
     UpdateCard,
     Warn,
 )
@@ -133,6 +134,17 @@ def _mute(action: Mute, event: Event, ctx: Context, messenger: Messenger) -> str
     return None
 
 
+def _unmute(action: Unmute, event: Event, ctx: Context, messenger: Messenger) -> str | None:
+    if not _allowed(Capability.MUTE_MEMBER, ctx, messenger):
+        if action.text:
+            messenger.send_direct(event.tenant, action.user, action.text)
+        return "told the member the mute is over; the platform has no mute to lift"
+    messenger.mute_member(event.tenant, action.chat, action.user, 0)
+    if action.text:
+        messenger.send_direct(event.tenant, action.user, action.text)
+    return None
+
+
 def _remove(action: Remove, event: Event, ctx: Context, messenger: Messenger) -> str | None:
     if not _allowed(Capability.REMOVE_MEMBER, ctx, messenger):
         messenger.send_direct(event.tenant, action.user, t(ctx.locale, "substitute.remove"))
@@ -150,5 +162,6 @@ _PERFORMERS: dict[type[Action], Performer] = {
     UpdateCard: _update_card,
     DeleteMessage: _delete,
     Mute: _mute,
+    Unmute: _unmute,
     Remove: _remove,
 }

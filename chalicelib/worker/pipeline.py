@@ -58,7 +58,10 @@ def process(event: Event, deps: Deps) -> Outcome:
     decision = decide(event, ctx, deps)
     results: tuple[ActionResult, ...] = ()
     if decision and not decision.shadow:
-        results = tuple(execute(decision.actions, event, ctx, deps.messenger(event.platform)))
+        # A card clicked in a direct message acts in the group its sealed value names.
+        acting = decision.notes.get("acting_chat")
+        acting_ctx = load_context(replace(event, chat=acting), deps) if acting and acting != event.chat else ctx
+        results = tuple(execute(decision.actions, event, acting_ctx, deps.messenger(event.platform)))
     persist(event, ctx, decision, results, deps)
     log.info(
         "processed %s %s actions=%s",
@@ -74,12 +77,14 @@ def process(event: Event, deps: Deps) -> Outcome:
 def persist(
     event: Event, ctx: Context, decision: Decision, results: tuple[ActionResult, ...], deps: Deps
 ) -> None:
+    for hook in registry().after:
+        hook(event, ctx, decision, results, deps)
     user = actor_of(event)
     if event.chat and user and isinstance(event, ACTIVE_EVENTS):
         last = ctx.member.last_active if ctx.member else None
         if last is None or ctx.now - last >= ACTIVITY_WRITE_INTERVAL:
             deps.store.record_activity(event.gid, event.uid(user), user, ctx.now)
-    if decision:
+    if decision or decision.shadow or decision.notes.get("findings") or decision.notes.get("errors"):
         deps.store.append_audit(
             AuditRecord(
                 gid=event.gid,

@@ -5,6 +5,7 @@ bus, one level up):
     EVENTS:       {EventType: handler(event, ctx, deps) -> Decision}   every handler of a type runs
     COMMANDS:     {"name": handler(command, ctx, deps) -> Decision}    `/qg name`, `@bot name`
     CARD_ACTIONS: {"prefix": handler(click, ctx, deps) -> Decision}    buttons whose action is "prefix.*"
+    AFTER:        (hook(event, ctx, decision, results, deps), ...)     record what was done
 
 A handler may read what it needs through `deps` (its domain's repository), then decides with pure code;
 the executor acts on the merged Decision. A command or card prefix claimed by two domains is an error.
@@ -26,8 +27,10 @@ from chalicelib.worker.context import Context
 EventHandler = Callable[[Any, Context, Deps], Decision]
 CommandHandler = Callable[[CommandIssued, Context, Deps], Decision]
 CardHandler = Callable[[CardClicked, Context, Deps], Decision]
+# Runs after the actions, with their results: where a domain records what happened (cases, mutes).
+AfterHook = Callable[[Event, Context, Decision, tuple[Any, ...], Deps], None]
 
-DOMAINS = ("chalicelib.worker.commands",)
+DOMAINS = ("chalicelib.worker.commands", "chalicelib.moderation.handlers")
 
 
 @dataclass(frozen=True)
@@ -35,19 +38,22 @@ class Registry:
     events: Mapping[type[Event], tuple[EventHandler, ...]]
     commands: Mapping[str, CommandHandler]
     card_actions: Mapping[str, CardHandler]
+    after: tuple[AfterHook, ...] = ()
 
 
 def build_registry(module_names: Iterable[str]) -> Registry:
     events: dict[type[Event], tuple[EventHandler, ...]] = {}
     commands: dict[str, CommandHandler] = {}
     cards: dict[str, CardHandler] = {}
+    after: list[AfterHook] = []
     for name in module_names:
         module = importlib.import_module(name)
         for event_type, handler in getattr(module, "EVENTS", {}).items():
             events[event_type] = (*events.get(event_type, ()), handler)
         _merge(commands, getattr(module, "COMMANDS", {}), name, "command")
         _merge(cards, getattr(module, "CARD_ACTIONS", {}), name, "card action prefix")
-    return Registry(events, commands, cards)
+        after.extend(getattr(module, "AFTER", ()))
+    return Registry(events, commands, cards, tuple(after))
 
 
 def _merge(into: dict[str, Any], new: Mapping[str, Any], module: str, what: str) -> None:

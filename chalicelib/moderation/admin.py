@@ -1,0 +1,375 @@
+"""The admin loop: violation and report cards (Warn / Mute / Remove / Dismiss) and the admin commands
+(warn, mute, unmute, remove, ban, unban, pass, cases, policy) — R2.6, R3.7, R4.5, R9.1.
+
+Who may act is decided on the server (`chalicelib.authz`): the clicker's or sender's rights in the group
+the sealed card or the command is about, never a field of the payload. A refusal is answered privately
+and audited. A case is handled once: the first admin's click moves it out of `open`; a second click is
+told who handled it. Cards update to show who did what.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from typing import Any
+
+from chalicelib.authz import is_admin
+from chalicelib.bootstrap import Deps
+from chalicelib.cardsign import unseal
+from chalicelib.core.actions import Action, Decision, Mute, Remove, Reply, SendDirect, Unmute, UpdateCard
+from chalicelib.core.engine import appeal_command, case_ref, rule_label
+from chalicelib.core.events import CardClicked, CommandIssued, Event
+from chalicelib.core.ids import group_id
+from chalicelib.i18n import t
+from chalicelib.moderation.cases import CaseRepo
+from chalicelib.moderation.mutes import MuteRepo
+from chalicelib.moderation.sealing import handled_card
+from chalicelib.moderation.targets import duration_of, target_of
+from chalicelib.store import keys
+from chalicelib.store.records import Item
+from chalicelib.worker.commands import command_prefix
+from chalicelib.worker.context import Context, load_context
+from chalicelib.worker.policies import PolicyRepo, parse_override
+
+DEFAULT_MUTE_SECONDS = 3600
+MANUAL_WARN_POINTS = 1.0
+STATES = {
+    "warn": "warned",
+    "mute": "muted",
+    "remove": "removed",
+    "confirm_remove": "removed",
+    "dismiss": "dismissed",
+}
+
+
+def private(ctx: Context, key: str, **params: Any) -> Decision:
+    return Decision.of(Reply(text=t(ctx.locale, key, **params), private=True, reason=key))
+
+
+def refused(ctx: Context, why: str) -> Decision:
+    decision = private(ctx, "admin.refused")
+    return dataclasses.replace(decision, notes={"refused": why})
+
+
+def group_label(ctx: Context, chat: str) -> str:
+    return (ctx.group.name if ctx.group and ctx.group.name else "") or chat
+
+
+def mute_seconds(ctx: Context) -> int:
+    for threshold in ctx.policy.escalation.thresholds:
+        seconds = getattr(threshold, "mute_seconds", 0) or getattr(threshold, "seconds", 0)
+        if threshold.action == "mute" and seconds:
+            return int(seconds)
+    return DEFAULT_MUTE_SECONDS
+
+
+# --- cards ------------------------------------------------------------------------------------------
+
+
+def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
+    kind = click.action.split(".", 1)[-1]
+    if kind not in STATES:
+        return Decision()
+    sealed = unseal(
+        deps.settings, click.value, platform=click.platform, tenant=click.tenant, action=click.action
+    )
+    if sealed is None:
+        return dataclasses.replace(private(ctx, "admin.card_invalid"), notes={"refused": "bad seal"})
+    gctx = load_context(dataclasses.replace(click, chat=sealed.chat), deps)
+    if not is_admin(click, click.user, gctx, deps):
+        return refused(gctx, f"not an admin of {sealed.chat}")
+    gid = group_id(click.platform, click.tenant, sealed.chat)
+    cases = CaseRepo(deps.store)
+    case = cases.get(gid, sealed.ref)
+    if case is None:
+        return private(gctx, "admin.case_missing", ref=sealed.ref)
+    if not cases.transition(
+        gid, sealed.ref, from_state="open", to_state=STATES[kind], by=click.user, at=gctx.now
+    ):
+        return private(
+            gctx, "admin.already_handled", ref=sealed.ref, by=str(case.data.get("handled_by", "?"))
+        )
+    actions, what = _act(kind, member=case.user, chat=sealed.chat, ctx=gctx, ref=case.ref, event=click)
+    line = t(gctx.locale, "admin.handled", by=click.user, what=what)
+    title = t(
+        gctx.locale,
+        "moderation.card.violation.title",
+        rule=rule_label(gctx.locale, str(case.data.get("rule", ""))),
+    )
+    update = UpdateCard(
+        card=handled_card(click.card_id or f"case:{case.ref}", title, line),
+        card_ref=click.card_id,
+        response_token=click.response_token,
+        reason="admin.handled",
+    )
+    notes = {
+        "acting_chat": sealed.chat,
+        "admin_action": {
+            "gid": gid,
+            "ref": case.ref,
+            "what": kind,
+            "by": click.user,
+            "user": case.user,
+            "points": case.points,
+        },
+    }
+    return Decision(Decision.of(*actions, update).actions, notes=notes)
+
+
+def _act(
+    kind: str, *, member: str, chat: str, ctx: Context, ref: str, event: Event
+) -> tuple[list[Action], str]:
+    locale = ctx.locale
+    group = group_label(ctx, chat)
+    if kind == "warn":
+        appeal = appeal_command(event, locale, ref)
+        text = t(locale, "member.warned", group=group, reason=ref, appeal=appeal)
+        return [SendDirect(user=member, text=text, reason="admin.warn")], t(locale, "admin.what.warn")
+    if kind == "mute":
+        seconds = mute_seconds(ctx)
+        return [Mute(chat=chat, user=member, seconds=seconds, reason="admin.mute")], t(
+            locale, "admin.what.mute", minutes=seconds // 60
+        )
+    if kind in ("remove", "confirm_remove"):
+        return [Remove(chat=chat, user=member, reason="admin.remove")], t(locale, "admin.what.remove")
+    text = t(locale, "member.dismissed", ref=ref)
+    return [SendDirect(user=member, text=text, reason="admin.dismiss")], t(locale, "admin.what.dismiss")
+
+
+# --- commands ---------------------------------------------------------------------------------------
+
+Handler = Callable[[CommandIssued, Context, Deps, str], Decision]
+
+
+def _admin_command(name: str, handler: Handler) -> Callable[[CommandIssued, Context, Deps], Decision]:
+    def handle(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
+        if not command.chat or command.direct:
+            return private(ctx, "admin.need_target", prefix=command_prefix(command.platform), name=name)
+        if not is_admin(command, command.user, ctx, deps):
+            return refused(ctx, f"{name} by a non-admin")
+        member, _ = target_of(command)
+        if member is None and name not in ("policy",):
+            return private(ctx, "admin.need_target", prefix=command_prefix(command.platform), name=name)
+        return handler(command, ctx, deps, member or "")
+
+    return handle
+
+
+def _done(
+    ctx: Context, what: str, member: str, *actions: Action, notes: dict[str, Any] | None = None
+) -> Decision:
+    reply = Reply(
+        text=t(ctx.locale, "admin.done", what=what, member=member), private=True, reason="admin.done"
+    )
+    return Decision(Decision.of(*actions, reply).actions, notes=notes or {})
+
+
+def _warn(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> Decision:
+    _, words = target_of(command)
+    reason = " ".join(words) or "-"
+    ref = case_ref(command)
+    text = t(
+        ctx.locale,
+        "member.warned",
+        group=group_label(ctx, command.chat),
+        reason=reason,
+        appeal=appeal_command(command, ctx.locale, ref),
+    )
+    notes = {
+        "manual_case": {
+            "ref": ref,
+            "user": member,
+            "rule": "manual.warn",
+            "reason": reason,
+            "points": MANUAL_WARN_POINTS,
+        }
+    }
+    return _done(
+        ctx,
+        t(ctx.locale, "admin.what.warn"),
+        member,
+        SendDirect(user=member, text=text, reason="admin.warn"),
+        notes=notes,
+    )
+
+
+def _mute(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> Decision:
+    _, words = target_of(command)
+    seconds = duration_of(words, mute_seconds(ctx))
+    what = t(ctx.locale, "admin.what.mute", minutes=seconds // 60)
+    return _done(
+        ctx, what, member, Mute(chat=command.chat, user=member, seconds=seconds, reason="admin.mute")
+    )
+
+
+def _unmute(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> Decision:
+    MuteRepo(deps.store).end(command.gid, command.uid(member))
+    text = t(ctx.locale, "member.mute_ended", group=group_label(ctx, command.chat))
+    return _done(
+        ctx,
+        t(ctx.locale, "admin.what.unmute"),
+        member,
+        Unmute(chat=command.chat, user=member, text=text, reason="admin.unmute"),
+    )
+
+
+def _remove(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> Decision:
+    return _done(
+        ctx,
+        t(ctx.locale, "admin.what.remove"),
+        member,
+        Remove(chat=command.chat, user=member, reason="admin.remove"),
+    )
+
+
+def _ban(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> Decision:
+    ban = Item(keys.group_pk(command.gid), f"BAN#{command.uid(member)}", {"by": command.user, "at": ctx.now})
+    deps.store.put_item(ban)
+    return _done(
+        ctx,
+        t(ctx.locale, "admin.what.ban"),
+        member,
+        Remove(chat=command.chat, user=member, ban=True, reason="admin.ban"),
+    )
+
+
+def _unban(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> Decision:
+    deps.store.delete_item(keys.group_pk(command.gid), f"BAN#{command.uid(member)}")
+    return _done(ctx, t(ctx.locale, "admin.what.unban"), member)
+
+
+def _pass(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> Decision:
+    deps.store.update_member(command.gid, command.uid(member), member, {"ads_pass": True})
+    text = t(ctx.locale, "member.pass", group=group_label(ctx, command.chat))
+    return _done(
+        ctx, t(ctx.locale, "admin.what.pass"), member, SendDirect(user=member, text=text, reason="admin.pass")
+    )
+
+
+def _cases(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> Decision:
+    found = CaseRepo(deps.store).for_member(command.gid, command.uid(member))
+    if not found:
+        return private(ctx, "cases.none", member=member)
+    lines = [t(ctx.locale, "cases.header", member=member)]
+    for case in found:
+        lines.append(
+            t(
+                ctx.locale,
+                "cases.line",
+                when=keys.iso(case.at)[:16].replace("T", " "),
+                rule=rule_label(ctx.locale, str(case.data.get("rule", ""))),
+                state=case.state,
+                ref=case.ref,
+            )
+        )
+    return Decision.of(Reply(text="\n".join(lines), private=True, reason="cases"))
+
+
+def _policy(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> Decision:
+    """`policy` shows the group's policy; `policy set <path> <value>` applies a group override version."""
+    words = [w for w in command.args if w]
+    prefix = command_prefix(command.platform)
+    if len(words) >= 3 and words[0] == "set":
+        return _policy_set(command, ctx, deps, words[1], " ".join(words[2:]))
+    policy = ctx.policy
+    rules = ", ".join(f"{name}={policy.effective_mode(name)}" for name in type(policy.rules).model_fields)
+    text = t(
+        ctx.locale,
+        "policy.summary",
+        revision=policy.revision,
+        mode=policy.mode,
+        locale=policy.locale,
+        rules=rules,
+        prefix=prefix,
+    )
+    return Decision.of(Reply(text=text, private=True, reason="policy"))
+
+
+def _policy_set(command: CommandIssued, ctx: Context, deps: Deps, path: str, raw: str) -> Decision:
+    import yaml
+
+    from chalicelib.core.policy import PolicyError, merge
+    from chalicelib.worker.context import policies
+
+    repo: PolicyRepo = policies(deps)
+    scope = keys.group_policy_scope(command.gid)
+    live = repo.current(scope)
+    current = parse_override(live.text) if live else {}
+    value = yaml.safe_load(raw)
+    patch: dict[str, Any] = value
+    for part in reversed(path.split(".")):
+        patch = {part: patch}
+    try:
+        applied = repo.apply(
+            scope, yaml.safe_dump(merge(current, patch), allow_unicode=True), author=command.user, now=ctx.now
+        )
+    except PolicyError as exc:
+        return private(ctx, "policy.error", error=str(exc)[:300])
+    return private(ctx, "policy.applied", path=path, value=raw, version=applied.version)
+
+
+def record(event: Event, ctx: Context, decision: Decision, results: tuple[Any, ...], deps: Deps) -> None:
+    """After the actions: what an admin did to a case, and the case of a manual warning."""
+    notes = decision.notes
+    cases = CaseRepo(deps.store)
+    action = notes.get("admin_action")
+    if action:
+        cases.add_event(
+            action["gid"],
+            action["ref"],
+            at=ctx.now,
+            what=action["what"],
+            by=action["by"],
+            detail={"results": [getattr(r, "status", "") for r in results]},
+        )
+        if action["what"] == "dismiss" and action["points"]:
+            uid = f"{event.platform}:{event.tenant}:{action['user']}"
+            member = deps.store.get_member(action["gid"], uid)
+            if member is not None:
+                cases.set_points(
+                    action["gid"], uid, action["user"], total=member.points - action["points"], at=ctx.now
+                )
+    manual = notes.get("manual_case")
+    if manual:
+        uid = event.uid(manual["user"])
+        member = deps.store.get_member(event.gid, uid)
+        total = (member.points if member else 0.0) + manual["points"]
+        cases.open(
+            gid=event.gid,
+            uid=uid,
+            ref=manual["ref"],
+            data={
+                "user": manual["user"],
+                "chat": event.chat,
+                "source": "admin",
+                "actor": getattr(event, "user", ""),
+                "rule": manual["rule"],
+                "rules": [manual["rule"]],
+                "reason": manual["reason"],
+                "points": manual["points"],
+                "state": "closed",
+                "outcome": "warned",
+                "policy_revision": ctx.policy.revision,
+            },
+            at=ctx.now,
+            retention_days=int(ctx.policy.retention.get("cases", 365)),
+            points={"total": total, "at": ctx.now},
+        )
+
+
+COMMANDS = {
+    name: _admin_command(name, handler)
+    for name, handler in {
+        "warn": _warn,
+        "mute": _mute,
+        "unmute": _unmute,
+        "remove": _remove,
+        "kick": _remove,
+        "ban": _ban,
+        "unban": _unban,
+        "pass": _pass,
+        "cases": _cases,
+        "policy": _policy,
+    }.items()
+}
+CARD_ACTIONS = {"mod": on_card}

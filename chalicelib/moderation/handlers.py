@@ -1,0 +1,164 @@
+"""Moderation's part in the worker: every group message and file through the rule set (R3.x, R4.x,
+R5.x), bans enforced on rejoin (R3.7), and, after the actions, the case with the member's points, the
+used one-time pass, the mute to undo later and the document versions seen (R6.3).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.bootstrap import Deps
+from chalicelib.core.actions import Decision, Mute, Remove, SendDirect
+from chalicelib.core.engine import moderate
+from chalicelib.core.events import Event, FileShared, MemberJoined, MessagePosted
+from chalicelib.core.rules.base import event_files, event_text
+from chalicelib.core.rules.files import doc_key_and_version
+from chalicelib.core.text import fingerprint
+from chalicelib.i18n import t
+from chalicelib.moderation import admin, reports
+from chalicelib.moderation.cases import CaseRepo
+from chalicelib.moderation.mutes import MuteRecord, MuteRepo
+from chalicelib.moderation.sealing import seal_decision
+from chalicelib.moderation.signals import rule_context
+from chalicelib.store import keys
+from chalicelib.store.records import Item
+from chalicelib.worker.context import Context
+from chalicelib.worker.executor import ActionResult
+
+AUTOMATIC = "qunguan"
+
+
+def governed(event: Event, ctx: Context) -> bool:
+    return (
+        bool(event.chat) and not getattr(event, "direct", False) and (ctx.group is None or ctx.group.enabled)
+    )
+
+
+def addressed_command(event: Event) -> bool:
+    """A known command addressed to the bot (`@bot help`) is not group traffic: it is not moderated."""
+    from chalicelib.worker.commands import as_command, command_name
+    from chalicelib.worker.registry import registry
+
+    command = as_command(event) if isinstance(event, MessagePosted) else None
+    return command is not None and command_name(command) in registry().commands
+
+
+def on_message(event: MessagePosted | FileShared, ctx: Context, deps: Deps) -> Decision:
+    if not governed(event, ctx) or addressed_command(event):
+        return Decision()
+    if isinstance(event, FileShared) and not event.file.name:
+        return Decision()  # Slack's bare file_shared: the message with the file carries its name
+    decision = moderate(event, rule_context(event, ctx, deps))
+    return seal_decision(decision, event, deps.settings)
+
+
+def on_join(event: MemberJoined, ctx: Context, deps: Deps) -> Decision:
+    """A banned member who joins again is removed again (R3.7)."""
+    if (
+        not event.chat
+        or deps.store.get_item(keys.group_pk(event.gid), f"BAN#{event.uid(event.user)}") is None
+    ):
+        return Decision()
+    group = ctx.group.name if ctx.group and ctx.group.name else event.chat
+    return Decision.of(
+        Remove(chat=event.chat, user=event.user, ban=True, reason="moderation.ban", rule="ban"),
+        SendDirect(
+            user=event.user, text=t(ctx.locale, "member.banned_rejoin", group=group), reason="moderation.ban"
+        ),
+    )
+
+
+def record(event: Event, ctx: Context, decision: Decision, results: tuple[Any, ...], deps: Deps) -> None:
+    """After the actions: the case and points, the pass used up, the mute to undo, the versions seen."""
+    notes = decision.notes
+    if notes.get("findings") and notes.get("case_ref") and not notes.get("admin_case"):
+        _record_case(event, ctx, decision, results, deps)
+    user = str(getattr(event, "user", ""))
+    if notes.get("consume_pass") and user:
+        deps.store.update_member(event.gid, event.uid(user), user, {"ads_pass": None})
+    _record_mutes(event, ctx, decision, results, deps, case_ref=str(notes.get("case_ref", "")))
+    if isinstance(event, MessagePosted | FileShared) and event_files(event):
+        _record_versions(event, deps)
+
+
+def _record_case(
+    event: Event, ctx: Context, decision: Decision, results: tuple[Any, ...], deps: Deps
+) -> None:
+    notes = decision.notes
+    user = str(getattr(event, "user", ""))
+    policy = ctx.policy
+    findings = notes["findings"]
+    sensitive = bool(notes.get("sensitive"))
+    text = event_text(event)
+    outcome = (
+        "shadow" if decision.shadow else ",".join(f"{r.action}:{r.status}" for r in results) or "recorded"
+    )
+    has_card = any(type(a).__name__ == "PostCard" for a in decision.actions)
+    CaseRepo(deps.store).open(
+        gid=event.gid,
+        uid=event.uid(user),
+        ref=str(notes["case_ref"]),
+        data={
+            "user": user,
+            "chat": event.chat,
+            "source": "auto",
+            "actor": AUTOMATIC,
+            "rules": [f["rule"] for f in findings],
+            "rule": findings[0]["rule"],
+            "severity": max((f["severity"] for f in findings), key=("low", "medium", "high").index),
+            "findings": [{k: v for k, v in f.items() if k != "params" or not sensitive} for f in findings],
+            "policy_revision": str(notes.get("policy_revision", policy.revision)),
+            "fingerprint": fingerprint(text) if text else "",
+            "message_id": str(getattr(event, "message_id", "") or ""),
+            "points": float((notes.get("points") or {}).get("added", 0.0)),
+            "outcome": outcome,
+            "state": "open" if has_card else "closed",
+            "shadow_actions": notes.get("shadow_actions", []),
+        },
+        at=ctx.now,
+        retention_days=int(policy.retention.get("cases", 365)),
+        snapshot=None if sensitive else text,
+        snapshot_days=int(policy.retention.get("snapshots", 0)),
+        points=notes.get("points"),
+    )
+
+
+def _record_mutes(
+    event: Event, ctx: Context, decision: Decision, results: tuple[Any, ...], deps: Deps, *, case_ref: str
+) -> None:
+    repo = MuteRepo(deps.store)
+    for action, result in zip(decision.actions, results, strict=False):
+        if (
+            isinstance(action, Mute)
+            and isinstance(result, ActionResult)
+            and result.status in ("done", "substituted")
+        ):
+            gid = event.gid if event.chat == action.chat else f"{event.platform}:{event.tenant}:{action.chat}"
+            uid = f"{event.platform}:{event.tenant}:{action.user}"
+            repo.record(MuteRecord(gid, uid, action.user, ctx.now + action.seconds, case_ref))
+
+
+def _record_versions(event: MessagePosted | FileShared, deps: Deps) -> None:
+    seen: dict[str, list[int]] = {}
+    for file in event_files(event):
+        parsed = doc_key_and_version(file.name)
+        if parsed is not None:
+            seen[parsed[0]] = list(parsed[1])
+    if not seen:
+        return
+    pk, sk = keys.group_pk(event.gid), keys.documents_sk()
+    current = deps.store.get_item(pk, sk)
+    versions: dict[str, list[int]] = dict((current.data.get("versions") if current else None) or {})
+    changed = False
+    for doc, version in seen.items():
+        if tuple(version) > tuple(versions.get(doc, ())):
+            versions[doc] = version
+            changed = True
+    if changed:
+        deps.store.put_item(Item(pk, sk, {"versions": versions}))
+
+
+EVENTS = {MessagePosted: on_message, FileShared: on_message, MemberJoined: on_join}
+COMMANDS = {**admin.COMMANDS, **reports.COMMANDS}
+CARD_ACTIONS = {**admin.CARD_ACTIONS, **reports.CARD_ACTIONS}
+AFTER = (record, admin.record, reports.record)

@@ -1,0 +1,270 @@
+"""Members report messages to the admins (R4.11, R9.1), and appeal what was done to them (LANDSCAPE
+section 4, item 8): an appeal goes to a second admin, not the one who acted, with a deadline, and a
+reversal undoes the action (points returned, mute lifted) and tells the member.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from chalicelib.authz import admins_of, is_admin
+from chalicelib.bootstrap import Deps
+from chalicelib.cardsign import unseal
+from chalicelib.core.actions import Action, Decision, PostCard, Reply, SendDirect, Unmute, UpdateCard
+from chalicelib.core.cards import Button, Card
+from chalicelib.core.engine import case_ref, rule_label
+from chalicelib.core.events import CardClicked, CommandIssued, Event
+from chalicelib.core.ids import group_id, split_id
+from chalicelib.i18n import t
+from chalicelib.moderation.admin import group_label, private, refused
+from chalicelib.moderation.cases import CaseRepo
+from chalicelib.moderation.mutes import MuteRepo
+from chalicelib.moderation.sealing import handled_card, seal_card
+from chalicelib.moderation.targets import target_of
+from chalicelib.store import keys
+from chalicelib.store.records import Item
+from chalicelib.worker.commands import command_prefix
+from chalicelib.worker.context import Context, load_context
+
+REPORTS_PER_HOUR = 3
+DAY = 86400
+
+
+# --- reports ----------------------------------------------------------------------------------------
+
+
+def report(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
+    """`/qg report @member reason`, `@bot report @member reason`, or Slack's message shortcut."""
+    prefix = command_prefix(command.platform)
+    if not command.chat or command.direct:
+        return private(ctx, "report.need_target", prefix=prefix)
+    message_id = ""
+    if command.name == "report" and len(command.args) == 2 and command.args[0].replace(".", "").isdigit():
+        message_id, member, reason = command.args[0], command.args[1], ""  # the message shortcut
+    else:
+        target, words = target_of(command)
+        if target is None:
+            return private(ctx, "report.need_target", prefix=prefix)
+        member, reason = target, " ".join(words)
+    reporter = command.uid(command.user)
+    hour = int(ctx.now // 3600)
+    old = deps.store.bump_counters(
+        keys.moderation_window_pk(command.gid),
+        keys.report_limit_sk(hour),
+        {f"r_{reporter}": 1},
+        {},
+        expires_at=(hour + 2) * 3600,
+    )
+    if int(old.get(f"r_{reporter}", 0)) >= REPORTS_PER_HOUR:
+        return private(ctx, "report.limit", limit=REPORTS_PER_HOUR)
+    if member in admins_of(ctx) or ctx.policy.is_admin(member, command.uid(member)):
+        return private(ctx, "report.admin_target")
+    ref = case_ref(command)
+    locale = ctx.locale
+    group = group_label(ctx, command.chat)
+    card = Card(
+        card_id=f"report:{ref}",
+        title=t(locale, "report.card.title", member=member),
+        body=t(locale, "report.card.body", reporter=command.user, member=member, group=group, reason=reason),
+        buttons=tuple(
+            Button(
+                t(locale, f"moderation.card.button.{kind}"),
+                kind,
+                ref,
+                "danger" if kind == "remove" else "default",
+            )
+            for kind in ("warn", "mute", "remove", "dismiss")
+        ),
+        fields=((t(locale, "moderation.card.field.member"), member),),
+        footer=t(locale, "moderation.card.footer", case=ref, version=ctx.policy.revision),
+    )
+    admins = tuple(a for a in admins_of(ctx) if a != member)
+    actions: list[Action] = [Reply(text=t(locale, "report.thanks"), private=True, reason="report.thanks")]
+    if admins:
+        actions.append(PostCard(card=seal_card(card, command, deps.settings), users=admins, reason="report"))
+    notes = {
+        "report_case": {
+            "ref": ref,
+            "user": member,
+            "reason": reason,
+            "message_id": message_id,
+            "reporter": command.user,
+        }
+    }
+    return Decision(Decision.of(*actions).actions, notes=notes)
+
+
+# --- appeals ----------------------------------------------------------------------------------------
+
+
+def appeal(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
+    prefix = command_prefix(command.platform)
+    if not command.args:
+        return private(ctx, "appeal.usage", prefix=prefix)
+    ref, reason = command.args[0], " ".join(command.args[1:]) or "-"
+    cases = CaseRepo(deps.store)
+    gid = cases.locate(ref)
+    case = cases.get(gid, ref) if gid else None
+    if case is None or gid is None:
+        return private(ctx, "admin.case_missing", ref=ref[:40])
+    if case.data.get("uid") != command.uid(command.user):
+        return private(ctx, "appeal.not_yours")
+    chat = split_id(gid)[2]
+    gctx = load_context(dataclasses.replace(command, chat=chat), deps)
+    days = gctx.policy.appeal_days
+    if gctx.now - case.at > days * DAY:
+        return private(ctx, "appeal.too_late", days=days)
+    pk, sk = keys.group_pk(gid), f"{keys.case_item_sk(ref)}#APPEAL"
+    appeal_item = Item(
+        pk,
+        sk,
+        {"state": "pending", "reason": reason, "at": gctx.now, "by": command.user},
+        gsi2=(keys.due_index_pk("appeal"), keys.due_index_sk(gctx.now + days * DAY, f"{gid}#{ref}")),
+    )
+    if not deps.store.put_item(appeal_item, if_absent=True):
+        return private(ctx, "appeal.already")
+    acted_by = {str(case.data.get("actor", "")), str(case.data.get("handled_by", ""))}
+    reviewers = tuple(a for a in admins_of(gctx) if a not in acted_by and a != command.user)
+    if not reviewers:
+        return private(ctx, "appeal.no_reviewer")
+    locale = gctx.locale
+    card = Card(
+        card_id=f"appeal:{ref}",
+        title=t(locale, "appeal.card.title", ref=ref),
+        body=t(
+            locale,
+            "appeal.card.body",
+            member=command.user,
+            rule=rule_label(locale, str(case.data.get("rule", ""))),
+            days=days,
+            reason=reason,
+        ),
+        buttons=(
+            Button(t(locale, "appeal.button.uphold"), "appeal.uphold", ref),
+            Button(t(locale, "appeal.button.reverse"), "appeal.reverse", ref, "primary"),
+        ),
+        footer=t(locale, "moderation.card.footer", case=ref, version=gctx.policy.revision),
+    )
+    sealed = seal_card(card, command, deps.settings, chat=chat)
+    return Decision.of(
+        PostCard(card=sealed, users=reviewers, reason="appeal"),
+        Reply(text=t(ctx.locale, "appeal.sent", days=days), private=True, reason="appeal.sent"),
+    )
+
+
+def on_appeal_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
+    kind = click.action.split(".", 1)[-1]
+    sealed = unseal(
+        deps.settings, click.value, platform=click.platform, tenant=click.tenant, action=click.action
+    )
+    if kind not in ("uphold", "reverse") or sealed is None:
+        return dataclasses.replace(private(ctx, "admin.card_invalid"), notes={"refused": "bad seal"})
+    gctx = load_context(dataclasses.replace(click, chat=sealed.chat), deps)
+    if not is_admin(click, click.user, gctx, deps):
+        return refused(gctx, f"appeal decided by a non-admin of {sealed.chat}")
+    gid = group_id(click.platform, click.tenant, sealed.chat)
+    cases = CaseRepo(deps.store)
+    case = cases.get(gid, sealed.ref)
+    if case is None:
+        return private(gctx, "admin.case_missing", ref=sealed.ref)
+    if click.user in {str(case.data.get("actor", "")), str(case.data.get("handled_by", ""))}:
+        return private(gctx, "appeal.own_action")
+    decided = deps.store.update_item(
+        keys.group_pk(gid),
+        f"{keys.case_item_sk(sealed.ref)}#APPEAL",
+        {"state": kind, "decided_by": click.user, "decided_at": gctx.now},
+        expect={"state": "pending"},
+    )
+    if not decided:
+        return private(gctx, "admin.already_handled", ref=sealed.ref, by="-")
+    locale = gctx.locale
+    actions: list[Action] = []
+    if kind == "reverse":
+        actions.append(
+            SendDirect(user=case.user, text=t(locale, "appeal.reversed", ref=case.ref), reason="appeal")
+        )
+        if MuteRepo(deps.store).get(gid, str(case.data.get("uid", ""))) is not None:
+            text = t(locale, "member.mute_ended", group=group_label(gctx, sealed.chat))
+            actions.append(Unmute(chat=sealed.chat, user=case.user, text=text, reason="appeal.reverse"))
+    else:
+        actions.append(
+            SendDirect(user=case.user, text=t(locale, "appeal.upheld", ref=case.ref), reason="appeal")
+        )
+    line = t(locale, "admin.handled", by=click.user, what=t(locale, f"appeal.what.{kind}"))
+    actions.append(
+        UpdateCard(
+            card=handled_card(
+                click.card_id or f"appeal:{case.ref}", t(locale, "appeal.card.title", ref=case.ref), line
+            ),
+            card_ref=click.card_id,
+            response_token=click.response_token,
+            reason="appeal.handled",
+        )
+    )
+    notes = {
+        "acting_chat": sealed.chat,
+        "appeal_decision": {
+            "gid": gid,
+            "ref": case.ref,
+            "what": kind,
+            "by": click.user,
+            "user": case.user,
+            "uid": str(case.data.get("uid", "")),
+            "points": case.points,
+        },
+    }
+    return Decision(Decision.of(*actions).actions, notes=notes)
+
+
+def record(event: Event, ctx: Context, decision: Decision, results: tuple[Any, ...], deps: Deps) -> None:
+    notes = decision.notes
+    cases = CaseRepo(deps.store)
+    reported = notes.get("report_case")
+    if reported:
+        cases.open(
+            gid=event.gid,
+            uid=event.uid(reported["user"]),
+            ref=reported["ref"],
+            data={
+                "user": reported["user"],
+                "chat": event.chat,
+                "source": "report",
+                "actor": reported["reporter"],
+                "rule": "report",
+                "rules": ["report"],
+                "reason": reported["reason"],
+                "message_id": reported["message_id"],
+                "points": 0.0,
+                "state": "open",
+                "outcome": "reported",
+                "policy_revision": ctx.policy.revision,
+            },
+            at=ctx.now,
+            retention_days=int(ctx.policy.retention.get("cases", 365)),
+        )
+    decided = notes.get("appeal_decision")
+    if decided:
+        cases.add_event(
+            decided["gid"],
+            decided["ref"],
+            at=ctx.now,
+            what=f"appeal.{decided['what']}",
+            by=decided["by"],
+            detail={},
+        )
+        if decided["what"] == "reverse":
+            MuteRepo(deps.store).end(decided["gid"], decided["uid"])
+            member = deps.store.get_member(decided["gid"], decided["uid"])
+            if member is not None and decided["points"]:
+                cases.set_points(
+                    decided["gid"],
+                    decided["uid"],
+                    decided["user"],
+                    total=member.points - decided["points"],
+                    at=ctx.now,
+                )
+
+
+COMMANDS = {"report": report, "appeal": appeal}
+CARD_ACTIONS = {"appeal": on_appeal_card}

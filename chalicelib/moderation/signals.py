@@ -1,0 +1,74 @@
+"""The signals the pure rules read (`RuleContext`), computed with as few requests as possible.
+
+One message costs one write here: a single UpdateItem on the group's current window item adds to the
+member's flood counter, the group's and the member's counters of this text's fingerprint, and stamps
+the member's last message time, and returns what they were before. With the ingress claim that makes
+the two writes of an ordinary message; the member read is the one read. A file event reads the group's
+known document versions as well.
+"""
+
+from __future__ import annotations
+
+from chalicelib.authz import ADMIN_ROLES, admins_of
+from chalicelib.bootstrap import Deps
+from chalicelib.core.events import Event, FileShared, MessagePosted
+from chalicelib.core.rules.base import RuleContext, event_files, event_text
+from chalicelib.core.text import fingerprint
+from chalicelib.store import keys
+from chalicelib.worker.context import Context
+
+WINDOW_MARGIN_SECONDS = 120
+
+
+def known_versions(event: Event, deps: Deps) -> dict[str, tuple[int, ...]]:
+    item = deps.store.get_item(keys.group_pk(event.gid), keys.documents_sk())
+    versions = (item.data.get("versions") if item else None) or {}
+    return {str(doc): tuple(int(n) for n in numbers) for doc, numbers in versions.items()}
+
+
+def rule_context(event: Event, ctx: Context, deps: Deps) -> RuleContext:
+    policy = ctx.policy
+    user = str(getattr(event, "user", ""))
+    uid = event.uid(user)
+    member = ctx.member
+    role = member.role if member else "member"
+    counts = {"flood": 1, "member_dup": 1, "group_dup": 1}
+    last_message_at: float | None = None
+    if isinstance(event, MessagePosted):
+        window = policy.rules.duplicate.window_seconds
+        flood_window = policy.rules.flood.window_seconds
+        bucket = int(ctx.now // window)
+        digest = fingerprint(event_text(event)) if event_text(event).strip() else ""
+        add = {f"n_{uid}_{int(ctx.now // flood_window)}": 1}
+        if digest:
+            add |= {f"f_{digest}": 1, f"m_{uid}_{digest}": 1}
+        old = deps.store.bump_counters(
+            keys.moderation_window_pk(event.gid),
+            keys.moderation_window_sk(bucket),
+            add,
+            {f"t_{uid}": ctx.now},
+            expires_at=(bucket + 2) * window + WINDOW_MARGIN_SECONDS,
+        )
+        counts["flood"] = int(old.get(f"n_{uid}_{int(ctx.now // flood_window)}", 0)) + 1
+        if digest:
+            counts["group_dup"] = int(old.get(f"f_{digest}", 0)) + 1
+            counts["member_dup"] = int(old.get(f"m_{uid}_{digest}", 0)) + 1
+        previous = old.get(f"t_{uid}")
+        last_message_at = float(previous) if previous is not None else None
+    versions = known_versions(event, deps) if event_files(event) or isinstance(event, FileShared) else {}
+    return RuleContext(
+        policy=policy,
+        now=ctx.now,
+        role=role,
+        is_admin=role in ADMIN_ROLES or policy.is_admin(user, uid),
+        flood_count=counts["flood"],
+        member_duplicates=counts["member_dup"],
+        group_duplicates=counts["group_dup"],
+        last_message_at=last_message_at,
+        known_versions=versions,
+        ads_pass=bool(member and member.ads_pass),
+        points=member.points if member else 0.0,
+        points_at=member.points_at if member else None,
+        admins=admins_of(ctx),
+        group_name=ctx.group.name if ctx.group else "",
+    )
