@@ -23,6 +23,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from chalicelib.i18n import normalise_locale
+from chalicelib.membership.settings import MembershipSettings
 
 Mode = Literal["enforce", "warn", "shadow", "off"]
 Severity = Literal["low", "medium", "high"]
@@ -310,6 +311,7 @@ class GroupPolicy(_Model):
     escalation: Escalation = Escalation()
     retention: dict[str, int] = Field(default_factory=_default_retention)
     rules: Rules = Rules()
+    membership: MembershipSettings = MembershipSettings()
 
     _mode = field_validator("mode", mode="before")(_yaml_off)
 

@@ -59,6 +59,12 @@ MESSAGES.update(
             "en": "Under the group's rules you are muted for {minutes} minutes. This platform cannot mute, "
             "so please do not post until then; the admins have been told.",
         },
+        "card.as_text.buttons": {
+            "zh-CN": "（本平台无法显示按钮：{labels}。请用管理命令完成，例如 @qunguan warn @成员）",
+            "zh-TW": "（本平台無法顯示按鈕：{labels}。請用管理指令完成，例如 @qunguan warn @成員）",
+            "en": "(This platform cannot show the buttons: {labels}. Use the admin commands instead, "
+            "e.g. @qunguan warn @member)",
+        },
         "substitute.remove": {
             "zh-CN": "按群规你应被移出本群；本平台不允许机器人移除成员，管理员将跟进处理。",
             "zh-TW": "依群規你應被移出本群；本平台不允許機器人移除成員，管理員將跟進處理。",

@@ -137,3 +137,117 @@ def case_pointer_pk(case_ref: str) -> str:
 
 def report_limit_sk(hour: int) -> str:
     return f"R#{hour}"
+
+
+# Membership
+def join_request_sk(uid: str) -> str:
+    """A newcomer's join request, in the group's partition (R2.2)."""
+    return f"JOIN#{uid}"
+
+
+def name_check_sk(uid: str) -> str:
+    """A member whose shown name does not conform yet, with the grace period's end (R2.3)."""
+    return f"NAME#{uid}"
+
+
+def rules_ack_sk(uid: str) -> str:
+    """A newcomer's acknowledgement of the rules, pending until they press the button (R2.7)."""
+    return f"ACK#{uid}"
+
+
+RULES_ACK_PREFIX = "ACK#"
+
+
+def guest_sk(uid: str) -> str:
+    """A guest on the group's roster, until an expiry (R2.1)."""
+    return f"GUEST#{uid}"
+
+
+GUEST_PREFIX = "GUEST#"
+
+
+def away_sk(uid: str) -> str:
+    """A member on leave until a date: exempt from inactivity exits (R8.7)."""
+    return f"AWAY#{uid}"
+
+
+def departure_sk(uid: str, change_id: str) -> str:
+    """Once-only marker: one directory change of one person handled in one group."""
+    return f"DEPART#{uid}#{change_id}"
+
+
+def membership_history_sk(uid: str, at: float, what: str) -> str:
+    """What happened to a membership (admitted, rejected, reinstated, removed), appended."""
+    return f"MSH#{uid}#{iso(at)}#{what}"
+
+
+def inactivity_pk(gid: str) -> str:
+    """A group's inactivity stages in their own partition: the job reads them in one Query."""
+    return f"INACT#{gid}"
+
+
+def inactivity_sk(uid: str) -> str:
+    return f"MEM#{uid}"
+
+
+def membership_due_pk(gid: str) -> str:
+    """GSI2 (sparse): a group's join requests, name checks and acknowledgements that fall due."""
+    return due_index_pk(f"membership#{gid}")
+
+
+def membership_due_sk(at: float, kind: str, uid: str) -> str:
+    return due_index_sk(at, f"{kind}#{uid}")
+
+
+# Jobs -------------------------------------------------------------------------------------------------
+OPS_PK = "OPS#table"  # table-wide jobs (backup, restore drill) keep their runs and manifests here
+
+
+def job_run_sk(job: str, period: str, *, dry_run: bool = False) -> str:
+    """One run of a job for one period (in the group's partition, or OPS_PK for table-wide jobs)."""
+    return f"JOB#{job}#{period}" + ("#dry" if dry_run else "")
+
+
+def job_request_id(job: str, period: str, chat: str, *, dry_run: bool = False, part: int = 0) -> str:
+    """The `event_id` of a `JobRequested`: claimed once, so a second request for the same job, group and
+    period does nothing; a continuation of a long run is part 1, 2, ..."""
+    return f"job:{job}:{period}:{chat}" + (":dry" if dry_run else "") + (f":{part}" if part else "")
+
+
+def message_log_pk(gid: str, day: str) -> str:
+    """A group's recorded messages of one local day (`YYYY-MM-DD`): one Query per day for the jobs."""
+    return f"MSG#{gid}#{day}"
+
+
+def message_log_sk(at: float, message_id: str) -> str:
+    return f"{iso(at)}#{message_id}"
+
+
+def bot_post_sk(message_id: str) -> str:
+    """Something the bot posted that falls due (an announcement to withdraw, a card to close)."""
+    return f"POST#{message_id}"
+
+
+def bot_posts_due_pk(gid: str) -> str:
+    """GSI2 (sparse): a group's bot posts by the time they fall due, for the cleanup job."""
+    return due_index_pk(f"post#{gid}")
+
+
+def pass_due_pk(gid: str) -> str:
+    """GSI2 (sparse): a group's one-time passes by the time they lapse."""
+    return due_index_pk(f"pass#{gid}")
+
+
+def assessment_sk(period: str) -> str:
+    """A group's assessment summary for a period (the trend reads the earlier ones)."""
+    return f"ASSESS#{period}"
+
+
+def assessment_part_sk(period: str, part: int) -> str:
+    """Members' results of an assessment, a few hundred per item, for the report cards."""
+    return f"ASSESS#{period}#R#{part:05d}"
+
+
+def backup_manifest_sk(backup_name: str) -> str:
+    """Item counts and checksums per item type of the table as a backup captured it."""
+    return f"BACKUP#{backup_name}"

@@ -27,6 +27,7 @@ from chalicelib.core.actions import (
     UpdateCard,
     Warn,
 )
+from chalicelib.core.cards import Card
 from chalicelib.core.events import Event
 from chalicelib.errors import MessengerError
 from chalicelib.i18n import t
@@ -100,11 +101,33 @@ def _post_text(action: PostText, event: Event, ctx: Context, messenger: Messenge
     messenger.post_text(Target(tenant=event.tenant, chat=action.chat), action.text)
 
 
-def _post_card(action: PostCard, event: Event, ctx: Context, messenger: Messenger) -> None:
-    if action.chat:
-        messenger.post_card(Target(tenant=event.tenant, chat=action.chat), action.card)
-    for user in action.users:
-        messenger.post_card(Target(tenant=event.tenant, user=user), action.card)
+def _post_card(action: PostCard, event: Event, ctx: Context, messenger: Messenger) -> str | None:
+    """Cards go out as cards; where the platform cannot show this one (no template, no cards in a
+    group), as text that names the commands doing what its buttons would."""
+    targets = [Target(tenant=event.tenant, chat=action.chat)] if action.chat else []
+    targets += [Target(tenant=event.tenant, user=user) for user in action.users]
+    substituted = None
+    for target in targets:
+        try:
+            messenger.post_card(target, action.card)
+        except NotSupported:
+            text = card_as_text(action.card, ctx.locale)
+            if target.user:
+                messenger.send_direct(event.tenant, target.user, text)
+            else:
+                messenger.post_text(target, text)
+            substituted = "sent as text: the platform cannot show this card"
+    return substituted
+
+
+def card_as_text(card: Card, locale: str) -> str:
+    lines = [card.title, card.body, *(f"{name}: {value}" for name, value in card.fields)]
+    if card.buttons:
+        labels = " / ".join(button.label for button in card.buttons)
+        lines.append(t(locale, "card.as_text.buttons", labels=labels))
+    if card.footer:
+        lines.append(card.footer)
+    return "\n".join(line for line in lines if line)
 
 
 def _update_card(action: UpdateCard, event: Event, ctx: Context, messenger: Messenger) -> None:

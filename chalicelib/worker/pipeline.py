@@ -60,7 +60,9 @@ def process(event: Event, deps: Deps) -> Outcome:
     if decision and not decision.shadow:
         # A card clicked in a direct message acts in the group its sealed value names.
         acting = decision.notes.get("acting_chat")
-        acting_ctx = load_context(replace(event, chat=acting), deps) if acting and acting != event.chat else ctx
+        acting_ctx = (
+            load_context(replace(event, chat=acting), deps) if acting and acting != event.chat else ctx
+        )
         results = tuple(execute(decision.actions, event, acting_ctx, deps.messenger(event.platform)))
     persist(event, ctx, decision, results, deps)
     log.info(

@@ -154,7 +154,8 @@ class DingTalkMessenger:
             raise NotSupported("no DingTalk card template is configured (DINGTALK_CARD_TEMPLATE_ID)")
         body: dict[str, Any] = {
             "cardTemplateId": self._card_template_id,
-            "outTrackId": card.card_id,
+            # One instance per recipient: the same card goes to several admins.
+            "outTrackId": f"{card.card_id}-{target.user or target.chat}"[:120],
             "callbackType": "HTTP",
             "callbackRouteKey": self._card_route_key,
             "cardData": {"cardParamMap": card_param_map(card, chat=target.chat)},
@@ -178,7 +179,7 @@ class DingTalkMessenger:
                 raise MessengerError(
                     PLATFORM, "createAndDeliver", f"not delivered: {delivery.get('errorMsg')}"
                 )
-        return Sent(message_id=card.card_id, token=card.card_id)
+        return Sent(message_id=body["outTrackId"], token=body["outTrackId"])
 
     def update_card(
         self, tenant: str, card_ref: str, card: Card, *, response_token: str | None = None

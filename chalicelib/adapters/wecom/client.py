@@ -15,6 +15,8 @@ Single-tenant: one corp per deployment, so the `tenant` arguments are the config
 from __future__ import annotations
 
 import logging
+import re
+import secrets
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.adapters.base import (
@@ -102,7 +104,8 @@ class WeComMessenger:
         return self._send_to_user(user, {"msgtype": "text", "text": {"content": text}})
 
     def post_card(self, target: Target, card: Card) -> Sent:
-        rendered = template_card(card)
+        # WeCom wants a task id unique per app and send, of [A-Za-z0-9_@-]: derive one from the card's.
+        rendered = template_card(card, task_id=task_id_for(card.card_id))
         if target.reply_url:
             self._post_reply_url(target.reply_url, {"msgtype": "template_card", "template_card": rendered})
             return Sent()
@@ -232,6 +235,13 @@ def _check(data: dict[str, Any], method: str) -> None:
 
 def _optional(value: Any) -> str | None:
     return str(value) if value not in (None, "") else None
+
+
+def task_id_for(card_id: str) -> str:
+    """A WeCom task id for one send of a card: its id made safe, and a suffix that keeps each send unique
+    (the same card goes to several admins, each as its own task)."""
+    safe = re.sub(r"[^A-Za-z0-9_@-]", "_", card_id)[:100] or "card"
+    return f"{safe}-{secrets.token_hex(4)}"
 
 
 def messenger(settings: Settings, clock: Clock) -> WeComMessenger:

@@ -221,7 +221,7 @@ def test_a_card_is_created_and_delivered_to_the_group_from_the_template(fake: Fa
     call = only(fake, "/dingtalk/v1.0/card/instances/createAndDeliver")
     assert call.body == {
         "cardTemplateId": TEMPLATE,
-        "outTrackId": "case-42-card",
+        "outTrackId": f"case-42-card-{GROUP}",  # one instance per recipient
         "callbackType": "HTTP",
         "callbackRouteKey": "qunguan",
         "cardData": {"cardParamMap": card_param_map(CARD, chat=GROUP)},
@@ -230,7 +230,7 @@ def test_a_card_is_created_and_delivered_to_the_group_from_the_template(fake: Fa
         "imGroupOpenSpaceModel": {"supportForward": False},
         "imGroupOpenDeliverModel": {"robotCode": ROBOT_CODE},
     }
-    assert (sent.message_id, sent.token) == ("case-42-card", "case-42-card")
+    assert (sent.message_id, sent.token) == (f"case-42-card-{GROUP}", f"case-42-card-{GROUP}")
 
 
 def test_a_card_to_a_user_goes_to_the_robot_chat(fake: FakeMessengers) -> None:

@@ -154,7 +154,7 @@ def test_a_card_goes_to_a_person_as_a_template_card(wecom: WeComMessenger, fake:
     card = body["template_card"]
     assert isinstance(card, dict)
     assert card["card_type"] == "button_interaction"
-    assert card["task_id"] == "case-7"
+    assert card["task_id"].startswith("case-7-")  # unique per send: one card goes to several admins
     assert [button["key"] for button in card["button_list"]] == ["mute|u:lisi", "dismiss|u:lisi"]
     assert sent.message_id and sent.token  # the response_code, for update_card
 
@@ -164,7 +164,7 @@ def test_a_card_can_answer_an_ai_bot_message(wecom: WeComMessenger, fake: FakeMe
     wecom.post_card(Target(CORP_ID, chat="wrk1", reply_url=url), CARD)
     (call,) = fake.sent("/hooks/wecom-aibot-card")
     assert call.body["msgtype"] == "template_card"
-    assert call.body["template_card"]["task_id"] == "case-7"
+    assert call.body["template_card"]["task_id"].startswith("case-7-")
 
 
 def test_a_card_cannot_go_to_a_group(wecom: WeComMessenger, fake: FakeMessengers) -> None:
@@ -305,3 +305,12 @@ def test_the_factory_builds_a_messenger_from_settings(settings: Settings, clock:
     built = messenger(settings, clock)
     assert isinstance(built, WeComMessenger)
     assert built.platform == "wecom"
+
+
+def test_a_card_id_becomes_a_valid_task_id_unique_per_send() -> None:
+    from chalicelib.adapters.wecom.client import task_id_for
+
+    first, second = task_id_for("case:0123abcd"), task_id_for("case:0123abcd")
+    assert first != second
+    assert all(char.isalnum() or char in "_@-" for char in first)
+    assert first.startswith("case_0123abcd-")

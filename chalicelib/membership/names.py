@@ -1,0 +1,65 @@
+"""R2.3: does the name a member shows in the group conform? Pure.
+
+The shown name is the platform's display name where it has one (Slack's profile display name, WeCom's
+alias), else the directory name itself, which conforms by definition unless the group's pattern says
+otherwise. Names are compared after NFKC normalisation, case folding and without spaces, so `Zhang San`,
+`zhangsan` and full-width letters agree.
+
+With `match_directory`, the shown name conforms when it contains the directory name (`张三-研发部` for
+`张三`), or is one word of a directory name of several words (`Bob` for `Bob Smith`: a given name is a
+real name; `Bobby` is not). A directory that does not know the real name (WeCom apps created after
+2022-06 get only the user id) cannot be matched against, and is not. With a `pattern`, the whole shown
+name must match it, and a group named `name` in the pattern must be the directory name.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from chalicelib.membership.settings import RealNameSettings
+
+
+@dataclass(frozen=True)
+class NameCheck:
+    shown: str
+    real: str
+    conforms: bool
+    why: str = ""  # "pattern" or "directory" when it does not
+
+
+def normalise(name: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+@lru_cache(maxsize=64)
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def check_name(shown: str, real: str | None, settings: RealNameSettings) -> NameCheck:
+    """`real` is the directory's real name, or None when the directory does not know it."""
+    shown = shown.strip() or (real or "").strip()
+    known_real = (real or "").strip()
+    if settings.pattern:
+        match = _compiled(settings.pattern).fullmatch(shown)
+        if match is None:
+            return NameCheck(shown, known_real, False, "pattern")
+        named = match.groupdict().get("name")
+        if settings.match_directory and known_real and named is not None:
+            ok = normalise(named) == normalise(known_real) or _is_part(named, known_real)
+            return NameCheck(shown, known_real, ok, "" if ok else "directory")
+    if settings.match_directory and known_real and not _contains_real(shown, known_real):
+        return NameCheck(shown, known_real, False, "directory")
+    return NameCheck(shown, known_real, True)
+
+
+def _contains_real(shown: str, real: str) -> bool:
+    return normalise(real) in normalise(shown) or _is_part(shown, real)
+
+
+def _is_part(shown: str, real: str) -> bool:
+    words = [normalise(word) for word in real.split()]
+    return len(words) > 1 and normalise(shown) in words
