@@ -13,6 +13,7 @@ import logging
 from chalicelib.adapters.base import DirectoryUser
 from chalicelib.bootstrap import Deps
 from chalicelib.core.events import Event
+from chalicelib.core.ids import split_id
 from chalicelib.errors import MessengerError
 from chalicelib.worker.context import Context
 
@@ -51,8 +52,17 @@ def is_admin(event: Event, user: str, ctx: Context, deps: Deps) -> bool:
     return bool(person and person.is_admin)
 
 
-def admins_of(ctx: Context) -> tuple[str, ...]:
-    """The admins to notify (native ids), policy-named first."""
-    named = [admin.rsplit(":", 1)[-1] for admin in ctx.policy.admins]
-    platform = [admin.rsplit(":", 1)[-1] for admin in (ctx.group.admins if ctx.group else ())]
-    return tuple(dict.fromkeys([*named, *platform]))
+def admins_of(ctx: Context, event: Event) -> tuple[str, ...]:
+    """The group's admins to notify, as native ids of the event's platform: those the policy names
+    (qualified `platform:tenant:user` ids of another platform or tenant are left out), then the
+    platform's own admins of the group."""
+    named = []
+    for admin in ctx.policy.admins:
+        if admin.count(":") >= 2:
+            platform, tenant, native = split_id(admin)
+            if (platform, tenant) == (event.platform, event.tenant):
+                named.append(native)
+        else:
+            named.append(admin)
+    platform_admins = [admin.rsplit(":", 1)[-1] for admin in (ctx.group.admins if ctx.group else ())]
+    return tuple(dict.fromkeys([*named, *platform_admins]))

@@ -58,7 +58,7 @@ def report(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     )
     if int(old.get(f"r_{reporter}", 0)) >= REPORTS_PER_HOUR:
         return private(ctx, "report.limit", limit=REPORTS_PER_HOUR)
-    if member in admins_of(ctx) or ctx.policy.is_admin(member, command.uid(member)):
+    if member in admins_of(ctx, command) or ctx.policy.is_admin(member, command.uid(member)):
         return private(ctx, "report.admin_target")
     ref = case_ref(command)
     locale = ctx.locale
@@ -79,7 +79,7 @@ def report(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
         fields=((t(locale, "moderation.card.field.member"), member),),
         footer=t(locale, "moderation.card.footer", case=ref, version=ctx.policy.revision),
     )
-    admins = tuple(a for a in admins_of(ctx) if a != member)
+    admins = tuple(a for a in admins_of(ctx, command) if a != member)
     actions: list[Action] = [Reply(text=t(locale, "report.thanks"), private=True, reason="report.thanks")]
     if admins:
         actions.append(PostCard(card=seal_card(card, command, deps.settings), users=admins, reason="report"))
@@ -125,7 +125,7 @@ def appeal(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     if not deps.store.put_item(appeal_item, if_absent=True):
         return private(ctx, "appeal.already")
     acted_by = {str(case.data.get("actor", "")), str(case.data.get("handled_by", ""))}
-    reviewers = tuple(a for a in admins_of(gctx) if a not in acted_by and a != command.user)
+    reviewers = tuple(a for a in admins_of(gctx, command) if a not in acted_by and a != command.user)
     if not reviewers:
         return private(ctx, "appeal.no_reviewer")
     locale = gctx.locale

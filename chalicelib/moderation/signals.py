@@ -69,6 +69,6 @@ def rule_context(event: Event, ctx: Context, deps: Deps) -> RuleContext:
         ads_pass=bool(member and member.ads_pass),
         points=member.points if member else 0.0,
         points_at=member.points_at if member else None,
-        admins=admins_of(ctx),
+        admins=admins_of(ctx, event),
         group_name=ctx.group.name if ctx.group else "",
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 import uuid
 from typing import Any
@@ -42,43 +43,65 @@ def slack_mention(
     return slack_peer.event_request(envelope, S["SLACK_SIGNING_SECRET"], retry_num=retry_num)
 
 
-def slack_command(text: str, response_url: str) -> SignedRequest:
+def slack_message(text: str, *, user: str = "U0ALICE", channel: str = "C0FUNC") -> SignedRequest:
+    event = {
+        "type": "message",
+        "user": user,
+        "channel": channel,
+        "text": text,
+        "ts": f"{time.time():.6f}",
+        "channel_type": "channel",
+    }
+    envelope = slack_peer.envelope(event, team=SLACK_TEAM, event_id=f"Ev{uuid.uuid4().hex[:12].upper()}")
+    return slack_peer.event_request(envelope, S["SLACK_SIGNING_SECRET"])
+
+
+def slack_command(
+    text: str, response_url: str, *, user: str = "U0ALICE", channel: str = "C0FUNC"
+) -> SignedRequest:
     form = {
         "command": "/qg",
         "text": text,
         "team_id": SLACK_TEAM,
-        "channel_id": "C0FUNC",
+        "channel_id": channel,
         "channel_name": "func",
-        "user_id": "U0ALICE",
+        "user_id": user,
         "response_url": response_url,
         "trigger_id": uuid.uuid4().hex,
     }
     return slack_peer.command_request(form, S["SLACK_SIGNING_SECRET"])
 
 
-def slack_click(response_url: str) -> SignedRequest:
+def slack_click(
+    response_url: str,
+    *,
+    action: str = "dismiss",
+    value: str = "x",
+    user: str = "U0ALICE",
+    channel: str = "C0FUNC",
+) -> SignedRequest:
     payload = {
         "type": "block_actions",
-        "user": {"id": "U0ALICE"},
+        "user": {"id": user},
         "team": {"id": SLACK_TEAM},
-        "channel": {"id": "C0FUNC"},
+        "channel": {"id": channel},
         "container": {"type": "message", "message_ts": "1.2"},
         "trigger_id": uuid.uuid4().hex,
         "response_url": response_url,
         "actions": [
-            {"action_id": "dismiss", "value": "x", "type": "button", "action_ts": f"{time.time():.6f}"}
+            {"action_id": action, "value": value, "type": "button", "action_ts": f"{time.time():.6f}"}
         ],
     }
     return slack_peer.interaction_request(payload, S["SLACK_SIGNING_SECRET"])
 
 
-def wecom_aibot_mention(text: str, response_url: str) -> SignedRequest:
+def wecom_aibot_mention(text: str, response_url: str, *, user: str = "zhangsan") -> SignedRequest:
     payload = {
         "msgid": uuid.uuid4().hex,
         "aibotid": "AIBOT",
         "chatid": "wrFUNC",
         "chattype": "group",
-        "from": {"userid": "zhangsan"},
+        "from": {"userid": user},
         "response_url": response_url,
         "msgtype": "text",
         "text": {"content": f"@qunguan {text}"},
@@ -86,14 +109,34 @@ def wecom_aibot_mention(text: str, response_url: str) -> SignedRequest:
     return wecom_peer.aibot_request(payload, **WECOM_BOT)
 
 
-def wecom_direct(text: str) -> SignedRequest:
+def wecom_direct(text: str, *, user: str = "lisi") -> SignedRequest:
     now = int(time.time())
     xml = wecom_peer.text_message_xml(
         corp_id=S["WECOM_CORP_ID"],
-        user="lisi",
+        user=user,
         content=text,
         msg_id=str(uuid.uuid4().int % 10**19),
         create_time=now,
+    )
+    return wecom_peer.callback_request(xml, **WECOM_APP)
+
+
+def wecom_card_click(
+    key: str, *, user: str, task_id: str = "task1", response_code: str = "rc1"
+) -> SignedRequest:
+    fields = {
+        "EventKey": key,
+        "TaskId": task_id,
+        "CardType": "button_interaction",
+        "ResponseCode": response_code,
+        "AgentID": "1000002",
+    }
+    xml = wecom_peer.event_xml(
+        "template_card_event",
+        fields,
+        corp_id=S["WECOM_CORP_ID"],
+        create_time=int(time.time()),
+        from_user=user,
     )
     return wecom_peer.callback_request(xml, **WECOM_APP)
 
@@ -104,14 +147,17 @@ def wecom_url_check(echo: str, *, aibot: bool = False) -> SignedRequest:
     return wecom_peer.url_check_request(echo, **WECOM_APP)
 
 
-def dingtalk_robot(text: str, session_webhook: str) -> SignedRequest:
+def dingtalk_robot(
+    text: str, session_webhook: str, *, user: str = "wangwu", at: tuple[str, ...] = ()
+) -> SignedRequest:
     payload: dict[str, Any] = {
         "conversationId": "cidFUNC",
         "chatbotCorpId": DINGTALK_CORP,
         "chatbotUserId": "$:LWCP_v1:$bot",
         "msgId": f"msg{uuid.uuid4().hex[:12]}",
         "senderNick": "王五",
-        "senderStaffId": "wangwu",
+        "senderStaffId": user,
+        "atUsers": [{"dingtalkId": f"$:{staff}", "staffId": staff} for staff in at],
         "conversationType": "2",
         "isInAtList": True,
         "sessionWebhook": session_webhook,
@@ -126,13 +172,14 @@ def dingtalk_event(payload: dict[str, Any]) -> SignedRequest:
     return dingtalk_peer.event_request(payload, **DINGTALK_EVENTS)
 
 
-def dingtalk_card_click() -> SignedRequest:
+def dingtalk_card_click(action: str = "dismiss", value: str = "", *, user: str = "wangwu") -> SignedRequest:
+    params = {"action": action, "value": value, "chat": "cidFUNC"}
     payload = {
         "type": "actionCallback",
         "outTrackId": uuid.uuid4().hex,
         "corpId": DINGTALK_CORP,
-        "userId": "wangwu",
-        "content": '{"cardPrivateData":{"actionIds":["1"],"params":{"action":"dismiss","chat":"cidFUNC"}}}',
+        "userId": user,
+        "content": json.dumps({"cardPrivateData": {"actionIds": ["1"], "params": params}}),
     }
     return dingtalk_peer.card_request(payload, card_secret=S["DINGTALK_CARD_SECRET"])
 
