@@ -71,19 +71,30 @@ class PolicyRepo:
 
     def org(self) -> PolicyDocument:
         live = self.current(keys.ORG_SCOPE)
-        if live is not None:
-            return load_policy_yaml(live.text)
-        if self.default_locale and self.default_locale != DEFAULT_ORG_POLICY.locale:
-            return DEFAULT_ORG_POLICY.model_copy(update={"locale": normalise_locale(self.default_locale)})
-        return DEFAULT_ORG_POLICY
+        return self._with_default_locale(DEFAULT_ORG_POLICY) if live is None else load_policy_yaml(live.text)
+
+    def _with_default_locale(self, org: PolicyDocument) -> PolicyDocument:
+        if self.default_locale and normalise_locale(self.default_locale) != org.locale:
+            return org.model_copy(update={"locale": normalise_locale(self.default_locale)})
+        return org
 
     def for_group(self, gid: str, now: float) -> GroupPolicy:
         cached = self.cache.get(gid, now)
         if cached is not None:
             return cached
         override = self.current(keys.group_policy_scope(gid))
-        org = self.org()
+        org_live = self.current(keys.ORG_SCOPE)
+        org = DEFAULT_ORG_POLICY if org_live is None else load_policy_yaml(org_live.text)
+        if org_live is None:
+            org = self._with_default_locale(org)
         policy = resolve_group(org, gid, parse_override(override.text) if override else None)
+        # A case records the stored versions that decided it: the org's, and the group override's.
+        stamps: dict[str, int] = {}
+        if org_live is not None:
+            stamps["version"] = org_live.version
+        if override is not None:
+            stamps["override_version"] = override.version
+        policy = policy.model_copy(update=stamps) if stamps else policy
         self.cache.put(gid, policy, now)
         return policy
 

@@ -1,0 +1,64 @@
+"""Policies are versioned in the table: every version kept, the live one read in one request, a group
+override resolved onto the org default, a bad document refused with every problem named, rollback as a
+new version, and the published JSON schema kept current."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from chalicelib.core.policy import PolicyError, policy_json_schema
+from chalicelib.store import keys
+from chalicelib.store.memory import MemoryStore
+from chalicelib.worker.policies import PolicyRepo
+
+GID = "slack:T1:C1"
+GROUP = keys.group_policy_scope(GID)
+
+
+def test_a_group_without_any_policy_is_governed_by_the_shipped_default() -> None:
+    policy = PolicyRepo(MemoryStore()).for_group(GID, now=0)
+    assert policy.mode == "enforce" and policy.rules.flood.max_messages == 8
+
+
+def test_applying_keeps_every_version_and_makes_the_newest_live() -> None:
+    repo = PolicyRepo(MemoryStore())
+    repo.apply(GROUP, "rules:\n  flood:\n    max_messages: 5\n", author="ops", now=1)
+    repo.apply(GROUP, "rules:\n  flood:\n    max_messages: 6\n", author="ops", now=2)
+    assert [v.version for v in repo.versions(GROUP)] == [1, 2]
+    assert repo.current(GROUP).version == 2  # type: ignore[union-attr]
+    assert repo.for_group(GID, now=3).rules.flood.max_messages == 6
+
+
+def test_a_group_override_sits_on_the_org_policy() -> None:
+    repo = PolicyRepo(MemoryStore())
+    repo.apply(keys.ORG_SCOPE, "locale: en\nadmins: [UBOSS]\n", author="ops", now=1)
+    repo.apply(GROUP, "mode: shadow\n", author="ops", now=2)
+    policy = repo.for_group(GID, now=3)
+    assert (policy.locale, policy.admins, policy.mode) == ("en", ("UBOSS",), "shadow")
+    assert policy.revision == "1.1"
+
+
+def test_a_bad_document_is_refused_with_its_problems_and_nothing_is_stored() -> None:
+    repo = PolicyRepo(MemoryStore())
+    with pytest.raises(PolicyError, match="max_messages"):
+        repo.apply(GROUP, "rules:\n  flood:\n    max_messages: -1\n", author="ops", now=1)
+    with pytest.raises(PolicyError, match="flod"):
+        repo.apply(GROUP, "rules:\n  flod: {}\n", author="ops", now=1)
+    assert repo.versions(GROUP) == []
+
+
+def test_rollback_applies_the_previous_version_again_as_a_new_one() -> None:
+    repo = PolicyRepo(MemoryStore())
+    repo.apply(GROUP, "mode: warn\n", author="ops", now=1)
+    repo.apply(GROUP, "mode: shadow\n", author="ops", now=2)
+    back = repo.rollback(GROUP, author="ops", now=3)
+    assert (back.version, back.text) == (3, "mode: warn\n")
+    assert repo.for_group(GID, now=4).mode == "warn"
+
+
+def test_the_published_schema_is_current() -> None:
+    published = json.loads((Path(__file__).parents[2] / "docs" / "policy.schema.json").read_text())
+    assert published == policy_json_schema()
