@@ -4,6 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 READY := $(VENV)/.ready
+TOOLS := $(VENV)/tools
+PACKAGE_READY := $(TOOLS)/.ready
+REGION ?= us-east-1
 
 .PHONY: run demo test lint typecheck unit bench fuzz load package clean
 
@@ -38,6 +41,26 @@ unit: $(READY)
 
 bench: $(READY)
 	$(BIN)/python -m bench
+
+$(PACKAGE_READY): requirements-package.txt
+	test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/python -m pip install --quiet --upgrade pip
+	$(TOOLS)/bin/python -m pip install --quiet -r requirements-package.txt
+	touch $@
+
+## The deployable artefacts, out/sam.json and out/deployment.zip, checked by cfn-lint and checkov.
+## No AWS credentials needed; chalice wants a region to pick the AWS partition (the template stays region-free).
+package: $(READY) $(PACKAGE_READY)
+	$(BIN)/python -m infra.build --check
+	rm -rf out
+	AWS_DEFAULT_REGION=$(REGION) $(BIN)/chalice package --stage prod --merge-template infra/template.json out/ \
+		> $(VENV)/chalice-package.log 2>&1 || { cat $(VENV)/chalice-package.log; exit 1; }
+	@cat $(VENV)/chalice-package.log
+	@! grep -q "Could not install dependencies" $(VENV)/chalice-package.log || \
+		{ echo "chalice left dependencies out of the zip (no Lambda wheel): see above"; exit 1; }
+	$(TOOLS)/bin/cfn-lint out/sam.json
+	$(TOOLS)/bin/checkov --config-file .checkov.yaml --file out/sam.json
+	@echo "Lambda package: out/deployment.zip, $$(( $$(wc -c < out/deployment.zip) / 1024 )) KiB"
 
 clean:
 	rm -rf $(VENV) out .local .pytest_cache .mypy_cache .ruff_cache

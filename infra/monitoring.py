@@ -1,0 +1,106 @@
+"""What tells an operator something is wrong: each function's log group, and alarms on the dead-letter
+queue, on function errors and throttles, and on ingress latency, all sent to one encrypted SNS topic
+(with an optional e-mail subscription)."""
+
+from __future__ import annotations
+
+from infra.app_config import Function
+from infra.cfn import Json, arn, get_att, ref, sub
+
+FIVE_MINUTES = 300
+# DingTalk wants its event reply within 1.5 s (PROTOCOLS.md section 0): alarm well before that.
+INGRESS_P99_MS = 1000
+
+
+def log_groups(functions: list[Function]) -> dict[str, Json]:
+    """Created here rather than by Lambda on first use, so that they are encrypted and expire."""
+    return {
+        function.log_group: {
+            "Type": "AWS::Logs::LogGroup",
+            "Properties": {
+                "LogGroupName": sub(f"/aws/lambda/{function.physical_name}"),
+                "RetentionInDays": ref("LogRetentionDays"),
+                "KmsKeyId": arn("DataKey"),
+            },
+        }
+        for function in functions
+    }
+
+
+def topic() -> dict[str, Json]:
+    return {
+        "AlarmTopic": {
+            "Type": "AWS::SNS::Topic",
+            "Properties": {
+                "DisplayName": sub("qunguan ${AWS::StackName} alarms"),
+                "KmsMasterKeyId": ref("DataKey"),
+            },
+        },
+        "AlarmEmailSubscription": {
+            "Type": "AWS::SNS::Subscription",
+            "Condition": "HasAlarmEmail",
+            "Properties": {"TopicArn": ref("AlarmTopic"), "Protocol": "email", "Endpoint": ref("AlarmEmail")},
+        },
+    }
+
+
+def alarms(functions: list[Function], api_stage: str) -> dict[str, Json]:
+    resources = {
+        "DeadLetterQueueAlarm": _alarm(
+            "An event failed 5 times and waits in the dead-letter queue: read the worker's log, replay it",
+            namespace="AWS/SQS",
+            metric="ApproximateNumberOfMessagesVisible",
+            dimensions={"QueueName": get_att("DeadLetterQueue", "QueueName")},
+            statistic="Maximum",
+        ),
+        "IngressLatencyAlarm": _alarm(
+            f"p99 ingress latency above {INGRESS_P99_MS} ms: DingTalk drops events not answered in 1.5 s",
+            namespace="AWS/ApiGateway",
+            metric="Latency",
+            dimensions={"ApiName": ref("AWS::StackName"), "Stage": api_stage},
+            extended_statistic="p99",
+            threshold=INGRESS_P99_MS,
+            periods=3,
+        ),
+    }
+    for function in functions:
+        for metric in ("Errors", "Throttles"):
+            resources[f"{function.resource}{metric}Alarm"] = _alarm(
+                f"{function.name}: {metric.lower()} in the last five minutes",
+                namespace="AWS/Lambda",
+                metric=metric,
+                dimensions={"FunctionName": ref(function.resource)},
+                statistic="Sum",
+            )
+    return resources
+
+
+def _alarm(
+    description: str,
+    *,
+    namespace: str,
+    metric: str,
+    dimensions: dict[str, object],
+    statistic: str | None = None,
+    extended_statistic: str | None = None,
+    threshold: int = 0,
+    periods: int = 1,
+) -> Json:
+    properties: Json = {
+        "AlarmDescription": description,
+        "Namespace": namespace,
+        "MetricName": metric,
+        "Dimensions": [{"Name": name, "Value": value} for name, value in dimensions.items()],
+        "Period": FIVE_MINUTES,
+        "EvaluationPeriods": periods,
+        "Threshold": threshold,
+        "ComparisonOperator": "GreaterThanThreshold",
+        "TreatMissingData": "notBreaching",
+        "AlarmActions": [ref("AlarmTopic")],
+        "OKActions": [ref("AlarmTopic")],
+    }
+    if statistic:
+        properties["Statistic"] = statistic
+    if extended_statistic:
+        properties["ExtendedStatistic"] = extended_statistic
+    return {"Type": "AWS::CloudWatch::Alarm", "Properties": properties}
