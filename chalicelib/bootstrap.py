@@ -122,6 +122,12 @@ def get_deps() -> Deps:
         return _deps
 
 
+def peek_deps() -> Deps | None:
+    """The container's Deps if a request already built them, without building anything."""
+    with _deps_lock:
+        return _deps
+
+
 def use_deps(deps: Deps | None) -> None:
     """Install `deps` for this process (tests, the local stack); None forgets them."""
     global _deps

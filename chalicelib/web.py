@@ -49,18 +49,23 @@ def serve(route: str, app: Chalice) -> Response:
 
 
 def health() -> Response:
-    from chalicelib.bootstrap import get_deps
+    """Liveness: no secrets, no AWS calls. A warm container also says which platforms are switched on
+    (a cold one would have to fetch the secret to know, so it does not)."""
+    from chalicelib.bootstrap import peek_deps
 
-    settings = get_deps().settings
-    platforms = {
-        "slack": settings.slack_enabled,
-        "wecom": settings.wecom_enabled,
-        "wecom_aibot": settings.wecom_aibot_enabled,
-        "dingtalk_robot": settings.dingtalk_robot_enabled,
-        "dingtalk_events": settings.dingtalk_events_enabled,
-        "dingtalk_cards": settings.dingtalk_cards_enabled,
-    }
-    return to_response(Reply.json({"status": "ok", "service": "qunguan", "platforms": platforms}))
+    deps = peek_deps()
+    body: dict[str, Any] = {"status": "ok", "service": "qunguan"}
+    if deps is not None:
+        settings = deps.settings
+        body["platforms"] = {
+            "slack": settings.slack_enabled,
+            "wecom": settings.wecom_enabled,
+            "wecom_aibot": settings.wecom_aibot_enabled,
+            "dingtalk_robot": settings.dingtalk_robot_enabled,
+            "dingtalk_events": settings.dingtalk_events_enabled,
+            "dingtalk_cards": settings.dingtalk_cards_enabled,
+        }
+    return to_response(Reply.json(body))
 
 
 def consume(event: Any) -> dict[str, list[dict[str, str]]]:
