@@ -18,7 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from chalicelib.core.policy import default_policy_text
+from chalicelib.store import keys
 from chalicelib.store.dynamodb import DynamoStore
+from chalicelib.worker.policies import PolicyRepo
 from local.demo_settings import DEMO_SETTINGS, DINGTALK_CORP, SLACK_TEAM
 from local.dynamo import dynamo_env
 from local.peers import SignedRequest
@@ -116,6 +121,25 @@ def slack_steps(fake: str) -> list[Step]:
             expect_sent=1,
         ),
         Step(
+            "an abusive message: explained privately, withdrawal asked (no admin token), admins carded",
+            lambda _: slack_peer.event_request(
+                slack_peer.envelope(
+                    {
+                        "type": "message",
+                        "user": "U0MALLORY",
+                        "channel": "C0DEMO",
+                        "text": "你是个傻逼",
+                        "ts": f"{time.time():.6f}",
+                        "channel_type": "channel",
+                    },
+                    team=SLACK_TEAM,
+                    event_id=f"Ev{uuid.uuid4().hex[:10].upper()}",
+                ),
+                secret,
+            ),
+            gid=gid,
+        ),
+        Step(
             "a message with a tampered signature → 401",
             lambda _: _tampered(
                 slack_peer.event_request(slack_peer.envelope(mention, team=SLACK_TEAM), secret)
@@ -150,6 +174,23 @@ def wecom_steps(fake: str) -> list[Step]:
                 **bot,
             ),
             expect_sent=1,
+            gid=f"wecom:{S['WECOM_CORP_ID']}:wrDEMOCHAT",
+        ),
+        Step(
+            "AI bot: an ID-card number in a group: explained privately, admins carded (never repeated)",
+            lambda hook: wecom_peer.aibot_request(
+                {
+                    "msgid": uuid.uuid4().hex,
+                    "aibotid": "AIBOTDEMO",
+                    "chatid": "wrDEMOCHAT",
+                    "chattype": "group",
+                    "from": {"userid": "zhaoliu"},
+                    "response_url": f"{hook}/wecom-response-2",
+                    "msgtype": "text",
+                    "text": {"content": "@qunguan 我的身份证 11010519491231002X"},
+                },
+                **bot,
+            ),
             gid=f"wecom:{S['WECOM_CORP_ID']}:wrDEMOCHAT",
         ),
         Step(
@@ -215,6 +256,27 @@ def dingtalk_steps(fake: str) -> list[Step]:
             gid=f"dingtalk:{DINGTALK_CORP}:cidDEMO",
         ),
         Step(
+            "robot: abuse in a group: explained privately, admins told (as text: no card template here)",
+            lambda hook: dingtalk_peer.robot_request(
+                {
+                    "conversationId": "cidDEMO",
+                    "chatbotCorpId": DINGTALK_CORP,
+                    "chatbotUserId": "$:LWCP_v1:$bot",
+                    "msgId": f"msg{uuid.uuid4().hex[:12]}",
+                    "senderNick": "钱七",
+                    "senderStaffId": "qianqi",
+                    "conversationType": "2",
+                    "isInAtList": True,
+                    "sessionWebhook": f"{hook}/dingtalk-session-2",
+                    "createAt": int(time.time() * 1000),
+                    "text": {"content": " 你是个傻逼"},
+                    "msgtype": "text",
+                },
+                app_secret=S["DINGTALK_APP_SECRET"],
+            ),
+            gid=f"dingtalk:{DINGTALK_CORP}:cidDEMO",
+        ),
+        Step(
             "a robot message with a wrong sign → 401",
             lambda _: dingtalk_peer.robot_request(
                 {"msgtype": "text", "text": {"content": "hi"}}, app_secret="not-the-secret"
@@ -222,6 +284,22 @@ def dingtalk_steps(fake: str) -> list[Step]:
             expect_status=401,
         ),
     ]
+
+
+DEMO_ADMINS = [
+    f"slack:{SLACK_TEAM}:U0ADMIN",
+    f"wecom:{S['WECOM_CORP_ID']}:wangadmin",
+    f"dingtalk:{DINGTALK_CORP}:liadmin",
+]
+
+
+def name_demo_admins(store: DynamoStore) -> None:
+    """The demo's org policy: the shipped default, with one admin per platform to receive the cards."""
+    repo = PolicyRepo(store)
+    live = repo.current(keys.ORG_SCOPE)
+    if live is None or "U0ADMIN" not in live.text:
+        policy = {**yaml.safe_load(default_policy_text()), "admins": DEMO_ADMINS}
+        repo.apply(keys.ORG_SCOPE, yaml.safe_dump(policy, allow_unicode=True), author="demo", now=time.time())
 
 
 def _tampered(request: SignedRequest) -> SignedRequest:
@@ -244,6 +322,7 @@ def main() -> int:
         return 2
     os.environ.update({k: v for k, v in dynamo_env(str(state["dynamodb"])).items() if k not in os.environ})
     store = DynamoStore(str(state["table"]), endpoint_url=str(state["dynamodb"]))
+    name_demo_admins(store)
     hook = f"{fake}/hooks"
     failures = 0
     for platform, steps in (
@@ -254,6 +333,7 @@ def main() -> int:
         print(f"\n── {platform} " + "─" * (60 - len(platform)))
         for step in steps:
             recorded(fake, "DELETE")
+            started = time.time() - 1
             status, body = http(url, step.build(hook))
             sent = recorded(fake)
             replies = [
@@ -266,8 +346,9 @@ def main() -> int:
             print(f"{'✓' if ok else '✗'} {step.title}")
             print(f"    received → {status} {body[:90]!s}")
             if step.gid:
-                for record in store.list_audit(step.gid, limit=1):
-                    print(f"    decided  → {', '.join(record.actions)} ({record.outcome})")
+                for record in reversed(store.list_audit(step.gid, limit=5)):
+                    if record.at >= started:
+                        print(f"    decided  → {', '.join(record.actions)} ({record.outcome})")
             for call in replies:
                 print(f"    sent     → {summary(call)}")
     print(f"\n{'all steps behaved' if not failures else f'{failures} step(s) did not behave'}")

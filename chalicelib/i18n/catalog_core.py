@@ -48,10 +48,10 @@ MESSAGES: dict[str, dict[str, str]] = {
 MESSAGES.update(
     {
         "substitute.withdraw": {
-            "zh-CN": "你的消息违反了群规，但本平台不允许机器人删除它。请自行撤回：\n{text}",
-            "zh-TW": "你的訊息違反了群規，但本平台不允許機器人刪除它。請自行收回：\n{text}",
-            "en": "Your message breaks the group's rules, but this platform does not let the bot delete it. "
-            "Please withdraw it yourself:\n{text}",
+            "zh-CN": "本平台不允许机器人撤回他人的消息，请你自行撤回刚才那条消息（原文见另一条私信）。",
+            "zh-TW": "本平台不允許機器人收回他人的訊息，請你自行收回剛才那則訊息（原文見另一則私訊）。",
+            "en": "This platform does not let the bot remove other people's messages: please withdraw the "
+            "message yourself (its text is in my other private message).",
         },
         "substitute.mute": {
             "zh-CN": "按群规你将被禁言 {minutes} 分钟；本平台不支持禁言，请在此期间不要发言，管理员已知悉。",

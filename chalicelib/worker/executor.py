@@ -140,9 +140,7 @@ def _allowed(capability: Capability, ctx: Context, messenger: Messenger) -> bool
 
 def _delete(action: DeleteMessage, event: Event, ctx: Context, messenger: Messenger) -> str | None:
     if not _allowed(Capability.DELETE_MESSAGE, ctx, messenger):
-        messenger.send_direct(
-            event.tenant, action.user, t(ctx.locale, "substitute.withdraw", text=action.text)
-        )
+        messenger.send_direct(event.tenant, action.user, t(ctx.locale, "substitute.withdraw"))
         return "asked the poster to withdraw it"
     messenger.delete_message(event.tenant, action.chat, action.message_id)
     return None

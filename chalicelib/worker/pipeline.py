@@ -44,8 +44,13 @@ def decide(event: Event, ctx: Context, deps: Deps) -> Decision:
     command = commands.as_command(event)
     if command is not None:
         name = commands.command_name(command)
-        handler = routes.commands.get(name, commands.unknown)
-        parts.append(handler(replace(command, name=name), ctx, deps))
+        handler = routes.commands.get(name)
+        if handler is not None:
+            parts.append(handler(replace(command, name=name), ctx, deps))
+        elif not any(part.actions for part in parts):
+            # Not a command, and nothing else to say about it: point to help. (A message that moderation
+            # acted on gets no "unknown command" on top.)
+            parts.append(commands.unknown(replace(command, name=name), ctx, deps))
     elif isinstance(event, CardClicked):
         card_handler = routes.card_actions.get(event.action.split(".", 1)[0])
         if card_handler is not None:

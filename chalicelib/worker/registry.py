@@ -30,7 +30,13 @@ CardHandler = Callable[[CardClicked, Context, Deps], Decision]
 # Runs after the actions, with their results: where a domain records what happened (cases, mutes).
 AfterHook = Callable[[Event, Context, Decision, tuple[Any, ...], Deps], None]
 
-DOMAINS = ("chalicelib.worker.commands", "chalicelib.moderation.handlers")
+DOMAINS = (
+    "chalicelib.worker.commands",
+    "chalicelib.moderation.handlers",
+    "chalicelib.membership.handlers",
+    "chalicelib.workflows.handlers",
+    "chalicelib.jobs.handlers",
+)
 
 
 @dataclass(frozen=True)

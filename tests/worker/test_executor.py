@@ -53,10 +53,11 @@ def test_an_impossible_action_becomes_a_private_message_and_is_recorded_as_subst
     assert messenger.calls[0][1]["user"] == "u1"
 
 
-def test_the_withdraw_request_returns_the_removed_text_to_the_poster() -> None:
+def test_the_withdraw_request_does_not_repeat_the_text_the_explanation_already_returns() -> None:
     messenger = RecordingMessenger(platform="wecom", capabilities=SEND_ONLY)
     execute((DeleteMessage(chat="G1", message_id="m", user="u1", text="bad words"),), EVENT, CTX, messenger)
-    assert "bad words" in messenger.calls[0][1]["text"]
+    assert "bad words" not in messenger.calls[0][1]["text"]
+    assert "withdraw" in messenger.calls[0][1]["text"]
 
 
 def test_removal_works_only_in_groups_the_app_created_where_the_platform_says_so() -> None:

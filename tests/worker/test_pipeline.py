@@ -139,3 +139,10 @@ def test_a_permanent_refusal_is_recorded_not_retried() -> None:
     messenger.fail_with = MessengerError("slack", "chat.postMessage", "channel_not_found")
     outcome = process(replace(said("help", mentions_bot=True)), deps)
     assert outcome.results[0].status == "failed"
+
+
+def test_a_message_moderation_acted_on_gets_no_unknown_command_reply_on_top() -> None:
+    deps, messenger, _ = make("en")
+    process(said("你是个傻逼", mentions_bot=True), deps)
+    assert "post_text" not in messenger.verbs()  # no "unknown command" in the group
+    assert "send_direct" in messenger.verbs()  # the private explanation
