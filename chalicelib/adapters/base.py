@@ -143,6 +143,24 @@ class Messenger(Protocol):
 
     def bot_user_id(self, tenant: str) -> str | None: ...
 
+    def list_members(self, tenant: str, chat: str) -> tuple[str, ...]:
+        """The native ids of a group's members, every page (where the platform lists them)."""
+        ...
+
+    def create_group(self, tenant: str, name: str, owner: str, members: tuple[str, ...]) -> str:
+        """Create a group the bot manages, owned by `owner` with `members`; its chat id."""
+        ...
+
+    def post_image(self, target: Target, png: bytes, name: str, caption: str = "") -> Sent:
+        """Upload a PNG image and post it to the target (a chat, or a user directly), with a caption where
+        the platform shows one (charts of the assessment)."""
+        ...
+
+    def recall_own(self, tenant: str, chat: str, message_id: str, *, token: str | None = None) -> None:
+        """Withdraw one of the bot's own messages (`chat` "" for a direct message); `token` is what the
+        platform gave when it was sent (`Sent.token`). Raises `NotSupported` where it cannot (RECALL_OWN)."""
+        ...
+
 
 class NotSupported(Exception):
     """The platform has no API for this verb (see `Capabilities`)."""

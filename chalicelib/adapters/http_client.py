@@ -58,6 +58,7 @@ class ApiClient:
         json: Any = None,
         data: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
+        files: Mapping[str, Any] | None = None,
     ) -> requests.Response:
         """Send, retrying connection failures, timeouts, 5xx and 429. Raises `MessengerError` when the
         attempts are used up; any other status is returned for the caller to judge."""
@@ -66,7 +67,14 @@ class ApiClient:
         for attempt in range(1, self.max_attempts + 1):
             try:
                 response = self.session.request(
-                    method, url, params=params, json=json, data=data, headers=headers, timeout=self.timeout
+                    method,
+                    url,
+                    params=params,
+                    json=json,
+                    data=data,
+                    headers=headers,
+                    files=files,  # multipart uploads (images)
+                    timeout=self.timeout,
                 )
             except (requests.ConnectionError, requests.Timeout) as exc:
                 failure = type(exc).__name__
@@ -104,6 +112,33 @@ def call_name(path: str) -> str:
     if path.startswith(("http://", "https://")):
         return "reply-url@" + path.split("/", 3)[2]
     return path.split("?", 1)[0].strip("/") or "-"
+
+
+class RedactRequestTargets(logging.Filter):
+    """urllib3 logs each request line at DEBUG with its whole target, where WeCom and DingTalk carry
+    secrets and tokens in the query (`corpsecret`, `appsecret`, `access_token`, `session`) and Slack's
+    response_url carries one in its path. Its records keep the method, host and status, and of the
+    target only the first three path segments, never the query."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_redact(arg) if isinstance(arg, str) else arg for arg in record.args)
+        return True
+
+
+def _redact(value: str) -> str:
+    if not value.startswith(("/", "http://", "https://")):
+        return value
+    path = value.split("?", 1)[0]
+    start = path.find("/", path.find("://") + 3) if "://" in path else 0
+    if start < 0:  # an origin with no path
+        start = len(path)
+    origin, parts = path[:start], path[start:].split("/")
+    kept = origin + "/".join(parts[:4]) + ("/…" if len(parts) > 4 else "")
+    return kept + ("?…" if "?" in value else "")
+
+
+logging.getLogger("urllib3.connectionpool").addFilter(RedactRequestTargets())
 
 
 class TokenCache:

@@ -50,7 +50,7 @@ class MsgCrypt:
         """The message inside `encrypted`, after checking padding, length and receive id."""
         try:
             data = base64.b64decode(encrypted.replace(" ", "+"), validate=True)
-        except binascii.Error as exc:
+        except ValueError as exc:  # binascii.Error, or a character outside ASCII
             raise MalformedRequest("ciphertext is not base64") from exc
         if not data or len(data) % 16:
             raise MalformedRequest("ciphertext length is not a multiple of the AES block")

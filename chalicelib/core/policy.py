@@ -23,7 +23,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from chalicelib.i18n import normalise_locale
+from chalicelib.jobs.settings import JobsSettings
 from chalicelib.membership.settings import MembershipSettings
+from chalicelib.workflows.settings import WorkflowSettings
 
 Mode = Literal["enforce", "warn", "shadow", "off"]
 Severity = Literal["low", "medium", "high"]
@@ -295,7 +297,9 @@ class Escalation(_Model):
 
 
 def _default_retention() -> dict[str, int]:
-    return {"cases": 365, "audit": 400, "snapshots": 30, "files": 365, "reports": 365}
+    # `activity`: the message metadata the assessment reads (this period and the last); `messages`, the
+    # text kept for the content review, is absent (off) unless a policy sets it (chalicelib.jobs.activity).
+    return {"cases": 365, "audit": 400, "snapshots": 30, "files": 365, "reports": 365, "activity": 62}
 
 
 class GroupPolicy(_Model):
@@ -312,6 +316,8 @@ class GroupPolicy(_Model):
     retention: dict[str, int] = Field(default_factory=_default_retention)
     rules: Rules = Rules()
     membership: MembershipSettings = MembershipSettings()
+    jobs: JobsSettings = JobsSettings()
+    workflows: WorkflowSettings = WorkflowSettings()
 
     _mode = field_validator("mode", mode="before")(_yaml_off)
 

@@ -50,9 +50,21 @@ class Step:
     stage: Stage | None  # the stage that still holds (None: it no longer does)
 
 
-def is_exempt(member: Silence, settings: InactivitySettings, away_until: float | None, now: float) -> bool:
-    named = member.user in settings.exempt.members or member.uid in settings.exempt.members
-    return named or member.role in settings.exempt.roles or (away_until is not None and away_until > now)
+def is_exempt(
+    member: Silence,
+    settings: InactivitySettings,
+    away_until: float | None,
+    now: float,
+    admins: frozenset[str] = frozenset(),
+) -> bool:
+    """Exempt by role (the group's admins count as `admin`), by name, or while on leave."""
+    ids = {member.user, member.uid}
+    role = "admin" if ids & admins else member.role
+    return (
+        bool(ids & set(settings.exempt.members))
+        or role in settings.exempt.roles
+        or (away_until is not None and away_until > now)
+    )
 
 
 def current_stage(member: Silence, stage: Stage | None) -> Stage | None:
@@ -69,6 +81,7 @@ def next_step(
     now: float,
     *,
     away_until: float | None = None,
+    admins: frozenset[str] = frozenset(),
 ) -> Step:
     days = int((now - member.last_active) // DAY)
     held = current_stage(member, stage)
@@ -76,7 +89,7 @@ def next_step(
     def step(kind: StepKind, kept: Stage | None = held) -> Step:
         return Step(member.uid, member.user, kind, days, kept)
 
-    if is_exempt(member, settings, away_until, now):
+    if is_exempt(member, settings, away_until, now, admins):
         return step("exempt", None)
     if days < settings.mark_days:
         return step("wait", None)

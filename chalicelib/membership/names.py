@@ -19,7 +19,10 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from chalicelib.core.cards import Button, Card
+from chalicelib.i18n import t
 from chalicelib.membership.settings import RealNameSettings
+from chalicelib.membership.views import card_id
 
 
 @dataclass(frozen=True)
@@ -63,3 +66,43 @@ def _contains_real(shown: str, real: str) -> bool:
 def _is_part(shown: str, real: str) -> bool:
     words = [normalise(word) for word in real.split()]
     return len(words) > 1 and normalise(shown) in words
+
+
+# What a member and the admins are told ---------------------------------------------------------------
+REMOVE = "name.remove"
+KEEP = "name.keep"
+
+
+def nudge_text(check: NameCheck, group_label: str, settings: RealNameSettings, locale: str) -> str:
+    example = t(locale, "membership.name.example", example=settings.example) if settings.example else ""
+    key = "membership.name.nudge.pattern" if check.why == "pattern" else "membership.name.nudge.directory"
+    return t(
+        locale,
+        key,
+        group=group_label,
+        shown=check.shown,
+        real=check.real,
+        hours=settings.grace_hours,
+        example=example,
+    )
+
+
+def report_card(
+    label: str, *, shown: str, real: str, group_label: str, ref: str, hours: int, locale: str, at: float
+) -> Card:
+    return Card(
+        card_id=card_id("name", ref, at),
+        title=t(locale, "membership.name.report.title", name=label),
+        body=t(
+            locale,
+            "membership.name.report.body",
+            group=group_label,
+            shown=shown,
+            real=real or "-",
+            hours=hours,
+        ),
+        buttons=(
+            Button(t(locale, "membership.name.button.remove"), REMOVE, ref, "danger"),
+            Button(t(locale, "membership.name.button.keep"), KEEP, ref),
+        ),
+    )

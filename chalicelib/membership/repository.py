@@ -111,7 +111,7 @@ class MembershipRepo:
 
     def request(self, gid: str, uid: str) -> JoinRequest | None:
         item = self.store.get_item(keys.group_pk(gid), keys.join_request_sk(uid))
-        return None if item is None else _request(gid, uid, item)
+        return None if item is None else request_of(gid, uid, item)
 
     def remind_request(self, request: JoinRequest, due_at: float) -> None:
         self.store.put_item(self._request_item(replace(request, reminded=True), due_at))
@@ -146,7 +146,7 @@ class MembershipRepo:
     # Names ---------------------------------------------------------------------------------------
     def name_record(self, gid: str, uid: str) -> NameRecord | None:
         item = self.store.get_item(keys.group_pk(gid), keys.name_check_sk(uid))
-        return None if item is None else _name(gid, uid, item)
+        return None if item is None else name_of(gid, uid, item)
 
     def nudge_name(self, record: NameRecord) -> None:
         gsi2 = (keys.membership_due_pk(record.gid), keys.membership_due_sk(record.due_at, "name", record.uid))
@@ -159,20 +159,27 @@ class MembershipRepo:
             "due_at": record.due_at,
             "state": record.state,
         }
-        self.store.put_item(
-            Item(keys.group_pk(record.gid), keys.name_check_sk(record.uid), data, gsi2=gsi2)
-        )
+        self.store.put_item(Item(keys.group_pk(record.gid), keys.name_check_sk(record.uid), data, gsi2=gsi2))
 
     def report_name(self, record: NameRecord, *, at: float) -> bool:
         """The grace period is over and the admins are told, once."""
         pk, sk = keys.group_pk(record.gid), keys.name_check_sk(record.uid)
-        if not self.store.update_item(pk, sk, {"state": "reported", "reported_at": at}, expect={"state": "nudged"}):
+        if not self.store.update_item(
+            pk, sk, {"state": "reported", "reported_at": at}, expect={"state": "nudged"}
+        ):
             return False
         reported = replace(record, state="reported")
-        data = {"user": reported.user, "shown": reported.shown, "real": reported.real, "why": reported.why}
-        data.update({"nudged_at": reported.nudged_at, "due_at": reported.due_at, "state": "reported"})
+        data: dict[str, Any] = {"user": reported.user, "shown": reported.shown, "real": reported.real}
+        data.update(why=reported.why, nudged_at=reported.nudged_at, due_at=reported.due_at, state="reported")
         self.store.put_item(Item(pk, sk, data))
         return True
+
+    def close_name(self, gid: str, uid: str, state: str, *, by: str, at: float) -> bool:
+        """An admin's answer to the report card (kept, removed), once."""
+        pk, sk = keys.group_pk(gid), keys.name_check_sk(uid)
+        return self.store.update_item(
+            pk, sk, {"state": state, "by": by, "at": at}, expect={"state": "reported"}
+        )
 
     def clear_name(self, gid: str, uid: str) -> None:
         self.store.delete_item(keys.group_pk(gid), keys.name_check_sk(uid))
@@ -196,6 +203,9 @@ class MembershipRepo:
         self.store.delete_item(pk, sk)
         self.history(gid, uid, user, "acknowledged", at=at)
         return True
+
+    def drop_ack(self, gid: str, uid: str) -> None:
+        self.store.delete_item(keys.group_pk(gid), keys.rules_ack_sk(uid))
 
     def pending_acks(self, gid: str) -> list[str]:
         items = self.store.query_items(keys.group_pk(gid), prefix=keys.RULES_ACK_PREFIX)
@@ -226,6 +236,11 @@ class MembershipRepo:
         item = self.store.get_item(keys.group_pk(gid), keys.away_sk(uid))
         return None if item is None else float(item.data["until"])
 
+    def away_all(self, gid: str) -> dict[str, float]:
+        """Everyone on leave in the group (one Query; leave items expire with TTL)."""
+        items = self.store.query_items(keys.group_pk(gid), prefix=keys.AWAY_PREFIX)
+        return {item.sk.removeprefix(keys.AWAY_PREFIX): float(item.data.get("until", 0)) for item in items}
+
     # Departures ----------------------------------------------------------------------------------
     def claim_departure(self, gid: str, uid: str, change_id: str, *, now: float) -> bool:
         """True the first time this directory change is handled in this group."""
@@ -236,6 +251,29 @@ class MembershipRepo:
             expires_at=int(now) + DEPARTURE_MARKER_DAYS * DAY,
         )
         return self.store.put_item(item, if_absent=True)
+
+    def open_transfer(
+        self, gid: str, uid: str, user: str, departments: tuple[str, ...], *, now: float
+    ) -> str:
+        nonce = new_nonce()
+        data = {"user": user, "nonce": nonce, "state": "open", "departments": list(departments), "at": now}
+        self.store.put_item(Item(keys.group_pk(gid), keys.transfer_review_sk(uid), data))
+        return nonce
+
+    def decide_transfer(self, gid: str, uid: str, nonce: str, state: str, *, by: str, at: float) -> bool:
+        pk, sk = keys.group_pk(gid), keys.transfer_review_sk(uid)
+        changes = {"state": state, "by": by, "decided_at": at}
+        return self.store.update_item(pk, sk, changes, expect={"state": "open", "nonce": nonce})
+
+    def names_changed(self, uid: str, name: str | None, display_name: str | None, *, now: float) -> bool:
+        """Whether a person's directory names differ from the last ones seen (and remember these)."""
+        pk, sk = keys.directory_names_pk(uid), keys.DIRECTORY_NAMES_SK
+        seen = self.store.get_item(pk, sk)
+        current = {"name": name or "", "display_name": display_name or ""}
+        if seen is not None and all(seen.data.get(key, "") == value for key, value in current.items()):
+            return False
+        self.store.put_item(Item(pk, sk, {**current, "at": now}))
+        return True
 
     # Inactivity ----------------------------------------------------------------------------------
     def stages(self, gid: str) -> dict[str, Stage]:
@@ -285,7 +323,7 @@ class MembershipRepo:
         return [item.data for item in self.store.query_items(keys.group_pk(gid), prefix=f"MSH#{uid}#")]
 
 
-def _request(gid: str, uid: str, item: Item) -> JoinRequest:
+def request_of(gid: str, uid: str, item: Item) -> JoinRequest:
     data = item.data
     return JoinRequest(
         gid=gid,
@@ -300,7 +338,7 @@ def _request(gid: str, uid: str, item: Item) -> JoinRequest:
     )
 
 
-def _name(gid: str, uid: str, item: Item) -> NameRecord:
+def name_of(gid: str, uid: str, item: Item) -> NameRecord:
     data = item.data
     return NameRecord(
         gid=gid,

@@ -166,9 +166,12 @@ def guest_sk(uid: str) -> str:
 GUEST_PREFIX = "GUEST#"
 
 
+AWAY_PREFIX = "AWAY#"
+
+
 def away_sk(uid: str) -> str:
     """A member on leave until a date: exempt from inactivity exits (R8.7)."""
-    return f"AWAY#{uid}"
+    return f"{AWAY_PREFIX}{uid}"
 
 
 def departure_sk(uid: str, change_id: str) -> str:
@@ -251,3 +254,137 @@ def assessment_part_sk(period: str, part: int) -> str:
 def backup_manifest_sk(backup_name: str) -> str:
     """Item counts and checksums per item type of the table as a backup captured it."""
     return f"BACKUP#{backup_name}"
+
+
+def transfer_review_sk(uid: str) -> str:
+    """An open review of a member's department change (R2.5), decided once by an admin."""
+    return f"XFER#{uid}"
+
+
+# Workflows --------------------------------------------------------------------------------------------
+def workflow_due_pk(gid: str) -> str:
+    """GSI2 (sparse): a group's workflow timers (announcement reminders and expiry, approval reminders,
+    poll closings, revision notices) by the time they fall due: the reminders job's one Query."""
+    return due_index_pk(f"workflow#{gid}")
+
+
+def workflow_due_sk(at: float, kind: str, ref: str) -> str:
+    return due_index_sk(at, f"{kind}#{ref}")
+
+
+def workflow_timer_sk(kind: str, ref: str) -> str:
+    """The one timer of a workflow item, in the group's partition: its next due moment."""
+    return f"WFT#{kind}#{ref}"
+
+
+def latest_sk(kind: str) -> str:
+    """A group's most recent item of a kind (the announcement `announce status` shows by default)."""
+    return f"LATEST#{kind}"
+
+
+def announcement_sk(ref: str) -> str:
+    return f"ANN#{ref}"
+
+
+def announcement_ack_sk(ref: str, uid: str) -> str:
+    """One member's acknowledgement, written once: a second click finds it there."""
+    return f"ANN#{ref}#ACK#{uid}"
+
+
+def announcement_acks_prefix(ref: str) -> str:
+    return f"ANN#{ref}#ACK#"
+
+
+def submission_sk(ref: str) -> str:
+    """A member's submission for publishing, until an approver decides (R4.2)."""
+    return f"PUB#{ref}"
+
+
+def correction_sk(at: float, ref: str) -> str:
+    return f"CORR#{iso(at)}#{ref}"
+
+
+def incident_sk(ref: str) -> str:
+    return f"INC#{ref}"
+
+
+OPEN_INCIDENT_SK = "INCIDENT#OPEN"  # the group's one open incident, written only if absent
+
+
+def incident_event_sk(ref: str, at: float, n: int) -> str:
+    """A status update of an incident, appended; with the audit log it makes the timeline."""
+    return f"INC#{ref}#EV#{iso(at)}#{n:03d}"
+
+
+def incident_events_prefix(ref: str) -> str:
+    return f"INC#{ref}#EV#"
+
+
+def incident_responder_sk(ref: str, uid: str) -> str:
+    return f"INC#{ref}#R#{uid}"
+
+
+def incident_responders_prefix(ref: str) -> str:
+    return f"INC#{ref}#R#"
+
+
+def spike_window_pk(gid: str) -> str:
+    """A group's join, leave and violation counters per time window (R7.1), apart from the group."""
+    return f"SPIKE#{gid}"
+
+
+def spike_window_sk(bucket: int) -> str:
+    return f"W#{bucket}"
+
+
+def poll_sk(ref: str) -> str:
+    return f"POLL#{ref}"
+
+
+def poll_vote_sk(ref: str, uid: str) -> str:
+    """One member's vote, written once."""
+    return f"POLL#{ref}#V#{uid}"
+
+
+def poll_votes_prefix(ref: str) -> str:
+    return f"POLL#{ref}#V#"
+
+
+SUGGESTIONS_PREFIX = "SUG#"
+
+
+def suggestion_sk(ref: str) -> str:
+    return f"{SUGGESTIONS_PREFIX}{ref}"
+
+
+REVISIONS_PK = "REV#org"  # policy revisions concern the org policy, so they live outside any group
+
+
+def revision_sk(ref: str) -> str:
+    return f"REV#{ref}"
+
+
+def revision_approval_sk(ref: str, uid: str) -> str:
+    """One owner's approval of a revision, written once."""
+    return f"REV#{ref}#OK#{uid}"
+
+
+def revision_approvals_prefix(ref: str) -> str:
+    return f"REV#{ref}#OK#"
+
+
+def workflow_pointer_pk(ref: str) -> str:
+    """Which group a workflow item belongs to, so a command in a direct message can name only its ref."""
+    return f"WFREF#{ref}"
+
+
+WORKFLOW_POINTER_SK = "REF"
+
+
+def directory_names_pk(uid: str) -> str:
+    """The names a person last had in the directory, so that a profile change that leaves them as they
+    were (Slack sends `user_change` for a new status, too) costs one read and no fan-out."""
+    return f"DIR#{uid}"
+
+
+DIRECTORY_NAMES_SK = "NAMES"

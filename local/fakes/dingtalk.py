@@ -9,7 +9,8 @@ revokes the tokens issued so far, so a client must fetch new ones.
 Conventions for edge cases: user ids starting "gone" are not in the directory (oapi 60121, and listed in
 `invalidStaffIdList` by the robot's 1:1 send); chat ids starting "cidGone" do not exist (HTTP 400 on
 the new API, errcode 4000 on the oapi); chat ids starting "cidPlain" are ordinary groups, not scene
-groups, so members cannot be muted or removed there.
+groups, so members cannot be muted, listed or removed there. `scenegroup/create` makes a scene group
+(`cidScene…`) whose members `scenegroup/member/get` lists; other scene groups list `DEFAULT_SCENE_MEMBERS`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from local.fakes.server import Answer, Call
 if TYPE_CHECKING:
     from local.fakes.server import FakeMessengers
 
+# Who `scenegroup/member/get` lists for a scene group the fake did not create itself.
+DEFAULT_SCENE_MEMBERS = ("wangwu", "zhaoliu", "sunqi")
 API_PREFIX = "/dingtalk"
 OAPI_PREFIX = "/dingtalk-oapi"
 EXPIRE_PATH = "/_expire_tokens"
@@ -36,6 +39,7 @@ def register(fake: FakeMessengers) -> None:
     dingtalk = FakeDingTalk()
     fake.route(f"{API_PREFIX}/", dingtalk.api)
     fake.route(f"{OAPI_PREFIX}/", dingtalk.oapi)
+    fake.route(f"{OAPI_PREFIX}/media/upload", dingtalk.media_upload)
 
 
 class FakeDingTalk:
@@ -43,10 +47,12 @@ class FakeDingTalk:
         self._lock = threading.Lock()
         self._generation = 1
         self._seq = itertools.count(1)
+        self._scene_groups: dict[str, list[str]] = {}
         self._api: dict[tuple[str, str], Callable[[Body], Answer]] = {
             ("POST", "/v1.0/robot/groupMessages/send"): self.group_send,
             ("POST", "/v1.0/robot/oToMessages/batchSend"): self.batch_send,
             ("POST", "/v1.0/robot/groupMessages/recall"): self.recall,
+            ("POST", "/v1.0/robot/otoMessages/batchRecall"): self.recall,
             ("POST", "/v1.0/card/instances/createAndDeliver"): self.create_and_deliver,
             ("PUT", "/v1.0/card/instances"): self.update_card,
             ("POST", "/v1.0/im/sceneGroups/muteMembers/set"): self.mute,
@@ -54,6 +60,8 @@ class FakeDingTalk:
         self._oapi: dict[tuple[str, str], Callable[[Body], Answer]] = {
             ("POST", "/topapi/v2/user/get"): self.user_get,
             ("POST", "/topapi/im/chat/scenegroup/member/delete"): self.scene_group_member_delete,
+            ("POST", "/topapi/im/chat/scenegroup/member/get"): self.scene_group_members,
+            ("POST", "/topapi/im/chat/scenegroup/create"): self.scene_group_create,
         }
 
     # Tokens ---------------------------------------------------------------------------------------
@@ -156,6 +164,16 @@ class FakeDingTalk:
             return _oapi_error(40014, "不合法的access_token")
         return handler(_body(call))
 
+    def media_upload(self, call: Call) -> Answer:
+        """oapi media/upload: a multipart `media` part gets a media id (`@...`, as DingTalk's look)."""
+        if call.query.get("access_token") != self.oapi_token:
+            return _oapi_error(40014, "不合法的access_token")
+        if call.query.get("type") not in ("image", "voice", "file") or 'name="media"' not in str(call.body):
+            return _oapi_error(40035, "缺少参数 media 或 type")
+        return Answer(
+            body={"errcode": 0, "errmsg": "ok", "type": call.query["type"], "media_id": f"@lADP{self._key()}"}
+        )
+
     def user_get(self, body: Body) -> Answer:
         user = str(body.get("userid") or "")
         if not user:
@@ -172,6 +190,31 @@ class FakeDingTalk:
         if chat.startswith(("cidGone", "cidPlain")):
             return _oapi_error(4000, "群不存在或不是场景群")
         return Answer(body={"errcode": 0, "errmsg": "ok", "success": True})
+
+    def scene_group_members(self, body: Body) -> Answer:
+        chat = str(body.get("open_conversation_id") or "")
+        if not chat:
+            return _oapi_error(40035, "缺少参数")
+        if chat.startswith(("cidGone", "cidPlain")):
+            return _oapi_error(4000, "群不存在或不是场景群")
+        with self._lock:
+            members = list(self._scene_groups.get(chat, DEFAULT_SCENE_MEMBERS))
+        start, size = int(str(body.get("cursor") or "0") or 0), max(1, int(body.get("size") or 20))
+        page = members[start : start + size]
+        more = start + size < len(members)
+        result = {"has_more": more, "next_cursor": str(start + size) if more else "", "member_user_ids": page}
+        return Answer(body={"errcode": 0, "errmsg": "ok", "result": result})
+
+    def scene_group_create(self, body: Body) -> Answer:
+        refusal = [key for key in ("title", "template_id", "owner_user_id") if not body.get(key)]
+        if refusal:
+            return _oapi_error(40035, f"缺少参数 {', '.join(refusal)}")
+        chat = f"cidScene{next(self._seq)}"
+        users = [u for u in str(body.get("user_ids") or "").split(",") if u]
+        with self._lock:
+            self._scene_groups[chat] = list(dict.fromkeys([str(body["owner_user_id"]), *users]))
+        result = {"open_conversation_id": chat, "chat_id": f"chat{chat}"}
+        return Answer(body={"errcode": 0, "errmsg": "ok", "result": result})
 
     def _key(self) -> str:
         return f"fake-{next(self._seq)}"

@@ -7,7 +7,8 @@ any other method answers `{"ok": false, "error": "unknown_method"}`, and a call 
 Like Slack, a bot token (`xoxb-…`) deletes or updates only the messages this fake posted for it; another
 token (an admin's `xoxp-…`) deletes anything. Conventions for edge cases: user ids starting `UGUEST` are
 guests, `UGONE` deactivated, `UNOBODY` unknown; `conversations.kick` refuses `CGENERAL` (#general) and
-`CLOCKED` (a workspace that forbids kicks) and the bot itself.
+`CLOCKED` (a workspace that forbids kicks) and the bot itself. `conversations.members` lists the members
+of channels made with `conversations.create`/`invite`, and `DEFAULT_ROSTER` for any other channel.
 """
 
 from __future__ import annotations
@@ -24,13 +25,18 @@ if TYPE_CHECKING:
 TEAM = "T0QG"
 BOT_USER = "UQGBOT"
 BOT_ID = "BQGBOT"
+UPLOAD_PREFIX = "/slack/upload/"
+# Who `conversations.members` lists for a channel the fake did not create itself.
+DEFAULT_ROSTER = ("UQGBOT", "U0ALICE", "U0BOB", "U0CAROL")
 
 Args = dict[str, Any]
 Reply = dict[str, Any]
 
 
 def register(fake: FakeMessengers) -> None:
-    fake.route("/slack/api/", FakeSlack().answer)
+    slack = FakeSlack()
+    fake.route("/slack/api/", slack.answer)
+    fake.route(UPLOAD_PREFIX, slack.receive_upload)
 
 
 class FakeSlack:
@@ -38,6 +44,7 @@ class FakeSlack:
         self._lock = threading.Lock()
         self._seq = 0
         self._posted: set[tuple[str, str]] = set()
+        self._rosters: dict[str, list[str]] = {}
         self._methods: dict[str, Callable[[Args, str], Reply]] = {
             "auth.test": self.auth_test,
             "chat.postMessage": self.post_message,
@@ -46,10 +53,18 @@ class FakeSlack:
             "chat.delete": self.delete,
             "conversations.open": self.open_dm,
             "conversations.kick": self.kick,
+            "conversations.members": self.members,
+            "conversations.create": self.create,
+            "conversations.invite": self.invite,
             "users.info": self.users_info,
+            "files.getUploadURLExternal": self.upload_url,
+            "files.completeUploadExternal": self.complete_upload,
         }
+        self._uploads: dict[str, int] = {}  # file id -> bytes received (-1: announced, not yet sent)
+        self._host = "127.0.0.1"  # where the upload URLs point: the host the last call came to
 
     def answer(self, call: Call) -> Answer:
+        self._host = call.headers.get("host", "127.0.0.1")
         method = call.path.rsplit("/", 1)[-1]
         token = call.headers.get("authorization", "").removeprefix("Bearer ").strip()
         handler = self._methods.get(method)
@@ -61,6 +76,38 @@ class FakeSlack:
         return Answer(body=handler(args, token))
 
     # Methods -------------------------------------------------------------------------------------
+
+    def upload_url(self, args: Args, token: str) -> Reply:
+        """files.getUploadURLExternal: a one-off URL on this fake, and the file's id."""
+        if not args.get("filename") or not str(args.get("length") or "").isdigit():
+            return _error("invalid_arguments")
+        with self._lock:
+            self._seq += 1
+            file_id = f"F{self._seq:08d}"
+            self._uploads[file_id] = -1
+        return {"ok": True, "upload_url": f"http://{self._host}{UPLOAD_PREFIX}{file_id}", "file_id": file_id}
+
+    def receive_upload(self, call: Call) -> Answer:
+        file_id = call.path.removeprefix(UPLOAD_PREFIX)
+        with self._lock:
+            if self._uploads.get(file_id) != -1:
+                return Answer(404, "not found")
+            self._uploads[file_id] = len(str(call.body))
+        return Answer(body=f"OK - {file_id}")
+
+    def complete_upload(self, args: Args, token: str) -> Reply:
+        listed = args.get("files")
+        files: list[Any] = listed if isinstance(listed, list) else []
+        ids = [str(f.get("id")) for f in files if isinstance(f, dict)]
+        with self._lock:
+            if not ids or any(self._uploads.get(i, -1) < 0 for i in ids):
+                return _error("file_not_found")
+        if not args.get("channel_id"):
+            return _error("channel_not_found")
+        return {
+            "ok": True,
+            "files": [{"id": i, "title": f.get("title", "")} for i, f in zip(ids, files, strict=False)],
+        }
 
     def auth_test(self, args: Args, token: str) -> Reply:
         return {
@@ -134,6 +181,40 @@ class FakeSlack:
         if not channel or not user:
             return _error("channel_not_found" if not channel else "user_not_found")
         return {"ok": True}
+
+    def members(self, args: Args, token: str) -> Reply:
+        channel = str(args.get("channel") or "")
+        if not channel:
+            return _error("channel_not_found")
+        with self._lock:
+            roster = list(self._rosters.get(channel, DEFAULT_ROSTER))
+        start = int(str(args.get("cursor") or "0").removeprefix("next:") or 0)
+        limit = max(1, int(str(args.get("limit") or "100")))
+        page, rest = roster[start : start + limit], roster[start + limit :]
+        metadata = {"next_cursor": f"next:{start + limit}" if rest else ""}
+        return {"ok": True, "members": page, "response_metadata": metadata}
+
+    def create(self, args: Args, token: str) -> Reply:
+        name = str(args.get("name") or "")
+        if not name or name != name.lower() or " " in name or "." in name:
+            return _error("invalid_name_specials" if name else "invalid_name_required")
+        with self._lock:
+            self._seq += 1
+            channel = f"CNEW{self._seq:05d}"
+            self._rosters[channel] = [BOT_USER]
+        return {
+            "ok": True,
+            "channel": {"id": channel, "name": name, "is_private": bool(args.get("is_private"))},
+        }
+
+    def invite(self, args: Args, token: str) -> Reply:
+        channel, users = str(args.get("channel") or ""), str(args.get("users") or "")
+        if not channel or not users:
+            return _error("channel_not_found" if not channel else "no_user")
+        with self._lock:
+            roster = self._rosters.setdefault(channel, [BOT_USER])
+            roster.extend(user for user in users.split(",") if user not in roster)
+        return {"ok": True, "channel": {"id": channel}}
 
     def users_info(self, args: Args, token: str) -> Reply:
         user = str(args.get("user") or "")

@@ -7,6 +7,8 @@ needs a `task_id` and unique button keys of at most 1024 bytes. Everything else 
 
 - `POST /wecom/_expire_tokens` (or `expire_tokens(fake)`) revokes every token issued so far, as WeCom
   does when it invalidates tokens early; the next call answers 42001.
+- `appchat/create` makes a group the app owns and `appchat/get` lists its members; any other chat id is
+  unknown to `appchat/get` (errcode 86003), as a group the app did not create is.
 - `user/get`: any user id exists (name = the id, department [1], status 1) except ids starting with
   `unknown` (errcode 60111) or `left` (status 5, left the company).
 """
@@ -111,6 +113,31 @@ def register(fake: FakeMessengers) -> None:
         status = 5 if user.startswith("left") else 1
         return _ok(userid=user, name=user, department=[1], status=status, alias="", english_name="")
 
+    chats: dict[str, list[str]] = {}
+
+    def appchat_create(call: Call) -> Answer:
+        body = call.body if isinstance(call.body, dict) else {}
+        users = [str(user) for user in body.get("userlist") or []]
+        if len(users) < 2 or not body.get("owner"):
+            return _error(40050, "chat member count invalid or owner missing")
+        chat = str(body.get("chatid") or f"wrapp{len(chats) + 1:04d}")
+        chats[chat] = users
+        return _ok(chatid=chat)
+
+    def appchat_get(call: Call) -> Answer:
+        chat = call.query.get("chatid", "")
+        if chat not in chats:
+            return _error(86003, "chatid not exist or not created by this app")
+        return _ok(chat_info={"chatid": chat, "name": chat, "owner": chats[chat][0], "userlist": chats[chat]})
+
+    def media_upload(call: Call) -> Answer:
+        """media/upload: a multipart `media` part of a known type gets a media id."""
+        if call.query.get("type") not in ("image", "voice", "video", "file"):
+            return _error(40004, "invalid media type")
+        if 'name="media"' not in str(call.body):
+            return _error(41001, "media data missing")
+        return _ok(type=call.query["type"], media_id=f"wecom-media-{tokens.next_message()}", created_at="0")
+
     def expire(call: Call) -> Answer:
         tokens.expire()
         return _ok()
@@ -121,7 +148,10 @@ def register(fake: FakeMessengers) -> None:
     fake.route(f"{PREFIX}message/recall", authorised(lambda call: _ok()))
     fake.route(f"{PREFIX}appchat/send", authorised(appchat_send))
     fake.route(f"{PREFIX}appchat/update", authorised(lambda call: _ok()))
+    fake.route(f"{PREFIX}appchat/create", authorised(appchat_create))
+    fake.route(f"{PREFIX}appchat/get", authorised(appchat_get))
     fake.route(f"{PREFIX}user/get", authorised(user_get))
+    fake.route(f"{PREFIX}media/upload", authorised(media_upload))
     fake.route(EXPIRE_PATH, expire)
 
 

@@ -19,6 +19,7 @@ class RecordingMessenger:
     capabilities: Capabilities = field(default_factory=lambda: Capabilities(always=EVERYTHING))
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     fail_with: MessengerError | None = None
+    rosters: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def _record(self, verb: str, **kwargs: Any) -> Sent:
         if self.fail_with is not None:
@@ -60,6 +61,23 @@ class RecordingMessenger:
 
     def bot_user_id(self, tenant: str) -> str | None:
         return "UQGBOT"
+
+    def list_members(self, tenant: str, chat: str) -> tuple[str, ...]:
+        self._record("list_members", chat=chat)
+        return self.rosters.get(chat, ())
+
+    def create_group(self, tenant: str, name: str, owner: str, members: tuple[str, ...]) -> str:
+        self._record("create_group", name=name, owner=owner, members=members)
+        chat = f"G{len(self.rosters) + 1}"
+        self.rosters[chat] = (owner, *members)
+        return chat
+
+    def post_image(self, target: Target, png: bytes, name: str, caption: str = "") -> Sent:
+        return self._record("post_image", target=target, png=png, name=name, caption=caption)
+
+    def recall_own(self, tenant: str, chat: str, message_id: str, *, token: str | None = None) -> None:
+        self._require(Capability.RECALL_OWN)
+        self._record("recall_own", chat=chat, message_id=message_id, token=token)
 
     def _require(self, capability: Capability) -> None:
         if not self.capabilities.allows(capability, app_group=True):

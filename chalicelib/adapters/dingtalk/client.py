@@ -46,6 +46,8 @@ DEFAULT_CARD_ROUTE_KEY = "qunguan"
 USER_NOT_FOUND = 60121  # oapi: 找不到该用户 (not in the directory, e.g. left the company)
 OAPI_TOKEN_ERRORS = frozenset({40001, 40014, 42001})  # invalid or expired access_token
 OAPI_BUSY = -1  # 系统繁忙
+MEMBERS_PAGE = 1000
+MAX_MEMBER_PAGES = 20
 
 CAPABILITIES = Capabilities(
     always=frozenset(
@@ -80,6 +82,7 @@ class DingTalkMessenger:
         oapi: ApiClient | None = None,
         card_template_id: str | None = None,
         card_route_key: str | None = None,
+        scene_template_id: str | None = None,
     ) -> None:
         secret = settings.dingtalk_app_secret
         self._app_key = settings.dingtalk_app_key or ""
@@ -88,6 +91,8 @@ class DingTalkMessenger:
         self._robot_code = settings.dingtalk_robot_code or self._app_key
         self._card_template_id = card_template_id or settings.dingtalk_card_template_id
         self._card_route_key = card_route_key or settings.dingtalk_card_route_key or DEFAULT_CARD_ROUTE_KEY
+        # The scene-group template (群模板) groups are created from; an optional setting.
+        self._scene_template_id = scene_template_id or getattr(settings, "dingtalk_scene_template_id", None)
         self._api = api or ApiClient(PLATFORM, settings.dingtalk_api_base)
         self._oapi = oapi or ApiClient(PLATFORM, settings.dingtalk_oapi_base)
         self._token = TokenCache(self._fetch_token, clock=clock)
@@ -241,6 +246,105 @@ class DingTalkMessenger:
         # The robot has no user id that appears in messages; mentions of it are recognised by
         # `chatbotUserId` in each callback instead.
         return None
+
+    # Groups --------------------------------------------------------------------------------------
+    def list_members(self, tenant: str, chat: str) -> tuple[str, ...]:
+        """Scene groups only: `topapi/im/chat/scenegroup/member/get`, cursor after cursor."""
+        members: list[str] = []
+        cursor = "0"
+        for _ in range(MAX_MEMBER_PAGES):
+            data = self._oapi_call(
+                "POST",
+                "/topapi/im/chat/scenegroup/member/get",
+                {"open_conversation_id": chat, "cursor": cursor, "size": MEMBERS_PAGE},
+            )
+            result = data.get("result")
+            if not isinstance(result, dict):
+                break
+            members.extend(str(user) for user in result.get("member_user_ids") or [] if user)
+            cursor = str(result.get("next_cursor") or "")
+            if not result.get("has_more") or not cursor:
+                break
+        return tuple(dict.fromkeys(members))
+
+    def create_group(self, tenant: str, name: str, owner: str, members: tuple[str, ...]) -> str:
+        """A scene group (场景群) from the app's group template (`topapi/im/chat/scenegroup/create`): the
+        kind of group in which the bot may remove and mute members. Its open conversation id is what the
+        robot and the send APIs call the group."""
+        if not self._scene_template_id:
+            raise NotSupported("no DingTalk scene-group template is configured (DINGTALK_SCENE_TEMPLATE_ID)")
+        body = {
+            "title": name,
+            "template_id": self._scene_template_id,
+            "owner_user_id": owner,
+            "user_ids": ",".join(dict.fromkeys((owner, *members))),
+        }
+        result = self._oapi_call("POST", "/topapi/im/chat/scenegroup/create", body).get("result")
+        chat = result.get("open_conversation_id") if isinstance(result, dict) else None
+        if not isinstance(chat, str) or not chat:
+            raise MessengerError(PLATFORM, "scenegroup/create", "no open_conversation_id in the answer")
+        return chat
+
+    # Images and recalls ----------------------------------------------------------------------------
+    def post_image(self, target: Target, png: bytes, name: str, caption: str = "") -> Sent:
+        """`oapi media/upload` (type image) for a media id, then the robot's image message
+        (`sampleImageMsg`, whose `photoURL` takes the media id) to the group or to the person; a caption
+        follows as text (DingTalk shows none on an image)."""
+        media_id = self._upload_image(name, png)
+        param = _json({"photoURL": media_id})
+        body: dict[str, Any]
+        if target.chat:
+            body = {"robotCode": self._robot_code, "openConversationId": target.chat}
+            data = self._api_call(
+                "POST",
+                "/v1.0/robot/groupMessages/send",
+                {**body, "msgKey": "sampleImageMsg", "msgParam": param},
+            )
+        elif target.user:
+            body = {"robotCode": self._robot_code, "userIds": [target.user]}
+            data = self._api_call(
+                "POST",
+                "/v1.0/robot/oToMessages/batchSend",
+                {**body, "msgKey": "sampleImageMsg", "msgParam": param},
+            )
+        else:
+            raise ValueError("a DingTalk image goes to a chat or a user")
+        if caption:
+            self.post_text(Target(tenant=target.tenant, chat=target.chat, user=target.user), caption)
+        return Sent(message_id=_optional_str(data.get("processQueryKey")))
+
+    def recall_own(self, tenant: str, chat: str, message_id: str, *, token: str | None = None) -> None:
+        """The robot's own message, by the `processQueryKey` it was sent with: `groupMessages/recall` in a
+        group, `otoMessages/batchRecall` in a one-to-one chat."""
+        if chat:
+            body: dict[str, Any] = {
+                "robotCode": self._robot_code,
+                "openConversationId": chat,
+                "processQueryKeys": [message_id],
+            }
+            self._api_call("POST", "/v1.0/robot/groupMessages/recall", body)
+        else:
+            body = {"robotCode": self._robot_code, "processQueryKeys": [message_id]}
+            self._api_call("POST", "/v1.0/robot/otoMessages/batchRecall", body)
+
+    def _upload_image(self, name: str, png: bytes) -> str:
+        for attempt in (1, 2):
+            params = {"access_token": self._oapi_token.get(), "type": "image"}
+            response = self._oapi.request(
+                "POST", "/media/upload", params=params, files={"media": (name, png, "image/png")}
+            )
+            data = _json_body(response)
+            errcode = data.get("errcode", 0 if response.status_code < 400 else None)
+            if errcode in OAPI_TOKEN_ERRORS and attempt == 1:
+                self._oapi_token.invalidate()
+                continue
+            media_id = data.get("media_id")
+            if response.status_code >= 400 or errcode != 0 or not isinstance(media_id, str) or not media_id:
+                raise MessengerError(
+                    PLATFORM, "media/upload", _describe(response, data), retryable=errcode == OAPI_BUSY
+                )
+            return media_id
+        raise MessengerError(PLATFORM, "media/upload", "token refused twice")
 
     # Transport -----------------------------------------------------------------------------------
     def _reply(self, url: str, text: str) -> Sent:

@@ -474,7 +474,7 @@ def _plain(value: SecretStr | None) -> str:
 def _json_object(raw: bytes) -> dict[str, Any]:
     try:
         data = json.loads(raw)
-    except ValueError as exc:  # also UnicodeDecodeError
+    except (ValueError, RecursionError) as exc:  # also UnicodeDecodeError, and nesting past the limit
         raise MalformedRequest("body is not JSON") from exc
     if not isinstance(data, dict):
         raise MalformedRequest("body is not a JSON object")

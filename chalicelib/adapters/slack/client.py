@@ -18,6 +18,7 @@ Worker only: this module pulls in `requests`.
 from __future__ import annotations
 
 import logging
+import re
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.adapters.base import Capabilities, Capability, DirectoryUser, NotSupported, Sent, Target
@@ -57,6 +58,8 @@ REMOVE_NOTE = (
     "conversations.kick; a workspace preference may forbid it (restricted_action), and never from #general"
 )
 DM_CACHE_MAX = 1024
+MEMBERS_PAGE = 200
+MAX_MEMBER_PAGES = 100  # 20 000 members: far beyond any meeting group
 
 
 def capabilities(*, admin_token: bool) -> Capabilities:
@@ -220,6 +223,77 @@ class SlackMessenger:
             self._bot_users[tenant] = user
         return self._bot_users[tenant]
 
+    # Groups --------------------------------------------------------------------------------------
+
+    def list_members(self, tenant: str, chat: str) -> tuple[str, ...]:
+        """`conversations.members`, page after page (cursor pagination, 200 a page as Slack advises)."""
+        members: list[str] = []
+        cursor = ""
+        for _ in range(MAX_MEMBER_PAGES):
+            params = {"channel": chat, "limit": str(MEMBERS_PAGE)}
+            if cursor:
+                params["cursor"] = cursor
+            reply = self._call("conversations.members", params=params, method="GET")
+            members.extend(str(member) for member in reply.get("members") or [] if member)
+            metadata = reply.get("response_metadata")
+            cursor = str(metadata.get("next_cursor") or "") if isinstance(metadata, dict) else ""
+            if not cursor:
+                break
+        return tuple(dict.fromkeys(members))
+
+    def create_group(self, tenant: str, name: str, owner: str, members: tuple[str, ...]) -> str:
+        """A private channel (`conversations.create`), then `conversations.invite` for the owner and the
+        members. Slack channel names are lower case without spaces or periods, at most 80 characters."""
+        reply = self._call("conversations.create", json={"name": channel_name(name), "is_private": True})
+        channel = reply.get("channel")
+        chat = channel.get("id") if isinstance(channel, dict) else None
+        if not isinstance(chat, str) or not chat:
+            raise MessengerError("slack", "conversations.create", "no channel id in the reply")
+        invitees = [user for user in dict.fromkeys((owner, *members)) if user]
+        if invitees:
+            self._call("conversations.invite", json={"channel": chat, "users": ",".join(invitees)})
+        return chat
+
+    # Images and recalls --------------------------------------------------------------------------
+
+    def post_image(self, target: Target, png: bytes, name: str, caption: str = "") -> Sent:
+        """Slack's upload in three steps (files.upload is retired): `files.getUploadURLExternal` for a
+        one-off upload URL, the bytes posted there, then `files.completeUploadExternal` shares the file
+        in the channel (a user's DM channel for a direct target) with the caption as its comment."""
+        channel = target.chat or (self._dm_channel(target.user) if target.user else "")
+        if not channel:
+            raise MessengerError("slack", "files.completeUploadExternal", "the target names no chat or user")
+        ticket = self._call("files.getUploadURLExternal", data={"filename": name, "length": str(len(png))})
+        upload_url, file_id = ticket.get("upload_url"), ticket.get("file_id")
+        if not isinstance(upload_url, str) or not isinstance(file_id, str):
+            raise MessengerError(
+                "slack", "files.getUploadURLExternal", "no upload_url or file_id in the reply"
+            )
+        response = self._api.request("POST", upload_url, files={"file": (name, png, "image/png")})
+        if response.status_code != 200:
+            raise MessengerError(
+                "slack", "file upload", f"HTTP {response.status_code}", retryable=response.status_code >= 500
+            )
+        shared: dict[str, Any] = {"files": [{"id": file_id, "title": caption or name}], "channel_id": channel}
+        if caption:
+            shared["initial_comment"] = caption
+        if target.thread:
+            shared["thread_ts"] = target.thread
+        self._call("files.completeUploadExternal", json=shared)
+        return Sent(message_id=file_id)
+
+    def recall_own(self, tenant: str, chat: str, message_id: str, *, token: str | None = None) -> None:
+        """`chat.delete` with the bot token, which deletes the bot's own messages (`token` is the
+        "channel:ts" of `Sent.token`, which also covers a DM)."""
+        channel, _, ts = (token or "").partition(":")
+        form = {"channel": channel or chat, "ts": ts or message_id}
+        try:
+            self._call("chat.delete", data=form)
+        except MessengerError as exc:
+            if exc.detail in DELETE_REFUSED:
+                raise NotSupported("Slack refused to delete the bot's message") from exc
+            raise
+
     # Wire ----------------------------------------------------------------------------------------
 
     def _call(
@@ -268,6 +342,12 @@ def _judge(name: str, response: requests.Response) -> dict[str, Any]:
         error = str(reply.get("error") or "unknown_error")
         raise MessengerError("slack", name, error, retryable=error in RETRYABLE_ERRORS)
     return reply
+
+
+def channel_name(name: str) -> str:
+    """A name Slack accepts for a channel: lower case, no spaces or periods, at most 80 characters."""
+    cleaned = re.sub(r"[\s.]+", "-", name.strip().lower()).strip("-")
+    return (cleaned or "qunguan-group")[:80]
 
 
 def messenger(settings: Settings, clock: Clock) -> SlackMessenger:

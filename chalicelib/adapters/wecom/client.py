@@ -48,6 +48,7 @@ TOKEN_ERRORS = frozenset({40001, 40014, 42001})
 RETRYABLE_ERRORS = frozenset({-1, 45009, 45033})
 # 46004 user does not exist, 60111 userid not found.
 NO_SUCH_USER = frozenset({46004, 60111})
+APPCHAT_MIN_MEMBERS = 2  # appchat/create: userlist of 2 to 2000
 USER_ACTIVE = 1  # user/get status: 1 active, 2 disabled, 4 not yet activated, 5 left the company
 
 CAPABILITIES = Capabilities(
@@ -154,10 +155,70 @@ class WeComMessenger:
     def bot_user_id(self, tenant: str) -> str | None:
         return None  # the app has no member id of its own in WeCom chats
 
+    def list_members(self, tenant: str, chat: str) -> tuple[str, ...]:
+        """`appchat/get` (doc path/98914): only groups this app created list their members."""
+        data = self._call("GET", "appchat/get", params={"chatid": chat})
+        info = data.get("chat_info")
+        users = info.get("userlist") if isinstance(info, dict) else None
+        return tuple(dict.fromkeys(str(user) for user in users or [] if user))
+
+    def create_group(self, tenant: str, name: str, owner: str, members: tuple[str, ...]) -> str:
+        """`appchat/create` (doc path/90245): 2 to 2000 members including the owner; the app may then
+        post to and remove members from it. Changes made through the API raise no callbacks."""
+        users = list(dict.fromkeys((owner, *members)))
+        if len(users) < APPCHAT_MIN_MEMBERS:
+            raise MessengerError("wecom", "appchat/create", "a WeCom group needs at least 2 members")
+        data = self._call("POST", "appchat/create", {"name": name[:50], "owner": owner, "userlist": users})
+        chat = data.get("chatid")
+        if not isinstance(chat, str) or not chat:
+            raise MessengerError("wecom", "appchat/create", "no chatid in the answer")
+        return chat
+
     # Beyond the protocol -------------------------------------------------------------------------
     def recall(self, message_id: str) -> None:
         """Withdraw one of the app's own message/send messages (within 24 h; doc path/94867)."""
         self._call("POST", "message/recall", {"msgid": message_id})
+
+    def post_image(self, target: Target, png: bytes, name: str, caption: str = "") -> Sent:
+        """`media/upload` (type image, doc path/90253) for a media id, then an image message: to a person
+        through `message/send`, or to a group this app created through `appchat/send`. WeCom shows no
+        caption on an image, so a caption follows as text. The AI bot's reply URL takes no images."""
+        media_id = self._upload_image(name, png)
+        message = {"msgtype": "image", "image": {"media_id": media_id}}
+        if target.user:
+            sent = self._send_to_user(target.user, message)
+        elif target.chat:
+            self._call("POST", "appchat/send", {"chatid": target.chat, **message})
+            sent = Sent()
+        else:
+            raise NotSupported("WeCom cannot send an image through the AI bot's reply URL")
+        if caption:
+            self.post_text(Target(tenant=target.tenant, chat=target.chat, user=target.user), caption)
+        return sent
+
+    def recall_own(self, tenant: str, chat: str, message_id: str, *, token: str | None = None) -> None:
+        """`message/recall`: the app's own `message/send` messages of the last 24 h. Group messages sent
+        through `appchat/send` get no message id and cannot be recalled."""
+        if not message_id:
+            raise NotSupported("WeCom recalls only message/send messages, which carry a msgid")
+        self.recall(message_id)
+
+    def _upload_image(self, name: str, png: bytes) -> str:
+        for attempt in (1, 2):
+            params = {"access_token": self.tokens.get(), "type": "image"}
+            response = self._api.request(
+                "POST", "media/upload", params=params, files={"media": (name, png, "image/png")}
+            )
+            data = _answer(response, "media/upload")
+            if data.get("errcode", 0) in TOKEN_ERRORS and attempt == 1:
+                self.tokens.invalidate()
+                continue
+            _check(data, "media/upload")
+            media_id = data.get("media_id")
+            if not isinstance(media_id, str) or not media_id:
+                raise MessengerError("wecom", "media/upload", "no media_id in the answer")
+            return media_id
+        raise AssertionError("unreachable")  # pragma: no cover
 
     # Plumbing ------------------------------------------------------------------------------------
     def _send_to_user(self, user: str, message: dict[str, Any]) -> Sent:

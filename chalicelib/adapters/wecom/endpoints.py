@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -182,9 +183,12 @@ class _XmlMessage:
     @property
     def occurred_at(self) -> float:
         try:
-            return float(self.require("CreateTime"))
+            seconds = float(self.require("CreateTime"))
         except ValueError as exc:
             raise MalformedRequest("CreateTime is not a number") from exc
+        if not math.isfinite(seconds):  # float() also reads "NaN" and "inf"
+            raise MalformedRequest("CreateTime is not a number")
+        return seconds
 
     def event_id(self, *extra: str) -> str:
         """Events carry no id: FromUserName + CreateTime + Event, plus what separates same-second events."""
@@ -379,7 +383,9 @@ class _JsonMessage:
             "tenant": self.tenant,
             "event_id": msg_id,
             # Messages carry no time of their own; the signed request timestamp stands in for it.
-            "occurred_at": float(created) if isinstance(created, int | float) else self.received_at,
+            "occurred_at": float(created)
+            if isinstance(created, int | float) and math.isfinite(created)  # JSON may say NaN
+            else self.received_at,
             "chat": self.string("chatid") if self.in_group else "",
             "user": user,
         }
@@ -472,7 +478,7 @@ def _xml(data: bytes) -> Element:
         root: Element = SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except defusedxml.DefusedXmlException as exc:
         raise MalformedRequest("XML with a DTD or entities is refused") from exc
-    except SafeET.ParseError as exc:
+    except (SafeET.ParseError, LookupError) as exc:  # LookupError: an encoding declaration Python lacks
         raise MalformedRequest("the body is not well-formed XML") from exc
     return root
 
@@ -485,7 +491,7 @@ def _leaves(root: Element) -> dict[str, str]:
 def _json(data: bytes) -> dict[str, Any]:
     try:
         value = json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except (ValueError, RecursionError) as exc:  # not JSON, not UTF-8, or nested past the recursion limit
         raise MalformedRequest("the body is not JSON") from exc
     if not isinstance(value, dict):
         raise MalformedRequest("the body is not a JSON object")

@@ -1,0 +1,246 @@
+"""The buttons of the membership cards: join approvals (R2.2, R2.4), rules acknowledgements (R2.7), the
+real-name report (R2.3) and the transfer review (R2.5).
+
+Each button's value is sealed with its group (`chalicelib.cardsign`): the click may come from a direct
+message, and DingTalk does not sign a click's body. Who clicked is the platform's signed word, and their
+rights in that group are checked here, on the server. A refusal is answered privately and audited (the
+decision has an action, so the pipeline records it). A decision happens once: the first click moves the
+item out of its open state with a conditional write; a later click only hears who decided. The actions
+run in the sealed group's context (`acting_chat`), so the executor checks that group's capabilities.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from chalicelib.authz import directory_user, is_admin
+from chalicelib.bootstrap import Deps
+from chalicelib.cardsign import Sealed, unseal
+from chalicelib.core.actions import Action, Decision, Reply, UpdateCard
+from chalicelib.core.cards import Card
+from chalicelib.core.events import CardClicked, Event
+from chalicelib.core.ids import group_id, user_id
+from chalicelib.i18n import t
+from chalicelib.membership import departures, joins, names
+from chalicelib.membership.admission import admit, person_of, sealed_decision
+from chalicelib.membership.groups import group_view, natives
+from chalicelib.membership.repository import FORMER, MembershipRepo, split_ref
+from chalicelib.membership.settings import DepartureSettings
+from chalicelib.membership.views import GroupView, Person
+from chalicelib.worker.context import Context, load_context
+
+
+def _private(ctx: Context, key: str, **params: Any) -> Decision:
+    return Decision.of(Reply(text=t(ctx.locale, key, **params), private=True, reason=key))
+
+
+def _refused(ctx: Context, why: str, key: str = "membership.refused") -> Decision:
+    return dataclasses.replace(_private(ctx, key), notes={"refused": why})
+
+
+def _opened(click: CardClicked, deps: Deps) -> tuple[Sealed, Context] | None:
+    sealed = unseal(
+        deps.settings, click.value, platform=click.platform, tenant=click.tenant, action=click.action
+    )
+    if sealed is None:
+        return None
+    return sealed, load_context(dataclasses.replace(click, chat=sealed.chat), deps)
+
+
+def _handled(click: CardClicked, title: str, line: str, reason: str) -> UpdateCard:
+    return UpdateCard(
+        card=Card(card_id=click.card_id or reason, title=title, body=line),
+        card_ref=click.card_id,
+        response_token=click.response_token,
+        reason=reason,
+    )
+
+
+def _acting(click: CardClicked, deps: Deps, sealed: Sealed, *actions: Action, **notes: Any) -> Decision:
+    """Actions in the sealed group (`acting_chat`), their own cards' buttons sealed with it."""
+    return sealed_decision(
+        actions,
+        deps.settings,
+        platform=click.platform,
+        tenant=click.tenant,
+        chat=sealed.chat,
+        notes={"acting_chat": sealed.chat, "membership": notes},
+    )
+
+
+def may_approve(event: Event, user: str, ctx: Context, deps: Deps) -> bool:
+    """The policy's named approvers where `approval: approvers` names any; else the group's admins."""
+    join = ctx.policy.membership.join
+    named = set(natives(ctx.policy.approvers, event))
+    if join.approval == "approvers" and named:
+        return user in named
+    return is_admin(event, user, ctx, deps)
+
+
+# --- join requests ----------------------------------------------------------------------------------
+
+
+def on_join_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
+    opened = _opened(click, deps)
+    if opened is None or click.action not in (joins.APPROVE, joins.REJECT):
+        return _refused(ctx, "bad seal", "membership.card.invalid")
+    sealed, gctx = opened
+    if not may_approve(click, click.user, gctx, deps):
+        return _refused(gctx, f"not an approver of {sealed.chat}", "membership.join.refused")
+    nonce, user = split_ref(sealed.ref)
+    gid, uid = (
+        group_id(click.platform, click.tenant, sealed.chat),
+        user_id(click.platform, click.tenant, user),
+    )
+    repo = MembershipRepo(deps.store)
+    request = repo.request(gid, uid)
+    if request is None or request.nonce != nonce:
+        return _refused(gctx, "no such request", "membership.card.invalid")
+    status = "approved" if click.action == joins.APPROVE else "rejected"
+    if not repo.decide_request(request, status, by=click.user, at=gctx.now):
+        current = repo.request(gid, uid) or request
+        return _private(gctx, "membership.join.already", status=current.status, by=current.decided_by or "-")
+    group = group_view(gctx, deps, click, sealed.chat)
+    directory = directory_user(click, user, deps)
+    person = person_of(user, uid, directory)
+    policy = gctx.policy.membership
+    actions: tuple[Action, ...]
+    if status == "approved":
+        actions = admit(repo, group, person, directory=directory, settings=policy, now=gctx.now)
+        repo.history(gid, uid, user, "approved", at=gctx.now, by=click.user)
+    else:
+        actions = joins.rejection(person, group)
+        repo.history(gid, uid, user, "rejected", at=gctx.now, by=click.user)
+    title = t(gctx.locale, "membership.join.card.title", name=person.label)
+    line = t(gctx.locale, f"membership.join.{status}", by=click.user, name=person.label)
+    update = _handled(click, title, line, f"membership.join.{status}")
+    return _acting(click, deps, sealed, *actions, update, join=status, user=user, by=click.user)
+
+
+# --- rules acknowledgements -------------------------------------------------------------------------
+
+
+def on_welcome_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
+    opened = _opened(click, deps)
+    if opened is None:
+        return _refused(ctx, "bad seal", "membership.card.invalid")
+    sealed, gctx = opened
+    if sealed.ref != click.user:
+        return Decision()  # someone else's card: acknowledging for another person means nothing
+    gid = group_id(click.platform, click.tenant, sealed.chat)
+    if not MembershipRepo(deps.store).acknowledge(gid, click.uid(click.user), click.user, at=gctx.now):
+        return Decision()
+    label = (gctx.group.name if gctx.group else "") or sealed.chat
+    title = t(gctx.locale, "membership.welcome.card.title", group=label)
+    return Decision.of(
+        _handled(click, title, t(gctx.locale, "membership.welcome.acked"), "membership.welcome.acked")
+    )
+
+
+# --- admin reviews: real names and transfers --------------------------------------------------------
+
+
+def _admin_review(
+    click: CardClicked, ctx: Context, deps: Deps
+) -> tuple[Sealed, Context, GroupView] | Decision:
+    opened = _opened(click, deps)
+    if opened is None:
+        return _refused(ctx, "bad seal", "membership.card.invalid")
+    sealed, gctx = opened
+    if not is_admin(click, click.user, gctx, deps):
+        return _refused(gctx, f"not an admin of {sealed.chat}")
+    return sealed, gctx, group_view(gctx, deps, click, sealed.chat)
+
+
+def on_name_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
+    reviewed = _admin_review(click, ctx, deps)
+    if isinstance(reviewed, Decision):
+        return reviewed
+    sealed, gctx, group = reviewed
+    user = sealed.ref
+    gid, uid = group.gid, click.uid(user)
+    repo = MembershipRepo(deps.store)
+    record = repo.name_record(gid, uid)
+    state = "removed" if click.action == names.REMOVE else "kept"
+    if record is None or not repo.close_name(gid, uid, state, by=click.user, at=gctx.now):
+        return _private(gctx, "membership.already")
+    person = Person(user, uid, record.shown or user)
+    locale = gctx.locale
+    actions: tuple[Action, ...] = ()
+    if state == "removed":
+        actions = joins.removal_actions(
+            person,
+            group,
+            why=t(locale, "membership.why.name"),
+            member_text=t(locale, "membership.name.removed_member", group=group.label),
+            reason="membership.name",
+        )
+        line = t(locale, "membership.removed", by=click.user, name=person.label)
+    else:
+        repo.clear_name(gid, uid)
+        repo.history(gid, uid, user, "name kept", at=gctx.now, by=click.user)
+        line = t(locale, "membership.name.kept", by=click.user, name=person.label)
+    update = _handled(
+        click, t(locale, "membership.name.report.title", name=person.label), line, f"membership.name.{state}"
+    )
+    return _acting(click, deps, sealed, *actions, update, name=state, user=user, by=click.user)
+
+
+def on_transfer_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
+    reviewed = _admin_review(click, ctx, deps)
+    if isinstance(reviewed, Decision):
+        return reviewed
+    sealed, gctx, group = reviewed
+    nonce, user = split_ref(sealed.ref)
+    uid = click.uid(user)
+    repo = MembershipRepo(deps.store)
+    state = "removed" if click.action == departures.REMOVE else "kept"
+    if not repo.decide_transfer(group.gid, uid, nonce, state, by=click.user, at=gctx.now):
+        return _private(gctx, "membership.already")
+    member = deps.store.get_member(group.gid, uid)
+    person = person_of(user, uid, directory_user(click, user, deps), member.display_name if member else "")
+    locale = gctx.locale
+    actions: tuple[Action, ...] = ()
+    if state == "removed":
+        notice = gctx.policy.membership.departures.notice
+        actions = departures.departure_actions(person, group, DepartureSettings(remove=True, notice=notice))
+        line = t(locale, "membership.removed", by=click.user, name=person.label)
+    else:
+        repo.history(group.gid, uid, user, "transfer kept", at=gctx.now, by=click.user)
+        line = t(locale, "membership.transfer.kept", by=click.user, name=person.label)
+    update = _handled(
+        click, t(locale, "membership.transfer.title", name=person.label), line, f"membership.transfer.{state}"
+    )
+    return _acting(click, deps, sealed, *actions, update, transfer=state, user=user, by=click.user)
+
+
+def on_escalation_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
+    """An admin removed someone by hand, as an escalation card asked: recorded, and the card says so."""
+    reviewed = _admin_review(click, ctx, deps)
+    if isinstance(reviewed, Decision):
+        return reviewed
+    sealed, gctx, group = reviewed
+    user = sealed.ref
+    uid = click.uid(user)
+    repo = MembershipRepo(deps.store)
+    member = deps.store.get_member(group.gid, uid)
+    if member is not None and member.role != FORMER:
+        repo.forget_member(member)
+    repo.clear_stage(group.gid, uid)
+    repo.history(group.gid, uid, user, "removed by hand", at=gctx.now, by=click.user)
+    label = (member.display_name if member else "") or user
+    locale = gctx.locale
+    title = t(locale, "membership.escalate.remove.title", name=label, group=group.label)
+    line = t(locale, "membership.removed", by=click.user, name=label)
+    update = _handled(click, title, line, "membership.escalation.done")
+    return _acting(click, deps, sealed, update, escalation="done", user=user, by=click.user)
+
+
+CARD_ACTIONS = {
+    "escalation": on_escalation_card,
+    "join": on_join_card,
+    "welcome": on_welcome_card,
+    "name": on_name_card,
+    "transfer": on_transfer_card,
+}
