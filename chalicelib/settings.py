@@ -48,6 +48,8 @@ class Settings(BaseSettings):
     # registered with /v1.0/card/callbacks/register (callbackUrl = <stage URL>/dingtalk/cards).
     dingtalk_card_template_id: str | None = None
     dingtalk_card_route_key: str = "qunguan"
+    # The scene-group template the bot creates groups from (`/qg create` on DingTalk).
+    dingtalk_scene_template_id: str | None = None
     dingtalk_api_base: str = "https://api.dingtalk.com"
     dingtalk_oapi_base: str = "https://oapi.dingtalk.com"
 

@@ -92,7 +92,7 @@ class DingTalkMessenger:
         self._card_template_id = card_template_id or settings.dingtalk_card_template_id
         self._card_route_key = card_route_key or settings.dingtalk_card_route_key or DEFAULT_CARD_ROUTE_KEY
         # The scene-group template (群模板) groups are created from; an optional setting.
-        self._scene_template_id = scene_template_id or getattr(settings, "dingtalk_scene_template_id", None)
+        self._scene_template_id = scene_template_id or settings.dingtalk_scene_template_id
         self._api = api or ApiClient(PLATFORM, settings.dingtalk_api_base)
         self._oapi = oapi or ApiClient(PLATFORM, settings.dingtalk_oapi_base)
         self._token = TokenCache(self._fetch_token, clock=clock)
