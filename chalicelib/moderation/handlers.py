@@ -9,9 +9,10 @@ from typing import Any
 
 from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Decision, Mute, Remove, SendDirect
-from chalicelib.core.engine import moderate
+from chalicelib.core.engine import build_rules, moderate
 from chalicelib.core.events import Event, FileShared, MemberJoined, MessagePosted
-from chalicelib.core.rules.base import event_files, event_text
+from chalicelib.core.policy import GroupPolicy
+from chalicelib.core.rules.base import Rule, event_files, event_text
 from chalicelib.core.rules.files import doc_key_and_version
 from chalicelib.core.text import fingerprint
 from chalicelib.i18n import t
@@ -48,8 +49,24 @@ def on_message(event: MessagePosted | FileShared, ctx: Context, deps: Deps) -> D
         return Decision()
     if isinstance(event, FileShared) and not event.file.name:
         return Decision()  # Slack's bare file_shared: the message with the file carries its name
-    decision = moderate(event, rule_context(event, ctx, deps))
+    decision = moderate(event, rule_context(event, ctx, deps), rules_for(ctx.policy))
     return seal_decision(decision, event, deps.settings)
+
+
+_rule_sets: dict[int, tuple[GroupPolicy, list[Rule]]] = {}
+
+
+def rules_for(policy: GroupPolicy) -> list[Rule]:
+    """The rule set of a policy, built once per policy object: the resolved policy is itself cached per
+    group for a minute, so a message neither rebuilds the rules nor hashes a large lexicon again."""
+    hit = _rule_sets.get(id(policy))
+    if hit is not None and hit[0] is policy:
+        return hit[1]
+    rules = build_rules(policy)
+    if len(_rule_sets) > 256:
+        _rule_sets.clear()
+    _rule_sets[id(policy)] = (policy, rules)
+    return rules
 
 
 def on_join(event: MemberJoined, ctx: Context, deps: Deps) -> Decision:
