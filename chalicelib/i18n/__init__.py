@@ -13,7 +13,14 @@ from typing import Any
 
 LOCALES = ("zh-CN", "zh-TW", "en")
 DEFAULT_LOCALE = "zh-CN"
-CATALOG_MODULES = ("catalog_core", "catalog_moderation", "catalog_admin")
+CATALOG_MODULES = (
+    "catalog_core",
+    "catalog_moderation",
+    "catalog_admin",
+    "catalog_jobs",
+    "catalog_membership",
+    "catalog_workflows",
+)
 
 _ALIASES = {
     "zh": "zh-CN",

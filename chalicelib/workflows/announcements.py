@@ -1,0 +1,492 @@
+"""Announcements (R3.8, R4.7): an admin posts one, members acknowledge it with a button, the reminders job
+reminds who has not (by default at 4 h, 24 h and 48 h) and reports to the poster, and the announcement is
+withdrawn when it expires.
+
+    announce [--ack] [--expires 3d] <text>     an admin posts it (in the group, or to each member
+                                               directly where the bot may not post in the group)
+    announce status [ref]                      who has acknowledged (the poster and the admins)
+    announce ack <ref>                         acknowledge without the button (a card shown as text)
+    announce withdraw <ref>                    an admin withdraws it early
+
+The announcement item (`ANN#{ref}`) holds the text, the audience (the members the bot knew when it was
+posted) and its plan: the moments its reminders, report and expiry fall due, fixed when it is posted. Each
+acknowledgement is its own item, written only if absent, so a second click changes nothing. The plan is
+walked by one timer (`chalicelib.workflows.timers`). Must-acknowledge announcements are also registered as
+bot posts (`chalicelib.jobs.posts`), against which the assessment counts each member's acknowledgements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from chalicelib.authz import is_admin
+from chalicelib.bootstrap import Deps
+from chalicelib.core.actions import Action, Decision, PostCard, Reply, SendDirect
+from chalicelib.core.cards import Button, Card
+from chalicelib.core.events import CardClicked, CommandIssued, Event
+from chalicelib.i18n import t
+from chalicelib.store import keys
+from chalicelib.store.base import Store
+from chalicelib.store.records import Item
+from chalicelib.worker.commands import command_prefix
+from chalicelib.worker.context import Context
+from chalicelib.workflows import common
+from chalicelib.workflows.common import DAY, HOUR, ArgumentError, Where
+from chalicelib.workflows.settings import AnnouncementSettings
+from chalicelib.workflows.timers import Timer, Timers
+
+KIND = "ann"
+ACK = "ann.ack"
+KEEP_DAYS = 365
+MAX_LISTED = 30
+
+
+@dataclass(frozen=True)
+class Announcement:
+    ref: str
+    gid: str
+    chat: str
+    by: str
+    at: float
+    text: str
+    ack: bool = False
+    expires_at: float | None = None
+    audience: tuple[str, ...] = ()
+    plan: tuple[tuple[str, float], ...] = ()  # (remind | report | expire, when)
+    state: str = "open"  # open | expired | withdrawn
+    source: str = ""  # the submission it was published from (R4.2)
+
+    @property
+    def title(self) -> str:
+        first = self.text.strip().splitlines()[0] if self.text.strip() else ""
+        return first if len(first) <= 40 else first[:39] + "…"
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "ref": self.ref,
+            "gid": self.gid,
+            "chat": self.chat,
+            "by": self.by,
+            "at": self.at,
+            "text": self.text,
+            "ack": self.ack,
+            "expires": self.expires_at,
+            "audience": list(self.audience),
+            "plan": [[kind, at] for kind, at in self.plan],
+            "state": self.state,
+            "source": self.source,
+        }
+
+    @staticmethod
+    def of(data: Mapping[str, Any]) -> Announcement:
+        expires = data.get("expires")
+        return Announcement(
+            ref=str(data["ref"]),
+            gid=str(data["gid"]),
+            chat=str(data["chat"]),
+            by=str(data["by"]),
+            at=float(data["at"]),
+            text=str(data.get("text", "")),
+            ack=bool(data.get("ack", False)),
+            expires_at=float(expires) if expires is not None else None,
+            audience=tuple(str(user) for user in data.get("audience", ())),
+            plan=tuple((str(kind), float(at)) for kind, at in data.get("plan", ())),
+            state=str(data.get("state", "open")),
+            source=str(data.get("source", "")),
+        )
+
+
+# Pure ------------------------------------------------------------------------------------------------
+
+
+def plan(
+    at: float, *, ack: bool, expires_at: float | None, settings: AnnouncementSettings
+) -> tuple[tuple[str, float], ...]:
+    """When the reminders, the report and the expiry fall due. Nothing is reminded or reported after the
+    expiry; a must-acknowledge announcement that expires before its report gets the report then."""
+    steps: list[tuple[str, float]] = []
+    if ack:
+        steps += [("remind", at + hours * HOUR) for hours in settings.remind_hours]
+        steps.append(("report", at + settings.report_hours * HOUR))
+    if expires_at is not None:
+        kept = [(kind, when) for kind, when in steps if when < expires_at]
+        if ack and not any(kind == "report" for kind, _ in kept):
+            kept.append(("report", expires_at))
+        steps = [*kept, ("expire", expires_at)]
+    return tuple(sorted(steps, key=lambda step: (step[1], step[0] == "expire")))
+
+
+def pending(announcement: Announcement, acked: Mapping[str, float]) -> tuple[str, ...]:
+    """Who was asked to acknowledge and has not."""
+    return tuple(user for user in announcement.audience if user not in acked and user != announcement.by)
+
+
+def expiry(flags: Mapping[str, Any], now: float, settings: AnnouncementSettings) -> float | None:
+    seconds = flags.get("expires")
+    if seconds is None and settings.expires_days is not None:
+        seconds = settings.expires_days * DAY
+    if seconds is None:
+        return None
+    return now + min(float(seconds), settings.max_expires_days * DAY)
+
+
+def card(announcement: Announcement, locale: str, platform: str, *, reminder: int = 0) -> Card:
+    """The announcement as a card; a reminder names which one it is. Its button is sealed later."""
+    fields = [(t(locale, "workflows.ann.field.by"), announcement.by)]
+    if announcement.expires_at is not None:
+        fields.append((t(locale, "workflows.ann.field.expires"), common.when(announcement.expires_at)))
+    title_key = "workflows.ann.reminder.title" if reminder else "workflows.ann.card.title"
+    buttons = (
+        (Button(t(locale, "workflows.ann.button.ack"), ACK, announcement.ref, "primary"),)
+        if announcement.ack
+        else ()
+    )
+    footer = (
+        t(locale, "workflows.ann.footer", prefix=command_prefix(platform), ref=announcement.ref)
+        if announcement.ack
+        else ""
+    )
+    return Card(
+        card_id=f"ann-{announcement.ref}" + (f"-r{reminder}" if reminder else ""),
+        title=t(locale, title_key, ref=announcement.ref, n=reminder),
+        body=announcement.text,
+        buttons=buttons,
+        fields=tuple(fields),
+        footer=footer,
+    )
+
+
+def status_text(announcement: Announcement, acked: Mapping[str, float], locale: str) -> str:
+    waiting = pending(announcement, acked)
+    asked = len(waiting) + sum(1 for user in announcement.audience if user in acked)
+    lines = [
+        t(
+            locale,
+            "workflows.ann.status",
+            ref=announcement.ref,
+            title=announcement.title,
+            acked=len(acked),
+            asked=asked,
+            state=t(locale, f"workflows.state.{announcement.state}"),
+        )
+    ]
+    if acked:
+        lines.append(t(locale, "workflows.ann.status.acked", users=_listed(sorted(acked))))
+    if waiting:
+        lines.append(t(locale, "workflows.ann.status.pending", users=_listed(waiting)))
+    return "\n".join(lines)
+
+
+def _listed(users: Sequence[str]) -> str:
+    shown = ", ".join(users[:MAX_LISTED])
+    return shown + (f" (+{len(users) - MAX_LISTED})" if len(users) > MAX_LISTED else "")
+
+
+def step_actions(
+    kind: str, announcement: Announcement, acked: Mapping[str, float], place: Where, *, number: int
+) -> list[Action]:
+    """What one step of the plan sends: a reminder card to who has not acknowledged, the report to the
+    poster, or the notice that the announcement is withdrawn (to the group, or to its audience)."""
+    locale = place.locale
+    if kind == "remind":
+        waiting = pending(announcement, acked)
+        if not waiting:
+            return []
+        reminder = card(announcement, locale, place.platform, reminder=number)
+        return [PostCard(card=reminder, users=waiting, reason="workflows.ann.remind")]
+    if kind == "report":
+        text = t(locale, "workflows.ann.report") + "\n" + status_text(announcement, acked, locale)
+        return [SendDirect(user=announcement.by, text=text, reason="workflows.ann.report")]
+    text = t(locale, "workflows.ann.expired", ref=announcement.ref, title=announcement.title)
+    return common.to_group(place, text, announcement.audience, reason="workflows.ann.expired")
+
+
+# The repository ---------------------------------------------------------------------------------------
+
+
+class Announcements:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def create(self, announcement: Announcement) -> bool:
+        """Store a new announcement (False if the ref exists: a redelivered command) and make it the
+        group's latest."""
+        expires = int(announcement.at + KEEP_DAYS * DAY)
+        item = Item(
+            keys.group_pk(announcement.gid),
+            keys.announcement_sk(announcement.ref),
+            announcement.data(),
+            expires_at=expires,
+        )
+        if not self.store.put_item(item, if_absent=True):
+            return False
+        latest = Item(keys.group_pk(announcement.gid), keys.latest_sk(KIND), {"ref": announcement.ref})
+        self.store.put_item(latest)
+        return True
+
+    def get(self, gid: str, ref: str) -> Announcement | None:
+        item = self.store.get_item(keys.group_pk(gid), keys.announcement_sk(ref))
+        return None if item is None else Announcement.of(item.data)
+
+    def latest(self, gid: str) -> str | None:
+        item = self.store.get_item(keys.group_pk(gid), keys.latest_sk(KIND))
+        return None if item is None else str(item.data.get("ref", "")) or None
+
+    def acknowledge(self, announcement: Announcement, user: str, uid: str, at: float) -> bool:
+        """True for the first acknowledgement; False for any later one."""
+        item = Item(
+            keys.group_pk(announcement.gid),
+            keys.announcement_ack_sk(announcement.ref, uid),
+            {"user": user, "at": at},
+            expires_at=int(announcement.at + KEEP_DAYS * DAY),
+        )
+        return self.store.put_item(item, if_absent=True)
+
+    def acks(self, announcement: Announcement) -> dict[str, float]:
+        items = self.store.query_items(
+            keys.group_pk(announcement.gid), prefix=keys.announcement_acks_prefix(announcement.ref)
+        )
+        return {str(item.data["user"]): float(item.data["at"]) for item in items}
+
+    def close(self, announcement: Announcement, state: str, *, by: str, at: float) -> bool:
+        """Open -> expired or withdrawn, once."""
+        return self.store.update_item(
+            keys.group_pk(announcement.gid),
+            keys.announcement_sk(announcement.ref),
+            {"state": state, "closed_by": by, "closed_at": at},
+            expect={"state": "open"},
+        )
+
+
+# Posting ----------------------------------------------------------------------------------------------
+
+
+def post(
+    deps: Deps,
+    event: Event,
+    ctx: Context,
+    place: Where,
+    *,
+    ref: str,
+    text: str,
+    by: str,
+    ack: bool,
+    expires_at: float | None,
+    source: str = "",
+) -> tuple[Announcement, list[Action]]:
+    """Store an announcement, start its timer, and decide how it reaches the group. Shared by `announce`
+    and the publishing approval."""
+    now = ctx.now
+    settings = ctx.policy.workflows.announcements
+    audience = common.members(deps, place.gid, now, leave_out=(by,))
+    announcement = Announcement(
+        ref=ref,
+        gid=place.gid,
+        chat=place.chat,
+        by=by,
+        at=now,
+        text=text,
+        ack=ack,
+        expires_at=expires_at,
+        audience=audience,
+        plan=plan(now, ack=ack, expires_at=expires_at, settings=settings),
+        source=source,
+    )
+    repo = Announcements(deps.store)
+    if repo.create(announcement):
+        if announcement.plan:
+            Timers(deps.store).set(Timer(place.gid, KIND, ref, announcement.plan[0][1], 0))
+        if ack:
+            _register_for_assessment(deps, announcement, event)
+    else:
+        announcement = repo.get(place.gid, ref) or announcement
+    shown = common.sealed(
+        card(announcement, place.locale, place.platform),
+        deps,
+        platform=event.platform,
+        tenant=event.tenant,
+        chat=place.chat,
+    )
+    if ack:
+        actions: list[Action] = [common.card_to_group(place, shown, audience, reason="workflows.ann.posted")]
+    else:
+        notice = t(place.locale, "workflows.ann.notice", ref=ref, text=text)
+        actions = common.to_group(place, notice, audience, reason="workflows.ann.posted")
+    return announcement, actions
+
+
+def _register_for_assessment(deps: Deps, announcement: Announcement, event: Event) -> None:
+    """The assessment counts acknowledgements against the bot posts that asked for them, by the value
+    their button carries. Registered without a due time: withdrawing is this module's job, by its plan."""
+    from chalicelib.jobs.posts import BotPost, BotPosts
+
+    value = common.seal_value(
+        deps,
+        platform=event.platform,
+        tenant=event.tenant,
+        chat=announcement.chat,
+        ref=announcement.ref,
+        action=ACK,
+    )
+    post = BotPost(
+        gid=announcement.gid,
+        message_id=f"ann-{announcement.ref}",
+        chat=announcement.chat,
+        kind="announcement",
+        at=announcement.at,
+        due=announcement.expires_at or announcement.at,
+        title=announcement.title,
+        ack=True,
+        ref=value,
+    )
+    BotPosts(deps.store).settle(post, "posted")
+
+
+# Commands and the button ------------------------------------------------------------------------------
+
+
+def on_command(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
+    sub = command.args[0].lower() if command.args else ""
+    if sub == "status" and len(command.args) <= 2:
+        return _status(command, ctx, deps)
+    if sub == "ack" and len(command.args) == 2:
+        return _ack_command(command, ctx, deps)
+    if sub == "withdraw" and len(command.args) == 2:
+        return _withdraw(command, ctx, deps)
+    return _announce(command, ctx, deps)
+
+
+def _usage(ctx: Context, command: CommandIssued) -> Decision:
+    return common.private(ctx.locale, "workflows.ann.usage", prefix=command_prefix(command.platform))
+
+
+def _announce(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
+    if not command.chat or command.direct:
+        return common.private(ctx.locale, "workflows.need_group", prefix=command_prefix(command.platform))
+    if not is_admin(command, command.user, ctx, deps):
+        return common.refused(ctx.locale, "announce by a non-admin")
+    try:
+        parsed = common.leading_flags(command.args, switches=("ack",), durations=("expires",))
+    except ArgumentError:
+        return _usage(ctx, command)
+    text = common.text_after(command, parsed.consumed)
+    if not text:
+        return _usage(ctx, command)
+    settings = ctx.policy.workflows.announcements
+    place = common.where(command, ctx, deps)
+    ref = common.short_ref("A", command)
+    announcement, actions = post(
+        deps,
+        command,
+        ctx,
+        place,
+        ref=ref,
+        text=text,
+        by=command.user,
+        ack=bool(parsed.flags.get("ack")),
+        expires_at=expiry(parsed.flags, ctx.now, settings),
+    )
+    key = "workflows.ann.posted.ack" if announcement.ack else "workflows.ann.posted"
+    done = t(
+        ctx.locale, key, ref=ref, count=len(announcement.audience), prefix=command_prefix(command.platform)
+    )
+    return common.decided(*actions, Reply(text=done, private=True, reason=key))
+
+
+def _find(command: CommandIssued, ctx: Context, deps: Deps, ref: str | None) -> Announcement | None:
+    repo = Announcements(deps.store)
+    ref = ref or repo.latest(command.gid)
+    return repo.get(command.gid, ref.upper()) if ref else None
+
+
+def _status(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
+    announcement = _find(command, ctx, deps, command.args[1] if len(command.args) > 1 else None)
+    if announcement is None:
+        return common.private(ctx.locale, "workflows.ann.missing")
+    if command.user != announcement.by and not is_admin(command, command.user, ctx, deps):
+        return common.refused(ctx.locale, "announcement status by a non-admin")
+    text = status_text(announcement, Announcements(deps.store).acks(announcement), ctx.locale)
+    return Decision.of(Reply(text=text, private=True, reason="workflows.ann.status"))
+
+
+def _ack_command(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
+    announcement = _find(command, ctx, deps, command.args[1])
+    if announcement is None:
+        return common.private(ctx.locale, "workflows.ann.missing")
+    key = _acknowledge(deps, announcement, command, command.user, ctx.now)
+    return common.private(ctx.locale, key, ref=announcement.ref)
+
+
+def _acknowledge(deps: Deps, announcement: Announcement, event: Event, user: str, now: float) -> str:
+    if announcement.state != "open":
+        return "workflows.ann.closed"
+    if not announcement.ack:
+        return "workflows.ann.no_ack"
+    if not Announcements(deps.store).acknowledge(announcement, user, event.uid(user), now):
+        return "workflows.ann.already"
+    return "workflows.ann.thanks"
+
+
+def _withdraw(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
+    if not is_admin(command, command.user, ctx, deps):
+        return common.refused(ctx.locale, "announcement withdrawn by a non-admin")
+    announcement = _find(command, ctx, deps, command.args[1])
+    if announcement is None:
+        return common.private(ctx.locale, "workflows.ann.missing")
+    if not Announcements(deps.store).close(announcement, "withdrawn", by=command.user, at=ctx.now):
+        return common.private(ctx.locale, "workflows.ann.closed", ref=announcement.ref)
+    Timers(deps.store).clear(announcement.gid, KIND, announcement.ref)
+    place = common.where(command, ctx, deps)
+    text = t(ctx.locale, "workflows.ann.withdrawn", ref=announcement.ref, title=announcement.title)
+    return common.decided(
+        *common.to_group(place, text, announcement.audience, reason="workflows.ann.withdrawn"),
+        Reply(text=text, private=True, reason="workflows.ann.withdrawn"),
+    )
+
+
+def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
+    opened = common.open_click(click, deps) if click.action == ACK else None
+    if opened is None:
+        return common.click_answer(click, ctx.locale, "workflows.card_invalid", why="bad seal")
+    sealed, gctx = opened
+    announcement = Announcements(deps.store).get(replace(click, chat=sealed.chat).gid, sealed.ref)
+    if announcement is None:
+        return common.click_answer(click, gctx.locale, "workflows.ann.missing")
+    key = _acknowledge(deps, announcement, click, click.user, gctx.now)
+    if key == "workflows.ann.already":
+        return Decision()  # a second click does nothing
+    return common.click_answer(click, gctx.locale, key, ref=announcement.ref)
+
+
+# The reminders job's part -----------------------------------------------------------------------------
+
+
+def due(deps: Deps, timer: Timer, place: Where, now: float) -> tuple[list[Action], Timer | None, str]:
+    """Carry out the step of the plan a timer stands at: its actions, the next timer, what was done."""
+    repo = Announcements(deps.store)
+    announcement = repo.get(timer.gid, timer.ref)
+    if announcement is None or announcement.state != "open" or timer.stage >= len(announcement.plan):
+        return [], None, "skipped"
+    kind, _ = announcement.plan[timer.stage]
+    acked = repo.acks(announcement) if announcement.ack else {}
+    number = sum(1 for step, _ in announcement.plan[: timer.stage + 1] if step == "remind")
+    actions = [
+        _sealed(action, deps, place, announcement.chat)
+        for action in step_actions(kind, announcement, acked, place, number=number)
+    ]
+    if kind == "expire":
+        repo.close(announcement, "expired", by="qunguan", at=now)
+    following = timer.stage + 1
+    if following < len(announcement.plan) and kind != "expire":
+        return actions, Timer(timer.gid, KIND, timer.ref, announcement.plan[following][1], following), kind
+    return actions, None, kind
+
+
+def _sealed(action: Action, deps: Deps, place: Where, chat: str) -> Action:
+    """A reminder card's button sealed for the announcement's group, like the first card's."""
+    if not isinstance(action, PostCard):
+        return action
+    card_ = common.sealed(action.card, deps, platform=place.platform, tenant=place.tenant, chat=chat)
+    return replace(action, card=card_)

@@ -1,0 +1,635 @@
+"""Policy revisions (S10, R8.1): a change to the org policy is proposed with its diff, opinions are
+gathered with a poll, the owners approve it, a notice of what changes is published, it is piloted in chosen
+groups, then rolled out to all; and it can be rolled back.
+
+    revision propose <path>=<value> ... [-- <why>]   an admin; e.g. rules.flood.max_messages=6
+    revision approve <ref> | revision reject <ref>   an owner (also the buttons of the owners' card)
+    revision pilot <ref> [<chat> ...]                an owner: as an override of these groups (this one
+                                                     when none is named)
+    revision rollout <ref>                           an owner: applied to the org policy
+    revision rollback <ref>                          an owner: the pilot overrides or the org policy back
+    revision [status] [<ref>]                        where a revision stands
+
+The owners are `workflows.revisions.owners` of the org policy (a group's override cannot name its own);
+with none named, the admins of the group where the revision is decided. A revision keeps its patch, not a
+whole text: the pilot merges it onto each pilot group's override, and the rollout onto the org policy as it
+is then (`chalicelib.worker.policies.PolicyRepo`, which keeps every version). The proposing group sees each
+step at once; the other groups get the pilot, rollout and rollback notices from the reminders job (one
+timer per group, set when the step is taken).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from chalicelib.authz import is_admin
+from chalicelib.bootstrap import Deps
+from chalicelib.core.actions import Action, Decision, PostCard, Reply, SendDirect
+from chalicelib.core.cards import Button, Card
+from chalicelib.core.events import CardClicked, CommandIssued, Event
+from chalicelib.core.ids import group_id, split_id
+from chalicelib.core.policy import PolicyError, default_policy_text, diff, load_policy_yaml, merge
+from chalicelib.i18n import t
+from chalicelib.store import keys
+from chalicelib.store.base import Store
+from chalicelib.store.records import Item
+from chalicelib.worker.commands import command_prefix
+from chalicelib.worker.context import Context, load_context, policies
+from chalicelib.worker.policies import PolicyRepo, parse_override
+from chalicelib.workflows import common, polls
+from chalicelib.workflows.common import DAY, HOUR, ArgumentError, Where
+from chalicelib.workflows.timers import Timer, Timers
+
+KIND = "rev"
+NOTICE = "revnote"
+KEEP_DAYS = 730
+MAX_DIFF_LINES = 12
+FORBIDDEN = ("groups", "version", "override_version")
+STEPS = {"approve", "reject", "pilot", "rollout", "rollback"}
+
+
+@dataclass(frozen=True)
+class Revision:
+    ref: str
+    by: str
+    at: float
+    gid: str  # where it was proposed
+    patch: dict[str, Any]
+    reason: str = ""
+    changes: tuple[str, ...] = ()
+    poll: str = ""
+    state: str = "proposed"  # proposed | approved | rejected | piloting | rolled_out | rolled_back
+    pilots: tuple[tuple[str, str | None], ...] = ()  # (gid, its override before the pilot)
+    org_version: int = 0  # the org version the rollout made
+
+    def data(self) -> dict[str, Any]:
+        return {
+            "ref": self.ref,
+            "by": self.by,
+            "at": self.at,
+            "gid": self.gid,
+            "patch": self.patch,
+            "reason": self.reason,
+            "changes": list(self.changes),
+            "poll": self.poll,
+            "state": self.state,
+            "pilots": [[gid, before] for gid, before in self.pilots],
+            "org_version": self.org_version,
+        }
+
+    @staticmethod
+    def of(data: Mapping[str, Any]) -> Revision:
+        return Revision(
+            ref=str(data["ref"]),
+            by=str(data["by"]),
+            at=float(data["at"]),
+            gid=str(data["gid"]),
+            patch=dict(data.get("patch", {})),
+            reason=str(data.get("reason", "")),
+            changes=tuple(str(line) for line in data.get("changes", ())),
+            poll=str(data.get("poll", "")),
+            state=str(data.get("state", "proposed")),
+            pilots=tuple(
+                (str(gid), None if before is None else str(before)) for gid, before in data.get("pilots", ())
+            ),
+            org_version=int(data.get("org_version", 0)),
+        )
+
+
+# Pure ------------------------------------------------------------------------------------------------
+
+
+def parse_patch(words: Sequence[str]) -> tuple[dict[str, Any], str]:
+    """`a.b=1 c=[x, y] -- why` as the nested patch {a: {b: 1}, c: [x, y]} and the reason. Values are
+    YAML; settings that say which version or which groups a document is are refused."""
+    patch: dict[str, Any] = {}
+    reason_at = list(words).index("--") if "--" in words else len(words)
+    for word in words[:reason_at]:
+        path, sep, raw = word.partition("=")
+        parts = [part for part in path.split(".") if part]
+        if not sep or not parts or parts[0] in FORBIDDEN:
+            raise ArgumentError(word)
+        try:
+            value: Any = yaml.safe_load(raw) if raw else ""
+        except yaml.YAMLError as exc:
+            raise ArgumentError(word) from exc
+        for part in reversed(parts):
+            value = {part: value}
+        patch = merge(patch, value)
+    if not patch:
+        raise ArgumentError("no change")
+    return patch, " ".join(words[reason_at + 1 :])
+
+
+def changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[str, ...]:
+    """Each changed setting as `path: old → new`."""
+    left, right = _flat(before), _flat(after)
+    return tuple(
+        f"{path}: {_shown(left.get(path))} → {_shown(right.get(path))}" for path in diff(before, after)
+    )
+
+
+def _flat(value: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(value, Mapping):
+        found: dict[str, Any] = {}
+        for key, item in value.items():
+            found.update(_flat(item, f"{prefix}.{key}" if prefix else str(key)))
+        return found
+    return {prefix: value}
+
+
+def _shown(value: Any) -> str:
+    return (
+        "-"
+        if value is None
+        else yaml.safe_dump(value, default_flow_style=True, allow_unicode=True)
+        .strip()
+        .removesuffix("...")
+        .strip()
+    )
+
+
+def notice_text(revision: Revision, step: str, locale: str) -> str:
+    lines = revision.changes[:MAX_DIFF_LINES]
+    more = len(revision.changes) - len(lines)
+    body = "\n".join(f"• {line}" for line in lines) + (f"\n• … (+{more})" if more > 0 else "")
+    return t(
+        locale, f"workflows.rev.notice.{step}", ref=revision.ref, changes=body, reason=revision.reason or "-"
+    )
+
+
+# The repository ---------------------------------------------------------------------------------------
+
+
+class Revisions:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def create(self, revision: Revision) -> bool:
+        item = Item(
+            keys.REVISIONS_PK,
+            keys.revision_sk(revision.ref),
+            revision.data(),
+            expires_at=int(revision.at + KEEP_DAYS * DAY),
+        )
+        if not self.store.put_item(item, if_absent=True):
+            return False
+        self.store.put_item(Item(keys.REVISIONS_PK, keys.latest_sk(KIND), {"ref": revision.ref}))
+        return True
+
+    def get(self, ref: str) -> Revision | None:
+        item = self.store.get_item(keys.REVISIONS_PK, keys.revision_sk(ref))
+        return None if item is None else Revision.of(item.data)
+
+    def latest(self) -> str | None:
+        item = self.store.get_item(keys.REVISIONS_PK, keys.latest_sk(KIND))
+        return None if item is None else str(item.data.get("ref", "")) or None
+
+    def move(self, revision: Revision, to: str, *, frm: tuple[str, ...], **changes: Any) -> bool:
+        """From one of the states `frm` to `to`, once."""
+        for state in frm:
+            if revision.state == state and self.store.update_item(
+                keys.REVISIONS_PK,
+                keys.revision_sk(revision.ref),
+                {"state": to, **changes},
+                expect={"state": state},
+            ):
+                return True
+        return False
+
+    def approve(self, revision: Revision, uid: str, user: str, at: float) -> bool:
+        item = Item(
+            keys.REVISIONS_PK,
+            keys.revision_approval_sk(revision.ref, uid),
+            {"user": user, "at": at},
+            expires_at=int(revision.at + KEEP_DAYS * DAY),
+        )
+        return self.store.put_item(item, if_absent=True)
+
+    def approvals(self, revision: Revision) -> list[str]:
+        items = self.store.query_items(keys.REVISIONS_PK, prefix=keys.revision_approvals_prefix(revision.ref))
+        return [str(item.data["user"]) for item in items]
+
+
+# Who may -----------------------------------------------------------------------------------------------
+
+
+def owners(repo: PolicyRepo) -> tuple[str, ...]:
+    return repo.org().workflows.revisions.owners
+
+
+def is_owner(event: Event, user: str, ctx: Context, deps: Deps) -> bool:
+    named = owners(policies(deps))
+    if named:
+        return user in named or event.uid(user) in named
+    return is_admin(event, user, ctx, deps)
+
+
+def org_data(repo: PolicyRepo) -> dict[str, Any]:
+    live = repo.current(keys.ORG_SCOPE)
+    data = yaml.safe_load(live.text if live else default_policy_text()) or {}
+    return dict(data)
+
+
+# Commands ----------------------------------------------------------------------------------------------
+
+
+def on_command(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
+    prefix = command_prefix(command.platform)
+    if not command.chat or command.direct:
+        return common.private(ctx.locale, "workflows.need_group", prefix=prefix)
+    sub = command.args[0].lower() if command.args else "status"
+    if sub == "propose":
+        return _propose(command, ctx, deps)
+    if sub == "status" or sub not in STEPS:
+        ref = (
+            command.args[1]
+            if sub == "status" and len(command.args) > 1
+            else (None if sub == "status" else sub)
+        )
+        return _status(ctx, deps, ref)
+    if len(command.args) < 2:
+        return common.private(ctx.locale, "workflows.rev.usage", prefix=prefix)
+    revision = Revisions(deps.store).get(command.args[1].upper())
+    if revision is None:
+        return common.private(ctx.locale, "workflows.rev.missing", ref=command.args[1][:20])
+    if not is_owner(command, command.user, ctx, deps):
+        return common.refused(ctx.locale, f"revision {sub} by a non-owner")
+    if sub in ("approve", "reject"):
+        return _decide(command, ctx, deps, revision, sub)
+    if sub == "pilot":
+        return _pilot(command, ctx, deps, revision, command.args[2:])
+    if sub == "rollout":
+        return _rollout(command, ctx, deps, revision)
+    return _rollback(command, ctx, deps, revision)
+
+
+def _propose(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
+    prefix = command_prefix(command.platform)
+    if not is_admin(command, command.user, ctx, deps):
+        return common.refused(ctx.locale, "revision proposed by a non-admin")
+    try:
+        patch, reason = parse_patch(command.args[1:])
+    except ArgumentError:
+        return common.private(ctx.locale, "workflows.rev.usage", prefix=prefix)
+    repo = policies(deps)
+    before = org_data(repo)
+    after = merge(before, patch)
+    try:
+        old, new = (
+            load_policy_yaml(yaml.safe_dump(before, allow_unicode=True)),
+            load_policy_yaml(yaml.safe_dump(after, allow_unicode=True)),
+        )
+    except PolicyError as exc:
+        return common.private(ctx.locale, "workflows.rev.invalid", error=str(exc)[:300])
+    lines = changes(old.model_dump(mode="json"), new.model_dump(mode="json"))
+    if not lines:
+        return common.private(ctx.locale, "workflows.rev.no_change")
+    settings = ctx.policy.workflows.revisions
+    ref = common.short_ref("R", command)
+    poll_ref = common.short_ref("V", command)
+    revision = Revision(ref, command.user, ctx.now, command.gid, patch, reason, lines, poll_ref)
+    Revisions(deps.store).create(revision)
+    place = common.where(command, ctx, deps)
+    locale = ctx.locale
+    question = (
+        t(locale, "workflows.rev.poll.question", ref=ref)
+        + "\n"
+        + "\n".join(f"• {line}" for line in lines[:MAX_DIFF_LINES])
+    )
+    poll = polls.Poll(
+        ref=poll_ref,
+        gid=place.gid,
+        chat=place.chat,
+        by=command.user,
+        at=ctx.now,
+        question=question,
+        options=(t(locale, "workflows.rev.poll.agree"), t(locale, "workflows.rev.poll.disagree")),
+        closes_at=ctx.now + settings.poll_hours * HOUR,
+        source=ref,
+    )
+    actions: list[Action] = list(polls.open_poll(deps, command, place, poll))
+    deciders = common.native_ids(owners(repo), command) or place.admins
+    card = Card(
+        card_id=f"rev-{ref}",
+        title=t(locale, "workflows.rev.card.title", ref=ref, by=command.user),
+        body=notice_text(revision, "proposed", locale),
+        buttons=(
+            Button(t(locale, "workflows.rev.button.approve"), "rev.approve", ref, "primary"),
+            Button(t(locale, "workflows.rev.button.reject"), "rev.reject", ref, "danger"),
+        ),
+        footer=t(locale, "workflows.rev.footer", prefix=prefix, ref=ref, poll=poll_ref),
+    )
+    if deciders:
+        shown = common.sealed(card, deps, platform=command.platform, tenant=command.tenant, chat=command.chat)
+        actions.append(PostCard(card=shown, users=deciders, reason="workflows.rev.proposed"))
+    done = Reply(
+        text=t(locale, "workflows.rev.proposed", ref=ref, poll=poll_ref, count=len(lines)),
+        private=True,
+        reason="workflows.rev.proposed",
+    )
+    return common.decided(*actions, done, notes={"revision": {"ref": ref, "what": "proposed"}})
+
+
+def _status(ctx: Context, deps: Deps, ref: str | None) -> Decision:
+    repo = Revisions(deps.store)
+    ref = ref or repo.latest()
+    revision = repo.get(ref.upper()) if ref else None
+    if revision is None:
+        return common.private(ctx.locale, "workflows.rev.missing", ref=(ref or "-")[:20])
+    lines = [
+        t(
+            ctx.locale,
+            "workflows.rev.status",
+            ref=revision.ref,
+            state=t(ctx.locale, f"workflows.rev.state.{revision.state}"),
+            by=revision.by,
+            approvals=", ".join(repo.approvals(revision)) or "-",
+            pilots=len(revision.pilots),
+        ),
+        *(f"• {line}" for line in revision.changes[:MAX_DIFF_LINES]),
+    ]
+    gid = revision.gid
+    poll = polls.Polls(deps.store).get(gid, revision.poll) if revision.poll else None
+    if poll is not None:
+        lines.append(polls.results_text(poll, polls.Polls(deps.store).votes(poll), ctx.locale))
+    return Decision.of(Reply(text="\n".join(lines), private=True, reason="workflows.rev.status"))
+
+
+# Deciding ----------------------------------------------------------------------------------------------
+
+
+def _decide(
+    event: CommandIssued | CardClicked, ctx: Context, deps: Deps, revision: Revision, kind: str
+) -> Decision:
+    """An owner approves (once each; enough approvals make it approved) or rejects."""
+    locale = ctx.locale
+    repo = Revisions(deps.store)
+    say = _teller(event, locale)
+    if kind == "reject":
+        if not repo.move(revision, "rejected", frm=("proposed",), decided_by=event.user, decided_at=ctx.now):
+            return say("workflows.rev.wrong_state", ref=revision.ref, state=_state(revision, locale))
+        text = t(locale, "workflows.rev.rejected", ref=revision.ref, by=event.user)
+        return common.decided(
+            SendDirect(user=revision.by, text=text, reason="workflows.rev.rejected"),
+            *say("workflows.rev.rejected", ref=revision.ref, by=event.user).actions,
+            notes={"revision": {"ref": revision.ref, "what": "rejected", "by": event.user}},
+        )
+    if revision.state != "proposed":
+        return say("workflows.rev.wrong_state", ref=revision.ref, state=_state(revision, locale))
+    if not repo.approve(revision, event.uid(event.user), event.user, ctx.now):
+        return (
+            Decision() if isinstance(event, CardClicked) else say("workflows.rev.already", ref=revision.ref)
+        )
+    needed = ctx.policy.workflows.revisions.approvals
+    given = repo.approvals(revision)
+    if len(given) < needed or not repo.move(revision, "approved", frm=("proposed",), decided_at=ctx.now):
+        return say("workflows.rev.approval_noted", ref=revision.ref, more=max(needed - len(given), 0))
+    place = _proposing_place(event, ctx, deps, revision)
+    notice = notice_text(revision, "approved", place.locale)
+    audience = () if place.can_post else common.members(deps, place.gid, ctx.now)
+    return common.decided(
+        *common.to_group(place, notice, audience, reason="workflows.rev.approved"),
+        *say("workflows.rev.approved.you", ref=revision.ref, prefix=command_prefix(event.platform)).actions,
+        notes={
+            "revision": {"ref": revision.ref, "what": "approved", "by": event.user},
+            **_acting(place, event),
+        },
+    )
+
+
+def _state(revision: Revision, locale: str) -> str:
+    return t(locale, f"workflows.rev.state.{revision.state}")
+
+
+def _teller(event: Event, locale: str) -> Callable[..., Decision]:
+    def say(key: str, **params: Any) -> Decision:
+        if isinstance(event, CardClicked):
+            return common.click_answer(event, locale, key, **params)
+        return common.private(locale, key, **params)
+
+    return say
+
+
+def _acting(place: Where, event: Event) -> dict[str, Any]:
+    return {"acting_chat": place.chat} if place.chat != event.chat else {}
+
+
+def _proposing_place(event: Event, ctx: Context, deps: Deps, revision: Revision) -> Where:
+    """The group the revision was proposed in, when it is on the event's platform; else the event's."""
+    platform, tenant, chat = split_id(revision.gid)
+    if (platform, tenant) != (event.platform, event.tenant):
+        return common.where(event, ctx, deps)
+    gctx = ctx if chat == event.chat else load_context(dataclasses.replace(event, chat=chat), deps)
+    return common.where(event, gctx, deps, chat=chat)
+
+
+def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
+    kind = click.action.split(".", 1)[-1]
+    opened = common.open_click(click, deps) if kind in ("approve", "reject") else None
+    if opened is None:
+        return common.click_answer(click, ctx.locale, "workflows.card_invalid", why="bad seal")
+    sealed, gctx = opened
+    located = dataclasses.replace(click, chat=sealed.chat)
+    if not is_owner(located, click.user, gctx, deps):
+        return common.click_answer(
+            click, gctx.locale, "workflows.refused", why=f"revision {kind} by a non-owner"
+        )
+    revision = Revisions(deps.store).get(sealed.ref)
+    if revision is None:
+        return common.click_answer(click, gctx.locale, "workflows.rev.missing", ref=sealed.ref)
+    decision = _decide(located, gctx, deps, revision, kind)
+    if "revision" not in decision.notes:
+        return decision
+    line = t(
+        gctx.locale, "workflows.handled", by=click.user, what=t(gctx.locale, f"workflows.rev.what.{kind}")
+    )
+    title = t(gctx.locale, "workflows.rev.card.title", ref=revision.ref, by=revision.by)
+    update = common.handled(
+        click, title=title, line=line, fallback_id=f"rev-{revision.ref}", reason="workflows.rev.handled"
+    )
+    notes = {**decision.notes, **common.acting(sealed.chat, click)}
+    return Decision(Decision.of(*decision.actions, update).actions, notes=notes)
+
+
+# Pilot, rollout, rollback -------------------------------------------------------------------------------
+
+
+def _pilot(
+    command: CommandIssued, ctx: Context, deps: Deps, revision: Revision, chats: Sequence[str]
+) -> Decision:
+    locale = ctx.locale
+    if revision.state not in ("approved", "piloting"):
+        return common.private(
+            locale, "workflows.rev.wrong_state", ref=revision.ref, state=_state(revision, locale)
+        )
+    repo = policies(deps)
+    piloted = dict(revision.pilots)
+    added: list[str] = []
+    for chat in chats or (command.chat,):
+        gid = group_id(command.platform, command.tenant, chat)
+        if gid in piloted:
+            continue
+        scope = keys.group_policy_scope(gid)
+        live = repo.current(scope)
+        try:
+            repo.apply(
+                scope,
+                yaml.safe_dump(
+                    merge(parse_override(live.text if live else ""), revision.patch), allow_unicode=True
+                ),
+                author=command.user,
+                now=ctx.now,
+            )
+        except PolicyError as exc:
+            return common.private(locale, "workflows.rev.invalid", error=f"{chat}: {str(exc)[:300]}")
+        piloted[gid] = live.text if live else None
+        added.append(gid)
+    pilots = tuple(piloted.items())
+    if not Revisions(deps.store).move(
+        revision, "piloting", frm=("approved", "piloting"), pilots=[[gid, before] for gid, before in pilots]
+    ):
+        return common.private(
+            locale, "workflows.rev.wrong_state", ref=revision.ref, state=_state(revision, locale)
+        )
+    _notify(deps, [gid for gid in added if gid != command.gid], revision.ref, ctx.now)
+    actions = _here(command, ctx, deps, revision, "pilot") if command.gid in added else []
+    done = Reply(
+        text=t(locale, "workflows.rev.piloting", ref=revision.ref, count=len(pilots)),
+        private=True,
+        reason="workflows.rev.piloting",
+    )
+    return common.decided(
+        *actions, done, notes={"revision": {"ref": revision.ref, "what": "pilot", "groups": added}}
+    )
+
+
+def _rollout(command: CommandIssued, ctx: Context, deps: Deps, revision: Revision) -> Decision:
+    locale = ctx.locale
+    repo = policies(deps)
+    try:
+        applied = repo.apply(
+            keys.ORG_SCOPE,
+            yaml.safe_dump(merge(org_data(repo), revision.patch), allow_unicode=True),
+            author=command.user,
+            now=ctx.now,
+        )
+    except PolicyError as exc:
+        return common.private(locale, "workflows.rev.invalid", error=str(exc)[:300])
+    if not Revisions(deps.store).move(
+        revision,
+        "rolled_out",
+        frm=("approved", "piloting"),
+        org_version=applied.version,
+        rolled_out_at=ctx.now,
+    ):
+        repo.rollback(keys.ORG_SCOPE, author=command.user, now=ctx.now)  # someone else moved it first
+        return common.private(
+            locale, "workflows.rev.wrong_state", ref=revision.ref, state=_state(revision, locale)
+        )
+    _restore_pilots(repo, revision, command.user, ctx.now)
+    everyone = [group.gid for group in deps.store.list_groups() if group.enabled and group.gid != command.gid]
+    _notify(deps, everyone, revision.ref, ctx.now)
+    done = Reply(
+        text=t(
+            locale, "workflows.rev.rolled_out", ref=revision.ref, version=applied.version, count=len(everyone)
+        ),
+        private=True,
+        reason="workflows.rev.rolled_out",
+    )
+    return common.decided(
+        *_here(command, ctx, deps, revision, "rollout"),
+        done,
+        notes={"revision": {"ref": revision.ref, "what": "rollout", "version": applied.version}},
+    )
+
+
+def _rollback(command: CommandIssued, ctx: Context, deps: Deps, revision: Revision) -> Decision:
+    locale = ctx.locale
+    repo = policies(deps)
+    if revision.state == "rolled_out":
+        live = repo.current(keys.ORG_SCOPE)
+        if live is None or live.version != revision.org_version:
+            return common.private(
+                locale, "workflows.rev.moved_on", ref=revision.ref, version=revision.org_version
+            )
+        if not Revisions(deps.store).move(
+            revision, "rolled_back", frm=("rolled_out",), rolled_back_at=ctx.now
+        ):
+            return common.private(
+                locale, "workflows.rev.wrong_state", ref=revision.ref, state=_state(revision, locale)
+            )
+        repo.rollback(keys.ORG_SCOPE, author=command.user, now=ctx.now)
+        reached = [
+            group.gid for group in deps.store.list_groups() if group.enabled and group.gid != command.gid
+        ]
+    elif revision.state == "piloting":
+        if not Revisions(deps.store).move(revision, "rolled_back", frm=("piloting",), rolled_back_at=ctx.now):
+            return common.private(
+                locale, "workflows.rev.wrong_state", ref=revision.ref, state=_state(revision, locale)
+            )
+        _restore_pilots(repo, revision, command.user, ctx.now)
+        reached = [gid for gid, _ in revision.pilots if gid != command.gid]
+    else:
+        return common.private(
+            locale, "workflows.rev.wrong_state", ref=revision.ref, state=_state(revision, locale)
+        )
+    _notify(deps, reached, revision.ref, ctx.now)
+    rolled = dataclasses.replace(revision, state="rolled_back")
+    done = Reply(
+        text=t(locale, "workflows.rev.rolled_back", ref=revision.ref),
+        private=True,
+        reason="workflows.rev.rolled_back",
+    )
+    return common.decided(
+        *_here(command, ctx, deps, rolled, "rollback"),
+        done,
+        notes={"revision": {"ref": revision.ref, "what": "rollback"}},
+    )
+
+
+def _restore_pilots(repo: PolicyRepo, revision: Revision, author: str, now: float) -> None:
+    """Each pilot group's override as it was before the pilot: after a rollout the org holds the change."""
+    for gid, before in revision.pilots:
+        repo.apply(keys.group_policy_scope(gid), before or "", author=author, now=now)
+
+
+def _here(command: CommandIssued, ctx: Context, deps: Deps, revision: Revision, step: str) -> list[Action]:
+    place = common.where(command, ctx, deps)
+    audience = () if place.can_post else common.members(deps, place.gid, ctx.now)
+    return common.to_group(
+        place, notice_text(revision, step, ctx.locale), audience, reason=f"workflows.rev.{step}"
+    )
+
+
+def _notify(deps: Deps, gids: Sequence[str], ref: str, now: float) -> None:
+    """A notice timer in each group, due now: the next reminders run posts it there."""
+    timers = Timers(deps.store)
+    for gid in gids:
+        timers.set(Timer(gid, NOTICE, ref, now, 0))
+
+
+# The reminders job's part -----------------------------------------------------------------------------
+
+_STEP_OF_STATE = {"piloting": "pilot", "rolled_out": "rollout", "rolled_back": "rollback"}
+
+
+def due(deps: Deps, timer: Timer, place: Where, now: float) -> tuple[list[Action], Timer | None, str]:
+    """A revision's notice in one group, as the revision stands now."""
+    revision = Revisions(deps.store).get(timer.ref)
+    step = _STEP_OF_STATE.get(revision.state) if revision else None
+    if revision is None or step is None:
+        return [], None, "skipped"
+    audience = () if place.can_post else common.members(deps, place.gid, now)
+    return (
+        common.to_group(
+            place, notice_text(revision, step, place.locale), audience, reason=f"workflows.rev.{step}"
+        ),
+        None,
+        step,
+    )
