@@ -14,18 +14,20 @@ MESSAGES: dict[str, dict[str, str]] = {
             "处理结果会私下告诉你，并说明如何申诉。\n"
             "可用命令（{prefix}）：\n"
             "• help：显示本帮助\n"
-            "• rules：查看本群规则摘要\n"
-            "• report：举报一条消息给管理员\n"
-            "管理员另有：warn、mute、unmute、remove、ban、unban、pass、cases、policy、announce"
+            "• report @成员 原因：举报给管理员 · appeal 案例号：对处理提出申诉\n"
+            "• publish 内容：提交重要信息待审批 · suggest 内容：匿名或实名建议 · poll：发起投票\n"
+            "管理员另有：warn、mute、unmute、remove、ban、unban、pass、cases、policy、announce、correct、"
+            "incident、revision、approve、reject、guest、away、enable、disable、create、sync、unacked"
         ),
         "zh-TW": (
             "我協助本群執行群規：洗版、重複訊息、廣告、不文明用語和敏感資訊會被提醒或處理，"
             "處理結果會私下告訴你，並說明如何申訴。\n"
             "可用指令（{prefix}）：\n"
             "• help：顯示本說明\n"
-            "• rules：查看本群規則摘要\n"
-            "• report：向管理員檢舉一則訊息\n"
-            "管理員另有：warn、mute、unmute、remove、ban、unban、pass、cases、policy、announce"
+            "• report @成員 原因：向管理員檢舉 · appeal 案例號：對處理提出申訴\n"
+            "• publish 內容：提交重要資訊待審批 · suggest 內容：匿名或具名建議 · poll：發起投票\n"
+            "管理員另有：warn、mute、unmute、remove、ban、unban、pass、cases、policy、announce、correct、"
+            "incident、revision、approve、reject、guest、away、enable、disable、create、sync、unacked"
         ),
         "en": (
             "I help this group keep its rulebook: flooding, repeated messages, ads, abusive language and "
@@ -33,9 +35,10 @@ MESSAGES: dict[str, dict[str, str]] = {
             "how to appeal.\n"
             "Commands ({prefix}):\n"
             "• help: show this help\n"
-            "• rules: a summary of this group's rules\n"
-            "• report: report a message to the admins\n"
-            "Admins also have: warn, mute, unmute, remove, ban, unban, pass, cases, policy, announce"
+            "• report @member reason: report to the admins · appeal <case>: appeal a decision\n"
+            "• publish <text>: submit important news for approval · suggest <text> · poll: start a poll\n"
+            "Admins also have: warn, mute, unmute, remove, ban, unban, pass, cases, policy, announce, "
+            "correct, incident, revision, approve, reject, guest, away, enable, disable, create, sync, unacked"
         ),
     },
     "command.unknown": {
