@@ -38,7 +38,8 @@ MESSAGES: dict[str, dict[str, str]] = {
             "• report @member reason: report to the admins · appeal <case>: appeal a decision\n"
             "• publish <text>: submit important news for approval · suggest <text> · poll: start a poll\n"
             "Admins also have: warn, mute, unmute, remove, ban, unban, pass, cases, policy, announce, "
-            "correct, incident, revision, approve, reject, guest, away, enable, disable, create, sync, unacked"
+            "correct, incident, revision, approve, reject, guest, away, enable, disable, create, sync, "
+            "unacked"
         ),
     },
     "command.unknown": {
