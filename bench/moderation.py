@@ -1,0 +1,257 @@
+"""Row 3: moderation per message with 10, 10 000 and 100 000 extra lexicon terms, qunguan's whole rule
+set against a per-term regular-expression filter of the same lexicon (the classic Telegram group bots'
+approach: `re.compile(re.escape(term), re.I)` per term, each searched in turn until one hits).
+
+The lexicon is the lexicon rule's: the shipped terms of its categories plus N generated extra terms,
+spread over those categories (half Latin words of 6-10 letters, half CJK words of 3-4 characters, drawn
+so that they never occur by chance in the messages). The same 40 group messages go through both sides:
+Chinese and English chat, links, numbers, four messages that carry one of the first ten extra terms
+(present at every size, so the hits do not change with N) and near misses such as "class" and "pass".
+
+qunguan is measured two ways:
+- worker path: `moderate(event, ctx)`, which builds the rule set from the policy for each message, as
+  `chalicelib.moderation.handlers.on_message` does;
+- rule set built once: `moderate(event, ctx, rules)` with `rules = build_rules(policy)` made beforehand.
+Both run every rule (flood, duplicate, lexicon, ads, PII, files, emoji, length) and decide (actions,
+explanations, cards); the peer only searches. So a third line compares like with like: the lexicon rule
+alone (normalise the text, one Aho-Corasick pass, word boundaries, allow-list) against the regex filter.
+Also reported: the slope (time at the largest size over time at 10 terms) and the one-off cost of
+building each side's matcher at the largest size.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from bench import Row, medians_ns
+from chalicelib.core.engine import build_rules, moderate
+from chalicelib.core.events import MessagePosted
+from chalicelib.core.lexicon import default_terms
+from chalicelib.core.policy import DEFAULT_ORG_POLICY, GroupPolicy, resolve
+from chalicelib.core.rules.base import RuleContext
+
+SIZES = (10, 10_000, 100_000)
+QUICK_SIZES = (10, 300)
+NOW = 1_750_000_000.0
+LATIN = "bcdfghjklmnpqrstvwxz"  # no vowels: no English word by chance
+CJK_FIRST, CJK_LAST = 0x9000, 0x9FA5
+
+CLEAN = (
+    "明天上午 10 点的评审会改到 3 号会议室，请大家带上 Q3 的数据。",
+    "收到，谢谢！",
+    "Can someone share the slides from yesterday's sync? Thanks!",
+    "周报已经发到群文件了，麻烦各位在周五前看一下并补充各自的部分。",
+    "The class on onboarding starts at 9:30 in room B.",
+    "请大家把报销单在本周内提交给财务，过期不候。",
+    "Please pass the assessment form to HR before Friday.",
+    "新版本的接口文档在 https://wiki.example.com/api/v2 ，有问题随时问我。",
+    "好的，我下午两点以后都有空。",
+    "Reminder: the all-hands is moved to Thursday 4pm, same Zoom link as last time.",
+    "这个需求的优先级我和产品确认一下再回复大家。",
+    "I'll assign the review to Li Wei, he knows that module best.",
+    "今天的站会取消，有事在群里说。",
+    "Great job on the launch, everyone! 🎉",
+    "会议纪要：1. 确认上线时间 2. 测试环境问题由运维跟进 3. 下周一复盘。",
+    "Where can I find the template for the quarterly report?",
+    "午饭大家想吃什么？楼下新开了一家面馆。",
+    "The build is green again after the fix in commit 4f2a9c1.",
+    "麻烦 @王芳 把上个月的考勤表发我一份。",
+    "Could we push the deadline to next Wednesday? The vendor is late.",
+    "已更新到群公告，请大家查看。",
+    "Thanks for the quick turnaround on the contract review.",
+    "下周二团建，地点待定，想参加的请接龙。",
+    "FYI the office will be closed on Monday for maintenance.",
+    "客户那边反馈页面加载有点慢，前端同学看一下？",
+    "Does anyone have the Wi-Fi password for the guest network?",
+    "请各部门负责人在月底前提交下季度的预算草案。",
+    "I'm out sick today, will catch up on messages tomorrow.",
+    "这个 bug 我复现了，是缓存没有失效导致的。",
+    "Let's sync on the roadmap after lunch.",
+    "新同事小刘今天入职，大家欢迎！",
+    "The dashboard numbers look off for March, can someone double-check?",
+    "文件命名请按照 项目-日期-版本 的格式，比如 qunguan-20250615-v2.docx。",
+    "Room 3 projector is broken again, I've filed a ticket.",
+    "谁有空帮忙看一下这个 PR？改动不大。",
+    "See you all at the offsite!",
+)
+# Messages carrying extra terms 0..3 (kept at every size): the hits stay the same whatever N is.
+PLANTED = (
+    "这个人说话太难听了，{term}，大家注意一下。",
+    "Honestly that reply was {term} and uncalled for.",
+    "有人在群里发 {term} 的链接，请管理员处理。",
+    "Stop posting {term} here please.",
+)
+
+
+def extra_terms(count: int, *, seed: int = 8) -> list[str]:
+    """`count` distinct generated terms; a prefix of a longer list, so every size shares its first terms."""
+    rng = random.Random(seed)
+    terms: list[str] = []
+    seen: set[str] = set()
+    while len(terms) < count:
+        if len(terms) % 2:
+            term = "".join(rng.choice(LATIN) for _ in range(rng.randint(6, 10)))
+        else:
+            term = "".join(chr(rng.randint(CJK_FIRST, CJK_LAST)) for _ in range(rng.randint(3, 4)))
+        if term not in seen:
+            seen.add(term)
+            terms.append(term)
+    return terms
+
+
+def messages(terms: Sequence[str]) -> list[MessagePosted]:
+    texts = list(CLEAN)
+    for index, template in enumerate(PLANTED):
+        texts.insert(index * 9 + 4, template.format(term=terms[index]))
+    return [
+        MessagePosted(
+            platform="slack",
+            tenant="T1",
+            event_id=f"ev-{index}",
+            occurred_at=NOW + index,
+            chat="C1",
+            user=f"U{index % 7}",
+            message_id=f"M{index}",
+            text=text,
+        )
+        for index, text in enumerate(texts)
+    ]
+
+
+def policy_with(terms: Sequence[str]) -> GroupPolicy:
+    categories = DEFAULT_ORG_POLICY.rules.lexicon.enabled_categories()
+    extra = {category: list(terms[index :: len(categories)]) for index, category in enumerate(categories)}
+    return resolve(DEFAULT_ORG_POLICY, {"rules": {"lexicon": {"extra_terms": extra}}})
+
+
+def lexicon_terms(policy: GroupPolicy) -> list[str]:
+    """The terms the lexicon rule matches: the shipped ones of its categories and the extra ones."""
+    settings = policy.rules.lexicon
+    shipped = default_terms()
+    terms: dict[str, None] = {}
+    for category in settings.enabled_categories():
+        terms.update(dict.fromkeys(shipped.get(category, ())))
+        terms.update(dict.fromkeys(settings.extra_terms.get(category, ())))
+    return list(terms)
+
+
+def compile_filter(terms: Sequence[str]) -> list[re.Pattern[str]]:
+    return [re.compile(re.escape(term), re.IGNORECASE) for term in terms]
+
+
+def regex_flags(patterns: Sequence[re.Pattern[str]], text: str) -> bool:
+    return any(pattern.search(text) for pattern in patterns)
+
+
+def _lexicon_flagged(decision: Any) -> bool:
+    return any(f["rule"] == "lexicon" for f in decision.notes.get("findings", ()))
+
+
+def size_label(size: int) -> str:
+    return f"{size:,}".replace(",", " ")
+
+
+def main(*, quick: bool = False) -> list[Row]:
+    sizes = QUICK_SIZES if quick else SIZES
+    repeat, target_ns = (3, 2e6) if quick else (11, 100e6)
+    terms = extra_terms(max(sizes))
+    batch = messages(terms)
+    per_message: dict[int, tuple[float, float, float, float]] = {}
+    builds: dict[int, tuple[float, float]] = {}
+    notes: list[str] = []
+    for size in sizes:
+        policy = policy_with(terms[:size])
+        ctx = RuleContext(policy=policy, now=NOW)
+        start = time.perf_counter_ns()
+        rules = build_rules(policy)
+        moderate(batch[0], ctx, rules)  # the automaton is built on the first match
+        ours_build = time.perf_counter_ns() - start
+        words = lexicon_terms(policy)
+        start = time.perf_counter_ns()
+        patterns = compile_filter(words)
+        peer_build = time.perf_counter_ns() - start
+        builds[size] = (ours_build, peer_build)
+
+        ours_hits = [m.message_id for m in batch if _lexicon_flagged(moderate(m, ctx, rules))]
+        peer_hits = [m.message_id for m in batch if regex_flags(patterns, m.text)]
+        planted = {m.message_id for m in batch if any(t in m.text for t in terms[: len(PLANTED)])}
+        assert planted <= set(ours_hits) and planted <= set(peer_hits), "a planted term was missed"
+        notes.append(
+            f"{size_label(size)} terms: qunguan's lexicon flags {len(ours_hits)} of {len(batch)} messages, "
+            f"the regex filter {len(peer_hits)} ({', '.join(sorted(set(peer_hits) - set(ours_hits))) or '-'} "
+            "only by the regex: substrings such as 'ass' in 'class')"
+        )
+
+        def worker_path(ctx: RuleContext = ctx) -> None:
+            for message in batch:
+                moderate(message, ctx)
+
+        def built_once(ctx: RuleContext = ctx, rules: list[Any] = rules) -> None:
+            for message in batch:
+                moderate(message, ctx, rules)
+
+        def peer(patterns: list[re.Pattern[str]] = patterns) -> None:
+            for message in batch:
+                regex_flags(patterns, message.text)
+
+        lexicon_rule = next(rule for rule in rules if rule.name == "lexicon")
+
+        def lexicon_alone(ctx: RuleContext = ctx, rule: Any = lexicon_rule) -> None:
+            for message in batch:
+                rule.evaluate(message, ctx)
+
+        fns: list[Callable[[], object]] = [worker_path, built_once, lexicon_alone, peer]
+        medians = medians_ns(fns, repeat=repeat, target_ns=target_ns)
+        worker_ns, once_ns, alone_ns, peer_ns = (value / len(batch) for value in medians)
+        per_message[size] = (worker_ns, once_ns, alone_ns, peer_ns)
+    for note in notes:
+        print(f"  moderation: {note}")
+    return rows(sizes, per_message, builds)
+
+
+VARIANTS = ("worker path (rules from policy)", "rule set built once", "lexicon rule alone")
+
+
+def rows(
+    sizes: Sequence[int],
+    per_message: dict[int, tuple[float, float, float, float]],
+    builds: dict[int, tuple[float, float]],
+) -> list[Row]:
+    """Per size and variant: µs per message against the regex filter's; then the slopes and the build."""
+    table: list[Row] = []
+    for index, variant in enumerate(VARIANTS):
+        for size in sizes:
+            figures = per_message[size]
+            table.append(
+                Row(
+                    f"moderation, {size_label(size)} terms: {variant} vs regex",
+                    "µs/message",
+                    figures[index] / 1000,
+                    figures[3] / 1000,
+                )
+            )
+    low, high = sizes[0], sizes[-1]
+    label = f"time at {size_label(high)} terms / at {size_label(low)}"
+    for index, variant in enumerate(VARIANTS[:2]):
+        table.append(
+            Row(
+                f"moderation slope ({label}): {variant} vs regex",
+                "×",
+                per_message[high][index] / per_message[low][index],
+                per_message[high][3] / per_message[low][3],
+            )
+        )
+    ours_build, peer_build = builds[high]
+    table.append(
+        Row(
+            f"lexicon build, {size_label(high)} terms: rule set + automaton vs compiling the regexes",
+            "ms",
+            ours_build / 1e6,
+            peer_build / 1e6,
+        )
+    )
+    return table
