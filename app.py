@@ -1,12 +1,13 @@
-"""qunguan's routing table: webhooks in, the queue consumer, and (later) the schedules.
+"""qunguan's routing table: webhooks in, the queue consumer, and the schedules.
 
 Each body is one call into `chalicelib`; nothing here reads the environment, opens a client or touches
 the network at import time (see the README for `python -X importtime -c 'import app'`).
 """
 
-from chalice.app import Chalice, Response
+from chalice.app import Chalice, Cron, Rate, Response
 
 from chalicelib import web
+from chalicelib.jobs import entry as jobs
 
 app = Chalice(app_name="qunguan")
 EVENTS_QUEUE = "qunguan-events.fifo"
@@ -61,3 +62,40 @@ def dingtalk_cards() -> Response:
 @app.on_sqs_message(queue=EVENTS_QUEUE, batch_size=10)
 def worker(event: object) -> dict[str, list[dict[str, str]]]:
     return web.consume(event)
+
+
+# Scheduled jobs (UTC; the comments give China time). Per-group jobs fan out through the queue; the backup
+# and the restore drill work on the table and run in their own functions.
+@app.schedule(Rate(5, unit=Rate.MINUTES))
+def end_mutes(event: object) -> None:
+    jobs.end_mutes()
+
+
+@app.schedule(Cron(0, 19, "*", "*", "?", "*"))  # 03:00 daily
+def cleanup(event: object) -> None:
+    jobs.schedule("cleanup")
+
+
+@app.schedule(Cron(30, 1, "*", "*", "?", "*"))  # 09:30 daily: nudges arrive in working hours
+def inactivity(event: object) -> None:
+    jobs.schedule("inactivity")
+
+
+@app.schedule(Cron(0, 1, "?", "*", "MON", "*"))  # 09:00 on Mondays
+def review(event: object) -> None:
+    jobs.schedule("review")
+
+
+@app.schedule(Cron(0, 12, 1, "*", "?", "*"))  # the 1st, 20:00: last month is over in every time zone
+def assessment(event: object) -> None:
+    jobs.schedule("assessment")
+
+
+@app.schedule(Cron(0, 18, "*", "*", "?", "*"))  # 02:00 daily
+def backup(event: object) -> None:
+    jobs.backup()
+
+
+@app.schedule(Cron(30, "*", 2, "*", "?", "*"))  # hourly on the 2nd: a long restore resumes
+def restore_drill(event: object) -> None:
+    jobs.restore_drill()

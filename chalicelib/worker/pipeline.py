@@ -101,10 +101,19 @@ def persist(
                 actor=user,
                 actions=tuple(f"{type(a).__name__}:{a.reason}" for a in decision.actions),
                 outcome="shadow" if decision.shadow else _outcome(results),
-                detail={"results": [r.__dict__ for r in results]},
+                detail=_detail(decision, results),
                 expires_at=int(ctx.now) + AUDIT_RETENTION_DAYS * 86400,
             )
         )
+
+
+def _detail(decision: Decision, results: tuple[ActionResult, ...]) -> dict[str, object]:
+    """The results, and why a request was refused (`notes["refused"]`), so the audit says who was turned
+    away and why, not only that a private reply went out."""
+    detail: dict[str, object] = {"results": [r.__dict__ for r in results]}
+    if decision.notes.get("refused"):
+        detail["refused"] = str(decision.notes["refused"])
+    return detail
 
 
 def _outcome(results: tuple[ActionResult, ...]) -> str:

@@ -1,0 +1,281 @@
+"""The daily cleanup (R3.9, R4.7, R4.8, R6.7), per group.
+
+1. What the bot posted and registered with a lifetime (`chalicelib.jobs.posts`): expired announcements
+   are withdrawn, stale cards closed (their buttons give way to a note), outdated notices recalled, each
+   where the platform lets a bot recall its own messages (RECALL_OWN); where it cannot, the report says so.
+2. One-time passes that lapsed are withdrawn. (Mutes end within minutes, not at the daily cleanup: the
+   `end_mutes` schedule runs moderation's sweep, `chalicelib.moderation.sweep`.)
+3. Records past the retention the policy sets now (`retention`), where TTL has not removed them yet: a
+   retention shortened after the records were written, or TTL running late. Time-ordered keys are read
+   only below their cutoff (audit records, message-log days); cases are read from the group's partition.
+
+Every step reads an index or a key range, never the whole table. `max_items` bounds a run: when it is
+reached, the run stops (status `partial`) and the worker asks for the next part, which resumes from the
+records that are left (what was handled is gone from the index). A dry run only counts, up to the bound.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import cast
+
+from chalicelib.adapters.base import Capability, NotSupported
+from chalicelib.bootstrap import Deps
+from chalicelib.core.actions import Action, UpdateCard
+from chalicelib.core.cards import Card
+from chalicelib.core.ids import Platform, split_id
+from chalicelib.errors import MessengerError
+from chalicelib.i18n import t
+from chalicelib.jobs.base import JobReport
+from chalicelib.jobs.periods import DAY, day_label, local_day
+from chalicelib.jobs.posts import BotPost, BotPosts, Passes
+from chalicelib.jobs.runs import RecordedJob, RunState, Scope
+from chalicelib.store import keys
+from chalicelib.store.records import Item
+
+log = logging.getLogger("qunguan.jobs.cleanup")
+
+CATCH_UP_DAYS = 2  # message-log days past retention are looked at twice: a missed run is caught up
+MAX_PARTS = 20  # a run that still has work after this many parts leaves the rest to tomorrow
+
+COUNTS = (
+    "withdrawn",
+    "cards_closed",
+    "recalled",
+    "not_recallable",
+    "passes_lapsed",
+    "audit_deleted",
+    "cases_deleted",
+    "snapshots_deleted",
+    "reports_deleted",
+    "messages_deleted",
+    "texts_removed",
+    "failed",
+)
+
+
+class _Budget(Exception):
+    """The run used up `max_items`."""
+
+
+@dataclass
+class _Sweep:
+    deps: Deps
+    scope: Scope
+    now: float
+    dry_run: bool
+    limit: int
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNTS, 0))
+    actions: list[Action] = field(default_factory=list)
+    items_read: int = 0
+    handled: int = 0
+
+    def room(self) -> None:
+        """Raises `_Budget` when this run may handle nothing more: call it before acting on an item."""
+        if self.handled >= self.limit:
+            raise _Budget
+
+    def take(self, count: str) -> None:
+        self.room()
+        self.handled += 1
+        self.counts[count] += 1
+
+    def read(self, items: Iterator[Item]) -> Iterator[Item]:
+        for item in items:
+            self.items_read += 1
+            yield item
+
+
+class CleanupJob(RecordedJob):
+    name = "cleanup"
+
+    def period(self, now: float) -> str:
+        return day_label(now)
+
+    def anchor(self, period: str) -> float:
+        from chalicelib.jobs.periods import local_midnight
+
+        return local_midnight(period, 0) + 12 * 3600
+
+    def execute(self, deps: Deps, scope: Scope, now: float, state: RunState) -> JobReport:
+        settings = scope.policy.jobs.cleanup
+        period = self.period(now)
+        if not settings.enabled:
+            return JobReport(
+                self.name, scope.gid, period, state.dry_run, details={"quiet": True, "disabled": True}
+            )
+        sweep = _Sweep(deps, scope, now, state.dry_run, settings.max_items)
+        for name, value in dict(state.checkpoint.get("counts", {})).items():  # the earlier parts' counts
+            sweep.counts[name] = int(value)
+        steps: tuple[Callable[[_Sweep], None], ...] = (
+            _posts,
+            _passes,
+            _audit,
+            _cases,
+            _run_records,
+            _message_log,
+        )
+        stopped = False
+        try:
+            for step in steps:
+                step(sweep)
+        except _Budget:
+            stopped = True
+        more = stopped and not state.dry_run and state.parts + 1 < MAX_PARTS
+        counts = {name: value for name, value in sweep.counts.items() if value}
+        state.checkpoint = {"counts": counts}
+        lines = [t(scope.locale, f"jobs.cleanup.{name}", count=value) for name, value in counts.items()]
+        if stopped:
+            lines.append(t(scope.locale, "jobs.cleanup.more" if more else "jobs.cleanup.later"))
+        return JobReport(
+            self.name,
+            scope.gid,
+            period,
+            state.dry_run,
+            counts=counts,
+            lines=tuple(lines),
+            items_read=sweep.items_read,
+            status="partial" if more else "done",
+            details={"quiet": not counts},
+            actions=tuple(sweep.actions),
+        )
+
+
+# 1. The bot's own posts ---------------------------------------------------------------------------------
+def _posts(sweep: _Sweep) -> None:
+    repo = BotPosts(sweep.deps.store)
+    platform, tenant, _ = split_id(sweep.scope.gid)
+    messenger = sweep.deps.messenger(cast(Platform, platform)) if not sweep.dry_run else None
+    for post in list(repo.due(sweep.scope.gid, sweep.now)):
+        sweep.items_read += 1
+        sweep.room()
+        if post.kind == "card":
+            sweep.take("cards_closed")
+            if not sweep.dry_run:
+                sweep.actions.append(_close_card(post, sweep))
+                repo.settle(post, "closed")
+            continue
+        count = "withdrawn" if post.kind == "announcement" else "recalled"
+        if messenger is None:
+            sweep.take(count)
+            continue
+        if not messenger.capabilities.allows(Capability.RECALL_OWN):
+            sweep.take("not_recallable")
+            repo.settle(post, "not_recallable")
+            continue
+        try:
+            messenger.recall_own(tenant, post.chat, post.message_id, token=post.token or None)
+        except NotSupported:
+            sweep.take("not_recallable")
+            repo.settle(post, "not_recallable")
+        except MessengerError as exc:  # left in the index: the next run tries again
+            log.warning("recall of a %s failed on %s: %s", post.kind, platform, exc.detail)
+            sweep.take("failed")
+        else:
+            sweep.take(count)
+            repo.settle(post, "withdrawn" if post.kind == "announcement" else "recalled")
+
+
+def _close_card(post: BotPost, sweep: _Sweep) -> UpdateCard:
+    note = (
+        t(sweep.scope.locale, "jobs.cleanup.card_closed")
+        if sweep.scope.policy.jobs.cleanup.closed_card_note
+        else ""
+    )
+    card = Card(card_id=post.message_id, title=post.title or note, body=note, footer=note)
+    return UpdateCard(card=card, card_ref=post.token or post.message_id, reason="jobs.cleanup")
+
+
+# 2. Passes -----------------------------------------------------------------------------------
+def _passes(sweep: _Sweep) -> None:
+    repo = Passes(sweep.deps.store)
+    for grant in list(repo.due(sweep.scope.gid, sweep.now)):
+        sweep.items_read += 1
+        sweep.take("passes_lapsed")
+        if not sweep.dry_run:
+            repo.lapse(grant)
+
+
+# 3. Retention --------------------------------------------------------------------------------------------
+def _days(sweep: _Sweep, kind: str) -> int | None:
+    value = sweep.scope.policy.retention.get(kind)
+    return None if value is None else int(value)
+
+
+def _delete(sweep: _Sweep, item: Item, count: str) -> None:
+    sweep.take(count)
+    if not sweep.dry_run:
+        sweep.deps.store.delete_item(item.pk, item.sk)
+
+
+def _audit(sweep: _Sweep) -> None:
+    keep = _days(sweep, "audit")
+    if keep is None:
+        return
+    bound = keys.audit_sk(sweep.now - keep * DAY, "")
+    store = sweep.deps.store
+    for item in list(
+        sweep.read(
+            store.query_items(keys.group_pk(sweep.scope.gid), prefix=keys.AUDIT_SK_PREFIX, below=bound)
+        )
+    ):
+        _delete(sweep, item, "audit_deleted")
+
+
+def _cases(sweep: _Sweep) -> None:
+    """A case (`CASE#{ref}`) sorts before its events (`#EV#`) and its snapshot (`#SNAP`), so one pass over
+    the group's cases knows each item's case time."""
+    keep_cases, keep_snapshots = _days(sweep, "cases"), _days(sweep, "snapshots")
+    if keep_cases is None and keep_snapshots is None:
+        return
+    case_cutoff = sweep.now - keep_cases * DAY if keep_cases is not None else None
+    snap_cutoff = sweep.now - keep_snapshots * DAY if keep_snapshots is not None else None
+    at = 0.0
+    store = sweep.deps.store
+    for item in list(sweep.read(store.query_items(keys.group_pk(sweep.scope.gid), prefix="CASE#"))):
+        ref_part = item.sk.removeprefix("CASE#")
+        if "#" not in ref_part:
+            at = float(item.data.get("at", 0.0))
+            if case_cutoff is not None and at < case_cutoff:
+                _delete(sweep, item, "cases_deleted")
+            continue
+        if case_cutoff is not None and at < case_cutoff:
+            if not sweep.dry_run:  # the case's events and snapshot go with it
+                store.delete_item(item.pk, item.sk)
+        elif item.sk.endswith("#SNAP") and snap_cutoff is not None and at < snap_cutoff:
+            _delete(sweep, item, "snapshots_deleted")
+
+
+def _run_records(sweep: _Sweep) -> None:
+    keep = _days(sweep, "reports")
+    if keep is None:
+        return
+    cutoff = sweep.now - keep * DAY
+    store = sweep.deps.store
+    for prefix in ("JOB#", "ASSESS#"):
+        for item in list(sweep.read(store.query_items(keys.group_pk(sweep.scope.gid), prefix=prefix))):
+            if float(item.data.get("at", sweep.now)) < cutoff:
+                _delete(sweep, item, "reports_deleted")
+
+
+def _message_log(sweep: _Sweep) -> None:
+    """Whole days past `activity` are deleted; past `messages` (when it is shorter) only the text goes."""
+    keep, keep_text = _days(sweep, "activity"), _days(sweep, "messages")
+    offset = sweep.scope.offset
+    store = sweep.deps.store
+    gid = sweep.scope.gid
+    if keep is not None:
+        for back in range(keep + CATCH_UP_DAYS, keep, -1):
+            day = local_day(sweep.now - back * DAY, offset)
+            for item in list(sweep.read(store.query_items(keys.message_log_pk(gid, day)))):
+                _delete(sweep, item, "messages_deleted")
+    if keep_text is not None and (keep is None or keep_text < keep):
+        for back in range(keep_text + CATCH_UP_DAYS, keep_text, -1):
+            day = local_day(sweep.now - back * DAY, offset)
+            for item in list(sweep.read(store.query_items(keys.message_log_pk(gid, day)))):
+                if "x" in item.data:
+                    sweep.take("texts_removed")
+                    if not sweep.dry_run:
+                        store.update_item(item.pk, item.sk, {"x": None})

@@ -1,0 +1,46 @@
+"""The bodies of the scheduled functions in `app.py`, one call each. Imported by `app.py`, so it imports
+nothing at module level: each function loads what it needs when the schedule fires."""
+
+from __future__ import annotations
+
+
+def schedule(job: str) -> None:
+    """Fan a per-group job out to every group through the queue."""
+    from chalicelib.bootstrap import get_deps
+    from chalicelib.jobs.scheduler import schedule as fan_out
+
+    deps = get_deps()
+    fan_out(deps, job, deps.clock.now())
+
+
+def backup() -> None:
+    """R8.4: today's export and on-demand backup, and the pruning of old backups."""
+    from chalicelib.bootstrap import get_deps
+    from chalicelib.jobs.backup import BackupJob
+    from chalicelib.jobs.base import JobFailed
+
+    deps = get_deps()
+    report = BackupJob().back_up(deps, deps.clock.now())
+    if report.status == "failed":
+        raise JobFailed("; ".join(report.lines))
+
+
+def restore_drill() -> None:
+    """R8.4: restore the latest backup into a scratch table and compare it with what was backed up."""
+    from chalicelib.bootstrap import get_deps
+    from chalicelib.jobs.base import JobFailed
+    from chalicelib.jobs.drill import RestoreDrill
+
+    deps = get_deps()
+    report = RestoreDrill().drill(deps, deps.clock.now())
+    if report.status == "failed":
+        raise JobFailed("; ".join(report.lines))
+
+
+def end_mutes() -> None:
+    """R3.7: mutes that are over are lifted (or the member told), every few minutes (moderation's sweep)."""
+    from chalicelib.bootstrap import get_deps
+    from chalicelib.moderation.sweep import end_due_mutes
+
+    deps = get_deps()
+    end_due_mutes(deps, deps.clock.now())

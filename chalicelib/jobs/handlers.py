@@ -1,0 +1,184 @@
+"""The jobs domain in the worker (`registry.DOMAINS`).
+
+- `JobRequested`: run the named job for the event's group and decide what reaches people: the job's own
+  actions (report cards to members, unmutes, closed cards) and the report to the group's admins, privately.
+  A dry run decides nothing: its report is only stored. A run that stopped at its checkpoint (status
+  `partial`) asks for its next part through the queue. A period already done sends nothing again, except
+  a report that never reached the admins (the queue's retry of a failed delivery).
+- `MessagePosted`, `FileShared`, `CardClicked`: the message log the assessment and the review read
+  (`chalicelib.jobs.activity`).
+- After the actions ran: the charts go to the admins, and the run is marked delivered unless a delivery
+  failed in a way worth retrying.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import replace
+from typing import Any
+
+from chalicelib.adapters.base import NotSupported, Target
+from chalicelib.authz import admins_of
+from chalicelib.bootstrap import Deps
+from chalicelib.core.actions import Decision, SendDirect
+from chalicelib.core.events import CardClicked, Event, FileShared, JobRequested, MessagePosted
+from chalicelib.errors import MessengerError
+from chalicelib.i18n import t
+from chalicelib.jobs import catalog
+from chalicelib.jobs.activity import record_event
+from chalicelib.jobs.base import Image, JobNotInstalled, JobReport
+from chalicelib.jobs.runs import Runs
+from chalicelib.jobs.scheduler import claim_ttl, request
+from chalicelib.store import keys
+from chalicelib.worker.context import Context
+
+log = logging.getLogger("qunguan.jobs")
+_parts = threading.local()
+
+REPORT_REASON = "jobs.report"
+
+
+def report_text(report: JobReport, locale: str) -> str:
+    """The admins' report: what ran, for which period, what it found or did, and where the rest is."""
+    title_key = f"jobs.title.{report.job}"
+    title = t(locale, title_key) if _known(title_key) else report.job
+    head = t(locale, "jobs.report.head", title=title, period=report.period)
+    parts = [head, *report.lines]
+    if report.dry_run:
+        parts.append(t(locale, "jobs.report.dry_run"))
+    if "html" in report.links:
+        parts.append(t(locale, "jobs.report.link", url=report.links["html"]))
+    return "\n".join(parts)
+
+
+def _known(key: str) -> bool:
+    from chalicelib.i18n import catalogue
+
+    return key in catalogue()
+
+
+def deliveries(report: JobReport, ctx: Context, event: JobRequested) -> Decision:
+    """The job's own actions, and the report to each admin privately; nothing for a requested dry run.
+    (A job may report in its own dry-run mode, as the inactivity job does until it is switched on: its
+    report still reaches the admins, that being the point of it.)"""
+    if event.dry_run:
+        return Decision(notes={"job": _summary(report)})
+    actions = list(report.actions)
+    admins = admins_of(ctx, event)
+    tell = tells_admins(report)
+    if tell:
+        text = report_text(report, ctx.locale)
+        actions.extend(SendDirect(user=admin, text=text, reason=REPORT_REASON) for admin in admins)
+    notes: dict[str, Any] = {"job": _summary(report)}
+    if report.images and admins and tell:
+        notes["job_images"] = report.images
+    return replace(Decision.of(*actions), notes=notes)
+
+
+def tells_admins(report: JobReport) -> bool:
+    """A job says so with `details["notify"]`; otherwise a finished run that did or found something."""
+    if "notify" in report.details:
+        return bool(report.details["notify"])
+    if report.status not in ("done", "failed") or report.details.get("quiet"):
+        return False
+    return report.status == "failed" or any(value > 0 for value in report.counts.values())
+
+
+def _summary(report: JobReport) -> dict[str, Any]:
+    return {
+        "job": report.job,
+        "period": report.period,
+        "status": report.status,
+        "dry_run": report.dry_run,
+        "counts": dict(report.counts),
+    }
+
+
+def on_job_requested(event: JobRequested, ctx: Context, deps: Deps) -> Decision:
+    try:
+        job = catalog.group_job(event.job)
+    except (JobNotInstalled, KeyError) as exc:
+        log.warning("job %s requested for a group but not runnable here: %s", event.job, exc)
+        return Decision(notes={"job": {"job": event.job, "period": event.period, "status": "not_installed"}})
+    report = job.run(deps, event.gid, event.occurred_at, dry_run=event.dry_run)
+    if report.status == "already":
+        record = Runs(deps.store, keys.group_pk(event.gid)).get(event.job, event.period, event.dry_run)
+        if record is None or record.delivered or event.dry_run:
+            return Decision(notes={"job": _summary(report)})
+        return deliveries(replace(report, status="done"), ctx, event)  # the admins never got it: again
+    if report.status == "partial":
+        _continue(event, deps)
+    return deliveries(report, ctx, event)
+
+
+def _continue(event: JobRequested, deps: Deps) -> None:
+    """Ask for the next part of a run that stopped at its checkpoint."""
+    record = Runs(deps.store, keys.group_pk(event.gid)).get(event.job, event.period, event.dry_run)
+    part = record.parts if record else 1
+    follow_up = request(
+        event.job,
+        event.period,
+        platform=event.platform,
+        tenant=event.tenant,
+        chat=event.chat,
+        at=event.occurred_at,
+        dry_run=event.dry_run,
+        part=part,
+    )
+    if deps.dispatcher is None:
+        log.warning(
+            "job %s %s stopped at part %d and no dispatcher can continue it", event.job, event.period, part
+        )
+        return
+    if not deps.store.claim_event(
+        follow_up.platform, follow_up.claim_key, deps.clock.now(), ttl=claim_ttl(event.period)
+    ):
+        return
+    waiting: list[JobRequested] | None = getattr(_parts, "waiting", None)
+    if waiting is not None:  # an inline dispatcher is running an earlier part: it takes this one next
+        waiting.append(follow_up)
+        return
+    # SQS just queues the part. An inline dispatcher (the local stack) runs it at once, and its own
+    # follow-up would nest one level deeper each part: a loop here runs them one after the other instead.
+    _parts.waiting = [follow_up]
+    try:
+        while _parts.waiting:
+            deps.dispatcher.dispatch([_parts.waiting.pop(0)])
+    finally:
+        _parts.waiting = None
+
+
+def after_job(event: Event, ctx: Context, decision: Decision, results: tuple[Any, ...], deps: Deps) -> None:
+    """Charts to the admins; then the run counts as delivered unless something is worth retrying."""
+    if not isinstance(event, JobRequested) or event.dry_run:
+        return
+    summary = decision.notes.get("job") or {}
+    images: tuple[Image, ...] = tuple(decision.notes.get("job_images", ()))
+    if images:
+        _post_images(event, ctx, images, deps)
+    if summary.get("status") not in ("done", "failed"):
+        return
+    if not any(getattr(result, "retryable", False) for result in results):
+        Runs(deps.store, keys.group_pk(event.gid)).mark_delivered(event.job, event.period, event.dry_run)
+
+
+def _post_images(event: JobRequested, ctx: Context, images: tuple[Image, ...], deps: Deps) -> None:
+    messenger = deps.messenger(event.platform)
+    for admin in admins_of(ctx, event):
+        for image in images:
+            try:
+                messenger.post_image(
+                    Target(tenant=event.tenant, user=admin), image.png, image.name, image.caption
+                )
+            except (MessengerError, NotSupported) as exc:  # the text report stands without the chart
+                log.warning("chart %s not delivered on %s: %s", image.name, event.platform, exc)
+
+
+EVENTS = {
+    JobRequested: on_job_requested,
+    MessagePosted: record_event,
+    FileShared: record_event,
+    CardClicked: record_event,
+}
+AFTER = (after_job,)

@@ -1,0 +1,37 @@
+"""Running a table-wide job (backup, restore drill) once per period, with its run record under
+`OPS#table`, so that a retried schedule does not make a second backup or drill."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from chalicelib.bootstrap import Deps
+from chalicelib.core.policy import PolicyDocument
+from chalicelib.jobs.base import JobReport
+from chalicelib.jobs.runs import RunRecord, Runs, RunState, report_days
+from chalicelib.store import keys
+
+
+def org_policy(deps: Deps) -> PolicyDocument:
+    from chalicelib.worker.context import policies
+
+    return policies(deps).org()
+
+
+def run_recorded(
+    deps: Deps, name: str, period: str, *, now: float, dry_run: bool, work: Callable[[RunState], JobReport]
+) -> JobReport:
+    runs = Runs(deps.store, keys.OPS_PK, keep_days=report_days(org_policy(deps)))
+    record = runs.get(name, period, dry_run)
+    if record is not None and record.state == "done" and record.report is not None:
+        return replace(record.report, status="already")
+    state = RunState(
+        runs, name, period, dry_run, dict(record.checkpoint) if record else {}, record.parts if record else 0
+    )
+    report = work(state)
+    if report.status in ("failed", "partial"):
+        state.save(state.checkpoint, now)  # the next invocation resumes; a failure is raised by the caller
+    else:
+        runs.save(RunRecord(name, period, dry_run, "done", state.checkpoint, report, delivered=True), now)
+    return report
