@@ -17,6 +17,8 @@ GROUP_JOBS: dict[str, str] = {
     "review": "chalicelib.jobs.review:ReviewJob",
     "assessment": "chalicelib.jobs.assessment:AssessmentJob",
     "inactivity": "chalicelib.membership.inactivity:InactivityJob",
+    "membership": "chalicelib.membership.due:MembershipJob",
+    "workflows": "chalicelib.workflows.reminders:WorkflowReminders",
 }
 TABLE_JOBS: dict[str, str] = {
     "backup": "chalicelib.jobs.backup:BackupJob",
