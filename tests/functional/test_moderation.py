@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pytest
 import yaml
 
 from chalicelib.core.policy import default_policy_text
@@ -231,3 +232,46 @@ def test_a_group_in_shadow_mode_records_cases_and_acts_on_nothing(fake: FakeMess
         (case,) = cases_of(stack, SLACK_GID, f"slack:{talk.SLACK_TEAM}:U0SHADOW")
         assert case.data["outcome"] == "shadow" and case.data["shadow_actions"]
         assert stack.store.get_member(SLACK_GID, f"slack:{talk.SLACK_TEAM}:U0SHADOW").points == 0  # type: ignore[union-attr]
+
+
+def wecom_said(text: str, fake: FakeMessengers, user: str) -> Any:
+    return talk.wecom_aibot_mention(text, fake.hook_url("w"), user=user)
+
+
+def dingtalk_said(text: str, fake: FakeMessengers, user: str) -> Any:
+    return talk.dingtalk_robot(text, fake.hook_url("d"), user=user)
+
+
+def private_to(fake: FakeMessengers, user: str) -> str:
+    """Everything the bot sent `user` privately on WeCom (message/send) or DingTalk (batchSend)."""
+    wecom = [c.body for c in fake.sent("message/send") if c.body.get("touser") == user]
+    ding = [c.body for c in fake.sent("oToMessages/batchSend") if c.body.get("userIds") == [user]]
+    return json.dumps(wecom + ding, ensure_ascii=False)
+
+
+def admin_cards(fake: FakeMessengers) -> list[Any]:
+    wecom = [c for c in fake.sent("message/send") if c.body.get("msgtype") == "template_card"]
+    return wecom + fake.sent("createAndDeliver")
+
+
+@pytest.mark.parametrize("said", [wecom_said, dingtalk_said], ids=["wecom", "dingtalk"])
+def test_a_flood_of_mentions_is_muted_or_substituted_explained_and_carded(
+    fake: FakeMessengers, said: Any
+) -> None:
+    with moderated(fake) as stack:
+        for n in range(9):
+            assert stack.send(said(f"进度更新 第{n}条", fake, "floody")).status_code == 200
+        told = private_to(fake, "floody")
+        assert "刷屏" in told and "禁言" in told
+        assert len(admin_cards(fake)) == 2  # one card per admin of the platform
+
+
+@pytest.mark.parametrize("said", [wecom_said, dingtalk_said], ids=["wecom", "dingtalk"])
+def test_an_id_card_number_is_explained_privately_and_never_shown_to_admins(
+    fake: FakeMessengers, said: Any
+) -> None:
+    with moderated(fake) as stack:
+        assert stack.send(said(f"我的身份证 {ID_CARD}", fake, "leaky")).status_code == 200
+        assert ID_CARD in private_to(fake, "leaky")  # returned to its author only
+        cards = admin_cards(fake)
+        assert cards and all(ID_CARD not in json.dumps(c.body, ensure_ascii=False) for c in cards)
