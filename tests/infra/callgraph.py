@@ -54,6 +54,7 @@ class ClassInfo:
     methods: dict[str, str] = field(default_factory=dict)  # name -> ref
     fields: dict[str, ast.expr] = field(default_factory=dict)  # annotated class-level names, properties
     assigned: dict[str, list[tuple[str, ast.expr]]] = field(default_factory=dict)  # self.x = v, in method ref
+    constants: dict[str, ast.expr] = field(default_factory=dict)  # X = value in the class body (enum members)
 
 
 @dataclass
@@ -113,7 +114,7 @@ class Program:
                 elif isinstance(sub, ast.Attribute) and isinstance(sub.ctx, ast.Load):
                     yield from self._member(module, sub, scope, called=id(sub) in called)
                 elif isinstance(sub, ast.Constant | ast.JoinedStr):
-                    yield from (f"{name}:{MODULE_CODE}" for name in self._modules_named(sub))
+                    yield from (f"{name}:{MODULE_CODE}" for name in self._modules_named(module, sub))
 
     # Names -------------------------------------------------------------------------------------------
     def _symbol(self, module: Module, name: str) -> Iterator[str]:
@@ -143,12 +144,17 @@ class Program:
                 return self._class_named(self.modules[source], symbol)
         return None
 
-    def _modules_named(self, node: ast.Constant | ast.JoinedStr) -> list[str]:
-        """Modules a string names: "chalicelib.worker.commands", f"chalicelib.adapters.{platform}.client"."""
+    def _modules_named(self, module: Module, node: ast.Constant | ast.JoinedStr) -> list[str]:
+        """Modules a string names: "chalicelib.worker.commands", f"chalicelib.adapters.{platform}.client",
+        f"{__name__}.{name}" (`__name__` is the module's own name: a submodule of it)."""
         if isinstance(node, ast.Constant):
             return [node.value] if isinstance(node.value, str) and node.value in self.modules else []
         pattern = "".join(
-            re.escape(str(part.value)) if isinstance(part, ast.Constant) else r"[A-Za-z0-9_]+"
+            re.escape(str(part.value))
+            if isinstance(part, ast.Constant)
+            else re.escape(module.name)
+            if _is_dunder_name(part)
+            else r"[A-Za-z0-9_]+"
             for part in node.values
         )
         return [name for name in self.modules if re.fullmatch(pattern, name)]
@@ -372,6 +378,12 @@ class Program:
             module = self.modules[cls.ref.split(":")[0]]
             if name in cls.fields:
                 return self._annotation(module, cls.fields[name])
+            if name in cls.constants:  # an enum's member is an instance of its class; else the value's type
+                if any(
+                    _base_name(base).endswith("Enum") for other in self._mro(cls) for base in other.node.bases
+                ):
+                    return frozenset({cls.ref})
+                return self._type_of(module, cls.constants[name], {})
             if name in cls.assigned and (cls.ref, name) not in self._typing:
                 self._typing.add((cls.ref, name))
                 try:
@@ -443,8 +455,15 @@ def _parse(path: Path) -> Module:
     parts = relative.parts[:-1] if relative.name == "__init__" else relative.parts
     module = Module(".".join(parts), ast.parse(path.read_text(), str(path)))
     definitions = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    # A module's top-level code, without its `if __name__ == "__main__":` block: importing it never runs
+    # that (only `python -m`, which no Lambda function does).
     module.defs[MODULE_CODE] = ast.Module(
-        body=[node for node in module.tree.body if not isinstance(node, definitions)], type_ignores=[]
+        body=[
+            node
+            for node in module.tree.body
+            if not isinstance(node, definitions) and not _is_main_block(node)
+        ],
+        type_ignores=[],
     )
     for node in module.tree.body:
         if isinstance(node, Function):
@@ -475,6 +494,10 @@ def _parse_class(module: Module, node: ast.ClassDef) -> ClassInfo:
     for item in node.body:
         if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name):
             info.fields[item.target.id] = item.annotation
+        elif isinstance(item, ast.Assign):
+            info.constants.update(
+                (target.id, item.value) for target in item.targets if isinstance(target, ast.Name)
+            )
         elif isinstance(item, Function):
             ref = f"{module.name}:{node.name}.{item.name}"
             module.defs[f"{node.name}.{item.name}"] = item
@@ -497,6 +520,34 @@ def _parse_class(module: Module, node: ast.ClassDef) -> ClassInfo:
                     elif isinstance(sub, ast.Assign):
                         info.assigned.setdefault(target.attr, []).append((ref, sub.value))
     return info
+
+
+def _is_dunder_name(node: ast.expr) -> bool:
+    """`{__name__}` in an f-string."""
+    return (
+        isinstance(node, ast.FormattedValue)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "__name__"
+        and node.format_spec is None
+    )
+
+
+def _is_main_block(node: ast.stmt) -> bool:
+    """`if __name__ == "__main__":` (either way round)."""
+    if not (isinstance(node, ast.If) and isinstance(node.test, ast.Compare)):
+        return False
+    test = node.test
+    if len(test.ops) != 1 or not isinstance(test.ops[0], ast.Eq):
+        return False
+    sides = {
+        "name"
+        if isinstance(side, ast.Name) and side.id == "__name__"
+        else "main"
+        if isinstance(side, ast.Constant) and side.value == "__main__"
+        else "other"
+        for side in (test.left, test.comparators[0])
+    }
+    return sides == {"name", "main"}
 
 
 def _contents(kind: Type) -> Type:
