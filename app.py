@@ -71,6 +71,12 @@ def end_mutes(event: object) -> None:
     jobs.end_mutes()
 
 
+@app.schedule(Cron(5, "*", "*", "*", "?", "*"))  # hourly: join approvals, names, announcements, expiries
+def reminders(event: object) -> None:
+    jobs.schedule("membership")
+    jobs.schedule("workflows")
+
+
 @app.schedule(Cron(0, 19, "*", "*", "?", "*"))  # 03:00 daily
 def cleanup(event: object) -> None:
     jobs.schedule("cleanup")
