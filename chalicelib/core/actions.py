@@ -14,6 +14,18 @@ from typing import Any, ClassVar
 from chalicelib.core.cards import Card
 
 
+@dataclass(frozen=True)
+class Lifetime:
+    """How long a post of the bot's stays: it is registered with the platform's message id once sent, and
+    recalled when it falls due (`kind` "announcement", "card" or "notice"). `source` names what it belongs
+    to (e.g. "ann:<ref>"), so the workflow that posted it can recall it early."""
+
+    kind: str
+    due: float
+    title: str = ""
+    source: str = ""
+
+
 @dataclass(frozen=True, kw_only=True)
 class Action:
     reason: str = ""
@@ -35,12 +47,14 @@ class Reply(Action):
 class SendDirect(Action):
     user: str
     text: str
+    keep: Lifetime | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
 class PostText(Action):
     chat: str
     text: str
+    keep: Lifetime | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -50,6 +64,7 @@ class PostCard(Action):
     card: Card
     chat: str = ""
     users: tuple[str, ...] = ()
+    keep: Lifetime | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,6 +72,20 @@ class UpdateCard(Action):
     card: Card
     card_ref: str
     response_token: str | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Recall(Action):
+    """Withdraw one of the bot's own posts (`chat` "" for a direct message, `token` what the platform gave
+    when it was sent). Where the platform cannot recall it, `fallback` replaces the card's content if the
+    platform can update cards; otherwise it stays, and the result says so."""
+
+    chat: str
+    message_id: str
+    token: str = ""
+    gid: str = ""  # the registered post (group and key) to settle once it is recalled
+    key: str = ""
+    fallback: Card | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -106,6 +106,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "此卡片已過期，已由群管關閉。",
         "This card has expired and was closed by qunguan.",
     ),
+    "jobs.cleanup.post_withdrawn": _m(
+        "此公告已到期，已由群管撤回。",
+        "此公告已到期，已由群管撤回。",
+        "This announcement has expired and was withdrawn by qunguan.",
+    ),
     # --- content review ---
     "jobs.review.no_messages": _m(
         "本群未保存消息正文（策略 retention.messages 未设置），无法复查。",

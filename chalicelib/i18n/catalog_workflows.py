@@ -80,6 +80,11 @@ _ANNOUNCEMENTS: dict[str, dict[str, str]] = {
         "公告 {ref}「{title}」已到期，現撤回，不再適用。",
         "Announcement {ref} “{title}” has expired and is withdrawn; it no longer applies.",
     ),
+    "workflows.ann.card_withdrawn": _m(
+        "公告 {ref} 已撤回。",
+        "公告 {ref} 已撤回。",
+        "Announcement {ref} has been withdrawn.",
+    ),
     "workflows.ann.withdrawn": _m(
         "公告 {ref}「{title}」已撤回，不再适用。",
         "公告 {ref}「{title}」已撤回，不再適用。",
@@ -466,6 +471,11 @@ _REVISIONS: dict[str, dict[str, str]] = {
     ),
     "workflows.rev.rejected": _m(
         "修订 {ref} 已被 {by} 驳回。", "修訂 {ref} 已被 {by} 駁回。", "Revision {ref} was rejected by {by}."
+    ),
+    "workflows.rev.own": _m(
+        "修订 {ref} 由你提出，需由另一位负责人批准。",
+        "修訂 {ref} 由你提出，需由另一位負責人核准。",
+        "You proposed revision {ref}; another owner must approve it.",
     ),
     "workflows.rev.already": _m(
         "你已批准过修订 {ref}。", "你已批准過修訂 {ref}。", "You already approved revision {ref}."

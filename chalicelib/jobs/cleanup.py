@@ -21,12 +21,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import cast
 
-from chalicelib.adapters.base import Capability, NotSupported
+from chalicelib.adapters.base import Capability
 from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Action, UpdateCard
 from chalicelib.core.cards import Card
 from chalicelib.core.ids import Platform, split_id
-from chalicelib.errors import MessengerError
 from chalicelib.i18n import t
 from chalicelib.jobs.base import JobReport
 from chalicelib.jobs.periods import DAY, day_label, local_day
@@ -145,9 +144,13 @@ class CleanupJob(RecordedJob):
 
 # 1. The bot's own posts ---------------------------------------------------------------------------------
 def _posts(sweep: _Sweep) -> None:
+    """Due posts become actions: a stale card is closed; an announcement or notice is recalled (`Recall`:
+    where the platform cannot, a card is marked withdrawn instead, and the result says so). A recall is
+    settled once it went through (`chalicelib.jobs.posts.track`), so one that failed is tried again."""
     repo = BotPosts(sweep.deps.store)
-    platform, tenant, _ = split_id(sweep.scope.gid)
+    platform, _, _ = split_id(sweep.scope.gid)
     messenger = sweep.deps.messenger(cast(Platform, platform)) if not sweep.dry_run else None
+    recallable = messenger is None or messenger.capabilities.allows(Capability.RECALL_OWN)
     for post in list(repo.due(sweep.scope.gid, sweep.now)):
         sweep.items_read += 1
         sweep.room()
@@ -157,25 +160,22 @@ def _posts(sweep: _Sweep) -> None:
                 sweep.actions.append(_close_card(post, sweep))
                 repo.settle(post, "closed")
             continue
-        count = "withdrawn" if post.kind == "announcement" else "recalled"
-        if messenger is None:
-            sweep.take(count)
-            continue
-        if not messenger.capabilities.allows(Capability.RECALL_OWN):
+        if not recallable:  # reported once (the card marked withdrawn where it can be), not every day
             sweep.take("not_recallable")
-            repo.settle(post, "not_recallable")
-            continue
-        try:
-            messenger.recall_own(tenant, post.chat, post.message_id, token=post.token or None)
-        except NotSupported:
-            sweep.take("not_recallable")
-            repo.settle(post, "not_recallable")
-        except MessengerError as exc:  # left in the index: the next run tries again
-            log.warning("recall of a %s failed on %s: %s", post.kind, platform, exc.detail)
-            sweep.take("failed")
+            if not sweep.dry_run:
+                repo.settle(post, "not_recallable")
         else:
-            sweep.take(count)
-            repo.settle(post, "withdrawn" if post.kind == "announcement" else "recalled")
+            sweep.take("withdrawn" if post.kind == "announcement" else "recalled")
+        if not sweep.dry_run:
+            sweep.actions.append(post.recall(fallback=_withdrawn_card(post, sweep), reason="jobs.cleanup"))
+
+
+def _withdrawn_card(post: BotPost, sweep: _Sweep) -> Card | None:
+    """What an announcement's card shows where it cannot be recalled; a text notice has no such card."""
+    if post.kind != "announcement":
+        return None
+    note = t(sweep.scope.locale, "jobs.cleanup.post_withdrawn")
+    return Card(card_id=post.message_id, title=post.title or note, body=note, footer=note)
 
 
 def _close_card(post: BotPost, sweep: _Sweep) -> UpdateCard:

@@ -28,6 +28,7 @@ from chalicelib.i18n import t
 from chalicelib.jobs import catalog
 from chalicelib.jobs.activity import record_event
 from chalicelib.jobs.base import Image, JobNotInstalled, JobReport
+from chalicelib.jobs.posts import track
 from chalicelib.jobs.runs import Runs
 from chalicelib.jobs.scheduler import claim_ttl, request
 from chalicelib.store import keys
@@ -107,9 +108,10 @@ def on_job_requested(event: JobRequested, ctx: Context, deps: Deps) -> Decision:
         if record is None or record.delivered or event.dry_run:
             return Decision(notes={"job": _summary(report)})
         return deliveries(replace(report, status="done"), ctx, event)  # the admins never got it: again
-    if report.status == "partial":
-        _continue(event, deps)
-    return deliveries(report, ctx, event)
+    decision = deliveries(report, ctx, event)
+    if report.status == "partial":  # asked for once this part's actions are done (`after_job`)
+        decision.notes["job_follow_up"] = True
+    return decision
 
 
 def _continue(event: JobRequested, deps: Deps) -> None:
@@ -150,8 +152,14 @@ def _continue(event: JobRequested, deps: Deps) -> None:
 
 
 def after_job(event: Event, ctx: Context, decision: Decision, results: tuple[Any, ...], deps: Deps) -> None:
-    """Charts to the admins; then the run counts as delivered unless something is worth retrying."""
-    if not isinstance(event, JobRequested) or event.dry_run:
+    """The next part of a run that stopped at its checkpoint, asked for now that this part's actions are
+    done (what they settled is not handled twice); charts to the admins; then the run counts as delivered
+    unless something is worth retrying."""
+    if not isinstance(event, JobRequested):
+        return
+    if decision.notes.get("job_follow_up"):
+        _continue(event, deps)
+    if event.dry_run:
         return
     summary = decision.notes.get("job") or {}
     images: tuple[Image, ...] = tuple(decision.notes.get("job_images", ()))
@@ -181,4 +189,4 @@ EVENTS = {
     FileShared: record_event,
     CardClicked: record_event,
 }
-AFTER = (after_job,)
+AFTER = (track, after_job)  # posts settled before the next part is asked for

@@ -1,11 +1,15 @@
 """What the cleanup job undoes when it falls due: the bot's own posts (an announcement to withdraw at its
 expiry (R4.7), a card to close when it goes stale, a notice to recall) and one-time passes that lapse.
 
-Any domain that posts something with a lifetime registers it here with `BotPosts.register` (one PutItem);
-the item sits in the group's partition (`POST#{message id}`) and, until it is handled, in the sparse GSI2
-partition `DUE#post#{gid}` by its due time, so the cleanup finds what is due with one Query. Announcements
-that ask for acknowledgement (`ack=True`) are also what the assessment counts acknowledgements against.
-A pass granted until a time is registered with `Passes.grant` the same way (`DUE#pass#{gid}`).
+A domain gives a post a lifetime by deciding it with `keep=Lifetime(...)` (`chalicelib.core.actions`); once
+the executor has posted it, `track` (an AFTER hook of the worker) registers each message the platform
+answered with (`BotPosts.register`, one PutItem): the item sits in the group's partition
+(`POST#[{source}#]{message id}`) and, until it is handled, in the sparse GSI2 partition `DUE#post#{gid}`
+by its due time, so the cleanup finds what is due with one Query; the workflow that posted it finds its
+posts by `source` with one Query to recall them early. A `Recall` that went through settles the post.
+Announcements that ask for acknowledgement (`ack=True`) are also what the assessment counts
+acknowledgements against. A pass granted until a time is registered with `Passes.grant` the same way
+(`DUE#pass#{gid}`).
 """
 
 from __future__ import annotations
@@ -14,6 +18,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from chalicelib.core.actions import Decision, Lifetime, Recall
+from chalicelib.core.cards import Card
+from chalicelib.core.events import Event
+from chalicelib.core.ids import group_id
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Item
@@ -35,6 +43,23 @@ class BotPost:
     ack: bool = False
     ref: str = ""  # the value an acknowledgement button carries
     state: str = "open"
+    source: str = ""  # what it belongs to ("ann:<ref>"), for an early recall
+
+    @property
+    def sk(self) -> str:
+        return keys.bot_post_sk(f"{self.source}#{self.message_id}" if self.source else self.message_id)
+
+    def recall(self, *, fallback: Card | None = None, reason: str = "") -> Recall:
+        """The action that withdraws it (settled by `track` once done)."""
+        return Recall(
+            chat=self.chat,
+            message_id=self.message_id,
+            token=self.token,
+            gid=self.gid,
+            key=self.sk,
+            fallback=fallback,
+            reason=reason,
+        )
 
     def data(self) -> dict[str, Any]:
         return {
@@ -49,6 +74,7 @@ class BotPost:
             "ack": self.ack,
             "ref": self.ref,
             "state": self.state,
+            "source": self.source,
         }
 
 
@@ -66,6 +92,7 @@ def _post(item: Item) -> BotPost:
         ack=bool(d.get("ack", False)),
         ref=str(d.get("ref", "")),
         state=str(d.get("state", "open")),
+        source=str(d.get("source", "")),
     )
 
 
@@ -73,16 +100,28 @@ class BotPosts:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def register(self, post: BotPost) -> None:
+    def register(self, post: BotPost, *, kept_until: float | None = None) -> None:
+        """In the due index by `post.due`; a post with no due time (`due` 0: it stays until its workflow
+        recalls it) is kept until `kept_until`."""
+        due_index = (keys.bot_posts_due_pk(post.gid), keys.due_index_sk(post.due, post.message_id))
         self.store.put_item(
             Item(
                 keys.group_pk(post.gid),
-                keys.bot_post_sk(post.message_id),
+                post.sk,
                 post.data(),
-                gsi2=(keys.bot_posts_due_pk(post.gid), keys.due_index_sk(post.due, post.message_id)),
-                expires_at=int(post.due) + KEEP_AFTER_DUE,
+                gsi2=due_index if post.due else None,
+                expires_at=int(post.due or kept_until or post.at) + KEEP_AFTER_DUE,
             )
         )
+
+    def of_source(self, gid: str, source: str) -> list[BotPost]:
+        """The open posts of one workflow item (one Query)."""
+        items = self.store.query_items(keys.group_pk(gid), prefix=keys.bot_post_sk(f"{source}#"))
+        return [post for post in map(_post, items) if post.state == "open"]
+
+    def get(self, gid: str, sk: str) -> BotPost | None:
+        item = self.store.get_item(keys.group_pk(gid), sk)
+        return None if item is None else _post(item)
 
     def due(self, gid: str, now: float) -> Iterator[BotPost]:
         """Open posts due by `now`, the oldest due first (one Query of the sparse index)."""
@@ -96,9 +135,9 @@ class BotPosts:
         self.store.put_item(
             Item(
                 keys.group_pk(post.gid),
-                keys.bot_post_sk(post.message_id),
+                post.sk,
                 handled.data(),
-                expires_at=int(post.due) + KEEP_AFTER_DUE,
+                expires_at=int(post.due or post.at) + KEEP_AFTER_DUE,
             )
         )
 
@@ -143,3 +182,48 @@ class Passes:
     def lapse(self, grant: Pass) -> None:
         self.store.update_member(grant.gid, grant.uid, grant.user, {"ads_pass": None})
         self.store.delete_item(keys.group_pk(grant.gid), f"PASS#{grant.uid}")
+
+
+# After the actions -------------------------------------------------------------------------------------
+
+
+def track(event: Event, ctx: Any, decision: Decision, results: tuple[Any, ...], deps: Any) -> None:
+    """Register each post decided with a `keep` under the message id(s) the platform answered with, and
+    settle each post a `Recall` withdrew (a failed recall stays open: the cleanup tries again)."""
+    if decision.shadow or not results:
+        return
+    repo = BotPosts(deps.store)
+    home = str(decision.notes.get("acting_chat") or event.chat)
+    for action, result in zip(decision.actions, results, strict=False):
+        if isinstance(action, Recall):
+            if result.status != "failed" and action.gid and action.key:
+                _settle(repo, action, "withdrawn" if result.status == "done" else "replaced")
+            continue
+        keep: Lifetime | None = getattr(action, "keep", None)
+        if keep is None or result.status == "failed":
+            continue
+        chat = str(getattr(action, "chat", "") or "")
+        gid = group_id(event.platform, event.tenant, chat or home)
+        for sent in result.sent:
+            if not sent.message_id:
+                continue  # an ephemeral or reply-URL message: nothing to recall
+            repo.register(
+                BotPost(
+                    gid=gid,
+                    message_id=sent.message_id,
+                    chat=chat,
+                    kind=keep.kind,
+                    at=ctx.now,
+                    due=keep.due,
+                    token=sent.token or "",
+                    title=keep.title,
+                    source=keep.source,
+                ),
+                kept_until=ctx.now + KEEP_AFTER_DUE,
+            )
+
+
+def _settle(repo: BotPosts, recall: Recall, state: str) -> None:
+    post = repo.get(recall.gid, recall.key)
+    if post is not None and post.state == "open":
+        repo.settle(post, state)

@@ -66,7 +66,7 @@ def act(deps: Deps, run: GroupRun, actions: Sequence[Action], *, at: float, what
             actor=event.job,
             actions=tuple(f"{type(a).__name__}:{a.reason}" for a in actions),
             outcome=_outcome(results),
-            detail={"what": what, "results": [r.__dict__ for r in results]},
+            detail={"what": what, "results": [r.record() for r in results]},
             expires_at=int(at) + AUDIT_RETENTION_DAYS * 86400,
         )
     )

@@ -2,8 +2,10 @@
 
 Before each action the executor checks the platform's capabilities; where the platform cannot do what
 the policy asks, it takes the next best action (delete -> ask the poster privately to withdraw it;
-mute or remove -> warn the member privately) and records the substitution. Nothing is dropped silently:
-every action ends as a result that `persist` writes to the audit log.
+mute or remove -> warn the member privately; recall -> replace the card's content) and records the
+substitution. Nothing is dropped silently: every action ends as a result that `persist` writes to the
+audit log. A result also carries what the platform answered for each message posted (`sent`), so that a
+post with a lifetime can be registered and recalled later (`chalicelib.jobs.posts`).
 """
 
 from __future__ import annotations
@@ -13,13 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.adapters.base import Capability, Messenger, NotSupported, Target
+from chalicelib.adapters.base import Capability, Messenger, NotSupported, Sent, Target
 from chalicelib.core.actions import (
     Action,
     DeleteMessage,
     Mute,
     PostCard,
     PostText,
+    Recall,
     Remove,
     Reply,
     SendDirect,
@@ -42,6 +45,24 @@ class ActionResult:
     status: str  # done | substituted | failed
     detail: str = ""
     retryable: bool = False
+    sent: tuple[Sent, ...] = ()  # what the platform answered for each message posted
+
+    def record(self) -> dict[str, object]:
+        """The result as the audit log keeps it."""
+        return {
+            "action": self.action,
+            "status": self.status,
+            "detail": self.detail,
+            "retryable": self.retryable,
+        }
+
+
+@dataclass(frozen=True)
+class Performed:
+    """What a performer did: the substitute it took instead (if any), and the messages it posted."""
+
+    substituted: str | None = None
+    sent: tuple[Sent, ...] = ()
 
 
 class DeliveryFailed(Exception):
@@ -80,44 +101,49 @@ def _perform(action: Action, event: Event, ctx: Context, messenger: Messenger) -
     perform = _PERFORMERS.get(type(action))
     if perform is None:  # pragma: no cover - every Action subclass has a performer
         raise NotSupported(type(action).__name__)
-    substituted = perform(action, event, ctx, messenger)
+    done = perform(action, event, ctx, messenger)
+    if not isinstance(done, Performed):
+        done = Performed(done)
     name = type(action).__name__
-    return ActionResult(name, "substituted", substituted) if substituted else ActionResult(name, "done")
+    status = "substituted" if done.substituted else "done"
+    return ActionResult(name, status, done.substituted or "", sent=done.sent)
 
 
-# Each performer does the action, or its next best substitute and returns what it did instead.
-Performer = Callable[[Any, Event, Context, Messenger], str | None]
+# Each performer does the action, or its next best substitute, and returns what it did instead (and, for
+# posts, what the platform answered).
+Performer = Callable[[Any, Event, Context, Messenger], "str | Performed | None"]
 
 
 def _reply(action: Reply, event: Event, ctx: Context, messenger: Messenger) -> None:
     messenger.post_text(reply_target(event, private=action.private), action.text)
 
 
-def _send_direct(action: SendDirect | Warn, event: Event, ctx: Context, messenger: Messenger) -> None:
-    messenger.send_direct(event.tenant, action.user, action.text)
+def _send_direct(action: SendDirect | Warn, event: Event, ctx: Context, messenger: Messenger) -> Performed:
+    return Performed(sent=(messenger.send_direct(event.tenant, action.user, action.text),))
 
 
-def _post_text(action: PostText, event: Event, ctx: Context, messenger: Messenger) -> None:
-    messenger.post_text(Target(tenant=event.tenant, chat=action.chat), action.text)
+def _post_text(action: PostText, event: Event, ctx: Context, messenger: Messenger) -> Performed:
+    return Performed(sent=(messenger.post_text(Target(tenant=event.tenant, chat=action.chat), action.text),))
 
 
-def _post_card(action: PostCard, event: Event, ctx: Context, messenger: Messenger) -> str | None:
+def _post_card(action: PostCard, event: Event, ctx: Context, messenger: Messenger) -> Performed:
     """Cards go out as cards; where the platform cannot show this one (no template, no cards in a
     group), as text that names the commands doing what its buttons would."""
     targets = [Target(tenant=event.tenant, chat=action.chat)] if action.chat else []
     targets += [Target(tenant=event.tenant, user=user) for user in action.users]
     substituted = None
+    sent: list[Sent] = []
     for target in targets:
         try:
-            messenger.post_card(target, action.card)
+            sent.append(messenger.post_card(target, action.card))
         except NotSupported:
             text = card_as_text(action.card, ctx.locale)
             if target.user:
-                messenger.send_direct(event.tenant, target.user, text)
+                sent.append(messenger.send_direct(event.tenant, target.user, text))
             else:
-                messenger.post_text(target, text)
+                sent.append(messenger.post_text(target, text))
             substituted = "sent as text: the platform cannot show this card"
-    return substituted
+    return Performed(substituted, tuple(sent))
 
 
 def card_as_text(card: Card, locale: str) -> str:
@@ -174,6 +200,27 @@ def _remove(action: Remove, event: Event, ctx: Context, messenger: Messenger) ->
     return None
 
 
+def _recall(action: Recall, event: Event, ctx: Context, messenger: Messenger) -> str | None:
+    """Withdraw the bot's own post; where the platform cannot (no recall API, a card that can only be
+    updated, a message past the recall window), replace the card's content instead, or say it stays."""
+    why = "the platform cannot recall it"
+    if messenger.capabilities.allows(Capability.RECALL_OWN):
+        try:
+            messenger.recall_own(event.tenant, action.chat, action.message_id, token=action.token or None)
+            return None
+        except NotSupported as exc:
+            why = str(exc) or why
+        except MessengerError as exc:  # e.g. past the platform's recall window
+            if exc.retryable:
+                raise
+            why = exc.detail
+    if action.fallback is not None:
+        ref = action.token or action.message_id
+        messenger.update_card(event.tenant, ref, action.fallback, response_token=action.token or None)
+        return f"card marked withdrawn: {why}"
+    return f"left in place: {why}"
+
+
 _PERFORMERS: dict[type[Action], Performer] = {
     Reply: _reply,
     SendDirect: _send_direct,
@@ -185,4 +232,5 @@ _PERFORMERS: dict[type[Action], Performer] = {
     Mute: _mute,
     Unmute: _unmute,
     Remove: _remove,
+    Recall: _recall,
 }

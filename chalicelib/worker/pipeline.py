@@ -110,7 +110,7 @@ def persist(
 def _detail(decision: Decision, results: tuple[ActionResult, ...]) -> dict[str, object]:
     """The results, and why a request was refused (`notes["refused"]`), so the audit says who was turned
     away and why, not only that a private reply went out."""
-    detail: dict[str, object] = {"results": [r.__dict__ for r in results]}
+    detail: dict[str, object] = {"results": [r.record() for r in results]}
     if decision.notes.get("refused"):
         detail["refused"] = str(decision.notes["refused"])
     return detail

@@ -11,8 +11,11 @@ withdrawn when it expires.
 The announcement item (`ANN#{ref}`) holds the text, the audience (the members the bot knew when it was
 posted) and its plan: the moments its reminders, report and expiry fall due, fixed when it is posted. Each
 acknowledgement is its own item, written only if absent, so a second click changes nothing. The plan is
-walked by one timer (`chalicelib.workflows.timers`). Must-acknowledge announcements are also registered as
-bot posts (`chalicelib.jobs.posts`), against which the assessment counts each member's acknowledgements.
+walked by one timer (`chalicelib.workflows.timers`). What the bot posts for an announcement (the card or
+notice, the reminder cards) is decided with a lifetime (`keep`), so the platform's message ids are
+registered as bot posts (`chalicelib.jobs.posts`) once sent; at its expiry, or when an admin withdraws it,
+they are recalled (where the platform cannot, the card is marked withdrawn). Must-acknowledge announcements
+are also registered as the post against which the assessment counts each member's acknowledgements.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from typing import Any
 
 from chalicelib.authz import is_admin
 from chalicelib.bootstrap import Deps
-from chalicelib.core.actions import Action, Decision, PostCard, Reply, SendDirect
+from chalicelib.core.actions import Action, Decision, Lifetime, PostCard, PostText, Reply, SendDirect
 from chalicelib.core.cards import Button, Card
 from chalicelib.core.events import CardClicked, CommandIssued, Event
 from chalicelib.i18n import t
@@ -195,7 +198,7 @@ def step_actions(
         if not waiting:
             return []
         reminder = card(announcement, locale, place.platform, reminder=number)
-        return [PostCard(card=reminder, users=waiting, reason="workflows.ann.remind")]
+        return [kept(PostCard(card=reminder, users=waiting, reason="workflows.ann.remind"), announcement)]
     if kind == "report":
         text = t(locale, "workflows.ann.report") + "\n" + status_text(announcement, acked, locale)
         return [SendDirect(user=announcement.by, text=text, reason="workflows.ann.report")]
@@ -314,7 +317,32 @@ def post(
     else:
         notice = t(place.locale, "workflows.ann.notice", ref=ref, text=text)
         actions = common.to_group(place, notice, audience, reason="workflows.ann.posted")
-    return announcement, actions
+    return announcement, [kept(action, announcement) for action in actions]
+
+
+def source(announcement: Announcement) -> str:
+    return f"{KIND}:{announcement.ref}"
+
+
+def kept(action: Action, announcement: Announcement) -> Action:
+    """The post registered once sent, to be recalled at the expiry (or when withdrawn)."""
+    if not isinstance(action, PostCard | PostText | SendDirect):
+        return action
+    keep = Lifetime("announcement", announcement.expires_at or 0.0, announcement.title, source(announcement))
+    return replace(action, keep=keep)
+
+
+def recalls(deps: Deps, announcement: Announcement, locale: str) -> list[Action]:
+    """Recall what was posted for it (the card, the notice, the reminders); a card the platform cannot
+    recall is marked withdrawn instead."""
+    from chalicelib.jobs.posts import BotPosts
+
+    note = t(locale, "workflows.ann.card_withdrawn", ref=announcement.ref)
+    withdrawn = Card(card_id=f"ann-{announcement.ref}", title=announcement.title, body=note, footer=note)
+    return [
+        post.recall(fallback=withdrawn if announcement.ack else None, reason="workflows.ann.recalled")
+        for post in BotPosts(deps.store).of_source(announcement.gid, source(announcement))
+    ]
 
 
 def _register_for_assessment(deps: Deps, announcement: Announcement, event: Event) -> None:
@@ -441,6 +469,7 @@ def _withdraw(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     place = common.where(command, ctx, deps)
     text = t(ctx.locale, "workflows.ann.withdrawn", ref=announcement.ref, title=announcement.title)
     return common.decided(
+        *recalls(deps, announcement, place.locale),
         *common.to_group(place, text, announcement.audience, reason="workflows.ann.withdrawn"),
         Reply(text=text, private=True, reason="workflows.ann.withdrawn"),
     )
@@ -470,14 +499,18 @@ def due(deps: Deps, timer: Timer, place: Where, now: float) -> tuple[list[Action
     if announcement is None or announcement.state != "open" or timer.stage >= len(announcement.plan):
         return [], None, "skipped"
     kind, _ = announcement.plan[timer.stage]
+    if kind == "remind" and announcement.expires_at is not None and announcement.expires_at <= now:
+        kind = "late"  # a late run reaching the expiry too: no reminder for what is being withdrawn
     acked = repo.acks(announcement) if announcement.ack else {}
     number = sum(1 for step, _ in announcement.plan[: timer.stage + 1] if step == "remind")
     actions = [
         _sealed(action, deps, place, announcement.chat)
-        for action in step_actions(kind, announcement, acked, place, number=number)
+        for action in (
+            step_actions(kind, announcement, acked, place, number=number) if kind != "late" else ()
+        )
     ]
-    if kind == "expire":
-        repo.close(announcement, "expired", by="qunguan", at=now)
+    if kind == "expire" and repo.close(announcement, "expired", by="qunguan", at=now):
+        actions += recalls(deps, announcement, place.locale)
     following = timer.stage + 1
     if following < len(announcement.plan) and kind != "expire":
         return actions, Timer(timer.gid, KIND, timer.ref, announcement.plan[following][1], following), kind

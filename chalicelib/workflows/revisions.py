@@ -382,6 +382,11 @@ def _decide(
         )
     if revision.state != "proposed":
         return say("workflows.rev.wrong_state", ref=revision.ref, state=_state(revision, locale))
+    if event.user == revision.by and not policies(deps).org().workflows.revisions.self_approval:
+        return dataclasses.replace(
+            say("workflows.rev.own", ref=revision.ref),
+            notes={"refused": "revision approved by its own proposer"},
+        )
     if not repo.approve(revision, event.uid(event.user), event.user, ctx.now):
         return (
             Decision() if isinstance(event, CardClicked) else say("workflows.rev.already", ref=revision.ref)

@@ -85,10 +85,12 @@ class PollSettings(_Section):
 class RevisionSettings(_Section):
     """S10: who approves a policy revision and rolls it out (read from the org policy only, so a group's
     override cannot make its own owners; none named: the admins of the group where it is decided), how
-    many distinct owners must approve, and how long opinions are gathered."""
+    many distinct owners must approve, whether the proposer may be one of them (four eyes by default), and
+    how long opinions are gathered."""
 
     owners: tuple[str, ...] = ()
     approvals: int = Field(default=1, ge=1, le=5)
+    self_approval: bool = False
     poll_hours: float = Field(default=72.0, gt=0)
 
 

@@ -193,6 +193,51 @@ def test_reminders_come_from_the_scheduler_then_the_report_then_the_withdrawal(
         assert group_saw(fake, side) == "" and said(fake, side, side.member2) == ""  # nothing more
 
 
+def recalled(fake: FakeMessengers, side: Side) -> list[Any]:
+    """The bot's own posts it withdrew: deleted (Slack), recalled (WeCom, DingTalk texts)."""
+    paths = {"slack": "chat.delete", "wecom": "message/recall", "dingtalk": "Messages/recall"}
+    return fake.sent(paths[side.platform]) + (fake.sent("batchRecall") if side.platform == "dingtalk" else [])
+
+
+def test_an_expired_announcement_is_taken_off_the_chat_where_the_platform_allows(
+    fake: FakeMessengers, side: Side
+) -> None:
+    with governed(fake, side) as stack:
+        clock = clock_of(stack)
+        stack.send(side.command("announce --ack --expires 1d 周五停电检修", side.admin, fake.hook_url("a")))
+        fake.clear()
+        clock.advance(24 * HOUR + 1)
+        run_scheduled(stack, side)
+        assert "已到期" in group_saw(fake, side)
+        if side.platform == "dingtalk":
+            # An interactive card has no recall: its content is replaced, buttons gone.
+            assert recalled(fake, side) == []
+            assert "已撤回" in card_updates(fake) and "ann.ack" not in card_updates(fake)
+        else:
+            # Slack: the card in the channel; WeCom: the card each member was sent (a run this late sends
+            # no reminder for what it withdraws).
+            assert len(recalled(fake, side)) == (1 if side.platform == "slack" else 2)
+        gid_posts = BotPosts(stack.store).of_source(
+            side.gid, f"ann:{Announcements(stack.store).latest(side.gid)}"
+        )
+        assert gid_posts == []  # settled: the cleanup does not try again
+
+        fake.clear()
+        clock.advance(2 * 24 * HOUR)
+        run_scheduled(stack, side)
+        assert recalled(fake, side) == [] and card_updates(fake) == ""
+
+
+def test_an_announcement_withdrawn_early_is_recalled_at_once(fake: FakeMessengers) -> None:
+    with governed(fake, SLACK) as stack:
+        stack.send(SLACK.command("announce 下午三点开会", SLACK.admin, fake.hook_url("a")))
+        ref = Announcements(stack.store).latest(SLACK.gid)
+        stack.send(SLACK.command(f"announce withdraw {ref}", SLACK.admin, fake.hook_url("w")))
+        (delete,) = recalled(fake, SLACK)  # the notice in the channel, by its ts
+        assert delete.body["channel"] == SLACK.chat and delete.body["ts"]
+        assert "已撤回" in group_saw(fake, SLACK)
+
+
 def test_acknowledgements_are_counted_by_the_assessment(fake: FakeMessengers) -> None:
     with governed(fake, SLACK) as stack:
         stack.send(SLACK.command("announce --ack 安全培训必修", SLACK.admin, fake.hook_url("a")))
@@ -474,6 +519,9 @@ def test_a_revision_is_proposed_approved_piloted_rolled_out_and_rolled_back(
         fake.clear()
         stack.send(side.click(fake, "rev.approve", decide["rev.approve"], side.member))
         assert Revisions(stack.store).get(ref).state == "proposed"  # type: ignore[union-attr]
+        stack.send(side.command(f"revision approve {ref}", side.admin, fake.hook_url("own")))
+        assert "另一位负责人" in replies(fake, "own")  # four eyes: not by its own proposer
+        assert Revisions(stack.store).get(ref).state == "proposed"  # type: ignore[union-attr]
         stack.send(side.click(fake, "rev.approve", decide["rev.approve"], side.admin2))
         assert "已批准" in group_saw(fake, side)  # the notice of what changes
         fake.clear()
@@ -498,3 +546,15 @@ def test_a_revision_is_proposed_approved_piloted_rolled_out_and_rolled_back(
         assert repo.for_group(other.gid, later + 200).rules.flood.max_messages == 8
         assert repo.for_group(side.gid, later + 200).rules.flood.max_messages == 8
         assert Revisions(stack.store).get(ref).state == "rolled_back"  # type: ignore[union-attr]
+
+
+def test_where_one_owner_runs_the_rules_the_policy_may_let_the_proposer_approve(
+    fake: FakeMessengers,
+) -> None:
+    with governed(fake, SLACK, workflows={"revisions": {"self_approval": True}}) as stack:
+        stack.send(
+            SLACK.command("revision propose rules.flood.max_messages=6", SLACK.admin, fake.hook_url("p"))
+        )
+        ref = replies(fake, "p").split("修订 ", 1)[1][:7]
+        stack.send(SLACK.command(f"revision approve {ref}", SLACK.admin, fake.hook_url("own")))
+        assert Revisions(stack.store).get(ref).state == "approved"  # type: ignore[union-attr]

@@ -94,8 +94,10 @@ def test_a_late_run_takes_every_step_that_fell_due_in_order() -> None:
     ref = announce(deps, "--ack --expires 1d 消防演练")
     report = WorkflowReminders().run(deps, GID, T0 + 30 * H)
     kinds = [type(action).__name__ for action in report.actions]
-    assert kinds == ["PostCard", "SendDirect", "PostText"]  # the 4 h reminder, the report, the withdrawal
-    assert report.counts == {"ann_remind": 1, "ann_report": 1, "ann_expire": 1}
+    # The report, the withdrawal notice and the recall of the card that was posted; no reminder for an
+    # announcement this very run withdraws.
+    assert kinds == ["SendDirect", "PostText", "Recall"]
+    assert report.counts == {"ann_late": 1, "ann_report": 1, "ann_expire": 1}
     assert Announcements(store).get(GID, ref).state == "expired"  # type: ignore[union-attr]
     assert list(Timers(store).due(GID, T0 + 900 * H)) == []
 

@@ -315,7 +315,10 @@ class DingTalkMessenger:
 
     def recall_own(self, tenant: str, chat: str, message_id: str, *, token: str | None = None) -> None:
         """The robot's own message, by the `processQueryKey` it was sent with: `groupMessages/recall` in a
-        group, `otoMessages/batchRecall` in a one-to-one chat."""
+        group, `otoMessages/batchRecall` in a one-to-one chat. An interactive card (its `Sent.token` is its
+        outTrackId) has no recall: it can only be updated."""
+        if token and token == message_id:
+            raise NotSupported("DingTalk interactive cards cannot be recalled, only updated")
         if chat:
             body: dict[str, Any] = {
                 "robotCode": self._robot_code,

@@ -113,10 +113,14 @@ class SlackMessenger:
     def update_card(
         self, tenant: str, card_ref: str, card: Card, *, response_token: str | None = None
     ) -> None:
+        """By the click's `response_url` (`response_token`), or by `chat.update` of "channel:ts" (the card's
+        `Sent.token`, given as `card_ref` or as `response_token`)."""
         content = {"text": fallback_text(card), "blocks": render(card)}
-        if response_token:
+        if response_token and "://" in response_token:
             self._hook(response_token, {**content, "replace_original": True})
             return
+        if response_token:
+            card_ref = response_token
         channel, _, ts = card_ref.partition(":")
         if not channel or not ts:
             raise MessengerError(
