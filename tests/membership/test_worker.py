@@ -52,6 +52,21 @@ def test_a_newcomer_who_leaves_before_the_decision_withdraws_the_request(
     assert list(repo.due(GID, NOW + 100 * DAY)) == []
 
 
+def test_a_banned_member_who_rejoins_is_removed_again_without_passing_the_join_gate(
+    memory_deps: Deps, messenger: RecordingMessenger
+) -> None:
+    from chalicelib.moderation.bans import ban
+
+    apply_policy(memory_deps, {"membership": {"join": {"review_all": True}}})
+    ban(memory_deps.store, GID, "slack:T1:U1", by="UADMIN", at=NOW - DAY)
+    process(MemberJoined(**BASE, event_id="j1", user="U1"), memory_deps)
+
+    assert MembershipRepo(memory_deps.store).request(GID, "slack:T1:U1") is None  # no approval card
+    assert ("remove_member", {"chat": "C1", "user": "U1"}) in messenger.calls
+    assert [verb for verb, _ in messenger.calls if verb == "post_card"] == []
+    assert all("Welcome" not in str(kwargs.get("text", "")) for _, kwargs in messenger.calls)
+
+
 def test_someone_who_speaks_after_a_final_notice_is_reinstated_and_told(
     memory_deps: Deps, messenger: RecordingMessenger
 ) -> None:
