@@ -18,10 +18,9 @@ from chalicelib.core.events import JobRequested
 from chalicelib.core.ids import split_id
 from chalicelib.membership.admission import seal_actions
 from chalicelib.store.records import AuditRecord
+from chalicelib.worker.audit import audit_expires_at
 from chalicelib.worker.context import Context, load_context
 from chalicelib.worker.executor import ActionResult, execute
-
-AUDIT_RETENTION_DAYS = 400
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,7 @@ def act(deps: Deps, run: GroupRun, actions: Sequence[Action], *, at: float, what
             actions=tuple(f"{type(a).__name__}:{a.reason}" for a in actions),
             outcome=_outcome(results),
             detail={"what": what, "results": [r.record() for r in results]},
-            expires_at=int(at) + AUDIT_RETENTION_DAYS * 86400,
+            expires_at=audit_expires_at(run.ctx.policy, at),
         )
     )
     return results

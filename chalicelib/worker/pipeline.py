@@ -19,13 +19,13 @@ from chalicelib.core.events import CardClicked, CommandIssued, Event, FileShared
 from chalicelib.store.base import ACTIVITY_WRITE_INTERVAL
 from chalicelib.store.records import AuditRecord
 from chalicelib.worker import commands
+from chalicelib.worker.audit import audit_expires_at
 from chalicelib.worker.context import Context, actor_of, load_context
 from chalicelib.worker.executor import ActionResult, DeliveryFailed, execute
 from chalicelib.worker.registry import registry
 
 log = logging.getLogger("qunguan.worker")
 
-AUDIT_RETENTION_DAYS = 400
 ACTIVE_EVENTS = (MessagePosted, CommandIssued, CardClicked, FileShared)
 
 
@@ -102,7 +102,7 @@ def persist(
                 actions=tuple(f"{type(a).__name__}:{a.reason}" for a in decision.actions),
                 outcome="shadow" if decision.shadow else _outcome(results),
                 detail=_detail(decision, results),
-                expires_at=int(ctx.now) + AUDIT_RETENTION_DAYS * 86400,
+                expires_at=audit_expires_at(ctx.policy, ctx.now),
             )
         )
 

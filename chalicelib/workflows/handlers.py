@@ -15,6 +15,7 @@ from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Decision
 from chalicelib.core.events import Event, MemberJoined, MemberLeft
 from chalicelib.store.records import AuditRecord
+from chalicelib.worker.audit import audit_expires_at
 from chalicelib.worker.context import Context
 from chalicelib.worker.executor import execute
 from chalicelib.workflows import (
@@ -28,8 +29,6 @@ from chalicelib.workflows import (
 )
 
 log = logging.getLogger("qunguan.workflows")
-
-AUDIT_RETENTION_DAYS = 400
 
 
 def count_violations(
@@ -56,7 +55,7 @@ def count_violations(
             actor="qunguan",
             actions=tuple(f"{type(a).__name__}:{a.reason}" for a in actions),
             outcome=",".join(result.status for result in done) or "done",
-            expires_at=int(ctx.now) + AUDIT_RETENTION_DAYS * 86400,
+            expires_at=audit_expires_at(ctx.policy, ctx.now),
         )
     )
     log.info("violation spike in %s alerted: %s", event.gid, [r.status for r in done])

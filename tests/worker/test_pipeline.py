@@ -123,6 +123,19 @@ def test_every_decision_that_acted_is_audited() -> None:
     assert record.actions == ("Reply:help",) and record.outcome == "done" and record.actor == "U1"
 
 
+@pytest.mark.parametrize(("policy", "days"), [("", 400), ("retention: {audit: 30}\n", 30)])
+def test_an_audit_record_expires_after_the_retention_the_policy_sets(policy: str, days: int) -> None:
+    from chalicelib.store import keys
+    from chalicelib.worker.policies import PolicyRepo
+
+    deps, _, _ = make()
+    if policy:
+        PolicyRepo(deps.store).apply(keys.ORG_SCOPE, policy, author="ops", now=T0)
+    process(said("help", mentions_bot=True), deps)
+    (record,) = deps.store.list_audit("slack:T1:C1")
+    assert record.expires_at == int(T0) + days * 86400
+
+
 def test_a_delivery_that_failed_for_good_is_raised_for_the_queue_to_retry() -> None:
     deps, messenger, _ = make()
     messenger.fail_with = MessengerError(
