@@ -3,6 +3,11 @@
     route -> endpoint -> size and type checks -> verify (raw bytes) -> parse -> claim each event id
           -> ack built -> dispatch (SQS, or inline after the ack is built) -> ack returned
 
+The claim is one conditional PutItem. An ordinary group message claims by writing its own message-log
+item (`chalicelib.store.message_log`): the write that records it for the assessment is the write that
+makes it exactly-once, so the message costs no separate claim. Every other event claims its `EVT#` item.
+When the queue refuses the events, the claims just made are deleted again, whichever kind they were.
+
 Errors map to HTTP status here and only here: refused input gets a 4xx with a short reason, never a 500.
 The log says why, without secrets and without message text.
 """
@@ -21,6 +26,7 @@ from chalicelib.errors import (
     UnsupportedMediaType,
 )
 from chalicelib.http import InboundRequest, Reply
+from chalicelib.store.message_log import claim_item
 
 log = logging.getLogger("qunguan.ingress")
 
@@ -62,13 +68,31 @@ def handle(route: str, request: InboundRequest, deps: Deps) -> Reply:
             deps.dispatcher.dispatch(fresh)
         except Exception as exc:  # the queue refused: free the claims so the platform's retry gets through
             log.error("route=%s dispatch failed: %s", route, type(exc).__name__)
+            now = deps.clock.now()
             for event in fresh:
-                deps.store.release_event(event.platform, event.claim_key)
+                release(event, deps, now)
             return Reply.error(503, "temporarily unavailable, retry later")
     return reply
 
 
 def claim_new(events: tuple[Event, ...], deps: Deps) -> list[Event]:
-    """The events whose id this delivery claimed first; a retried or duplicated delivery claims none."""
+    """The events this delivery claimed first; a retried or duplicated delivery claims none."""
     now = deps.clock.now()
-    return [event for event in events if deps.store.claim_event(event.platform, event.claim_key, now)]
+    return [event for event in events if claim(event, deps, now)]
+
+
+def claim(event: Event, deps: Deps, now: float) -> bool:
+    """Claim one event: an ordinary message by writing its log item if absent, anything else by its id."""
+    item = claim_item(event, now)
+    if item is None:
+        return deps.store.claim_event(event.platform, event.claim_key, now)
+    return deps.store.put_item(item, if_absent=True)
+
+
+def release(event: Event, deps: Deps, now: float) -> None:
+    """Undo `claim`, so that the platform's retry of an event that could not be queued gets through."""
+    item = claim_item(event, now)
+    if item is None:
+        deps.store.release_event(event.platform, event.claim_key)
+    else:
+        deps.store.delete_item(item.pk, item.sk)

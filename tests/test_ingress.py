@@ -4,7 +4,7 @@ claims when the queue refuses them."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pytest
 
@@ -17,7 +17,9 @@ from chalicelib.errors import MalformedRequest, StoreError, VerificationFailed
 from chalicelib.http import InboundRequest, Reply
 from chalicelib.ingress import MAX_BODY_BYTES, handle
 from chalicelib.settings import Settings
+from chalicelib.store import keys
 from chalicelib.store.memory import MemoryStore
+from chalicelib.store.records import Item
 
 
 def message(event_id: str = "Ev1") -> MessagePosted:
@@ -69,7 +71,12 @@ class RecordingDispatcher:
 
 
 class BrokenStore(MemoryStore):
+    """Every claim fails: an `EVT#` claim, and an ordinary message's claim by its message-log item."""
+
     def claim_event(self, platform: str, claim_key: str, now: float, ttl: int = 86400) -> bool:
+        raise StoreError("ProvisionedThroughputExceededException")
+
+    def put_item(self, item: Item, *, if_absent: bool = False) -> bool:
         raise StoreError("ProvisionedThroughputExceededException")
 
 
@@ -137,13 +144,42 @@ def test_a_store_outage_answers_503_so_the_platform_retries() -> None:
     assert dispatcher.dispatched == []
 
 
-def test_when_the_queue_refuses_the_claim_is_released_and_the_retry_gets_through() -> None:
-    deps, dispatcher = make_deps(ScriptedEndpoint())
+@pytest.mark.parametrize(
+    "event",
+    [message(), replace(message(), mentions_bot=True)],
+    ids=["ordinary-message-log-claim", "command-evt-claim"],
+)
+def test_when_the_queue_refuses_the_claim_is_released_and_the_retry_gets_through(event: Event) -> None:
+    deps, dispatcher = make_deps(ScriptedEndpoint(events=(event,)))
     dispatcher.broken = True
     assert handle("slack.events", post(), deps).status == 503
     dispatcher.broken = False
     assert handle("slack.events", post(), deps).status == 200
     assert len(dispatcher.dispatched) == 1
+
+
+def log_items(store: MemoryStore) -> list[Item]:
+    return list(store.query_items(keys.message_log_pk("slack:T1:C1", "1970-01-01")))
+
+
+def test_an_ordinary_message_is_claimed_by_writing_its_message_log_item_and_nothing_else() -> None:
+    store = MemoryStore(clock=FrozenClock(1000.0))
+    deps, dispatcher = make_deps(ScriptedEndpoint(), store=store)
+    handle("slack.events", post(), deps)
+    assert len(dispatcher.dispatched) == 1
+    assert dict(store.usage.calls) == {"PutItem": 1}  # one conditional write: the claim is the log entry
+    (item,) = log_items(store)
+    assert (item.data["k"], item.data["u"], item.data["id"], item.data["at"]) == ("msg", "U1", "1.0", 1.0)
+    assert store.claim_event("slack", message().claim_key, 1000.0) is True  # no `EVT#` claim was made
+
+
+def test_a_message_addressed_to_the_bot_keeps_the_event_id_claim_and_is_not_logged() -> None:
+    store = MemoryStore(clock=FrozenClock(1000.0))
+    command = replace(message(), mentions_bot=True)
+    deps, _ = make_deps(ScriptedEndpoint(events=(command,)), store=store)
+    handle("slack.events", post(), deps)
+    assert log_items(store) == []
+    assert store.claim_event("slack", command.claim_key, 1000.0) is False
 
 
 def test_a_get_needs_no_content_type() -> None:

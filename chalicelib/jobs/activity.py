@@ -1,75 +1,95 @@
-"""The message log: what the assessment and the content review read about each message, written by the
-worker as the message goes by.
+"""The message log: what the assessment and the content review read about each message.
 
-One item per message, `MSG#{gid}#{local day}` / `{time}#{message id}`, with who posted it, when, whether it
-replies to something (and to what), whom it @-mentions, whether it asks a question, how many files it
-carries and how many of their names break the group's convention; the text only where the policy keeps
-messages (`retention.messages` days; absent by default). Acknowledgement clicks (`*.ack` buttons) are
-logged the same way. Everything the jobs need (active days, replies, time to first answer) is computed
-from these items when the job runs.
+One item per message, `MSG#{gid}#{UTC day}` / `{time}#{message id}` (`chalicelib.store.message_log` has
+the item's shape): who posted it, when, whether it replies to something (and to what), whom it
+@-mentions, whether it asks a question, how many files it carries and their names; the text only where
+the policy keeps messages (`retention.messages` days; absent by default). Acknowledgement clicks (`*.ack`
+buttons) and named file shares are logged too, by the worker. Everything the jobs need (active days,
+replies, time to first answer, file hygiene) is computed from these items when the job runs.
 
-Cost: one PutItem of a small item (about 150 bytes, so one write unit; more only with kept text) per
-message, no read. With the ingress claim and the moderation signals that is the third write of an
-ordinary message, over the two-write budget of DESIGN.md section 6: so it is a policy choice
-(`jobs.activity`), on by default only where the messenger delivers every group message (see
-`chalicelib.jobs.settings`). One item per message rather than one counter item per group and day: DynamoDB
-charges an UpdateItem by the size of the whole item, and a day item holding every member's counters grows
-to tens of kilobytes, so each message would cost tens of write units; and response times need times, not
-counts. A redelivered message writes the same key again, so nothing is counted twice.
+Who writes what:
+
+- An ordinary group message's item is written at ingress, as its exactly-once claim (one conditional
+  PutItem that is also the claim, so the log costs an ordinary message nothing: 1 read and 2 writes in
+  all, DESIGN.md section 6). It carries only what the parsed event says; nothing in it depends on the
+  group's policy.
+- The worker writes the message's item again only where the policy asks for more than that: the text
+  (`retention.messages`), or a retention longer than the item's default `LOG_DAYS` (the 62 days of
+  `retention.activity`). That one extra PutItem is the documented price of opting in.
+- Acknowledgements (rare, and meaning the same on every platform) and named file shares are written by
+  the worker, as before: they are not ordinary messages and took their own `EVT#` claim.
+
+What depends on the policy is decided when a job reads the log, with the policy of that moment:
+
+- `jobs.activity` (`auto`, `on`, `off`, `chalicelib.jobs.settings`): whether messages count at all.
+  `auto` counts them where the messenger delivers every group message (Slack); on WeCom and DingTalk the
+  bot hears only the @-mentions addressed to it (which are never logged as participation anyway), so
+  there the log's messages are ignored and only acknowledgements count. `off` ignores them everywhere.
+- the file-name convention (`rules.files`): each stored name is judged against the current settings.
+
+The day in the key is the UTC day, since ingress knows no group time zone; a reader queries every UTC day
+that its local period touches (`log_days`), one Query a day, and keeps the entries inside the period.
+Items written before the log moved to UTC days sit under the group's local day: `log_days` names those
+days too (at most one more Query), so they are read until they expire.
+
+One item per message rather than one counter item per group and day: DynamoDB charges an UpdateItem by
+the size of the whole item, and a day item holding every member's counters grows to tens of kilobytes, so
+each message would cost tens of write units; and response times need times, not counts.
 """
 
 from __future__ import annotations
 
+import heapq
 import logging
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import cast
 
 from chalicelib.adapters.base import Capability
 from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Decision
 from chalicelib.core.events import CardClicked, Event, FileInfo, FileShared, MessagePosted
+from chalicelib.core.ids import Platform, split_id
 from chalicelib.core.policy import FilesSettings, GroupPolicy
 from chalicelib.errors import StoreError
-from chalicelib.jobs.periods import DAY, days, local_day
+from chalicelib.jobs.periods import days
 from chalicelib.store import keys
 from chalicelib.store.base import Store
-from chalicelib.store.records import Item
+from chalicelib.store.message_log import (
+    LOG_DAYS,
+    NAME_LIMIT,
+    TEXT_LIMIT,
+    Entry,
+    from_item,
+    is_question,
+    message_entry,
+    to_item,
+)
 from chalicelib.worker.context import Context
+
+__all__ = [
+    "LOG_DAYS",
+    "TEXT_LIMIT",
+    "Entry",
+    "MessageLog",
+    "entry_for",
+    "file_is_tidy",
+    "is_question",
+    "kept_text_days",
+    "log_days",
+    "log_used",
+    "record_event",
+]
 
 log = logging.getLogger("qunguan.jobs.activity")
 
-TEXT_LIMIT = 4000  # characters of text kept for the review (the longest rule, length, needs 1500+)
-_QUESTION = re.compile(r"([?？]|[吗呢么嗎][\s。.!！~～]*)\s*$|^\s*(请问|請問|有人知道)")
 _EXTENSION = re.compile(r"\.([A-Za-z0-9]+)$")
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One logged message (`kind` "msg"), file share ("file") or acknowledgement ("ack")."""
-
-    kind: str
-    user: str
-    at: float
-    message_id: str
-    reply_to: str = ""
-    mentions: tuple[str, ...] = ()
-    question: bool = False
-    files: int = 0
-    bad_files: int = 0
-    text: str | None = None
-    ref: str = ""
-    data: Mapping[str, Any] = field(default_factory=dict, compare=False)
-
-
-def is_question(text: str) -> bool:
-    return bool(_QUESTION.search(text.strip()))
-
-
-def file_is_tidy(file: FileInfo, settings: FilesSettings) -> bool:
+def name_is_tidy(name: str, settings: FilesSettings) -> bool:
     """R6.1: the name follows the group's pattern (if it has one) and the type is allowed."""
-    name = file.name.strip()
+    name = name.strip()
     if not name:
         return True  # nothing to judge (Slack's file_shared carries no name)
     match = _EXTENSION.search(name)
@@ -79,47 +99,55 @@ def file_is_tidy(file: FileInfo, settings: FilesSettings) -> bool:
     return not (settings.name_pattern and not re.fullmatch(settings.name_pattern, name))
 
 
-def recording_on(event: Event, policy: GroupPolicy, deps: Deps) -> bool:
+def file_is_tidy(file: FileInfo, settings: FilesSettings) -> bool:
+    return name_is_tidy(file.name, settings)
+
+
+def sees_every_message(platform: str, deps: Deps) -> bool:
+    return deps.messenger(cast(Platform, platform)).capabilities.allows(Capability.SEE_ALL_MESSAGES)
+
+
+def log_used(gid: str, policy: GroupPolicy, deps: Deps) -> bool:
+    """Whether a group's logged messages count (`jobs.activity`); acknowledgements always do."""
     mode = policy.jobs.activity
     if mode != "auto":
         return mode == "on"
-    return deps.messenger(event.platform).capabilities.allows(Capability.SEE_ALL_MESSAGES)
+    return sees_every_message(split_id(gid)[0], deps)
+
+
+def recording_on(event: Event, policy: GroupPolicy, deps: Deps) -> bool:
+    """Whether the worker writes what the policy adds to an event's log item (text, file shares)."""
+    mode = policy.jobs.activity
+    if mode != "auto":
+        return mode == "on"
+    return sees_every_message(event.platform, deps)
 
 
 def kept_text_days(policy: GroupPolicy) -> int:
     return int(policy.retention.get("messages", 0))
 
 
+def keep_days(policy: GroupPolicy) -> int:
+    """How long the policy keeps a log item: the activity retention, or the text's if that is longer."""
+    return max(int(policy.retention.get("activity", LOG_DAYS)), kept_text_days(policy))
+
+
 def entry_for(event: Event, policy: GroupPolicy) -> Entry | None:
-    """What to log for an event, or None. Direct messages, messages addressed to the bot (commands and
-    questions to it are not participation) and Slack's nameless `file_shared` (the message carrying the
-    file is logged) are not logged."""
-    if not event.chat or getattr(event, "direct", False):
-        return None
+    """What to log for an event, or None. Direct messages, messages addressed to the bot and Slack's
+    nameless `file_shared` (the message carrying the file is logged) are not logged. The text is in the
+    entry only where the policy keeps messages."""
     if isinstance(event, MessagePosted):
-        if event.mentions_bot:
-            return None
-        files = event.files
-        return Entry(
-            kind="msg",
-            user=event.user,
-            at=event.occurred_at,
-            message_id=event.message_id or event.event_id,
-            reply_to=(event.reply_to or (event.thread if event.thread != event.message_id else None) or ""),
-            mentions=tuple(dict.fromkeys(m for m in event.mentions if m and m != event.user)),
-            question=is_question(event.text),
-            files=len(files),
-            bad_files=sum(not file_is_tidy(f, policy.rules.files) for f in files),
-            text=event.text[:TEXT_LIMIT] if kept_text_days(policy) > 0 else None,
-        )
-    if isinstance(event, FileShared) and event.message_id and event.file.name:
+        return message_entry(event, text=event.text if kept_text_days(policy) > 0 else None)
+    if not event.chat:
+        return None
+    if isinstance(event, FileShared) and event.message_id and event.file.name.strip():
         return Entry(
             kind="file",
             user=event.user,
             at=event.occurred_at,
             message_id=event.message_id,
             files=1,
-            bad_files=int(not file_is_tidy(event.file, policy.rules.files)),
+            file_names=(event.file.name.strip()[:NAME_LIMIT],),
         )
     if isinstance(event, CardClicked) and (event.action == "ack" or event.action.endswith(".ack")):
         return Entry(
@@ -132,62 +160,50 @@ def entry_for(event: Event, policy: GroupPolicy) -> Entry | None:
     return None
 
 
+def log_days(start: float, end: float, offset_hours: float) -> list[str]:
+    """The day partitions that may hold entries of [start, end): the UTC days it touches, and (for items
+    written before the log moved to UTC days) the group's local days, in order."""
+    return sorted(set(days(start, end, 0.0)) | set(days(start, end, offset_hours)))
+
+
 class MessageLog:
     def __init__(self, store: Store) -> None:
         self.store = store
 
     def record(self, gid: str, entry: Entry, policy: GroupPolicy) -> None:
-        """One PutItem; the same message again overwrites its own item."""
-        offset = policy.jobs.utc_offset_hours
-        keep_days = max(int(policy.retention.get("activity", 62)), kept_text_days(policy))
-        data: dict[str, Any] = {"k": entry.kind, "u": entry.user, "at": entry.at, "id": entry.message_id}
-        optional: dict[str, Any] = {
-            "re": entry.reply_to,
-            "m": list(entry.mentions),
-            "q": int(entry.question),
-            "f": entry.files,
-            "fb": entry.bad_files,
-            "x": entry.text,
-            "ref": entry.ref,
-        }
-        data.update({name: value for name, value in optional.items() if value})
-        self.store.put_item(
-            Item(
-                keys.message_log_pk(gid, local_day(entry.at, offset)),
-                keys.message_log_sk(entry.at, entry.message_id),
-                data,
-                expires_at=int(entry.at) + keep_days * DAY,
-            )
-        )
+        """One PutItem, kept as long as the policy keeps the log; the same message again overwrites its
+        own item."""
+        self.store.put_item(to_item(gid, entry, keep_days=keep_days(policy)))
 
-    def read(self, gid: str, start: float, end: float, offset_hours: float) -> Iterator[Entry]:
-        """Every logged entry in [start, end), oldest first: one Query per local day."""
-        for day in days(start, end, offset_hours):
-            for item in self.store.query_items(keys.message_log_pk(gid, day)):
-                entry = entry_from(item)
-                if start <= entry.at < end:
-                    yield entry
-
-    def day_items(self, gid: str, day: str) -> Iterator[Item]:
-        return self.store.query_items(keys.message_log_pk(gid, day))
+    def read(
+        self,
+        gid: str,
+        start: float,
+        end: float,
+        offset_hours: float,
+        *,
+        files: FilesSettings | None = None,
+        messages: bool = True,
+    ) -> Iterator[Entry]:
+        """Every logged entry in [start, end), oldest first: one Query per day partition (`log_days`).
+        With `files`, each entry's file names are judged against those settings (`bad_files`); with
+        `messages` false, only acknowledgements are given (the policy does not count messages)."""
+        streams = [
+            self.store.query_items(keys.message_log_pk(gid, day))
+            for day in log_days(start, end, offset_hours)
+        ]
+        for item in heapq.merge(*streams, key=lambda item: item.sk):
+            entry = from_item(item)
+            if not start <= entry.at < end or (not messages and entry.kind != "ack"):
+                continue
+            yield judged(entry, files)
 
 
-def entry_from(item: Item) -> Entry:
-    data = item.data
-    return Entry(
-        kind=str(data.get("k", "msg")),
-        user=str(data.get("u", "")),
-        at=float(data.get("at", 0.0)),
-        message_id=str(data.get("id", "")),
-        reply_to=str(data.get("re", "")),
-        mentions=tuple(str(m) for m in data.get("m", ())),
-        question=bool(data.get("q", 0)),
-        files=int(data.get("f", 0)),
-        bad_files=int(data.get("fb", 0)),
-        text=str(data["x"]) if "x" in data else None,
-        ref=str(data.get("ref", "")),
-        data=data,
-    )
+def judged(entry: Entry, files: FilesSettings | None) -> Entry:
+    """The entry with its file names judged against `files`; a count its writer made (`fb`) stands."""
+    if files is None or "fb" in entry.data or not entry.file_names:
+        return entry
+    return replace(entry, bad_files=sum(not name_is_tidy(name, files) for name in entry.file_names))
 
 
 def log_acknowledgement(
@@ -200,12 +216,20 @@ def log_acknowledgement(
 
 
 def record_event(event: Event, ctx: Context, deps: Deps) -> Decision:
-    """The worker's handler for messages, file shares and card clicks: log them where the policy says,
-    and decide nothing. Acknowledgements are rare and mean the same on every platform, so they are logged
-    whatever `jobs.activity` says. A log that cannot be written is not worth failing the message for."""
+    """The worker's handler for messages, file shares and card clicks; it decides nothing.
+
+    An ordinary message's item was written at ingress (its claim): it is written again only to add what
+    the policy asks for, the text or a longer life, and only where `jobs.activity` records. File shares
+    are logged where it records; acknowledgements whatever it says. A log that cannot be written is not
+    worth failing the message for."""
     entry = entry_for(event, ctx.policy)
-    if entry is None or (entry.kind != "ack" and not recording_on(event, ctx.policy, deps)):
+    if entry is None:
         return Decision()
+    if entry.kind != "ack":
+        if not recording_on(event, ctx.policy, deps):
+            return Decision()
+        if entry.kind == "msg" and entry.text is None and keep_days(ctx.policy) <= LOG_DAYS:
+            return Decision()  # the claim at ingress is the whole entry
     try:
         MessageLog(deps.store).record(event.gid, entry, ctx.policy)
     except StoreError as exc:

@@ -1,8 +1,10 @@
 """The monthly assessment (S9: R9.2, R9.3, R4.12, R8.6), per group.
 
-Run on the 1st for the month before. It reads the month's message log (a Query per local day), the
-group's members and cases, the announcements that asked for acknowledgement, and the group's earlier
-summaries (for the trend); scores every member and the group (`chalicelib.jobs.scoring`); and then:
+Run on the 1st for the month before. It reads the month's message log (a Query per day partition; the
+messages count only where `jobs.activity` says so, acknowledgements always, and file names are judged
+against the group's file settings of now: `chalicelib.jobs.activity`), the group's members and cases, the
+announcements that asked for acknowledgement, and the group's earlier summaries (for the trend); scores
+every member and the group (`chalicelib.jobs.scoring`); and then:
 
 - stores the group's summary (`ASSESS#{period}`, what next month's trend compares with) and the members'
   results in parts of a few hundred (`ASSESS#{period}#R#{n}`), which the report cards are sent from;
@@ -27,7 +29,7 @@ from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Action, PostText, SendDirect
 from chalicelib.core.ids import split_id
 from chalicelib.i18n import t
-from chalicelib.jobs.activity import MessageLog
+from chalicelib.jobs.activity import MessageLog, log_used
 from chalicelib.jobs.archive import Archive, archive_for, report_key
 from chalicelib.jobs.base import Image, JobReport
 from chalicelib.jobs.charts import png
@@ -80,7 +82,16 @@ class AssessmentJob(RecordedJob):
         settings = scope.policy.jobs.assessment
         start, end = month_bounds(period, scope.offset)
         facts, read = _roster(deps, scope.gid, end)
-        entries = list(MessageLog(deps.store).read(scope.gid, start, end, scope.offset))
+        entries = list(
+            MessageLog(deps.store).read(
+                scope.gid,
+                start,
+                end,
+                scope.offset,
+                files=scope.policy.rules.files,
+                messages=log_used(scope.gid, scope.policy, deps),
+            )
+        )
         announced = BotPosts(deps.store).announcements(scope.gid, start, end)
         refs = {ref: post.message_id for post in announced for ref in (post.ref, post.message_id) if ref}
         convo = gather(

@@ -27,8 +27,9 @@ from chalicelib.core.actions import Action, UpdateCard
 from chalicelib.core.cards import Card
 from chalicelib.core.ids import Platform, split_id
 from chalicelib.i18n import t
+from chalicelib.jobs.activity import log_days
 from chalicelib.jobs.base import JobReport
-from chalicelib.jobs.periods import DAY, day_label, local_day
+from chalicelib.jobs.periods import DAY, day_label
 from chalicelib.jobs.posts import BotPost, BotPosts, Passes
 from chalicelib.jobs.runs import RecordedJob, RunState, Scope
 from chalicelib.store import keys
@@ -261,21 +262,33 @@ def _run_records(sweep: _Sweep) -> None:
 
 
 def _message_log(sweep: _Sweep) -> None:
-    """Whole days past `activity` are deleted; past `messages` (when it is shorter) only the text goes."""
+    """Entries past `activity` are deleted; past `messages` (when it is shorter) only the text goes. The
+    log's day partitions are UTC days (older items: the group's local days, `log_days`): each run looks at
+    the partitions of the days just past a retention, and takes the entries older than its cutoff."""
     keep, keep_text = _days(sweep, "activity"), _days(sweep, "messages")
-    offset = sweep.scope.offset
     store = sweep.deps.store
-    gid = sweep.scope.gid
     if keep is not None:
-        for back in range(keep + CATCH_UP_DAYS, keep, -1):
-            day = local_day(sweep.now - back * DAY, offset)
-            for item in list(sweep.read(store.query_items(keys.message_log_pk(gid, day)))):
-                _delete(sweep, item, "messages_deleted")
+        for item in _log_past(sweep, keep):
+            _delete(sweep, item, "messages_deleted")
     if keep_text is not None and (keep is None or keep_text < keep):
-        for back in range(keep_text + CATCH_UP_DAYS, keep_text, -1):
-            day = local_day(sweep.now - back * DAY, offset)
-            for item in list(sweep.read(store.query_items(keys.message_log_pk(gid, day)))):
-                if "x" in item.data:
-                    sweep.take("texts_removed")
-                    if not sweep.dry_run:
-                        store.update_item(item.pk, item.sk, {"x": None})
+        for item in _log_past(sweep, keep_text):
+            if "x" in item.data:
+                sweep.take("texts_removed")
+                if not sweep.dry_run:
+                    store.update_item(item.pk, item.sk, {"x": None})
+
+
+def _log_past(sweep: _Sweep, keep: int) -> list[Item]:
+    """The log entries older than `keep` days in the partitions of the `CATCH_UP_DAYS` days past it."""
+    cutoff = sweep.now - keep * DAY
+    labels: dict[str, None] = {}
+    for back in range(keep + CATCH_UP_DAYS, keep, -1):
+        then = sweep.now - back * DAY
+        labels.update(dict.fromkeys(log_days(then, then + 1, sweep.scope.offset)))
+    store = sweep.deps.store
+    return [
+        item
+        for day in labels
+        for item in sweep.read(store.query_items(keys.message_log_pk(sweep.scope.gid, day)))
+        if float(item.data.get("at", 0.0)) < cutoff
+    ]

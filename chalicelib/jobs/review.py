@@ -3,8 +3,9 @@ group's current policy, in shadow mode (nothing is done to anyone), and reported
 the current policy would have flagged": findings per rule, how many of them were not flagged when the
 message was posted (a policy tightened since, or a rule in shadow then), and a few samples per rule.
 
-It needs the text, which the message log keeps only where the policy sets `retention.messages`; without
-it the run is quiet and says so in its stored report. Flood and duplicate signals are recomputed by
+It needs the text, which the message log keeps only where the policy sets `retention.messages` (the
+worker adds it to the item ingress wrote, where `jobs.activity` records messages); without it the run is
+quiet and says so in its stored report. Flood and duplicate signals are recomputed by
 replaying the messages in order, so the whole current rule set applies, not only the text rules. A
 sample never shows a sensitive finding's text (personal data, secrets): only its rule and time.
 """
@@ -24,7 +25,7 @@ from chalicelib.core.policy import GroupPolicy
 from chalicelib.core.rules.base import RuleContext
 from chalicelib.core.text import fingerprint
 from chalicelib.i18n import t
-from chalicelib.jobs.activity import Entry, MessageLog, kept_text_days
+from chalicelib.jobs.activity import Entry, MessageLog, kept_text_days, log_used
 from chalicelib.jobs.base import JobReport
 from chalicelib.jobs.periods import DAY, week_label
 from chalicelib.jobs.runs import RecordedJob, RunState, Scope
@@ -86,8 +87,11 @@ class ReviewJob(RecordedJob):
                 self.name, scope.gid, period, state.dry_run, lines=(line,), details={"quiet": True}
             )
         start = now - settings.days * DAY
+        counted = log_used(scope.gid, policy, deps)  # `jobs.activity`: whether the group's messages count
         entries = [
-            e for e in MessageLog(deps.store).read(scope.gid, start, now, scope.offset) if e.kind == "msg"
+            e
+            for e in MessageLog(deps.store).read(scope.gid, start, now, scope.offset, messages=counted)
+            if e.kind == "msg"
         ]
         flagged_then = _flagged_message_ids(deps, scope.gid, start, now)
         platform, tenant, chat = split_id(scope.gid)

@@ -4,11 +4,12 @@
 keeps them equal). Table-wide jobs (backup, restore drill) read it from the org policy only, since a
 table has no group.
 
-`activity` decides whether the worker records each message's metadata for the assessment: `auto` (the
-default) records where the messenger delivers every group message to the bot (Slack), because only there
-do counts of messages, replies and answers measure participation; on WeCom and DingTalk the bot hears only
-the @-mentions addressed to it, and counting those would score members on how often they talk to the bot.
-Recording costs one write per message (see `chalicelib.jobs.activity`).
+`activity` decides whether the jobs count the messages in the message log: `auto` (the default) counts
+them where the messenger delivers every group message to the bot (Slack), because only there do counts of
+messages, replies and answers measure participation; on WeCom and DingTalk the bot hears only the
+@-mentions addressed to it, and counting those would score members on how often they talk to the bot.
+The log costs an ordinary message no write of its own: its entry is the message's exactly-once claim at
+ingress, written whatever this says, and applied when a job reads the log (see `chalicelib.jobs.activity`).
 """
 
 from __future__ import annotations

@@ -218,7 +218,9 @@ def job_request_id(job: str, period: str, chat: str, *, dry_run: bool = False, p
 
 
 def message_log_pk(gid: str, day: str) -> str:
-    """A group's recorded messages of one local day (`YYYY-MM-DD`): one Query per day for the jobs."""
+    """A group's logged messages of one UTC day (`YYYY-MM-DD`; items written before the UTC days: the
+    group's local day): one Query per day for the jobs. An ordinary message's item is its ingress claim
+    (`chalicelib.store.message_log`)."""
     return f"MSG#{gid}#{day}"
 
 

@@ -6,6 +6,7 @@ an appeal reverses an action; a group in shadow mode records cases and acts on n
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
+from chalicelib.clock import FrozenClock
 from chalicelib.core.policy import default_policy_text
 from chalicelib.moderation.cases import Case, CaseRepo
 from chalicelib.store import keys
@@ -35,8 +37,11 @@ SLACK_GID = f"slack:{talk.SLACK_TEAM}:C0FUNC"
 
 @contextmanager
 def moderated(fake: FakeMessengers, *, mode: str = "enforce", **settings: Any) -> Iterator[Stack]:
-    """A stack whose org policy names the admins (and, for a pilot, puts every rule in `mode`)."""
+    """A stack whose org policy names the admins (and, for a pilot, puts every rule in `mode`), on a clock
+    that moves only when a test says (it starts now, so signed requests are fresh): a busy machine must not
+    spread a burst over two flood windows."""
     settings.setdefault("dingtalk_card_template_id", "tpl-qunguan")
+    settings.setdefault("clock", FrozenClock(time.time()))
     with running_stack(fake, **settings) as stack:
         policy = {**yaml.safe_load(default_policy_text()), "admins": ADMINS, "mode": mode}
         PolicyRepo(stack.store).apply(
