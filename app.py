@@ -59,6 +59,11 @@ def dingtalk_cards() -> Response:
     return web.serve("dingtalk.cards", app)
 
 
+@app.route("/files/{token}", methods=["GET"])
+def file_link(token: str) -> Response:
+    return web.serve_file_link(token)
+
+
 @app.on_sqs_message(queue=EVENTS_QUEUE, batch_size=10)
 def worker(event: object) -> dict[str, list[dict[str, str]]]:
     return web.consume(event)

@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     qg_default_locale: str = "zh-CN"
     # Signs the context carried on card buttons (group, case); derived from the platform secrets if unset.
     qg_card_signing_key: SecretStr | None = None
+    # Where members reach the API (the stage URL, or a custom domain): file links are `<this>/files/...`.
+    qg_public_url: str | None = None
     qg_log_level: str = "INFO"
 
     @property

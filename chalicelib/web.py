@@ -48,6 +48,15 @@ def serve(route: str, app: Chalice) -> Response:
     return to_response(handle(route, to_inbound(request), get_deps()))
 
 
+def serve_file_link(token: str) -> Response:
+    """The body of `GET /files/{token}`: a member's link to an archived file (`chalicelib.files.downloads`
+    verifies the token before it reads anything in it)."""
+    from chalicelib.bootstrap import get_deps
+    from chalicelib.files.downloads import answer_link
+
+    return to_response(answer_link(token, get_deps()))
+
+
 def health() -> Response:
     """Liveness: no secrets, no AWS calls. A warm container also says which platforms are switched on
     (a cold one would have to fetch the secret to know, so it does not)."""

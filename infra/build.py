@@ -39,7 +39,7 @@ def build_template(config: dict[str, Any] | None = None) -> Json:
         **monitoring.topic(),
         **monitoring.alarms(app_functions, api_stage),
         **network.network(),
-        **functions.function_overrides(app_functions),
+        **functions.function_overrides(app_functions, api_stage),
     }
     return {
         "AWSTemplateFormatVersion": "2010-09-09",

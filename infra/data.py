@@ -143,7 +143,8 @@ def queues(worker_timeout: int) -> dict[str, Json]:
 
 
 def bucket() -> dict[str, Json]:
-    """Exports, archives and reports, by prefix. Private, encrypted, versioned; each prefix has its own
+    """Exports, archives, reports and the groups' files (`files/`, R6.5-R6.8), by prefix. Private (public
+    access blocked, no ACLs), encrypted with the stack's key, versioned, TLS-only; each prefix has its own
     retention, and replaced versions go after 30 days."""
     rules = [
         {"Id": "ExportsExpire", "Prefix": "exports/", "Status": "Enabled", "ExpirationInDays": 30},
@@ -153,6 +154,16 @@ def bucket() -> dict[str, Json]:
             "Prefix": "archives/",
             "Status": "Enabled",
             "Transitions": [{"StorageClass": "GLACIER_IR", "TransitionInDays": 90}],
+        },
+        {
+            # R6.5-R6.7: the group archives. Each file is deleted with every version by the cleanup job when
+            # its group's `retention.files` ends; here they only move to a cheaper class once rarely read,
+            # and a delete marker left alone is removed.
+            "Id": "FilesToInfrequentAccess",
+            "Prefix": "files/",
+            "Status": "Enabled",
+            "Transitions": [{"StorageClass": "STANDARD_IA", "TransitionInDays": 30}],
+            "ExpiredObjectDeleteMarker": True,
         },
         {
             "Id": "OldVersionsAndUploads",

@@ -34,6 +34,13 @@ API_SKIPS = {
 }
 
 
+# The functions that send members links to archived files (`<QG_PUBLIC_URL>/files/<token>`, R6.4): the API's
+# own stage URL. (The API handler cannot name its own API: that would be a circular reference.) A custom
+# domain goes into the settings secret as QG_PUBLIC_URL, which wins over this.
+LINKING_FUNCTIONS = frozenset({"worker"})
+API_BASE = "https://${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}"
+
+
 def environment() -> Json:
     """Where the code finds its AWS resources (DESIGN.md section 3)."""
     return {
@@ -45,12 +52,15 @@ def environment() -> Json:
     }
 
 
-def function_overrides(functions: list[Function]) -> dict[str, Json]:
+def function_overrides(functions: list[Function], api_stage: str = "api") -> dict[str, Json]:
     resources: dict[str, Json] = {}
     for function in functions:
+        variables = environment()
+        if function.name in LINKING_FUNCTIONS:
+            variables["QG_PUBLIC_URL"] = sub(f"{API_BASE}/{api_stage}")
         properties: Json = {
             "FunctionName": sub(function.physical_name),
-            "Environment": {"Variables": environment()},
+            "Environment": {"Variables": variables},
             "VpcConfig": if_(CONDITION, vpc_config()),
         }
         if function.name in SQS_EVENT_SOURCES:
@@ -78,7 +88,7 @@ def function_overrides(functions: list[Function]) -> dict[str, Json]:
 
 
 def outputs(api_stage: str) -> Json:
-    base = "https://${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}"
+    base = API_BASE
     values: Json = {
         "TableName": {"Value": ref("Table")},
         "QueueUrl": {"Value": ref("Queue")},
@@ -91,6 +101,10 @@ def outputs(api_stage: str) -> Json:
             "Description": "register it as WeCom's trusted IP (企业可信IP)",
             "Value": ref("EgressIp"),
         },
+    }
+    values["FilesBaseUrl"] = {
+        "Description": "members' links to archived files, <this>/<token> (QG_PUBLIC_URL precedes /files)",
+        "Value": sub(f"{base}/{api_stage}/files"),
     }
     for route in ROUTES.values():
         name = "".join(part.capitalize() for part in route.name.split(".")) + "Url"

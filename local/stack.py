@@ -1,7 +1,8 @@
 """`make run`: the whole product on this machine, on its embedded defaults.
 
 - an embedded DynamoDB (moto's server on 127.0.0.1) with the table created, unless
-  AWS_ENDPOINT_URL_DYNAMODB already names one;
+  AWS_ENDPOINT_URL_DYNAMODB already names one; moto's S3 on it with a versioned archive bucket, unless
+  QG_ARCHIVE_BUCKET names one; file links (`QG_PUBLIC_URL`) lead to this stack;
 - a recording fake of the messenger APIs on 127.0.0.1, for every platform whose API base is not set;
 - demo credentials for every platform whose settings are absent (said on start-up);
 - `chalice local` on 127.0.0.1:$PORT with QG_DISPATCH=inline.
@@ -78,6 +79,11 @@ def main() -> int:
     table = env.setdefault("QG_TABLE_NAME", "qunguan-local")
     _create_table(env, table)
     started.update(dynamodb=env["AWS_ENDPOINT_URL_DYNAMODB"], table=table)
+    if dynamo is not None and not env.get("QG_ARCHIVE_BUCKET"):
+        # moto serves S3 at the same endpoint: the file archive and the reports have a bucket too.
+        env.update(_local_bucket(env, "qunguan-local-archive"))
+        print(f"  S3: embedded (moto), bucket {env['QG_ARCHIVE_BUCKET']}")
+    env.setdefault("QG_PUBLIC_URL", str(started["url"]))  # file links lead to this stack's /files/...
 
     env["QG_DISPATCH"] = "inline"
     STATE.parent.mkdir(exist_ok=True)
@@ -126,6 +132,22 @@ def _create_table(env: dict[str, str], table: str) -> None:
         aws_secret_access_key=env.get("AWS_SECRET_ACCESS_KEY", "testing"),
     )
     create_table(client, table)
+
+
+def _local_bucket(env: dict[str, str], bucket: str) -> dict[str, str]:
+    import boto3
+
+    endpoint = env["AWS_ENDPOINT_URL_DYNAMODB"]
+    client = boto3.client(
+        "s3",
+        endpoint_url=endpoint,
+        region_name=env.get("AWS_DEFAULT_REGION", "us-east-1"),
+        aws_access_key_id=env.get("AWS_ACCESS_KEY_ID", "testing"),
+        aws_secret_access_key=env.get("AWS_SECRET_ACCESS_KEY", "testing"),
+    )
+    client.create_bucket(Bucket=bucket)
+    client.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    return {"AWS_ENDPOINT_URL_S3": endpoint, "QG_ARCHIVE_BUCKET": bucket}
 
 
 def _wait_healthy(url: object, server: subprocess.Popen[bytes], timeout: float = 30.0) -> bool:

@@ -30,5 +30,7 @@ def test_the_app_declares_every_route_of_the_contract() -> None:
         "/dingtalk/robot",
         "/dingtalk/events",
         "/dingtalk/cards",
+        "/files/{token}",
     }
     assert set(app.app.routes["/wecom/callback"]) == {"GET", "POST"}
+    assert set(app.app.routes["/files/{token}"]) == {"GET"}

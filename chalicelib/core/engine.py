@@ -45,9 +45,11 @@ from chalicelib.core.rules.duplicate import DuplicateRule
 from chalicelib.core.rules.emoji import EmojiRule
 from chalicelib.core.rules.files import FilesRule
 from chalicelib.core.rules.flood import FloodRule
+from chalicelib.core.rules.heated import HeatedRule
 from chalicelib.core.rules.length import LengthRule
 from chalicelib.core.rules.lexicon import LexiconRule
 from chalicelib.core.rules.pii import PiiRule
+from chalicelib.core.rules.slowmode import SlowModeRule
 from chalicelib.core.rules.topic import TopicRule
 from chalicelib.i18n import catalogue, t
 
@@ -90,6 +92,8 @@ RULE_FACTORIES: dict[str, Callable[[GroupPolicy], Rule]] = {
     "emoji": lambda p: EmojiRule(p.rules.emoji),
     "length": lambda p: LengthRule(p.rules.length),
     "topic": lambda p: TopicRule(p.rules.topic),
+    "heated": lambda p: HeatedRule(p.rules.heated),
+    "slowmode": lambda p: SlowModeRule(p.rules.slowmode),
 }
 
 

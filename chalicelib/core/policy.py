@@ -22,6 +22,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from chalicelib.files.settings import ArchiveSettings
 from chalicelib.i18n import normalise_locale
 from chalicelib.jobs.settings import JobsSettings
 from chalicelib.membership.settings import MembershipSettings
@@ -249,6 +250,40 @@ class TopicSettings(RuleSettings):
     min_chars: int = Field(default=30, ge=1)
 
 
+class HeatedSettings(RuleSettings):
+    """R5.3 (optional): a heated exchange. Two members who trade at least `min_messages` messages
+    addressed to each other (an @-mention, or answering whoever spoke just before), each at least
+    `min_each`, within `window_seconds`, with at least `min_heat` heat between them (abusive words,
+    shouting in capitals, runs of "!!" or "？！", the same person @-mentioned again and again). Enforced,
+    it puts the group in slow mode (`slowmode` below) with a calm-down notice and an admin card (End /
+    Extend / Warn members), and where the platform lets the bot mute, mutes the two for `mute_seconds`.
+    Counted in a window that slides by half its length; while it is on, a message addressed to someone
+    costs two more writes."""
+
+    mode: Mode = "off"
+    severity: Severity = "medium"
+    points: float = Field(default=0.0, ge=0)
+    notify_admins: bool = True
+    window_seconds: int = Field(default=120, ge=10, le=3600)
+    min_messages: int = Field(default=6, ge=2)
+    min_each: int = Field(default=2, ge=1)
+    min_heat: int = Field(default=4, ge=1)
+    mute_seconds: int = Field(default=300, ge=0, le=86400)
+
+
+class SlowModeSettings(RuleSettings):
+    """R5.3: while the group is in slow mode (after a heated exchange, or `slowmode on` by an admin), each
+    member may post one message per `seconds_per_message`; a message over that rate is removed where the
+    platform lets the bot (else its author is asked privately to withdraw it) and explained. Slow mode
+    lasts `default_minutes` unless the command says otherwise, at most `max_minutes`."""
+
+    delete: bool = True
+    points: float = Field(default=0.0, ge=0)
+    seconds_per_message: int = Field(default=60, ge=5, le=3600)
+    default_minutes: int = Field(default=10, ge=1, le=1440)
+    max_minutes: int = Field(default=120, ge=1, le=1440)
+
+
 class Rules(_Model):
     flood: FloodSettings = FloodSettings()
     duplicate: DuplicateSettings = DuplicateSettings()
@@ -259,6 +294,8 @@ class Rules(_Model):
     emoji: EmojiSettings = EmojiSettings()
     length: LengthSettings = LengthSettings()
     topic: TopicSettings = TopicSettings()
+    heated: HeatedSettings = HeatedSettings()
+    slowmode: SlowModeSettings = SlowModeSettings()
 
     def section(self, name: str) -> RuleSettings | None:
         value = getattr(self, name, None) if name in type(self).model_fields else None
@@ -318,6 +355,7 @@ class GroupPolicy(_Model):
     membership: MembershipSettings = MembershipSettings()
     jobs: JobsSettings = JobsSettings()
     workflows: WorkflowSettings = WorkflowSettings()
+    archive: ArchiveSettings = ArchiveSettings()
 
     _mode = field_validator("mode", mode="before")(_yaml_off)
 
@@ -478,6 +516,7 @@ __all__ = [
     "FilesSettings",
     "FloodSettings",
     "GroupPolicy",
+    "HeatedSettings",
     "LengthSettings",
     "LexiconCategory",
     "LexiconSettings",
@@ -490,6 +529,7 @@ __all__ = [
     "RuleSettings",
     "Rules",
     "Severity",
+    "SlowModeSettings",
     "Threshold",
     "TopicSettings",
     "default_policy_text",

@@ -20,6 +20,10 @@ CATALOG_MODULES = (
     "catalog_jobs",
     "catalog_membership",
     "catalog_workflows",
+    "catalog_followups",
+    "catalog_discussions",
+    "catalog_slowmode",
+    "catalog_files",
 )
 
 _ALIASES = {

@@ -16,8 +16,10 @@ MESSAGES: dict[str, dict[str, str]] = {
             "• help：显示本帮助\n"
             "• report @成员 原因：举报给管理员 · appeal 案例号：对处理提出申诉\n"
             "• publish 内容：提交重要信息待审批 · suggest 内容：匿名或实名建议 · poll：发起投票\n"
+            "• discussion status｜attend｜decline 编号：讨论的出席 · slowmode status：是否慢速模式\n"
             "管理员另有：warn、mute、unmute、remove、ban、unban、pass、cases、policy、announce、correct、"
-            "incident、revision、approve、reject、guest、away、enable、disable、create、sync、unacked"
+            "incident、revision、approve、reject、guest、away、enable、disable、create、sync、unacked、"
+            "discussion、slowmode、pending、handle"
         ),
         "zh-TW": (
             "我協助本群執行群規：洗版、重複訊息、廣告、不文明用語和敏感資訊會被提醒或處理，"
@@ -26,8 +28,10 @@ MESSAGES: dict[str, dict[str, str]] = {
             "• help：顯示本說明\n"
             "• report @成員 原因：向管理員檢舉 · appeal 案例號：對處理提出申訴\n"
             "• publish 內容：提交重要資訊待審批 · suggest 內容：匿名或具名建議 · poll：發起投票\n"
+            "• discussion status｜attend｜decline 編號：討論的出席 · slowmode status：是否慢速模式\n"
             "管理員另有：warn、mute、unmute、remove、ban、unban、pass、cases、policy、announce、correct、"
-            "incident、revision、approve、reject、guest、away、enable、disable、create、sync、unacked"
+            "incident、revision、approve、reject、guest、away、enable、disable、create、sync、unacked、"
+            "discussion、slowmode、pending、handle"
         ),
         "en": (
             "I help this group keep its rulebook: flooding, repeated messages, ads, abusive language and "
@@ -37,9 +41,10 @@ MESSAGES: dict[str, dict[str, str]] = {
             "• help: show this help\n"
             "• report @member reason: report to the admins · appeal <case>: appeal a decision\n"
             "• publish <text>: submit important news for approval · suggest <text> · poll: start a poll\n"
+            "• discussion status | attend | decline <ref>: attendance · slowmode status: is slow mode on\n"
             "Admins also have: warn, mute, unmute, remove, ban, unban, pass, cases, policy, announce, "
             "correct, incident, revision, approve, reject, guest, away, enable, disable, create, sync, "
-            "unacked"
+            "unacked, discussion, slowmode, pending, handle"
         ),
     },
     "command.unknown": {

@@ -8,6 +8,8 @@
 3. Records past the retention the policy sets now (`retention`), where TTL has not removed them yet: a
    retention shortened after the records were written, or TTL running late. Time-ordered keys are read
    only below their cutoff (audit records, message-log days); cases are read from the group's partition.
+4. Archived files past `retention.files` (R6.7): every S3 version of each and its records
+   (`chalicelib.files.expiry`), found on the group's files-by-age index below the cutoff.
 
 Every step reads an index or a key range, never the whole table. `max_items` bounds a run: when it is
 reached, the run stops (status `partial`) and the worker asks for the next part, which resumes from the
@@ -52,6 +54,7 @@ COUNTS = (
     "reports_deleted",
     "messages_deleted",
     "texts_removed",
+    "files_deleted",
     "failed",
 )
 
@@ -116,6 +119,7 @@ class CleanupJob(RecordedJob):
             _cases,
             _run_records,
             _message_log,
+            _files,
         )
         stopped = False
         try:
@@ -292,3 +296,19 @@ def _log_past(sweep: _Sweep, keep: int) -> list[Item]:
         for item in sweep.read(store.query_items(keys.message_log_pk(sweep.scope.gid, day)))
         if float(item.data.get("at", 0.0)) < cutoff
     ]
+
+
+# 4. Archived files (R6.7) ---------------------------------------------------------------------------------
+def _files(sweep: _Sweep) -> None:
+    """Files archived longer ago than `retention.files`: every S3 version and their records go
+    (`chalicelib.files.expiry`); a dry run only counts them."""
+    keep = _days(sweep, "files")
+    if keep is None:
+        return
+    from chalicelib.files import expiry
+
+    for file in list(expiry.expired(sweep.deps, sweep.scope.gid, sweep.now - keep * DAY)):
+        sweep.items_read += 1
+        sweep.take("files_deleted")
+        if not sweep.dry_run:
+            expiry.delete(sweep.deps, file)

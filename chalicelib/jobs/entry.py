@@ -38,9 +38,10 @@ def restore_drill() -> None:
 
 
 def end_mutes() -> None:
-    """R3.7: mutes that are over are lifted (or the member told), every few minutes (moderation's sweep)."""
+    """Every five minutes: mutes that are over lifted (R3.7), slow modes ended or kept in force (R5.3),
+    discussion reminders and starts sent (R5.9): `chalicelib.jobs.minutely`."""
     from chalicelib.bootstrap import get_deps
-    from chalicelib.moderation.sweep import end_due_mutes
+    from chalicelib.jobs.minutely import run
 
     deps = get_deps()
-    end_due_mutes(deps, deps.clock.now())
+    run(deps, deps.clock.now())

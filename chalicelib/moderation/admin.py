@@ -75,45 +75,52 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
     )
     if sealed is None:
         return dataclasses.replace(private(ctx, "admin.card_invalid"), notes={"refused": "bad seal"})
-    gctx = load_context(dataclasses.replace(click, chat=sealed.chat), deps)
-    if not is_admin(click, click.user, gctx, deps):
-        return refused(gctx, f"not an admin of {sealed.chat}")
-    gid = group_id(click.platform, click.tenant, sealed.chat)
+    return decide_case(click, sealed.chat, sealed.ref, kind, deps)
+
+
+def decide_case(event: CardClicked | CommandIssued, chat: str, ref: str, kind: str, deps: Deps) -> Decision:
+    """An admin's decision on an open case of the group `chat`, by its card's button or by the command
+    `handle <case> <kind>` (`chalicelib.moderation.followups`): once, by an admin of that group. A click
+    updates the card to show who did what; a command is answered privately."""
+    gctx = load_context(dataclasses.replace(event, chat=chat), deps)
+    if not is_admin(event, event.user, gctx, deps):
+        return refused(gctx, f"not an admin of {chat}")
+    gid = group_id(event.platform, event.tenant, chat)
     cases = CaseRepo(deps.store)
-    case = cases.get(gid, sealed.ref)
+    case = cases.get(gid, ref)
     if case is None:
-        return private(gctx, "admin.case_missing", ref=sealed.ref)
-    if not cases.transition(
-        gid, sealed.ref, from_state="open", to_state=STATES[kind], by=click.user, at=gctx.now
-    ):
-        return private(
-            gctx, "admin.already_handled", ref=sealed.ref, by=str(case.data.get("handled_by", "?"))
+        return private(gctx, "admin.case_missing", ref=ref)
+    if not cases.transition(gid, ref, from_state="open", to_state=STATES[kind], by=event.user, at=gctx.now):
+        return private(gctx, "admin.already_handled", ref=ref, by=str(case.data.get("handled_by", "?")))
+    actions, what = _act(kind, member=case.user, chat=chat, ctx=gctx, ref=case.ref, event=event)
+    line = t(gctx.locale, "admin.handled", by=event.user, what=what)
+    answer: Action
+    if isinstance(event, CardClicked):
+        title = t(
+            gctx.locale,
+            "moderation.card.violation.title",
+            rule=rule_label(gctx.locale, str(case.data.get("rule", ""))),
         )
-    actions, what = _act(kind, member=case.user, chat=sealed.chat, ctx=gctx, ref=case.ref, event=click)
-    line = t(gctx.locale, "admin.handled", by=click.user, what=what)
-    title = t(
-        gctx.locale,
-        "moderation.card.violation.title",
-        rule=rule_label(gctx.locale, str(case.data.get("rule", ""))),
-    )
-    update = UpdateCard(
-        card=handled_card(click.card_id or f"case:{case.ref}", title, line),
-        card_ref=click.card_id,
-        response_token=click.response_token,
-        reason="admin.handled",
-    )
+        answer = UpdateCard(
+            card=handled_card(event.card_id or f"case:{case.ref}", title, line),
+            card_ref=event.card_id,
+            response_token=event.response_token,
+            reason="admin.handled",
+        )
+    else:
+        answer = Reply(text=line, private=True, reason="admin.handled")
     notes = {
-        "acting_chat": sealed.chat,
+        "acting_chat": chat,
         "admin_action": {
             "gid": gid,
             "ref": case.ref,
             "what": kind,
-            "by": click.user,
+            "by": event.user,
             "user": case.user,
             "points": case.points,
         },
     }
-    return Decision(Decision.of(*actions, update).actions, notes=notes)
+    return Decision(Decision.of(*actions, answer).actions, notes=notes)
 
 
 def _act(

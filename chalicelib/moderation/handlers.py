@@ -1,6 +1,7 @@
 """Moderation's part in the worker: every group message and file through the rule set (R3.x, R4.x,
-R5.x), bans enforced on rejoin (R3.7), and, after the actions, the case with the member's points, the
-used one-time pass, the mute to undo later and the document versions seen (R6.3).
+R5.x), with slow mode after a heated exchange (R5.3, `slowmode`), bans enforced on rejoin (R3.7), and,
+after the actions, the case with the member's points, the used one-time pass, the mute to undo later,
+the document versions seen (R6.3) and the admin cards to follow up until handled (R8.8, `followups`).
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.bootstrap import Deps
-from chalicelib.core.actions import Decision, Mute, Remove, SendDirect
+from chalicelib.core.actions import Decision, Mute, PostCard, Remove, SendDirect
 from chalicelib.core.engine import build_rules, moderate
 from chalicelib.core.events import Event, FileShared, MemberJoined, MessagePosted
 from chalicelib.core.policy import GroupPolicy
@@ -16,7 +17,7 @@ from chalicelib.core.rules.base import Rule, event_files, event_text
 from chalicelib.core.rules.files import doc_key_and_version
 from chalicelib.core.text import fingerprint
 from chalicelib.i18n import t
-from chalicelib.moderation import admin, reports
+from chalicelib.moderation import admin, followups, reports, slowmode
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.mutes import MuteRecord, MuteRepo
 from chalicelib.moderation.sealing import seal_decision
@@ -49,7 +50,9 @@ def on_message(event: MessagePosted | FileShared, ctx: Context, deps: Deps) -> D
         return Decision()
     if isinstance(event, FileShared) and not event.file.name:
         return Decision()  # Slack's bare file_shared: the message with the file carries its name
-    decision = moderate(event, rule_context(event, ctx, deps), rules_for(ctx.policy))
+    signals = rule_context(event, ctx, deps)
+    decision = moderate(event, signals, rules_for(ctx.policy))
+    decision = slowmode.after_moderation(decision, event, signals, ctx, deps)
     return seal_decision(decision, event, deps.settings)
 
 
@@ -110,7 +113,11 @@ def _record_case(
     outcome = (
         "shadow" if decision.shadow else ",".join(f"{r.action}:{r.status}" for r in results) or "recorded"
     )
-    has_card = any(type(a).__name__ == "PostCard" for a in decision.actions)
+    # Open while an admin card about it waits (a violation card or a removal proposal; the slow-mode card
+    # after a heated exchange is about the group, not this case).
+    has_card = any(
+        isinstance(a, PostCard) and a.card.card_id.startswith(("case:", "removal:")) for a in decision.actions
+    )
     CaseRepo(deps.store).open(
         gid=event.gid,
         uid=event.uid(user),
@@ -176,6 +183,6 @@ def _record_versions(event: MessagePosted | FileShared, deps: Deps) -> None:
 
 
 EVENTS = {MessagePosted: on_message, FileShared: on_message, MemberJoined: on_join}
-COMMANDS = {**admin.COMMANDS, **reports.COMMANDS}
-CARD_ACTIONS = {**admin.CARD_ACTIONS, **reports.CARD_ACTIONS}
-AFTER = (record, admin.record, reports.record)
+COMMANDS = {**admin.COMMANDS, **reports.COMMANDS, **followups.COMMANDS, "slowmode": slowmode.on_command}
+CARD_ACTIONS = {**admin.CARD_ACTIONS, **reports.CARD_ACTIONS, slowmode.PREFIX: slowmode.on_card}
+AFTER = (record, admin.record, reports.record, slowmode.record, followups.record)

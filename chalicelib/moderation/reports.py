@@ -160,24 +160,31 @@ def on_appeal_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
     )
     if kind not in ("uphold", "reverse") or sealed is None:
         return dataclasses.replace(private(ctx, "admin.card_invalid"), notes={"refused": "bad seal"})
-    gctx = load_context(dataclasses.replace(click, chat=sealed.chat), deps)
-    if not is_admin(click, click.user, gctx, deps):
-        return refused(gctx, f"appeal decided by a non-admin of {sealed.chat}")
-    gid = group_id(click.platform, click.tenant, sealed.chat)
+    return decide_appeal(click, sealed.chat, sealed.ref, kind, deps)
+
+
+def decide_appeal(event: CardClicked | CommandIssued, chat: str, ref: str, kind: str, deps: Deps) -> Decision:
+    """A second admin upholds or reverses an appeal on a case of the group `chat`, by the appeal card's
+    button or by the command `handle <case> uphold|reverse` (`chalicelib.moderation.followups`): once,
+    never by the admin who acted. A click updates the card; a command is answered privately."""
+    gctx = load_context(dataclasses.replace(event, chat=chat), deps)
+    if not is_admin(event, event.user, gctx, deps):
+        return refused(gctx, f"appeal decided by a non-admin of {chat}")
+    gid = group_id(event.platform, event.tenant, chat)
     cases = CaseRepo(deps.store)
-    case = cases.get(gid, sealed.ref)
+    case = cases.get(gid, ref)
     if case is None:
-        return private(gctx, "admin.case_missing", ref=sealed.ref)
-    if click.user in {str(case.data.get("actor", "")), str(case.data.get("handled_by", ""))}:
+        return private(gctx, "admin.case_missing", ref=ref)
+    if event.user in {str(case.data.get("actor", "")), str(case.data.get("handled_by", ""))}:
         return private(gctx, "appeal.own_action")
     decided = deps.store.update_item(
         keys.group_pk(gid),
-        f"{keys.case_item_sk(sealed.ref)}#APPEAL",
-        {"state": kind, "decided_by": click.user, "decided_at": gctx.now},
+        f"{keys.case_item_sk(ref)}#APPEAL",
+        {"state": kind, "decided_by": event.user, "decided_at": gctx.now},
         expect={"state": "pending"},
     )
     if not decided:
-        return private(gctx, "admin.already_handled", ref=sealed.ref, by="-")
+        return private(gctx, "admin.already_handled", ref=ref, by="-")
     locale = gctx.locale
     actions: list[Action] = []
     if kind == "reverse":
@@ -185,30 +192,33 @@ def on_appeal_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
             SendDirect(user=case.user, text=t(locale, "appeal.reversed", ref=case.ref), reason="appeal")
         )
         if MuteRepo(deps.store).get(gid, str(case.data.get("uid", ""))) is not None:
-            text = t(locale, "member.mute_ended", group=group_label(gctx, sealed.chat))
-            actions.append(Unmute(chat=sealed.chat, user=case.user, text=text, reason="appeal.reverse"))
+            text = t(locale, "member.mute_ended", group=group_label(gctx, chat))
+            actions.append(Unmute(chat=chat, user=case.user, text=text, reason="appeal.reverse"))
     else:
         actions.append(
             SendDirect(user=case.user, text=t(locale, "appeal.upheld", ref=case.ref), reason="appeal")
         )
-    line = t(locale, "admin.handled", by=click.user, what=t(locale, f"appeal.what.{kind}"))
-    actions.append(
-        UpdateCard(
-            card=handled_card(
-                click.card_id or f"appeal:{case.ref}", t(locale, "appeal.card.title", ref=case.ref), line
-            ),
-            card_ref=click.card_id,
-            response_token=click.response_token,
-            reason="appeal.handled",
+    line = t(locale, "admin.handled", by=event.user, what=t(locale, f"appeal.what.{kind}"))
+    if isinstance(event, CardClicked):
+        actions.append(
+            UpdateCard(
+                card=handled_card(
+                    event.card_id or f"appeal:{case.ref}", t(locale, "appeal.card.title", ref=case.ref), line
+                ),
+                card_ref=event.card_id,
+                response_token=event.response_token,
+                reason="appeal.handled",
+            )
         )
-    )
+    else:
+        actions.append(Reply(text=line, private=True, reason="appeal.handled"))
     notes = {
-        "acting_chat": sealed.chat,
+        "acting_chat": chat,
         "appeal_decision": {
             "gid": gid,
             "ref": case.ref,
             "what": kind,
-            "by": click.user,
+            "by": event.user,
             "user": case.user,
             "uid": str(case.data.get("uid", "")),
             "points": case.points,

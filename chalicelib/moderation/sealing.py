@@ -46,5 +46,6 @@ def seal_decision(decision: Decision, event: Event, settings: Settings) -> Decis
 
 
 def handled_card(card_id: str, title: str, line: str) -> Card:
-    """What a handled card shows instead of its buttons: who did what."""
-    return Card(card_id=card_id, title=title, body=line)
+    """What a handled card shows instead of its buttons: who did what (in the footer, which WeCom shows in
+    place of the buttons, as `chalicelib.workflows.common.handled` does)."""
+    return Card(card_id=card_id, title=title, body="", footer=line)

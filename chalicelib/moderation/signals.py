@@ -5,6 +5,10 @@ member's flood counter, the group's and the member's counters of this text's fin
 the member's last message time, and returns what they were before. With the ingress claim that makes
 the two writes of an ordinary message; the member read is the one read. A file event reads the group's
 known document versions as well.
+
+The same write returns whether the group is in slow mode (R5.3: the stamp on the window item, see
+`chalicelib.moderation.exchanges`); only while the heated-exchange rule is on does a message addressed to
+someone cost one more write, counting the exchange.
 """
 
 from __future__ import annotations
@@ -12,8 +16,10 @@ from __future__ import annotations
 from chalicelib.authz import ADMIN_ROLES, admins_of
 from chalicelib.bootstrap import Deps
 from chalicelib.core.events import Event, FileShared, MessagePosted
+from chalicelib.core.heat import Exchange
 from chalicelib.core.rules.base import RuleContext, event_files, event_text
 from chalicelib.core.text import fingerprint
+from chalicelib.moderation import exchanges
 from chalicelib.store import keys
 from chalicelib.worker.context import Context
 
@@ -34,21 +40,34 @@ def rule_context(event: Event, ctx: Context, deps: Deps) -> RuleContext:
     role = member.role if member else "member"
     counts = {"flood": 1, "member_dup": 1, "group_dup": 1}
     last_message_at: float | None = None
+    slow_until: float | None = None
+    slow_seconds = 0
+    exchange: Exchange | None = None
     if isinstance(event, MessagePosted):
         window = policy.rules.duplicate.window_seconds
         flood_window = policy.rules.flood.window_seconds
         bucket = int(ctx.now // window)
         digest = fingerprint(event_text(event)) if event_text(event).strip() else ""
-        add = {f"n_{uid}_{int(ctx.now // flood_window)}": 1}
+        add = {f"n_{uid}_{int(ctx.now // flood_window)}": 1, **exchanges.slow_mode_probe()}
         if digest:
             add |= {f"f_{digest}": 1, f"m_{uid}_{digest}": 1}
+        put: dict[str, object] = {f"t_{uid}": ctx.now}
+        heated = exchanges.counting(policy)
+        if heated:
+            put[exchanges.LAST_SPEAKER] = user
         old = deps.store.bump_counters(
             keys.moderation_window_pk(event.gid),
             keys.moderation_window_sk(bucket),
             add,
-            {f"t_{uid}": ctx.now},
+            put,
             expires_at=(bucket + 2) * window + WINDOW_MARGIN_SECONDS,
         )
+        slow_until, slow_seconds = exchanges.slow_mode_of(old, ctx.now)
+        if heated:
+            speaker = old.get(exchanges.LAST_SPEAKER)
+            exchange = exchanges.count_exchange(
+                event, policy, ctx.now, str(speaker) if speaker else None, deps
+            )
         counts["flood"] = int(old.get(f"n_{uid}_{int(ctx.now // flood_window)}", 0)) + 1
         if digest:
             counts["group_dup"] = int(old.get(f"f_{digest}", 0)) + 1
@@ -71,4 +90,7 @@ def rule_context(event: Event, ctx: Context, deps: Deps) -> RuleContext:
         points_at=member.points_at if member else None,
         admins=admins_of(ctx, event),
         group_name=ctx.group.name if ctx.group else "",
+        exchange=exchange,
+        slow_mode_until=slow_until,
+        slow_mode_seconds=slow_seconds,
     )

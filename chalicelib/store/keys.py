@@ -390,3 +390,84 @@ def directory_names_pk(uid: str) -> str:
 
 
 DIRECTORY_NAMES_SK = "NAMES"
+
+
+# Files (R6.4-R6.10) -----------------------------------------------------------------------------------
+def file_sk(file_id: str) -> str:
+    """An archived file's record, in the group's partition: `files` lists them with one Query."""
+    return f"FILE#{file_id}"
+
+
+FILE_SK_PREFIX = "FILE#"
+
+
+def files_by_age_pk(gid: str) -> str:
+    """GSI2: a group's archived files by the time they were archived, for the cleanup (R6.7)."""
+    return f"FILES#{gid}"
+
+
+def files_by_age_sk(at: float, file_id: str) -> str:
+    return f"{iso(at)}#{file_id}"
+
+
+def file_pointer_pk(file_id: str) -> str:
+    """Which group an archived file belongs to: a link, or a command in a direct message, names only it."""
+    return f"FILEREF#{file_id}"
+
+
+FILE_POINTER_SK = "REF"
+
+
+def file_source_pk(platform: str, tenant: str, digest: str) -> str:
+    """A file as the messenger names it (a digest of its id there), claimed once: Slack delivers one
+    upload as both a message and a `file_shared` event."""
+    return f"FILESRC#{platform}#{tenant}#{digest}"
+
+
+FILE_SOURCE_SK = "SRC"
+
+
+def file_content_sk(sha256: str) -> str:
+    """The same bytes archived in a group before (a second copy is not stored)."""
+    return f"FSHA#{sha256}"
+
+
+def file_document_sk(doc_key: str) -> str:
+    """The versions of one document in a group, oldest first (the files rule's document key)."""
+    return f"FDOC#{doc_key}"
+
+
+def file_log_sk(file_id: str, at: float, ref: str) -> str:
+    """A link issued for a file, or a download through one (R6.9), appended."""
+    return f"FLOG#{file_id}#{iso(at)}#{ref}"
+
+
+def file_log_prefix(file_id: str) -> str:
+    return f"FLOG#{file_id}#"
+
+
+def document_reader_sk(doc_key: str, uid: str) -> str:
+    """Someone who downloaded a version of a document: told when a newer one is archived (R6.10)."""
+    return f"FREAD#{doc_key}#{uid}"
+
+
+def document_readers_prefix(doc_key: str) -> str:
+    return f"FREAD#{doc_key}#"
+
+
+def file_request_sk(ref: str) -> str:
+    """An outsider's request for a file, until an admin approves or rejects it (R6.10)."""
+    return f"FREQ#{ref}"
+
+
+def file_grant_sk(file_id: str, uid: str) -> str:
+    """An outsider's approved access to one file, until it expires."""
+    return f"FGRANT#{file_id}#{uid}"
+
+
+def file_upload_pk(uid: str) -> str:
+    """Where the files a person sends the bot privately are archived (WeCom, DingTalk), for a while."""
+    return f"FUPLOAD#{uid}"
+
+
+FILE_UPLOAD_SK = "DEST"

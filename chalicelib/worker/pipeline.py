@@ -78,6 +78,8 @@ def process(event: Event, deps: Deps) -> Outcome:
     )
     if any(result.retryable for result in results):
         raise DeliveryFailed(f"{sum(r.retryable for r in results)} action(s) failed and may succeed later")
+    if decision.notes.get("retry"):  # a handler's own work (e.g. archiving a file) may succeed later
+        raise DeliveryFailed(f"to be tried again: {decision.notes['retry']}")
     return Outcome(event, decision, results)
 
 

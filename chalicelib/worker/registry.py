@@ -36,6 +36,7 @@ DOMAINS = (
     "chalicelib.membership.handlers",
     "chalicelib.workflows.handlers",
     "chalicelib.jobs.handlers",
+    "chalicelib.files.handlers",
 )
 
 

@@ -1,7 +1,8 @@
 """The workflows' part in the worker (registered in `chalicelib.worker.registry.DOMAINS`): the commands and
-card buttons of announcements, publishing approval, corrections, incidents, polls, suggestions and policy
-revisions; joins and leaves counted toward spike alerts; and, after the actions, violation cases counted
-the same way (an alert found there is carried out through the executor, and audited, at once).
+card buttons of announcements, publishing approval, corrections, incidents, polls, suggestions, policy
+revisions and scheduled discussions; joins and leaves counted toward spike alerts; and, after the
+actions, violation cases counted the same way (an alert found there is carried out through the executor,
+and audited, at once).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from chalicelib.worker.executor import execute
 from chalicelib.workflows import (
     announcements,
     corrections,
+    discussions,
     incidents,
     polls,
     publishing,
@@ -38,6 +40,8 @@ def count_violations(
     notes = decision.notes
     if decision.shadow or not event.chat or not (notes.get("findings") and notes.get("case_ref")):
         return
+    if all(finding.get("rule") == "slowmode" for finding in notes["findings"]):
+        return  # a message over the slow-mode rate is held back, not a violation worth an alert
     reached = incidents.count(deps, event.gid, "violations", ctx.now, ctx.policy.workflows.incidents)
     if reached is None:
         return
@@ -73,6 +77,7 @@ COMMANDS = {
     "poll": polls.on_command,
     "suggest": suggestions.on_command,
     "revision": revisions.on_command,
+    "discussion": discussions.on_command,
 }
 CARD_ACTIONS = {
     "ann": announcements.on_card,
@@ -81,5 +86,6 @@ CARD_ACTIONS = {
     "poll": polls.on_card,
     "sug": suggestions.on_card,
     "rev": revisions.on_card,
+    "disc": discussions.on_card,
 }
 AFTER = (count_violations,)

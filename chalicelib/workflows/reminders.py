@@ -6,7 +6,11 @@ due, found with one Query of the group's timers (`chalicelib.workflows.timers`, 
 - publishing: the approvers reminded of a waiting submission, and the submission lapsed when nobody
   decided;
 - polls: closed at their deadline, with the results posted;
-- policy revisions: the pilot, rollout and rollback notices in the groups they concern.
+- policy revisions: the pilot, rollout and rollback notices in the groups they concern;
+- open admin cards (violations, reports, removal proposals, appeals): reminded until handled (R8.8,
+  `chalicelib.moderation.followups`);
+- scheduled discussions: reminders and the start, where the five-minute pass has not taken them already
+  (R5.9, `chalicelib.workflows.discussions`).
 
 Each timer, once handled, moves on to its item's next step or is deleted, so a second run in the same
 period finds nothing to do again. A dry run counts what is due and changes nothing. The report to the
@@ -25,8 +29,9 @@ from chalicelib.core.actions import Action
 from chalicelib.core.events import JobRequested
 from chalicelib.core.ids import split_id
 from chalicelib.jobs.base import JobReport
+from chalicelib.moderation import followups
 from chalicelib.worker.context import load_context
-from chalicelib.workflows import announcements, common, polls, publishing, revisions
+from chalicelib.workflows import announcements, common, discussions, polls, publishing, revisions
 from chalicelib.workflows.common import Where
 from chalicelib.workflows.timers import Timer, Timers
 
@@ -41,6 +46,8 @@ STEPS: dict[str, Step] = {
     publishing.KIND: publishing.due,
     polls.KIND: polls.due,
     revisions.NOTICE: revisions.due,
+    followups.KIND: followups.due,
+    discussions.KIND: discussions.due,
 }
 
 

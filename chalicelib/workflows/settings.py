@@ -1,5 +1,6 @@
 """The `workflows` section of a group's policy (`GroupPolicy.workflows`): announcement reminders, the
-publishing approval's reminders, incident responders and spike thresholds, polls and policy revisions.
+publishing approval's reminders, incident responders and spike thresholds, polls, policy revisions, the
+follow-up of open admin cards (R8.8) and scheduled discussions (R5.9).
 
 `default_policy.yaml` spells the same defaults out with comments, and a test keeps the two equal. Defaults
 follow LANDSCAPE.md section 5: must-acknowledge announcements are reminded at 4 h, 24 h and 48 h, and the
@@ -94,9 +95,49 @@ class RevisionSettings(_Section):
     poll_hours: float = Field(default=72.0, gt=0)
 
 
+class FollowUpSettings(_Section):
+    """R8.8: an admin card still open (a violation, a report, a removal proposal, an appeal) is reminded to
+    the admins it went to `remind_hours` after it was sent, then every `repeat_hours`, `max_reminders`
+    times in all; an appeal's reviewers are reminded `appeal_before_hours` before its deadline too, and
+    told when it passes. Handled, by its card or by a command, it is reminded no more."""
+
+    enabled: bool = True
+    remind_hours: tuple[float, ...] = (4.0, 24.0)
+    repeat_hours: float = Field(default=24.0, gt=0)
+    max_reminders: int = Field(default=5, ge=0, le=30)
+    appeal_before_hours: tuple[float, ...] = (24.0, 2.0)
+
+    _ascending = field_validator("remind_hours")(_ascending)
+
+    @field_validator("appeal_before_hours")
+    @classmethod
+    def _descending(cls, value: tuple[float, ...]) -> tuple[float, ...]:
+        return tuple(sorted({hours for hours in value if hours > 0}, reverse=True))
+
+
+class DiscussionSettings(_Section):
+    """R5.9: scheduled discussions. `who` may schedule one (`admins`, or any of the group's `members`);
+    those who said they attend, and those who have not answered, are reminded `remind_minutes` before
+    it starts (unless `--remind` says otherwise, at most `max_reminders` of them); at the start the
+    group gets the attendance. A discussion is scheduled at most `max_days_ahead` days ahead."""
+
+    who: Literal["admins", "members"] = "admins"
+    remind_minutes: tuple[float, ...] = (60.0, 10.0)
+    max_reminders: int = Field(default=3, ge=1, le=6)
+    max_days_ahead: float = Field(default=90.0, gt=0, le=366)
+    announce_start: bool = True
+
+    @field_validator("remind_minutes")
+    @classmethod
+    def _earliest_first(cls, value: tuple[float, ...]) -> tuple[float, ...]:
+        return tuple(sorted({minutes for minutes in value if minutes > 0}, reverse=True))
+
+
 class WorkflowSettings(_Section):
     announcements: AnnouncementSettings = AnnouncementSettings()
     publishing: PublishingSettings = PublishingSettings()
     incidents: IncidentSettings = IncidentSettings()
     polls: PollSettings = PollSettings()
     revisions: RevisionSettings = RevisionSettings()
+    followups: FollowUpSettings = FollowUpSettings()
+    discussions: DiscussionSettings = DiscussionSettings()

@@ -65,10 +65,11 @@ class FakeMessengers:
         self._server = ThreadingHTTPServer((host, port), _handler_for(self))
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
-        from local.fakes import dingtalk, slack, wecom
+        from local.fakes import dingtalk, files, slack, wecom
 
         for module in (slack, wecom, dingtalk):
             module.register(self)
+        self.files = files.register(self)  # file downloads of all three, for the archive
 
     # Set-up ------------------------------------------------------------------------------------
     @property
@@ -177,12 +178,18 @@ def _handler_for(fake: FakeMessengers) -> type[BaseHTTPRequestHandler]:
                 answer = Answer(fault.status, {"ok": False, "error": "injected fault"}, headers)
             else:
                 answer = fake._answer(call)
-            payload = json.dumps(answer.body, ensure_ascii=False).encode()
+            if isinstance(answer.body, bytes):  # a file's bytes, sent as they are
+                payload = answer.body
+                content_type = answer.headers.get("Content-Type", "application/octet-stream")
+            else:
+                payload = json.dumps(answer.body, ensure_ascii=False).encode()
+                content_type = "application/json; charset=utf-8"
             self.send_response(answer.status)
-            self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(payload)))
             for name, value in answer.headers.items():
-                self.send_header(name, value)
+                if name.lower() != "content-type":
+                    self.send_header(name, value)
             self.end_headers()
             self.wfile.write(payload)
 

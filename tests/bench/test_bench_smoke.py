@@ -124,7 +124,7 @@ def _raise(exc: Exception) -> Callable[[], Sequence[Any]]:
 def test_a_job_script_not_yet_written_gives_null_rows_that_say_so() -> None:
     rows = collect(SOURCE, run=_runner(_raise(ScriptMissing("bench.some_job"))))
 
-    assert len(rows) == 4
+    assert len(rows) == 6  # items read, requests and time, at each of two sizes
     assert all(row.qunguan is None and "not yet available" in row.name for row in rows)
 
 
@@ -159,7 +159,7 @@ def test_a_script_that_runs_one_size_at_a_time_is_told_the_size_and_fails_alone(
     rows = collect(source, size=100_000, run=slow)
 
     assert seen == [{"SIZES": "100000"}]
-    assert [row.name.split(":")[1] for row in rows] == [" assessment, 100 000 members"] * 2
+    assert [row.name.split(":")[1] for row in rows] == [" assessment, 100 000 members"] * 3
 
 
 def test_each_size_of_such_a_script_is_a_run_of_its_own_but_in_quick_mode() -> None:
@@ -167,8 +167,9 @@ def test_each_size_of_such_a_script_is_a_run_of_its_own_but_in_quick_mode() -> N
         ("bench.membership_inactivity", None),
         ("bench.jobs", 1_000),
         ("bench.jobs", 100_000),
+        ("bench.jobs_backups", None),
     ]
-    assert [size for _, size in runs(quick=True)] == [None, None]
+    assert [size for _, size in runs(quick=True)] == [None, None, None]
 
 
 def test_a_script_runs_in_a_child_process_and_its_rows_come_back() -> None:
@@ -186,7 +187,11 @@ def test_a_missing_script_is_told_apart_from_a_failing_one() -> None:
 
 def test_the_sections_and_job_sources_are_the_issues() -> None:
     assert SECTIONS == ("ingress", "moderation", "cold_start", "cost", "jobs_rows")
-    assert [source.module for source in SOURCES] == ["bench.membership_inactivity", "bench.jobs"]
+    assert [source.module for source in SOURCES] == [
+        "bench.membership_inactivity",
+        "bench.jobs",
+        "bench.jobs_backups",
+    ]
     assert all(
         Path(__file__).resolve().parents[2].joinpath("bench", f"{name}.py").exists() for name in SECTIONS
     )

@@ -8,7 +8,19 @@ import string
 import pytest
 
 from chalicelib.core.engine import RULE_FACTORIES
-from chalicelib.core.rules import ads, duplicate, emoji, files, flood, length, lexicon, pii, topic
+from chalicelib.core.rules import (
+    ads,
+    duplicate,
+    emoji,
+    files,
+    flood,
+    heated,
+    length,
+    lexicon,
+    pii,
+    slowmode,
+    topic,
+)
 from chalicelib.i18n import LOCALES, catalogue, t
 from chalicelib.i18n.catalog_moderation import MESSAGES
 
@@ -33,6 +45,8 @@ def test_every_reason_a_rule_can_give_is_in_the_catalogue() -> None:
         emoji.REASON,
         length.REASON,
         topic.REASON,
+        heated.REASON,
+        slowmode.REASON,
         *lexicon.REASONS,
         *ads.REASONS,
         *pii.REASONS,

@@ -45,12 +45,17 @@ IAM_NAMES: dict[str, tuple[str, ...]] = {
     "s3:ListObjects": ("s3:ListBucket",),
     "s3:HeadObject": ("s3:GetObject",),
     "s3:HeadBucket": ("s3:ListBucket",),
+    "s3:ListObjectVersions": ("s3:ListBucketVersions",),
 }
+# Calls that need another action when they name an object's version (`VersionId=...`): deleting one
+# version of a versioned object is `s3:DeleteObjectVersion`, not `s3:DeleteObject`.
+VERSIONED_ACTIONS: dict[str, str] = {"s3:DeleteObject": "s3:DeleteObjectVersion"}
 # Methods boto3 adds to its clients, which are not API operations (s3transfer's managed transfers).
 BOTO3_METHODS: dict[str, dict[str, tuple[str, ...]]] = {
     "s3": {
         "upload_file": ("s3:PutObject",),
-        "upload_fileobj": ("s3:PutObject",),
+        # a multipart upload that fails is aborted by s3transfer (AbortMultipartUpload)
+        "upload_fileobj": ("s3:PutObject", "s3:AbortMultipartUpload"),
         "download_file": ("s3:GetObject",),
         "download_fileobj": ("s3:GetObject",),
         "copy": ("s3:GetObject", "s3:PutObject"),
@@ -145,6 +150,8 @@ def _actions_in(module: Module, function: ast.AST) -> Iterator[str]:
                 yield from extras[name]
             elif action == "dynamodb:TransactWriteItems":
                 yield from _transact_write_actions(function)
+            elif action in VERSIONED_ACTIONS and any(k.arg == "VersionId" for k in node.keywords):
+                yield VERSIONED_ACTIONS[action]
             elif action is not None:
                 yield from IAM_NAMES.get(action, (action,))
 

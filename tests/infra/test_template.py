@@ -82,7 +82,12 @@ def test_the_worker_reports_partial_batch_failures_from_the_stacks_queue(resourc
 def test_every_function_finds_the_stacks_resources(
     resources: dict[str, Any], function: app_config.Function
 ) -> None:
-    variables = resources[function.resource]["Properties"]["Environment"]["Variables"]
+    variables = dict(resources[function.resource]["Properties"]["Environment"]["Variables"])
+    # The worker sends members links to archived files: they go through the API's own stage URL.
+    if function.name == "worker":
+        assert variables.pop("QG_PUBLIC_URL") == {
+            "Fn::Sub": "https://${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}/api"
+        }
     assert variables == {
         "QG_TABLE_NAME": {"Ref": "Table"},
         "QG_QUEUE_URL": {"Ref": "Queue"},
@@ -107,6 +112,8 @@ def test_the_bucket_is_private_encrypted_versioned_and_tls_only(resources: dict[
     rule = properties["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
     assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms"
     assert properties["LifecycleConfiguration"]["Rules"]
+    files = [rule for rule in properties["LifecycleConfiguration"]["Rules"] if rule.get("Prefix") == "files/"]
+    assert files and "ExpirationInDays" not in files[0]  # files expire per group, by the cleanup job
     (statement,) = resources["ArchiveBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
     assert statement["Effect"] == "Deny"
     assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}

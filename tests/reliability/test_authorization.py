@@ -48,11 +48,14 @@ ADMIN_CARDS: dict[str, tuple[str, ...]] = {
     "inc": ("inc.ack", "inc.open"),
     "sug": ("sug.noted", "sug.accept"),
     "rev": ("rev.approve", "rev.reject"),
+    "slow": ("slow.end", "slow.extend", "slow.warn"),  # slow mode after a heated exchange (R5.3)
+    "file": ("file.approve", "file.reject"),  # an outsider's request for an archived file
 }
 MEMBER_CARDS: dict[str, tuple[str, ...]] = {
     "welcome": ("welcome.ack",),  # a newcomer acknowledges the rules on their own card
     "ann": ("ann.ack",),  # a member acknowledges an announcement
     "poll": ("poll.vote",),  # a member votes
+    "disc": ("disc.yes", "disc.no"),  # a member says whether they attend a discussion (R5.9)
 }
 # Commands only an admin may give, with arguments that get past any usage check to the rights check.
 ADMIN_COMMANDS: dict[str, tuple[str, ...]] = {
@@ -79,8 +82,21 @@ ADMIN_COMMANDS: dict[str, tuple[str, ...]] = {
     "correct": ("旧的说法", "新的说法"),
     "incident": ("open", "服务中断"),
     "revision": ("propose", "rules.flood.limit", "5"),
+    "slowmode": ("on", "10m"),  # `slowmode status` is for everyone
+    "pending": (),  # the open admin cards (R8.8)
+    "open": (),
+    "discussion": (
+        "+1h",
+        "季度复盘",
+    ),  # admins schedule by default; `discussion attend|status` are for members
 }
-MEMBER_COMMANDS = frozenset({"help", "report", "appeal", "publish", "poll", "suggest"})
+# `files` and `file <id>` are for members; `file log` and `file approve|reject` check for an admin inside
+# (tests/files/test_slack_archive.py and test_outsiders.py).
+# `handle <case> <choice>` checks for an admin of the case's group inside
+# (tests/moderation/test_followups.py).
+MEMBER_COMMANDS = frozenset(
+    {"help", "report", "appeal", "publish", "poll", "suggest", "files", "file", "handle"}
+)
 # What a refused member may see: a private answer, and nothing done to anyone else.
 PRIVATE_ANSWERS = frozenset({"post_text", "send_direct"})
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from chalicelib.core.events import Event, FileInfo, FileShared, MessagePosted
+from chalicelib.core.heat import Exchange
 from chalicelib.core.policy import GroupPolicy, Severity
 
 ParamValue = str | int | float
@@ -64,6 +65,9 @@ class RuleContext:
     points_at: float | None = None  # ...as of this time (they decay from there)
     admins: tuple[str, ...] = ()  # who gets admin cards: the platform's owners/admins of the group
     group_name: str = ""
+    exchange: Exchange | None = None  # R5.3: the two members this message passes between, where counted
+    slow_mode_until: float | None = None  # R5.3: the group is in slow mode until then...
+    slow_mode_seconds: int = 0  # ...and each member may post once per this many seconds
 
 
 class Rule(Protocol):
