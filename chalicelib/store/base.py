@@ -64,9 +64,10 @@ class Store(ABC):
     def bump_counters(
         self, pk: str, sk: str, add: Mapping[str, int], put: Mapping[str, Any], expires_at: int
     ) -> dict[str, Any]:
-        """In one write: add to several counters of one item and set some attributes; return the values
-        they had before (absent ones are left out). One message's flood, duplicate and last-message
-        signals cost this single write."""
+        """In one write: add to several counters of one item and set some attributes; return the item's
+        attributes as they were before (keys and expiry left out; absent ones are absent). One message's
+        flood, duplicate and last-message signals cost this single write, which is billed by the item's
+        size whatever it returns."""
 
     @abstractmethod
     def update_member(self, gid: str, uid: str, user: str, changes: Mapping[str, Any]) -> None:

@@ -266,10 +266,11 @@ class DynamoStore(Store):
             UpdateExpression=expression,
             ExpressionAttributeNames=names,
             ExpressionAttributeValues=self._codec_().serialize_values(values),
-            ReturnValues="UPDATED_OLD",
+            ReturnValues="ALL_OLD",  # the whole item: counters of earlier slices too (no extra cost)
         )
         old = self._codec_().deserialize_item(response.get("Attributes", {}))
-        old.pop(TTL_ATTRIBUTE, None)
+        for key in (TTL_ATTRIBUTE, *self._key(pk, sk)):
+            old.pop(key, None)
         return old
 
     def update_member(self, gid: str, uid: str, user: str, changes: Mapping[str, Any]) -> None:

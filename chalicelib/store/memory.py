@@ -142,7 +142,7 @@ class MemoryStore(Store):
         with self._lock:
             self.usage.record("UpdateItem", write_units=WRITE_UNITS)
             item = self._live(self._items.get((pk, sk))) or Item(pk, sk)
-            old = {name: item.data[name] for name in (*add, *put) if name in item.data}
+            old = copy.deepcopy(dict(item.data))
             data = dict(item.data)
             for name, amount in add.items():
                 data[name] = data.get(name, 0) + amount

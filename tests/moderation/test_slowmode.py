@@ -43,7 +43,7 @@ from tests.core.factories import policy
 from tests.store.conftest import T0 as STORE_T0
 from tests.support.messenger import RecordingMessenger
 
-T0 = 1_700_000_100.0
+T0 = 1_700_000_250.0  # mid-way through a 5-minute moderation window
 GID = "slack:T1:C1"
 SLACK_LIKE = Capabilities(always=frozenset(Capability) - {Capability.MUTE_MEMBER})
 MUTING = Capabilities(always=frozenset(Capability))

@@ -15,7 +15,7 @@ import pytest
 from chalicelib.clock import FrozenClock
 from chalicelib.core.events import MessagePosted
 from chalicelib.ingress import handle
-from chalicelib.moderation.signals import rule_context
+from chalicelib.moderation.signals import flood_slices, rule_context
 from chalicelib.store import keys
 from chalicelib.store.dynamodb import DynamoStore
 from chalicelib.worker.context import load_context
@@ -128,8 +128,8 @@ def test_simultaneous_messages_from_one_member_each_see_their_own_flood_count(
             keys.moderation_window_sk(int(clock.now() // policy.rules.duplicate.window_seconds)),
         )
         assert item is not None
-        flood_bucket = int(clock.now() // policy.rules.flood.window_seconds)
-        assert item.data[f"n_{messages[0].uid('U0FAST')}_{flood_bucket}"] == COPIES
+        flood_slice = flood_slices(clock.now(), policy.rules.flood.window_seconds)[0]
+        assert item.data[f"n_{messages[0].uid('U0FAST')}_{flood_slice}"] == COPIES
 
 
 @pytest.mark.dynamodb
@@ -153,5 +153,5 @@ def test_a_burst_through_ingress_and_the_worker_keeps_the_flood_counter_exact(
             keys.moderation_window_sk(int(clock.now() // policy.rules.duplicate.window_seconds)),
         )
         assert item is not None
-        flood_bucket = int(clock.now() // policy.rules.flood.window_seconds)
-        assert item.data[f"n_slack:{talk.SLACK_TEAM}:U0BURST_{flood_bucket}"] == BURST
+        flood_slice = flood_slices(clock.now(), policy.rules.flood.window_seconds)[0]
+        assert item.data[f"n_slack:{talk.SLACK_TEAM}:U0BURST_{flood_slice}"] == BURST
