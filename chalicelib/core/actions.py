@@ -102,6 +102,7 @@ class DeleteMessage(Action):
     message_id: str
     user: str
     text: str = ""
+    explained: bool = False  # the member was already told what to do where the platform cannot delete
     severity: ClassVar[int] = 20
 
 
@@ -110,6 +111,7 @@ class Mute(Action):
     chat: str
     user: str
     seconds: int
+    explained: bool = False  # the member was already told what to do where the platform cannot mute
     severity: ClassVar[int] = 30
 
 

@@ -264,6 +264,10 @@ def _enforce(findings: Sequence[Finding], ctx: RuleContext, event: Event, ref: s
     return _Plan(tuple(actions), current, deleted, max(muter.mute_seconds, ladder_seconds))
 
 
+def _explained(action: Action) -> Action:
+    return dataclasses.replace(action, explained=True) if isinstance(action, DeleteMessage | Mute) else action
+
+
 def _group_name(ctx: RuleContext) -> str:
     return ctx.group_name or t(ctx.policy.locale, "moderation.group.this")
 
@@ -289,9 +293,11 @@ def _explanation(
         key = "moderation.dm.line_reminder" if enforced else "moderation.dm.line"
         parts.append(t(locale, key, rule=rule_label(locale, finding.rule), reason=reason))
     if plan.deleted:
-        parts.append(t(locale, "moderation.dm.removed", text=removed_text(event)))
+        removed = "moderation.dm.removed" if ctx.can_delete else "moderation.dm.withdraw"
+        parts.append(t(locale, removed, text=removed_text(event)))
     if plan.mute_seconds:
-        parts.append(t(locale, "moderation.dm.muted", minutes=max(1, plan.mute_seconds // 60)))
+        muted = "moderation.dm.muted" if ctx.can_mute else "moderation.dm.mute_asked"
+        parts.append(t(locale, muted, minutes=max(1, plan.mute_seconds // 60)))
     threshold = plan.current.threshold
     if threshold is not None and threshold.action == "propose_removal":
         parts.append(t(locale, "moderation.dm.removal_proposed"))
@@ -319,9 +325,12 @@ def _violation_card(
     labels = list(dict.fromkeys(rule_label(locale, f.rule) for f in findings))
     done = []
     if plan.deleted:
-        done.append(t(locale, "moderation.card.done.deleted"))
+        done.append(
+            t(locale, "moderation.card.done.deleted" if ctx.can_delete else "moderation.card.done.asked")
+        )
     if plan.mute_seconds:
-        done.append(t(locale, "moderation.card.done.muted", minutes=max(1, plan.mute_seconds // 60)))
+        muted = "moderation.card.done.muted" if ctx.can_mute else "moderation.card.done.mute_asked"
+        done.append(t(locale, muted, minutes=max(1, plan.mute_seconds // 60)))
     if plan.current.threshold is not None and plan.current.threshold.action == "propose_removal":
         done.append(t(locale, "moderation.card.done.removal_proposed"))
     fields = [
@@ -416,6 +425,8 @@ def _respond(
         top = (told or warned)[0].rule
         text = _explanation(told, warned, plan=shown, ctx=ctx, event=event, ref=ref)
         actions.append(SendDirect(user=event_user(event), text=text, reason=rule_label_key(top), rule=top))
+        # That message says what the member must do where the platform cannot delete or mute.
+        actions = [_explained(action) for action in actions]
     return actions, plan
 
 

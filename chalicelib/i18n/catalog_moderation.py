@@ -171,19 +171,29 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "• {rule} (reminder only): {reason}",
     },
     "moderation.dm.removed": {
-        "zh-CN": "这条消息已从群里撤下（在不允许机器人撤回的平台上，请你自行撤回）。"
+        "zh-CN": "这条消息已从群里撤下。原文如下，仅你可见，方便你修改后重新发送：\n{text}",
+        "zh-TW": "這則訊息已從群組中撤下。原文如下，僅你可見，方便你修改後重新傳送：\n{text}",
+        "en": "The message is removed from the group. Here is your text, visible only to you, so you can "
+        "edit and resend it:\n{text}",
+    },
+    "moderation.dm.withdraw": {
+        "zh-CN": "本平台不允许机器人撤回他人的消息，请你自行撤回这条消息。"
         "原文如下，仅你可见，方便你修改后重新发送：\n{text}",
-        "zh-TW": "這則訊息已從群組中撤下（在不允許機器人收回的平台上，請你自行收回）。"
+        "zh-TW": "本平台不允許機器人收回他人的訊息，請你自行收回這則訊息。"
         "原文如下，僅你可見，方便你修改後重新傳送：\n{text}",
-        "en": "The message is removed from the group (where the platform does not let me remove it, please "
-        "withdraw it yourself). Here is your text, visible only to you, so you can edit and resend "
-        "it:\n{text}",
+        "en": "This platform does not let the bot remove other people's messages: please withdraw this one "
+        "yourself. Here is your text, visible only to you, so you can edit and resend it:\n{text}",
     },
     "moderation.dm.muted": {
-        "zh-CN": "你被禁言 {minutes} 分钟，到时自动解除（平台不支持禁言时，改由管理员处理）。",
-        "zh-TW": "你被禁言 {minutes} 分鐘，時間到會自動解除（平台不支援禁言時，改由管理員處理）。",
-        "en": "You are muted for {minutes} minutes; it lifts by itself (where the platform cannot mute, the "
-        "admins handle it instead).",
+        "zh-CN": "你被禁言 {minutes} 分钟，到时自动解除。",
+        "zh-TW": "你被禁言 {minutes} 分鐘，時間到會自動解除。",
+        "en": "You are muted for {minutes} minutes; it lifts by itself.",
+    },
+    "moderation.dm.mute_asked": {
+        "zh-CN": "按群规你将被禁言 {minutes} 分钟；本平台不支持禁言，请在此期间不要发言，管理员已知悉。",
+        "zh-TW": "依群規你將被禁言 {minutes} 分鐘；本平台不支援禁言，請在此期間不要發言，管理員已知悉。",
+        "en": "Under the group's rules you are muted for {minutes} minutes. This platform cannot mute, so "
+        "please do not post until then; the admins have been told.",
     },
     "moderation.dm.removal_proposed": {
         "zh-CN": "由于违规积分较高，管理员将审议是否将你移出本群。",
@@ -231,6 +241,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "moderation.card.field.points": {"zh-CN": "违规积分", "zh-TW": "違規積分", "en": "Points"},
     "moderation.card.field.excerpt": {"zh-CN": "消息内容", "zh-TW": "訊息內容", "en": "Message"},
     "moderation.card.done.deleted": {"zh-CN": "已撤回消息", "zh-TW": "已撤回訊息", "en": "message removed"},
+    "moderation.card.done.asked": {
+        "zh-CN": "已请成员自行撤回（平台不允许机器人撤回）",
+        "zh-TW": "已請成員自行收回（平台不允許機器人收回）",
+        "en": "poster asked to withdraw it (the platform does not let the bot remove it)",
+    },
+    "moderation.card.done.mute_asked": {
+        "zh-CN": "已私下要求 {minutes} 分钟内不发言（平台不支持禁言）",
+        "zh-TW": "已私下要求 {minutes} 分鐘內不發言（平台不支援禁言）",
+        "en": "asked privately not to post for {minutes} minutes (the platform cannot mute)",
+    },
     "moderation.card.done.muted": {
         "zh-CN": "禁言 {minutes} 分钟",
         "zh-TW": "禁言 {minutes} 分鐘",

@@ -14,6 +14,7 @@ someone cost one more write, counting the exchange.
 
 from __future__ import annotations
 
+from chalicelib.adapters.base import Capability
 from chalicelib.authz import ADMIN_ROLES, admins_of
 from chalicelib.bootstrap import Deps
 from chalicelib.core.events import Event, FileShared, MessagePosted
@@ -101,6 +102,8 @@ def rule_context(event: Event, ctx: Context, deps: Deps) -> RuleContext:
         previous = old.get(f"t_{uid}")
         last_message_at = float(previous) if previous is not None else None
     versions = known_versions(event, deps) if event_files(event) or isinstance(event, FileShared) else {}
+    capabilities = deps.messenger(event.platform).capabilities
+    app_group = bool(ctx.group and ctx.group.app_created)
     return RuleContext(
         policy=policy,
         now=ctx.now,
@@ -119,4 +122,6 @@ def rule_context(event: Event, ctx: Context, deps: Deps) -> RuleContext:
         exchange=exchange,
         slow_mode_until=slow_until,
         slow_mode_seconds=slow_seconds,
+        can_delete=capabilities.allows(Capability.DELETE_MESSAGE, app_group=app_group),
+        can_mute=capabilities.allows(Capability.MUTE_MEMBER, app_group=app_group),
     )

@@ -166,7 +166,8 @@ def _allowed(capability: Capability, ctx: Context, messenger: Messenger) -> bool
 
 def _delete(action: DeleteMessage, event: Event, ctx: Context, messenger: Messenger) -> str | None:
     if not _allowed(Capability.DELETE_MESSAGE, ctx, messenger):
-        messenger.send_direct(event.tenant, action.user, t(ctx.locale, "substitute.withdraw"))
+        if not action.explained:
+            messenger.send_direct(event.tenant, action.user, t(ctx.locale, "substitute.withdraw"))
         return "asked the poster to withdraw it"
     messenger.delete_message(event.tenant, action.chat, action.message_id)
     return None
@@ -174,8 +175,9 @@ def _delete(action: DeleteMessage, event: Event, ctx: Context, messenger: Messen
 
 def _mute(action: Mute, event: Event, ctx: Context, messenger: Messenger) -> str | None:
     if not _allowed(Capability.MUTE_MEMBER, ctx, messenger):
-        text = t(ctx.locale, "substitute.mute", minutes=max(action.seconds // 60, 1))
-        messenger.send_direct(event.tenant, action.user, text)
+        if not action.explained:
+            text = t(ctx.locale, "substitute.mute", minutes=max(action.seconds // 60, 1))
+            messenger.send_direct(event.tenant, action.user, text)
         return "warned privately; the platform cannot mute"
     messenger.mute_member(event.tenant, action.chat, action.user, action.seconds)
     return None

@@ -194,9 +194,13 @@ def test_wecom_abuse_is_withdrawn_by_substitute_and_the_admin_card_acts(fake: Fa
         stack.send(talk.wecom_aibot_mention("你是个傻逼", fake.hook_url("wecom"), user="zhangsan"))
         sends = fake.sent("message/send")
         to_member = [c.body for c in sends if c.body.get("touser") == "zhangsan"]
-        assert any("撤回" in json.dumps(b, ensure_ascii=False) for b in to_member)  # WeCom cannot delete
+        # WeCom cannot delete: one private message asks the member to withdraw it and gives the text back.
+        (explained,) = to_member
+        assert "请你自行撤回" in explained["text"]["content"] and "你是个傻逼" in explained["text"]["content"]
         cards = [c.body for c in sends if c.body.get("msgtype") == "template_card"]
         assert {b["touser"] for b in cards} == {"wecomadmin1", "wecomadmin2"}
+        shown = json.dumps(cards[0], ensure_ascii=False)
+        assert "已请成员自行撤回" in shown and "已撤回消息" not in shown  # the admins are told what happened
         keys_by_action = {
             k["key"].split("|", 1)[0]: k["key"] for k in cards[0]["template_card"]["button_list"]
         }

@@ -68,6 +68,10 @@ class RuleContext:
     exchange: Exchange | None = None  # R5.3: the two members this message passes between, where counted
     slow_mode_until: float | None = None  # R5.3: the group is in slow mode until then...
     slow_mode_seconds: int = 0  # ...and each member may post once per this many seconds
+    # What the platform lets the bot do in this group (the capability matrix), so that what the member and
+    # the admins are told is what will happen.
+    can_delete: bool = True
+    can_mute: bool = True
 
 
 class Rule(Protocol):
