@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 import uuid
 from collections.abc import Callable
@@ -293,6 +295,82 @@ DEMO_ADMINS = [
 ]
 
 
+def archive_demo(url: str, fake: str, hook: str) -> int:
+    """R6.4-R6.9 on Slack: a file shared in #demo is archived, a member asks for it and gets a link of
+    their own privately, and the link leads through the bot's route to S3 (the local stack's bucket).
+    Returns the number of steps that did not behave."""
+    print("\n── Slack: the file archive " + "─" * 33)
+    data = ("2026 年 12 月项目周报\n" * 200).encode()
+    name = "项目周报-v2.txt"
+    put = urllib.request.Request(  # noqa: S310 - loopback only
+        f"{fake}/_files/slack/F0DEMOFILE?name={urllib.parse.quote(name)}&type=text/plain",
+        data=data,
+        method="PUT",
+    )
+    urllib.request.urlopen(put, timeout=5).close()  # noqa: S310
+    event = {
+        "type": "message",
+        "subtype": "file_share",
+        "user": "U0ALICE",
+        "channel": "C0DEMO",
+        "text": "本周周报，请查阅",
+        "ts": f"{time.time():.6f}",
+        "channel_type": "channel",
+        "files": [
+            {"id": "F0DEMOFILE", "name": name, "title": name, "size": len(data), "mimetype": "text/plain"}
+        ],
+    }
+    secret = S["SLACK_SIGNING_SECRET"]
+    envelope = slack_peer.envelope(event, team=SLACK_TEAM, event_id=f"Ev{uuid.uuid4().hex[:10].upper()}")
+    recorded(fake, "DELETE")
+    status, _ = http(url, slack_peer.event_request(envelope, secret))
+    told = " ".join(summary(call) for call in recorded(fake) if "postEphemeral" in call["path"])
+    found = re.search(r"\bf[0-9a-f]{8}\b", told)
+    failures = _shown(
+        "a file shared in #demo: archived, the poster told its id", status == 200 and found, told
+    )
+    if not found:
+        return failures + 1
+    command = {
+        "command": "/qg",
+        "text": f"file {found.group(0)}",
+        "team_id": SLACK_TEAM,
+        "channel_id": "C0DEMO",
+        "channel_name": "demo",
+        "user_id": "U0BOB",
+        "response_url": f"{hook}/slack-response",
+        "trigger_id": uuid.uuid4().hex,
+    }
+    recorded(fake, "DELETE")
+    status, _ = http(url, slack_peer.command_request(command, secret))
+    dm = " ".join(json.dumps(call.get("body"), ensure_ascii=False) for call in recorded(fake))
+    link = re.search(r"https?://[^\s\"<>|]+/files/[A-Za-z0-9._~-]+", dm)
+    failures += _shown("/qg file <id>: a link of Bob's own, sent privately", status == 200 and link, dm[:120])
+    if not link:
+        return failures + 1
+    opener = urllib.request.build_opener(_NoRedirect)
+    try:
+        opener.open(link.group(0), timeout=10)
+        answered, location = 200, ""
+    except urllib.error.HTTPError as err:
+        answered, location = err.code, err.headers.get("Location", "")
+    ok = answered == 302 and "X-Amz-Expires" in location
+    return failures + _shown(
+        "the link: checked, recorded, redirected to S3 for a minute", ok, f"{answered} {location[:90]}"
+    )
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def _shown(title: str, ok: object, detail: str) -> int:
+    print(f"{'✓' if ok else '✗'} {title}")
+    print(f"    {detail[:140]}")
+    return 0 if ok else 1
+
+
 def name_demo_admins(store: DynamoStore) -> None:
     """The demo's org policy: the shipped default, with one admin per platform to receive the cards."""
     repo = PolicyRepo(store)
@@ -351,6 +429,7 @@ def main() -> int:
                         print(f"    decided  → {', '.join(record.actions)} ({record.outcome})")
             for call in replies:
                 print(f"    sent     → {summary(call)}")
+    failures += archive_demo(url, fake, hook)
     print(f"\n{'all steps behaved' if not failures else f'{failures} step(s) did not behave'}")
     return 1 if failures else 0
 

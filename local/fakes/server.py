@@ -4,7 +4,8 @@ Each platform module (`slack`, `wecom`, `dingtalk`) registers responders under i
 `/slack/api/...`, `/wecom/cgi-bin/...`, `/dingtalk/...` (api.dingtalk.com), `/dingtalk-oapi/...`
 (oapi.dingtalk.com), and `/hooks/...` for reply URLs (Slack response_url, WeCom response_url,
 DingTalk sessionWebhook). Every request is recorded; `GET /_recorded` returns the record as JSON and
-`DELETE /_recorded` clears it. Faults can be queued (`inject`) so that the next matching calls answer
+`DELETE /_recorded` clears it; `PUT /_files/{platform}/{ref}?name=` adds a file it will serve
+(`local.fakes.files`). Faults can be queued (`inject`) so that the next matching calls answer
 with a status (5xx, 429 with Retry-After), stall past a timeout, or drop the connection.
 """
 
@@ -166,6 +167,20 @@ def _handler_for(fake: FakeMessengers) -> type[BaseHTTPRequestHandler]:
                 headers={k.lower(): v for k, v in self.headers.items()},
                 body=_decode(raw, self.headers.get("Content-Type") or ""),
             )
+            if parts.path.startswith("/_files/") and self.command == "PUT":
+                # `PUT /_files/{platform}/{ref}?name=...&type=...`: a file the messenger will serve (the
+                # demo's way to `fake.files.add` from another process); not recorded.
+                platform, _, ref = parts.path.removeprefix("/_files/").partition("/")
+                query = dict(parse_qsl(parts.query))
+                fake.files.add(
+                    platform,
+                    ref,
+                    raw,
+                    name=query.get("name", ref),
+                    content_type=query.get("type", "application/octet-stream"),
+                )
+                self._reply(Answer(body={"ok": True}))
+                return
             fault = None if parts.path == "/_recorded" else fake._take_fault(parts.path)
             if fault is not None:
                 if fault.delay:
@@ -178,6 +193,9 @@ def _handler_for(fake: FakeMessengers) -> type[BaseHTTPRequestHandler]:
                 answer = Answer(fault.status, {"ok": False, "error": "injected fault"}, headers)
             else:
                 answer = fake._answer(call)
+            self._reply(answer)
+
+        def _reply(self, answer: Answer) -> None:
             if isinstance(answer.body, bytes):  # a file's bytes, sent as they are
                 payload = answer.body
                 content_type = answer.headers.get("Content-Type", "application/octet-stream")
