@@ -11,8 +11,9 @@ be built on, on the same signed bytes.
    port: the row checks that the listener ran for every dispatch, so no call to Slack happened.
 2. WeCom: the self-built app's encrypted callback with a Chinese text message (local.peers.wecom,
    encrypted by wechatpy). qunguan: `handle("wecom.callback", ...)` (freshness, SHA-1 signature,
-   AES-CBC decryption with padding, length and corp-id checks, defusedxml, a `MessagePosted`, claim,
-   ack). wechatpy: `WeChatCrypto(...).decrypt_message(...)` then `wechatpy.enterprise.parse_message`.
+   AES-CBC decryption with padding, length and corp-id checks, both XML documents checked for a DTD and
+   parsed by the standard library's C parser, a `MessagePosted`, claim, ack). wechatpy:
+   `WeChatCrypto(...).decrypt_message(...)` then `wechatpy.enterprise.parse_message`.
 
 Both sides build their request object from the same headers and body inside the timed call. qunguan's
 figure includes the exactly-once claim against the in-memory store (in production a DynamoDB PutItem,

@@ -1,32 +1,44 @@
-"""The scheduled jobs at 1 000 and 100 000 members: items read and time of each job's run for one group,
-against `DynamoStore` on the embedded DynamoDB (moto on loopback; real DynamoDB is faster per request).
+"""The scheduled jobs at 1 000 and 100 000 members: items read, DynamoDB requests and time of each job's
+run for one group, against `DynamoStore` on the embedded DynamoDB (moto on loopback, sped up for large
+tables by `bench.embedded_dynamo`, its answers unchanged).
 
-Each size gets a fresh table: one group with its members, a message for every five members in the month
-before (the assessment's period), the last week's with text (the review's input; the policy keeps messages 14
-days), a case for every hundred members, and notices falling due (the cleanup's). The table is
-written with BatchWriteItem straight to the client: seeding is not what is measured. Then each job runs
-once for the group, as the worker runs it: the cleanup, the review, the assessment (computing the cards,
-not sending them), the backup (with its manifest scan) and the restore drill.
+Each size gets one table, shared by every job: one group with its members, a message for every five
+members in the month before (the assessment's period), the last week's with text (the review's input;
+the policy keeps messages 14 days), a case for every hundred members, and notices falling due (the
+cleanup's). The items are put straight into moto's memory (`bench.embedded_dynamo.put_items`): seeding
+is not what is measured, and through the API it took longer than the jobs. Then each job runs once for
+the group, as the worker runs it: the cleanup, the review, the assessment (computing the cards, not
+sending them), the backup (with its manifest scan) and the restore drill.
 
-"items read" is what DynamoDB reports having examined (`ScannedCount`, summed over Queries, GetItems and
-the backup jobs' Scans). Rows: `jobs: {job}, {n} members: items read` and `...: time` (ms); no peer.
-`python -m bench.jobs` prints them; `main(quick=True)` runs tiny sizes for the smoke test;
-QG_BENCH_JOB_SIZES=1000,10000 and QG_BENCH_JOB_NAMES=cleanup,review choose sizes and jobs.
+- "items read" is what DynamoDB reports having examined (`ScannedCount`, summed over Queries, GetItems
+  and the backup jobs' Scans);
+- "DynamoDB requests" counts every call the job made to the table, reads and writes;
+- "time outside DynamoDB" is the job's wall time less the time moto spent answering it (measured inside
+  moto, `bench.embedded_dynamo.Stopwatch`): qunguan's own work, boto3's, and the loopback. What DynamoDB
+  adds to it is its latency per request, a few milliseconds each (tens for a 1 MB page), where moto
+  takes up to seconds. The wall time on moto and moto's share are printed beside it.
 
-On moto, the time is mostly moto's: it serialises each item it returns in about 5 ms (its generic response
-serialiser), so at 100 000 members each of the three jobs that read the whole group takes about ten
-minutes and the whole script about half an hour; DynamoDB returns a 1 MB page in tens of milliseconds.
-The items read are DynamoDB's own count either way.
+`python -m bench.jobs` runs every job at 1 000 members and, at 100 000, the cleanup, the review and the
+assessment (`LARGE_JOBS`); `make bench` runs the backup and the restore drill at 100 000 in a child of
+their own (`bench.jobs_backups`), last, because they take the longest on moto (each copies and scans the
+whole table there, nearly all of it moto's time) and the required rows must not wait on them;
+`python -m bench.jobs --full` runs every job at both sizes. `main(quick=True)` runs tiny sizes for the
+smoke test; QG_BENCH_JOB_SIZES=1000,10000 and QG_BENCH_JOB_NAMES=cleanup,review choose sizes and jobs.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 SIZES = (1_000, 100_000)
+JOBS = ("cleanup", "review", "assessment", "backup", "restore-drill")
+LARGE = 100_000  # at this size and above, `make bench` runs only LARGE_JOBS
+LARGE_JOBS = ("cleanup", "review", "assessment")
 QUICK_SIZES = (50, 200)
 NOW = datetime(2026, 12, 1, 12, tzinfo=UTC).timestamp()
 DAY = 86400.0
@@ -38,31 +50,17 @@ def _label(size: int) -> str:
     return f"{size:,}".replace(",", " ")
 
 
-def _batches(items: Iterator[dict[str, Any]], size: int = 25) -> Iterator[list[dict[str, Any]]]:
-    batch: list[dict[str, Any]] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _write(client: Any, table: str, items: Iterator[dict[str, Any]]) -> None:
+def _write(table: str, items: Iterator[dict[str, Any]]) -> None:
+    """The items straight into moto's table, in DynamoDB's wire format (as BatchWriteItem would send them)."""
     from boto3.dynamodb.types import TypeSerializer  # type: ignore[import-untyped, unused-ignore]
 
+    from bench.embedded_dynamo import put_items
+
     serializer = TypeSerializer()
-    for batch in _batches(items):
-        requests = [
-            {"PutRequest": {"Item": {k: serializer.serialize(v) for k, v in item.items()}}} for item in batch
-        ]
-        pending: dict[str, Any] = {table: requests}
-        while pending:
-            pending = client.batch_write_item(RequestItems=pending).get("UnprocessedItems") or {}
+    put_items(table, ({k: serializer.serialize(v) for k, v in item.items()} for item in items))
 
 
-def _seed(client: Any, table: str, members: int) -> None:
+def _seed(table: str, members: int) -> None:
     from decimal import Decimal
 
     from chalicelib.jobs.periods import local_day
@@ -123,7 +121,7 @@ def _seed(client: Any, table: str, members: int) -> None:
         }  # fmt: skip
 
     for items in (member_items(), message_items(), other_items()):
-        _write(client, table, items)
+        _write(table, items)
 
 
 class _Messenger:
@@ -140,9 +138,8 @@ class _Messenger:
         return None
 
 
-def _measure(size: int, server: Any) -> list[dict[str, Any]]:
-    import os
-
+def _measure(size: int, server: Any, jobs: Sequence[str]) -> list[dict[str, Any]]:
+    from bench.embedded_dynamo import faster_moto
     from chalicelib.bootstrap import Deps
     from chalicelib.clock import FrozenClock
     from chalicelib.jobs.assessment import AssessmentJob
@@ -151,45 +148,58 @@ def _measure(size: int, server: Any) -> list[dict[str, Any]]:
     from chalicelib.jobs.drill import RestoreDrill
     from chalicelib.jobs.review import ReviewJob
     from chalicelib.settings import Settings
+    from chalicelib.store import keys
     from chalicelib.store.dynamodb import DynamoStore
 
     table = f"qunguan-bench-jobs-{size}"
     client = server.client()
     server.create_table(table)
     try:
-        _seed(client, table, size)
+        seeded = time.perf_counter()
+        _seed(table, size)
+        print(
+            f"  jobs, {_label(size)} members: table seeded in {time.perf_counter() - seeded:.1f} s",
+            flush=True,
+        )
         clock = FrozenClock(NOW)
         store = DynamoStore(table, client=client, clock=clock)
         settings = Settings(_env_file=None, qg_table_name=table, qg_dispatch="inline")
         messenger = _Messenger()
         deps = Deps(settings=settings, clock=clock, store=store, messenger_factory=lambda p: messenger)  # type: ignore[arg-type, return-value]
-        runs: list[tuple[str, Callable[[], Any]]] = [
-            ("cleanup", lambda: CleanupJob().run(deps, GID, NOW)),
-            ("review", lambda: ReviewJob().run(deps, GID, NOW)),
-            ("assessment", lambda: AssessmentJob().run(deps, GID, NOW)),
-            ("backup", lambda: BackupJob(client=client).back_up(deps, NOW)),
-            (
-                "restore-drill",
-                lambda: RestoreDrill(client=client, sleep=lambda s: None).drill(deps, NOW + DAY),
-            ),
-        ]
-        only = os.environ.get("QG_BENCH_JOB_NAMES")  # e.g. "cleanup,review"
+        store.get_item(keys.group_pk(GID), keys.META)  # warm-up: boto3 loads the service model on first use
+        runs: dict[str, Callable[[], Any]] = {
+            "cleanup": lambda: CleanupJob().run(deps, GID, NOW),
+            "review": lambda: ReviewJob().run(deps, GID, NOW),
+            "assessment": lambda: AssessmentJob().run(deps, GID, NOW),
+            "backup": lambda: BackupJob(client=client).back_up(deps, NOW),
+            "restore-drill": lambda: RestoreDrill(client=client, sleep=lambda s: None).drill(deps, NOW + DAY),
+        }
         rows = []
-        for job, run in runs:
-            if only and job not in only.split(","):
-                continue
-            store.usage.reset()
-            started = time.perf_counter()
-            report = run()
-            elapsed = (time.perf_counter() - started) * 1000
-            if report.status not in ("done", "partial"):
-                raise RuntimeError(f"{job} at {size}: {report.status}: {report.lines}")
-            scanned = _scanned(job, report)
-            members = _label(size)
-            rows.append(
-                _row(f"jobs: {job}, {members} members: items read", "items", store.usage.items_read + scanned)
-            )
-            rows.append(_row(f"jobs: {job}, {members} members: time", "ms", round(elapsed, 1)))
+        members = _label(size)
+        with faster_moto() as moto:
+            for job in JOBS:
+                if job not in jobs:
+                    continue
+                store.usage.reset()
+                moto.reset()
+                started = time.perf_counter()
+                report = runs[job]()
+                wall = time.perf_counter() - started
+                in_moto, requests = moto.seconds, moto.requests
+                if report.status not in ("done", "partial"):
+                    raise RuntimeError(f"{job} at {size}: {report.status}: {report.lines}")
+                items = store.usage.items_read + _scanned(job, report)
+                own_ms = (wall - in_moto) * 1000
+                print(
+                    f"  jobs: {job}, {members} members: {items} items read, {requests} requests, "
+                    f"{wall:.2f} s on moto, {in_moto:.2f} s of it inside moto, {own_ms / 1000:.2f} s outside",
+                    flush=True,
+                )
+                rows.append(_row(f"jobs: {job}, {members} members: items read", "items", items))
+                rows.append(_row(f"jobs: {job}, {members} members: DynamoDB requests", "requests", requests))
+                rows.append(
+                    _row(f"jobs: {job}, {members} members: time outside DynamoDB", "ms", round(own_ms, 1))
+                )
         return rows
     finally:
         client.delete_table(TableName=table)
@@ -207,24 +217,42 @@ def _scanned(job: str, report: Any) -> int:
     return 0
 
 
-def _row(name: str, unit: str, value: float) -> dict[str, Any]:
+def _row(name: str, unit: str, value: float | None) -> dict[str, Any]:
     return {"name": name, "unit": unit, "qunguan": value, "peer": None, "ratio": None}
 
 
-def main(quick: bool = False) -> list[dict[str, Any]]:
-    import os
+def chosen_jobs(size: int, *, full: bool) -> tuple[str, ...]:
+    """The jobs to run at `size`: those QG_BENCH_JOB_NAMES names if set; else every job, but only
+    LARGE_JOBS from LARGE members on unless `full` (`bench.jobs_backups` runs the others there)."""
+    only = os.environ.get("QG_BENCH_JOB_NAMES")  # e.g. "cleanup,review"
+    if only:
+        return tuple(job for job in JOBS if job in only.split(","))
+    return JOBS if full or size < LARGE else LARGE_JOBS
 
+
+def main(
+    quick: bool = False,
+    *,
+    full: bool = False,
+    jobs: Sequence[str] | None = None,
+    sizes: Sequence[int] | None = None,
+) -> list[dict[str, Any]]:
+    """The rows of `jobs` (default: `chosen_jobs`) at `sizes` (default: QG_BENCH_JOB_SIZES, or SIZES, or
+    QUICK_SIZES when `quick`), each size on a table of its own."""
     from local.dynamo import start_dynamodb
 
     chosen = os.environ.get("QG_BENCH_JOB_SIZES")  # e.g. "1000,10000"
-    sizes = tuple(int(n) for n in chosen.split(",")) if chosen else (QUICK_SIZES if quick else SIZES)
+    if sizes is None:
+        sizes = tuple(int(n) for n in chosen.split(",")) if chosen else (QUICK_SIZES if quick else SIZES)
     server = start_dynamodb()
     try:
-        return [row for size in sizes for row in _measure(size, server)]
+        return [row for size in sizes for row in _measure(size, server, jobs or chosen_jobs(size, full=full))]
     finally:
         server.stop()
 
 
 if __name__ == "__main__":
-    for found in main():
-        print(f"{found['name']:60} {found['qunguan']:>12} {found['unit']}")
+    found = main(full="--full" in sys.argv[1:])
+    width = max(len(row["name"]) for row in found)
+    for row in found:
+        print(f"{row['name']:<{width}}  {row['qunguan']:>10} {row['unit']}")

@@ -38,6 +38,7 @@ GID = f"slack:{TENANT}:{CHAT}"
 SIZES = (1_000, 10_000, 100_000)
 QUICK_SIZES = (200, 1_000)
 SILENT_SHARE = 100  # one member in a hundred
+BATCH = 25  # batch_write_item's maximum
 
 
 def members(total: int, silent: int, now: float) -> Iterator[MemberRecord]:
@@ -56,8 +57,33 @@ def members(total: int, silent: int, now: float) -> Iterator[MemberRecord]:
         )
 
 
-def seed(table: str, records: Iterator[MemberRecord]) -> int:
-    """Put members straight into moto's table, as `DynamoStore` writes them; the number written."""
+def seed(client: Any, table: str, records: Iterator[MemberRecord]) -> int:
+    """Write members 25 at a time with the low-level client, as `DynamoStore` writes them; the number
+    written. Any DynamoDB (tests/membership uses it); the benchmark itself uses `seed_in_moto`."""
+    codec = _Codec()
+    written = 0
+    batch: list[dict[str, Any]] = []
+    for record in records:
+        batch.append({"PutRequest": {"Item": codec.serialize_item(_member_item(record))}})
+        if len(batch) == BATCH:
+            written += _flush(client, table, batch)
+            batch = []
+    if batch:
+        written += _flush(client, table, batch)
+    return written
+
+
+def _flush(client: Any, table: str, batch: list[dict[str, Any]]) -> int:
+    pending = {table: batch}
+    while pending:
+        reply = client.batch_write_item(RequestItems=pending)
+        pending = reply.get("UnprocessedItems") or {}
+    return len(batch)
+
+
+def seed_in_moto(table: str, records: Iterator[MemberRecord]) -> int:
+    """Put members straight into the embedded moto's table of this process, as `DynamoStore` writes
+    them, without HTTP (seconds for 100 000); the number written."""
     codec = _Codec()
     return put_items(table, (codec.serialize_item(_member_item(record)) for record in records))
 
@@ -81,7 +107,7 @@ def run_size(server: Any, total: int) -> tuple[int, int, float, float]:
     server.create_table(table)
     try:
         silent = max(total // SILENT_SHARE, 1)
-        seed(table, members(total, silent, NOW))
+        seed_in_moto(table, members(total, silent, NOW))
         clock = FrozenClock(NOW)
         store = DynamoStore(table, client=client, clock=clock)
         store.put_group(GroupRecord(gid=GID, platform="slack", tenant=TENANT, chat=CHAT, name="bench"))
