@@ -76,10 +76,11 @@ def end_mutes(event: object) -> None:
     jobs.end_mutes()
 
 
-@app.schedule(Cron(5, "*", "*", "*", "?", "*"))  # hourly: join approvals, names, announcements, expiries
+@app.schedule(Cron(5, "*", "*", "*", "?", "*"))  # hourly: join approvals, names, announcements, mentions
 def reminders(event: object) -> None:
     jobs.schedule("membership")
     jobs.schedule("workflows")
+    jobs.schedule("mentions")
 
 
 @app.schedule(Cron(0, 19, "*", "*", "?", "*"))  # 03:00 daily

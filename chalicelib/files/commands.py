@@ -18,7 +18,7 @@ member, so that `file log` and the download records (`chalicelib.files.downloads
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+import functools
 from typing import Literal
 
 from chalicelib.authz import admins_of, directory_user, is_admin
@@ -34,6 +34,7 @@ from chalicelib.files.records import DAY, ArchivedFile, FileRepo, LogEntry, Requ
 from chalicelib.i18n import t
 from chalicelib.membership.repository import MembershipRepo
 from chalicelib.store import keys
+from chalicelib.worker.clicks import ClickAnswers, ClickGate
 from chalicelib.worker.commands import command_prefix
 from chalicelib.worker.context import Context, load_context
 from chalicelib.workflows import common
@@ -312,14 +313,18 @@ def request_card(request: Request, file: ArchivedFile, locale: str, platform: st
 
 
 # Deciding a request ---------------------------------------------------------------------------------
+CLICK_ANSWERS = ClickAnswers(invalid="files.card_invalid", refused="files.refused")
+
+
+CARD_GATE = ClickGate(CLICK_ANSWERS, kinds=DECISIONS)
+
+
 def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
-    kind = click.action.split(".", 1)[-1]
-    opened = common.open_click(click, deps) if kind in DECISIONS else None
-    if opened is None:
-        return common.click_answer(click, ctx.locale, "files.card_invalid", why="bad seal")
-    sealed, gctx = opened
-    located = dataclasses.replace(click, chat=sealed.chat)
-    decision = _decide(click, located, gctx, deps, kind=kind, ref=sealed.ref)
+    opened = CARD_GATE.open(click, ctx, deps)
+    if isinstance(opened, Decision):
+        return opened
+    sealed, gctx, kind = opened.sealed, opened.ctx, opened.kind
+    decision = _decide(click, opened.located, gctx, deps, kind=kind, ref=sealed.ref)
     if "decided" not in decision.notes:
         return decision
     line = t(gctx.locale, "files.handled", by=click.user, what=t(gctx.locale, f"files.what.{kind}"))
@@ -363,16 +368,16 @@ def _decide(
     event: CardClicked | CommandIssued, located: Event, gctx: Context, deps: Deps, *, kind: str, ref: str
 ) -> Decision:
     user = event.user
-    answer = _answerer(event, gctx.locale)
+    answer = functools.partial(common.answer, event, gctx.locale)
     if not is_admin(located, user, gctx, deps):
-        return answer("files.refused", f"file request {kind} by a non-admin")
+        return answer("files.refused", why=f"file request {kind} by a non-admin")
     repo = FileRepo(deps.store)
     request = repo.request(located.gid, ref)
     if request is None:
-        return answer("files.request.missing", "", ref=ref)
+        return answer("files.request.missing", ref=ref)
     if not repo.decide_request(request, DECISIONS[kind], by=user, at=gctx.now):
         latest = repo.request(located.gid, ref) or request
-        return answer("files.request.already", "", ref=ref, by=latest.decided_by or "?")
+        return answer("files.request.already", ref=ref, by=latest.decided_by or "?")
     file = repo.get(located.gid, request.file_id)
     actions: list[Action] = []
     if kind == "approve" and file is not None:
@@ -388,16 +393,6 @@ def _decide(
         Decision.of(*actions).actions,
         notes={"decided": {"ref": ref, "what": DECISIONS[kind], "by": user, "for": request.user}},
     )
-
-
-def _answerer(event: CardClicked | CommandIssued, locale: str) -> Callable[..., Decision]:
-    def answer(key: str, why: str, **params: object) -> Decision:
-        if isinstance(event, CardClicked):
-            return common.click_answer(event, locale, key, why=why, **params)
-        decision = private(locale, key, **params)
-        return dataclasses.replace(decision, notes={"refused": why}) if why else decision
-
-    return answer
 
 
 KEEP_POINTER_DAYS = 30

@@ -24,6 +24,7 @@ CATALOG_MODULES = (
     "catalog_discussions",
     "catalog_slowmode",
     "catalog_files",
+    "catalog_mentions",
 )
 
 _ALIASES = {

@@ -103,10 +103,13 @@ class AssessmentJob(RecordedJob):
         )
         cases = points = 0.0
         case_items = 0
-        for item in deps.store.query_items(keys.group_pk(scope.gid), prefix="CASE#"):
+        for item in deps.store.query_items(keys.group_pk(scope.gid), prefix=keys.CASE_SK_PREFIX):
             case_items += 1
             data = item.data
-            if "#" in item.sk.removeprefix("CASE#") or not start <= float(data.get("at", 0.0)) < end:
+            if (
+                "#" in item.sk.removeprefix(keys.CASE_SK_PREFIX)
+                or not start <= float(data.get("at", 0.0)) < end
+            ):
                 continue
             member = facts.setdefault(str(data.get("user", "")), Facts(str(data.get("user", ""))))
             member.cases += 1

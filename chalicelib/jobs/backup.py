@@ -85,14 +85,12 @@ class BackupJob:
         return self.back_up(deps, now, dry_run=dry_run)
 
     def back_up(self, deps: Deps, now: float, *, dry_run: bool = False) -> JobReport:
-        period = self.period(now)
         return run_recorded(
+            self,
             deps,
-            self.name,
-            period,
-            now=now,
+            now,
             dry_run=dry_run,
-            work=lambda state: self._back_up(deps, now, period, state),
+            work=lambda period, state: self._back_up(deps, now, period, state),
         )
 
     def _back_up(self, deps: Deps, now: float, period: str, state: RunState) -> JobReport:

@@ -19,6 +19,7 @@ GROUP_JOBS: dict[str, str] = {
     "inactivity": "chalicelib.membership.inactivity:InactivityJob",
     "membership": "chalicelib.membership.due:MembershipJob",
     "workflows": "chalicelib.workflows.reminders:WorkflowReminders",
+    "mentions": "chalicelib.workflows.mentions:MentionReminders",
 }
 TABLE_JOBS: dict[str, str] = {
     "backup": "chalicelib.jobs.backup:BackupJob",

@@ -239,8 +239,10 @@ def _cases(sweep: _Sweep) -> None:
     snap_cutoff = sweep.now - keep_snapshots * DAY if keep_snapshots is not None else None
     at = 0.0
     store = sweep.deps.store
-    for item in list(sweep.read(store.query_items(keys.group_pk(sweep.scope.gid), prefix="CASE#"))):
-        ref_part = item.sk.removeprefix("CASE#")
+    for item in list(
+        sweep.read(store.query_items(keys.group_pk(sweep.scope.gid), prefix=keys.CASE_SK_PREFIX))
+    ):
+        ref_part = item.sk.removeprefix(keys.CASE_SK_PREFIX)
         if "#" not in ref_part:
             at = float(item.data.get("at", 0.0))
             if case_cutoff is not None and at < case_cutoff:
@@ -259,7 +261,7 @@ def _run_records(sweep: _Sweep) -> None:
         return
     cutoff = sweep.now - keep * DAY
     store = sweep.deps.store
-    for prefix in ("JOB#", "ASSESS#"):
+    for prefix in (keys.JOB_RUN_SK_PREFIX, keys.ASSESSMENT_SK_PREFIX):
         for item in list(sweep.read(store.query_items(keys.group_pk(sweep.scope.gid), prefix=prefix))):
             if float(item.data.get("at", sweep.now)) < cutoff:
                 _delete(sweep, item, "reports_deleted")

@@ -77,14 +77,8 @@ class RestoreDrill:
         return self.drill(deps, now, dry_run=dry_run)
 
     def drill(self, deps: Deps, now: float, *, dry_run: bool = False) -> JobReport:
-        period = self.period(now)
         return run_recorded(
-            deps,
-            self.name,
-            period,
-            now=now,
-            dry_run=dry_run,
-            work=lambda state: self._drill(deps, period, state),
+            self, deps, now, dry_run=dry_run, work=lambda period, state: self._drill(deps, period, state)
         )
 
     def _drill(self, deps: Deps, period: str, state: RunState) -> JobReport:

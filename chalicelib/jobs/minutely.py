@@ -20,12 +20,11 @@ from chalicelib.core.actions import Action
 from chalicelib.core.events import JobRequested
 from chalicelib.core.ids import split_id
 from chalicelib.store.records import AuditRecord
+from chalicelib.worker.audit import audit_expires_at
 from chalicelib.worker.context import Context, load_context
 from chalicelib.worker.executor import ActionResult, execute
 
 log = logging.getLogger("qunguan.minutely")
-
-AUDIT_RETENTION_DAYS = 400
 
 
 @dataclass(frozen=True)
@@ -70,7 +69,7 @@ def carry_out(
             detail={
                 "results": [{"action": r.action, "status": r.status, "detail": r.detail} for r in results]
             },
-            expires_at=int(now) + AUDIT_RETENTION_DAYS * 86400,
+            expires_at=audit_expires_at(place.ctx.policy, now),
         )
     )
     return results

@@ -47,7 +47,7 @@ class BotPost:
 
     @property
     def sk(self) -> str:
-        return keys.bot_post_sk(f"{self.source}#{self.message_id}" if self.source else self.message_id)
+        return keys.bot_post_sk(self.message_id, source=self.source)
 
     def recall(self, *, fallback: Card | None = None, reason: str = "") -> Recall:
         """The action that withdraws it (settled by `track` once done)."""
@@ -116,7 +116,7 @@ class BotPosts:
 
     def of_source(self, gid: str, source: str) -> list[BotPost]:
         """The open posts of one workflow item (one Query)."""
-        items = self.store.query_items(keys.group_pk(gid), prefix=keys.bot_post_sk(f"{source}#"))
+        items = self.store.query_items(keys.group_pk(gid), prefix=keys.bot_posts_of_source_prefix(source))
         return [post for post in map(_post, items) if post.state == "open"]
 
     def get(self, gid: str, sk: str) -> BotPost | None:
@@ -145,7 +145,10 @@ class BotPosts:
         """Announcements posted in [start, end) that asked for acknowledgement."""
         return [
             post
-            for post in (_post(item) for item in self.store.query_items(keys.group_pk(gid), prefix="POST#"))
+            for post in (
+                _post(item)
+                for item in self.store.query_items(keys.group_pk(gid), prefix=keys.BOT_POST_SK_PREFIX)
+            )
             if post.kind == "announcement" and post.ack and start <= post.at < end
         ]
 
@@ -166,7 +169,7 @@ class Passes:
         self.store.put_item(
             Item(
                 keys.group_pk(grant.gid),
-                f"PASS#{grant.uid}",
+                keys.pass_sk(grant.uid),
                 {"gid": grant.gid, "uid": grant.uid, "user": grant.user, "until": grant.until},
                 gsi2=(keys.pass_due_pk(grant.gid), keys.due_index_sk(grant.until, grant.uid)),
                 expires_at=int(grant.until) + KEEP_AFTER_DUE,
@@ -181,7 +184,7 @@ class Passes:
 
     def lapse(self, grant: Pass) -> None:
         self.store.update_member(grant.gid, grant.uid, grant.user, {"ads_pass": None})
-        self.store.delete_item(keys.group_pk(grant.gid), f"PASS#{grant.uid}")
+        self.store.delete_item(keys.group_pk(grant.gid), keys.pass_sk(grant.uid))
 
 
 # After the actions -------------------------------------------------------------------------------------

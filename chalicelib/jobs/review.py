@@ -164,9 +164,9 @@ class ReviewJob(RecordedJob):
 
 def _flagged_message_ids(deps: Deps, gid: str, start: float, end: float) -> set[str]:
     found = set()
-    for item in deps.store.query_items(keys.group_pk(gid), prefix="CASE#"):
+    for item in deps.store.query_items(keys.group_pk(gid), prefix=keys.CASE_SK_PREFIX):
         data = item.data
-        if "#" not in item.sk.removeprefix("CASE#") and start <= float(data.get("at", 0.0)) < end:
+        if "#" not in item.sk.removeprefix(keys.CASE_SK_PREFIX) and start <= float(data.get("at", 0.0)) < end:
             found.add(str(data.get("message_id", "")))
     return found
 

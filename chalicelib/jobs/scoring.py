@@ -6,9 +6,9 @@ Each dimension scores 0-100, or is not applicable (None) when there is nothing t
 - participation: half for active days (days with a message) against `target_active_days`, half for
   messages (replies count twice) against `target_messages`; both targets are per 30 days and scale with
   the period, and neither half goes above full marks;
-- responsiveness: for each @-mention the member received, full marks for an answer (their next message)
-  within `reply_target_minutes`, falling linearly to nothing at `reply_window_hours` (or no answer);
-  not applicable without mentions;
+- responsiveness: for each @-mention the member received, full marks for an answer (their next message,
+  `chalicelib.jobs.answers`) within `reply_target_minutes`, falling linearly to nothing at
+  `reply_window_hours` (or no answer); not applicable without mentions;
 - acknowledgements: the share of the period's must-acknowledge announcements the member acknowledged;
   not applicable without such announcements;
 - files: the share of the member's files whose names follow the group's convention; not applicable
@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chalicelib.jobs.activity import Entry
+from chalicelib.jobs.answers import asks
 from chalicelib.jobs.settings import DIMENSIONS, AssessmentSettings
 
 BUCKETS = 10
@@ -158,7 +159,6 @@ def gather(
     acknowledgement ref of the period's must-acknowledge announcements to its announcement."""
     convo = Conversation()
     messages = [e for e in entries if e.kind in ("msg", "file", "ack")]
-    pending: dict[str, list[float]] = defaultdict(list)  # user -> times they were mentioned, unanswered
     questions: list[Entry] = []
     acked: dict[str, set[str]] = defaultdict(set)
     for entry in messages:
@@ -180,15 +180,11 @@ def gather(
         convo.daily[day] = convo.daily.get(day, 0) + 1
         if entry.reply_to:
             member.replies += 1
-        for asked_at in pending.pop(entry.user, []):  # this message answers every mention before it
-            member.response_minutes.append((entry.at - asked_at) / 60.0)
-        for mentioned in entry.mentions:
-            pending[mentioned].append(entry.at)
-            convo.mentions += 1
         if entry.question:
             questions.append(entry)
-    for user, times in pending.items():
-        facts.setdefault(user, Facts(user)).response_minutes.extend(None for _ in times)
+    for ask in asks(messages):  # a member's next message answers every mention of them before it
+        facts.setdefault(ask.user, Facts(ask.user)).response_minutes.append(ask.minutes)
+        convo.mentions += 1
     convo.mentions_answered = sum(
         1 for f in facts.values() for m in f.response_minutes if m is not None and m <= window_minutes
     )

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from chalicelib.bootstrap import Deps
 from chalicelib.core.policy import PolicyDocument
-from chalicelib.jobs.base import JobReport
+from chalicelib.jobs.base import JobReport, TableJob
 from chalicelib.jobs.runs import RunRecord, Runs, RunState, report_days
 from chalicelib.store import keys
 
@@ -20,8 +20,13 @@ def org_policy(deps: Deps) -> PolicyDocument:
 
 
 def run_recorded(
-    deps: Deps, name: str, period: str, *, now: float, dry_run: bool, work: Callable[[RunState], JobReport]
+    job: TableJob, deps: Deps, now: float, *, dry_run: bool, work: Callable[[str, RunState], JobReport]
 ) -> JobReport:
+    """Run `work` (given the period and the run's state, with its checkpoint) for the job's period at `now`,
+    unless that period is done: a failed or partial run keeps its checkpoint for the next invocation.
+    Each job calls this from a method of its own, so that its scheduled function reaches only its own AWS
+    calls (`TableJob`)."""
+    name, period = job.name, job.period(now)
     runs = Runs(deps.store, keys.OPS_PK, keep_days=report_days(org_policy(deps)))
     record = runs.get(name, period, dry_run)
     if record is not None and record.state == "done" and record.report is not None:
@@ -29,7 +34,7 @@ def run_recorded(
     state = RunState(
         runs, name, period, dry_run, dict(record.checkpoint) if record else {}, record.parts if record else 0
     )
-    report = work(state)
+    report = work(period, state)
     if report.status in ("failed", "partial"):
         state.save(state.checkpoint, now)  # the next invocation resumes; a failure is raised by the caller
     else:

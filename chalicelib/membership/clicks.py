@@ -16,7 +16,7 @@ from typing import Any
 
 from chalicelib.authz import directory_user, is_admin
 from chalicelib.bootstrap import Deps
-from chalicelib.cardsign import Sealed, unseal
+from chalicelib.cardsign import Sealed
 from chalicelib.core.actions import Action, Decision, Reply, UpdateCard
 from chalicelib.core.cards import Card
 from chalicelib.core.events import CardClicked, Event
@@ -28,7 +28,8 @@ from chalicelib.membership.groups import group_view, natives
 from chalicelib.membership.repository import FORMER, MembershipRepo, split_ref
 from chalicelib.membership.settings import DepartureSettings
 from chalicelib.membership.views import GroupView, Person
-from chalicelib.worker.context import Context, load_context
+from chalicelib.worker.clicks import ClickAnswers, ClickGate
+from chalicelib.worker.context import Context
 
 
 def _private(ctx: Context, key: str, **params: Any) -> Decision:
@@ -39,13 +40,8 @@ def _refused(ctx: Context, why: str, key: str = "membership.refused") -> Decisio
     return dataclasses.replace(_private(ctx, key), notes={"refused": why})
 
 
-def _opened(click: CardClicked, deps: Deps) -> tuple[Sealed, Context] | None:
-    sealed = unseal(
-        deps.settings, click.value, platform=click.platform, tenant=click.tenant, action=click.action
-    )
-    if sealed is None:
-        return None
-    return sealed, load_context(dataclasses.replace(click, chat=sealed.chat), deps)
+# How membership refuses a click (`chalicelib.worker.clicks.ClickGate`): by a private reply.
+CLICK_ANSWERS = ClickAnswers(invalid="membership.card.invalid", refused="membership.refused", direct=False)
 
 
 def _handled(click: CardClicked, title: str, line: str, reason: str) -> UpdateCard:
@@ -81,13 +77,19 @@ def may_approve(event: Event, user: str, ctx: Context, deps: Deps) -> bool:
 # --- join requests ----------------------------------------------------------------------------------
 
 
+JOIN_GATE = ClickGate(
+    dataclasses.replace(CLICK_ANSWERS, refused="membership.join.refused"),
+    kinds=("approve", "reject"),  # joins.APPROVE, joins.REJECT
+    allowed=may_approve,
+    refusal="not an approver of {chat}",
+)
+
+
 def on_join_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
-    opened = _opened(click, deps)
-    if opened is None or click.action not in (joins.APPROVE, joins.REJECT):
-        return _refused(ctx, "bad seal", "membership.card.invalid")
-    sealed, gctx = opened
-    if not may_approve(click, click.user, gctx, deps):
-        return _refused(gctx, f"not an approver of {sealed.chat}", "membership.join.refused")
+    opened = JOIN_GATE.open(click, ctx, deps)
+    if isinstance(opened, Decision):
+        return opened
+    sealed, gctx = opened.sealed, opened.ctx
     nonce, user = split_ref(sealed.ref)
     gid, uid = (
         group_id(click.platform, click.tenant, sealed.chat),
@@ -122,10 +124,10 @@ def on_join_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
 
 
 def on_welcome_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
-    opened = _opened(click, deps)
-    if opened is None:
-        return _refused(ctx, "bad seal", "membership.card.invalid")
-    sealed, gctx = opened
+    opened = ClickGate(CLICK_ANSWERS).open(click, ctx, deps)
+    if isinstance(opened, Decision):
+        return opened
+    sealed, gctx = opened.sealed, opened.ctx
     if sealed.ref != click.user:
         return Decision()  # someone else's card: acknowledging for another person means nothing
     gid = group_id(click.platform, click.tenant, sealed.chat)
@@ -141,16 +143,16 @@ def on_welcome_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
 # --- admin reviews: real names and transfers --------------------------------------------------------
 
 
+REVIEW_GATE = ClickGate(CLICK_ANSWERS, allowed=is_admin, refusal="not an admin of {chat}")
+
+
 def _admin_review(
     click: CardClicked, ctx: Context, deps: Deps
 ) -> tuple[Sealed, Context, GroupView] | Decision:
-    opened = _opened(click, deps)
-    if opened is None:
-        return _refused(ctx, "bad seal", "membership.card.invalid")
-    sealed, gctx = opened
-    if not is_admin(click, click.user, gctx, deps):
-        return _refused(gctx, f"not an admin of {sealed.chat}")
-    return sealed, gctx, group_view(gctx, deps, click, sealed.chat)
+    opened = REVIEW_GATE.open(click, ctx, deps)
+    if isinstance(opened, Decision):
+        return opened
+    return opened.sealed, opened.ctx, group_view(opened.ctx, deps, click, opened.chat)
 
 
 def on_name_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:

@@ -280,7 +280,7 @@ class MembershipRepo:
         found: dict[str, Stage] = {}
         for item in self.store.query_items(keys.inactivity_pk(gid)):
             data = item.data
-            found[item.sk.removeprefix("MEM#")] = Stage(
+            found[item.sk.removeprefix(keys.MEMBER_SK_PREFIX)] = Stage(
                 name=data["stage"], at=float(data["at"]), last_active=float(data["last_active"])
             )
         return found
@@ -320,7 +320,10 @@ class MembershipRepo:
         self.store.put_item(item)
 
     def history_of(self, gid: str, uid: str) -> list[dict[str, Any]]:
-        return [item.data for item in self.store.query_items(keys.group_pk(gid), prefix=f"MSH#{uid}#")]
+        return [
+            item.data
+            for item in self.store.query_items(keys.group_pk(gid), prefix=keys.membership_history_prefix(uid))
+        ]
 
 
 def request_of(gid: str, uid: str, item: Item) -> JoinRequest:

@@ -15,20 +15,20 @@ from typing import Any
 
 from chalicelib.authz import is_admin
 from chalicelib.bootstrap import Deps
-from chalicelib.cardsign import unseal
 from chalicelib.core.actions import Action, Decision, Mute, Remove, Reply, SendDirect, Unmute, UpdateCard
 from chalicelib.core.engine import appeal_command, case_ref, rule_label
 from chalicelib.core.events import CardClicked, CommandIssued, Event
 from chalicelib.core.ids import group_id
 from chalicelib.i18n import t
+from chalicelib.moderation import bans
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.mutes import MuteRepo
 from chalicelib.moderation.sealing import handled_card
 from chalicelib.moderation.targets import duration_of, target_of
 from chalicelib.store import keys
-from chalicelib.store.records import Item
+from chalicelib.worker.clicks import ClickAnswers, ClickGate
 from chalicelib.worker.commands import command_prefix
-from chalicelib.worker.context import Context, load_context
+from chalicelib.worker.context import Context
 from chalicelib.worker.policies import PolicyRepo, parse_override
 
 DEFAULT_MUTE_SECONDS = 3600
@@ -66,25 +66,27 @@ def mute_seconds(ctx: Context) -> int:
 # --- cards ------------------------------------------------------------------------------------------
 
 
+# How the admin loop refuses a click (`chalicelib.worker.clicks.ClickGate`): by a private reply.
+CLICK_ANSWERS = ClickAnswers(invalid="admin.card_invalid", refused="admin.refused", direct=False)
+CARD_GATE = ClickGate(CLICK_ANSWERS, allowed=is_admin, refusal="not an admin of {chat}")
+
+
 def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
-    kind = click.action.split(".", 1)[-1]
-    if kind not in STATES:
+    if click.action.split(".", 1)[-1] not in STATES:
         return Decision()
-    sealed = unseal(
-        deps.settings, click.value, platform=click.platform, tenant=click.tenant, action=click.action
-    )
-    if sealed is None:
-        return dataclasses.replace(private(ctx, "admin.card_invalid"), notes={"refused": "bad seal"})
-    return decide_case(click, sealed.chat, sealed.ref, kind, deps)
+    opened = CARD_GATE.open(click, ctx, deps)
+    if isinstance(opened, Decision):
+        return opened
+    return decide_case(click, opened.ctx, deps, chat=opened.chat, ref=opened.ref, kind=opened.kind)
 
 
-def decide_case(event: CardClicked | CommandIssued, chat: str, ref: str, kind: str, deps: Deps) -> Decision:
-    """An admin's decision on an open case of the group `chat`, by its card's button or by the command
-    `handle <case> <kind>` (`chalicelib.moderation.followups`): once, by an admin of that group. A click
-    updates the card to show who did what; a command is answered privately."""
-    gctx = load_context(dataclasses.replace(event, chat=chat), deps)
-    if not is_admin(event, event.user, gctx, deps):
-        return refused(gctx, f"not an admin of {chat}")
+def decide_case(
+    event: CardClicked | CommandIssued, gctx: Context, deps: Deps, *, chat: str, ref: str, kind: str
+) -> Decision:
+    """An admin's decision on an open case of the group `chat` (its context `gctx`), by its card's button
+    or by the command `handle <case> <kind>` (`chalicelib.moderation.followups`), once: the caller has
+    checked that whoever decides is an admin there. A click updates the card to show who did what; a
+    command is answered privately."""
     gid = group_id(event.platform, event.tenant, chat)
     cases = CaseRepo(deps.store)
     case = cases.get(gid, ref)
@@ -230,8 +232,7 @@ def _remove(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> De
 
 
 def _ban(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> Decision:
-    ban = Item(keys.group_pk(command.gid), f"BAN#{command.uid(member)}", {"by": command.user, "at": ctx.now})
-    deps.store.put_item(ban)
+    bans.ban(deps.store, command.gid, command.uid(member), by=command.user, at=ctx.now)
     return _done(
         ctx,
         t(ctx.locale, "admin.what.ban"),
@@ -241,7 +242,7 @@ def _ban(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> Decis
 
 
 def _unban(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> Decision:
-    deps.store.delete_item(keys.group_pk(command.gid), f"BAN#{command.uid(member)}")
+    bans.unban(deps.store, command.gid, command.uid(member))
     return _done(ctx, t(ctx.locale, "admin.what.unban"), member)
 
 

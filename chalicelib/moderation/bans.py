@@ -8,17 +8,13 @@ from chalicelib.store.base import Store
 from chalicelib.store.records import Item
 
 
-def ban_sk(uid: str) -> str:
-    return f"BAN#{uid}"
-
-
 def is_banned(store: Store, gid: str, uid: str) -> bool:
-    return store.get_item(keys.group_pk(gid), ban_sk(uid)) is not None
+    return store.get_item(keys.group_pk(gid), keys.ban_sk(uid)) is not None
 
 
 def ban(store: Store, gid: str, uid: str, *, by: str, at: float) -> None:
-    store.put_item(Item(keys.group_pk(gid), ban_sk(uid), {"by": by, "at": at}))
+    store.put_item(Item(keys.group_pk(gid), keys.ban_sk(uid), {"by": by, "at": at}))
 
 
 def unban(store: Store, gid: str, uid: str) -> None:
-    store.delete_item(keys.group_pk(gid), ban_sk(uid))
+    store.delete_item(keys.group_pk(gid), keys.ban_sk(uid))

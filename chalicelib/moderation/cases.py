@@ -71,15 +71,20 @@ class CaseRepo:
             pk,
             keys.case_item_sk(ref),
             {**data, "ref": ref, "uid": uid, "at": at},
-            gsi1=(keys.member_cases_pk(gid, uid), f"{keys.iso(at)}#{ref}"),
+            gsi1=(keys.member_cases_pk(gid, uid), keys.member_cases_sk(at, ref)),
             expires_at=expires,
         )
         if self.store.get_item(pk, item.sk) is not None:
             return False
-        puts = [item, Item(keys.case_pointer_pk(ref), "REF", {"gid": gid}, expires_at=expires)]
+        puts = [item, Item(keys.case_pointer_pk(ref), keys.CASE_POINTER_SK, {"gid": gid}, expires_at=expires)]
         if snapshot and snapshot_days > 0:
             puts.append(
-                Item(pk, f"{item.sk}#SNAP", {"text": snapshot}, expires_at=int(at) + snapshot_days * DAY)
+                Item(
+                    pk,
+                    keys.case_snapshot_sk(ref),
+                    {"text": snapshot},
+                    expires_at=int(at) + snapshot_days * DAY,
+                )
             )
         increments = []
         if points is not None:
@@ -95,7 +100,7 @@ class CaseRepo:
 
     def locate(self, ref: str) -> str | None:
         """The group of a case, from its ref alone."""
-        item = self.store.get_item(keys.case_pointer_pk(ref), "REF")
+        item = self.store.get_item(keys.case_pointer_pk(ref), keys.CASE_POINTER_SK)
         return None if item is None else str(item.data["gid"])
 
     def get(self, gid: str, ref: str) -> Case | None:
@@ -125,7 +130,8 @@ class CaseRepo:
 
     def events(self, gid: str, ref: str) -> list[dict[str, Any]]:
         return [
-            dict(item.data) for item in self.store.query_items(keys.group_pk(gid), prefix=f"CASE#{ref}#EV#")
+            dict(item.data)
+            for item in self.store.query_items(keys.group_pk(gid), prefix=keys.case_events_prefix(ref))
         ]
 
     def set_points(self, gid: str, uid: str, user: str, *, total: float, at: float) -> None:

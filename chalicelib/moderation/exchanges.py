@@ -60,12 +60,6 @@ def counting(policy: GroupPolicy) -> bool:
     return policy.effective_mode("heated") != "off"
 
 
-def exchange_sk(slot: int) -> str:
-    """The group's exchange counters of one half-window, beside its moderation window items
-    (`RATE#{gid}`)."""
-    return f"X#{slot}"
-
-
 def _pair_key(first: str, second: str) -> str:
     return hashlib.sha256(f"{first}\n{second}".encode()).hexdigest()[:10]
 
@@ -94,10 +88,14 @@ def count_exchange(
     step = heat * HEAT_UNIT + (SECOND_UNIT if event.user == second else 1)
     pk = keys.moderation_window_pk(event.gid)
     old = deps.store.bump_counters(
-        pk, exchange_sk(slot), {attribute: step}, {}, expires_at=int((slot + 2) * half) + MARGIN_SECONDS
+        pk, keys.exchange_sk(slot), {attribute: step}, {}, expires_at=int((slot + 2) * half) + MARGIN_SECONDS
     )
     deps.store.bump_counters(
-        pk, exchange_sk(slot + 1), {attribute: step}, {}, expires_at=int((slot + 3) * half) + MARGIN_SECONDS
+        pk,
+        keys.exchange_sk(slot + 1),
+        {attribute: step},
+        {},
+        expires_at=int((slot + 3) * half) + MARGIN_SECONDS,
     )
     total = int(old.get(attribute, 0)) + step
     return Exchange(

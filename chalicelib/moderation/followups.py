@@ -42,16 +42,15 @@ from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Item
 from chalicelib.worker.commands import as_command, command_name, command_prefix
-from chalicelib.worker.context import Context, policies
+from chalicelib.worker.context import Context, load_context, policies
 from chalicelib.workflows import common
 from chalicelib.workflows.common import DAY, HOUR, Where
 from chalicelib.workflows.moments import local
 from chalicelib.workflows.settings import FollowUpSettings
-from chalicelib.workflows.timers import Timer, Timers
+from chalicelib.workflows.timers import Plan, Timer, Timers, plan_data, plan_of
 
 KIND = "fup"  # the timer kind, in `chalicelib.workflows.reminders.STEPS`
 CASE, APPEAL = "case", "appeal"
-SK_PREFIX = "FUP#"
 # The cards followed, by the prefix of their id: what is open, and what kind of card it was.
 CARDS: dict[str, tuple[str, str]] = {
     "case": (CASE, "violation"),
@@ -67,7 +66,7 @@ KEEP_DAYS = 90
 
 
 def followup_sk(kind: str, ref: str) -> str:
-    return f"{SK_PREFIX}{'A' if kind == APPEAL else 'C'}#{ref}"
+    return keys.appeal_followup_sk(ref) if kind == APPEAL else keys.case_followup_sk(ref)
 
 
 def timer_ref(kind: str, ref: str) -> str:
@@ -90,7 +89,7 @@ class FollowUp:
     member: str
     rule: str
     recipients: tuple[str, ...]
-    plan: tuple[tuple[str, float], ...]  # (remind | before | overdue, when)
+    plan: Plan  # (remind | before | overdue, when)
     deadline: float | None = None
     reminded: int = 0
 
@@ -105,7 +104,7 @@ class FollowUp:
             "member": self.member,
             "rule": self.rule,
             "recipients": list(self.recipients),
-            "plan": [[step, at] for step, at in self.plan],
+            "plan": plan_data(self.plan),
             "deadline": self.deadline,
             "reminded": self.reminded,
         }
@@ -123,7 +122,7 @@ class FollowUp:
             member=str(data.get("member", "")),
             rule=str(data.get("rule", "")),
             recipients=tuple(str(user) for user in data.get("recipients", ())),
-            plan=tuple((str(step), float(at)) for step, at in data.get("plan", ())),
+            plan=plan_of(data),
             deadline=float(deadline) if deadline is not None else None,
             reminded=int(data.get("reminded", 0)),
         )
@@ -132,9 +131,7 @@ class FollowUp:
 # Pure ------------------------------------------------------------------------------------------------
 
 
-def plan(
-    opened: float, settings: FollowUpSettings, *, deadline: float | None = None
-) -> tuple[tuple[str, float], ...]:
+def plan(opened: float, settings: FollowUpSettings, *, deadline: float | None = None) -> Plan:
     """When an open card is reminded: `remind_hours` after it was sent, then every `repeat_hours`,
     `max_reminders` times in all. An appeal's reminders stop at its deadline; its reviewers are reminded
     `appeal_before_hours` before it (a regular reminder within the hour before one of those is dropped),
@@ -266,7 +263,7 @@ class FollowUps:
 
     def of_group(self, gid: str) -> list[FollowUp]:
         """The group's follow-ups, oldest card first (one Query of the group's `FUP#` items)."""
-        items = self.store.query_items(keys.group_pk(gid), prefix=SK_PREFIX)
+        items = self.store.query_items(keys.group_pk(gid), prefix=keys.FOLLOWUP_SK_PREFIX)
         return sorted((FollowUp.of(item.data) for item in items), key=lambda f: (f.opened_at, f.ref))
 
     def reminded(self, followup: FollowUp, number: int) -> None:
@@ -282,7 +279,7 @@ class FollowUps:
 def still_open(deps: Deps, followup: FollowUp) -> bool:
     """Whether the card still waits for an admin: the case is open, or the appeal pending."""
     if followup.kind == APPEAL:
-        item = deps.store.get_item(keys.group_pk(followup.gid), f"{keys.case_item_sk(followup.ref)}#APPEAL")
+        item = deps.store.get_item(keys.group_pk(followup.gid), keys.case_appeal_sk(followup.ref))
         return item is not None and item.data.get("state") == "pending"
     case = CaseRepo(deps.store).get(followup.gid, followup.ref)
     return case is not None and case.state == "open"
@@ -386,9 +383,13 @@ def handle(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     if gid is None or split_id(gid)[:2] != (command.platform, command.tenant):
         return common.private(ctx.locale, "admin.case_missing", ref=ref[:40])
     chat = split_id(gid)[2]
-    if choice in APPEAL_CHOICES:
-        return reports.decide_appeal(command, chat, ref, choice, deps)
-    return admin.decide_case(command, chat, ref, choice, deps)
+    gctx = load_context(replace(command, chat=chat), deps)
+    appeal = choice in APPEAL_CHOICES
+    if not is_admin(command, command.user, gctx, deps):
+        gate = reports.APPEAL_GATE if appeal else admin.CARD_GATE  # refused as its button would be
+        return admin.refused(gctx, gate.refusal.format(kind=choice, chat=chat))
+    decide = reports.decide_appeal if appeal else admin.decide_case
+    return decide(command, gctx, deps, chat=chat, ref=ref, kind=choice)
 
 
 # After the actions -------------------------------------------------------------------------------------
@@ -440,7 +441,7 @@ def _follow(
     settings = policy.workflows.followups
     deadline = None
     if kind == APPEAL:
-        appeal = deps.store.get_item(keys.group_pk(gid), f"{keys.case_item_sk(ref)}#APPEAL")
+        appeal = deps.store.get_item(keys.group_pk(gid), keys.case_appeal_sk(ref))
         if appeal is None:
             return
         deadline = float(appeal.data.get("at", ctx.now)) + policy.appeal_days * DAY

@@ -18,6 +18,7 @@ from chalicelib.core.rules.files import doc_key_and_version
 from chalicelib.core.text import fingerprint
 from chalicelib.i18n import t
 from chalicelib.moderation import admin, followups, reports, slowmode
+from chalicelib.moderation.bans import is_banned
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.mutes import MuteRecord, MuteRepo
 from chalicelib.moderation.sealing import seal_decision
@@ -74,10 +75,7 @@ def rules_for(policy: GroupPolicy) -> list[Rule]:
 
 def on_join(event: MemberJoined, ctx: Context, deps: Deps) -> Decision:
     """A banned member who joins again is removed again (R3.7)."""
-    if (
-        not event.chat
-        or deps.store.get_item(keys.group_pk(event.gid), f"BAN#{event.uid(event.user)}") is None
-    ):
+    if not event.chat or not is_banned(deps.store, event.gid, event.uid(event.user)):
         return Decision()
     group = ctx.group.name if ctx.group and ctx.group.name else event.chat
     return Decision.of(

@@ -12,8 +12,6 @@ from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Item
 
-DUE_KIND = "unmute"
-
 
 @dataclass(frozen=True)
 class MuteRecord:
@@ -35,23 +33,23 @@ class MuteRepo:
     def record(self, mute: MuteRecord) -> None:
         item = Item(
             keys.group_pk(mute.gid),
-            f"MUTE#{mute.uid}",
+            keys.mute_sk(mute.uid),
             {"gid": mute.gid, "uid": mute.uid, "user": mute.user, "until": mute.until, "case": mute.case_ref},
-            gsi2=(keys.due_index_pk(DUE_KIND), keys.due_index_sk(mute.until, f"{mute.gid}#{mute.uid}")),
+            gsi2=(keys.mutes_due_pk(), keys.mute_due_sk(mute.until, mute.gid, mute.uid)),
             expires_at=int(mute.until) + 30 * 86400,
         )
         self.store.put_item(item)
 
     def get(self, gid: str, uid: str) -> MuteRecord | None:
-        item = self.store.get_item(keys.group_pk(gid), f"MUTE#{uid}")
+        item = self.store.get_item(keys.group_pk(gid), keys.mute_sk(uid))
         return None if item is None else _mute(item)
 
     def end(self, gid: str, uid: str) -> None:
-        self.store.delete_item(keys.group_pk(gid), f"MUTE#{uid}")
+        self.store.delete_item(keys.group_pk(gid), keys.mute_sk(uid))
 
     def due(self, now: float) -> Iterator[MuteRecord]:
         bound = keys.due_index_sk(now, "~")
-        for item in self.store.query_items(keys.due_index_pk(DUE_KIND), index="GSI2", below=bound):
+        for item in self.store.query_items(keys.mutes_due_pk(), index="GSI2", below=bound):
             yield _mute(item)
 
 

@@ -10,20 +10,20 @@ from typing import Any
 
 from chalicelib.authz import admins_of, is_admin
 from chalicelib.bootstrap import Deps
-from chalicelib.cardsign import unseal
 from chalicelib.core.actions import Action, Decision, PostCard, Reply, SendDirect, Unmute, UpdateCard
 from chalicelib.core.cards import Button, Card
 from chalicelib.core.engine import case_ref, rule_label
 from chalicelib.core.events import CardClicked, CommandIssued, Event
 from chalicelib.core.ids import group_id, split_id
 from chalicelib.i18n import t
-from chalicelib.moderation.admin import group_label, private, refused
+from chalicelib.moderation.admin import CLICK_ANSWERS, group_label, private
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.mutes import MuteRepo
 from chalicelib.moderation.sealing import handled_card, seal_card
 from chalicelib.moderation.targets import target_of
 from chalicelib.store import keys
 from chalicelib.store.records import Item
+from chalicelib.worker.clicks import ClickGate
 from chalicelib.worker.commands import command_prefix
 from chalicelib.worker.context import Context, load_context
 
@@ -115,12 +115,11 @@ def appeal(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     days = gctx.policy.appeal_days
     if gctx.now - case.at > days * DAY:
         return private(ctx, "appeal.too_late", days=days)
-    pk, sk = keys.group_pk(gid), f"{keys.case_item_sk(ref)}#APPEAL"
+    # Its deadline is followed by the appeal card's follow-up (`chalicelib.moderation.followups`).
     appeal_item = Item(
-        pk,
-        sk,
+        keys.group_pk(gid),
+        keys.case_appeal_sk(ref),
         {"state": "pending", "reason": reason, "at": gctx.now, "by": command.user},
-        gsi2=(keys.due_index_pk("appeal"), keys.due_index_sk(gctx.now + days * DAY, f"{gid}#{ref}")),
     )
     if not deps.store.put_item(appeal_item, if_absent=True):
         return private(ctx, "appeal.already")
@@ -153,23 +152,28 @@ def appeal(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     )
 
 
+APPEAL_GATE = ClickGate(
+    CLICK_ANSWERS,
+    kinds=("uphold", "reverse"),
+    allowed=is_admin,
+    refusal="appeal decided by a non-admin of {chat}",
+)
+
+
 def on_appeal_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
-    kind = click.action.split(".", 1)[-1]
-    sealed = unseal(
-        deps.settings, click.value, platform=click.platform, tenant=click.tenant, action=click.action
-    )
-    if kind not in ("uphold", "reverse") or sealed is None:
-        return dataclasses.replace(private(ctx, "admin.card_invalid"), notes={"refused": "bad seal"})
-    return decide_appeal(click, sealed.chat, sealed.ref, kind, deps)
+    opened = APPEAL_GATE.open(click, ctx, deps)
+    if isinstance(opened, Decision):
+        return opened
+    return decide_appeal(click, opened.ctx, deps, chat=opened.chat, ref=opened.ref, kind=opened.kind)
 
 
-def decide_appeal(event: CardClicked | CommandIssued, chat: str, ref: str, kind: str, deps: Deps) -> Decision:
-    """A second admin upholds or reverses an appeal on a case of the group `chat`, by the appeal card's
-    button or by the command `handle <case> uphold|reverse` (`chalicelib.moderation.followups`): once,
-    never by the admin who acted. A click updates the card; a command is answered privately."""
-    gctx = load_context(dataclasses.replace(event, chat=chat), deps)
-    if not is_admin(event, event.user, gctx, deps):
-        return refused(gctx, f"appeal decided by a non-admin of {chat}")
+def decide_appeal(
+    event: CardClicked | CommandIssued, gctx: Context, deps: Deps, *, chat: str, ref: str, kind: str
+) -> Decision:
+    """A second admin upholds or reverses an appeal on a case of the group `chat` (its context `gctx`), by
+    the appeal card's button or by the command `handle <case> uphold|reverse`
+    (`chalicelib.moderation.followups`): once, never by the admin who acted; the caller has checked that
+    whoever decides is an admin there. A click updates the card; a command is answered privately."""
     gid = group_id(event.platform, event.tenant, chat)
     cases = CaseRepo(deps.store)
     case = cases.get(gid, ref)
@@ -179,7 +183,7 @@ def decide_appeal(event: CardClicked | CommandIssued, chat: str, ref: str, kind:
         return private(gctx, "appeal.own_action")
     decided = deps.store.update_item(
         keys.group_pk(gid),
-        f"{keys.case_item_sk(ref)}#APPEAL",
+        keys.case_appeal_sk(ref),
         {"state": kind, "decided_by": event.user, "decided_at": gctx.now},
         expect={"state": "pending"},
     )

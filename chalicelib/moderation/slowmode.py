@@ -44,14 +44,13 @@ from chalicelib.moderation.signals import WINDOW_MARGIN_SECONDS
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Item
+from chalicelib.worker.clicks import ClickGate
 from chalicelib.worker.commands import command_prefix
 from chalicelib.worker.context import Context
 from chalicelib.workflows import common
 from chalicelib.workflows.common import Where
 from chalicelib.workflows.moments import local_clock
 
-SLOWMODE_SK = "SLOWMODE"
-DUE_KIND = "slowmode"
 PREFIX = "slow"
 AUTOMATIC = "qunguan"
 STAMP_AHEAD_SECONDS = 900  # the five-minute pass stamps this far ahead, so a missed run changes nothing
@@ -113,16 +112,16 @@ class SlowModes:
         self.store = store
 
     def get(self, gid: str) -> SlowMode | None:
-        item = self.store.get_item(keys.group_pk(gid), SLOWMODE_SK)
+        item = self.store.get_item(keys.group_pk(gid), keys.SLOW_MODE_SK)
         return None if item is None or item.data.get("ended") else SlowMode.of(item.data)
 
     def put(self, mode: SlowMode) -> None:
         self.store.put_item(
             Item(
                 keys.group_pk(mode.gid),
-                SLOWMODE_SK,
+                keys.SLOW_MODE_SK,
                 mode.data(),
-                gsi2=(keys.due_index_pk(DUE_KIND), keys.due_index_sk(mode.until, mode.gid)),
+                gsi2=(keys.slow_modes_due_pk(), keys.slow_mode_due_sk(mode.until, mode.gid)),
                 expires_at=int(mode.until) + DAY,
             )
         )
@@ -130,21 +129,24 @@ class SlowModes:
     def mark(self, mode: SlowMode, flag: str) -> bool:
         """Set `extended` or `warned` on this episode, once."""
         return self.store.update_item(
-            keys.group_pk(mode.gid), SLOWMODE_SK, {flag: True}, expect={"ref": mode.ref, flag: False}
+            keys.group_pk(mode.gid), keys.SLOW_MODE_SK, {flag: True}, expect={"ref": mode.ref, flag: False}
         )
 
     def end(self, mode: SlowMode) -> bool:
         """End this episode, once: True for whoever ends it first."""
         if not self.store.update_item(
-            keys.group_pk(mode.gid), SLOWMODE_SK, {"ended": True}, expect={"ref": mode.ref, "ended": False}
+            keys.group_pk(mode.gid),
+            keys.SLOW_MODE_SK,
+            {"ended": True},
+            expect={"ref": mode.ref, "ended": False},
         ):
             return False
-        self.store.delete_item(keys.group_pk(mode.gid), SLOWMODE_SK)
+        self.store.delete_item(keys.group_pk(mode.gid), keys.SLOW_MODE_SK)
         return True
 
     def on(self) -> list[SlowMode]:
         """Every group's slow mode (one Query of the sparse index: only the ones on are in it)."""
-        items = self.store.query_items(keys.due_index_pk(DUE_KIND), index="GSI2")
+        items = self.store.query_items(keys.slow_modes_due_pk(), index="GSI2")
         return [SlowMode.of(item.data) for item in items if not item.data.get("ended")]
 
 
@@ -398,17 +400,16 @@ def _status(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
 KINDS = ("end", "extend", "warn")
 
 
+CARD_GATE = ClickGate(
+    common.CLICK_ANSWERS, kinds=KINDS, allowed=is_admin, refusal="slowmode.{kind} by a non-admin"
+)
+
+
 def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
-    kind = click.action.split(".", 1)[-1]
-    opened = common.open_click(click, deps) if kind in KINDS else None
-    if opened is None:
-        return common.click_answer(click, ctx.locale, "workflows.card_invalid", why="bad seal")
-    sealed, gctx = opened
-    if not is_admin(click, click.user, gctx, deps):
-        return common.click_answer(
-            click, gctx.locale, "workflows.refused", why=f"slowmode.{kind} by a non-admin"
-        )
-    located = dataclasses.replace(click, chat=sealed.chat)
+    opened = CARD_GATE.open(click, ctx, deps)
+    if isinstance(opened, Decision):
+        return opened
+    sealed, gctx, located, kind = opened.sealed, opened.ctx, opened.located, opened.kind
     mode = SlowModes(deps.store).get(located.gid)
     now = gctx.now
     if mode is None or mode.ref != sealed.ref or mode.until <= now:

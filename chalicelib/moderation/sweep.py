@@ -15,6 +15,7 @@ from chalicelib.i18n import t
 from chalicelib.moderation.mutes import MuteRecord, MuteRepo
 from chalicelib.store import keys
 from chalicelib.store.records import AuditRecord
+from chalicelib.worker.audit import audit_expires_at
 from chalicelib.worker.context import load_context
 from chalicelib.worker.executor import execute
 
@@ -71,6 +72,7 @@ def _end(mute: MuteRecord, deps: Deps, now: float) -> bool:
             actions=(f"Unmute:{result.status}",),
             outcome=result.status,
             detail={"case": mute.case_ref, "detail": result.detail},
+            expires_at=audit_expires_at(ctx.policy, now),
         )
     )
     return result.status != "failed" or not result.retryable

@@ -30,8 +30,11 @@ def groups_index_pk(shard: int) -> str:
     return f"GROUPS#{shard}"
 
 
+MEMBER_SK_PREFIX = "MEM#"
+
+
 def member_sk(uid: str) -> str:
-    return f"MEM#{uid}"
+    return f"{MEMBER_SK_PREFIX}{uid}"
 
 
 def activity_index_pk(gid: str) -> str:
@@ -46,8 +49,11 @@ def policy_pk(scope: str) -> str:
     return f"POL#{scope}"
 
 
+POLICY_VERSION_SK_PREFIX = "V#"
+
+
 def policy_sk(version: int) -> str:
-    return f"V#{version:08d}"
+    return f"{POLICY_VERSION_SK_PREFIX}{version:08d}"
 
 
 def event_claim_pk(platform: str, claim_key: str) -> str:
@@ -106,9 +112,22 @@ def documents_sk() -> str:
     return "DOCS"
 
 
+CASE_SK_PREFIX = "CASE#"  # a group's cases, each followed by its events, snapshot and appeal
+
+
 def case_item_sk(case_ref: str) -> str:
     """A case, found directly by the ref that cards and appeals carry."""
-    return f"CASE#{case_ref}"
+    return f"{CASE_SK_PREFIX}{case_ref}"
+
+
+def case_snapshot_sk(case_ref: str) -> str:
+    """The text of the message a case is about, where the policy keeps one (`retention.snapshots`)."""
+    return f"{case_item_sk(case_ref)}#SNAP"
+
+
+def case_appeal_sk(case_ref: str) -> str:
+    """The member's appeal of a case, pending until a second admin upholds or reverses it."""
+    return f"{case_item_sk(case_ref)}#APPEAL"
 
 
 def member_cases_pk(gid: str, uid: str) -> str:
@@ -116,9 +135,17 @@ def member_cases_pk(gid: str, uid: str) -> str:
     return f"CASES#{gid}#{uid}"
 
 
+def member_cases_sk(at: float, case_ref: str) -> str:
+    return f"{iso(at)}#{case_ref}"
+
+
 def case_event_sk(case_ref: str, at: float, n: int) -> str:
     """What happened to a case afterwards (admin action, appeal, reversal): appended, never rewritten."""
-    return f"CASE#{case_ref}#EV#{iso(at)}#{n:03d}"
+    return f"{case_events_prefix(case_ref)}{iso(at)}#{n:03d}"
+
+
+def case_events_prefix(case_ref: str) -> str:
+    return f"{case_item_sk(case_ref)}#EV#"
 
 
 def due_index_pk(kind: str) -> str:
@@ -135,8 +162,61 @@ def case_pointer_pk(case_ref: str) -> str:
     return f"CASEREF#{case_ref}"
 
 
+CASE_POINTER_SK = "REF"
+
+
 def report_limit_sk(hour: int) -> str:
     return f"R#{hour}"
+
+
+def exchange_sk(slot: int) -> str:
+    """A group's heated-exchange counters of one half-window (R5.3), beside its moderation window items
+    (`moderation_window_pk`)."""
+    return f"X#{slot}"
+
+
+def mute_sk(uid: str) -> str:
+    """A timed mute, in the group's partition, until the sweep lifts it."""
+    return f"MUTE#{uid}"
+
+
+def mutes_due_pk() -> str:
+    """GSI2 (sparse): every group's mutes by their end, for the five-minute sweep."""
+    return due_index_pk("unmute")
+
+
+def mute_due_sk(until: float, gid: str, uid: str) -> str:
+    return due_index_sk(until, f"{gid}#{uid}")
+
+
+def ban_sk(uid: str) -> str:
+    """A banned member, in the group's partition: a rejoin is checked with one GetItem (R3.7)."""
+    return f"BAN#{uid}"
+
+
+SLOW_MODE_SK = "SLOWMODE"  # the group's slow mode (R5.3), while it is on
+
+
+def slow_modes_due_pk() -> str:
+    """GSI2 (sparse): every group's slow mode that is on, by its end."""
+    return due_index_pk("slowmode")
+
+
+def slow_mode_due_sk(until: float, gid: str) -> str:
+    return due_index_sk(until, gid)
+
+
+FOLLOWUP_SK_PREFIX = "FUP#"  # a group's follow-ups of open admin cards (R8.8)
+
+
+def case_followup_sk(case_ref: str) -> str:
+    """The follow-up of an admin card on a case (violation, removal proposal, report)."""
+    return f"{FOLLOWUP_SK_PREFIX}C#{case_ref}"
+
+
+def appeal_followup_sk(case_ref: str) -> str:
+    """The follow-up of an appeal card on a case."""
+    return f"{FOLLOWUP_SK_PREFIX}A#{case_ref}"
 
 
 # Membership
@@ -181,7 +261,11 @@ def departure_sk(uid: str, change_id: str) -> str:
 
 def membership_history_sk(uid: str, at: float, what: str) -> str:
     """What happened to a membership (admitted, rejected, reinstated, removed), appended."""
-    return f"MSH#{uid}#{iso(at)}#{what}"
+    return f"{membership_history_prefix(uid)}{iso(at)}#{what}"
+
+
+def membership_history_prefix(uid: str) -> str:
+    return f"MSH#{uid}#"
 
 
 def inactivity_pk(gid: str) -> str:
@@ -190,7 +274,7 @@ def inactivity_pk(gid: str) -> str:
 
 
 def inactivity_sk(uid: str) -> str:
-    return f"MEM#{uid}"
+    return member_sk(uid)
 
 
 def membership_due_pk(gid: str) -> str:
@@ -206,9 +290,12 @@ def membership_due_sk(at: float, kind: str, uid: str) -> str:
 OPS_PK = "OPS#table"  # table-wide jobs (backup, restore drill) keep their runs and manifests here
 
 
+JOB_RUN_SK_PREFIX = "JOB#"
+
+
 def job_run_sk(job: str, period: str, *, dry_run: bool = False) -> str:
     """One run of a job for one period (in the group's partition, or OPS_PK for table-wide jobs)."""
-    return f"JOB#{job}#{period}" + ("#dry" if dry_run else "")
+    return f"{JOB_RUN_SK_PREFIX}{job}#{period}" + ("#dry" if dry_run else "")
 
 
 def job_request_id(job: str, period: str, chat: str, *, dry_run: bool = False, part: int = 0) -> str:
@@ -228,9 +315,17 @@ def message_log_sk(at: float, message_id: str) -> str:
     return f"{iso(at)}#{message_id}"
 
 
-def bot_post_sk(message_id: str) -> str:
-    """Something the bot posted that falls due (an announcement to withdraw, a card to close)."""
-    return f"POST#{message_id}"
+BOT_POST_SK_PREFIX = "POST#"
+
+
+def bot_post_sk(message_id: str, *, source: str = "") -> str:
+    """Something the bot posted that falls due (an announcement to withdraw, a card to close); after the
+    workflow item it belongs to (`ann:<ref>`), if any, so that the item's posts are found together."""
+    return bot_posts_of_source_prefix(source) + message_id if source else BOT_POST_SK_PREFIX + message_id
+
+
+def bot_posts_of_source_prefix(source: str) -> str:
+    return f"{BOT_POST_SK_PREFIX}{source}#"
 
 
 def bot_posts_due_pk(gid: str) -> str:
@@ -238,19 +333,27 @@ def bot_posts_due_pk(gid: str) -> str:
     return due_index_pk(f"post#{gid}")
 
 
+def pass_sk(uid: str) -> str:
+    """A member's one-time pass for the ads rule, granted until a time."""
+    return f"PASS#{uid}"
+
+
 def pass_due_pk(gid: str) -> str:
     """GSI2 (sparse): a group's one-time passes by the time they lapse."""
     return due_index_pk(f"pass#{gid}")
 
 
+ASSESSMENT_SK_PREFIX = "ASSESS#"
+
+
 def assessment_sk(period: str) -> str:
     """A group's assessment summary for a period (the trend reads the earlier ones)."""
-    return f"ASSESS#{period}"
+    return f"{ASSESSMENT_SK_PREFIX}{period}"
 
 
 def assessment_part_sk(period: str, part: int) -> str:
     """Members' results of an assessment, a few hundred per item, for the report cards."""
-    return f"ASSESS#{period}#R#{part:05d}"
+    return f"{ASSESSMENT_SK_PREFIX}{period}#R#{part:05d}"
 
 
 def backup_manifest_sk(backup_name: str) -> str:
@@ -339,6 +442,25 @@ def spike_window_sk(bucket: int) -> str:
     return f"W#{bucket}"
 
 
+def mention_reminder_pk(gid: str) -> str:
+    """A group's reminders of unanswered mentions (R5.2), apart from the group: the job reads them in one
+    Query (they expire a few days after the mention)."""
+    return f"MREM#{gid}"
+
+
+def mention_reminder_sk(at: float, message_id: str, uid: str) -> str:
+    """One reminder: the asking message (its time and id) and the member asked, written once."""
+    return f"{iso(at)}#{message_id}#{uid}"
+
+
+def person_settings_pk(uid: str) -> str:
+    """A person's own choices, across their groups (`remind off`)."""
+    return f"PREF#{uid}"
+
+
+MENTION_REMINDERS_OFF_SK = "MENTIONS#OFF"
+
+
 def poll_sk(ref: str) -> str:
     return f"POLL#{ref}"
 
@@ -350,6 +472,29 @@ def poll_vote_sk(ref: str, uid: str) -> str:
 
 def poll_votes_prefix(ref: str) -> str:
     return f"POLL#{ref}#V#"
+
+
+def discussion_sk(ref: str) -> str:
+    """A scheduled discussion (R5.9): its plan and the stage it has reached."""
+    return f"DISC#{ref}"
+
+
+def discussion_answer_sk(ref: str, uid: str) -> str:
+    """One member's answer (attends or not), written once and changed with a conditional update."""
+    return f"{discussion_answers_prefix(ref)}{uid}"
+
+
+def discussion_answers_prefix(ref: str) -> str:
+    return f"DISC#{ref}#R#"
+
+
+def discussions_due_pk() -> str:
+    """GSI2 (sparse): every group's discussions by their next step, for the five-minute pass."""
+    return due_index_pk("discussion")
+
+
+def discussion_due_sk(at: float, gid: str, ref: str) -> str:
+    return due_index_sk(at, f"{gid}#{ref}")
 
 
 SUGGESTIONS_PREFIX = "SUG#"

@@ -63,7 +63,10 @@ class PolicyRepo:
         return None if item is None else _version(scope, item)
 
     def versions(self, scope: str) -> list[PolicyVersion]:
-        return [_version(scope, item) for item in self.store.query_items(keys.policy_pk(scope), prefix="V#")]
+        return [
+            _version(scope, item)
+            for item in self.store.query_items(keys.policy_pk(scope), prefix=keys.POLICY_VERSION_SK_PREFIX)
+        ]
 
     def version(self, scope: str, number: int) -> PolicyVersion | None:
         item = self.store.get_item(keys.policy_pk(scope), keys.policy_sk(number))

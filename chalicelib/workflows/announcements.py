@@ -33,12 +33,13 @@ from chalicelib.i18n import t
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Item
+from chalicelib.worker.clicks import ClickGate
 from chalicelib.worker.commands import command_prefix
 from chalicelib.worker.context import Context
 from chalicelib.workflows import common
 from chalicelib.workflows.common import DAY, HOUR, ArgumentError, Where
 from chalicelib.workflows.settings import AnnouncementSettings
-from chalicelib.workflows.timers import Timer, Timers
+from chalicelib.workflows.timers import Plan, Timer, Timers, plan_data, plan_of
 
 KIND = "ann"
 ACK = "ann.ack"
@@ -57,7 +58,7 @@ class Announcement:
     ack: bool = False
     expires_at: float | None = None
     audience: tuple[str, ...] = ()
-    plan: tuple[tuple[str, float], ...] = ()  # (remind | report | expire, when)
+    plan: Plan = ()  # (remind | report | expire, when)
     state: str = "open"  # open | expired | withdrawn
     source: str = ""  # the submission it was published from (R4.2)
 
@@ -77,7 +78,7 @@ class Announcement:
             "ack": self.ack,
             "expires": self.expires_at,
             "audience": list(self.audience),
-            "plan": [[kind, at] for kind, at in self.plan],
+            "plan": plan_data(self.plan),
             "state": self.state,
             "source": self.source,
         }
@@ -95,7 +96,7 @@ class Announcement:
             ack=bool(data.get("ack", False)),
             expires_at=float(expires) if expires is not None else None,
             audience=tuple(str(user) for user in data.get("audience", ())),
-            plan=tuple((str(kind), float(at)) for kind, at in data.get("plan", ())),
+            plan=plan_of(data),
             state=str(data.get("state", "open")),
             source=str(data.get("source", "")),
         )
@@ -104,9 +105,7 @@ class Announcement:
 # Pure ------------------------------------------------------------------------------------------------
 
 
-def plan(
-    at: float, *, ack: bool, expires_at: float | None, settings: AnnouncementSettings
-) -> tuple[tuple[str, float], ...]:
+def plan(at: float, *, ack: bool, expires_at: float | None, settings: AnnouncementSettings) -> Plan:
     """When the reminders, the report and the expiry fall due. Nothing is reminded or reported after the
     expiry; a must-acknowledge announcement that expires before its report gets the report then."""
     steps: list[tuple[str, float]] = []
@@ -475,12 +474,15 @@ def _withdraw(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     )
 
 
+CARD_GATE = ClickGate(common.CLICK_ANSWERS, kinds=("ack",))
+
+
 def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
-    opened = common.open_click(click, deps) if click.action == ACK else None
-    if opened is None:
-        return common.click_answer(click, ctx.locale, "workflows.card_invalid", why="bad seal")
-    sealed, gctx = opened
-    announcement = Announcements(deps.store).get(replace(click, chat=sealed.chat).gid, sealed.ref)
+    opened = CARD_GATE.open(click, ctx, deps)
+    if isinstance(opened, Decision):
+        return opened
+    gctx = opened.ctx
+    announcement = Announcements(deps.store).get(opened.located.gid, opened.ref)
     if announcement is None:
         return common.click_answer(click, gctx.locale, "workflows.ann.missing")
     key = _acknowledge(deps, announcement, click, click.user, gctx.now)

@@ -19,7 +19,7 @@ from typing import Any
 from chalicelib.adapters.base import Capability
 from chalicelib.authz import admins_of, is_admin
 from chalicelib.bootstrap import Deps
-from chalicelib.cardsign import Sealed, seal, unseal
+from chalicelib.cardsign import seal
 from chalicelib.core.actions import Action, Decision, PostCard, PostText, Reply, SendDirect, UpdateCard
 from chalicelib.core.cards import Card
 from chalicelib.core.events import CardClicked, CommandIssued, Event
@@ -27,7 +27,8 @@ from chalicelib.core.ids import split_id
 from chalicelib.i18n import t
 from chalicelib.store import keys
 from chalicelib.store.records import Item
-from chalicelib.worker.context import Context, load_context
+from chalicelib.worker.clicks import ClickAnswers, answer_click
+from chalicelib.worker.context import Context
 
 HOUR = 3600
 DAY = 86400
@@ -210,7 +211,20 @@ def tell(user: str, locale: str, key: str, **params: Any) -> SendDirect:
 
 
 def click_answer(click: CardClicked, locale: str, key: str, *, why: str = "", **params: Any) -> Decision:
-    decision = Decision.of(tell(click.user, locale, key, **params))
+    """A private answer to a click: a direct message (a card in a DingTalk group has no private reply); with
+    `why`, a refusal."""
+    return answer_click(click, locale, key, why=why, **params)
+
+
+# How the workflows refuse a click (`chalicelib.worker.clicks.ClickGate`).
+CLICK_ANSWERS = ClickAnswers(invalid="workflows.card_invalid", refused="workflows.refused")
+
+
+def answer(event: Event, locale: str, key: str, *, why: str = "", **params: Any) -> Decision:
+    """A private answer to a click (`click_answer`) or to a command (`private`); with `why`, a refusal."""
+    if isinstance(event, CardClicked):
+        return click_answer(event, locale, key, why=why, **params)
+    decision = private(locale, key, **params)
     return dataclasses.replace(decision, notes={"refused": why}) if why else decision
 
 
@@ -249,17 +263,6 @@ def sealed(card: Card, deps: Deps, *, platform: str, tenant: str, chat: str) -> 
 
 def seal_value(deps: Deps, *, platform: str, tenant: str, chat: str, ref: str, action: str) -> str:
     return seal(deps.settings, platform=platform, tenant=tenant, chat=chat, ref=ref, action=action)
-
-
-def open_click(click: CardClicked, deps: Deps) -> tuple[Sealed, Context] | None:
-    """The click's sealed group and ref, and that group's context; None for a value we did not seal for
-    this action (another group, another item, another button)."""
-    found = unseal(
-        deps.settings, click.value, platform=click.platform, tenant=click.tenant, action=click.action
-    )
-    if found is None:
-        return None
-    return found, load_context(dataclasses.replace(click, chat=found.chat), deps)
 
 
 def handled(click: CardClicked, *, title: str, line: str, fallback_id: str, reason: str) -> UpdateCard:

@@ -36,34 +36,22 @@ from chalicelib.i18n import t
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Item
+from chalicelib.worker.clicks import ClickGate
 from chalicelib.worker.commands import command_prefix
 from chalicelib.worker.context import Context, load_context
 from chalicelib.workflows import common
 from chalicelib.workflows.common import DAY, ArgumentError, Where
 from chalicelib.workflows.moments import MomentError, local, parse_moment
 from chalicelib.workflows.settings import DiscussionSettings
-from chalicelib.workflows.timers import Timer, Timers
+from chalicelib.workflows.timers import Plan, Timer, Timers, plan_data, plan_of
 
 KIND = "disc"
 ATTEND, DECLINE = "disc.yes", "disc.no"
 ANSWERS = {ATTEND: "yes", DECLINE: "no"}
-DUE_KIND = "discussion"
 KEEP_DAYS = 120
 MAX_LISTED = 30
 MINUTE = 60
 MAX_REMIND_SECONDS = 7 * DAY
-
-
-def discussion_sk(ref: str) -> str:
-    return f"DISC#{ref}"
-
-
-def answer_sk(ref: str, uid: str) -> str:
-    return f"DISC#{ref}#R#{uid}"
-
-
-def answers_prefix(ref: str) -> str:
-    return f"DISC#{ref}#R#"
 
 
 @dataclass(frozen=True)
@@ -78,7 +66,7 @@ class Discussion:
     offset_hours: float
     audience: tuple[str, ...] = ()
     remind_minutes: tuple[float, ...] = ()
-    plan: tuple[tuple[str, float], ...] = ()  # (remind | start, when)
+    plan: Plan = ()  # (remind | start, when)
     stage: int = 0
     state: str = "scheduled"  # scheduled | started | cancelled
 
@@ -104,7 +92,7 @@ class Discussion:
             "offset_hours": self.offset_hours,
             "audience": list(self.audience),
             "remind_minutes": list(self.remind_minutes),
-            "plan": [[step, at] for step, at in self.plan],
+            "plan": plan_data(self.plan),
             "stage": self.stage,
             "state": self.state,
         }
@@ -122,7 +110,7 @@ class Discussion:
             offset_hours=float(data.get("offset_hours", 0.0)),
             audience=tuple(str(user) for user in data.get("audience", ())),
             remind_minutes=tuple(float(m) for m in data.get("remind_minutes", ())),
-            plan=tuple((str(step), float(at)) for step, at in data.get("plan", ())),
+            plan=plan_of(data),
             stage=int(data.get("stage", 0)),
             state=str(data.get("state", "scheduled")),
         )
@@ -131,7 +119,7 @@ class Discussion:
 # Pure ------------------------------------------------------------------------------------------------
 
 
-def plan(created: float, starts_at: float, remind_minutes: Sequence[float]) -> tuple[tuple[str, float], ...]:
+def plan(created: float, starts_at: float, remind_minutes: Sequence[float]) -> Plan:
     """The reminders still ahead when it is scheduled (earliest first), then the start."""
     reminders = sorted(
         {starts_at - minutes * MINUTE for minutes in remind_minutes if starts_at - minutes * MINUTE > created}
@@ -268,10 +256,10 @@ class Discussions:
         due = discussion.next_at
         return Item(
             keys.group_pk(discussion.gid),
-            discussion_sk(discussion.ref),
+            keys.discussion_sk(discussion.ref),
             discussion.data(),
             gsi2=(
-                (keys.due_index_pk(DUE_KIND), keys.due_index_sk(due, f"{discussion.gid}#{discussion.ref}"))
+                (keys.discussions_due_pk(), keys.discussion_due_sk(due, discussion.gid, discussion.ref))
                 if due is not None
                 else None
             ),
@@ -290,7 +278,7 @@ class Discussions:
         return True
 
     def get(self, gid: str, ref: str) -> Discussion | None:
-        item = self.store.get_item(keys.group_pk(gid), discussion_sk(ref))
+        item = self.store.get_item(keys.group_pk(gid), keys.discussion_sk(ref))
         return None if item is None else Discussion.of(item.data)
 
     def latest(self, gid: str) -> str | None:
@@ -299,7 +287,7 @@ class Discussions:
 
     def answer(self, discussion: Discussion, user: str, uid: str, answer: str, at: float) -> str:
         """`new` for a first answer, `changed` for a changed mind, `same` for the same answer again."""
-        pk, sk = keys.group_pk(discussion.gid), answer_sk(discussion.ref, uid)
+        pk, sk = keys.group_pk(discussion.gid), keys.discussion_answer_sk(discussion.ref, uid)
         expires = int(discussion.starts_at + KEEP_DAYS * DAY)
         item = Item(pk, sk, {"user": user, "answer": answer, "at": at}, expires_at=expires)
         if self.store.put_item(item, if_absent=True):
@@ -310,7 +298,9 @@ class Discussions:
         return "same"
 
     def answers(self, discussion: Discussion) -> dict[str, str]:
-        items = self.store.query_items(keys.group_pk(discussion.gid), prefix=answers_prefix(discussion.ref))
+        items = self.store.query_items(
+            keys.group_pk(discussion.gid), prefix=keys.discussion_answers_prefix(discussion.ref)
+        )
         return {str(item.data["user"]): str(item.data["answer"]) for item in items}
 
     def advance(self, discussion: Discussion, to_stage: int, state: str) -> Discussion | None:
@@ -318,7 +308,7 @@ class Discussions:
         else moved it first (or it was cancelled)."""
         if not self.store.update_item(
             keys.group_pk(discussion.gid),
-            discussion_sk(discussion.ref),
+            keys.discussion_sk(discussion.ref),
             {"stage": to_stage, "state": state},
             expect={"stage": discussion.stage, "state": "scheduled"},
         ):
@@ -330,7 +320,7 @@ class Discussions:
     def cancel(self, discussion: Discussion, *, by: str, at: float) -> bool:
         if not self.store.update_item(
             keys.group_pk(discussion.gid),
-            discussion_sk(discussion.ref),
+            keys.discussion_sk(discussion.ref),
             {"state": "cancelled", "cancelled_by": by, "cancelled_at": at},
             expect={"state": "scheduled"},
         ):
@@ -342,7 +332,7 @@ class Discussions:
     def due(self, now: float) -> list[Discussion]:
         """Every group's discussions with a step due by `now`: one Query of the sparse index."""
         bound = keys.due_index_sk(now, "~")
-        items = self.store.query_items(keys.due_index_pk(DUE_KIND), index="GSI2", below=bound)
+        items = self.store.query_items(keys.discussions_due_pk(), index="GSI2", below=bound)
         return [Discussion.of(item.data) for item in items]
 
 
@@ -588,12 +578,15 @@ def _cancel(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     )
 
 
+CARD_GATE = ClickGate(common.CLICK_ANSWERS, kinds=("yes", "no"))
+
+
 def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
-    opened = common.open_click(click, deps) if click.action in ANSWERS else None
-    if opened is None:
-        return common.click_answer(click, ctx.locale, "workflows.card_invalid", why="bad seal")
-    sealed, gctx = opened
-    discussion = Discussions(deps.store).get(replace(click, chat=sealed.chat).gid, sealed.ref)
+    opened = CARD_GATE.open(click, ctx, deps)
+    if isinstance(opened, Decision):
+        return opened
+    gctx = opened.ctx
+    discussion = Discussions(deps.store).get(opened.located.gid, opened.ref)
     if discussion is None:
         return common.click_answer(click, gctx.locale, "discussions.missing")
     key = _answer(deps, discussion, click, ANSWERS[click.action], gctx.now)

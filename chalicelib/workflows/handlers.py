@@ -1,8 +1,8 @@
 """The workflows' part in the worker (registered in `chalicelib.worker.registry.DOMAINS`): the commands and
 card buttons of announcements, publishing approval, corrections, incidents, polls, suggestions, policy
-revisions and scheduled discussions; joins and leaves counted toward spike alerts; and, after the
-actions, violation cases counted the same way (an alert found there is carried out through the executor,
-and audited, at once).
+revisions and scheduled discussions, and `remind on|off` (R5.2); joins and leaves counted toward spike
+alerts; and, after the actions, violation cases counted the same way (an alert found there is carried out
+through the executor, and audited, at once).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from chalicelib.workflows import (
     incidents,
     polls,
     publishing,
+    remind_command,
     revisions,
     suggestions,
 )
@@ -78,6 +79,7 @@ COMMANDS = {
     "suggest": suggestions.on_command,
     "revision": revisions.on_command,
     "discussion": discussions.on_command,
+    "remind": remind_command.on_command,
 }
 CARD_ACTIONS = {
     "ann": announcements.on_card,

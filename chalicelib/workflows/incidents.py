@@ -38,6 +38,7 @@ from chalicelib.i18n import t
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import AuditRecord, Item
+from chalicelib.worker.clicks import ClickGate
 from chalicelib.worker.commands import command_prefix
 from chalicelib.worker.context import Context, policies
 from chalicelib.worker.policies import parse_override
@@ -340,7 +341,7 @@ def open_incident(
     repo = Incidents(deps.store)
     ref = common.short_ref("I", event)
     if not repo.claim(place.gid, ref, ctx.now):
-        return _answer(event, ctx.locale, "workflows.inc.already", ref=repo.open_ref(place.gid) or "?")
+        return common.answer(event, ctx.locale, "workflows.inc.already", ref=repo.open_ref(place.gid) or "?")
     settings = ctx.policy.workflows.incidents
     responders = responders_of(ctx, event)
     incident = Incident(ref, place.gid, place.chat, by, ctx.now, severity, summary, responders)
@@ -512,23 +513,19 @@ def _lift(deps: Deps, ctx: Context, place: Where, incident: Incident) -> list[Ac
 # Cards ------------------------------------------------------------------------------------------------
 
 
-def _answer(event: Event, locale: str, key: str, **params: Any) -> Decision:
-    if isinstance(event, CardClicked):
-        return common.click_answer(event, locale, key, **params)
-    return common.private(locale, key, **params)
+CARD_GATE = ClickGate(
+    common.CLICK_ANSWERS,
+    kinds=("ack", "open"),
+    allowed=may_respond,
+    refusal="incident {kind} by a non-responder",
+)
 
 
 def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
-    kind = click.action.split(".", 1)[-1]
-    opened = common.open_click(click, deps) if kind in ("ack", "open") else None
-    if opened is None:
-        return common.click_answer(click, ctx.locale, "workflows.card_invalid", why="bad seal")
-    sealed, gctx = opened
-    located = dataclasses.replace(click, chat=sealed.chat)
-    if not may_respond(located, click.user, gctx, deps):
-        return common.click_answer(
-            click, gctx.locale, "workflows.refused", why=f"incident {kind} by a non-responder"
-        )
+    opened = CARD_GATE.open(click, ctx, deps)
+    if isinstance(opened, Decision):
+        return opened
+    sealed, gctx, located, kind = opened.sealed, opened.ctx, opened.located, opened.kind
     if kind == "open":
         what, _, count = sealed.ref.partition(":")
         summary = t(

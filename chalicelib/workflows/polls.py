@@ -25,6 +25,7 @@ from chalicelib.i18n import t
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Item
+from chalicelib.worker.clicks import ClickGate
 from chalicelib.worker.commands import command_prefix
 from chalicelib.worker.context import Context
 from chalicelib.workflows import common
@@ -266,13 +267,16 @@ def closing(deps: Deps, poll: Poll, place: Where, *, by: str, now: float) -> lis
     return common.to_group(place, text, audience, reason="workflows.poll.closed")
 
 
+CARD_GATE = ClickGate(common.CLICK_ANSWERS, kinds=("vote",))
+
+
 def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
-    opened = common.open_click(click, deps) if click.action == VOTE else None
-    if opened is None:
-        return common.click_answer(click, ctx.locale, "workflows.card_invalid", why="bad seal")
-    sealed, gctx = opened
-    ref, _, index = sealed.ref.partition(":")
-    poll = Polls(deps.store).get(replace(click, chat=sealed.chat).gid, ref)
+    opened = CARD_GATE.open(click, ctx, deps)
+    if isinstance(opened, Decision):
+        return opened
+    gctx = opened.ctx
+    ref, _, index = opened.ref.partition(":")
+    poll = Polls(deps.store).get(opened.located.gid, ref)
     if poll is None or not index.isdigit() or int(index) >= len(poll.options):
         return common.click_answer(click, gctx.locale, "workflows.poll.missing")
     if poll.state != "open" or gctx.now >= poll.closes_at:

@@ -22,17 +22,18 @@ from typing import Any
 from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Action, Decision, PostCard, Reply, SendDirect
 from chalicelib.core.cards import Button, Card
-from chalicelib.core.events import CardClicked, CommandIssued, Event
+from chalicelib.core.events import CardClicked, CommandIssued
 from chalicelib.core.ids import split_id
 from chalicelib.i18n import t
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Item
+from chalicelib.worker.clicks import ClickGate
 from chalicelib.worker.commands import command_prefix
 from chalicelib.worker.context import Context, load_context
 from chalicelib.workflows import announcements, common
 from chalicelib.workflows.common import DAY, HOUR, ArgumentError, Where
-from chalicelib.workflows.timers import Timer, Timers
+from chalicelib.workflows.timers import Plan, Timer, Timers, plan_data, plan_of
 
 KIND = "pub"
 KEEP_DAYS = 365
@@ -49,7 +50,7 @@ class Submission:
     text: str
     expires_seconds: float | None = None
     approvers: tuple[str, ...] = ()
-    plan: tuple[tuple[str, float], ...] = ()  # (remind | lapse, when)
+    plan: Plan = ()  # (remind | lapse, when)
     state: str = "pending"  # pending | approved | rejected | lapsed
     decided_by: str = ""
 
@@ -63,7 +64,7 @@ class Submission:
             "text": self.text,
             "expires_seconds": self.expires_seconds,
             "approvers": list(self.approvers),
-            "plan": [[kind, at] for kind, at in self.plan],
+            "plan": plan_data(self.plan),
             "state": self.state,
         }
 
@@ -79,7 +80,7 @@ class Submission:
             text=str(data.get("text", "")),
             expires_seconds=float(seconds) if seconds is not None else None,
             approvers=tuple(str(user) for user in data.get("approvers", ())),
-            plan=tuple((str(kind), float(at)) for kind, at in data.get("plan", ())),
+            plan=plan_of(data),
             state=str(data.get("state", "pending")),
             decided_by=str(data.get("decided_by", "")),
         )
@@ -115,7 +116,7 @@ class Submissions:
 # Pure ------------------------------------------------------------------------------------------------
 
 
-def plan(at: float, remind_hours: tuple[float, ...], expire_hours: float) -> tuple[tuple[str, float], ...]:
+def plan(at: float, remind_hours: tuple[float, ...], expire_hours: float) -> Plan:
     steps = [("remind", at + hours * HOUR) for hours in remind_hours if hours < expire_hours]
     return (*steps, ("lapse", at + expire_hours * HOUR))
 
@@ -202,12 +203,14 @@ def _submit(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
 # Deciding ---------------------------------------------------------------------------------------------
 
 
+CARD_GATE = ClickGate(common.CLICK_ANSWERS, kinds=DECISIONS)
+
+
 def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
-    kind = click.action.split(".", 1)[-1]
-    opened = common.open_click(click, deps) if kind in DECISIONS else None
-    if opened is None:
-        return common.click_answer(click, ctx.locale, "workflows.card_invalid", why="bad seal")
-    sealed, gctx = opened
+    opened = CARD_GATE.open(click, ctx, deps)
+    if isinstance(opened, Decision):
+        return opened
+    sealed, gctx, kind = opened.sealed, opened.ctx, opened.kind
     decision = _decide(click, gctx, deps, kind, sealed.ref, chat=sealed.chat, reason="")
     if "decided" not in decision.notes:
         return decision  # refused, missing, or decided before: answered privately, nothing else
@@ -246,13 +249,6 @@ def _decide_by_command(
     return Decision(Decision.of(*decision.actions, done).actions, notes=notes)
 
 
-def _answer(event: Event, locale: str, key: str, *, why: str = "", **params: Any) -> Decision:
-    if isinstance(event, CardClicked):
-        return common.click_answer(event, locale, key, why=why, **params)
-    decision = common.private(locale, key, **params)
-    return dataclasses.replace(decision, notes={"refused": why}) if why else decision
-
-
 def _decide(
     event: CardClicked | CommandIssued,
     gctx: Context,
@@ -267,15 +263,19 @@ def _decide(
     user = event.user
     located = dataclasses.replace(event, chat=chat)
     if not common.may_approve(located, user, gctx, deps):
-        return _answer(event, gctx.locale, "workflows.refused", why=f"publication {kind} by a non-approver")
+        return common.answer(
+            event, gctx.locale, "workflows.refused", why=f"publication {kind} by a non-approver"
+        )
     repo = Submissions(deps.store)
     submission = repo.get(located.gid, ref)
     if submission is None:
-        return _answer(event, gctx.locale, "workflows.pub.missing", ref=ref)
+        return common.answer(event, gctx.locale, "workflows.pub.missing", ref=ref)
     state = DECISIONS[kind]
     if not repo.decide(submission, state, by=user, at=gctx.now, reason=reason):
         latest = repo.get(located.gid, ref) or submission
-        return _answer(event, gctx.locale, "workflows.pub.already", ref=ref, by=latest.decided_by or "?")
+        return common.answer(
+            event, gctx.locale, "workflows.pub.already", ref=ref, by=latest.decided_by or "?"
+        )
     Timers(deps.store).clear(submission.gid, KIND, ref)
     locale = gctx.locale
     actions: list[Action] = []

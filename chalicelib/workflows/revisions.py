@@ -21,7 +21,8 @@ timer per group, set when the step is taken).
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Mapping, Sequence
+import functools
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +39,7 @@ from chalicelib.i18n import t
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Item
+from chalicelib.worker.clicks import ClickGate
 from chalicelib.worker.commands import command_prefix
 from chalicelib.worker.context import Context, load_context, policies
 from chalicelib.worker.policies import PolicyRepo, parse_override
@@ -370,7 +372,7 @@ def _decide(
     """An owner approves (once each; enough approvals make it approved) or rejects."""
     locale = ctx.locale
     repo = Revisions(deps.store)
-    say = _teller(event, locale)
+    say = functools.partial(common.answer, event, locale)
     if kind == "reject":
         if not repo.move(revision, "rejected", frm=("proposed",), decided_by=event.user, decided_at=ctx.now):
             return say("workflows.rev.wrong_state", ref=revision.ref, state=_state(revision, locale))
@@ -412,15 +414,6 @@ def _state(revision: Revision, locale: str) -> str:
     return t(locale, f"workflows.rev.state.{revision.state}")
 
 
-def _teller(event: Event, locale: str) -> Callable[..., Decision]:
-    def say(key: str, **params: Any) -> Decision:
-        if isinstance(event, CardClicked):
-            return common.click_answer(event, locale, key, **params)
-        return common.private(locale, key, **params)
-
-    return say
-
-
 def _acting(place: Where, event: Event) -> dict[str, Any]:
     return {"acting_chat": place.chat} if place.chat != event.chat else {}
 
@@ -434,17 +427,19 @@ def _proposing_place(event: Event, ctx: Context, deps: Deps, revision: Revision)
     return common.where(event, gctx, deps, chat=chat)
 
 
+CARD_GATE = ClickGate(
+    common.CLICK_ANSWERS,
+    kinds=("approve", "reject"),
+    allowed=is_owner,
+    refusal="revision {kind} by a non-owner",
+)
+
+
 def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
-    kind = click.action.split(".", 1)[-1]
-    opened = common.open_click(click, deps) if kind in ("approve", "reject") else None
-    if opened is None:
-        return common.click_answer(click, ctx.locale, "workflows.card_invalid", why="bad seal")
-    sealed, gctx = opened
-    located = dataclasses.replace(click, chat=sealed.chat)
-    if not is_owner(located, click.user, gctx, deps):
-        return common.click_answer(
-            click, gctx.locale, "workflows.refused", why=f"revision {kind} by a non-owner"
-        )
+    opened = CARD_GATE.open(click, ctx, deps)
+    if isinstance(opened, Decision):
+        return opened
+    sealed, gctx, located, kind = opened.sealed, opened.ctx, opened.located, opened.kind
     revision = Revisions(deps.store).get(sealed.ref)
     if revision is None:
         return common.click_answer(click, gctx.locale, "workflows.rev.missing", ref=sealed.ref)

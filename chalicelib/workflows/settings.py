@@ -1,6 +1,7 @@
 """The `workflows` section of a group's policy (`GroupPolicy.workflows`): announcement reminders, the
 publishing approval's reminders, incident responders and spike thresholds, polls, policy revisions, the
-follow-up of open admin cards (R8.8) and scheduled discussions (R5.9).
+follow-up of open admin cards (R8.8), scheduled discussions (R5.9) and the reminder of an unanswered
+mention (R5.2, `chalicelib.workflows.mention_settings`).
 
 `default_policy.yaml` spells the same defaults out with comments, and a test keeps the two equal. Defaults
 follow LANDSCAPE.md section 5: must-acknowledge announcements are reminded at 4 h, 24 h and 48 h, and the
@@ -12,6 +13,8 @@ from __future__ import annotations
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from chalicelib.workflows.mention_settings import MentionSettings
 
 Severity = Literal["low", "medium", "high", "critical"]
 SEVERITIES: tuple[Severity, ...] = ("low", "medium", "high", "critical")
@@ -141,3 +144,4 @@ class WorkflowSettings(_Section):
     revisions: RevisionSettings = RevisionSettings()
     followups: FollowUpSettings = FollowUpSettings()
     discussions: DiscussionSettings = DiscussionSettings()
+    mentions: MentionSettings = MentionSettings()

@@ -7,7 +7,6 @@ admins get each suggestion on a card and answer it once (noted, or will act on i
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +20,7 @@ from chalicelib.i18n import t
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Item
+from chalicelib.worker.clicks import ClickGate
 from chalicelib.worker.commands import command_prefix
 from chalicelib.worker.context import Context
 from chalicelib.workflows import common
@@ -166,20 +166,21 @@ def _list(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     return Decision.of(Reply(text="\n".join(lines), private=True, reason="workflows.suggest.list"))
 
 
+CARD_GATE = ClickGate(
+    common.CLICK_ANSWERS, kinds=ANSWERS, allowed=is_admin, refusal="suggestion by a non-admin"
+)
+
+
 def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
-    kind = click.action.split(".", 1)[-1]
-    opened = common.open_click(click, deps) if kind in ANSWERS else None
-    if opened is None:
-        return common.click_answer(click, ctx.locale, "workflows.card_invalid", why="bad seal")
-    sealed, gctx = opened
-    located = dataclasses.replace(click, chat=sealed.chat)
-    if not is_admin(located, click.user, gctx, deps):
-        return common.click_answer(click, gctx.locale, "workflows.refused", why="suggestion by a non-admin")
+    opened = CARD_GATE.open(click, ctx, deps)
+    if isinstance(opened, Decision):
+        return opened
+    sealed, gctx = opened.sealed, opened.ctx
     repo = Suggestions(deps.store)
-    suggestion = repo.get(located.gid, sealed.ref)
+    suggestion = repo.get(opened.located.gid, sealed.ref)
     if suggestion is None:
         return common.click_answer(click, gctx.locale, "workflows.suggest.missing")
-    state = ANSWERS[kind]
+    state = ANSWERS[opened.kind]
     if not repo.answer(suggestion, state, by=click.user, at=gctx.now):
         return common.click_answer(click, gctx.locale, "workflows.suggest.already", ref=suggestion.ref)
     locale = gctx.locale

@@ -9,14 +9,27 @@ item someone already closed finds it closed and just goes away.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Item
 
 KEEP_AFTER = 30 * 86400  # a timer nobody ran (the job was off) lapses this long after it was due
+
+Plan = tuple[tuple[str, float], ...]  # an item's steps, each with when it falls due, in order
+
+
+def plan_data(plan: Plan) -> list[list[Any]]:
+    """A plan as the item holds it."""
+    return [[step, at] for step, at in plan]
+
+
+def plan_of(data: Mapping[str, Any]) -> Plan:
+    """The plan an item holds (none: no steps)."""
+    return tuple((str(step), float(at)) for step, at in data.get("plan", ()))
 
 
 @dataclass(frozen=True)

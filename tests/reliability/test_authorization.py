@@ -95,7 +95,7 @@ ADMIN_COMMANDS: dict[str, tuple[str, ...]] = {
 # `handle <case> <choice>` checks for an admin of the case's group inside
 # (tests/moderation/test_followups.py).
 MEMBER_COMMANDS = frozenset(
-    {"help", "report", "appeal", "publish", "poll", "suggest", "files", "file", "handle"}
+    {"help", "report", "appeal", "publish", "poll", "suggest", "files", "file", "handle", "remind"}
 )
 # What a refused member may see: a private answer, and nothing done to anyone else.
 PRIVATE_ANSWERS = frozenset({"post_text", "send_direct"})
