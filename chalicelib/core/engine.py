@@ -113,17 +113,81 @@ def _settings(policy: GroupPolicy, rule: str) -> RuleSettings:
     return policy.rules.section(rule) or RuleSettings(mode=policy.mode)
 
 
+@dataclass(frozen=True)
+class _Resolved:
+    """What the engine reads of one rule's settings on every message, resolved once per policy."""
+
+    mode: Mode  # the effective mode (capped by the group's)
+    roles: frozenset[str]  # exempt roles
+    members: frozenset[str]  # exempt members (native or qualified ids)
+    notify_admins: bool
+
+
+class _PolicyView:
+    """A policy's per-rule modes and exemptions as plain values, so that a message does not go through
+    the pydantic model for each rule. Built lazily per rule name; valid for as long as the policy object
+    lives (policies are frozen)."""
+
+    __slots__ = ("admins", "policy", "rules")
+
+    def __init__(self, policy: GroupPolicy) -> None:
+        self.policy = policy
+        self.admins = frozenset(policy.admins)
+        self.rules: dict[str, _Resolved] = {}
+
+    def rule(self, name: str) -> _Resolved:
+        resolved = self.rules.get(name)
+        if resolved is None:
+            settings = _settings(self.policy, name)
+            exempt = settings.exempt
+            resolved = _Resolved(
+                mode=self.policy.effective_mode(name),
+                roles=frozenset(exempt.roles),
+                members=frozenset(exempt.members),
+                notify_admins=settings.notify_admins,
+            )
+            self.rules[name] = resolved
+        return resolved
+
+    def mode(self, name: str) -> Mode:
+        return self.rule(name).mode
+
+    def exemption(self, name: str, event: Event, ctx: RuleContext, user: str) -> str | None:
+        """Why the member is exempt from rule `name`, or None (see `exemption`)."""
+        resolved = self.rule(name)
+        roles = resolved.roles
+        if ctx.role in roles:
+            return f"exempt:role:{ctx.role}"
+        if "admin" in roles and (
+            ctx.is_admin or (self.admins and (user in self.admins or event.uid(user) in self.admins))
+        ):
+            return "exempt:admin"
+        members = resolved.members
+        if members and (user in members or event.uid(user) in members):
+            return "exempt:member"
+        return None
+
+
+_VIEW_CACHE_SIZE = 256
+_views: dict[int, _PolicyView] = {}
+
+
+def _view(policy: GroupPolicy) -> _PolicyView:
+    """The policy's view, memoised on the policy object's identity (a new policy object, even an equal
+    one, gets a fresh resolution; the view keeps its policy alive, so an id is never reused meanwhile)."""
+    view = _views.get(id(policy))
+    if view is not None and view.policy is policy:
+        return view
+    view = _PolicyView(policy)
+    if len(_views) >= _VIEW_CACHE_SIZE:
+        _views.clear()
+    _views[id(policy)] = view
+    return view
+
+
 def exemption(policy: GroupPolicy, rule: str, event: Event, ctx: RuleContext) -> str | None:
     """Why the member is exempt from `rule`, or None."""
-    exempt = _settings(policy, rule).exempt
-    user = event_user(event)
-    if ctx.role in exempt.roles:
-        return f"exempt:role:{ctx.role}"
-    if "admin" in exempt.roles and (ctx.is_admin or policy.is_admin(user, event.uid(user))):
-        return "exempt:admin"
-    if user in exempt.members or event.uid(user) in exempt.members:
-        return "exempt:member"
-    return None
+    return _view(policy).exemption(rule, event, ctx, event_user(event))
 
 
 def _in_group(event: Event) -> bool:
@@ -138,7 +202,8 @@ def evaluate(event: Event, ctx: RuleContext, rules: Sequence[Rule]) -> Evaluatio
     """Run every rule that applies to the event; merge their findings by severity."""
     if not _in_group(event):
         return Evaluation()
-    policy = ctx.policy
+    view = _view(ctx.policy)
+    user = event_user(event)
     findings: list[Finding] = []
     errors: list[RuleError] = []
     skipped: list[Skipped] = []
@@ -146,10 +211,10 @@ def evaluate(event: Event, ctx: RuleContext, rules: Sequence[Rule]) -> Evaluatio
     for rule in rules:
         if not isinstance(event, rule.applies_to):
             continue
-        if policy.effective_mode(rule.name) == "off":
+        if view.mode(rule.name) == "off":
             skipped.append(Skipped(rule.name, "off"))
             continue
-        why = exemption(policy, rule.name, event, ctx)
+        why = view.exemption(rule.name, event, ctx, user)
         if why:
             skipped.append(Skipped(rule.name, why))
             continue
@@ -159,7 +224,7 @@ def evaluate(event: Event, ctx: RuleContext, rules: Sequence[Rule]) -> Evaluatio
             errors.append(RuleError(rule.name, f"{type(exc).__name__}: {str(exc)[:200]}"))
             continue
         ran.append(rule.name)
-        findings.extend(f for f in found if policy.effective_mode(f.rule) != "off")
+        findings.extend(f for f in found if view.mode(f.rule) != "off")
     findings.sort(key=_rank)
     return Evaluation(tuple(findings), tuple(errors), tuple(skipped), tuple(ran))
 
@@ -374,7 +439,7 @@ def _admin_card(
         f
         for f in findings
         if f.explain
-        and _settings(ctx.policy, f.rule).notify_admins
+        and _view(ctx.policy).rule(f.rule).notify_admins
         and (f.points > 0 or f.delete or f.mute_seconds)
     ]
     if not notify:
@@ -439,7 +504,8 @@ def decide(evaluation: Evaluation, ctx: RuleContext, event: Event) -> Decision:
     if not evaluation.findings:
         return Decision(notes=notes)
     ref = case_ref(event)
-    moded = [(f, policy.effective_mode(f.rule)) for f in evaluation.findings]
+    view = _view(policy)
+    moded = [(f, view.mode(f.rule)) for f in evaluation.findings]
     enforced = [f for f, mode in moded if mode == "enforce" and not f.waived]
     warned = [f for f, mode in moded if mode == "warn" and not f.waived and f.explain]
     shadowed = [f for f, mode in moded if mode == "shadow" and not f.waived]

@@ -23,7 +23,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from chalicelib.core.text import is_word_char, normalise, normalise_text
+from chalicelib.core.text import Normalised, is_word_char, normalise, normalise_text
 
 DEFAULT_CATEGORIES = ("abuse", "illegal", "confidential", "promotion")
 
@@ -100,11 +100,11 @@ class Lexicon:
         automaton = self._built()
         if not text or not len(automaton):
             return []
-        normalised = normalise(text)
+        normalised, keyed = _prepared(text)
         folded = normalised.text
         found: list[tuple[int, int, str, str]] = []
         allowed: list[tuple[int, int]] = []
-        hits = list(automaton.iter(_bytes(folded)))
+        hits = list(automaton.iter(keyed))
         if not hits:
             return []
         char_at = _char_index(folded)
@@ -124,6 +124,14 @@ class Lexicon:
             o_start, o_end = normalised.span(start, end)
             matches.append(Match(category, term, o_start, o_end))
         return matches
+
+
+@lru_cache(maxsize=8)
+def _prepared(text: str) -> tuple[Normalised, str]:
+    """The text normalised, and that as the automaton's key bytes. Kept for the last few texts: the
+    lexicon rule and the ads rule's promotion words match the same message one after the other."""
+    normalised = normalise(text)
+    return normalised, _bytes(normalised.text)
 
 
 def _bytes(text: str) -> str:

@@ -142,6 +142,25 @@ def test_exempt_roles_can_be_narrowed() -> None:
     assert moderate(message(ABUSE), context(strict, role="admin")).actions != ()
 
 
+def test_modes_and_exemptions_are_read_from_each_policy_object() -> None:
+    """The engine resolves a policy's modes and exemptions once per policy object: another policy object
+    (a changed policy) is read afresh, even with a rule set built for the first, and the first is
+    still read as it was."""
+    first = policy()
+    rules = build_rules(first)
+    event = message(ABUSE)
+    assert "DeleteMessage" in kinds(moderate(event, context(first), rules))
+    exempt = rules_override(lexicon={"exempt": {"members": ["U1"]}})
+    assert moderate(event, context(exempt), rules).actions == ()
+    shadow = rules_override(lexicon={"mode": "shadow"})
+    assert moderate(event, context(shadow), rules).shadow
+    off = rules_override(lexicon={"mode": "off"})
+    decision = moderate(event, context(off), rules)
+    assert decision.actions == ()
+    assert not decision.notes.get("findings")
+    assert "DeleteMessage" in kinds(moderate(event, context(first), rules))
+
+
 @dataclass(frozen=True)
 class Exploding:
     name: str = "exploding"

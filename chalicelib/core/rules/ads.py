@@ -19,7 +19,7 @@ from chalicelib.core.events import Event
 from chalicelib.core.lexicon import Lexicon, lexicon_for
 from chalicelib.core.policy import AdsSettings
 from chalicelib.core.rules.base import TEXT_EVENTS, Finding, RuleContext, event_text
-from chalicelib.core.rules.pii import MOBILE, MOBILE_PREFIX
+from chalicelib.core.rules.pii import DIGIT_RUN, MOBILE, MOBILE_PREFIX
 
 LINK_REASON = "moderation.reason.ads.link"
 CONTACT_REASON = "moderation.reason.ads.contact"
@@ -47,12 +47,17 @@ CONTACT_CUE = re.compile(
     r"(?i)加我|联系|聯繫|联络|致电|打给|打我|电话|電話|手机|手機|私聊|咨询|諮詢"
     r"|whatsapp|call me|contact|\btel\b"
 )
+# Cheap necessary conditions for the patterns above (most messages have none of them): a cue of WECHAT
+# or QQ (the same words, case-insensitive), and a "." or "://" for a link.
+CONTACT_ID_CUE = re.compile(r"(?i)[vw]x|weixin|wechat|[微薇威v]信|qq|扣扣|企鹅")
 QR_HINT = re.compile(r"(?i)扫码|掃碼|扫一扫|掃一掃|二维码|二維碼|qr\s?code|scan\s+(?:the\s+|this\s+)?qr")
 
 
 def link_hosts(text: str) -> list[str]:
     """The host of every link in the text, lower-cased (Slack's `<url|label>` form included)."""
-    hosts = []
+    hosts: list[str] = []
+    if "." not in text and "://" not in text:
+        return hosts
     for match in (*URL.finditer(text), *BARE_DOMAIN.finditer(text)):
         raw = match.group()
         url = raw if "://" in raw else f"http://{raw}"
@@ -72,13 +77,15 @@ def domain_allowed(host: str, allowed: tuple[str, ...]) -> bool:
 def contact_details(text: str) -> list[str]:
     """Kinds of contact details offered in the text (never the details themselves)."""
     kinds = []
-    if WECHAT.search(text):
-        kinds.append("wechat")
-    if QQ.search(text):
-        kinds.append("qq")
-    phones = [m for m in MOBILE.finditer(text) if MOBILE_PREFIX.match("".join(m.groups()))]
-    if phones and CONTACT_CUE.search(text):
-        kinds.append("phone")
+    if CONTACT_ID_CUE.search(text):
+        if WECHAT.search(text):
+            kinds.append("wechat")
+        if QQ.search(text):
+            kinds.append("qq")
+    if DIGIT_RUN.search(text) and CONTACT_CUE.search(text):
+        phones = [m for m in MOBILE.finditer(text) if MOBILE_PREFIX.match("".join(m.groups()))]
+        if phones:
+            kinds.append("phone")
     return kinds
 
 

@@ -27,12 +27,16 @@ class DuplicateRule:
 
     def evaluate(self, event: Event, ctx: RuleContext) -> list[Finding]:
         s = self.settings
+        member_over = ctx.member_duplicates > s.member_max_copies
+        group_over = ctx.group_duplicates > s.group_max_copies
+        if not (member_over or group_over):
+            return []  # the usual case: no copies over the limits, no need to canonicalise the text
         text = event_text(event)
         length = len(canonical(text))
         minutes = max(1, round(s.window_seconds / 60))
-        if ctx.member_duplicates > s.member_max_copies and length >= s.min_chars:
+        if member_over and length >= s.min_chars:
             reason, params = MEMBER_REASON, {"minutes": minutes}
-        elif ctx.group_duplicates > s.group_max_copies and length >= s.group_min_chars:
+        elif group_over and length >= s.group_min_chars:
             reason, params = GROUP_REASON, {"minutes": minutes, "copies": ctx.group_duplicates}
         else:
             return []

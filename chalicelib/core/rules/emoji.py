@@ -32,10 +32,20 @@ def _pictograph(code: int) -> bool:
     )
 
 
+# Every character the loop in `count_emoji` treats specially (ZWJ, modifiers, regional indicators,
+# pictographs): a text with none of them is all "other" characters, counted without a Python loop.
+_SPECIAL = re.compile(
+    "[\u00a9\u00ae\u203c\u2049\u2122\u2139\u3030\u303d\u200d\ufe0e\ufe0f\u20e3"
+    "\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff\U0001f000-\U0001faff\U0001f3fb-\U0001f3ff]"
+)
+
+
 def count_emoji(text: str) -> tuple[int, int]:
     """(emoji, other visible characters) in the text."""
     emoji = len(SHORTCODE.findall(text))
-    rest = SHORTCODE.sub("", text)
+    rest = SHORTCODE.sub("", text) if emoji else text
+    if not _SPECIAL.search(rest):
+        return emoji, len("".join(rest.split()))  # str.split() drops exactly what str.isspace() is
     other = 0
     joined = False
     regional = 0

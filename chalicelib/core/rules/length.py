@@ -20,7 +20,7 @@ class LengthRule:
 
     def evaluate(self, event: Event, ctx: RuleContext) -> list[Finding]:
         s = self.settings
-        length = sum(1 for char in event_text(event) if not char.isspace())
+        length = len("".join(event_text(event).split()))  # str.split() drops what str.isspace() is
         if length <= s.max_chars:
             return []
         return [
