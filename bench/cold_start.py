@@ -4,7 +4,8 @@
   layer), against `python -X importtime -c 'import boto3'` alone, the floor any Python Lambda that talks
   to AWS through boto3 pays at some point.
 - The first Slack event of a fresh process: from before the first import to the acknowledgement, qunguan
-  (`import app`, settings, the endpoints, `ingress.handle` with an in-memory store) against slack_bolt
+  (`import app`, settings as `get_deps()` reads them, the Slack endpoints, `ingress.handle` with an
+  in-memory store) against slack_bolt
   (`import slack_bolt`, `App(...)` with a no-op listener, `App.dispatch`), the same signed bytes for both
   (bench.ingress builds them). Only `time` is imported before the clock starts; `json` reads the request
   from stdin before it, on both sides.
@@ -38,13 +39,13 @@ start = time.perf_counter_ns()
 import app
 from chalicelib.bootstrap import Deps
 from chalicelib.clock import SystemClock
+from chalicelib.envsettings import load_env_settings
 from chalicelib.http import InboundRequest
 from chalicelib.ingress import handle
-from chalicelib.settings import Settings
 from chalicelib.store.memory import MemoryStore
 clock = SystemClock()
-settings = Settings(_env_file=None, **spec["settings"])
-deps = Deps(settings=settings, clock=clock, store=MemoryStore(clock=clock))
+settings = load_env_settings(spec["settings"], env_file=None)
+deps = Deps(clock=clock, store=MemoryStore(clock=clock), env=settings)
 def send(route, request):
     inbound = InboundRequest.build(request["method"], request["path"], request["headers"], request["query"],
                                    request["body"].encode())

@@ -10,18 +10,18 @@ from __future__ import annotations
 import importlib
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from chalicelib.cache import TtlCache
 from chalicelib.clock import Clock, SystemClock
-from chalicelib.core.ids import Platform
+from chalicelib.core.ids import PLATFORMS, Platform
 from chalicelib.errors import PlatformDisabled
 from chalicelib.routes import ROUTES
 
 if TYPE_CHECKING:
     from chalicelib.adapters.base import DirectoryUser, Endpoint, Messenger
     from chalicelib.core.policy import GroupPolicy
+    from chalicelib.envsettings import EnvSettings, IngressSettings
     from chalicelib.queue import Dispatcher
     from chalicelib.settings import Settings
     from chalicelib.store.base import Store
@@ -40,30 +40,72 @@ _SETTING_HINTS: dict[str, str] = {
 }
 
 
-@dataclass
 class Deps:
-    settings: Settings
-    clock: Clock
-    store: Store
-    dispatcher: Dispatcher | None = None
-    messenger_factory: Callable[[Platform], Messenger] | None = None
-    groups: TtlCache[GroupRecord] = field(default_factory=lambda: TtlCache(ttl=GROUP_CACHE_SECONDS))
-    policies: TtlCache[GroupPolicy] = field(default_factory=lambda: TtlCache(ttl=POLICY_CACHE_SECONDS))
-    directory: TtlCache[DirectoryUser | None] = field(
-        default_factory=lambda: TtlCache(ttl=DIRECTORY_CACHE_SECONDS)
-    )
-    _endpoints: dict[str, Endpoint] | None = None
-    _messengers: dict[str, Messenger] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    """What every handler needs. Settings come one of two ways: `settings=` (the pydantic model: tests,
+    the CLI), or `env=` (the light reader `get_deps()` uses, so that the ingress path never builds the
+    pydantic model; `deps.settings` builds it from the same values the first time the worker asks)."""
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        clock: Clock,
+        store: Store,
+        dispatcher: Dispatcher | None = None,
+        messenger_factory: Callable[[Platform], Messenger] | None = None,
+        env: EnvSettings | None = None,
+    ) -> None:
+        if settings is None and env is None:
+            raise TypeError("Deps needs settings or env")
+        self._settings = settings
+        self._env = env if settings is None else None
+        self.clock = clock
+        self.store = store
+        self.dispatcher = dispatcher
+        self.messenger_factory = messenger_factory
+        self.groups: TtlCache[GroupRecord] = TtlCache(ttl=GROUP_CACHE_SECONDS)
+        self.policies: TtlCache[GroupPolicy] = TtlCache(ttl=POLICY_CACHE_SECONDS)
+        self.directory: TtlCache[DirectoryUser | None] = TtlCache(ttl=DIRECTORY_CACHE_SECONDS)
+        self._endpoints: dict[Platform, dict[str, Endpoint]] = {}
+        self._messengers: dict[str, Messenger] = {}
+        self._lock = threading.Lock()
+        self._build_lock = threading.Lock()
+
+    @property
+    def settings(self) -> Settings:
+        """The pydantic settings (the worker's), built on first use when only `env` was given."""
+        if self._settings is None:
+            with self._build_lock:
+                if self._settings is None and self._env is not None:  # __init__ requires one of the two
+                    self._settings = self._env.to_settings()
+        if self._settings is None:  # pragma: no cover - unreachable
+            raise RuntimeError("Deps has no settings")
+        return self._settings
+
+    @settings.setter
+    def settings(self, value: Settings) -> None:
+        self._settings = value
+        self._env = None
+
+    @property
+    def ingress_settings(self) -> IngressSettings:
+        """What the ingress path reads: the light reader when there is one, without building `settings`."""
+        return self._env if self._env is not None else self.settings
 
     def endpoint(self, route: str) -> Endpoint:
-        if self._endpoints is None:
-            self._endpoints = build_endpoints(self.settings, self.clock)
-        found = self._endpoints.get(route)
-        if found is None:
+        platform = ROUTES[route].platform
+        found = self._endpoints.get(platform)
+        if found is None:  # only this platform's adapter is imported (WeCom and DingTalk load cryptography)
+            with self._build_lock:
+                found = self._endpoints.get(platform)
+                if found is None:
+                    found = build_platform_endpoints(platform, self.ingress_settings, self.clock)
+                    self._endpoints[platform] = found
+        endpoint = found.get(route)
+        if endpoint is None:
             hint = _SETTING_HINTS.get(route) or _SETTING_HINTS.get(route.split(".", 1)[0], "its settings")
-            raise PlatformDisabled(f"{ROUTES[route].platform} is not configured here: set {hint}")
-        return found
+            raise PlatformDisabled(f"{platform} is not configured here: set {hint}")
+        return endpoint
 
     def messenger(self, platform: Platform) -> Messenger:
         with self._lock:
@@ -73,11 +115,19 @@ class Deps:
             return self._messengers[platform]
 
 
-def build_endpoints(settings: Settings, clock: Clock) -> dict[str, Endpoint]:
+def build_platform_endpoints(
+    platform: Platform, settings: IngressSettings, clock: Clock
+) -> dict[str, Endpoint]:
+    """One platform's switched-on routes; importing its adapter is the cost, so nothing else is imported."""
+    module = importlib.import_module(f"chalicelib.adapters.{platform}.endpoints")
+    built: dict[str, Endpoint] = module.endpoints(settings, clock)
+    return built
+
+
+def build_endpoints(settings: IngressSettings, clock: Clock) -> dict[str, Endpoint]:
     endpoints: dict[str, Endpoint] = {}
-    for platform in ("slack", "wecom", "dingtalk"):
-        module = importlib.import_module(f"chalicelib.adapters.{platform}.endpoints")
-        endpoints.update(module.endpoints(settings, clock))
+    for platform in PLATFORMS:
+        endpoints.update(build_platform_endpoints(platform, settings, clock))
     return endpoints
 
 
@@ -88,12 +138,18 @@ def build_messenger(platform: Platform, settings: Settings, clock: Clock) -> Mes
 
 
 def build_deps(settings: Settings | None = None, clock: Clock | None = None) -> Deps:
-    from chalicelib.settings import get_settings
+    """Production wiring. Without `settings`, the light reader (`chalicelib.envsettings`) supplies them:
+    the same names, defaults, `.env` and `QG_SECRETS_ID` overlay, without pydantic on the ingress path."""
     from chalicelib.store.dynamodb import DynamoStore
 
-    settings = settings or get_settings()
     clock = clock or SystemClock()
-    deps = Deps(settings=settings, clock=clock, store=DynamoStore(settings.qg_table_name, clock=clock))
+    if settings is None:
+        from chalicelib.envsettings import get_env_settings
+
+        env = get_env_settings()
+        deps = Deps(clock=clock, store=DynamoStore(env.qg_table_name, clock=clock), env=env)
+    else:
+        deps = Deps(settings, clock=clock, store=DynamoStore(settings.qg_table_name, clock=clock))
     deps.dispatcher = build_dispatcher(deps)
     return deps
 
@@ -101,13 +157,14 @@ def build_deps(settings: Settings | None = None, clock: Clock | None = None) -> 
 def build_dispatcher(deps: Deps) -> Dispatcher:
     from chalicelib.queue import InlineDispatcher, SqsDispatcher
 
-    if deps.settings.qg_dispatch == "inline":
+    settings = deps.ingress_settings
+    if settings.qg_dispatch == "inline":
         from chalicelib.worker.pipeline import process
 
         return InlineDispatcher(lambda event: process(event, deps))
-    if not deps.settings.qg_queue_url:
+    if not settings.qg_queue_url:
         raise RuntimeError("QG_QUEUE_URL is required when QG_DISPATCH=sqs")
-    return SqsDispatcher(deps.settings.qg_queue_url)
+    return SqsDispatcher(settings.qg_queue_url)
 
 
 _deps: Deps | None = None

@@ -3,16 +3,20 @@
 A platform whose settings are absent is switched off: its routes answer 404 and the others work. In
 production, `QG_SECRETS_ID` names a Secrets Manager secret (a JSON object keyed by the same names) that
 overrides the environment; it is fetched once per Lambda container.
+
+The ingress path reads the same fields without pydantic (`chalicelib.envsettings.EnvSettings`, checked
+against this model by tests/test_settings_light.py): add or change a field in both.
 """
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from typing import Any, Literal
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from chalicelib.envsettings import fetch_secret as _fetch_secret
 
 Dispatch = Literal["sqs", "inline"]
 
@@ -108,13 +112,3 @@ def load_settings(overrides: dict[str, Any] | None = None) -> Settings:
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     return load_settings()
-
-
-def _fetch_secret(secret_id: str) -> dict[str, Any]:
-    import boto3  # lazily: only deployed stages name a secret
-
-    response = boto3.client("secretsmanager").get_secret_value(SecretId=secret_id)
-    data = json.loads(response["SecretString"])
-    if not isinstance(data, dict):
-        raise ValueError("the QG_SECRETS_ID secret must be a JSON object")
-    return data

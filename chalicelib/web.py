@@ -65,7 +65,7 @@ def health() -> Response:
     deps = peek_deps()
     body: dict[str, Any] = {"status": "ok", "service": "qunguan"}
     if deps is not None:
-        settings = deps.settings
+        settings = deps.ingress_settings  # never builds the pydantic model
         body["platforms"] = {
             "slack": settings.slack_enabled,
             "wecom": settings.wecom_enabled,

@@ -89,7 +89,7 @@ def make_deps(
     deps = Deps(settings=settings, clock=clock, store=store or MemoryStore(clock=clock))
     deps.dispatcher = dispatcher
     endpoints: dict[str, Endpoint] = {"slack.events": endpoint} if endpoint else {}
-    deps._endpoints = endpoints
+    deps._endpoints = {"slack": endpoints}
     return deps, dispatcher
 
 

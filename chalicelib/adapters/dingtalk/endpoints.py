@@ -39,10 +39,8 @@ from chalicelib.errors import MalformedRequest, VerificationFailed
 from chalicelib.http import InboundRequest, Reply
 
 if TYPE_CHECKING:
-    from pydantic import SecretStr
-
     from chalicelib.clock import Clock
-    from chalicelib.settings import Settings
+    from chalicelib.envsettings import IngressSettings, SecretValue
 
 log = logging.getLogger(__name__)
 
@@ -445,7 +443,7 @@ def _param_text(value: Any) -> str:
 
 
 # The routes whose settings are present ------------------------------------------------------------
-def endpoints(settings: Settings, clock: Clock) -> dict[str, Endpoint]:
+def endpoints(settings: IngressSettings, clock: Clock) -> dict[str, Endpoint]:
     found: dict[str, Endpoint] = {}
     if settings.dingtalk_robot_enabled:
         found[DingTalkRobot.route] = DingTalkRobot(_plain(settings.dingtalk_app_secret), clock)
@@ -467,7 +465,7 @@ def _signed_ms(verified: Verified, clock: Clock) -> int:
     return _millis(verified.context.get("timestamp")) or int(clock.now() * 1000)
 
 
-def _plain(value: SecretStr | None) -> str:
+def _plain(value: SecretValue | None) -> str:
     return value.get_secret_value() if value is not None else ""
 
 

@@ -56,7 +56,7 @@ from chalicelib.errors import MalformedRequest
 from chalicelib.http import InboundRequest, Reply
 
 if TYPE_CHECKING:
-    from chalicelib.settings import Settings
+    from chalicelib.envsettings import IngressSettings
 
 log = logging.getLogger("qunguan.slack")
 
@@ -181,7 +181,7 @@ class SlackCommands(_SlackEndpoint):
         return Parsed(events=(command,))
 
 
-def endpoints(settings: Settings, clock: Clock) -> dict[str, Endpoint]:
+def endpoints(settings: IngressSettings, clock: Clock) -> dict[str, Endpoint]:
     """The Slack routes, or none when `SLACK_SIGNING_SECRET` is unset (the routes then answer 404)."""
     signing_secret = settings.slack_signing_secret
     if not settings.slack_enabled or signing_secret is None:

@@ -55,9 +55,7 @@ from chalicelib.errors import MalformedRequest, VerificationFailed
 from chalicelib.http import InboundRequest, Reply
 
 if TYPE_CHECKING:
-    from pydantic import SecretStr
-
-    from chalicelib.settings import Settings
+    from chalicelib.envsettings import IngressSettings, SecretValue
 
 log = logging.getLogger(__name__)
 
@@ -560,11 +558,11 @@ def _text(data: bytes) -> str:
         raise MalformedRequest("the decrypted text is not UTF-8") from exc
 
 
-def _plain(value: SecretStr | None) -> str:
+def _plain(value: SecretValue | None) -> str:
     return value.get_secret_value() if value is not None else ""
 
 
-def endpoints(settings: Settings, clock: Clock) -> dict[str, Endpoint]:
+def endpoints(settings: IngressSettings, clock: Clock) -> dict[str, Endpoint]:
     """The WeCom routes whose settings are present; an absent one stays switched off (404)."""
     found: dict[str, Endpoint] = {}
     corp_id = settings.wecom_corp_id or ""
