@@ -134,6 +134,9 @@ class _Messenger:
 
         self.capabilities = Capabilities(always=frozenset(Capability))
 
+    def permalink(self, tenant: str, chat: str, message_id: str) -> str | None:
+        return None
+
     def recall_own(self, tenant: str, chat: str, message_id: str, *, token: str | None = None) -> None:
         return None
 

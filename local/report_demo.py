@@ -213,6 +213,9 @@ class DemoMessenger:
         self.images.append((name, png, caption))
         return Sent()
 
+    def permalink(self, tenant: str, chat: str, message_id: str) -> str | None:
+        return None
+
     def recall_own(self, tenant: str, chat: str, message_id: str, *, token: str | None = None) -> None:
         return None
 

@@ -156,6 +156,11 @@ class Messenger(Protocol):
         the platform shows one (charts of the assessment)."""
         ...
 
+    def permalink(self, tenant: str, chat: str, message_id: str) -> str | None:
+        """A link that opens the message in the messenger, where the platform gives one (Slack); None
+        elsewhere, or when the platform will not say."""
+        ...
+
     def recall_own(self, tenant: str, chat: str, message_id: str, *, token: str | None = None) -> None:
         """Withdraw one of the bot's own messages (`chat` "" for a direct message); `token` is what the
         platform gave when it was sent (`Sent.token`). Raises `NotSupported` where it cannot (RECALL_OWN)."""

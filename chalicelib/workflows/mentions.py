@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 
 from chalicelib.authz import directory_user
@@ -106,8 +106,9 @@ class MentionReminders:
             ):
                 claimed[ask.user].append(ask)
         names = _names(deps, event, {ask.asked_by for asks in claimed.values() for ask in asks})
+        links = _links(deps, event, [ask for asks in claimed.values() for ask in asks])
         actions: list[Action] = [
-            SendDirect(user=user, text=reminder_text(asks, scope, names), reason=REASON)
+            SendDirect(user=user, text=reminder_text(asks, scope, names, links), reason=REASON)
             for user, asks in sorted(claimed.items())
         ]
         counts.update(reminded=sum(len(asks) for asks in claimed.values()), members=len(claimed))
@@ -183,8 +184,18 @@ def _names(deps: Deps, event: JobRequested, users: Iterable[str]) -> dict[str, s
     return names
 
 
-def reminder_text(asks: Sequence[Waiting], scope: Scope, names: dict[str, str]) -> str:
-    """One member's reminder: the group, then who asked and when (local time), oldest first."""
+def _links(deps: Deps, event: JobRequested, asks: Sequence[Waiting]) -> dict[str, str]:
+    """A link to each message, where the platform gives one (Slack's permalinks): one call each."""
+    messenger = deps.messenger(event.platform)
+    found = {ask.message_id: messenger.permalink(event.tenant, event.chat, ask.message_id) for ask in asks}
+    return {message_id: link for message_id, link in found.items() if link}
+
+
+def reminder_text(
+    asks: Sequence[Waiting], scope: Scope, names: dict[str, str], links: Mapping[str, str] | None = None
+) -> str:
+    """One member's reminder: the group, then who asked and when (local time), oldest first, each with a
+    link to the message where the platform gives one (never its text)."""
     locale = scope.locale
     platform, _, chat = split_id(scope.gid)
     group = (scope.group.name if scope.group else "") or chat
@@ -193,5 +204,7 @@ def reminder_text(asks: Sequence[Waiting], scope: Scope, names: dict[str, str]) 
         kind = "question" if ask.question else "mention"
         who, when = names.get(ask.asked_by, ask.asked_by), local(ask.at, scope.offset)
         lines.append(t(locale, f"workflows.mentions.remind.{kind}", who=who, when=when))
+        if links and links.get(ask.message_id):
+            lines.append(f"  {links[ask.message_id]}")
     lines.append(t(locale, "workflows.mentions.remind.foot", prefix=command_prefix(platform)))
     return "\n".join(lines)

@@ -51,6 +51,7 @@ class FakeSlack:
             "chat.postEphemeral": self.post_ephemeral,
             "chat.update": self.update,
             "chat.delete": self.delete,
+            "chat.getPermalink": self.permalink,
             "conversations.open": self.open_dm,
             "conversations.kick": self.kick,
             "conversations.members": self.members,
@@ -163,6 +164,13 @@ class FakeSlack:
                 return _error("cant_delete_message")
             self._posted.discard((channel, ts))
         return {"ok": True, "channel": channel, "ts": ts}
+
+    def permalink(self, args: Args, token: str) -> Reply:
+        channel, ts = str(args.get("channel") or ""), str(args.get("message_ts") or "")
+        if not channel or not ts:
+            return _error("channel_not_found" if not channel else "message_not_found")
+        link = f"https://qunguan-demo.slack.com/archives/{channel}/p{ts.replace('.', '')}"
+        return {"ok": True, "channel": channel, "permalink": link}
 
     def open_dm(self, args: Args, token: str) -> Reply:
         users = str(args.get("users") or "")

@@ -54,6 +54,7 @@ def test_a_slack_mention_nobody_answered_is_reminded_privately_once(fake: FakeMe
         assert "有人在等你回复" in text and "@了你" in text and "0BOB" in text  # who (the directory's name)
         assert local(asked_at, 8.0)[:13] in text  # when, in the group's time zone
         assert "预算表" not in text  # never the message's text
+        assert f"https://qunguan-demo.slack.com/archives/{side.chat}/p" in text  # a link to the message
         assert said(fake, side, side.admin) == ""
 
         fake.clear()

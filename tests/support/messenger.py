@@ -75,6 +75,9 @@ class RecordingMessenger:
     def post_image(self, target: Target, png: bytes, name: str, caption: str = "") -> Sent:
         return self._record("post_image", target=target, png=png, name=name, caption=caption)
 
+    def permalink(self, tenant: str, chat: str, message_id: str) -> str | None:
+        return None
+
     def recall_own(self, tenant: str, chat: str, message_id: str, *, token: str | None = None) -> None:
         self._require(Capability.RECALL_OWN)
         self._record("recall_own", chat=chat, message_id=message_id, token=token)

@@ -313,6 +313,9 @@ class DingTalkMessenger:
             self.post_text(Target(tenant=target.tenant, chat=target.chat, user=target.user), caption)
         return Sent(message_id=_optional_str(data.get("processQueryKey")))
 
+    def permalink(self, tenant: str, chat: str, message_id: str) -> str | None:
+        return None  # the platform has no link to a group message
+
     def recall_own(self, tenant: str, chat: str, message_id: str, *, token: str | None = None) -> None:
         """The robot's own message, by the `processQueryKey` it was sent with: `groupMessages/recall` in a
         group, `otoMessages/batchRecall` in a one-to-one chat. An interactive card (its `Sent.token` is its

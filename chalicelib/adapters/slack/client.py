@@ -286,6 +286,16 @@ class SlackMessenger:
         self._call("files.completeUploadExternal", json=shared)
         return Sent(message_id=file_id)
 
+    def permalink(self, tenant: str, chat: str, message_id: str) -> str | None:
+        """`chat.getPermalink` (bot token): the message's link, or None if Slack will not give one."""
+        try:
+            reply = self._call("chat.getPermalink", data={"channel": chat, "message_ts": message_id})
+        except MessengerError as exc:
+            log.info("no permalink for a message in %s: %s", chat, exc.detail)
+            return None
+        link = reply.get("permalink")
+        return str(link) if isinstance(link, str) and link.startswith("https://") else None
+
     def recall_own(self, tenant: str, chat: str, message_id: str, *, token: str | None = None) -> None:
         """`chat.delete` with the bot token, which deletes the bot's own messages (`token` is the
         "channel:ts" of `Sent.token`, which also covers a DM)."""

@@ -196,6 +196,9 @@ class WeComMessenger:
             self.post_text(Target(tenant=target.tenant, chat=target.chat, user=target.user), caption)
         return sent
 
+    def permalink(self, tenant: str, chat: str, message_id: str) -> str | None:
+        return None  # the platform has no link to a group message
+
     def recall_own(self, tenant: str, chat: str, message_id: str, *, token: str | None = None) -> None:
         """`message/recall`: the app's own `message/send` messages of the last 24 h. Group messages sent
         through `appchat/send` get no message id and cannot be recalled."""

@@ -183,6 +183,18 @@ def test_the_bot_can_always_recall_its_own_message(fake: FakeMessengers, slack: 
     assert body(only_call(fake, "chat.delete")) == {"channel": "C0MEETING", "ts": sent.message_id}
 
 
+def test_a_message_has_a_permalink_and_a_refusal_gives_none(
+    fake: FakeMessengers, slack: SlackMessenger
+) -> None:
+    link = slack.permalink(TENANT, "C0MEETING", "1700000000.000100")
+    assert link == "https://qunguan-demo.slack.com/archives/C0MEETING/p1700000000000100"
+    assert body(only_call(fake, "chat.getPermalink")) == {
+        "channel": "C0MEETING",
+        "message_ts": "1700000000.000100",
+    }
+    assert slack.permalink(TENANT, "", "1700000000.000100") is None  # Slack's error: no link, no failure
+
+
 def test_with_an_admin_token_any_message_is_deleted_with_that_token(
     fake: FakeMessengers, slack_admin: SlackMessenger
 ) -> None:
