@@ -106,8 +106,50 @@ class IngressSettings(Protocol):
     def dingtalk_cards_enabled(self) -> bool: ...
 
 
+class PlatformSwitches:
+    """Which routes are switched on, from which settings are present: shared by `EnvSettings` and the
+    pydantic `Settings`, so the two cannot disagree about it."""
+
+    if TYPE_CHECKING:  # the fields, declared by each settings class
+        slack_signing_secret: object
+        wecom_corp_id: object
+        wecom_token: object
+        wecom_aes_key: object
+        wecom_aibot_token: object
+        wecom_aibot_aes_key: object
+        dingtalk_app_key: object
+        dingtalk_app_secret: object
+        dingtalk_token: object
+        dingtalk_aes_key: object
+        dingtalk_card_secret: object
+
+    @property
+    def slack_enabled(self) -> bool:
+        return self.slack_signing_secret is not None
+
+    @property
+    def wecom_enabled(self) -> bool:
+        return all((self.wecom_corp_id, self.wecom_token, self.wecom_aes_key))
+
+    @property
+    def wecom_aibot_enabled(self) -> bool:
+        return all((self.wecom_aibot_token, self.wecom_aibot_aes_key))
+
+    @property
+    def dingtalk_robot_enabled(self) -> bool:
+        return self.dingtalk_app_secret is not None
+
+    @property
+    def dingtalk_events_enabled(self) -> bool:
+        return all((self.dingtalk_app_key, self.dingtalk_token, self.dingtalk_aes_key))
+
+    @property
+    def dingtalk_cards_enabled(self) -> bool:
+        return self.dingtalk_card_secret is not None
+
+
 @dataclass(frozen=True)
-class EnvSettings:
+class EnvSettings(PlatformSwitches):
     """Every field of `Settings`, in its order, with its default (see the module docstring)."""
 
     # Slack app
@@ -147,30 +189,6 @@ class EnvSettings:
     qg_card_signing_key: Secret | None = None
     qg_public_url: str | None = None
     qg_log_level: str = "INFO"
-
-    @property
-    def slack_enabled(self) -> bool:
-        return self.slack_signing_secret is not None
-
-    @property
-    def wecom_enabled(self) -> bool:
-        return all((self.wecom_corp_id, self.wecom_token, self.wecom_aes_key))
-
-    @property
-    def wecom_aibot_enabled(self) -> bool:
-        return all((self.wecom_aibot_token, self.wecom_aibot_aes_key))
-
-    @property
-    def dingtalk_robot_enabled(self) -> bool:
-        return self.dingtalk_app_secret is not None
-
-    @property
-    def dingtalk_events_enabled(self) -> bool:
-        return all((self.dingtalk_app_key, self.dingtalk_token, self.dingtalk_aes_key))
-
-    @property
-    def dingtalk_cards_enabled(self) -> bool:
-        return self.dingtalk_card_secret is not None
 
     def plain_values(self) -> dict[str, str | None]:
         """Every field as a plain value (secrets revealed): for building `Settings`, never for logs."""

@@ -16,12 +16,13 @@ from typing import Any, Literal
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from chalicelib.envsettings import PlatformSwitches
 from chalicelib.envsettings import fetch_secret as _fetch_secret
 
 Dispatch = Literal["sqs", "inline"]
 
 
-class Settings(BaseSettings):
+class Settings(BaseSettings, PlatformSwitches):
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
 
     # Slack app
@@ -69,30 +70,6 @@ class Settings(BaseSettings):
     # Where members reach the API (the stage URL, or a custom domain): file links are `<this>/files/...`.
     qg_public_url: str | None = None
     qg_log_level: str = "INFO"
-
-    @property
-    def slack_enabled(self) -> bool:
-        return self.slack_signing_secret is not None
-
-    @property
-    def wecom_enabled(self) -> bool:
-        return all((self.wecom_corp_id, self.wecom_token, self.wecom_aes_key))
-
-    @property
-    def wecom_aibot_enabled(self) -> bool:
-        return all((self.wecom_aibot_token, self.wecom_aibot_aes_key))
-
-    @property
-    def dingtalk_robot_enabled(self) -> bool:
-        return self.dingtalk_app_secret is not None
-
-    @property
-    def dingtalk_events_enabled(self) -> bool:
-        return all((self.dingtalk_app_key, self.dingtalk_token, self.dingtalk_aes_key))
-
-    @property
-    def dingtalk_cards_enabled(self) -> bool:
-        return self.dingtalk_card_secret is not None
 
 
 def secret(value: SecretStr | None) -> str:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from chalicelib.core.actions import Decision, Lifetime, Recall
 from chalicelib.core.cards import Card
@@ -25,6 +25,11 @@ from chalicelib.core.ids import group_id
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Item
+
+if TYPE_CHECKING:
+    from chalicelib.bootstrap import Deps
+    from chalicelib.worker.context import Context
+    from chalicelib.worker.executor import ActionResult
 
 PostKind = Literal["announcement", "card", "notice"]
 KEEP_AFTER_DUE = 90 * 86400  # a handled post stays readable this long (reports, acknowledgements)
@@ -190,7 +195,9 @@ class Passes:
 # After the actions -------------------------------------------------------------------------------------
 
 
-def track(event: Event, ctx: Any, decision: Decision, results: tuple[Any, ...], deps: Any) -> None:
+def track(
+    event: Event, ctx: Context, decision: Decision, results: tuple[ActionResult, ...], deps: Deps
+) -> None:
     """Register each post decided with a `keep` under the message id(s) the platform answered with, and
     settle each post a `Recall` withdrew (a failed recall stays open: the cleanup tries again)."""
     if decision.shadow or not results:
