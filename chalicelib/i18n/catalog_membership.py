@@ -52,6 +52,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "這個入群申請已經處理過了（{status}，{by}）。",
         "This join request was already handled ({status}, {by}).",
     ),
+    "membership.join.own": _m(
+        "这是你本人的入群申请，需由另一位审批人处理，此次操作已记录。",
+        "這是你本人的入群申請，需由另一位審批人處理，此次操作已記錄。",
+        "This join request is your own: another approver must decide it; the attempt has been recorded.",
+    ),
     "membership.join.refused": _m(
         "只有本群的审批人可以处理入群申请，此次操作已记录。",
         "只有本群的審批人可以處理入群申請，此次操作已記錄。",

@@ -95,6 +95,8 @@ def on_join_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
         group_id(click.platform, click.tenant, sealed.chat),
         user_id(click.platform, click.tenant, user),
     )
+    if user == click.user:  # four eyes: a newcomer who is also an approver does not admit themselves
+        return _refused(gctx, "join request decided by its own newcomer", "membership.join.own")
     repo = MembershipRepo(deps.store)
     request = repo.request(gid, uid)
     if request is None or request.nonce != nonce:

@@ -34,10 +34,10 @@ def test_applying_keeps_every_version_and_makes_the_newest_live() -> None:
 
 def test_a_group_override_sits_on_the_org_policy() -> None:
     repo = PolicyRepo(MemoryStore())
-    repo.apply(keys.ORG_SCOPE, "locale: en\nadmins: [UBOSS]\n", author="ops", now=1)
+    repo.apply(keys.ORG_SCOPE, "locale: en\nadmins: ['slack:T1:UBOSS']\n", author="ops", now=1)
     repo.apply(GROUP, "mode: shadow\n", author="ops", now=2)
     policy = repo.for_group(GID, now=3)
-    assert (policy.locale, policy.admins, policy.mode) == ("en", ("UBOSS",), "shadow")
+    assert (policy.locale, policy.admins, policy.mode) == ("en", ("slack:T1:UBOSS",), "shadow")
     assert policy.revision == "1.1"
 
 
