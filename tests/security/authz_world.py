@@ -15,7 +15,7 @@ import yaml
 from chalicelib.bootstrap import Deps
 from chalicelib.cardsign import seal
 from chalicelib.clock import FrozenClock
-from chalicelib.core.events import CardClicked, CommandIssued, Event
+from chalicelib.core.events import CardClicked, CommandIssued, Event, MemberJoined
 from chalicelib.core.ids import PLATFORMS, Platform, group_id, user_id
 from chalicelib.core.policy import default_policy_text
 from chalicelib.store import keys
@@ -110,6 +110,18 @@ class World:
         )
         process(event, self.deps)
         return event
+
+    def join(self, user: str, *, chat: str, platform: Platform = "slack", tenant: str = TEAM) -> None:
+        """`user` joins the group `chat`."""
+        event = MemberJoined(
+            platform=platform,
+            tenant=tenant,
+            event_id=self._next(),
+            occurred_at=self.clock.now(),
+            chat=chat,
+            user=user,
+        )
+        process(event, self.deps)
 
     def press(
         self,
