@@ -111,22 +111,24 @@ class PolicyRepo:
         return policy
 
     # Writing -----------------------------------------------------------------------------------------
-    def validate(self, scope: str, text: str) -> GroupPolicy:
-        """The policy `text` would give; raises PolicyError listing every problem."""
+    def validate(self, scope: str, text: str, *, stored: bool = False) -> GroupPolicy:
+        """The policy `text` would give; raises PolicyError listing every problem. A text this scope
+        held before (`stored`: a rollback, a pilot undone) is not held to rules made since about the
+        people it names: a bare id in it names nobody."""
         if scope == keys.ORG_SCOPE:
-            return load_policy_yaml(text)
+            return load_policy_yaml(text, stored=stored)
         gid = scope.removeprefix("group:")
         override = parse_override(text)
-        problems = override_problems(gid, override)
+        problems = [] if stored else override_problems(gid, override)
         if problems:
             raise PolicyError("; ".join(problems))
         return resolve_group(self.org(), gid, override)
 
-    def apply(self, scope: str, text: str, *, author: str, now: float) -> PolicyVersion:
-        """Validate and store `text` as the scope's next version, and make it live. Two operators applying
-        at once cannot both win: the version item is written only if absent, and CURRENT moves only from
-        the version it was read at."""
-        self.validate(scope, text)
+    def apply(self, scope: str, text: str, *, author: str, now: float, stored: bool = False) -> PolicyVersion:
+        """Validate and store `text` as the scope's next version, and make it live (`stored`: a text
+        the scope held before, see `validate`). Two operators applying at once cannot both win: the
+        version item is written only if absent, and CURRENT moves only from the version it was read at."""
+        self.validate(scope, text, stored=stored)
         live = self.current(scope)
         number = (live.version if live else 0) + 1
         data = {"text": text, "author": author, "at": now, "version": number}
@@ -150,7 +152,7 @@ class PolicyRepo:
         previous = self.version(scope, live.version - 1)
         if previous is None:  # pragma: no cover - versions are never deleted
             raise PolicyError(f"version {live.version - 1} of {scope} is missing")
-        return self.apply(scope, previous.text, author=author, now=now)
+        return self.apply(scope, previous.text, author=author, now=now, stored=True)
 
 
 def default_text(scope: str) -> str:

@@ -698,7 +698,7 @@ def _rollback(command: CommandIssued, ctx: Context, deps: Deps, revision: Revisi
 def _restore_pilots(repo: PolicyRepo, revision: Revision, author: str, now: float) -> None:
     """Each pilot group's override as it was before the pilot: after a rollout the org holds the change."""
     for gid, before in revision.pilots:
-        repo.apply(keys.group_policy_scope(gid), before or "", author=author, now=now)
+        repo.apply(keys.group_policy_scope(gid), before or "", author=author, now=now, stored=True)
 
 
 def _here(command: CommandIssued, ctx: Context, deps: Deps, revision: Revision, step: str) -> list[Action]:
