@@ -62,6 +62,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "只有本群的審批人可以處理入群申請，此次操作已記錄。",
         "Only this group's approvers can decide join requests; the attempt has been recorded.",
     ),
+    "membership.own": _m(
+        "这件事关于你本人，需由另一位管理员处理，此次操作已记录。",
+        "這件事關於你本人，需由另一位管理員處理，此次操作已記錄。",
+        "This is about you: another admin must decide it; the attempt has been recorded.",
+    ),
     "membership.already": _m(
         "这件事已经有人处理过了。", "這件事已經有人處理過了。", "Someone has already handled this."
     ),

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.membership.repository import MembershipRepo
+from chalicelib.membership.repository import MembershipRepo, NameRecord
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.store import keys
 from chalicelib.workflows.revisions import Revisions
-from tests.security.authz_world import TEAM, World, slack
+from tests.security.authz_world import T0, TEAM, World, slack
 
 A1, A2, A3, MALLORY, BOB, CAROL = "UA1", "UA2", "UA3", "UMAL", "UBOB", "UCAROL"
 CF, CO = f"slack:{TEAM}:CF", f"slack:{TEAM}:CO"
@@ -148,6 +148,20 @@ def test_a_newcomer_who_is_an_approver_cannot_approve_their_own_join(world: Worl
 
     world.press("UAPP2", "join.approve", f"{request.nonce}UNEW", sealed_for="CF")
     assert repo.request(CF, slack("UNEW")).status == "approved"  # type: ignore[union-attr]
+
+
+def test_an_admin_cannot_keep_their_own_reported_name(world: World) -> None:
+    repo = MembershipRepo(world.store)
+    record = NameRecord(CF, slack(A2), A2, "🐱", "", "nickname", T0, T0 + 86400, "nudged")
+    repo.nudge_name(record)
+    repo.report_name(record, at=T0)
+    world.forget()
+    world.press(A2, "name.keep", A2, sealed_for="CF")
+    assert "This is about you" in world.told(A2)
+    assert repo.name_record(CF, slack(A2)).state == "reported"  # type: ignore[union-attr]
+
+    world.press(A1, "name.keep", A2, sealed_for="CF")
+    assert repo.name_record(CF, slack(A2)) is None  # kept, and the check cleared
 
 
 def test_a_proposer_cannot_approve_their_own_revision_where_other_owners_could(world: World) -> None:
