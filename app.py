@@ -64,6 +64,62 @@ def file_link(token: str) -> Response:
     return web.serve_file_link(token)
 
 
+# The web console (chalicelib.console, loaded on its first request): pages for admins, auditors, members.
+@app.route("/console", methods=["GET"])
+def console_overview() -> Response:
+    return web.serve_console("overview", app)
+
+
+@app.route("/console/login", methods=["GET"])
+def console_login() -> Response:
+    return web.serve_console("login", app)
+
+
+@app.route("/console/login/{platform}", methods=["GET"])
+def console_sign_in(platform: str) -> Response:
+    return web.serve_console("sign-in", app, platform=platform)
+
+
+@app.route("/console/callback/{platform}", methods=["GET"])
+def console_callback(platform: str) -> Response:
+    return web.serve_console("callback", app, platform=platform)
+
+
+@app.route("/console/logout", methods=["POST"], content_types=TYPES)
+def console_logout() -> Response:
+    return web.serve_console("logout", app)
+
+
+@app.route("/console/dev-login", methods=["GET"])
+def console_dev_login() -> Response:
+    return web.serve_console("dev-login", app)
+
+
+@app.route("/console/static/{name}", methods=["GET"])
+def console_static(name: str) -> Response:
+    return web.serve_console("static", app, name=name)
+
+
+@app.route("/console/groups", methods=["GET"])
+def console_groups() -> Response:
+    return web.serve_console("groups", app)
+
+
+@app.route("/console/groups/{gid}", methods=["GET"])
+def console_group(gid: str) -> Response:
+    return web.serve_console("group", app, gid=gid)
+
+
+@app.route("/console/cases", methods=["GET", "POST"], content_types=TYPES)
+def console_cases() -> Response:
+    return web.serve_console("cases", app)
+
+
+@app.route("/console/me", methods=["GET"])
+def console_me() -> Response:
+    return web.serve_console("me", app)
+
+
 @app.on_sqs_message(queue=EVENTS_QUEUE, batch_size=10)
 def worker(event: object) -> dict[str, list[dict[str, str]]]:
     return web.consume(event)

@@ -59,3 +59,9 @@ def unseal(settings: Settings, value: str, *, platform: str, tenant: str, action
     chat, ref, tag = parts
     expected = _tag(settings, platform=platform, tenant=tenant, chat=chat, ref=ref, action=action)
     return Sealed(chat, ref) if hmac.compare_digest(expected, tag) else None
+
+
+def derived_key(settings: Settings, purpose: str) -> bytes:
+    """A key for another purpose (the web console's session cookies), derived from the signing key, so
+    that one secret configured serves both and neither reveals the other."""
+    return hmac.new(_key(settings), f"qunguan|{purpose}".encode(), hashlib.sha256).digest()

@@ -57,6 +57,21 @@ def serve_file_link(token: str) -> Response:
     return to_response(answer_link(token, get_deps()))
 
 
+def serve_console(route: str, app: Chalice, **params: str) -> Response:
+    """The body of every `/console` route: the web console, imported on its first request only."""
+    from urllib.parse import quote, unquote
+
+    from chalicelib.console.entry import get_console, handle
+
+    request = app.current_request
+    if request is None:  # pragma: no cover - Chalice sets it before calling a view
+        raise RuntimeError("serve_console() called outside a request")
+    inbound = to_inbound(request)
+    path = inbound.path.format(**{name: quote(unquote(value), safe="") for name, value in params.items()})
+    inbound = InboundRequest.build(inbound.method, path, inbound.headers, inbound.query, inbound.body)
+    return to_response(handle(route, inbound, params, get_console()))
+
+
 def health() -> Response:
     """Liveness: no secrets, no AWS calls. A warm container also says which platforms are switched on
     (a cold one would have to fetch the secret to know, so it does not)."""

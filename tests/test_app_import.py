@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-HEAVY = ("boto3", "botocore", "pydantic", "requests", "ahocorasick", "yaml", "cryptography")
+HEAVY = ("boto3", "botocore", "pydantic", "requests", "ahocorasick", "yaml", "cryptography", "jinja2")
 
 
 def test_importing_the_app_loads_no_heavy_module() -> None:
@@ -31,6 +31,17 @@ def test_the_app_declares_every_route_of_the_contract() -> None:
         "/dingtalk/events",
         "/dingtalk/cards",
         "/files/{token}",
+        "/console",
+        "/console/login",
+        "/console/login/{platform}",
+        "/console/callback/{platform}",
+        "/console/logout",
+        "/console/dev-login",
+        "/console/static/{name}",
+        "/console/groups",
+        "/console/groups/{gid}",
+        "/console/cases",
+        "/console/me",
     }
     assert set(app.app.routes["/wecom/callback"]) == {"GET", "POST"}
     assert set(app.app.routes["/files/{token}"]) == {"GET"}

@@ -1,10 +1,10 @@
 """The people a policy names, and the rule they are named by.
 
-The lists that give rights (`admins`, `approvers`, `workflows.revisions.owners`,
+The lists that give rights (`admins`, `approvers`, `auditors`, `workflows.revisions.owners`,
 `workflows.incidents.responders`) hold qualified ids only, `platform:tenant:user`: a bare id such as
 `zhangsan` would match the user of that id on every platform and in every tenant, so a DingTalk user
 "zhangsan" of an unrelated corp could act as an admin. A group's override names people of the group's
-own platform and tenant, and cannot name owners (owners are the org's, read from the org policy only).
+own platform and tenant, and cannot name owners or auditors (the org's, read from the org policy only).
 
 These checks run where a policy is written (`policy validate`, `policy apply`, `policy set`, a revision);
 a policy already stored is read as it is, and a bare id in it simply names nobody
@@ -21,10 +21,11 @@ from chalicelib.core.ids import is_qualified, split_id
 NAMED_LISTS: tuple[tuple[str, ...], ...] = (
     ("admins",),
     ("approvers",),
+    ("auditors",),
     ("workflows", "revisions", "owners"),
     ("workflows", "incidents", "responders"),
 )
-ORG_ONLY: tuple[tuple[str, ...], ...] = (("workflows", "revisions", "owners"),)
+ORG_ONLY: tuple[tuple[str, ...], ...] = (("workflows", "revisions", "owners"), ("auditors",))
 # Every setting that lists people: the named lists above, and who is exempt (`rules.*.exempt.members`).
 PEOPLE_KEYS = frozenset({*(path[-1] for path in NAMED_LISTS), "members"})
 EXAMPLE = "dingtalk:ding1234:zhangsan"

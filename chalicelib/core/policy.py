@@ -351,6 +351,7 @@ class GroupPolicy(_Model):
     mode: Mode = "enforce"
     admins: tuple[str, ...] = ()
     approvers: tuple[str, ...] = ()
+    auditors: tuple[str, ...] = ()  # read everything in the web console, change nothing (org only)
     appeal_days: int = Field(default=7, ge=1)
     escalation: Escalation = Escalation()
     retention: dict[str, int] = Field(default_factory=_default_retention)

@@ -92,6 +92,7 @@ class FollowUp:
     plan: Plan  # (remind | before | overdue, when)
     deadline: float | None = None
     reminded: int = 0
+    cards: tuple[str, ...] = ()  # the tokens of the cards as sent, so the console's click updates one
 
     def data(self) -> dict[str, Any]:
         return {
@@ -107,6 +108,7 @@ class FollowUp:
             "plan": plan_data(self.plan),
             "deadline": self.deadline,
             "reminded": self.reminded,
+            "cards": list(self.cards),
         }
 
     @staticmethod
@@ -125,6 +127,7 @@ class FollowUp:
             plan=plan_of(data),
             deadline=float(deadline) if deadline is not None else None,
             reminded=int(data.get("reminded", 0)),
+            cards=tuple(str(token) for token in data.get("cards", ())),
         )
 
 
@@ -408,16 +411,16 @@ def record(event: Event, ctx: Context, decision: Decision, results: tuple[Any, .
         repo.close(str(appealed["gid"]), APPEAL, str(appealed["ref"]))
     _handled_by_command(event, ctx, decision, deps)
     if not decision.shadow:
-        for (kind, ref), (card, users) in _cards_sent(decision, results).items():
-            _follow(event, ctx, deps, kind=kind, ref=ref, card=card, users=users)
+        for (kind, ref), (card, users, tokens) in _cards_sent(decision, results).items():
+            _follow(event, ctx, deps, kind=kind, ref=ref, card=card, users=users, tokens=tokens)
 
 
 def _cards_sent(
     decision: Decision, results: tuple[Any, ...]
-) -> dict[tuple[str, str], tuple[str, tuple[str, ...]]]:
-    """The followed cards the actions sent, by (kind, case): a removal proposal wins over the violation
-    card of the same case."""
-    sent: dict[tuple[str, str], tuple[str, tuple[str, ...]]] = {}
+) -> dict[tuple[str, str], tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    """The followed cards the actions sent, by (kind, case), with the tokens that update them: a removal
+    proposal wins over the violation card of the same case."""
+    sent: dict[tuple[str, str], tuple[str, tuple[str, ...], tuple[str, ...]]] = {}
     for action, result in zip(decision.actions, results, strict=False):
         if not isinstance(action, PostCard) or getattr(result, "status", "failed") == "failed":
             continue
@@ -426,12 +429,21 @@ def _cards_sent(
             continue
         kind, card = CARDS[prefix]
         if (kind, ref) not in sent or card == "removal":
-            sent[(kind, ref)] = (card, action.users)
+            tokens = tuple(one.token for one in getattr(result, "sent", ()) if getattr(one, "token", None))
+            sent[(kind, ref)] = (card, action.users, tokens)
     return sent
 
 
 def _follow(
-    event: Event, ctx: Context, deps: Deps, *, kind: str, ref: str, card: str, users: tuple[str, ...]
+    event: Event,
+    ctx: Context,
+    deps: Deps,
+    *,
+    kind: str,
+    ref: str,
+    card: str,
+    users: tuple[str, ...],
+    tokens: tuple[str, ...] = (),
 ) -> None:
     cases = CaseRepo(deps.store)
     gid = event.gid if event.chat and kind == CASE else cases.locate(ref)
@@ -458,6 +470,7 @@ def _follow(
         recipients=users,
         plan=plan(ctx.now, settings, deadline=deadline),
         deadline=deadline,
+        cards=tokens,
     )
     FollowUps(deps.store).open(followup)
 

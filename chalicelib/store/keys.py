@@ -616,3 +616,20 @@ def file_upload_pk(uid: str) -> str:
 
 
 FILE_UPLOAD_SK = "DEST"
+
+
+def console_session_pk(digest: str) -> str:
+    """A web console session, by the SHA-256 of its cookie's secret (the secret itself is never stored):
+    deleting the item revokes the session at once, whatever the cookie says (`chalicelib.console`)."""
+    return f"CONSOLE#S#{digest}"
+
+
+CONSOLE_SESSION_SK = "SESSION"
+
+
+def console_login_pk(state: str) -> str:
+    """A sign-in under way: its `state`, `nonce`, platform and where to go after, used once."""
+    return f"CONSOLE#L#{state}"
+
+
+CONSOLE_LOGIN_SK = "LOGIN"

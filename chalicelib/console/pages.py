@@ -1,0 +1,222 @@
+"""The signed-in pages: overview, groups, a group, the case queue (with its actions) and a member's own
+page. Each reads only what the viewer may read (`chalicelib.console.roles`), by key or index query."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from chalicelib.console import actions
+from chalicelib.console.roles import Forbidden, Viewer
+from chalicelib.console.web import Redirect, View
+from chalicelib.core.policy import diff
+from chalicelib.http import Reply
+from chalicelib.moderation.cases import Case, CaseRepo
+from chalicelib.moderation.followups import FollowUp, FollowUps, still_open
+from chalicelib.store import keys
+from chalicelib.store.records import GroupRecord
+from chalicelib.worker.context import policies
+
+PAGE_SIZE = 50
+RECENT = 20
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    group: GroupRecord
+    open_cases: int
+    score: float | None
+    members: int | None
+    active: int | None
+    admins: int
+
+    @property
+    def label(self) -> str:
+        return self.group.name or self.group.chat
+
+
+def latest_assessment(viewer: Viewer, gid: str) -> dict[str, Any] | None:
+    """The group's most recent assessment summary (its per-member parts are skipped)."""
+    for item in viewer.deps.store.query_items(
+        keys.group_pk(gid), prefix=keys.ASSESSMENT_SK_PREFIX, newest_first=True
+    ):
+        if "#R#" not in item.sk:
+            return dict(item.data)
+    return None
+
+
+def open_followups(viewer: Viewer, gid: str) -> list[FollowUp]:
+    return [f for f in FollowUps(viewer.deps.store).of_group(gid) if still_open(viewer.deps, f)]
+
+
+def group_row(viewer: Viewer, group: GroupRecord) -> GroupRow:
+    summary = latest_assessment(viewer, group.gid) or {}
+    policy = policies(viewer.deps).for_group(group.gid, viewer.now)
+    score = summary.get("score")
+    return GroupRow(
+        group=group,
+        open_cases=len(FollowUps(viewer.deps.store).of_group(group.gid)),
+        score=float(score) if score is not None else None,
+        members=summary.get("members"),
+        active=summary.get("active_members"),
+        admins=len(group.admins) + len(policy.admins),
+    )
+
+
+def _page_of(view: View, groups: Iterable[GroupRecord]) -> tuple[list[GroupRecord], int, int]:
+    everything = sorted(groups, key=lambda g: (g.name or g.chat).lower())
+    pages = max(1, -(-len(everything) // PAGE_SIZE))
+    try:
+        number = min(max(1, int(view.query("page", "1"))), pages)
+    except ValueError:
+        number = 1
+    return everything[(number - 1) * PAGE_SIZE : number * PAGE_SIZE], number, pages
+
+
+def overview(view: View) -> Reply:
+    viewer = view.viewer
+    groups = list(viewer.groups())
+    if not groups and not viewer.reads_all:
+        raise Redirect("/console/me")
+    shown, number, pages = _page_of(view, groups)
+    rows = [group_row(viewer, group) for group in shown]
+    return view.render(
+        "overview.html",
+        active="overview",
+        rows=rows,
+        total=len(groups),
+        open_total=sum(row.open_cases for row in rows),
+        no_admin=[row for row in rows if row.admins == 0],
+        page_number=number,
+        pages=pages,
+    )
+
+
+def groups_page(view: View) -> Reply:
+    viewer = view.viewer
+    groups = list(viewer.groups())
+    if not groups and not viewer.reads_all:
+        raise Forbidden("groups")
+    shown, number, pages = _page_of(view, groups)
+    rows = [group_row(viewer, group) for group in shown]
+    return view.render("groups.html", active="groups", rows=rows, page_number=number, pages=pages)
+
+
+def recent_cases(viewer: Viewer, gid: str, limit: int = RECENT) -> list[Case]:
+    """A group's newest cases (their events, snapshots and appeals, kept beside them, are skipped)."""
+    found: list[Case] = []
+    for item in viewer.deps.store.query_items(
+        keys.group_pk(gid), prefix=keys.CASE_SK_PREFIX, newest_first=True
+    ):
+        ref = item.sk.removeprefix(keys.CASE_SK_PREFIX)
+        if "#" in ref:
+            continue
+        found.append(Case(gid, ref, dict(item.data)))
+        if len(found) == limit:
+            break
+    return sorted(found, key=lambda case: case.at, reverse=True)
+
+
+def group_page(view: View) -> Reply:
+    viewer = view.viewer
+    group = viewer.group(view.param("gid"))
+    repo = policies(viewer.deps)
+    policy = repo.for_group(group.gid, viewer.now)
+    org = repo.org()
+    changed = [path for path in diff(org, policy) if path not in ("version", "override_version", "groups")]
+    flat_policy = policy.model_dump(mode="json")
+    differences = [(path, _at(org.model_dump(mode="json"), path), _at(flat_policy, path)) for path in changed]
+    members = [
+        dict(item.data)
+        for item in viewer.deps.store.query_items(
+            keys.activity_index_pk(group.gid), index="GSI1", newest_first=True, limit=RECENT
+        )
+    ]
+    return view.render(
+        "group.html",
+        active="groups",
+        group=group,
+        policy=policy,
+        differences=differences,
+        admins=[*policy.admins, *group.admins],
+        members=members,
+        cases=recent_cases(viewer, group.gid),
+        summary=latest_assessment(viewer, group.gid),
+        may_act=viewer.may_act(group),
+    )
+
+
+def _at(data: Any, path: str) -> Any:
+    for part in path.split("."):
+        data = data.get(part) if isinstance(data, dict) else None
+    return data
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    group: GroupRecord
+    followup: FollowUp
+    may_act: bool
+
+    @property
+    def choices(self) -> tuple[str, ...]:
+        return actions.choices(self.followup)
+
+
+def cases_page(view: View) -> Reply:
+    viewer = view.viewer
+    wanted = view.query("group")
+    groups = [viewer.group(wanted)] if wanted else list(viewer.groups())
+    if not groups and not viewer.reads_all:
+        raise Forbidden("cases")
+    entries = [
+        QueueEntry(group, followup, viewer.may_act(group))
+        for group in groups
+        for followup in open_followups(viewer, group.gid)
+    ]
+    entries.sort(key=lambda entry: entry.followup.opened_at)
+    what = view.query("what")
+    return view.render(
+        "cases.html",
+        active="cases",
+        entries=entries,
+        notice=view.query("notice"),
+        notice_ref=view.query("ref")[:40],
+        notice_what=what if what in actions.ALL_CHOICES else "",
+    )
+
+
+def act_on_case(view: View) -> Reply:
+    """A button of the case queue: the card's own click, through the worker (`actions.act`)."""
+    notice = actions.act(view)
+    query = urlencode(
+        {"notice": notice, "ref": view.form.get("ref", "")[:40], "what": view.form.get("choice")}
+    )
+    raise Redirect(f"/console/cases?{query}")
+
+
+def me_page(view: View) -> Reply:
+    viewer = view.viewer
+    cases = CaseRepo(viewer.deps.store)
+    mine = []
+    for group in viewer.deps.store.list_groups():
+        if (group.platform, group.tenant) != (viewer.platform, viewer.tenant):
+            continue
+        member = viewer.deps.store.get_member(group.gid, viewer.uid)
+        if member is None:
+            continue
+        mine.append((group, member, cases.for_member(group.gid, viewer.uid)))
+    return view.render("me.html", active="me", mine=mine, notice=view.query("notice"))
+
+
+Handler = Callable[[View], Reply]
+ROUTES: dict[tuple[str, str], Handler] = {
+    ("overview", "GET"): overview,
+    ("groups", "GET"): groups_page,
+    ("group", "GET"): group_page,
+    ("cases", "GET"): cases_page,
+    ("cases", "POST"): act_on_case,
+    ("me", "GET"): me_page,
+}

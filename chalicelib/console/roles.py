@@ -1,0 +1,130 @@
+"""Who the signed-in person is to the console, decided on the server from the org policy and the same
+`chalicelib.authz` as cards and commands.
+
+- an owner (`workflows.revisions.owners` of the org policy, the people who decide revisions) sees
+  everything, and acts wherever `authz` makes them an admin (as their cards and commands do: an owner is
+  not by that an admin of every group, tests/security/test_privilege.py);
+- an auditor (`auditors` of the org policy) reads everything and changes nothing;
+- a group admin (`authz.is_admin` in that group: named by its policy, the platform's admins of the group,
+  an admin role, a directory admin) sees and acts on that group only;
+- anyone else is a member, who sees their own cases and points (`/console/me`).
+
+Each is checked per page and per action; the group list of an admin is the groups of their own platform
+and tenant where `is_admin` holds (one query per group of that tenant, read once per request).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import cast
+
+from chalicelib.authz import is_admin
+from chalicelib.bootstrap import Deps
+from chalicelib.core.events import Event
+from chalicelib.core.ids import Platform, split_id
+from chalicelib.i18n import normalise_locale
+from chalicelib.store.records import GroupRecord
+from chalicelib.worker.context import Context, policies
+
+
+class Forbidden(Exception):
+    """The person may not see or do this (403)."""
+
+
+class NotFound(Exception):
+    """No such page or thing (404)."""
+
+
+@dataclass
+class Viewer:
+    uid: str
+    deps: Deps
+    now: float
+    owner: bool = False
+    auditor: bool = False
+    _admin: dict[str, bool] = field(default_factory=dict)
+
+    @property
+    def platform(self) -> str:
+        return split_id(self.uid)[0]
+
+    @property
+    def tenant(self) -> str:
+        return split_id(self.uid)[1]
+
+    @property
+    def user(self) -> str:
+        return split_id(self.uid)[2]
+
+    @property
+    def reads_all(self) -> bool:
+        return self.owner or self.auditor
+
+    @property
+    def role(self) -> str:
+        if self.owner or self.auditor:
+            return "owner" if self.owner else "auditor"
+        return "admin" if any(self._admin.values()) else "member"
+
+    def context(self, group: GroupRecord) -> Context:
+        """The group's context as the worker would load it for this person, without registering anything."""
+        member = self.deps.store.get_member(group.gid, self.uid) if group.platform == self.platform else None
+        policy = policies(self.deps).for_group(group.gid, self.now)
+        locale = normalise_locale(group.locale or policy.locale)
+        return Context(now=self.now, group=group, member=member, locale=locale, policy=policy)
+
+    def administers(self, group: GroupRecord) -> bool:
+        """`authz.is_admin` in the group: the same answer its cards and commands get."""
+        if group.gid not in self._admin:
+            mine = (group.platform, group.tenant) == (self.platform, self.tenant)
+            event = Event(
+                platform=cast(Platform, group.platform),
+                tenant=group.tenant,
+                event_id="console",
+                occurred_at=self.now,
+                chat=group.chat,
+            )
+            self._admin[group.gid] = mine and is_admin(event, self.user, self.context(group), self.deps)
+        return self._admin[group.gid]
+
+    def may_read(self, group: GroupRecord) -> bool:
+        return self.reads_all or self.administers(group)
+
+    def may_act(self, group: GroupRecord) -> bool:
+        """Whether the person may act in the group: `authz.is_admin` there, as the worker checks again
+        when the click arrives. An auditor changes nothing here, whatever else they are."""
+        return not self.auditor and self.administers(group)
+
+    def group(self, gid: str, *, act: bool = False) -> GroupRecord:
+        """The group `gid` if the person may read it (or act in it): NotFound, Forbidden otherwise."""
+        group = self.deps.store.get_group(gid)
+        if group is None:
+            raise NotFound(gid)
+        if not (self.may_act(group) if act else self.may_read(group)):
+            raise Forbidden(gid)
+        return group
+
+    def groups(self) -> Iterator[GroupRecord]:
+        """The groups the person may read: every group for owners and auditors; else those they
+        administer, of their own platform and tenant."""
+        for group in self.deps.store.list_groups():
+            mine = (group.platform, group.tenant) == (self.platform, self.tenant)
+            if self.reads_all or (mine and self.administers(group)):
+                yield group
+
+    def require_reader(self) -> None:
+        """Owners and auditors only (the org-wide pages: audit of every group, jobs, policy)."""
+        if not self.reads_all:
+            raise Forbidden("org")
+
+
+def viewer_of(uid: str, deps: Deps) -> Viewer:
+    org = policies(deps).org()
+    return Viewer(
+        uid=uid,
+        deps=deps,
+        now=deps.clock.now(),
+        owner=uid in org.workflows.revisions.owners,
+        auditor=uid in org.auditors,
+    )
