@@ -105,6 +105,8 @@ class DingTalkMessenger:
         """To the message's sessionWebhook when there is one (a reply in context), else to the group,
         else to the user directly. An expired sessionWebhook falls back to the group or the user."""
         if target.reply_url and not self._reply_urls.allows(target.reply_url):
+            if not (target.chat or target.user):
+                refuse_unless_allowed(self._reply_urls, target.reply_url, method="sendBySession")
             log.warning("dingtalk sessionWebhook refused: not https on oapi.dingtalk.com; sending without it")
         elif target.reply_url:
             try:
