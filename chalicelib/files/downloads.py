@@ -98,7 +98,7 @@ def _answer(link: Link, request: InboundRequest, deps: Deps, now: float) -> Repl
         repo.log(
             claim.gid,
             LogEntry(file.file_id, "refused", claim.user, now, detail=f"{claim.nonce} {why}"),
-            ref=f"{claim.nonce}-x{int(now * 1000) % 100000:05d}",
+            ref=f"{claim.nonce}-x{secrets.token_hex(4)}",  # every refusal is its own entry
         )
         log.info("refused", extra={"status": status, "reason": f"file link: {why}"})
         return page(status, key, locale)
@@ -137,7 +137,7 @@ def _answer(link: Link, request: InboundRequest, deps: Deps, now: float) -> Repl
     repo.log(
         claim.gid,
         LogEntry(file.file_id, "download", claim.user, now, detail=claim.nonce),
-        ref=f"{claim.nonce}-d{int(now * 1000) % 100000:05d}",
+        ref=f"{claim.nonce}-d",  # a link downloads once
     )
     repo.add_reader(claim.gid, file.doc, _uid(link), claim.user, at=now, keep_days=READERS_KEEP_DAYS)
     log.info("file link served", extra={"status": 303})
