@@ -57,7 +57,8 @@ def test_a_link_names_the_file_the_member_and_the_ground_until_it_expires() -> N
     store = MemoryStore()
     token = issued(store)
     claim = find(store, token, NOW + 899).claim
-    assert (claim.gid, claim.file_id, claim.user, claim.ground) == ("slack:T1:C1", "f0a1b2c3d", "U0ALICE", "m")
+    expected = ("slack:T1:C1", "f0a1b2c3d", "U0ALICE", "m")
+    assert (claim.gid, claim.file_id, claim.user, claim.ground) == expected
     with pytest.raises(LinkRefused) as refused:
         find(store, token, NOW + 900)
     assert refused.value.status == 410

@@ -27,7 +27,6 @@ from tests.functional import conversations as talk
 from tests.reliability.strategies import ROUTES, junk_bodies, mutated_request, plaintexts, signed_request
 from tests.reliability.support import ANSWERS, FUZZ, CheckedStack, checked_stack
 
-
 BODY_CHECKED = ("dingtalk.robot", "dingtalk.cards")
 
 
