@@ -64,9 +64,9 @@ def use_console(console: Console | None) -> None:
 
 
 def handle(route: str, request: InboundRequest, params: Mapping[str, str], console: Console) -> Reply:
-    from chalicelib.console import auth
+    from chalicelib.console import auth, oauth
 
-    public = auth.PUBLIC.get(route)
+    public = {**auth.PUBLIC, "sign-in": oauth.start, "callback": oauth.callback}.get(route)
     locale = normalise_locale(_accept_language(request))
     try:
         if public is not None:
