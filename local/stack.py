@@ -27,6 +27,7 @@ from dotenv import dotenv_values
 
 from local.demo_settings import DEMO_SETTINGS
 from local.dynamo import dynamo_env, start_dynamodb
+from local.fakes import oauth
 from local.fakes.server import FakeMessengers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,6 +72,10 @@ def main() -> int:
         env.update({key.upper(): value for key, value in fake.settings().items()})
         started["fake_messengers"] = fake.url
         print(f"  messenger APIs: recording fake at {fake.url} (GET {fake.url}/_recorded)")
+        # The console's sign-in goes to the same fake: each platform's authorize page and code exchange.
+        env.update({key.upper(): value for key, value in oauth.register(fake).settings().items()})
+        env.setdefault("SLACK_CLIENT_ID", "demo.slack.client")
+        env.setdefault("SLACK_CLIENT_SECRET", "demo-slack-client-secret")
 
     dynamo = None
     if not env.get("AWS_ENDPOINT_URL_DYNAMODB"):
@@ -87,6 +92,7 @@ def main() -> int:
     env.setdefault("QG_PUBLIC_URL", str(started["url"]))  # file links lead to this stack's /files/...
 
     env["QG_DISPATCH"] = "inline"
+    env["QG_CONSOLE_DEV_LOGIN"] = "true"  # /console/dev-login: this stack only (404 everywhere else)
     STATE.parent.mkdir(exist_ok=True)
     STATE.write_text(json.dumps(started, indent=2))
 
@@ -108,7 +114,8 @@ def main() -> int:
     signal.signal(signal.SIGINT, stop)
     if _wait_healthy(started["url"], server):
         print(
-            f"qunguan is up at {started['url']} (GET /healthz). Try `make demo` in another terminal; "
+            f"qunguan is up at {started['url']} (GET /healthz; the console at /console). "
+            "Try `make demo` in another terminal; "
             "Ctrl-C stops."
         )
     code = server.wait()
