@@ -115,6 +115,41 @@ def console_cases() -> Response:
     return web.serve_console("cases", app)
 
 
+@app.route("/console/policy", methods=["GET", "POST"], content_types=TYPES)
+def console_policy() -> Response:
+    return web.serve_console("policy", app)
+
+
+@app.route("/console/policy/check", methods=["POST"], content_types=TYPES)
+def console_policy_check() -> Response:
+    return web.serve_console("policy-check", app)
+
+
+@app.route("/console/assessments", methods=["GET"])
+def console_assessments() -> Response:
+    return web.serve_console("assessments", app)
+
+
+@app.route("/console/audit", methods=["GET"])
+def console_audit() -> Response:
+    return web.serve_console("audit", app)
+
+
+@app.route("/console/audit/export", methods=["GET"])
+def console_audit_export() -> Response:
+    return web.serve_console("audit-export", app)
+
+
+@app.route("/console/files", methods=["GET"])
+def console_files() -> Response:
+    return web.serve_console("files", app)
+
+
+@app.route("/console/jobs", methods=["GET", "POST"], content_types=TYPES)
+def console_jobs() -> Response:
+    return web.serve_console("jobs", app)
+
+
 @app.route("/console/me", methods=["GET"])
 def console_me() -> Response:
     return web.serve_console("me", app)

@@ -41,6 +41,13 @@ def test_the_app_declares_every_route_of_the_contract() -> None:
         "/console/groups",
         "/console/groups/{gid}",
         "/console/cases",
+        "/console/policy",
+        "/console/policy/check",
+        "/console/assessments",
+        "/console/audit",
+        "/console/audit/export",
+        "/console/files",
+        "/console/jobs",
         "/console/me",
     }
     assert set(app.app.routes["/wecom/callback"]) == {"GET", "POST"}

@@ -10,11 +10,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
 
 from chalicelib.bootstrap import Deps
 from chalicelib.cardsign import derived_key
-from chalicelib.console import pages
+from chalicelib.console import pages, pages_org
 from chalicelib.console.render import page
 from chalicelib.console.roles import Forbidden, NotFound, viewer_of
 from chalicelib.console.sessions import Session, Sessions
@@ -30,6 +31,14 @@ class Console:
     deps: Deps
     settings: ConsoleSettings
     sessions: Sessions
+    sqs_client: Any = None  # tests pass a fake; else boto3's, built on first use
+
+    def sqs(self) -> Any:
+        if self.sqs_client is None:
+            import boto3  # type: ignore[import-untyped, unused-ignore]
+
+            self.sqs_client = boto3.client("sqs")
+        return self.sqs_client
 
 
 def build_console(deps: Deps, settings: ConsoleSettings | None = None) -> Console:
@@ -94,7 +103,7 @@ def handle(route: str, request: InboundRequest, params: Mapping[str, str], conso
 def _signed_in(
     route: str, request: InboundRequest, params: Mapping[str, str], console: Console, session: Session
 ) -> Reply:
-    handler = pages.ROUTES.get((route, request.method))
+    handler = {**pages.ROUTES, **pages_org.ROUTES}.get((route, request.method))
     if handler is None:
         raise NotFound(route)
     form = dict(parse_qsl(request.body.decode("utf-8", "replace"))) if request.method == "POST" else {}
@@ -109,6 +118,7 @@ def _signed_in(
         csrf=console.sessions.csrf(session),
         console_sessions=console.sessions,
         settings=console.settings,
+        sqs=console.sqs,
     )
     return handler(view)
 

@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from chalicelib.http import Reply
 from chalicelib.i18n import t
+from chalicelib.store.keys import iso
 
 HERE = Path(__file__).resolve().parent
 CSP = (
@@ -38,6 +39,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["iso"] = lambda value: iso(float(value or 0)).replace("T", " ").removesuffix("Z")
     return env
 
 

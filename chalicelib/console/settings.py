@@ -22,6 +22,8 @@ class ConsoleSettings(BaseSettings):
     qg_console_session_key: SecretStr | None = None
     qg_console_session_minutes: int = Field(default=60, ge=5, le=12 * 60)
     qg_console_dev_login: bool = False
+    # The worker's dead-letter queue: its depth on the jobs page, and its replay for owners.
+    qg_dlq_url: str | None = None
     # Where the console is reached (the stage URL or a custom domain): the OAuth redirect URLs start here.
     qg_public_url: str | None = None
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
@@ -57,6 +57,7 @@ class View:
     csrf: str
     console_sessions: Sessions
     settings: ConsoleSettings
+    sqs: Callable[[], Any]  # an SQS client, built on first use (the jobs page)
 
     @property
     def locale(self) -> str:

@@ -133,4 +133,47 @@ MESSAGES: dict[str, dict[str, str]] = {
         "已送出申訴：{ref}。管理員會處理。",
         "Appeal sent: {ref}. An admin will decide.",
     ),
+    "console.show": _m("查看", "檢視", "Show"),
+    "console.col.period": _m("周期", "週期", "Period"),
+    "console.col.file": _m("文件", "檔案", "File"),
+    "console.col.job": _m("任务", "任務", "Job"),
+    "console.assessments.none": _m("还没有考核。", "還沒有考核。", "No assessments yet."),
+    "console.audit.search": _m("搜索", "搜尋", "Search"),
+    "console.jobs.replay": _m("重新投递死信", "重新投遞死信", "Replay dead letters"),
+    "console.jobs.dry_run": _m("试运行", "試運行", "dry run"),
+    "console.jobs.no_dlq": _m(
+        "未配置死信队列（QG_DLQ_URL）。",
+        "未設定死信佇列（QG_DLQ_URL）。",
+        "No dead-letter queue is configured (QG_DLQ_URL).",
+    ),
+    "console.policy.in_force": _m("生效中的组织策略", "生效中的組織策略", "The org policy in force"),
+    "console.policy.propose": _m("提议修订", "提議修訂", "Propose a revision"),
+    "console.policy.help": _m(
+        "每行一项：路径=值，例如 rules.flood.max_messages=6。提议会进入投票与所有者审批（四眼原则）。",
+        "每行一項：路徑=值，例如 rules.flood.max_messages=6。提議會進入投票與擁有者審批（四眼原則）。",
+        "One setting a line, path=value, e.g. rules.flood.max_messages=6. A proposal goes to a poll and to "
+        "the owners' approval (four eyes).",
+    ),
+    "console.policy.reason": _m("理由", "理由", "Why"),
+    "console.policy.from_group": _m("在群中提议", "在群中提議", "Propose in"),
+    "console.policy.read_only": _m(
+        "你可以查看策略，但不能提议修订。",
+        "你可以檢視策略，但不能提議修訂。",
+        "You may read the policy, not propose changes.",
+    ),
+    "console.policy.revisions": _m("修订", "修訂", "Revisions"),
+    "console.policy.changes": _m("将改变 {count} 项：", "將變更 {count} 項：", "{count} change(s):"),
+    "console.policy.empty": _m(
+        "输入修改后会在此检查。", "輸入修改後會在此檢查。", "Type a change to check it here."
+    ),
+    "console.policy.proposed": _m(
+        "修订已提议：群里会收到投票，所有者会收到审批卡片。",
+        "修訂已提議：群裡會收到投票，擁有者會收到審批卡片。",
+        "Revision proposed: the group gets a poll, the owners a card to approve it.",
+    ),
+    "console.policy.invalid": _m(
+        "这项修改无效或没有改变任何设置。",
+        "這項修改無效或沒有變更任何設定。",
+        "This change is invalid or changes nothing.",
+    ),
 }
