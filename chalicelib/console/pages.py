@@ -128,12 +128,7 @@ def group_page(view: View) -> Reply:
     changed = [path for path in diff(org, policy) if path not in ("version", "override_version", "groups")]
     flat_policy = policy.model_dump(mode="json")
     differences = [(path, _at(org.model_dump(mode="json"), path), _at(flat_policy, path)) for path in changed]
-    members = [
-        dict(item.data)
-        for item in viewer.deps.store.query_items(
-            keys.activity_index_pk(group.gid), index="GSI1", newest_first=True, limit=RECENT
-        )
-    ]
+    members = viewer.deps.store.members_active_recently(group.gid, RECENT)
     return view.render(
         "group.html",
         active="groups",

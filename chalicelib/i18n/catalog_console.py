@@ -67,7 +67,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "console.col.group": _m("群", "群", "Group"),
     "console.col.platform": _m("平台", "平台", "Platform"),
     "console.col.members": _m("成员", "成員", "Members"),
-    "console.col.active": _m("30 天活跃", "30 天活躍", "Active (30 d)"),
+    "console.col.active": _m("活跃（上次考核）", "活躍（上次考核）", "Active (last assessment)"),
     "console.col.open": _m("待处理", "待處理", "Open"),
     "console.col.score": _m("最近得分", "最近得分", "Last score"),
     "console.col.admins": _m("管理员", "管理員", "Admins"),

@@ -55,6 +55,10 @@ class Store(ABC):
     def members_inactive_since(self, gid: str, cutoff: float) -> Iterator[MemberRecord]:
         """Members whose `last_active` is before `cutoff`, oldest first (a GSI1 Query)."""
 
+    @abstractmethod
+    def members_active_recently(self, gid: str, limit: int) -> list[MemberRecord]:
+        """The `limit` members active most recently, newest first (one GSI1 Query, read backwards)."""
+
     # Counters ------------------------------------------------------------------------------------
     @abstractmethod
     def hit_counter(self, pk: str, sk: str, expires_at: int) -> int:

@@ -201,6 +201,22 @@ class DynamoStore(Store):
             return False
         return True
 
+    def members_active_recently(self, gid: str, limit: int) -> list[MemberRecord]:
+        found: list[MemberRecord] = []
+        if limit <= 0:
+            return found
+        for item in self._query(
+            {":pk": keys.activity_index_pk(gid)},
+            IndexName="GSI1",
+            KeyConditionExpression="GSI1PK = :pk",
+            ScanIndexForward=False,
+            Limit=min(limit, self._page_size or limit),
+        ):
+            found.append(_member_record(item))
+            if len(found) == limit:
+                break
+        return found
+
     def members_inactive_since(self, gid: str, cutoff: float) -> Iterator[MemberRecord]:
         for item in self._query(
             {":pk": keys.activity_index_pk(gid), ":cutoff_key": keys.iso(cutoff)},

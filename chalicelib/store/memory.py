@@ -107,6 +107,17 @@ class MemoryStore(Store):
             self._members[(gid, uid)] = replace(member, last_active=at)
             return True
 
+    def members_active_recently(self, gid: str, limit: int) -> list[MemberRecord]:
+        with self._lock:
+            indexed = [
+                (keys.activity_index_sk(member.last_active, member.uid), member)
+                for (member_gid, _), member in self._members.items()
+                if member_gid == gid and member.last_active is not None
+            ]
+            newest = [member for _, member in sorted(indexed, key=lambda pair: pair[0], reverse=True)][:limit]
+            self.usage.record("Query", read_units=_read_units(len(newest)), items_read=len(newest))
+        return newest
+
     def members_inactive_since(self, gid: str, cutoff: float) -> Iterator[MemberRecord]:
         # The GSI1 comparison, on the same strings: second-resolution keys, not raw floats.
         cutoff_key = keys.iso(cutoff)

@@ -78,7 +78,7 @@ class OAuthFake:
             for k, v in query.items()
         )
         page = (
-            "<!doctype html><html><head><meta charset='utf-8'>"
+            "<!doctype html><html><head><meta charset='utf-8'><link rel='icon' href='data:,'>"
             f"<title>{platform} sign-in (fake)</title></head><body>"
             f"<form method='get' action='{call.path}/approve'>{hidden}"
             f"<label>User <input name='user' id='user' required></label>"

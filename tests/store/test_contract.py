@@ -225,6 +225,20 @@ def test_record_activity_moves_the_member_in_the_activity_index(store: Store) ->
     assert [m.uid for m in store.members_inactive_since(GID, T0 + 1)] == ["slack:T1:U1"]
 
 
+def test_members_active_recently_are_the_newest_first_and_no_more_than_asked(store: Store) -> None:
+    for i in range(12):  # several Query pages on DynamoDB
+        store.record_activity(GID, f"slack:T1:U{i:02d}", f"U{i:02d}", T0 - 3600 * (12 - i))
+    store.put_member(MemberRecord(gid=GID, uid="slack:T1:UQUIET", user="UQUIET"))  # never active: not listed
+
+    assert [m.uid for m in store.members_active_recently(GID, 3)] == [
+        "slack:T1:U11",
+        "slack:T1:U10",
+        "slack:T1:U09",
+    ]
+    assert len(store.members_active_recently(GID, 50)) == 12
+    assert store.members_active_recently(GID, 0) == []
+
+
 def test_members_inactive_since_returns_exactly_those_before_the_cutoff_oldest_first(store: Store) -> None:
     # 40 members an hour apart (several Query pages on DynamoDB); the 25 oldest are before the cutoff.
     uids = [f"slack:T1:U{i:02d}" for i in range(40)]
