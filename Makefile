@@ -32,7 +32,19 @@ report-demo: $(READY)
 	$(BIN)/python -m local.report_demo
 
 ## The README's test command: lint, types, and the whole suite.
-test: $(READY) lint typecheck unit
+test: $(READY) browser lint typecheck unit
+
+## Chromium from the Debian packages, for the console's browser test (skipped, with the reason, without it).
+.PHONY: browser
+browser:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && \
+		apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei >/dev/null) || \
+		echo "no Chromium could be installed: the console's browser test will be skipped"
+
+## The console's screenshots in docs/, taken by its browser test.
+.PHONY: screenshots
+screenshots: $(READY) browser
+	QG_CONSOLE_SCREENSHOTS=docs $(BIN)/python -m pytest -q -p no:randomly tests/console/test_browser.py
 
 lint: $(READY)
 	$(BIN)/ruff check .

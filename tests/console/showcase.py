@@ -60,7 +60,7 @@ def populate(world: ConsoleWorld) -> None:
                     actor=actor,
                     actions=actions,
                     detail=detail,
-                )  # fmt: skip
+                )
             )
         world.store.put_item(
             Item(pk, keys.file_sk(f"F{chat}"), {"file_id": f"F{chat}", "name": "季度计划.pdf"})
