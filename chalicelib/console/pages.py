@@ -47,17 +47,21 @@ def latest_assessment(viewer: Viewer, gid: str) -> dict[str, Any] | None:
     return None
 
 
-def open_followups(viewer: Viewer, gid: str) -> list[FollowUp]:
-    return [f for f in FollowUps(viewer.deps.store).of_group(gid) if still_open(viewer.deps, f)]
+def open_by_group(viewer: Viewer) -> dict[str, list[FollowUp]]:
+    """Every open admin card, by group (the sparse index: a Query per shard)."""
+    found: dict[str, list[FollowUp]] = {}
+    for followup in FollowUps(viewer.deps.store).all_open():
+        found.setdefault(followup.gid, []).append(followup)
+    return found
 
 
-def group_row(viewer: Viewer, group: GroupRecord) -> GroupRow:
+def group_row(viewer: Viewer, group: GroupRecord, open_cards: dict[str, list[FollowUp]]) -> GroupRow:
     summary = latest_assessment(viewer, group.gid) or {}
     policy = policies(viewer.deps).for_group(group.gid, viewer.now)
     score = summary.get("score")
     return GroupRow(
         group=group,
-        open_cases=len(FollowUps(viewer.deps.store).of_group(group.gid)),
+        open_cases=len(open_cards.get(group.gid, ())),
         score=float(score) if score is not None else None,
         members=summary.get("members"),
         active=summary.get("active_members"),
@@ -81,13 +85,15 @@ def overview(view: View) -> Reply:
     if not groups and not viewer.reads_all:
         raise Redirect("/console/me")
     shown, number, pages = _page_of(view, groups)
-    rows = [group_row(viewer, group) for group in shown]
+    open_cards = open_by_group(viewer)
+    rows = [group_row(viewer, group, open_cards) for group in shown]
+    readable = {group.gid for group in groups}
     return view.render(
         "overview.html",
         active="overview",
         rows=rows,
         total=len(groups),
-        open_total=sum(row.open_cases for row in rows),
+        open_total=sum(len(cards) for gid, cards in open_cards.items() if gid in readable),
         no_admin=[row for row in rows if row.admins == 0],
         page_number=number,
         pages=pages,
@@ -100,7 +106,8 @@ def groups_page(view: View) -> Reply:
     if not groups and not viewer.reads_all:
         raise Forbidden("groups")
     shown, number, pages = _page_of(view, groups)
-    rows = [group_row(viewer, group) for group in shown]
+    open_cards = open_by_group(viewer)
+    rows = [group_row(viewer, group, open_cards) for group in shown]
     return view.render("groups.html", active="groups", rows=rows, page_number=number, pages=pages)
 
 
@@ -161,22 +168,36 @@ class QueueEntry:
 
 
 def cases_page(view: View) -> Reply:
+    """The open admin cards of every group the viewer may read (`?group=`: of one), oldest first, a page
+    at a time; each checked against its case before it is shown (a card handled some other way is
+    closed here, as `pending` does)."""
     viewer = view.viewer
     wanted = view.query("group")
-    groups = [viewer.group(wanted)] if wanted else list(viewer.groups())
+    groups = {group.gid: group for group in ([viewer.group(wanted)] if wanted else viewer.groups())}
     if not groups and not viewer.reads_all:
         raise Forbidden("cases")
-    entries = [
-        QueueEntry(group, followup, viewer.may_act(group))
-        for group in groups
-        for followup in open_followups(viewer, group.gid)
-    ]
-    entries.sort(key=lambda entry: entry.followup.opened_at)
+    waiting = [followup for followup in FollowUps(viewer.deps.store).all_open() if followup.gid in groups]
+    try:
+        number = max(1, int(view.query("page", "1")))
+    except ValueError:
+        number = 1
+    pages = max(1, -(-len(waiting) // PAGE_SIZE))
+    number = min(number, pages)
+    entries = []
+    repo = FollowUps(viewer.deps.store)
+    for followup in waiting[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]:
+        if still_open(viewer.deps, followup):
+            group = groups[followup.gid]
+            entries.append(QueueEntry(group, followup, viewer.may_act(group)))
+        else:
+            repo.close(followup.gid, followup.kind, followup.ref)
     what = view.query("what")
     return view.render(
         "cases.html",
         active="cases",
         entries=entries,
+        page_number=number,
+        pages=pages,
         notice=view.query("notice"),
         notice_ref=view.query("ref")[:40],
         notice_what=what if what in actions.ALL_CHOICES else "",
@@ -193,16 +214,16 @@ def act_on_case(view: View) -> Reply:
 
 
 def me_page(view: View) -> Reply:
+    """A member's own cases and points, in each group they are a member of (a GSI2 Query for the groups,
+    then one read and one Query a group)."""
     viewer = view.viewer
-    cases = CaseRepo(viewer.deps.store)
+    store = viewer.deps.store
+    cases = CaseRepo(store)
     mine = []
-    for group in viewer.deps.store.list_groups():
-        if (group.platform, group.tenant) != (viewer.platform, viewer.tenant):
-            continue
-        member = viewer.deps.store.get_member(group.gid, viewer.uid)
-        if member is None:
-            continue
-        mine.append((group, member, cases.for_member(group.gid, viewer.uid)))
+    for gid in store.groups_of_member(viewer.uid):
+        group, member = store.get_group(gid), store.get_member(gid, viewer.uid)
+        if group is not None and member is not None:
+            mine.append((group, member, cases.for_member(gid, viewer.uid)))
     return view.render("me.html", active="me", mine=mine, notice=view.query("notice"))
 
 

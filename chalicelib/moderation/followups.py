@@ -251,6 +251,11 @@ class FollowUps:
             keys.group_pk(followup.gid),
             followup_sk(followup.kind, followup.ref),
             followup.data(),
+            # Every group's open cards in one sparse index: the web console's case queue (gone on close).
+            gsi2=(
+                keys.open_cards_pk(keys.group_shard(followup.gid)),
+                keys.open_card_sk(followup.opened_at, followup.gid, followup.kind, followup.ref),
+            ),
             expires_at=int(followup.opened_at + KEEP_DAYS * DAY),
         )
         if not self.store.put_item(item, if_absent=True):
@@ -268,6 +273,15 @@ class FollowUps:
         """The group's follow-ups, oldest card first (one Query of the group's `FUP#` items)."""
         items = self.store.query_items(keys.group_pk(gid), prefix=keys.FOLLOWUP_SK_PREFIX)
         return sorted((FollowUp.of(item.data) for item in items), key=lambda f: (f.opened_at, f.ref))
+
+    def all_open(self) -> list[FollowUp]:
+        """Every group's follow-ups, oldest card first: one Query per shard of the sparse index."""
+        found = [
+            FollowUp.of(item.data)
+            for shard in range(keys.GROUP_SHARDS)
+            for item in self.store.query_items(keys.open_cards_pk(shard), index="GSI2")
+        ]
+        return sorted(found, key=lambda f: (f.opened_at, f.ref))
 
     def reminded(self, followup: FollowUp, number: int) -> None:
         self.store.update_item(

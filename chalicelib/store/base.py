@@ -56,6 +56,10 @@ class Store(ABC):
         """Members whose `last_active` is before `cutoff`, oldest first (a GSI1 Query)."""
 
     @abstractmethod
+    def groups_of_member(self, uid: str) -> list[str]:
+        """The gids of the groups `uid` is a member of (a GSI2 Query of their member items)."""
+
+    @abstractmethod
     def members_active_recently(self, gid: str, limit: int) -> list[MemberRecord]:
         """The `limit` members active most recently, newest first (one GSI1 Query, read backwards)."""
 

@@ -176,6 +176,7 @@ class DynamoStore(Store):
             ":user": user,
             ":gid": gid,
             ":uid": uid,
+            ":member_of": keys.member_groups_pk(uid),
         }
         try:
             self._call(
@@ -183,6 +184,7 @@ class DynamoStore(Store):
                 Key=self._key(keys.group_pk(gid), keys.member_sk(uid)),
                 UpdateExpression=(
                     "SET #last_active = :at, GSI1PK = :index_pk, GSI1SK = :index_sk,"
+                    " GSI2PK = :member_of, GSI2SK = :gid,"
                     " #user = if_not_exists(#user, :user), #gid = if_not_exists(#gid, :gid),"
                     " #uid = if_not_exists(#uid, :uid)"
                 ),
@@ -200,6 +202,14 @@ class DynamoStore(Store):
         except _ConditionFailed:
             return False
         return True
+
+    def groups_of_member(self, uid: str) -> list[str]:
+        return [
+            str(item["GSI2SK"])
+            for item in self._query(
+                {":pk": keys.member_groups_pk(uid)}, IndexName="GSI2", KeyConditionExpression="GSI2PK = :pk"
+            )
+        ]
 
     def members_active_recently(self, gid: str, limit: int) -> list[MemberRecord]:
         found: list[MemberRecord] = []
@@ -291,8 +301,15 @@ class DynamoStore(Store):
 
     def update_member(self, gid: str, uid: str, user: str, changes: Mapping[str, Any]) -> None:
         names = {"#gid": "gid", "#uid": "uid", "#user": "user"}
-        values: dict[str, Any] = {":gid": gid, ":uid": uid, ":user": user}
+        values: dict[str, Any] = {
+            ":gid": gid,
+            ":uid": uid,
+            ":user": user,
+            ":member_of": keys.member_groups_pk(uid),
+        }
         sets = [
+            "GSI2PK = :member_of",
+            "GSI2SK = :gid",
             "#gid = if_not_exists(#gid, :gid)",
             "#uid = if_not_exists(#uid, :uid)",
             "#user = if_not_exists(#user, :user)",
@@ -677,6 +694,7 @@ def _member_item(member: MemberRecord) -> dict[str, Any]:
     if member.last_active is not None:  # the activity index is sparse: never-active members stay out
         item["GSI1PK"] = keys.activity_index_pk(member.gid)
         item["GSI1SK"] = keys.activity_index_sk(member.last_active, member.uid)
+    item["GSI2PK"], item["GSI2SK"] = keys.member_groups_pk(member.uid), member.gid  # a person's groups
     return _without_none(item)
 
 

@@ -37,6 +37,11 @@ def member_sk(uid: str) -> str:
     return f"{MEMBER_SK_PREFIX}{uid}"
 
 
+def member_groups_pk(uid: str) -> str:
+    """GSI2 of member items: the groups a person is a member of (their own page in the web console)."""
+    return f"MEMBEROF#{uid}"
+
+
 def activity_index_pk(gid: str) -> str:
     return f"ACT#{gid}"
 
@@ -651,3 +656,13 @@ def console_login_pk(state: str) -> str:
 
 
 CONSOLE_LOGIN_SK = "LOGIN"
+
+
+def open_cards_pk(shard: int) -> str:
+    """GSI2 (sparse) of follow-ups: every group's admin cards still open, sharded like the groups, so the
+    console's case queue is a Query per shard whatever the number of groups."""
+    return f"OPENCARDS#{shard}"
+
+
+def open_card_sk(opened_at: float, gid: str, kind: str, ref: str) -> str:
+    return f"{iso(opened_at)}#{gid}#{kind}#{ref}"

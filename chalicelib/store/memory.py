@@ -107,6 +107,12 @@ class MemoryStore(Store):
             self._members[(gid, uid)] = replace(member, last_active=at)
             return True
 
+    def groups_of_member(self, uid: str) -> list[str]:
+        with self._lock:
+            found = sorted(gid for gid, member_uid in self._members if member_uid == uid)
+            self.usage.record("Query", read_units=_read_units(len(found)), items_read=len(found))
+        return found
+
     def members_active_recently(self, gid: str, limit: int) -> list[MemberRecord]:
         with self._lock:
             indexed = [

@@ -225,6 +225,17 @@ def test_record_activity_moves_the_member_in_the_activity_index(store: Store) ->
     assert [m.uid for m in store.members_inactive_since(GID, T0 + 1)] == ["slack:T1:U1"]
 
 
+def test_a_persons_groups_are_found_however_they_became_a_member(store: Store) -> None:
+    store.put_member(MemberRecord(gid="slack:T1:CA", uid="slack:T1:U1", user="U1"))
+    store.record_activity("slack:T1:CB", "slack:T1:U1", "U1", T0)
+    store.update_member("slack:T1:CC", "slack:T1:U1", "U1", {"role": "admin"})
+    store.record_activity("slack:T1:CA", "slack:T1:U2", "U2", T0)
+
+    assert sorted(store.groups_of_member("slack:T1:U1")) == ["slack:T1:CA", "slack:T1:CB", "slack:T1:CC"]
+    assert store.groups_of_member("slack:T1:U2") == ["slack:T1:CA"]
+    assert store.groups_of_member("slack:T1:UNONE") == []
+
+
 def test_members_active_recently_are_the_newest_first_and_no_more_than_asked(store: Store) -> None:
     for i in range(12):  # several Query pages on DynamoDB
         store.record_activity(GID, f"slack:T1:U{i:02d}", f"U{i:02d}", T0 - 3600 * (12 - i))
