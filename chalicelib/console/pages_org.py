@@ -96,7 +96,7 @@ def policy_page(view: View) -> Reply:
         for item in viewer.deps.store.query_items(keys.REVISIONS_PK, prefix="", newest_first=True, limit=50)
         if "ref" in item.data and "patch" in item.data
     ]
-    proposable = [group for group in groups if viewer.may_act(group)]
+    proposable = [group for group in groups if viewer.acts_in(group)]
     return view.render(
         "policy.html",
         active="policy",

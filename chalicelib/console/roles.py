@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import cast
 
 from chalicelib.authz import directory_user, is_admin
@@ -105,21 +106,21 @@ class Viewer:
             raise Forbidden(gid)
         return group
 
-    def groups(self) -> Iterator[GroupRecord]:
-        """The groups the person may read: every group for owners and auditors; else those of their own
-        platform and tenant where `authz.is_admin` holds. Only candidates are checked, so a page costs
-        the groups' listing plus a few reads, not three reads a group: every group where the org names
-        them an admin or the directory calls them one; else the groups whose platform admins include
-        them and those they are a member of (a member's role, or the group's policy, makes them admin)."""
-        everything = list(self.deps.store.list_groups())
-        if self.reads_all:
-            yield from everything
-            return
-        mine = [
-            group for group in everything if (group.platform, group.tenant) == (self.platform, self.tenant)
-        ]
+    @cached_property
+    def every_group(self) -> list[GroupRecord]:
+        """Every group, read once a request (the sharded GSI2: a Query per shard)."""
+        return list(self.deps.store.list_groups())
+
+    @cached_property
+    def administered(self) -> dict[str, GroupRecord]:
+        """The groups of the person's own platform and tenant where `authz.is_admin` holds. Only
+        candidates are checked, so this costs a few reads, not three a group: every group where the org
+        names them an admin or the directory calls them one; else the groups whose platform admins
+        include them and those they are a member of (a member's role, or the group's policy, makes an
+        admin there)."""
+        mine = [g for g in self.every_group if (g.platform, g.tenant) == (self.platform, self.tenant)]
         if not mine:
-            return
+            return {}
         if self._admin_everywhere(mine[0]):
             candidates = mine
         else:
@@ -129,7 +130,16 @@ class Viewer:
                 for group in mine
                 if group.gid in member_of or self.user in group.admins or self.uid in group.admins
             ]
-        yield from (group for group in candidates if self.administers(group))
+        return {group.gid: group for group in candidates if self.administers(group)}
+
+    def groups(self) -> Iterator[GroupRecord]:
+        """The groups the person may read: every group for owners and auditors, else those they
+        administer."""
+        yield from self.every_group if self.reads_all else self.administered.values()
+
+    def acts_in(self, group: GroupRecord) -> bool:
+        """`may_act` for a listing: from `administered`, read once a request."""
+        return not self.auditor and group.gid in self.administered
 
     def _admin_everywhere(self, group: GroupRecord) -> bool:
         """Named an admin by the org policy, or an admin of the directory: an admin of every group."""
