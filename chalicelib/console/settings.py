@@ -4,7 +4,8 @@ Sign-in needs, per platform, an OAuth client: Slack's app client id and secret (
 WeCom self-built app's corp id and agent id (its secret is the app's, `WECOM_SECRET`), DingTalk's app key
 and secret (`DINGTALK_APP_KEY` / `DINGTALK_APP_SECRET`). The vendors' base URLs are settings so that tests
 and the local stack point them at fakes (`local/fakes/oauth.py`). `QG_CONSOLE_DEV_LOGIN` is set by the
-local stack only: it opens `/console/dev-login`, which answers 404 everywhere else.
+local stack only: it opens `/console/dev-login`, which answers 404 everywhere else. In production the
+secret of `QG_SECRETS_ID` overrides the environment, as for the bot's own settings.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class ConsoleSettings(BaseSettings):
     qg_dlq_url: str | None = None
     # Where the console is reached (the stage URL or a custom domain): the OAuth redirect URLs start here.
     qg_public_url: str | None = None
+    qg_secrets_id: str | None = None
 
     slack_client_id: str | None = None
     slack_client_secret: SecretStr | None = None
@@ -60,4 +62,12 @@ class ConsoleSettings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def load_console_settings() -> ConsoleSettings:
-    return ConsoleSettings()
+    """From the environment, then from the Secrets Manager secret of `QG_SECRETS_ID` (which wins), as
+    `chalicelib.settings.load_settings` reads the bot's."""
+    settings = ConsoleSettings()
+    if settings.qg_secrets_id:
+        from chalicelib.envsettings import fetch_secret
+
+        from_secret = {key.lower(): value for key, value in fetch_secret(settings.qg_secrets_id).items()}
+        settings = ConsoleSettings(**from_secret)
+    return settings

@@ -80,7 +80,8 @@ def override_problems(gid: str, override: Mapping[str, Any]) -> list[str]:
     problems = []
     for where, value in _named(override):
         if where in org_only:
-            problems.append(f"{where}: owners are named in the org policy only, not in a group's override")
+            who = where.split(".")[-1].removesuffix("+")
+            problems.append(f"{where}: {who} are named in the org policy only, not in a group's override")
         else:
             problems += _bad_ids(where, value, platform=platform, tenant=tenant)
     return problems

@@ -67,3 +67,12 @@ def test_a_groups_override_names_people_of_its_own_platform_and_tenant_and_no_ow
     assert override_problems("slack:T1:C1", {"admins": ["dingtalk:T1:U2"]}) == [
         "admins: 'dingtalk:T1:U2' is not of this group's platform and tenant (slack:T1)"
     ]
+
+
+def test_auditors_are_qualified_ids_named_by_the_org_policy_only() -> None:
+    (problem,) = document_problems({"auditors": ["slack:T1:U1", "zhangsan"]})
+    assert problem.startswith("auditors: 'zhangsan' is not a qualified id")
+    assert override_problems("slack:T1:C1", {"auditors": ["slack:T1:U1"]}) == [
+        "auditors: auditors are named in the org policy only, not in a group's override"
+    ]
+    assert override_problems("slack:T1:C1", {"auditors+": ["slack:T1:U1"]}) != []
