@@ -65,7 +65,9 @@ FORM_TYPE = "application/x-www-form-urlencoded"
 
 # Message subtypes that carry what a member wrote; every other subtype is a system notice or an edit.
 MEMBER_SUBTYPES = frozenset({"", "file_share", "thread_broadcast", "me_message"})
-MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+# A label never holds < or > (Slack escapes them as &lt; &gt;), so a mention's match stops at the next
+# one: `[^>]*` would rescan the rest of the text from every unclosed `<@U1|`.
+MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
 # Slack names a direct-message conversation "directmessage" in command and shortcut payloads.
 DM_CHANNEL_NAME = "directmessage"
 
@@ -254,7 +256,7 @@ def _message(event: JsonObject, ctx: _Context, *, addressed: bool = False) -> Me
     if bot and bot in mentioned:
         addressed = True
         mentioned = tuple(member for member in mentioned if member != bot)
-        text = re.sub(rf"\s*<@{re.escape(bot)}(?:\|[^>]*)?>\s*", " ", text).strip()
+        text = _without_mention(text, bot)
     thread = _text(event, "thread_ts") or None
     return MessagePosted(
         platform="slack",
@@ -462,6 +464,16 @@ def _seconds(value: Any) -> float | None:
     except ValueError:
         return None
     return seconds if math.isfinite(seconds) and seconds > 0 else None
+
+
+def _without_mention(text: str, user: str) -> str:
+    """The text with every mention of `user` and the blanks around it replaced by one space, stripped.
+    Split, not `re.sub(r"\\s*<@U>\\s*")`: a leading `\\s*` is tried at every blank of a long run."""
+    parts = re.split(rf"<@{re.escape(user)}(?:\|[^<>]*)?>", text)
+    if len(parts) == 1:
+        return text.strip()
+    inner = [part.strip() for part in parts[1:-1]]
+    return " ".join([parts[0].rstrip(), *inner, parts[-1].lstrip()]).strip()
 
 
 def _need(data: Mapping[str, Any], key: str) -> str:

@@ -16,7 +16,7 @@ from chalicelib.core.rules.base import Finding, RuleContext, event_text
 REASON = "moderation.reason.emoji"
 
 SHORTCODE = re.compile(
-    r":(?=[a-z0-9_+\-]*[a-z])[a-z0-9_+\-]{1,40}:|\[(?:[\u4e00-\u9fff]{1,4}|[A-Z][A-Za-z]{1,11})\]"
+    r":(?=[a-z0-9_+\-]{0,39}[a-z])[a-z0-9_+\-]{1,40}:|\[(?:[\u4e00-\u9fff]{1,4}|[A-Z][A-Za-z]{1,11})\]"
 )
 _MODIFIERS = frozenset(range(0x1F3FB, 0x1F400)) | {0xFE0F, 0xFE0E, 0x20E3}
 _ZWJ = 0x200D
