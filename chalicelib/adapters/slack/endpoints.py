@@ -463,7 +463,8 @@ def _seconds(value: Any) -> float | None:
         seconds = float(value)
     except ValueError:
         return None
-    return seconds if math.isfinite(seconds) and seconds > 0 else None
+    # 0 reads as absent; a negative time is passed on, for ingress to refuse (chalicelib.bounds)
+    return seconds if math.isfinite(seconds) and seconds != 0 else None
 
 
 def _without_mention(text: str, user: str) -> str:

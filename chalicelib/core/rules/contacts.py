@@ -52,12 +52,13 @@ CONTACT_CUE = re.compile(
     r"(?i)加我|联系|聯繫|聯系|联络|聯絡|致电|致電|打给|打給|打我|电话|電話|手机|手機|私聊|私信|私訊|"
     r"咨询|諮詢|洽询|洽詢|来电|來電|電洽|whatsapp|call me|contact|\btel\b"
 )
-# Necessary conditions: a cue of WECHAT, QQ or LINE (case-insensitive), and ten digits in a row with
-# at most a single - or space between two (every mainland and Taiwan mobile number has that).
+# Necessary conditions: a cue of WECHAT, QQ or LINE (case-insensitive), and nine digits in a row with
+# at most a single - or space between two (every mainland mobile number has that, and every Taiwan one,
+# even written (+886)912345678).
 ID_GATE = re.compile(
     r"(?i)[vw]x|weixin|wechat|[微薇威徽v]信|微[❤♥]|[加➕+]\s*+[微薇威vwl賴赖]|qq|扣扣|企[鹅鵝]|(?<![a-z])line|[賴赖]\s*+id"
 )
-PHONE_GATE = re.compile(r"\d(?:[- ]?\d){9}")
+PHONE_GATE = re.compile(r"\d(?:[- ]?\d){8}")
 
 KINDS = ("wechat", "qq", "line", "phone")
 
