@@ -93,7 +93,8 @@ def test_near_misses_are_not_contact_details(text: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "offer", ["加我微信 zhang_san88", "加賴 chenmei", "聯絡 0912-345-678", "QQ：123456789", "line id: chen_1988"]
+    "offer",
+    ["加我微信 zhang_san88", "加賴 chenmei", "聯絡 0912-345-678", "QQ：123456789", "line id: chen_1988"],
 )
 @pytest.mark.parametrize("blank", [" ", "\n", "\u3000"])
 def test_an_offer_after_8_kb_of_blanks_is_still_found(offer: str, blank: str) -> None:

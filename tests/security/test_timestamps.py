@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -61,7 +62,11 @@ def _slack_click(seconds: float) -> bytes:
 
 def _wecom_message(seconds: float) -> bytes:
     number = str(int(seconds)) if abs(seconds) < 1e16 else f"{seconds:e}"
-    xml = re.sub(r"<CreateTime>\d+</CreateTime>", f"<CreateTime>{number}</CreateTime>", _fixture("wecom/text_message.json"))
+    xml = re.sub(
+        r"<CreateTime>\d+</CreateTime>",
+        f"<CreateTime>{number}</CreateTime>",
+        _fixture("wecom/text_message.json"),
+    )
     return xml.encode()
 
 
@@ -74,7 +79,9 @@ def _dingtalk_robot(seconds: float) -> bytes:
 
 
 def _dingtalk_event(seconds: float) -> bytes:
-    return json.dumps(_fixture("dingtalk/events_chat_add_member.json") | {"TimeStamp": int(seconds * 1000)}).encode()
+    return json.dumps(
+        _fixture("dingtalk/events_chat_add_member.json") | {"TimeStamp": int(seconds * 1000)}
+    ).encode()
 
 
 # The routes whose body carries a time; slack.commands and dingtalk.cards carry none (their events take
@@ -92,8 +99,6 @@ BODY_TIMES: dict[str, Callable[[float], bytes]] = {
 @pytest.mark.parametrize("route", sorted(BODY_TIMES))
 def test_the_body_of_each_route_is_accepted_with_an_ordinary_time(checked: CheckedStack, route: str) -> None:
     """The control: the same payloads with a time of now are acked, so a 400 below is the time's doing."""
-    import time
-
     response = checked.stack.send(signed_request(route, BODY_TIMES[route](time.time())))
     assert response.status_code == 200, response.body
 
@@ -119,7 +124,10 @@ def test_a_signed_request_time_out_of_range_fails_verification(
     """The platform's signature timestamp (Slack's header, DingTalk's headers, the WeCom and DingTalk
     query) out of range is stale: 401, as for any replay."""
     monkeypatch.setattr(strategies, "_now", lambda: str(int(stamp)) if stamp < 1e16 else f"{stamp:e}")
-    monkeypatch.setattr(strategies, "_now_ms", lambda: str(int(stamp * 1000)) if stamp < 1e16 else f"{stamp:e}")
-    plaintext = BODY_TIMES.get(route, lambda _: b"{}")(1_700_000_000.0)
+    monkeypatch.setattr(
+        strategies, "_now_ms", lambda: str(int(stamp * 1000)) if stamp < 1e16 else f"{stamp:e}"
+    )
+    body = BODY_TIMES.get(route)
+    plaintext = body(1_700_000_000.0) if body else b"{}"
     response = checked.stack.send(signed_request(route, plaintext))
     assert response.status_code == 401, response.body

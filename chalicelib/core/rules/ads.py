@@ -2,8 +2,10 @@
 
 Strong signals make an ad by themselves: a link to a domain not on the allow-list (with `links:
 strict`), or contact details offered (`chalicelib.core.rules.contacts`: a WeChat, QQ or LINE id after
-its cue, a mainland or Taiwan mobile number next to "加我", "联系", "contact"...). Weak signals count only together: promotion words (the lexicon's `promotion`
-category and the policy's extra words), QR-code hints, and links with `links: signal`.
+its cue, a mainland or Taiwan mobile number next to "加我", "联系", "contact"...). Weak signals count
+only together: promotion words (the lexicon's `promotion` category and the policy's extra words),
+QR-code hints, and links with `links: signal`. The patterns read at most `SCAN_LIMIT` characters and
+run in linear time (`tests/security/test_redos.py`).
 
 A one-time pass (`ctx.ads_pass`, granted by an admin) turns what would be a finding into a waived one:
 nothing happens, and the engine tells the pipeline to use the pass up.

@@ -39,7 +39,7 @@ WECHAT = re.compile(
     rf"|(?:{_WECHAT_LATIN}){_LATIN_GAP}"
     rf"(?P<latin>[a-z](?=[a-z]{{0,18}}[-_0-9])[-_a-z0-9]{{5,19}}|{_PHONE_ID}))(?![-_a-z0-9])"
 )
-QQ = re.compile(rf"(?i)(?<![a-z])(?:qq|扣扣|企[鹅鵝])\s*+(?:号|號|群)?\s*+:?\s*+(?P<id>[1-9]\d{{4,11}})(?!\d)")
+QQ = re.compile(r"(?i)(?<![a-z])(?:qq|扣扣|企[鹅鵝])\s*+(?:号|號|群)?\s*+:?\s*+(?P<id>[1-9]\d{4,11})(?!\d)")
 _LINE_CN = r"加\s*+(?:[賴赖]|line)|➕\s*+line|[賴赖]\s*+id"
 _LINE_LATIN = r"(?<![a-z])(?:line\s*+id|(?-i:LINE)\s*+:)"
 LINE = re.compile(
@@ -47,7 +47,9 @@ LINE = re.compile(
     rf"|(?:{_LINE_LATIN})\s*+:?\s*+(?P<latin>@[a-z0-9][-._a-z0-9]{{3,19}}"
     rf"|(?=[-._0-9]{{0,19}}[a-z])(?=[a-z]{{0,19}}[-._0-9])[a-z0-9][-._a-z0-9]{{3,19}}))(?![-._a-z0-9])"
 )
-TW_MOBILE = re.compile(r"(?<![0-9])(?:(?:\+|00)886[- ]?|\(\+?886\)[- ]?|0)9\d{2}[- ]?\d{3}[- ]?\d{3}(?![0-9])")
+TW_MOBILE = re.compile(
+    r"(?<![0-9])(?:(?:\+|00)886[- ]?|\(\+?886\)[- ]?|0)9\d{2}[- ]?\d{3}[- ]?\d{3}(?![0-9])"
+)
 CONTACT_CUE = re.compile(
     r"(?i)加我|联系|聯繫|聯系|联络|聯絡|致电|致電|打给|打給|打我|电话|電話|手机|手機|私聊|私信|私訊|"
     r"咨询|諮詢|洽询|洽詢|来电|來電|電洽|whatsapp|call me|contact|\btel\b"
@@ -68,7 +70,9 @@ def contact_kinds(text: str) -> list[str]:
     text = unicodedata.normalize("NFKC", scan_text(text))
     kinds = []
     if ID_GATE.search(text):
-        kinds += [kind for kind, pattern in (("wechat", WECHAT), ("qq", QQ), ("line", LINE)) if pattern.search(text)]
+        kinds += [
+            kind for kind, pattern in (("wechat", WECHAT), ("qq", QQ), ("line", LINE)) if pattern.search(text)
+        ]
     if PHONE_GATE.search(text) and CONTACT_CUE.search(text) and _has_mobile(text):
         kinds.append("phone")
     return kinds
