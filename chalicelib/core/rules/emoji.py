@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from chalicelib.core.events import Event, MessagePosted
+from chalicelib.core.patterns import scan_text
 from chalicelib.core.policy import EmojiSettings
 from chalicelib.core.rules.base import Finding, RuleContext, event_text
 
@@ -76,7 +77,7 @@ class EmojiRule:
 
     def evaluate(self, event: Event, ctx: RuleContext) -> list[Finding]:
         s = self.settings
-        emoji, other = count_emoji(event_text(event))
+        emoji, other = count_emoji(scan_text(event_text(event)))
         if emoji < s.min_emoji or emoji / (emoji + other) <= s.max_ratio:
             return []
         return [

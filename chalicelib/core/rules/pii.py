@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from chalicelib.core.events import Event
+from chalicelib.core.patterns import scan_text
 from chalicelib.core.policy import PiiSettings
 from chalicelib.core.rules.base import TEXT_EVENTS, Finding, RuleContext, event_text
 from chalicelib.core.text import is_cjk
@@ -202,7 +203,7 @@ class PiiRule:
         enabled = tuple(kind for kind in KINDS if getattr(s.kinds, kind).enabled)
         today = datetime.fromtimestamp(ctx.now, UTC).date()
         by_kind: dict[str, list[Hit]] = {}
-        for hit in find_pii(event_text(event), today, enabled):
+        for hit in find_pii(scan_text(event_text(event)), today, enabled):
             by_kind.setdefault(hit.kind, []).append(hit)
         findings = []
         for kind, hits in by_kind.items():
