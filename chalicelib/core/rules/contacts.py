@@ -54,12 +54,11 @@ CONTACT_CUE = re.compile(
     r"(?i)加我|联系|聯繫|聯系|联络|聯絡|致电|致電|打给|打給|打我|电话|電話|手机|手機|私聊|私信|私訊|"
     r"咨询|諮詢|洽询|洽詢|来电|來電|電洽|whatsapp|call me|contact|\btel\b"
 )
-# Necessary conditions: a cue of WECHAT, QQ or LINE (case-insensitive), and nine digits in a row with
-# at most a single - or space between two (every mainland mobile number has that, and every Taiwan one,
-# even written (+886)912345678).
-ID_GATE = re.compile(
-    r"(?i)[vw]x|weixin|wechat|[微薇威徽v]信|微[❤♥]|[加➕+]\s*+[微薇威vwl賴赖]|qq|扣扣|企[鹅鵝]|(?<![a-z])line|[賴赖]\s*+id"
-)
+# Necessary conditions, cheap enough for every message: a character or a word (lower-cased) that every
+# cue of WECHAT, QQ and LINE contains; and nine digits in a row with at most a single - or space between
+# two (every mainland mobile number has that, and every Taiwan one, even written (+886)912345678).
+ID_CUE_CHARS = re.compile(r"[信❤♥加➕+扣企賴赖]")
+ID_CUE_WORDS = ("vx", "wx", "weixin", "wechat", "qq", "line")
 PHONE_GATE = re.compile(r"\d(?:[- ]?\d){8}")
 
 KINDS = ("wechat", "qq", "line", "phone")
@@ -67,9 +66,12 @@ KINDS = ("wechat", "qq", "line", "phone")
 
 def contact_kinds(text: str) -> list[str]:
     """Kinds of contact details offered in the text, in `KINDS` order."""
-    text = unicodedata.normalize("NFKC", scan_text(text))
+    text = scan_text(text)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
     kinds = []
-    if ID_GATE.search(text):
+    lowered = text.lower()
+    if ID_CUE_CHARS.search(text) or any(word in lowered for word in ID_CUE_WORDS):
         kinds += [
             kind for kind, pattern in (("wechat", WECHAT), ("qq", QQ), ("line", LINE)) if pattern.search(text)
         ]
