@@ -1,6 +1,6 @@
 """Patterns that admins write, run by an engine that cannot backtrack (RE2), on bounded input.
 
-A pattern from a policy (`rules.files.name_pattern`, `membership.real_name.pattern`) is matched against
+A pattern from a policy (`rules.files.name_pattern`, `membership.real_names.pattern`) is matched against
 text that members choose (file names, display names). Python's `re` backtracks: `^(\\w+\\s?)+$` against
 a 28-character name takes seconds, and a queue blocked on it blocks the group. RE2 runs in time linear in
 the text for every pattern it accepts, and refuses what it cannot run that way (backreferences,
@@ -9,7 +9,7 @@ reason, rather than at the first member who trips it.
 
 The admin writes Python syntax and gets Python's meaning: `\\w`, `\\d` and `\\s` are Unicode classes in
 Python (`\\w` matches 张三), ASCII ones in RE2, so they are rewritten to their Unicode equivalents before
-compiling; `\\Z` becomes RE2's `\\z`. `\\b` stays RE2's ASCII word boundary (documented in the README).
+compiling; `\\Z` becomes RE2's `\\z`. `\\b` stays RE2's ASCII word boundary (said in default_policy.yaml).
 
 Bounds: a pattern of at most `MAX_PATTERN` characters; a subject of at most `MAX_SUBJECT` characters
 (a longer name does not conform: no convention asks for a name that long). `SCAN_LIMIT` is how much of a

@@ -143,9 +143,12 @@ families = st.builds(
     st.booleans(),
 )
 
+# The reliability suite's profiles (`QG_FUZZ_PROFILE`: `ci` 25 derandomised examples, `fuzz` 10 000 random
+# ones; `QG_FUZZ_EXAMPLES=N` overrides either), without importing its stack.
 _PROFILE = os.environ.get("QG_FUZZ_PROFILE", "ci")
+_EXAMPLES = os.environ.get("QG_FUZZ_EXAMPLES")
 FUZZ = settings(
-    max_examples=10_000 if _PROFILE == "fuzz" else 25,
+    max_examples=int(_EXAMPLES) if _EXAMPLES else 10_000 if _PROFILE == "fuzz" else 25,
     derandomize=_PROFILE != "fuzz",
     deadline=None,
     database=None,
