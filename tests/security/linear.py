@@ -129,10 +129,11 @@ class Family:
     repeat_cue: bool = False
 
     def text(self, size: int) -> str:
+        """About `size` characters: whole units only, so that the text of every size ends the same way
+        (a unit cut in the middle could make a cue at one size and not at the other)."""
         unit = self.cue + self.filler if self.repeat_cue else self.filler
         head = "" if self.repeat_cue else self.cue
-        body = unit * ((size - len(head) - len(self.tail)) // len(unit) + 1)
-        return (head + body)[: size - len(self.tail)] + self.tail
+        return head + unit * max(1, (size - len(head) - len(self.tail)) // len(unit)) + self.tail
 
 
 families = st.builds(
