@@ -1,4 +1,4 @@
-"""Issue 19, finding 7: a time out of range is refused with 400 on every route, never a 500.
+"""Issue 19, finding 7: a time (or a size) out of range is refused with 400 on every route, never a 500.
 
 A Slack `ts` of `1e12` or a DingTalk `createAt` of `1e20` overflowed `datetime` in the message log at
 ingress. Each route that takes a time from its body gets, correctly signed, a far-future, an absurd and
@@ -131,3 +131,15 @@ def test_a_signed_request_time_out_of_range_fails_verification(
     plaintext = body(1_700_000_000.0) if body else b"{}"
     response = checked.stack.send(signed_request(route, plaintext))
     assert response.status_code == 401, response.body
+
+
+@pytest.mark.parametrize("size", [-1, 2**62, 10**400])
+def test_a_file_size_out_of_range_is_refused_with_400(checked: CheckedStack, size: int) -> None:
+    """The other number a parser passes on from a body: Slack's file `size` (a JSON integer of any size)."""
+    payload = _fixture("slack/message_file_share.json")
+    payload["event"]["ts"] = payload["event"]["event_ts"] = _slack_ts(time.time())
+    payload["event"]["files"][0]["size"] = size
+    body = json.dumps(payload).encode()
+    response = checked.stack.send(signed_request("slack.events", body))
+    assert response.status_code == 400, response.body
+    assert b"out of range" in response.body
