@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from local.demo_settings import DEMO_SETTINGS
 from local.fakes.server import FakeMessengers
 from tests.reliability import strategies
 from tests.reliability.strategies import ROUTES, signed_request
@@ -75,7 +76,10 @@ def _wecom_aibot(seconds: float) -> bytes:
 
 
 def _dingtalk_robot(seconds: float) -> bytes:
-    return json.dumps(_fixture("dingtalk/robot_group_text.json") | {"createAt": int(seconds * 1000)}).encode()
+    corp = DEMO_SETTINGS["DINGTALK_CORP_ID"]  # the robot's tenant is pinned to the configured corp
+    payload = _fixture("dingtalk/robot_group_text.json")
+    payload |= {"createAt": int(seconds * 1000), "chatbotCorpId": corp, "senderCorpId": corp}
+    return json.dumps(payload).encode()
 
 
 def _dingtalk_event(seconds: float) -> bytes:
