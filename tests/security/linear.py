@@ -117,6 +117,9 @@ FILLERS = (
     "a微Д",
     "ab1_",
     "<@U1|",
+    "a@b.cn ",  # many hits of one kind
+    "反洗钱",  # an allow phrase of the lexicon, and the term it covers
+    "禁止网络赌博 ",
 )
 TAILS = ("!", "", "x", "-", "abc", "12345", "@", "。")
 
