@@ -62,11 +62,6 @@ def domain_allowed(host: str, allowed: tuple[str, ...]) -> bool:
     return any(host == domain or host.endswith(f".{domain}") for domain in allowed)
 
 
-def contact_details(text: str) -> list[str]:
-    """Kinds of contact details offered in the text (never the details themselves)."""
-    return contact_kinds(text)
-
-
 @dataclass(frozen=True)
 class AdsRule:
     settings: AdsSettings
@@ -86,7 +81,7 @@ class AdsRule:
         if not text:
             return []
         foreign = [host for host in link_hosts(text) if not domain_allowed(host, s.allowed_domains)]
-        contacts = contact_details(text) if s.contact_details else []
+        contacts = contact_kinds(text) if s.contact_details else []
         words = {match.term for match in self.promotion.match(text)} if s.promotion_words else set()
         qr = bool(s.qr_hints and QR_HINT.search(text))
         weak = len(words) + qr + (len(foreign) if s.links == "signal" else 0)
