@@ -341,8 +341,9 @@ class DingTalkTalk:
 
     def removals(self, fake: FakeMessengers) -> list[tuple[str, str]]:
         return [
-            (call.body["open_conversation_id"], call.body["user_ids"])
-            for call in fake.sent("/dingtalk-oapi/topapi/im/chat/scenegroup/member/delete")
+            (call.body["open_conversation_id"], user)
+            for call in fake.sent("/dingtalk/v1.0/im/sceneGroup/member/delete")
+            for user in call.body["user_ids"]
         ]
 
     def card_updates(self, fake: FakeMessengers) -> list[Call]:
