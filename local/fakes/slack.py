@@ -13,6 +13,7 @@ of channels made with `conversations.create`/`invite`, and `DEFAULT_ROSTER` for 
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,9 @@ BOT_ID = "BQGBOT"
 UPLOAD_PREFIX = "/slack/upload/"
 # Who `conversations.members` lists for a channel the fake did not create itself.
 DEFAULT_ROSTER = ("UQGBOT", "U0ALICE", "U0BOB", "U0CAROL")
+
+CHANNEL_NAME = re.compile(r"[a-z0-9_-]+")
+CHANNEL_NAME_MAX = 80
 
 Args = dict[str, Any]
 Reply = dict[str, Any]
@@ -45,6 +49,7 @@ class FakeSlack:
         self._seq = 0
         self._posted: set[tuple[str, str]] = set()
         self._rosters: dict[str, list[str]] = {}
+        self._channel_names: set[str] = set()
         self._methods: dict[str, Callable[[Args, str], Reply]] = {
             "auth.test": self.auth_test,
             "chat.postMessage": self.post_message,
@@ -203,10 +208,19 @@ class FakeSlack:
         return {"ok": True, "members": page, "response_metadata": metadata}
 
     def create(self, args: Args, token: str) -> Reply:
+        """conversations.create: a name of lower-case letters, digits, `-` and `_`, at most 80 characters,
+        not taken (docs.slack.dev/reference/methods/conversations.create, its errors)."""
         name = str(args.get("name") or "")
-        if not name or name != name.lower() or " " in name or "." in name:
-            return _error("invalid_name_specials" if name else "invalid_name_required")
+        if not name:
+            return _error("invalid_name_required")
+        if len(name) > CHANNEL_NAME_MAX:
+            return _error("invalid_name_maxlength")
+        if not CHANNEL_NAME.fullmatch(name):
+            return _error("invalid_name_specials")
         with self._lock:
+            if name in self._channel_names:
+                return _error("name_taken")
+            self._channel_names.add(name)
             self._seq += 1
             channel = f"CNEW{self._seq:05d}"
             self._rosters[channel] = [BOT_USER]

@@ -17,6 +17,7 @@ Worker only: this module pulls in `requests`.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from typing import TYPE_CHECKING, Any
@@ -58,6 +59,7 @@ REMOVE_NOTE = (
     "conversations.kick; a workspace preference may forbid it (restricted_action), and never from #general"
 )
 DM_CACHE_MAX = 1024
+CHANNEL_NAME_MAX = 80
 MEMBERS_PAGE = 200
 MAX_MEMBER_PAGES = 100  # 20 000 members: far beyond any meeting group
 
@@ -247,7 +249,7 @@ class SlackMessenger:
 
     def create_group(self, tenant: str, name: str, owner: str, members: tuple[str, ...]) -> str:
         """A private channel (`conversations.create`), then `conversations.invite` for the owner and the
-        members. Slack channel names are lower case without spaces or periods, at most 80 characters."""
+        members. The group's name becomes a channel name Slack accepts (`channel_name`)."""
         reply = self._call("conversations.create", json={"name": channel_name(name), "is_private": True})
         channel = reply.get("channel")
         chat = channel.get("id") if isinstance(channel, dict) else None
@@ -359,9 +361,20 @@ def _judge(name: str, response: requests.Response) -> dict[str, Any]:
 
 
 def channel_name(name: str) -> str:
-    """A name Slack accepts for a channel: lower case, no spaces or periods, at most 80 characters."""
-    cleaned = re.sub(r"[\s.]+", "-", name.strip().lower()).strip("-")
-    return (cleaned or "qunguan-group")[:80]
+    """A name `conversations.create` accepts: lower-case letters, digits, `-` and `_` only, at most 80
+    characters (docs.slack.dev/reference/methods/conversations.create: "Channel names may only contain
+    lowercase letters, numbers, hyphens, and underscores, and must be 80 characters or less").
+
+    Any run of other characters becomes one `-`. Slack has no room for Chinese in a channel name, so a
+    name that loses letters of another script gets a short digest of the whole name: `项目周会` and
+    `项目例会` stay two channels instead of colliding on `name_taken`."""
+    cleaned = re.sub(r"[^a-z0-9_-]+", "-", name.strip().lower()).strip("-_")
+    cleaned = re.sub(r"-{2,}", "-", cleaned)
+    if not any(char.isalnum() and not char.isascii() for char in name):
+        return cleaned[:CHANNEL_NAME_MAX].rstrip("-_") or "qunguan-group"
+    digest = hashlib.sha256(name.strip().encode()).hexdigest()[:6]
+    head = cleaned[: CHANNEL_NAME_MAX - len(digest) - 1].rstrip("-_")
+    return f"{head}-{digest}" if head else f"qg-{digest}"
 
 
 def messenger(settings: Settings, clock: Clock) -> SlackMessenger:

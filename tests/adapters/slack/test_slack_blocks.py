@@ -3,6 +3,8 @@ a footer; member-quoted text never pings anyone, and Slack's limits are respecte
 
 from __future__ import annotations
 
+import pytest
+
 from chalicelib.adapters.slack.blocks import escape, fallback_text, render
 from chalicelib.core.cards import Button, Card
 
@@ -103,13 +105,23 @@ def test_more_than_25_buttons_wrap_to_a_new_row() -> None:
 
 def test_long_texts_are_cut_to_slacks_limits_without_splitting_an_entity() -> None:
     blocks = render(
-        card(title="t" * 200, body="x" * 2996 + "&&&&&", buttons=(Button("b" * 100, "a", "v" * 3000),))
+        card(title="t" * 200, body="x" * 2996 + "&&&&&", buttons=(Button("b" * 100, "a", "v" * 2000),))
     )
     header, body, _, actions, _ = blocks
     assert len(header["text"]["text"]) == 150 and header["text"]["text"].endswith("…")
     assert len(body["text"]["text"]) <= 3000 and body["text"]["text"].endswith("x…")
     assert len(actions["elements"][0]["text"]["text"]) == 75
-    assert len(actions["elements"][0]["value"]) == 2000
+    assert actions["elements"][0]["value"] == "v" * 2000  # at Slack's limit: sent whole
+
+
+def test_a_button_value_over_2000_characters_is_refused_not_cut_through_its_seal() -> None:
+    with pytest.raises(ValueError, match="2000"):
+        render(card(buttons=(Button("Approve", "approve", "v" * 2001),)))
+
+
+def test_an_action_over_255_characters_is_refused() -> None:
+    with pytest.raises(ValueError, match="255"):
+        render(card(buttons=(Button("Approve", "a" * 256, "v"),)))
 
 
 def test_the_fallback_text_is_title_and_body() -> None:
