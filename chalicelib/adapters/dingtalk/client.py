@@ -29,6 +29,7 @@ from chalicelib.adapters.base import (
 )
 from chalicelib.adapters.dingtalk.cards import card_param_map
 from chalicelib.adapters.http_client import ApiClient, TokenCache
+from chalicelib.core.events import Event
 from chalicelib.core.ids import Platform
 from chalicelib.errors import MessengerError
 
@@ -248,6 +249,9 @@ class DingTalkMessenger:
         # The robot has no user id that appears in messages; mentions of it are recognised by
         # `chatbotUserId` in each callback instead.
         return None
+
+    def addressed(self, event: Event) -> Event | None:
+        return event  # callbacks say whether the bot was @-mentioned, and never carry its own posts
 
     # Groups --------------------------------------------------------------------------------------
     def list_members(self, tenant: str, chat: str) -> tuple[str, ...]:

@@ -24,9 +24,11 @@ from typing import TYPE_CHECKING, Any
 
 from chalicelib.adapters.base import Capabilities, Capability, DirectoryUser, NotSupported, Sent, Target
 from chalicelib.adapters.http_client import ApiClient
+from chalicelib.adapters.slack.addressing import address
 from chalicelib.adapters.slack.blocks import fallback_text, render
 from chalicelib.clock import Clock, SystemClock
 from chalicelib.core.cards import Card
+from chalicelib.core.events import Event, FileShared, MessagePosted
 from chalicelib.core.ids import Platform
 from chalicelib.errors import MessengerError
 from chalicelib.settings import secret
@@ -222,12 +224,28 @@ class SlackMessenger:
         )
 
     def bot_user_id(self, tenant: str) -> str | None:
+        """`auth.test`'s `user_id`: for a bot token, the bot user's id. Asked once per team."""
         if tenant not in self._bot_users:
             user = self._call("auth.test").get("user_id")
             if not isinstance(user, str) or not user:
                 return None
             self._bot_users[tenant] = user
         return self._bot_users[tenant]
+
+    def addressed(self, event: Event) -> Event | None:
+        """An envelope whose authorization is not the bot's (`is_bot: false`) leaves the bot unknown at
+        ingress; here it is known from `auth.test`. If Slack cannot say, the event stays as it is: the
+        bot's own posts carry a `bot_id` and were already dropped at ingress."""
+        if not isinstance(event, MessagePosted | FileShared):
+            return event
+        try:
+            bot = self.bot_user_id(event.tenant)
+        except MessengerError as exc:
+            log.warning("slack auth.test failed, the bot's mentions stay unmarked: %s", exc.detail)
+            return event
+        if isinstance(event, FileShared):
+            return None if bot and event.user == bot else event
+        return address(event, bot)
 
     # Groups --------------------------------------------------------------------------------------
 

@@ -31,6 +31,7 @@ from chalicelib.adapters.http_client import ApiClient, TokenCache
 from chalicelib.adapters.wecom.cards import template_card
 from chalicelib.clock import Clock, SystemClock
 from chalicelib.core.cards import Card
+from chalicelib.core.events import Event
 from chalicelib.core.ids import Platform
 from chalicelib.errors import MessengerError
 
@@ -154,6 +155,9 @@ class WeComMessenger:
 
     def bot_user_id(self, tenant: str) -> str | None:
         return None  # the app has no member id of its own in WeCom chats
+
+    def addressed(self, event: Event) -> Event | None:
+        return event  # callbacks say whether the bot was @-mentioned, and never carry its own posts
 
     def list_members(self, tenant: str, chat: str) -> tuple[str, ...]:
         """`appchat/get` (doc path/98914): only groups this app created list their members."""
