@@ -46,11 +46,12 @@ CLOSED_OAPI = {"/topapi/im/chat/scenegroup/member/delete": "/v1.0/im/sceneGroup/
 Body = dict[str, Any]
 
 
-def register(fake: FakeMessengers) -> None:
+def register(fake: FakeMessengers) -> FakeDingTalk:
     dingtalk = FakeDingTalk()
     fake.route(f"{API_PREFIX}/", dingtalk.api)
     fake.route(f"{OAPI_PREFIX}/", dingtalk.oapi)
     fake.route(f"{OAPI_PREFIX}/media/upload", dingtalk.media_upload)
+    return dingtalk
 
 
 class FakeDingTalk:

@@ -68,8 +68,10 @@ class FakeMessengers:
         self._thread: threading.Thread | None = None
         from local.fakes import dingtalk, files, slack, wecom
 
-        for module in (slack, wecom, dingtalk):
-            module.register(self)
+        # Each platform's state, for a test to set up what the vendor would have issued before.
+        self.slack = slack.register(self)
+        self.wecom = wecom.register(self)
+        self.dingtalk = dingtalk.register(self)
         self.files = files.register(self)  # file downloads of all three, for the archive
 
     # Set-up ------------------------------------------------------------------------------------

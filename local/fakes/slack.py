@@ -37,10 +37,11 @@ Args = dict[str, Any]
 Reply = dict[str, Any]
 
 
-def register(fake: FakeMessengers) -> None:
+def register(fake: FakeMessengers) -> FakeSlack:
     slack = FakeSlack()
     fake.route("/slack/api/", slack.answer)
     fake.route(UPLOAD_PREFIX, slack.receive_upload)
+    return slack
 
 
 class FakeSlack:
