@@ -17,6 +17,8 @@ otherwise only show on a live tenant:
 For the refused response codes WeCom documents no specific errcode; the fake answers 40058 (an invalid
 parameter) with a message that says which rule was broken.
 
+- `POST /wecom/_click_response_code` (or `click_response_code(fake.url)`) issues a click's ResponseCode
+  for a test that sends the click from another process.
 - `POST /wecom/_expire_tokens` (or `expire_tokens(fake)`) revokes every token issued so far, as WeCom
   does when it invalidates tokens early; the next call answers 42001.
 - `user/get`: any user id exists (name = the id, department [1], status 1) except ids starting with
@@ -29,6 +31,7 @@ line and one handler. `now` is the fake's clock (`time.time` unless a test sets 
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 import time
 import urllib.request
@@ -43,6 +46,7 @@ if TYPE_CHECKING:
 
 PREFIX = "/wecom/cgi-bin/"
 EXPIRE_PATH = "/wecom/_expire_tokens"
+CLICK_CODE_PATH = "/wecom/_click_response_code"
 RESPONSE_CODE_LIFETIME = 72 * 3600  # message/update_template_card: "只能在72小时内调用"
 RESPONSE_URL_LIFETIME = 3600  # the AI bot's response_url: "有效期为 1 个小时"
 INVALID_PARAMETER = 40058
@@ -274,6 +278,7 @@ def register(fake: FakeMessengers) -> FakeWeCom:
 
     fake.route(PREFIX, wecom.answer)
     fake.route(EXPIRE_PATH, expire)
+    fake.route(CLICK_CODE_PATH, lambda call: _ok(response_code=wecom.click_response_code()))
     return wecom
 
 
@@ -284,6 +289,13 @@ def _check_card(card: Any) -> Answer | None:
     if len(set(keys)) != len(keys) or any(len(str(key).encode()) > 1024 for key in keys):
         return _error(40058, "template_card button key invalid")
     return None
+
+
+def click_response_code(fake_url: str) -> str:
+    """A ResponseCode for a click, issued by the fake at `fake_url` (which may run in another process)."""
+    request = urllib.request.Request(f"{fake_url}{CLICK_CODE_PATH}", data=b"{}", method="POST")  # noqa: S310 - loopback
+    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - loopback
+        return str(json.loads(response.read())["response_code"])
 
 
 def expire_tokens(fake: FakeMessengers) -> None:
