@@ -4,6 +4,11 @@ Plausible answers for the methods qunguan calls, shaped as Slack's (HTTP 200, `o
 any other method answers `{"ok": false, "error": "unknown_method"}`, and a call without a bearer token
 `not_authed`. The bot is `UQGBOT` in team `T0QG`.
 
+Scopes are checked as Slack checks them: `REQUIRED_SCOPES` is what each method's page says it needs
+(for the conversation kinds qunguan works in), and the token holds what the app manifest grants
+(`granted_bot` / `granted_user`, by default the manifest the deploy guide shows). A method whose scope
+the manifest lacks answers `missing_scope` with `needed` and `provided`, as Slack does.
+
 Like Slack, a bot token (`xoxb-…`) deletes or updates only the messages this fake posted for it; another
 token (an admin's `xoxp-…`) deletes anything. Conventions for edge cases: user ids starting `UGUEST` are
 guests, `UGONE` deactivated, `UNOBODY` unknown; `conversations.kick` refuses `CGENERAL` (#general) and
@@ -18,6 +23,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.adapters.slack.scopes import bot_scopes, user_scopes
 from local.fakes.server import Answer, Call
 
 if TYPE_CHECKING:
@@ -32,6 +38,24 @@ DEFAULT_ROSTER = ("UQGBOT", "U0ALICE", "U0BOB", "U0CAROL")
 
 CHANNEL_NAME = re.compile(r"[a-z0-9_-]+")
 CHANNEL_NAME_MAX = 80
+
+# docs.slack.dev/reference/methods/<method>, "Required scopes" (bot token; chat.delete also user token).
+REQUIRED_SCOPES: dict[str, tuple[str, ...]] = {
+    "auth.test": (),
+    "chat.postMessage": ("chat:write",),
+    "chat.postEphemeral": ("chat:write",),
+    "chat.update": ("chat:write",),
+    "chat.delete": ("chat:write",),
+    "chat.getPermalink": (),
+    "conversations.open": ("im:write",),
+    "conversations.kick": ("channels:manage", "groups:write"),
+    "conversations.members": ("channels:read", "groups:read"),
+    "conversations.create": ("groups:write",),
+    "conversations.invite": ("channels:manage", "groups:write"),
+    "users.info": ("users:read",),
+    "files.getUploadURLExternal": ("files:write",),
+    "files.completeUploadExternal": ("files:write",),
+}
 
 Args = dict[str, Any]
 Reply = dict[str, Any]
@@ -68,6 +92,9 @@ class FakeSlack:
             "files.completeUploadExternal": self.complete_upload,
         }
         self._uploads: dict[str, int] = {}  # file id -> bytes received (-1: announced, not yet sent)
+        # What the installed app was granted: the manifest in the deploy guide, unless a test says less.
+        self.granted_bot: frozenset[str] = frozenset(bot_scopes())
+        self.granted_user: frozenset[str] = frozenset(user_scopes())
         self._host = "127.0.0.1"  # where the upload URLs point: the host the last call came to
 
     def answer(self, call: Call) -> Answer:
@@ -79,6 +106,13 @@ class FakeSlack:
             return Answer(body={"ok": False, "error": "unknown_method"})
         if not token:
             return Answer(body={"ok": False, "error": "not_authed"})
+        granted = self.granted_bot if token.startswith("xoxb-") else self.granted_user
+        needed = [scope for scope in REQUIRED_SCOPES.get(method, ()) if scope not in granted]
+        if needed:
+            provided = ",".join(sorted(granted))
+            return Answer(
+                body={"ok": False, "error": "missing_scope", "needed": ",".join(needed), "provided": provided}
+            )
         args: Args = {**call.query, **(call.body if isinstance(call.body, dict) else {})}
         return Answer(body=handler(args, token))
 
