@@ -7,7 +7,9 @@ any other method answers `{"ok": false, "error": "unknown_method"}`, and a call 
 Scopes are checked as Slack checks them: `REQUIRED_SCOPES` is what each method's page says it needs
 (for the conversation kinds qunguan works in), and the token holds what the app manifest grants
 (`granted_bot` / `granted_user`, by default the manifest the deploy guide shows). A method whose scope
-the manifest lacks answers `missing_scope` with `needed` and `provided`, as Slack does.
+the manifest lacks answers `missing_scope` with `needed` and `provided`, as Slack does. Blocks are
+checked by slack_sdk's models (`local.fakes.blockkit`); what it refuses answers `invalid_blocks`, here
+and on a response_url (`local.fakes.server`).
 
 Like Slack, a bot token (`xoxb-…`) deletes or updates only the messages this fake posted for it; another
 token (an admin's `xoxp-…`) deletes anything. Conventions for edge cases: user ids starting `UGUEST` are
@@ -24,6 +26,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.adapters.slack.scopes import bot_scopes, user_scopes
+from local.fakes.blockkit import block_kit_errors
 from local.fakes.server import Answer, Call
 
 if TYPE_CHECKING:
@@ -95,6 +98,7 @@ class FakeSlack:
         # What the installed app was granted: the manifest in the deploy guide, unless a test says less.
         self.granted_bot: frozenset[str] = frozenset(bot_scopes())
         self.granted_user: frozenset[str] = frozenset(user_scopes())
+        self.refused_blocks: list[list[str]] = []
         self._host = "127.0.0.1"  # where the upload URLs point: the host the last call came to
 
     def answer(self, call: Call) -> Answer:
@@ -168,6 +172,9 @@ class FakeSlack:
             return _error("channel_not_found")
         if not args.get("text") and not args.get("blocks"):
             return _error("no_text")
+        refusal = self.invalid_blocks(args)
+        if refusal:
+            return refusal
         if channel.startswith(("U", "W")):  # posting to a user id lands in the app's DM with them
             channel = _dm_of(channel)
         ts = self._next_ts()
@@ -185,11 +192,17 @@ class FakeSlack:
     def post_ephemeral(self, args: Args, token: str) -> Reply:
         if not args.get("channel"):
             return _error("channel_not_found")
+        refusal = self.invalid_blocks(args)
+        if refusal:
+            return refusal
         if not args.get("user"):
             return _error("user_not_in_channel")
         return {"ok": True, "message_ts": self._next_ts()}
 
     def update(self, args: Args, token: str) -> Reply:
+        refusal = self.invalid_blocks(args)
+        if refusal:
+            return refusal
         channel, ts = str(args.get("channel") or ""), str(args.get("ts") or "")
         with self._lock:
             if (channel, ts) not in self._posted:
@@ -299,6 +312,18 @@ class FakeSlack:
         if args.get("include_locale") in ("true", "1", True):
             person["locale"] = "zh-CN"
         return {"ok": True, "user": person}
+
+    def invalid_blocks(self, args: Args) -> Reply | None:
+        """Slack's answer to blocks it cannot render (checked by slack_sdk's models); each refusal is kept
+        in `refused_blocks`, which the test suite's `fake` fixture requires to be empty after a test."""
+        if "blocks" not in args:
+            return None
+        errors = block_kit_errors(args["blocks"])
+        if not errors:
+            return None
+        with self._lock:
+            self.refused_blocks.append(errors)
+        return {"ok": False, "error": "invalid_blocks", "errors": errors}
 
     def _next_ts(self) -> str:
         with self._lock:
