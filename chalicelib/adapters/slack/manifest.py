@@ -50,9 +50,8 @@ def manifest() -> str:
     lines = [_HEAD.rstrip("\n")]
     lines += [_scope_line(scope, _users_of(scope, bot=True)) for scope in bot_scopes()]
     lines.append("    user:")
-    lines += [
-        _scope_line(scope, f"SLACK_ADMIN_USER_TOKEN: {_users_of(scope, bot=False)}") for scope in user_scopes()
-    ]
+    for scope in user_scopes():
+        lines.append(_scope_line(scope, f"SLACK_ADMIN_USER_TOKEN: {_users_of(scope, bot=False)}"))
     lines += [
         "settings:",
         "  event_subscriptions:",
