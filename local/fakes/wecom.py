@@ -145,8 +145,8 @@ class FakeWeCom:
         if path == "aibot/response":  # the response_url carries its own code, no token
             return self.aibot_response(call)
         handler = self.methods.get(path)
-        if handler is None:
-            return _error(60011, f"no privilege to access/modify contact/party/agent: no fake for {path}")
+        if handler is None:  # a path WeCom does not serve, or one this fake does not know yet
+            return Answer(404, {"errcode": 404, "errmsg": f"no fake for {path}"})
         return self._token_refusal(call.query.get("access_token")) or handler(call)
 
     def gettoken(self, call: Call) -> Answer:
