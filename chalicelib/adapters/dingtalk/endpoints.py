@@ -307,6 +307,14 @@ class _Change:
         users = [raw] if isinstance(raw, str) else [u for u in _list(raw) if isinstance(u, str)]
         return list(dict.fromkeys(u for u in users if u))
 
+    def new_name(self, user: str) -> str | None:
+        """The name after a `user_modify_org`, where the push's `diffInfo` carries it for this user."""
+        diff = self.data.get("diffInfo")
+        if not isinstance(diff, Mapping) or diff.get("userid") != user:
+            return None
+        current = diff.get("curr")
+        return _optional_str(current.get("name")) if isinstance(current, Mapping) else None
+
     def ids(self, users: list[str]) -> Iterator[tuple[str, str]]:
         """(user, event id) pairs."""
         for user in users:
@@ -367,6 +375,7 @@ def _directory(kind: DirectoryChange) -> Callable[[_Change], list[Event]]:
                 occurred_at=change.occurred_at,
                 user=user,
                 change=kind,
+                name=change.new_name(user),
             )
             for user, event_id in change.ids(change.users())
         ]
