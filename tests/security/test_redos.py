@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given
 from pydantic import ValidationError
 
+from chalicelib.adapters.slack.addressing import without_mention
 from chalicelib.adapters.slack.endpoints import MENTION
-from chalicelib.adapters.slack.endpoints import _without_mention as without_mention
 from chalicelib.core.engine import build_rules
 from chalicelib.core.events import FileInfo, MessagePosted
 from chalicelib.core.policy import DEFAULT_ORG_POLICY, FilesSettings, GroupPolicy, PolicyError, resolve
