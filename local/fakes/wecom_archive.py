@@ -1,0 +1,128 @@
+"""The WeCom message archive as the fake Finance SDK serves it (local/fakes/finance_sdk/).
+
+`FakeArchive(directory)` writes what the C library reads from `QG_FAKE_FINANCE_DIR`: each posted message
+becomes one archived item, `{"seq", "msgid", "publickey_ver", "encrypt_random_key", "encrypt_chat_msg"}`
+(the shape of GetChatData's `chatdata`, doc path/91774), encrypted as WeCom does where the scheme is
+public: a random key, RSA PKCS#1 v1.5 with the public key of the current `publickey_ver`, base64. The
+message itself is encrypted with the fake's labelled scheme, "qgfake1" (WeCom's is proprietary): base64
+of `qgfake1:` and the JSON XOR the random key.
+
+- `rotate_key()` uploads a new public key: the version goes up, later items use it, older keys stay.
+- `fail_with(errcode)` makes GetChatData answer WeCom's server-side error (301042, 301052);
+  `sdk_error(code)` makes it return an SDK code (10001 network); `clear_errors()` undoes both.
+- `add_media(sdkfileid, data)` serves a file to GetMediaData.
+- `post_raw(line)` archives an item as given (malformed JSON, a missing field) to test refusals.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+import string
+import threading
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+LABEL = b"qgfake1:"
+_KEY_ALPHABET = string.ascii_letters + string.digits
+
+
+class FakeArchive:
+    def __init__(self, directory: Path, *, first_version: int = 1) -> None:
+        self.directory = directory
+        self.directory.mkdir(parents=True, exist_ok=True)
+        (self.directory / "media").mkdir(exist_ok=True)
+        self._keys: dict[int, rsa.RSAPrivateKey] = {}
+        self._lock = threading.Lock()
+        self.version = first_version - 1
+        self.seq = self._last_seq()
+        self.rotate_key()
+
+    # Keys ------------------------------------------------------------------------------------------
+    def rotate_key(self) -> int:
+        """A new key pair, as an admin uploading a new public key: its version is the next one."""
+        with self._lock:
+            self.version += 1
+            self._keys[self.version] = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            return self.version
+
+    def private_keys(self, *versions: int) -> dict[str, str]:
+        """`{"<version>": "<PEM>"}` for the given versions (all by default): WECOM_ARCHIVE_PRIVATE_KEYS."""
+        chosen = versions or tuple(self._keys)
+        return {
+            str(version): self._keys[version]
+            .private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.TraditionalOpenSSL,
+                serialization.NoEncryption(),
+            )
+            .decode()
+            for version in chosen
+        }
+
+    def private_keys_json(self, *versions: int) -> str:
+        return json.dumps(self.private_keys(*versions))
+
+    # Messages --------------------------------------------------------------------------------------
+    def post(self, message: dict[str, Any], *, version: int | None = None) -> int:
+        """Archive one plaintext message (the vendor's JSON shape); returns its seq."""
+        used = version or self.version
+        random_key = "".join(secrets.choice(_KEY_ALPHABET) for _ in range(32))
+        encrypted_key = self._keys[used].public_key().encrypt(random_key.encode(), padding.PKCS1v15())
+        plain = json.dumps(message, ensure_ascii=False).encode()
+        key = random_key.encode()
+        cipher = LABEL + bytes(byte ^ key[i % len(key)] for i, byte in enumerate(plain))
+        with self._lock:
+            self.seq += 1
+            item = {
+                "seq": self.seq,
+                "msgid": message.get("msgid", ""),
+                "publickey_ver": used,
+                "encrypt_random_key": base64.b64encode(encrypted_key).decode(),
+                "encrypt_chat_msg": base64.b64encode(cipher).decode(),
+            }
+            self._append(self.seq, json.dumps(item))
+            return self.seq
+
+    def post_raw(self, line: str) -> int:
+        """Archive `line` as the item's JSON exactly (for malformed items); returns its seq."""
+        with self._lock:
+            self.seq += 1
+            self._append(self.seq, line)
+            return self.seq
+
+    def clear(self) -> None:
+        with self._lock:
+            (self.directory / "chatdata.tsv").unlink(missing_ok=True)
+
+    # Errors and media ------------------------------------------------------------------------------
+    def fail_with(self, errcode: int, errmsg: str = "") -> None:
+        body = {"errcode": errcode, "errmsg": errmsg or f"fake error {errcode}", "chatdata": []}
+        (self.directory / "errcode").write_text(json.dumps(body))
+
+    def sdk_error(self, code: int) -> None:
+        (self.directory / "sdk_error").write_text(str(code))
+
+    def clear_errors(self) -> None:
+        (self.directory / "errcode").unlink(missing_ok=True)
+        (self.directory / "sdk_error").unlink(missing_ok=True)
+
+    def add_media(self, sdkfileid: str, data: bytes) -> None:
+        (self.directory / "media" / sdkfileid.encode().hex()).write_bytes(data)
+
+    def _append(self, seq: int, line: str) -> None:
+        if "\n" in line or "\t" in line:
+            raise ValueError("an archived item is one line without tabs")
+        with (self.directory / "chatdata.tsv").open("a", encoding="utf-8") as file:
+            file.write(f"{seq}\t{line}\n")
+
+    def _last_seq(self) -> int:
+        path = self.directory / "chatdata.tsv"
+        if not path.exists():
+            return 0
+        lines = path.read_text(encoding="utf-8").splitlines()
+        return int(lines[-1].split("\t", 1)[0]) if lines else 0

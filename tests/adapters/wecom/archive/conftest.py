@@ -1,0 +1,39 @@
+"""The fake Finance SDK, built once per session from its C source, and a fresh fake archive per test."""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from chalicelib.adapters.wecom.archive.sdk import FinanceSdk, load_library
+from local.fakes.finance_sdk.build import build
+from local.fakes.wecom_archive import FakeArchive
+
+CORP_ID = "ww-archive-corp"
+ARCHIVE_SECRET = "archive-secret"
+
+
+@pytest.fixture(scope="session")
+def sdk_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(tmp_path_factory.mktemp("finance-sdk"))
+
+
+@pytest.fixture(scope="session")
+def library(sdk_path: Path) -> ctypes.CDLL:
+    return load_library(str(sdk_path))
+
+
+@pytest.fixture
+def archive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakeArchive:
+    directory = tmp_path / "archive"
+    monkeypatch.setenv("QG_FAKE_FINANCE_DIR", str(directory))
+    return FakeArchive(directory)
+
+
+@pytest.fixture
+def sdk(library: ctypes.CDLL, archive: FakeArchive) -> Iterator[FinanceSdk]:
+    with FinanceSdk(library, CORP_ID, ARCHIVE_SECRET) as opened:
+        yield opened
