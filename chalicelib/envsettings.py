@@ -99,6 +99,8 @@ class IngressSettings(Protocol):
     @property
     def wecom_aibot_enabled(self) -> bool: ...
     @property
+    def wecom_archive_enabled(self) -> bool: ...
+    @property
     def dingtalk_robot_enabled(self) -> bool: ...
     @property
     def dingtalk_events_enabled(self) -> bool: ...
@@ -117,6 +119,9 @@ class PlatformSwitches:
         wecom_aes_key: object
         wecom_aibot_token: object
         wecom_aibot_aes_key: object
+        wecom_archive_secret: object
+        wecom_archive_private_keys: object
+        wecom_finance_sdk_path: object
         dingtalk_app_key: object
         dingtalk_app_secret: object
         dingtalk_token: object
@@ -134,6 +139,18 @@ class PlatformSwitches:
     @property
     def wecom_aibot_enabled(self) -> bool:
         return all((self.wecom_aibot_token, self.wecom_aibot_aes_key))
+
+    @property
+    def wecom_archive_enabled(self) -> bool:
+        """The message archive: every message of the members in scope, pulled (needs the corp id too)."""
+        return all(
+            (
+                self.wecom_corp_id,
+                self.wecom_archive_secret,
+                self.wecom_archive_private_keys,
+                self.wecom_finance_sdk_path,
+            )
+        )
 
     @property
     def dingtalk_robot_enabled(self) -> bool:
@@ -167,6 +184,10 @@ class EnvSettings(PlatformSwitches):
     wecom_aibot_token: Secret | None = None
     wecom_aibot_aes_key: Secret | None = None
     wecom_api_base: str = "https://qyapi.weixin.qq.com/cgi-bin"
+    # WeCom message archive
+    wecom_archive_secret: Secret | None = None
+    wecom_archive_private_keys: Secret | None = None
+    wecom_finance_sdk_path: str | None = None
     # DingTalk app
     dingtalk_app_key: str | None = None
     dingtalk_app_secret: Secret | None = None

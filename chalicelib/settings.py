@@ -41,6 +41,11 @@ class Settings(BaseSettings, PlatformSwitches):
     wecom_aibot_token: SecretStr | None = None
     wecom_aibot_aes_key: SecretStr | None = None
     wecom_api_base: str = "https://qyapi.weixin.qq.com/cgi-bin"
+    # WeCom message archive (会话内容存档): its own secret, the RSA private keys by publickey_ver (JSON),
+    # and the company's libWeWorkFinanceSdk_C.so (a Lambda layer under /opt). All three: every message.
+    wecom_archive_secret: SecretStr | None = None
+    wecom_archive_private_keys: SecretStr | None = None
+    wecom_finance_sdk_path: str | None = None
 
     # DingTalk app
     dingtalk_app_key: str | None = None

@@ -86,6 +86,13 @@ class Store(ABC):
     def put_item(self, item: Item, *, if_absent: bool = False) -> bool:
         """Write `item` (replacing it). With `if_absent`, only if no live item has its key: False then."""
 
+    def claim_items(self, items: Sequence[Item]) -> list[bool]:
+        """Write each item that has no live item under its key; for each, whether it was written. For
+        one writer per key at a time (the archive puller holds a lease): the DynamoDB store reads the
+        keys in batches and writes the absent ones in batches, which is not one atomic step. This
+        default is a conditional put per item."""
+        return [self.put_item(item, if_absent=True) for item in items]
+
     @abstractmethod
     def get_item(self, pk: str, sk: str) -> Item | None: ...
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -47,7 +48,14 @@ _CLIENT_METHODS = {
     "DeleteItem": "delete_item",
     "Query": "query",
     "TransactWriteItems": "transact_write_items",
+    "BatchGetItem": "batch_get_item",
+    "BatchWriteItem": "batch_write_item",
 }
+# Operations that name their table inside the request (RequestItems, TransactItems), not as TableName.
+_MULTI_TABLE = frozenset({"TransactWriteItems", "BatchGetItem", "BatchWriteItem"})
+BATCH_GET_KEYS = 100  # BatchGetItem: at most 100 keys a request
+BATCH_WRITE_ITEMS = 25  # BatchWriteItem: at most 25 puts a request
+BATCH_ATTEMPTS = 5  # unprocessed keys or items are sent again, with back-off, this many times
 # Attribute names the table itself uses; a generic item's data may not take them.
 RESERVED = frozenset({"PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", TTL_ATTRIBUTE})
 
@@ -333,6 +341,55 @@ class DynamoStore(Store):
             return False
         return True
 
+    def claim_items(self, items: Sequence[Item]) -> list[bool]:
+        """Which keys hold a live item: BatchGetItem, 100 keys a request; the absent ones written with
+        BatchWriteItem, 25 a request (neither takes a condition, hence one writer per key at a time)."""
+        codec = self._codec_()
+        unique = list({(item.pk, item.sk): item for item in items}.values())
+        live: set[tuple[str, str]] = set()
+        for start in range(0, len(unique), BATCH_GET_KEYS):
+            pending: dict[str, Any] = {
+                self.table_name: {
+                    "Keys": [self._key(i.pk, i.sk) for i in unique[start : start + BATCH_GET_KEYS]],
+                    "ProjectionExpression": "PK, SK, #expires_at",
+                    "ExpressionAttributeNames": {"#expires_at": TTL_ATTRIBUTE},
+                }
+            }
+            for attempt in range(BATCH_ATTEMPTS):
+                response = self._call("BatchGetItem", RequestItems=pending)
+                for raw in response.get("Responses", {}).get(self.table_name, []):
+                    found = codec.deserialize_item(raw)
+                    if self._alive(found):
+                        live.add((str(found["PK"]), str(found["SK"])))
+                pending = response.get("UnprocessedKeys") or {}
+                if not pending:
+                    break
+                time.sleep(0.05 * 2**attempt)
+            if pending:
+                raise StoreError("DynamoDB BatchGetItem left keys unprocessed")
+        fresh = [item for item in unique if (item.pk, item.sk) not in live]
+        for start in range(0, len(fresh), BATCH_WRITE_ITEMS):
+            writes: dict[str, Any] = {
+                self.table_name: [
+                    {"PutRequest": {"Item": codec.serialize_item(_raw_item(item))}}
+                    for item in fresh[start : start + BATCH_WRITE_ITEMS]
+                ]
+            }
+            for attempt in range(BATCH_ATTEMPTS):
+                writes = self._call("BatchWriteItem", RequestItems=writes).get("UnprocessedItems") or {}
+                if not writes:
+                    break
+                time.sleep(0.05 * 2**attempt)
+            if writes:
+                raise StoreError("DynamoDB BatchWriteItem left items unprocessed")
+        written = {(item.pk, item.sk) for item in fresh}
+        claimed: list[bool] = []
+        for item in items:  # a key given twice is claimed by its first occurrence only
+            key = (item.pk, item.sk)
+            claimed.append(key in written)
+            written.discard(key)
+        return claimed
+
     def get_item(self, pk: str, sk: str) -> Item | None:
         raw = self._get(pk, sk)
         return None if raw is None else _generic_item(raw)
@@ -504,7 +561,7 @@ class DynamoStore(Store):
 
         method = getattr(self._dynamodb(), _CLIENT_METHODS[operation])
         try:
-            if operation != "TransactWriteItems":
+            if operation not in _MULTI_TABLE:
                 request["TableName"] = self.table_name
             response: dict[str, Any] = method(ReturnConsumedCapacity="TOTAL", **request)
         except ClientError as exc:
