@@ -4,6 +4,7 @@ embedded DynamoDB."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -44,3 +45,11 @@ def dynamodb() -> Iterator[EmbeddedDynamo]:
 @pytest.fixture(scope="session")
 def dynamodb_client(dynamodb: EmbeddedDynamo) -> Any:
     return dynamodb.client()
+
+
+@pytest.fixture(scope="session")
+def finance_sdk_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fake WeCom Finance SDK (the vendor's C ABI), built once from local/fakes/finance_sdk/."""
+    from local.fakes.finance_sdk.build import build
+
+    return build(tmp_path_factory.mktemp("finance-sdk"))

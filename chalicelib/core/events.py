@@ -177,10 +177,9 @@ EVENT_TYPES: tuple[type[Event], ...] = (
 __all__ = [
     "EVENT_TYPES",
     "ArchiveNotified",
-    "ConsentChanged",
-    "MessageWithdrawn",
     "CardClicked",
     "CommandIssued",
+    "ConsentChanged",
     "DirectoryChange",
     "DirectoryChanged",
     "Event",
@@ -190,4 +189,5 @@ __all__ = [
     "MemberJoined",
     "MemberLeft",
     "MessagePosted",
+    "MessageWithdrawn",
 ]

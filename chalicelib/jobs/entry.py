@@ -45,3 +45,16 @@ def end_mutes() -> None:
 
     deps = get_deps()
     run(deps, deps.clock.now())
+
+
+def archive_pull() -> None:
+    """Every two minutes: ask the worker (which has the Finance SDK) to pull WeCom's message archive, if
+    it is switched on. `msgaudit_notify` starts a pull as soon as WeCom has news; this catches a lost
+    notice. The worker's lease makes overlapping pulls of one corp a no-op."""
+    from chalicelib.bootstrap import get_deps
+    from chalicelib.worker.archive import scheduled_notice
+
+    deps = get_deps()
+    notice = scheduled_notice(deps)
+    if notice is not None and deps.dispatcher is not None:
+        deps.dispatcher.dispatch([notice])

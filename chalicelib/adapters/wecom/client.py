@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.adapters.base import (
@@ -57,7 +58,8 @@ CAPABILITIES = Capabilities(
     notes={
         Capability.SEE_ALL_MESSAGES: (
             "The self-built app receives no group messages and the AI bot only @-mentions; every message "
-            "is available only through the paid message archive (会话内容存档), which qunguan does not use."
+            "is available only through the paid message archive (会话内容存档): set WECOM_ARCHIVE_SECRET, "
+            "WECOM_ARCHIVE_PRIVATE_KEYS and WECOM_FINANCE_SDK_PATH."
         ),
         Capability.POST_TO_GROUP: "appchat/send reaches only groups this app created.",
         Capability.REMOVE_MEMBER: "appchat/update del_user_list works only in groups this app created.",
@@ -74,6 +76,20 @@ CAPABILITIES = Capabilities(
 )
 
 
+# With the message archive switched on, every message of the members in scope is pulled and moderated.
+ARCHIVE_CAPABILITIES = replace(
+    CAPABILITIES,
+    always=CAPABILITIES.always | {Capability.SEE_ALL_MESSAGES},
+    notes={
+        **CAPABILITIES.notes,
+        Capability.SEE_ALL_MESSAGES: (
+            "Through the message archive (会话内容存档, the company's licence): every message of the "
+            "members in its scope, pulled after each msgaudit_notify and every few minutes."
+        ),
+    },
+)
+
+
 class WeComMessenger:
     platform: Platform = "wecom"
     capabilities: Capabilities = CAPABILITIES
@@ -86,6 +102,8 @@ class WeComMessenger:
         self._secret = settings.wecom_secret
         self._agent_id = settings.wecom_agent_id or ""
         self.tokens = TokenCache(self._fetch_token, clock=clock or SystemClock())
+        if settings.wecom_archive_enabled:
+            self.capabilities = ARCHIVE_CAPABILITIES
 
     # Messenger verbs -----------------------------------------------------------------------------
     def post_text(self, target: Target, text: str) -> Sent:

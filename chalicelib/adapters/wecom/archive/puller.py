@@ -91,11 +91,11 @@ class ArchivePuller:
         self,
         sdk: FinanceSdk,
         private_keys: PrivateKeys,
+        *,
         store: Store,
         clock: Clock,
         tenant: str,
         hand_on: HandOn,
-        *,
         limits: PullLimits | None = None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -260,21 +260,25 @@ class ArchivePuller:
             self._store.delete_item(self._pk, keys.ARCHIVE_LEASE_SK)
 
     def alert(self, kind: str, message: str) -> bool:
-        """Tell the operators once (a day) per kind: an ERROR log line the alarms watch (`QG_ALERT`).
-        True when this call raised it."""
-        now = self._clock.now()
-        raised = self._store.put_item(
-            Item(
-                self._pk,
-                keys.archive_alert_sk(kind),
-                data={"message": message[:500], "at": now},
-                expires_at=int(now + ALERT_SECONDS),
-            ),
-            if_absent=True,
-        )
-        if raised:
-            log.error("QG_ALERT wecom archive %s (corp %s): %s", kind, self._tenant, message)
-        return raised
+        return raise_alert(self._store, self._clock, self._tenant, kind, message)
+
+
+def raise_alert(store: Store, clock: Clock, tenant: str, kind: str, message: str) -> bool:
+    """Tell the operators once (a day) per kind: an ERROR log line the alarms watch (`QG_ALERT`), and
+    the alert kept under the archive's key. True when this call raised it."""
+    now = clock.now()
+    raised = store.put_item(
+        Item(
+            keys.archive_pk(PLATFORM, tenant),
+            keys.archive_alert_sk(kind),
+            data={"message": message[:500], "at": now},
+            expires_at=int(now + ALERT_SECONDS),
+        ),
+        if_absent=True,
+    )
+    if raised:
+        log.error("QG_ALERT wecom archive %s (corp %s): %s", kind, tenant, message)
+    return raised
 
 
 def _int(value: object) -> int:
@@ -287,4 +291,4 @@ def _int(value: object) -> int:
     return 0
 
 
-__all__ = ["ArchiveError", "ArchivePuller", "PullLimits", "PullReport"]
+__all__ = ["ArchiveError", "ArchivePuller", "PullLimits", "PullReport", "raise_alert"]

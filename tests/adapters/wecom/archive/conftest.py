@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from chalicelib.adapters.wecom.archive.sdk import FinanceSdk, load_library
-from local.fakes.finance_sdk.build import build
 from local.fakes.wecom_archive import FakeArchive
 
 CORP_ID = "ww-archive-corp"
@@ -17,13 +16,8 @@ ARCHIVE_SECRET = "archive-secret"
 
 
 @pytest.fixture(scope="session")
-def sdk_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build(tmp_path_factory.mktemp("finance-sdk"))
-
-
-@pytest.fixture(scope="session")
-def library(sdk_path: Path) -> ctypes.CDLL:
-    return load_library(str(sdk_path))
+def library(finance_sdk_path: Path) -> ctypes.CDLL:
+    return load_library(str(finance_sdk_path))
 
 
 @pytest.fixture
