@@ -12,6 +12,9 @@ of `qgfake1:` and the JSON XOR the random key.
   `sdk_error(code)` makes it return an SDK code (10001 network); `clear_errors()` undoes both.
 - `add_media(sdkfileid, data)` serves a file to GetMediaData.
 - `post_raw(line)` archives an item as given (malformed JSON, a missing field) to test refusals.
+
+The keys are kept in the directory (`keys/<version>.pem`), so that another process opening the same
+directory (`make demo`, against the stack `make run` started) encrypts for the same keys.
 """
 
 from __future__ import annotations
@@ -36,33 +39,28 @@ class FakeArchive:
         self.directory = directory
         self.directory.mkdir(parents=True, exist_ok=True)
         (self.directory / "media").mkdir(exist_ok=True)
-        self._keys: dict[int, rsa.RSAPrivateKey] = {}
+        (self.directory / "keys").mkdir(exist_ok=True)
+        self._keys: dict[int, rsa.RSAPrivateKey] = self._saved_keys()
         self._lock = threading.Lock()
-        self.version = first_version - 1
+        self.version = max(self._keys, default=first_version - 1)
         self.seq = self._last_seq()
-        self.rotate_key()
+        if not self._keys:
+            self.rotate_key()
 
     # Keys ------------------------------------------------------------------------------------------
     def rotate_key(self) -> int:
         """A new key pair, as an admin uploading a new public key: its version is the next one."""
         with self._lock:
             self.version += 1
-            self._keys[self.version] = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            self._keys[self.version] = key
+            (self.directory / "keys" / f"{self.version}.pem").write_bytes(_pem(key))
             return self.version
 
     def private_keys(self, *versions: int) -> dict[str, str]:
         """`{"<version>": "<PEM>"}` for the given versions (all by default): WECOM_ARCHIVE_PRIVATE_KEYS."""
         chosen = versions or tuple(self._keys)
-        return {
-            str(version): self._keys[version]
-            .private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.TraditionalOpenSSL,
-                serialization.NoEncryption(),
-            )
-            .decode()
-            for version in chosen
-        }
+        return {str(version): _pem(self._keys[version]).decode() for version in chosen}
 
     def private_keys_json(self, *versions: int) -> str:
         return json.dumps(self.private_keys(*versions))
@@ -120,9 +118,26 @@ class FakeArchive:
         with (self.directory / "chatdata.tsv").open("a", encoding="utf-8") as file:
             file.write(f"{seq}\t{line}\n")
 
+    def _saved_keys(self) -> dict[int, rsa.RSAPrivateKey]:
+        """The keys an earlier `FakeArchive` on this directory made (the stack's, reopened by the demo)."""
+        found: dict[int, rsa.RSAPrivateKey] = {}
+        for path in (self.directory / "keys").glob("*.pem"):
+            key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+            if path.stem.isdigit() and isinstance(key, rsa.RSAPrivateKey):
+                found[int(path.stem)] = key
+        return found
+
     def _last_seq(self) -> int:
         path = self.directory / "chatdata.tsv"
         if not path.exists():
             return 0
         lines = path.read_text(encoding="utf-8").splitlines()
         return int(lines[-1].split("\t", 1)[0]) if lines else 0
+
+
+def _pem(key: rsa.RSAPrivateKey) -> bytes:
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption(),
+    )
