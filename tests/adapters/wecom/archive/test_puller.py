@@ -4,7 +4,7 @@ corp, network errors retried with back-off, and what it hands on."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pytest
 
@@ -46,8 +46,16 @@ class Recorder:
 
 
 class Fixture:
-    def __init__(self, sdk: FinanceSdk, archive: FakeArchive, *, page_size: int = 1000) -> None:
-        self.store = MemoryStore(clock=FrozenClock(1_700_000_000.0))
+    def __init__(
+        self,
+        sdk: FinanceSdk,
+        archive: FakeArchive,
+        *,
+        page_size: int = 1000,
+        store: MemoryStore | None = None,
+        hand_on: Callable[[Sequence[Event]], None] | None = None,
+    ) -> None:
+        self.store = store or MemoryStore(clock=FrozenClock(1_700_000_000.0))
         self.handed = Recorder()
         self.sleeps: list[float] = []
         self.puller = ArchivePuller(
@@ -56,7 +64,7 @@ class Fixture:
             store=self.store,
             clock=FrozenClock(1_700_000_000.0),
             tenant=CORP_ID,
-            hand_on=self.handed,
+            hand_on=hand_on or self.handed,
             limits=PullLimits(page_size=page_size),
             sleep=self.sleeps.append,
         )
@@ -99,13 +107,13 @@ def test_the_checkpoint_moves_only_from_the_seq_the_page_started_at(
 ) -> None:
     for n in range(2):
         archive.post(text(n))
-    f = Fixture(sdk, archive)
-    f.store.put_item(Item(PK, keys.ARCHIVE_CHECKPOINT_SK, data={"seq": 0}))
+    store = MemoryStore(clock=FrozenClock(1_700_000_000.0))
+    store.put_item(Item(PK, keys.ARCHIVE_CHECKPOINT_SK, data={"seq": 0}))
 
     def racing(events: Sequence[Event]) -> None:  # someone else moved the checkpoint meanwhile
-        f.store.update_item(PK, keys.ARCHIVE_CHECKPOINT_SK, {"seq": 5})
+        store.update_item(PK, keys.ARCHIVE_CHECKPOINT_SK, {"seq": 5})
 
-    f.puller._hand_on = racing  # noqa: SLF001 - the one seam a test needs to race the write
+    f = Fixture(sdk, archive, store=store, hand_on=racing)
     assert f.puller.pull().outcome == "contended"
     assert f.puller.checkpoint() == 5
 
