@@ -58,8 +58,11 @@ def archived(fake: FakeMessengers, archive: FakeArchive, sdk: Path, **settings: 
         yield stack
 
 
-def posted(archive: FakeArchive, text: str, *, user: str = "zhangsan", msgid: str | None = None) -> str:
-    """An ordinary group message, as the archive has it (doc path/91774's text format); its msgid."""
+def posted(
+    archive: FakeArchive, text: str, *, user: str = "zhangsan", msgid: str | None = None, ago: float = 0.0
+) -> str:
+    """An ordinary group message, as the archive has it (doc path/91774's text format), posted `ago`
+    seconds before now; its msgid."""
     msgid = msgid or f"{uuid.uuid4().int % 10**19}_{int(time.time())}"
     archive.post(
         {
@@ -68,7 +71,7 @@ def posted(archive: FakeArchive, text: str, *, user: str = "zhangsan", msgid: st
             "from": user,
             "tolist": ["lisi", "wangwu"],
             "roomid": ROOM,
-            "msgtime": int(time.time() * 1000),
+            "msgtime": int((time.time() - ago) * 1000),
             "msgtype": "text",
             "text": {"content": text},
         }
@@ -132,6 +135,16 @@ def test_a_flood_and_a_duplicate_lead_to_the_same_decisions_as_on_slack(
             posted(archive, "大家来看看这个优惠活动，名额有限", user="repeater")
         stack.send(notify(int(time.time()) + 1))
         assert "重复" in private_to(fake, "repeater")
+
+
+def test_messages_pulled_together_are_judged_at_the_time_they_were_posted(
+    fake: FakeMessengers, archive: FakeArchive, finance_sdk_path: Path
+) -> None:
+    with archived(fake, archive, finance_sdk_path) as stack:
+        for n in range(9):  # one page, but posted ten minutes apart: no flood
+            posted(archive, f"进度更新 第{n}条", user="steady", ago=600.0 * (9 - n))
+        stack.send(notify())
+        assert private_to(fake, "steady") == "[]"
 
 
 def test_a_second_notice_for_the_same_page_acts_on_nothing_again(

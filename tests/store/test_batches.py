@@ -1,4 +1,4 @@
-"""`Store.claim_items`: a page of claims at once, on both stores (the archive's batch path)."""
+"""The store's batch verbs on both stores: a page of claims (`claim_items`) and of members (`get_members`)."""
 
 from __future__ import annotations
 
@@ -37,3 +37,20 @@ def test_a_page_of_a_thousand_claims_costs_fifty_requests(dynamo_store: DynamoSt
     calls = dynamo_store.usage.snapshot().calls
     assert calls["BatchGetItem"] == 10  # 100 keys a request
     assert calls["BatchWriteItem"] == 40  # 25 items a request
+
+
+def test_get_members_returns_those_that_exist(store: Store) -> None:
+    store.record_activity("wecom:corp:wr1", "wecom:corp:a", "a", T0)
+    store.record_activity("wecom:corp:wr1", "wecom:corp:b", "b", T0)
+    found = store.get_members("wecom:corp:wr1", ["wecom:corp:a", "wecom:corp:b", "wecom:corp:nobody"])
+    assert sorted(found) == ["wecom:corp:a", "wecom:corp:b"]
+    assert found["wecom:corp:a"].last_active == T0
+
+
+def test_two_hundred_members_are_read_in_two_requests(dynamo_store: DynamoStore) -> None:
+    uids = [f"wecom:corp:u{n}" for n in range(200)]
+    for uid in uids:
+        dynamo_store.record_activity("wecom:corp:wr1", uid, uid, T0)
+    dynamo_store.usage.reset()
+    assert len(dynamo_store.get_members("wecom:corp:wr1", uids)) == 200
+    assert dynamo_store.usage.snapshot().calls["BatchGetItem"] == 2
