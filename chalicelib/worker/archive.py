@@ -8,7 +8,6 @@ path, a key that does not load) raises one alert and returns, so the queue does 
 
 from __future__ import annotations
 
-import ctypes
 import logging
 from collections.abc import Sequence
 from functools import lru_cache
@@ -16,7 +15,7 @@ from functools import lru_cache
 from chalicelib.adapters.wecom.archive.errors import ArchiveConfigError
 from chalicelib.adapters.wecom.archive.keys import PrivateKeys
 from chalicelib.adapters.wecom.archive.puller import ArchivePuller, PullLimits, PullReport, raise_alert
-from chalicelib.adapters.wecom.archive.sdk import FinanceSdk, load_library
+from chalicelib.adapters.wecom.archive.sdk import FinanceSdk, cached_library
 from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Decision
 from chalicelib.core.events import ArchiveNotified, Event
@@ -64,7 +63,7 @@ def pull(deps: Deps, *, limits: PullLimits | None = None) -> PullReport | None:
         return None
     corp = settings.wecom_corp_id or ""
     try:
-        library = _library(settings.wecom_finance_sdk_path or "")
+        library = cached_library(settings.wecom_finance_sdk_path or "")
         private_keys = _keys(secret(settings.wecom_archive_private_keys))
         sdk = FinanceSdk(library, corp, secret(settings.wecom_archive_secret))
     except ArchiveConfigError as err:
@@ -79,11 +78,6 @@ def pull(deps: Deps, *, limits: PullLimits | None = None) -> PullReport | None:
         return ArchivePuller(
             sdk, private_keys, store=deps.store, clock=deps.clock, tenant=corp, hand_on=hand_on, limits=limits
         ).pull()
-
-
-@lru_cache(maxsize=2)
-def _library(path: str) -> ctypes.CDLL:
-    return load_library(path)
 
 
 @lru_cache(maxsize=2)

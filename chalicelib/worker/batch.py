@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from chalicelib.bootstrap import Deps
 from chalicelib.clock import Clock
 from chalicelib.core.events import ConsentChanged, Event, MessagePosted, MessageWithdrawn
+from chalicelib.files import wiring
 from chalicelib.store import keys
 from chalicelib.store.base import EVENT_CLAIM_TTL
 from chalicelib.store.message_log import claim_item
@@ -131,6 +132,7 @@ def page_deps(deps: Deps, store: PageStore, clock: Clock) -> Deps:
         messenger_factory=deps.messenger,
     )
     page.groups, page.policies, page.directory = deps.groups, deps.policies, deps.directory
+    wiring.share(deps, page)
     return page
 
 

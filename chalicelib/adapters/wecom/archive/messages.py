@@ -4,7 +4,8 @@ Only group messages count (a non-empty `roomid`); one-to-one conversations are n
 
     text, markdown, link, news, docmsg, mixed   MessagePosted (mixed: its text parts, and its images as
                                                 files); link/news/docmsg: title, description and URL
-    file, image, video, voice, emotion          FileShared, `file_id` = the `sdkfileid` (GetMediaData)
+    file, image, video, voice, emotion          FileShared, `file_id` = `sdkfileid:` and the `sdkfileid`
+                                                (fetched with GetMediaData for the file archive)
     revoke (action "recall")                    MessageWithdrawn of `revoke.pre_msgid`
     agree, disagree                             ConsentChanged of the external contact
     switch                                      nothing: a member's login switch, not a message
@@ -23,6 +24,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.adapters.wecom.archive.media import ARCHIVE_FILE_PREFIX
 from chalicelib.core.events import (
     ConsentChanged,
     Event,
@@ -150,7 +152,11 @@ def _file_info(kind: str, body: Mapping[str, Any]) -> FileInfo | None:
     size = body.get("filesize", body.get("imagesize", body.get("voice_size")))
     # The archive names only real files; an image, voice or video gets its kind and checksum as a name.
     name = _string(body, "filename") or f"{kind}-{_string(body, 'md5sum')[:12] or 'unnamed'}"
-    return FileInfo(file_id=file_id, name=name, size=int(size) if isinstance(size, int) else None)
+    return FileInfo(
+        file_id=f"{ARCHIVE_FILE_PREFIX}{file_id}",
+        name=name,
+        size=int(size) if isinstance(size, int) else None,
+    )
 
 
 def _seconds(msgtime: object) -> float:

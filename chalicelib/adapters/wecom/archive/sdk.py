@@ -28,6 +28,7 @@ import ctypes
 import re
 import threading
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 from pathlib import Path
 
 from chalicelib.adapters.wecom.archive.errors import ArchiveConfigError, BadInput, SdkError
@@ -84,6 +85,12 @@ def load_library(path: str) -> ctypes.CDLL:
         function.restype = restype
         function.argtypes = argtypes
     return library
+
+
+@lru_cache(maxsize=2)
+def cached_library(path: str) -> ctypes.CDLL:
+    """The SDK at `path`, loaded once per process (a library cannot be unloaded anyway)."""
+    return load_library(path)
 
 
 class FinanceSdk:

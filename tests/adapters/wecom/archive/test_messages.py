@@ -70,7 +70,7 @@ def test_a_mixed_message_gives_its_text_and_its_images_as_files() -> None:
     assert isinstance(event, MessagePosted)
     assert event.text == "你好[微笑]\n"
     (image,) = event.files
-    assert image.file_id.startswith("CtYBMzA2OTAy")
+    assert image.file_id.startswith("sdkfileid:CtYBMzA2OTAy")  # fetched with GetMediaData
     assert image.size == 13177
 
 
@@ -79,7 +79,7 @@ def test_a_file_is_shared_under_its_sdkfileid_and_name() -> None:
     assert isinstance(event, FileShared)
     assert event.file.name == "资料.docx"
     assert event.file.size == 18181
-    assert event.file.file_id == SAMPLES["file"]["file"]["sdkfileid"]
+    assert event.file.file_id == "sdkfileid:" + SAMPLES["file"]["file"]["sdkfileid"]
     assert event.message_id == SAMPLES["file"]["msgid"]
 
 
