@@ -114,7 +114,7 @@ def operator_alerts(functions: list[Function]) -> dict[str, Json]:
 def _alarm(
     description: str,
     *,
-    namespace: Json,
+    namespace: str | Json,
     metric: str,
     dimensions: dict[str, object],
     statistic: str | None = None,
