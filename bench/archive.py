@@ -43,7 +43,7 @@ from local.demo_settings import DEMO_SETTINGS
 from local.dynamo import start_dynamodb
 from local.fakes.finance_sdk.build import build
 from local.fakes.server import FakeMessengers
-from local.fakes.wecom_archive import FakeArchive
+from local.fakes.wecom_archive import FakeArchive, set_room
 
 ROOM = "wrBENCHROOM0001"
 TEXTS = tuple(text for text in CLEAN if "://" not in text)  # a link is an ad in the default policy
@@ -161,11 +161,13 @@ def measure(messages: int) -> Measured:
             )
             store = DynamoStore(table, client=_client(dynamo.endpoint_url), clock=clock)
             deps = Deps(settings=Settings(_env_file=None, **values), clock=clock, store=store)
-            # A warm-up pull, as the worker's previous one: the group and the policy are cached, and every
-            # member's activity is recent (it is written at most hourly).
+            # A warm-up pull, as the worker's previous one: the group (named by WeCom) and the policy are
+            # cached, and every member's activity is recent (it is written at most hourly).
+            set_room(fake, ROOM, name="研发部周会群", owner="member00")
             _post_page(fake_archive, now - 900, MEMBERS * 4)
             archive.pull(deps)
             _post_page(fake_archive, now, messages)
+            fake.clear()
             store.usage.reset()
             timed.wrap()
             started = time.thread_time()

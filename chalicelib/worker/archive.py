@@ -10,16 +10,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from functools import lru_cache
 
 from chalicelib.adapters.wecom.archive.errors import ArchiveConfigError
+from chalicelib.adapters.wecom.archive.groups import ArchiveGroups
 from chalicelib.adapters.wecom.archive.keys import PrivateKeys
 from chalicelib.adapters.wecom.archive.puller import ArchivePuller, PullLimits, PullReport, raise_alert
 from chalicelib.adapters.wecom.archive.sdk import FinanceSdk, cached_library
 from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Decision
 from chalicelib.core.events import ArchiveNotified, Event
+from chalicelib.errors import MessengerError
 from chalicelib.settings import secret
+from chalicelib.store.records import GroupRecord
 from chalicelib.worker import batch
 from chalicelib.worker.context import Context
 
@@ -70,7 +74,10 @@ def pull(deps: Deps, *, limits: PullLimits | None = None) -> PullReport | None:
         raise_alert(deps.store, deps.clock, corp, "config", str(err))
         return None
 
+    groups = ArchiveGroups(settings, clock=deps.clock)
+
     def hand_on(events: Sequence[Event]) -> None:
+        name_groups(events, deps, groups)
         report = batch.moderate(events, deps)
         log.info("wecom archive batch: %s", report)
 
@@ -78,6 +85,35 @@ def pull(deps: Deps, *, limits: PullLimits | None = None) -> PullReport | None:
         return ArchivePuller(
             sdk, private_keys, store=deps.store, clock=deps.clock, tenant=corp, hand_on=hand_on, limits=limits
         ).pull()
+
+
+def name_groups(events: Sequence[Event], deps: Deps, groups: ArchiveGroups) -> None:
+    """Groups of the page not named yet get their name and their owner and admins from WeCom (once per
+    group: the record keeps them), so cards reach the group's own admins as on the other platforms. A
+    group WeCom gives no name is asked again when the worker's group cache forgets it (minutes)."""
+    now = deps.clock.now()
+    for gid, chat, tenant in sorted({(e.gid, e.chat, e.tenant) for e in events if e.chat}):
+        if deps.groups.get(gid, now) is not None:  # named, or asked, within the cache's few minutes
+            continue
+        record = deps.store.get_group(gid)
+        if record is not None and record.name:
+            deps.groups.put(gid, record, now)
+            continue
+        try:
+            facts = groups.facts(chat)
+        except MessengerError as err:
+            log.warning("wecom archive: facts of %s not read: %s", chat, err)
+            facts = None
+        if record is None:
+            record = GroupRecord(gid=gid, platform="wecom", tenant=tenant, chat=chat, created_at=now)
+        if facts is not None:
+            record = replace(
+                record,
+                name=facts.name or record.name,
+                admins=tuple(dict.fromkeys((*record.admins, *facts.admins))),
+            )
+        deps.store.put_group(record)
+        deps.groups.put(gid, record, now)
 
 
 @lru_cache(maxsize=2)

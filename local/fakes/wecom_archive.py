@@ -15,6 +15,13 @@ of `qgfake1:` and the JSON XOR the random key.
 
 The keys are kept in the directory (`keys/<version>.pem`), so that another process opening the same
 directory (`make demo`, against the stack `make run` started) encrypts for the same keys.
+
+`register(fake)` adds the group-facts calls to the recording server (`local.fakes.server`):
+`msgaudit/groupchat/get` (internal groups, doc path/92951) and `externalcontact/groupchat/get` (customer
+groups, doc path/92707). `set_room(fake, room, ...)` says what WeCom knows of a group (POST
+`/wecom/_archive_rooms`, so a fake in another process works too); an internal group the fake was not told
+of is answered with an empty name, and a customer group is unknown to `msgaudit/groupchat/get` (86003),
+as on WeCom. Both calls want an access token (any `gettoken` issued).
 """
 
 from __future__ import annotations
@@ -24,13 +31,21 @@ import json
 import secrets
 import string
 import threading
+import urllib.request
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from local.fakes.server import Answer, Call
+
+if TYPE_CHECKING:
+    from local.fakes.server import FakeMessengers
+
 LABEL = b"qgfake1:"
+PREFIX = "/wecom/cgi-bin/"
+ROOMS_PATH = "/wecom/_archive_rooms"
 _KEY_ALPHABET = string.ascii_letters + string.digits
 
 
@@ -141,3 +156,84 @@ def _pem(key: rsa.RSAPrivateKey) -> bytes:
         serialization.PrivateFormat.TraditionalOpenSSL,
         serialization.NoEncryption(),
     )
+
+
+def register(fake: FakeMessengers) -> None:
+    rooms: dict[str, dict[str, Any]] = {}
+    lock = threading.Lock()
+
+    def room_of(call: Call, field: str) -> tuple[str, dict[str, Any] | None]:
+        body = call.body if isinstance(call.body, dict) else {}
+        room = str(body.get(field, ""))
+        with lock:
+            return room, rooms.get(room)
+
+    def internal(call: Call) -> Answer:
+        if not call.query.get("access_token"):
+            return Answer(body={"errcode": 41001, "errmsg": "access_token missing"})
+        _, known = room_of(call, "roomid")
+        if known is not None and known["external"]:
+            return Answer(body={"errcode": 86003, "errmsg": "room not exist"})
+        known = known or {"name": "", "owner": "", "admins": [], "members": []}
+        return Answer(
+            body={
+                "errcode": 0,
+                "errmsg": "ok",
+                "roomname": known["name"],
+                "creator": known["owner"],
+                "room_create_time": 1592361604,
+                "notice": "",
+                "members": [{"memberid": m, "jointime": 1592361605} for m in known["members"]],
+            }
+        )
+
+    def customer(call: Call) -> Answer:
+        if not call.query.get("access_token"):
+            return Answer(body={"errcode": 41001, "errmsg": "access_token missing"})
+        room, known = room_of(call, "chat_id")
+        if known is None or not known["external"]:
+            return Answer(body={"errcode": 40050, "errmsg": "chat_id not exist"})
+        chat = {
+            "chat_id": room,
+            "name": known["name"],
+            "owner": known["owner"],
+            "create_time": 1572505490,
+            "member_list": [{"userid": m, "type": 1, "join_time": 1572505491} for m in known["members"]],
+            "admin_list": [{"userid": a} for a in known["admins"]],
+        }
+        return Answer(body={"errcode": 0, "errmsg": "ok", "group_chat": chat})
+
+    def set_rooms(call: Call) -> Answer:
+        body = call.body if isinstance(call.body, dict) else {}
+        with lock:
+            rooms[str(body["room"])] = {
+                "name": str(body.get("name", "")),
+                "owner": str(body.get("owner", "")),
+                "admins": [str(a) for a in body.get("admins", [])],
+                "members": [str(m) for m in body.get("members", [])],
+                "external": bool(body.get("external", False)),
+            }
+        return Answer(body={"errcode": 0, "errmsg": "ok"})
+
+    fake.route(f"{PREFIX}msgaudit/groupchat/get", internal)
+    fake.route(f"{PREFIX}externalcontact/groupchat/get", customer)
+    fake.route(ROOMS_PATH, set_rooms)
+
+
+def set_room(
+    fake: FakeMessengers,
+    room: str,
+    *,
+    name: str,
+    owner: str,
+    admins: tuple[str, ...] = (),
+    members: tuple[str, ...] = (),
+    external: bool = False,
+) -> None:
+    """What WeCom knows of `room` (over HTTP: works for a fake in another process too)."""
+    body = {"room": room, "name": name, "owner": owner, "admins": admins, "members": members}
+    data = json.dumps({**body, "external": external}).encode()
+    request = urllib.request.Request(f"{fake.url}{ROOMS_PATH}", data=data, method="POST")  # noqa: S310
+    request.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - loopback
+        response.read()

@@ -24,7 +24,7 @@ from chalicelib.store import keys
 from chalicelib.worker.policies import PolicyRepo
 from local.demo_settings import DEMO_SETTINGS
 from local.fakes.server import FakeMessengers
-from local.fakes.wecom_archive import FakeArchive
+from local.fakes.wecom_archive import FakeArchive, set_room
 from local.peers import SignedRequest
 from local.peers import wecom as wecom_peer
 from tests.functional.conversations import WECOM_APP
@@ -59,7 +59,13 @@ def archived(fake: FakeMessengers, archive: FakeArchive, sdk: Path, **settings: 
 
 
 def posted(
-    archive: FakeArchive, text: str, *, user: str = "zhangsan", msgid: str | None = None, ago: float = 0.0
+    archive: FakeArchive,
+    text: str,
+    *,
+    user: str = "zhangsan",
+    msgid: str | None = None,
+    ago: float = 0.0,
+    room: str = ROOM,
 ) -> str:
     """An ordinary group message, as the archive has it (doc path/91774's text format), posted `ago`
     seconds before now; its msgid."""
@@ -70,7 +76,7 @@ def posted(
             "action": "send",
             "from": user,
             "tolist": ["lisi", "wangwu"],
-            "roomid": ROOM,
+            "roomid": room,
             "msgtime": int((time.time() - ago) * 1000),
             "msgtype": "text",
             "text": {"content": text},
@@ -107,6 +113,26 @@ def test_an_id_card_number_in_an_ordinary_group_message_is_moderated_from_the_ar
         cards = admin_cards(fake)
         assert {c["touser"] for c in cards} == {"wecomadmin1", "wecomadmin2"}
         assert all(ID_CARD not in json.dumps(c, ensure_ascii=False) for c in cards)
+
+
+@pytest.mark.parametrize("external", [False, True], ids=["internal group", "customer group"])
+def test_the_groups_name_owner_and_admins_come_from_wecom_once(
+    fake: FakeMessengers, archive: FakeArchive, finance_sdk_path: Path, external: bool
+) -> None:
+    room = f"wrNAMED{uuid.uuid4().hex[:8]}"  # the fake's rooms outlive a test: each test its own
+    admins = ("fuzeren",) if external else ()
+    set_room(fake, room, name="华东客户服务群", owner="qunzhu", admins=admins, external=external)
+    with archived(fake, archive, finance_sdk_path) as stack:
+        posted(archive, f"我的身份证 {ID_CARD}", user="leaky", room=room)
+        stack.send(notify())
+        group = stack.store.get_group(f"wecom:{CORP}:{room}")
+        assert group is not None and group.name == "华东客户服务群"
+        expected = {"wecomadmin1", "wecomadmin2", "qunzhu", *admins}
+        assert {c["touser"] for c in admin_cards(fake)} == expected
+        asked = len(fake.sent("groupchat/get"))
+        posted(archive, "第二页的消息", room=room)
+        stack.send(notify(int(time.time()) + 15))
+        assert len(fake.sent("groupchat/get")) == asked  # named once: the record keeps it
 
 
 def test_an_insult_is_withdrawn_by_substitute_as_on_every_platform(
