@@ -283,3 +283,18 @@ def test_an_ip_not_trusted_or_an_expired_archive_is_one_alert_not_a_crash_loop(
         archive.clear_errors()  # the operator fixed it: the next notice pulls what waited
         stack.send(notify(int(time.time()) + 30))
         assert ID_CARD in private_to(fake, "zhangsan")
+
+
+def test_the_schedule_queues_a_pull_only_when_the_archive_is_on(
+    fake: FakeMessengers, archive: FakeArchive, finance_sdk_path: Path
+) -> None:
+    from chalicelib.worker.archive import scheduled_notice
+
+    with archived(fake, archive, finance_sdk_path) as stack:
+        notice = scheduled_notice(stack.deps)
+        assert notice is not None and notice.tenant == CORP
+        posted(archive, f"身份证 {ID_CARD}", user="scheduled")
+        stack.deps.dispatcher.dispatch([notice])  # type: ignore[union-attr]  # inline: the worker pulls
+        assert ID_CARD in private_to(fake, "scheduled")
+    with running_stack(fake) as plain:
+        assert scheduled_notice(plain.deps) is None

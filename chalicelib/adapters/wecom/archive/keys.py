@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,9 @@ from chalicelib.adapters.wecom.archive.errors import ArchiveConfigError, Undecry
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+
+
+_RANDOM_KEY = re.compile(rb"[\x21-\x7e]{8,256}")
 
 
 class MissingKeyVersion(UndecryptableMessage):
@@ -55,14 +59,19 @@ class PrivateKeys:
         from cryptography.hazmat.primitives.asymmetric import padding
 
         key = self._key(str(version))
+        refused = UndecryptableMessage(
+            f"encrypt_random_key does not decrypt with the key of publickey_ver {version}"
+        )
         try:
             ciphertext = base64.b64decode(encrypted, validate=True)
             plain = key.decrypt(ciphertext, padding.PKCS1v15())
-            return plain.decode("ascii")
-        except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
-            raise UndecryptableMessage(
-                f"encrypt_random_key does not decrypt with the key of publickey_ver {version}"
-            ) from exc
+        except (binascii.Error, ValueError) as exc:
+            raise refused from exc
+        # OpenSSL answers a wrong key with "implicit rejection" (RFC 8017 errata, against Bleichenbacher):
+        # random bytes instead of an error. WeCom's keys are short printable strings; random bytes never are.
+        if not _RANDOM_KEY.fullmatch(plain):
+            raise refused
+        return plain.decode("ascii")
 
     def _key(self, version: str) -> RSAPrivateKey:
         found = self._loaded.get(version)
