@@ -109,6 +109,8 @@ class IngressSettings(Protocol):
     @property
     def wecom_archive_enabled(self) -> bool: ...
     @property
+    def dingtalk_audit_enabled(self) -> bool: ...
+    @property
     def dingtalk_robot_enabled(self) -> bool: ...
     @property
     def dingtalk_events_enabled(self) -> bool: ...
@@ -132,6 +134,7 @@ class PlatformSwitches:
         wecom_finance_sdk_path: object
         dingtalk_app_key: object
         dingtalk_corp_id: object
+        dingtalk_audit: object
         dingtalk_app_secret: object
         dingtalk_token: object
         dingtalk_aes_key: object
@@ -159,6 +162,13 @@ class PlatformSwitches:
                 self.wecom_archive_private_keys,
                 self.wecom_finance_sdk_path,
             )
+        )
+
+    @property
+    def dingtalk_audit_enabled(self) -> bool:
+        """The 专属钉钉 external-group audit, pulled as a second archive source (DINGTALK_AUDIT=on)."""
+        return self.dingtalk_audit == "on" and all(
+            (self.dingtalk_app_key, self.dingtalk_app_secret, self.dingtalk_corp_id)
         )
 
     @property
@@ -211,6 +221,7 @@ class EnvSettings(PlatformSwitches):
     dingtalk_scene_template_id: str | None = None
     dingtalk_api_base: str = "https://api.dingtalk.com"
     dingtalk_oapi_base: str = "https://oapi.dingtalk.com"
+    dingtalk_audit: str | None = None
     # AWS resources and behaviour
     qg_table_name: str = "qunguan"
     qg_queue_url: str | None = None

@@ -65,6 +65,8 @@ class Settings(BaseSettings, PlatformSwitches):
     dingtalk_scene_template_id: str | None = None
     dingtalk_api_base: str = "https://api.dingtalk.com"
     dingtalk_oapi_base: str = "https://oapi.dingtalk.com"
+    # "on": pull the 专属钉钉 edition's external-group audit (needs the app key, secret and corp id)
+    dingtalk_audit: str | None = None
 
     # AWS resources and behaviour
     qg_table_name: str = "qunguan"

@@ -48,13 +48,14 @@ def end_mutes() -> None:
 
 
 def archive_pull() -> None:
-    """Every two minutes: ask the worker (which has the Finance SDK) to pull WeCom's message archive, if
-    it is switched on. `msgaudit_notify` starts a pull as soon as WeCom has news; this catches a lost
-    notice. The worker's lease makes overlapping pulls of one corp a no-op."""
+    """Every two minutes: ask the worker (which has the Finance SDK) to pull WeCom's message archive and
+    DingTalk's external-group audit, each if switched on. `msgaudit_notify` starts a WeCom pull as soon
+    as WeCom has news; this catches a lost notice, and is DingTalk's only trigger. The worker's lease
+    makes overlapping pulls of one source a no-op."""
     from chalicelib.bootstrap import get_deps
-    from chalicelib.worker.archive import scheduled_notice
+    from chalicelib.worker.archive import scheduled_notices
 
     deps = get_deps()
-    notice = scheduled_notice(deps)
-    if notice is not None and deps.dispatcher is not None:
-        deps.dispatcher.dispatch([notice])
+    notices = scheduled_notices(deps)
+    if notices and deps.dispatcher is not None:
+        deps.dispatcher.dispatch(notices)

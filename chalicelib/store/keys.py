@@ -657,3 +657,8 @@ def archive_failure_sk(seq: int) -> str:
 
 def archive_consent_sk(user: str) -> str:
     return f"CONSENT#{user}"
+
+
+def archive_cursor_sk(conversation: str) -> str:
+    """Where a pulled source stands in one group (DingTalk's audit: the group's `nextToken`)."""
+    return f"CURSOR#{conversation}"

@@ -66,9 +66,9 @@ class FakeMessengers:
         self._server = ThreadingHTTPServer((host, port), _handler_for(self))
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
-        from local.fakes import dingtalk, files, slack, wecom, wecom_archive
+        from local.fakes import dingtalk, dingtalk_audit, files, slack, wecom, wecom_archive
 
-        for module in (slack, wecom, wecom_archive, dingtalk):
+        for module in (slack, wecom, wecom_archive, dingtalk, dingtalk_audit):
             module.register(self)
         self.files = files.register(self)  # file downloads of all three, for the archive
 

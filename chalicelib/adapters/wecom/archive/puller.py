@@ -245,31 +245,37 @@ class ArchivePuller:
         )
 
     def _acquire(self, holder: str) -> bool:
-        now = self._clock.now()
-        lease = Item(
-            self._pk,
-            keys.ARCHIVE_LEASE_SK,
-            data={"holder": holder, "at": now},
-            expires_at=int(now + self._limits.lease_seconds),
-        )
-        return self._store.put_item(lease, if_absent=True)
+        return acquire_lease(self._store, self._clock, self._pk, holder, self._limits.lease_seconds)
 
     def _release(self, holder: str) -> None:
-        lease = self._store.get_item(self._pk, keys.ARCHIVE_LEASE_SK)
-        if lease is not None and lease.data.get("holder") == holder:
-            self._store.delete_item(self._pk, keys.ARCHIVE_LEASE_SK)
+        release_lease(self._store, self._pk, holder)
 
     def alert(self, kind: str, message: str) -> bool:
         return raise_alert(self._store, self._clock, self._tenant, kind, message)
 
 
-def raise_alert(store: Store, clock: Clock, tenant: str, kind: str, message: str) -> bool:
+def acquire_lease(store: Store, clock: Clock, pk: str, holder: str, seconds: int) -> bool:
+    """One puller per source at a time: a lease that expires, so a crashed puller never blocks the next."""
+    now = clock.now()
+    lease = Item(pk, keys.ARCHIVE_LEASE_SK, data={"holder": holder, "at": now}, expires_at=int(now + seconds))
+    return store.put_item(lease, if_absent=True)
+
+
+def release_lease(store: Store, pk: str, holder: str) -> None:
+    lease = store.get_item(pk, keys.ARCHIVE_LEASE_SK)
+    if lease is not None and lease.data.get("holder") == holder:
+        store.delete_item(pk, keys.ARCHIVE_LEASE_SK)
+
+
+def raise_alert(
+    store: Store, clock: Clock, tenant: str, kind: str, message: str, *, platform: str = PLATFORM
+) -> bool:
     """Tell the operators once (a day) per kind: an ERROR log line the alarms watch (`QG_ALERT`), and
     the alert kept under the archive's key. True when this call raised it."""
     now = clock.now()
     raised = store.put_item(
         Item(
-            keys.archive_pk(PLATFORM, tenant),
+            keys.archive_pk(platform, tenant),
             keys.archive_alert_sk(kind),
             data={"message": message[:500], "at": now},
             expires_at=int(now + ALERT_SECONDS),
@@ -277,7 +283,7 @@ def raise_alert(store: Store, clock: Clock, tenant: str, kind: str, message: str
         if_absent=True,
     )
     if raised:
-        log.error("QG_ALERT wecom archive %s (corp %s): %s", kind, tenant, message)
+        log.error("QG_ALERT %s archive %s (corp %s): %s", platform, kind, tenant, message)
     return raised
 
 
@@ -291,4 +297,12 @@ def _int(value: object) -> int:
     return 0
 
 
-__all__ = ["ArchiveError", "ArchivePuller", "PullLimits", "PullReport", "raise_alert"]
+__all__ = [
+    "ArchiveError",
+    "ArchivePuller",
+    "PullLimits",
+    "PullReport",
+    "acquire_lease",
+    "raise_alert",
+    "release_lease",
+]
