@@ -20,7 +20,7 @@ from chalicelib.worker.archive import pull_dingtalk, scheduled_notices
 from chalicelib.worker.policies import PolicyRepo
 from local.demo_settings import DEMO_SETTINGS
 from local.fakes.dingtalk_audit import add_audit_messages
-from local.fakes.server import Fault, FakeMessengers
+from local.fakes.server import FakeMessengers, Fault
 from tests.support.stack import Stack, running_stack
 
 CORP = DEMO_SETTINGS["DINGTALK_CORP_ID"]
