@@ -28,12 +28,6 @@ REPORT = bytes(range(256)) * 5000  # 1.28 MB: three GetMediaData chunks, NUL byt
 
 
 @pytest.fixture
-def archive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakeArchive:
-    monkeypatch.setenv("QG_FAKE_FINANCE_DIR", str(tmp_path / "archive"))
-    return FakeArchive(tmp_path / "archive")
-
-
-@pytest.fixture
 def stack(
     fake: FakeMessengers, bucket: str, storage: FileStore, archive: FakeArchive, finance_sdk_path: Path
 ) -> Iterator[Stack]:

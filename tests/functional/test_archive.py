@@ -36,13 +36,6 @@ ADMINS = [f"wecom:{CORP}:wecomadmin1", f"wecom:{CORP}:wecomadmin2"]
 ID_CARD = "11010519491231002X"
 
 
-@pytest.fixture
-def archive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakeArchive:
-    directory = tmp_path / "archive"
-    monkeypatch.setenv("QG_FAKE_FINANCE_DIR", str(directory))
-    return FakeArchive(directory)
-
-
 @contextmanager
 def archived(fake: FakeMessengers, archive: FakeArchive, sdk: Path, **settings: Any) -> Iterator[Stack]:
     """A stack with the archive switched on and an org policy that names the admins."""

@@ -1,4 +1,5 @@
-"""The fake Finance SDK, built once per session from its C source, and a fresh fake archive per test."""
+"""The fake Finance SDK, built once per session from its C source, and an SDK handle on the fake archive
+(the suite's `archive` fixture, tests/conftest.py) per test."""
 
 from __future__ import annotations
 
@@ -18,13 +19,6 @@ ARCHIVE_SECRET = "archive-secret"
 @pytest.fixture(scope="session")
 def library(finance_sdk_path: Path) -> ctypes.CDLL:
     return load_library(str(finance_sdk_path))
-
-
-@pytest.fixture
-def archive(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FakeArchive:
-    directory = tmp_path / "archive"
-    monkeypatch.setenv("QG_FAKE_FINANCE_DIR", str(directory))
-    return FakeArchive(directory)
 
 
 @pytest.fixture
