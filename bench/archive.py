@@ -79,13 +79,16 @@ class _Timed:
         return timed
 
     def unwrap(self) -> None:
+        """Undo `wrap` (nothing if it never ran)."""
         for owner, name in (
             (archive_sdk.FinanceSdk, "get_chat_data"),
             (archive_sdk.FinanceSdk, "decrypt_data"),
             (archive_keys.PrivateKeys, "decrypt_random_key"),
             (DynamoStore, "_call"),
         ):
-            setattr(owner, name, getattr(owner, name).__wrapped__)
+            wrapped = getattr(getattr(owner, name), "__wrapped__", None)
+            if wrapped is not None:
+                setattr(owner, name, wrapped)
 
 
 def _client(endpoint_url: str) -> Any:
@@ -141,7 +144,9 @@ def measure(messages: int) -> Measured:
     with tempfile.TemporaryDirectory() as scratch:
         library = build(Path(scratch) / "sdk")
         fake_archive = FakeArchive(Path(scratch) / "archive")
-        os.environ["QG_FAKE_FINANCE_DIR"] = str(fake_archive.directory)
+        # The fake SDK reads it with C's getenv: into the process environment itself, whatever object
+        # os.environ is (chalice's test client swaps it).
+        os.putenv("QG_FAKE_FINANCE_DIR", str(fake_archive.directory))
         dynamo = start_dynamodb()
         fake = FakeMessengers().start()
         timed = _Timed()
@@ -180,7 +185,7 @@ def measure(messages: int) -> Measured:
             timed.unwrap()
             fake.stop()
             dynamo.stop()
-            os.environ.pop("QG_FAKE_FINANCE_DIR", None)
+            os.unsetenv("QG_FAKE_FINANCE_DIR")
     calls = dict(store.usage.calls)
     return Measured(
         requests=sum(calls.values()),

@@ -1,4 +1,4 @@
-"""The vendor's published archive messages (tests/fixtures/wecom_archive/messages.json, doc path/91774)
+"""The vendor's published archive messages (vendor_messages.json beside this file, doc path/91774)
 mapped to the normalised events. The samples of one-to-one types have an empty `roomid`; each test that
 needs a group says so by giving it one."""
 
@@ -14,7 +14,7 @@ from chalicelib.adapters.wecom.archive.messages import to_events
 from chalicelib.core.events import ConsentChanged, FileShared, MessagePosted, MessageWithdrawn
 
 SAMPLES: dict[str, Any] = json.loads(
-    (Path(__file__).parents[3] / "fixtures" / "wecom_archive" / "messages.json").read_text("utf-8")
+    (Path(__file__).parent / "vendor_messages.json").read_text("utf-8")
 )
 CORP = "ww-corp"
 ROOM = "wrjc7bDwYAOAhf9quEwRRxyyoMm0QAAA"
