@@ -13,9 +13,7 @@ import pytest
 from chalicelib.adapters.wecom.archive.messages import to_events
 from chalicelib.core.events import ConsentChanged, FileShared, MessagePosted, MessageWithdrawn
 
-SAMPLES: dict[str, Any] = json.loads(
-    (Path(__file__).parent / "vendor_messages.json").read_text("utf-8")
-)
+SAMPLES: dict[str, Any] = json.loads((Path(__file__).parent / "vendor_messages.json").read_text("utf-8"))
 CORP = "ww-corp"
 ROOM = "wrjc7bDwYAOAhf9quEwRRxyyoMm0QAAA"
 
