@@ -63,7 +63,8 @@ class Store(ABC):
 
     @abstractmethod
     def groups_of_member(self, uid: str) -> list[str]:
-        """The gids of the groups `uid` is a member of (a GSI2 Query of their member items)."""
+        """The gids of the groups `uid` is a member of (one Query of the pointers written when each of
+        their member items was created)."""
 
     @abstractmethod
     def members_active_recently(self, gid: str, limit: int) -> list[MemberRecord]:

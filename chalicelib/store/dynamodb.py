@@ -195,6 +195,7 @@ class DynamoStore(Store):
 
     def put_member(self, member: MemberRecord) -> None:
         self._put(_member_item(member))
+        self._put_membership(member.gid, member.uid)
 
     def record_activity(
         self, gid: str, uid: str, user: str, at: float, *, min_interval: int = ACTIVITY_WRITE_INTERVAL
@@ -207,15 +208,13 @@ class DynamoStore(Store):
             ":user": user,
             ":gid": gid,
             ":uid": uid,
-            ":member_of": keys.member_groups_pk(uid),
         }
         try:
-            self._call(
+            answer = self._call(
                 "UpdateItem",
                 Key=self._key(keys.group_pk(gid), keys.member_sk(uid)),
                 UpdateExpression=(
                     "SET #last_active = :at, GSI1PK = :index_pk, GSI1SK = :index_sk,"
-                    " GSI2PK = :member_of, GSI2SK = :gid,"
                     " #user = if_not_exists(#user, :user), #gid = if_not_exists(#gid, :gid),"
                     " #uid = if_not_exists(#uid, :uid)"
                 ),
@@ -229,17 +228,24 @@ class DynamoStore(Store):
                     "#uid": "uid",
                 },
                 ExpressionAttributeValues=self._codec_().serialize_values(values),
+                ReturnValues="ALL_OLD",  # free: a write's answer costs no read capacity
             )
         except _ConditionFailed:
             return False
+        if not answer.get("Attributes"):  # the member was created: note the person's group
+            self._put_membership(gid, uid)
         return True
+
+    def _put_membership(self, gid: str, uid: str) -> None:
+        """The pointer from a person to a group they are a member of (`groups_of_member`), written once
+        when the member item is created: a separate item, so that the member's frequent writes (activity,
+        points) cost no second index write."""
+        self._put({"PK": keys.member_groups_pk(uid), "SK": gid, "gid": gid})
 
     def groups_of_member(self, uid: str) -> list[str]:
         return [
-            str(item["GSI2SK"])
-            for item in self._query(
-                {":pk": keys.member_groups_pk(uid)}, IndexName="GSI2", KeyConditionExpression="GSI2PK = :pk"
-            )
+            str(item["SK"])
+            for item in self._query({":pk": keys.member_groups_pk(uid)}, KeyConditionExpression="PK = :pk")
         ]
 
     def members_active_recently(self, gid: str, limit: int) -> list[MemberRecord]:
@@ -363,13 +369,16 @@ class DynamoStore(Store):
                 values[f":c{n}"] = list(value) if isinstance(value, tuple) else value
                 sets.append(f"#c{n} = :c{n}")
         expression = f"SET {', '.join(sets)}" + (f" REMOVE {', '.join(removes)}" if removes else "")
-        self._call(
+        answer = self._call(
             "UpdateItem",
             Key=self._key(keys.group_pk(gid), keys.member_sk(uid)),
             UpdateExpression=expression,
             ExpressionAttributeNames=names,
             ExpressionAttributeValues=self._codec_().serialize_values(values),
+            ReturnValues="ALL_OLD",
         )
+        if not answer.get("Attributes"):  # created here
+            self._put_membership(gid, uid)
 
     # Audit ---------------------------------------------------------------------------------------
     def append_audit(self, record: AuditRecord) -> None:
@@ -787,7 +796,6 @@ def _member_item(member: MemberRecord) -> dict[str, Any]:
     if member.last_active is not None:  # the activity index is sparse: never-active members stay out
         item["GSI1PK"] = keys.activity_index_pk(member.gid)
         item["GSI1SK"] = keys.activity_index_sk(member.last_active, member.uid)
-    item["GSI2PK"], item["GSI2SK"] = keys.member_groups_pk(member.uid), member.gid  # a person's groups
     return _without_none(item)
 
 

@@ -38,7 +38,8 @@ def member_sk(uid: str) -> str:
 
 
 def member_groups_pk(uid: str) -> str:
-    """GSI2 of member items: the groups a person is a member of (their own page in the web console)."""
+    """The groups a person is a member of, a pointer item each (SK: the gid), written when the member
+    item is created: their own page in the web console reads them with one Query."""
     return f"MEMBEROF#{uid}"
 
 

@@ -72,11 +72,18 @@ def test_recording_activity_that_is_still_fresh_costs_one_write_attempt_only(sto
     assert store.usage.write_units <= 1
 
 
-def test_recording_activity_of_a_new_member_costs_one_write(store: DynamoStore) -> None:
+def test_recording_activity_of_a_new_member_costs_one_write_and_once_the_membership_pointer(
+    store: DynamoStore,
+) -> None:
     assert store.record_activity(GID, UID, "U1", T0) is True
 
-    assert dict(store.usage.calls) == {"UpdateItem": 1}
+    # The pointer from the person to the group (`groups_of_member`, the console's own page) is written
+    # once, when the member item is created; their later activity costs the one write alone.
+    assert dict(store.usage.calls) == {"UpdateItem": 1, "PutItem": 1}
     assert store.usage.read_units == 0
+    store.usage.reset()
+    assert store.record_activity(GID, UID, "U1", T0 + 7200) is True
+    assert dict(store.usage.calls) == {"UpdateItem": 1}
 
 
 def test_counting_a_hit_costs_one_write(store: DynamoStore) -> None:
