@@ -87,7 +87,7 @@ def serve_console(route: str, app: Chalice, **params: str) -> Response:
     """The body of every `/console` route: the web console, imported on its first request only."""
     from urllib.parse import quote, unquote
 
-    from chalicelib.console.entry import get_console, handle
+    from chalicelib.console import entry  # a module name of its own: `handle` is ingress's here
 
     request = app.current_request
     if request is None:  # pragma: no cover - Chalice sets it before calling a view
@@ -95,7 +95,7 @@ def serve_console(route: str, app: Chalice, **params: str) -> Response:
     inbound = to_inbound(request)
     path = inbound.path.format(**{name: quote(unquote(value), safe="") for name, value in params.items()})
     inbound = InboundRequest.build(inbound.method, path, inbound.headers, inbound.query, inbound.body)
-    return to_response(handle(route, inbound, params, get_console()))
+    return to_response(entry.handle(route, inbound, params, entry.get_console()))
 
 
 def health() -> Response:

@@ -4,6 +4,7 @@ once sent). `QG_DLQ_URL` names the queue; without it the console says the depth 
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING
 
 from chalicelib.console.web import BadRequest
@@ -12,6 +13,7 @@ if TYPE_CHECKING:
     from chalicelib.console.web import View
 
 REPLAY_AT_MOST = 100
+log = logging.getLogger("qunguan.console")
 
 
 def depth(view: View) -> int | None:
@@ -19,7 +21,15 @@ def depth(view: View) -> int | None:
     url = view.settings.qg_dlq_url
     if not url:
         return None
-    attributes = view.sqs().get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        attributes = view.sqs().get_queue_attributes(
+            QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"]
+        )
+    except (BotoCoreError, ClientError) as exc:  # not allowed, or unreachable: the page says "unknown"
+        log.warning("dead-letter depth unknown: %s", type(exc).__name__)
+        return None
     return int(attributes.get("Attributes", {}).get("ApproximateNumberOfMessages", 0))
 
 
@@ -30,4 +40,10 @@ def replay_all(view: View) -> int:
     queue_url, dlq_url = view.viewer.deps.settings.qg_queue_url, view.settings.qg_dlq_url
     if not queue_url or not dlq_url:
         raise BadRequest("console.jobs.no_dlq")
-    return replay(view.sqs(), queue_url, dlq_url, max_messages=REPLAY_AT_MOST).moved
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        return replay(view.sqs(), queue_url, dlq_url, max_messages=REPLAY_AT_MOST).moved
+    except (BotoCoreError, ClientError) as exc:
+        log.warning("dead-letter replay failed: %s", type(exc).__name__)
+        raise BadRequest("console.jobs.replay_failed") from exc

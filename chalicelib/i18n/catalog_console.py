@@ -146,6 +146,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "未設定死信佇列（QG_DLQ_URL）。",
         "No dead-letter queue is configured (QG_DLQ_URL).",
     ),
+    "console.jobs.replay_failed": _m(
+        "重新投递失败：请检查队列与权限后重试。",
+        "重新投遞失敗：請檢查佇列與權限後重試。",
+        "The replay failed: check the queues and the function's permissions, then try again.",
+    ),
     "console.policy.in_force": _m("生效中的组织策略", "生效中的組織策略", "The org policy in force"),
     "console.policy.propose": _m("提议修订", "提議修訂", "Propose a revision"),
     "console.policy.help": _m(

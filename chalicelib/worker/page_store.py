@@ -205,6 +205,12 @@ class PageStore(Store):
     def members_inactive_since(self, gid: str, cutoff: float) -> Iterator[MemberRecord]:
         return self.inner.members_inactive_since(gid, cutoff)
 
+    def members_active_recently(self, gid: str, limit: int) -> list[MemberRecord]:
+        return self.inner.members_active_recently(gid, limit)
+
+    def groups_of_member(self, uid: str) -> list[str]:
+        return self.inner.groups_of_member(uid)
+
     def hit_counter(self, pk: str, sk: str, expires_at: int) -> int:
         return self.inner.hit_counter(pk, sk, expires_at)
 
