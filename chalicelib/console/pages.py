@@ -20,7 +20,7 @@ from chalicelib.store import keys
 from chalicelib.store.records import GroupRecord
 from chalicelib.worker.context import policies
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 ROW_READERS = 8  # boto3's clients are thread-safe; a page's rows are read eight at a time
 RECENT = 20
 
