@@ -616,3 +616,12 @@ def file_upload_pk(uid: str) -> str:
 
 
 FILE_UPLOAD_SK = "DEST"
+
+
+def outbox_pk(platform: str, claim_key: str) -> str:
+    """A decision being carried out, in its own partition (one per event, like the claim): the actions as
+    stored before the first was done, and each one's result once the platform confirmed it."""
+    return f"OUT#{platform}#{claim_key}"
+
+
+OUTBOX_SK = "OUT"

@@ -43,8 +43,9 @@ class Answer:
 
 @dataclass
 class Fault:
-    """Answer the next `times` calls whose path contains `path` with `status` (and `retry_after`),
-    or stall `delay` seconds first, or close the connection without answering (`reset`)."""
+    """Answer the next `times` calls whose path contains `path` (and, if given, whose raw body contains
+    `body_contains`: one recipient among several) with `status` (and `retry_after`), or stall `delay`
+    seconds first, or close the connection without answering (`reset`)."""
 
     path: str
     status: int = 500
@@ -52,6 +53,7 @@ class Fault:
     retry_after: float | None = None
     delay: float = 0.0
     reset: bool = False
+    body_contains: str = ""
 
 
 Responder = Callable[[Call], Answer]
@@ -122,10 +124,10 @@ class FakeMessengers:
             self.faults.clear()
 
     # Serving ------------------------------------------------------------------------------------
-    def _take_fault(self, path: str) -> Fault | None:
+    def _take_fault(self, path: str, body: str = "") -> Fault | None:
         with self._lock:
             for fault in self.faults:
-                if fault.path in path and fault.times > 0:
+                if fault.path in path and fault.body_contains in body and fault.times > 0:
                     fault.times -= 1
                     if fault.times == 0:
                         self.faults.remove(fault)
@@ -181,7 +183,11 @@ def _handler_for(fake: FakeMessengers) -> type[BaseHTTPRequestHandler]:
                 )
                 self._reply(Answer(body={"ok": True}))
                 return
-            fault = None if parts.path == "/_recorded" else fake._take_fault(parts.path)
+            fault = (
+                None
+                if parts.path == "/_recorded"
+                else fake._take_fault(parts.path, raw.decode("utf-8", "replace"))
+            )
             if fault is not None:
                 if fault.delay:
                     time.sleep(fault.delay)
