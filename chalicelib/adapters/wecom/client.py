@@ -39,7 +39,7 @@ if TYPE_CHECKING:
 
     from chalicelib.settings import Settings
 
-# Covers the queue's redeliveries (visibility 720 s, infra/data.py); a replay after hours relies on the outbox.
+# Covers the queue's redeliveries (visibility 720 s, infra/data.py); a later replay relies on the outbox.
 DUPLICATE_CHECK_SECONDS = 1800
 
 log = logging.getLogger(__name__)
