@@ -21,7 +21,7 @@ import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from chalicelib.core.actions import Action, Decision
 from chalicelib.core.events import Event, JobRequested
@@ -39,22 +39,25 @@ if TYPE_CHECKING:
 log = logging.getLogger("qunguan.act")
 
 
+E = TypeVar("E", bound=Event)
+
+
 @dataclass(frozen=True)
-class Where:
+class Where(Generic[E]):
     """The group a decision acts in: the event it acts as (the platform, tenant and chat; the thread and
     reply URL of a reply), and that group's context (its locale, policy and capabilities)."""
 
-    event: Event
+    event: E
     ctx: Context
 
 
-def where_of(deps: Deps, event: Event) -> Where:
+def where_of(deps: Deps, event: E) -> Where[E]:
     return Where(event, load_context(event, deps))
 
 
 def job_where(
     deps: Deps, gid: str, *, job: str, key: str, now: float | None = None, dry_run: bool = False
-) -> Where:
+) -> Where[JobRequested]:
     """A scheduled job's place in one group: a `JobRequested` event for it (the job, and the period or key
     of this run), and the group's context."""
     platform, tenant, chat = split_id(gid)
@@ -111,7 +114,7 @@ def audit_id(claim: Claim) -> str:
 
 def act(
     deps: Deps,
-    where: Where,
+    where: Where[Any],
     decision: Decision,
     *,
     claim: Claim | None = None,
@@ -164,7 +167,7 @@ def resume(
     return _carry(deps, where_of(deps, acting), taken, taken.decision, after)
 
 
-def _carry(deps: Deps, where: Where, entry: Entry, decision: Decision, after: After | None) -> Acted:
+def _carry(deps: Deps, where: Where[Any], entry: Entry, decision: Decision, after: After | None) -> Acted:
     outbox = Outbox(deps.store)
     try:
         return _steps(deps, outbox, where, entry, decision, after=after)
@@ -174,7 +177,7 @@ def _carry(deps: Deps, where: Where, entry: Entry, decision: Decision, after: Af
 
 
 def _steps(
-    deps: Deps, outbox: Outbox, where: Where, entry: Entry, decision: Decision, *, after: After | None
+    deps: Deps, outbox: Outbox, where: Where[Any], entry: Entry, decision: Decision, *, after: After | None
 ) -> Acted:
     messenger = deps.messenger(where.event.platform)
     open_steps = entry.open_steps

@@ -95,7 +95,7 @@ def _finish(event: Event, acted: Acted) -> Outcome:
     return Outcome(event, acted.decision, acted.results)
 
 
-def _acting(event: Event, ctx: Context, decision: Decision, deps: Deps) -> Where:
+def _acting(event: Event, ctx: Context, decision: Decision, deps: Deps) -> Where[Event]:
     """Where the decision acts: the event's group, or the group a card clicked in a direct message names."""
     acting = decision.notes.get("acting_chat")
     if acting and acting != event.chat:

@@ -2,12 +2,11 @@
 card buttons of announcements, publishing approval, corrections, incidents, polls, suggestions, policy
 revisions and scheduled discussions, and `remind on|off` (R5.2); joins and leaves counted toward spike
 alerts; and, after the actions, violation cases counted the same way (an alert found there is carried out
-through the executor, and audited, at once).
+through `act`, with its own claim, at once).
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -15,10 +14,8 @@ from typing import Any
 from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Decision
 from chalicelib.core.events import Event, MemberJoined, MemberLeft
-from chalicelib.store.records import AuditRecord
-from chalicelib.worker.audit import audit_expires_at
+from chalicelib.worker.act import Where, act, event_claim
 from chalicelib.worker.context import Context
-from chalicelib.worker.executor import execute
 from chalicelib.workflows import (
     announcements,
     corrections,
@@ -49,21 +46,15 @@ def count_violations(
     actions = tuple(incidents.alert(event, ctx, deps, "violations", reached))
     if not actions:
         return
-    done = execute(actions, event, ctx, deps.messenger(event.platform))
-    digest = hashlib.sha256(f"{event.platform}#{event.claim_key}#spike".encode()).hexdigest()[:16]
-    deps.store.append_audit(
-        AuditRecord(
-            gid=event.gid,
-            audit_id=digest,
-            at=ctx.now,
-            event_type="SpikeAlert",
-            actor="qunguan",
-            actions=tuple(f"{type(a).__name__}:{a.reason}" for a in actions),
-            outcome=",".join(result.status for result in done) or "done",
-            expires_at=audit_expires_at(ctx.policy, ctx.now),
-        )
+    acted = act(
+        deps,
+        Where(event, ctx),
+        Decision(actions),
+        claim=event_claim(event, "spike"),
+        what="SpikeAlert",
+        actor="qunguan",
     )
-    log.info("violation spike in %s alerted: %s", event.gid, [r.status for r in done])
+    log.info("violation spike in %s alerted: %s", event.gid, [r.status for r in acted.results])
 
 
 EVENTS: dict[type[Event], Callable[..., Decision]] = {
