@@ -5,7 +5,14 @@
   QG_ARCHIVE_BUCKET names one; file links (`QG_PUBLIC_URL`) lead to this stack;
 - a recording fake of the messenger APIs on 127.0.0.1, for every platform whose API base is not set;
 - demo credentials for every platform whose settings are absent (said on start-up);
-- `chalice local` on 127.0.0.1:$PORT with QG_DISPATCH=inline.
+- production's queue path, when the DynamoDB is the embedded one: moto's SQS on the same server with a
+  FIFO event queue and its dead-letter queue (redrive after 3 receives, a 5 s visibility timeout:
+  local/queues.py), `chalice local` sending each event there (QG_DISPATCH=sqs), and a worker process
+  polling it as Lambda's event source mapping does (local/poller.py: partial batch failures come back
+  after the visibility timeout, then go to the dead-letter queue); `python -m chalicelib.replay` with the
+  URLs in `.local/stack.json` moves dead letters back. QG_DISPATCH=inline in the environment keeps the
+  worker inside `chalice local`, as before;
+- `chalice local` on 127.0.0.1:$PORT.
 
 Settings come from the environment or `.env` (the environment wins). What the stack started is written
 to `.local/stack.json`, which `make demo` reads.
@@ -28,6 +35,7 @@ from dotenv import dotenv_values
 from local.demo_settings import DEMO_SETTINGS
 from local.dynamo import dynamo_env, start_dynamodb
 from local.fakes.server import FakeMessengers
+from local.queues import create_queues, sqs_client
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE = ROOT / ".local" / "stack.json"
@@ -85,7 +93,9 @@ def main() -> int:
         print(f"  S3: embedded (moto), bucket {env['QG_ARCHIVE_BUCKET']}")
     env.setdefault("QG_PUBLIC_URL", str(started["url"]))  # file links lead to this stack's /files/...
 
-    env["QG_DISPATCH"] = "inline"
+    poller = _start_queue(env, started, dynamo.endpoint_url) if dynamo is not None else None
+    if poller is None:
+        env["QG_DISPATCH"] = "inline"
     STATE.parent.mkdir(exist_ok=True)
     STATE.write_text(json.dumps(started, indent=2))
 
@@ -102,6 +112,8 @@ def main() -> int:
 
     def stop(signum: int, frame: FrameType | None) -> None:
         server.terminate()
+        if poller is not None:
+            poller.terminate()
 
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
@@ -111,12 +123,31 @@ def main() -> int:
             "Ctrl-C stops."
         )
     code = server.wait()
+    if poller is not None:
+        poller.terminate()
+        poller.wait(timeout=10)
     STATE.unlink(missing_ok=True)
     if fake:
         fake.stop()
     if dynamo:
         dynamo.stop()
     return code
+
+
+def _start_queue(
+    env: dict[str, str], started: dict[str, object], endpoint: str
+) -> subprocess.Popen[bytes] | None:
+    """The queue pair on the embedded moto server and the worker polling it; None with QG_DISPATCH=inline."""
+    if env.get("QG_DISPATCH", "sqs") == "inline":
+        return None
+    queues = create_queues(sqs_client(endpoint), "qunguan-local")
+    env.update(QG_DISPATCH="sqs", QG_QUEUE_URL=queues.main, AWS_ENDPOINT_URL_SQS=endpoint)
+    started.update(queue=queues.main, dead_letter_queue=queues.dlq)
+    print(
+        f"  SQS: embedded (moto) FIFO queue {queues.main.rsplit('/', 1)[-1]}, dead letters after "
+        f"{queues.max_receives} receives, visibility {queues.visibility_timeout} s"
+    )
+    return subprocess.Popen([sys.executable, "-m", "local.poller"], cwd=ROOT, env=env)
 
 
 def _create_table(env: dict[str, str], table: str) -> None:

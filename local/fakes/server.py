@@ -5,8 +5,9 @@ Each platform module (`slack`, `wecom`, `dingtalk`) registers responders under i
 (oapi.dingtalk.com), and `/hooks/...` for reply URLs (Slack response_url, WeCom response_url,
 DingTalk sessionWebhook). Every request is recorded; `GET /_recorded` returns the record as JSON and
 `DELETE /_recorded` clears it; `PUT /_files/{platform}/{ref}?name=` adds a file it will serve
-(`local.fakes.files`). Faults can be queued (`inject`) so that the next matching calls answer
-with a status (5xx, 429 with Retry-After), stall past a timeout, or drop the connection.
+(`local.fakes.files`). Faults can be queued (`inject`, or `POST /_faults` with a `Fault` as JSON from
+another process, as `make demo` does) so that the next matching calls answer with a status (5xx, 429
+with Retry-After), stall past a timeout, or drop the connection.
 """
 
 from __future__ import annotations
@@ -135,6 +136,12 @@ class FakeMessengers:
         return None
 
     def _answer(self, call: Call) -> Answer:
+        if call.path == "/_faults" and call.method == "POST":
+            try:
+                self.inject(Fault(**call.body))
+            except TypeError as exc:
+                return Answer(400, {"ok": False, "error": str(exc)})
+            return Answer(body={"ok": True})
         if call.path == "/_recorded":
             if call.method == "DELETE":
                 self.clear()
@@ -185,7 +192,7 @@ def _handler_for(fake: FakeMessengers) -> type[BaseHTTPRequestHandler]:
                 return
             fault = (
                 None
-                if parts.path == "/_recorded"
+                if parts.path in ("/_recorded", "/_faults")
                 else fake._take_fault(parts.path, raw.decode("utf-8", "replace"))
             )
             if fault is not None:
