@@ -63,11 +63,22 @@ def lambda_event(messages: list[dict[str, Any]], queue_url: str) -> dict[str, An
 
 
 class EventSourceMapping:
-    def __init__(self, sqs: Any, queue_url: str, worker: Worker, *, batch_size: int = 10) -> None:
+    def __init__(
+        self,
+        sqs: Any,
+        queue_url: str,
+        worker: Worker,
+        *,
+        batch_size: int = 10,
+        show_failed_after: int | None = None,
+    ) -> None:
+        """`show_failed_after`: seconds until a failed record is handed out again, instead of the queue's
+        visibility timeout (tests use 0: as if the timeout had lapsed at once)."""
         self.sqs = sqs
         self.queue_url = queue_url
         self.worker = worker
         self.batch_size = batch_size
+        self.show_failed_after = show_failed_after
 
     def poll_once(self) -> int:
         """One round: receive, invoke, delete what succeeded. The number of records handed over."""
@@ -88,11 +99,23 @@ class EventSourceMapping:
             log.exception("the worker failed on a batch of %d", len(messages))
             return len(messages)
         for message in messages:
+            handle = message["ReceiptHandle"]
             if message["MessageId"] not in failed:
-                self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+                self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=handle)
+            elif self.show_failed_after is not None:
+                self.sqs.change_message_visibility(
+                    QueueUrl=self.queue_url, ReceiptHandle=handle, VisibilityTimeout=self.show_failed_after
+                )
         if failed:
             log.warning("%d of %d record(s) failed; SQS hands them out again", len(failed), len(messages))
         return len(messages)
+
+    def drain(self, *, max_rounds: int = 50) -> int:
+        """Rounds until the queue gives nothing (with `show_failed_after=0`); the rounds that did work."""
+        for rounds in range(max_rounds):
+            if self.poll_once() == 0:
+                return rounds
+        raise RuntimeError(f"the queue did not drain in {max_rounds} rounds")
 
     def run(self, stop: threading.Event, *, idle_pause: float = 0.2) -> None:
         """Poll until `stop` is set; a round that failed to reach the queue is logged and tried again."""
