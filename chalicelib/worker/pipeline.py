@@ -88,6 +88,8 @@ def _finish(event: Event, acted: Acted) -> Outcome:
         ",".join(f"{r.action}:{r.status}" for r in acted.results) or "-",
         " (held by another processing)" if acted.busy else "",
     )
+    if acted.busy:
+        raise DeliveryFailed("the decision is held by another processing; its redelivery will find it done")
     if acted.retryable:
         raise DeliveryFailed(f"{acted.retryable} action(s) not done yet; they may succeed later")
     if acted.decision.notes.get("retry"):  # a handler's own work (e.g. archiving a file) may succeed later

@@ -16,17 +16,22 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.queue import SqsDispatcher
 from chalicelib.replay import main as replay
+from chalicelib.store.dynamodb import DynamoStore
+from local.dynamo import EmbeddedDynamo
 from local.fakes.server import Call, FakeMessengers, Fault
 from local.peers import SignedRequest
-from local.poller import EventSourceMapping
+from local.poller import EventSourceMapping, lambda_event
 from tests.functional import conversations as talk
 from tests.functional.test_moderation import moderated
 from tests.reliability.support import Queues, messengers_that_record_backoff
@@ -178,3 +183,51 @@ def test_a_dead_lettered_decision_replayed_later_sends_only_what_was_left(
     assert delivered(fake, scenario) == {"admin1": 1, "admin2": 1, "member": 1}
     assert dead_letters(queued.queues) == 0
     assert cases_and_points(queued.stack, scenario)[0] == 1
+
+
+# Two workers, one record -----------------------------------------------------------------------------
+
+TABLE = "qunguan-outbox-twins"
+
+
+@pytest.fixture(scope="module")
+def twins_table(dynamodb: EmbeddedDynamo) -> str:
+    dynamodb.create_table(TABLE)
+    return TABLE
+
+
+@pytest.mark.parametrize("platform", sorted(SCENARIOS))
+def test_two_workers_handed_the_same_record_at_once_do_each_thing_once(
+    fake: FakeMessengers, queues: Queues, twins_table: str, dynamodb_client: Any, platform: str
+) -> None:
+    """SQS may hand one record to two workers (a visibility timeout that lapsed while the first was
+    still at it): on DynamoDB (moto's server), one stores the decision and acts; the other finds it
+    stored and held, fails its record, and its redelivery finds nothing left to do."""
+    scenario = SCENARIOS[platform]
+    store = DynamoStore(twins_table, client=dynamodb_client)
+    with moderated(fake, store=store) as stack:
+        stack.deps.messenger_factory = messengers_that_record_backoff(stack.deps, [], attempts=ATTEMPTS)
+        stack.deps.dispatcher = SqsDispatcher(queues.main, client=queues.sqs)
+        assert stack.send(scenario.send(fake)).status_code == 200
+        received = queues.sqs.receive_message(
+            QueueUrl=queues.main, AttributeNames=["All"], MessageAttributeNames=["All"], VisibilityTimeout=0
+        )["Messages"]
+        event = lambda_event(received, queues.main)
+        start = threading.Barrier(2)
+
+        def worker(_: int) -> dict[str, Any]:
+            start.wait()
+            return dict(stack.client.lambda_.invoke("worker", event).payload)
+
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            answers = list(pool.map(worker, range(2)))
+        assert sum(not answer["batchItemFailures"] for answer in answers) >= 1  # one went through
+        mapping = EventSourceMapping(
+            queues.sqs,
+            queues.main,
+            lambda e: dict(stack.client.lambda_.invoke("worker", e).payload),
+            show_failed_after=0,
+        )
+        mapping.drain()  # the record again, as SQS hands it out after either's visibility timeout
+        assert delivered(fake, scenario) == {"admin1": 1, "admin2": 1, "member": 1}
+        assert cases_and_points(stack, scenario)[0] == 1
