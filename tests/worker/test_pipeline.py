@@ -143,8 +143,11 @@ def test_a_delivery_that_failed_for_good_is_raised_for_the_queue_to_retry() -> N
     )
     with pytest.raises(DeliveryFailed):
         process(said("help", mentions_bot=True), deps)
+    assert deps.store.list_audit("slack:T1:C1") == []  # recorded once it is carried out, not half-way
+    messenger.fail_with = None
+    process(said("help", mentions_bot=True), deps, redelivered=True)
     (record,) = deps.store.list_audit("slack:T1:C1")
-    assert record.outcome == "failed"
+    assert record.outcome == "done" and messenger.verbs() == ["post_text"]
 
 
 def test_a_permanent_refusal_is_recorded_not_retried() -> None:
