@@ -1,6 +1,7 @@
-"""The fault matrix, continued: the workflows' decisions with many deliveries (an incident paging its
-responders and telling the group; an announcement to the group and, on WeCom, to each member), on every
-platform, through production's queue path (see test_fault_matrix.py).
+"""The fault matrix, continued: the workflows' and the membership's decisions with many deliveries (an
+incident paging its responders and telling the group; an announcement to the group and, on WeCom, to
+each member; a join carded to several approvers), on every platform, through production's queue path
+(see test_fault_matrix.py).
 
 What "exactly once" means is read off a run without faults: the same conversation on a fresh stack, and
 what each person and the group received there. With one recipient's deliveries failing for two whole
@@ -15,10 +16,16 @@ from dataclasses import dataclass
 
 import pytest
 
+from chalicelib.membership.repository import MembershipRepo
 from chalicelib.queue import SqsDispatcher
 from local.fakes.server import FakeMessengers, Fault
 from local.peers import SignedRequest
 from local.poller import EventSourceMapping
+from tests.functional.membership_talk import TALKS
+from tests.functional.test_membership import CASTS
+from tests.functional.test_membership import gid as membership_gid
+from tests.functional.test_membership import governed as membership_governed
+from tests.functional.test_membership import uid as membership_uid
 from tests.functional.test_workflows import governed
 from tests.functional.workflow_talk import SIDES, Side
 from tests.reliability.support import Queues, messengers_that_record_backoff
@@ -145,3 +152,57 @@ def test_every_recipient_gets_what_a_fault_free_run_gives_them_exactly_once(
     got = Run.conversation(fake, queues, side, talk, FAULTS[fault](talk.target(side)))
     assert got == expected
     assert max(expected.values()) >= 1
+
+
+# A join waiting for approval, carded to several approvers ---------------------------------------------
+
+APPROVER2 = {"slack": "U0ADMIN2", "wecom": "wecomadmin2", "dingtalk": "dingadmin2"}
+
+
+def approvals(fake: FakeMessengers, platform: str) -> dict[str, int]:
+    """Approval cards by recipient, and what the newcomer was told."""
+    talk, cast = TALKS[platform], CASTS[platform]
+    cards: dict[str, int] = {}
+    for card in talk.cards(fake):
+        if any(action == "join.approve" for action, _ in card.buttons):
+            cards[card.to] = cards.get(card.to, 0) + 1
+    return {**cards, "newcomer": len(talk.direct_texts(fake, cast.outsider))}
+
+
+def join_run(fake: FakeMessengers, queues: Queues, platform: str, fault: Fault | None) -> dict[str, int]:
+    talk, cast = TALKS[platform], CASTS[platform]
+    admins = [membership_uid(TALKS[p], who) for p in TALKS for who in (CASTS[p].admin, APPROVER2[p])]
+    with membership_governed(fake, platform, admins=admins) as (stack, _, _):
+        stack.deps.messenger_factory = messengers_that_record_backoff(
+            stack.deps, [], attempts=ATTEMPTS, timeout=CLIENT_TIMEOUT
+        )
+        stack.deps.dispatcher = SqsDispatcher(queues.main, client=queues.sqs)
+        mapping = EventSourceMapping(
+            queues.sqs,
+            queues.main,
+            lambda event: dict(stack.client.lambda_.invoke("worker", event).payload),
+            show_failed_after=0,
+        )
+        fake.clear()
+        if fault is not None:
+            fake.inject(fault)
+        assert stack.send(talk.join(cast.joins, cast.outsider)).status_code == 200
+        mapping.drain()
+        assert not fake.faults, "the fault never hit a delivery"
+        assert not queues.bodies(queues.dlq)
+        request = MembershipRepo(stack.store).request(
+            membership_gid(talk, cast.joins), membership_uid(talk, cast.outsider)
+        )
+        assert request is not None and request.status == "pending"
+        return approvals(fake, platform)
+
+
+@pytest.mark.parametrize("platform", sorted(TALKS))
+@pytest.mark.parametrize("fault", ["5xx", "timeout"])
+def test_a_join_carded_to_several_approvers_reaches_each_once_after_a_fault(
+    fake: FakeMessengers, queues: Queues, platform: str, fault: str
+) -> None:
+    expected = join_run(fake, queues, platform, None)
+    assert expected[APPROVER2[platform]] == 1 and expected[CASTS[platform].admin] == 1
+    marker = f'"D{APPROVER2[platform][1:]}"' if platform == "slack" else APPROVER2[platform]
+    assert join_run(fake, queues, platform, FAULTS[fault](marker)) == expected
