@@ -204,3 +204,27 @@ def test_the_outbox_is_keyed_by_the_events_claim() -> None:
     act(deps, Where(event, load_context(event, deps)), moderation_decision())
     stored = Outbox(deps.store).load(event_claim(event))
     assert stored is not None and stored.recorded and len(stored.results) == 4
+
+
+def test_a_jobs_notices_that_failed_part_way_are_finished_by_its_next_run_not_repeated() -> None:
+    from chalicelib.membership.acting import act as job_act
+    from chalicelib.membership.acting import open_run
+
+    deps, messenger = make()
+    notices = [
+        SendDirect(user=f"U{n}", text="你已 60 天未发言", reason="membership.inactive.nudge")
+        for n in range(3)
+    ]
+    messenger.down = {"U1"}
+    run = open_run(deps, "slack:T1:C1", "inactivity", "2026-12-07", dry_run=False)
+    first = job_act(deps, run, notices, at=T0, what="inactivity notices")
+    assert [r.status for r in first] == ["done", "failed", "done"] and first[1].retryable
+    assert deps.store.list_audit("slack:T1:C1") == []
+
+    messenger.down = set()
+    again = open_run(deps, "slack:T1:C1", "inactivity", "2026-12-07", dry_run=False)
+    second = job_act(deps, again, notices, at=T0 + 300, what="inactivity notices")
+    assert [r.status for r in second] == ["done", "done", "done"]
+    assert sent_to(messenger) == ["U0", "U2", "U1"]  # U1 once, on the next run; nobody twice
+    (audit,) = deps.store.list_audit("slack:T1:C1")
+    assert audit.actor == "inactivity" and audit.outcome == "done"
