@@ -249,6 +249,8 @@ def audit(
     body: dict[str, Any] = {"results": [result.record() for result in results], **(detail or {})}
     if decision.notes.get("refused"):  # who was turned away and why, not only that a reply went out
         body["refused"] = str(decision.notes["refused"])
+    if decision.notes.get("audit"):  # what a handler wants on the record (e.g. the co-admins appointed)
+        body["audit"] = decision.notes["audit"]
     deps.store.append_audit(
         AuditRecord(
             gid=gid,
