@@ -38,7 +38,7 @@ FAULTS: dict[str, Callable[[str], Fault]] = {
     "timeout": lambda who: Fault("/", delay=CLIENT_TIMEOUT * 3, times=ATTEMPTS * 2, body_contains=who),
     "reset": lambda who: Fault("/", reset=True, times=ATTEMPTS * 2, body_contains=who),
 }
-BY_PLATFORM = {side.platform: side for side in SIDES}
+BY_PLATFORM: dict[str, Side] = {side.platform: side for side in SIDES}
 
 
 @dataclass(frozen=True)
