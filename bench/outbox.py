@@ -34,12 +34,12 @@ from chalicelib.clock import FrozenClock
 from chalicelib.core.events import Event
 from chalicelib.core.policy import default_policy_text
 from chalicelib.ingress import handle
+from chalicelib.kernel import outbox
+from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.settings import Settings
 from chalicelib.store import keys
 from chalicelib.store.dynamodb import READ_OPERATIONS, DynamoStore
-from chalicelib.worker import outbox
 from chalicelib.worker.pipeline import process
-from chalicelib.worker.policies import PolicyRepo
 from local.demo_settings import DEMO_SETTINGS
 from local.dynamo import EmbeddedDynamo, start_dynamodb
 from local.fakes.server import FakeMessengers

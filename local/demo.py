@@ -23,9 +23,9 @@ from typing import Any
 import yaml
 
 from chalicelib.core.policy import default_policy_text
+from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.store import keys
 from chalicelib.store.dynamodb import DynamoStore
-from chalicelib.worker.policies import PolicyRepo
 from local.demo_settings import DEMO_SETTINGS, DINGTALK_CORP, SLACK_TEAM
 from local.dynamo import dynamo_env
 from local.peers import SignedRequest

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Action, Decision, Reply, SendDirect
 from chalicelib.core.events import Event, FileInfo, FileShared, MessagePosted
 from chalicelib.core.rules.files import split_extension, version_label
@@ -38,8 +37,9 @@ from chalicelib.files.records import DAY, ArchivedFile, FileRepo, document_of, n
 from chalicelib.files.sources import Download, Unavailable
 from chalicelib.files.storage import Stored, TooLarge, object_key
 from chalicelib.i18n import t
-from chalicelib.worker.commands import command_prefix
-from chalicelib.worker.context import Context, load_context
+from chalicelib.kernel.commands import command_prefix
+from chalicelib.kernel.context import Context, load_context
+from chalicelib.kernel.deps import Deps
 
 log = logging.getLogger("qunguan.files")
 

@@ -22,7 +22,6 @@ import functools
 from typing import Literal
 
 from chalicelib.authz import admins_of, directory_user, is_admin
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Action, Decision, PostCard, Reply, SendDirect
 from chalicelib.core.cards import Button, Card
 from chalicelib.core.events import CardClicked, CommandIssued, Event
@@ -32,11 +31,12 @@ from chalicelib.files.archiving import human_size
 from chalicelib.files.links import issue, link_url, new_claim
 from chalicelib.files.records import DAY, ArchivedFile, FileRepo, LogEntry, Request
 from chalicelib.i18n import t
+from chalicelib.kernel.clicks import ClickAnswers, ClickGate
+from chalicelib.kernel.commands import command_prefix
+from chalicelib.kernel.context import Context, load_context
+from chalicelib.kernel.deps import Deps
 from chalicelib.membership.repository import MembershipRepo
 from chalicelib.store import keys
-from chalicelib.worker.clicks import ClickAnswers, ClickGate
-from chalicelib.worker.commands import command_prefix
-from chalicelib.worker.context import Context, load_context
 from chalicelib.workflows import common
 
 Standing = Literal["member", "guest", "outsider"]

@@ -13,35 +13,23 @@ queue.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 
-from chalicelib.bootstrap import Deps
-from chalicelib.core.actions import Action, Decision
 from chalicelib.core.events import JobRequested
-from chalicelib.worker.act import Where, act, content_claim, job_where
-from chalicelib.worker.executor import ActionResult
+from chalicelib.kernel.act import Where, carry_out, job_where
+from chalicelib.kernel.deps import Deps
 
 log = logging.getLogger("qunguan.minutely")
 
 
-# The group a five-minute step acts in (the one type for it: `chalicelib.worker.act.Where`).
+# The group a five-minute step acts in (the one type for it: `chalicelib.kernel.act.Where`).
 Place = Where[JobRequested]
+
+
+__all__ = ["Place", "carry_out", "place_of", "run"]
 
 
 def place_of(deps: Deps, gid: str, *, job: str, key: str, now: float) -> Where[JobRequested]:
     return job_where(deps, gid, job=job, key=key, now=now)
-
-
-def carry_out(
-    deps: Deps, place: Where[JobRequested], actions: Sequence[Action], *, what: str, key: str, now: float
-) -> list[ActionResult]:
-    """Do `actions` in the group through `act` (the outbox and one audit record per group and key): a
-    run that fails part-way is finished by the next pass, which decides the same again."""
-    if not actions:
-        return []
-    decision = Decision(tuple(actions))
-    claim = content_claim(place.event, f"{what}-{key}", decision.actions)
-    return list(act(deps, place, decision, claim=claim, what=what, actor="qunguan").results)
 
 
 def run(deps: Deps, now: float) -> dict[str, int]:

@@ -27,9 +27,9 @@ from chalicelib.store.base import Store
 from chalicelib.store.records import Item
 
 if TYPE_CHECKING:
-    from chalicelib.bootstrap import Deps
-    from chalicelib.worker.context import Context
-    from chalicelib.worker.executor import ActionResult
+    from chalicelib.kernel.context import Context
+    from chalicelib.kernel.deps import Deps
+    from chalicelib.kernel.executor import ActionResult
 
 PostKind = Literal["announcement", "card", "notice"]
 KEEP_AFTER_DUE = 90 * 86400  # a handled post stays readable this long (reports, acknowledgements)

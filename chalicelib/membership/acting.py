@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Action, Decision, Remove
 from chalicelib.core.events import JobRequested
+from chalicelib.kernel import act as acting
+from chalicelib.kernel.act import Where, content_claim, job_where
+from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.executor import ActionResult
 from chalicelib.membership.admission import seal_actions
-from chalicelib.worker import act as acting
-from chalicelib.worker.act import Where, content_claim, job_where
-from chalicelib.worker.executor import ActionResult
 
-# A job's run in one group: the event it acts as and the group's context (`chalicelib.worker.act.Where`).
+# A job's run in one group: the event it acts as and the group's context (`chalicelib.kernel.act.Where`).
 GroupRun = Where[JobRequested]
 
 

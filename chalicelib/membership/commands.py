@@ -21,18 +21,18 @@ from typing import Any
 
 from chalicelib.adapters.base import NotSupported
 from chalicelib.authz import directory_user, is_admin
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Action, Decision, Reply
 from chalicelib.core.events import CommandIssued
 from chalicelib.errors import MessengerError
 from chalicelib.i18n import t
+from chalicelib.kernel.commands import command_prefix
+from chalicelib.kernel.context import Context
+from chalicelib.kernel.deps import Deps
 from chalicelib.membership import joins
 from chalicelib.membership.admission import admit, person_of, sealed_decision
 from chalicelib.membership.clicks import may_approve
 from chalicelib.membership.groups import create_group, group_view, set_enabled, sync_roster
 from chalicelib.membership.repository import MembershipRepo
-from chalicelib.worker.commands import command_prefix
-from chalicelib.worker.context import Context
 
 DAY = 86400
 _SLACK_MENTION = re.compile(r"^<@([A-Z0-9]+)(?:\|[^>]*)?>$")

@@ -7,11 +7,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Decision, Unmute
 from chalicelib.i18n import t
+from chalicelib.kernel.act import act, job_where
+from chalicelib.kernel.deps import Deps
 from chalicelib.moderation.mutes import MuteRecord, MuteRepo
-from chalicelib.worker.act import act, job_where
 
 log = logging.getLogger("qunguan.mutes")
 

@@ -12,14 +12,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, replace
 
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Decision
 from chalicelib.core.events import CardClicked, CommandIssued, Event, FileShared, MessagePosted
+from chalicelib.kernel import commands
+from chalicelib.kernel.act import Acted, After, Where, act, audit, event_claim, resume, where_of
+from chalicelib.kernel.context import Context, actor_of, load_context
+from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.executor import ActionResult, DeliveryFailed
 from chalicelib.store.base import ACTIVITY_WRITE_INTERVAL
-from chalicelib.worker import commands
-from chalicelib.worker.act import Acted, After, Where, act, audit, event_claim, resume, where_of
-from chalicelib.worker.context import Context, actor_of, load_context
-from chalicelib.worker.executor import ActionResult, DeliveryFailed
 from chalicelib.worker.registry import registry
 
 log = logging.getLogger("qunguan.worker")
@@ -57,12 +57,12 @@ def decide(event: Event, ctx: Context, deps: Deps) -> Decision:
 
 
 def process(event: Event, deps: Deps, *, redelivered: bool = False) -> Outcome:
-    """Decide on `event` and carry the decision out through the outbox (`chalicelib.worker.act`). A
+    """Decide on `event` and carry the decision out through the outbox (`chalicelib.kernel.act`). A
     `redelivered` event (SQS handed it out before, or it is a replayed dead letter) first looks for its
     stored decision and finishes that, without deciding again; only a decision whose handler asked for
     its own work to be tried again (`notes["retry"]`, e.g. archiving a file) is decided anew once its
     actions are all done, and the outbox keeps those actions from being done twice."""
-    ctx = load_context(event, deps)
+    ctx = replace(load_context(event, deps), commands=frozenset(registry().commands))
     recorder = _recorder(event, ctx, deps)
     if redelivered:
         resumed = resume(deps, event, after=recorder)

@@ -14,24 +14,16 @@ the executor acts on the merged Decision. A command or card prefix claimed by tw
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from chalicelib.bootstrap import Deps
-from chalicelib.core.actions import Decision
-from chalicelib.core.events import CardClicked, CommandIssued, Event
-from chalicelib.worker.context import Context
-
-EventHandler = Callable[[Any, Context, Deps], Decision]
-CommandHandler = Callable[[CommandIssued, Context, Deps], Decision]
-CardHandler = Callable[[CardClicked, Context, Deps], Decision]
-# Runs after the actions, with their results: where a domain records what happened (cases, mutes).
-AfterHook = Callable[[Event, Context, Decision, tuple[Any, ...], Deps], None]
+from chalicelib.core.events import Event
+from chalicelib.kernel.handlers import AfterHook, CardHandler, CommandHandler, EventHandler
 
 DOMAINS = (
-    "chalicelib.worker.commands",
+    "chalicelib.kernel.commands",
     "chalicelib.moderation.handlers",
     "chalicelib.membership.handlers",
     "chalicelib.workflows.handlers",

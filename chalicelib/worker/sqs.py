@@ -11,8 +11,8 @@ import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from chalicelib.bootstrap import Deps
 from chalicelib.core import codec
+from chalicelib.kernel.deps import Deps
 from chalicelib.replay import REPLAYED
 from chalicelib.worker.pipeline import process
 

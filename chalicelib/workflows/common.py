@@ -18,17 +18,17 @@ from typing import Any
 
 from chalicelib.adapters.base import Capability
 from chalicelib.authz import admins_of, is_admin
-from chalicelib.bootstrap import Deps
 from chalicelib.cardsign import seal
 from chalicelib.core.actions import Action, Decision, PostCard, PostText, Reply, SendDirect, UpdateCard
 from chalicelib.core.cards import Card
 from chalicelib.core.events import CardClicked, CommandIssued, Event
 from chalicelib.core.ids import natives_in
 from chalicelib.i18n import t
+from chalicelib.kernel.clicks import ClickAnswers, answer_click
+from chalicelib.kernel.context import Context
+from chalicelib.kernel.deps import Deps
 from chalicelib.store import keys
 from chalicelib.store.records import Item
-from chalicelib.worker.clicks import ClickAnswers, answer_click
-from chalicelib.worker.context import Context
 
 HOUR = 3600
 DAY = 86400
@@ -208,7 +208,7 @@ def click_answer(click: CardClicked, locale: str, key: str, *, why: str = "", **
     return answer_click(click, locale, key, why=why, **params)
 
 
-# How the workflows refuse a click (`chalicelib.worker.clicks.ClickGate`).
+# How the workflows refuse a click (`chalicelib.kernel.clicks.ClickGate`).
 CLICK_ANSWERS = ClickAnswers(invalid="workflows.card_invalid", refused="workflows.refused")
 
 

@@ -11,11 +11,11 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Decision
 from chalicelib.core.events import Event, MemberJoined, MemberLeft
-from chalicelib.worker.act import Where, act, event_claim
-from chalicelib.worker.context import Context
+from chalicelib.kernel.act import Where, act, event_claim
+from chalicelib.kernel.context import Context
+from chalicelib.kernel.deps import Deps
 from chalicelib.workflows import (
     announcements,
     corrections,

@@ -16,9 +16,9 @@ from chalicelib.jobs import catalog
 from chalicelib.jobs.base import JobNotInstalled
 from chalicelib.jobs.posts import BotPost, BotPosts
 from chalicelib.jobs.scheduler import schedule
+from chalicelib.kernel.executor import DeliveryFailed
 from chalicelib.store import keys
 from chalicelib.store.records import GroupRecord, MemberRecord
-from chalicelib.worker.executor import DeliveryFailed
 from chalicelib.worker.pipeline import process
 from tests.jobs.support import ADMIN, GID, T0
 from tests.support.messenger import RecordingMessenger

@@ -17,6 +17,7 @@ from chalicelib.clock import FrozenClock
 from chalicelib.core.actions import PostCard, Reply
 from chalicelib.core.events import CardClicked, CommandIssued, MessagePosted
 from chalicelib.core.policy import default_policy_text
+from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.followups import FollowUps, plan
 from chalicelib.settings import Settings
@@ -24,7 +25,6 @@ from chalicelib.store import keys
 from chalicelib.store.memory import MemoryStore
 from chalicelib.store.records import GroupRecord
 from chalicelib.worker.pipeline import Outcome, process
-from chalicelib.worker.policies import PolicyRepo
 from chalicelib.workflows.reminders import WorkflowReminders
 from chalicelib.workflows.settings import FollowUpSettings
 from tests.support.messenger import RecordingMessenger

@@ -29,6 +29,7 @@ from chalicelib.core.actions import (
 from chalicelib.core.events import CardClicked, CommandIssued, MessagePosted
 from chalicelib.core.policy import default_policy_text
 from chalicelib.jobs import minutely
+from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.exchanges import count_exchange, slow_mode_of, slow_mode_probe
 from chalicelib.moderation.slowmode import SlowMode, SlowModes, stamp
@@ -38,7 +39,6 @@ from chalicelib.store.base import Store
 from chalicelib.store.memory import MemoryStore
 from chalicelib.store.records import GroupRecord
 from chalicelib.worker.pipeline import Outcome, process
-from chalicelib.worker.policies import PolicyRepo
 from tests.core.factories import policy
 from tests.store.conftest import T0 as STORE_T0
 from tests.support.messenger import RecordingMessenger

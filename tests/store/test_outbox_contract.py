@@ -6,9 +6,9 @@ from __future__ import annotations
 from chalicelib.clock import FrozenClock
 from chalicelib.core.actions import PostCard, Reply, SendDirect
 from chalicelib.core.cards import Button, Card
+from chalicelib.kernel.executor import ActionResult
+from chalicelib.kernel.outbox import LEASE_SECONDS, Claim, Entry, Outbox, new_owner
 from chalicelib.store.base import Store
-from chalicelib.worker.executor import ActionResult
-from chalicelib.worker.outbox import LEASE_SECONDS, Claim, Entry, Outbox, new_owner
 from tests.store.conftest import T0
 from tests.store.test_contract import run_concurrently
 

@@ -19,13 +19,13 @@ from chalicelib.core.cards import Button, Card
 from chalicelib.core.events import MessagePosted
 from chalicelib.core.records_codec import RecordCodecError, from_data, to_data
 from chalicelib.errors import MessengerError
+from chalicelib.kernel.act import Where, act, event_claim
+from chalicelib.kernel.context import load_context
+from chalicelib.kernel.executor import DeliveryFailed
+from chalicelib.kernel.outbox import ACTION_KINDS, Outbox, steps_of
 from chalicelib.settings import Settings
 from chalicelib.store.memory import MemoryStore
 from chalicelib.worker import pipeline
-from chalicelib.worker.act import Where, act, event_claim
-from chalicelib.worker.context import load_context
-from chalicelib.worker.executor import DeliveryFailed
-from chalicelib.worker.outbox import ACTION_KINDS, Outbox, steps_of
 from chalicelib.worker.pipeline import process
 from chalicelib.worker.sqs import handle_batch, redelivered
 from tests.support.messenger import RecordingMessenger

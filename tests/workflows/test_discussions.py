@@ -19,13 +19,13 @@ from chalicelib.core.actions import PostCard, PostText, Reply
 from chalicelib.core.events import CardClicked, CommandIssued
 from chalicelib.core.policy import default_policy_text
 from chalicelib.jobs import minutely
+from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.settings import Settings
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.memory import MemoryStore
 from chalicelib.store.records import GroupRecord
 from chalicelib.worker.pipeline import Outcome, process
-from chalicelib.worker.policies import PolicyRepo
 from chalicelib.workflows.common import ArgumentError
 from chalicelib.workflows.discussions import Discussion, Discussions, plan, remind_offsets
 from chalicelib.workflows.reminders import WorkflowReminders
