@@ -179,12 +179,12 @@ def _archive_one(event: Event, place: Place, deps: Deps, user: str, info: FileIn
     except MessengerError as exc:
         repo.release_source(event.platform, event.tenant, info.file_id)
         if exc.retryable:
-            return Decision(notes={"retry": f"{exc.platform} {exc.method}: {exc.detail}"})
+            return Decision(retry=f"{exc.platform} {exc.method}: {exc.detail}")
         return skipped("refused", _hint_key(event), name=name or "?", prefix=command_prefix(event.platform))
     except Exception as exc:  # S3 (botocore) failures: free the claim; the queue delivers the event again
         repo.release_source(event.platform, event.tenant, info.file_id)
         log.warning("archiving a file from %s failed: %s", event.platform, type(exc).__name__)
-        return Decision(notes={"retry": type(exc).__name__})
+        return Decision(retry=type(exc).__name__)
     finally:
         if download is not None:
             download.close()

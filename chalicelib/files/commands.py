@@ -51,7 +51,7 @@ def private(locale: str, key: str, **params: object) -> Decision:
 
 
 def refused(locale: str, why: str) -> Decision:
-    return dataclasses.replace(private(locale, "files.refused"), notes={"refused": why})
+    return dataclasses.replace(private(locale, "files.refused"), refused=why)
 
 
 def in_group(event: Event) -> bool:
@@ -218,9 +218,7 @@ def _request(command: CommandIssued, ctx: Context, deps: Deps, file_id: str) -> 
         return issue_link(located, gctx, deps, file, command.user, ground="g")
     if gctx.policy.archive.outsiders == "refuse":
         decision = private(gctx.locale, "files.outsider.refused", id=file.file_id)
-        return dataclasses.replace(
-            decision, notes={"refused": f"file asked for by a {who}; outsiders refused"}
-        )
+        return dataclasses.replace(decision, refused=f"file asked for by a {who}; outsiders refused")
     admins = tuple(admin for admin in admins_of(gctx, located) if admin != command.user)
     if not admins:
         return private(gctx.locale, "files.request.no_admin")

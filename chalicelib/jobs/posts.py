@@ -203,7 +203,7 @@ def track(
     if decision.shadow or not results:
         return
     repo = BotPosts(deps.store)
-    home = str(decision.notes.get("acting_chat") or event.chat)
+    home = decision.acting_chat or event.chat
     for action, result in zip(decision.actions, results, strict=False):
         if isinstance(action, Recall):
             if result.status != "failed" and action.gid and action.key:

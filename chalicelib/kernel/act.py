@@ -153,6 +153,8 @@ def act(
         actor=actor or str(getattr(event, "user", "") or "qunguan"),
         owner=owner,
         lease_until=now + LEASE_SECONDS,
+        retry=decision.retry,
+        refused=decision.refused,
     )
     if not Outbox(deps.store).open(entry):  # stored already: by an earlier processing, or a twin
         resumed = resume(deps, event, claim, after=after)
@@ -260,8 +262,8 @@ def audit(
 ) -> None:
     """The audit record of a decision: one per claim (its id derives from it), whatever the path."""
     body: dict[str, Any] = {"results": [result.record() for result in results], **(detail or {})}
-    if decision.notes.get("refused"):  # who was turned away and why, not only that a reply went out
-        body["refused"] = str(decision.notes["refused"])
+    if decision.refused:  # who was turned away and why, not only that a reply went out
+        body["refused"] = decision.refused
     if decision.notes.get("audit"):  # what a handler wants on the record (e.g. the co-admins appointed)
         body["audit"] = decision.notes["audit"]
     deps.store.append_audit(

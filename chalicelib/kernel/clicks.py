@@ -4,7 +4,7 @@ A button's value is sealed with its group and item (`chalicelib.cardsign`), and 
 a direct message or another group, so each handler begins the same way: refuse a value the bot did not
 seal for this button ("invalid card"), load the sealed group's context, and check there, on the server,
 that the clicker has the right the button needs ("refused"). Both refusals are private and carry
-`notes["refused"]`, which the pipeline writes to the audit log. A handler states what it lets through as
+`Decision.refused`, which the pipeline writes to the audit log. A handler states what it lets through as
 a `ClickGate` and opens each click with it:
 
     CARD_GATE = ClickGate(ANSWERS, kinds=("approve", "reject"), allowed=is_admin, refusal="...")
@@ -48,7 +48,7 @@ def answer_click(
         else Reply(text=text, private=True, reason=key)
     )
     decision = Decision.of(action)
-    return dataclasses.replace(decision, notes={"refused": why}) if why else decision
+    return dataclasses.replace(decision, refused=why) if why else decision
 
 
 @dataclass(frozen=True)

@@ -103,6 +103,8 @@ class Entry:
     lease_until: float
     results: dict[int, ActionResult] = field(default_factory=dict)
     recorded: bool = False
+    retry: str = ""  # the decision's own `retry` and `refused` (Decision's typed fields)
+    refused: str = ""
 
     @property
     def steps(self) -> tuple[Step, ...]:
@@ -114,7 +116,7 @@ class Entry:
 
     @property
     def decision(self) -> Decision:
-        return Decision(self.actions, notes=dict(self.notes))
+        return Decision(self.actions, notes=dict(self.notes), retry=self.retry, refused=self.refused)
 
     def results_by_action(
         self, failures: Mapping[int, ActionResult] | None = None
@@ -170,6 +172,8 @@ class Outbox:
             "actor": entry.actor,
             "owner": entry.owner,
             "lease_until": entry.lease_until,
+            "retry": entry.retry,
+            "refused": entry.refused,
         }
         return self.store.put_item(
             Item(pk, sk, data, expires_at=int(entry.at) + KEEP_SECONDS), if_absent=True
@@ -203,6 +207,8 @@ class Outbox:
             lease_until=float(data.get("lease_until", 0.0)),
             results=results,
             recorded=bool(data.get("recorded")),
+            retry=str(data.get("retry", "")),
+            refused=str(data.get("refused", "")),
         )
 
     def take(self, entry: Entry, owner: str, now: float) -> Entry | None:

@@ -38,7 +38,7 @@ def _private(ctx: Context, key: str, **params: Any) -> Decision:
 
 
 def _refused(ctx: Context, why: str, key: str = "membership.refused") -> Decision:
-    return dataclasses.replace(_private(ctx, key), notes={"refused": why})
+    return dataclasses.replace(_private(ctx, key), refused=why)
 
 
 # How membership refuses a click (`chalicelib.kernel.clicks.ClickGate`): by a private reply.

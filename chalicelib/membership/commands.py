@@ -84,7 +84,7 @@ def _admin_only(
         if in_group and (not command.chat or command.direct or ctx.group is None):
             return usage(command, ctx, f"{command.name} (in the group)")
         if not allowed(command, command.user, ctx, deps):
-            return dataclasses.replace(reply(ctx, "membership.refused"), notes={"refused": command.name})
+            return dataclasses.replace(reply(ctx, "membership.refused"), refused=command.name)
         return handler(command, ctx, deps, [word for word in command.args if word])
 
     return handle
@@ -195,7 +195,7 @@ def _decide(status: str) -> Handler:
         uid = command.uid(user)
         if user == command.user:  # four eyes: nobody decides their own join request
             why = "join request decided by its own newcomer"
-            return dataclasses.replace(reply(ctx, "membership.join.own"), notes={"refused": why})
+            return dataclasses.replace(reply(ctx, "membership.join.own"), refused=why)
         repo = MembershipRepo(deps.store)
         request = repo.request(command.gid, uid)
         if request is None or not repo.decide_request(request, status, by=command.user, at=ctx.now):

@@ -48,7 +48,7 @@ def private(ctx: Context, key: str, **params: Any) -> Decision:
 
 def refused(ctx: Context, why: str) -> Decision:
     decision = private(ctx, "admin.refused")
-    return dataclasses.replace(decision, notes={"refused": why})
+    return dataclasses.replace(decision, refused=why)
 
 
 def group_label(ctx: Context, chat: str) -> str:
@@ -94,7 +94,7 @@ def decide_case(
         return private(gctx, "admin.case_missing", ref=ref)
     if case.data.get("uid") == event.uid(event.user):
         return dataclasses.replace(
-            private(gctx, "admin.own_case", ref=ref), notes={"refused": f"case {ref} decided by its member"}
+            private(gctx, "admin.own_case", ref=ref), refused=f"case {ref} decided by its member"
         )
     if not cases.transition(gid, ref, from_state="open", to_state=STATES[kind], by=event.user, at=gctx.now):
         return private(gctx, "admin.already_handled", ref=ref, by=str(case.data.get("handled_by", "?")))

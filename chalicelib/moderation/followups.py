@@ -465,7 +465,7 @@ def _follow(
 def _handled_by_command(event: Event, ctx: Context, decision: Decision, deps: Deps) -> None:
     """An admin command that acted on a member (`warn @x`, `mute @x`, ...) handles their open cases."""
     command = as_command(event)
-    if command is None or not command.chat or decision.notes.get("refused"):
+    if command is None or not command.chat or decision.refused:
         return
     name = command_name(command)
     if name not in BY_COMMAND or not any(a.reason == "admin.done" for a in decision.actions):

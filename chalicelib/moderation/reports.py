@@ -184,7 +184,7 @@ def decide_appeal(
     appellant = str(filed.data.get("by", "")) if filed is not None else ""
     if event.uid(event.user) == case.data.get("uid") or event.user == appellant:
         return dataclasses.replace(
-            private(gctx, "appeal.own_appeal"), notes={"refused": f"appeal {ref} decided by its appellant"}
+            private(gctx, "appeal.own_appeal"), refused=f"appeal {ref} decided by its appellant"
         )
     if event.user in {str(case.data.get("actor", "")), str(case.data.get("handled_by", ""))}:
         return private(gctx, "appeal.own_action")

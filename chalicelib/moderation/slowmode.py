@@ -516,7 +516,7 @@ def record(event: Event, ctx: Context, decision: Decision, results: tuple[Any, .
 def _record_warnings(
     event: Event, ctx: Context, decision: Decision, warned: list[dict[str, str]], deps: Deps
 ) -> None:
-    chat = str(decision.notes.get("acting_chat") or event.chat)
+    chat = decision.acting_chat or event.chat
     gid = f"{event.platform}:{event.tenant}:{chat}"
     cases = CaseRepo(deps.store)
     for entry in warned:

@@ -60,13 +60,13 @@ def process(event: Event, deps: Deps, *, redelivered: bool = False) -> Outcome:
     """Decide on `event` and carry the decision out through the outbox (`chalicelib.kernel.act`). A
     `redelivered` event (SQS handed it out before, or it is a replayed dead letter) first looks for its
     stored decision and finishes that, without deciding again; only a decision whose handler asked for
-    its own work to be tried again (`notes["retry"]`, e.g. archiving a file) is decided anew once its
+    its own work to be tried again (`Decision.retry`, e.g. archiving a file) is decided anew once its
     actions are all done, and the outbox keeps those actions from being done twice."""
     ctx = replace(load_context(event, deps), commands=frozenset(registry().commands))
     recorder = _recorder(event, ctx, deps)
     if redelivered:
         resumed = resume(deps, event, after=recorder)
-        if resumed is not None and (resumed.retryable or not resumed.decision.notes.get("retry")):
+        if resumed is not None and (resumed.retryable or not resumed.decision.retry):
             return _finish(event, resumed)
     decision = decide(event, ctx, deps)
     if decision and not decision.shadow:
@@ -92,16 +92,15 @@ def _finish(event: Event, acted: Acted) -> Outcome:
         raise DeliveryFailed("the decision is held by another processing; its redelivery will find it done")
     if acted.retryable:
         raise DeliveryFailed(f"{acted.retryable} action(s) not done yet; they may succeed later")
-    if acted.decision.notes.get("retry"):  # a handler's own work (e.g. archiving a file) may succeed later
-        raise DeliveryFailed(f"to be tried again: {acted.decision.notes['retry']}")
+    if acted.decision.retry:  # a handler's own work (e.g. archiving a file) may succeed later
+        raise DeliveryFailed(f"to be tried again: {acted.decision.retry}")
     return Outcome(event, acted.decision, acted.results)
 
 
 def _acting(event: Event, ctx: Context, decision: Decision, deps: Deps) -> Where[Event]:
     """Where the decision acts: the event's group, or the group a card clicked in a direct message names."""
-    acting = decision.notes.get("acting_chat")
-    if acting and acting != event.chat:
-        return where_of(deps, replace(event, chat=acting))
+    if decision.acting_chat and decision.acting_chat != event.chat:
+        return where_of(deps, replace(event, chat=decision.acting_chat))
     return Where(event, ctx)
 
 

@@ -193,8 +193,8 @@ def private(locale: str, key: str, **params: Any) -> Decision:
 
 
 def refused(locale: str, why: str) -> Decision:
-    """A refusal, answered privately and recorded (`notes["refused"]` goes to the audit log)."""
-    return dataclasses.replace(private(locale, "workflows.refused"), notes={"refused": why})
+    """A refusal, answered privately and recorded (`Decision.refused` goes to the audit log)."""
+    return dataclasses.replace(private(locale, "workflows.refused"), refused=why)
 
 
 def tell(user: str, locale: str, key: str, **params: Any) -> SendDirect:
@@ -217,7 +217,7 @@ def answer(event: Event, locale: str, key: str, *, why: str = "", **params: Any)
     if isinstance(event, CardClicked):
         return click_answer(event, locale, key, why=why, **params)
     decision = private(locale, key, **params)
-    return dataclasses.replace(decision, notes={"refused": why}) if why else decision
+    return dataclasses.replace(decision, refused=why) if why else decision
 
 
 def decided(*actions: Action, notes: dict[str, Any] | None = None) -> Decision:

@@ -459,7 +459,7 @@ def _decide(
     if event.uid(event.user) == revision.proposer and not _may_approve_own(deps):
         return dataclasses.replace(
             say("workflows.rev.own", ref=revision.ref),
-            notes={"refused": "revision approved by its own proposer"},
+            refused="revision approved by its own proposer",
         )
     if not repo.approve(revision, event.uid(event.user), event.user, ctx.now):
         return (
