@@ -296,7 +296,7 @@ def test_pending_lists_the_open_cards_oldest_first_for_admins_only() -> None:
     assert "成员举报" in lines[2] and "U2" in lines[2]
     assert third in lines[3] and "已等 0 小时" in lines[3]
     refused = group.command("U3", "pending")
-    assert refused.decision.notes["refused"] and "U1" not in refused.decision.actions[0].text  # type: ignore[attr-defined]
+    assert refused.decision.refused and "U1" not in refused.decision.actions[0].text  # type: ignore[attr-defined]
 
     group.command("UADMIN", "handle", first, "dismiss")
     (after,) = group.command("UADMIN2", "pending").decision.actions
