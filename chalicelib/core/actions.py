@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from chalicelib.core.cards import Card
+from chalicelib.core.facts import Fact
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,8 @@ class Decision:
     - `retry`: why the handler's own work (archiving a file, say) failed in a way worth retrying: the
       event fails once its actions are done, and its redelivery decides again;
     - `refused`: why a request was turned away (the audit keeps it);
-    - `notes`: what a domain records for itself once the actions are done (its recording hook reads them).
+    - `notes`: what a domain records for itself once the actions are done (its recording hook reads them);
+    - `facts`: what it tells the other domains (`chalicelib.core.facts`), routed by type once it is done.
     """
 
     actions: tuple[Action, ...] = ()
@@ -156,6 +158,7 @@ class Decision:
     acting_chat: str = ""
     retry: str = ""
     refused: str = ""
+    facts: tuple[Fact, ...] = ()
 
     def __post_init__(self) -> None:
         if any(key in self.notes for key in TYPED_NOTES):
@@ -175,7 +178,9 @@ class Decision:
     def merge(*decisions: Decision) -> Decision:
         """Several domains' decisions on one event as one: every action, most severe first; notes
         merged; the first acting group, retry and refusal given; shadow only if every part was."""
-        parts = [d for d in decisions if d.actions or d.notes or d.acting_chat or d.retry or d.refused]
+        parts = [
+            d for d in decisions if d.actions or d.notes or d.acting_chat or d.retry or d.refused or d.facts
+        ]
         if not parts:
             return Decision()
         notes: dict[str, Any] = {}
@@ -191,6 +196,7 @@ class Decision:
             acting_chat=next((p.acting_chat for p in parts if p.acting_chat), ""),
             retry=next((p.retry for p in parts if p.retry), ""),
             refused=next((p.refused for p in parts if p.refused), ""),
+            facts=tuple(fact for part in parts for fact in part.facts),
         )
 
     def __bool__(self) -> bool:

@@ -155,6 +155,7 @@ def act(
         lease_until=now + LEASE_SECONDS,
         retry=decision.retry,
         refused=decision.refused,
+        facts=decision.facts,
     )
     if not Outbox(deps.store).open(entry):  # stored already: by an earlier processing, or a twin
         resumed = resume(deps, event, claim, after=after)

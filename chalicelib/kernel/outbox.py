@@ -32,6 +32,7 @@ from typing import Any
 from chalicelib.adapters.base import Sent
 from chalicelib.core import actions as action_types
 from chalicelib.core.actions import Action, Decision, PostCard
+from chalicelib.core.facts import FACT_KINDS, Fact
 from chalicelib.core.records_codec import RecordCodecError, from_data, to_data
 from chalicelib.kernel.executor import ActionResult
 from chalicelib.store import keys
@@ -103,8 +104,9 @@ class Entry:
     lease_until: float
     results: dict[int, ActionResult] = field(default_factory=dict)
     recorded: bool = False
-    retry: str = ""  # the decision's own `retry` and `refused` (Decision's typed fields)
+    retry: str = ""  # the decision's own `retry`, `refused` and `facts` (Decision's typed fields)
     refused: str = ""
+    facts: tuple[Fact, ...] = ()
 
     @property
     def steps(self) -> tuple[Step, ...]:
@@ -116,7 +118,9 @@ class Entry:
 
     @property
     def decision(self) -> Decision:
-        return Decision(self.actions, notes=dict(self.notes), retry=self.retry, refused=self.refused)
+        return Decision(
+            self.actions, notes=dict(self.notes), retry=self.retry, refused=self.refused, facts=self.facts
+        )
 
     def results_by_action(
         self, failures: Mapping[int, ActionResult] | None = None
@@ -174,6 +178,7 @@ class Outbox:
             "lease_until": entry.lease_until,
             "retry": entry.retry,
             "refused": entry.refused,
+            "facts": [to_data(fact) for fact in entry.facts],
         }
         return self.store.put_item(
             Item(pk, sk, data, expires_at=int(entry.at) + KEEP_SECONDS), if_absent=True
@@ -187,6 +192,7 @@ class Outbox:
         data = item.data
         try:
             stored = tuple(from_data(Action, raw, ACTION_KINDS) for raw in data.get("actions", []))
+            facts = tuple(from_data(Fact, raw, FACT_KINDS) for raw in data.get("facts", []))
         except RecordCodecError as exc:  # written by another version of the code: nothing safe to redo
             log.error("outbox %s unreadable: %s", claim.key, exc)
             return None
@@ -209,6 +215,7 @@ class Outbox:
             recorded=bool(data.get("recorded")),
             retry=str(data.get("retry", "")),
             refused=str(data.get("refused", "")),
+            facts=facts,
         )
 
     def take(self, entry: Entry, owner: str, now: float) -> Entry | None:

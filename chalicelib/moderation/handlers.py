@@ -6,11 +6,13 @@ the document versions seen (R6.3) and the admin cards to follow up until handled
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from chalicelib.core.actions import Decision, Mute, PostCard, Remove, SendDirect
 from chalicelib.core.engine import build_rules, moderate
 from chalicelib.core.events import Event, FileShared, MemberJoined, MessagePosted
+from chalicelib.core.facts import CaseOpened
 from chalicelib.core.policy import GroupPolicy
 from chalicelib.core.rules.base import Rule, event_files, event_text
 from chalicelib.core.rules.files import doc_key_and_version
@@ -53,7 +55,16 @@ def on_message(event: MessagePosted | FileShared, ctx: Context, deps: Deps) -> D
     signals = rule_context(event, ctx, deps)
     decision = moderate(event, signals, rules_for(ctx.policy))
     decision = slowmode.after_moderation(decision, event, signals, ctx, deps)
-    return seal_decision(decision, event, deps.settings)
+    return seal_decision(_with_case_fact(decision), event, deps.settings)
+
+
+def _with_case_fact(decision: Decision) -> Decision:
+    """Tell the other domains (the spike alerts) that a case is opened, as a fact, not through notes."""
+    notes = decision.notes
+    if decision.shadow or not (notes.get("findings") and notes.get("case_ref")):
+        return decision
+    rules = tuple(str(finding.get("rule", "")) for finding in notes["findings"])
+    return dataclasses.replace(decision, facts=(*decision.facts, CaseOpened(str(notes["case_ref"]), rules)))
 
 
 _rule_sets: dict[int, tuple[GroupPolicy, list[Rule]]] = {}

@@ -315,7 +315,9 @@ def after_moderation(
         card = admin_card(mode, place, policy, platform=event.platform, detail=detail)
         actions.append(PostCard(card=card, users=admins, reason="slowmode.card", rule="heated"))
     notes = {**decision.notes, "slowmode_start": mode.data()}
-    return Decision(Decision.of(*decision.actions, *actions).actions, decision.shadow, notes)
+    return dataclasses.replace(
+        decision, actions=Decision.of(*decision.actions, *actions).actions, notes=notes
+    )
 
 
 def _enforcement(place: Where, deps: Deps) -> str:

@@ -110,8 +110,24 @@ def _recorder(event: Event, ctx: Context, deps: Deps) -> After:
     def record(decision: Decision, results: tuple[ActionResult, ...]) -> None:
         for hook in registry().after:
             hook(event, ctx, decision, results, deps)
+        follow(event, ctx, decision, deps)
 
     return record
+
+
+def follow(event: Event, ctx: Context, decision: Decision, deps: Deps) -> None:
+    """Hand each fact of a recorded decision to the handlers registered for its type; what they decide
+    goes through `act` under the event's claim and the fact's name (a redelivery finds it there)."""
+    if decision.shadow:
+        return
+    for n, fact in enumerate(decision.facts):
+        name = type(fact).__name__
+        for m, handler in enumerate(registry().facts.get(type(fact), ())):
+            answer = handler(fact, event, ctx, deps)
+            if answer.actions:
+                claim = event_claim(event, f"{name}.{n}.{m}")
+                acted = act(deps, Where(event, ctx), answer, claim=claim, what=name, actor="qunguan")
+                log.info("%s in %s: %s", name, event.gid, [r.status for r in acted.results])
 
 
 def _record_activity(event: Event, ctx: Context, deps: Deps) -> None:
@@ -130,6 +146,7 @@ def persist(
     there is something to say (shadow actions, findings, errors)."""
     for hook in registry().after:
         hook(event, ctx, decision, results, deps)
+    follow(event, ctx, decision, deps)
     if decision or decision.shadow or decision.notes.get("findings") or decision.notes.get("errors"):
         audit(
             deps,

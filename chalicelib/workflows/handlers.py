@@ -1,19 +1,18 @@
 """The workflows' part in the worker (registered in `chalicelib.worker.registry.DOMAINS`): the commands and
 card buttons of announcements, publishing approval, corrections, incidents, polls, suggestions, policy
 revisions and scheduled discussions, and `remind on|off` (R5.2); joins and leaves counted toward spike
-alerts; and, after the actions, violation cases counted the same way (an alert found there is carried out
-through `act`, with its own claim, at once).
+alerts; and the cases moderation opens (the `CaseOpened` fact), counted the same way toward a violation
+spike, whose alert the worker carries out through `act`.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
 
 from chalicelib.core.actions import Decision
 from chalicelib.core.events import Event, MemberJoined, MemberLeft
-from chalicelib.kernel.act import Where, act, event_claim
+from chalicelib.core.facts import CaseOpened
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
 from chalicelib.workflows import (
@@ -31,30 +30,15 @@ from chalicelib.workflows import (
 log = logging.getLogger("qunguan.workflows")
 
 
-def count_violations(
-    event: Event, ctx: Context, decision: Decision, results: tuple[Any, ...], deps: Deps
-) -> None:
-    """A case the moderation opened counts toward the group's violation spike (one counter write)."""
-    notes = decision.notes
-    if decision.shadow or not event.chat or not (notes.get("findings") and notes.get("case_ref")):
-        return
-    if all(finding.get("rule") == "slowmode" for finding in notes["findings"]):
-        return  # a message over the slow-mode rate is held back, not a violation worth an alert
+def on_case_opened(fact: CaseOpened, event: Event, ctx: Context, deps: Deps) -> Decision:
+    """A case the moderation opened counts toward the group's violation spike (one counter write); at
+    the threshold, the responders are alerted (the worker carries the alert out through `act`)."""
+    if not event.chat or all(rule == "slowmode" for rule in fact.rules):
+        return Decision()  # a message over the slow-mode rate is held back, not a violation worth an alert
     reached = incidents.count(deps, event.gid, "violations", ctx.now, ctx.policy.workflows.incidents)
     if reached is None:
-        return
-    actions = tuple(incidents.alert(event, ctx, deps, "violations", reached))
-    if not actions:
-        return
-    acted = act(
-        deps,
-        Where(event, ctx),
-        Decision(actions),
-        claim=event_claim(event, "spike"),
-        what="SpikeAlert",
-        actor="qunguan",
-    )
-    log.info("violation spike in %s alerted: %s", event.gid, [r.status for r in acted.results])
+        return Decision()
+    return Decision(tuple(incidents.alert(event, ctx, deps, "violations", reached)))
 
 
 EVENTS: dict[type[Event], Callable[..., Decision]] = {
@@ -81,4 +65,4 @@ CARD_ACTIONS = {
     "rev": revisions.on_card,
     "disc": discussions.on_card,
 }
-AFTER = (count_violations,)
+FACTS = {CaseOpened: on_case_opened}

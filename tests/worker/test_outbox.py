@@ -17,6 +17,7 @@ from chalicelib.core import codec
 from chalicelib.core.actions import Decision, Lifetime, Mute, PostCard, SendDirect
 from chalicelib.core.cards import Button, Card
 from chalicelib.core.events import MessagePosted
+from chalicelib.core.facts import CaseOpened
 from chalicelib.core.records_codec import RecordCodecError, from_data, to_data
 from chalicelib.errors import MessengerError
 from chalicelib.kernel.act import Where, act, event_claim
@@ -228,3 +229,16 @@ def test_a_jobs_notices_that_failed_part_way_are_finished_by_its_next_run_not_re
     assert sent_to(messenger) == ["U0", "U2", "U1"]  # U1 once, on the next run; nobody twice
     (audit,) = deps.store.list_audit("slack:T1:C1")
     assert audit.actor == "inactivity" and audit.outcome == "done"
+
+
+def test_a_decisions_facts_and_typed_fields_are_kept_with_it_for_the_redelivery() -> None:
+    deps, messenger = make()
+    event = said("flood")
+    decision = replace(
+        moderation_decision(), facts=(CaseOpened("9", ("flood",)),), refused="", retry="archive: 503"
+    )
+    messenger.down = {"U1"}
+    act(deps, Where(event, load_context(event, deps)), decision)
+    stored = Outbox(deps.store).load(event_claim(event))
+    assert stored is not None
+    assert stored.decision.facts == (CaseOpened("9", ("flood",)),) and stored.decision.retry == "archive: 503"
