@@ -1,4 +1,7 @@
-"""One event through the worker: load context -> decide -> act (through the outbox) -> record.
+"""One event through the worker: addressed -> load context -> decide -> act (through the outbox) -> record.
+
+`addressed` lets the platform say what it could not at ingress: whether the bot wrote the message or
+was mentioned in it (Slack, when the envelope's authorization is not the bot's).
 
 `decide` routes by event type, command name and card action to the domains' handlers
 (`chalicelib.worker.registry`); each decides with pure code, and `act` carries the merged Decision out
@@ -62,6 +65,11 @@ def process(event: Event, deps: Deps, *, redelivered: bool = False) -> Outcome:
     stored decision and finishes that, without deciding again; only a decision whose handler asked for
     its own work to be tried again (`Decision.retry`, e.g. archiving a file) is decided anew once its
     actions are all done, and the outbox keeps those actions from being done twice."""
+    seen = deps.messenger(event.platform).addressed(event)
+    if seen is None:  # the bot's own post, known only now (Slack: auth.test)
+        log.info("ignored %s %s: the bot's own", event.platform, type(event).__name__)
+        return Outcome(event, Decision(), ())
+    event = seen
     ctx = replace(load_context(event, deps), commands=frozenset(registry().commands))
     recorder = _recorder(event, ctx, deps)
     if redelivered:
