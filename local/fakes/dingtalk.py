@@ -17,7 +17,7 @@ Conventions for edge cases: user ids starting "gone" are not in the directory (o
 `invalidStaffIdList` by the robot's 1:1 send); chat ids starting "cidGone" do not exist (HTTP 400 on
 the new API, errcode 4000 on the oapi); chat ids starting "cidPlain" are ordinary groups, not scene
 groups, so members cannot be muted, listed or removed there. `sceneGroup/create` makes a scene group
-(`cidScene…`) whose members `scenegroup/member/get` lists; other scene groups list `DEFAULT_SCENE_MEMBERS`.
+(`cidScene…`) whose members `sceneGroups/members/batchQuery` lists; other scene groups list `DEFAULT_SCENE_MEMBERS`.
 
 The method tables (`FakeDingTalk.api_methods`, `oapi_methods`) map (HTTP method, path) to a handler, so
 a feature that calls a new API adds one line and one handler.
@@ -35,7 +35,7 @@ from local.fakes.server import Answer, Call
 if TYPE_CHECKING:
     from local.fakes.server import FakeMessengers
 
-# Who `scenegroup/member/get` lists for a scene group the fake did not create itself.
+# Who `sceneGroups/members/batchQuery` lists for a scene group the fake did not create itself.
 DEFAULT_SCENE_MEMBERS = ("wangwu", "zhaoliu", "sunqi")
 API_PREFIX = "/dingtalk"
 OAPI_PREFIX = "/dingtalk-oapi"
@@ -77,10 +77,10 @@ class FakeDingTalk:
             ("POST", "/v1.0/im/sceneGroups/muteMembers/set"): self.mute,
             ("POST", "/v1.0/im/sceneGroup/member/delete"): self.scene_group_member_delete,
             ("POST", "/v1.0/im/sceneGroup/create"): self.scene_group_create,
+            ("POST", "/v1.0/im/sceneGroups/members/batchQuery"): self.scene_group_members,
         }
         self.oapi_methods: dict[tuple[str, str], Callable[[Body], Answer]] = {
             ("POST", "/topapi/v2/user/get"): self.user_get,
-            ("POST", "/topapi/im/chat/scenegroup/member/get"): self.scene_group_members,
         }
 
     # Tokens ---------------------------------------------------------------------------------------
@@ -244,18 +244,23 @@ class FakeDingTalk:
         return Answer(body={"success": True})
 
     def scene_group_members(self, body: Body) -> Answer:
-        chat = str(body.get("open_conversation_id") or "")
-        if not chat:
-            return _oapi_error(40035, "缺少参数")
+        """`POST /v1.0/im/sceneGroups/members/batchQuery` {openConversationId, maxResults, nextToken?}:
+        {memberUserIds, hasMore, nextToken} (open.dingtalk.com, query-group-members)."""
+        refusal = _missing(body, "openConversationId", "maxResults")
+        if refusal:
+            return refusal
+        chat = str(body["openConversationId"])
         if chat.startswith(("cidGone", "cidPlain")):
-            return _oapi_error(4000, "群不存在或不是场景群")
+            return _api_error(400, "invalidParameter.group.notSceneGroup", "群不存在或不是场景群")
         with self._lock:
             members = list(self._scene_groups.get(chat, DEFAULT_SCENE_MEMBERS))
-        start, size = int(str(body.get("cursor") or "0") or 0), max(1, int(body.get("size") or 20))
+        start, size = int(str(body.get("nextToken") or "0") or 0), max(1, int(body["maxResults"]))
         page = members[start : start + size]
         more = start + size < len(members)
-        result = {"has_more": more, "next_cursor": str(start + size) if more else "", "member_user_ids": page}
-        return Answer(body={"errcode": 0, "errmsg": "ok", "result": result})
+        answer: Body = {"success": True, "memberUserIds": page, "hasMore": more}
+        if more:
+            answer["nextToken"] = str(start + size)
+        return Answer(body=answer)
 
     def scene_group_create(self, body: Body) -> Answer:
         """`POST /v1.0/im/sceneGroup/create` {title, template_id, owner_user_id, user_ids: [...]}: the answer

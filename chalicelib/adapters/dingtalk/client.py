@@ -261,21 +261,19 @@ class DingTalkMessenger:
 
     # Groups --------------------------------------------------------------------------------------
     def list_members(self, tenant: str, chat: str) -> tuple[str, ...]:
-        """Scene groups only: `topapi/im/chat/scenegroup/member/get`, cursor after cursor."""
+        """Scene groups only: `POST /v1.0/im/sceneGroups/members/batchQuery` (查询场景群成员, permission
+        qyapi_chat_manage, open.dingtalk.com/document/development/query-group-members), page after page
+        by `nextToken`."""
         members: list[str] = []
-        cursor = "0"
+        token = ""
         for _ in range(MAX_MEMBER_PAGES):
-            data = self._oapi_call(
-                "POST",
-                "/topapi/im/chat/scenegroup/member/get",
-                {"open_conversation_id": chat, "cursor": cursor, "size": MEMBERS_PAGE},
-            )
-            result = data.get("result")
-            if not isinstance(result, dict):
-                break
-            members.extend(str(user) for user in result.get("member_user_ids") or [] if user)
-            cursor = str(result.get("next_cursor") or "")
-            if not result.get("has_more") or not cursor:
+            body: dict[str, Any] = {"openConversationId": chat, "maxResults": MEMBERS_PAGE}
+            if token:
+                body["nextToken"] = token
+            data = self._api_call("POST", "/v1.0/im/sceneGroups/members/batchQuery", body)
+            members.extend(str(user) for user in data.get("memberUserIds") or [] if user)
+            token = str(data.get("nextToken") or "")
+            if not data.get("hasMore") or not token:
                 break
         return tuple(dict.fromkeys(members))
 

@@ -1,6 +1,7 @@
 """DingTalkMessenger's group verbs against the fake: scene groups (场景群) are created from the app's
 group template with `POST /v1.0/im/sceneGroup/create` (the oapi `scenegroup/create` is archived and closed
-to new apps) and list their members cursor by cursor; ordinary groups cannot be listed."""
+to new apps) and list their members page by page (`/v1.0/im/sceneGroups/members/batchQuery`); ordinary
+groups cannot be listed."""
 
 from __future__ import annotations
 
@@ -60,12 +61,12 @@ def test_members_are_listed_across_every_page(fake: FakeMessengers) -> None:
 
     assert dingtalk.list_members("dingcorp", chat) == crowd
 
-    cursors = [call.body["cursor"] for call in fake.sent("scenegroup/member/get")]
-    assert cursors == ["0", "1000"]
+    pages = [call.body.get("nextToken") for call in fake.sent("sceneGroups/members/batchQuery")]
+    assert pages == [None, "1000"]
 
 
 def test_an_ordinary_group_cannot_be_listed(fake: FakeMessengers) -> None:
-    with pytest.raises(MessengerError, match="4000"):
+    with pytest.raises(MessengerError, match="notSceneGroup"):
         client_for(fake).list_members("dingcorp", "cidPlainGroup")
 
 
