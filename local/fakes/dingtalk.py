@@ -17,7 +17,8 @@ Conventions for edge cases: user ids starting "gone" are not in the directory (o
 `invalidStaffIdList` by the robot's 1:1 send); chat ids starting "cidGone" do not exist (HTTP 400 on
 the new API, errcode 4000 on the oapi); chat ids starting "cidPlain" are ordinary groups, not scene
 groups, so members cannot be muted, listed or removed there. `sceneGroup/create` makes a scene group
-(`cidScene…`) whose members `sceneGroups/members/batchQuery` lists; other scene groups list `DEFAULT_SCENE_MEMBERS`.
+(`cidScene…`) whose members `sceneGroups/members/batchQuery` lists; other scene groups list
+`DEFAULT_SCENE_MEMBERS`.
 
 The method tables (`FakeDingTalk.api_methods`, `oapi_methods`) map (HTTP method, path) to a handler, so
 a feature that calls a new API adds one line and one handler.
