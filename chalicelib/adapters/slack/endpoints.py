@@ -69,8 +69,11 @@ FORM_TYPE = "application/x-www-form-urlencoded"
 # Message subtypes that carry what a member wrote; every other subtype is a system notice or an edit.
 MEMBER_SUBTYPES = frozenset({"", "file_share", "thread_broadcast", "me_message"})
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
-# Slack names a direct-message conversation "directmessage" in command and shortcut payloads.
+# Slack names a direct-message conversation "directmessage" in command and shortcut payloads; its id
+# starts with "D" (docs.slack.dev, conversation object), which is what tells it apart when the name
+# does not: the published message-shortcut sample is a DM ("D0LFFBKLZ") named "cats".
 DM_CHANNEL_NAME = "directmessage"
+DM_ID_PREFIX = "D"
 
 JsonObject = dict[str, Any]
 
@@ -179,7 +182,7 @@ class SlackCommands(_SlackEndpoint):
             args=tuple(words[1:]),
             text=text,
             reply_url=form.get("response_url") or None,
-            direct=form.get("channel_name") == DM_CHANNEL_NAME,
+            direct=_is_direct(form.get("channel_id", ""), form.get("channel_name", "")),
         )
         return Parsed(events=(command,))
 
@@ -396,6 +399,10 @@ def _block_actions(payload: JsonObject, signed_at: float) -> tuple[CardClicked, 
     return tuple(clicks)
 
 
+def _is_direct(channel_id: str, channel_name: str) -> bool:
+    return channel_name == DM_CHANNEL_NAME or channel_id.startswith(DM_ID_PREFIX)
+
+
 def _message_action(payload: JsonObject, signed_at: float) -> CommandIssued:
     tenant, user, trigger = _interaction_origin(payload)
     channel = _obj(payload, "channel")
@@ -410,7 +417,7 @@ def _message_action(payload: JsonObject, signed_at: float) -> CommandIssued:
         name=_need(payload, "callback_id"),
         args=(_need(message, "ts"), _text(message, "user")),
         reply_url=_text(payload, "response_url") or None,
-        direct=channel.get("name") == DM_CHANNEL_NAME,
+        direct=_is_direct(_text(channel, "id"), _text(channel, "name")),
     )
 
 
