@@ -404,6 +404,8 @@ _EVENT_PARSERS: dict[str, Callable[[_Change], list[Event]]] = {
     "chat_quit": _member_quit,
     "user_leave_org": _directory("left"),
     "user_modify_org": _directory("updated"),
+    # DingTalk documents user_dept_change for third-party apps over Stream and SyncHTTP only (企业修改员工
+    # 部门后员工信息事件: 企业内部应用 不支持, HTTP推送 不支持); read here should an HTTP push ever carry it.
     "user_dept_change": _directory("moved"),
 }
 
