@@ -100,6 +100,7 @@ def test_wecoms_own_samples_are_here_in_both_shapes_where_there_are_two() -> Non
         "vendor_text_message",
         "vendor_image_message",
         "vendor_change_contact_update_user",
+        "vendor_change_contact_delete_user",
         "vendor_aibot_image",
         "vendor_aibot_mixed",
         "vendor_aibot_voice",
