@@ -31,7 +31,7 @@ demo: $(READY)
 report-demo: $(READY)
 	$(BIN)/python -m local.report_demo
 
-## The README's test command: lint, types, and the whole suite.
+## The README's test command: lint (ruff, and the import layers of .importlinter), types, and the whole suite.
 test: $(READY) browser lint typecheck unit
 
 ## Chromium from the Debian packages, for the console's browser test (skipped, with the reason, without it).
@@ -49,6 +49,7 @@ screenshots: $(READY) browser
 lint: $(READY)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(READY)
 	$(BIN)/mypy
