@@ -25,7 +25,7 @@ from bench.embedded_dynamo import faster_moto, put_items
 from chalicelib.adapters.base import DirectoryUser, Messenger
 from chalicelib.bootstrap import Deps
 from chalicelib.clock import FrozenClock
-from chalicelib.console.entry import Console, build_console, handle
+from chalicelib.console.entry import Console, build_console, serve_page
 from chalicelib.console.settings import ConsoleSettings
 from chalicelib.http import InboundRequest
 from chalicelib.moderation.followups import FollowUp, FollowUps
@@ -133,11 +133,11 @@ def measure(
     request = InboundRequest.build("GET", path, {"cookie": cookie}, {}, b"")
     walls, own, requests, status = [], [], 0, 0
     with faster_moto() as moto:
-        handle(route, request, params, console)  # warm: the policy cache, boto3's client
+        serve_page(route, request, params, console)  # warm: the policy cache, boto3's client
         for _ in range(REPEAT):
             moto.reset()
             started = time.perf_counter_ns()
-            reply = handle(route, request, params, console)
+            reply = serve_page(route, request, params, console)
             wall = (time.perf_counter_ns() - started) / 1e6
             walls.append(wall)
             own.append(wall - moto.seconds * 1000)

@@ -95,7 +95,7 @@ def serve_console(route: str, app: Chalice, **params: str) -> Response:
     inbound = to_inbound(request)
     path = inbound.path.format(**{name: quote(unquote(value), safe="") for name, value in params.items()})
     inbound = InboundRequest.build(inbound.method, path, inbound.headers, inbound.query, inbound.body)
-    return to_response(entry.handle(route, inbound, params, entry.get_console()))
+    return to_response(entry.serve_page(route, inbound, params, entry.get_console()))
 
 
 def health() -> Response:

@@ -89,7 +89,7 @@ def act(view: View) -> str:
     if not still_open(deps, followup):
         return "gone"
     click = click_of(view, followup, choice)
-    if deps.dispatcher is None or not deps.store.claim_event(click.platform, click.claim_key, viewer.now):
+    if not deps.store.claim_event(click.platform, click.claim_key, viewer.now):
         return "gone"  # pressed already (a double submit): the first press decides
-    deps.dispatcher.dispatch([click])
+    deps.dispatch([click])
     return "sent"

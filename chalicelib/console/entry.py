@@ -1,6 +1,6 @@
 """The console's one entry point: a route name and the request in, a reply out.
 
-`chalicelib.web.serve_console` calls `handle` for every `/console` route; this module builds the
+`chalicelib.web.serve_console` calls `serve_page` for every `/console` route; this module builds the
 console's parts once (`get_console`) and maps its errors to statuses in one place: not signed in, a
 redirect to `/console/login` (401 for a form post); `Forbidden` 403; `NotFound` 404; `BadRequest` 400.
 """
@@ -72,7 +72,7 @@ def use_console(console: Console | None) -> None:
     _console = console
 
 
-def handle(route: str, request: InboundRequest, params: Mapping[str, str], console: Console) -> Reply:
+def serve_page(route: str, request: InboundRequest, params: Mapping[str, str], console: Console) -> Reply:
     from chalicelib.console import auth, oauth
 
     public = {**auth.PUBLIC, "sign-in": oauth.start, "callback": oauth.callback}.get(route)

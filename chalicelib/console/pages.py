@@ -14,11 +14,11 @@ from chalicelib.console.roles import Forbidden, Viewer
 from chalicelib.console.web import Redirect, View
 from chalicelib.core.policy import diff
 from chalicelib.http import Reply
+from chalicelib.kernel.context import policies
 from chalicelib.moderation.cases import Case, CaseRepo
 from chalicelib.moderation.followups import FollowUp, FollowUps, still_open
 from chalicelib.store import keys
 from chalicelib.store.records import GroupRecord
-from chalicelib.worker.context import policies
 
 PAGE_SIZE = 25
 ROW_READERS = 8  # boto3's clients are thread-safe; a page's rows are read eight at a time

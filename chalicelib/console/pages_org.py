@@ -25,9 +25,9 @@ from chalicelib.core.events import CommandIssued
 from chalicelib.core.ids import Platform
 from chalicelib.core.policy import PolicyError, load_policy_yaml
 from chalicelib.http import Reply
+from chalicelib.kernel.context import policies
 from chalicelib.store import keys
 from chalicelib.store.records import AuditRecord, GroupRecord
-from chalicelib.worker.context import policies
 from chalicelib.workflows.common import ArgumentError
 from chalicelib.workflows.revisions import Revision, changes, org_data, parse_patch, patched
 
@@ -139,9 +139,9 @@ def policy_propose(view: View) -> Reply:
         text=" ".join(["revision", *(shlex.quote(arg) for arg in args)]),
     )
     deps = viewer.deps
-    if deps.dispatcher is None or not deps.store.claim_event(command.platform, command.claim_key, viewer.now):
+    if not deps.store.claim_event(command.platform, command.claim_key, viewer.now):
         raise BadRequest()
-    deps.dispatcher.dispatch([command])
+    deps.dispatch([command])
     raise Redirect("/console/policy?notice=proposed")
 
 

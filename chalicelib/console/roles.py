@@ -21,12 +21,12 @@ from functools import cached_property
 from typing import cast
 
 from chalicelib.authz import directory_user, is_admin
-from chalicelib.bootstrap import Deps
 from chalicelib.core.events import Event
 from chalicelib.core.ids import Platform, split_id
 from chalicelib.i18n import normalise_locale
+from chalicelib.kernel.context import Context, policies
+from chalicelib.kernel.deps import Deps
 from chalicelib.store.records import GroupRecord
-from chalicelib.worker.context import Context, policies
 
 
 class Forbidden(Exception):
