@@ -8,7 +8,9 @@
 - `chalice local` on 127.0.0.1:$PORT with QG_DISPATCH=inline.
 
 Settings come from the environment or `.env` (the environment wins). What the stack started is written
-to `.local/stack.json`, which `make demo` reads.
+to `.local/stack.json`, which `make demo` and `qunguan --local` read (chalicelib/ops/targets.py): the
+process id, the DynamoDB endpoint and table, the bucket, the API bases, which platforms run on the demo
+credentials, and where `.env` is; never a secret. It is removed when the stack stops.
 """
 
 from __future__ import annotations
@@ -57,11 +59,13 @@ def configured() -> dict[str, str]:
 def main() -> int:
     port = int(os.environ.get("PORT", "8000"))
     env = configured()
-    started: dict[str, object] = {"port": port, "url": f"http://127.0.0.1:{port}"}
+    started: dict[str, object] = {"port": port, "url": f"http://127.0.0.1:{port}", "pid": os.getpid()}
+    demo: list[str] = []
 
     for platform, keys in PLATFORM_KEYS.items():
         if not any(env.get(key) for key in keys):
             env.update({key: DEMO_SETTINGS[key] for key in keys})
+            demo += keys
             print(f"  {platform}: no settings found, using the demo credentials")
 
     fake = None
@@ -86,6 +90,14 @@ def main() -> int:
     env.setdefault("QG_PUBLIC_URL", str(started["url"]))  # file links lead to this stack's /files/...
 
     env["QG_DISPATCH"] = "inline"
+    started.update(
+        region=env.get("AWS_DEFAULT_REGION", "us-east-1"),
+        s3=env.get("AWS_ENDPOINT_URL_S3", ""),
+        bucket=env.get("QG_ARCHIVE_BUCKET", ""),
+        settings={key: env[key] for key in (*API_BASES, "QG_PUBLIC_URL") if env.get(key)},
+        demo_settings=demo,
+        env_file=str(ROOT / ".env"),
+    )
     STATE.parent.mkdir(exist_ok=True)
     STATE.write_text(json.dumps(started, indent=2))
 

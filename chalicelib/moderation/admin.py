@@ -277,7 +277,9 @@ def _policy(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> De
     """`policy` shows the group's policy; `policy set <path> <value>` applies a group override version."""
     words = [w for w in command.args if w]
     prefix = command_prefix(command.platform)
-    if len(words) >= 3 and words[0] == "set":
+    if words and words[0] == "set":
+        if len(words) < 3:
+            return private(ctx, "policy.check.set_usage", prefix=prefix)
         return _policy_set(command, ctx, deps, words[1], " ".join(words[2:]))
     policy = ctx.policy
     rules = ", ".join(f"{name}={policy.effective_mode(name)}" for name in type(policy.rules).model_fields)
@@ -294,24 +296,29 @@ def _policy(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> De
 
 
 def _policy_set(command: CommandIssued, ctx: Context, deps: Deps, path: str, raw: str) -> Decision:
+    """The value is read as the setting's type wants it (a pattern such as `[A-Z].*` stays text), and the
+    override passes the same checks as `qunguan policy apply`; a refusal names every problem in the
+    group's language, never nothing."""
     import yaml
 
     from chalicelib.core.policy import PolicyError, merge
+    from chalicelib.core.policy_checks import PolicyProblems, Tenants, check_data, setting_patch
     from chalicelib.worker.context import policies
 
     repo: PolicyRepo = policies(deps)
     scope = keys.group_policy_scope(command.gid)
-    live = repo.current(scope)
-    current = parse_override(live.text) if live else {}
-    value = yaml.safe_load(raw)
-    patch: dict[str, Any] = value
-    for part in reversed(path.split(".")):
-        patch = {part: patch}
+    tenants = Tenants.of([(command.platform, command.tenant), ("wecom", deps.settings.wecom_corp_id or "")])
     try:
+        live = repo.current(scope)
+        merged = merge(parse_override(live.text) if live else {}, setting_patch(path, raw))
+        check_data(scope, merged, org=repo.org(), tenants=tenants)
         applied = repo.apply(
-            scope, yaml.safe_dump(merge(current, patch), allow_unicode=True), author=command.user, now=ctx.now
+            scope, yaml.safe_dump(merged, allow_unicode=True), author=command.user, now=ctx.now
         )
-    except PolicyError as exc:
+    except PolicyProblems as exc:
+        text = exc.render(ctx.locale)
+        return Decision.of(Reply(text=text[:1500], private=True, reason="policy.error"))
+    except (PolicyError, yaml.YAMLError) as exc:
         return private(ctx, "policy.error", error=str(exc)[:300])
     return private(ctx, "policy.applied", path=path, value=raw, version=applied.version)
 

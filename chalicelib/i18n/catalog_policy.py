@@ -1,0 +1,121 @@
+"""Policy validation, as the operator (`qunguan policy validate|apply`) and the admin (`/qg policy set`)
+read it: each problem names its path and says what is wrong and what would be right."""
+
+from __future__ import annotations
+
+
+def _m(zh_cn: str, zh_tw: str, en: str) -> dict[str, str]:
+    return {"zh-CN": zh_cn, "zh-TW": zh_tw, "en": en}
+
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "policy.check.header": _m(
+        "策略未通过检查，共 {count} 处问题：",
+        "政策未通過檢查，共 {count} 處問題：",
+        "The policy was refused: {count} problem(s).",
+    ),
+    "policy.check.line": _m("- {path}：{message}", "- {path}：{message}", "- {path}: {message}"),
+    "policy.check.root": _m("（整个文件）", "（整個檔案）", "(the whole file)"),
+    "policy.check.yaml": _m(
+        "不是有效的 YAML（第 {line} 行）：{error}",
+        "不是有效的 YAML（第 {line} 行）：{error}",
+        "not valid YAML (line {line}): {error}",
+    ),
+    "policy.check.not_mapping": _m(
+        "策略应是“设置: 值”的映射", "政策應是「設定: 值」的對應", "a policy is a mapping of settings"
+    ),
+    "policy.check.unknown_key": _m(
+        "没有名为“{key}”的设置{hint}",
+        "沒有名為「{key}」的設定{hint}",
+        "there is no setting “{key}”{hint}",
+    ),
+    "policy.check.did_you_mean": _m(
+        "，是不是“{suggestion}”？", "，是不是「{suggestion}」？", "; did you mean “{suggestion}”?"
+    ),
+    "policy.check.missing": _m("缺少这一项", "缺少這一項", "this setting is required"),
+    "policy.check.one_of": _m(
+        "应为以下之一：{expected}", "應為以下之一：{expected}", "must be one of: {expected}"
+    ),
+    "policy.check.min": _m("不能小于 {limit}", "不能小於 {limit}", "must be at least {limit}"),
+    "policy.check.above": _m("必须大于 {limit}", "必須大於 {limit}", "must be more than {limit}"),
+    "policy.check.max": _m("不能大于 {limit}", "不能大於 {limit}", "must be at most {limit}"),
+    "policy.check.below": _m("必须小于 {limit}", "必須小於 {limit}", "must be less than {limit}"),
+    "policy.check.integer": _m("应为整数", "應為整數", "must be a whole number"),
+    "policy.check.number": _m("应为数字", "應為數字", "must be a number"),
+    "policy.check.boolean": _m("应为 true 或 false", "應為 true 或 false", "must be true or false"),
+    "policy.check.text": _m("应为文本", "應為文字", "must be text"),
+    "policy.check.list": _m(
+        "应为列表，例如 [甲, 乙]", "應為清單，例如 [甲, 乙]", "must be a list, such as [a, b]"
+    ),
+    "policy.check.mapping": _m(
+        "应为“键: 值”的映射", "應為「鍵: 值」的對應", "must be a mapping of key: value"
+    ),
+    "policy.check.invalid": _m("无效：{error}", "無效：{error}", "invalid: {error}"),
+    "policy.check.regex": _m(
+        "不是可用的正则表达式：{error}",
+        "不是可用的正規表示式：{error}",
+        "not a usable regular expression: {error}",
+    ),
+    "policy.check.id_platform": _m(
+        "“{value}”：没有“{platform}”这个平台（可用：slack、wecom、dingtalk）",
+        "「{value}」：沒有「{platform}」這個平台（可用：slack、wecom、dingtalk）",
+        "“{value}”: there is no platform “{platform}” (slack, wecom or dingtalk)",
+    ),
+    "policy.check.id_parts": _m(
+        "“{value}”应写成“平台:租户:用户”，例如 {example}",
+        "「{value}」應寫成「平台:租戶:使用者」，例如 {example}",
+        "“{value}” should read platform:tenant:user, such as {example}",
+    ),
+    "policy.check.id_tenant_format": _m(
+        "“{value}”中的“{tenant}”不是 {platform} 的租户 ID（应形如 {example}）",
+        "「{value}」中的「{tenant}」不是 {platform} 的租戶 ID（應形如 {example}）",
+        "“{tenant}” in “{value}” is not a {platform} tenant id (it looks like {example})",
+    ),
+    "policy.check.id_tenant_unknown": _m(
+        "“{value}”中的租户“{tenant}”不是本部署的 {platform} 租户（已知：{known}）",
+        "「{value}」中的租戶「{tenant}」不是本部署的 {platform} 租戶（已知：{known}）",
+        "the tenant “{tenant}” in “{value}” is not a {platform} tenant of this deployment (known: {known})",
+    ),
+    "policy.check.id_user_format": _m(
+        "“{value}”中的“{user}”不是 {platform} 的用户 ID（应形如 {example}）",
+        "「{value}」中的「{user}」不是 {platform} 的使用者 ID（應形如 {example}）",
+        "“{user}” in “{value}” is not a {platform} user id (it looks like {example})",
+    ),
+    "policy.check.id_native": _m(
+        "“{value}”不是任何平台的用户 ID（不是姓名、@提及或邮箱）；请写成 平台:租户:用户，例如 {example}",
+        "「{value}」不是任何平台的使用者 ID（不是姓名、@提及或電子郵件）；"
+        "請寫成 平台:租戶:使用者，例如 {example}",
+        "“{value}” is no platform's user id (not a name, an @mention or an e-mail address); write "
+        "platform:tenant:user, such as {example}",
+    ),
+    "policy.check.gid": _m(
+        "“{value}”不是群 ID；应写成 平台:租户:群，例如 {example}",
+        "「{value}」不是群組 ID；應寫成 平台:租戶:群組，例如 {example}",
+        "“{value}” is not a group id; write platform:tenant:chat, such as {example}",
+    ),
+    "policy.check.term_empty": _m("词条不能为空", "詞條不能為空", "a term cannot be empty"),
+    "policy.check.term_short": _m(
+        "“{term}”太短，会命中正常消息（至少 2 个字或 2 个字母）；确需单字时请写在 exact_terms 下，"
+        "只在整条消息就是它时命中",
+        "「{term}」太短，會命中正常訊息（至少 2 個字或 2 個字母）；確需單字時請寫在 exact_terms 下，"
+        "只在整則訊息就是它時命中",
+        "“{term}” is too short and would catch ordinary messages (2 characters or letters at least); a "
+        "single character belongs under exact_terms, where it matches only a whole message",
+    ),
+    "policy.check.duplicate": _m(
+        "“{term}”重复（已在 {other}）",
+        "「{term}」重複（已在 {other}）",
+        "“{term}” is repeated (also at {other})",
+    ),
+    "policy.check.scope_unknown": _m(
+        "qunguan 从未见过群“{gid}”；请核对 ID（qunguan groups list），或加 --create 为它预先设置",
+        "qunguan 從未見過群組「{gid}」；請核對 ID（qunguan groups list），或加上 --create 預先設定",
+        "qunguan has never seen the group “{gid}”: check the id (qunguan groups list), or add --create "
+        "to set it up in advance",
+    ),
+    "policy.check.set_usage": _m(
+        "用法：{prefix} policy set <路径> <值>，例如 {prefix} policy set rules.flood.max_messages 10",
+        "用法：{prefix} policy set <路徑> <值>，例如 {prefix} policy set rules.flood.max_messages 10",
+        "Usage: {prefix} policy set <path> <value>, e.g. {prefix} policy set rules.flood.max_messages 10",
+    ),
+}
