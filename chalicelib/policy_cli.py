@@ -32,6 +32,7 @@ from chalicelib.core.policy import GroupPolicy, PolicyDocument, PolicyError, pol
 from chalicelib.core.policy_checks import PolicyProblems, Tenants, check_group_id, check_policy, parse_yaml
 from chalicelib.ops import NotFound, OperatorError
 from chalicelib.ops.diffs import changes
+from chalicelib.ops.trial import Sample
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.worker.policies import PolicyRepo, parse_override
@@ -464,10 +465,11 @@ def _per_group(
         yield group.gid, repo.for_group(group.gid, op.now), resolve_group(proposed, group.gid, override)
 
 
-def _kept(store: Store, gid: str, policy: GroupPolicy, start: float, end: float) -> Iterator[object]:
+def _kept(store: Store, gid: str, policy: GroupPolicy, start: float, end: float) -> Iterator[Sample]:
+    """The group's kept messages, oldest first, with the flood and duplicate signals replayed as the
+    weekly review does (with the current policy's windows); platform roles are not read (members)."""
     from chalicelib.jobs.activity import MessageLog
     from chalicelib.jobs.review import _Replay
-    from chalicelib.ops.trial import Sample
 
     replay = _Replay(policy)
     for entry in MessageLog(store).read(gid, start, end, 0.0):

@@ -537,9 +537,13 @@ def _override_problems(
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
+    """Each problem once; the model's untranslated message dropped where a check said it better."""
+    specific = {p.path for p in problems if p.key != "policy.check.invalid"}
     seen: set[tuple[str, str, str]] = set()
     kept = []
     for problem in problems:
+        if problem.key == "policy.check.invalid" and problem.path in specific:
+            continue
         key = (problem.path, problem.key, repr(sorted(problem.params.items())))
         if key not in seen:
             seen.add(key)

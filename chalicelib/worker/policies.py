@@ -150,8 +150,8 @@ class PolicyRepo:
         previous = self.version(scope, number) if number >= 1 else None
         if previous is None:
             raise PolicyError(f"{scope} has no version {number} (the live one is {live.version})")
-        if number == live.version:
-            raise PolicyError(f"version {number} is already the live version of {scope}")
+        if previous.text == live.text:
+            raise PolicyError(f"version {number} of {scope} is what is live already (version {live.version})")
         note = DELETED if previous.deleted else f"rollback to {number}"
         return self.apply(scope, previous.text, author=author, now=now, note=note)
 
