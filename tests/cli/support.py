@@ -7,8 +7,7 @@ import io
 from pathlib import Path
 
 from chalicelib.cli import parser
-from chalicelib.ops import OperatorError
-from chalicelib.ops import records_cli
+from chalicelib.ops import OperatorError, records_cli
 from chalicelib.policy_cli import Operator, run
 from chalicelib.store.memory import MemoryStore
 from chalicelib.store.records import GroupRecord

@@ -45,7 +45,10 @@ def test_a_qualified_id_must_name_a_tenant_of_this_deployment_where_one_is_known
 
 
 def test_exempt_members_are_checked_in_every_section() -> None:
-    text = "rules:\n  flood:\n    exempt: {members: [U0BOT, '@bot']}\nmembership:\n  inactivity:\n    exempt: {members: [张三]}\n"
+    text = (
+        "rules:\n  flood:\n    exempt: {members: [U0BOT, '@bot']}\n"
+        "membership:\n  inactivity:\n    exempt: {members: [张三]}\n"
+    )
     assert problems(text) == [
         ("rules.flood.exempt.members[1]", "id_native"),
         ("membership.inactivity.exempt.members[0]", "id_native"),

@@ -58,9 +58,8 @@ def test_diff_shows_values_and_what_a_replaced_list_throws_away(tmp_path: Path) 
     code, text = policy(op, "diff", "org", new)
     assert code == 0
     assert "  rules.flood.max_messages: 8 → 12\n" in text
-    assert (
-        "  rules.lexicon.allow: removed 禁止网络赌博, 严禁网络赌博, 反洗钱, 远离毒品, 保守机密, 非机密; added 内部资料\n"
-    ) in text
+    shipped = "禁止网络赌博, 严禁网络赌博, 反洗钱, 远离毒品, 保守机密, 非机密"
+    assert f"  rules.lexicon.allow: removed {shipped}; added 内部资料\n" in text
 
 
 def test_diff_between_stored_versions_of_the_org(tmp_path: Path) -> None:
