@@ -21,7 +21,7 @@ def world() -> MemoryStore:
     store = with_group(MemoryStore(clock=FrozenClock(NOW)))
     cases = CaseRepo(store)
     for ref, at, user in (("c0ld", NOW - 40 * DAY, "U0OLD"), ("c1new", NOW - DAY, "U0BOB")):
-        data = {
+        data: dict[str, object] = {
             "user": user,
             "rule": "lexicon",
             "rules": ["lexicon"],
