@@ -100,8 +100,16 @@ def main(argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextI
 
 
 def entry() -> None:
-    """The `qunguan` console script."""
-    sys.exit(main())
+    """The `qunguan` console script. Output piped into `head` that stops reading ends the command
+    quietly, as other command-line tools do (Python's documentation, "Note on SIGPIPE")."""
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        code = 0
+    sys.exit(code)
 
 
 class Session:
@@ -262,4 +270,4 @@ def _create_table_and_bucket() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

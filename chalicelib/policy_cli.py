@@ -436,7 +436,12 @@ def _test(args: argparse.Namespace, op: Operator, out: TextIO) -> int:
     if args.replay_kept is not None:
         if repo is None or op.store is None:
             raise OperatorError("--replay-kept reads a stack's kept messages: name a target")
+        from chalicelib.jobs.activity import kept_text_days
+
         for gid, current, new in _per_group(repo, op, scope, text, proposed):
+            if kept_text_days(current) <= 0:
+                out.write(f"== {gid}: keeps no message text (retention.messages is not set)\n")
+                continue
             samples = list(_kept(op.store, gid, current, op.now - args.replay_kept * DAY, op.now))
             comparisons.append(
                 (

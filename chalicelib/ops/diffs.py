@@ -56,10 +56,11 @@ def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
 
 def changes(old: BaseModel | Mapping[str, Any], new: BaseModel | Mapping[str, Any]) -> list[Change]:
     left, right = flatten(as_data(old)), flatten(as_data(new))
+    paths = sorted(left.keys() | right.keys())
     found = []
-    for path in sorted(left.keys() | right.keys()):
+    for path in paths:
         before, after = left.get(path, UNSET), right.get(path, UNSET)
-        if before == after:
+        if before == after or _emptied_parent(path, before, after, paths):
             continue
         if isinstance(before, list) and isinstance(after, list):
             added = tuple(v for v in after if v not in before)
@@ -69,6 +70,12 @@ def changes(old: BaseModel | Mapping[str, Any], new: BaseModel | Mapping[str, An
                 continue
         found.append(Change(path, before, after))
     return found
+
+
+def _emptied_parent(path: str, before: Any, after: Any, paths: list[str]) -> bool:
+    """`{}` on one side and keys under it on the other: the keys' own lines say it all."""
+    empty = ({}, UNSET)
+    return before in empty and after in empty and any(p.startswith(f"{path}.") for p in paths)
 
 
 def _show(value: Any) -> str:

@@ -152,20 +152,20 @@ def test_policy_test_reads_a_file_of_messages_and_needs_some(tmp_path: Path) -> 
 
 
 def test_policy_test_replays_what_a_group_kept(tmp_path: Path) -> None:
-    from chalicelib.core.policy import DEFAULT_ORG_POLICY
     from chalicelib.jobs.activity import Entry, MessageLog
 
     store = with_group(MemoryStore(clock=FrozenClock(NOW)))  # the log expires against the store's clock
-    kept = DEFAULT_ORG_POLICY.model_copy(
-        update={"retention": {**DEFAULT_ORG_POLICY.retention, "messages": 30}}
-    )
+    op = operator(store)
+    proposed = write(tmp_path, "rules:\n  lexicon:\n    extra_terms: {abuse: [周会]}\n")
+    assert f"== {GID}: keeps no message text" in policy(op, "test", proposed, "--replay-kept", "7")[1]
+    policy(op, "apply", write(tmp_path, "retention: {messages: 30}\n", "org.yaml"), "--scope", "org")
+    kept = PolicyRepo(store).for_group(GID, NOW)
     log = MessageLog(store)
     for i, text in enumerate(("周会改到三点", "收到", "周会纪要已发")):
         log.record(
             GID, Entry(kind="msg", at=NOW - 3600 + i * 60, user=f"U{i}", message_id=f"m{i}", text=text), kept
         )
-    proposed = write(tmp_path, "rules:\n  lexicon:\n    extra_terms: {abuse: [周会]}\n")
-    code, text = policy(operator(store), "test", proposed, "--replay-kept", "7")
+    code, text = policy(op, "test", proposed, "--replay-kept", "7")
     assert code == 0
     assert f"== {GID}, kept messages of 7 day(s)\n3 message(s) judged; 2 decision(s) change." in text
 
