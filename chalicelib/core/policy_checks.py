@@ -241,11 +241,27 @@ def _get(data: Mapping[str, Any], dotted: str) -> Any:
     return value
 
 
-def _id_lists(data: Mapping[str, Any], path: str) -> Iterator[tuple[str, Any]]:
-    """Every list of member ids: `admins`, `approvers`, and each `exempt.members` at any depth."""
-    for name in ("admins", "approvers"):
-        for key, value in _lists(data, name):
-            yield f"{path}{key}", value
+# The lists that give rights hold qualified ids only (a bare `zhangsan` would be that user on every
+# platform and tenant); owners are the org's. The same lists as `chalicelib.core.people` (sec-authz).
+NAMED_LISTS: tuple[tuple[str, ...], ...] = (
+    ("admins",),
+    ("approvers",),
+    ("workflows", "revisions", "owners"),
+    ("workflows", "incidents", "responders"),
+)
+ORG_ONLY = "workflows.revisions.owners"
+
+
+def _named_lists(data: Mapping[str, Any]) -> Iterator[tuple[str, Any]]:
+    for dotted in NAMED_LISTS:
+        section = _get(data, ".".join(dotted[:-1])) if len(dotted) > 1 else data
+        if isinstance(section, Mapping):
+            for key, value in _lists(section, dotted[-1]):
+                yield ".".join((*dotted[:-1], key)), value
+
+
+def _exempt_lists(data: Mapping[str, Any], path: str = "") -> Iterator[tuple[str, Any]]:
+    """Each `exempt.members` at any depth (native ids allowed: the group's own platform)."""
     for key, value in data.items():
         if key == "groups" and not path:
             continue  # group overrides are checked on their own
@@ -253,25 +269,44 @@ def _id_lists(data: Mapping[str, Any], path: str) -> Iterator[tuple[str, Any]]:
             if key == "exempt":
                 for name, members in _lists(value, "members"):
                     yield f"{path}{key}.{name}", members
-            yield from _id_lists_nested(value, f"{path}{key}.")
+            yield from _exempt_lists(value, f"{path}{key}.")
 
 
-def _id_lists_nested(data: Mapping[str, Any], path: str) -> Iterator[tuple[str, Any]]:
-    for key, value in data.items():
-        if isinstance(value, Mapping):
-            if key == "exempt":
-                for name, members in _lists(value, "members"):
-                    yield f"{path}{key}.{name}", members
-            yield from _id_lists_nested(value, f"{path}{key}.")
-
-
-def check_raw(data: Mapping[str, Any], tenants: Tenants, path: str = "") -> list[Problem]:
-    """The checks the model cannot make, on the document as written (an org document or an override)."""
+def _check_people(data: Mapping[str, Any], tenants: Tenants, path: str, gid: str | None) -> list[Problem]:
     problems: list[Problem] = []
-    for where, ids in _id_lists(data, path):
+    home = gid.split(":", 2)[:2] if gid and gid.count(":") >= 2 else None
+    for where, ids in _named_lists(data):
+        if gid is not None and where.removesuffix("+") == ORG_ONLY:
+            problems.append(Problem(f"{path}{where}", "policy.check.org_only"))
+            continue
+        if not isinstance(ids, list | tuple):
+            continue
+        for index, value in enumerate(ids):
+            at = f"{path}{where}[{index}]"
+            if isinstance(value, str) and ":" not in value:
+                problems.append(
+                    Problem(at, "policy.check.id_unqualified", {"value": value, "example": QUALIFIED_EXAMPLE})
+                )
+                continue
+            found = check_user_id(value, at, tenants)
+            if not found and home and isinstance(value, str) and value.split(":", 2)[:2] != home:
+                found = [
+                    Problem(at, "policy.check.id_other_group", {"value": value, "group": ":".join(home)})
+                ]
+            problems += found
+    for where, ids in _exempt_lists(data):
         if isinstance(ids, list | tuple):
             for index, value in enumerate(ids):
-                problems += check_user_id(value, f"{where}[{index}]", tenants)
+                problems += check_user_id(value, f"{path}{where}[{index}]", tenants)
+    return problems
+
+
+def check_raw(
+    data: Mapping[str, Any], tenants: Tenants, path: str = "", gid: str | None = None
+) -> list[Problem]:
+    """The checks the model cannot make, on the document as written: an org document, or the override of
+    the group `gid`."""
+    problems = _check_people(data, tenants, path, gid)
     lexicon = _get(data, "rules.lexicon")
     if isinstance(lexicon, Mapping):
         problems += _check_lexicon(lexicon, f"{path}rules.lexicon")
@@ -286,10 +321,10 @@ def check_raw(data: Mapping[str, Any], tenants: Tenants, path: str = "") -> list
         problems += _check_pattern(pattern, f"{path}rules.files.name_pattern")
     groups = data.get("groups") if not path else None
     if isinstance(groups, Mapping):
-        for gid, override in groups.items():
-            problems += check_group_id(str(gid), f"groups.{gid}", tenants)
+        for inline, override in groups.items():
+            problems += check_group_id(str(inline), f"groups.{inline}", tenants)
             if isinstance(override, Mapping):
-                problems += check_raw(override, tenants, f"groups.{gid}.")
+                problems += check_raw(override, tenants, f"groups.{inline}.", str(inline))
     return problems
 
 
@@ -474,7 +509,7 @@ def check_data(
     scope: str, data: Mapping[str, Any], *, org: PolicyDocument | None = None, tenants: Tenants | None = None
 ) -> GroupPolicy:
     tenants = tenants or Tenants()
-    problems = check_raw(data, tenants)
+    problems = check_raw(data, tenants, gid=None if scope == ORG_SCOPE else scope.removeprefix("group:"))
     policy: GroupPolicy | None = None
     try:
         policy = _validate_org(data) if scope == ORG_SCOPE else _validate_override(data, org)

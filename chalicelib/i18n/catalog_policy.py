@@ -88,6 +88,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "“{value}” is no platform's user id (not a name, an @mention or an e-mail address); write "
         "platform:tenant:user, such as {example}",
     ),
+    "policy.check.id_unqualified": _m(
+        "“{value}”须写成完整的 平台:租户:用户（例如 {example}）：单写一个 ID 会在每个平台、每个租户都算数",
+        "「{value}」須寫成完整的 平台:租戶:使用者（例如 {example}）："
+        "單寫一個 ID 會在每個平台、每個租戶都算數",
+        "“{value}” must be a qualified id, platform:tenant:user (such as {example}): a bare id would count "
+        "on every platform and in every tenant",
+    ),
+    "policy.check.id_other_group": _m(
+        "“{value}”不属于本群的平台和租户（{group}）",
+        "「{value}」不屬於本群組的平台和租戶（{group}）",
+        "“{value}” is not of this group's platform and tenant ({group})",
+    ),
+    "policy.check.org_only": _m(
+        "负责人只能在组织策略中指定，不能写在群的覆盖设置里",
+        "負責人只能在組織政策中指定，不能寫在群組的覆寫設定裡",
+        "owners are named in the org policy only, not in a group's override",
+    ),
     "policy.check.gid": _m(
         "“{value}”不是群 ID；应写成 平台:租户:群，例如 {example}",
         "「{value}」不是群組 ID；應寫成 平台:租戶:群組，例如 {example}",

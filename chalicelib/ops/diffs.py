@@ -74,7 +74,7 @@ def changes(old: BaseModel | Mapping[str, Any], new: BaseModel | Mapping[str, An
 
 def _emptied_parent(path: str, before: Any, after: Any, paths: list[str]) -> bool:
     """`{}` on one side and keys under it on the other: the keys' own lines say it all."""
-    empty = ({}, UNSET)
+    empty: tuple[Any, ...] = ({}, UNSET)
     return before in empty and after in empty and any(p.startswith(f"{path}.") for p in paths)
 
 

@@ -24,15 +24,33 @@ def problems(text: str, scope: str = "org", tenants: Tenants | None = None) -> l
     return []
 
 
-def test_a_name_a_mention_and_a_wrong_tenant_are_not_member_ids() -> None:
+def test_admins_are_qualified_ids_never_a_bare_id_a_name_or_an_e_mail() -> None:
+    found = problems('admins: [U0ADMIN, "@张三", "alice@example.com"]\napprovers: [zhangsan]\n')
+    assert found == [
+        ("admins[0]", "id_unqualified"),
+        ("admins[1]", "id_unqualified"),
+        ("admins[2]", "id_unqualified"),
+        ("approvers[0]", "id_unqualified"),
+    ]
+
+
+def test_a_qualified_id_is_checked_against_its_platforms_format() -> None:
     found = problems(
-        'admins: ["@张三", "wecom:wrongcorp:zhangsan", "slack:T0QG:alice@example.com", "teams:T1:U1"]\n'
+        'admins: ["wecom:wrongcorp:zhangsan", "slack:T0QG:alice@example.com", "teams:T1:U1", "slack:T0QG"]\n'
     )
     assert found == [
-        ("admins[0]", "id_native"),
-        ("admins[1]", "id_tenant_format"),
-        ("admins[2]", "id_user_format"),
-        ("admins[3]", "id_platform"),
+        ("admins[0]", "id_tenant_format"),
+        ("admins[1]", "id_user_format"),
+        ("admins[2]", "id_platform"),
+        ("admins[3]", "id_parts"),
+    ]
+
+
+def test_a_group_override_names_people_of_its_own_tenant_and_no_owners() -> None:
+    override = "admins+: [slack:T0QG:U0BOB, slack:T0ELSE:U0EVE]\nworkflows: {revisions: {owners: []}}\n"
+    assert problems(override, scope=f"group:{GID}") == [
+        ("admins+[1]", "id_other_group"),
+        ("workflows.revisions.owners", "org_only"),
     ]
 
 
@@ -46,7 +64,7 @@ def test_a_qualified_id_must_name_a_tenant_of_this_deployment_where_one_is_known
 
 def test_exempt_members_are_checked_in_every_section() -> None:
     text = (
-        "rules:\n  flood:\n    exempt: {members: [U0BOT, '@bot']}\n"
+        "rules:\n  flood:\n    exempt: {members: [U0BOT, '@bot', slack:T0QG:U0BOT]}\n"
         "membership:\n  inactivity:\n    exempt: {members: [张三]}\n"
     )
     assert problems(text) == [

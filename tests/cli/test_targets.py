@@ -117,7 +117,7 @@ def test_local_validation_refuses_the_broken_examples(local_stack: Path, tmp_pat
     assert (
         "did you mean “flood”" in out
         and "“的” is too short" in out
-        and "“@张三” is no platform's user id" in out
+        and "“@张三” must be a qualified id" in out
     )
 
 
