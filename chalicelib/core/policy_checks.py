@@ -176,6 +176,7 @@ def _platform_and_tenant(
 
 MIN_TERM_CHARS = 2
 TERM_LISTS = ("rules.ads.extra_words", "rules.topic.keywords")
+PATTERNS = ("rules.files.name_pattern", "membership.real_names.pattern")
 
 
 def term_weight(term: str) -> int:
@@ -316,9 +317,10 @@ def check_raw(
         if isinstance(section, Mapping):
             for key, terms in _lists(section, name):
                 problems += _check_terms(terms, f"{path}{section_path}.{key}", exact=False, seen={})
-    pattern = _get(data, "rules.files.name_pattern")
-    if isinstance(pattern, str) and pattern:
-        problems += _check_pattern(pattern, f"{path}rules.files.name_pattern")
+    for dotted in PATTERNS:
+        pattern = _get(data, dotted)
+        if isinstance(pattern, str) and pattern:
+            problems += _check_pattern(pattern, f"{path}{dotted}")
     groups = data.get("groups") if not path else None
     if isinstance(groups, Mapping):
         for inline, override in groups.items():
@@ -329,24 +331,24 @@ def check_raw(
 
 
 def _check_pattern(pattern: str, path: str) -> list[Problem]:
-    """Compiled by Python's engine; and, where the pattern-safety check is installed
-    (`chalicelib.core.patterns.check_pattern`), refused if it could backtrack catastrophically."""
+    """A pattern as the rules will run it: through the pattern-safety check where it is installed
+    (`chalicelib.core.patterns.check_pattern`: RE2, which cannot backtrack, answering the reason it
+    refuses a pattern), else compiled by Python's engine."""
+    import importlib
+
     try:
-        re.compile(pattern)
-    except re.error as exc:
-        return [Problem(path, "policy.check.regex", {"error": str(exc)})]
-    try:
-        from chalicelib.core import patterns  # type: ignore[attr-defined, unused-ignore]
+        check = getattr(importlib.import_module("chalicelib.core.patterns"), "check_pattern", None)
     except ImportError:
-        return []
-    check = getattr(patterns, "check_pattern", None)
-    if check is None:
-        return []
+        check = None
+    reason: str | None = None
     try:
-        check(pattern)
-    except ValueError as exc:
-        return [Problem(path, "policy.check.regex", {"error": str(exc)})]
-    return []
+        if check is not None:
+            reason = check(pattern)
+        else:
+            re.compile(pattern)
+    except (re.error, ValueError) as exc:
+        reason = str(exc)
+    return [Problem(path, "policy.check.regex", {"error": str(reason)})] if reason else []
 
 
 # --- pydantic errors, translated ------------------------------------------------------------------------
@@ -399,7 +401,10 @@ def translate(
                 Problem(path, "policy.check.unknown_key", {"key": name, "suggestion": "".join(close)})
             )
         elif kind == "literal_error":
-            problems.append(Problem(path, "policy.check.one_of", {"expected": str(ctx.get("expected", ""))}))
+            expected = str(ctx.get("expected", ""))
+            values = re.findall(r"'([^']*)'", expected)
+            shown = " | ".join(values) if values else expected
+            problems.append(Problem(path, "policy.check.one_of", {"expected": shown}))
         elif kind in _LIMIT_KEYS:
             key, bound = _LIMIT_KEYS[kind]
             problems.append(Problem(path, key, {"limit": ctx.get(bound, "")}))
