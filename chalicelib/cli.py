@@ -200,6 +200,8 @@ def _dispatch(args: argparse.Namespace, session: Session, out: TextIO) -> int:
     if args.command == "job":
         from chalicelib.jobs import cli as jobs_cli
 
+        if args.verb == "list":
+            return jobs_cli.list_jobs(out)
         return jobs_cli.run_command(args, session.deps(), out)
     if args.command == "policy":
         from chalicelib import policy_cli

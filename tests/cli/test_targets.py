@@ -224,3 +224,17 @@ def test_python_m_chalicelib_cli_is_an_alias_that_works_from_any_directory(tmp_p
     )
     assert done.returncode == 1, done.stderr
     assert "策略未通过检查，共 5 处问题" in done.stdout
+
+
+def test_the_console_script_is_declared_and_runs_main() -> None:
+    import importlib
+    import tomllib
+
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["scripts"]
+    module, _, name = scripts["qunguan"].partition(":")
+    assert getattr(importlib.import_module(module), name) is __import__("chalicelib.cli").cli.entry
+
+
+def test_job_list_needs_no_target(clean_env: None) -> None:
+    code, out, err = qunguan("job", "list")
+    assert (code, err) == (0, "") and "restore-drill   table" in out
