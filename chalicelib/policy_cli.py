@@ -161,18 +161,34 @@ def _schema(args: argparse.Namespace, op: Operator, out: TextIO) -> int:
 
 def checked(op: Operator, scope: str, text: str, *, create: bool) -> GroupPolicy:
     """The strict checks, with the target's org, groups and tenants where there is a target."""
+    from chalicelib.core.policy_checks import Problem, check_data
+
     org = op.repo().org() if op.store is not None else None
     tenants = op.tenants()
+    data = parse_yaml(text)
+    problems: list[Problem] = []
     if scope != keys.ORG_SCOPE:
         gid = gid_of(scope)
         problems = check_group_id(gid, "--scope", tenants)
-        if not problems and op.store is not None and not create and op.store.get_group(gid) is None:
-            from chalicelib.core.policy_checks import Problem
-
+        if not problems and not _seen(op, gid, create):
             problems = [Problem("--scope", "policy.check.scope_unknown", {"gid": gid})]
-        if problems:
-            raise PolicyProblems(problems)
-    return check_policy(scope, text, org=org, tenants=tenants)
+    else:
+        inline = data.get("groups")
+        for gid in inline if isinstance(inline, dict) else ():
+            if not check_group_id(str(gid), "", tenants) and not _seen(op, str(gid), create):
+                problems.append(Problem(f"groups.{gid}", "policy.check.scope_unknown", {"gid": gid}))
+    try:
+        policy = check_data(scope, data, org=org, tenants=tenants)
+    except PolicyProblems as exc:
+        raise PolicyProblems([*problems, *exc.problems]) from exc
+    if problems:
+        raise PolicyProblems(problems)
+    return policy
+
+
+def _seen(op: Operator, gid: str, create: bool) -> bool:
+    """Whether the group may be named: known to the target, or `--create`; offline, anything may."""
+    return create or op.store is None or op.store.get_group(gid) is not None
 
 
 def _validate(args: argparse.Namespace, op: Operator, out: TextIO) -> int:

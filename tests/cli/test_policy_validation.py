@@ -192,3 +192,11 @@ def test_a_chat_setting_is_read_as_its_type_wants(path: str, raw: str, expected:
     for part in path.split("."):
         patch = patch[part]
     assert patch == expected
+
+
+def test_inline_group_overrides_must_name_groups_qunguan_has_seen(tmp_path: Path) -> None:
+    op = operator(with_group(MemoryStore()))
+    file = write(tmp_path, f"groups:\n  {GID}: {{mode: warn}}\n  slack:T0QG:C0TYPO: {{mode: warn}}\n")
+    code, text = policy(op, "validate", file)
+    assert code == 1 and text.count("has never seen") == 1 and "groups.slack:T0QG:C0TYPO" in text
+    assert policy(op, "validate", file, "--create")[0] == 0

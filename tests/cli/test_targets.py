@@ -238,3 +238,22 @@ def test_the_console_script_is_declared_and_runs_main() -> None:
 def test_job_list_needs_no_target(clean_env: None) -> None:
     code, out, err = qunguan("job", "list")
     assert (code, err) == (0, "") and "restore-drill   table" in out
+
+
+@pytest.mark.dynamodb
+def test_qg_local_with_a_named_dynamodb_creates_nothing_there(
+    dynamodb: EmbeddedDynamo, dynamodb_client: Any, clean_env: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in {
+        "QG_LOCAL": "1",
+        "AWS_ENDPOINT_URL_DYNAMODB": dynamodb.endpoint_url,
+        "AWS_ENDPOINT_URL_S3": dynamodb.endpoint_url,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "QG_TABLE_NAME": "qunguan-not-there",
+    }.items():
+        monkeypatch.setenv(name, value)
+    code, _, err = qunguan("policy", "show")
+    assert code == 3 and "there is no table qunguan-not-there" in err
+    assert "qunguan-not-there" not in dynamodb_client.list_tables()["TableNames"]
