@@ -22,17 +22,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TextIO
 
-from chalicelib.core.policy import GroupPolicy, PolicyDocument, PolicyError, policy_json_schema, resolve_group
+from chalicelib.core.policy import GroupPolicy, PolicyError, policy_json_schema, resolve_group
 from chalicelib.core.policy_checks import PolicyProblems, Tenants, check_group_id, check_policy, parse_yaml
 from chalicelib.ops import NotFound, OperatorError
 from chalicelib.ops.diffs import changes
-from chalicelib.ops.trial import Sample
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.worker.policies import PolicyRepo, parse_override
@@ -146,12 +145,18 @@ def run(args: argparse.Namespace, op: Operator, out: TextIO = sys.stdout) -> int
         "apply": _apply,
         "show": _show,
         "history": _history,
-        "diff": _diff,
+        "diff": _compare,
         "rollback": _rollback,
         "delete": _delete,
-        "test": _test,
+        "test": _compare,
     }
     return verbs[args.verb](args, op, out)
+
+
+def _compare(args: argparse.Namespace, op: Operator, out: TextIO) -> int:
+    from chalicelib.ops import compare
+
+    return compare.diff(args, op, out) if args.verb == "diff" else compare.trial(args, op, out)
 
 
 def _schema(args: argparse.Namespace, op: Operator, out: TextIO) -> int:
@@ -193,7 +198,7 @@ def _seen(op: Operator, gid: str, create: bool) -> bool:
 
 def _validate(args: argparse.Namespace, op: Operator, out: TextIO) -> int:
     scope = scope_of(args.scope)
-    checked(op, scope, _read(args.file), create=args.create)
+    checked(op, scope, read_text(args.file), create=args.create)
     where = "" if op.store is not None else " (offline: not checked against a stack's groups and tenants)"
     out.write(f"valid: {args.file} for {scope}{where}\n")
     return 0
@@ -201,11 +206,11 @@ def _validate(args: argparse.Namespace, op: Operator, out: TextIO) -> int:
 
 def _apply(args: argparse.Namespace, op: Operator, out: TextIO) -> int:
     scope = scope_of(args.scope)
-    text = _read(args.file)
+    text = read_text(args.file)
     repo = op.repo()
     after = checked(op, scope, text, create=args.create)
     live = repo.current(scope)
-    before = _effective(repo, scope, live.text if live else "")
+    before = effective(repo, scope, live.text if live else "")
     applied = repo.apply(scope, text, author=args.author or op.author, now=op.now)
     changed = changes(before, after)
     out.write(f"applied {scope} version {applied.version}: {len(changed)} setting(s) changed\n")
@@ -276,234 +281,10 @@ def _delete(args: argparse.Namespace, op: Operator, out: TextIO) -> int:
     return 0
 
 
-# --- diff ---------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Side:
-    """One side of a diff: the document as written and the scope it is read at."""
-
-    label: str
-    scope: str
-    data: dict[str, object]
-
-
-def _side(ref: str, op: Operator, scope: str | None) -> Side:
-    path = Path(ref)
-    if ref == "-" or path.is_file():
-        at = scope_of(scope or "org")
-        return Side(ref, at, parse_yaml(_read(ref)))
-    name, _, number = ref.partition("@")
-    at = scope_of(name)
-    if op.store is None and at == keys.ORG_SCOPE and not number:
-        from chalicelib.core.policy import default_policy_text
-
-        return Side("org (shipped default)", at, parse_yaml(default_policy_text()))
-    repo = op.repo()
-    if number:
-        if not number.isdigit():
-            raise OperatorError(f"{ref}: a version is a number (org@3)")
-        found = repo.version(at, int(number))
-        if found is None:
-            raise NotFound(f"{at} has no version {number}")
-    else:
-        found = repo.current(at)
-    text = found.text if found else ""
-    label = (
-        f"{at}@{found.version}"
-        if found
-        else f"{at} (shipped default)"
-        if at == keys.ORG_SCOPE
-        else f"{at} (none)"
-    )
-    if found is None and at == keys.ORG_SCOPE:
-        from chalicelib.core.policy import default_policy_text
-
-        text = default_policy_text()
-    elif found is None and not Path(ref).suffix and ":" not in at:
-        raise NotFound(f"{ref}: no such file, and not a scope (org, or platform:tenant:chat)")
-    return Side(label, at, parse_yaml(text))
-
-
-def _diff(args: argparse.Namespace, op: Operator, out: TextIO) -> int:
-    default_scope = args.scope or next(
-        (ref.partition("@")[0] for ref in (args.old, args.new) if not Path(ref).is_file() and ref != "-"),
-        None,
-    )
-    old, new = _side(args.old, op, default_scope), _side(args.new, op, default_scope)
-    org = op.repo().org() if op.store is not None else None
-    before, after = _resolved(old, org), _resolved(new, org)
-    out.write(f"--- {old.label}\n+++ {new.label}\n")
-    if keys.ORG_SCOPE not in (old.scope, new.scope):  # two overrides: what each says, then what it gives
-        written = changes(old.data, new.data)
-        out.write(f"The override as written ({len(written)} change(s)):\n")
-        out.writelines(f"  {c.line()}\n" for c in written) if written else out.write("  no change\n")
-    effective = changes(before, after)
-    out.write(f"Effective policy ({len(effective)} change(s)):\n")
-    out.writelines(f"  {c.line()}\n" for c in effective) if effective else out.write("  no change\n")
-    if old.scope == new.scope == keys.ORG_SCOPE and isinstance(before, PolicyDocument):
-        _org_to_groups(op, before, after, out)
-    elif new.scope != keys.ORG_SCOPE:
-        _group_against_org(new, org, before, after, out)
-    return 0
-
-
-def _resolved(side: Side, org: PolicyDocument | None) -> GroupPolicy:
-    """As the worker reads it (no strict checks: a stored version that predates one still compares)."""
-    from chalicelib.core.policy import DEFAULT_ORG_POLICY, load_policy_yaml
-
-    if side.scope == keys.ORG_SCOPE:
-        return load_policy_yaml(_dump(side.data))
-    return resolve_group(org or DEFAULT_ORG_POLICY, gid_of(side.scope), side.data)
-
-
-def _dump(data: dict[str, object]) -> str:
-    import yaml
-
-    return yaml.safe_dump(data, allow_unicode=True)
-
-
-def _org_to_groups(op: Operator, before: GroupPolicy, after: GroupPolicy, out: TextIO) -> None:
-    """Org → group: how an org change reaches each group that has an override: which changes its
-    override keeps from it."""
-    if op.store is None or not isinstance(before, PolicyDocument) or not isinstance(after, PolicyDocument):
-        return
-    repo = op.repo()
-    org_paths = {c.path for c in changes(before, after)}
-    lines = []
-    for group in op.store.list_groups():
-        live = repo.current(keys.group_policy_scope(group.gid))
-        override = parse_override(live.text) if live and not live.deleted else {}
-        if not override and group.gid not in before.groups and group.gid not in after.groups:
-            continue
-        reached = {
-            c.path
-            for c in changes(
-                resolve_group(before, group.gid, override), resolve_group(after, group.gid, override)
-            )
-        }
-        kept = sorted(org_paths - reached)
-        extra = sorted(reached - org_paths)
-        if kept or extra:
-            lines.append(
-                f"  {group.gid}: "
-                + "; ".join(
-                    part
-                    for part in (
-                        f"its override keeps {', '.join(kept)}" if kept else "",
-                        f"also changes {', '.join(extra)}" if extra else "",
-                    )
-                    if part
-                )
-            )
-    out.write("Groups with an override (org → group):\n")
-    out.writelines(f"{line}\n" for line in lines) if lines else out.write(
-        "  every group gets the change as it is\n"
-    )
-
-
-def _group_against_org(
-    side: Side, org: PolicyDocument | None, before: GroupPolicy, after: GroupPolicy, out: TextIO
-) -> None:
-    """Group → org: where the group differs from the org policy, before and after."""
-    from chalicelib.core.policy import DEFAULT_ORG_POLICY
-
-    base = (org or DEFAULT_ORG_POLICY).model_dump(mode="json", exclude={"groups"})
-    base.pop("override_version", None)
-    differs_before = [c.path for c in changes(base, _comparable(before))]
-    differs_after = [c.path for c in changes(base, _comparable(after))]
-    out.write(
-        f"{gid_of(side.scope)} against the org policy (group → org): differs at {len(differs_before)} "
-        f"setting(s) before, {len(differs_after)} after\n"
-    )
-    out.writelines(f"  {path}\n" for path in differs_after)
-
-
-def _comparable(policy: GroupPolicy) -> dict[str, object]:
-    data = policy.model_dump(mode="json")
-    data.pop("override_version", None)
-    data.pop("groups", None)
-    return data
-
-
-# --- test ---------------------------------------------------------------------------------------------
-
-
-def _test(args: argparse.Namespace, op: Operator, out: TextIO) -> int:
-    from chalicelib.ops import trial
-
-    scope = scope_of(args.against)
-    texts = list(args.message)
-    if args.messages:
-        texts += args.messages.read_text(encoding="utf-8").splitlines()
-    if not texts and args.replay_kept is None:
-        raise OperatorError("give messages to test on: --message TEXT, --messages FILE or --replay-kept DAYS")
-    text = _read(args.file)
-    repo = op.repo() if op.store is not None else None
-    org = repo.org() if repo else None
-    proposed = checked(op, scope, text, create=True)
-    comparisons: list[tuple[str, trial.Comparison]] = []
-    if texts:
-        current = _effective(repo, scope, None) if repo else check_policy(scope, "", org=org)
-        gid = gid_of(scope) if scope != keys.ORG_SCOPE else "slack:T0TRIAL:C0TRIAL"
-        comparisons.append(
-            ("messages given", trial.compare(current, proposed, trial.samples_of(texts, op.now), gid))
-        )
-    if args.replay_kept is not None:
-        if repo is None or op.store is None:
-            raise OperatorError("--replay-kept reads a stack's kept messages: name a target")
-        from chalicelib.jobs.activity import kept_text_days
-
-        for gid, current, new in _per_group(repo, op, scope, text, proposed):
-            if kept_text_days(current) <= 0:
-                out.write(f"== {gid}: keeps no message text (retention.messages is not set)\n")
-                continue
-            samples = list(_kept(op.store, gid, current, op.now - args.replay_kept * DAY, op.now))
-            comparisons.append(
-                (
-                    f"{gid}, kept messages of {args.replay_kept} day(s)",
-                    trial.compare(current, new, samples, gid),
-                )
-            )
-    for label, comparison in comparisons:
-        out.write(f"== {label}\n")
-        out.writelines(f"{line}\n" for line in comparison.lines())
-    return 0
-
-
-def _per_group(
-    repo: PolicyRepo, op: Operator, scope: str, text: str, proposed: GroupPolicy
-) -> Iterator[tuple[str, GroupPolicy, GroupPolicy]]:
-    if scope != keys.ORG_SCOPE:
-        gid = gid_of(scope)
-        yield gid, repo.for_group(gid, op.now), proposed
-        return
-    if not isinstance(proposed, PolicyDocument) or op.store is None:
-        return
-    for group in op.store.list_groups():
-        live = repo.current(keys.group_policy_scope(group.gid))
-        override = parse_override(live.text) if live and not live.deleted else {}
-        yield group.gid, repo.for_group(group.gid, op.now), resolve_group(proposed, group.gid, override)
-
-
-def _kept(store: Store, gid: str, policy: GroupPolicy, start: float, end: float) -> Iterator[Sample]:
-    """The group's kept messages, oldest first, with the flood and duplicate signals replayed as the
-    weekly review does (with the current policy's windows); platform roles are not read (members)."""
-    from chalicelib.jobs.activity import MessageLog
-    from chalicelib.jobs.review import _Replay
-
-    replay = _Replay(policy)
-    for entry in MessageLog(store).read(gid, start, end, 0.0):
-        if entry.kind != "msg" or entry.text is None:
-            continue
-        flood, member_dup, group_dup, _ = replay.signals(entry, entry.text)
-        yield Sample(entry.text, entry.at, entry.user, flood, member_dup, group_dup)
-
-
 # --- helpers ------------------------------------------------------------------------------------------
 
 
-def _effective(repo: PolicyRepo | None, scope: str, text: str | None) -> GroupPolicy:
+def effective(repo: PolicyRepo | None, scope: str, text: str | None) -> GroupPolicy:
     """A scope's policy as the engine reads it: from `text` if given, else the live version."""
     if repo is None:
         return check_policy(scope, text or "")
@@ -518,7 +299,7 @@ def _when(at: float) -> str:
     return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _read(name: str) -> str:
+def read_text(name: str) -> str:
     try:
         return sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
     except FileNotFoundError:
