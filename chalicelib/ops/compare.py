@@ -22,10 +22,8 @@ from chalicelib.core.policy import GroupPolicy, PolicyDocument, resolve_group
 from chalicelib.core.policy_checks import check_policy, parse_yaml
 from chalicelib.ops import NotFound, OperatorError
 from chalicelib.ops.diffs import changes
-from chalicelib.ops.trial import Sample
 from chalicelib.policy_cli import DAY, Operator, checked, effective, gid_of, read_text, scope_of
 from chalicelib.store import keys
-from chalicelib.store.base import Store
 from chalicelib.worker.policies import PolicyRepo, parse_override
 
 
@@ -208,7 +206,9 @@ def trial(args: argparse.Namespace, op: Operator, out: TextIO) -> int:
             if kept_text_days(current) <= 0:
                 out.write(f"== {gid}: keeps no message text (retention.messages is not set)\n")
                 continue
-            samples = list(_kept(op.store, gid, current, op.now - args.replay_kept * DAY, op.now))
+            samples = list(
+                judged.kept_samples(op.store, gid, current, op.now - args.replay_kept * DAY, op.now)
+            )
             comparisons.append(
                 (
                     f"{gid}, kept messages of {args.replay_kept} day(s)",
@@ -234,17 +234,3 @@ def _per_group(
         live = repo.current(keys.group_policy_scope(group.gid))
         override = parse_override(live.text) if live and not live.deleted else {}
         yield group.gid, repo.for_group(group.gid, op.now), resolve_group(proposed, group.gid, override)
-
-
-def _kept(store: Store, gid: str, policy: GroupPolicy, start: float, end: float) -> Iterator[Sample]:
-    """The group's kept messages, oldest first, with the flood and duplicate signals replayed as the
-    weekly review does (with the current policy's windows); platform roles are not read (members)."""
-    from chalicelib.jobs.activity import MessageLog
-    from chalicelib.jobs.review import _Replay
-
-    replay = _Replay(policy)
-    for entry in MessageLog(store).read(gid, start, end, 0.0):
-        if entry.kind != "msg" or entry.text is None:
-            continue
-        flood, member_dup, group_dup, _ = replay.signals(entry, entry.text)
-        yield Sample(entry.text, entry.at, entry.user, flood, member_dup, group_dup)

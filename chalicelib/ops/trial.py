@@ -13,7 +13,7 @@ signals count as they did.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -22,6 +22,7 @@ from chalicelib.core.events import MessagePosted
 from chalicelib.core.policy import GroupPolicy
 from chalicelib.core.rules.base import RuleContext
 from chalicelib.core.rules.pii import find_pii
+from chalicelib.store.base import Store
 
 EXCERPT = 80
 EXAMPLES = 5
@@ -139,3 +140,18 @@ def samples_of(texts: Sequence[str], now: float) -> list[Sample]:
     return [
         Sample(text=text, at=now - 60.0 * (len(texts) - i)) for i, text in enumerate(texts) if text.strip()
     ]
+
+
+def kept_samples(store: Store, gid: str, policy: GroupPolicy, start: float, end: float) -> Iterator[Sample]:
+    """The group's kept messages, oldest first, with the flood and duplicate signals replayed as the
+    weekly review does (with the `policy`'s windows); platform roles are not read (members). What a
+    revision's approvers could be shown too: `compare(current, proposed, kept_samples(...))`."""
+    from chalicelib.jobs.activity import MessageLog
+    from chalicelib.jobs.review import _Replay  # the weekly review's replay of the signals
+
+    replay = _Replay(policy)
+    for entry in MessageLog(store).read(gid, start, end, 0.0):
+        if entry.kind != "msg" or entry.text is None:
+            continue
+        flood, member_dup, group_dup, _ = replay.signals(entry, entry.text)
+        yield Sample(entry.text, entry.at, entry.user, flood, member_dup, group_dup)
