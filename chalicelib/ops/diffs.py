@@ -46,7 +46,7 @@ def as_data(value: BaseModel | Mapping[str, Any]) -> dict[str, Any]:
 
 def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
     """Leaves by dotted path; a list is one leaf, an empty mapping too."""
-    if isinstance(value, Mapping) and value:
+    if isinstance(value, Mapping) and (value or not prefix):
         flat: dict[str, Any] = {}
         for key, item in value.items():
             flat.update(flatten(item, f"{prefix}.{key}" if prefix else str(key)))
