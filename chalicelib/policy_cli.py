@@ -309,3 +309,9 @@ def read_text(name: str) -> str:
 
 
 __all__ = ["Operator", "PolicyError", "add_parser", "run", "scope_of"]
+
+
+if __name__ == "__main__":  # `python -m chalicelib.policy_cli ...` is `qunguan policy ...`
+    from chalicelib.cli import main
+
+    sys.exit(main(["policy", *sys.argv[1:]]))
