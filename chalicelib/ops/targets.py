@@ -102,13 +102,13 @@ def local_target(path: Path | None = None) -> Target:
     }
     if state.get("s3"):
         environ["AWS_ENDPOINT_URL_S3"] = str(state["s3"])
-    overrides: dict[str, Any] = {"qg_table_name": state["table"], "qg_dispatch": "inline"}
+    overrides: dict[str, Any] = _platform_settings(state)
+    settings = state.get("settings")
+    if isinstance(settings, Mapping):  # what the stack ran with that is not a secret (API bases)
+        overrides.update({str(name).lower(): value for name, value in settings.items()})
+    overrides.update(qg_table_name=state["table"], qg_dispatch="inline")  # what the stack says wins
     if state.get("bucket"):
         overrides["qg_archive_bucket"] = state["bucket"]
-    settings = state.get("settings")
-    if isinstance(settings, Mapping):  # what the stack ran with that is not a secret (API bases, demo ids)
-        overrides.update({str(name).lower(): value for name, value in settings.items()})
-    overrides.update(_platform_settings(state))
     return Target(f"the local stack at {state.get('url', path)}", overrides, environ)
 
 
