@@ -117,8 +117,26 @@ def translate(
             problems.append(Problem(path, _TYPE_KEYS[kind]))
         else:
             message = str(error.get("msg", "")).removeprefix("Value error, ")
-            problems.append(Problem(path, "policy.check.invalid", {"error": message}))
+            problems.append(_known(path, message))
     return problems
+
+
+# The models' own validators say what is wrong in English (chalicelib.core.policy, the domains'
+# settings); each known message has its catalogue key (tests/cli/test_policy_validation.py triggers each).
+_KNOWN_MESSAGES: tuple[tuple[str, str, str], ...] = (
+    ("retention must be at least 1 day: ", "policy.check.retention", "kinds"),
+    ("not a regular expression: ", "policy.check.regex", "error"),
+    ("join requests need approvers", "policy.check.join_approvers", ""),
+    ("reminder_hours must come before timeout_hours", "policy.check.join_reminder", ""),
+    ("mark_days < final_days < remove_days", "policy.check.inactivity_order", ""),
+)
+
+
+def _known(path: str, message: str) -> Problem:
+    for prefix, key, param in _KNOWN_MESSAGES:
+        if message.startswith(prefix):
+            return Problem(path, key, {param: message.removeprefix(prefix)} if param else {})
+    return Problem(path, "policy.check.invalid", {"error": message})
 
 
 def field_names(root: type[BaseModel], loc: tuple[int | str, ...]) -> list[str]:

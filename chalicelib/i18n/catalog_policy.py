@@ -56,6 +56,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "不是可用的正規表示式：{error}",
         "not a usable regular expression: {error}",
     ),
+    "policy.check.retention": _m(
+        "保留天数至少为 1 天：{kinds}",
+        "保留天數至少為 1 天：{kinds}",
+        "keep each for 1 day at least: {kinds}",
+    ),
+    "policy.check.join_approvers": _m(
+        "入群申请需要有人审批：approval 请设为 admins 或 approvers",
+        "入群申請需要有人審核：approval 請設為 admins 或 approvers",
+        "join requests need someone to approve them: set approval to admins or approvers",
+    ),
+    "policy.check.join_reminder": _m(
+        "reminder_hours（提醒）须早于 timeout_hours（超时）",
+        "reminder_hours（提醒）須早於 timeout_hours（逾時）",
+        "reminder_hours must come before timeout_hours",
+    ),
+    "policy.check.inactivity_order": _m(
+        "须满足 mark_days < final_days < remove_days",
+        "須滿足 mark_days < final_days < remove_days",
+        "they must be in order: mark_days < final_days < remove_days",
+    ),
     "policy.check.id_platform": _m(
         "“{value}”：没有“{platform}”这个平台（可用：slack、wecom、dingtalk）",
         "「{value}」：沒有「{platform}」這個平台（可用：slack、wecom、dingtalk）",

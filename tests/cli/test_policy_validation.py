@@ -200,3 +200,16 @@ def test_inline_group_overrides_must_name_groups_qunguan_has_seen(tmp_path: Path
     code, text = policy(op, "validate", file)
     assert code == 1 and text.count("has never seen") == 1 and "groups.slack:T0QG:C0TYPO" in text
     assert policy(op, "validate", file, "--create")[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "path", "key"),
+    [
+        ("retention: {cases: 0}\n", "retention", "retention"),
+        ("membership: {join: {approval: none, review_all: true}}\n", "membership.join", "join_approvers"),
+        ("membership: {join: {reminder_hours: 80, timeout_hours: 72}}\n", "membership.join", "join_reminder"),
+        ("membership: {inactivity: {mark_days: 100}}\n", "membership.inactivity", "inactivity_order"),
+    ],
+)
+def test_the_models_own_rules_are_translated_too(text: str, path: str, key: str) -> None:
+    assert problems(text) == [(path, key)]
