@@ -12,7 +12,7 @@ its table, the recording fake of the messenger APIs, demo credentials): a place 
 the command ends.
 
 Exit codes: 0 done; 1 refused (a policy that does not pass its checks, a job that failed); 2 usage (an
-unknown verb or option, a missing argument); 3 the target cannot be reached or is not there; 4 what the
+unknown verb or option, a missing argument, a command that needs a target given none); 3 the target cannot be reached or is not there; 4 what the
 command names does not exist (a scope's version, a group, a file).
 """
 
@@ -164,9 +164,9 @@ class Session:
 
         a = self.args
         if a.local and a.stack:
-            from chalicelib.ops import OperatorError
+            from chalicelib.ops import UsageError
 
-            raise OperatorError("name one target: --local or --stack NAME")
+            raise UsageError("name one target: --local or --stack NAME")
         if a.local:
             return targets.local_target()
         if a.stack:

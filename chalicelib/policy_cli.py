@@ -30,7 +30,7 @@ from typing import TextIO
 
 from chalicelib.core.policy import GroupPolicy, PolicyError, policy_json_schema, resolve_group
 from chalicelib.core.policy_checks import PolicyProblems, Tenants, check_group_id, check_policy, parse_yaml
-from chalicelib.ops import NotFound, OperatorError
+from chalicelib.ops import NotFound, OperatorError, UsageError
 from chalicelib.ops.diffs import changes
 from chalicelib.store import keys
 from chalicelib.store.base import Store
@@ -53,7 +53,7 @@ class Operator:
 
     def repo(self) -> PolicyRepo:
         if self.store is None:
-            raise OperatorError("this command needs a target: --local, --stack NAME, or --table NAME")
+            raise UsageError("this command needs a target: --local, --stack NAME, or --table NAME")
         return PolicyRepo(self.store)
 
     def tenants(self) -> Tenants:
@@ -270,7 +270,7 @@ def _rollback(args: argparse.Namespace, op: Operator, out: TextIO) -> int:
 def _delete(args: argparse.Namespace, op: Operator, out: TextIO) -> int:
     scope = scope_of(args.scope)
     if scope == keys.ORG_SCOPE:
-        raise OperatorError("the org policy cannot be deleted: apply another, or roll back")
+        raise UsageError("the org policy cannot be deleted: apply another, or roll back")
     repo = op.repo()
     if repo.current(scope) is None:
         raise NotFound(f"{gid_of(scope)} has no override")

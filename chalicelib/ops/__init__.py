@@ -9,6 +9,12 @@ class OperatorError(Exception):
     exit_code = 1
 
 
+class UsageError(OperatorError):
+    """The command line does not say enough, or says too much (as argparse's own errors)."""
+
+    exit_code = 2
+
+
 class TargetError(OperatorError):
     """The target cannot be reached, or is not there (no running local stack, no such stack or table)."""
 

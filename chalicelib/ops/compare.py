@@ -20,7 +20,7 @@ from typing import TextIO
 
 from chalicelib.core.policy import GroupPolicy, PolicyDocument, resolve_group
 from chalicelib.core.policy_checks import check_policy, parse_yaml
-from chalicelib.ops import NotFound, OperatorError
+from chalicelib.ops import NotFound, UsageError
 from chalicelib.ops.diffs import changes
 from chalicelib.policy_cli import DAY, Operator, checked, effective, gid_of, read_text, scope_of
 from chalicelib.store import keys
@@ -50,7 +50,7 @@ def _side(ref: str, op: Operator, scope: str | None) -> Side:
     repo = op.repo()
     if number:
         if not number.isdigit():
-            raise OperatorError(f"{ref}: a version is a number (org@3)")
+            raise UsageError(f"{ref}: a version is a number (org@3)")
         found = repo.version(at, int(number))
         if found is None:
             raise NotFound(f"{at} has no version {number}")
@@ -185,7 +185,7 @@ def trial(args: argparse.Namespace, op: Operator, out: TextIO) -> int:
     if args.messages:
         texts += args.messages.read_text(encoding="utf-8").splitlines()
     if not texts and args.replay_kept is None:
-        raise OperatorError("give messages to test on: --message TEXT, --messages FILE or --replay-kept DAYS")
+        raise UsageError("give messages to test on: --message TEXT, --messages FILE or --replay-kept DAYS")
     text = read_text(args.file)
     repo = op.repo() if op.store is not None else None
     org = repo.org() if repo else None
@@ -199,7 +199,7 @@ def trial(args: argparse.Namespace, op: Operator, out: TextIO) -> int:
         )
     if args.replay_kept is not None:
         if repo is None or op.store is None:
-            raise OperatorError("--replay-kept reads a stack's kept messages: name a target")
+            raise UsageError("--replay-kept reads a stack's kept messages: name a target")
         from chalicelib.jobs.activity import kept_text_days
 
         for gid, current, new in _per_group(repo, op, scope, text, proposed):

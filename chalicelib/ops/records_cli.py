@@ -58,9 +58,9 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
 
 def run(args: argparse.Namespace, op: Operator, out: TextIO = sys.stdout) -> int:
     if op.store is None:
-        from chalicelib.ops import OperatorError
+        from chalicelib.ops import UsageError
 
-        raise OperatorError("this command needs a target: --local, --stack NAME, or --table NAME")
+        raise UsageError("this command needs a target: --local, --stack NAME, or --table NAME")
     if args.command == "groups":
         return _list_groups(op.store, out)
     return _export(args, op, op.store, out)

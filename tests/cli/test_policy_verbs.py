@@ -116,7 +116,7 @@ def test_delete_removes_a_group_override_and_the_org_policy_applies(tmp_path: Pa
     assert "the override was deleted" in policy(op, "show", "--scope", GID)[1]
     assert policy(op, "delete", "--scope", GID)[0] == 1  # nothing left to delete
     assert policy(op, "delete", "--scope", "slack:T0QG:C0NONE")[0] == 4
-    assert policy(op, "delete", "--scope", "org")[0] == 1
+    assert policy(op, "delete", "--scope", "org")[0] == 2
 
 
 def test_policy_test_shows_the_decisions_that_change_through_the_engine(tmp_path: Path) -> None:
@@ -148,7 +148,7 @@ def test_policy_test_reads_a_file_of_messages_and_needs_some(tmp_path: Path) -> 
         and "2 message(s) judged; 1 decision(s) change." in text
         and "emoji:enforce → nothing" in text
     )
-    assert policy(operator(None), "test", proposed)[0] == 1
+    assert policy(operator(None), "test", proposed)[0] == 2  # usage: no messages named
 
 
 def test_policy_test_replays_what_a_group_kept(tmp_path: Path) -> None:
