@@ -12,8 +12,9 @@ its table, the recording fake of the messenger APIs, demo credentials): a place 
 the command ends.
 
 Exit codes: 0 done; 1 refused (a policy that does not pass its checks, a job that failed); 2 usage (an
-unknown verb or option, a missing argument, a command that needs a target given none); 3 the target cannot be reached or is not there; 4 what the
-command names does not exist (a scope's version, a group, a file).
+unknown verb or option, a missing argument, a command that needs a target given none); 3 the target
+cannot be reached or is not there; 4 what the command names does not exist (a scope's version, a group,
+a file).
 """
 
 from __future__ import annotations
