@@ -1,9 +1,13 @@
 """Who may do what, decided on the server from what the platform signed, never from a card's payload.
 
-A group's admins are the people its policy names (`admins`, by native id or uid), the members whose
-stored role is owner or admin (recorded from the platform or granted by an operator), the platform's
-own admins of the group (`GroupRecord.admins`), and the workspace or directory admins the messenger
-reports (`DirectoryUser.is_admin`, cached for ten minutes).
+A group's admins are the people its policy names (`admins`, by qualified id `platform:tenant:user`
+only: a bare id names nobody, `chalicelib.core.people`), the members whose stored role is owner or admin
+(recorded from the platform or granted by an operator), the platform's own admins of the group
+(`GroupRecord.admins`), and the workspace or directory admins the messenger reports
+(`DirectoryUser.is_admin`, cached for ten minutes).
+
+Rights are checked in the group of the context (`ctx`), which is the group the action is about: a
+command typed in one group about another group's case or card is checked in the other group.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ import logging
 from chalicelib.adapters.base import DirectoryUser
 from chalicelib.bootstrap import Deps
 from chalicelib.core.events import Event
-from chalicelib.core.ids import split_id
+from chalicelib.core.ids import natives_in
 from chalicelib.errors import MessengerError
 from chalicelib.worker.context import Context
 
@@ -38,14 +42,19 @@ def directory_user(event: Event, user: str, deps: Deps) -> DirectoryUser | None:
 
 
 def is_admin(event: Event, user: str, ctx: Context, deps: Deps) -> bool:
+    """Whether `user` (of the event's platform and tenant) is an admin of the group of `ctx`."""
     uid = event.uid(user)
-    if ctx.policy.is_admin(user, uid):
+    group = ctx.group
+    if group is not None and (group.platform, group.tenant) != (event.platform, event.tenant):
+        return False  # another platform's or tenant's group: nobody of this one administers it
+    if ctx.policy.is_admin(uid):
         return True
-    if ctx.group is not None and (user in ctx.group.admins or uid in ctx.group.admins):
+    if group is not None and (user in group.admins or uid in group.admins):
         return True
     member = ctx.member if ctx.member is not None and ctx.member.uid == uid else None
-    if member is None and event.chat:
-        member = deps.store.get_member(event.gid, uid)
+    gid = group.gid if group is not None else (event.gid if event.chat else "")
+    if member is None and gid:
+        member = deps.store.get_member(gid, uid)
     if member is not None and member.role in ADMIN_ROLES:
         return True
     person = directory_user(event, user, deps)
@@ -54,15 +63,8 @@ def is_admin(event: Event, user: str, ctx: Context, deps: Deps) -> bool:
 
 def admins_of(ctx: Context, event: Event) -> tuple[str, ...]:
     """The group's admins to notify, as native ids of the event's platform: those the policy names
-    (qualified `platform:tenant:user` ids of another platform or tenant are left out), then the
-    platform's own admins of the group."""
-    named = []
-    for admin in ctx.policy.admins:
-        if admin.count(":") >= 2:
-            platform, tenant, native = split_id(admin)
-            if (platform, tenant) == (event.platform, event.tenant):
-                named.append(native)
-        else:
-            named.append(admin)
+    (ids of another platform or tenant, and bare ids, are left out), then the platform's own admins of
+    the group."""
+    named = natives_in(ctx.policy.admins, event.platform, event.tenant)
     platform_admins = [admin.rsplit(":", 1)[-1] for admin in (ctx.group.admins if ctx.group else ())]
     return tuple(dict.fromkeys([*named, *platform_admins]))

@@ -372,11 +372,13 @@ def _shown(title: str, ok: object, detail: str) -> int:
 
 
 def name_demo_admins(store: DynamoStore) -> None:
-    """The demo's org policy: the shipped default, with one admin per platform to receive the cards."""
+    """The demo's org policy: the shipped default, with one admin per platform to receive the cards, who
+    are also the owners of policy revisions (named by qualified id: owners are never inferred)."""
     repo = PolicyRepo(store)
-    live = repo.current(keys.ORG_SCOPE)
-    if live is None or "U0ADMIN" not in live.text:
+    org = repo.org()
+    if org.admins != tuple(DEMO_ADMINS) or org.workflows.revisions.owners != tuple(DEMO_ADMINS):
         policy = {**yaml.safe_load(default_policy_text()), "admins": DEMO_ADMINS}
+        policy["workflows"]["revisions"]["owners"] = DEMO_ADMINS
         repo.apply(keys.ORG_SCOPE, yaml.safe_dump(policy, allow_unicode=True), author="demo", now=time.time())
 
 

@@ -51,6 +51,10 @@ class PolicyProblems(PolicyError):
         self.problems = tuple(problems)
         super().__init__("; ".join(p.line("en").removeprefix("- ") for p in self.problems))
 
+    def lines(self, locale: str) -> str:
+        """Every problem, one a line, without the header (for a reply that has its own)."""
+        return "\n".join(p.line(locale) for p in self.problems)
+
     def render(self, locale: str) -> str:
         lines = [t(locale, "policy.check.header", count=len(self.problems))]
         return "\n".join([*lines, *(p.line(locale) for p in self.problems)])

@@ -150,6 +150,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "qunguan has never seen the group “{gid}”: check the id (qunguan groups list), or add --create "
         "to set it up in advance",
     ),
+    "policy.check.bad_path": _m(
+        "不是设置的路径（如 rules.flood.max_messages）",
+        "不是設定的路徑（如 rules.flood.max_messages）",
+        "not a setting's path (such as rules.flood.max_messages)",
+    ),
     "policy.check.set_usage": _m(
         "用法：{prefix} policy set <路径> <值>，例如 {prefix} policy set rules.flood.max_messages 10",
         "用法：{prefix} policy set <路徑> <值>，例如 {prefix} policy set rules.flood.max_messages 10",

@@ -84,14 +84,18 @@ def decide_case(
     event: CardClicked | CommandIssued, gctx: Context, deps: Deps, *, chat: str, ref: str, kind: str
 ) -> Decision:
     """An admin's decision on an open case of the group `chat` (its context `gctx`), by its card's button
-    or by the command `handle <case> <kind>` (`chalicelib.moderation.followups`), once: the caller has
-    checked that whoever decides is an admin there. A click updates the card to show who did what; a
-    command is answered privately."""
+    or by the command `handle <case> <kind>` (`chalicelib.moderation.followups`), once, and never on a
+    case about themselves: the caller has checked that whoever decides is an admin there. A click updates
+    the card to show who did what; a command is answered privately."""
     gid = group_id(event.platform, event.tenant, chat)
     cases = CaseRepo(deps.store)
     case = cases.get(gid, ref)
     if case is None:
         return private(gctx, "admin.case_missing", ref=ref)
+    if case.data.get("uid") == event.uid(event.user):
+        return dataclasses.replace(
+            private(gctx, "admin.own_case", ref=ref), notes={"refused": f"case {ref} decided by its member"}
+        )
     if not cases.transition(gid, ref, from_state="open", to_state=STATES[kind], by=event.user, at=gctx.now):
         return private(gctx, "admin.already_handled", ref=ref, by=str(case.data.get("handled_by", "?")))
     actions, what = _act(kind, member=case.user, chat=chat, ctx=gctx, ref=case.ref, event=event)
@@ -296,31 +300,41 @@ def _policy(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> De
 
 
 def _policy_set(command: CommandIssued, ctx: Context, deps: Deps, path: str, raw: str) -> Decision:
-    """The value is read as the setting's type wants it (a pattern such as `[A-Z].*` stays text), and the
-    override passes the same checks as `qunguan policy apply`; a refusal names every problem in the
-    group's language, never nothing."""
+    """`policy set <path> <value>`: one setting of this group's own override. The value is read as the
+    setting's type wants it (a pattern such as `[A-Z].*` stays text; anything else is YAML). A key
+    written `name+` appends to the list the group has (`policy set admins+ [slack:T1:U2]` appoints a
+    co-admin of this group, in addition to the org's admins, never of another group nor of the org). The
+    override passes the same checks as `qunguan policy apply`, and a refusal names every problem in the
+    group's language, never nothing; what was set, and the co-admins it leaves, go to the audit log."""
     import yaml
 
-    from chalicelib.core.policy import PolicyError, merge
-    from chalicelib.core.policy_checks import PolicyProblems, Tenants, check_data, setting_patch
+    from chalicelib.core.policy import PolicyError, combine
+    from chalicelib.core.policy_checks import PolicyProblems, Problem, Tenants, check_data, setting_patch
     from chalicelib.worker.context import policies
 
+    parts = path.split(".")
     repo: PolicyRepo = policies(deps)
     scope = keys.group_policy_scope(command.gid)
     tenants = Tenants.of([(command.platform, command.tenant), ("wecom", deps.settings.wecom_corp_id or "")])
     try:
+        if not all(parts):
+            raise PolicyProblems([Problem(path[:80], "policy.check.bad_path")])
         live = repo.current(scope)
-        merged = merge(parse_override(live.text) if live else {}, setting_patch(path, raw))
-        check_data(scope, merged, org=repo.org(), tenants=tenants)
+        override = combine(parse_override(live.text) if live else {}, setting_patch(path, raw))
+        check_data(scope, override, org=repo.org(), tenants=tenants)
         applied = repo.apply(
-            scope, yaml.safe_dump(merged, allow_unicode=True), author=command.user, now=ctx.now
+            scope, yaml.safe_dump(override, allow_unicode=True), author=command.user, now=ctx.now
         )
-    except PolicyProblems as exc:
-        text = exc.render(ctx.locale)
+    except PolicyProblems as exc:  # "Not applied:", then every problem on its own line
+        text = t(ctx.locale, "policy.error", error="\n" + exc.lines(ctx.locale))
         return Decision.of(Reply(text=text[:1500], private=True, reason="policy.error"))
     except (PolicyError, yaml.YAMLError) as exc:
         return private(ctx, "policy.error", error=str(exc)[:300])
-    return private(ctx, "policy.applied", path=path, value=raw, version=applied.version)
+    record: dict[str, Any] = {"policy_set": path, "value": raw[:300], "version": applied.version}
+    if parts[0].removesuffix("+") == "admins":
+        record["co_admins"] = [*override.get("admins", ()), *override.get("admins+", ())]
+    decision = private(ctx, "policy.applied", path=path, value=raw, version=applied.version)
+    return dataclasses.replace(decision, notes={"audit": record})
 
 
 def record(event: Event, ctx: Context, decision: Decision, results: tuple[Any, ...], deps: Deps) -> None:

@@ -86,7 +86,7 @@ def verdict(policy: GroupPolicy, sample: Sample, gid: tuple[str, str, str]) -> V
     context = RuleContext(
         policy=policy,
         now=sample.at,
-        is_admin=policy.is_admin(sample.user, event.uid(sample.user)),
+        is_admin=policy.is_admin(event.uid(sample.user)),
         flood_count=sample.flood,
         member_duplicates=sample.member_duplicates,
         group_duplicates=sample.group_duplicates,

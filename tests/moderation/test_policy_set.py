@@ -85,3 +85,14 @@ def test_set_without_a_value_shows_its_usage() -> None:
     assert "Usage: /qg policy set <path> <value>" in policy_set(
         deps, messenger, "set", "rules.flood.max_messages"
     )
+
+
+def test_a_refusal_is_headed_not_applied_and_lists_each_problem() -> None:
+    deps, messenger = admin_world("zh-CN")
+    answer = policy_set(deps, messenger, "set", "rules.lexicon.extra_terms.abuse", '["", 的]')
+    assert answer.splitlines()[0] == "无法应用："
+    assert answer.splitlines()[1:] == [
+        "- rules.lexicon.extra_terms.abuse[0]：词条不能为空",
+        "- rules.lexicon.extra_terms.abuse[1]：“的”太短，会命中正常消息（至少 2 个字或 2 个字母）；"
+        "确需单字时请写在 exact_terms 下，只在整条消息就是它时命中",
+    ]
