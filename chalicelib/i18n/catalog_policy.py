@@ -160,4 +160,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "用法：{prefix} policy set <路徑> <值>，例如 {prefix} policy set rules.flood.max_messages 10",
         "Usage: {prefix} policy set <path> <value>, e.g. {prefix} policy set rules.flood.max_messages 10",
     ),
+    "policy.trial.summary": _m(
+        "以本群近 {days} 天保留的 {messages} 条消息试算：{changed} 条的处理会改变；"
+        "各规则（现行 → 修订后）：{rules}",
+        "以本群近 {days} 天保留的 {messages} 則訊息試算：{changed} 則的處理會改變；"
+        "各規則（現行 → 修訂後）：{rules}",
+        "Tried on the {messages} message(s) this group kept in the last {days} days: {changed} decision(s) "
+        "change; per rule (now → revised): {rules}",
+    ),
+    "policy.trial.nothing_kept": _m(
+        "本群不保留消息原文（retention.messages 未设置），无法试算修订的效果。",
+        "本群組不保留訊息原文（retention.messages 未設定），無法試算修訂的效果。",
+        "This group keeps no message text (retention.messages is not set): the revision could not be tried.",
+    ),
 }
