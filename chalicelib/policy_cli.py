@@ -291,7 +291,7 @@ def effective(repo: PolicyRepo | None, scope: str, text: str | None) -> GroupPol
     if text is None:
         return repo.org() if scope == keys.ORG_SCOPE else repo.for_group(gid_of(scope), 0.0)
     if scope == keys.ORG_SCOPE:
-        return repo.org() if not text.strip() else repo.validate(scope, text)
+        return repo.org() if not text.strip() else repo.validate(scope, text, stored=True)
     return resolve_group(repo.org(), gid_of(scope), parse_override(text))
 
 

@@ -101,7 +101,7 @@ def resolved(side: Side, org: PolicyDocument | None) -> GroupPolicy:
     from chalicelib.core.policy import DEFAULT_ORG_POLICY, load_policy_yaml
 
     if side.scope == keys.ORG_SCOPE:
-        return load_policy_yaml(_dump(side.data))
+        return load_policy_yaml(_dump(side.data), stored=True)
     return resolve_group(org or DEFAULT_ORG_POLICY, gid_of(side.scope), side.data)
 
 

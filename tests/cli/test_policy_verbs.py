@@ -173,3 +173,13 @@ def test_policy_test_replays_what_a_group_kept(tmp_path: Path) -> None:
 def test_the_schema_is_printed_as_json() -> None:
     code, out = policy(operator(None), "schema")
     assert code == 0 and "properties" in json.loads(out)
+
+
+def test_a_stored_version_that_predates_the_people_rule_still_compares(tmp_path: Path) -> None:
+    store = MemoryStore()
+    PolicyRepo(store).apply("org", "admins: [U0OLD]\n", author="ops", now=NOW, stored=True)  # as once stored
+    op = operator(store)
+    code, text = policy(op, "diff", "org", write(tmp_path, "admins: [slack:T0QG:U0NEW]\n"))
+    assert code == 0 and "admins: removed U0OLD; added slack:T0QG:U0NEW" in text
+    code, text = policy(op, "apply", write(tmp_path, "admins: [slack:T0QG:U0NEW]\n"), "--scope", "org")
+    assert code == 0 and "applied org version 2" in text
