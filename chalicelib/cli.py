@@ -193,7 +193,8 @@ class Session:
 
             return Operator(store=None, now=time.time(), locale=self.locale, author=author)
         deps = self.deps()
-        configured = (("wecom", deps.settings.wecom_corp_id or ""),)
+        settings = deps.settings
+        configured = (("wecom", settings.wecom_corp_id or ""), ("dingtalk", settings.dingtalk_corp_id or ""))
         return Operator(deps.store, deps.clock.now(), self.locale, configured, author)
 
 

@@ -1,9 +1,10 @@
 """The people a policy names, checked against each platform's id format and this deployment's tenants.
 
 The lists that give rights (`admins`, `approvers`, revision owners, incident responders) hold qualified
-ids, `platform:tenant:user`, of a tenant the deployment knows (`Tenants`: the configured WeCom corp id and
-the tenants of the groups qunguan has seen); a group's override names people of its own platform and
-tenant and no owners. Who is exempt from a rule (`exempt.members`) may also be a platform's native id.
+ids, `platform:tenant:user`, of a tenant the deployment knows (`Tenants`: the configured WeCom and
+DingTalk corp ids and the tenants of the groups qunguan has seen); a group's override names people of
+its own platform and tenant and no owners. Who is exempt from a rule (`exempt.members`) may also be a
+platform's native id.
 """
 
 from __future__ import annotations

@@ -315,7 +315,9 @@ def _policy_set(command: CommandIssued, ctx: Context, deps: Deps, path: str, raw
     parts = path.split(".")
     repo: PolicyRepo = policies(deps)
     scope = keys.group_policy_scope(command.gid)
-    tenants = Tenants.of([(command.platform, command.tenant), ("wecom", deps.settings.wecom_corp_id or "")])
+    settings = deps.settings
+    configured = [("wecom", settings.wecom_corp_id or ""), ("dingtalk", settings.dingtalk_corp_id or "")]
+    tenants = Tenants.of([(command.platform, command.tenant), *configured])
     try:
         if not all(parts):
             raise PolicyProblems([Problem(path[:80], "policy.check.bad_path")])

@@ -213,3 +213,11 @@ def test_inline_group_overrides_must_name_groups_qunguan_has_seen(tmp_path: Path
 )
 def test_the_models_own_rules_are_translated_too(text: str, path: str, key: str) -> None:
     assert problems(text) == [(path, key)]
+
+
+def test_the_configured_dingtalk_corp_is_a_known_tenant() -> None:
+    tenants = Tenants.of([("dingtalk", "dingcorp1")])
+    assert problems("admins: [dingtalk:dingcorp1:manager4220]\n", tenants=tenants) == []
+    assert problems("admins: [dingtalk:dingcorp2:manager4220]\n", tenants=tenants) == [
+        ("admins[0]", "id_tenant_unknown")
+    ]
