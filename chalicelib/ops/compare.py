@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from chalicelib.core.ids import PLATFORMS
 from chalicelib.core.policy import GroupPolicy, PolicyDocument, resolve_group
 from chalicelib.core.policy_checks import check_policy, parse_yaml
 from chalicelib.ops import NotFound, UsageError
@@ -43,6 +44,9 @@ def _side(ref: str, op: Operator, scope: str | None) -> Side:
         return Side(ref, at, parse_yaml(read_text(ref)))
     name, _, number = ref.partition("@")
     at = scope_of(name)
+    parts = gid_of(at).split(":", 2)
+    if at != keys.ORG_SCOPE and (len(parts) != 3 or not all(parts) or parts[0] not in PLATFORMS):
+        raise NotFound(f"{ref}: no such file, and not a scope (org, org@3, or a gid such as slack:T1:C1@2)")
     if op.store is None and at == keys.ORG_SCOPE and not number:
         from chalicelib.core.policy import default_policy_text
 
@@ -68,8 +72,6 @@ def _side(ref: str, op: Operator, scope: str | None) -> Side:
         from chalicelib.core.policy import default_policy_text
 
         text = default_policy_text()
-    elif found is None and not Path(ref).suffix and ":" not in at:
-        raise NotFound(f"{ref}: no such file, and not a scope (org, or platform:tenant:chat)")
     return Side(label, at, parse_yaml(text))
 
 

@@ -183,3 +183,8 @@ def test_a_stored_version_that_predates_the_people_rule_still_compares(tmp_path:
     assert code == 0 and "admins: removed U0OLD; added slack:T0QG:U0NEW" in text
     code, text = policy(op, "apply", write(tmp_path, "admins: [slack:T0QG:U0NEW]\n"), "--scope", "org")
     assert code == 0 and "applied org version 2" in text
+
+
+def test_diff_of_a_missing_file_says_so(tmp_path: Path) -> None:
+    code, text = policy(operator(MemoryStore()), "diff", "org", str(tmp_path / "org.yaml"))
+    assert code == 4 and "no such file, and not a scope" in text
