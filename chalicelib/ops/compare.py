@@ -87,15 +87,19 @@ def diff(args: argparse.Namespace, op: Operator, out: TextIO) -> int:
     if keys.ORG_SCOPE not in (old.scope, new.scope):  # two overrides: what each says, then what it gives
         written = changes(old.data, new.data)
         out.write(f"The override as written ({len(written)} change(s)):\n")
-        out.writelines(f"  {c.line()}\n" for c in written) if written else out.write("  no change\n")
+        _listed(out, [c.line() for c in written], "no change")
     effective = changes(before, after)
     out.write(f"Effective policy ({len(effective)} change(s)):\n")
-    out.writelines(f"  {c.line()}\n" for c in effective) if effective else out.write("  no change\n")
+    _listed(out, [c.line() for c in effective], "no change")
     if old.scope == new.scope == keys.ORG_SCOPE and isinstance(before, PolicyDocument):
         _org_to_groups(op, before, after, out)
     elif new.scope != keys.ORG_SCOPE:
         _group_against_org(new, org, before, after, out)
     return 0
+
+
+def _listed(out: TextIO, lines: list[str], none: str) -> None:
+    out.writelines(f"  {line}\n" for line in lines or [none])
 
 
 def resolved(side: Side, org: PolicyDocument | None) -> GroupPolicy:
@@ -135,21 +139,11 @@ def _org_to_groups(op: Operator, before: GroupPolicy, after: GroupPolicy, out: T
         kept = sorted(org_paths - reached)
         extra = sorted(reached - org_paths)
         if kept or extra:
-            lines.append(
-                f"  {group.gid}: "
-                + "; ".join(
-                    part
-                    for part in (
-                        f"its override keeps {', '.join(kept)}" if kept else "",
-                        f"also changes {', '.join(extra)}" if extra else "",
-                    )
-                    if part
-                )
-            )
+            said = [f"its override keeps {', '.join(kept)}"] if kept else []
+            said += [f"also changes {', '.join(extra)}"] if extra else []
+            lines.append(f"{group.gid}: " + "; ".join(said))
     out.write("Groups with an override (org → group):\n")
-    out.writelines(f"{line}\n" for line in lines) if lines else out.write(
-        "  every group gets the change as it is\n"
-    )
+    _listed(out, lines, "every group gets the change as it is")
 
 
 def _group_against_org(
