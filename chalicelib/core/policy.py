@@ -15,7 +15,6 @@ put in shadow as a whole). `severity` orders findings; `points` feed the escalat
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
@@ -24,6 +23,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from chalicelib.core.patterns import check_pattern
 from chalicelib.core.people import document_problems
 from chalicelib.files.settings import ArchiveSettings
 from chalicelib.i18n import normalise_locale
@@ -217,12 +217,10 @@ class FilesSettings(RuleSettings):
 
     @field_validator("name_pattern")
     @classmethod
-    def _compiles(cls, value: str | None) -> str | None:
-        if value:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"not a regular expression: {exc}") from exc
+    def _runs_in_linear_time(cls, value: str | None) -> str | None:
+        reason = check_pattern(value) if value else None
+        if reason:
+            raise ValueError(reason)
         return value or None
 
     @field_validator("allowed_extensions")

@@ -68,7 +68,9 @@ FORM_TYPE = "application/x-www-form-urlencoded"
 
 # Message subtypes that carry what a member wrote; every other subtype is a system notice or an edit.
 MEMBER_SUBTYPES = frozenset({"", "file_share", "thread_broadcast", "me_message"})
-MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+# A label never holds < or > (Slack escapes them as &lt; &gt;), so a mention's match stops at the next
+# one: `[^>]*` would rescan the rest of the text from every unclosed `<@U1|`.
+MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
 # Slack names a direct-message conversation "directmessage" in command and shortcut payloads.
 DM_CHANNEL_NAME = "directmessage"
 
@@ -461,7 +463,8 @@ def _seconds(value: Any) -> float | None:
         seconds = float(value)
     except ValueError:
         return None
-    return seconds if math.isfinite(seconds) and seconds > 0 else None
+    # 0 reads as absent; a negative time is passed on, for ingress to refuse (chalicelib.bounds)
+    return seconds if math.isfinite(seconds) and seconds != 0 else None
 
 
 def _need(data: Mapping[str, Any], key: str) -> str:
