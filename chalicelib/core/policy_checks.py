@@ -145,7 +145,21 @@ def _check_pattern(pattern: str, path: str) -> list[Problem]:
             re.compile(pattern)
     except (re.error, ValueError) as exc:
         reason = str(exc)
-    return [Problem(path, "policy.check.regex", {"error": str(reason)})] if reason else []
+    return [_pattern_problem(path, reason)] if reason else []
+
+
+def _pattern_problem(path: str, reason: str) -> Problem:
+    """The pattern check's reason (English, `chalicelib.core.patterns`) as a catalogue message: what is
+    unsupported stays as written (it is syntax), the sentence around it is translated."""
+    unsupported = re.fullmatch(r"(.+?) (?:is|are) not supported(?:: (.+))?", reason)
+    if unsupported and not unsupported.group(2):
+        return Problem(path, "policy.check.regex_unsupported", {"construct": unsupported.group(1)})
+    longer = re.fullmatch(r"the pattern is longer than (\d+) characters", reason)
+    if longer:
+        return Problem(path, "policy.check.regex_long", {"limit": longer.group(1)})
+    if reason.startswith(("a repetition count", "the pattern is too large")):
+        return Problem(path, "policy.check.regex_large")
+    return Problem(path, "policy.check.regex", {"error": reason})
 
 
 # --- the gate -----------------------------------------------------------------------------------------

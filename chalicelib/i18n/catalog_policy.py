@@ -76,6 +76,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "須滿足 mark_days < final_days < remove_days",
         "they must be in order: mark_days < final_days < remove_days",
     ),
+    "policy.check.regex_unsupported": _m(
+        "不支持 {construct}：模式由不会回溯的引擎（RE2）运行，以免一条消息卡住整个群",
+        "不支援 {construct}：模式由不會回溯的引擎（RE2）執行，以免一則訊息卡住整個群組",
+        "not supported here: {construct} (patterns run on an engine that cannot backtrack, RE2, so that "
+        "no message can stall a group)",
+    ),
+    "policy.check.regex_long": _m(
+        "模式太长（最多 {limit} 个字符）",
+        "模式太長（最多 {limit} 個字元）",
+        "the pattern is too long ({limit} characters at most)",
+    ),
+    "policy.check.regex_large": _m(
+        "模式太大（重复次数超过 1000，或嵌套后相乘超过）：请简化",
+        "模式太大（重複次數超過 1000，或巢狀後相乘超過）：請簡化",
+        "the pattern is too large (a repetition over 1000, or nested ones multiplying past it): simplify it",
+    ),
     "policy.check.id_platform": _m(
         "“{value}”：没有“{platform}”这个平台（可用：slack、wecom、dingtalk）",
         "「{value}」：沒有「{platform}」這個平台（可用：slack、wecom、dingtalk）",

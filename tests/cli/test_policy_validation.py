@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
 
 from chalicelib.core.events import MessagePosted
 from chalicelib.core.policy import LexiconSettings
@@ -221,3 +222,18 @@ def test_the_configured_dingtalk_corp_is_a_known_tenant() -> None:
     assert problems("admins: [dingtalk:dingcorp2:manager4220]\n", tenants=tenants) == [
         ("admins[0]", "id_tenant_unknown")
     ]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "key"),
+    [
+        ("(?=x)y", "regex_unsupported"),  # RE2 runs patterns: no lookaround, no backreference
+        ("(a)\\1", "regex_unsupported"),
+        ("a{2000}", "regex_large"),
+        ("x" * 301, "regex_long"),
+        ("^(\\w+\\s?)+$", None),  # catastrophic under backtracking, linear on RE2: accepted
+    ],
+)
+def test_patterns_are_checked_as_the_engine_runs_them(pattern: str, key: str | None) -> None:
+    text = yaml.safe_dump({"rules": {"files": {"name_pattern": pattern}}})
+    assert problems(text) == ([("rules.files.name_pattern", key)] if key else [])
