@@ -8,7 +8,7 @@ read it, and adds what the model alone cannot know:
 - lexicon terms, ad words, topic keywords and allow phrases non-empty, at least two characters or letters
   (a single character only under `rules.lexicon.exact_terms`, where it matches only a whole message), and
   no term twice;
-- regular expressions usable by the rule engine (the pattern-safety check where one is installed);
+- patterns that the engine can run: RE2, which cannot backtrack (`chalicelib.core.patterns`);
 - every pydantic error as a `Problem` with a catalogue key (`chalicelib.core.policy_problems`), so the
   operator and the admin read it in their language, and an unknown key with the nearest known one.
 
@@ -128,23 +128,11 @@ def check_raw(
 
 
 def _check_pattern(pattern: str, path: str) -> list[Problem]:
-    """A pattern as the rules will run it: through the pattern-safety check where it is installed
-    (`chalicelib.core.patterns.check_pattern`: RE2, which cannot backtrack, answering the reason it
-    refuses a pattern), else compiled by Python's engine."""
-    import importlib
+    """A pattern as the rules will run it: on RE2, which cannot backtrack (`chalicelib.core.patterns`,
+    which answers why it refuses one)."""
+    from chalicelib.core.patterns import check_pattern
 
-    try:
-        check = getattr(importlib.import_module("chalicelib.core.patterns"), "check_pattern", None)
-    except ImportError:
-        check = None
-    reason: str | None = None
-    try:
-        if check is not None:
-            reason = check(pattern)
-        else:
-            re.compile(pattern)
-    except (re.error, ValueError) as exc:
-        reason = str(exc)
+    reason = check_pattern(pattern)
     return [_pattern_problem(path, reason)] if reason else []
 
 
