@@ -324,6 +324,60 @@ def dingtalk_steps(fake: str) -> list[Step]:
     ]
 
 
+ARCHIVE_ROOM = "wrDEMOARCHIVEROOM"
+
+
+def wecom_archive_steps(fake: str, archive_dir: str) -> list[Step]:
+    """WeCom with the message archive: an ordinary group message, no @, seen because the archive has it.
+    The demo posts it into the archive (encrypted as WeCom does), then WeCom's `msgaudit_notify` arrives
+    at /wecom/callback and the worker pulls, decrypts and moderates it."""
+    from local.fakes.wecom_archive import FakeArchive
+
+    archive = FakeArchive(Path(archive_dir))
+    app = {"token": S["WECOM_TOKEN"], "aes_key": S["WECOM_AES_KEY"], "corp_id": S["WECOM_CORP_ID"]}
+    gid = f"wecom:{S['WECOM_CORP_ID']}:{ARCHIVE_ROOM}"
+
+    def notice_after(text: str, user: str) -> Callable[[str], SignedRequest]:
+        def build(_: str) -> SignedRequest:
+            now = time.time()
+            archive.post(
+                {
+                    "msgid": f"{uuid.uuid4().int % 10**19}_{int(now)}",
+                    "action": "send",
+                    "from": user,
+                    "tolist": ["zhangsan", "lisi"],
+                    "roomid": ARCHIVE_ROOM,
+                    "msgtime": int(now * 1000),
+                    "msgtype": "text",
+                    "text": {"content": text},
+                }
+            )
+            return _archive_notice(app)
+
+        return build
+
+    return [
+        Step(
+            "an ordinary group message (no @) with an ID-card number, pulled after msgaudit_notify: "
+            "explained privately, admins carded",
+            notice_after("我的身份证号是 11010519491231002X，帮我登记一下", "sunba"),
+            gid=gid,
+        ),
+        Step(
+            "msgaudit_notify again for the same page: nothing acted on twice",
+            lambda _: _archive_notice(app),
+            expect_sent=0,
+        ),
+    ]
+
+
+def _archive_notice(app: dict[str, str]) -> SignedRequest:
+    xml = wecom_peer.event_xml(
+        "msgaudit_notify", {}, corp_id=S["WECOM_CORP_ID"], create_time=int(time.time()), from_user="sys"
+    )
+    return wecom_peer.callback_request(xml, agent_id="2000004", **app)
+
+
 DEMO_ADMINS = [
     f"slack:{SLACK_TEAM}:U0ADMIN",
     f"wecom:{S['WECOM_CORP_ID']}:wangadmin",
@@ -472,11 +526,18 @@ def main() -> int:
     name_demo_admins(store)
     hook = f"{fake}/hooks"
     failures = 0
-    for platform, steps in (
+    platforms = [
         ("Slack", slack_steps(fake)),
         ("WeCom", wecom_steps(fake)),
         ("DingTalk", dingtalk_steps(fake)),
-    ):
+    ]
+    if state.get("wecom_archive"):
+        platforms.append(
+            ("WeCom with the message archive", wecom_archive_steps(fake, state["wecom_archive"]))
+        )
+    else:
+        print("(WeCom's message archive is not on in this stack: its steps are skipped)")
+    for platform, steps in platforms:
         print(f"\n── {platform} " + "─" * (60 - len(platform)))
         for step in steps:
             recorded(fake, "DELETE")

@@ -5,6 +5,8 @@
   QG_ARCHIVE_BUCKET names one; file links (`QG_PUBLIC_URL`) lead to this stack;
 - a recording fake of the messenger APIs on 127.0.0.1, for every platform whose API base is not set;
 - demo credentials for every platform whose settings are absent (said on start-up);
+- WeCom's message archive, unless WECOM_ARCHIVE_* are set: the fake Finance SDK built from its C source
+  into .local/finance-sdk/, serving a fake archive in .local/wecom-archive/ (`make demo` posts into it);
 - `chalice local` on 127.0.0.1:$PORT with QG_DISPATCH=inline.
 
 Settings come from the environment or `.env` (the environment wins). What the stack started is written
@@ -47,6 +49,8 @@ PLATFORM_KEYS = {
         "DINGTALK_CARD_SECRET",
     ),
 }
+ARCHIVE_KEYS = ("WECOM_ARCHIVE_SECRET", "WECOM_ARCHIVE_PRIVATE_KEYS", "WECOM_FINANCE_SDK_PATH")
+ARCHIVE_DIR = ROOT / ".local" / "wecom-archive"
 API_BASES = ("SLACK_API_BASE", "WECOM_API_BASE", "DINGTALK_API_BASE", "DINGTALK_OAPI_BASE")
 
 
@@ -89,6 +93,10 @@ def main() -> int:
         env.update(_local_bucket(env, "qunguan-local-archive"))
         print(f"  S3: embedded (moto), bucket {env['QG_ARCHIVE_BUCKET']}")
     env.setdefault("QG_PUBLIC_URL", str(started["url"]))  # file links lead to this stack's /files/...
+    if fake is not None and not any(env.get(key) for key in ARCHIVE_KEYS):
+        archive = _local_archive(env)
+        if archive:
+            started["wecom_archive"] = archive
 
     env["QG_DISPATCH"] = "inline"
     started.update(
@@ -161,6 +169,32 @@ def _local_bucket(env: dict[str, str], bucket: str) -> dict[str, str]:
     client.create_bucket(Bucket=bucket)
     client.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
     return {"AWS_ENDPOINT_URL_S3": endpoint, "QG_ARCHIVE_BUCKET": bucket}
+
+
+def _local_archive(env: dict[str, str]) -> str | None:
+    """WeCom's message archive on this machine: the fake Finance SDK built from its C source into
+    .local/, serving a fresh fake archive whose RSA keys the stack is given. None (and a note) when there
+    is no C compiler: the rest of the stack works without it."""
+    import shutil
+
+    from local.fakes.finance_sdk.build import BuildFailed, build
+    from local.fakes.wecom_archive import FakeArchive
+
+    try:
+        library = build()
+    except BuildFailed as err:
+        print(f"  wecom archive: off ({err})")
+        return None
+    shutil.rmtree(ARCHIVE_DIR, ignore_errors=True)
+    archive = FakeArchive(ARCHIVE_DIR)
+    env.update(
+        WECOM_ARCHIVE_SECRET="demo-wecom-archive-secret",
+        WECOM_ARCHIVE_PRIVATE_KEYS=archive.private_keys_json(),
+        WECOM_FINANCE_SDK_PATH=str(library),
+        QG_FAKE_FINANCE_DIR=str(ARCHIVE_DIR),
+    )
+    print(f"  wecom archive: the fake Finance SDK ({library}) serving {ARCHIVE_DIR}")
+    return str(ARCHIVE_DIR)
 
 
 def _wait_healthy(url: object, server: subprocess.Popen[bytes], timeout: float = 30.0) -> bool:

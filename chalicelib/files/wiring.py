@@ -54,6 +54,17 @@ def attach(
     wiring.fetchers.update(fetchers or {})
 
 
+def share(source: Deps, derived: Deps) -> None:
+    """Let `derived`, a `Deps` made from `source` for one piece of work (a page of archived messages),
+    use the same bucket client and fetchers."""
+    found = _wiring(source)
+    with _lock:
+        fetchers = dict(found.fetchers)
+    target = _wiring(derived)
+    target.storage, target.storage_set = found.storage, found.storage_set
+    target.fetchers.update(fetchers)
+
+
 def storage(deps: Deps) -> FileStore | None:
     """The archive bucket, or None where `QG_ARCHIVE_BUCKET` is not set."""
     wiring = _wiring(deps)

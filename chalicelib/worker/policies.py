@@ -22,6 +22,7 @@ from chalicelib.core.policy import (
     PolicyDocument,
     PolicyError,
     default_policy_text,
+    drop_refused_patterns,
     load_policy_yaml,
     resolve_group,
 )
@@ -108,7 +109,8 @@ class PolicyRepo:
         org = DEFAULT_ORG_POLICY if org_live is None else load_policy_yaml(org_live.text, stored=True)
         if org_live is None:
             org = self._with_default_locale(org)
-        policy = resolve_group(org, gid, parse_override(override.text) if override else None)
+        stored = drop_refused_patterns(parse_override(override.text))[0] if override else None
+        policy = resolve_group(org, gid, stored)
         # A case records the stored versions that decided it: the org's, and the group override's.
         stamps: dict[str, int] = {}
         if org_live is not None:
@@ -128,6 +130,8 @@ class PolicyRepo:
             return load_policy_yaml(text, stored=stored)
         gid = scope.removeprefix("group:")
         override = parse_override(text)
+        if stored:
+            override = drop_refused_patterns(override)[0]
         problems = [] if stored else override_problems(gid, override)
         if problems:
             raise PolicyError("; ".join(problems))

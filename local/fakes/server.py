@@ -66,12 +66,15 @@ class FakeMessengers:
         self._server = ThreadingHTTPServer((host, port), _handler_for(self))
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
-        from local.fakes import dingtalk, files, slack, wecom
+        from local.fakes import dingtalk, dingtalk_audit, files, slack, wecom, wecom_archive
 
         # Each platform's state, for a test to set up what the vendor would have issued before.
         self.slack = slack.register(self)
         self.wecom = wecom.register(self)
         self.dingtalk = dingtalk.register(self)
+        # The pulled archives' calls (WeCom's group facts, DingTalk's external-group audit).
+        wecom_archive.register(self)
+        dingtalk_audit.register(self)
         self.files = files.register(self)  # file downloads of all three, for the archive
 
     # Set-up ------------------------------------------------------------------------------------

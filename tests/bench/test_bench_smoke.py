@@ -71,6 +71,7 @@ def test_every_row_of_the_issue_is_there(results: dict[str, Any]) -> None:
     assert having("cold start", "import app", "import boto3")
     assert having("check", "ingress path")
     assert having("cost", "reads") and having("cost", "writes")
+    assert having("WeCom archive", "DynamoDB requests") and having("WeCom archive", "CPU")
     assert having("jobs: inactivity") and having("jobs: assessment")
     assert not having("failed")
 
@@ -186,7 +187,7 @@ def test_a_missing_script_is_told_apart_from_a_failing_one() -> None:
 
 
 def test_the_sections_and_job_sources_are_the_issues() -> None:
-    assert SECTIONS == ("ingress", "moderation", "cold_start", "cost", "jobs_rows")
+    assert SECTIONS == ("ingress", "moderation", "cold_start", "cost", "archive", "jobs_rows")
     assert [source.module for source in SOURCES] == [
         "bench.membership_inactivity",
         "bench.jobs",

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.adapters.base import (
@@ -59,7 +60,8 @@ CAPABILITIES = Capabilities(
     notes={
         Capability.SEE_ALL_MESSAGES: (
             "The self-built app receives no group messages and the AI bot only @-mentions; every message "
-            "is available only through the paid message archive (会话内容存档), which qunguan does not use."
+            "is available only through the paid message archive (会话内容存档): set WECOM_ARCHIVE_SECRET, "
+            "WECOM_ARCHIVE_PRIVATE_KEYS and WECOM_FINANCE_SDK_PATH."
         ),
         Capability.POST_TO_GROUP: "appchat/send reaches only groups this app created.",
         Capability.REMOVE_MEMBER: "appchat/update del_user_list works only in groups this app created.",
@@ -72,6 +74,20 @@ CAPABILITIES = Capabilities(
             "template_card goes to people (message/send) or to the AI bot's reply URL, never to a group."
         ),
         Capability.RECALL_OWN: "message/recall: the app's own message/send messages, within 24 h.",
+    },
+)
+
+
+# With the message archive switched on, every message of the members in scope is pulled and moderated.
+ARCHIVE_CAPABILITIES = replace(
+    CAPABILITIES,
+    always=CAPABILITIES.always | {Capability.SEE_ALL_MESSAGES},
+    notes={
+        **CAPABILITIES.notes,
+        Capability.SEE_ALL_MESSAGES: (
+            "Through the message archive (会话内容存档, the company's licence): every message of the "
+            "members in its scope, pulled after each msgaudit_notify and every few minutes."
+        ),
     },
 )
 
@@ -89,6 +105,8 @@ class WeComMessenger:
         self._agent_id = settings.wecom_agent_id or ""
         self._reply_urls = reply_urls("wecom", settings)  # the AI bot's response_url on qyapi only
         self.tokens = TokenCache(self._fetch_token, clock=clock or SystemClock())
+        if settings.wecom_archive_enabled:
+            self.capabilities = ARCHIVE_CAPABILITIES
 
     # Messenger verbs -----------------------------------------------------------------------------
     def post_text(self, target: Target, text: str) -> Sent:
