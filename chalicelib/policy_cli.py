@@ -1,4 +1,4 @@
-"""`qunguan policy ...`: the operator's side of the versioned policies (`chalicelib.worker.policies`).
+"""`qunguan policy ...`: the operator's side of the versioned policies (`chalicelib.kernel.policies`).
 
     validate FILE [--scope S] [--create]        the strict checks (chalicelib.core.policy_checks); offline
                                                 unless a target is named, then also its groups and tenants
@@ -30,11 +30,11 @@ from typing import TextIO
 
 from chalicelib.core.policy import GroupPolicy, PolicyError, policy_json_schema, resolve_group
 from chalicelib.core.policy_checks import PolicyProblems, Tenants, check_group_id, check_policy, parse_yaml
+from chalicelib.kernel.policies import PolicyRepo, parse_override
 from chalicelib.ops import NotFound, OperatorError, UsageError
 from chalicelib.ops.diffs import changes
 from chalicelib.store import keys
 from chalicelib.store.base import Store
-from chalicelib.worker.policies import PolicyRepo, parse_override
 
 DAY = 86400.0
 

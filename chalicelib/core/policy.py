@@ -26,11 +26,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from chalicelib.core.patterns import check_pattern
 from chalicelib.core.people import document_problems
-from chalicelib.files.settings import ArchiveSettings
+from chalicelib.core.sections.files import ArchiveSettings
+from chalicelib.core.sections.jobs import JobsSettings
+from chalicelib.core.sections.membership import MembershipSettings
+from chalicelib.core.sections.workflows import WorkflowSettings
 from chalicelib.i18n import normalise_locale
-from chalicelib.jobs.settings import JobsSettings
-from chalicelib.membership.settings import MembershipSettings
-from chalicelib.workflows.settings import WorkflowSettings
 
 Mode = Literal["enforce", "warn", "shadow", "off"]
 Severity = Literal["low", "medium", "high"]

@@ -21,11 +21,11 @@ from typing import TextIO
 from chalicelib.core.ids import PLATFORMS
 from chalicelib.core.policy import GroupPolicy, PolicyDocument, resolve_group
 from chalicelib.core.policy_checks import check_policy, parse_yaml
+from chalicelib.kernel.policies import PolicyRepo, parse_override
 from chalicelib.ops import NotFound, UsageError
 from chalicelib.ops.diffs import changes
 from chalicelib.policy_cli import DAY, Operator, checked, effective, gid_of, read_text, scope_of
 from chalicelib.store import keys
-from chalicelib.worker.policies import PolicyRepo, parse_override
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 - `--local`: the stack `make run` started, from the file it writes when it starts (`local/stack.py`:
   `.local/stack.json` in the repository, or `QG_LOCAL_STACK_FILE`): its DynamoDB endpoint, table,
-  bucket and messenger fake. A file left by a stack that has stopped is refused, not trusted.
+  bucket, queue and messenger fake. A file left by a stack that has stopped is refused, not trusted.
 - `--stack NAME [--region R]`: a deployed stack, from its CloudFormation outputs (`TableName`,
   `QueueUrl`, `ArchiveBucketName`, `SecretArn`, infra/template.json): no other setting needed.
 - explicit settings: `--table`, `--queue-url`, `--bucket`, `--endpoint-url`, `--region`, or the
@@ -102,11 +102,15 @@ def local_target(path: Path | None = None) -> Target:
     }
     if state.get("s3"):
         environ["AWS_ENDPOINT_URL_S3"] = str(state["s3"])
+    if state.get("sqs"):
+        environ["AWS_ENDPOINT_URL_SQS"] = str(state["sqs"])
     overrides: dict[str, Any] = _platform_settings(state)
     settings = state.get("settings")
     if isinstance(settings, Mapping):  # what the stack ran with that is not a secret (API bases)
         overrides.update({str(name).lower(): value for name, value in settings.items()})
     overrides.update(qg_table_name=state["table"], qg_dispatch="inline")  # what the stack says wins
+    if state.get("queue") and state.get("sqs"):  # the stack's own queue, its poller the worker
+        overrides.update(qg_queue_url=state["queue"], qg_dispatch="sqs")
     if state.get("bucket"):
         overrides["qg_archive_bucket"] = state["bucket"]
     return Target(f"the local stack at {state.get('url', path)}", overrides, environ)

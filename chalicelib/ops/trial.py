@@ -12,7 +12,7 @@ signals count as they did.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -22,8 +22,11 @@ from chalicelib.core.events import MessagePosted
 from chalicelib.core.policy import GroupPolicy
 from chalicelib.core.rules.base import RuleContext
 from chalicelib.core.rules.pii import find_pii
+from chalicelib.core.text import fingerprint
+from chalicelib.store import keys
 from chalicelib.store.base import Store
 
+DAY = 86400.0
 EXCERPT = 80
 EXAMPLES = 5
 TRIAL_USER = "U0TRIAL"
@@ -143,15 +146,40 @@ def samples_of(texts: Sequence[str], now: float) -> list[Sample]:
 
 
 def kept_samples(store: Store, gid: str, policy: GroupPolicy, start: float, end: float) -> Iterator[Sample]:
-    """The group's kept messages, oldest first, with the flood and duplicate signals replayed as the
-    weekly review does (with the `policy`'s windows); platform roles are not read (members). What a
-    revision's approvers could be shown too: `compare(current, proposed, kept_samples(...))`."""
-    from chalicelib.jobs.activity import MessageLog
-    from chalicelib.jobs.review import _Replay  # the weekly review's replay of the signals
+    """The group's kept messages in [start, end), oldest first (the message log, one Query per UTC day:
+    `chalicelib.store.message_log`), with the flood and duplicate signals replayed as they were counted
+    (with the `policy`'s windows); platform roles are not read (members). What a revision's owners see
+    (`chalicelib.workflows.revision_trial`) and `qunguan policy test --replay-kept`."""
+    from chalicelib.store.message_log import from_item, log_day
 
     replay = _Replay(policy)
-    for entry in MessageLog(store).read(gid, start, end, 0.0):
-        if entry.kind != "msg" or entry.text is None:
-            continue
-        flood, member_dup, group_dup, _ = replay.signals(entry, entry.text)
-        yield Sample(entry.text, entry.at, entry.user, flood, member_dup, group_dup)
+    day = start - start % DAY
+    while day < end:
+        for item in store.query_items(keys.message_log_pk(gid, log_day(day))):
+            entry = from_item(item)
+            if entry.kind == "msg" and entry.text is not None and start <= entry.at < end:
+                yield replay.sample(entry.text, entry.at, entry.user)
+        day += DAY
+
+
+@dataclass
+class _Replay:
+    """Each member's recent messages (flood) and the group's recent fingerprints (duplicates)."""
+
+    policy: GroupPolicy
+    recent: dict[str, deque[float]] = field(default_factory=lambda: defaultdict(deque))
+    prints: dict[str, deque[tuple[float, str]]] = field(default_factory=lambda: defaultdict(deque))
+
+    def sample(self, text: str, at: float, user: str) -> Sample:
+        mine = self.recent[user]
+        while mine and mine[0] <= at - self.policy.rules.flood.window_seconds:
+            mine.popleft()
+        mine.append(at)
+        if not text.strip():
+            return Sample(text, at, user, flood=len(mine))
+        seen = self.prints[fingerprint(text)]
+        while seen and seen[0][0] <= at - self.policy.rules.duplicate.window_seconds:
+            seen.popleft()
+        seen.append((at, user))
+        member = sum(1 for _, who in seen if who == user)
+        return Sample(text, at, user, flood=len(mine), member_duplicates=member, group_duplicates=len(seen))

@@ -6,12 +6,12 @@ many messages each policy flags. Only counts: no member's words are put on the c
 
 from __future__ import annotations
 
-from chalicelib.bootstrap import Deps
 from chalicelib.core.engine import rule_label
 from chalicelib.core.policy import PolicyDocument, resolve_group
 from chalicelib.i18n import t
+from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.policies import PolicyRepo, parse_override
 from chalicelib.store import keys
-from chalicelib.worker.policies import PolicyRepo, parse_override
 
 TRIAL_DAYS = 7
 DAY = 86400.0
@@ -20,11 +20,10 @@ DAY = 86400.0
 def trial_text(
     deps: Deps, repo: PolicyRepo, gid: str, proposed: PolicyDocument, *, now: float, locale: str
 ) -> str:
-    from chalicelib.jobs.activity import kept_text_days
     from chalicelib.ops import trial
 
     current = repo.for_group(gid, now)
-    if kept_text_days(current) <= 0:
+    if int(current.retention.get("messages", 0)) <= 0:  # the log keeps no text (jobs.activity)
         return t(locale, "policy.trial.nothing_kept")
     live = repo.current(keys.group_policy_scope(gid))
     override = parse_override(live.text) if live is not None and not live.deleted else {}

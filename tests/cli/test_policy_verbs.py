@@ -7,8 +7,8 @@ import json
 from pathlib import Path
 
 from chalicelib.clock import FrozenClock
+from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.store.memory import MemoryStore
-from chalicelib.worker.policies import PolicyRepo
 from tests.cli.support import GID, NOW, operator, policy, with_group, write
 
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from chalicelib.core.policy import PolicyError, policy_json_schema
+from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.store import keys
 from chalicelib.store.memory import MemoryStore
 from chalicelib.store.records import Item
-from chalicelib.worker.policies import PolicyRepo
 
 GID = "slack:T1:C1"
 GROUP = keys.group_policy_scope(GID)

@@ -8,11 +8,11 @@ import pytest
 from chalicelib.bootstrap import Deps
 from chalicelib.clock import FrozenClock
 from chalicelib.core.events import CommandIssued
+from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.settings import Settings
 from chalicelib.store.memory import MemoryStore
 from chalicelib.store.records import GroupRecord, MemberRecord
 from chalicelib.worker.pipeline import process
-from chalicelib.worker.policies import PolicyRepo
 from tests.support.messenger import RecordingMessenger
 
 T0 = 1_700_000_000.0
