@@ -18,7 +18,6 @@ from chalicelib.core.rules.files import doc_key_and_version
 from chalicelib.core.text import fingerprint
 from chalicelib.i18n import t
 from chalicelib.moderation import admin, followups, reports, slowmode
-from chalicelib.moderation.bans import is_banned
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.mutes import MuteRecord, MuteRepo
 from chalicelib.moderation.sealing import seal_decision
@@ -74,8 +73,11 @@ def rules_for(policy: GroupPolicy) -> list[Rule]:
 
 
 def on_join(event: MemberJoined, ctx: Context, deps: Deps) -> Decision:
-    """A banned member who joins again is removed again (R3.7)."""
-    if not event.chat or not is_banned(deps.store, event.gid, event.uid(event.user)):
+    """A banned member who joins again is removed again (R3.7). Bans wider than this group are refused by
+    the persons domain's gate, from the same reads (`chalicelib.persons.gate.standing`)."""
+    from chalicelib.persons.gate import standing
+
+    if not event.chat or not standing(event, ctx, deps).group_banned:
         return Decision()
     group = ctx.group.name if ctx.group and ctx.group.name else event.chat
     return Decision.of(

@@ -37,6 +37,7 @@ DOMAINS = (
     "chalicelib.workflows.handlers",
     "chalicelib.jobs.handlers",
     "chalicelib.files.handlers",
+    "chalicelib.persons.handlers",
 )
 
 

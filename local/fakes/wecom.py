@@ -10,7 +10,8 @@ needs a `task_id` and unique button keys of at most 1024 bytes. Everything else 
 - `appchat/create` makes a group the app owns and `appchat/get` lists its members; any other chat id is
   unknown to `appchat/get` (errcode 86003), as a group the app did not create is.
 - `user/get`: any user id exists (name = the id, department [1], status 1) except ids starting with
-  `unknown` (errcode 60111) or `left` (status 5, left the company).
+  `unknown` (errcode 60111) or `left` (status 5, left the company); `biz_mail` and `mobile` where
+  `fake.contacts["wecom:<id>"]` gives them.
 """
 
 from __future__ import annotations
@@ -111,7 +112,17 @@ def register(fake: FakeMessengers) -> None:
         if not user or user.startswith("unknown"):
             return _error(60111, "userid not found")
         status = 5 if user.startswith("left") else 1
-        return _ok(userid=user, name=user, department=[1], status=status, alias="", english_name="")
+        contact = fake.contacts.get(f"wecom:{user}", {})
+        return _ok(
+            userid=user,
+            name=user,
+            department=[1],
+            status=status,
+            alias="",
+            english_name="",
+            **({"biz_mail": contact["email"]} if contact.get("email") else {}),
+            **({"mobile": contact["mobile"]} if contact.get("mobile") else {}),
+        )
 
     chats: dict[str, list[str]] = {}
 
