@@ -26,9 +26,10 @@ def normal_email(raw: str) -> str:
 
 
 def normal_mobile(raw: str) -> str:
-    """`+86 138-0000-0000`, `8613800000000` and `13800000000` are one number: `+8613800000000`."""
+    """`+86 138-0000-0000`, `8613800000000` and `13800000000` are one number: `+8613800000000`; a
+    number written with its `+` keeps the country code it gives."""
     digits = re.sub(r"\D", "", raw)
-    if _CN_MOBILE.match(digits):
+    if not raw.strip().startswith("+") and _CN_MOBILE.match(digits):
         digits = f"86{digits}"
     return f"+{digits}" if 8 <= len(digits) <= 15 else ""
 
