@@ -69,9 +69,11 @@ class PersonRepo:
             merged = self._absorb(person, previous.pid)
         identities = tuple(dict.fromkeys((*merged.identities, uid)))
         found = tuple(dict.fromkeys((*merged.contacts, *contacts)))
-        links = merged.links
-        if uid not in merged.identities:
-            links = (*links, {"uid": uid, "via": via, "by": by, "at": at})
+        # The newest word on how this identity is linked (an admin confirming what was absorbed, say).
+        links = (
+            *(link for link in merged.links if link.get("uid") != uid),
+            {"uid": uid, "via": via, "by": by, "at": at},
+        )
         updated = Person(
             pid=merged.pid,
             created_at=merged.created_at,

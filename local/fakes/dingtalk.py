@@ -181,7 +181,12 @@ class FakeDingTalk:
             return _oapi_error(40035, "缺少参数 userid")
         if user.startswith("gone"):
             return _oapi_error(60121, "找不到该用户")
-        result: dict[str, Any] = {"userid": user, "name": f"用户{user}", "dept_id_list": [1, 42], "active": True}
+        result: dict[str, Any] = {
+            "userid": user,
+            "name": f"用户{user}",
+            "dept_id_list": [1, 42],
+            "active": True,
+        }
         contact = self._contacts.get(f"dingtalk:{user}", {})
         if contact.get("email"):
             result["org_email"] = contact["email"]

@@ -13,7 +13,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import pytest
 import yaml
 
 from chalicelib.clock import FrozenClock
