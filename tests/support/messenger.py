@@ -7,6 +7,7 @@ from typing import Any
 
 from chalicelib.adapters.base import Capabilities, Capability, DirectoryUser, NotSupported, Sent, Target
 from chalicelib.core.cards import Card
+from chalicelib.core.events import Event
 from chalicelib.core.ids import Platform
 from chalicelib.errors import MessengerError
 
@@ -61,6 +62,9 @@ class RecordingMessenger:
 
     def bot_user_id(self, tenant: str) -> str | None:
         return "UQGBOT"
+
+    def addressed(self, event: Event) -> Event | None:
+        return event
 
     def list_members(self, tenant: str, chat: str) -> tuple[str, ...]:
         self._record("list_members", chat=chat)
