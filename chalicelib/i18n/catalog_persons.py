@@ -117,4 +117,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "{when} {group}: {what} ({points} points, {ref})",
     ),
     "persons.history.none": _m("暂无记录。", "暫無記錄。", "Nothing on record."),
+    "persons.mydata.unavailable": _m(
+        "暂时无法导出：未配置归档存储。请联系管理员。",
+        "暫時無法匯出：未設定封存儲存。請聯絡管理員。",
+        "Your export cannot be made here: no archive bucket is set up. Please ask an admin.",
+    ),
+    "persons.mydata.ready": _m(
+        "你的数据导出（仅你可见，{minutes} 分钟内有效）：\nJSON：{json}\nCSV：{csv}",
+        "你的資料匯出（僅你可見，{minutes} 分鐘內有效）：\nJSON：{json}\nCSV：{csv}",
+        "Your data export (for you only, valid for {minutes} minutes):\nJSON: {json}\nCSV: {csv}",
+    ),
 }

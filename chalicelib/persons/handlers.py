@@ -23,7 +23,7 @@ from chalicelib.membership.groups import group_view
 from chalicelib.membership.joins import removal_actions
 from chalicelib.moderation import bans
 from chalicelib.moderation.cases import CaseRepo
-from chalicelib.persons import history, linking, sanctions
+from chalicelib.persons import export, history, linking, sanctions
 from chalicelib.persons.gate import standing
 from chalicelib.persons.repository import PersonRepo
 from chalicelib.persons.sanctions import scope_label, when
@@ -130,5 +130,6 @@ COMMANDS = {
     "watch": sanctions.on_watch,
     "unwatch": sanctions.on_unwatch,
     "person": on_person,
+    "mydata": export.mydata,
 }
 AFTER = (record,)
