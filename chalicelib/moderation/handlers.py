@@ -52,6 +52,10 @@ def on_message(event: MessagePosted | FileShared, ctx: Context, deps: Deps) -> D
         return Decision()  # Slack's bare file_shared: the message with the file carries its name
     signals = rule_context(event, ctx, deps)
     decision = moderate(event, signals, rules_for(ctx.policy))
+    if ctx.policy.escalation.scope == "person" and decision.notes.get("points"):
+        from chalicelib.persons.escalation import across_groups
+
+        decision = across_groups(event, signals, decision, ctx, deps, rules=rules_for(ctx.policy))
     decision = slowmode.after_moderation(decision, event, signals, ctx, deps)
     return seal_decision(decision, event, deps.settings)
 

@@ -25,6 +25,7 @@ from chalicelib.moderation import bans
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.persons import export, history, linking, sanctions
 from chalicelib.persons.gate import standing
+from chalicelib.persons.ledger import ledger_entry
 from chalicelib.persons.repository import PersonRepo
 from chalicelib.persons.sanctions import scope_label, when
 from chalicelib.store.records import AuditRecord
@@ -91,7 +92,25 @@ def on_person(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
 
 
 def record(event: Event, ctx: Context, decision: Decision, results: tuple[Any, ...], deps: Deps) -> None:
-    """After a second admin reversed an appeal: the sanction that case was about is lifted, audited."""
+    """After points were given back (an appeal reversed, a case dismissed): the person's ledger says so,
+    for escalation across groups; after a reversed appeal, the sanction the case was about is lifted."""
+    for key, undone in (("appeal_decision", "reverse"), ("admin_action", "dismiss")):
+        given_back = decision.notes.get(key)
+        if given_back and given_back.get("what") == undone and given_back.get("points"):
+            entry = ledger_entry(
+                event.uid(str(given_back["user"])),
+                at=ctx.now,
+                kind="reversal",
+                ref=str(given_back["ref"]),
+                gid=str(given_back["gid"]),
+                expires_at=None,
+                points=-float(given_back["points"]),
+            )
+            deps.store.put_item(entry)
+    _lift_appealed(event, ctx, decision, deps)
+
+
+def _lift_appealed(event: Event, ctx: Context, decision: Decision, deps: Deps) -> None:
     decided = decision.notes.get("appeal_decision")
     if not decided or decided.get("what") != "reverse":
         return
