@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from chalicelib.persons.records import GateSanction, Person, Pointer, Sanction
@@ -93,7 +94,7 @@ class PersonRepo:
             return person
         for sanction in self.sanctions(other_pid):
             moved = Sanction.of({**sanction.data(), "pid": person.pid})
-            self.store.put_item(Item(keys.person_pk(person.pid), keys.sanction_sk(moved.sid), moved.data()))
+            self.store.put_item(sanction_item(moved))
             self.store.delete_item(keys.person_pk(other_pid), keys.sanction_sk(sanction.sid))
         self.store.delete_item(keys.person_pk(other_pid), keys.PERSON_SK)
         return Person(
@@ -130,8 +131,7 @@ class PersonRepo:
 
     def impose(self, sanction: Sanction) -> bool:
         """Record a sanction once (a redelivered command does not impose it twice); False if it exists."""
-        item = Item(keys.person_pk(sanction.pid), keys.sanction_sk(sanction.sid), sanction.data())
-        if not self.store.put_item(item, if_absent=True):
+        if not self.store.put_item(sanction_item(sanction), if_absent=True):
             return False
         if sanction.scope != "group":
             person = self.person(sanction.pid)
@@ -140,17 +140,24 @@ class PersonRepo:
         return True
 
     def lift(self, sanction: Sanction, *, by: str, at: float, why: str) -> Sanction | None:
-        """Lift a sanction once; None when it was already lifted."""
+        """Lift a sanction once (out of the expiry index too); None when it was already lifted."""
         lifted = sanction.lifted(by=by, at=at, why=why)
         changes = {"lifted_at": at, "lifted_by": by, "lifted_why": why}
         pk, sk = keys.person_pk(sanction.pid), keys.sanction_sk(sanction.sid)
         if not self.store.update_item(pk, sk, changes, expect={"lifted_at": None}):
             return None
+        self.store.put_item(replace(sanction_item(lifted), gsi2=None))
         if sanction.scope != "group":
             person = self.person(sanction.pid)
             if person is not None:
                 self.refresh(person)
         return lifted
+
+    def due(self, now: float) -> list[Sanction]:
+        """Live sanctions whose expiry has come (one Query of the sparse index)."""
+        bound = keys.due_index_sk(now, "~")
+        items = self.store.query_items(keys.sanctions_due_pk(), index="GSI2", below=bound)
+        return [Sanction.of(dict(item.data)) for item in items]
 
     # The ledger ----------------------------------------------------------------------------------
     def record(self, uid: str, *, at: float, kind: str, ref: str, data: dict[str, Any]) -> None:
@@ -168,6 +175,14 @@ class PersonRepo:
             for item in self.store.query_items(keys.ledger_pk(uid))
         ]
         return sorted(entries, key=lambda entry: float(entry.get("at", 0.0)), reverse=True)
+
+
+def sanction_item(sanction: Sanction) -> Item:
+    """A sanction, in the sparse expiry index while it is live."""
+    due = None
+    if sanction.lifted_at is None:
+        due = (keys.sanctions_due_pk(), keys.due_index_sk(sanction.until, f"{sanction.pid}#{sanction.sid}"))
+    return Item(keys.person_pk(sanction.pid), keys.sanction_sk(sanction.sid), sanction.data(), gsi2=due)
 
 
 def _pointer(item: Item | None) -> Pointer | None:

@@ -655,6 +655,11 @@ def sanction_sk(sanction_id: str) -> str:
 SANCTION_SK_PREFIX = "SANCT#"
 
 
+def sanctions_due_pk() -> str:
+    """GSI2 (sparse): every person's live sanctions by their expiry, for the five-minute sweep."""
+    return due_index_pk("sanction")
+
+
 def identity_pk(uid: str) -> str:
     """A platform identity's pointer to its person, carrying the person's org- and tag-wide sanctions:
     the join gate reads this one item (`chalicelib.persons.gate`)."""

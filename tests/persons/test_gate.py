@@ -120,3 +120,26 @@ def test_the_gate_reads_one_item_more_for_a_known_identity(
 
     assert store.reads.count((keys.identity_pk(UID), keys.POINTER_SK)) == 1
     assert store.reads.count((keys.group_pk(GID), keys.ban_sk(UID))) == 1  # once, not once per handler
+
+
+def test_the_sweep_lifts_a_sanction_at_its_expiry_once_tells_the_member_and_audits_it(
+    memory_deps: Deps, messenger: RecordingMessenger, clock: FrozenClock
+) -> None:
+    from chalicelib.persons.expiry import end_due_sanctions
+
+    apply_policy(memory_deps, {})
+    sanction = sanctioned(memory_deps, days=1)
+    assert end_due_sanctions(memory_deps, NOW + 3600) == 0  # not yet
+
+    clock.advance(DAY + 1)
+    assert end_due_sanctions(memory_deps, NOW + DAY + 1) == 1
+    assert end_due_sanctions(memory_deps, NOW + DAY + 2) == 0  # once
+
+    repo = PersonRepo(memory_deps.store)
+    lifted = repo.sanction(sanction.pid, sanction.sid)
+    assert lifted is not None and (lifted.lifted_why, lifted.lifted_by) == ("expired", "qunguan")
+    pointer = repo.pointer(UID)
+    assert pointer is not None and pointer.sanctions == ()
+    assert any(kwargs.get("user") == "U9" for verb, kwargs in messenger.calls if verb == "send_direct")
+    audit = memory_deps.store.list_audit("slack:T1:C0")
+    assert [record.event_type for record in audit] == ["SanctionLifted"]
