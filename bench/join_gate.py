@@ -20,7 +20,7 @@ from collections import Counter
 from typing import Any
 
 from bench import Row
-from chalicelib.adapters.base import Capabilities, Capability, DirectoryUser
+from chalicelib.adapters.base import Capabilities, Capability, DirectoryUser, Sent
 from chalicelib.bootstrap import Deps
 from chalicelib.clock import FrozenClock
 from chalicelib.core.events import MemberJoined
@@ -47,13 +47,23 @@ class CountingStore(MemoryStore):
 
 
 class Directory:
-    """Every member has a work e-mail; removals and messages succeed and are forgotten."""
+    """The messenger the bench needs: every member has a work e-mail; removals and messages succeed and
+    are forgotten."""
 
     platform = "slack"
     capabilities = Capabilities(always=frozenset(Capability))
 
-    def __getattr__(self, name: str) -> Any:
-        return lambda *args, **kwargs: None
+    def post_text(self, target: Any, text: str) -> Sent:
+        return Sent()
+
+    def send_direct(self, tenant: str, user: str, text: str) -> Sent:
+        return Sent()
+
+    def post_card(self, target: Any, card: Any) -> Sent:
+        return Sent()
+
+    def remove_member(self, tenant: str, chat: str, user: str) -> None:
+        return None
 
     def get_user(self, tenant: str, user: str) -> DirectoryUser:
         return DirectoryUser(user=user, name=user, email=f"{user.lower()}@bench.example")
