@@ -163,7 +163,7 @@ def _record_mutes(
         ):
             gid = event.gid if event.chat == action.chat else f"{event.platform}:{event.tenant}:{action.chat}"
             uid = f"{event.platform}:{event.tenant}:{action.user}"
-            repo.record(MuteRecord(gid, uid, action.user, ctx.now + action.seconds, case_ref))
+            repo.record(MuteRecord(gid, uid, action.user, ctx.now + action.seconds, case_ref), at=ctx.now)
 
 
 def _record_versions(event: MessagePosted | FileShared, deps: Deps) -> None:

@@ -31,7 +31,8 @@ class MuteRepo:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def record(self, mute: MuteRecord) -> None:
+    def record(self, mute: MuteRecord, *, at: float | None = None) -> None:
+        """Record a mute (from `at`, when known, for the person's ledger) until `mute.until`."""
         item = Item(
             keys.group_pk(mute.gid),
             keys.mute_sk(mute.uid),
@@ -42,7 +43,7 @@ class MuteRepo:
         self.store.put_item(item)
         entry = ledger_entry(
             mute.uid,
-            at=mute.until,
+            at=mute.until if at is None else at,
             kind="mute",
             ref=mute.case_ref or keys.iso(mute.until),
             gid=mute.gid,

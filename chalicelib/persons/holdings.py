@@ -109,8 +109,8 @@ def _in_group(store: Store, gid: str, who: Identity, now: float, retention_days:
     if member is not None:
         yield Found("member", "member", who, True, gid=gid, member=member)
     for item in store.query_items(keys.group_pk(gid)):
-        if item.sk.startswith(keys.AUDIT_SK_PREFIX):
-            continue  # read as audit records below, on both stores
+        if item.sk.startswith((keys.AUDIT_SK_PREFIX, keys.MEMBER_SK_PREFIX)) or item.sk == keys.META:
+            continue  # the audit records and the member are read as such, on both stores; META is the group's
         in_keys = who.uid in item.sk or any(
             who.uid in key for pair in (item.gsi1, item.gsi2) if pair for key in pair
         )
