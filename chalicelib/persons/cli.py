@@ -8,7 +8,7 @@ import getpass
 import json
 from typing import TextIO
 
-from chalicelib.bootstrap import Deps
+from chalicelib.kernel.deps import Deps
 from chalicelib.persons import operations
 
 

@@ -12,14 +12,14 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Decision
 from chalicelib.core.engine import moderate
 from chalicelib.core.escalation import decayed
 from chalicelib.core.events import Event
 from chalicelib.core.rules.base import Rule, RuleContext
+from chalicelib.kernel.context import Context
+from chalicelib.kernel.deps import Deps
 from chalicelib.persons.repository import PersonRepo
-from chalicelib.worker.context import Context
 
 
 def elsewhere(deps: Deps, uid: str, gid: str, now: float, half_life_days: float) -> float:

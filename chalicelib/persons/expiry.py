@@ -5,21 +5,16 @@ gate never waits for this: it already ignores a sanction past its expiry."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 
-from chalicelib.bootstrap import Deps
-from chalicelib.core.actions import SendDirect
-from chalicelib.core.events import JobRequested
+from chalicelib.core.actions import Decision, SendDirect
 from chalicelib.core.ids import split_id
 from chalicelib.i18n import t
+from chalicelib.kernel.act import act, job_where
+from chalicelib.kernel.deps import Deps
 from chalicelib.moderation import bans
 from chalicelib.persons.repository import PersonRepo
 from chalicelib.persons.sanctions import scope_label
-from chalicelib.store.records import AuditRecord
-from chalicelib.worker.audit import audit_expires_at
-from chalicelib.worker.context import load_context
-from chalicelib.worker.executor import execute
 
 log = logging.getLogger("qunguan.persons")
 EXPIRED_BY = "qunguan"
@@ -34,55 +29,20 @@ def end_due_sanctions(deps: Deps, now: float, *, limit: int = 500) -> int:
             continue
         if sanction.kind == "ban" and sanction.scope == "group":
             bans.unban(deps.store, sanction.gid, sanction.uid)
-        platform, tenant, chat = split_id(sanction.gid)
-        event = JobRequested(
-            platform=platform,  # type: ignore[arg-type]  # a gid's platform is one of the three
-            tenant=tenant,
-            event_id=f"sanction-ended:{sanction.pid}:{sanction.sid}",
-            occurred_at=now,
-            chat=chat,
-            job="sanction_expiry",
-            period=sanction.sid,
+        where = job_where(
+            deps, sanction.gid, job="sanction_expiry", key=f"{sanction.pid}:{sanction.sid}", now=now
         )
-        ctx = load_context(event, deps)
+        ctx = where.ctx
         kind = t(ctx.locale, f"persons.kind.{sanction.kind}")
-        text = t(
-            ctx.locale,
-            "persons.lift.member",
-            kind=kind,
-            scope=scope_label(ctx.locale, sanction.scope, sanction.target),
+        scope = scope_label(ctx.locale, sanction.scope, sanction.target)
+        told = SendDirect(
+            user=split_id(sanction.uid)[2],
+            text=t(ctx.locale, "persons.lift.member", kind=kind, scope=scope),
+            reason="persons.expired",
         )
-        user = split_id(sanction.uid)[2]
-        results = execute(
-            (SendDirect(user=user, text=text, reason="persons.expired"),),
-            event,
-            ctx,
-            deps.messenger(event.platform),
-        )
-        deps.store.append_audit(
-            AuditRecord(
-                gid=sanction.gid,
-                audit_id=hashlib.sha256(f"expired#{sanction.sid}".encode()).hexdigest()[:16],
-                at=now,
-                event_type="SanctionLifted",
-                actor=EXPIRED_BY,
-                actions=("Lift:persons.expired",),
-                outcome=",".join(r.status for r in results) or "done",
-                detail={
-                    "audit": {
-                        "sanction_lifted": [
-                            {
-                                "sid": sanction.sid,
-                                "pid": sanction.pid,
-                                "scope": sanction.scope,
-                                "why": "expired",
-                            }
-                        ]
-                    }
-                },
-                expires_at=audit_expires_at(ctx.policy, now),
-            )
-        )
+        lifted_record = {"sid": sanction.sid, "pid": sanction.pid, "scope": sanction.scope, "why": "expired"}
+        decision = Decision((told,), notes={"audit": {"sanction_lifted": [lifted_record]}})
+        act(deps, where, decision, what="SanctionLifted", actor=EXPIRED_BY)
         ended += 1
     log.info("sanction sweep: ended=%d", ended)
     return ended

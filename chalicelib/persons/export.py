@@ -20,16 +20,16 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Decision, Reply
 from chalicelib.core.events import CommandIssued
 from chalicelib.files import wiring
 from chalicelib.i18n import t
+from chalicelib.kernel.context import Context
+from chalicelib.kernel.deps import Deps
 from chalicelib.persons.holdings import Found, Identity, holdings
 from chalicelib.persons.linking import person_for
 from chalicelib.persons.records import Person
 from chalicelib.store import keys
-from chalicelib.worker.context import Context
 
 LINK_SECONDS = 3600
 MASK = "•••"

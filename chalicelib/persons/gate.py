@@ -15,13 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from chalicelib.authz import directory_user
-from chalicelib.bootstrap import Deps
 from chalicelib.core.events import MemberJoined
+from chalicelib.kernel.context import Context
+from chalicelib.kernel.deps import Deps
 from chalicelib.moderation.bans import group_ban
 from chalicelib.persons.contacts import contact_digests
 from chalicelib.persons.records import GateSanction, Pointer
 from chalicelib.persons.repository import PersonRepo
-from chalicelib.worker.context import Context
 
 MEMO_SIZE = 64
 

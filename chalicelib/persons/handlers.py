@@ -13,11 +13,13 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Action, Decision, SendDirect
 from chalicelib.core.engine import appeal_command
 from chalicelib.core.events import CommandIssued, Event, MemberJoined
 from chalicelib.i18n import t
+from chalicelib.kernel.audit import audit_expires_at
+from chalicelib.kernel.context import Context
+from chalicelib.kernel.deps import Deps
 from chalicelib.membership.admission import person_of, sealed_decision
 from chalicelib.membership.groups import group_view
 from chalicelib.membership.joins import removal_actions
@@ -29,8 +31,6 @@ from chalicelib.persons.ledger import ledger_entry
 from chalicelib.persons.repository import PersonRepo
 from chalicelib.persons.sanctions import scope_label, when
 from chalicelib.store.records import AuditRecord
-from chalicelib.worker.audit import audit_expires_at
-from chalicelib.worker.context import Context
 
 
 def on_join(event: MemberJoined, ctx: Context, deps: Deps) -> Decision:

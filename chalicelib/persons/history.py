@@ -9,18 +9,18 @@ from __future__ import annotations
 
 import dataclasses
 
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Decision, Reply
 from chalicelib.core.engine import rule_label
 from chalicelib.core.events import CommandIssued
 from chalicelib.i18n import t
+from chalicelib.kernel.commands import command_prefix
+from chalicelib.kernel.context import Context
+from chalicelib.kernel.deps import Deps
 from chalicelib.moderation.targets import target_of
 from chalicelib.persons.linking import person_for
 from chalicelib.persons.repository import PersonRepo
 from chalicelib.persons.rights import may_see_history
 from chalicelib.persons.sanctions import scope_label, when
-from chalicelib.worker.commands import command_prefix
-from chalicelib.worker.context import Context
 
 MAX_LINES = 30
 

@@ -12,18 +12,18 @@ from __future__ import annotations
 import dataclasses
 
 from chalicelib.authz import directory_user, is_admin
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Decision, Reply
 from chalicelib.core.events import CommandIssued, Event
 from chalicelib.core.ids import is_qualified
 from chalicelib.i18n import t
+from chalicelib.kernel.commands import command_prefix
+from chalicelib.kernel.context import Context
+from chalicelib.kernel.deps import Deps
 from chalicelib.moderation.targets import target_of
 from chalicelib.persons.contacts import contact_digests
 from chalicelib.persons.records import Person
 from chalicelib.persons.repository import PersonRepo
 from chalicelib.persons.rights import is_owner
-from chalicelib.worker.commands import command_prefix
-from chalicelib.worker.context import Context
 
 
 def person_for(event: Event, user: str, deps: Deps, now: float) -> Person:

@@ -8,9 +8,9 @@ admin. The rights for tag- and org-wide sanctions are read from the org policy, 
 from __future__ import annotations
 
 from chalicelib.authz import is_admin
-from chalicelib.bootstrap import Deps
 from chalicelib.core.events import Event
-from chalicelib.worker.context import Context, policies
+from chalicelib.kernel.context import Context, policies
+from chalicelib.kernel.deps import Deps
 
 
 def is_owner(event: Event, user: str, deps: Deps) -> bool:

@@ -18,12 +18,14 @@ import dataclasses
 import re
 from typing import Any
 
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Action, Decision, Remove, Reply, SendDirect
 from chalicelib.core.engine import appeal_command, case_ref
 from chalicelib.core.events import CommandIssued
 from chalicelib.core.policy import TAG_PATTERN
 from chalicelib.i18n import t
+from chalicelib.kernel.commands import command_prefix
+from chalicelib.kernel.context import Context
+from chalicelib.kernel.deps import Deps
 from chalicelib.moderation import bans
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.targets import target_of
@@ -32,8 +34,6 @@ from chalicelib.persons.records import Kind, Sanction, Scope
 from chalicelib.persons.repository import PersonRepo
 from chalicelib.persons.rights import may_impose
 from chalicelib.store import keys
-from chalicelib.worker.commands import command_prefix
-from chalicelib.worker.context import Context
 
 DAY = 86400
 _PERIOD = re.compile(r"^(\d{1,4})\s*(h|d|w|小时|小時|天|周|週)?$", re.IGNORECASE)
