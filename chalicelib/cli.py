@@ -3,6 +3,7 @@
     qunguan [TARGET] policy validate|apply|show|history|diff|rollback|delete|test|schema   policy_cli.py
     qunguan [TARGET] groups list | cases export --csv | audit export --csv            ops/records_cli.py
     qunguan [TARGET] job list | job run NAME [...]                                   jobs/cli.py
+    qunguan [TARGET] person show|erase|hold|release UID                               persons/cli.py
 
 TARGET (chalicelib/ops/targets.py) is `--local` (the running `make run`), `--stack NAME [--region R]`
 (a deployed stack's CloudFormation outputs), or explicit settings (`--table`, `--queue-url`, `--bucket`,
@@ -32,7 +33,12 @@ if TYPE_CHECKING:
     from chalicelib.ops.targets import Target
     from chalicelib.policy_cli import Operator
 
-SUBCOMMANDS = ("chalicelib.policy_cli", "chalicelib.ops.records_cli", "chalicelib.jobs.cli")
+SUBCOMMANDS = (
+    "chalicelib.policy_cli",
+    "chalicelib.ops.records_cli",
+    "chalicelib.jobs.cli",
+    "chalicelib.persons.cli",
+)
 EXIT_REFUSED, EXIT_USAGE = 1, 2
 LOCALES = ("zh-CN", "zh-TW", "en")
 
@@ -205,6 +211,10 @@ def _dispatch(args: argparse.Namespace, session: Session, out: TextIO) -> int:
         if args.verb == "list":
             return jobs_cli.list_jobs(out)
         return jobs_cli.run_command(args, session.deps(), out)
+    if args.command == "person":
+        from chalicelib.persons import cli as persons_cli
+
+        return persons_cli.run(args, session.deps(), out)
     if args.command == "policy":
         from chalicelib import policy_cli
 
