@@ -23,7 +23,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from chalicelib.core.text import Normalised, is_word_char, normalise, normalise_text
+from chalicelib.core.text import is_word_char, normalise, normalise_text
 
 DEFAULT_CATEGORIES = ("abuse", "illegal", "confidential", "promotion")
 
@@ -100,13 +100,15 @@ class Lexicon:
         automaton = self._built()
         if not text or not len(automaton):
             return []
-        normalised, keyed = _prepared(text)
+        # Most texts have no term: the automaton runs on the normalised text alone (the fast path), and
+        # only a text with a hit is normalised again with the index that maps matches back.
+        hits = list(automaton.iter(_prepared(text)))
+        if not hits:
+            return []
+        normalised = normalise(text)
         folded = normalised.text
         found: list[tuple[int, int, str, str]] = []
         allowed: list[tuple[int, int]] = []
-        hits = list(automaton.iter(keyed))
-        if not hits:
-            return []
         char_at = _char_index(folded)
         for last, entry in hits:
             start, end = char_at[last] - entry.length + 1, char_at[last] + 1
@@ -135,11 +137,10 @@ class Lexicon:
 
 
 @lru_cache(maxsize=8)
-def _prepared(text: str) -> tuple[Normalised, str]:
-    """The text normalised, and that as the automaton's key bytes. Kept for the last few texts: the
-    lexicon rule and the ads rule's promotion words match the same message one after the other."""
-    normalised = normalise(text)
-    return normalised, _bytes(normalised.text)
+def _prepared(text: str) -> str:
+    """The text normalised, as the automaton's key bytes. Kept for the last few texts: the lexicon rule
+    and the ads rule's promotion words match the same message one after the other."""
+    return _bytes(normalise_text(text))
 
 
 def _bytes(text: str) -> str:
