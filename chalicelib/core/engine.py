@@ -128,7 +128,9 @@ class _Resolved:
         return bool(self.roles or self.members)
 
 
-_Step = tuple[Rule, str, tuple[type[Event], ...], _Resolved]
+# A rule, its name, its event types, its resolved settings, and which distinct exemption settings (roles,
+# members) it has among the rule set's (-1: nobody is exempt), so a message checks each distinct one once.
+_Step = tuple[Rule, str, tuple[type[Event], ...], _Resolved, int]
 _PLAN_CACHE_SIZE = 16
 
 
@@ -152,7 +154,13 @@ class _PolicyView:
         key = tuple(map(id, rules))
         steps = self.plans.get(key)
         if steps is None:
-            steps = tuple((rule, rule.name, rule.applies_to, self.rule(rule.name)) for rule in rules)
+            groups: dict[tuple[frozenset[str], frozenset[str]], int] = {}
+            built = []
+            for rule in rules:
+                resolved = self.rule(rule.name)
+                group = groups.setdefault((resolved.roles, resolved.members), len(groups))
+                built.append((rule, rule.name, rule.applies_to, resolved, group if resolved.exempts else -1))
+            steps = tuple(built)
             if len(self.plans) >= _PLAN_CACHE_SIZE:
                 self.plans.clear()
             self.plans[key] = steps
@@ -229,13 +237,19 @@ def evaluate(event: Event, ctx: RuleContext, rules: Sequence[Rule]) -> Evaluatio
     errors: list[RuleError] = []
     skipped: list[Skipped] = []
     ran: list[str] = []
-    for rule, name, applies_to, resolved in view.plan(rules):
+    whys: dict[int, str | None] = {}
+    for rule, name, applies_to, resolved, group in view.plan(rules):
         if not isinstance(event, applies_to):
             continue
         if resolved.mode == "off":
             skipped.append(Skipped(name, "off"))
             continue
-        why = view.exemption(name, event, ctx, user) if resolved.exempts else None
+        if group < 0:
+            why = None
+        elif group in whys:
+            why = whys[group]
+        else:
+            why = whys[group] = view.exemption(name, event, ctx, user)
         if why:
             skipped.append(Skipped(name, why))
             continue
