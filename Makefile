@@ -31,12 +31,13 @@ demo: $(READY)
 report-demo: $(READY)
 	$(BIN)/python -m local.report_demo
 
-## The README's test command: lint, types, and the whole suite.
+## The README's test command: lint (ruff, and the import layers of .importlinter), types, and the whole suite.
 test: $(READY) lint typecheck unit
 
 lint: $(READY)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(READY)
 	$(BIN)/mypy

@@ -39,11 +39,11 @@ from chalicelib.core.events import Event
 from chalicelib.core.ids import group_id
 from chalicelib.core.policy import PolicyError
 from chalicelib.ingress import handle
+from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.settings import Settings
 from chalicelib.store import keys
 from chalicelib.store.dynamodb import READ_OPERATIONS, DynamoStore
 from chalicelib.worker.pipeline import process
-from chalicelib.worker.policies import PolicyRepo
 from local.demo_settings import DEMO_SETTINGS
 from local.dynamo import EmbeddedDynamo, start_dynamodb
 from local.fakes.server import FakeMessengers

@@ -17,8 +17,8 @@ from chalicelib.core.ids import Platform
 from chalicelib.files.storage import FileStore, file_store_for
 
 if TYPE_CHECKING:
-    from chalicelib.bootstrap import Deps
     from chalicelib.files.sources import FileFetcher
+    from chalicelib.kernel.deps import Deps
 
 
 @dataclass

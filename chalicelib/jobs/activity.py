@@ -47,7 +47,6 @@ from dataclasses import replace
 from typing import cast
 
 from chalicelib.adapters.base import Capability
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Decision
 from chalicelib.core.events import CardClicked, Event, FileInfo, FileShared, MessagePosted
 from chalicelib.core.ids import Platform, split_id
@@ -55,6 +54,8 @@ from chalicelib.core.patterns import match_whole
 from chalicelib.core.policy import FilesSettings, GroupPolicy
 from chalicelib.errors import StoreError
 from chalicelib.jobs.periods import days
+from chalicelib.kernel.context import Context
+from chalicelib.kernel.deps import Deps
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.message_log import (
@@ -67,7 +68,6 @@ from chalicelib.store.message_log import (
     message_entry,
     to_item,
 )
-from chalicelib.worker.context import Context
 
 __all__ = [
     "LOG_DAYS",

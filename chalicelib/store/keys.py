@@ -662,3 +662,12 @@ def archive_consent_sk(user: str) -> str:
 def archive_cursor_sk(conversation: str) -> str:
     """Where a pulled source stands in one group (DingTalk's audit: the group's `nextToken`)."""
     return f"CURSOR#{conversation}"
+
+
+def outbox_pk(platform: str, claim_key: str) -> str:
+    """A decision being carried out, in its own partition (one per event, like the claim): the actions as
+    stored before the first was done, and each one's result once the platform confirmed it."""
+    return f"OUT#{platform}#{claim_key}"
+
+
+OUTBOX_SK = "OUT"

@@ -31,11 +31,11 @@ from chalicelib.adapters.wecom.archive.puller import (
     release_lease,
 )
 from chalicelib.adapters.wecom.archive.sdk import FinanceSdk, cached_library
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Decision
 from chalicelib.core.events import ArchiveNotified, Event
 from chalicelib.core.ids import Platform
 from chalicelib.errors import MessengerError
+from chalicelib.kernel.deps import Deps
 from chalicelib.settings import secret
 from chalicelib.store import keys
 from chalicelib.store.records import GroupRecord, Item

@@ -27,10 +27,10 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from chalicelib.bootstrap import Deps
 from chalicelib.clock import Clock
 from chalicelib.core.events import ConsentChanged, Event, MessagePosted, MessageWithdrawn
 from chalicelib.files import wiring
+from chalicelib.kernel.deps import Deps
 from chalicelib.store import keys
 from chalicelib.store.base import EVENT_CLAIM_TTL
 from chalicelib.store.message_log import claim_item
@@ -124,14 +124,7 @@ def moderate(events: Sequence[Event], deps: Deps, *, run: Runner | None = None) 
 
 def page_deps(deps: Deps, store: PageStore, clock: Clock) -> Deps:
     """The worker's dependencies for one page: its store and clock, the worker's caches and clients."""
-    page = Deps(
-        deps.settings,
-        clock=clock,
-        store=store,
-        dispatcher=deps.dispatcher,
-        messenger_factory=deps.messenger,
-    )
-    page.groups, page.policies, page.directory = deps.groups, deps.policies, deps.directory
+    page = deps.derive(store=store, clock=clock)
     wiring.share(deps, page)
     return page
 

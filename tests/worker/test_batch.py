@@ -11,6 +11,7 @@ import pytest
 from chalicelib.bootstrap import Deps
 from chalicelib.clock import FrozenClock
 from chalicelib.core.events import ConsentChanged, Event, MessagePosted, MessageWithdrawn
+from chalicelib.kernel.deps import Deps as KernelDeps
 from chalicelib.settings import Settings
 from chalicelib.store import keys
 from chalicelib.store.memory import MemoryStore
@@ -88,7 +89,7 @@ def test_each_message_is_judged_at_its_own_time_within_the_archives_reach() -> N
 def test_a_delivery_to_retry_goes_back_through_the_queue_and_the_page_goes_on() -> None:
     d, ran = deps(), []
 
-    def run(event: Event, page_deps: Deps) -> None:
+    def run(event: Event, page_deps: KernelDeps) -> None:
         ran.append(event.event_id)
         if event.event_id == "m1":
             raise DeliveryFailed("429 from WeCom")
@@ -102,7 +103,7 @@ def test_a_page_that_stops_half_way_still_writes_its_counters() -> None:
     d = deps()
     pk = keys.moderation_window_pk(posted(1).gid)
 
-    def run(event: Event, page_deps: Deps) -> None:
+    def run(event: Event, page_deps: KernelDeps) -> None:
         page_deps.store.bump_counters(
             pk, keys.moderation_window_sk(1), {"n": 1}, {}, expires_at=int(NOW + 600)
         )

@@ -42,6 +42,9 @@ if TYPE_CHECKING:
 
     from chalicelib.settings import Settings
 
+# Covers the queue's redeliveries (visibility 720 s, infra/data.py); a later replay relies on the outbox.
+DUPLICATE_CHECK_SECONDS = 1800
+
 log = logging.getLogger(__name__)
 
 TOKEN_LIFETIME = 7200.0
@@ -261,7 +264,17 @@ class WeComMessenger:
 
     # Plumbing ------------------------------------------------------------------------------------
     def _send_to_user(self, user: str, message: dict[str, Any]) -> Sent:
-        data = self._call("POST", "message/send", {"touser": user, "agentid": self._agent(), **message})
+        # WeCom's own dedupe as a second guard behind the outbox (doc path/90236: `enable_duplicate_check`,
+        # `duplicate_check_interval` in seconds, 1800 by default, at most 4 h): the same message to the same
+        # person within the interval is not shown twice, e.g. after a send whose answer was lost.
+        body = {
+            "touser": user,
+            "agentid": self._agent(),
+            **message,
+            "enable_duplicate_check": 1,
+            "duplicate_check_interval": DUPLICATE_CHECK_SECONDS,
+        }
+        data = self._call("POST", "message/send", body)
         return Sent(message_id=_optional(data.get("msgid")), token=_optional(data.get("response_code")))
 
     def _agent(self) -> int:

@@ -429,7 +429,7 @@ def _json_text_message(msg: _JsonMessage) -> list[Event]:
             FileInfo(file_id=url, name="")
             for item in items
             if item.get("msgtype") == "image"
-            if (url := _string(item.get("image"), "url"))
+            if (url := _download_url(item.get("image")))
         )
     else:  # text, or voice (the AI bot delivers voice already transcribed)
         text = _string(msg.section(kind), "content")
@@ -451,7 +451,7 @@ def _json_text_message(msg: _JsonMessage) -> list[Event]:
 
 def _json_file_message(msg: _JsonMessage) -> list[Event]:
     kind = msg.string("msgtype")
-    url = _string(msg.section(kind), "url")
+    url = _download_url(msg.section(kind))
     if not url:
         raise MalformedRequest(f"the {kind} message has no url")
     common = msg.common()
@@ -478,6 +478,13 @@ def _json_card_event(msg: _JsonMessage) -> list[Event]:
             **msg.common(),
         )
     ]
+
+
+def _download_url(section: Any) -> str:
+    """An image's or file's download URL. WeCom's published samples (path/100719, 图片消息, 图文混排消息,
+    文件消息) end the URL with a space inside its quotes; no URL ends with whitespace, and a request
+    made with it would not be the URL WeCom signed, so it is trimmed."""
+    return _string(section, "url").strip()
 
 
 _JSON_MESSAGES: dict[str, Callable[[_JsonMessage], list[Event]]] = {

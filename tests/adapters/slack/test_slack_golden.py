@@ -121,6 +121,10 @@ def test_slacks_own_sample_of_every_event_type_we_parse_is_here() -> None:
         "vendor_member_left_channel",
         "vendor_file_shared",
         "vendor_url_verification",
+        "vendor_user_change",
+        "vendor_block_actions",
+        "vendor_message_action",
+        "vendor_slash_command",
     }
 
 
