@@ -101,12 +101,11 @@ class Lexicon:
         if not text or not len(automaton):
             return []
         # Most texts have no term: the automaton runs on the normalised text alone (the fast path), and
-        # only a text with a hit is normalised again with the index that maps matches back.
-        hits = list(automaton.iter(_prepared(text)))
+        # only a text with a match to report is normalised again, with the index that maps it back.
+        folded, keyed = _prepared(text)
+        hits = list(automaton.iter(keyed))
         if not hits:
             return []
-        normalised = normalise(text)
-        folded = normalised.text
         found: list[tuple[int, int, str, str]] = []
         allowed: list[tuple[int, int]] = []
         char_at = _char_index(folded)
@@ -119,11 +118,13 @@ class Lexicon:
             if entry.allow:
                 allowed.append((start, end))
             found.extend((start, end, category, term) for category, term in entry.hits)
+        if not found:
+            return []
         # An allow phrase covers a term when it starts at or before it and ends at or after it: with both
         # sorted by start, the furthest end of the phrases started so far says so in one pass (checking
         # every phrase for every term was quadratic in a message that repeats an allow phrase).
         allowed.sort()
-        matches = []
+        kept = []
         reach, phrase = -1, 0
         for start, end, category, term in sorted(set(found)):
             while phrase < len(allowed) and allowed[phrase][0] <= start:
@@ -131,16 +132,23 @@ class Lexicon:
                 phrase += 1
             if end <= reach:
                 continue
+            kept.append((start, end, category, term))
+        if not kept:
+            return []
+        normalised = normalise(text)
+        matches = []
+        for start, end, category, term in kept:
             o_start, o_end = normalised.span(start, end)
             matches.append(Match(category, term, o_start, o_end))
         return matches
 
 
 @lru_cache(maxsize=8)
-def _prepared(text: str) -> str:
-    """The text normalised, as the automaton's key bytes. Kept for the last few texts: the lexicon rule
-    and the ads rule's promotion words match the same message one after the other."""
-    return _bytes(normalise_text(text))
+def _prepared(text: str) -> tuple[str, str]:
+    """The text normalised (`normalise_text`), and that as the automaton's key bytes. Kept for the last
+    few texts: the lexicon rule and the ads rule's promotion words match the same message in turn."""
+    folded = normalise_text(text)
+    return folded, _bytes(folded)
 
 
 def _bytes(text: str) -> str:

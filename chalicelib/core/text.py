@@ -264,6 +264,11 @@ _LEET_WORD = re.compile(  # a token's first character (none before it), then: a 
 )
 
 
+# A letter-like character next to a digit, @ or $: every token with a letter and a leet character has
+# one (the characters between its nearest letter and leet character can only be digits).
+_LEET_NEAR = re.compile(r"[^\W\d_][\d@$]|[\d@$][^\W\d_]")
+
+
 def _gap(match: re.Match[str]) -> str:
     text, (start, end) = match.string, match.span()
     if _joins(text, start, end):
@@ -282,7 +287,7 @@ def _leet_word(match: re.Match[str]) -> str:
 def normalise_text(text: str) -> str:
     """`normalise(text).text`, faster: what the lexicon matches, when no index into the text is needed."""
     folded = _CHANGING_GAP.sub(_gap, text.translate(_FOLD_TABLE))
-    if not _LEET_CHAR.search(folded):
+    if not (_LEET_CHAR.search(folded) and _LEET_NEAR.search(folded)):
         return folded
     return _LEET_WORD.sub(_leet_word, folded)
 
