@@ -291,3 +291,53 @@ def test_the_schedule_queues_a_pull_only_when_the_archive_is_on(
         assert ID_CARD in private_to(fake, "scheduled")
     with running_stack(fake) as plain:
         assert scheduled_notice(plain.deps) is None
+
+
+def cases_of(stack: Stack, room: str = ROOM) -> list[str]:
+    """The users of the group's cases, one entry per case."""
+    items = stack.store.query_items(keys.group_pk(f"wecom:{CORP}:{room}"), prefix=keys.CASE_SK_PREFIX)
+    return sorted(
+        str(item.data.get("user") or item.data.get("uid", "")).rsplit(":", 1)[-1]
+        for item in items
+        if "#" not in item.sk.removeprefix(keys.CASE_SK_PREFIX)
+    )
+
+
+@pytest.mark.parametrize("dies_after", [1, 2, 3])
+def test_a_page_whose_worker_died_half_way_is_acted_on_once_by_the_next_pull(
+    fake: FakeMessengers,
+    archive: FakeArchive,
+    finance_sdk_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    dies_after: int,
+) -> None:
+    """The worker dies right after acting on message k (its claims, written for the whole page, say
+    done for all four): the next pull acts on the rest, and on nothing twice."""
+    from chalicelib.worker import pipeline
+
+    process, seen = pipeline.process, []
+
+    def dying(event: Any, deps: Any, **kwargs: Any) -> Any:
+        done = process(event, deps, **kwargs)
+        seen.append(event.event_id)
+        if len(seen) == dies_after:
+            raise RuntimeError("the worker died")
+        return done
+
+    leakers = [f"leaker{n}" for n in range(4)]
+    with archived(fake, archive, finance_sdk_path) as stack:
+        for user in leakers:
+            posted(archive, f"我的身份证 {ID_CARD}", user=user)
+        with monkeypatch.context() as patched:
+            patched.setattr(pipeline, "process", dying)
+            stack.send(notify())
+        assert len(seen) == dies_after
+        stack.send(notify(int(time.time()) + 15))
+        stack.send(notify(int(time.time()) + 30))  # and once more: nothing is left to do
+        for user in leakers:
+            assert len([c for c in fake.sent("message/send") if c.body.get("touser") == user]) == 1
+        cards = [(c["touser"], json.dumps(c, ensure_ascii=False)) for c in admin_cards(fake)]
+        for user in leakers:
+            assert sorted(admin for admin, body in cards if user in body) == ["wecomadmin1", "wecomadmin2"]
+        assert cases_of(stack) == leakers
+        assert list(stack.store.query_items(keys.archive_pk("wecom", CORP), prefix="PAGE#")) == []
