@@ -122,6 +122,11 @@ def on_directory(event: DirectoryChanged, ctx: Context, deps: Deps) -> Decision:
     if not governed(ctx) or ctx.member is None or ctx.member.role == FORMER:
         return Decision()
     repo = MembershipRepo(deps.store)
+    if event.new_user and event.new_user != event.user:  # renamed: the record moves to the new id
+        moved = repo.move_member(ctx.member, event.uid(event.new_user), event.new_user)
+        repo.history(event.gid, moved.uid, moved.user, "renamed", at=ctx.now, detail=event.user)
+        ctx = replace(ctx, member=moved)
+        event = replace(event, user=event.new_user, new_user=None)
     uid = event.uid(event.user)
     if not repo.claim_departure(event.gid, uid, event.event_id, now=ctx.now):
         return Decision()  # this change was handled here already (a redelivery)
@@ -181,6 +186,8 @@ def fan_out(event: DirectoryChanged, deps: Deps) -> Decision:
         ):
             return Decision()  # a status or photo, not a name: nothing to check in any group
     deps.directory.drop(event.uid(event.user))  # look the changed person up afresh from now on
+    if event.new_user:
+        deps.directory.drop(event.uid(event.new_user))
     found = groups_of(deps, event.platform, event.tenant, event.user)
     events = [
         replace(event, chat=group.chat, event_id=f"{event.event_id}@{group.chat}") for group, _ in found
