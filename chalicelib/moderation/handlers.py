@@ -11,7 +11,14 @@ from typing import Any
 
 from chalicelib.core.actions import Decision, Mute, PostCard, Remove, SendDirect
 from chalicelib.core.engine import build_rules, moderate
-from chalicelib.core.events import DirectoryChanged, Event, FileShared, MemberJoined, MessagePosted
+from chalicelib.core.events import (
+    DirectoryChanged,
+    Event,
+    FileShared,
+    MemberJoined,
+    MessagePosted,
+    MessageWithdrawn,
+)
 from chalicelib.core.facts import CaseOpened
 from chalicelib.core.policy import GroupPolicy
 from chalicelib.core.rules.base import Rule, event_files, event_text
@@ -21,7 +28,7 @@ from chalicelib.i18n import t
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
 from chalicelib.kernel.executor import ActionResult
-from chalicelib.moderation import admin, followups, reports, slowmode
+from chalicelib.moderation import admin, followups, reports, slowmode, withdrawals
 from chalicelib.moderation.bans import is_banned
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.mutes import MuteRecord, MuteRepo
@@ -203,6 +210,7 @@ EVENTS = {
     FileShared: on_message,
     MemberJoined: on_join,
     DirectoryChanged: on_renamed,
+    MessageWithdrawn: withdrawals.on_withdrawn,
 }
 COMMANDS = {**admin.COMMANDS, **reports.COMMANDS, **followups.COMMANDS, "slowmode": slowmode.on_command}
 CARD_ACTIONS = {**admin.CARD_ACTIONS, **reports.CARD_ACTIONS, slowmode.PREFIX: slowmode.on_card}

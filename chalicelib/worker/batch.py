@@ -1,6 +1,8 @@
 """A page of events from a message archive, moderated as a batch (WeCom's 会话内容存档).
 
-    withdrawals:  a message withdrawn within the same page is not acted on (`MessageWithdrawn`)
+    withdrawals:  a message withdrawn within the same page is not acted on (`MessageWithdrawn`); the
+                  withdrawal of a message of an earlier page runs like any event, so that the case
+                  about it, if one waits for the admins, is closed (`chalicelib.moderation.withdrawals`)
     consent:      an external contact's agree / disagree is recorded (`ConsentChanged`)
     claims:       every other event's claim, its message-log item or its `EVT#` item, in one
                   `Store.claim_items` call (BatchGetItem of 100, BatchWriteItem of 25): an event already
@@ -94,6 +96,7 @@ def moderate(
     report = BatchReport(received=len(events))
     now = deps.clock.now()
     withdrawn = {e.message_id for e in events if isinstance(e, MessageWithdrawn)}
+    in_page = {_message_id(e) for e in events if not isinstance(e, MessageWithdrawn)}
     for event in events:
         if isinstance(event, ConsentChanged):
             _record_consent(event, deps, now)
@@ -101,6 +104,8 @@ def moderate(
     governed = [e for e in events if not isinstance(e, MessageWithdrawn | ConsentChanged)]
     kept = [e for e in governed if _message_id(e) not in withdrawn]
     report.withdrawn = len(governed) - len(kept)
+    later = [e for e in events if isinstance(e, MessageWithdrawn) and e.message_id not in in_page]
+    kept += later  # withdrawals of earlier pages' messages: after the page's own messages
     mark, todo = _claim(kept, deps, now)
     fresh = [event for event, _, _ in todo]
     report.duplicates = len(kept) - len(fresh)

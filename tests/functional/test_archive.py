@@ -341,3 +341,41 @@ def test_a_page_whose_worker_died_half_way_is_acted_on_once_by_the_next_pull(
             assert sorted(admin for admin, body in cards if user in body) == ["wecomadmin1", "wecomadmin2"]
         assert cases_of(stack) == leakers
         assert list(stack.store.query_items(keys.archive_pk("wecom", CORP), prefix="PAGE#")) == []
+
+
+def test_a_message_withdrawn_in_a_later_page_closes_its_waiting_case_and_the_admins_are_told(
+    fake: FakeMessengers, archive: FakeArchive, finance_sdk_path: Path
+) -> None:
+    with archived(fake, archive, finance_sdk_path) as stack:
+        original = posted(archive, f"我的身份证 {ID_CARD}", user="regretful")
+        stack.send(notify())
+        assert len(admin_cards(fake)) == 2 and cases_of(stack) == ["regretful"]
+        fake.clear()
+        archive.post(
+            {
+                "msgid": f"{original}-recall",
+                "action": "recall",
+                "from": "regretful",
+                "tolist": ["lisi"],
+                "roomid": ROOM,
+                "msgtime": int(time.time() * 1000),
+                "msgtype": "revoke",
+                "revoke": {"pre_msgid": original},
+            }
+        )
+        stack.send(notify(int(time.time()) + 15))
+        stack.send(notify(int(time.time()) + 30))  # a second notice tells nobody twice
+
+        for admin in ("wecomadmin1", "wecomadmin2"):
+            (told,) = [c.body for c in fake.sent("message/send") if c.body.get("touser") == admin]
+            assert (
+                "regretful 已自行撤回" in told["text"]["content"] and "无需再处理" in told["text"]["content"]
+            )
+        assert private_to(fake, "regretful") == "[]"
+        group = f"wecom:{CORP}:{ROOM}"
+        (case,) = [
+            item
+            for item in stack.store.query_items(keys.group_pk(group), prefix=keys.CASE_SK_PREFIX)
+            if "#" not in item.sk.removeprefix(keys.CASE_SK_PREFIX)
+        ]
+        assert (case.data["state"], case.data["handled_by"]) == ("withdrawn", "regretful")
