@@ -379,3 +379,35 @@ def test_a_message_withdrawn_in_a_later_page_closes_its_waiting_case_and_the_adm
             if "#" not in item.sk.removeprefix(keys.CASE_SK_PREFIX)
         ]
         assert (case.data["state"], case.data["handled_by"]) == ("withdrawn", "regretful")
+
+
+def test_a_worker_that_died_between_two_admins_cards_sends_only_the_second_on_the_next_pull(
+    fake: FakeMessengers, archive: FakeArchive, finance_sdk_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The decision on the message was stored and the first admin's card sent when the worker died: the
+    next pull finishes that decision through the outbox (only the open step), never deciding again."""
+    from chalicelib.kernel import act as kernel_act
+
+    execute, died = kernel_act.execute, []
+
+    def dying(actions: Any, *args: Any, **kwargs: Any) -> Any:
+        (action,) = actions
+        if not died and getattr(action, "users", ()) == ("wecomadmin2",):
+            died.append(action)
+            raise RuntimeError("the worker died")
+        return execute(actions, *args, **kwargs)
+
+    with archived(fake, archive, finance_sdk_path) as stack:
+        posted(archive, f"我的身份证 {ID_CARD}", user="first")
+        posted(archive, f"我的身份证 {ID_CARD}", user="second")
+        with monkeypatch.context() as patched:
+            patched.setattr(kernel_act, "execute", dying)
+            stack.send(notify())
+        assert died and [c["touser"] for c in admin_cards(fake)] == ["wecomadmin1"]
+        stack.send(notify(int(time.time()) + 15))
+
+        cards = [(c["touser"], json.dumps(c, ensure_ascii=False)) for c in admin_cards(fake)]
+        for user in ("first", "second"):
+            assert sorted(admin for admin, body in cards if user in body) == ["wecomadmin1", "wecomadmin2"]
+            assert len([c for c in fake.sent("message/send") if c.body.get("touser") == user]) == 1
+        assert cases_of(stack) == ["first", "second"]
