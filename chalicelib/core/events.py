@@ -142,7 +142,8 @@ class JobRequested(Event):
 @dataclass(frozen=True, kw_only=True)
 class MessageWithdrawn(Event):
     """A member withdrew (recalled) one of their messages; `message_id` is the withdrawn one's. Seen
-    through WeCom's message archive (`revoke`): nothing is done about a withdrawn message."""
+    through WeCom's message archive (`revoke`): a message withdrawn in the page it came in is not acted
+    on; one acted on already has the case about it, if an admin card still waits, closed as withdrawn."""
 
     user: str
     message_id: str
