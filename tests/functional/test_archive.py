@@ -387,8 +387,9 @@ def test_a_worker_that_died_between_two_admins_cards_sends_only_the_second_on_th
     """The decision on the message was stored and the first admin's card sent when the worker died: the
     next pull finishes that decision through the outbox (only the open step), never deciding again."""
     from chalicelib.kernel import act as kernel_act
+    from chalicelib.kernel.executor import execute
 
-    execute, died = kernel_act.execute, []
+    died: list[object] = []
 
     def dying(actions: Any, *args: Any, **kwargs: Any) -> Any:
         (action,) = actions
