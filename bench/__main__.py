@@ -28,7 +28,17 @@ from typing import Any
 
 from bench import Row
 
-SECTIONS = ("ingress", "moderation", "cold_start", "cost", "outbox", "archive", "jobs_rows", "console")
+SECTIONS = (
+    "ingress",
+    "moderation",
+    "cold_start",
+    "cost",
+    "outbox",
+    "archive",
+    "join_gate",
+    "jobs_rows",
+    "console",
+)
 DEFAULT_OUT = Path(__file__).resolve().parent / "results.json"
 PEER_PACKAGES = ("slack_bolt", "slack_sdk", "wechatpy", "pyahocorasick", "moto", "chalice", "pydantic")
 

@@ -1,5 +1,6 @@
 """The admin loop: violation and report cards (Warn / Mute / Remove / Dismiss) and the admin commands
-(warn, mute, unmute, remove, ban, unban, pass, cases, policy) — R2.6, R3.7, R4.5, R9.1.
+(warn, mute, unmute, remove, pass, cases, policy; ban and unban, with their scopes, are
+`chalicelib.persons.sanctions`) — R2.6, R3.7, R4.5, R9.1.
 
 Who may act is decided on the server (`chalicelib.authz`): the clicker's or sender's rights in the group
 the sealed card or the command is about, never a field of the payload. A refusal is answered privately
@@ -24,7 +25,6 @@ from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
 from chalicelib.kernel.policies import PolicyRepo, parse_override
-from chalicelib.moderation import bans
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.mutes import MuteRepo
 from chalicelib.moderation.sealing import handled_card
@@ -235,21 +235,6 @@ def _remove(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> De
     )
 
 
-def _ban(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> Decision:
-    bans.ban(deps.store, command.gid, command.uid(member), by=command.user, at=ctx.now)
-    return _done(
-        ctx,
-        t(ctx.locale, "admin.what.ban"),
-        member,
-        Remove(chat=command.chat, user=member, ban=True, reason="admin.ban"),
-    )
-
-
-def _unban(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> Decision:
-    bans.unban(deps.store, command.gid, command.uid(member))
-    return _done(ctx, t(ctx.locale, "admin.what.unban"), member)
-
-
 def _pass(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> Decision:
     deps.store.update_member(command.gid, command.uid(member), member, {"ads_pass": True})
     text = t(ctx.locale, "member.pass", group=group_label(ctx, command.chat))
@@ -259,6 +244,10 @@ def _pass(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> Deci
 
 
 def _cases(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> Decision:
+    if "--all" in command.args:  # every group's, on every linked platform (`chalicelib.persons.history`)
+        from chalicelib.persons import history
+
+        return history.show(command, ctx, deps, [word for word in command.args if word != "--all"])
     found = CaseRepo(deps.store).for_member(command.gid, command.uid(member))
     if not found:
         return private(ctx, "cases.none", member=member)
@@ -281,7 +270,9 @@ def _policy(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> De
     """`policy` shows the group's policy; `policy set <path> <value>` applies a group override version."""
     words = [w for w in command.args if w]
     prefix = command_prefix(command.platform)
-    if len(words) >= 3 and words[0] == "set":
+    if words and words[0] == "set":
+        if len(words) < 3:
+            return private(ctx, "policy.check.set_usage", prefix=prefix)
         return _policy_set(command, ctx, deps, words[1], " ".join(words[2:]))
     policy = ctx.policy
     rules = ", ".join(f"{name}={policy.effective_mode(name)}" for name in type(policy.rules).model_fields)
@@ -298,34 +289,37 @@ def _policy(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> De
 
 
 def _policy_set(command: CommandIssued, ctx: Context, deps: Deps, path: str, raw: str) -> Decision:
-    """`policy set <path> <value>`: one setting of this group's own override, the value as YAML. A key
+    """`policy set <path> <value>`: one setting of this group's own override. The value is read as the
+    setting's type wants it (a pattern such as `[A-Z].*` stays text; anything else is YAML). A key
     written `name+` appends to the list the group has (`policy set admins+ [slack:T1:U2]` appoints a
-    co-admin of this group, in addition to the org's admins, never of another group nor of the org).
-    Anything that does not make a valid policy is answered with the reason; what was set, and the
-    co-admins it leaves, go to the audit log."""
+    co-admin of this group, in addition to the org's admins, never of another group nor of the org). The
+    override passes the same checks as `qunguan policy apply`, and a refusal names every problem in the
+    group's language, never nothing; what was set, and the co-admins it leaves, go to the audit log."""
     import yaml
 
     from chalicelib.core.policy import PolicyError, combine
+    from chalicelib.core.policy_checks import PolicyProblems, Problem, Tenants, check_data, setting_patch
     from chalicelib.kernel.context import policies
 
     parts = path.split(".")
-    if not all(parts):
-        return private(ctx, "policy.error", error=f"{path[:80]}: not a setting's path")
-    try:
-        patch: Any = yaml.safe_load(raw)
-    except yaml.YAMLError:
-        return private(ctx, "policy.error", error=f"{path[:80]}: the value is not valid YAML")
-    for part in reversed(parts):
-        patch = {part: patch}
     repo: PolicyRepo = policies(deps)
     scope = keys.group_policy_scope(command.gid)
+    settings = deps.settings
+    configured = [("wecom", settings.wecom_corp_id or ""), ("dingtalk", settings.dingtalk_corp_id or "")]
+    tenants = Tenants.of([(command.platform, command.tenant), *configured])
     try:
+        if not all(parts):
+            raise PolicyProblems([Problem(path[:80], "policy.check.bad_path")])
         live = repo.current(scope)
-        override = combine(parse_override(live.text) if live else {}, patch)
+        override = combine(parse_override(live.text) if live else {}, setting_patch(path, raw))
+        check_data(scope, override, org=repo.org(), tenants=tenants)
         applied = repo.apply(
             scope, yaml.safe_dump(override, allow_unicode=True), author=command.user, now=ctx.now
         )
-    except PolicyError as exc:
+    except PolicyProblems as exc:  # "Not applied:", then every problem on its own line
+        text = t(ctx.locale, "policy.error", error="\n" + exc.lines(ctx.locale))
+        return Decision.of(Reply(text=text[:1500], private=True, reason="policy.error"))
+    except (PolicyError, yaml.YAMLError) as exc:
         return private(ctx, "policy.error", error=str(exc)[:300])
     record: dict[str, Any] = {"policy_set": path, "value": raw[:300], "version": applied.version}
     if parts[0].removesuffix("+") == "admins":
@@ -391,8 +385,6 @@ COMMANDS = {
         "unmute": _unmute,
         "remove": _remove,
         "kick": _remove,
-        "ban": _ban,
-        "unban": _unban,
         "pass": _pass,
         "cases": _cases,
         "policy": _policy,

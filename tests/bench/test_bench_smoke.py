@@ -194,6 +194,7 @@ def test_the_sections_and_job_sources_are_the_issues() -> None:
         "cost",
         "outbox",
         "archive",
+        "join_gate",
         "jobs_rows",
         "console",
     )
