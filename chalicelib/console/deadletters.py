@@ -23,10 +23,9 @@ def depth(view: View) -> int | None:
         return None
     from botocore.exceptions import BotoCoreError, ClientError
 
+    sqs = view.sqs()
     try:
-        attributes = view.sqs().get_queue_attributes(
-            QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"]
-        )
+        attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
     except (BotoCoreError, ClientError) as exc:  # not allowed, or unreachable: the page says "unknown"
         log.warning("dead-letter depth unknown: %s", type(exc).__name__)
         return None

@@ -103,7 +103,7 @@ def serve_page(route: str, request: InboundRequest, params: Mapping[str, str], c
 def _signed_in(
     route: str, request: InboundRequest, params: Mapping[str, str], console: Console, session: Session
 ) -> Reply:
-    handler = {**pages.ROUTES, **pages_org.ROUTES}.get((route, request.method))
+    handler = {**pages.routes(), **pages_org.routes()}.get((route, request.method))
     if handler is None:
         raise NotFound(route)
     form = dict(parse_qsl(request.body.decode("utf-8", "replace"))) if request.method == "POST" else {}

@@ -238,11 +238,16 @@ def me_page(view: View) -> Reply:
 
 
 Handler = Callable[[View], Reply]
-ROUTES: dict[tuple[str, str], Handler] = {
-    ("overview", "GET"): overview,
-    ("groups", "GET"): groups_page,
-    ("group", "GET"): group_page,
-    ("cases", "GET"): cases_page,
-    ("cases", "POST"): act_on_case,
-    ("me", "GET"): me_page,
-}
+
+
+def routes() -> dict[tuple[str, str], Handler]:
+    """The pages by (route, method). A function, not a module-level table: what the module's import
+    runs stays empty (the IAM call graph reads a handler named at module level as called)."""
+    return {
+        ("overview", "GET"): overview,
+        ("groups", "GET"): groups_page,
+        ("group", "GET"): group_page,
+        ("cases", "GET"): cases_page,
+        ("cases", "POST"): act_on_case,
+        ("me", "GET"): me_page,
+    }

@@ -322,14 +322,19 @@ def jobs_replay(view: View) -> Reply:
 
 
 Handler = Callable[[View], Reply]
-ROUTES: dict[tuple[str, str], Handler] = {
-    ("policy", "GET"): policy_page,
-    ("policy", "POST"): policy_propose,
-    ("policy-check", "POST"): policy_check,
-    ("assessments", "GET"): assessments_page,
-    ("audit", "GET"): audit_page,
-    ("audit-export", "GET"): audit_export,
-    ("files", "GET"): files_page,
-    ("jobs", "GET"): jobs_page,
-    ("jobs", "POST"): jobs_replay,
-}
+
+
+def routes() -> dict[tuple[str, str], Handler]:
+    """The pages by (route, method). A function, not a module-level table: what the module's import
+    runs stays empty (the IAM call graph reads a handler named at module level as called)."""
+    return {
+        ("policy", "GET"): policy_page,
+        ("policy", "POST"): policy_propose,
+        ("policy-check", "POST"): policy_check,
+        ("assessments", "GET"): assessments_page,
+        ("audit", "GET"): audit_page,
+        ("audit-export", "GET"): audit_export,
+        ("files", "GET"): files_page,
+        ("jobs", "GET"): jobs_page,
+        ("jobs", "POST"): jobs_replay,
+    }

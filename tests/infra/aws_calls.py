@@ -30,10 +30,6 @@ OWN_FUNCTION_DECORATORS = frozenset(
     {"on_sqs_message", "schedule", "on_s3_event", "on_sns_message", "on_cw_event", "lambda_function"}
 )
 PRUNED: dict[tuple[str, str], str] = {
-    ("chalicelib.worker.pipeline:follow", "chalicelib.console.pages_org:<module>"): (
-        "the claim key f'{name}.{n}.{m}' reads as a module name to the call graph; the worker never "
-        "imports the web console, which the API function serves"
-    ),
     ("chalicelib.bootstrap:build_dispatcher", "chalicelib.worker.pipeline:process"): (
         "QG_DISPATCH=inline runs the worker inside the API process for the local stack and tests only; "
         "the template sets QG_DISPATCH=sqs for every function"
