@@ -134,11 +134,6 @@ class Remove(Action):
     severity: ClassVar[int] = 40
 
 
-# What the pipeline reads of a decision: typed fields, not notes. A decision built with these keys in its
-# notes (code written before the fields) has them lifted into the fields.
-TYPED_NOTES = ("acting_chat", "retry", "refused")
-
-
 @dataclass(frozen=True)
 class Decision:
     """The engine's verdict on one event: the actions, most severe first, and what to record.
@@ -159,15 +154,6 @@ class Decision:
     retry: str = ""
     refused: str = ""
     facts: tuple[Fact, ...] = ()
-
-    def __post_init__(self) -> None:
-        if any(key in self.notes for key in TYPED_NOTES):
-            notes = dict(self.notes)
-            for key in TYPED_NOTES:
-                value = notes.pop(key, None)
-                if value and not getattr(self, key):
-                    object.__setattr__(self, key, str(value))
-            object.__setattr__(self, "notes", notes)
 
     @staticmethod
     def of(*actions: Action, shadow: bool = False) -> Decision:
