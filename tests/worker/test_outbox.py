@@ -23,7 +23,7 @@ from chalicelib.errors import MessengerError
 from chalicelib.kernel.act import Where, act, event_claim
 from chalicelib.kernel.context import load_context
 from chalicelib.kernel.executor import DeliveryFailed
-from chalicelib.kernel.outbox import ACTION_KINDS, Outbox, steps_of
+from chalicelib.kernel.outbox import ACTION_KINDS, LEASE_SECONDS, Outbox, steps_of
 from chalicelib.settings import Settings
 from chalicelib.store.memory import MemoryStore
 from chalicelib.worker import pipeline
@@ -148,6 +148,48 @@ def test_a_redelivered_event_is_not_decided_again(monkeypatch: pytest.MonkeyPatc
     assert messenger.verbs() == ["post_text"] and outcome.results[0].status == "done"
 
 
+class Killed(BaseException):
+    """The Lambda runtime ending the worker (a timeout, an out-of-memory): nothing after it runs."""
+
+
+def test_a_worker_killed_between_its_last_step_and_its_recording_is_recorded_by_the_redelivery(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    deps, messenger = make()
+    clock = deps.clock
+    assert isinstance(clock, FrozenClock)
+    event = said("flood")
+    where = Where(event, load_context(event, deps))
+    recorded: list[tuple[str, ...]] = []
+    kill = [True]
+
+    def after(decision: Decision, results: tuple[Any, ...]) -> None:
+        recorded.append(tuple(r.status for r in results))
+        if kill.pop() if kill else False:
+            raise Killed
+
+    with monkeypatch.context() as killed:  # a killed worker gives nothing back: its lease has to lapse
+        killed.setattr(Outbox, "release", lambda self, entry: None)
+        with pytest.raises(Killed):
+            act(deps, where, moderation_decision(), after=after)
+    stored = Outbox(deps.store).load(event_claim(event))
+    assert stored is not None and not stored.open_steps and not stored.recorded
+    assert deps.store.list_audit(event.gid) == []  # the kill came before the audit
+
+    busy = act(deps, where, moderation_decision(), after=after)  # redelivered while the lease still holds
+    assert busy.busy and len(recorded) == 1
+
+    clock.advance(LEASE_SECONDS + 1)
+    again = act(deps, where, moderation_decision(), after=after)
+    assert again.recorded and len(recorded) == 2 and recorded[-1] == ("done", "done", "done")
+    assert messenger.verbs() == ["mute_member", "post_card", "post_card", "send_direct"]  # nothing resent
+    (audit,) = deps.store.list_audit(event.gid)
+    assert audit.outcome == "done"
+
+    third = act(deps, where, moderation_decision(), after=after)
+    assert not third.recorded and len(recorded) == 2  # recorded: no later processing records it again
+
+
 def test_an_ordinary_message_costs_no_outbox_read_or_write() -> None:
     deps, _ = make()
     store = deps.store
@@ -166,9 +208,9 @@ def test_a_decision_that_acts_costs_one_outbox_write_and_one_per_step() -> None:
     store.usage.reset()
     act(deps, where, moderation_decision())
     writes = store.usage.calls.get("PutItem", 0) + store.usage.calls.get("UpdateItem", 0)
-    # The stored decision, one settle per step (the last one claims the recording), and the audit record
-    # every decision that acts had before the outbox.
-    assert writes == 1 + 4 + 1
+    # The stored decision, one settle per step (the last one marks the recording pending), the audit
+    # record every decision that acts had before the outbox, and the mark that it is recorded.
+    assert writes == 1 + 4 + 1 + 1
     assert store.usage.calls.get("GetItem", 0) == 0  # nothing read back on the first processing
 
 
