@@ -52,6 +52,17 @@ class SendDirect(Action):
 
 
 @dataclass(frozen=True, kw_only=True)
+class PostImage(Action):
+    """A PNG image (a job's chart) to each of `users` privately, with a caption where the platform shows
+    one. It is stored in the outbox with the decision (base64), so keep it small: the charts are a few KB."""
+
+    users: tuple[str, ...]
+    name: str
+    png: bytes
+    caption: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
 class PostText(Action):
     chat: str
     text: str

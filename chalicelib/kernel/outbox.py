@@ -35,7 +35,7 @@ from typing import Any
 
 from chalicelib.adapters.base import Sent
 from chalicelib.core import actions as action_types
-from chalicelib.core.actions import Action, Decision, PostCard
+from chalicelib.core.actions import Action, Decision, PostCard, PostImage
 from chalicelib.core.facts import FACT_KINDS, Fact
 from chalicelib.core.records_codec import RecordCodecError, from_data, to_data
 from chalicelib.kernel.executor import ActionResult
@@ -69,13 +69,16 @@ class Step:
 
 
 def steps_of(actions: Iterable[Action]) -> tuple[Step, ...]:
-    """The decision's actions as steps: a card to a chat and several people is one step per recipient."""
+    """The decision's actions as steps: a card (to a chat and several people) or an image (to several
+    people) is one step per recipient."""
     steps: list[Step] = []
     for index, action in enumerate(actions):
         parts: list[Action] = [action]
         if isinstance(action, PostCard) and len(action.users) + bool(action.chat) > 1:
             parts = [replace(action, users=())] if action.chat else []
             parts += [replace(action, chat="", users=(user,)) for user in action.users]
+        elif isinstance(action, PostImage) and len(action.users) > 1:
+            parts = [replace(action, users=(user,)) for user in action.users]
         for part in parts:
             steps.append(Step(len(steps), index, part))
     return tuple(steps)

@@ -5,6 +5,7 @@ before, or replayed, as a redelivery, and stops a FIFO group at its first failur
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -14,7 +15,7 @@ from chalicelib.adapters.base import Sent, Target
 from chalicelib.bootstrap import Deps
 from chalicelib.clock import FrozenClock
 from chalicelib.core import codec
-from chalicelib.core.actions import Decision, Lifetime, Mute, PostCard, SendDirect
+from chalicelib.core.actions import Action, Decision, Lifetime, Mute, PostCard, PostImage, SendDirect
 from chalicelib.core.cards import Button, Card
 from chalicelib.core.events import MessagePosted
 from chalicelib.core.facts import CaseOpened
@@ -220,6 +221,18 @@ def test_the_stored_decision_keeps_every_action_field() -> None:
     assert from_data(type(action).__mro__[1], to_data(action), ACTION_KINDS) == action
     with pytest.raises(RecordCodecError):
         from_data(type(action).__mro__[1], {**to_data(action), "type": "Launch"}, ACTION_KINDS)
+
+
+def test_an_image_is_stored_as_base64_text_and_read_back_as_its_bytes() -> None:
+    chart = PostImage(
+        users=("UADMIN1", "UADMIN2"), name="trend.png", png=b"\x89PNG\r\n\x1a\n\x00", caption="趋势"
+    )
+    stored = to_data(chart)
+    assert stored["png"] == "iVBORw0KGgoA" and json.loads(json.dumps(stored)) == stored
+    assert from_data(Action, stored, ACTION_KINDS) == chart
+    assert [s.action.users for s in steps_of((chart,))] == [("UADMIN1",), ("UADMIN2",)]  # a step each
+    with pytest.raises(RecordCodecError):
+        from_data(Action, {**stored, "png": "not base64!"}, ACTION_KINDS)
 
 
 def test_a_record_received_before_or_replayed_is_a_redelivery() -> None:
