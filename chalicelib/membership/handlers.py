@@ -40,7 +40,7 @@ from chalicelib.membership.lifecycle import DAY
 from chalicelib.membership.qualification import qualify
 from chalicelib.membership.repository import FORMER, MembershipRepo
 from chalicelib.membership.views import GroupView, Person, to_admins
-from chalicelib.moderation.bans import is_banned
+from chalicelib.persons.gate import standing
 
 log = logging.getLogger("qunguan.membership")
 
@@ -62,8 +62,8 @@ def on_join(event: MemberJoined, ctx: Context, deps: Deps) -> Decision:
     settings = ctx.policy.membership
     repo = MembershipRepo(deps.store)
     uid = event.uid(event.user)
-    if is_banned(deps.store, event.gid, uid):
-        return Decision()  # no gate, no welcome: moderation removes them again (`moderation.handlers`)
+    if standing(event, ctx, deps).refused(event.gid, ctx.policy.tags, ctx.now):
+        return Decision()  # no gate, no welcome: moderation or the persons gate removes them again
     directory = directory_user(event, event.user, deps)
     roster = None if _employee(directory) else repo.guest_until(event.gid, uid)
     verdict = qualify(directory, roster, ctx.now, settings.join)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from chalicelib.membership.lifecycle import Stage
+from chalicelib.persons.ledger import ledger_entry
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Item, MemberRecord
@@ -202,6 +203,7 @@ class MembershipRepo:
             return False
         self.store.delete_item(pk, sk)
         self.history(gid, uid, user, "acknowledged", at=at)
+        self.store.put_item(ledger_entry(uid, at=at, kind="ack", ref=keys.iso(at), gid=gid, expires_at=None))
         return True
 
     def drop_ack(self, gid: str, uid: str) -> None:

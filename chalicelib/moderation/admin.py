@@ -1,5 +1,6 @@
 """The admin loop: violation and report cards (Warn / Mute / Remove / Dismiss) and the admin commands
-(warn, mute, unmute, remove, ban, unban, pass, cases, policy) — R2.6, R3.7, R4.5, R9.1.
+(warn, mute, unmute, remove, pass, cases, policy; ban and unban, with their scopes, are
+`chalicelib.persons.sanctions`) — R2.6, R3.7, R4.5, R9.1.
 
 Who may act is decided on the server (`chalicelib.authz`): the clicker's or sender's rights in the group
 the sealed card or the command is about, never a field of the payload. A refusal is answered privately
@@ -24,7 +25,6 @@ from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
 from chalicelib.kernel.policies import PolicyRepo, parse_override
-from chalicelib.moderation import bans
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.mutes import MuteRepo
 from chalicelib.moderation.sealing import handled_card
@@ -234,21 +234,6 @@ def _remove(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> De
     )
 
 
-def _ban(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> Decision:
-    bans.ban(deps.store, command.gid, command.uid(member), by=command.user, at=ctx.now)
-    return _done(
-        ctx,
-        t(ctx.locale, "admin.what.ban"),
-        member,
-        Remove(chat=command.chat, user=member, ban=True, reason="admin.ban"),
-    )
-
-
-def _unban(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> Decision:
-    bans.unban(deps.store, command.gid, command.uid(member))
-    return _done(ctx, t(ctx.locale, "admin.what.unban"), member)
-
-
 def _pass(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> Decision:
     deps.store.update_member(command.gid, command.uid(member), member, {"ads_pass": True})
     text = t(ctx.locale, "member.pass", group=group_label(ctx, command.chat))
@@ -258,6 +243,10 @@ def _pass(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> Deci
 
 
 def _cases(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> Decision:
+    if "--all" in command.args:  # every group's, on every linked platform (`chalicelib.persons.history`)
+        from chalicelib.persons import history
+
+        return history.show(command, ctx, deps, [word for word in command.args if word != "--all"])
     found = CaseRepo(deps.store).for_member(command.gid, command.uid(member))
     if not found:
         return private(ctx, "cases.none", member=member)
@@ -390,8 +379,6 @@ COMMANDS = {
         "unmute": _unmute,
         "remove": _remove,
         "kick": _remove,
-        "ban": _ban,
-        "unban": _unban,
         "pass": _pass,
         "cases": _cases,
         "policy": _policy,

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.persons.ledger import ledger_entry
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Increment, Item
@@ -77,6 +78,20 @@ class CaseRepo:
         if self.store.get_item(pk, item.sk) is not None:
             return False
         puts = [item, Item(keys.case_pointer_pk(ref), keys.CASE_POINTER_SK, {"gid": gid}, expires_at=expires)]
+        # Also against the person, on every platform they are linked on (`chalicelib.persons.history`).
+        puts.append(
+            ledger_entry(
+                uid,
+                at=at,
+                kind="case",
+                ref=ref,
+                gid=gid,
+                expires_at=expires,
+                rule=str(data.get("rule", "")),
+                points=float(data.get("points", 0.0) or 0.0),
+                **({"total": float(points["total"])} if points is not None else {}),
+            )
+        )
         if snapshot and snapshot_days > 0:
             puts.append(
                 Item(

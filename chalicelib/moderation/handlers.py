@@ -22,7 +22,6 @@ from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
 from chalicelib.kernel.executor import ActionResult
 from chalicelib.moderation import admin, followups, reports, slowmode
-from chalicelib.moderation.bans import is_banned
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.mutes import MuteRecord, MuteRepo
 from chalicelib.moderation.sealing import seal_decision
@@ -54,6 +53,10 @@ def on_message(event: MessagePosted | FileShared, ctx: Context, deps: Deps) -> D
         return Decision()  # Slack's bare file_shared: the message with the file carries its name
     signals = rule_context(event, ctx, deps)
     decision = moderate(event, signals, rules_for(ctx.policy))
+    if ctx.policy.escalation.scope == "person" and decision.notes.get("points"):
+        from chalicelib.persons.escalation import across_groups
+
+        decision = across_groups(event, signals, decision, ctx, deps, rules=rules_for(ctx.policy))
     decision = slowmode.after_moderation(decision, event, signals, ctx, deps)
     return seal_decision(_with_case_fact(decision), event, deps.settings)
 
@@ -84,8 +87,11 @@ def rules_for(policy: GroupPolicy) -> list[Rule]:
 
 
 def on_join(event: MemberJoined, ctx: Context, deps: Deps) -> Decision:
-    """A banned member who joins again is removed again (R3.7)."""
-    if not event.chat or not is_banned(deps.store, event.gid, event.uid(event.user)):
+    """A banned member who joins again is removed again (R3.7). Bans wider than this group are refused by
+    the persons domain's gate, from the same reads (`chalicelib.persons.gate.standing`)."""
+    from chalicelib.persons.gate import standing
+
+    if not event.chat or not standing(event, ctx, deps).group_banned:
         return Decision()
     group = ctx.group.name if ctx.group and ctx.group.name else event.chat
     return Decision.of(
@@ -167,7 +173,7 @@ def _record_mutes(
         ):
             gid = event.gid if event.chat == action.chat else f"{event.platform}:{event.tenant}:{action.chat}"
             uid = f"{event.platform}:{event.tenant}:{action.user}"
-            repo.record(MuteRecord(gid, uid, action.user, ctx.now + action.seconds, case_ref))
+            repo.record(MuteRecord(gid, uid, action.user, ctx.now + action.seconds, case_ref), at=ctx.now)
 
 
 def _record_versions(event: MessagePosted | FileShared, deps: Deps) -> None:
