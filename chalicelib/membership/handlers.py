@@ -122,12 +122,18 @@ def on_directory(event: DirectoryChanged, ctx: Context, deps: Deps) -> Decision:
     if not governed(ctx) or ctx.member is None or ctx.member.role == FORMER:
         return Decision()
     repo = MembershipRepo(deps.store)
+    member = ctx.member
+    if event.new_user and event.new_user != event.user:  # renamed: the record moves to the new id
+        member = repo.move_member(member, event.uid(event.new_user), event.new_user)
+        repo.history(event.gid, member.uid, member.user, "renamed", at=ctx.now, detail=event.user)
+        ctx = replace(ctx, member=member)
+        event = replace(event, user=event.new_user, new_user=None)
     uid = event.uid(event.user)
     if not repo.claim_departure(event.gid, uid, event.event_id, now=ctx.now):
         return Decision()  # this change was handled here already (a redelivery)
     settings = ctx.policy.membership
     group = group_view(ctx, deps, event, event.chat)
-    fallback = ctx.member.display_name or event.display_name or event.name or ""
+    fallback = member.display_name or event.display_name or event.name or ""
     actions: tuple[Action, ...] = ()
     if event.change == "left":
         person = Person(event.user, uid, fallback or event.user)
@@ -181,6 +187,8 @@ def fan_out(event: DirectoryChanged, deps: Deps) -> Decision:
         ):
             return Decision()  # a status or photo, not a name: nothing to check in any group
     deps.directory.drop(event.uid(event.user))  # look the changed person up afresh from now on
+    if event.new_user:
+        deps.directory.drop(event.uid(event.new_user))
     found = groups_of(deps, event.platform, event.tenant, event.user)
     events = [
         replace(event, chat=group.chat, event_id=f"{event.event_id}@{group.chat}") for group, _ in found

@@ -128,6 +128,24 @@ class CaseRepo:
         )
         return [Case(gid, str(item.data.get("ref", "")), dict(item.data)) for item in items]
 
+    def move_member(self, gid: str, uid: str, new_uid: str) -> int:
+        """The member's cases follow them to a new id (the directory renamed them): each case is theirs
+        under `new_uid`, found by it in `for_member`. Idempotent: a second run finds none left."""
+        moved = 0
+        for item in list(self.store.query_items(keys.member_cases_pk(gid, uid), index="GSI1")):
+            ref, at = str(item.data.get("ref", "")), float(item.data.get("at", 0.0))
+            self.store.put_item(
+                Item(
+                    keys.group_pk(gid),
+                    keys.case_item_sk(ref),
+                    {**item.data, "uid": new_uid},
+                    gsi1=(keys.member_cases_pk(gid, new_uid), keys.member_cases_sk(at, ref)),
+                    expires_at=item.expires_at,
+                )
+            )
+            moved += 1
+        return moved
+
     def transition(self, gid: str, ref: str, *, from_state: str, to_state: str, by: str, at: float) -> bool:
         """Move a case from one state to the next, once."""
         return self.store.update_item(

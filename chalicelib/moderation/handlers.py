@@ -11,7 +11,14 @@ from typing import Any
 
 from chalicelib.core.actions import Decision, Mute, PostCard, Remove, SendDirect
 from chalicelib.core.engine import build_rules, moderate
-from chalicelib.core.events import Event, FileShared, MemberJoined, MessagePosted
+from chalicelib.core.events import (
+    DirectoryChanged,
+    Event,
+    FileShared,
+    MemberJoined,
+    MessagePosted,
+    MessageWithdrawn,
+)
 from chalicelib.core.facts import CaseOpened
 from chalicelib.core.policy import GroupPolicy
 from chalicelib.core.rules.base import Rule, event_files, event_text
@@ -21,7 +28,7 @@ from chalicelib.i18n import t
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
 from chalicelib.kernel.executor import ActionResult
-from chalicelib.moderation import admin, followups, reports, slowmode
+from chalicelib.moderation import admin, followups, reports, slowmode, withdrawals
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.mutes import MuteRecord, MuteRepo
 from chalicelib.moderation.sealing import seal_decision
@@ -196,7 +203,21 @@ def _record_versions(event: MessagePosted | FileShared, deps: Deps) -> None:
         deps.store.put_item(Item(pk, sk, {"versions": versions}))
 
 
-EVENTS = {MessagePosted: on_message, FileShared: on_message, MemberJoined: on_join}
+def on_renamed(event: DirectoryChanged, ctx: Context, deps: Deps) -> Decision:
+    """The directory gave a member a new id (WeCom `NewUserID`): their cases in the group follow them
+    (membership moves their record and points). Once per group, as membership fans the change out."""
+    if event.chat and event.new_user and event.new_user != event.user:
+        CaseRepo(deps.store).move_member(event.gid, event.uid(event.user), event.uid(event.new_user))
+    return Decision()
+
+
+EVENTS = {
+    MessagePosted: on_message,
+    FileShared: on_message,
+    MemberJoined: on_join,
+    DirectoryChanged: on_renamed,
+    MessageWithdrawn: withdrawals.on_withdrawn,
+}
 COMMANDS = {**admin.COMMANDS, **reports.COMMANDS, **followups.COMMANDS, "slowmode": slowmode.on_command}
 CARD_ACTIONS = {**admin.CARD_ACTIONS, **reports.CARD_ACTIONS, slowmode.PREFIX: slowmode.on_card}
 AFTER = (record, admin.record, reports.record, slowmode.record, followups.record)
