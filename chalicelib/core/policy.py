@@ -144,20 +144,23 @@ def _default_categories() -> dict[str, LexiconCategory]:
 
 class LexiconSettings(RuleSettings):
     """R3.2, R4.9, R5.1 (and R4.4's confidentiality markers): lexicon categories, extra terms per
-    category (a category only here is a new one, with the section's settings), and allow phrases."""
+    category (a category only here is a new one, with the section's settings), and allow phrases.
+    `exact_terms` match only a whole message (after normalisation): the place for a single character or
+    a one-letter word, which as an ordinary term would catch half of all messages."""
 
     severity: Severity = "medium"
     delete: bool = True
     notify_admins: bool = True
     categories: dict[str, LexiconCategory] = Field(default_factory=_default_categories)
     extra_terms: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    exact_terms: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     allow: tuple[str, ...] = DEFAULT_LEXICON_ALLOW
 
     def category(self, name: str) -> LexiconCategory:
         return self.categories.get(name, LexiconCategory())
 
     def enabled_categories(self) -> tuple[str, ...]:
-        names = dict.fromkeys((*self.categories, *self.extra_terms))
+        names = dict.fromkeys((*self.categories, *self.extra_terms, *self.exact_terms))
         return tuple(name for name in names if name != "promotion" and self.category(name).enabled)
 
 

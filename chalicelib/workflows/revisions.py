@@ -59,6 +59,7 @@ from chalicelib.store.base import Store
 from chalicelib.store.records import Item
 from chalicelib.workflows import common, polls
 from chalicelib.workflows.common import DAY, HOUR, ArgumentError, Where
+from chalicelib.workflows.revision_trial import trial_text
 from chalicelib.workflows.timers import Timer, Timers
 
 KIND = "rev"
@@ -378,7 +379,9 @@ def _propose(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     card = Card(
         card_id=f"rev-{ref}",
         title=t(locale, "workflows.rev.card.title", ref=ref, by=command.user),
-        body=notice_text(revision, "proposed", locale, in_full=True),
+        body=notice_text(revision, "proposed", locale, in_full=True)
+        + "\n\n"
+        + trial_text(deps, repo, command.gid, new, now=ctx.now, locale=locale),
         buttons=(
             Button(t(locale, "workflows.rev.button.approve"), "rev.approve", ref, "primary"),
             Button(t(locale, "workflows.rev.button.reject"), "rev.reject", ref, "danger"),
