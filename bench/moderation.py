@@ -245,9 +245,16 @@ def main(*, quick: bool = False) -> list[Row]:
         worker_ns, once_ns, alone_ns, peer_ns = (value / len(batch) for value in medians)
         per_message[size] = (worker_ns, once_ns, alone_ns, peer_ns)
         if size in (sizes[0], sizes[-1]):
+
+            def worker_one(message: MessagePosted, ctx: RuleContext = ctx) -> object:
+                return moderate(message, ctx, rules_for(ctx.policy))
+
+            def peer_one(message: MessagePosted, patterns: list[re.Pattern[str]] = patterns) -> bool:
+                return regex_flags(patterns, message.text)
+
             per_text[size] = per_text_medians_ns(
-                lambda message, ctx=ctx: moderate(message, ctx, rules_for(ctx.policy)),
-                lambda message, patterns=patterns: regex_flags(patterns, message.text),
+                worker_one,
+                peer_one,
                 batch,
                 rounds=rounds,
                 target_ns=text_target_ns,
