@@ -116,7 +116,6 @@ def decide_case(
     else:
         answer = Reply(text=line, private=True, reason="admin.handled")
     notes = {
-        "acting_chat": chat,
         "admin_action": {
             "gid": gid,
             "ref": case.ref,
@@ -126,7 +125,7 @@ def decide_case(
             "points": case.points,
         },
     }
-    return Decision(Decision.of(*actions, answer).actions, notes=notes)
+    return Decision(Decision.of(*actions, answer).actions, notes=notes, acting_chat=chat)
 
 
 def _act(

@@ -224,7 +224,6 @@ def decide_appeal(
     else:
         actions.append(Reply(text=line, private=True, reason="appeal.handled"))
     notes = {
-        "acting_chat": chat,
         "appeal_decision": {
             "gid": gid,
             "ref": case.ref,
@@ -235,7 +234,7 @@ def decide_appeal(
             "points": case.points,
         },
     }
-    return Decision(Decision.of(*actions).actions, notes=notes)
+    return Decision(Decision.of(*actions).actions, notes=notes, acting_chat=chat)
 
 
 def record(event: Event, ctx: Context, decision: Decision, results: tuple[Any, ...], deps: Deps) -> None:
