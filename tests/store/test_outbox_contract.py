@@ -65,7 +65,9 @@ def test_a_step_is_settled_once_and_only_by_the_lease_holder(store: Store) -> No
     )
 
 
-def test_the_step_that_settles_the_last_claims_the_recording(store: Store) -> None:
+def test_the_step_that_settles_the_last_leaves_the_recording_pending_until_it_is_marked_done(
+    store: Store,
+) -> None:
     outbox = Outbox(store)
     first = entry()
     outbox.open(first)
@@ -73,6 +75,9 @@ def test_the_step_that_settles_the_last_claims_the_recording(store: Store) -> No
         outbox.settle(
             first, step, ActionResult(type(step.action).__name__, "done"), record=step.position == 2
         )
+    pending = outbox.load(first.claim)
+    assert pending is not None and not pending.recorded and not pending.open_steps
+    assert outbox.recorded(first)  # the hooks and the audit ran
     loaded = outbox.load(first.claim)
     assert loaded is not None and loaded.recorded
     assert not outbox.claim_recording(loaded)  # nobody records it a second time
