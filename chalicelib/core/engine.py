@@ -30,6 +30,8 @@ from chalicelib.core.actions import Action, Decision, DeleteMessage, Mute, PostC
 from chalicelib.core.cards import Button, Card
 from chalicelib.core.events import Event
 from chalicelib.core.ids import split_id
+from chalicelib.core.localtime import local
+from chalicelib.core.naming import person_label
 from chalicelib.core.policy import SEVERITY_RANK, GroupPolicy, Mode, RuleSettings
 from chalicelib.core.rules.ads import AdsRule
 from chalicelib.core.rules.base import (
@@ -310,6 +312,7 @@ def _enforce(findings: Sequence[Finding], ctx: RuleContext, event: Event, ref: s
         policy=ctx.policy,
         chat=event.chat,
         member=user,
+        member_label=person_label(user, ctx.member_name),
         admins=admin_recipients(ctx, event),
         case_ref=ref,
         rule=findings[0].rule,
@@ -387,6 +390,7 @@ def _violation_card(
     policy = ctx.policy
     locale = policy.locale
     user = event_user(event)
+    member = person_label(user, ctx.member_name)
     labels = list(dict.fromkeys(rule_label(locale, f.rule) for f in findings))
     done = []
     if plan.deleted:
@@ -399,7 +403,9 @@ def _violation_card(
     if plan.current.threshold is not None and plan.current.threshold.action == "propose_removal":
         done.append(t(locale, "moderation.card.done.removal_proposed"))
     fields = [
-        (t(locale, "moderation.card.field.member"), user),
+        (t(locale, "moderation.card.field.member"), member),
+        (t(locale, "moderation.card.field.group"), _group_name(ctx)),
+        (t(locale, "moderation.card.field.when"), local(event.occurred_at, policy.jobs.utc_offset_hours)),
         (t(locale, "moderation.card.field.rules"), " / ".join(labels)),
         (
             t(locale, "moderation.card.field.actions"),
@@ -412,6 +418,8 @@ def _violation_card(
         if len(excerpt) > EXCERPT_CHARS:
             excerpt = excerpt[:EXCERPT_CHARS] + "…"
         fields.append((t(locale, "moderation.card.field.excerpt"), excerpt))
+    if ctx.message_link:
+        fields.append((t(locale, "moderation.card.field.link"), ctx.message_link))
     buttons = tuple(
         Button(
             t(locale, f"moderation.card.button.{action}"),
@@ -424,7 +432,7 @@ def _violation_card(
     return Card(
         card_id=f"case:{ref}",
         title=t(locale, "moderation.card.violation.title", rule=labels[0]),
-        body=t(locale, "moderation.card.violation.body", member=user, group=_group_name(ctx)),
+        body=t(locale, "moderation.card.violation.body", member=member, group=_group_name(ctx)),
         buttons=buttons,
         fields=tuple(fields),
         footer=t(locale, "moderation.card.footer", case=ref, version=policy.revision),
@@ -434,7 +442,8 @@ def _violation_card(
 def _admin_card(
     findings: Sequence[Finding], plan: _Plan, ctx: RuleContext, event: Event, ref: str
 ) -> list[Action]:
-    """The admin card, for rules that notify admins about a finding that did something."""
+    """The admin card, for rules that notify admins about a finding that did something; none when the
+    group has nobody to tell (`decide` records that: a card is never sent to no one)."""
     notify = [
         f
         for f in findings
@@ -444,8 +453,10 @@ def _admin_card(
     ]
     if not notify:
         return []
-    card = _violation_card(findings, plan, ctx, event, ref)
     users = admin_recipients(ctx, event)
+    if not users:
+        return []
+    card = _violation_card(findings, plan, ctx, event, ref)
     return [PostCard(card=card, users=users, reason="moderation.notify_admins", rule=notify[0].rule)]
 
 
@@ -529,6 +540,10 @@ def decide(evaluation: Evaluation, ctx: RuleContext, event: Event) -> Decision:
         }
         if current.threshold is not None:
             notes["threshold"] = {"points": current.threshold.points, "action": current.threshold.action}
+    cards = [a for a in actions if isinstance(a, PostCard)]
+    if enforced and (cards or ctx.admins_source == "nobody"):
+        told = sorted({user for card in cards for user in card.users})
+        notes["admins_told"] = {"to": told, "why": ctx.admins_source if told else "nobody"}
     if shadowed:
         would, _ = _respond(shadowed, [], ctx, event, ref)
         notes["shadow_actions"] = [_action_record(a) for a in Decision.of(*would).actions]

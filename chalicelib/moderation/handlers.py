@@ -6,14 +6,16 @@ the document versions seen (R6.3) and the admin cards to follow up until handled
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
+from chalicelib.authz import directory_user
 from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Decision, Mute, PostCard, Remove, SendDirect
 from chalicelib.core.engine import build_rules, moderate
 from chalicelib.core.events import Event, FileShared, MemberJoined, MessagePosted
 from chalicelib.core.policy import GroupPolicy
-from chalicelib.core.rules.base import Rule, event_files, event_text
+from chalicelib.core.rules.base import Rule, RuleContext, event_files, event_text
 from chalicelib.core.rules.files import doc_key_and_version
 from chalicelib.core.text import fingerprint
 from chalicelib.i18n import t
@@ -52,9 +54,31 @@ def on_message(event: MessagePosted | FileShared, ctx: Context, deps: Deps) -> D
     if isinstance(event, FileShared) and not event.file.name:
         return Decision()  # Slack's bare file_shared: the message with the file carries its name
     signals = rule_context(event, ctx, deps)
-    decision = moderate(event, signals, rules_for(ctx.policy))
+    rules = rules_for(ctx.policy)
+    decision = moderate(event, signals, rules)
+    if (
+        decision.actions
+    ):  # someone will be told: name the member and link the message (pure rules, same result)
+        signals = named(event, signals, ctx, deps, decision)
+        decision = moderate(event, signals, rules)
     decision = slowmode.after_moderation(decision, event, signals, ctx, deps)
     return seal_decision(decision, event, deps.settings)
+
+
+def named(
+    event: MessagePosted | FileShared, signals: RuleContext, ctx: Context, deps: Deps, decision: Decision
+) -> RuleContext:
+    """The signals with the member's name (what the message said, the member record, else the directory)
+    and, when the admins get a card, a link to the message where the platform gives one."""
+    name = getattr(event, "user_name", "") or (ctx.member.display_name if ctx.member else "")
+    if not name:
+        person = directory_user(event, event.user, deps)
+        name = (person.display_name or person.name) if person else ""
+    link = ""
+    message_id = getattr(event, "message_id", None)
+    if message_id and any(isinstance(a, PostCard) for a in decision.actions):
+        link = deps.messenger(event.platform).permalink(event.tenant, event.chat, message_id) or ""
+    return dataclasses.replace(signals, member_name=name, message_link=link)
 
 
 _rule_sets: dict[int, tuple[GroupPolicy, list[Rule]]] = {}
@@ -136,6 +160,9 @@ def _record_case(
             "outcome": outcome,
             "state": "open" if has_card else "closed",
             "shadow_actions": notes.get("shadow_actions", []),
+            # Who got the admin card, and why them (the group's admins, the org's for a group without
+            # any, or nobody known at all: then it says so here and in `pending`, never silently).
+            "admins_told": notes.get("admins_told", {}),
         },
         at=ctx.now,
         retention_days=int(policy.retention.get("cases", 365)),

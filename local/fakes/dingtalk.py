@@ -11,6 +11,8 @@ Conventions for edge cases: user ids starting "gone" are not in the directory (o
 the new API, errcode 4000 on the oapi); chat ids starting "cidPlain" are ordinary groups, not scene
 groups, so members cannot be muted, listed or removed there. `scenegroup/create` makes a scene group
 (`cidScene…`) whose members `scenegroup/member/get` lists; other scene groups list `DEFAULT_SCENE_MEMBERS`.
+`scenegroup/get` describes a scene group (title, owner, sub-admins: `SCENE_OWNER` and `SCENE_SUB_ADMIN` for
+one it did not create); ordinary groups answer errcode 4000003. `user/listadmin` lists `ORG_ADMINS`.
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ if TYPE_CHECKING:
 
 # Who `scenegroup/member/get` lists for a scene group the fake did not create itself.
 DEFAULT_SCENE_MEMBERS = ("wangwu", "zhaoliu", "sunqi")
+SCENE_OWNER = "dingowner"
+SCENE_SUB_ADMIN = "dingsubadmin"
+ORG_ADMINS = ("dingorgadmin",)
 API_PREFIX = "/dingtalk"
 OAPI_PREFIX = "/dingtalk-oapi"
 EXPIRE_PATH = "/_expire_tokens"
@@ -48,6 +53,7 @@ class FakeDingTalk:
         self._generation = 1
         self._seq = itertools.count(1)
         self._scene_groups: dict[str, list[str]] = {}
+        self._scene_titles: dict[str, str] = {}
         self._api: dict[tuple[str, str], Callable[[Body], Answer]] = {
             ("POST", "/v1.0/robot/groupMessages/send"): self.group_send,
             ("POST", "/v1.0/robot/oToMessages/batchSend"): self.batch_send,
@@ -62,6 +68,8 @@ class FakeDingTalk:
             ("POST", "/topapi/im/chat/scenegroup/member/delete"): self.scene_group_member_delete,
             ("POST", "/topapi/im/chat/scenegroup/member/get"): self.scene_group_members,
             ("POST", "/topapi/im/chat/scenegroup/create"): self.scene_group_create,
+            ("POST", "/topapi/im/chat/scenegroup/get"): self.scene_group_get,
+            ("POST", "/topapi/user/listadmin"): self.list_admins,
         }
 
     # Tokens ---------------------------------------------------------------------------------------
@@ -213,8 +221,36 @@ class FakeDingTalk:
         users = [u for u in str(body.get("user_ids") or "").split(",") if u]
         with self._lock:
             self._scene_groups[chat] = list(dict.fromkeys([str(body["owner_user_id"]), *users]))
+            self._scene_titles[chat] = str(body["title"])
         result = {"open_conversation_id": chat, "chat_id": f"chat{chat}"}
         return Answer(body={"errcode": 0, "errmsg": "ok", "result": result})
+
+    def scene_group_get(self, body: Body) -> Answer:
+        """查询场景群基本信息: title, owner and sub-admins of a scene group."""
+        chat = str(body.get("open_conversation_id") or "")
+        if not chat:
+            return _oapi_error(40035, "缺少参数 open_conversation_id")
+        if chat.startswith(("cidGone", "cidPlain")):
+            return _oapi_error(4000003, "OpenConversationId 对应的群不是由群模板创建的")
+        with self._lock:
+            members = self._scene_groups.get(chat)
+            title = self._scene_titles.get(chat, f"场景群{chat.removeprefix('cid')}")
+        owner, subs = (members[0], []) if members else (SCENE_OWNER, [SCENE_SUB_ADMIN])
+        result = {
+            "open_conversation_id": chat,
+            "title": title,
+            "owner_staff_id": owner,
+            "sub_admin_staff_ids": subs,
+            "template_id": "tpl-scene",
+            "chat_banned_type": "0",
+            "searchable": "0",
+        }
+        return Answer(body={"errcode": 0, "errmsg": "ok", "success": True, "result": result})
+
+    def list_admins(self, body: Body) -> Answer:
+        """获取管理员列表: userid and sys_level (1 main admin, 2 sub-admin)."""
+        result = [{"userid": user, "sys_level": 1} for user in ORG_ADMINS]
+        return Answer(body={"errcode": 0, "errmsg": "ok", "result": result, "request_id": self._key()})
 
     def _key(self) -> str:
         return f"fake-{next(self._seq)}"

@@ -9,6 +9,9 @@ needs a `task_id` and unique button keys of at most 1024 bytes. Everything else 
   does when it invalidates tokens early; the next call answers 42001.
 - `appchat/create` makes a group the app owns and `appchat/get` lists its members; any other chat id is
   unknown to `appchat/get` (errcode 86003), as a group the app did not create is.
+- `externalcontact/groupchat/get` describes customer groups, chat ids starting `wrCustomer` (owner
+  `CUSTOMER_GROUP_OWNER`, admin `CUSTOMER_GROUP_ADMIN`); any other answers errcode 40050.
+- `agent/get_admin_list` lists the app's admins, `APP_ADMINS`.
 - `user/get`: any user id exists (name = the id, department [1], status 1) except ids starting with
   `unknown` (errcode 60111) or `left` (status 5, left the company).
 """
@@ -27,6 +30,9 @@ if TYPE_CHECKING:
     from local.fakes.server import FakeMessengers
 
 PREFIX = "/wecom/cgi-bin/"
+CUSTOMER_GROUP_OWNER = "wecomowner"
+CUSTOMER_GROUP_ADMIN = "wecomsubadmin"
+APP_ADMINS = ("wecomappadmin",)
 EXPIRE_PATH = "/wecom/_expire_tokens"
 
 
@@ -151,8 +157,41 @@ def register(fake: FakeMessengers) -> None:
     fake.route(f"{PREFIX}appchat/create", authorised(appchat_create))
     fake.route(f"{PREFIX}appchat/get", authorised(appchat_get))
     fake.route(f"{PREFIX}user/get", authorised(user_get))
+    fake.route(f"{PREFIX}externalcontact/groupchat/get", authorised(groupchat_get))
+    fake.route(f"{PREFIX}agent/get_admin_list", authorised(admin_list))
     fake.route(f"{PREFIX}media/upload", authorised(media_upload))
     fake.route(EXPIRE_PATH, expire)
+
+
+def groupchat_get(call: Call) -> Answer:
+    """externalcontact/groupchat/get (doc path/92707): a customer group's details."""
+    body = call.body if isinstance(call.body, dict) else {}
+    chat = str(body.get("chat_id") or "")
+    if not chat.startswith("wrCustomer"):
+        return _error(40050, "chatid not exist")
+    members = [
+        {"userid": user, "type": 1, "join_time": 1700000000, "join_scene": 1}
+        for user in (CUSTOMER_GROUP_OWNER, CUSTOMER_GROUP_ADMIN)
+    ]
+    group = {
+        "chat_id": chat,
+        "name": f"客户群{chat.removeprefix('wrCustomer')}",
+        "owner": CUSTOMER_GROUP_OWNER,
+        "create_time": 1700000000,
+        "notice": "",
+        "member_list": members,
+        "admin_list": [{"userid": CUSTOMER_GROUP_ADMIN}],
+        "member_version": "1",
+    }
+    return _ok(group_chat=group)
+
+
+def admin_list(call: Call) -> Answer:
+    """agent/get_admin_list: the app's admins, for a numeric `agentid`."""
+    body = call.body if isinstance(call.body, dict) else {}
+    if not isinstance(body.get("agentid"), int):
+        return _error(40056, "invalid agentid")
+    return _ok(admin=[{"userid": user, "open_userid": f"wo{user}", "auth_type": 1} for user in APP_ADMINS])
 
 
 def _check_card(card: Any) -> Answer | None:

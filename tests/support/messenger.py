@@ -5,7 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from chalicelib.adapters.base import Capabilities, Capability, DirectoryUser, NotSupported, Sent, Target
+from chalicelib.adapters.base import (
+    Capabilities,
+    Capability,
+    DirectoryUser,
+    GroupInfo,
+    NotSupported,
+    Sent,
+    Target,
+)
 from chalicelib.core.cards import Card
 from chalicelib.core.ids import Platform
 from chalicelib.errors import MessengerError
@@ -20,6 +28,8 @@ class RecordingMessenger:
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     fail_with: MessengerError | None = None
     rosters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    groups: dict[str, GroupInfo] = field(default_factory=dict)
+    admins: tuple[str, ...] = ()
 
     def _record(self, verb: str, **kwargs: Any) -> Sent:
         if self.fail_with is not None:
@@ -61,6 +71,12 @@ class RecordingMessenger:
 
     def bot_user_id(self, tenant: str) -> str | None:
         return "UQGBOT"
+
+    def group_info(self, tenant: str, chat: str) -> GroupInfo | None:
+        return self.groups.get(chat)
+
+    def org_admins(self, tenant: str) -> tuple[str, ...]:
+        return self.admins
 
     def list_members(self, tenant: str, chat: str) -> tuple[str, ...]:
         self._record("list_members", chat=chat)

@@ -1,0 +1,25 @@
+"""How the bot names groups and people in what it writes: by name wherever a name is known, never by a
+raw id where one is, and never "this group" in a private message. Pure.
+
+A name comes from the platform (Slack conversations.info and users.info, WeCom appchat/get and
+groupchat/get, DingTalk conversationTitle, senderNick and the directory); the id is the last resort.
+"""
+
+from __future__ import annotations
+
+
+def person_label(user: str, name: str = "") -> str:
+    """A person as admins and members read them: their name, else their id."""
+    shown = name.strip()
+    return shown if shown else user
+
+
+def group_label(platform: str, chat: str, name: str = "") -> str:
+    """A group as its members know it: Slack's `#channel`, elsewhere its title; else its id."""
+    shown = name.strip()
+    if not shown:
+        return chat
+    return f"#{shown}" if platform == "slack" and not shown.startswith("#") else shown
+
+
+__all__ = ["group_label", "person_label"]
