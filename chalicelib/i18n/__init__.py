@@ -25,6 +25,7 @@ CATALOG_MODULES = (
     "catalog_slowmode",
     "catalog_files",
     "catalog_mentions",
+    "catalog_setup",
 )
 
 _ALIASES = {

@@ -68,12 +68,13 @@ def on_message(event: MessagePosted | FileShared, ctx: Context, deps: Deps) -> D
 def named(
     event: MessagePosted | FileShared, signals: RuleContext, ctx: Context, deps: Deps, decision: Decision
 ) -> RuleContext:
-    """The signals with the member's name (what the message said, the member record, else the directory)
-    and, when the admins get a card, a link to the message where the platform gives one."""
-    name = getattr(event, "user_name", "") or (ctx.member.display_name if ctx.member else "")
+    """The signals with the member's name (as the message gave it, else the directory's, else the name
+    shown in the group) and, when the admins get a card, a link to the message where there is one."""
+    name = getattr(event, "user_name", "")
     if not name:
         person = directory_user(event, event.user, deps)
-        name = (person.display_name or person.name) if person else ""
+        name = (person.name or person.display_name) if person else ""
+    name = name or (ctx.member.display_name if ctx.member else "")
     link = ""
     message_id = getattr(event, "message_id", None)
     if message_id and any(isinstance(a, PostCard) for a in decision.actions):

@@ -47,7 +47,9 @@ def describe(group: GroupRecord, deps: Deps, now: float) -> GroupRecord:
     except MessengerError as exc:
         log.warning("%s did not describe %s: %s", group.platform, group.gid, exc.detail)
         return group
-    name = (info.name if info else "") or group.name
+    # A name the bot already has stays (a rename arrives as an event or with a message); the platform's
+    # fills a gap.
+    name = group.name or (info.name if info else "")
     return replace(group, name=name, admins=admins, org_admins=org, described_at=now)
 
 

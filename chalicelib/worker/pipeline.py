@@ -47,9 +47,10 @@ def decide(event: Event, ctx: Context, deps: Deps) -> Decision:
         handler = routes.commands.get(name)
         if handler is not None:
             parts.append(handler(replace(command, name=name), ctx, deps))
-        elif not any(part.actions for part in parts):
+        elif not any(part.actions for part in parts if not part.notes.get("aside")):
             # Not a command, and nothing else to say about it: point to help. (A message that moderation
-            # acted on gets no "unknown command" on top.)
+            # acted on gets no "unknown command" on top; a part `aside`, such as the setup card of a group
+            # the bot just arrived in, does not answer the message.)
             parts.append(commands.unknown(replace(command, name=name), ctx, deps))
     elif isinstance(event, CardClicked):
         card_handler = routes.card_actions.get(event.action.split(".", 1)[0])

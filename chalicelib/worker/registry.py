@@ -34,6 +34,8 @@ DOMAINS = (
     "chalicelib.worker.commands",
     "chalicelib.moderation.handlers",
     "chalicelib.membership.handlers",
+    "chalicelib.membership.arrival",
+    "chalicelib.membership.admins",
     "chalicelib.workflows.handlers",
     "chalicelib.jobs.handlers",
     "chalicelib.files.handlers",
