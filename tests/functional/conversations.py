@@ -24,6 +24,13 @@ DINGTALK_EVENTS = {
 }
 
 
+def directory_name(platform: str, user: str) -> str:
+    """How the fakes' directories name a person, as the bot then shows them (users.info, user/get)."""
+    if platform == "slack":
+        return f"Member {user[-4:]}"
+    return f"用户{user}" if platform == "dingtalk" else user
+
+
 def slack_mention(
     text: str,
     *,

@@ -129,7 +129,8 @@ def test_an_admin_card_button_works_once_and_only_for_admins(fake: FakeMessenger
             == 200
         )
         assert [c.body["user"] for c in fake.sent("conversations.kick")] == ["U0RUDE"]
-        assert any("UADMIN1" in json.dumps(c.body) for c in fake.sent("/hooks/card"))  # the card shows who
+        shown = [json.dumps(c.body, ensure_ascii=False) for c in fake.sent("/hooks/card")]
+        assert any("Member MIN1" in text for text in shown)  # the card shows who, by name
 
         fake.clear()
         stack.send(talk.slack_click(hook, action="mod.remove", value=value, user="UADMIN2"))
