@@ -59,9 +59,9 @@ def dingtalk_cards() -> Response:
     return web.serve("dingtalk.cards", app)
 
 
-@app.route("/files/{token}", methods=["GET"])
+@app.route("/files/{token}", methods=["GET", "POST"], content_types=web.FORM_TYPES)
 def file_link(token: str) -> Response:
-    return web.serve_file_link(token)
+    return web.serve_file_link(token, app)
 
 
 @app.on_sqs_message(queue=EVENTS_QUEUE, batch_size=10)

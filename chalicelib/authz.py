@@ -1,10 +1,14 @@
 """Who may do what, decided on the server from what the platform signed, never from a card's payload.
 
-A group's admins are the people its policy names (`admins`, by native id or uid), the members whose
-stored role is owner or admin (recorded from the platform or granted by an operator), the platform's
-own admins of the group (`GroupRecord.admins`) with the overrides of `admins add|remove`, and the
-workspace or directory admins the messenger reports (`DirectoryUser.is_admin`, cached for ten minutes).
-Admin cards go to `admins_of`; when a group has none, to the organisation's admins (`org_admins`).
+A group's admins are the people its policy names (`admins`, by qualified id `platform:tenant:user`
+only: a bare id names nobody, `chalicelib.core.people`), the members whose stored role is owner or admin
+(recorded from the platform or granted by an operator), the platform's own admins of the group
+(`GroupRecord.admins`) with the overrides of `admins add|remove`, and the workspace or directory admins
+the messenger reports (`DirectoryUser.is_admin`, cached for ten minutes). Admin cards go to `admins_of`;
+when a group has none, to the organisation's admins (`GroupRecord.org_admins`).
+
+Rights are checked in the group of the context (`ctx`), which is the group the action is about: a
+command typed in one group about another group's case or card is checked in the other group.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import logging
 from chalicelib.adapters.base import DirectoryUser
 from chalicelib.bootstrap import Deps
 from chalicelib.core.events import Event
-from chalicelib.core.ids import split_id
+from chalicelib.core.ids import natives_in
 from chalicelib.errors import MessengerError
 from chalicelib.worker.context import Context
 
@@ -39,14 +43,19 @@ def directory_user(event: Event, user: str, deps: Deps) -> DirectoryUser | None:
 
 
 def is_admin(event: Event, user: str, ctx: Context, deps: Deps) -> bool:
+    """Whether `user` (of the event's platform and tenant) is an admin of the group of `ctx`."""
     uid = event.uid(user)
-    if ctx.policy.is_admin(user, uid):
+    group = ctx.group
+    if group is not None and (group.platform, group.tenant) != (event.platform, event.tenant):
+        return False  # another platform's or tenant's group: nobody of this one administers it
+    if ctx.policy.is_admin(uid):
         return True
-    if ctx.group is not None and (user in group_admins(ctx) or uid in group_admins(ctx)):
+    if group is not None and (user in group_admins(ctx) or uid in group_admins(ctx)):
         return True
     member = ctx.member if ctx.member is not None and ctx.member.uid == uid else None
-    if member is None and event.chat:
-        member = deps.store.get_member(event.gid, uid)
+    gid = group.gid if group is not None else (event.gid if event.chat else "")
+    if member is None and gid:
+        member = deps.store.get_member(gid, uid)
     if member is not None and member.role in ADMIN_ROLES:
         return True
     person = directory_user(event, user, deps)
@@ -59,18 +68,11 @@ def admins_of(ctx: Context, event: Event) -> tuple[str, ...]:
 
 
 def admins_told(ctx: Context, event: Event) -> tuple[tuple[str, ...], str]:
-    """Who is told about the group, and why them: those the policy names (qualified `platform:tenant:user`
-    ids of another platform or tenant are left out) and the platform's admins of the group with the
-    overrides (`"group"`); when there are none, the organisation's admins (`"org"`); else nobody
-    (`"nobody"`), which the caller must say, never send a card to no one."""
-    named = []
-    for admin in ctx.policy.admins:
-        if admin.count(":") >= 2:
-            platform, tenant, native = split_id(admin)
-            if (platform, tenant) == (event.platform, event.tenant):
-                named.append(native)
-        else:
-            named.append(admin)
+    """Who is told about the group, and why them: those the policy names (ids of another platform or
+    tenant, and bare ids, are left out) and the platform's admins of the group with the overrides
+    (`"group"`); when there are none, the organisation's admins (`"org"`); else nobody (`"nobody"`),
+    which the caller must say: a card is never sent to no one."""
+    named = natives_in(ctx.policy.admins, event.platform, event.tenant)
     platform_admins = [admin.rsplit(":", 1)[-1] for admin in group_admins(ctx)]
     found = tuple(dict.fromkeys([*named, *platform_admins]))
     if found:

@@ -34,9 +34,9 @@ _SETTING_HINTS: dict[str, str] = {
     "slack": "SLACK_SIGNING_SECRET",
     "wecom.callback": "WECOM_CORP_ID, WECOM_TOKEN and WECOM_AES_KEY",
     "wecom.aibot": "WECOM_AIBOT_TOKEN and WECOM_AIBOT_AES_KEY",
-    "dingtalk.robot": "DINGTALK_APP_SECRET",
+    "dingtalk.robot": "DINGTALK_APP_SECRET and DINGTALK_CORP_ID",
     "dingtalk.events": "DINGTALK_APP_KEY, DINGTALK_TOKEN and DINGTALK_AES_KEY",
-    "dingtalk.cards": "DINGTALK_CARD_SECRET",
+    "dingtalk.cards": "DINGTALK_CARD_SECRET and DINGTALK_CORP_ID",
 }
 
 
@@ -140,6 +140,7 @@ def build_messenger(platform: Platform, settings: Settings, clock: Clock) -> Mes
 def build_deps(settings: Settings | None = None, clock: Clock | None = None) -> Deps:
     """Production wiring. Without `settings`, the light reader (`chalicelib.envsettings`) supplies them:
     the same names, defaults, `.env` and `QG_SECRETS_ID` overlay, without pydantic on the ingress path."""
+    from chalicelib.logs import configure
     from chalicelib.store.dynamodb import DynamoStore
 
     clock = clock or SystemClock()
@@ -150,6 +151,7 @@ def build_deps(settings: Settings | None = None, clock: Clock | None = None) -> 
         deps = Deps(clock=clock, store=DynamoStore(env.qg_table_name, clock=clock), env=env)
     else:
         deps = Deps(settings, clock=clock, store=DynamoStore(settings.qg_table_name, clock=clock))
+    configure(deps.ingress_settings.qg_log_level)  # QG_LOG_LEVEL, and JSON lines (chalicelib.logs)
     deps.dispatcher = build_dispatcher(deps)
     return deps
 

@@ -79,6 +79,8 @@ class IngressSettings(Protocol):
     @property
     def dingtalk_app_key(self) -> str | None: ...
     @property
+    def dingtalk_corp_id(self) -> str | None: ...
+    @property
     def dingtalk_app_secret(self) -> SecretValue | None: ...
     @property
     def dingtalk_token(self) -> SecretValue | None: ...
@@ -87,11 +89,17 @@ class IngressSettings(Protocol):
     @property
     def dingtalk_card_secret(self) -> SecretValue | None: ...
     @property
+    def dingtalk_api_base(self) -> str: ...
+    @property
+    def dingtalk_oapi_base(self) -> str: ...
+    @property
     def qg_table_name(self) -> str: ...
     @property
     def qg_queue_url(self) -> str | None: ...
     @property
     def qg_dispatch(self) -> Dispatch: ...
+    @property
+    def qg_log_level(self) -> str: ...
     @property
     def slack_enabled(self) -> bool: ...
     @property
@@ -118,6 +126,7 @@ class PlatformSwitches:
         wecom_aibot_token: object
         wecom_aibot_aes_key: object
         dingtalk_app_key: object
+        dingtalk_corp_id: object
         dingtalk_app_secret: object
         dingtalk_token: object
         dingtalk_aes_key: object
@@ -137,7 +146,8 @@ class PlatformSwitches:
 
     @property
     def dingtalk_robot_enabled(self) -> bool:
-        return self.dingtalk_app_secret is not None
+        # The corp id pins the tenant: a robot callback naming another corp is refused, never registered.
+        return self.dingtalk_app_secret is not None and bool(self.dingtalk_corp_id)
 
     @property
     def dingtalk_events_enabled(self) -> bool:
@@ -145,7 +155,7 @@ class PlatformSwitches:
 
     @property
     def dingtalk_cards_enabled(self) -> bool:
-        return self.dingtalk_card_secret is not None
+        return self.dingtalk_card_secret is not None and bool(self.dingtalk_corp_id)
 
 
 @dataclass(frozen=True)
@@ -169,6 +179,7 @@ class EnvSettings(PlatformSwitches):
     wecom_api_base: str = "https://qyapi.weixin.qq.com/cgi-bin"
     # DingTalk app
     dingtalk_app_key: str | None = None
+    dingtalk_corp_id: str | None = None
     dingtalk_app_secret: Secret | None = None
     dingtalk_robot_code: str | None = None
     dingtalk_token: Secret | None = None

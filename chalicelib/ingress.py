@@ -8,13 +8,21 @@ item (`chalicelib.store.message_log`): the write that records it for the assessm
 makes it exactly-once, so the message costs no separate claim. Every other event claims its `EVT#` item.
 When the queue refuses the events, the claims just made are deleted again, whichever kind they were.
 
+A signature that covers only headers (DingTalk's robot and card callbacks) comes back from `verify` with
+`Verified.once`: it is claimed here, once, with the body's digest, before anything is parsed. The same
+body again is the platform's redelivery and goes on to the event claims; another body under the same
+signature is a replay, refused with 401.
+
 Errors map to HTTP status here and only here: refused input gets a 4xx with a short reason, never a 500.
-The log says why, without secrets and without message text.
+Every refusal is logged as one structured line (`chalicelib.logs`): `message` "refused", the route, the
+platform, the status and the reason, with the request ids bound by `chalicelib.web`; never a secret and
+never message text.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 from chalicelib.bootstrap import Deps
 from chalicelib.core.events import Event
@@ -24,9 +32,16 @@ from chalicelib.errors import (
     PayloadTooLarge,
     StoreError,
     UnsupportedMediaType,
+    VerificationFailed,
 )
 from chalicelib.http import InboundRequest, Reply
+from chalicelib.routes import ROUTES
+from chalicelib.store import keys
 from chalicelib.store.message_log import claim_item
+from chalicelib.store.records import Item
+
+if TYPE_CHECKING:
+    from chalicelib.adapters.base import SingleUse
 
 log = logging.getLogger("qunguan.ingress")
 
@@ -34,6 +49,7 @@ MAX_BODY_BYTES = 1 << 20
 
 
 def handle(route: str, request: InboundRequest, deps: Deps) -> Reply:
+    where = {"route": route, "platform": ROUTES[route].platform if route in ROUTES else "-"}
     try:
         endpoint = deps.endpoint(route)
         if len(request.body) > MAX_BODY_BYTES:
@@ -41,38 +57,60 @@ def handle(route: str, request: InboundRequest, deps: Deps) -> Reply:
         if request.method != "GET" and request.media_type not in endpoint.content_types:
             raise UnsupportedMediaType(f"expected {' or '.join(sorted(endpoint.content_types))}")
         verified = endpoint.verify(request)
+        if verified.once is not None:
+            claim_signature(route, verified.once, deps)
         try:
             parsed = endpoint.parse(verified)
         except IngressError:
             raise
         except Exception as exc:  # a parser bug must not become a 500; the type is enough to debug
-            log.warning("route=%s parse failed: %s", route, type(exc).__name__)
+            log.warning("parse failed", extra={**where, "error": type(exc).__name__})
             raise MalformedRequest("the payload could not be understood") from exc
         fresh = claim_new(parsed.events, deps)
         reply = endpoint.ack(verified, parsed)
     except IngressError as err:
-        log.info("route=%s refused status=%d reason=%s", route, err.status, err.reason)
+        # A bad signature is someone knocking: a warning. Other refusals are information.
+        level = logging.WARNING if err.status == 401 else logging.INFO
+        log.log(level, "refused", extra={**where, "status": err.status, "reason": err.reason})
         return Reply.error(err.status, err.reason)
     except StoreError as err:
-        log.error("route=%s store unavailable: %s", route, err)
+        log.error("store unavailable", extra={**where, "status": 503, "error": type(err).__name__})
         return Reply.error(503, "temporarily unavailable, retry later")
     log.info(
-        "route=%s accepted events=%d new=%d types=%s",
-        route,
-        len(parsed.events),
-        len(fresh),
-        ",".join(type(event).__name__ for event in fresh) or "-",
+        "accepted",
+        extra={
+            **where,
+            "events": len(parsed.events),
+            "new": len(fresh),
+            "types": ",".join(type(event).__name__ for event in fresh) or "-",
+        },
     )
     if fresh and deps.dispatcher is not None:
         try:
             deps.dispatcher.dispatch(fresh)
         except Exception as exc:  # the queue refused: free the claims so the platform's retry gets through
-            log.error("route=%s dispatch failed: %s", route, type(exc).__name__)
+            log.error("dispatch failed", extra={**where, "status": 503, "error": type(exc).__name__})
             now = deps.clock.now()
             for event in fresh:
                 release(event, deps, now)
             return Reply.error(503, "temporarily unavailable, retry later")
     return reply
+
+
+def claim_signature(route: str, once: SingleUse, deps: Deps) -> None:
+    """Bind a header-only signature to the first body it came with: one conditional put; on a conflict,
+    one read to tell DingTalk's redelivery (the same body) from a replay (another body, refused)."""
+    item = Item(
+        keys.signature_use_pk(route, once.key),
+        keys.SIGNATURE_USE_SK,
+        {"body": once.body_digest},
+        expires_at=once.expires_at,
+    )
+    if deps.store.put_item(item, if_absent=True):
+        return
+    first = deps.store.get_item(item.pk, item.sk)
+    if first is not None and first.data.get("body") != once.body_digest:
+        raise VerificationFailed("this signature was already used with another body (a replay)")
 
 
 def claim_new(events: tuple[Event, ...], deps: Deps) -> list[Event]:

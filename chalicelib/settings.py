@@ -44,6 +44,9 @@ class Settings(BaseSettings, PlatformSwitches):
 
     # DingTalk app
     dingtalk_app_key: str | None = None
+    # The one corp (dingxxxx) this internal app belongs to: robot and card callbacks naming another are
+    # refused. Required for the robot and card routes.
+    dingtalk_corp_id: str | None = None
     dingtalk_app_secret: SecretStr | None = None
     dingtalk_robot_code: str | None = None
     dingtalk_token: SecretStr | None = None

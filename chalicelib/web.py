@@ -19,6 +19,10 @@ ACCEPTED_TYPES = [
     "text/plain",
 ]
 
+# The file link's confirmation is an HTML form. A browser's GET has no Content-Type, which Chalice reads as
+# application/json (and answers 415 unless listed); the form is read only from a urlencoded POST.
+FORM_TYPES = ["application/x-www-form-urlencoded", "application/json"]
+
 
 def to_inbound(request: Request) -> InboundRequest:
     path = request.context.get("resourcePath") or request.context.get("path") or ""
@@ -38,23 +42,45 @@ def to_response(reply: Reply) -> Response:
 
 
 def serve(route: str, app: Chalice) -> Response:
-    """The body of every webhook route: the current request through ingress, as a Chalice response."""
+    """The body of every webhook route: the current request through ingress, as a Chalice response. Every
+    log line of the request carries its route, platform and ids (`chalicelib.logs`)."""
     from chalicelib.bootstrap import get_deps
     from chalicelib.ingress import handle
+    from chalicelib.logs import bound
+    from chalicelib.routes import ROUTES
 
     request = app.current_request
     if request is None:  # pragma: no cover - Chalice sets it before calling a view
         raise RuntimeError("serve() called outside a request")
-    return to_response(handle(route, to_inbound(request), get_deps()))
+    with bound(route=route, platform=ROUTES[route].platform, **request_ids(app)):
+        return to_response(handle(route, to_inbound(request), get_deps()))
 
 
-def serve_file_link(token: str) -> Response:
-    """The body of `GET /files/{token}`: a member's link to an archived file (`chalicelib.files.downloads`
-    verifies the token before it reads anything in it)."""
+def request_ids(app: Chalice) -> dict[str, str | None]:
+    """API Gateway's `requestId` (what its access log records) and Lambda's `aws_request_id` (what the
+    function's REPORT line records), so that an operator can join the two logs."""
+    request = app.current_request
+    context = request.context if request is not None else {}
+    lambda_context = getattr(app, "lambda_context", None)
+    function_id = getattr(lambda_context, "aws_request_id", None)
+    return {
+        "request_id": str(context.get("requestId")) if context.get("requestId") else None,
+        "function_request_id": function_id if isinstance(function_id, str) else None,
+    }
+
+
+def serve_file_link(token: str, app: Chalice) -> Response:
+    """The body of `GET` and `POST /files/{token}`: a member's link to an archived file, bound to one
+    browser and used once (`chalicelib.files.downloads`)."""
     from chalicelib.bootstrap import get_deps
     from chalicelib.files.downloads import answer_link
+    from chalicelib.logs import bound
 
-    return to_response(answer_link(token, get_deps()))
+    request = app.current_request
+    if request is None:  # pragma: no cover - Chalice sets it before calling a view
+        raise RuntimeError("serve_file_link() called outside a request")
+    with bound(route="files.link", platform="-", **request_ids(app)):
+        return to_response(answer_link(token, to_inbound(request), get_deps()))
 
 
 def health() -> Response:
@@ -80,6 +106,9 @@ def health() -> Response:
 def consume(event: Any) -> dict[str, list[dict[str, str]]]:
     """The SQS batch handler's body: each record through the worker, failures reported per record."""
     from chalicelib.bootstrap import get_deps
+    from chalicelib.logs import bound
     from chalicelib.worker.sqs import handle_batch
 
-    return handle_batch((record.to_dict() for record in event), get_deps())
+    function_id = getattr(getattr(event, "context", None), "aws_request_id", None)
+    with bound(function_request_id=function_id if isinstance(function_id, str) else None):
+        return handle_batch((record.to_dict() for record in event), get_deps())

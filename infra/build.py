@@ -36,6 +36,7 @@ def build_template(config: dict[str, Any] | None = None) -> Json:
         **data.secret(),
         **data.backups(),
         **monitoring.log_groups(app_functions),
+        **monitoring.api_access_logs(),
         **monitoring.topic(),
         **monitoring.alarms(app_functions, api_stage),
         **network.network(),
@@ -61,7 +62,7 @@ def build_template(config: dict[str, Any] | None = None) -> Json:
                 "Type": "Number",
                 "Default": 90,
                 "AllowedValues": [14, 30, 60, 90, 180, 365, 731],
-                "Description": "how long the functions' logs are kept",
+                "Description": "how long the functions' logs and the API's access log are kept",
             },
         },
         "Conditions": {

@@ -16,12 +16,19 @@ SQS_SSE_SKIP = {
 MAX_RECEIVE_COUNT = 5  # deliveries of one message before it moves to the dead-letter queue
 VISIBILITY_PER_TIMEOUT = 6  # AWS's advice for a queue feeding a Lambda function: 6 x its timeout
 DAY = 86400
+# The log groups the stack's key encrypts: each function's, and the REST API's access log.
+STACK_LOG_GROUPS = ("/aws/lambda/${AWS::StackName}-*", "/aws/apigateway/${AWS::StackName}-*")
 
 
 def key() -> dict[str, Json]:
     """One customer-managed key for the stack. The account administers it through IAM (the usual default
-    statement); CloudWatch Logs may use it for the stack's log groups and CloudWatch alarms for the
-    encrypted alarm topic. Everything else reaches it through IAM policies that name it."""
+    statement); CloudWatch Logs may use it for the stack's log groups (the functions' and the API's access
+    log), and CloudWatch alarms for the encrypted alarm topic. Each service statement is held to this
+    account's own resources: the log groups by the encryption context CloudWatch Logs sends (its ARN names
+    the account; docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html), the alarms by
+    `aws:SourceAccount` and `aws:SourceArn` (sns-key-management.html#compatibility-with-aws-services), so
+    that neither service can use the key on behalf of another account (the confused deputy). Everything
+    else reaches the key through IAM policies that name it."""
     policy = {
         "Version": "2012-10-17",
         "Statement": [
@@ -46,10 +53,12 @@ def key() -> dict[str, Json]:
                 "Resource": "*",
                 "Condition": {
                     "ArnLike": {
-                        "kms:EncryptionContext:aws:logs:arn": sub(
-                            "arn:${AWS::Partition}:logs:${AWS::Region}:${AWS::AccountId}"
-                            ":log-group:/aws/lambda/${AWS::StackName}-*"
-                        )
+                        "kms:EncryptionContext:aws:logs:arn": [
+                            sub(
+                                f"arn:${{AWS::Partition}}:logs:${{AWS::Region}}:${{AWS::AccountId}}:log-group:{group}"
+                            )
+                            for group in STACK_LOG_GROUPS
+                        ]
                     }
                 },
             },
@@ -59,6 +68,15 @@ def key() -> dict[str, Json]:
                 "Principal": {"Service": "cloudwatch.amazonaws.com"},
                 "Action": ["kms:Decrypt", "kms:GenerateDataKey*"],
                 "Resource": "*",
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": sub("${AWS::AccountId}")},
+                    "ArnLike": {
+                        "aws:SourceArn": sub(
+                            "arn:${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}"
+                            ":alarm:${AWS::StackName}-*"
+                        )
+                    },
+                },
             },
         ],
     }

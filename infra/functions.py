@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from chalicelib.routes import ROUTES
 from infra.app_config import Function
-from infra.cfn import NO_VALUE, STACK_NAME, Json, checkov_skips, if_, ref, sub
+from infra.cfn import NO_VALUE, STACK_NAME, Json, arn, checkov_skips, if_, ref, sub
+from infra.monitoring import ACCESS_LOG_FORMAT, ACCESS_LOG_GROUP, API_GATEWAY_ACCOUNT
 from infra.network import CONDITION, vpc_config
 
 # chalice's name for the worker's SQS subscription: "<function>-sqs-event-source", CamelCased.
@@ -27,9 +28,8 @@ FUNCTION_SKIPS = {
 }
 
 API_SKIPS = {
-    "CKV_AWS_73": "X-Ray adds a cost per request; the API handler logs each request's route and outcome",
-    "CKV_AWS_76": "REST API access logs need the account-wide API Gateway logging role, which one app's "
-    "stack should not own; the API handler logs every request",
+    "CKV_AWS_73": "X-Ray adds a cost per request; the access log and the handler's JSON lines share the "
+    "request ids (requestId, the Lambda request id) that join a request's story",
     "CKV_AWS_120": "every request is a signed, one-off webhook POST: there is nothing to cache",
 }
 
@@ -80,9 +80,16 @@ def function_overrides(functions: list[Function], api_stage: str = "api") -> dic
         }
     # The API is named after the stack (the latency alarm finds it by name), in both places a name can
     # come from: the Name property and the title of chalice's OpenAPI body.
+    # Its access log: one JSON line per request (infra.monitoring.api_access_logs), once the account's
+    # API Gateway logging role is set.
     resources["RestAPI"] = {
         "Metadata": checkov_skips(API_SKIPS),
-        "Properties": {"Name": STACK_NAME, "DefinitionBody": {"info": {"title": STACK_NAME}}},
+        "DependsOn": [API_GATEWAY_ACCOUNT],
+        "Properties": {
+            "Name": STACK_NAME,
+            "DefinitionBody": {"info": {"title": STACK_NAME}},
+            "AccessLogSetting": {"DestinationArn": arn(ACCESS_LOG_GROUP), "Format": ACCESS_LOG_FORMAT},
+        },
     }
     return resources
 

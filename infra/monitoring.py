@@ -4,6 +4,8 @@ queue, on function errors and throttles, and on ingress latency, all sent to one
 
 from __future__ import annotations
 
+import json
+
 from infra.app_config import Function
 from infra.cfn import Json, arn, get_att, ref, sub
 
@@ -24,6 +26,77 @@ def log_groups(functions: list[Function]) -> dict[str, Json]:
             },
         }
         for function in functions
+    }
+
+
+# One JSON object per request, in the API's access log. `resourcePath` is the route's template
+# (`/files/{token}`), never the path a request used, so no file-link token is written; `functionRequestId`
+# is the Lambda invocation's id, which the function's own log lines carry as `function_request_id`, and
+# `requestId` is what they carry as `request_id` (chalicelib.logs).
+ACCESS_LOG_FORMAT = json.dumps(
+    {
+        "requestId": "$context.requestId",
+        "extendedRequestId": "$context.extendedRequestId",
+        "requestTime": "$context.requestTime",
+        "ip": "$context.identity.sourceIp",
+        "httpMethod": "$context.httpMethod",
+        "resourcePath": "$context.resourcePath",
+        "protocol": "$context.protocol",
+        "status": "$context.status",
+        "responseLength": "$context.responseLength",
+        "responseLatency": "$context.responseLatency",
+        "integrationLatency": "$context.integrationLatency",
+        "integrationStatus": "$context.integration.status",
+        "functionRequestId": "$context.integration.requestId",
+        "integrationError": "$context.integration.error",
+    },
+    separators=(",", ":"),
+)
+ACCESS_LOG_GROUP = "ApiAccessLogGroup"
+API_GATEWAY_ACCOUNT = "ApiGatewayAccount"
+PUSH_TO_LOGS_POLICY = (
+    "arn:${AWS::Partition}:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
+)
+
+
+def api_access_logs() -> dict[str, Json]:
+    """The REST API's access log: its own log group (encrypted, expiring), and the role API Gateway needs
+    to write to CloudWatch Logs at all. That role is a setting of the account and region
+    (`AWS::ApiGateway::Account`), not of one API: the stack sets it to a role of its own, kept when the
+    stack is deleted so that other APIs' logs do not stop; an account that has such a role already works
+    the same with this one (both carry only AWS's AmazonAPIGatewayPushToCloudWatchLogs)."""
+    return {
+        ACCESS_LOG_GROUP: {
+            "Type": "AWS::Logs::LogGroup",
+            "Properties": {
+                "LogGroupName": sub("/aws/apigateway/${AWS::StackName}-access"),
+                "RetentionInDays": ref("LogRetentionDays"),
+                "KmsKeyId": arn("DataKey"),
+            },
+        },
+        "ApiGatewayLogsRole": {
+            "Type": "AWS::IAM::Role",
+            "DeletionPolicy": "Retain",
+            "UpdateReplacePolicy": "Retain",
+            "Properties": {
+                "AssumeRolePolicyDocument": {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "apigateway.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                            "Condition": {"StringEquals": {"aws:SourceAccount": sub("${AWS::AccountId}")}},
+                        }
+                    ],
+                },
+                "ManagedPolicyArns": [sub(PUSH_TO_LOGS_POLICY)],
+            },
+        },
+        API_GATEWAY_ACCOUNT: {
+            "Type": "AWS::ApiGateway::Account",
+            "Properties": {"CloudWatchRoleArn": arn("ApiGatewayLogsRole")},
+        },
     }
 
 

@@ -224,7 +224,25 @@ def wecom_steps(fake: str) -> list[Step]:
     ]
 
 
+def _robot_help(hook: str) -> dict[str, Any]:
+    return {
+        "conversationId": "cidDEMO",
+        "chatbotCorpId": DINGTALK_CORP,
+        "chatbotUserId": "$:LWCP_v1:$bot",
+        "msgId": f"msg{uuid.uuid4().hex[:12]}",
+        "senderNick": "王五",
+        "senderStaffId": "wangwu",
+        "conversationType": "2",
+        "isInAtList": True,
+        "sessionWebhook": f"{hook}/dingtalk-session",
+        "createAt": int(time.time() * 1000),
+        "text": {"content": " help"},
+        "msgtype": "text",
+    }
+
+
 def dingtalk_steps(fake: str) -> list[Step]:
+    signed_at = int(time.time() * 1000)  # DingTalk signs the robot's headers only: timestamp + secret
     events = {
         "token": S["DINGTALK_TOKEN"],
         "aes_key": S["DINGTALK_AES_KEY"],
@@ -238,21 +256,7 @@ def dingtalk_steps(fake: str) -> list[Step]:
         Step(
             "robot: @qunguan help in a group",
             lambda hook: dingtalk_peer.robot_request(
-                {
-                    "conversationId": "cidDEMO",
-                    "chatbotCorpId": DINGTALK_CORP,
-                    "chatbotUserId": "$:LWCP_v1:$bot",
-                    "msgId": f"msg{uuid.uuid4().hex[:12]}",
-                    "senderNick": "王五",
-                    "senderStaffId": "wangwu",
-                    "conversationType": "2",
-                    "isInAtList": True,
-                    "sessionWebhook": f"{hook}/dingtalk-session",
-                    "createAt": int(time.time() * 1000),
-                    "text": {"content": " help"},
-                    "msgtype": "text",
-                },
-                app_secret=S["DINGTALK_APP_SECRET"],
+                _robot_help(hook), app_secret=S["DINGTALK_APP_SECRET"], timestamp_ms=signed_at
             ),
             expect_sent=1,
             gid=f"dingtalk:{DINGTALK_CORP}:cidDEMO",
@@ -277,6 +281,38 @@ def dingtalk_steps(fake: str) -> list[Step]:
                 app_secret=S["DINGTALK_APP_SECRET"],
             ),
             gid=f"dingtalk:{DINGTALK_CORP}:cidDEMO",
+        ),
+        Step(
+            "the first step's timestamp and sign again, carrying another body (a forged admin) → 401",
+            lambda hook: dingtalk_peer.robot_request(
+                {**_robot_help(hook), "senderStaffId": "liadmin", "text": {"content": " warn 刷屏"}},
+                app_secret=S["DINGTALK_APP_SECRET"],
+                timestamp_ms=signed_at,
+            ),
+            expect_status=401,
+            expect_sent=0,
+        ),
+        Step(
+            "a robot message whose sessionWebhook is not DingTalk's (SSRF) → 401, nothing sent",
+            lambda _: dingtalk_peer.robot_request(
+                {**_robot_help("http://169.254.169.254/latest"), "msgId": f"msg{uuid.uuid4().hex[:12]}"},
+                app_secret=S["DINGTALK_APP_SECRET"],
+            ),
+            expect_status=401,
+            expect_sent=0,
+        ),
+        Step(
+            "a robot message naming another corp → 401, no tenant registered",
+            lambda hook: dingtalk_peer.robot_request(
+                {
+                    **_robot_help(hook),
+                    "chatbotCorpId": "dingothercorp",
+                    "msgId": f"msg{uuid.uuid4().hex[:12]}",
+                },
+                app_secret=S["DINGTALK_APP_SECRET"],
+            ),
+            expect_status=401,
+            expect_sent=0,
         ),
         Step(
             "a robot message with a wrong sign → 401",
@@ -348,16 +384,47 @@ def archive_demo(url: str, fake: str, hook: str) -> int:
     failures += _shown("/qg file <id>: a link of Bob's own, sent privately", status == 200 and link, dm[:120])
     if not link:
         return failures + 1
+    # The member's browser: the link opens a confirmation bound to this browser (a cookie), and the
+    # confirmation spends it once and leads to S3 for a minute.
     opener = urllib.request.build_opener(_NoRedirect)
-    try:
-        opener.open(link.group(0), timeout=10)
-        answered, location = 200, ""
-    except urllib.error.HTTPError as err:
-        answered, location = err.code, err.headers.get("Location", "")
-    ok = answered == 302 and "X-Amz-Expires" in location
-    return failures + _shown(
-        "the link: checked, recorded, redirected to S3 for a minute", ok, f"{answered} {location[:90]}"
+    answered, page, cookie = _open(opener, urllib.request.Request(link.group(0)))  # noqa: S310
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page)
+    failures += _shown(
+        "the link: a confirmation page, bound to this browser by a cookie",
+        answered == 200 and csrf and cookie and "SameSite=Strict" in cookie,
+        f"{answered} {cookie.split('=', 1)[0] if cookie else 'no cookie'}",
     )
+    if not (csrf and cookie):
+        return failures + 1
+    confirm = urllib.request.Request(  # noqa: S310 - loopback only
+        link.group(0),
+        data=f"csrf={csrf.group(1)}".encode(),
+        headers={"Cookie": cookie.split(";", 1)[0], "Content-Type": "application/x-www-form-urlencoded"},
+        method="POST",
+    )
+    answered, location, _ = _open(opener, confirm)
+    failures += _shown(
+        "confirmed: checked, recorded, redirected to S3 for a minute",
+        answered == 303 and "X-Amz-Expires" in location,
+        f"{answered} {location[:90]}",
+    )
+    again, _, _ = _open(opener, confirm)
+    elsewhere, _, _ = _open(opener, urllib.request.Request(link.group(0)))  # noqa: S310
+    return failures + _shown(
+        "the same link again, or from another client: refused (used once), and recorded",
+        again == 410 and elsewhere == 410,
+        f"{again} / {elsewhere}",
+    )
+
+
+def _open(opener: urllib.request.OpenerDirector, request: urllib.request.Request) -> tuple[int, str, str]:
+    """Status, then the Location (a redirect) or the page, and the Set-Cookie header ("" when none)."""
+    try:
+        with opener.open(request, timeout=10) as response:
+            return response.status, response.read().decode(), response.headers.get("Set-Cookie", "")
+    except urllib.error.HTTPError as err:
+        body = err.headers.get("Location") or err.read().decode()
+        return err.code, body, err.headers.get("Set-Cookie", "")
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -372,11 +439,13 @@ def _shown(title: str, ok: object, detail: str) -> int:
 
 
 def name_demo_admins(store: DynamoStore) -> None:
-    """The demo's org policy: the shipped default, with one admin per platform to receive the cards."""
+    """The demo's org policy: the shipped default, with one admin per platform to receive the cards, who
+    are also the owners of policy revisions (named by qualified id: owners are never inferred)."""
     repo = PolicyRepo(store)
-    live = repo.current(keys.ORG_SCOPE)
-    if live is None or "U0ADMIN" not in live.text:
+    org = repo.org()
+    if org.admins != tuple(DEMO_ADMINS) or org.workflows.revisions.owners != tuple(DEMO_ADMINS):
         policy = {**yaml.safe_load(default_policy_text()), "admins": DEMO_ADMINS}
+        policy["workflows"]["revisions"]["owners"] = DEMO_ADMINS
         repo.apply(keys.ORG_SCOPE, yaml.safe_dump(policy, allow_unicode=True), author="demo", now=time.time())
 
 

@@ -14,6 +14,7 @@ DEMO_SETTINGS: dict[str, str] = {
     "WECOM_AIBOT_TOKEN": "demoaibottoken",
     "WECOM_AIBOT_AES_KEY": "yBd7cKurJ3BLMwL/4AhWq8RY/Xyvgn1EQ8J9IvMaT68",
     "DINGTALK_APP_KEY": "dingdemoappkey",
+    "DINGTALK_CORP_ID": "dingdemocorp",
     "DINGTALK_APP_SECRET": "demo-dingtalk-app-secret",
     "DINGTALK_ROBOT_CODE": "dingdemorobot",
     "DINGTALK_TOKEN": "demodingtoken",
@@ -23,4 +24,4 @@ DEMO_SETTINGS: dict[str, str] = {
 
 # Tenants the scripted conversations use.
 SLACK_TEAM = "T0QGDEMO"
-DINGTALK_CORP = "dingdemocorp"
+DINGTALK_CORP = DEMO_SETTINGS["DINGTALK_CORP_ID"]

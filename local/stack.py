@@ -37,6 +37,7 @@ PLATFORM_KEYS = {
     "wecom-aibot": ("WECOM_AIBOT_TOKEN", "WECOM_AIBOT_AES_KEY"),
     "dingtalk": (
         "DINGTALK_APP_KEY",
+        "DINGTALK_CORP_ID",
         "DINGTALK_APP_SECRET",
         "DINGTALK_ROBOT_CODE",
         "DINGTALK_TOKEN",

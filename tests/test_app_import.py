@@ -33,4 +33,4 @@ def test_the_app_declares_every_route_of_the_contract() -> None:
         "/files/{token}",
     }
     assert set(app.app.routes["/wecom/callback"]) == {"GET", "POST"}
-    assert set(app.app.routes["/files/{token}"]) == {"GET"}
+    assert set(app.app.routes["/files/{token}"]) == {"GET", "POST"}

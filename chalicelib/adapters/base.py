@@ -20,13 +20,27 @@ from chalicelib.http import InboundRequest, Reply
 
 
 @dataclass(frozen=True)
+class SingleUse:
+    """A signature that covers only headers (DingTalk's robot `sign`, its card `x-ddpaas-signature`), so
+    nothing but this binds it to the body it came with: ingress claims `key` once, with the body's digest,
+    until `expires_at` (when the freshness window has closed on it anyway). The same body again is a
+    redelivery; another body under the same signature is a replay, refused."""
+
+    key: str
+    body_digest: str
+    expires_at: int
+
+
+@dataclass(frozen=True)
 class Verified:
     """A request whose origin was proven. `payload` is the authenticated plaintext: the raw body, or
-    what was decrypted from it (WeCom, DingTalk events)."""
+    what was decrypted from it (WeCom, DingTalk events). `once` is set where the signature does not cover
+    the body (see `SingleUse`)."""
 
     request: InboundRequest
     payload: bytes
     context: Mapping[str, str] = field(default_factory=dict)
+    once: SingleUse | None = None
 
 
 @dataclass(frozen=True)

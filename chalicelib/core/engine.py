@@ -29,7 +29,7 @@ from chalicelib.core import escalation
 from chalicelib.core.actions import Action, Decision, DeleteMessage, Mute, PostCard, SendDirect
 from chalicelib.core.cards import Button, Card
 from chalicelib.core.events import Event
-from chalicelib.core.ids import split_id
+from chalicelib.core.ids import natives_in
 from chalicelib.core.localtime import local
 from chalicelib.core.naming import person_label
 from chalicelib.core.policy import SEVERITY_RANK, GroupPolicy, Mode, RuleSettings
@@ -160,9 +160,7 @@ class _PolicyView:
         roles = resolved.roles
         if ctx.role in roles:
             return f"exempt:role:{ctx.role}"
-        if "admin" in roles and (
-            ctx.is_admin or (self.admins and (user in self.admins or event.uid(user) in self.admins))
-        ):
+        if "admin" in roles and (ctx.is_admin or (self.admins and event.uid(user) in self.admins)):
             return "exempt:admin"
         members = resolved.members
         if members and (user in members or event.uid(user) in members):
@@ -257,16 +255,9 @@ def appeal_command(event: Event, locale: str, ref: str) -> str:
 
 
 def admin_recipients(ctx: RuleContext, event: Event) -> tuple[str, ...]:
-    """The group's admins as native ids: the platform's (from the context) and those the policy names,
-    without the member the card is about."""
-    named = []
-    for admin in ctx.policy.admins:
-        if admin.count(":") >= 2:
-            platform, tenant, native = split_id(admin)
-            if platform == event.platform and tenant == event.tenant:
-                named.append(native)
-        else:
-            named.append(admin)
+    """The group's admins as native ids: the platform's (from the context) and those the policy names
+    (of the event's platform and tenant), without the member the card is about."""
+    named = natives_in(ctx.policy.admins, event.platform, event.tenant)
     user = event_user(event)
     return tuple(a for a in dict.fromkeys((*ctx.admins, *named)) if a != user)
 

@@ -3,8 +3,10 @@
 An organisation keeps one `PolicyDocument` (the org default, `default_policy.yaml` until an operator
 applies their own); a group may have a partial override that `resolve` deep-merges onto it into the
 `GroupPolicy` the engine reads. Dicts merge key by key; a list in an override replaces the org's list,
-and a key written `name+` appends to it instead (`allowed_domains+: [wiki.example.com]`). Unknown keys
-are refused, so a typo fails `policy validate` instead of silently doing nothing.
+and a key written `name+` appends to it instead (`allowed_domains+: [wiki.example.com]`), however many
+patches it passes through on its way (`combine`). A group's `admins` add to the org's: a group's override
+cannot unname an org admin. Unknown keys are refused, so a typo fails `policy validate` instead of
+silently doing nothing. The people a policy names are qualified ids (`chalicelib.core.people`).
 
 Every rule section has a `mode`: `enforce` (act), `warn` (only explain privately), `shadow` (record what
 would have happened, do nothing), `off`. The group's own `mode` caps every rule's (a pilot group can be
@@ -22,6 +24,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from chalicelib.core.people import document_problems
 from chalicelib.files.settings import ArchiveSettings
 from chalicelib.i18n import normalise_locale
 from chalicelib.jobs.settings import JobsSettings
@@ -388,8 +391,9 @@ class GroupPolicy(_Model):
         mode = section.mode if section else self.mode
         return mode if MODE_RANK[mode] <= MODE_RANK[self.mode] else self.mode
 
-    def is_admin(self, user: str, uid: str) -> bool:
-        return user in self.admins or uid in self.admins
+    def is_admin(self, uid: str) -> bool:
+        """Whether the policy names `uid` (`platform:tenant:user`) an admin; a bare id names nobody."""
+        return uid in self.admins
 
 
 class PolicyDocument(GroupPolicy):
@@ -417,8 +421,10 @@ def _errors(exc: ValidationError) -> str:
 _SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def load_policy_yaml(text: str) -> PolicyDocument:
-    """Parse and validate a policy document; raises PolicyError with every problem by path."""
+def load_policy_yaml(text: str, *, stored: bool = False) -> PolicyDocument:
+    """Parse and validate a policy document; raises PolicyError with every problem by path. The people
+    it names must be qualified ids (`chalicelib.core.people`), except in a document read back from the
+    table (`stored`): one written before that rule is read as it is, and its bare ids name nobody."""
     try:
         data = yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader, libyaml's where present
     except yaml.YAMLError as exc:
@@ -428,26 +434,65 @@ def load_policy_yaml(text: str) -> PolicyDocument:
     if not isinstance(data, dict):
         raise PolicyError("a policy is a mapping of settings")
     try:
-        return PolicyDocument.model_validate(data)
+        document = PolicyDocument.model_validate(data)
     except ValidationError as exc:
         raise PolicyError(_errors(exc)) from exc
+    problems = [] if stored else document_problems(data)
+    if problems:
+        raise PolicyError("; ".join(problems))
+    return document
 
 
-def merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
-    """Deep merge: mappings key by key, anything else replaced; `key+` appends to a list."""
+def _appended(key: str, current: Any, items: Any) -> list[Any]:
+    """`current` with `items` after it, each once (by equality: the items may be lists or mappings)."""
+    if not isinstance(items, list | tuple) or not isinstance(current, list | tuple):
+        raise PolicyError(f"{key.removesuffix('+')}: `{key}` appends a list to a list")
+    found: list[Any] = []
+    for item in [*current, *items]:
+        if item not in found:
+            found.append(item)
+    return found
+
+
+def merge(
+    base: Mapping[str, Any], override: Mapping[str, Any], defaults: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """`override` applied onto the whole document `base`: mappings key by key, anything else replaced;
+    `key+` appends to the list `base` holds, or, where `base` does not spell it out, to the value
+    `defaults` (the validated document) gives it."""
     merged = dict(base)
+    known = defaults or {}
     for key, value in override.items():
         if key.endswith("+"):
             name = key[:-1]
-            current = merged.get(name) or []
-            if not isinstance(value, list | tuple) or not isinstance(current, list | tuple):
-                raise PolicyError(f"{name}: `{key}` appends to a list")
-            merged[name] = list(dict.fromkeys([*current, *value]))
-        elif isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = merge(merged[key], value)
+            current = merged[name] if name in merged else known.get(name)
+            merged[name] = _appended(key, current or [], value)
+        elif isinstance(value, Mapping) and (key not in merged or isinstance(merged[key], Mapping)):
+            below = known.get(key)
+            merged[key] = merge(merged.get(key) or {}, value, below if isinstance(below, Mapping) else None)
         else:
             merged[key] = value
     return merged
+
+
+def combine(first: Mapping[str, Any], then: Mapping[str, Any]) -> dict[str, Any]:
+    """Two patches as one: applying the result is applying `first`, then `then`. A `key+` stays an
+    append until it meets the list it appends to, so `admins+: [x]` written onto a patch that does not
+    set `admins` stays `admins+` and appends to the org's admins at the end, never replaces them."""
+    combined = dict(first)
+    for key, value in then.items():
+        if key.endswith("+"):
+            name = key[:-1]
+            if name in combined:
+                combined[name] = _appended(key, combined[name], value)
+            else:
+                combined[key] = _appended(key, combined.get(key, []), value)
+        elif isinstance(value, Mapping) and isinstance(combined.get(key), Mapping):
+            combined[key] = combine(combined[key], value)
+        else:
+            combined[key] = value
+            combined.pop(f"{key}+", None)
+    return combined
 
 
 def resolve(org: GroupPolicy, override: Mapping[str, Any] | None) -> GroupPolicy:
@@ -459,6 +504,9 @@ def resolve(org: GroupPolicy, override: Mapping[str, Any] | None) -> GroupPolicy
         raise PolicyError("groups: a group override cannot hold other groups")
     if "version" in patch:
         base["override_version"] = patch.pop("version")
+    if isinstance(patch.get("admins"), list | tuple):
+        # A group names its own admins in addition to the org's, never instead of them.
+        patch["admins"] = _appended("admins+", base["admins"], patch["admins"])
     try:
         return GroupPolicy.model_validate(merge(base, patch))
     except ValidationError as exc:
@@ -468,7 +516,7 @@ def resolve(org: GroupPolicy, override: Mapping[str, Any] | None) -> GroupPolicy
 def resolve_group(org: PolicyDocument, gid: str, override: Mapping[str, Any] | None = None) -> GroupPolicy:
     """A group's policy from the org document's inline override for it, then a stored `override`."""
     inline = org.groups.get(gid) or {}
-    return resolve(org, merge(inline, override or {}))
+    return resolve(org, combine(inline, override or {}))
 
 
 def policy_json_schema() -> dict[str, Any]:
@@ -532,6 +580,7 @@ __all__ = [
     "SlowModeSettings",
     "Threshold",
     "TopicSettings",
+    "combine",
     "default_policy_text",
     "diff",
     "load_policy_yaml",

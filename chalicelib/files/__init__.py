@@ -7,8 +7,10 @@ short-lived links of our own, every link and download recorded.
     storage.py     the bucket: streamed upload, presigned GET (~60 s), every version deleted
     records.py     the records in the table: files, document chains, link and download log, requests,
                    grants, where private uploads go
-    links.py       the sealed, expiring token a link carries, and the link itself
-    downloads.py   GET /files/{token}: verify, check the member, record, 302 to S3
+    links.py       a link: an opaque random token, its record by the token's hash, bound to one browser
+                   session and spent once (conditional writes), the confirmation's CSRF token
+    downloads.py   GET /files/{token}: the member checked, the link bound to this browser, a confirmation;
+                   POST from that browser: the link spent, the download recorded, 303 to S3
     commands.py    `files`, `file <id>`, `file note|log|upload|approve|reject`, the approval card
     expiry.py      the cleanup job's part: files past `retention.files`, every S3 version and the records
     settings.py    the policy's `archive` section

@@ -29,7 +29,7 @@ from chalicelib.core.events import CardClicked, CommandIssued, Event
 from chalicelib.core.ids import split_id
 from chalicelib.core.text import canonical
 from chalicelib.files.archiving import human_size
-from chalicelib.files.links import link_url, new_claim, token_of
+from chalicelib.files.links import issue, link_url, new_claim
 from chalicelib.files.records import DAY, ArchivedFile, FileRepo, LogEntry, Request
 from chalicelib.i18n import t
 from chalicelib.membership.repository import MembershipRepo
@@ -264,7 +264,7 @@ def issue_link(
     settings = gctx.policy.archive
     expires = gctx.now + settings.link_minutes * 60
     claim = new_claim(gid=file.gid, file_id=file.file_id, user=user, ground=ground, expires_at=expires)
-    url = link_url(base, token_of(deps.settings, claim))
+    url = link_url(base, issue(deps.store, claim))
     FileRepo(deps.store).log(
         file.gid, LogEntry(file.file_id, "link", user, gctx.now, detail=claim.nonce), ref=claim.nonce
     )

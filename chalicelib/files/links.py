@@ -1,37 +1,40 @@
-"""The links members get (R6.4): `<QG_PUBLIC_URL>/files/<token>`, where the token is sealed by the bot and
-expires.
+"""The links members get (R6.4): `<QG_PUBLIC_URL>/files/<token>`, where the token is an opaque random
+id and everything it stands for is in the store.
 
-    token = "v1." + base64url(payload) + "." + base64url(HMAC-SHA256(key, "v1." + base64url(payload))[:16])
-    payload = {"g": gid, "f": file id, "u": member's native id, "k": "m" | "g", "e": expiry, "n": nonce}
+    token = base64url(32 random bytes)                                  (43 characters, nothing readable)
+    FLINK#{sha256(token)} / LINK = {"g": gid, "f": file id, "u": member's native id, "k": "m" | "g",
+                                    "e": expiry, "n": nonce, "s": sha256(session), "used": time}
 
 `k` says on what ground the link was issued: `m`, being a member (who must still be one when the link is
 used), or `g`, an admin's grant to an outsider (which must still hold). The nonce names the issue in the
-log, so a download is recorded against the link it came through.
+file's log, so a download or a refusal is recorded against the link it came through. The store keeps
+only the token's hash: reading the table gives no usable link.
 
-`open_token` checks the shape of the string, then the tag over the raw bytes, in constant time, and only
-then decodes the payload (a forged token is never parsed), and last the expiry. The key is
-`QG_CARD_SIGNING_KEY` when set, else derived from the platform secrets (as `chalicelib.cardsign` does),
-under its own label, so a card's tag can never pass for a link's.
+A link is bound to one browser and used once (`chalicelib.files.downloads`): the first visit binds it to
+a fresh session cookie (`bind_session`, a conditional write: only while no session is bound), and the
+confirmation that follows, from that session with its CSRF token, consumes it (`consume`, a conditional
+write: only while unused). The CSRF token is an HMAC over the link and the session under a key derived
+from `QG_CARD_SIGNING_KEY` (or the platform secrets) with its own label.
 """
 
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import hmac
-import json
 import re
 import secrets
 from dataclasses import dataclass
 from typing import Literal
 
 from chalicelib.settings import Settings, secret
+from chalicelib.store import keys
+from chalicelib.store.base import Store
+from chalicelib.store.records import Item
 
-VERSION = "v1"
-TAG_BYTES = 16
-MAX_TOKEN_CHARS = 600
-_SHAPE = re.compile(r"^v1\.([A-Za-z0-9_-]{8,560})\.([A-Za-z0-9_-]{22})$")
+TOKEN_BYTES = 32
+KEEP_AFTER_EXPIRY = 86400  # an expired link still answers "expired" (410) for a day, then "invalid"
+_SHAPE = re.compile(r"^[A-Za-z0-9_-]{43}$")
 Ground = Literal["m", "g"]
 
 
@@ -54,6 +57,112 @@ class LinkClaim:
     nonce: str
 
 
+@dataclass(frozen=True)
+class Link:
+    """A link as the store knows it: what it was issued for, the session it is bound to (a hash), and
+    when it was used."""
+
+    digest: str
+    claim: LinkClaim
+    session: str | None = None
+    used_at: float | None = None
+
+    @property
+    def cookie(self) -> str:
+        """The name of the cookie that binds a browser to this link (one per link, so two links opened
+        in one browser do not overwrite each other's)."""
+        return f"qg_link_{self.digest[:16]}"
+
+
+def new_claim(*, gid: str, file_id: str, user: str, ground: Ground, expires_at: float) -> LinkClaim:
+    return LinkClaim(gid, file_id, user, ground, int(expires_at), secrets.token_hex(4))
+
+
+def issue(store: Store, claim: LinkClaim) -> str:
+    """Store a new link for `claim`; its token, which is never stored."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    data = {"g": claim.gid, "f": claim.file_id, "u": claim.user, "k": claim.ground, "e": claim.expires_at}
+    item = Item(
+        keys.file_link_pk(digest_of(token)),
+        keys.FILE_LINK_SK,
+        {**data, "n": claim.nonce},
+        expires_at=claim.expires_at + KEEP_AFTER_EXPIRY,
+    )
+    store.put_item(item)
+    return token
+
+
+def link_url(base: str, token: str) -> str:
+    return f"{base.rstrip('/')}/files/{token}"
+
+
+def digest_of(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def find(store: Store, token: str, now: float) -> Link:
+    """The link a token names; raises `LinkRefused` (403 not ours or malformed, 410 expired). The shape
+    is checked before the store is asked."""
+    if not isinstance(token, str) or _SHAPE.match(token) is None:
+        raise LinkRefused(403, "malformed")
+    digest = digest_of(token)
+    item = store.get_item(keys.file_link_pk(digest), keys.FILE_LINK_SK)
+    if item is None:
+        raise LinkRefused(403, "unknown")
+    data = item.data
+    fields = (data.get("g"), data.get("f"), data.get("u"), data.get("n"))
+    ground, expires = data.get("k"), data.get("e")
+    if (
+        not all(isinstance(value, str) and value for value in fields)
+        or ground not in ("m", "g")
+        or not isinstance(expires, int)
+        or isinstance(expires, bool)
+    ):
+        raise LinkRefused(403, "malformed record")
+    if expires <= now:
+        raise LinkRefused(410, "expired")
+    gid, file_id, user, nonce = (str(value) for value in fields)
+    claim = LinkClaim(gid, file_id, user, "m" if ground == "m" else "g", expires, nonce)
+    session, used = data.get("s"), data.get("used")
+    return Link(
+        digest,
+        claim,
+        session=session if isinstance(session, str) else None,
+        used_at=float(used) if isinstance(used, int | float) and not isinstance(used, bool) else None,
+    )
+
+
+def bind_session(store: Store, link: Link, session: str) -> bool:
+    """Bind the link to the browser holding `session`, only if no browser is bound yet."""
+    return store.update_item(
+        keys.file_link_pk(link.digest), keys.FILE_LINK_SK, {"s": digest_of(session)}, expect={"s": None}
+    )
+
+
+def holds(link: Link, session: str | None) -> bool:
+    """Whether `session` (a cookie's value) is the one the link is bound to."""
+    return bool(session and link.session and hmac.compare_digest(digest_of(session), link.session))
+
+
+def consume(store: Store, link: Link, now: float) -> bool:
+    """Mark the link used, only if it was bound to this session and not used yet: once, whoever races."""
+    return store.update_item(
+        keys.file_link_pk(link.digest),
+        keys.FILE_LINK_SK,
+        {"used": round(now, 3)},
+        expect={"s": link.session, "used": None},
+    )
+
+
+def csrf_token(settings: Settings, link: Link, session: str) -> str:
+    message = f"{link.digest}|{session}".encode()
+    return base64.urlsafe_b64encode(hmac.new(_key(settings), message, hashlib.sha256).digest()[:16]).decode()
+
+
+def csrf_ok(settings: Settings, link: Link, session: str, given: str | None) -> bool:
+    return bool(given) and hmac.compare_digest(csrf_token(settings, link, session), given or "")
+
+
 def _key(settings: Settings) -> bytes:
     if settings.qg_card_signing_key is not None:
         material = secret(settings.qg_card_signing_key)
@@ -68,65 +177,4 @@ def _key(settings: Settings) -> bytes:
                 settings.dingtalk_card_secret,
             )
         )
-    return hashlib.sha256(f"qunguan-file-link|{material}".encode()).digest()
-
-
-def _b64(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-
-
-def _tag(settings: Settings, signed: str) -> str:
-    return _b64(hmac.new(_key(settings), signed.encode("ascii"), hashlib.sha256).digest()[:TAG_BYTES])
-
-
-def new_claim(*, gid: str, file_id: str, user: str, ground: Ground, expires_at: float) -> LinkClaim:
-    return LinkClaim(gid, file_id, user, ground, int(expires_at), secrets.token_hex(4))
-
-
-def token_of(settings: Settings, claim: LinkClaim) -> str:
-    payload = {
-        "g": claim.gid,
-        "f": claim.file_id,
-        "u": claim.user,
-        "k": claim.ground,
-        "e": claim.expires_at,
-        "n": claim.nonce,
-    }
-    body = _b64(json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode())
-    signed = f"{VERSION}.{body}"
-    return f"{signed}.{_tag(settings, signed)}"
-
-
-def link_url(base: str, token: str) -> str:
-    return f"{base.rstrip('/')}/files/{token}"
-
-
-def open_token(settings: Settings, token: str, now: float) -> LinkClaim:
-    """The claim a token carries; raises `LinkRefused` (403 forged or malformed, 410 expired)."""
-    match = _SHAPE.match(token) if len(token) <= MAX_TOKEN_CHARS else None
-    if match is None:
-        raise LinkRefused(403, "malformed")
-    signed = f"{VERSION}.{match.group(1)}"
-    if not hmac.compare_digest(_tag(settings, signed), match.group(2)):
-        raise LinkRefused(403, "bad tag")
-    # Verified: from here on the payload is ours, though a bug on our side must still not become a 500.
-    try:
-        data = json.loads(_unb64(match.group(1)))
-    except (binascii.Error, ValueError) as exc:
-        raise LinkRefused(403, "malformed payload") from exc
-    if not isinstance(data, dict):
-        raise LinkRefused(403, "malformed payload")
-    fields = (data.get("g"), data.get("f"), data.get("u"), data.get("n"))
-    ground, expires = data.get("k"), data.get("e")
-    if not all(isinstance(value, str) and value for value in fields) or ground not in ("m", "g"):
-        raise LinkRefused(403, "malformed payload")
-    if not isinstance(expires, int) or isinstance(expires, bool):
-        raise LinkRefused(403, "malformed payload")
-    if expires <= now:
-        raise LinkRefused(410, "expired")
-    gid, file_id, user, nonce = (str(value) for value in fields)
-    return LinkClaim(gid, file_id, user, "m" if ground == "m" else "g", expires, nonce)
+    return hashlib.sha256(f"qunguan-file-link-csrf|{material}".encode()).digest()

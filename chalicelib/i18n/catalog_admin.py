@@ -129,6 +129,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "你是原處理人，申訴需由另一位管理員決定。",
         "You took the original action; a second admin must decide the appeal.",
     ),
+    "appeal.own_appeal": _m(
+        "这是你本人的申诉（或针对你的案例），需由另一位管理员处理，此次操作已记录。",
+        "這是你本人的申訴（或針對你的案例），需由另一位管理員處理，此次操作已記錄。",
+        "This appeal is yours (or the case is about you): another admin must decide it; the attempt "
+        "has been recorded.",
+    ),
+    "admin.own_case": _m(
+        "案例 {ref} 针对的是你本人，需由另一位管理员处理，此次操作已记录。",
+        "案例 {ref} 針對的是你本人，需由另一位管理員處理，此次操作已記錄。",
+        "Case {ref} is about you: another admin must decide it; the attempt has been recorded.",
+    ),
     "appeal.upheld": _m(
         "你对「{group}」案件 {ref} 的申诉未被采纳，维持原处理。",
         "你對「{group}」案件 {ref} 的申訴未被採納，維持原處理。",

@@ -175,9 +175,10 @@ _COMMANDS: dict[str, dict[str, str]] = {
     ),
     "files.log.none": _m("还没有任何记录。", "還沒有任何紀錄。", "Nothing yet."),
     "files.link": _m(
-        "「{name}」（{size}）的下载链接，仅限你本人使用，{minutes} 分钟内有效：\n{url}",
-        "「{name}」（{size}）的下載連結，僅限你本人使用，{minutes} 分鐘內有效：\n{url}",
-        "Your link to “{name}” ({size}), for you only, valid for {minutes} minutes:\n{url}",
+        "「{name}」（{size}）的下载链接，仅限你本人在一个浏览器中使用一次，{minutes} 分钟内有效：\n{url}",
+        "「{name}」（{size}）的下載連結，僅限你本人在一個瀏覽器中使用一次，{minutes} 分鐘內有效：\n{url}",
+        "Your link to “{name}” ({size}), for you only, to be used once in one browser, valid for "
+        "{minutes} minutes:\n{url}",
     ),
     "files.link.sent": _m(
         "已私信发送 {id} 的下载链接。",
@@ -273,6 +274,27 @@ _ROUTE: dict[str, dict[str, str]] = {
         "You are no longer a member of the group (or your approval has expired), so the file cannot be "
         "downloaded. Ask the group's admins if you need it.",
     ),
+    "files.route.used": _m(
+        "这个链接已经用过了（每个链接只能下载一次）。请重新获取：@qunguan file 编号（Slack：/qg file 编号）。"
+        "如果不是你本人用的，请告诉群管理员：这次尝试已记录。",
+        "這個連結已經用過了（每個連結只能下載一次）。請重新取得：@qunguan file 編號（Slack：/qg file 編號）。"
+        "如果不是你本人用的，請告訴群管理員：這次嘗試已記錄。",
+        "This link has been used already (each link downloads once). Ask the bot for a new one: "
+        "@qunguan file <id> (Slack: /qg file <id>). If it was not you, tell the group's admins: this "
+        "attempt was recorded.",
+    ),
+    "files.route.other_client": _m(
+        "这个链接已在另一个浏览器中打开，只能在那里使用。请重新获取：@qunguan file 编号。这次尝试已记录。",
+        "這個連結已在另一個瀏覽器中開啟，只能在那裡使用。請重新取得：@qunguan file 編號。這次嘗試已記錄。",
+        "This link was opened in another browser and works only there. Ask the bot for a new one: "
+        "@qunguan file <id>. This attempt was recorded.",
+    ),
+    "files.route.confirm": _m(
+        "下载「{name}」（{size}）？此链接只能使用一次。",
+        "下載「{name}」（{size}）？此連結只能使用一次。",
+        "Download “{name}” ({size})? This link works once.",
+    ),
+    "files.route.confirm.button": _m("下载", "下載", "Download"),
     "files.route.unavailable": _m(
         "暂时无法提供下载，请稍后再试。",
         "暫時無法提供下載，請稍後再試。",

@@ -52,10 +52,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "這個入群申請已經處理過了（{status}，{by}）。",
         "This join request was already handled ({status}, {by}).",
     ),
+    "membership.join.own": _m(
+        "这是你本人的入群申请，需由另一位审批人处理，此次操作已记录。",
+        "這是你本人的入群申請，需由另一位審批人處理，此次操作已記錄。",
+        "This join request is your own: another approver must decide it; the attempt has been recorded.",
+    ),
     "membership.join.refused": _m(
         "只有本群的审批人可以处理入群申请，此次操作已记录。",
         "只有本群的審批人可以處理入群申請，此次操作已記錄。",
         "Only this group's approvers can decide join requests; the attempt has been recorded.",
+    ),
+    "membership.own": _m(
+        "这件事关于你本人，需由另一位管理员处理，此次操作已记录。",
+        "這件事關於你本人，需由另一位管理員處理，此次操作已記錄。",
+        "This is about you: another admin must decide it; the attempt has been recorded.",
     ),
     "membership.already": _m(
         "这件事已经有人处理过了。", "這件事已經有人處理過了。", "Someone has already handled this."

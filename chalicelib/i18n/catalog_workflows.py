@@ -165,6 +165,11 @@ _PUBLISHING: dict[str, dict[str, str]] = {
         "你的發布申請 {ref} 無人審核，已失效；如仍需發布，請重新提交。",
         "Nobody decided your publication request {ref} in time, so it lapsed; submit it again if needed.",
     ),
+    "workflows.pub.own": _m(
+        "发布申请 {ref} 是你提交的，需由另一位审核人批准。",
+        "發布申請 {ref} 是你提交的，需由另一位審核人核准。",
+        "You submitted publication request {ref}; another approver must approve it.",
+    ),
     "workflows.pub.what.approve": _m("批准并发布", "批准並發布", "approved and published"),
     "workflows.pub.what.reject": _m("驳回", "駁回", "rejected"),
 }
@@ -457,6 +462,30 @@ _REVISIONS: dict[str, dict[str, str]] = {
         "修订 {ref}：{state}（{by} 提议）；批准：{approvals}；试点群：{pilots}",
         "修訂 {ref}：{state}（{by} 提議）；批准：{approvals}；試點群：{pilots}",
         "Revision {ref}: {state} (proposed by {by}); approved by: {approvals}; pilot groups: {pilots}",
+    ),
+    "workflows.rev.status.summary": _m(
+        "修订 {ref}：{state}；{count} 项变更；试点群：{pilots}",
+        "修訂 {ref}：{state}；{count} 項變更；試點群：{pilots}",
+        "Revision {ref}: {state}; {count} changes; pilot groups: {pilots}",
+    ),
+    "workflows.rev.hidden": _m(
+        "{path}：已变更（名单仅负责人可见）",
+        "{path}：已變更（名單僅負責人可見）",
+        "{path}: changed (the names are shown to the owners only)",
+    ),
+    "workflows.rev.no_owners": _m(
+        "尚未指定修订负责人：在运维人员于组织策略中填写 workflows.revisions.owners 之前，"
+        "任何人都不能批准、试点、实施或回滚修订。",
+        "尚未指定修訂負責人：在維運人員於組織策略中填寫 workflows.revisions.owners 之前，"
+        "任何人都不能核准、試點、實施或回滾修訂。",
+        "No owners are named yet: until an operator names workflows.revisions.owners in the org "
+        "policy, nobody can approve, pilot, roll out or roll back a revision.",
+    ),
+    "workflows.rev.pilot.foreign": _m(
+        "你不是这些群的管理员（或机器人不认识这些群）：{chats}。修订 {ref} 未在任何群试点。",
+        "你不是這些群組的管理員（或機器人不認識這些群組）：{chats}。修訂 {ref} 未在任何群組試點。",
+        "You are not an admin of these groups (or the bot does not know them): {chats}. Revision {ref} "
+        "was piloted nowhere.",
     ),
     "workflows.rev.state.proposed": _m("待审批", "待審批", "waiting for approval"),
     "workflows.rev.state.approved": _m("已批准", "已批准", "approved"),

@@ -123,7 +123,7 @@ class ReviewJob(RecordedJob):
             context = RuleContext(
                 policy=policy,
                 now=entry.at,
-                is_admin=policy.is_admin(entry.user, event.uid(entry.user)),
+                is_admin=policy.is_admin(event.uid(entry.user)),
                 flood_count=flood,
                 member_duplicates=member_dup,
                 group_duplicates=group_dup,

@@ -5,8 +5,9 @@ Each button's value is sealed with its group (`chalicelib.cardsign`): the click 
 message, and DingTalk does not sign a click's body. Who clicked is the platform's signed word, and their
 rights in that group are checked here, on the server. A refusal is answered privately and audited (the
 decision has an action, so the pipeline records it). A decision happens once: the first click moves the
-item out of its open state with a conditional write; a later click only hears who decided. The actions
-run in the sealed group's context (`acting_chat`), so the executor checks that group's capabilities.
+item out of its open state with a conditional write; a later click only hears who decided. Nobody
+decides about themselves: their own join request, name report or transfer review. The actions run in the
+sealed group's context (`acting_chat`), so the executor checks that group's capabilities.
 """
 
 from __future__ import annotations
@@ -95,6 +96,8 @@ def on_join_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
         group_id(click.platform, click.tenant, sealed.chat),
         user_id(click.platform, click.tenant, user),
     )
+    if user == click.user:  # four eyes: a newcomer who is also an approver does not admit themselves
+        return _refused(gctx, "join request decided by its own newcomer", "membership.join.own")
     repo = MembershipRepo(deps.store)
     request = repo.request(gid, uid)
     if request is None or request.nonce != nonce:
@@ -161,6 +164,8 @@ def on_name_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
         return reviewed
     sealed, gctx, group = reviewed
     user = sealed.ref
+    if user == click.user:
+        return _refused(gctx, "name report decided by its member", "membership.own")
     gid, uid = group.gid, click.uid(user)
     repo = MembershipRepo(deps.store)
     record = repo.name_record(gid, uid)
@@ -195,6 +200,8 @@ def on_transfer_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
         return reviewed
     sealed, gctx, group = reviewed
     nonce, user = split_ref(sealed.ref)
+    if user == click.user:
+        return _refused(gctx, "transfer review decided by its member", "membership.own")
     uid = click.uid(user)
     repo = MembershipRepo(deps.store)
     state = "removed" if click.action == departures.REMOVE else "kept"

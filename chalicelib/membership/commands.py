@@ -193,6 +193,9 @@ def _decide(status: str) -> Handler:
             return usage(command, ctx, f"{'approve' if status == 'approved' else 'reject'} <member>")
         user = member_of(words[0], command)
         uid = command.uid(user)
+        if user == command.user:  # four eyes: nobody decides their own join request
+            why = "join request decided by its own newcomer"
+            return dataclasses.replace(reply(ctx, "membership.join.own"), notes={"refused": why})
         repo = MembershipRepo(deps.store)
         request = repo.request(command.gid, uid)
         if request is None or not repo.decide_request(request, status, by=command.user, at=ctx.now):

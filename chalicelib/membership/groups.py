@@ -17,7 +17,7 @@ from chalicelib.adapters.base import Capability
 from chalicelib.authz import admins_of
 from chalicelib.bootstrap import Deps
 from chalicelib.core.events import Event
-from chalicelib.core.ids import Platform, group_id, split_id, user_id
+from chalicelib.core.ids import Platform, group_id, natives_in, user_id
 from chalicelib.membership.repository import FORMER, MembershipRepo
 from chalicelib.membership.views import GroupView
 from chalicelib.store.records import GroupRecord, MemberRecord
@@ -29,16 +29,8 @@ def native(qualified: str) -> str:
 
 
 def natives(ids: tuple[str, ...], event: Event) -> tuple[str, ...]:
-    """Native ids of the event's platform and tenant, from ids given bare or qualified."""
-    found = []
-    for value in ids:
-        if value.count(":") >= 2:
-            platform, tenant, user = split_id(value)
-            if (platform, tenant) == (event.platform, event.tenant):
-                found.append(user)
-        else:
-            found.append(value)
-    return tuple(dict.fromkeys(found))
+    """Native ids of the event's platform and tenant, from qualified ids (a bare id names nobody)."""
+    return natives_in(ids, event.platform, event.tenant)
 
 
 def group_view(ctx: Context, deps: Deps, event: Event, chat: str) -> GroupView:

@@ -25,6 +25,7 @@ from datetime import UTC, datetime
 from chalicelib.adapters.base import Capability
 from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Action, Remove, SendDirect
+from chalicelib.core.ids import is_qualified
 from chalicelib.i18n import t
 from chalicelib.jobs.base import JobReport
 from chalicelib.membership import joins
@@ -66,7 +67,7 @@ class InactivityJob:
         silent = [m for m in deps.store.members_inactive_since(gid, cutoff) if m.role != FORMER]
         stages = repo.stages(gid)
         away = repo.away_all(gid)
-        admins = frozenset({*ctx.policy.admins, *ctx.group.admins})
+        admins = frozenset({*filter(is_qualified, ctx.policy.admins), *ctx.group.admins})
         steps = [
             next_step(
                 _silence(m), stages.get(m.uid), settings, now, away_until=away.get(m.uid), admins=admins

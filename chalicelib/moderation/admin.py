@@ -90,14 +90,18 @@ def decide_case(
     event: CardClicked | CommandIssued, gctx: Context, deps: Deps, *, chat: str, ref: str, kind: str
 ) -> Decision:
     """An admin's decision on an open case of the group `chat` (its context `gctx`), by its card's button
-    or by the command `handle <case> <kind>` (`chalicelib.moderation.followups`), once: the caller has
-    checked that whoever decides is an admin there. A click updates the card to show who did what; a
-    command is answered privately."""
+    or by the command `handle <case> <kind>` (`chalicelib.moderation.followups`), once, and never on a
+    case about themselves: the caller has checked that whoever decides is an admin there. A click updates
+    the card to show who did what; a command is answered privately."""
     gid = group_id(event.platform, event.tenant, chat)
     cases = CaseRepo(deps.store)
     case = cases.get(gid, ref)
     if case is None:
         return private(gctx, "admin.case_missing", ref=ref)
+    if case.data.get("uid") == event.uid(event.user):
+        return dataclasses.replace(
+            private(gctx, "admin.own_case", ref=ref), notes={"refused": f"case {ref} decided by its member"}
+        )
     if not cases.transition(gid, ref, from_state="open", to_state=STATES[kind], by=event.user, at=gctx.now):
         handled_by = str(case.data.get("handled_by", "")) or "?"
         return private(gctx, "admin.already_handled", ref=ref, by=name_of(event, handled_by, deps))
@@ -332,26 +336,40 @@ def _policy(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> De
 
 
 def _policy_set(command: CommandIssued, ctx: Context, deps: Deps, path: str, raw: str) -> Decision:
+    """`policy set <path> <value>`: one setting of this group's own override, the value as YAML. A key
+    written `name+` appends to the list the group has (`policy set admins+ [slack:T1:U2]` appoints a
+    co-admin of this group, in addition to the org's admins, never of another group nor of the org).
+    Anything that does not make a valid policy is answered with the reason; what was set, and the
+    co-admins it leaves, go to the audit log."""
     import yaml
 
-    from chalicelib.core.policy import PolicyError, merge
+    from chalicelib.core.policy import PolicyError, combine
     from chalicelib.worker.context import policies
 
+    parts = path.split(".")
+    if not all(parts):
+        return private(ctx, "policy.error", error=f"{path[:80]}: not a setting's path")
+    try:
+        patch: Any = yaml.safe_load(raw)
+    except yaml.YAMLError:
+        return private(ctx, "policy.error", error=f"{path[:80]}: the value is not valid YAML")
+    for part in reversed(parts):
+        patch = {part: patch}
     repo: PolicyRepo = policies(deps)
     scope = keys.group_policy_scope(command.gid)
-    live = repo.current(scope)
-    current = parse_override(live.text) if live else {}
-    value = yaml.safe_load(raw)
-    patch: dict[str, Any] = value
-    for part in reversed(path.split(".")):
-        patch = {part: patch}
     try:
+        live = repo.current(scope)
+        override = combine(parse_override(live.text) if live else {}, patch)
         applied = repo.apply(
-            scope, yaml.safe_dump(merge(current, patch), allow_unicode=True), author=command.user, now=ctx.now
+            scope, yaml.safe_dump(override, allow_unicode=True), author=command.user, now=ctx.now
         )
     except PolicyError as exc:
         return private(ctx, "policy.error", error=str(exc)[:300])
-    return private(ctx, "policy.applied", path=path, value=raw, version=applied.version)
+    record: dict[str, Any] = {"policy_set": path, "value": raw[:300], "version": applied.version}
+    if parts[0].removesuffix("+") == "admins":
+        record["co_admins"] = [*override.get("admins", ()), *override.get("admins+", ())]
+    decision = private(ctx, "policy.applied", path=path, value=raw, version=applied.version)
+    return dataclasses.replace(decision, notes={"audit": record})
 
 
 def record(event: Event, ctx: Context, decision: Decision, results: tuple[Any, ...], deps: Deps) -> None:

@@ -383,9 +383,10 @@ def handle(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     if gid is None or split_id(gid)[:2] != (command.platform, command.tenant):
         return common.private(ctx.locale, "admin.case_missing", ref=ref[:40])
     chat = split_id(gid)[2]
-    gctx = load_context(replace(command, chat=chat), deps)
+    located = replace(command, chat=chat)  # rights are the case's group's, not where this is typed
+    gctx = load_context(located, deps)
     appeal = choice in APPEAL_CHOICES
-    if not is_admin(command, command.user, gctx, deps):
+    if not is_admin(located, command.user, gctx, deps):
         gate = reports.APPEAL_GATE if appeal else admin.CARD_GATE  # refused as its button would be
         return admin.refused(gctx, gate.refusal.format(kind=choice, chat=chat))
     decide = reports.decide_appeal if appeal else admin.decide_case

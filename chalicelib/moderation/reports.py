@@ -65,7 +65,7 @@ def report(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     )
     if int(old.get(f"r_{reporter}", 0)) >= REPORTS_PER_HOUR:
         return private(ctx, "report.limit", limit=REPORTS_PER_HOUR)
-    if member in admins_of(ctx, command) or ctx.policy.is_admin(member, command.uid(member)):
+    if member in admins_of(ctx, command) or ctx.policy.is_admin(command.uid(member)):
         return private(ctx, "report.admin_target")
     ref = case_ref(command)
     locale = ctx.locale
@@ -138,7 +138,7 @@ def appeal(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     )
     if not deps.store.put_item(appeal_item, if_absent=True):
         return private(ctx, "appeal.already")
-    acted_by = {str(case.data.get("actor", "")), str(case.data.get("handled_by", ""))}
+    acted_by = {str(case.data.get("actor", "")), str(case.data.get("handled_by", "")), case.user}
     reviewers = tuple(a for a in admins_of(gctx, command) if a not in acted_by and a != command.user)
     if not reviewers:
         return private(ctx, "appeal.no_reviewer")
@@ -187,13 +187,20 @@ def decide_appeal(
 ) -> Decision:
     """A second admin upholds or reverses an appeal on a case of the group `chat` (its context `gctx`), by
     the appeal card's button or by the command `handle <case> uphold|reverse`
-    (`chalicelib.moderation.followups`): once, never by the admin who acted; the caller has checked that
-    whoever decides is an admin there. A click updates the card; a command is answered privately."""
+    (`chalicelib.moderation.followups`): once, never by the admin who acted, nor by the appellant (an
+    admin appealing a case about themselves); the caller has checked that whoever decides is an admin
+    there. A click updates the card; a command is answered privately."""
     gid = group_id(event.platform, event.tenant, chat)
     cases = CaseRepo(deps.store)
     case = cases.get(gid, ref)
     if case is None:
         return private(gctx, "admin.case_missing", ref=ref)
+    filed = deps.store.get_item(keys.group_pk(gid), keys.case_appeal_sk(ref))
+    appellant = str(filed.data.get("by", "")) if filed is not None else ""
+    if event.uid(event.user) == case.data.get("uid") or event.user == appellant:
+        return dataclasses.replace(
+            private(gctx, "appeal.own_appeal"), notes={"refused": f"appeal {ref} decided by its appellant"}
+        )
     if event.user in {str(case.data.get("actor", "")), str(case.data.get("handled_by", ""))}:
         return private(gctx, "appeal.own_action")
     decided = deps.store.update_item(

@@ -110,7 +110,7 @@ def rule_context(event: Event, ctx: Context, deps: Deps) -> RuleContext:
         policy=policy,
         now=ctx.now,
         role=role,
-        is_admin=role in ADMIN_ROLES or policy.is_admin(user, uid),
+        is_admin=role in ADMIN_ROLES or policy.is_admin(uid),
         flood_count=counts["flood"],
         member_duplicates=counts["member_dup"],
         group_duplicates=counts["group_dup"],

@@ -63,6 +63,15 @@ def event_claim_pk(platform: str, claim_key: str) -> str:
 EVENT_CLAIM_SK = "EVT"
 
 
+def signature_use_pk(route: str, digest: str) -> str:
+    """A header-only signature (DingTalk robot and card callbacks) claimed with the body it came with:
+    usable once, whatever body follows (`chalicelib.adapters.base.SingleUse`)."""
+    return f"SIG#{route}#{digest}"
+
+
+SIGNATURE_USE_SK = "SIG"
+
+
 def rate_pk(gid: str, uid: str) -> str:
     return f"RATE#{gid}#{uid}"
 
@@ -585,6 +594,15 @@ def file_content_sk(sha256: str) -> str:
 def file_document_sk(doc_key: str) -> str:
     """The versions of one document in a group, oldest first (the files rule's document key)."""
     return f"FDOC#{doc_key}"
+
+
+def file_link_pk(digest: str) -> str:
+    """A link issued to a member (by the sha256 of its token, never the token): the browser it is bound
+    to and whether it was used (`chalicelib.files.links`)."""
+    return f"FLINK#{digest}"
+
+
+FILE_LINK_SK = "LINK"
 
 
 def file_log_sk(file_id: str, at: float, ref: str) -> str:

@@ -116,6 +116,8 @@ def _detail(decision: Decision, results: tuple[ActionResult, ...]) -> dict[str, 
     detail: dict[str, object] = {"results": [r.record() for r in results]}
     if decision.notes.get("refused"):
         detail["refused"] = str(decision.notes["refused"])
+    if decision.notes.get("audit"):  # what a handler wants on the record (e.g. the co-admins appointed)
+        detail["audit"] = decision.notes["audit"]
     return detail
 
 

@@ -2,6 +2,9 @@
 every version it ever had (`POL#{scope}` / `V#{version}`, with its YAML text, author and time) and a
 `CURRENT` item that holds the live version's text, so reading a scope's policy is one GetItem. A group's
 resolved policy is cached per container for a minute: an ordinary message reads no policy at all.
+
+What is written is validated whole, the people it names included (`chalicelib.core.people`); what is
+read back is taken as it was written, so a version stored before a rule tightened still loads.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from typing import Any
 import yaml
 
 from chalicelib.cache import TtlCache
+from chalicelib.core.people import override_problems
 from chalicelib.core.policy import (
     DEFAULT_ORG_POLICY,
     GroupPolicy,
@@ -39,7 +43,10 @@ class PolicyVersion:
 
 
 def parse_override(text: str) -> dict[str, Any]:
-    data = yaml.safe_load(text) if text.strip() else {}
+    try:
+        data = yaml.safe_load(text) if text.strip() else {}
+    except yaml.YAMLError as exc:
+        raise PolicyError(f"not valid YAML: {exc}") from exc
     if data is None:
         return {}
     if not isinstance(data, dict):
@@ -74,7 +81,9 @@ class PolicyRepo:
 
     def org(self) -> PolicyDocument:
         live = self.current(keys.ORG_SCOPE)
-        return self._with_default_locale(DEFAULT_ORG_POLICY) if live is None else load_policy_yaml(live.text)
+        if live is None:
+            return self._with_default_locale(DEFAULT_ORG_POLICY)
+        return load_policy_yaml(live.text, stored=True)
 
     def _with_default_locale(self, org: PolicyDocument) -> PolicyDocument:
         if self.default_locale and normalise_locale(self.default_locale) != org.locale:
@@ -87,7 +96,7 @@ class PolicyRepo:
             return cached
         override = self.current(keys.group_policy_scope(gid))
         org_live = self.current(keys.ORG_SCOPE)
-        org = DEFAULT_ORG_POLICY if org_live is None else load_policy_yaml(org_live.text)
+        org = DEFAULT_ORG_POLICY if org_live is None else load_policy_yaml(org_live.text, stored=True)
         if org_live is None:
             org = self._with_default_locale(org)
         policy = resolve_group(org, gid, parse_override(override.text) if override else None)
@@ -102,18 +111,24 @@ class PolicyRepo:
         return policy
 
     # Writing -----------------------------------------------------------------------------------------
-    def validate(self, scope: str, text: str) -> GroupPolicy:
-        """The policy `text` would give; raises PolicyError listing every problem."""
+    def validate(self, scope: str, text: str, *, stored: bool = False) -> GroupPolicy:
+        """The policy `text` would give; raises PolicyError listing every problem. A text this scope
+        held before (`stored`: a rollback, a pilot undone) is not held to rules made since about the
+        people it names: a bare id in it names nobody."""
         if scope == keys.ORG_SCOPE:
-            return load_policy_yaml(text)
+            return load_policy_yaml(text, stored=stored)
         gid = scope.removeprefix("group:")
-        return resolve_group(self.org(), gid, parse_override(text))
+        override = parse_override(text)
+        problems = [] if stored else override_problems(gid, override)
+        if problems:
+            raise PolicyError("; ".join(problems))
+        return resolve_group(self.org(), gid, override)
 
-    def apply(self, scope: str, text: str, *, author: str, now: float) -> PolicyVersion:
-        """Validate and store `text` as the scope's next version, and make it live. Two operators applying
-        at once cannot both win: the version item is written only if absent, and CURRENT moves only from
-        the version it was read at."""
-        self.validate(scope, text)
+    def apply(self, scope: str, text: str, *, author: str, now: float, stored: bool = False) -> PolicyVersion:
+        """Validate and store `text` as the scope's next version, and make it live (`stored`: a text
+        the scope held before, see `validate`). Two operators applying at once cannot both win: the
+        version item is written only if absent, and CURRENT moves only from the version it was read at."""
+        self.validate(scope, text, stored=stored)
         live = self.current(scope)
         number = (live.version if live else 0) + 1
         data = {"text": text, "author": author, "at": now, "version": number}
@@ -137,7 +152,7 @@ class PolicyRepo:
         previous = self.version(scope, live.version - 1)
         if previous is None:  # pragma: no cover - versions are never deleted
             raise PolicyError(f"version {live.version - 1} of {scope} is missing")
-        return self.apply(scope, previous.text, author=author, now=now)
+        return self.apply(scope, previous.text, author=author, now=now, stored=True)
 
 
 def default_text(scope: str) -> str:

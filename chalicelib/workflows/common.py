@@ -23,7 +23,7 @@ from chalicelib.cardsign import seal
 from chalicelib.core.actions import Action, Decision, PostCard, PostText, Reply, SendDirect, UpdateCard
 from chalicelib.core.cards import Card
 from chalicelib.core.events import CardClicked, CommandIssued, Event
-from chalicelib.core.ids import split_id
+from chalicelib.core.ids import natives_in
 from chalicelib.i18n import t
 from chalicelib.store import keys
 from chalicelib.store.records import Item
@@ -156,17 +156,9 @@ def where(event: Event, ctx: Context, deps: Deps, chat: str | None = None) -> Wh
 
 
 def native_ids(ids: Iterable[str], event: Event) -> tuple[str, ...]:
-    """Native ids of the event's platform and tenant: qualified `platform:tenant:user` ids of another
-    platform or tenant are left out, plain ids are kept."""
-    found = []
-    for one in ids:
-        if one.count(":") >= 2:
-            platform, tenant, native = split_id(one)
-            if (platform, tenant) == (event.platform, event.tenant):
-                found.append(native)
-        elif one:
-            found.append(one)
-    return tuple(dict.fromkeys(found))
+    """Native ids of the event's platform and tenant, from qualified `platform:tenant:user` ids; ids of
+    another platform or tenant, and bare ids, name nobody here."""
+    return natives_in(ids, event.platform, event.tenant)
 
 
 def named(user: str, ids: Iterable[str], event: Event) -> bool:

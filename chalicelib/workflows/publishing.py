@@ -8,8 +8,9 @@
 On approval the text is posted as an announcement (`chalicelib.workflows.announcements`), with an
 acknowledgement button unless the policy says otherwise; on rejection the member is told why. A
 submission is decided once: the first approver's decision moves it out of `pending`, and a second click
-is told who decided. Unanswered, the approvers are reminded (by default after 24 h and 48 h) and the
-submission lapses after 72 h, and the member is told.
+is told who decided. Nobody approves their own submission (four eyes), even where they are an approver.
+Unanswered, the approvers are reminded (by default after 24 h and 48 h) and the submission lapses after
+72 h, and the member is told.
 """
 
 from __future__ import annotations
@@ -228,7 +229,7 @@ def _decide_by_command(
     command: CommandIssued, ctx: Context, deps: Deps, kind: str, ref: str, *, reason: str
 ) -> Decision:
     gid = command.gid if command.chat and not command.direct else common.locate(deps, ref)
-    if gid is None:
+    if gid is None or split_id(gid)[:2] != (command.platform, command.tenant):
         return common.private(ctx.locale, "workflows.pub.missing", ref=ref)
     chat = split_id(gid)[2]
     gctx = ctx if chat == command.chat else load_context(dataclasses.replace(command, chat=chat), deps)
@@ -270,6 +271,10 @@ def _decide(
     submission = repo.get(located.gid, ref)
     if submission is None:
         return common.answer(event, gctx.locale, "workflows.pub.missing", ref=ref)
+    if kind == "approve" and located.uid(user) == located.uid(submission.by):
+        return common.answer(
+            event, gctx.locale, "workflows.pub.own", ref=ref, why=f"publication {ref} approved by its author"
+        )
     state = DECISIONS[kind]
     if not repo.decide(submission, state, by=user, at=gctx.now, reason=reason):
         latest = repo.get(located.gid, ref) or submission

@@ -4,18 +4,24 @@ groups, then rolled out to all; and it can be rolled back.
 
     revision propose <path>=<value> ... [-- <why>]   an admin; e.g. rules.flood.max_messages=6
     revision approve <ref> | revision reject <ref>   an owner (also the buttons of the owners' card)
-    revision pilot <ref> [<chat> ...]                an owner: as an override of these groups (this one
-                                                     when none is named)
+    revision pilot <ref> [<chat> ...]                an owner who administers every one of these groups:
+                                                     as an override of each (this one when none is named)
     revision rollout <ref>                           an owner: applied to the org policy
     revision rollback <ref>                          an owner: the pilot overrides or the org policy back
-    revision [status] [<ref>]                        where a revision stands
+    revision [status] [<ref>]                        where a revision stands: in full for the owners,
+                                                     without names for anyone else
 
-The owners are `workflows.revisions.owners` of the org policy (a group's override cannot name its own);
-with none named, the admins of the group where the revision is decided. A revision keeps its patch, not a
-whole text: the pilot merges it onto each pilot group's override, and the rollout onto the org policy as it
-is then (`chalicelib.worker.policies.PolicyRepo`, which keeps every version). The proposing group sees each
-step at once; the other groups get the pilot, rollout and rollback notices from the reminders job (one
-timer per group, set when the step is taken).
+The owners are named, never inferred: `workflows.revisions.owners` of the org policy, by qualified id (a
+group's override cannot name its own). With none named, nobody approves, pilots, rolls out or rolls back
+until an operator names them, and whoever tries is told so. The proposer's own approval does not count
+(four eyes), unless the org names a single owner and sets `self_approval`.
+
+A revision keeps its patch, not a whole text: the pilot combines it with each pilot group's override, and
+the rollout merges it onto the org policy as it is then (`chalicelib.worker.policies.PolicyRepo`, which
+keeps every version); an append (`admins+=[...]`) stays an append all the way (`core.policy.combine`).
+The proposing group sees each step at once; the other groups get the pilot, rollout and rollback notices
+from the reminders job (one timer per group, set when the step is taken). What a notice, a poll or a
+non-owner's status shows of a change to a list of people is only that it changed.
 """
 
 from __future__ import annotations
@@ -33,8 +39,16 @@ from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Action, Decision, PostCard, Reply, SendDirect
 from chalicelib.core.cards import Button, Card
 from chalicelib.core.events import CardClicked, CommandIssued, Event
-from chalicelib.core.ids import group_id, split_id
-from chalicelib.core.policy import PolicyError, default_policy_text, diff, load_policy_yaml, merge
+from chalicelib.core.ids import group_id, split_id, user_id
+from chalicelib.core.people import PEOPLE_KEYS
+from chalicelib.core.policy import (
+    PolicyError,
+    combine,
+    default_policy_text,
+    diff,
+    load_policy_yaml,
+    merge,
+)
 from chalicelib.i18n import t
 from chalicelib.store import keys
 from chalicelib.store.base import Store
@@ -68,6 +82,12 @@ class Revision:
     state: str = "proposed"  # proposed | approved | rejected | piloting | rolled_out | rolled_back
     pilots: tuple[tuple[str, str | None], ...] = ()  # (gid, its override before the pilot)
     org_version: int = 0  # the org version the rollout made
+
+    @property
+    def proposer(self) -> str:
+        """Who proposed it, as a uid (of the proposing group's platform and tenant)."""
+        platform, tenant, _ = split_id(self.gid)
+        return user_id(platform, tenant, self.by)
 
     def data(self) -> dict[str, Any]:
         return {
@@ -108,7 +128,8 @@ class Revision:
 
 def parse_patch(words: Sequence[str]) -> tuple[dict[str, Any], str]:
     """`a.b=1 c=[x, y] -- why` as the nested patch {a: {b: 1}, c: [x, y]} and the reason. Values are
-    YAML; settings that say which version or which groups a document is are refused."""
+    YAML; settings that say which version or which groups a document is are refused. `c+=[z]` stays the
+    append `c+: [z]` (`combine`), so that it appends to the org's list at the rollout."""
     patch: dict[str, Any] = {}
     reason_at = list(words).index("--") if "--" in words else len(words)
     for word in words[:reason_at]:
@@ -122,7 +143,10 @@ def parse_patch(words: Sequence[str]) -> tuple[dict[str, Any], str]:
             raise ArgumentError(word) from exc
         for part in reversed(parts):
             value = {part: value}
-        patch = merge(patch, value)
+        try:
+            patch = combine(patch, value)
+        except PolicyError as exc:
+            raise ArgumentError(word) from exc
     if not patch:
         raise ArgumentError("no change")
     return patch, " ".join(words[reason_at + 1 :])
@@ -156,8 +180,26 @@ def _shown(value: Any) -> str:
     )
 
 
-def notice_text(revision: Revision, step: str, locale: str) -> str:
-    lines = revision.changes[:MAX_DIFF_LINES]
+def names_people(line: str) -> bool:
+    """Whether a change line (`path: old → new`) shows a list of people, or a group's inline override."""
+    path = line.split(": ", 1)[0].split(".")
+    return path[0] == "groups" or path[-1].removesuffix("+") in PEOPLE_KEYS
+
+
+def shown_changes(revision: Revision, locale: str, *, in_full: bool = False) -> tuple[str, ...]:
+    """The change lines as they may be shown: in full to the owners; to anyone else, a change to a list
+    of people only as a change (the lists hold every platform's admins)."""
+    if in_full:
+        return revision.changes
+    return tuple(
+        t(locale, "workflows.rev.hidden", path=line.split(": ", 1)[0]) if names_people(line) else line
+        for line in revision.changes
+    )
+
+
+def notice_text(revision: Revision, step: str, locale: str, *, in_full: bool = False) -> str:
+    """What a group (or, `in_full`, the owners' card) is told of a revision's step."""
+    lines = shown_changes(revision, locale, in_full=in_full)[:MAX_DIFF_LINES]
     more = len(revision.changes) - len(lines)
     body = "\n".join(f"• {line}" for line in lines) + (f"\n• … (+{more})" if more > 0 else "")
     return t(
@@ -222,20 +264,38 @@ class Revisions:
 
 
 def owners(repo: PolicyRepo) -> tuple[str, ...]:
+    """The owners the org policy names (qualified ids); empty: nobody decides revisions yet."""
     return repo.org().workflows.revisions.owners
 
 
 def is_owner(event: Event, user: str, ctx: Context, deps: Deps) -> bool:
+    """Whether the org policy names `user` (of the event's platform and tenant) an owner. Never inferred
+    from being an admin: a group's admin may appoint co-admins, and so could make owners."""
+    return event.uid(user) in owners(policies(deps))
+
+
+def owner_refusal(event: Event, locale: str, deps: Deps, step: str) -> Decision | None:
+    """The answer that turns away someone who may not take `step`: when no owners are named, one that
+    says so (an operator must name them first); else the ordinary refusal. None: an owner."""
     named = owners(policies(deps))
-    if named:
-        return user in named or event.uid(user) in named
-    return is_admin(event, user, ctx, deps)
+    if not named:
+        why = f"revision {step}: no owners named"
+        return common.answer(event, locale, "workflows.rev.no_owners", why=why)
+    if event.uid(getattr(event, "user", "")) not in named:
+        return common.answer(event, locale, "workflows.refused", why=f"revision {step} by a non-owner")
+    return None
 
 
 def org_data(repo: PolicyRepo) -> dict[str, Any]:
     live = repo.current(keys.ORG_SCOPE)
     data = yaml.safe_load(live.text if live else default_policy_text()) or {}
     return dict(data)
+
+
+def patched(repo: PolicyRepo, patch: Mapping[str, Any]) -> dict[str, Any]:
+    """The org document with `patch` merged on: an append (`admins+`) appends to the org's list as the
+    document spells it out, or to its default where it does not."""
+    return merge(org_data(repo), patch, repo.org().model_dump(mode="json"))
 
 
 # Commands ----------------------------------------------------------------------------------------------
@@ -254,14 +314,15 @@ def on_command(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
             if sub == "status" and len(command.args) > 1
             else (None if sub == "status" else sub)
         )
-        return _status(ctx, deps, ref)
+        return _status(command, ctx, deps, ref)
     if len(command.args) < 2:
         return common.private(ctx.locale, "workflows.rev.usage", prefix=prefix)
     revision = Revisions(deps.store).get(command.args[1].upper())
     if revision is None:
         return common.private(ctx.locale, "workflows.rev.missing", ref=command.args[1][:20])
-    if not is_owner(command, command.user, ctx, deps):
-        return common.refused(ctx.locale, f"revision {sub} by a non-owner")
+    refusal = owner_refusal(command, ctx.locale, deps, sub)
+    if refusal is not None:
+        return refusal
     if sub in ("approve", "reject"):
         return _decide(command, ctx, deps, revision, sub)
     if sub == "pilot":
@@ -280,13 +341,9 @@ def _propose(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     except ArgumentError:
         return common.private(ctx.locale, "workflows.rev.usage", prefix=prefix)
     repo = policies(deps)
-    before = org_data(repo)
-    after = merge(before, patch)
     try:
-        old, new = (
-            load_policy_yaml(yaml.safe_dump(before, allow_unicode=True)),
-            load_policy_yaml(yaml.safe_dump(after, allow_unicode=True)),
-        )
+        old = load_policy_yaml(yaml.safe_dump(org_data(repo), allow_unicode=True), stored=True)
+        new = load_policy_yaml(yaml.safe_dump(patched(repo, patch), allow_unicode=True))
     except PolicyError as exc:
         return common.private(ctx.locale, "workflows.rev.invalid", error=str(exc)[:300])
     lines = changes(old.model_dump(mode="json"), new.model_dump(mode="json"))
@@ -302,7 +359,7 @@ def _propose(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     question = (
         t(locale, "workflows.rev.poll.question", ref=ref)
         + "\n"
-        + "\n".join(f"• {line}" for line in lines[:MAX_DIFF_LINES])
+        + "\n".join(f"• {line}" for line in shown_changes(revision, locale)[:MAX_DIFF_LINES])
     )
     poll = polls.Poll(
         ref=poll_ref,
@@ -316,11 +373,12 @@ def _propose(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
         source=ref,
     )
     actions: list[Action] = list(polls.open_poll(deps, command, place, poll))
-    deciders = common.native_ids(owners(repo), command) or place.admins
+    named = owners(repo)
+    deciders = common.native_ids(named, command)
     card = Card(
         card_id=f"rev-{ref}",
         title=t(locale, "workflows.rev.card.title", ref=ref, by=command.user),
-        body=notice_text(revision, "proposed", locale),
+        body=notice_text(revision, "proposed", locale, in_full=True),
         buttons=(
             Button(t(locale, "workflows.rev.button.approve"), "rev.approve", ref, "primary"),
             Button(t(locale, "workflows.rev.button.reject"), "rev.reject", ref, "danger"),
@@ -330,32 +388,46 @@ def _propose(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     if deciders:
         shown = common.sealed(card, deps, platform=command.platform, tenant=command.tenant, chat=command.chat)
         actions.append(PostCard(card=shown, users=deciders, reason="workflows.rev.proposed"))
-    done = Reply(
-        text=t(locale, "workflows.rev.proposed", ref=ref, poll=poll_ref, count=len(lines)),
-        private=True,
-        reason="workflows.rev.proposed",
-    )
+    text = t(locale, "workflows.rev.proposed", ref=ref, poll=poll_ref, count=len(lines))
+    if not named:
+        text += "\n" + t(locale, "workflows.rev.no_owners")
+    done = Reply(text=text, private=True, reason="workflows.rev.proposed")
     return common.decided(*actions, done, notes={"revision": {"ref": ref, "what": "proposed"}})
 
 
-def _status(ctx: Context, deps: Deps, ref: str | None) -> Decision:
+def _status(command: CommandIssued, ctx: Context, deps: Deps, ref: str | None) -> Decision:
+    """Where a revision stands: for an owner, who proposed and approved it and every change; for anyone
+    else, its state and its changes without names (a change to a list of people shows only that it
+    changed)."""
     repo = Revisions(deps.store)
     ref = ref or repo.latest()
     revision = repo.get(ref.upper()) if ref else None
     if revision is None:
         return common.private(ctx.locale, "workflows.rev.missing", ref=(ref or "-")[:20])
-    lines = [
+    state = t(ctx.locale, f"workflows.rev.state.{revision.state}")
+    in_full = is_owner(command, command.user, ctx, deps)
+    head = (
         t(
             ctx.locale,
             "workflows.rev.status",
             ref=revision.ref,
-            state=t(ctx.locale, f"workflows.rev.state.{revision.state}"),
+            state=state,
             by=revision.by,
             approvals=", ".join(repo.approvals(revision)) or "-",
             pilots=len(revision.pilots),
-        ),
-        *(f"• {line}" for line in revision.changes[:MAX_DIFF_LINES]),
-    ]
+        )
+        if in_full
+        else t(
+            ctx.locale,
+            "workflows.rev.status.summary",
+            ref=revision.ref,
+            state=state,
+            count=len(revision.changes),
+            pilots=len(revision.pilots),
+        )
+    )
+    shown = shown_changes(revision, ctx.locale, in_full=in_full)
+    lines = [head, *(f"• {line}" for line in shown[:MAX_DIFF_LINES])]
     gid = revision.gid
     poll = polls.Polls(deps.store).get(gid, revision.poll) if revision.poll else None
     if poll is not None:
@@ -384,7 +456,7 @@ def _decide(
         )
     if revision.state != "proposed":
         return say("workflows.rev.wrong_state", ref=revision.ref, state=_state(revision, locale))
-    if event.user == revision.by and not policies(deps).org().workflows.revisions.self_approval:
+    if event.uid(event.user) == revision.proposer and not _may_approve_own(deps):
         return dataclasses.replace(
             say("workflows.rev.own", ref=revision.ref),
             notes={"refused": "revision approved by its own proposer"},
@@ -410,6 +482,13 @@ def _decide(
     )
 
 
+def _may_approve_own(deps: Deps) -> bool:
+    """Four eyes: a proposer's approval counts only where the org names a single owner (nobody else
+    could approve) and says so with `self_approval`."""
+    org = policies(deps).org().workflows.revisions
+    return org.self_approval and len(org.owners) == 1
+
+
 def _state(revision: Revision, locale: str) -> str:
     return t(locale, f"workflows.rev.state.{revision.state}")
 
@@ -427,12 +506,9 @@ def _proposing_place(event: Event, ctx: Context, deps: Deps, revision: Revision)
     return common.where(event, gctx, deps, chat=chat)
 
 
-CARD_GATE = ClickGate(
-    common.CLICK_ANSWERS,
-    kinds=("approve", "reject"),
-    allowed=is_owner,
-    refusal="revision {kind} by a non-owner",
-)
+# Who may press is checked in `on_card` (`owner_refusal`), so that a click while no owners are named is
+# told so.
+CARD_GATE = ClickGate(common.CLICK_ANSWERS, kinds=("approve", "reject"))
 
 
 def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
@@ -440,6 +516,9 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
     if isinstance(opened, Decision):
         return opened
     sealed, gctx, located, kind = opened.sealed, opened.ctx, opened.located, opened.kind
+    refusal = owner_refusal(click, gctx.locale, deps, kind)
+    if refusal is not None:
+        return refusal
     revision = Revisions(deps.store).get(sealed.ref)
     if revision is None:
         return common.click_answer(click, gctx.locale, "workflows.rev.missing", ref=sealed.ref)
@@ -468,10 +547,22 @@ def _pilot(
         return common.private(
             locale, "workflows.rev.wrong_state", ref=revision.ref, state=_state(revision, locale)
         )
+    targets = list(dict.fromkeys(chats or (command.chat,)))
+    foreign = [chat for chat in targets if not _administers(command, ctx, deps, chat)]
+    if foreign:
+        shown = ", ".join(chat[:40] for chat in foreign[:5])
+        return common.answer(
+            command,
+            locale,
+            "workflows.rev.pilot.foreign",
+            ref=revision.ref,
+            chats=shown,
+            why=f"revision pilot into groups the caller does not administer: {shown}",
+        )
     repo = policies(deps)
     piloted = dict(revision.pilots)
     added: list[str] = []
-    for chat in chats or (command.chat,):
+    for chat in targets:
         gid = group_id(command.platform, command.tenant, chat)
         if gid in piloted:
             continue
@@ -481,7 +572,7 @@ def _pilot(
             repo.apply(
                 scope,
                 yaml.safe_dump(
-                    merge(parse_override(live.text if live else ""), revision.patch), allow_unicode=True
+                    combine(parse_override(live.text if live else ""), revision.patch), allow_unicode=True
                 ),
                 author=command.user,
                 now=ctx.now,
@@ -509,13 +600,24 @@ def _pilot(
     )
 
 
+def _administers(command: CommandIssued, ctx: Context, deps: Deps, chat: str) -> bool:
+    """Whether whoever gave the command is an admin of the group `chat` of their platform and tenant, a
+    group the bot knows (a chat it has never seen is nobody's to pilot in)."""
+    if chat == command.chat:
+        return is_admin(command, command.user, ctx, deps)
+    if deps.store.get_group(group_id(command.platform, command.tenant, chat)) is None:
+        return False
+    located = dataclasses.replace(command, chat=chat)
+    return is_admin(located, command.user, load_context(located, deps), deps)
+
+
 def _rollout(command: CommandIssued, ctx: Context, deps: Deps, revision: Revision) -> Decision:
     locale = ctx.locale
     repo = policies(deps)
     try:
         applied = repo.apply(
             keys.ORG_SCOPE,
-            yaml.safe_dump(merge(org_data(repo), revision.patch), allow_unicode=True),
+            yaml.safe_dump(patched(repo, revision.patch), allow_unicode=True),
             author=command.user,
             now=ctx.now,
         )
@@ -596,7 +698,7 @@ def _rollback(command: CommandIssued, ctx: Context, deps: Deps, revision: Revisi
 def _restore_pilots(repo: PolicyRepo, revision: Revision, author: str, now: float) -> None:
     """Each pilot group's override as it was before the pilot: after a rollout the org holds the change."""
     for gid, before in revision.pilots:
-        repo.apply(keys.group_policy_scope(gid), before or "", author=author, now=now)
+        repo.apply(keys.group_policy_scope(gid), before or "", author=author, now=now, stored=True)
 
 
 def _here(command: CommandIssued, ctx: Context, deps: Deps, revision: Revision, step: str) -> list[Action]:

@@ -65,7 +65,7 @@ class SpikeSettings(_Section):
 
 
 class IncidentSettings(_Section):
-    """S7: who responds (native or qualified ids; the group's admins as well), and from which severity the
+    """S7: who responds (qualified ids; the group's admins as well), and from which severity the
     group is isolated: newcomers wait for approval (`pause_joins`) and, where the platform lets the bot
     mute members, everyone but the admins and responders is muted for `isolation_minutes` (`mute_all`).
     Where it cannot, the responders are asked to restrict posting by hand."""
@@ -87,10 +87,10 @@ class PollSettings(_Section):
 
 
 class RevisionSettings(_Section):
-    """S10: who approves a policy revision and rolls it out (read from the org policy only, so a group's
-    override cannot make its own owners; none named: the admins of the group where it is decided), how
-    many distinct owners must approve, whether the proposer may be one of them (four eyes by default), and
-    how long opinions are gathered."""
+    """S10: who approves a policy revision, pilots it and rolls it out (qualified ids, read from the org
+    policy only, so a group's override cannot make its own owners; none named: nobody, until an operator
+    names them), how many distinct owners must approve, whether the proposer's approval counts where the
+    org names a single owner (four eyes otherwise), and how long opinions are gathered."""
 
     owners: tuple[str, ...] = ()
     approvals: int = Field(default=1, ge=1, le=5)

@@ -11,6 +11,7 @@ import base64
 import hashlib
 import hmac
 import json
+import threading
 import time
 from typing import Any
 
@@ -85,8 +86,18 @@ def decrypt_ack(reply_body: str, *, token: str, aes_key: str, app_key: str) -> s
     )
 
 
+_last_ms = 0
+_last_lock = threading.Lock()
+
+
 def _now_ms() -> int:
-    return int(time.time() * 1000)
+    """Now in ms, and never the same millisecond twice in this process: each request stands for one of
+    DingTalk's deliveries, each signed when sent, and qunguan takes a second body under one robot or card
+    signature for a replay (chalicelib.adapters.dingtalk.signature)."""
+    global _last_ms
+    with _last_lock:
+        _last_ms = max(int(time.time() * 1000), _last_ms + 1)
+        return _last_ms
 
 
 def _hmac_b64(key: str, message: str) -> str:

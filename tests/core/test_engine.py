@@ -135,8 +135,13 @@ def test_an_exempt_admin_is_not_flagged(signals: dict[str, Any]) -> None:
 def test_members_named_as_exempt_or_admin_in_the_policy_are_not_flagged() -> None:
     exempt = rules_override(lexicon={"exempt": {"members": ["slack:T1:U1"]}})
     assert moderate(message(ABUSE), context(exempt)).actions == ()
-    named_admin = policy({"admins": ["U1"]})
+    named_admin = policy({"admins": ["slack:T1:U1"]})
     assert moderate(message(ABUSE), context(named_admin)).actions == ()
+
+
+def test_an_admin_named_on_another_platform_or_tenant_is_flagged_like_anyone() -> None:
+    for elsewhere in ("dingtalk:T1:U1", "slack:T9:U1"):
+        assert moderate(message(ABUSE), context(policy({"admins": [elsewhere]}))).actions != ()
 
 
 def test_exempt_roles_can_be_narrowed() -> None:
@@ -221,10 +226,10 @@ def test_escalation_five_points_propose_removal_to_the_admins() -> None:
     assert "移出" in only(decision, SendDirect).text
 
 
-def test_policy_admins_receive_the_cards_as_native_ids() -> None:
-    group = policy({"admins": ["slack:T1:A9", "wecom:T1:W9", "A8"]})
+def test_policy_admins_of_the_events_platform_and_tenant_receive_the_cards_as_native_ids() -> None:
+    group = policy({"admins": ["slack:T1:A9", "wecom:T1:W9", "slack:T2:A7", "A8"]})
     card = only(moderate(message(ABUSE), context(group, admins=("A1",))), PostCard)
-    assert card.users == ("A1", "A9", "A8")
+    assert card.users == ("A1", "A9")  # a bare id (A8) names nobody
 
 
 def test_a_one_time_pass_is_used_up_and_nothing_happens() -> None:

@@ -11,9 +11,11 @@ from chalicelib.core.policy import (
     GroupPolicy,
     PolicyDocument,
     PolicyError,
+    combine,
     default_policy_text,
     diff,
     load_policy_yaml,
+    merge,
     policy_json_schema,
     resolve,
     resolve_group,
@@ -69,6 +71,51 @@ def test_a_list_is_replaced_and_a_plus_key_appends() -> None:
     appended = resolve(DEFAULT_ORG_POLICY, {"rules": {"ads": {"allowed_domains+": ["Wiki.Example.com"]}}})
     assert appended.rules.ads.allowed_domains[-1] == "wiki.example.com"
     assert "github.com" in appended.rules.ads.allowed_domains
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "combined"),
+    [
+        ({}, {"admins+": ["a"]}, {"admins+": ["a"]}),  # still an append: it meets the org's list later
+        ({"admins+": ["a"]}, {"admins+": ["b", "a"]}, {"admins+": ["a", "b"]}),
+        ({"admins": ["a"]}, {"admins+": ["b"]}, {"admins": ["a", "b"]}),  # the patch sets the list itself
+        ({"admins+": ["a"]}, {"admins": ["b"]}, {"admins": ["b"]}),  # a replacement ends the append
+        (
+            {"rules": {"ads": {"mode": "warn"}}},
+            {"rules": {"ads": {"allowed_domains+": ["x"]}}},
+            {"rules": {"ads": {"mode": "warn", "allowed_domains+": ["x"]}}},
+        ),
+        ({}, {"admins+": [[1]]}, {"admins+": [[1]]}),  # unhashable items are the validation's to refuse
+    ],
+)
+def test_two_patches_combine_into_one_that_keeps_appends(
+    first: dict[str, object], then: dict[str, object], combined: dict[str, object]
+) -> None:
+    assert combine(first, then) == combined
+
+
+def test_an_append_onto_a_document_that_does_not_spell_the_list_out_appends_to_its_default() -> None:
+    defaults = DEFAULT_ORG_POLICY.model_dump(mode="json")
+    merged = merge({"locale": "en"}, {"rules": {"ads": {"allowed_domains+": ["x.example"]}}}, defaults)
+    assert merged["rules"]["ads"]["allowed_domains"] == [
+        *defaults["rules"]["ads"]["allowed_domains"],
+        "x.example",
+    ]
+    assert merge({}, {"admins+": ["slack:T1:U1"]}, defaults) == {"admins": ["slack:T1:U1"]}
+
+
+@pytest.mark.parametrize("value", [1, "slack:T1:U1", {"a": 1}])
+def test_an_append_of_anything_but_a_list_is_a_policy_error(value: object) -> None:
+    with pytest.raises(PolicyError, match="appends a list to a list"):
+        combine({}, {"admins+": value})
+    with pytest.raises(PolicyError, match="appends a list to a list"):
+        merge({"admins": []}, {"admins+": value})
+
+
+def test_a_groups_admins_add_to_the_orgs() -> None:
+    org = resolve(DEFAULT_ORG_POLICY, {"admins": ["slack:T1:BOSS"]})
+    assert resolve(org, {"admins": ["slack:T1:CO"]}).admins == ("slack:T1:BOSS", "slack:T1:CO")
+    assert resolve(org, {"admins+": ["slack:T1:CO"]}).admins == ("slack:T1:BOSS", "slack:T1:CO")
 
 
 def test_override_version_is_kept_apart_from_the_org_version() -> None:

@@ -56,11 +56,35 @@ def token_in(text: str) -> str:
     return match.group(1)
 
 
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+def open_link(stack: Stack, token: str, cookie: str | None = None) -> tuple[int, str, str | None]:
+    """GET /files/{token} as a browser: the status, the page, and the cookie the page set (or `cookie`,
+    the one the browser sent, when none was set)."""
+    headers = {"Cookie": cookie} if cookie else {}
+    response = stack.client.http.get(f"/files/{token}", headers=headers)
+    set_cookie = response.headers.get("Set-Cookie")
+    return response.status_code, response.body.decode(), set_cookie.split(";", 1)[0] if set_cookie else cookie
+
+
+def confirm(stack: Stack, token: str, page: str, cookie: str | None) -> tuple[int, str]:
+    """POST the confirmation form of `page` with `cookie`: the status and the Location (or the body)."""
+    found = CSRF.search(page)
+    headers = {"Content-Type": "application/x-www-form-urlencoded", **({"Cookie": cookie} if cookie else {})}
+    body = f"csrf={found.group(1)}" if found else ""
+    response = stack.client.http.post(f"/files/{token}", headers=headers, body=body)
+    return response.status_code, response.headers.get("Location") or response.body.decode()
+
+
 def follow(stack: Stack, token: str) -> tuple[int, bytes, str]:
-    """GET /files/{token} through the real route; on a redirect, fetch what S3 serves there."""
-    response = stack.client.http.get(f"/files/{token}")
-    if response.status_code != 302:
-        return response.status_code, response.body, ""
-    location = response.headers["Location"]
+    """A member's browser through the real route: GET the link (the confirmation page and its cookie),
+    POST the confirmation, and on the redirect fetch what S3 serves there."""
+    status, page, cookie = open_link(stack, token)
+    if status != 200:
+        return status, page.encode(), ""
+    status, location = confirm(stack, token, page, cookie)
+    if status != 303:
+        return status, location.encode(), ""
     served = requests.get(location, timeout=5)
-    return response.status_code, served.content, location
+    return status, served.content, location

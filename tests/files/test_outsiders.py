@@ -53,7 +53,7 @@ def test_a_guest_gets_the_link_only_after_an_admin_approves_and_a_member_cannot_
 
     click(files_stack, fake, "file.approve", card["file.approve"], ADMIN)
     (dm,) = said(fake, "chat.postMessage", "qunguan.example.com")
-    assert follow(files_stack, token_in(dm))[:2] == (302, PDF)
+    assert follow(files_stack, token_in(dm))[:2] == (303, PDF)
     click(files_stack, fake, "file.approve", card["file.approve"], ADMIN)  # decided once
     assert len(said(fake, "chat.postMessage", "qunguan.example.com")) == 1
 
@@ -103,4 +103,4 @@ def test_an_admin_may_decide_by_command_where_no_card_can_be_shown_and_a_member_
     assert not said(fake, "chat.postMessage", "qunguan.example.com")
     command(files_stack, fake, f"file approve {ref}", user=ADMIN)
     (dm,) = said(fake, "chat.postMessage", "qunguan.example.com")
-    assert follow(files_stack, token_in(dm))[0] == 302
+    assert follow(files_stack, token_in(dm))[0] == 303

@@ -66,7 +66,7 @@ def test_a_member_lists_the_archive_and_gets_a_private_link_that_leads_to_the_by
     command(files_stack, fake, f"file {file.file_id}")
     (dm,) = said(fake, "chat.postMessage", "预算表.pdf")
     status, body, location = follow(files_stack, token_in(dm))
-    assert status == 302 and body == PDF and "X-Amz-Expires=60" in location
+    assert status == 303 and body == PDF and "X-Amz-Expires=60" in location
 
     kinds = [(entry.kind, entry.user) for entry in FileRepo(files_stack.store).logs(GID, file.file_id, 10)]
     assert sorted(kinds) == [("download", "U0BOB"), ("link", "U0BOB")]

@@ -49,7 +49,7 @@ def test_wecom_a_file_sent_to_the_app_after_file_upload_is_archived_for_the_grou
         conv.wecom_aibot_mention(f"file {file.file_id}", fake.hook_url("wecom-get"), user="lisi")
     )
     (dm,) = wecom_sent_to(fake, "lisi", "qunguan.example.com")
-    assert follow(files_stack, token_in(dm))[:2] == (302, DOCX)
+    assert follow(files_stack, token_in(dm))[:2] == (303, DOCX)
 
 
 def test_wecom_a_file_without_file_upload_or_sent_to_the_ai_bot_is_not_archived_and_the_sender_told(
@@ -83,7 +83,7 @@ def test_dingtalk_a_file_sent_one_to_one_after_file_upload_is_archived_for_the_g
 
     files_stack.send(conv.dingtalk_robot(f"file {file.file_id}", hook, user="zhaoliu"))
     (dm,) = said(fake, "batchSend", "qunguan.example.com")
-    assert follow(files_stack, token_in(dm))[:2] == (302, DOCX)
+    assert follow(files_stack, token_in(dm))[:2] == (303, DOCX)
 
 
 def test_dingtalk_a_picture_in_an_at_message_in_the_group_is_archived_there(

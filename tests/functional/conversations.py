@@ -14,7 +14,7 @@ from local.peers import slack as slack_peer
 from local.peers import wecom as wecom_peer
 
 SLACK_TEAM = "T0FUNC"
-DINGTALK_CORP = "dingfunccorp"
+DINGTALK_CORP = S["DINGTALK_CORP_ID"]  # the stack pins DingTalk to this corp
 WECOM_APP = {"token": S["WECOM_TOKEN"], "aes_key": S["WECOM_AES_KEY"], "corp_id": S["WECOM_CORP_ID"]}
 WECOM_BOT = {"token": S["WECOM_AIBOT_TOKEN"], "aes_key": S["WECOM_AIBOT_AES_KEY"]}
 DINGTALK_EVENTS = {

@@ -22,7 +22,7 @@ from tests.functional.conversations import DINGTALK_EVENTS, WECOM_APP, WECOM_BOT
 
 SLACK_TEAM = "T0MEMB"
 WECOM_CORP = S["WECOM_CORP_ID"]
-DINGTALK_CORP = "dingmembcorp"
+DINGTALK_CORP = S["DINGTALK_CORP_ID"]  # the stack pins DingTalk to this corp
 
 
 @dataclass(frozen=True)

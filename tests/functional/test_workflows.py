@@ -501,7 +501,7 @@ def test_a_revision_is_proposed_approved_piloted_rolled_out_and_rolled_back(
     fake: FakeMessengers, side: Side
 ) -> None:
     proposal = "revision propose rules.flood.max_messages=6 -- 刷屏太多"
-    with governed(fake, side) as stack:
+    with governed(fake, side, workflows={"revisions": {"owners": ADMINS}}) as stack:
         other = replace(side, chat=f"{side.chat}2")
         stack.store.put_group(
             GroupRecord(gid=other.gid, platform=side.platform, tenant=side.tenant, chat=other.chat)
@@ -551,7 +551,8 @@ def test_a_revision_is_proposed_approved_piloted_rolled_out_and_rolled_back(
 def test_where_one_owner_runs_the_rules_the_policy_may_let_the_proposer_approve(
     fake: FakeMessengers,
 ) -> None:
-    with governed(fake, SLACK, workflows={"revisions": {"self_approval": True}}) as stack:
+    alone = {"owners": [SLACK.uid(SLACK.admin)], "self_approval": True}
+    with governed(fake, SLACK, workflows={"revisions": alone}) as stack:
         stack.send(
             SLACK.command("revision propose rules.flood.max_messages=6", SLACK.admin, fake.hook_url("p"))
         )

@@ -164,3 +164,30 @@ def test_every_checkov_skip_gives_a_reason(resources: dict[str, Any]) -> None:
     ]
     assert skips
     assert all(skip["id"].startswith("CKV") and len(skip["comment"]) > 20 for skip in skips)
+
+
+def test_the_api_writes_an_access_log_to_an_encrypted_expiring_log_group(resources: dict[str, Any]) -> None:
+    api = resources["RestAPI"]
+    setting = api["Properties"]["AccessLogSetting"]
+    assert setting["DestinationArn"] == {"Fn::GetAtt": ["ApiAccessLogGroup", "Arn"]}
+    fields = json.loads(setting["Format"])
+    assert {"requestId", "functionRequestId", "status", "resourcePath"} <= set(fields)
+    assert "$context.path" not in setting["Format"]  # the path of /files/{token} holds the token
+    group = resources["ApiAccessLogGroup"]["Properties"]
+    assert group["RetentionInDays"] == {"Ref": "LogRetentionDays"} and "KmsKeyId" in group
+    assert resources["ApiGatewayAccount"]["Properties"]["CloudWatchRoleArn"]
+    assert "ApiGatewayAccount" in api["DependsOn"]
+    skipped = [skip["id"] for skip in api["Metadata"]["checkov"]["skip"]]
+    assert "CKV_AWS_76" not in skipped
+
+
+def test_the_key_lets_cloudwatch_use_it_only_for_this_accounts_log_groups_and_alarms(
+    resources: dict[str, Any],
+) -> None:
+    statements = {s["Sid"]: s for s in resources["DataKey"]["Properties"]["KeyPolicy"]["Statement"]}
+    logs = statements["LogsEncryptTheStacksLogGroups"]["Condition"]["ArnLike"]
+    groups = json.dumps(logs["kms:EncryptionContext:aws:logs:arn"])
+    assert "${AWS::AccountId}:log-group:/aws/lambda/" in groups and "/aws/apigateway/" in groups
+    alarms = statements["AlarmsPublishToTheEncryptedTopic"]["Condition"]
+    assert alarms["StringEquals"]["aws:SourceAccount"] == {"Fn::Sub": "${AWS::AccountId}"}
+    assert ":alarm:${AWS::StackName}-*" in alarms["ArnLike"]["aws:SourceArn"]["Fn::Sub"]

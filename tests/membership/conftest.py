@@ -87,5 +87,5 @@ def register_group(
 
 def apply_policy(deps: Deps, override: dict[str, Any], *, gid: str = GID) -> None:
     """A group override, as `/qg policy set` would store it; English for readable assertions."""
-    text = yaml.safe_dump({"locale": "en", "admins": ["UADMIN"], **override}, allow_unicode=True)
+    text = yaml.safe_dump({"locale": "en", "admins": ["slack:T1:UADMIN"], **override}, allow_unicode=True)
     PolicyRepo(deps.store, deps.policies).apply(keys.group_policy_scope(gid), text, author="test", now=0)

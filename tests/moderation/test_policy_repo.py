@@ -12,6 +12,7 @@ import pytest
 from chalicelib.core.policy import PolicyError, policy_json_schema
 from chalicelib.store import keys
 from chalicelib.store.memory import MemoryStore
+from chalicelib.store.records import Item
 from chalicelib.worker.policies import PolicyRepo
 
 GID = "slack:T1:C1"
@@ -34,10 +35,10 @@ def test_applying_keeps_every_version_and_makes_the_newest_live() -> None:
 
 def test_a_group_override_sits_on_the_org_policy() -> None:
     repo = PolicyRepo(MemoryStore())
-    repo.apply(keys.ORG_SCOPE, "locale: en\nadmins: [UBOSS]\n", author="ops", now=1)
+    repo.apply(keys.ORG_SCOPE, "locale: en\nadmins: ['slack:T1:UBOSS']\n", author="ops", now=1)
     repo.apply(GROUP, "mode: shadow\n", author="ops", now=2)
     policy = repo.for_group(GID, now=3)
-    assert (policy.locale, policy.admins, policy.mode) == ("en", ("UBOSS",), "shadow")
+    assert (policy.locale, policy.admins, policy.mode) == ("en", ("slack:T1:UBOSS",), "shadow")
     assert policy.revision == "1.1"
 
 
@@ -62,3 +63,18 @@ def test_rollback_applies_the_previous_version_again_as_a_new_one() -> None:
 def test_the_published_schema_is_current() -> None:
     published = json.loads((Path(__file__).parents[2] / "docs" / "policy.schema.json").read_text())
     assert published == policy_json_schema()
+
+
+def test_a_version_stored_before_qualified_ids_is_read_and_rolled_back_to_but_never_written_anew() -> None:
+    store = MemoryStore()
+    text = "locale: en\nadmins: [UBOSS]\n"
+    legacy = {"text": text, "author": "ops", "at": 0, "version": 1}
+    store.put_item(Item(keys.policy_pk(keys.ORG_SCOPE), keys.policy_sk(1), legacy))
+    store.put_item(Item(keys.policy_pk(keys.ORG_SCOPE), keys.POLICY_CURRENT_SK, legacy))
+    repo = PolicyRepo(store)
+    assert repo.for_group(GID, now=1).admins == ("UBOSS",)  # read as written; the bare id names nobody
+    assert not repo.for_group(GID, now=1).is_admin("slack:T1:UBOSS")
+    with pytest.raises(PolicyError, match="'UBOSS' is not a qualified id"):
+        repo.apply(keys.ORG_SCOPE, text, author="ops", now=2)
+    repo.apply(keys.ORG_SCOPE, "locale: en\nadmins: ['slack:T1:UBOSS']\n", author="ops", now=3)
+    assert repo.rollback(keys.ORG_SCOPE, author="ops", now=4).text == text

@@ -141,12 +141,15 @@ def messengers_that_record_backoff(
 
 
 class LogCapture(logging.Handler):
-    """Every record, formatted as a handler would write it (message, arguments and traceback)."""
+    """Every record, formatted as production writes it: one JSON line (`chalicelib.logs`) with the
+    message, its arguments, every `extra` field, the bound request fields and any traceback."""
 
     def __init__(self) -> None:
+        from chalicelib.logs import JsonFormatter
+
         super().__init__(level=logging.DEBUG)
         self.lines: list[str] = []
-        self.setFormatter(logging.Formatter("%(name)s %(levelname)s %(message)s"))
+        self.setFormatter(JsonFormatter())
 
     def emit(self, record: logging.LogRecord) -> None:
         self.lines.append(self.format(record))
@@ -163,7 +166,8 @@ def capture_all_logs() -> Iterator[LogCapture]:
     import app as application
 
     capture = LogCapture()
-    loggers = [logging.getLogger(), application.app.log]
+    # "chalicelib" stops propagating once `chalicelib.logs.configure` has given it a handler of its own.
+    loggers = [logging.getLogger(), application.app.log, logging.getLogger("chalicelib")]
     saved = [(logger, logger.level) for logger in loggers]
     for logger in loggers:
         logger.addHandler(capture)

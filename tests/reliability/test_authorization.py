@@ -109,7 +109,12 @@ def deps_with_admin() -> tuple[Deps, RecordingMessenger]:
     messenger = RecordingMessenger(platform="slack")
     settings = demo_settings()
     deps = Deps(settings=settings, clock=clock, store=store, messenger_factory=lambda platform: messenger)
-    policy = {**yaml.safe_load(default_policy_text()), "admins": [f"slack:{TEAM}:{ADMIN}"]}
+    named = [f"slack:{TEAM}:{ADMIN}"]
+    policy = {
+        **yaml.safe_load(default_policy_text()),
+        "admins": named,
+        "workflows": {"revisions": {"owners": named}},  # who decides a revision is named, never inferred
+    }
     PolicyRepo(store).apply(keys.ORG_SCOPE, yaml.safe_dump(policy, allow_unicode=True), author="ops", now=0)
     return deps, messenger
 

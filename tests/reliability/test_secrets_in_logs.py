@@ -6,6 +6,7 @@ text goes only to the member (and, redacted where sensitive, to the case record)
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -129,6 +130,22 @@ def test_no_log_line_holds_a_secret_or_a_message_text(
         assert logs.containing(secret) == [], secret
     for marker in MARKERS:
         assert logs.containing(marker) == [], marker
+
+
+def test_a_replayed_signature_is_refused_in_the_log_without_the_signature_or_the_text(
+    scenario: tuple[Stack, LogCapture], fake: FakeMessengers
+) -> None:
+    """DingTalk's header pair is usable once (tests/security); its refusal is logged with its reason and
+    request fields, never the pair itself (a pair still unused is a pass) nor what the forged body says."""
+    stack, logs = scenario
+    genuine = talk.dingtalk_robot(TEXTS["plain"], fake.hook_url(REPLY_SECRET))
+    assert stack.send(genuine).status_code == 200
+    replayed = replace(genuine, body=genuine.body.replace(b"7731", b"7732"))
+    assert stack.send(replayed).status_code == 401
+    refused = [json.loads(line) for line in logs.containing('"message":"refused"')]
+    assert [(entry["route"], entry["status"]) for entry in refused] == [("dingtalk.robot", 401)]
+    for value in (genuine.headers["sign"], genuine.headers["timestamp"], *MARKERS, "k3yInThePath77"):
+        assert logs.containing(value) == [], value
 
 
 def test_the_capture_sees_every_logger_chalices_app_log_included() -> None:

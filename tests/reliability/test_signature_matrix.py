@@ -160,12 +160,13 @@ def _aibot_url_check(keys: Keys, at: float) -> SignedRequest:
 def _dingtalk_robot(keys: Keys, at: float) -> SignedRequest:
     payload = {
         "conversationId": "cidSIG",
-        "chatbotCorpId": "dingsig",
+        "chatbotCorpId": S["DINGTALK_CORP_ID"],
         "msgId": uuid.uuid4().hex,
         "senderStaffId": "wangwu",
         "conversationType": "2",
         "isInAtList": True,
-        "sessionWebhook": "http://127.0.0.1:9/hooks/sig",
+        # On DingTalk's host, as a genuine one is (the messengers here only record, nothing is sent).
+        "sessionWebhook": "https://oapi.dingtalk.com/robot/sendBySession?session=sig",
         "text": {"content": " help"},
         "msgtype": "text",
     }
@@ -197,7 +198,7 @@ def _dingtalk_cards(keys: Keys, at: float) -> SignedRequest:
     payload = {
         "type": "actionCallback",
         "outTrackId": uuid.uuid4().hex,
-        "corpId": "dingsig",
+        "corpId": S["DINGTALK_CORP_ID"],
         "userId": "wangwu",
         "content": json.dumps({"cardPrivateData": {"actionIds": ["1"], "params": params}}),
     }

@@ -30,6 +30,7 @@ from chalicelib.adapters.base import (
 )
 from chalicelib.adapters.dingtalk.cards import card_param_map
 from chalicelib.adapters.http_client import ApiClient, TokenCache
+from chalicelib.adapters.reply_urls import refuse_unless_allowed, reply_urls
 from chalicelib.core.ids import Platform
 from chalicelib.errors import MessengerError
 
@@ -98,6 +99,7 @@ class DingTalkMessenger:
         self._scene_template_id = scene_template_id or settings.dingtalk_scene_template_id
         self._api = api or ApiClient(PLATFORM, settings.dingtalk_api_base)
         self._oapi = oapi or ApiClient(PLATFORM, settings.dingtalk_oapi_base)
+        self._reply_urls = reply_urls(PLATFORM, settings)  # sessionWebhook on oapi.dingtalk.com only
         self._token = TokenCache(self._fetch_token, clock=clock)
         self._oapi_token = TokenCache(self._fetch_oapi_token, clock=clock)
 
@@ -105,7 +107,11 @@ class DingTalkMessenger:
     def post_text(self, target: Target, text: str) -> Sent:
         """To the message's sessionWebhook when there is one (a reply in context), else to the group,
         else to the user directly. An expired sessionWebhook falls back to the group or the user."""
-        if target.reply_url:
+        if target.reply_url and not self._reply_urls.allows(target.reply_url):
+            if not (target.chat or target.user):
+                refuse_unless_allowed(self._reply_urls, target.reply_url, method="sendBySession")
+            log.warning("dingtalk sessionWebhook refused: not https on oapi.dingtalk.com; sending without it")
+        elif target.reply_url:
             try:
                 return self._reply(target.reply_url, text)
             except MessengerError as exc:
@@ -382,6 +388,7 @@ class DingTalkMessenger:
 
     # Transport -----------------------------------------------------------------------------------
     def _reply(self, url: str, text: str) -> Sent:
+        refuse_unless_allowed(self._reply_urls, url, method="sendBySession")
         response = self._api.request("POST", url, json={"msgtype": "text", "text": {"content": text}})
         data = _json_body(response)
         errcode = data.get("errcode", 0)

@@ -21,8 +21,14 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.adapters.base import Endpoint, Parsed, Verified
-from chalicelib.adapters.dingtalk.signature import check_fresh, verify_card_sign, verify_robot_sign
+from chalicelib.adapters.dingtalk.signature import (
+    check_fresh,
+    single_use,
+    verify_card_sign,
+    verify_robot_sign,
+)
 from chalicelib.adapters.msgcrypt import MsgCrypt
+from chalicelib.adapters.reply_urls import ReplyUrls, reply_urls
 from chalicelib.core.events import (
     CardClicked,
     DirectoryChange,
@@ -50,25 +56,33 @@ EVENT_ID_LENGTH = 32
 
 # Robot @-messages ---------------------------------------------------------------------------------
 class DingTalkRobot:
-    """The robot callback. Verification covers the headers only (DingTalk does not sign the body), and
-    happens before the body is read; the payload is the raw body."""
+    """The robot callback. DingTalk signs the headers only, never the body, so verification is the
+    headers first (before the body is read), then what the body claims that the signature cannot vouch
+    for: the corp must be the app's own (`DINGTALK_CORP_ID`), and a `sessionWebhook` must be https on
+    oapi.dingtalk.com (the bot POSTs to it later). The pair is then usable once (`Verified.once`, claimed
+    by ingress with the body's digest). The payload is the raw body."""
 
     route = "dingtalk.robot"
     platform: Platform = "dingtalk"
     content_types = JSON_ONLY
 
-    def __init__(self, app_secret: str, clock: Clock) -> None:
+    def __init__(self, app_secret: str, clock: Clock, *, corp_id: str, replies: ReplyUrls) -> None:
         self._app_secret = app_secret
         self._clock = clock
+        self._corp_id = corp_id
+        self._replies = replies
 
     def verify(self, request: InboundRequest) -> Verified:
-        stamp = verify_robot_sign(
-            request.header("timestamp"),
-            request.header("sign"),
-            app_secret=self._app_secret,
-            now=self._clock.now(),
-        )
-        return Verified(request, request.body, {"timestamp": str(stamp)})
+        timestamp, sign = request.header("timestamp"), request.header("sign")
+        stamp = verify_robot_sign(timestamp, sign, app_secret=self._app_secret, now=self._clock.now())
+        data = _json_object(request.body)
+        if _optional_str(data.get("chatbotCorpId") or data.get("senderCorpId")) != self._corp_id:
+            raise VerificationFailed("chatbotCorpId is not this app's corp (DINGTALK_CORP_ID)")
+        webhook = data.get("sessionWebhook")
+        if webhook is not None and not (isinstance(webhook, str) and self._replies.allows(webhook)):
+            raise VerificationFailed("sessionWebhook is not https on DingTalk's own host")
+        once = single_use(self.route, timestamp or "", sign or "", request.body, stamp=stamp)
+        return Verified(request, request.body, {"timestamp": str(stamp)}, once=once)
 
     def parse(self, verified: Verified) -> Parsed:
         data = _json_object(verified.payload)
@@ -370,28 +384,32 @@ _EVENT_PARSERS: dict[str, Callable[[_Change], list[Event]]] = {
 
 # Card clicks --------------------------------------------------------------------------------------
 class DingTalkCards:
-    """Interactive card clicks. DingTalk signs only the timestamp header, never the body (PROTOCOLS.md
-    2.6), so a valid signature proves the request came from DingTalk recently, not that the button's
-    `value` is one we issued: whatever the value names must carry its own signature, which the bot adds
-    and checks (`chalicelib.core.cardsign`). This endpoint only exposes the fields."""
+    """Interactive card clicks. DingTalk signs only the timestamp header, `x-ddpaas-signature =
+    base64(HMAC-SHA256(apiSecret, timestamp))` (open.dingtalk.com document/development/event-callback-card,
+    回调签名验证), never the body: a valid signature proves the request came from DingTalk recently, not
+    who clicked or which button. So the pair is usable once, bound to the body it came with (the clicker
+    `userId` and `corpId` included; `Verified.once`), the corp must be the app's own, and whatever the
+    button's value names must carry the bot's own seal (`chalicelib.cardsign`)."""
 
     route = "dingtalk.cards"
     platform: Platform = "dingtalk"
     content_types = JSON_ONLY
 
-    def __init__(self, card_secret: str, clock: Clock) -> None:
+    def __init__(self, card_secret: str, clock: Clock, *, corp_id: str) -> None:
         self._card_secret = card_secret
         self._clock = clock
+        self._corp_id = corp_id
 
     def verify(self, request: InboundRequest) -> Verified:
-        timestamp = request.header("x-ddpaas-signature-timestamp")
-        verify_card_sign(
-            timestamp,
+        timestamp, signature = (
+            request.header("x-ddpaas-signature-timestamp"),
             request.header("x-ddpaas-signature"),
-            api_secret=self._card_secret,
-            now=self._clock.now(),
         )
-        return Verified(request, request.body, {"timestamp": timestamp or ""})
+        stamp = verify_card_sign(timestamp, signature, api_secret=self._card_secret, now=self._clock.now())
+        if _optional_str(_json_object(request.body).get("corpId")) != self._corp_id:
+            raise VerificationFailed("corpId is not this app's corp (DINGTALK_CORP_ID)")
+        once = single_use(self.route, timestamp or "", signature or "", request.body, stamp=stamp)
+        return Verified(request, request.body, {"timestamp": timestamp or ""}, once=once)
 
     def parse(self, verified: Verified) -> Parsed:
         data = _json_object(verified.payload)
@@ -450,8 +468,14 @@ def _param_text(value: Any) -> str:
 # The routes whose settings are present ------------------------------------------------------------
 def endpoints(settings: IngressSettings, clock: Clock) -> dict[str, Endpoint]:
     found: dict[str, Endpoint] = {}
+    corp = settings.dingtalk_corp_id or ""
     if settings.dingtalk_robot_enabled:
-        found[DingTalkRobot.route] = DingTalkRobot(_plain(settings.dingtalk_app_secret), clock)
+        found[DingTalkRobot.route] = DingTalkRobot(
+            _plain(settings.dingtalk_app_secret),
+            clock,
+            corp_id=corp,
+            replies=reply_urls("dingtalk", settings),
+        )
     if settings.dingtalk_events_enabled:
         found[DingTalkEvents.route] = DingTalkEvents(
             _plain(settings.dingtalk_token),
@@ -460,7 +484,7 @@ def endpoints(settings: IngressSettings, clock: Clock) -> dict[str, Endpoint]:
             clock,
         )
     if settings.dingtalk_cards_enabled:
-        found[DingTalkCards.route] = DingTalkCards(_plain(settings.dingtalk_card_secret), clock)
+        found[DingTalkCards.route] = DingTalkCards(_plain(settings.dingtalk_card_secret), clock, corp_id=corp)
     return found
 
 

@@ -7,7 +7,11 @@
   `x-ddpaas-signature-timestamp` (ms) and `x-ddpaas-signature = base64(HMAC-SHA256(apiSecret,
   timestamp))`. The body is not signed; the same one-hour window applies.
 
-Neither signature covers the body, so the window is what limits a replay.
+Neither signature covers the body, and a captured pair verifies for any body within the hour. So each
+pair is usable once: `single_use` names it for ingress, which claims it with the body's digest (the same
+body again is DingTalk's redelivery; another body is a replay, refused with 401). The card page documents
+no window of its own; the robot's documented hour is applied to both, and the claim lives as long as the
+window could still accept the timestamp.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import base64
 import hashlib
 import hmac
 
+from chalicelib.adapters.base import SingleUse
 from chalicelib.errors import VerificationFailed
 
 WINDOW_SECONDS = 3600
@@ -56,6 +61,16 @@ def check_fresh(timestamp_ms: str, *, now: float) -> int:
     if abs(now * 1000 - stamp) > WINDOW_SECONDS * 1000:
         raise VerificationFailed("timestamp outside the one-hour window")
     return stamp
+
+
+def single_use(route: str, timestamp_ms: str, signature: str, body: bytes, *, stamp: int) -> SingleUse:
+    """The claim that binds a verified header pair to `body`, until the window closes on `stamp` (ms)."""
+    pair = hashlib.sha256(f"{timestamp_ms}\n{signature}".encode()).hexdigest()[:32]
+    return SingleUse(
+        key=f"{route}#{pair}",
+        body_digest=hashlib.sha256(body).hexdigest(),
+        expires_at=stamp // 1000 + WINDOW_SECONDS + 1,
+    )
 
 
 def _compare(expected: str, given: str | None) -> None:

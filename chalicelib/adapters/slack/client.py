@@ -31,6 +31,7 @@ from chalicelib.adapters.base import (
     Target,
 )
 from chalicelib.adapters.http_client import ApiClient
+from chalicelib.adapters.reply_urls import refuse_unless_allowed, reply_urls
 from chalicelib.adapters.slack.blocks import fallback_text, render
 from chalicelib.clock import Clock, SystemClock
 from chalicelib.core.cards import Card
@@ -102,6 +103,7 @@ class SlackMessenger:
         self._admin_token = secret(settings.slack_admin_user_token)
         self._api = api or ApiClient("slack", settings.slack_api_base)
         self._admin_api = admin_api or self._api
+        self._reply_urls = reply_urls("slack", settings)  # response_url on hooks.slack.com only
         self._clock = clock or SystemClock()
         self._bot_users: dict[str, str] = {}
         self._dm_channels: dict[str, str] = {}
@@ -139,9 +141,11 @@ class SlackMessenger:
     def _post(self, target: Target, content: dict[str, Any]) -> Sent:
         """A reply URL first (ephemeral, as Slack's response_url allows), then an ephemeral message to
         one member of a chat, then the chat (in the thread, if any), then a direct message."""
-        if target.reply_url:
+        if target.reply_url and self._reply_urls.allows(target.reply_url):
             self._hook(target.reply_url, {**content, "response_type": "ephemeral"})
             return Sent()
+        if target.reply_url:
+            log.warning("slack response_url refused: not https on hooks.slack.com; sending without it")
         thread = {"thread_ts": target.thread} if target.thread else {}
         if target.chat and target.user:
             # An ephemeral message cannot be updated or deleted later, so there is nothing to return.
@@ -379,7 +383,9 @@ class SlackMessenger:
         return _judge(name, response)
 
     def _hook(self, url: str, body: dict[str, Any]) -> None:
-        """POST to a response_url: it needs no token, and being a URL from a payload, must not get one."""
+        """POST to a response_url: it needs no token, and being a URL from a payload, must not get one;
+        only to hooks.slack.com (`chalicelib.adapters.reply_urls`)."""
+        refuse_unless_allowed(self._reply_urls, url, method="response_url")
         response = self._api.request("POST", url, json=body)
         if response.status_code != 200:
             raise MessengerError("slack", "response_url", f"HTTP {response.status_code}", retryable=False)

@@ -29,6 +29,7 @@ from chalicelib.adapters.base import (
     Target,
 )
 from chalicelib.adapters.http_client import ApiClient, TokenCache
+from chalicelib.adapters.reply_urls import refuse_unless_allowed, reply_urls
 from chalicelib.adapters.wecom.cards import template_card
 from chalicelib.clock import Clock, SystemClock
 from chalicelib.core.cards import Card
@@ -89,11 +90,12 @@ class WeComMessenger:
         self._corp_id = settings.wecom_corp_id or ""
         self._secret = settings.wecom_secret
         self._agent_id = settings.wecom_agent_id or ""
+        self._reply_urls = reply_urls("wecom", settings)  # the AI bot's response_url on qyapi only
         self.tokens = TokenCache(self._fetch_token, clock=clock or SystemClock())
 
     # Messenger verbs -----------------------------------------------------------------------------
     def post_text(self, target: Target, text: str) -> Sent:
-        if target.reply_url:
+        if target.reply_url and self._usable(target.reply_url):
             self._post_reply_url(target.reply_url, {"msgtype": "markdown", "markdown": {"content": text}})
             return Sent()
         if target.chat:
@@ -111,7 +113,7 @@ class WeComMessenger:
     def post_card(self, target: Target, card: Card) -> Sent:
         # WeCom wants a task id unique per app and send, of [A-Za-z0-9_@-]: derive one from the card's.
         rendered = template_card(card, task_id=task_id_for(card.card_id))
-        if target.reply_url:
+        if target.reply_url and self._usable(target.reply_url):
             self._post_reply_url(target.reply_url, {"msgtype": "template_card", "template_card": rendered})
             return Sent()
         if target.user:
@@ -311,8 +313,15 @@ class WeComMessenger:
         lifetime = data.get("expires_in")
         return token, float(lifetime) if isinstance(lifetime, int | float) else TOKEN_LIFETIME
 
+    def _usable(self, url: str) -> bool:
+        if self._reply_urls.allows(url):
+            return True
+        log.warning("wecom response_url refused: not https on qyapi.weixin.qq.com; sending without it")
+        return False
+
     def _post_reply_url(self, url: str, message: dict[str, Any]) -> None:
         # The AI bot's response_url is usable once and for 1 h; it needs no token.
+        refuse_unless_allowed(self._reply_urls, url, method="response_url")
         _check(_answer(self._api.request("POST", url, json=message), "response_url"), "response_url")
 
 

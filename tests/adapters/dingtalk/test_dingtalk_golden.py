@@ -12,6 +12,7 @@ import pytest
 
 from chalicelib.adapters.base import Endpoint
 from chalicelib.adapters.dingtalk.endpoints import DingTalkCards, DingTalkEvents, DingTalkRobot
+from chalicelib.adapters.reply_urls import ReplyUrls
 from chalicelib.clock import FrozenClock
 from chalicelib.core.codec import event_from_dict, event_to_dict
 from local.peers import SignedRequest
@@ -26,6 +27,7 @@ EVENT_KEYS = {
     "app_key": "dingGoldenAppKey",
 }
 CARD_SECRET = "golden-card-secret"
+CORP = "ding5f0e1a2b3c4d"  # the corp of every golden payload
 REQUIRED_FIXTURES = {
     "robot_group_text",
     "robot_direct_text",
@@ -49,9 +51,9 @@ def load(path: Path) -> dict[str, Any]:
 def endpoint_for(route: str) -> Endpoint:
     clock = FrozenClock(NOW_MS / 1000)
     endpoints: dict[str, Endpoint] = {
-        "dingtalk.robot": DingTalkRobot(APP_SECRET, clock),
+        "dingtalk.robot": DingTalkRobot(APP_SECRET, clock, corp_id=CORP, replies=ReplyUrls.of("dingtalk")),
         "dingtalk.events": DingTalkEvents(clock=clock, **EVENT_KEYS),
-        "dingtalk.cards": DingTalkCards(CARD_SECRET, clock),
+        "dingtalk.cards": DingTalkCards(CARD_SECRET, clock, corp_id=CORP),
     }
     return endpoints[route]
 

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from chalicelib.adapters.dingtalk.endpoints import DingTalkCards, DingTalkEvents, DingTalkRobot, endpoints
+from chalicelib.adapters.reply_urls import ReplyUrls
 from chalicelib.clock import FrozenClock
 from chalicelib.core.events import CardClicked, MessagePosted
 from chalicelib.errors import MalformedRequest, VerificationFailed
@@ -27,11 +28,13 @@ ROBOT_ID = "$:LWCP_v1:$robot"
 
 
 def robot() -> DingTalkRobot:
-    return DingTalkRobot(APP_SECRET, FrozenClock(NOW_MS / 1000))
+    return DingTalkRobot(
+        APP_SECRET, FrozenClock(NOW_MS / 1000), corp_id="dingcorp", replies=ReplyUrls.of("dingtalk")
+    )
 
 
 def cards() -> DingTalkCards:
-    return DingTalkCards(CARD_SECRET, FrozenClock(NOW_MS / 1000))
+    return DingTalkCards(CARD_SECRET, FrozenClock(NOW_MS / 1000), corp_id="dingcorp")
 
 
 def group_text(**changes: Any) -> dict[str, Any]:
@@ -94,12 +97,10 @@ def test_robot_verifies_the_headers_before_it_reads_the_body() -> None:
 
 @pytest.mark.parametrize("body", [b"not json", b"[]", b'"text"', b"\xff"])
 def test_robot_refuses_an_authentic_body_that_is_not_a_json_object(body: bytes) -> None:
+    # The signature is checked first; then the body is read for the corp it names (never trusted before).
     signed = robot_request({}, app_secret=APP_SECRET, timestamp_ms=NOW_MS)
-    endpoint = robot()
-    verified = endpoint.verify(raw(signed.path, signed.headers, body))
-    assert verified.payload == body
     with pytest.raises(MalformedRequest):
-        endpoint.parse(verified)
+        robot().verify(raw(signed.path, signed.headers, body))
 
 
 @pytest.mark.parametrize(
@@ -108,7 +109,6 @@ def test_robot_refuses_an_authentic_body_that_is_not_a_json_object(body: bytes) 
         {"msgId": None},
         {"conversationId": None},
         {"senderStaffId": None, "senderId": None},
-        {"chatbotCorpId": None, "senderCorpId": None},
         {"text": None},
         {"text": {"content": 7}},
     ],
@@ -132,9 +132,24 @@ def test_robot_refuses_a_file_message_without_download_code() -> None:
         endpoint.parse(verified)
 
 
-def test_robot_falls_back_to_sender_id_and_sender_corp_for_people_outside_the_org() -> None:
-    event = robot_parse(group_text(senderStaffId=None, chatbotCorpId=None, senderCorpId="dingothercorp"))
-    assert (event.user, event.tenant) == ("$:LWCP_v1:$zhangsan", "dingothercorp")
+def test_robot_falls_back_to_sender_id_for_people_outside_the_org_and_keeps_the_robots_corp() -> None:
+    event = robot_parse(group_text(senderStaffId=None, senderCorpId="dingothercorp"))
+    assert (event.user, event.tenant) == ("$:LWCP_v1:$zhangsan", "dingcorp")
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"chatbotCorpId": "dingothercorp"},
+        {"chatbotCorpId": None, "senderCorpId": "dingothercorp"},
+        {"chatbotCorpId": None, "senderCorpId": None},
+        {"chatbotCorpId": 7},
+    ],
+)
+def test_robot_refuses_a_body_naming_another_corp(changes: dict[str, Any]) -> None:
+    signed = robot_request(group_text(**changes), app_secret=APP_SECRET, timestamp_ms=NOW_MS)
+    with pytest.raises(VerificationFailed, match="DINGTALK_CORP_ID"):
+        robot().verify(signed.to_inbound())
 
 
 def test_robot_mentions_leave_out_the_robot_duplicates_and_users_without_staff_id() -> None:
@@ -234,7 +249,6 @@ def test_a_callback_of_another_type_or_without_an_action_is_ignored() -> None:
         {"content": {"cardPrivateData": {}}},
         {"userId": None},
         {"outTrackId": ""},
-        {"corpId": 1},
     ],
 )
 def test_a_malformed_click_is_refused(changes: dict[str, Any]) -> None:
@@ -268,6 +282,7 @@ def settings(**values: Any) -> Settings:
 
 ALL_DINGTALK = {
     "dingtalk_app_key": "dingAppKey",
+    "dingtalk_corp_id": "dingcorp",
     "dingtalk_app_secret": APP_SECRET,
     "dingtalk_token": "token",
     "dingtalk_aes_key": "Yue0EfdN5900c1ce5cf6A152c63DDe1808a60c5ecd7",
@@ -289,8 +304,10 @@ def test_endpoints_builds_every_route_whose_settings_are_present() -> None:
 def test_endpoints_leaves_out_routes_whose_settings_are_absent() -> None:
     blank = {key: None for key in ALL_DINGTALK}
     assert endpoints(settings(**blank), FrozenClock(0)) == {}
-    only_robot = {**blank, "dingtalk_app_secret": APP_SECRET}
+    only_robot = {**blank, "dingtalk_app_secret": APP_SECRET, "dingtalk_corp_id": "dingcorp"}
     assert set(endpoints(settings(**only_robot), FrozenClock(0))) == {"dingtalk.robot"}
+    without_corp = {**ALL_DINGTALK, "dingtalk_corp_id": None}  # nothing would pin the tenant
+    assert set(endpoints(settings(**without_corp), FrozenClock(0))) == {"dingtalk.events"}
     events_without_key = {**ALL_DINGTALK, "dingtalk_app_key": None}
     assert "dingtalk.events" not in endpoints(settings(**events_without_key), FrozenClock(0))
 
