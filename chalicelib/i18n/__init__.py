@@ -26,6 +26,7 @@ CATALOG_MODULES = (
     "catalog_files",
     "catalog_mentions",
     "catalog_setup",
+    "catalog_help",
 )
 
 _ALIASES = {

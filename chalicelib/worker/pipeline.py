@@ -23,6 +23,7 @@ from chalicelib.worker.audit import audit_expires_at
 from chalicelib.worker.context import Context, actor_of, load_context
 from chalicelib.worker.executor import ActionResult, DeliveryFailed, execute
 from chalicelib.worker.registry import registry
+from chalicelib.worker.usage import needs_arguments
 
 log = logging.getLogger("qunguan.worker")
 
@@ -45,7 +46,9 @@ def decide(event: Event, ctx: Context, deps: Deps) -> Decision:
     if command is not None:
         name = commands.command_name(command)
         handler = routes.commands.get(name)
-        if handler is not None:
+        if handler is not None and needs_arguments(name) and not command.args and not command.mentions:
+            parts.append(commands.missing_arguments(replace(command, name=name), ctx))
+        elif handler is not None:
             parts.append(handler(replace(command, name=name), ctx, deps))
         elif not any(part.actions for part in parts if not part.notes.get("aside")):
             # Not a command, and nothing else to say about it: point to help. (A message that moderation

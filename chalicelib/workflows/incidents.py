@@ -311,8 +311,8 @@ def on_command(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     repo = Incidents(deps.store)
     ref = repo.open_ref(command.gid)
     incident = repo.get(command.gid, ref) if ref else None
-    if incident is None:
-        return common.private(ctx.locale, "workflows.inc.none")
+    if incident is None:  # nothing open: say so, and how to open one
+        return common.private(ctx.locale, "workflows.inc.none_usage", prefix=prefix)
     text = common.text_after(command, 1)
     if sub == "update":
         return (
