@@ -247,6 +247,19 @@ def rule_label(locale: str, rule: str) -> str:
     return t(locale, key) if key in catalogue() else rule
 
 
+def finding_label(locale: str, finding: Finding) -> str:
+    """The heading of a finding: its rule's name, or its category's where that has a name of its own
+    (a confidentiality marker is not "inappropriate language"; a policy's labelled lexicon category)."""
+    category = str(finding.evidence.get("category", "")) if finding.evidence else ""
+    key = f"moderation.rule.{finding.rule}.{category}"
+    if category and key in catalogue():
+        return t(locale, key)
+    labelled = str(finding.params.get("category", ""))
+    if finding.rule == "lexicon" and labelled and labelled != category:
+        return labelled
+    return rule_label(locale, finding.rule)
+
+
 def appeal_command(event: Event, locale: str, ref: str) -> str:
     """Slack has the slash command; on WeCom and DingTalk the bot only hears @-mentions."""
     if event.platform == "slack":
@@ -343,14 +356,19 @@ def _explanation(
     policy = ctx.policy
     locale = policy.locale
     group = _group_name(ctx)
-    parts = [t(locale, "moderation.dm.enforce" if enforced else "moderation.dm.warn", group=group)]
+    # A nudge (no points, nothing removed or muted: a file name off the convention) is a reminder, not a
+    # violation: no "handled as follows", no points, nothing to appeal.
+    nudged = not plan.deleted and not plan.mute_seconds and plan.current.added <= 0
+    nudged = nudged and all(f.points <= 0 and not f.mute_seconds for f in (*enforced, *warned))
+    opening = "moderation.dm.enforce" if enforced and not nudged else "moderation.dm.warn"
+    parts = [t(locale, opening, group=group)]
     for finding in enforced:
         reason = t(locale, finding.reason_key, **finding.params)
-        parts.append(t(locale, "moderation.dm.line", rule=rule_label(locale, finding.rule), reason=reason))
+        parts.append(t(locale, "moderation.dm.line", rule=finding_label(locale, finding), reason=reason))
     for finding in warned:
         reason = t(locale, finding.reason_key, **finding.params)
         key = "moderation.dm.line_reminder" if enforced else "moderation.dm.line"
-        parts.append(t(locale, key, rule=rule_label(locale, finding.rule), reason=reason))
+        parts.append(t(locale, key, rule=finding_label(locale, finding), reason=reason))
     if plan.deleted:
         removed = "moderation.dm.removed" if ctx.can_delete else "moderation.dm.withdraw"
         parts.append(t(locale, removed, text=removed_text(event)))
@@ -369,6 +387,8 @@ def _explanation(
         )
     if any(f.rule == "pii" and f.reason_key.endswith(".secret") for f in (*enforced, *warned)):
         parts.append(t(locale, "moderation.dm.rotate_secret"))
+    if nudged:
+        return "\n\n".join(parts)
     parts.append(
         t(locale, "moderation.dm.appeal", command=appeal_command(event, locale, ref), days=policy.appeal_days)
     )
@@ -382,7 +402,7 @@ def _violation_card(
     locale = policy.locale
     user = event_user(event)
     member = person_label(user, ctx.member_name)
-    labels = list(dict.fromkeys(rule_label(locale, f.rule) for f in findings))
+    labels = list(dict.fromkeys(finding_label(locale, f) for f in findings))
     done = []
     if plan.deleted:
         done.append(

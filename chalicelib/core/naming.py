@@ -22,4 +22,11 @@ def group_label(platform: str, chat: str, name: str = "") -> str:
     return f"#{shown}" if platform == "slack" and not shown.startswith("#") else shown
 
 
-__all__ = ["group_label", "person_label"]
+def listed(items: tuple[str, ...] | list[str], limit: int = 8, separator: str = ", ") -> str:
+    """A list as a line: its first `limit` items, and "…" for the rest (a refusal names a few of the 33
+    allowed file types, not all of them)."""
+    shown = separator.join(items[:limit])
+    return f"{shown}{separator}…" if len(items) > limit else shown
+
+
+__all__ = ["group_label", "listed", "person_label"]

@@ -135,7 +135,9 @@ def _default_categories() -> dict[str, LexiconCategory]:
 
 class LexiconSettings(RuleSettings):
     """R3.2, R4.9, R5.1 (and R4.4's confidentiality markers): lexicon categories, extra terms per
-    category (a category only here is a new one, with the section's settings), and allow phrases."""
+    category (a category only here is a new one, with the section's settings), and allow phrases.
+    `labels` name a category as members and admins read it (`competitor: 竞品信息`), where its key
+    would otherwise show."""
 
     severity: Severity = "medium"
     delete: bool = True
@@ -143,6 +145,7 @@ class LexiconSettings(RuleSettings):
     categories: dict[str, LexiconCategory] = Field(default_factory=_default_categories)
     extra_terms: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     allow: tuple[str, ...] = DEFAULT_LEXICON_ALLOW
+    labels: dict[str, str] = Field(default_factory=dict)
 
     def category(self, name: str) -> LexiconCategory:
         return self.categories.get(name, LexiconCategory())

@@ -14,6 +14,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "moderation.rule.emoji": {"zh-CN": "表情过多", "zh-TW": "表情過多", "en": "Too many emoji"},
     "moderation.rule.length": {"zh-CN": "消息过长", "zh-TW": "訊息過長", "en": "Overlong message"},
     "moderation.rule.topic": {"zh-CN": "偏离主题", "zh-TW": "偏離主題", "en": "Off topic"},
+    "moderation.rule.lexicon.confidential": {
+        "zh-CN": "保密信息",
+        "zh-TW": "保密資訊",
+        "en": "Confidential material",
+    },
     "moderation.rule.other": {"zh-CN": "群规", "zh-TW": "群規", "en": "Group rules"},
     # --- reasons (what the member reads about each finding) ---
     "moderation.reason.flood": {

@@ -61,8 +61,33 @@ def on_message(event: MessagePosted | FileShared, ctx: Context, deps: Deps) -> D
     ):  # someone will be told: name the member and link the message (pure rules, same result)
         signals = named(event, signals, ctx, deps, decision)
         decision = moderate(event, signals, rules)
+    decision = one_removal_proposal(decision, event, deps)
     decision = slowmode.after_moderation(decision, event, signals, ctx, deps)
     return seal_decision(decision, event, deps.settings)
+
+
+def one_removal_proposal(decision: Decision, event: MessagePosted | FileShared, deps: Deps) -> Decision:
+    """At most one open removal proposal per member: while one waits for the admins, a further violation
+    past the threshold adds its points to that proposal's case (which its reminders and `pending` show)
+    instead of sending another card. One Query of the group's open cards, only when a proposal is due."""
+    proposals = [
+        a for a in decision.actions if isinstance(a, PostCard) and a.card.card_id.startswith("removal:")
+    ]
+    if not proposals:
+        return decision
+    waiting = next(
+        (
+            f
+            for f in followups.FollowUps(deps.store).of_group(event.gid)
+            if f.card == "removal" and f.member == event.user
+        ),
+        None,
+    )
+    if waiting is None:
+        return decision
+    kept = tuple(a for a in decision.actions if a not in proposals)
+    notes = {**decision.notes, "removal_open": waiting.ref}
+    return dataclasses.replace(decision, actions=kept, notes=notes)
 
 
 def named(
@@ -116,6 +141,15 @@ def record(event: Event, ctx: Context, decision: Decision, results: tuple[Any, .
     notes = decision.notes
     if notes.get("findings") and notes.get("case_ref") and not notes.get("admin_case"):
         _record_case(event, ctx, decision, results, deps)
+    if notes.get("removal_open") and notes.get("points"):
+        CaseRepo(deps.store).add_event(
+            event.gid,
+            str(notes["removal_open"]),
+            at=ctx.now,
+            what="points",
+            by=AUTOMATIC,
+            detail={"total": notes["points"]["total"], "case": str(notes.get("case_ref", ""))},
+        )
     user = str(getattr(event, "user", ""))
     if notes.get("consume_pass") and user:
         deps.store.update_member(event.gid, event.uid(user), user, {"ads_pass": None})

@@ -50,3 +50,47 @@ def test_the_decision_records_that_the_org_admins_were_told_for_a_group_without_
     decision = moderate(message(ABUSE), context(admins=("ORGADMIN",), admins_source="org"))
     assert card_of(decision).users == ("ORGADMIN",)
     assert decision.notes["admins_told"] == {"to": ["ORGADMIN"], "why": "org"}
+
+
+def dm_of(decision: object) -> str:
+    from chalicelib.core.actions import SendDirect
+
+    [dm] = [a for a in getattr(decision, "actions", ()) if isinstance(a, SendDirect)]
+    return str(dm.text)
+
+
+def test_a_confidentiality_marker_is_headed_as_such_not_as_bad_language() -> None:
+    post = card_of(moderate(message("这份是机密文件，别外传"), context(admins=("A",))))
+    assert post.card.title == "违规处理：保密信息"
+    assert "不当用语" not in post.card.title
+
+
+def test_a_custom_lexicon_category_shows_its_label_not_its_key() -> None:
+    labelled = policy(
+        {
+            "rules": {
+                "lexicon": {"extra_terms": {"competitor": ["友商甲"]}, "labels": {"competitor": "竞品信息"}}
+            }
+        }
+    )
+    decision = moderate(message("大家去用友商甲吧"), context(labelled, admins=("A",)))
+    assert "竞品信息" in card_of(decision).card.title
+    assert "竞品信息" in dm_of(decision) and "competitor" not in dm_of(decision)
+
+
+def test_a_file_name_nudge_is_a_reminder_with_nothing_to_appeal() -> None:
+    from tests.core.factories import file_shared
+
+    named = policy({"rules": {"files": {"name_pattern": r"^[^-]+-[^-]+-v\d+\.\w+$"}}})
+    decision = moderate(file_shared("notes.pdf", caption="会议纪要"), context(named, admins=("A",)))
+    text = dm_of(decision)
+    assert text.startswith("提醒") and "appeal" not in text and "申诉" not in text
+    assert not any(isinstance(a, PostCard) for a in decision.actions)  # and no admin card
+
+
+def test_a_refused_file_type_names_a_few_allowed_types_not_all_of_them() -> None:
+    from tests.core.factories import file_shared
+
+    text = dm_of(moderate(file_shared("setup.exe", caption="安装包"), context(admins=("A",))))
+    allowed = text.split("允许：", 1)[1].split("）", 1)[0]
+    assert allowed.endswith("…") and allowed.count(",") == 8
