@@ -47,9 +47,18 @@ class StoreError(Exception):
 class MessengerError(Exception):
     """A messenger API refused or failed a call after its retries."""
 
-    def __init__(self, platform: str, method: str, detail: str, *, retryable: bool = False) -> None:
+    def __init__(
+        self,
+        platform: str,
+        method: str,
+        detail: str,
+        *,
+        retryable: bool = False,
+        retry_after: float | None = None,
+    ) -> None:
         super().__init__(f"{platform} {method}: {detail}")
         self.platform = platform
         self.method = method
         self.detail = detail
         self.retryable = retryable
+        self.retry_after = retry_after  # the platform's own Retry-After, when it named one

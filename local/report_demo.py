@@ -30,6 +30,7 @@ from typing import Any
 
 from chalicelib.adapters.base import Capabilities, Capability, DirectoryUser, GroupInfo, Sent, Target
 from chalicelib.core.cards import Card
+from chalicelib.core.events import Event
 from chalicelib.core.ids import Platform
 
 OUT = Path(__file__).resolve().parent.parent / "out" / "report-demo"
@@ -202,6 +203,9 @@ class DemoMessenger:
 
     def bot_user_id(self, tenant: str) -> str | None:
         return "U0QGBOT"
+
+    def addressed(self, event: Event) -> Event | None:
+        return event
 
     def list_members(self, tenant: str, chat: str) -> tuple[str, ...]:
         return ()

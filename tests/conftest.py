@@ -22,9 +22,13 @@ def fake_messengers() -> Iterator[FakeMessengers]:
 
 @pytest.fixture
 def fake(fake_messengers: FakeMessengers) -> Iterator[FakeMessengers]:
+    """The fake, cleared. Every Block Kit payload a test made the code send was checked by slack_sdk's
+    models on the way in (`local.fakes.blockkit`); a test after which the fake refused one fails."""
     fake_messengers.clear()
     yield fake_messengers
+    refused = list(fake_messengers.slack.refused_blocks)
     fake_messengers.clear()
+    assert not refused, f"Slack would refuse these blocks: {refused}"
 
 
 @pytest.fixture

@@ -179,6 +179,12 @@ class Messenger(Protocol):
         the company's admins): who is told when a group has no admin of its own."""
         ...
 
+    def addressed(self, event: Event) -> Event | None:
+        """The event as the bot sees it, before anything decides on it: None for the bot's own message
+        or file; a message that @-mentions the bot marked `mentions_bot`, with the mention taken out of
+        its text. Platforms whose callbacks already say both (WeCom, DingTalk) return the event as is."""
+        ...
+
     def list_members(self, tenant: str, chat: str) -> tuple[str, ...]:
         """The native ids of a group's members, every page (where the platform lists them)."""
         ...

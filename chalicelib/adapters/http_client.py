@@ -1,12 +1,21 @@
 """The outbound HTTP client every messenger client builds on: one `requests.Session`, timeouts,
 retries with exponential backoff and jitter, `429` with `Retry-After` honoured, and a token cache.
 
+Retry-After is honoured as the platform says it, never shortened (Slack: "wait the number of seconds
+in Retry-After before retrying", docs.slack.dev/apis/web-api/rate-limits). But a request runs inside a
+worker invocation with a deadline (120 s for a batch of up to 10 records), so one request may spend at
+most `max_wait` seconds asleep. A wait that does not fit is not slept at all: the call fails at once
+with a retryable `MessengerError` carrying `retry_after`, the record goes back to the queue, and SQS
+delivers it again after its visibility timeout (6 x the worker's timeout), which is later than any
+Retry-After that fits a worker's lifetime. The platform is never called before the time it named.
+
 Only the worker imports this module (it pulls in `requests`); the ingress path never does.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import random
 import threading
 import time
@@ -21,7 +30,9 @@ from chalicelib.errors import MessengerError
 log = logging.getLogger(__name__)
 
 RETRYABLE_STATUS = frozenset({429, 500, 502, 503, 504})
-MAX_RETRY_AFTER = 30.0
+# What one request may sleep in all, Retry-After and back-off together: a worker invocation has 120 s
+# for up to 10 records, so a record that would wait longer goes back to the queue instead.
+MAX_WAIT = 10.0
 
 
 class ApiClient:
@@ -34,6 +45,7 @@ class ApiClient:
         max_attempts: int = 4,
         backoff: float = 0.5,
         timeout: float = 5.0,
+        max_wait: float = MAX_WAIT,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.platform = platform
@@ -42,6 +54,7 @@ class ApiClient:
         self.max_attempts = max_attempts
         self.backoff = backoff
         self.timeout = timeout
+        self.max_wait = max_wait
         self.sleep = sleep
 
     def url(self, path: str) -> str:
@@ -60,10 +73,12 @@ class ApiClient:
         headers: Mapping[str, str] | None = None,
         files: Mapping[str, Any] | None = None,
     ) -> requests.Response:
-        """Send, retrying connection failures, timeouts, 5xx and 429. Raises `MessengerError` when the
-        attempts are used up; any other status is returned for the caller to judge."""
+        """Send, retrying connection failures, timeouts, 5xx and 429. Raises a retryable `MessengerError`
+        when the attempts are used up or the next wait would pass `max_wait`; any other status is
+        returned for the caller to judge."""
         url = self.url(path)
         name = call_name(path)
+        waited = 0.0
         for attempt in range(1, self.max_attempts + 1):
             try:
                 response = self.session.request(
@@ -83,27 +98,40 @@ class ApiClient:
                 if response.status_code not in RETRYABLE_STATUS:
                     return response
                 failure = f"HTTP {response.status_code}"
-                wait = self._retry_after(response) or self._backoff(attempt)
+                asked = retry_after(response)
+                if asked is not None and waited + asked > self.max_wait:
+                    raise MessengerError(
+                        self.platform,
+                        name,
+                        f"{failure}: Retry-After {asked:g}s is too long to wait here; back to the queue",
+                        retryable=True,
+                        retry_after=asked,
+                    )
+                wait = asked if asked is not None else self._backoff(attempt)
             if attempt == self.max_attempts:
                 raise MessengerError(
                     self.platform, name, f"{failure} after {attempt} attempts", retryable=True
                 )
+            wait = min(wait, max(self.max_wait - waited, 0.0))
             log.warning("%s %s: %s, retry %d in %.2fs", self.platform, name, failure, attempt, wait)
             self.sleep(wait)
+            waited += wait
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _backoff(self, attempt: int) -> float:
         return float(self.backoff * (2 ** (attempt - 1)) * (0.5 + random.random() / 2))  # noqa: S311
 
-    @staticmethod
-    def _retry_after(response: requests.Response) -> float | None:
-        value = response.headers.get("Retry-After")
-        if value is None:
-            return None
-        try:
-            return min(max(float(value), 0.0), MAX_RETRY_AFTER)
-        except ValueError:
-            return None
+
+def retry_after(response: requests.Response) -> float | None:
+    """The seconds a `Retry-After` header asks for (RFC 9110: delay-seconds), or None without one."""
+    value = response.headers.get("Retry-After")
+    if value is None:
+        return None
+    try:
+        seconds = float(value)
+    except ValueError:
+        return None
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
 
 
 def call_name(path: str) -> str:

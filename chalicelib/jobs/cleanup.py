@@ -190,7 +190,10 @@ def _close_card(post: BotPost, sweep: _Sweep) -> UpdateCard:
         else ""
     )
     card = Card(card_id=post.message_id, title=post.title or note, body=note, footer=note)
-    return UpdateCard(card=card, card_ref=post.token or post.message_id, reason="jobs.cleanup")
+    # The token is what the platform needs to touch the card again (WeCom: the send's response_code,
+    # which `update_card` reads as `response_token`; DingTalk: the outTrackId; Slack: "channel:ts").
+    ref = post.token or post.message_id
+    return UpdateCard(card=card, card_ref=ref, response_token=post.token or None, reason="jobs.cleanup")
 
 
 # 2. Passes -----------------------------------------------------------------------------------

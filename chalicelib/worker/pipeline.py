@@ -1,4 +1,7 @@
-"""One event through the worker: load context -> decide -> execute -> persist.
+"""One event through the worker: addressed -> load context -> decide -> execute -> persist.
+
+`addressed` lets the platform say what it could not at ingress: whether the bot wrote the message or
+was mentioned in it (Slack, when the envelope's authorization is not the bot's).
 
 `decide` routes by event type, command name and card action to the domains' handlers
 (`chalicelib.worker.registry`); each decides with pure code, and the executor acts on the merged
@@ -63,6 +66,11 @@ def decide(event: Event, ctx: Context, deps: Deps) -> Decision:
 
 
 def process(event: Event, deps: Deps) -> Outcome:
+    seen = deps.messenger(event.platform).addressed(event)
+    if seen is None:  # the bot's own post, known only now (Slack: auth.test)
+        log.info("ignored %s %s: the bot's own", event.platform, type(event).__name__)
+        return Outcome(event, Decision(), ())
+    event = seen
     ctx = load_context(event, deps)
     decision = decide(event, ctx, deps)
     results: tuple[ActionResult, ...] = ()

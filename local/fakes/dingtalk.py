@@ -6,6 +6,11 @@ with HTTP 200 and `errcode != 0`. Tokens are checked: a call without the current
 DingTalk refuses it (401 `InvalidAuthentication`, oapi errcode 40014). `POST /dingtalk/_expire_tokens`
 revokes the tokens issued so far, so a client must fetch new ones.
 
+It refuses what DingTalk refuses: the oapi `topapi/im/chat/scenegroup/member/delete`, which is closed to
+new applications (errcode 60011); a scene-group title over 30 characters; a recall of a processQueryKey
+it never issued or already recalled (HTTP 200 with the key under `failedResult`, as DingTalk answers);
+a card update for an `outTrackId` no card was delivered with. An unknown method answers 404.
+
 Conventions for edge cases: user ids starting "gone" are not in the directory (oapi 60121, and listed in
 `invalidStaffIdList` by the robot's 1:1 send); chat ids starting "cidGone" do not exist (HTTP 400 on
 the new API, errcode 4000 on the oapi); chat ids starting "cidPlain" are ordinary groups, not scene
@@ -13,6 +18,9 @@ groups, so members cannot be muted, listed or removed there. `scenegroup/create`
 (`cidScene…`) whose members `scenegroup/member/get` lists; other scene groups list `DEFAULT_SCENE_MEMBERS`.
 `scenegroup/get` describes a scene group (title, owner, sub-admins: `SCENE_OWNER` and `SCENE_SUB_ADMIN` for
 one it did not create); ordinary groups answer errcode 4000003. `user/listadmin` lists `ORG_ADMINS`.
+
+The method tables (`FakeDingTalk.api_methods`, `oapi_methods`) map (HTTP method, path) to a handler, so
+a feature that calls a new API adds one line and one handler.
 """
 
 from __future__ import annotations
@@ -36,15 +44,19 @@ API_PREFIX = "/dingtalk"
 OAPI_PREFIX = "/dingtalk-oapi"
 EXPIRE_PATH = "/_expire_tokens"
 TOKEN_LIFETIME = 7200
+SCENE_GROUP_TITLE_MAX = 30
+# The oapi methods DingTalk no longer opens to new applications, with what it answers.
+CLOSED_OAPI = {"/topapi/im/chat/scenegroup/member/delete": "/v1.0/im/sceneGroup/member/delete"}
 
 Body = dict[str, Any]
 
 
-def register(fake: FakeMessengers) -> None:
+def register(fake: FakeMessengers) -> FakeDingTalk:
     dingtalk = FakeDingTalk()
     fake.route(f"{API_PREFIX}/", dingtalk.api)
     fake.route(f"{OAPI_PREFIX}/", dingtalk.oapi)
     fake.route(f"{OAPI_PREFIX}/media/upload", dingtalk.media_upload)
+    return dingtalk
 
 
 class FakeDingTalk:
@@ -54,7 +66,9 @@ class FakeDingTalk:
         self._seq = itertools.count(1)
         self._scene_groups: dict[str, list[str]] = {}
         self._scene_titles: dict[str, str] = {}
-        self._api: dict[tuple[str, str], Callable[[Body], Answer]] = {
+        self._sent_keys: set[str] = set()  # processQueryKeys issued and not yet recalled
+        self._cards: set[str] = set()  # outTrackIds delivered
+        self.api_methods: dict[tuple[str, str], Callable[[Body], Answer]] = {
             ("POST", "/v1.0/robot/groupMessages/send"): self.group_send,
             ("POST", "/v1.0/robot/oToMessages/batchSend"): self.batch_send,
             ("POST", "/v1.0/robot/groupMessages/recall"): self.recall,
@@ -62,10 +76,10 @@ class FakeDingTalk:
             ("POST", "/v1.0/card/instances/createAndDeliver"): self.create_and_deliver,
             ("PUT", "/v1.0/card/instances"): self.update_card,
             ("POST", "/v1.0/im/sceneGroups/muteMembers/set"): self.mute,
+            ("POST", "/v1.0/im/sceneGroup/member/delete"): self.scene_group_member_delete,
         }
-        self._oapi: dict[tuple[str, str], Callable[[Body], Answer]] = {
+        self.oapi_methods: dict[tuple[str, str], Callable[[Body], Answer]] = {
             ("POST", "/topapi/v2/user/get"): self.user_get,
-            ("POST", "/topapi/im/chat/scenegroup/member/delete"): self.scene_group_member_delete,
             ("POST", "/topapi/im/chat/scenegroup/member/get"): self.scene_group_members,
             ("POST", "/topapi/im/chat/scenegroup/create"): self.scene_group_create,
             ("POST", "/topapi/im/chat/scenegroup/get"): self.scene_group_get,
@@ -96,7 +110,7 @@ class FakeDingTalk:
             if not body.get("appKey") or not body.get("appSecret"):
                 return _api_error(400, "MissingappKey", "appKey and appSecret are required")
             return Answer(body={"accessToken": self.api_token, "expireIn": TOKEN_LIFETIME})
-        handler = self._api.get((call.method, path))
+        handler = self.api_methods.get((call.method, path))
         if handler is None:
             return _api_error(404, "InvalidAction.NotFound", f"no fake for {call.method} {path}")
         if call.headers.get("x-acs-dingtalk-access-token") != self.api_token:
@@ -105,7 +119,7 @@ class FakeDingTalk:
 
     def group_send(self, body: Body) -> Answer:
         refusal = _missing(body, "robotCode", "openConversationId", "msgKey", "msgParam") or _no_group(body)
-        return refusal or Answer(body={"processQueryKey": self._key()})
+        return refusal or Answer(body={"processQueryKey": self._sent_key()})
 
     def batch_send(self, body: Body) -> Answer:
         refusal = _missing(body, "robotCode", "userIds", "msgKey", "msgParam")
@@ -114,14 +128,27 @@ class FakeDingTalk:
         invalid = [user for user in body["userIds"] if str(user).startswith("gone")]
         return Answer(
             body={
-                "processQueryKey": self._key(),
+                "processQueryKey": self._sent_key(),
                 "invalidStaffIdList": invalid,
                 "flowControlledStaffIdList": [],
             }
         )
 
     def recall(self, body: Body) -> Answer:
-        return Answer(body={"successResult": body.get("processQueryKeys") or [], "failedResult": {}})
+        """Keys this fake issued are recalled once; any other key is listed under `failedResult`."""
+        refusal = _missing(body, "robotCode", "processQueryKeys")
+        if refusal:
+            return refusal
+        recalled: list[str] = []
+        failed: dict[str, str] = {}
+        with self._lock:
+            for key in (str(key) for key in body["processQueryKeys"]):
+                if key in self._sent_keys:
+                    self._sent_keys.discard(key)
+                    recalled.append(key)
+                else:
+                    failed[key] = "消息不存在或已撤回"
+        return Answer(body={"successResult": recalled, "failedResult": failed})
 
     def create_and_deliver(self, body: Body) -> Answer:
         refusal = _missing(
@@ -133,6 +160,9 @@ class FakeDingTalk:
         delivered = {"spaceType": space_type, "spaceId": space_id, "success": True, "carrierId": self._key()}
         if space_id.startswith("cidGone"):
             delivered.update(success=False, errorMsg="群不存在")
+        else:
+            with self._lock:
+                self._cards.add(str(body["outTrackId"]))
         return Answer(
             body={
                 "success": True,
@@ -141,7 +171,14 @@ class FakeDingTalk:
         )
 
     def update_card(self, body: Body) -> Answer:
-        return _missing(body, "outTrackId", "cardData") or Answer(body={"success": True, "result": True})
+        refusal = _missing(body, "outTrackId", "cardData")
+        if refusal:
+            return refusal
+        with self._lock:
+            known = str(body["outTrackId"]) in self._cards
+        if not known:
+            return _api_error(400, "param.outTrackId.notExist", "卡片实例不存在")
+        return Answer(body={"success": True, "result": True})
 
     def mute(self, body: Body) -> Answer:
         refusal = _missing(body, "openConversationId", "userIdList", "muteStatus") or _no_group(body)
@@ -165,7 +202,9 @@ class FakeDingTalk:
                     "expires_in": TOKEN_LIFETIME,
                 }
             )
-        handler = self._oapi.get((call.method, path))
+        if path in CLOSED_OAPI:
+            return _oapi_error(60011, f"该接口已不再对新应用开放，请使用 {CLOSED_OAPI[path]}")
+        handler = self.oapi_methods.get((call.method, path))
         if handler is None:
             return Answer(404, {"errcode": 404, "errmsg": f"no fake for {call.method} {path}"})
         if call.query.get("access_token") != self.oapi_token:
@@ -192,12 +231,20 @@ class FakeDingTalk:
         return Answer(body={"errcode": 0, "errmsg": "ok", "result": result, "request_id": self._key()})
 
     def scene_group_member_delete(self, body: Body) -> Answer:
-        chat = str(body.get("open_conversation_id") or "")
-        if not chat or not body.get("user_ids"):
-            return _oapi_error(40035, "缺少参数")
+        """`POST /v1.0/im/sceneGroup/member/delete` {open_conversation_id, user_ids}."""
+        refusal = _missing(body, "open_conversation_id", "user_ids")
+        if refusal:
+            return refusal
+        chat = str(body["open_conversation_id"])
         if chat.startswith(("cidGone", "cidPlain")):
-            return _oapi_error(4000, "群不存在或不是场景群")
-        return Answer(body={"errcode": 0, "errmsg": "ok", "success": True})
+            return _api_error(400, "invalidParameter.group.notSceneGroup", "群不存在或不是场景群")
+        users = {str(user) for user in body["user_ids"]} if isinstance(body["user_ids"], list) else set()
+        if not users:
+            return _api_error(400, "invalidParameter.user_ids", "user_ids 应为数组")
+        with self._lock:
+            if chat in self._scene_groups:
+                self._scene_groups[chat] = [user for user in self._scene_groups[chat] if user not in users]
+        return Answer(body={"success": True})
 
     def scene_group_members(self, body: Body) -> Answer:
         chat = str(body.get("open_conversation_id") or "")
@@ -217,6 +264,8 @@ class FakeDingTalk:
         refusal = [key for key in ("title", "template_id", "owner_user_id") if not body.get(key)]
         if refusal:
             return _oapi_error(40035, f"缺少参数 {', '.join(refusal)}")
+        if len(str(body["title"])) > SCENE_GROUP_TITLE_MAX:
+            return _oapi_error(40035, f"群名称长度不能超过{SCENE_GROUP_TITLE_MAX}个字符")
         chat = f"cidScene{next(self._seq)}"
         users = [u for u in str(body.get("user_ids") or "").split(",") if u]
         with self._lock:
@@ -254,6 +303,13 @@ class FakeDingTalk:
 
     def _key(self) -> str:
         return f"fake-{next(self._seq)}"
+
+    def _sent_key(self) -> str:
+        """A processQueryKey for a message sent, which `recall` will accept once."""
+        key = self._key()
+        with self._lock:
+            self._sent_keys.add(key)
+        return key
 
 
 def _missing(body: Body, *keys: str) -> Answer | None:

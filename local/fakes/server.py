@@ -68,8 +68,10 @@ class FakeMessengers:
         self._thread: threading.Thread | None = None
         from local.fakes import dingtalk, files, slack, wecom
 
-        for module in (slack, wecom, dingtalk):
-            module.register(self)
+        # Each platform's state, for a test to set up what the vendor would have issued before.
+        self.slack = slack.register(self)
+        self.wecom = wecom.register(self)
+        self.dingtalk = dingtalk.register(self)
         self.files = files.register(self)  # file downloads of all three, for the archive
 
     # Set-up ------------------------------------------------------------------------------------
@@ -120,6 +122,7 @@ class FakeMessengers:
         with self._lock:
             self.calls.clear()
             self.faults.clear()
+            self.slack.refused_blocks.clear()
 
     # Serving ------------------------------------------------------------------------------------
     def _take_fault(self, path: str) -> Fault | None:
@@ -145,6 +148,9 @@ class FakeMessengers:
             if call.path.startswith(prefix):
                 return responder(call)
         if call.path.startswith("/hooks/"):
+            refusal = self.slack.invalid_blocks(call.body) if isinstance(call.body, dict) else None
+            if refusal:  # a Slack response_url answers 400 to blocks Slack cannot render
+                return Answer(400, refusal)
             return Answer(body={"ok": True, "errcode": 0, "errmsg": "ok"})
         return Answer(404, {"error": f"no fake for {call.path}"})
 

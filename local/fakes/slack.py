@@ -4,6 +4,13 @@ Plausible answers for the methods qunguan calls, shaped as Slack's (HTTP 200, `o
 any other method answers `{"ok": false, "error": "unknown_method"}`, and a call without a bearer token
 `not_authed`. The bot is `UQGBOT` in team `T0QG`.
 
+Scopes are checked as Slack checks them: `REQUIRED_SCOPES` is what each method's page says it needs
+(for the conversation kinds qunguan works in), and the token holds what the app manifest grants
+(`granted_bot` / `granted_user`, by default the manifest the deploy guide shows). A method whose scope
+the manifest lacks answers `missing_scope` with `needed` and `provided`, as Slack does. Blocks are
+checked by slack_sdk's models (`local.fakes.blockkit`); what it refuses answers `invalid_blocks`, here
+and on a response_url (`local.fakes.server`).
+
 Like Slack, a bot token (`xoxb-…`) deletes or updates only the messages this fake posted for it; another
 token (an admin's `xoxp-…`) deletes anything. Conventions for edge cases: user ids starting `UGUEST` are
 guests, `UGONE` deactivated, `UNOBODY` unknown; `conversations.kick` refuses `CGENERAL` (#general) and
@@ -17,10 +24,13 @@ of channels made with `conversations.create`/`invite`, and `DEFAULT_ROSTER` for 
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from chalicelib.adapters.slack.scopes import bot_scopes, user_scopes
+from local.fakes.blockkit import block_kit_errors
 from local.fakes.server import Answer, Call
 
 if TYPE_CHECKING:
@@ -35,14 +45,38 @@ DEFAULT_ROSTER = ("UQGBOT", "U0ALICE", "U0BOB", "U0CAROL")
 DEFAULT_CREATOR = "U0CREATOR"
 WORKSPACE_ADMINS = {"UWSADMIN": "is_admin", "UWSOWNER": "is_owner"}
 
+CHANNEL_NAME = re.compile(r"[a-z0-9_-]+")
+CHANNEL_NAME_MAX = 80
+
+# docs.slack.dev/reference/methods/<method>, "Required scopes" (bot token; chat.delete also user token).
+REQUIRED_SCOPES: dict[str, tuple[str, ...]] = {
+    "auth.test": (),
+    "chat.postMessage": ("chat:write",),
+    "chat.postEphemeral": ("chat:write",),
+    "chat.update": ("chat:write",),
+    "chat.delete": ("chat:write",),
+    "chat.getPermalink": (),
+    "conversations.open": ("im:write",),
+    "conversations.kick": ("channels:manage", "groups:write"),
+    "conversations.members": ("channels:read", "groups:read"),
+    "conversations.create": ("groups:write",),
+    "conversations.invite": ("channels:manage", "groups:write"),
+    "users.info": ("users:read",),
+    "users.list": ("users:read",),
+    "conversations.info": ("channels:read", "groups:read"),
+    "files.getUploadURLExternal": ("files:write",),
+    "files.completeUploadExternal": ("files:write",),
+}
+
 Args = dict[str, Any]
 Reply = dict[str, Any]
 
 
-def register(fake: FakeMessengers) -> None:
+def register(fake: FakeMessengers) -> FakeSlack:
     slack = FakeSlack()
     fake.route("/slack/api/", slack.answer)
     fake.route(UPLOAD_PREFIX, slack.receive_upload)
+    return slack
 
 
 class FakeSlack:
@@ -52,6 +86,7 @@ class FakeSlack:
         self._posted: set[tuple[str, str]] = set()
         self._rosters: dict[str, list[str]] = {}
         self._channels: dict[str, dict[str, Any]] = {}  # made with conversations.create
+        self._channel_names: set[str] = set()
         self._methods: dict[str, Callable[[Args, str], Reply]] = {
             "auth.test": self.auth_test,
             "chat.postMessage": self.post_message,
@@ -71,6 +106,10 @@ class FakeSlack:
             "files.completeUploadExternal": self.complete_upload,
         }
         self._uploads: dict[str, int] = {}  # file id -> bytes received (-1: announced, not yet sent)
+        # What the installed app was granted: the manifest in the deploy guide, unless a test says less.
+        self.granted_bot: frozenset[str] = frozenset(bot_scopes())
+        self.granted_user: frozenset[str] = frozenset(user_scopes())
+        self.refused_blocks: list[list[str]] = []
         self._host = "127.0.0.1"  # where the upload URLs point: the host the last call came to
 
     def answer(self, call: Call) -> Answer:
@@ -82,6 +121,13 @@ class FakeSlack:
             return Answer(body={"ok": False, "error": "unknown_method"})
         if not token:
             return Answer(body={"ok": False, "error": "not_authed"})
+        granted = self.granted_bot if token.startswith("xoxb-") else self.granted_user
+        needed = [scope for scope in REQUIRED_SCOPES.get(method, ()) if scope not in granted]
+        if needed:
+            provided = ",".join(sorted(granted))
+            return Answer(
+                body={"ok": False, "error": "missing_scope", "needed": ",".join(needed), "provided": provided}
+            )
         args: Args = {**call.query, **(call.body if isinstance(call.body, dict) else {})}
         return Answer(body=handler(args, token))
 
@@ -137,6 +183,9 @@ class FakeSlack:
             return _error("channel_not_found")
         if not args.get("text") and not args.get("blocks"):
             return _error("no_text")
+        refusal = self.invalid_blocks(args)
+        if refusal:
+            return refusal
         if channel.startswith(("U", "W")):  # posting to a user id lands in the app's DM with them
             channel = _dm_of(channel)
         ts = self._next_ts()
@@ -154,11 +203,17 @@ class FakeSlack:
     def post_ephemeral(self, args: Args, token: str) -> Reply:
         if not args.get("channel"):
             return _error("channel_not_found")
+        refusal = self.invalid_blocks(args)
+        if refusal:
+            return refusal
         if not args.get("user"):
             return _error("user_not_in_channel")
         return {"ok": True, "message_ts": self._next_ts()}
 
     def update(self, args: Args, token: str) -> Reply:
+        refusal = self.invalid_blocks(args)
+        if refusal:
+            return refusal
         channel, ts = str(args.get("channel") or ""), str(args.get("ts") or "")
         with self._lock:
             if (channel, ts) not in self._posted:
@@ -212,10 +267,19 @@ class FakeSlack:
         return {"ok": True, "members": page, "response_metadata": metadata}
 
     def create(self, args: Args, token: str) -> Reply:
+        """conversations.create: a name of lower-case letters, digits, `-` and `_`, at most 80 characters,
+        not taken (docs.slack.dev/reference/methods/conversations.create, its errors)."""
         name = str(args.get("name") or "")
-        if not name or name != name.lower() or " " in name or "." in name:
-            return _error("invalid_name_specials" if name else "invalid_name_required")
+        if not name:
+            return _error("invalid_name_required")
+        if len(name) > CHANNEL_NAME_MAX:
+            return _error("invalid_name_maxlength")
+        if not CHANNEL_NAME.fullmatch(name):
+            return _error("invalid_name_specials")
         with self._lock:
+            if name in self._channel_names:
+                return _error("name_taken")
+            self._channel_names.add(name)
             self._seq += 1
             channel = f"CNEW{self._seq:05d}"
             self._rosters[channel] = [BOT_USER]
@@ -295,6 +359,18 @@ class FakeSlack:
             },
         }
         return person
+
+    def invalid_blocks(self, args: Args) -> Reply | None:
+        """Slack's answer to blocks it cannot render (checked by slack_sdk's models); each refusal is kept
+        in `refused_blocks`, which the test suite's `fake` fixture requires to be empty after a test."""
+        if "blocks" not in args:
+            return None
+        errors = block_kit_errors(args["blocks"])
+        if not errors:
+            return None
+        with self._lock:
+            self.refused_blocks.append(errors)
+        return {"ok": False, "error": "invalid_blocks", "errors": errors}
 
     def _next_ts(self) -> str:
         with self._lock:

@@ -31,6 +31,36 @@ def test_429_waits_as_long_as_retry_after_says(fake: FakeMessengers) -> None:
     assert waits == [7.0]
 
 
+def test_a_retry_after_longer_than_any_cap_is_slept_whole_when_the_invocation_has_time(
+    fake: FakeMessengers,
+) -> None:
+    fake.inject(Fault("/hooks/slow-down", status=429, retry_after=45))
+    waits: list[float] = []
+    client = ApiClient("test", f"{fake.url}/hooks", sleep=waits.append, timeout=1.0, max_wait=60.0)
+    assert client.request("POST", "slow-down").status_code == 200
+    assert waits == [45.0]  # as Slack said: no cap shortens it
+
+
+def test_a_retry_after_past_the_invocations_wait_goes_back_to_the_queue_without_sleeping(
+    fake: FakeMessengers,
+) -> None:
+    fake.inject(Fault("/hooks/limited", status=429, retry_after=300))
+    waits: list[float] = []
+    with pytest.raises(MessengerError) as raised:
+        client_for(fake, waits).request("POST", "limited")
+    assert raised.value.retryable and raised.value.retry_after == 300.0
+    assert waits == []  # never sleeps past the worker's deadline, never calls before Slack allows
+    assert "back to the queue" in raised.value.detail
+
+
+def test_waits_add_up_to_at_most_the_budget(fake: FakeMessengers) -> None:
+    fake.inject(Fault("/hooks/twice", status=429, retry_after=6, times=2))
+    waits: list[float] = []
+    with pytest.raises(MessengerError) as raised:
+        client_for(fake, waits).request("POST", "twice")
+    assert waits == [6.0] and raised.value.retry_after == 6.0  # 6 + 6 > 10: the second goes back
+
+
 def test_a_dropped_connection_is_retried(fake: FakeMessengers) -> None:
     fake.inject(Fault("/hooks/reset", reset=True))
     waits: list[float] = []

@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 from local.demo_settings import DEMO_SETTINGS as S
 from local.fakes.server import Call, FakeMessengers
+from local.fakes.wecom import click_response_code
 from local.peers import SignedRequest
 from local.peers import dingtalk as dingtalk_peer
 from local.peers import slack as slack_peer
@@ -209,7 +210,8 @@ class WeComTalk:
             "EventKey": f"{action}|{card.value_of(action)}",
             "TaskId": card.card_id,
             "CardType": "button_interaction",
-            "ResponseCode": f"rc-{uuid.uuid4().hex[:8]}",
+            # A code the fake WeCom issued, as WeCom issues one with each click (the hook is the fake's).
+            "ResponseCode": click_response_code(hook.split("/hooks/", 1)[0]),
         }
         xml = wecom_peer.event_xml(
             "template_card_event", fields, corp_id=WECOM_CORP, create_time=int(time.time()), from_user=user
@@ -341,8 +343,9 @@ class DingTalkTalk:
 
     def removals(self, fake: FakeMessengers) -> list[tuple[str, str]]:
         return [
-            (call.body["open_conversation_id"], call.body["user_ids"])
-            for call in fake.sent("/dingtalk-oapi/topapi/im/chat/scenegroup/member/delete")
+            (call.body["open_conversation_id"], user)
+            for call in fake.sent("/dingtalk/v1.0/im/sceneGroup/member/delete")
+            for user in call.body["user_ids"]
         ]
 
     def card_updates(self, fake: FakeMessengers) -> list[Call]:

@@ -95,6 +95,8 @@ def governed(fake: FakeMessengers, platform: str, **policy: object) -> Iterator[
                     app_created=app_created,
                 )
             )
+            if platform == "wecom" and app_created:  # WeCom reaches only groups the app created
+                fake.wecom.add_appchat(chat, [cast.admin, cast.member])
         yield stack, talk, cast
 
 

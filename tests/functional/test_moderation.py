@@ -207,13 +207,12 @@ def test_wecom_abuse_is_withdrawn_by_substitute_and_the_admin_card_acts(fake: Fa
         }
 
         fake.clear()
-        stack.send(
-            talk.wecom_card_click(keys_by_action["mod.warn"], user="wecomadmin1", response_code="rc-9")
-        )
+        code = fake.wecom.click_response_code()  # what WeCom puts in the click callback
+        stack.send(talk.wecom_card_click(keys_by_action["mod.warn"], user="wecomadmin1", response_code=code))
         warned = [c.body for c in fake.sent("message/send") if c.body.get("touser") == "zhangsan"]
         assert len(warned) == 1 and "警告" in json.dumps(warned[0], ensure_ascii=False)
         (update,) = fake.sent("update_template_card")
-        assert update.body["response_code"] == "rc-9"
+        assert update.body["response_code"] == code
 
 
 def test_dingtalk_abuse_gets_an_interactive_card_whose_buttons_work(fake: FakeMessengers) -> None:

@@ -173,7 +173,8 @@ def _wecom_command(text: str, user: str, hook: str) -> SignedRequest:
 
 
 def _wecom_click(fake: FakeMessengers, action: str, value: str, user: str) -> SignedRequest:
-    return talk.wecom_card_click(f"{action}|{value}", user=user, response_code="rc-card")
+    code = fake.wecom.click_response_code()  # what WeCom puts in the click callback
+    return talk.wecom_card_click(f"{action}|{value}", user=user, response_code=code)
 
 
 def _wecom_sends(fake: FakeMessengers, user: str) -> list[dict[str, Any]]:

@@ -8,15 +8,19 @@ from typing import Any
 
 import pytest
 
-from chalicelib.adapters.base import Capabilities, Capability
+from chalicelib.adapters.base import Capabilities, Capability, Target
+from chalicelib.adapters.wecom.client import WeComMessenger
 from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Recall, UpdateCard
+from chalicelib.core.cards import Card
 from chalicelib.jobs.cleanup import CleanupJob
 from chalicelib.jobs.posts import BotPost, BotPosts, Pass, Passes
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.mutes import MuteRecord, MuteRepo
+from chalicelib.settings import Settings
 from chalicelib.store import keys
 from chalicelib.store.records import AuditRecord, GroupRecord, Item
+from local.fakes.server import FakeMessengers
 from tests.jobs.support import GID, T0, dump, set_policy
 from tests.support.messenger import RecordingMessenger
 
@@ -229,3 +233,37 @@ def test_follow_up_parts_run_one_after_another_with_an_inline_dispatcher(
     schedule(deps, "cleanup", T0)
     assert len([verb for verb in messenger.verbs() if verb == "recall_own"]) == 12
     assert depth["most"] == 2  # each part dispatched from the loop, not from inside the part before
+
+
+def test_a_stale_wecom_card_is_closed_with_the_response_code_its_send_returned(
+    deps: Deps, group: GroupRecord, fake: FakeMessengers
+) -> None:
+    # WeCom's update_template_card takes the send's response_code; the cleanup must hand it over as the
+    # response token, not as the card's reference, or the card can never be closed.
+    wecom = WeComMessenger(
+        Settings(
+            _env_file=None,
+            wecom_corp_id="wxcorp",
+            wecom_secret="s3cret",
+            wecom_agent_id="1000002",
+            wecom_api_base=f"{fake.url}/wecom/cgi-bin",
+        )
+    )
+    sent = wecom.post_card(Target("wxcorp", user="admin1"), Card(card_id="case-9", title="t", body="b"))
+    assert sent.message_id and sent.token
+    BotPosts(deps.store).register(
+        BotPost(
+            gid=GID,
+            message_id=sent.message_id,
+            chat="",
+            kind="card",
+            at=T0 - DAY,
+            due=T0 - HOUR,
+            token=sent.token,
+        )
+    )
+    (close,) = CleanupJob().run(deps, GID, T0).actions
+    assert isinstance(close, UpdateCard) and close.response_token == sent.token
+    wecom.update_card("wxcorp", close.card_ref, close.card, response_token=close.response_token)
+    (update,) = fake.sent("/wecom/cgi-bin/message/update_template_card")
+    assert update.body["response_code"] == sent.token and "button" in update.body

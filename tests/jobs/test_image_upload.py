@@ -131,11 +131,27 @@ def test_dingtalk_uploads_media_then_sends_a_robot_image_message(
 def test_dingtalk_recalls_its_own_messages_in_a_group_and_one_to_one(
     fake: FakeMessengers, dingtalk: DingTalkMessenger
 ) -> None:
-    dingtalk.recall_own("corp", "cidGroup1", "key-1")
-    dingtalk.recall_own("corp", "", "key-2")
+    in_group = dingtalk.post_text(Target(tenant="corp", chat="cidGroup1"), "hello").message_id
+    in_direct = dingtalk.send_direct("corp", "zhangsan", "hello").message_id
+    assert in_group and in_direct
+    dingtalk.recall_own("corp", "cidGroup1", in_group)
+    dingtalk.recall_own("corp", "", in_direct)
     group, direct = fake.sent("ecall")
-    assert group.path.endswith("/groupMessages/recall") and group.body["processQueryKeys"] == ["key-1"]
-    assert direct.path.endswith("/otoMessages/batchRecall") and direct.body["processQueryKeys"] == ["key-2"]
+    assert group.path.endswith("/groupMessages/recall") and group.body["processQueryKeys"] == [in_group]
+    assert direct.path.endswith("/otoMessages/batchRecall") and direct.body["processQueryKeys"] == [in_direct]
+
+
+def test_a_dingtalk_recall_listed_under_failed_result_is_an_error_not_done(
+    fake: FakeMessengers, dingtalk: DingTalkMessenger
+) -> None:
+    # DingTalk answers 200 and names the key under `failedResult` when it cannot recall it.
+    with pytest.raises(MessengerError, match="not recalled"):
+        dingtalk.recall_own("corp", "cidGroup1", "never-sent")
+    key = dingtalk.post_text(Target(tenant="corp", chat="cidGroup1"), "hello").message_id
+    assert key
+    dingtalk.recall_own("corp", "cidGroup1", key)
+    with pytest.raises(MessengerError, match="not recalled"):
+        dingtalk.recall_own("corp", "cidGroup1", key)  # a second recall of the same message
 
 
 def test_an_upload_the_platform_refuses_is_a_messenger_error(

@@ -15,6 +15,7 @@ from chalicelib.adapters.base import (
     Target,
 )
 from chalicelib.core.cards import Card
+from chalicelib.core.events import Event
 from chalicelib.core.ids import Platform
 from chalicelib.errors import MessengerError
 
@@ -78,6 +79,9 @@ class RecordingMessenger:
 
     def org_admins(self, tenant: str) -> tuple[str, ...]:
         return self.admins
+
+    def addressed(self, event: Event) -> Event | None:
+        return event
 
     def list_members(self, tenant: str, chat: str) -> tuple[str, ...]:
         self._record("list_members", chat=chat)

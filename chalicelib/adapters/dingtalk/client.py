@@ -5,7 +5,7 @@
   `{"code", "message"}`.
 - The legacy oapi (oapi.dingtalk.com) takes the token from `GET /gettoken` as `?access_token=`, and
   reports errors as HTTP 200 with `errcode != 0`. qunguan uses it where the new API has no equivalent:
-  the directory (`topapi/v2/user/get`) and scene-group membership.
+  the directory (`topapi/v2/user/get`), scene-group creation and the member list.
 
 Each token is cached until five minutes before it expires and dropped early when DingTalk says it is no
 longer valid. Groups are named by their open conversation id (`cid...`), the robot's `conversationId`.
@@ -31,6 +31,7 @@ from chalicelib.adapters.base import (
 from chalicelib.adapters.dingtalk.cards import card_param_map
 from chalicelib.adapters.http_client import ApiClient, TokenCache
 from chalicelib.adapters.reply_urls import refuse_unless_allowed, reply_urls
+from chalicelib.core.events import Event
 from chalicelib.core.ids import Platform
 from chalicelib.errors import MessengerError
 
@@ -51,6 +52,7 @@ OAPI_BUSY = -1  # 系统繁忙
 # scenegroup/get for a group that is not a scene group (not made from a template, no cool app), or gone.
 NOT_SCENE_GROUP = (4000003, 4000)
 MEMBERS_PAGE = 1000
+SCENE_GROUP_TITLE_MAX = 30  # topapi/im/chat/scenegroup/create: 群名称, 1 to 30 characters
 MAX_MEMBER_PAGES = 20
 
 CAPABILITIES = Capabilities(
@@ -64,7 +66,7 @@ CAPABILITIES = Capabilities(
         Capability.DELETE_MESSAGE: "DingTalk has no API to recall a member's message: a robot can recall "
         "only its own (robot/groupMessages/recall).",
         Capability.REMOVE_MEMBER: "Only in scene groups (场景群) created from the app's group template "
-        "(topapi/im/chat/scenegroup/member/delete).",
+        "(im/sceneGroup/member/delete).",
         Capability.MUTE_MEMBER: "Only in scene groups (im/sceneGroups/muteMembers/set); the owner and group "
         "admins cannot be muted.",
         Capability.POST_CARD: "Needs a card template registered in DingTalk's card platform "
@@ -212,13 +214,14 @@ class DingTalkMessenger:
 
     # Members -------------------------------------------------------------------------------------
     def remove_member(self, tenant: str, chat: str, user: str) -> None:
-        """Scene groups only. The legacy `chat/update del_useridlist` also covers groups the app
-        created, but it takes the legacy chat id, which qunguan does not have: the robot and the send
-        APIs name groups by open conversation id, which is what this API takes."""
-        self._oapi_call(
+        """Scene groups only: `POST /v1.0/im/sceneGroup/member/delete` (删除场景群成员, permission
+        qyapi_chat_manage). The oapi `topapi/im/chat/scenegroup/member/delete` is no longer open to new
+        applications, and the legacy `chat/update del_useridlist` takes the legacy chat id, which qunguan
+        does not have: the robot and the send APIs name groups by open conversation id."""
+        self._api_call(
             "POST",
-            "/topapi/im/chat/scenegroup/member/delete",
-            {"open_conversation_id": chat, "user_ids": user},
+            "/v1.0/im/sceneGroup/member/delete",
+            {"open_conversation_id": chat, "user_ids": [user]},
         )
 
     def mute_member(self, tenant: str, chat: str, user: str, seconds: int) -> None:
@@ -255,6 +258,9 @@ class DingTalkMessenger:
         # The robot has no user id that appears in messages; mentions of it are recognised by
         # `chatbotUserId` in each callback instead.
         return None
+
+    def addressed(self, event: Event) -> Event | None:
+        return event  # callbacks say whether the bot was @-mentioned, and never carry its own posts
 
     # Groups --------------------------------------------------------------------------------------
     def group_info(self, tenant: str, chat: str) -> GroupInfo | None:
@@ -304,11 +310,12 @@ class DingTalkMessenger:
     def create_group(self, tenant: str, name: str, owner: str, members: tuple[str, ...]) -> str:
         """A scene group (场景群) from the app's group template (`topapi/im/chat/scenegroup/create`): the
         kind of group in which the bot may remove and mute members. Its open conversation id is what the
-        robot and the send APIs call the group."""
+        robot and the send APIs call the group. DingTalk refuses a title over 30 characters, so a longer
+        name is cut."""
         if not self._scene_template_id:
             raise NotSupported("no DingTalk scene-group template is configured (DINGTALK_SCENE_TEMPLATE_ID)")
         body = {
-            "title": name,
+            "title": scene_group_title(name),
             "template_id": self._scene_template_id,
             "owner_user_id": owner,
             "user_ids": ",".join(dict.fromkeys((owner, *members))),
@@ -362,10 +369,16 @@ class DingTalkMessenger:
                 "openConversationId": chat,
                 "processQueryKeys": [message_id],
             }
-            self._api_call("POST", "/v1.0/robot/groupMessages/recall", body)
+            data = self._api_call("POST", "/v1.0/robot/groupMessages/recall", body)
         else:
             body = {"robotCode": self._robot_code, "processQueryKeys": [message_id]}
-            self._api_call("POST", "/v1.0/robot/otoMessages/batchRecall", body)
+            data = self._api_call("POST", "/v1.0/robot/otoMessages/batchRecall", body)
+        # A 200 answer lists each key under `successResult` or, with DingTalk's reason, `failedResult`.
+        failed = data.get("failedResult")
+        if isinstance(failed, dict) and message_id in failed:
+            raise MessengerError(PLATFORM, "recall", f"not recalled: {failed[message_id]}")
+        if message_id not in (data.get("successResult") or []):
+            raise MessengerError(PLATFORM, "recall", "DingTalk did not confirm the recall")
 
     def _upload_image(self, name: str, png: bytes) -> str:
         for attempt in (1, 2):
@@ -476,6 +489,12 @@ def _describe(response: requests.Response, data: dict[str, Any]) -> str:
     code = data.get("code") or data.get("errcode")
     message = data.get("message") or data.get("errmsg") or ""
     return f"HTTP {response.status_code} {code}: {message}".strip()
+
+
+def scene_group_title(name: str) -> str:
+    """A title DingTalk accepts for a scene group: at most 30 characters, never empty."""
+    title = name.strip() or "qunguan"
+    return title if len(title) <= SCENE_GROUP_TITLE_MAX else title[: SCENE_GROUP_TITLE_MAX - 1] + "…"
 
 
 def _json(value: Any) -> str:

@@ -245,15 +245,17 @@ class DingTalkEvents:
 
     def parse(self, verified: Verified) -> Parsed:
         data = _json_object(verified.payload)
-        event_type = data.get("EventType")
+        event_type = _optional_str(data.get("EventType")) or _optional_str(data.get("eventType"))
         parser = _EVENT_PARSERS.get(str(event_type))
         if parser is None:
             log.debug("dingtalk events: ignoring EventType %r", event_type)
             return Parsed()
+        stamp = next(filter(None, (_millis(data.get(key)) for key in _TIME_KEYS)), None)
         change = _Change(
             data=data,
-            base_id=hashlib.sha256(verified.payload).hexdigest()[:EVENT_ID_LENGTH],
-            occurred_at=(_millis(data.get("TimeStamp")) or _signed_ms(verified, self._clock)) / 1000,
+            base_id=_optional_str(data.get("eventId"))
+            or hashlib.sha256(verified.payload).hexdigest()[:EVENT_ID_LENGTH],
+            occurred_at=(stamp or _signed_ms(verified, self._clock)) / 1000,
         )
         return Parsed(tuple(parser(change)))
 
@@ -272,10 +274,20 @@ class DingTalkEvents:
         )
 
 
+# DingTalk has pushed two shapes over HTTP. The legacy one capitalises every key (`UserId`, `ChatId`,
+# `OpenConversationId`, `Operator`, `TimeStamp`); the one documented since (pages "群会话添加人员",
+# "通讯录用户离职", ... https://open.dingtalk.com/document/development/group-session-add-persons, updated
+# 2025-08) keeps `EventType`, `EventTime` and `CorpId` capitalised and gives the event's own fields in
+# lower camel case (`userId`, `chatId`, `openConversationId`, `operator`, `timeStamp`) with an `eventId`.
+# Both are read; where both name a field, the capitalised one wins.
+_TIME_KEYS = ("TimeStamp", "timeStamp", "EventTime")
+
+
 @dataclass(frozen=True)
 class _Change:
-    """A decrypted subscription event. DingTalk sends no delivery id, so the event id is a hash of the
-    plaintext; a payload naming several users gives one event per user, each id suffixed ":{user}"."""
+    """A decrypted subscription event. The event id is DingTalk's `eventId` where the push carries one,
+    else a hash of the plaintext (legacy pushes have no id); a payload naming several users gives one
+    event per user, each id suffixed ":{user}"."""
 
     data: Mapping[str, Any]
     base_id: str
@@ -283,22 +295,30 @@ class _Change:
 
     @property
     def tenant(self) -> str:
-        return _first_str(self.data, "CorpId")
+        return _first_str(self.data, "CorpId", "corpId")
 
     @property
     def chat(self) -> str:
         # The open conversation id is what the robot calls `conversationId` and what the send APIs
-        # take, so it is preferred; the legacy ChatId is the fallback for older pushes.
-        return _first_str(self.data, "OpenConversationId", "ChatId")
+        # take, so it is preferred; the legacy chat id is the fallback for pushes without it.
+        return _first_str(self.data, "OpenConversationId", "openConversationId", "ChatId", "chatId")
 
     @property
     def operator(self) -> str | None:
-        return _optional_str(self.data.get("Operator"))
+        return _optional_str(self.data.get("Operator")) or _optional_str(self.data.get("operator"))
 
     def users(self) -> list[str]:
-        raw = self.data.get("UserId")
+        raw = self.data.get("UserId", self.data.get("userId"))
         users = [raw] if isinstance(raw, str) else [u for u in _list(raw) if isinstance(u, str)]
         return list(dict.fromkeys(u for u in users if u))
+
+    def new_name(self, user: str) -> str | None:
+        """The name after a `user_modify_org`, where the push's `diffInfo` carries it for this user."""
+        diff = self.data.get("diffInfo")
+        if not isinstance(diff, Mapping) or diff.get("userid") != user:
+            return None
+        current = diff.get("curr")
+        return _optional_str(current.get("name")) if isinstance(current, Mapping) else None
 
     def ids(self, users: list[str]) -> Iterator[tuple[str, str]]:
         """(user, event id) pairs."""
@@ -327,7 +347,8 @@ def _members_removed(change: _Change) -> list[Event]:
 
 
 def _member_quit(change: _Change) -> list[Event]:
-    """Whoever quit is in `UserId`; older pushes name only the `Operator`, who is then the one leaving."""
+    """Whoever quit is in `UserId`; the documented push names only the `operator` (主动退群人员的userId),
+    who is then the one leaving."""
     users = change.users() or [u for u in [change.operator] if u]
     return _members_left(change, users, removed_by=None)
 
@@ -359,6 +380,7 @@ def _directory(kind: DirectoryChange) -> Callable[[_Change], list[Event]]:
                 occurred_at=change.occurred_at,
                 user=user,
                 change=kind,
+                name=change.new_name(user),
             )
             for user, event_id in change.ids(change.users())
         ]

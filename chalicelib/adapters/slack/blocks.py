@@ -6,7 +6,9 @@ context (footer). A button's `action_id` is the card button's `action` and its `
 
 Card text may quote what members wrote, so it is escaped (`&`, `<`, `>`) and marked `verbatim`: a
 quoted `<!channel>` or `<@U…>` stays text and never pings anyone. Texts are cut to Slack's limits
-rather than refused.
+rather than refused. A button's `value` and `action_id` are never cut: the value carries a seal
+(`chalicelib.cardsign`) that a cut would break, so a card whose value exceeds Slack's 2 000 characters
+(or whose action exceeds 255) is refused with `ValueError`, as the WeCom renderer refuses a long key.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ FIELD_MAX = 2000
 FIELDS_PER_SECTION = 10
 BUTTON_LABEL_MAX = 75
 BUTTON_VALUE_MAX = 2000
+ACTION_ID_MAX = 255
 BUTTONS_PER_BLOCK = 25
 
 
@@ -71,13 +74,20 @@ def _button_groups(card: Card) -> list[list[Button]]:
 
 
 def _button(button: Button) -> Block:
+    if len(button.action) > ACTION_ID_MAX:
+        raise ValueError(f"a Slack action_id is at most {ACTION_ID_MAX} characters: {button.action[:40]!r}…")
+    if len(button.value) > BUTTON_VALUE_MAX:
+        raise ValueError(
+            f"a Slack button value is at most {BUTTON_VALUE_MAX} characters, got {len(button.value)} "
+            f"for action {button.action!r}"
+        )
     element: Block = {
         "type": "button",
         "action_id": button.action,
         "text": _plain(button.label, BUTTON_LABEL_MAX),
     }
     if button.value:
-        element["value"] = button.value[:BUTTON_VALUE_MAX]
+        element["value"] = button.value
     if button.style != "default":
         element["style"] = button.style
     return element

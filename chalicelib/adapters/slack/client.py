@@ -17,6 +17,7 @@ Worker only: this module pulls in `requests`.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from typing import TYPE_CHECKING, Any
@@ -32,9 +33,11 @@ from chalicelib.adapters.base import (
 )
 from chalicelib.adapters.http_client import ApiClient
 from chalicelib.adapters.reply_urls import refuse_unless_allowed, reply_urls
+from chalicelib.adapters.slack.addressing import address
 from chalicelib.adapters.slack.blocks import fallback_text, render
 from chalicelib.clock import Clock, SystemClock
 from chalicelib.core.cards import Card
+from chalicelib.core.events import Event, FileShared, MessagePosted
 from chalicelib.core.ids import Platform
 from chalicelib.errors import MessengerError
 from chalicelib.settings import secret
@@ -67,6 +70,7 @@ REMOVE_NOTE = (
     "conversations.kick; a workspace preference may forbid it (restricted_action), and never from #general"
 )
 DM_CACHE_MAX = 1024
+CHANNEL_NAME_MAX = 80
 MEMBERS_PAGE = 200
 MAX_MEMBER_PAGES = 100  # 20 000 members: far beyond any meeting group
 
@@ -232,12 +236,28 @@ class SlackMessenger:
         )
 
     def bot_user_id(self, tenant: str) -> str | None:
+        """`auth.test`'s `user_id`: for a bot token, the bot user's id. Asked once per team."""
         if tenant not in self._bot_users:
             user = self._call("auth.test").get("user_id")
             if not isinstance(user, str) or not user:
                 return None
             self._bot_users[tenant] = user
         return self._bot_users[tenant]
+
+    def addressed(self, event: Event) -> Event | None:
+        """An envelope whose authorization is not the bot's (`is_bot: false`) leaves the bot unknown at
+        ingress; here it is known from `auth.test`. If Slack cannot say, the event stays as it is: the
+        bot's own posts carry a `bot_id` and were already dropped at ingress."""
+        if not isinstance(event, MessagePosted | FileShared):
+            return event
+        try:
+            bot = self.bot_user_id(event.tenant)
+        except MessengerError as exc:
+            log.warning("slack auth.test failed, the bot's mentions stay unmarked: %s", exc.detail)
+            return event
+        if isinstance(event, FileShared):
+            return None if bot and event.user == bot else event
+        return address(event, bot)
 
     # Groups --------------------------------------------------------------------------------------
 
@@ -301,7 +321,7 @@ class SlackMessenger:
 
     def create_group(self, tenant: str, name: str, owner: str, members: tuple[str, ...]) -> str:
         """A private channel (`conversations.create`), then `conversations.invite` for the owner and the
-        members. Slack channel names are lower case without spaces or periods, at most 80 characters."""
+        members. The group's name becomes a channel name Slack accepts (`channel_name`)."""
         reply = self._call("conversations.create", json={"name": channel_name(name), "is_private": True})
         channel = reply.get("channel")
         chat = channel.get("id") if isinstance(channel, dict) else None
@@ -415,9 +435,20 @@ def _judge(name: str, response: requests.Response) -> dict[str, Any]:
 
 
 def channel_name(name: str) -> str:
-    """A name Slack accepts for a channel: lower case, no spaces or periods, at most 80 characters."""
-    cleaned = re.sub(r"[\s.]+", "-", name.strip().lower()).strip("-")
-    return (cleaned or "qunguan-group")[:80]
+    """A name `conversations.create` accepts: lower-case letters, digits, `-` and `_` only, at most 80
+    characters (docs.slack.dev/reference/methods/conversations.create: "Channel names may only contain
+    lowercase letters, numbers, hyphens, and underscores, and must be 80 characters or less").
+
+    Any run of other characters becomes one `-`. Slack has no room for Chinese in a channel name, so a
+    name that loses letters of another script gets a short digest of the whole name: `项目周会` and
+    `项目例会` stay two channels instead of colliding on `name_taken`."""
+    cleaned = re.sub(r"[^a-z0-9_-]+", "-", name.strip().lower()).strip("-_")
+    cleaned = re.sub(r"-{2,}", "-", cleaned)
+    if not any(char.isalnum() and not char.isascii() for char in name):
+        return cleaned[:CHANNEL_NAME_MAX].rstrip("-_") or "qunguan-group"
+    digest = hashlib.sha256(name.strip().encode()).hexdigest()[:6]
+    head = cleaned[: CHANNEL_NAME_MAX - len(digest) - 1].rstrip("-_")
+    return f"{head}-{digest}" if head else f"qg-{digest}"
 
 
 def messenger(settings: Settings, clock: Clock) -> SlackMessenger:

@@ -18,7 +18,9 @@ Event ids, on which the exactly-once claim is made:
 
 Messages: only what a member wrote counts (no subtype, `file_share`, `thread_broadcast`, `me_message`);
 edits, deletions, joins and other system subtypes, anything with a `bot_id`, and the bot's own posts are
-ignored, so the bot never answers itself. The bot's user id comes from the envelope's `authorizations`.
+ignored, so the bot never answers itself. The bot's user id comes from the envelope's `authorizations`
+only where one says `is_bot: true`; otherwise nothing is guessed and the worker recognises the bot's
+mentions and posts by `auth.test` (`chalicelib.adapters.slack.addressing`).
 `text` is Slack's mrkdwn as sent (entities escaped, links as `<url|label>`) with the bot's mention
 removed; `mentions` lists the other members mentioned. An authentic envelope whose event lacks a field
 we need is ignored with a warning rather than refused: Slack would only retry the same bytes.
@@ -38,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 from chalicelib.adapters.base import Endpoint, Parsed, Verified
+from chalicelib.adapters.slack.addressing import address
 from chalicelib.adapters.slack.signature import verify_signature
 from chalicelib.clock import Clock
 from chalicelib.core.events import (
@@ -227,14 +230,16 @@ def _envelope_context(envelope: JsonObject, signed_at: float) -> _Context:
 
 
 def _bot_user(authorizations: Any) -> str | None:
-    """The bot's user id: the authorization marked `is_bot`, else the first one's user."""
+    """The bot's user id, where an authorization says it is the bot's (`is_bot: true`). Another one (an
+    admin's, `is_bot: false`) is not the bot: taking it for the bot would ignore that admin's messages
+    and read mentions of the admin as mentions of the bot."""
     if not isinstance(authorizations, list):
         return None
-    entries = [entry for entry in authorizations if isinstance(entry, dict)]
-    for entry in sorted(entries, key=lambda entry: entry.get("is_bot") is not True):
-        user = entry.get("user_id")
-        if isinstance(user, str) and user:
-            return user
+    for entry in authorizations:
+        if isinstance(entry, dict) and entry.get("is_bot") is True:
+            user = entry.get("user_id")
+            if isinstance(user, str) and user:
+                return user
     return None
 
 
@@ -244,19 +249,10 @@ def _message(event: JsonObject, ctx: _Context, *, addressed: bool = False) -> Me
     if subtype not in MEMBER_SUBTYPES or event.get("bot_id") or event.get("hidden") or not user:
         log.debug("slack message ignored: subtype=%r bot=%s", subtype, bool(event.get("bot_id")))
         return None
-    if user == ctx.bot_user:
-        log.debug("slack message ignored: the bot's own")
-        return None
     channel, ts = _need(event, "channel"), _need(event, "ts")
     text = _text(event, "text")
-    mentioned = tuple(dict.fromkeys(MENTION.findall(text)))
-    bot = ctx.bot_user
-    if bot and bot in mentioned:
-        addressed = True
-        mentioned = tuple(member for member in mentioned if member != bot)
-        text = re.sub(rf"\s*<@{re.escape(bot)}(?:\|[^>]*)?>\s*", " ", text).strip()
     thread = _text(event, "thread_ts") or None
-    return MessagePosted(
+    posted = MessagePosted(
         platform="slack",
         tenant=ctx.tenant,
         event_id=f"msg:{channel}:{ts}",
@@ -265,13 +261,17 @@ def _message(event: JsonObject, ctx: _Context, *, addressed: bool = False) -> Me
         user=user,
         message_id=ts,
         text=text,
-        mentions=mentioned,
+        mentions=tuple(dict.fromkeys(MENTION.findall(text))),
         mentions_bot=addressed,
         files=tuple(_file_info(item) for item in _list(event, "files") if isinstance(item, dict)),
         reply_to=thread if thread != ts else None,
         thread=thread,
         direct=event.get("channel_type") == "im",
     )
+    seen = address(posted, ctx.bot_user)
+    if seen is None:
+        log.debug("slack message ignored: the bot's own")
+    return seen
 
 
 def _app_mention(event: JsonObject, ctx: _Context) -> MessagePosted | None:

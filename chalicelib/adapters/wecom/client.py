@@ -30,9 +30,10 @@ from chalicelib.adapters.base import (
 )
 from chalicelib.adapters.http_client import ApiClient, TokenCache
 from chalicelib.adapters.reply_urls import refuse_unless_allowed, reply_urls
-from chalicelib.adapters.wecom.cards import template_card
+from chalicelib.adapters.wecom.cards import TASK_ID, template_card
 from chalicelib.clock import Clock, SystemClock
 from chalicelib.core.cards import Card
+from chalicelib.core.events import Event
 from chalicelib.core.ids import Platform
 from chalicelib.errors import MessengerError
 
@@ -123,14 +124,26 @@ class WeComMessenger:
     def update_card(
         self, tenant: str, card_ref: str, card: Card, *, response_token: str | None = None
     ) -> None:
-        """Replace the clicked card (`response_token` is the ResponseCode of the send or the click, valid
-        once, for 72 h). With buttons, the whole card is replaced; without, the buttons give way to a
-        label (`replace_name`: the footer, else the title)."""
+        """Answer a clicked card. `response_token` is what the click (or the send) gave:
+
+        - a self-built app card: the ResponseCode of the send or the click, good for one call of
+          `message/update_template_card` within 72 h (doc path/94888). With buttons, the whole card is
+          replaced; without, the buttons give way to a label (`replace_name`: the footer, else the title).
+        - an AI bot card: the click's `response_url` (path/101138: one call, within an hour). The AI bot
+          replaces a card in place only through the passive `update_template_card` reply, which must be
+          the callback's own answer (path/101031), given before the worker has decided anything; so the
+          decision is posted through the response_url instead: the new card, or for a card that has no
+          buttons left, its text as markdown.
+        """
         if not response_token:
             raise MessengerError("wecom", "update_template_card", "a response code is required")
+        if "://" in response_token:
+            self._post_reply_url(response_token, _reply_for(card))
+            return
         body: dict[str, Any] = {"atall": 1, "agentid": self._agent(), "response_code": response_token}
         if card.buttons:
-            body["template_card"] = template_card(card, task_id=card_ref or None)
+            task = card_ref if TASK_ID.fullmatch(card_ref or "") else task_id_for(card.card_id)
+            body["template_card"] = template_card(card, task_id=task)
         else:
             body["button"] = {"replace_name": card.footer or card.title}
         self._call("POST", "message/update_template_card", body)
@@ -160,6 +173,9 @@ class WeComMessenger:
 
     def bot_user_id(self, tenant: str) -> str | None:
         return None  # the app has no member id of its own in WeCom chats
+
+    def addressed(self, event: Event) -> Event | None:
+        return event  # callbacks say whether the bot was @-mentioned, and never carry its own posts
 
     def list_members(self, tenant: str, chat: str) -> tuple[str, ...]:
         """`appchat/get` (doc path/98914): only groups this app created list their members."""
@@ -346,6 +362,22 @@ def _check(data: dict[str, Any], method: str) -> None:
 
 def _optional(value: Any) -> str | None:
     return str(value) if value not in (None, "") else None
+
+
+def _reply_for(card: Card) -> dict[str, Any]:
+    """What an AI bot response_url carries for a card: the card while it has buttons, else its text."""
+    if card.buttons:
+        return {
+            "msgtype": "template_card",
+            "template_card": template_card(card, task_id=task_id_for(card.card_id)),
+        }
+    lines = [
+        f"**{card.title}**",
+        card.body,
+        *(f"{name}: {value}" for name, value in card.fields),
+        card.footer,
+    ]
+    return {"msgtype": "markdown", "markdown": {"content": "\n".join(line for line in lines if line)}}
 
 
 def task_id_for(card_id: str) -> str:

@@ -453,8 +453,17 @@ def _json_card_event(msg: _JsonMessage) -> list[Event]:
     if not key:
         raise MalformedRequest("the card event has no event_key")
     action, value = split_button_key(key)
-    # The AI bot updates a card by a passive reply, not with a ResponseCode: there is no token to keep.
-    return [CardClicked(action=action, value=value, card_id=_string(detail, "task_id"), **msg.common())]
+    # The click's response_url (path/101027, 按钮交互模版卡片的事件) is how the worker answers it later:
+    # one call, within an hour (path/101138).
+    return [
+        CardClicked(
+            action=action,
+            value=value,
+            card_id=_string(detail, "task_id"),
+            response_token=msg.string("response_url") or None,
+            **msg.common(),
+        )
+    ]
 
 
 _JSON_MESSAGES: dict[str, Callable[[_JsonMessage], list[Event]]] = {

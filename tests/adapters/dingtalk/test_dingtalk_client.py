@@ -255,18 +255,25 @@ def test_without_a_card_template_cards_are_not_supported(fake: FakeMessengers) -
 
 
 def test_a_card_is_updated_by_key_without_touching_its_chat(fake: FakeMessengers) -> None:
+    client = client_for(fake)
+    sent = client.post_card(Target(tenant=TENANT, chat=GROUP), CARD)
+    assert sent.token is not None
     done = Card(card_id="case-42-card", title="已处理", body="管理员已批准")
-    client_for(fake).update_card(TENANT, "case-42-card", done)
+    client.update_card(TENANT, sent.token, done)
 
-    call = only(fake, "/dingtalk/v1.0/card/instances")
-    assert call.method == "PUT"
+    (call,) = [call for call in fake.sent("/dingtalk/v1.0/card/instances") if call.method == "PUT"]
     assert call.body == {
-        "outTrackId": "case-42-card",
+        "outTrackId": sent.token,
         "cardData": {"cardParamMap": card_param_map(done)},
         "cardUpdateOptions": {"updateCardDataByKey": True},
         "userIdType": 1,
     }
     assert "chat" not in call.body["cardData"]["cardParamMap"]
+
+
+def test_updating_a_card_dingtalk_never_delivered_is_an_error(fake: FakeMessengers) -> None:
+    with pytest.raises(MessengerError, match="outTrackId"):
+        client_for(fake).update_card(TENANT, "never-delivered", Card(card_id="x", title="t", body="b"))
 
 
 def test_card_params_are_strings_with_buttons_and_fields_as_json() -> None:
@@ -285,15 +292,30 @@ def test_card_params_are_strings_with_buttons_and_fields_as_json() -> None:
 
 
 # Members and the directory ------------------------------------------------------------------------
-def test_a_member_is_removed_from_a_scene_group_through_the_oapi(fake: FakeMessengers) -> None:
+def test_a_member_is_removed_from_a_scene_group_through_the_api_open_to_new_apps(
+    fake: FakeMessengers,
+) -> None:
     client_for(fake).remove_member(TENANT, GROUP, "zhangsan")
-    call = only(fake, "/dingtalk-oapi/topapi/im/chat/scenegroup/member/delete")
-    assert call.body == {"open_conversation_id": GROUP, "user_ids": "zhangsan"}
-    assert call.query == {"access_token": "fake-dingtalk-oapi-token-1"}
+    call = only(fake, "/dingtalk/v1.0/im/sceneGroup/member/delete")
+    assert call.body == {"open_conversation_id": GROUP, "user_ids": ["zhangsan"]}
+    assert call.headers["x-acs-dingtalk-access-token"] == "fake-dingtalk-token-1"
+    assert fake.sent("/topapi/im/chat/scenegroup/member/delete") == []
+
+
+def test_the_closed_oapi_removal_is_refused_as_dingtalk_refuses_it(fake: FakeMessengers) -> None:
+    import requests
+
+    answer = requests.post(
+        f"{fake.url}/dingtalk-oapi/topapi/im/chat/scenegroup/member/delete",
+        params={"access_token": "fake-dingtalk-oapi-token-1"},
+        json={"open_conversation_id": GROUP, "user_ids": "zhangsan"},
+        timeout=5,
+    ).json()
+    assert answer["errcode"] == 60011 and "/v1.0/im/sceneGroup/member/delete" in answer["errmsg"]
 
 
 def test_removing_from_an_ordinary_group_is_an_error(fake: FakeMessengers) -> None:
-    with pytest.raises(MessengerError, match="4000"):
+    with pytest.raises(MessengerError, match="notSceneGroup"):
         client_for(fake).remove_member(TENANT, "cidPlain==", "zhangsan")
 
 

@@ -1,6 +1,8 @@
 """Golden payloads: each file in tests/fixtures/dingtalk is a plaintext payload as DingTalk sends it, and
-the events qunguan must make of it. The payload is signed or encrypted by `local.peers.dingtalk` (the
-independent side), then verified, parsed and acknowledged by the real endpoint."""
+the events qunguan must make of it. Files named `vendor_*` hold DingTalk's own documented samples as
+published (ids and all), each naming its page in `source`; the others are our scenarios. The payload
+is signed or encrypted by `local.peers.dingtalk` (the independent side), then verified, parsed and
+acknowledged by the real endpoint."""
 
 from __future__ import annotations
 
@@ -48,12 +50,13 @@ def load(path: Path) -> dict[str, Any]:
     return data
 
 
-def endpoint_for(route: str) -> Endpoint:
+def endpoint_for(route: str, corp: str = CORP) -> Endpoint:
+    """The route's endpoint, pinned to `corp` (a vendor sample names DingTalk's own placeholder corp)."""
     clock = FrozenClock(NOW_MS / 1000)
     endpoints: dict[str, Endpoint] = {
-        "dingtalk.robot": DingTalkRobot(APP_SECRET, clock, corp_id=CORP, replies=ReplyUrls.of("dingtalk")),
+        "dingtalk.robot": DingTalkRobot(APP_SECRET, clock, corp_id=corp, replies=ReplyUrls.of("dingtalk")),
         "dingtalk.events": DingTalkEvents(clock=clock, **EVENT_KEYS),
-        "dingtalk.cards": DingTalkCards(CARD_SECRET, clock, corp_id=CORP),
+        "dingtalk.cards": DingTalkCards(CARD_SECRET, clock, corp_id=corp),
     }
     return endpoints[route]
 
@@ -69,6 +72,10 @@ def request_for(route: str, payload: dict[str, Any]) -> SignedRequest:
 FIXTURE_PATHS = sorted(FIXTURES.glob("*.json"))
 
 
+def _vendor(path: Path) -> bool:
+    return path.stem.startswith("vendor_")
+
+
 def test_there_is_a_fixture_for_every_required_event_type() -> None:
     missing = REQUIRED_FIXTURES - {path.stem for path in FIXTURE_PATHS}
     assert not missing
@@ -77,8 +84,8 @@ def test_there_is_a_fixture_for_every_required_event_type() -> None:
 @pytest.mark.parametrize("path", FIXTURE_PATHS, ids=lambda path: path.stem)
 def test_golden_payload_gives_the_expected_events(path: Path) -> None:
     fixture = load(path)
-    assert set(fixture) == {"description", "route", "payload", "expected"}
-    endpoint = endpoint_for(fixture["route"])
+    assert set(fixture) - {"source", "corp"} == {"description", "route", "payload", "expected"}
+    endpoint = endpoint_for(fixture["route"], fixture.get("corp", CORP))
     request = request_for(fixture["route"], fixture["payload"])
     assert request.path == "/" + fixture["route"].replace(".", "/")
 
@@ -100,7 +107,7 @@ def test_golden_expectations_are_valid_events_that_round_trip(path: Path) -> Non
 @pytest.mark.parametrize("path", FIXTURE_PATHS, ids=lambda path: path.stem)
 def test_golden_payload_is_acknowledged_in_the_platforms_format(path: Path) -> None:
     fixture = load(path)
-    endpoint = endpoint_for(fixture["route"])
+    endpoint = endpoint_for(fixture["route"], fixture.get("corp", CORP))
     verified = endpoint.verify(request_for(fixture["route"], fixture["payload"]).to_inbound())
     reply = endpoint.ack(verified, endpoint.parse(verified))
     assert reply.status == 200
@@ -112,6 +119,29 @@ def test_golden_payload_is_acknowledged_in_the_platforms_format(path: Path) -> N
         assert reply.body == ""
 
 
-def test_event_ids_are_unique_across_the_fixtures() -> None:
-    ids = [event["event_id"] for path in FIXTURE_PATHS for event in load(path)["expected"]]
+def test_event_ids_are_unique_across_our_scenarios() -> None:
+    # DingTalk's pages reuse one placeholder eventId, so the vendor samples are left out.
+    ours = [path for path in FIXTURE_PATHS if not _vendor(path)]
+    ids = [event["event_id"] for path in ours for event in load(path)["expected"]]
     assert len(ids) == len(set(ids))
+
+
+VENDOR_SAMPLES = [path for path in FIXTURE_PATHS if _vendor(path)]
+
+
+def test_every_event_type_parsed_has_dingtalks_own_sample_in_both_shapes_where_there_are_two() -> None:
+    stems = {path.stem for path in VENDOR_SAMPLES}
+    assert stems >= {
+        "vendor_events_chat_add_member",
+        "vendor_events_chat_add_member_legacy",
+        "vendor_events_chat_remove_member",
+        "vendor_events_chat_quit",
+        "vendor_events_user_leave_org",
+        "vendor_events_user_modify_org",
+    }
+
+
+@pytest.mark.parametrize("path", VENDOR_SAMPLES, ids=lambda path: path.stem)
+def test_a_vendor_sample_names_the_page_it_was_published_on(path: Path) -> None:
+    source = load(path)["source"]
+    assert source["title"] and source["url"].startswith("https://")

@@ -64,3 +64,29 @@ def test_members_are_listed_across_every_page(fake: FakeMessengers) -> None:
 def test_an_ordinary_group_cannot_be_listed(fake: FakeMessengers) -> None:
     with pytest.raises(MessengerError, match="4000"):
         client_for(fake).list_members("dingcorp", "cidPlainGroup")
+
+
+def test_a_title_over_thirty_characters_is_cut_to_one_dingtalk_accepts(fake: FakeMessengers) -> None:
+    dingtalk = client_for(fake, scene_template_id="scene-tpl-1")
+    long_name = "二〇二六年第四季度华东区域销售与渠道合作伙伴联合周会"  # 26 characters: kept
+    dingtalk.create_group("dingcorp", long_name, "manager01", ("zhaoliu",))
+    dingtalk.create_group("dingcorp", long_name + "（含海外团队列席）", "manager01", ("zhaoliu",))
+
+    first, second = (call.body["title"] for call in fake.sent("scenegroup/create"))
+    assert first == long_name
+    assert len(second) == 30 and second.startswith(long_name) and second.endswith("…")
+
+
+def test_the_fake_refuses_a_title_over_thirty_characters_as_dingtalk_does(fake: FakeMessengers) -> None:
+    import requests
+
+    from local.fakes.dingtalk import FakeDingTalk
+
+    token = FakeDingTalk().oapi_token
+    answer = requests.post(
+        f"{fake.url}/dingtalk-oapi/topapi/im/chat/scenegroup/create",
+        params={"access_token": token},
+        json={"title": "群" * 31, "template_id": "t", "owner_user_id": "manager01"},
+        timeout=5,
+    ).json()
+    assert answer["errcode"] != 0 and "30" in answer["errmsg"]

@@ -3,8 +3,13 @@ a footer; member-quoted text never pings anyone, and Slack's limits are respecte
 
 from __future__ import annotations
 
+import pytest
+import requests
+
 from chalicelib.adapters.slack.blocks import escape, fallback_text, render
 from chalicelib.core.cards import Button, Card
+from local.fakes.blockkit import block_kit_errors
+from local.fakes.server import FakeMessengers
 
 
 def card(**fields: object) -> Card:
@@ -103,15 +108,68 @@ def test_more_than_25_buttons_wrap_to_a_new_row() -> None:
 
 def test_long_texts_are_cut_to_slacks_limits_without_splitting_an_entity() -> None:
     blocks = render(
-        card(title="t" * 200, body="x" * 2996 + "&&&&&", buttons=(Button("b" * 100, "a", "v" * 3000),))
+        card(title="t" * 200, body="x" * 2996 + "&&&&&", buttons=(Button("b" * 100, "a", "v" * 2000),))
     )
     header, body, _, actions, _ = blocks
     assert len(header["text"]["text"]) == 150 and header["text"]["text"].endswith("…")
     assert len(body["text"]["text"]) <= 3000 and body["text"]["text"].endswith("x…")
     assert len(actions["elements"][0]["text"]["text"]) == 75
-    assert len(actions["elements"][0]["value"]) == 2000
+    assert actions["elements"][0]["value"] == "v" * 2000  # at Slack's limit: sent whole
+
+
+def test_a_button_value_over_2000_characters_is_refused_not_cut_through_its_seal() -> None:
+    with pytest.raises(ValueError, match="2000"):
+        render(card(buttons=(Button("Approve", "approve", "v" * 2001),)))
+
+
+def test_an_action_over_255_characters_is_refused() -> None:
+    with pytest.raises(ValueError, match="255"):
+        render(card(buttons=(Button("Approve", "a" * 256, "v"),)))
 
 
 def test_the_fallback_text_is_title_and_body() -> None:
     assert fallback_text(card()) == "Join request\nDave asks to join #meeting"
     assert escape("a<b>&c") == "a&lt;b&gt;&amp;c"
+
+
+# Checked by slack_sdk's own Block Kit models -----------------------------------------------------------
+
+EDGE_CARDS = {
+    "plain": card(),
+    "every limit at once": card(
+        title="t" * 200,
+        body="x" * 2996 + "&&&&&",
+        buttons=tuple(Button("b" * 100, f"a{n}", "v" * 2000) for n in range(30)),
+    ),
+    "many fields": Card(
+        card_id="c",
+        title="Report",
+        body="",
+        fields=tuple((f"label {n}" * 30, "value " * 400) for n in range(25)),
+        footer="f" * 4000,
+    ),
+    "repeated actions": card(buttons=(Button("Mute", "mute", "1"), Button("Mute", "mute", "2"))),
+    "entities and mentions quoted": card(body="<!channel> <@U0BOB> & <https://x|y>", footer="a > b"),
+    "chinese": Card(card_id="c", title="入群申请", body="张三 申请加入 #周会", fields=(("规则", "链接"),)),
+    "empty title": Card(card_id="c", title="", body=""),
+}
+
+
+@pytest.mark.parametrize("name", EDGE_CARDS)
+def test_slack_sdk_accepts_every_render(name: str) -> None:
+    assert block_kit_errors(render(EDGE_CARDS[name])) == []
+
+
+def test_the_fake_refuses_blocks_slack_refuses_with_invalid_blocks(fake: FakeMessengers) -> None:
+    too_long = [{"type": "header", "text": {"type": "plain_text", "text": "x" * 151}}]
+    reply = requests.post(
+        f"{fake.url}/slack/api/chat.postMessage",
+        headers={"Authorization": "Bearer xoxb-test"},
+        json={"channel": "C0MEETING", "text": "t", "blocks": too_long},
+        timeout=5,
+    ).json()
+    assert (reply["ok"], reply["error"]) == (False, "invalid_blocks")
+    assert "150" in reply["errors"][0]
+    unknown = [{"type": "section", "text": {"type": "mrkdwn", "text": "x"}, "colour": "red"}]
+    assert block_kit_errors(unknown) != []
+    fake.clear()  # refused on purpose: not a finding for this test

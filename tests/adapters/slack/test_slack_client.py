@@ -13,6 +13,7 @@ from chalicelib.adapters.slack.blocks import fallback_text, render
 from chalicelib.adapters.slack.client import SlackMessenger, messenger
 from chalicelib.clock import FrozenClock
 from chalicelib.core.cards import Button, Card
+from chalicelib.core.events import FileInfo, FileShared, MessagePosted
 from chalicelib.errors import MessengerError
 from chalicelib.settings import Settings
 from local.fakes.server import Call, FakeMessengers, Fault
@@ -300,3 +301,56 @@ def test_a_server_error_that_outlasts_the_retries_is_retryable(
     with pytest.raises(MessengerError) as raised:
         slack.post_text(Target(TENANT, chat="C0MEETING"), "down")
     assert raised.value.retryable and len(waits) == 3
+
+
+# The bot's own id: auth.test, never a guess from `authorizations` -------------------------------------
+
+
+def posted(user: str, text: str, mentions: tuple[str, ...] = ()) -> MessagePosted:
+    return MessagePosted(
+        platform="slack",
+        tenant=TENANT,
+        event_id="msg:C0MEETING:1700000000.000100",
+        occurred_at=1_700_000_000.0,
+        chat="C0MEETING",
+        user=user,
+        message_id="1700000000.000100",
+        text=text,
+        mentions=mentions,
+    )
+
+
+def test_a_mention_of_the_bot_is_recognised_by_auth_test_s_user_id(
+    fake: FakeMessengers, slack: SlackMessenger
+) -> None:
+    seen = slack.addressed(posted("U0ALICE", "<@UQGBOT> help", ("UQGBOT", "U0BOB")))
+    assert isinstance(seen, MessagePosted)
+    assert (seen.mentions_bot, seen.text, seen.mentions) == (True, "help", ("U0BOB",))
+    assert len(fake.sent("/slack/api/auth.test")) == 1
+
+
+def test_the_bots_own_message_and_file_are_ignored_once_auth_test_names_it(slack: SlackMessenger) -> None:
+    assert slack.addressed(posted("UQGBOT", "a reminder")) is None
+    own_file = FileShared(
+        platform="slack",
+        tenant=TENANT,
+        event_id="Ev1",
+        occurred_at=1.0,
+        chat="C0MEETING",
+        user="UQGBOT",
+        file=FileInfo(file_id="F1", name="chart.png"),
+    )
+    assert slack.addressed(own_file) is None
+
+
+def test_an_admins_message_is_the_admins_even_with_the_admin_in_authorizations(
+    slack: SlackMessenger,
+) -> None:
+    message = posted("U0ADMIN", "<@U0ADMIN> note to self", ("U0ADMIN",))
+    assert slack.addressed(message) == message
+
+
+def test_when_auth_test_fails_the_event_goes_on_unmarked(fake: FakeMessengers, slack: SlackMessenger) -> None:
+    fake.inject(Fault("/slack/api/auth.test", status=404))
+    message = posted("U0ALICE", "<@UQGBOT> help", ("UQGBOT",))
+    assert slack.addressed(message) == message

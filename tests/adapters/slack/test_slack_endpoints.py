@@ -291,13 +291,20 @@ def test_member_subtypes_count_as_messages(subtype: str) -> None:
     assert isinstance(only(parse_event(message(subtype=subtype))), MessagePosted)
 
 
-def test_the_bot_is_known_from_the_first_authorization_when_none_is_marked_as_bot() -> None:
-    body = envelope(message("<@U0INSTALLER> hi"), bot_user="U0INSTALLER")
+def test_an_authorization_that_is_not_the_bots_is_never_taken_for_the_bot() -> None:
+    # Slack's own `message` sample: the installing admin's authorization (`is_bot: false`) whose user
+    # wrote the message. Their message counts, and a mention of them is a mention of them.
+    body = envelope(message("<@U0ADMIN> hi", user="U0ADMIN"), bot_user="U0ADMIN")
     body["authorizations"][0]["is_bot"] = False
     endpoint = events_endpoint()
     event = only(endpoint.parse(endpoint.verify(event_request(body, SECRET, timestamp=NOW).to_inbound())))
     assert isinstance(event, MessagePosted)
-    assert (event.mentions_bot, event.text, event.mentions) == (True, "hi", ())
+    assert (event.user, event.mentions_bot, event.text, event.mentions) == (
+        "U0ADMIN",
+        False,
+        "<@U0ADMIN> hi",
+        ("U0ADMIN",),
+    )
 
 
 def test_the_bot_authorization_wins_over_a_user_one() -> None:

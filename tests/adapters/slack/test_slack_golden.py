@@ -5,6 +5,9 @@ Format: `{"description", "route", "payload", "expected": [event_to_dict(...)], "
 payload is the Events API envelope (`slack.events`), the interaction payload that Slack sends as the
 form field `payload` (`slack.interactions`), or the slash command's form fields (`slack.commands`).
 Each is signed by slack_sdk (`local.peers.slack`) at `NOW`, verified and parsed by the endpoint.
+
+Files named `vendor_*` are Slack's own samples as published on its event pages (ids and all), each
+naming its page in `source`; the others are our scenarios.
 """
 
 from __future__ import annotations
@@ -103,3 +106,33 @@ def test_golden_events_survive_the_queue_codec(name: str, index: int) -> None:
     event = event_from_dict(load(name)["expected"][index])
     assert loads(dumps(event)) == event
     assert as_json(loads(dumps(event))) == load(name)["expected"][index]
+
+
+VENDOR_SAMPLES = [name for name in NAMES if name.startswith("vendor_")]
+
+
+def test_slacks_own_sample_of_every_event_type_we_parse_is_here() -> None:
+    assert set(VENDOR_SAMPLES) >= {
+        "vendor_message_channels",
+        "vendor_app_mention",
+        "vendor_member_joined_channel",
+        "vendor_member_left_channel",
+        "vendor_file_shared",
+        "vendor_url_verification",
+    }
+
+
+@pytest.mark.parametrize("name", VENDOR_SAMPLES)
+def test_a_vendor_sample_names_the_page_it_was_published_on(name: str) -> None:
+    source = load(name)["source"]
+    assert source["title"] and source["url"].startswith("https://docs.slack.dev/")
+
+
+def test_slacks_published_message_with_a_user_authorization_is_a_members_message() -> None:
+    # The sample's only authorization is the author's own (`is_bot: false`): it is not the bot.
+    (event,) = load("vendor_message_channels")["expected"]
+    assert (event["type"], event["user"], event["text"]) == (
+        "MessagePosted",
+        "U123ABC456",
+        "Live long and prospect.",
+    )

@@ -3,6 +3,8 @@ private channel made with `conversations.create` and filled with `conversations.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from chalicelib.adapters.slack.client import SlackMessenger, channel_name, messenger
@@ -52,13 +54,41 @@ def test_a_created_channel_is_private_and_has_the_owner_and_members(
     ("name", "expected"),
     [
         ("Weekly Sync", "weekly-sync"),
-        ("项目 周会", "项目-周会"),
+        ("Ops/Oncall", "ops-oncall"),
+        ("Team_A.Retro (Q4)", "team_a-retro-q4"),
+        ("项目 A (2024)", "a-2024-7b758d"),
+        ("项目 周会", "qg-8cbdf9"),
         ("  ", "qunguan-group"),
         ("a" * 90, "a" * 80),
     ],
 )
-def test_channel_names_follow_slacks_rules(name: str, expected: str) -> None:
+def test_channel_names_are_what_conversations_create_accepts(name: str, expected: str) -> None:
     assert channel_name(name) == expected
+    assert re.fullmatch(r"[a-z0-9_-]{1,80}", channel_name(name))
+
+
+def test_two_chinese_names_give_two_channels_not_a_name_clash() -> None:
+    assert channel_name("项目周会") != channel_name("项目例会")
+
+
+@pytest.mark.parametrize("name", ["项目-a-(2024)", "ops/oncall", "Weekly", "a" * 81, ""])
+def test_the_fake_refuses_a_name_slack_refuses(fake: FakeMessengers, name: str) -> None:
+    import requests
+
+    answer = requests.post(
+        f"{fake.url}/slack/api/conversations.create",
+        headers={"Authorization": "Bearer xoxb-test"},
+        json={"name": name, "is_private": True},
+        timeout=5,
+    ).json()
+    assert answer["ok"] is False
+    assert answer["error"] in {"invalid_name_specials", "invalid_name_maxlength", "invalid_name_required"}
+
+
+def test_a_chinese_group_name_becomes_a_private_channel(slack: SlackMessenger, fake: FakeMessengers) -> None:
+    slack.create_group("T0QG", "项目 A (2024)", "U0OWNER", ("U0A",))
+    (created,) = fake.sent("/slack/api/conversations.create")
+    assert created.body == {"name": "a-2024-7b758d", "is_private": True}
 
 
 def test_an_unknown_channel_is_an_error_with_slacks_code(slack: SlackMessenger) -> None:

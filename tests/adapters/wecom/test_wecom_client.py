@@ -56,6 +56,12 @@ def wecom(settings: Settings, clock: FrozenClock, sleeps: list[float]) -> WeComM
     return WeComMessenger(settings, clock=clock, api=api)
 
 
+@pytest.fixture(autouse=True)
+def app_group(fake: FakeMessengers) -> None:
+    """`wr-app-1` is a group this app created earlier: the only kind appchat/* reaches."""
+    fake.wecom.add_appchat("wr-app-1", ["wangwu", "lisi", "zhaoliu"])
+
+
 def api_calls(fake: FakeMessengers, name: str) -> list[Any]:
     return [call.body for call in fake.sent(f"/wecom/cgi-bin/{name}")]
 
@@ -175,22 +181,99 @@ def test_a_card_cannot_go_to_a_group(wecom: WeComMessenger, fake: FakeMessengers
 
 def test_a_card_without_buttons_is_updated_to_a_label(wecom: WeComMessenger, fake: FakeMessengers) -> None:
     done = Card(card_id="case-7", title="刷屏提醒", body="", footer="已禁言（管理员 王五）")
-    wecom.update_card(CORP_ID, "case-7", done, response_token="rc-1")
+    code = fake.wecom.click_response_code()
+    wecom.update_card(CORP_ID, "case-7", done, response_token=code)
     assert api_calls(fake, "message/update_template_card") == [
         {
             "atall": 1,
             "agentid": 1000002,
-            "response_code": "rc-1",
+            "response_code": code,
             "button": {"replace_name": "已禁言（管理员 王五）"},
         }
     ]
 
 
 def test_a_card_with_buttons_is_replaced_whole(wecom: WeComMessenger, fake: FakeMessengers) -> None:
-    wecom.update_card(CORP_ID, "case-7", CARD, response_token="rc-2")
+    code = fake.wecom.click_response_code()
+    wecom.update_card(CORP_ID, "case-7", CARD, response_token=code)
     (body,) = api_calls(fake, "message/update_template_card")
-    assert body["response_code"] == "rc-2"
+    assert body["response_code"] == code
     assert body["template_card"]["task_id"] == "case-7"
+
+
+def test_the_response_code_a_card_send_returned_updates_that_card_once(
+    wecom: WeComMessenger, fake: FakeMessengers
+) -> None:
+    sent = wecom.post_card(Target(CORP_ID, user="admin1"), CARD)
+    assert sent.token
+    closed = Card(card_id="case-7", title="刷屏提醒", body="", footer="已过期")
+    wecom.update_card(CORP_ID, sent.message_id or "", closed, response_token=sent.token)
+    with pytest.raises(MessengerError, match="already used"):
+        wecom.update_card(CORP_ID, sent.message_id or "", closed, response_token=sent.token)
+
+
+@pytest.mark.parametrize("age_hours", [71.9, 72.1])
+def test_a_response_code_lasts_72_hours(
+    wecom: WeComMessenger, fake: FakeMessengers, age_hours: float
+) -> None:
+    code = fake.wecom.click_response_code()
+    clock = fake.wecom.now
+    fake.wecom.now = lambda: clock() + age_hours * 3600
+    try:
+        if age_hours < 72:
+            wecom.update_card(CORP_ID, "case-7", CARD, response_token=code)
+        else:
+            with pytest.raises(MessengerError, match="expired"):
+                wecom.update_card(CORP_ID, "case-7", CARD, response_token=code)
+    finally:
+        fake.wecom.now = clock
+
+
+def test_a_response_code_wecom_never_issued_is_refused(wecom: WeComMessenger) -> None:
+    with pytest.raises(MessengerError, match="never issued"):
+        wecom.update_card(CORP_ID, "case-7", CARD, response_token="rc-made-up")
+
+
+def test_an_ai_bot_card_is_answered_through_the_clicks_response_url_once(
+    wecom: WeComMessenger, fake: FakeMessengers
+) -> None:
+    url = fake.wecom.aibot_response_url()
+    wecom.update_card(CORP_ID, "case-7", CARD, response_token=url)
+    (call,) = fake.sent("/wecom/cgi-bin/aibot/response")
+    assert call.body["msgtype"] == "template_card"
+    assert [button["key"] for button in call.body["template_card"]["button_list"]] == [
+        "mute|u:lisi",
+        "dismiss|u:lisi",
+    ]
+    closed = Card(card_id="case-7", title="刷屏提醒", body="已处理", footer="管理员 王五")
+    with pytest.raises(MessengerError, match="already used"):
+        wecom.update_card(CORP_ID, "case-7", closed, response_token=url)
+
+
+def test_a_closed_ai_bot_card_is_answered_with_its_text(wecom: WeComMessenger, fake: FakeMessengers) -> None:
+    url = fake.wecom.aibot_response_url()
+    closed = Card(card_id="case-7", title="刷屏提醒", body="已处理", footer="管理员 王五")
+    wecom.update_card(CORP_ID, "case-7", closed, response_token=url)
+    (call,) = fake.sent("/wecom/cgi-bin/aibot/response")
+    assert call.body == {"msgtype": "markdown", "markdown": {"content": "**刷屏提醒**\n已处理\n管理员 王五"}}
+
+
+def test_an_ai_bot_response_url_lasts_an_hour(wecom: WeComMessenger, fake: FakeMessengers) -> None:
+    url = fake.wecom.aibot_response_url()
+    clock = fake.wecom.now
+    fake.wecom.now = lambda: clock() + 3601
+    try:
+        with pytest.raises(MessengerError, match="expired"):
+            wecom.update_card(CORP_ID, "case-7", CARD, response_token=url)
+    finally:
+        fake.wecom.now = clock
+
+
+def test_a_group_the_app_never_created_is_refused_as_wecom_refuses_it(wecom: WeComMessenger) -> None:
+    with pytest.raises(MessengerError, match="86003"):
+        wecom.post_text(Target(CORP_ID, chat="wr-not-ours"), "大家好")
+    with pytest.raises(MessengerError, match="86003"):
+        wecom.remove_member(CORP_ID, "wr-not-ours", "lisi")
 
 
 def test_a_card_cannot_be_updated_without_a_response_code(

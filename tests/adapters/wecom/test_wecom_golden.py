@@ -1,6 +1,9 @@
 """Golden payloads: each tests/fixtures/wecom/<name>.json holds a decrypted WeCom payload and the events it
 must become. The plaintext is encrypted and signed by wechatpy (local.peers.wecom), as WeCom would send
-it, then goes through the endpoint that `endpoints(settings, clock)` builds for its route."""
+it, then goes through the endpoint that `endpoints(settings, clock)` builds for its route.
+
+Files named `vendor_*` hold WeCom's own published samples (ids, placeholders and all), each naming its
+page in `source`; the others are our scenarios."""
 
 from __future__ import annotations
 
@@ -82,3 +85,27 @@ def test_golden_payload_becomes_its_expected_events(path: Path, routes: dict[str
     assert tuple(event_from_dict(data) for data in fixture["expected"]) == parsed.events
     assert parsed.challenge is None
     assert endpoint.ack(verified, parsed) == Reply.empty()
+
+
+VENDOR_SAMPLES = sorted(path for path in FIXTURES.glob("vendor_*.json"))
+
+
+def test_wecoms_own_samples_are_here_in_both_shapes_where_there_are_two() -> None:
+    assert {path.stem for path in VENDOR_SAMPLES} >= {
+        "vendor_aibot_template_card_event",
+        "vendor_aibot_text",
+        "vendor_template_card_event",
+        "vendor_change_external_chat_add_member",
+        "vendor_change_external_chat_del_member_legacy",
+    }
+
+
+@pytest.mark.parametrize("path", VENDOR_SAMPLES, ids=lambda path: path.stem)
+def test_a_vendor_sample_names_where_it_was_published(path: Path) -> None:
+    source = load(path)["source"]
+    assert source["title"] and source["url"].startswith("https://")
+
+
+def test_the_ai_bots_card_click_keeps_its_response_url_for_the_answer() -> None:
+    (click,) = load(FIXTURES / "vendor_aibot_template_card_event.json")["expected"]
+    assert click["response_token"] == "RESPONSEURL"
