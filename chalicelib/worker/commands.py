@@ -9,12 +9,16 @@ to the group (the reply URL posts there), so these go as a direct message instea
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Action, Decision, Reply, SendDirect
 from chalicelib.core.events import CommandIssued, Event, MessagePosted
-from chalicelib.i18n import t
+from chalicelib.i18n import catalogue, t
 from chalicelib.worker.context import Context
+
+if TYPE_CHECKING:
+    from chalicelib.worker.executor import ActionResult
 
 HELP_WORDS = frozenset({"help", "帮助", "幫助", "?", "？", "h"})
 
@@ -104,6 +108,30 @@ def said_in_a_message(command: CommandIssued) -> bool:
     """An @-mention or a direct message read as a command (`as_command`), not Slack's slash command
     (which always comes with its response_url): words said to the bot, perhaps no command at all."""
     return command.platform != "slack" or command.reply_url is None
+
+
+def failure_notice(
+    event: Event, ctx: Context, actions: tuple[Action, ...], results: tuple[ActionResult, ...]
+) -> Action | None:
+    """Nothing silent: when an action of a command failed for good (not to be retried), whoever gave the
+    command is told what could not be done and why, in their language."""
+    command = as_command(event)
+    if command is None:
+        return None
+    failed = [
+        result
+        for action, result in zip(actions, results, strict=False)
+        if result.status == "failed" and not result.retryable and not isinstance(action, Reply)
+    ]
+    if not failed:
+        return None
+    names = []
+    for result in failed:
+        key = f"action.{result.action}"
+        names.append(t(ctx.locale, key) if key in catalogue() else result.action)
+    why = "; ".join(dict.fromkeys(result.detail[:120] for result in failed if result.detail)) or "-"
+    text = t(ctx.locale, "command.failed", what="、".join(dict.fromkeys(names)), why=why)
+    return privately(command, text, "command.failed")
 
 
 def privately(command: CommandIssued, text: str, reason: str) -> Action:

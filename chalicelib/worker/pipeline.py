@@ -81,6 +81,9 @@ def process(event: Event, deps: Deps) -> Outcome:
             load_context(replace(event, chat=acting), deps) if acting and acting != event.chat else ctx
         )
         results = tuple(execute(decision.actions, event, acting_ctx, deps.messenger(event.platform)))
+        notice = commands.failure_notice(event, ctx, decision.actions, results)
+        if notice is not None:  # nothing silent: a command that failed says why
+            results += tuple(execute((notice,), event, ctx, deps.messenger(event.platform)))
     persist(event, ctx, decision, results, deps)
     log.info(
         "processed %s %s actions=%s",
