@@ -434,8 +434,16 @@ def _status(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
         return common.private(ctx.locale, "workflows.ann.missing")
     if command.user != announcement.by and not is_admin(command, command.user, ctx, deps):
         return common.refused(ctx.locale, "announcement status by a non-admin")
+    announcement = still_here(announcement, deps, ctx.now)
     text = status_text(announcement, Announcements(deps.store).acks(announcement), ctx.locale)
     return Decision.of(Reply(text=text, private=True, reason="workflows.ann.status"))
+
+
+def still_here(announcement: Announcement, deps: Deps, now: float) -> Announcement:
+    """The announcement's audience without whoever left the group since (banned, removed, departed):
+    they are neither reminded nor counted as not having acknowledged. One index Query."""
+    present = set(common.members(deps, announcement.gid, now))
+    return replace(announcement, audience=tuple(user for user in announcement.audience if user in present))
 
 
 def _ack_command(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
@@ -503,6 +511,7 @@ def due(deps: Deps, timer: Timer, place: Where, now: float) -> tuple[list[Action
     kind, _ = announcement.plan[timer.stage]
     if kind == "remind" and announcement.expires_at is not None and announcement.expires_at <= now:
         kind = "late"  # a late run reaching the expiry too: no reminder for what is being withdrawn
+    announcement = still_here(announcement, deps, now)
     acked = repo.acks(announcement) if announcement.ack else {}
     number = sum(1 for step, _ in announcement.plan[: timer.stage + 1] if step == "remind")
     actions = [
