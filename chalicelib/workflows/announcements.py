@@ -134,11 +134,15 @@ def expiry(flags: Mapping[str, Any], now: float, settings: AnnouncementSettings)
     return now + min(float(seconds), settings.max_expires_days * DAY)
 
 
-def card(announcement: Announcement, locale: str, platform: str, *, reminder: int = 0) -> Card:
+def card(
+    announcement: Announcement, locale: str, platform: str, *, reminder: int = 0, offset_hours: float = 8.0
+) -> Card:
     """The announcement as a card; a reminder names which one it is. Its button is sealed later."""
     fields = [(t(locale, "workflows.ann.field.by"), announcement.by)]
     if announcement.expires_at is not None:
-        fields.append((t(locale, "workflows.ann.field.expires"), common.when(announcement.expires_at)))
+        fields.append(
+            (t(locale, "workflows.ann.field.expires"), common.when(announcement.expires_at, offset_hours))
+        )
     title_key = "workflows.ann.reminder.title" if reminder else "workflows.ann.card.title"
     buttons = (
         (Button(t(locale, "workflows.ann.button.ack"), ACK, announcement.ref, "primary"),)
@@ -196,7 +200,9 @@ def step_actions(
         waiting = pending(announcement, acked)
         if not waiting:
             return []
-        reminder = card(announcement, locale, place.platform, reminder=number)
+        reminder = card(
+            announcement, locale, place.platform, reminder=number, offset_hours=place.offset_hours
+        )
         return [kept(PostCard(card=reminder, users=waiting, reason="workflows.ann.remind"), announcement)]
     if kind == "report":
         text = t(locale, "workflows.ann.report") + "\n" + status_text(announcement, acked, locale)
@@ -305,7 +311,7 @@ def post(
     else:
         announcement = repo.get(place.gid, ref) or announcement
     shown = common.sealed(
-        card(announcement, place.locale, place.platform),
+        card(announcement, place.locale, place.platform, offset_hours=place.offset_hours),
         deps,
         platform=event.platform,
         tenant=event.tenant,

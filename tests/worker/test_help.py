@@ -5,6 +5,8 @@ arguments and got none shows its usage; member help lists `files` and `file <id>
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from chalicelib.bootstrap import Deps
@@ -137,3 +139,14 @@ def test_member_help_lists_the_files_commands() -> None:
     process(slash("help"), deps)
     (answer,) = texts(messenger)
     assert "files" in answer and "file 文件号" in answer
+
+
+def test_times_in_answers_are_in_the_group_time_zone_labelled() -> None:
+    deps, messenger = make()
+    deps.store.put_group(
+        GroupRecord(gid="slack:T1:C1", platform="slack", tenant="T1", chat="C1", admins=("U1",))
+    )
+    process(slash("incident open high 支付接口超时"), deps)
+    messenger.calls.clear()
+    process(replace(slash("incident"), event_id="e-incident-2"), deps)  # what is open, and since when
+    assert "2023-11-15 06:13 (UTC+8)" in texts(messenger)[-1]  # T0 is 22:13 UTC
