@@ -15,11 +15,13 @@ def person_label(user: str, name: str = "") -> str:
 
 
 def group_label(platform: str, chat: str, name: str = "") -> str:
-    """A group as its members know it: Slack's `#channel`, elsewhere its title; else its id."""
+    """A group as its members know it: Slack's `#channel` (a channel name has no spaces; a name with
+    spaces is a title someone gave it, shown as is), elsewhere its title; else its id."""
     shown = name.strip()
     if not shown:
         return chat
-    return f"#{shown}" if platform == "slack" and not shown.startswith("#") else shown
+    channel = platform == "slack" and not shown.startswith("#") and not any(c.isspace() for c in shown)
+    return f"#{shown}" if channel else shown
 
 
 def listed(items: tuple[str, ...] | list[str], limit: int = 8, separator: str = ", ") -> str:

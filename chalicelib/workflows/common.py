@@ -25,6 +25,7 @@ from chalicelib.core.cards import Card
 from chalicelib.core.events import CardClicked, CommandIssued, Event
 from chalicelib.core.ids import natives_in
 from chalicelib.core.localtime import local
+from chalicelib.core.naming import group_label
 from chalicelib.i18n import t
 from chalicelib.store import keys
 from chalicelib.store.records import Item
@@ -149,7 +150,7 @@ def where(event: Event, ctx: Context, deps: Deps, chat: str | None = None) -> Wh
         tenant=event.tenant,
         chat=group_chat,
         gid=located.gid,
-        label=(ctx.group.name if ctx.group and ctx.group.name else "") or group_chat,
+        label=group_label(event.platform, group_chat, ctx.group.name if ctx.group else ""),
         locale=ctx.locale,
         can_post=capabilities.allows(Capability.POST_TO_GROUP, app_group=app_group),
         can_mute=capabilities.allows(Capability.MUTE_MEMBER, app_group=app_group),
