@@ -76,6 +76,11 @@ def end_mutes(event: object) -> None:
     jobs.end_mutes()
 
 
+@app.schedule(Rate(2, unit=Rate.MINUTES))  # WeCom's message archive: the safety net of msgaudit_notify
+def archive_pull(event: object) -> None:
+    jobs.archive_pull()
+
+
 @app.schedule(Cron(5, "*", "*", "*", "?", "*"))  # hourly: join approvals, names, announcements, mentions
 def reminders(event: object) -> None:
     jobs.schedule("membership")

@@ -16,11 +16,11 @@ from __future__ import annotations
 import logging
 
 from chalicelib.adapters.base import DirectoryUser
-from chalicelib.bootstrap import Deps
 from chalicelib.core.events import Event
 from chalicelib.core.ids import natives_in
 from chalicelib.errors import MessengerError
-from chalicelib.worker.context import Context
+from chalicelib.kernel.context import Context
+from chalicelib.kernel.deps import Deps
 
 log = logging.getLogger("qunguan.authz")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import importlib
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from chalicelib.cache import TtlCache
@@ -20,6 +20,7 @@ from chalicelib.routes import ROUTES
 
 if TYPE_CHECKING:
     from chalicelib.adapters.base import DirectoryUser, Endpoint, Messenger
+    from chalicelib.core.events import Event
     from chalicelib.core.policy import GroupPolicy
     from chalicelib.envsettings import EnvSettings, IngressSettings
     from chalicelib.queue import Dispatcher
@@ -87,6 +88,13 @@ class Deps:
         self._settings = value
         self._env = None
 
+    def derive(self, *, store: Store, clock: Clock) -> Deps:
+        """This wiring over another store and clock (`chalicelib.kernel.deps.Deps.derive`)."""
+        derived = Deps(self._settings, env=self._env, clock=clock, store=store, dispatcher=self.dispatcher)
+        derived.messenger_factory = self.messenger
+        derived.groups, derived.policies, derived.directory = self.groups, self.policies, self.directory
+        return derived
+
     @property
     def ingress_settings(self) -> IngressSettings:
         """What the ingress path reads: the light reader when there is one, without building `settings`."""
@@ -106,6 +114,18 @@ class Deps:
             hint = _SETTING_HINTS.get(route) or _SETTING_HINTS.get(route.split(".", 1)[0], "its settings")
             raise PlatformDisabled(f"{platform} is not configured here: set {hint}")
         return endpoint
+
+    def dispatch(self, events: Sequence[Event]) -> None:
+        """Hand events to the worker: through the dispatcher, or (none: a unit test) one after the other."""
+        if not events:
+            return
+        if self.dispatcher is not None:
+            self.dispatcher.dispatch(events)
+            return
+        from chalicelib.worker.pipeline import process
+
+        for event in events:
+            process(event, self)
 
     def messenger(self, platform: Platform) -> Messenger:
         with self._lock:

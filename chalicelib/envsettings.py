@@ -107,6 +107,10 @@ class IngressSettings(Protocol):
     @property
     def wecom_aibot_enabled(self) -> bool: ...
     @property
+    def wecom_archive_enabled(self) -> bool: ...
+    @property
+    def dingtalk_audit_enabled(self) -> bool: ...
+    @property
     def dingtalk_robot_enabled(self) -> bool: ...
     @property
     def dingtalk_events_enabled(self) -> bool: ...
@@ -125,8 +129,12 @@ class PlatformSwitches:
         wecom_aes_key: object
         wecom_aibot_token: object
         wecom_aibot_aes_key: object
+        wecom_archive_secret: object
+        wecom_archive_private_keys: object
+        wecom_finance_sdk_path: object
         dingtalk_app_key: object
         dingtalk_corp_id: object
+        dingtalk_audit: object
         dingtalk_app_secret: object
         dingtalk_token: object
         dingtalk_aes_key: object
@@ -143,6 +151,25 @@ class PlatformSwitches:
     @property
     def wecom_aibot_enabled(self) -> bool:
         return all((self.wecom_aibot_token, self.wecom_aibot_aes_key))
+
+    @property
+    def wecom_archive_enabled(self) -> bool:
+        """The message archive: every message of the members in scope, pulled (needs the corp id too)."""
+        return all(
+            (
+                self.wecom_corp_id,
+                self.wecom_archive_secret,
+                self.wecom_archive_private_keys,
+                self.wecom_finance_sdk_path,
+            )
+        )
+
+    @property
+    def dingtalk_audit_enabled(self) -> bool:
+        """The 专属钉钉 external-group audit, pulled as a second archive source (DINGTALK_AUDIT=on)."""
+        return self.dingtalk_audit == "on" and all(
+            (self.dingtalk_app_key, self.dingtalk_app_secret, self.dingtalk_corp_id)
+        )
 
     @property
     def dingtalk_robot_enabled(self) -> bool:
@@ -177,6 +204,10 @@ class EnvSettings(PlatformSwitches):
     wecom_aibot_token: Secret | None = None
     wecom_aibot_aes_key: Secret | None = None
     wecom_api_base: str = "https://qyapi.weixin.qq.com/cgi-bin"
+    # WeCom message archive
+    wecom_archive_secret: Secret | None = None
+    wecom_archive_private_keys: Secret | None = None
+    wecom_finance_sdk_path: str | None = None
     # DingTalk app
     dingtalk_app_key: str | None = None
     dingtalk_corp_id: str | None = None
@@ -190,6 +221,7 @@ class EnvSettings(PlatformSwitches):
     dingtalk_scene_template_id: str | None = None
     dingtalk_api_base: str = "https://api.dingtalk.com"
     dingtalk_oapi_base: str = "https://oapi.dingtalk.com"
+    dingtalk_audit: str | None = None
     # AWS resources and behaviour
     qg_table_name: str = "qunguan"
     qg_queue_url: str | None = None

@@ -1,6 +1,7 @@
 """The ingress path: the least that must happen before the platform's deadline.
 
-    route -> endpoint -> size and type checks -> verify (raw bytes) -> parse -> claim each event id
+    route -> endpoint -> size and type checks -> verify (raw bytes) -> parse -> bounds (times, sizes)
+          -> claim each event id
           -> ack built -> dispatch (SQS, or inline after the ack is built) -> ack returned
 
 The claim is one conditional PutItem. An ordinary group message claims by writing its own message-log
@@ -25,6 +26,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from chalicelib.bootstrap import Deps
+from chalicelib.bounds import check_events
 from chalicelib.core.events import Event
 from chalicelib.errors import (
     IngressError,
@@ -66,6 +68,7 @@ def handle(route: str, request: InboundRequest, deps: Deps) -> Reply:
         except Exception as exc:  # a parser bug must not become a 500; the type is enough to debug
             log.warning("parse failed", extra={**where, "error": type(exc).__name__})
             raise MalformedRequest("the payload could not be understood") from exc
+        check_events(parsed.events, deps.clock.now())
         fresh = claim_new(parsed.events, deps)
         reply = endpoint.ack(verified, parsed)
     except IngressError as err:

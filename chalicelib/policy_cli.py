@@ -1,5 +1,5 @@
 """`python -m chalicelib.cli policy validate|apply|show|diff|rollback|schema`: the operator's side of the
-versioned policies (`chalicelib.worker.policies`). Scopes: `org`, or a group's gid
+versioned policies (`chalicelib.kernel.policies`). Scopes: `org`, or a group's gid
 (`platform:tenant:chat`) for its override."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import TextIO
 
 from chalicelib.core.policy import PolicyError, diff, load_policy_yaml, policy_json_schema
+from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.store import keys
 from chalicelib.store.base import Store
-from chalicelib.worker.policies import PolicyRepo
 
 
 def scope_of(name: str) -> str:

@@ -14,6 +14,9 @@ sending a group's later messages first would break its order); the exit status i
   as a duplicate when the original was sent less than five minutes ago (and the DLQ copy would then be
   deleted: lost). A re-run after a send whose delete failed derives the same id, so SQS drops that copy
   within its five-minute window.
+- Each message moved back carries the message attribute `qg-replayed`: its SQS receive count starts again
+  at 1, and the attribute tells the worker that the event was processed before (it finishes the decision
+  stored in the outbox, and decides nothing again).
 - `--dry-run` lists the messages it can see (on a FIFO DLQ, the messages at the head of each group) and
   makes them visible again at once; nothing is sent or deleted.
 
@@ -30,6 +33,8 @@ import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, TextIO
+
+REPLAYED = "qg-replayed"  # the message attribute chalicelib.worker.sqs reads: this record is a redelivery
 
 # Long enough for one batch to be sent and deleted; a message whose send failed is made visible at once.
 VISIBILITY_SECONDS = 60
@@ -111,9 +116,16 @@ def _move(sqs: Any, queue_url: str, dlq_url: str, message: dict[str, Any]) -> st
     """ "moved", "not deleted" (sent, but still in the DLQ) or "failed" (not sent)."""
     from botocore.exceptions import BotoCoreError, ClientError  # type: ignore[import-untyped, unused-ignore]
 
-    request: dict[str, Any] = {"QueueUrl": queue_url, "MessageBody": message["Body"]}
-    if message.get("MessageAttributes"):
-        request["MessageAttributes"] = message["MessageAttributes"]
+    # Marked as replayed: the worker then finishes the decision stored for it, never deciding again.
+    attributes = {
+        **message.get("MessageAttributes", {}),
+        REPLAYED: {"DataType": "String", "StringValue": "1"},
+    }
+    request: dict[str, Any] = {
+        "QueueUrl": queue_url,
+        "MessageBody": message["Body"],
+        "MessageAttributes": attributes,
+    }
     if queue_url.endswith(".fifo"):
         attributes = message.get("Attributes", {})
         request["MessageGroupId"] = attributes.get("MessageGroupId") or "replay"

@@ -41,6 +41,11 @@ class Settings(BaseSettings, PlatformSwitches):
     wecom_aibot_token: SecretStr | None = None
     wecom_aibot_aes_key: SecretStr | None = None
     wecom_api_base: str = "https://qyapi.weixin.qq.com/cgi-bin"
+    # WeCom message archive (会话内容存档): its own secret, the RSA private keys by publickey_ver (JSON),
+    # and the company's libWeWorkFinanceSdk_C.so (a Lambda layer under /opt). All three: every message.
+    wecom_archive_secret: SecretStr | None = None
+    wecom_archive_private_keys: SecretStr | None = None
+    wecom_finance_sdk_path: str | None = None
 
     # DingTalk app
     dingtalk_app_key: str | None = None
@@ -60,6 +65,8 @@ class Settings(BaseSettings, PlatformSwitches):
     dingtalk_scene_template_id: str | None = None
     dingtalk_api_base: str = "https://api.dingtalk.com"
     dingtalk_oapi_base: str = "https://oapi.dingtalk.com"
+    # "on": pull the 专属钉钉 edition's external-group audit (needs the app key, secret and corp id)
+    dingtalk_audit: str | None = None
 
     # AWS resources and behaviour
     qg_table_name: str = "qunguan"

@@ -39,6 +39,7 @@ def build_template(config: dict[str, Any] | None = None) -> Json:
         **monitoring.api_access_logs(),
         **monitoring.topic(),
         **monitoring.alarms(app_functions, api_stage),
+        **monitoring.operator_alerts(app_functions),
         **network.network(),
         **functions.function_overrides(app_functions, api_stage),
     }
@@ -58,6 +59,12 @@ def build_template(config: dict[str, Any] | None = None) -> Json:
                 "Default": "",
                 "Description": "an address to subscribe to the alarm topic (confirm the e-mail); empty: none",
             },
+            "FinanceSdkLayerArn": {
+                "Type": "String",
+                "Default": "",
+                "Description": "a Lambda layer holding the company's WeCom Finance SDK "
+                "(lib/libWeWorkFinanceSdk_C.so) for the message archive; empty: none",
+            },
             "LogRetentionDays": {
                 "Type": "Number",
                 "Default": 90,
@@ -68,6 +75,7 @@ def build_template(config: dict[str, Any] | None = None) -> Json:
         "Conditions": {
             network.CONDITION: {"Fn::Equals": [{"Ref": "EnableFixedEgressIp"}, "true"]},
             "HasAlarmEmail": {"Fn::Not": [{"Fn::Equals": [{"Ref": "AlarmEmail"}, ""]}]},
+            functions.SDK_LAYER_CONDITION: {"Fn::Not": [{"Fn::Equals": [{"Ref": "FinanceSdkLayerArn"}, ""]}]},
         },
         "Resources": resources,
         "Outputs": functions.outputs(api_stage),

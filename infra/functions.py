@@ -38,6 +38,10 @@ API_SKIPS = {
 # own stage URL. (The API handler cannot name its own API: that would be a circular reference.) A custom
 # domain goes into the settings secret as QG_PUBLIC_URL, which wins over this.
 LINKING_FUNCTIONS = frozenset({"worker"})
+# The function that pulls WeCom's message archive, with the company's Finance SDK as a layer when the
+# FinanceSdkLayerArn parameter names one (WECOM_FINANCE_SDK_PATH=/opt/lib/libWeWorkFinanceSdk_C.so).
+ARCHIVE_FUNCTIONS = frozenset({"worker"})
+SDK_LAYER_CONDITION = "HasFinanceSdkLayer"
 API_BASE = "https://${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}"
 
 
@@ -63,6 +67,8 @@ def function_overrides(functions: list[Function], api_stage: str = "api") -> dic
             "Environment": {"Variables": variables},
             "VpcConfig": if_(CONDITION, vpc_config()),
         }
+        if function.name in ARCHIVE_FUNCTIONS:
+            properties["Layers"] = if_(SDK_LAYER_CONDITION, [ref("FinanceSdkLayerArn")])
         if function.name in SQS_EVENT_SOURCES:
             properties["Events"] = {
                 SQS_EVENT_SOURCES[function.name]: {

@@ -148,10 +148,46 @@ def alarms(functions: list[Function], api_stage: str) -> dict[str, Json]:
     return resources
 
 
+# A line the code logs when only an operator can fix something (chalicelib/adapters/wecom/archive:
+# an IP not on WeCom's trusted list, an expired archive licence, a key version not configured).
+OPERATOR_ALERT = "QG_ALERT"
+
+
+def operator_alerts(functions: list[Function]) -> dict[str, Json]:
+    """A metric of the `QG_ALERT` lines in the worker's log, and an alarm on it: raised once a day per
+    kind by the code, so each alarm is news."""
+    worker = next(function for function in functions if function.name == "worker")
+    namespace = sub("qunguan/${AWS::StackName}")
+    return {
+        "OperatorAlertMetricFilter": {
+            "Type": "AWS::Logs::MetricFilter",
+            "Properties": {
+                "LogGroupName": ref(worker.log_group),
+                "FilterPattern": f'"{OPERATOR_ALERT}"',
+                "MetricTransformations": [
+                    {
+                        "MetricNamespace": namespace,
+                        "MetricName": "OperatorAlerts",
+                        "MetricValue": "1",
+                        "DefaultValue": 0,
+                    }
+                ],
+            },
+        },
+        "OperatorAlertAlarm": _alarm(
+            f"the worker logged {OPERATOR_ALERT}: something only an operator can fix (the line says what)",
+            namespace=namespace,
+            metric="OperatorAlerts",
+            dimensions={},
+            statistic="Sum",
+        ),
+    }
+
+
 def _alarm(
     description: str,
     *,
-    namespace: str,
+    namespace: str | Json,
     metric: str,
     dimensions: dict[str, object],
     statistic: str | None = None,

@@ -23,15 +23,16 @@ from typing import Any
 import yaml
 
 from chalicelib.core.policy import default_policy_text
+from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.store import keys
 from chalicelib.store.dynamodb import DynamoStore
-from chalicelib.worker.policies import PolicyRepo
 from local.demo_settings import DEMO_SETTINGS, DINGTALK_CORP, SLACK_TEAM
 from local.dynamo import dynamo_env
 from local.peers import SignedRequest
 from local.peers import dingtalk as dingtalk_peer
 from local.peers import slack as slack_peer
 from local.peers import wecom as wecom_peer
+from local.queues import sqs_client
 
 STATE = Path(__file__).resolve().parent.parent / ".local" / "stack.json"
 S = DEMO_SETTINGS
@@ -55,6 +56,22 @@ def http(url: str, request: SignedRequest) -> tuple[int, str]:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as err:
         return err.code, err.read().decode()
+
+
+def settled(state: dict[str, Any], timeout: float = 20.0) -> None:
+    """Wait until the worker has taken everything off the queue (the local stack runs production's
+    queue path: an event is processed shortly after its ack, not before it)."""
+    queue = state.get("queue")
+    if not queue:
+        return  # QG_DISPATCH=inline: processed before the ack
+    sqs = sqs_client(str(state["dynamodb"]))
+    names = ["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"]
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        counts = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=names)["Attributes"]
+        if all(int(counts.get(name, 0)) == 0 for name in names):
+            return
+        time.sleep(0.1)
 
 
 def recorded(fake: str, method: str = "GET") -> list[dict[str, Any]]:
@@ -324,6 +341,60 @@ def dingtalk_steps(fake: str) -> list[Step]:
     ]
 
 
+ARCHIVE_ROOM = "wrDEMOARCHIVEROOM"
+
+
+def wecom_archive_steps(fake: str, archive_dir: str) -> list[Step]:
+    """WeCom with the message archive: an ordinary group message, no @, seen because the archive has it.
+    The demo posts it into the archive (encrypted as WeCom does), then WeCom's `msgaudit_notify` arrives
+    at /wecom/callback and the worker pulls, decrypts and moderates it."""
+    from local.fakes.wecom_archive import FakeArchive
+
+    archive = FakeArchive(Path(archive_dir))
+    app = {"token": S["WECOM_TOKEN"], "aes_key": S["WECOM_AES_KEY"], "corp_id": S["WECOM_CORP_ID"]}
+    gid = f"wecom:{S['WECOM_CORP_ID']}:{ARCHIVE_ROOM}"
+
+    def notice_after(text: str, user: str) -> Callable[[str], SignedRequest]:
+        def build(_: str) -> SignedRequest:
+            now = time.time()
+            archive.post(
+                {
+                    "msgid": f"{uuid.uuid4().int % 10**19}_{int(now)}",
+                    "action": "send",
+                    "from": user,
+                    "tolist": ["zhangsan", "lisi"],
+                    "roomid": ARCHIVE_ROOM,
+                    "msgtime": int(now * 1000),
+                    "msgtype": "text",
+                    "text": {"content": text},
+                }
+            )
+            return _archive_notice(app)
+
+        return build
+
+    return [
+        Step(
+            "an ordinary group message (no @) with an ID-card number, pulled after msgaudit_notify: "
+            "explained privately, admins carded",
+            notice_after("我的身份证号是 11010519491231002X，帮我登记一下", "sunba"),
+            gid=gid,
+        ),
+        Step(
+            "msgaudit_notify again for the same page: nothing acted on twice",
+            lambda _: _archive_notice(app),
+            expect_sent=0,
+        ),
+    ]
+
+
+def _archive_notice(app: dict[str, str]) -> SignedRequest:
+    xml = wecom_peer.event_xml(
+        "msgaudit_notify", {}, corp_id=S["WECOM_CORP_ID"], create_time=int(time.time()), from_user="sys"
+    )
+    return wecom_peer.callback_request(xml, agent_id="2000004", **app)
+
+
 DEMO_ADMINS = [
     f"slack:{SLACK_TEAM}:U0ADMIN",
     f"wecom:{S['WECOM_CORP_ID']}:wangadmin",
@@ -331,7 +402,7 @@ DEMO_ADMINS = [
 ]
 
 
-def archive_demo(url: str, fake: str, hook: str) -> int:
+def archive_demo(url: str, fake: str, hook: str, state: dict[str, Any]) -> int:
     """R6.4-R6.9 on Slack: a file shared in #demo is archived, a member asks for it and gets a link of
     their own privately, and the link leads through the bot's route to S3 (the local stack's bucket).
     Returns the number of steps that did not behave."""
@@ -360,6 +431,7 @@ def archive_demo(url: str, fake: str, hook: str) -> int:
     envelope = slack_peer.envelope(event, team=SLACK_TEAM, event_id=f"Ev{uuid.uuid4().hex[:10].upper()}")
     recorded(fake, "DELETE")
     status, _ = http(url, slack_peer.event_request(envelope, secret))
+    settled(state)
     told = " ".join(summary(call) for call in recorded(fake) if "postEphemeral" in call["path"])
     found = re.search(r"\bf[0-9a-f]{8}\b", told)
     failures = _shown(
@@ -379,6 +451,7 @@ def archive_demo(url: str, fake: str, hook: str) -> int:
     }
     recorded(fake, "DELETE")
     status, _ = http(url, slack_peer.command_request(command, secret))
+    settled(state)
     dm = " ".join(json.dumps(call.get("body"), ensure_ascii=False) for call in recorded(fake))
     link = re.search(r"https?://[^\s\"<>|]+/files/[A-Za-z0-9._~-]+", dm)
     failures += _shown("/qg file <id>: a link of Bob's own, sent privately", status == 200 and link, dm[:120])
@@ -432,6 +505,50 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+def redelivery_demo(url: str, fake: str, state: dict[str, Any], store: DynamoStore) -> int:
+    """The outbox through the queue: the member's explanation fails for longer than the client retries
+    (Slack answers 503), the worker reports the record failed, SQS hands it out again after the visibility
+    timeout, and the redelivery sends only the explanation: the admins' card is not sent twice."""
+    if not state.get("queue"):
+        return 0
+    print("\n── Slack: a delivery that fails half-way, finished by SQS " + "─" * 2)
+    recorded(fake, "DELETE")
+    fault = {"path": "/slack/api/conversations.open", "status": 503, "times": 4, "body_contains": "U0EVE"}
+    urllib.request.urlopen(  # noqa: S310 - loopback only
+        urllib.request.Request(  # noqa: S310
+            f"{fake}/_faults",
+            data=json.dumps(fault).encode(),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        ),
+        timeout=5,
+    ).close()
+    message = {
+        "type": "message",
+        "user": "U0EVE",
+        "channel": "C0DEMO",
+        "text": "你是个傻逼",
+        "ts": f"{time.time():.6f}",
+        "channel_type": "channel",
+    }
+    envelope = slack_peer.envelope(message, team=SLACK_TEAM, event_id=f"Ev{uuid.uuid4().hex[:10].upper()}")
+    status, _ = http(url, slack_peer.event_request(envelope, S["SLACK_SIGNING_SECRET"]))
+    settled(state, timeout=60)
+    posted = [
+        str(call["body"].get("channel"))
+        for call in recorded(fake)
+        if call["path"].endswith("chat.postMessage") and isinstance(call.get("body"), dict)
+    ]
+    ok = status == 200 and sorted(posted) == ["D0ADMIN", "D0EVE"]  # the fake's direct channels: D + id
+    for record in reversed(store.list_audit(f"slack:{SLACK_TEAM}:C0DEMO", limit=1)):
+        print(f"    decided  → {', '.join(record.actions)} ({record.outcome})")
+    return _shown(
+        "Slack down for the explanation: the redelivery sends it, the admins' card goes once",
+        ok,
+        f"posted to: {', '.join(posted)}",
+    )
+
+
 def _shown(title: str, ok: object, detail: str) -> int:
     print(f"{'✓' if ok else '✗'} {title}")
     print(f"    {detail[:140]}")
@@ -472,16 +589,24 @@ def main() -> int:
     name_demo_admins(store)
     hook = f"{fake}/hooks"
     failures = 0
-    for platform, steps in (
+    platforms = [
         ("Slack", slack_steps(fake)),
         ("WeCom", wecom_steps(fake)),
         ("DingTalk", dingtalk_steps(fake)),
-    ):
+    ]
+    if state.get("wecom_archive"):
+        platforms.append(
+            ("WeCom with the message archive", wecom_archive_steps(fake, state["wecom_archive"]))
+        )
+    else:
+        print("(WeCom's message archive is not on in this stack: its steps are skipped)")
+    for platform, steps in platforms:
         print(f"\n── {platform} " + "─" * (60 - len(platform)))
         for step in steps:
             recorded(fake, "DELETE")
             started = time.time() - 1
             status, body = http(url, step.build(hook))
+            settled(state)
             sent = recorded(fake)
             replies = [
                 call for call in sent if not call["path"].endswith(("gettoken", "accessToken", "auth.test"))
@@ -498,7 +623,8 @@ def main() -> int:
                         print(f"    decided  → {', '.join(record.actions)} ({record.outcome})")
             for call in replies:
                 print(f"    sent     → {summary(call)}")
-    failures += archive_demo(url, fake, hook)
+    failures += archive_demo(url, fake, hook, state)
+    failures += redelivery_demo(url, fake, state, store)
     print(f"\n{'all steps behaved' if not failures else f'{failures} step(s) did not behave'}")
     return 1 if failures else 0
 

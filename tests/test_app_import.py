@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-HEAVY = ("boto3", "botocore", "pydantic", "requests", "ahocorasick", "yaml", "cryptography")
+HEAVY = ("boto3", "botocore", "pydantic", "requests", "ahocorasick", "yaml", "cryptography", "re2")
 
 
 def test_importing_the_app_loads_no_heavy_module() -> None:

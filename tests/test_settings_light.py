@@ -156,7 +156,7 @@ request = spec["slack"]
 inbound = InboundRequest.build(request["method"], request["path"], request["headers"], request["query"],
                                request["body"].encode())
 assert handle("slack.events", inbound, deps).status == 200
-heavy = ("pydantic", "pydantic_settings", "cryptography", "boto3", "dotenv")
+heavy = ("pydantic", "pydantic_settings", "cryptography", "boto3", "dotenv", "re2")
 print(json.dumps(sorted(name for name in sys.modules if name.split(".")[0] in heavy)))
 """
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from chalicelib.core.cards import Card
+from chalicelib.core.facts import Fact
 
 
 @dataclass(frozen=True)
@@ -133,13 +134,40 @@ class Remove(Action):
     severity: ClassVar[int] = 40
 
 
+# What the pipeline reads of a decision: typed fields, not notes. A decision built with these keys in its
+# notes (code written before the fields) has them lifted into the fields.
+TYPED_NOTES = ("acting_chat", "retry", "refused")
+
+
 @dataclass(frozen=True)
 class Decision:
-    """The engine's verdict on one event: the actions, most severe first, and what to record."""
+    """The engine's verdict on one event: the actions, most severe first, and what to record.
+
+    - `acting_chat`: the group the actions act in, when it is not the event's (a card clicked in a
+      direct message acts in the group its sealed value names);
+    - `retry`: why the handler's own work (archiving a file, say) failed in a way worth retrying: the
+      event fails once its actions are done, and its redelivery decides again;
+    - `refused`: why a request was turned away (the audit keeps it);
+    - `notes`: what a domain records for itself once the actions are done (its recording hook reads them);
+    - `facts`: what it tells the other domains (`chalicelib.core.facts`), routed by type once it is done.
+    """
 
     actions: tuple[Action, ...] = ()
     shadow: bool = False
     notes: dict[str, Any] = field(default_factory=dict)
+    acting_chat: str = ""
+    retry: str = ""
+    refused: str = ""
+    facts: tuple[Fact, ...] = ()
+
+    def __post_init__(self) -> None:
+        if any(key in self.notes for key in TYPED_NOTES):
+            notes = dict(self.notes)
+            for key in TYPED_NOTES:
+                value = notes.pop(key, None)
+                if value and not getattr(self, key):
+                    object.__setattr__(self, key, str(value))
+            object.__setattr__(self, "notes", notes)
 
     @staticmethod
     def of(*actions: Action, shadow: bool = False) -> Decision:
@@ -149,8 +177,10 @@ class Decision:
     @staticmethod
     def merge(*decisions: Decision) -> Decision:
         """Several domains' decisions on one event as one: every action, most severe first; notes
-        merged; shadow only if every part was."""
-        parts = [d for d in decisions if d.actions or d.notes]
+        merged; the first acting group, retry and refusal given; shadow only if every part was."""
+        parts = [
+            d for d in decisions if d.actions or d.notes or d.acting_chat or d.retry or d.refused or d.facts
+        ]
         if not parts:
             return Decision()
         notes: dict[str, Any] = {}
@@ -159,7 +189,15 @@ class Decision:
         merged = Decision.of(
             *(a for part in parts for a in part.actions), shadow=all(p.shadow for p in parts)
         )
-        return Decision(merged.actions, merged.shadow, notes)
+        return Decision(
+            merged.actions,
+            merged.shadow,
+            notes,
+            acting_chat=next((p.acting_chat for p in parts if p.acting_chat), ""),
+            retry=next((p.retry for p in parts if p.retry), ""),
+            refused=next((p.refused for p in parts if p.refused), ""),
+            facts=tuple(fact for part in parts for fact in part.facts),
+        )
 
     def __bool__(self) -> bool:
         return bool(self.actions)

@@ -141,6 +141,30 @@ class JobRequested(Event):
     dry_run: bool = False
 
 
+@dataclass(frozen=True, kw_only=True)
+class MessageWithdrawn(Event):
+    """A member withdrew (recalled) one of their messages; `message_id` is the withdrawn one's. Seen
+    through WeCom's message archive (`revoke`): nothing is done about a withdrawn message."""
+
+    user: str
+    message_id: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ConsentChanged(Event):
+    """An external contact agreed, or declined, to have their conversations archived (WeCom `agree` and
+    `disagree`): recorded, since a member who has not agreed is not seen at all."""
+
+    user: str
+    agreed: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class ArchiveNotified(Event):
+    """The platform says new archived messages are ready to pull (WeCom `msgaudit_notify`). The worker
+    pulls the tenant's archive; the event carries nothing else."""
+
+
 EVENT_TYPES: tuple[type[Event], ...] = (
     MessagePosted,
     MemberJoined,
@@ -150,12 +174,17 @@ EVENT_TYPES: tuple[type[Event], ...] = (
     CommandIssued,
     DirectoryChanged,
     JobRequested,
+    MessageWithdrawn,
+    ConsentChanged,
+    ArchiveNotified,
 )
 
 __all__ = [
     "EVENT_TYPES",
+    "ArchiveNotified",
     "CardClicked",
     "CommandIssued",
+    "ConsentChanged",
     "DirectoryChange",
     "DirectoryChanged",
     "Event",
@@ -165,4 +194,5 @@ __all__ = [
     "MemberJoined",
     "MemberLeft",
     "MessagePosted",
+    "MessageWithdrawn",
 ]

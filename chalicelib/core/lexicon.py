@@ -117,9 +117,17 @@ class Lexicon:
             if entry.allow:
                 allowed.append((start, end))
             found.extend((start, end, category, term) for category, term in entry.hits)
+        # An allow phrase covers a term when it starts at or before it and ends at or after it: with both
+        # sorted by start, the furthest end of the phrases started so far says so in one pass (checking
+        # every phrase for every term was quadratic in a message that repeats an allow phrase).
+        allowed.sort()
         matches = []
+        reach, phrase = -1, 0
         for start, end, category, term in sorted(set(found)):
-            if any(a_start <= start and end <= a_end for a_start, a_end in allowed):
+            while phrase < len(allowed) and allowed[phrase][0] <= start:
+                reach = max(reach, allowed[phrase][1])
+                phrase += 1
+            if end <= reach:
                 continue
             o_start, o_end = normalised.span(start, end)
             matches.append(Match(category, term, o_start, o_end))

@@ -15,7 +15,7 @@ put in shadow as a whole). `severity` orders findings; `points` feed the escalat
 
 from __future__ import annotations
 
-import re
+import logging
 from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
@@ -24,12 +24,13 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from chalicelib.core.patterns import check_pattern
 from chalicelib.core.people import document_problems
-from chalicelib.files.settings import ArchiveSettings
+from chalicelib.core.sections.files import ArchiveSettings
+from chalicelib.core.sections.jobs import JobsSettings
+from chalicelib.core.sections.membership import MembershipSettings
+from chalicelib.core.sections.workflows import WorkflowSettings
 from chalicelib.i18n import normalise_locale
-from chalicelib.jobs.settings import JobsSettings
-from chalicelib.membership.settings import MembershipSettings
-from chalicelib.workflows.settings import WorkflowSettings
 
 Mode = Literal["enforce", "warn", "shadow", "off"]
 Severity = Literal["low", "medium", "high"]
@@ -217,12 +218,10 @@ class FilesSettings(RuleSettings):
 
     @field_validator("name_pattern")
     @classmethod
-    def _compiles(cls, value: str | None) -> str | None:
-        if value:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"not a regular expression: {exc}") from exc
+    def _runs_in_linear_time(cls, value: str | None) -> str | None:
+        reason = check_pattern(value) if value else None
+        if reason:
+            raise ValueError(reason)
         return value or None
 
     @field_validator("allowed_extensions")
@@ -424,10 +423,48 @@ def _errors(exc: ValidationError) -> str:
 _SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+_log = logging.getLogger(__name__)
+
+# Where a policy holds a pattern an admin wrote (run on RE2: `chalicelib.core.patterns`).
+PATTERN_PATHS: tuple[tuple[str, ...], ...] = (
+    ("rules", "files", "name_pattern"),
+    ("membership", "real_names", "pattern"),
+)
+
+
+def drop_refused_patterns(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """A stored document or override with each pattern RE2 refuses taken out, and what was taken out
+    (path: reason). A text stored before patterns ran on RE2 may hold a lookaround that Python accepted;
+    read back, it switches that one check off (and says so in the log) rather than the group's whole
+    policy. New texts are refused with the reason when they are written."""
+    cleaned = dict(data)
+    dropped: list[str] = []
+    for path in PATTERN_PATHS:
+        parents = [cleaned]
+        for key in path[:-1]:
+            below = parents[-1].get(key)
+            if not isinstance(below, Mapping):
+                break
+            parents.append(dict(below))
+        else:
+            value = parents[-1].get(path[-1])
+            reason = check_pattern(value) if isinstance(value, str) and value else None
+            if reason is None:
+                continue
+            del parents[-1][path[-1]]
+            for depth in range(len(parents) - 1, 0, -1):
+                parents[depth - 1][path[depth - 1]] = parents[depth]
+            dropped.append(f"{'.'.join(path)}: {reason}")
+    if dropped:
+        _log.warning("stored policy pattern switched off: %s", "; ".join(dropped))
+    return cleaned, dropped
+
+
 def load_policy_yaml(text: str, *, stored: bool = False) -> PolicyDocument:
     """Parse and validate a policy document; raises PolicyError with every problem by path. The people
     it names must be qualified ids (`chalicelib.core.people`), except in a document read back from the
-    table (`stored`): one written before that rule is read as it is, and its bare ids name nobody."""
+    table (`stored`): one written before that rule is read as it is, and its bare ids name nobody; a
+    pattern in it that RE2 refuses is switched off (`drop_refused_patterns`)."""
     try:
         data = yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 - a safe loader, libyaml's where present
     except yaml.YAMLError as exc:
@@ -436,6 +473,13 @@ def load_policy_yaml(text: str, *, stored: bool = False) -> PolicyDocument:
         data = {}
     if not isinstance(data, dict):
         raise PolicyError("a policy is a mapping of settings")
+    if stored:
+        data, _ = drop_refused_patterns(data)
+        if isinstance(data.get("groups"), Mapping):
+            data["groups"] = {
+                gid: drop_refused_patterns(override)[0] if isinstance(override, Mapping) else override
+                for gid, override in data["groups"].items()
+            }
     try:
         document = PolicyDocument.model_validate(data)
     except ValidationError as exc:

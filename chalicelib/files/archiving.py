@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Action, Decision, Reply, SendDirect
 from chalicelib.core.events import Event, FileInfo, FileShared, MessagePosted
 from chalicelib.core.rules.files import split_extension, version_label
@@ -38,8 +37,9 @@ from chalicelib.files.records import DAY, ArchivedFile, FileRepo, document_of, n
 from chalicelib.files.sources import Download, Unavailable
 from chalicelib.files.storage import Stored, TooLarge, object_key
 from chalicelib.i18n import t
-from chalicelib.worker.commands import command_prefix
-from chalicelib.worker.context import Context, load_context
+from chalicelib.kernel.commands import command_prefix
+from chalicelib.kernel.context import Context, load_context
+from chalicelib.kernel.deps import Deps
 
 log = logging.getLogger("qunguan.files")
 
@@ -179,12 +179,12 @@ def _archive_one(event: Event, place: Place, deps: Deps, user: str, info: FileIn
     except MessengerError as exc:
         repo.release_source(event.platform, event.tenant, info.file_id)
         if exc.retryable:
-            return Decision(notes={"retry": f"{exc.platform} {exc.method}: {exc.detail}"})
+            return Decision(retry=f"{exc.platform} {exc.method}: {exc.detail}")
         return skipped("refused", _hint_key(event), name=name or "?", prefix=command_prefix(event.platform))
     except Exception as exc:  # S3 (botocore) failures: free the claim; the queue delivers the event again
         repo.release_source(event.platform, event.tenant, info.file_id)
         log.warning("archiving a file from %s failed: %s", event.platform, type(exc).__name__)
-        return Decision(notes={"retry": type(exc).__name__})
+        return Decision(retry=type(exc).__name__)
     finally:
         if download is not None:
             download.close()

@@ -22,7 +22,6 @@ import functools
 from typing import Literal
 
 from chalicelib.authz import admins_of, directory_user, is_admin
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Action, Decision, PostCard, Reply, SendDirect
 from chalicelib.core.cards import Button, Card
 from chalicelib.core.events import CardClicked, CommandIssued, Event
@@ -32,11 +31,12 @@ from chalicelib.files.archiving import human_size
 from chalicelib.files.links import issue, link_url, new_claim
 from chalicelib.files.records import DAY, ArchivedFile, FileRepo, LogEntry, Request
 from chalicelib.i18n import t
+from chalicelib.kernel.clicks import ClickAnswers, ClickGate
+from chalicelib.kernel.commands import command_prefix
+from chalicelib.kernel.context import Context, load_context
+from chalicelib.kernel.deps import Deps
 from chalicelib.membership.repository import MembershipRepo
 from chalicelib.store import keys
-from chalicelib.worker.clicks import ClickAnswers, ClickGate
-from chalicelib.worker.commands import command_prefix
-from chalicelib.worker.context import Context, load_context
 from chalicelib.workflows import common
 
 Standing = Literal["member", "guest", "outsider"]
@@ -51,7 +51,7 @@ def private(locale: str, key: str, **params: object) -> Decision:
 
 
 def refused(locale: str, why: str) -> Decision:
-    return dataclasses.replace(private(locale, "files.refused"), notes={"refused": why})
+    return dataclasses.replace(private(locale, "files.refused"), refused=why)
 
 
 def in_group(event: Event) -> bool:
@@ -223,9 +223,7 @@ def _request(command: CommandIssued, ctx: Context, deps: Deps, file_id: str) -> 
         return issue_link(located, gctx, deps, file, command.user, ground="g")
     if gctx.policy.archive.outsiders == "refuse":
         decision = private(gctx.locale, "files.outsider.refused", id=file.file_id)
-        return dataclasses.replace(
-            decision, notes={"refused": f"file asked for by a {who}; outsiders refused"}
-        )
+        return dataclasses.replace(decision, refused=f"file asked for by a {who}; outsiders refused")
     admins = tuple(admin for admin in admins_of(gctx, located) if admin != command.user)
     if not admins:
         return private(gctx.locale, "files.request.no_admin")

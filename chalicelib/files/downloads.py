@@ -32,7 +32,6 @@ import secrets
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qs
 
-from chalicelib.bootstrap import Deps
 from chalicelib.core.ids import split_id, user_id
 from chalicelib.errors import StoreError
 from chalicelib.files import wiring
@@ -40,6 +39,7 @@ from chalicelib.files.links import Link, LinkRefused, bind_session, consume, csr
 from chalicelib.files.records import ArchivedFile, FileRepo, LogEntry
 from chalicelib.http import InboundRequest, Reply
 from chalicelib.i18n import normalise_locale, t
+from chalicelib.kernel.deps import Deps
 from chalicelib.store import keys
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ def answer_link(token: str, request: InboundRequest, deps: Deps) -> Reply:
 
 
 def _answer(link: Link, request: InboundRequest, deps: Deps, now: float) -> Reply:
-    from chalicelib.worker.context import policies
+    from chalicelib.kernel.context import policies
 
     claim = link.claim
     repo = FileRepo(deps.store)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 
-from chalicelib.bootstrap import Deps
 from chalicelib.files import wiring
 from chalicelib.files.records import ArchivedFile, FileRepo
+from chalicelib.kernel.deps import Deps
 
 log = logging.getLogger("qunguan.files.expiry")
 

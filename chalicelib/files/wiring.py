@@ -17,8 +17,8 @@ from chalicelib.core.ids import Platform
 from chalicelib.files.storage import FileStore, file_store_for
 
 if TYPE_CHECKING:
-    from chalicelib.bootstrap import Deps
     from chalicelib.files.sources import FileFetcher
+    from chalicelib.kernel.deps import Deps
 
 
 @dataclass
@@ -52,6 +52,17 @@ def attach(
     if storage is not None:
         wiring.storage, wiring.storage_set = storage, True
     wiring.fetchers.update(fetchers or {})
+
+
+def share(source: Deps, derived: Deps) -> None:
+    """Let `derived`, a `Deps` made from `source` for one piece of work (a page of archived messages),
+    use the same bucket client and fetchers."""
+    found = _wiring(source)
+    with _lock:
+        fetchers = dict(found.fetchers)
+    target = _wiring(derived)
+    target.storage, target.storage_set = found.storage, found.storage_set
+    target.fetchers.update(fetchers)
 
 
 def storage(deps: Deps) -> FileStore | None:

@@ -1,5 +1,5 @@
 """Help for each command (`help <command>`), did-you-mean and the pointer for chatter
-(`chalicelib.worker.usage`)."""
+(`chalicelib.kernel.usage`)."""
 
 # ruff: noqa: E501 - a table, one command a row, reads best unwrapped
 

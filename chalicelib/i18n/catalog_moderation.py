@@ -66,10 +66,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "you need to share it.",
     },
     "moderation.reason.ads.contact": {
-        "zh-CN": "包含私人联系方式（微信号、QQ 号或手机号）。私事请私下沟通，推广需先征得管理员同意。",
-        "zh-TW": "包含私人聯絡方式（微信號、QQ 號或手機號碼）。私事請私下溝通，推廣需先徵得管理員同意。",
-        "en": "It offers private contact details (WeChat, QQ or phone). Keep private matters private, and "
-        "ask an admin before promoting anything.",
+        "zh-CN": "包含私人联系方式（微信号、QQ 号、LINE ID 或手机号）。"
+        "私事请私下沟通，推广需先征得管理员同意。",
+        "zh-TW": "包含私人聯絡方式（微信號、QQ 號、LINE ID 或手機號碼）。"
+        "私事請私下溝通，推廣需先徵得管理員同意。",
+        "en": "It offers private contact details (WeChat, QQ, LINE or phone). Keep private matters private, "
+        "and ask an admin before promoting anything.",
     },
     "moderation.reason.ads.promotion": {
         "zh-CN": "看起来是广告或推广。未经管理员同意，群里不能发布广告。",

@@ -47,13 +47,15 @@ from dataclasses import replace
 from typing import cast
 
 from chalicelib.adapters.base import Capability
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Decision
 from chalicelib.core.events import CardClicked, Event, FileInfo, FileShared, MessagePosted
 from chalicelib.core.ids import Platform, split_id
+from chalicelib.core.patterns import match_whole
 from chalicelib.core.policy import FilesSettings, GroupPolicy
 from chalicelib.errors import StoreError
 from chalicelib.jobs.periods import days
+from chalicelib.kernel.context import Context
+from chalicelib.kernel.deps import Deps
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.message_log import (
@@ -66,7 +68,6 @@ from chalicelib.store.message_log import (
     message_entry,
     to_item,
 )
-from chalicelib.worker.context import Context
 
 __all__ = [
     "LOG_DAYS",
@@ -96,7 +97,7 @@ def name_is_tidy(name: str, settings: FilesSettings) -> bool:
     extension = match.group(1).lower() if match else ""
     if settings.allowed_extensions and extension and extension not in settings.allowed_extensions:
         return False
-    return not (settings.name_pattern and not re.fullmatch(settings.name_pattern, name))
+    return not (settings.name_pattern and match_whole(settings.name_pattern, name) is None)
 
 
 def file_is_tidy(file: FileInfo, settings: FilesSettings) -> bool:

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Action, PostText, SendDirect
 from chalicelib.core.ids import split_id
 from chalicelib.core.localtime import local
@@ -41,6 +40,7 @@ from chalicelib.jobs.report_html import render as render_html
 from chalicelib.jobs.runs import RecordedJob, RunState, Scope, report_days
 from chalicelib.jobs.scoring import Facts, GroupResult, MemberScore, gather, score, summarise
 from chalicelib.jobs.settings import DIMENSIONS
+from chalicelib.kernel.deps import Deps
 from chalicelib.store import keys
 from chalicelib.store.records import Item
 

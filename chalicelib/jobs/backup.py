@@ -23,13 +23,13 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from chalicelib.bootstrap import Deps
 from chalicelib.errors import StoreError
 from chalicelib.jobs.base import JobReport
 from chalicelib.jobs.manifest import scan_manifest
 from chalicelib.jobs.periods import DAY, day_label
 from chalicelib.jobs.runs import RunState
 from chalicelib.jobs.tables import org_policy, run_recorded
+from chalicelib.kernel.deps import Deps
 from chalicelib.store import keys
 from chalicelib.store.records import Item
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 if TYPE_CHECKING:
-    from chalicelib.bootstrap import Deps
     from chalicelib.core.actions import Action
+    from chalicelib.kernel.deps import Deps
 
 Status = Literal["done", "partial", "already", "not_installed", "failed"]
 

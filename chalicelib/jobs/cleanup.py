@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from chalicelib.adapters.base import Capability
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Action, UpdateCard
 from chalicelib.core.cards import Card
 from chalicelib.core.ids import Platform, split_id
@@ -34,6 +33,7 @@ from chalicelib.jobs.base import JobReport
 from chalicelib.jobs.periods import DAY, day_label
 from chalicelib.jobs.posts import BotPost, BotPosts, Passes
 from chalicelib.jobs.runs import RecordedJob, RunState, Scope
+from chalicelib.kernel.deps import Deps
 from chalicelib.store import keys
 from chalicelib.store.records import Item
 

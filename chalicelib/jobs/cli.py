@@ -20,9 +20,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
-from chalicelib.bootstrap import Deps
 from chalicelib.jobs import catalog
 from chalicelib.jobs.base import JobNotInstalled, JobReport
+from chalicelib.kernel.deps import Deps
 
 
 def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -23,7 +23,6 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from chalicelib.bootstrap import Deps
 from chalicelib.errors import StoreError
 from chalicelib.jobs.backup import backups_of
 from chalicelib.jobs.base import JobReport
@@ -31,6 +30,7 @@ from chalicelib.jobs.manifest import Manifest, compare, scan_manifest
 from chalicelib.jobs.periods import month_label
 from chalicelib.jobs.runs import RunState
 from chalicelib.jobs.tables import org_policy, run_recorded
+from chalicelib.kernel.deps import Deps
 from chalicelib.store import keys
 
 log = logging.getLogger("qunguan.jobs.drill")

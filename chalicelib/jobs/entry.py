@@ -45,3 +45,17 @@ def end_mutes() -> None:
 
     deps = get_deps()
     run(deps, deps.clock.now())
+
+
+def archive_pull() -> None:
+    """Every two minutes: ask the worker (which has the Finance SDK) to pull WeCom's message archive and
+    DingTalk's external-group audit, each if switched on. `msgaudit_notify` starts a WeCom pull as soon
+    as WeCom has news; this catches a lost notice, and is DingTalk's only trigger. The worker's lease
+    makes overlapping pulls of one source a no-op."""
+    from chalicelib.bootstrap import get_deps
+    from chalicelib.worker.archive import scheduled_notices
+
+    deps = get_deps()
+    notices = scheduled_notices(deps)
+    if notices and deps.dispatcher is not None:
+        deps.dispatcher.dispatch(notices)

@@ -20,7 +20,6 @@ from typing import Any
 
 from chalicelib.adapters.base import NotSupported, Target
 from chalicelib.authz import admins_of
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Decision, SendDirect
 from chalicelib.core.events import CardClicked, Event, FileShared, JobRequested, MessagePosted
 from chalicelib.errors import MessengerError
@@ -31,8 +30,9 @@ from chalicelib.jobs.base import Image, JobNotInstalled, JobReport
 from chalicelib.jobs.posts import track
 from chalicelib.jobs.runs import Runs
 from chalicelib.jobs.scheduler import claim_ttl, request
+from chalicelib.kernel.context import Context
+from chalicelib.kernel.deps import Deps
 from chalicelib.store import keys
-from chalicelib.worker.context import Context
 
 log = logging.getLogger("qunguan.jobs")
 _parts = threading.local()

@@ -6,73 +6,30 @@
 - discussion reminders and starts that fell due are sent (R5.9, `chalicelib.workflows.discussions`).
 
 Each finds its work with one Query of its own sparse index (never a Scan) and acts in the group's context
-through the executor, outside the queue, with an audit record per group and step (`carry_out`).
+through `act` (the outbox, the executor, one audit record per group and step: `carry_out`), outside the
+queue.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
 
-from chalicelib.bootstrap import Deps
-from chalicelib.core.actions import Action
 from chalicelib.core.events import JobRequested
-from chalicelib.core.ids import split_id
-from chalicelib.store.records import AuditRecord
-from chalicelib.worker.audit import audit_expires_at
-from chalicelib.worker.context import Context, load_context
-from chalicelib.worker.executor import ActionResult, execute
+from chalicelib.kernel.act import Where, carry_out, job_where
+from chalicelib.kernel.deps import Deps
 
 log = logging.getLogger("qunguan.minutely")
 
 
-@dataclass(frozen=True)
-class Place:
-    """A group's event and context for acting outside the worker."""
-
-    event: JobRequested
-    ctx: Context
+# The group a five-minute step acts in (the one type for it: `chalicelib.kernel.act.Where`).
+Place = Where[JobRequested]
 
 
-def place_of(deps: Deps, gid: str, *, job: str, key: str, now: float) -> Place:
-    platform, tenant, chat = split_id(gid)
-    event = JobRequested(
-        platform=platform,  # type: ignore[arg-type]  # a gid's platform is one of the three
-        tenant=tenant,
-        event_id=f"{job}:{gid}:{key}",
-        occurred_at=now,
-        chat=chat,
-        job=job,
-        period=key,
-    )
-    return Place(event, load_context(event, deps))
+__all__ = ["Place", "carry_out", "place_of", "run"]
 
 
-def carry_out(
-    deps: Deps, place: Place, actions: Sequence[Action], *, what: str, key: str, now: float
-) -> list[ActionResult]:
-    """Do `actions` in the group and audit them as `what` (one record per group and key)."""
-    if not actions:
-        return []
-    event = place.event
-    results = execute(tuple(actions), event, place.ctx, deps.messenger(event.platform))
-    deps.store.append_audit(
-        AuditRecord(
-            gid=event.gid,
-            audit_id=f"{what}-{key}"[:64],
-            at=now,
-            event_type=what,
-            actor="qunguan",
-            actions=tuple(f"{type(a).__name__}:{a.reason}" for a in actions),
-            outcome=",".join(sorted({r.status for r in results})) or "done",
-            detail={
-                "results": [{"action": r.action, "status": r.status, "detail": r.detail} for r in results]
-            },
-            expires_at=audit_expires_at(place.ctx.policy, now),
-        )
-    )
-    return results
+def place_of(deps: Deps, gid: str, *, job: str, key: str, now: float) -> Where[JobRequested]:
+    return job_where(deps, gid, job=job, key=key, now=now)
 
 
 def run(deps: Deps, now: float) -> dict[str, int]:

@@ -27,9 +27,9 @@ from chalicelib.store.base import Store
 from chalicelib.store.records import Item
 
 if TYPE_CHECKING:
-    from chalicelib.bootstrap import Deps
-    from chalicelib.worker.context import Context
-    from chalicelib.worker.executor import ActionResult
+    from chalicelib.kernel.context import Context
+    from chalicelib.kernel.deps import Deps
+    from chalicelib.kernel.executor import ActionResult
 
 PostKind = Literal["announcement", "card", "notice"]
 KEEP_AFTER_DUE = 90 * 86400  # a handled post stays readable this long (reports, acknowledgements)
@@ -203,7 +203,7 @@ def track(
     if decision.shadow or not results:
         return
     repo = BotPosts(deps.store)
-    home = str(decision.notes.get("acting_chat") or event.chat)
+    home = decision.acting_chat or event.chat
     for action, result in zip(decision.actions, results, strict=False):
         if isinstance(action, Recall):
             if result.status != "failed" and action.gid and action.key:

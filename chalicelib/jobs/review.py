@@ -17,7 +17,6 @@ from dataclasses import dataclass, field, replace
 from typing import cast
 
 from chalicelib.authz import ADMIN_ROLES
-from chalicelib.bootstrap import Deps
 from chalicelib.core import engine
 from chalicelib.core.events import MessagePosted
 from chalicelib.core.ids import Platform, split_id
@@ -29,6 +28,7 @@ from chalicelib.jobs.activity import Entry, MessageLog, kept_text_days, log_used
 from chalicelib.jobs.base import JobReport
 from chalicelib.jobs.periods import DAY, week_label
 from chalicelib.jobs.runs import RecordedJob, RunState, Scope
+from chalicelib.kernel.deps import Deps
 from chalicelib.store import keys
 
 EXCERPT = 60

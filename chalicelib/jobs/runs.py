@@ -20,8 +20,8 @@ from chalicelib.store.base import Store
 from chalicelib.store.records import GroupRecord, Item
 
 if TYPE_CHECKING:
-    from chalicelib.bootstrap import Deps
     from chalicelib.core.policy import GroupPolicy
+    from chalicelib.kernel.deps import Deps
 
 DAY = 86400
 DEFAULT_REPORT_DAYS = 365
@@ -130,7 +130,7 @@ class Scope:
 
 
 def group_scope(deps: Deps, gid: str, now: float) -> Scope:
-    from chalicelib.worker.context import policies
+    from chalicelib.kernel.context import policies
 
     group = deps.store.get_group(gid)
     policy = policies(deps).for_group(gid, now)

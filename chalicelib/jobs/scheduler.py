@@ -11,11 +11,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import cast
 
-from chalicelib.bootstrap import Deps
 from chalicelib.core.events import JobRequested
 from chalicelib.core.ids import Platform
 from chalicelib.jobs import catalog
 from chalicelib.jobs.base import JobNotInstalled
+from chalicelib.kernel.deps import Deps
 from chalicelib.store import keys
 
 log = logging.getLogger("qunguan.jobs")

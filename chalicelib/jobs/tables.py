@@ -6,15 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from chalicelib.bootstrap import Deps
 from chalicelib.core.policy import PolicyDocument
 from chalicelib.jobs.base import JobReport, TableJob
 from chalicelib.jobs.runs import RunRecord, Runs, RunState, report_days
+from chalicelib.kernel.deps import Deps
 from chalicelib.store import keys
 
 
 def org_policy(deps: Deps) -> PolicyDocument:
-    from chalicelib.worker.context import policies
+    from chalicelib.kernel.context import policies
 
     return policies(deps).org()
 

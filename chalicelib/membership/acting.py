@@ -1,5 +1,5 @@
 """Carrying out a scheduled job's decision in one group, as the worker carries out an event's: through the
-executor (capability checks, substitutions), in the group's context, with an audit record.
+one `act` (the outbox, the executor's capability checks and substitutions, the audit record).
 
 The membership jobs act themselves rather than hand their actions back, because what they record next
 depends on the results: a member counts as removed only once the platform removed them, and a refused
@@ -8,68 +8,39 @@ removal becomes a card to the admins in the same run.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from chalicelib.bootstrap import Deps
-from chalicelib.core.actions import Action, Remove
+from chalicelib.core.actions import Action, Decision, Remove
 from chalicelib.core.events import JobRequested
-from chalicelib.core.ids import split_id
+from chalicelib.kernel import act as acting
+from chalicelib.kernel.act import Where, content_claim, job_where
+from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.executor import ActionResult
 from chalicelib.membership.admission import seal_actions
-from chalicelib.store.records import AuditRecord
-from chalicelib.worker.audit import audit_expires_at
-from chalicelib.worker.context import Context, load_context
-from chalicelib.worker.executor import ActionResult, execute
+
+# A job's run in one group: the event it acts as and the group's context (`chalicelib.kernel.act.Where`).
+GroupRun = Where[JobRequested]
 
 
-@dataclass(frozen=True)
-class GroupRun:
-    """A job's run in one group: the event it acts as, and the group's context."""
-
-    event: JobRequested
-    ctx: Context
+def open_run(deps: Deps, gid: str, job: str, period: str, *, dry_run: bool) -> Where[JobRequested]:
+    return job_where(deps, gid, job=job, key=period, dry_run=dry_run)
 
 
-def open_run(deps: Deps, gid: str, job: str, period: str, *, dry_run: bool) -> GroupRun:
-    platform, tenant, chat = split_id(gid)
-    event = JobRequested(
-        platform=platform,  # type: ignore[arg-type]
-        tenant=tenant,
-        event_id=f"{job}:{period}:{gid}",
-        occurred_at=deps.clock.now(),
-        chat=chat,
-        job=job,
-        period=period,
-        dry_run=dry_run,
-    )
-    return GroupRun(event, load_context(event, deps))
-
-
-def act(deps: Deps, run: GroupRun, actions: Sequence[Action], *, at: float, what: str) -> list[ActionResult]:
-    """Execute `actions` in the run's group and audit them; nothing is executed for a dry run."""
-    if not actions or run.event.dry_run:
-        return []
+def act(
+    deps: Deps, run: Where[JobRequested], actions: Sequence[Action], *, at: float, what: str
+) -> list[ActionResult]:
+    """Carry `actions` out in the run's group (their buttons sealed with it) through the one `act`: the
+    outbox, the executor and the audit. Nothing is done for a dry run."""
     event = run.event
-    actions = seal_actions(
+    if not actions or (isinstance(event, JobRequested) and event.dry_run):
+        return []
+    sealed = seal_actions(
         tuple(actions), deps.settings, platform=event.platform, tenant=event.tenant, chat=event.chat
     )
-    results = execute(actions, event, run.ctx, deps.messenger(event.platform))
-    digest = hashlib.sha256(f"{event.claim_key}#{what}#{at}".encode()).hexdigest()[:16]
-    deps.store.append_audit(
-        AuditRecord(
-            gid=event.gid,
-            audit_id=digest,
-            at=at,
-            event_type="JobRequested",
-            actor=event.job,
-            actions=tuple(f"{type(a).__name__}:{a.reason}" for a in actions),
-            outcome=_outcome(results),
-            detail={"what": what, "results": [r.record() for r in results]},
-            expires_at=audit_expires_at(run.ctx.policy, at),
-        )
-    )
-    return results
+    decision = Decision(sealed)
+    claim = content_claim(event, what, sealed)
+    actor = event.job if isinstance(event, JobRequested) else "qunguan"
+    return list(acting.act(deps, run, decision, claim=claim, what="JobRequested", actor=actor).results)
 
 
 def removed(actions: Sequence[Action], results: Sequence[ActionResult]) -> bool:
@@ -78,10 +49,3 @@ def removed(actions: Sequence[Action], results: Sequence[ActionResult]) -> bool:
         isinstance(action, Remove) and result.status == "done"
         for action, result in zip(actions, results, strict=False)
     )
-
-
-def _outcome(results: Sequence[ActionResult]) -> str:
-    statuses = {result.status for result in results}
-    if "failed" in statuses:
-        return "partial" if statuses - {"failed"} else "failed"
-    return "substituted" if "substituted" in statuses else "done"

@@ -2,7 +2,7 @@
 overrides an admin makes to what the platform says (`GroupRecord.added_admins`, `.removed_admins`).
 
 The platform's own admins of the group (owner, creator, sub-admins, whoever added the bot) are found by
-the bot (`chalicelib.worker.group_info`); these commands add someone the platform does not name, or take
+the bot (`chalicelib.kernel.group_info`); these commands add someone the platform does not name, or take
 someone off. The last admin cannot be taken off: a group always has someone to tell. Anyone may `list`;
 `add` and `remove` are for the group's admins (an organisation admin may act in a group without any).
 """
@@ -13,15 +13,15 @@ import dataclasses
 from typing import Any
 
 from chalicelib.authz import admins_told, directory_user, is_admin
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Decision, Reply
 from chalicelib.core.events import CommandIssued
 from chalicelib.core.naming import group_label, person_label
 from chalicelib.i18n import t
+from chalicelib.kernel.commands import command_prefix
+from chalicelib.kernel.context import Context
+from chalicelib.kernel.deps import Deps
 from chalicelib.membership.commands import member_of
 from chalicelib.store.records import GroupRecord
-from chalicelib.worker.commands import command_prefix
-from chalicelib.worker.context import Context
 
 
 def _reply(ctx: Context, key: str, **params: Any) -> Decision:

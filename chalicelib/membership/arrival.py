@@ -21,21 +21,21 @@ from typing import Any
 
 from chalicelib.adapters.base import Capability
 from chalicelib.authz import admins_told, directory_user, is_admin
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Action, Decision, PostCard, PostText, UpdateCard
 from chalicelib.core.cards import Button, Card
 from chalicelib.core.events import CardClicked, Event, MemberJoined, MessagePosted
 from chalicelib.core.localtime import offset_label
 from chalicelib.core.naming import group_label, person_label
 from chalicelib.i18n import t
+from chalicelib.kernel.clicks import ClickAnswers, ClickGate
+from chalicelib.kernel.commands import command_prefix
+from chalicelib.kernel.context import Context
+from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.group_info import learn_admin
 from chalicelib.membership.groups import set_enabled
 from chalicelib.moderation.sealing import handled_card, seal_card
 from chalicelib.store import keys
 from chalicelib.store.records import Item
-from chalicelib.worker.clicks import ClickAnswers, ClickGate
-from chalicelib.worker.commands import command_prefix
-from chalicelib.worker.context import Context
-from chalicelib.worker.group_info import learn_admin
 
 PREFIX = "setup"
 CHOICES = ("enforce", "warn", "shadow", "off")
@@ -65,7 +65,7 @@ def on_first_message(event: MessagePosted, ctx: Context, deps: Deps) -> Decision
         return Decision()
     from chalicelib.moderation.handlers import addressed_command
 
-    if ctx.policy.admins or addressed_command(event):
+    if ctx.policy.admins or addressed_command(event, ctx):
         return Decision()  # set up already, or a command the bot answers anyway
     return arrive(event, ctx, deps, to=(), introduce=False)
 
@@ -170,7 +170,7 @@ def _set_mode(event: Event, ctx: Context, deps: Deps, mode: str, *, author: str)
     import yaml
 
     from chalicelib.core.policy import merge
-    from chalicelib.worker.context import policies
+    from chalicelib.kernel.context import policies
     from chalicelib.worker.policies import parse_override
 
     repo = policies(deps)

@@ -16,21 +16,21 @@ import dataclasses
 from typing import Any
 
 from chalicelib.authz import directory_user, is_admin
-from chalicelib.bootstrap import Deps
 from chalicelib.cardsign import Sealed
 from chalicelib.core.actions import Action, Decision, Reply, UpdateCard
 from chalicelib.core.cards import Card
 from chalicelib.core.events import CardClicked, Event
 from chalicelib.core.ids import group_id, user_id
 from chalicelib.i18n import t
+from chalicelib.kernel.clicks import ClickAnswers, ClickGate
+from chalicelib.kernel.context import Context
+from chalicelib.kernel.deps import Deps
 from chalicelib.membership import departures, joins, names
 from chalicelib.membership.admission import admit, person_of, sealed_decision
 from chalicelib.membership.groups import group_view, natives
 from chalicelib.membership.repository import FORMER, MembershipRepo, split_ref
 from chalicelib.membership.settings import DepartureSettings
 from chalicelib.membership.views import GroupView, Person
-from chalicelib.worker.clicks import ClickAnswers, ClickGate
-from chalicelib.worker.context import Context
 
 
 def _private(ctx: Context, key: str, **params: Any) -> Decision:
@@ -38,10 +38,10 @@ def _private(ctx: Context, key: str, **params: Any) -> Decision:
 
 
 def _refused(ctx: Context, why: str, key: str = "membership.refused") -> Decision:
-    return dataclasses.replace(_private(ctx, key), notes={"refused": why})
+    return dataclasses.replace(_private(ctx, key), refused=why)
 
 
-# How membership refuses a click (`chalicelib.worker.clicks.ClickGate`): by a private reply.
+# How membership refuses a click (`chalicelib.kernel.clicks.ClickGate`): by a private reply.
 CLICK_ANSWERS = ClickAnswers(invalid="membership.card.invalid", refused="membership.refused", direct=False)
 
 

@@ -21,18 +21,18 @@ from typing import Any
 
 from chalicelib.adapters.base import NotSupported
 from chalicelib.authz import directory_user, is_admin
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Action, Decision, Reply
 from chalicelib.core.events import CommandIssued
 from chalicelib.errors import MessengerError
 from chalicelib.i18n import t
+from chalicelib.kernel.commands import command_prefix
+from chalicelib.kernel.context import Context
+from chalicelib.kernel.deps import Deps
 from chalicelib.membership import joins
 from chalicelib.membership.admission import admit, person_of, sealed_decision
 from chalicelib.membership.clicks import may_approve
 from chalicelib.membership.groups import create_group, group_view, set_enabled, sync_roster
 from chalicelib.membership.repository import MembershipRepo
-from chalicelib.worker.commands import command_prefix
-from chalicelib.worker.context import Context
 
 DAY = 86400
 _SLACK_MENTION = re.compile(r"^<@([A-Z0-9]+)(?:\|[^>]*)?>$")
@@ -84,7 +84,7 @@ def _admin_only(
         if in_group and (not command.chat or command.direct or ctx.group is None):
             return usage(command, ctx, f"{command.name} (in the group)")
         if not allowed(command, command.user, ctx, deps):
-            return dataclasses.replace(reply(ctx, "membership.refused"), notes={"refused": command.name})
+            return dataclasses.replace(reply(ctx, "membership.refused"), refused=command.name)
         return handler(command, ctx, deps, [word for word in command.args if word])
 
     return handle
@@ -195,7 +195,7 @@ def _decide(status: str) -> Handler:
         uid = command.uid(user)
         if user == command.user:  # four eyes: nobody decides their own join request
             why = "join request decided by its own newcomer"
-            return dataclasses.replace(reply(ctx, "membership.join.own"), notes={"refused": why})
+            return dataclasses.replace(reply(ctx, "membership.join.own"), refused=why)
         repo = MembershipRepo(deps.store)
         request = repo.request(command.gid, uid)
         if request is None or not repo.decide_request(request, status, by=command.user, at=ctx.now):

@@ -19,10 +19,10 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Action, SendDirect
 from chalicelib.i18n import t
 from chalicelib.jobs.base import JobReport
+from chalicelib.kernel.deps import Deps
 from chalicelib.membership import joins, names, welcome
 from chalicelib.membership.acting import GroupRun, act, open_run
 from chalicelib.membership.groups import group_view

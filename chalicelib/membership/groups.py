@@ -2,7 +2,7 @@
 item 7).
 
 A group the bot is in is governed by the org default policy from the first event it sees there
-(`chalicelib.worker.context.ensure_group`); `enable`/`disable` switch that per group. Where a platform lets
+(`chalicelib.kernel.context.ensure_group`); `enable`/`disable` switch that per group. Where a platform lets
 the bot manage only the groups it created (WeCom `appchat`, DingTalk scene groups), `create_group` makes one
 and records it as `app_created`, which is what lets the executor remove members there. The bot knows who is
 in a group from what it has seen, and `sync_roster` adds what the platform's member list says.
@@ -15,14 +15,14 @@ from typing import cast
 
 from chalicelib.adapters.base import Capability
 from chalicelib.authz import admins_of
-from chalicelib.bootstrap import Deps
 from chalicelib.core.events import Event
 from chalicelib.core.ids import Platform, group_id, natives_in, user_id
 from chalicelib.core.naming import group_label
+from chalicelib.kernel.context import Context
+from chalicelib.kernel.deps import Deps
 from chalicelib.membership.repository import FORMER, MembershipRepo
 from chalicelib.membership.views import GroupView
 from chalicelib.store.records import GroupRecord, MemberRecord
-from chalicelib.worker.context import Context
 
 
 def native(qualified: str) -> str:

@@ -21,7 +21,6 @@ from typing import Any
 
 from chalicelib.adapters.base import DirectoryUser
 from chalicelib.authz import directory_user
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Action, Decision, Remove, SendDirect
 from chalicelib.core.events import (
     DirectoryChanged,
@@ -32,6 +31,8 @@ from chalicelib.core.events import (
     MessagePosted,
 )
 from chalicelib.i18n import t
+from chalicelib.kernel.context import Context
+from chalicelib.kernel.deps import Deps
 from chalicelib.membership import clicks, commands, departures, joins
 from chalicelib.membership.admission import admit, name_actions, person_of, sealed_decision, shown_and_real
 from chalicelib.membership.groups import governed, group_view, groups_of
@@ -40,7 +41,6 @@ from chalicelib.membership.qualification import qualify
 from chalicelib.membership.repository import FORMER, MembershipRepo
 from chalicelib.membership.views import GroupView, Person, to_admins
 from chalicelib.moderation.bans import is_banned
-from chalicelib.worker.context import Context
 
 log = logging.getLogger("qunguan.membership")
 
@@ -191,15 +191,7 @@ def fan_out(event: DirectoryChanged, deps: Deps) -> Decision:
 
 
 def dispatch(deps: Deps, events: Sequence[Event]) -> None:
-    if not events:
-        return
-    if deps.dispatcher is not None:
-        deps.dispatcher.dispatch(events)
-        return
-    from chalicelib.worker.pipeline import process  # no queue (a unit test): one after the other
-
-    for event in events:
-        process(event, deps)
+    deps.dispatch(events)  # through the queue, or (no queue: a unit test) one after the other
 
 
 # --- activity ---------------------------------------------------------------------------------------

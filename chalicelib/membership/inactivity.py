@@ -23,11 +23,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from chalicelib.adapters.base import Capability
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Action, Remove, SendDirect
 from chalicelib.core.ids import is_qualified
 from chalicelib.i18n import t
 from chalicelib.jobs.base import JobReport
+from chalicelib.kernel.deps import Deps
 from chalicelib.membership import joins
 from chalicelib.membership.acting import GroupRun, act, open_run, removed
 from chalicelib.membership.groups import group_view, native

@@ -9,17 +9,17 @@ With `match_directory`, the shown name conforms when it contains the directory n
 `张三`), or is one word of a directory name of several words (`Bob` for `Bob Smith`: a given name is a
 real name; `Bobby` is not). A directory that does not know the real name (WeCom apps created after
 2022-06 get only the user id) cannot be matched against, and is not. With a `pattern`, the whole shown
-name must match it, and a group named `name` in the pattern must be the directory name.
+name must match it, and a group named `name` in the pattern must be the directory name. The pattern runs
+on RE2 (`chalicelib.core.patterns`): linear in the name, whatever the admin wrote.
 """
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 from chalicelib.core.cards import Button, Card
+from chalicelib.core.patterns import match_whole
 from chalicelib.i18n import t
 from chalicelib.membership.settings import RealNameSettings
 from chalicelib.membership.views import card_id
@@ -37,20 +37,15 @@ def normalise(name: str) -> str:
     return "".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
-@lru_cache(maxsize=64)
-def _compiled(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
-
-
 def check_name(shown: str, real: str | None, settings: RealNameSettings) -> NameCheck:
     """`real` is the directory's real name, or None when the directory does not know it."""
     shown = shown.strip() or (real or "").strip()
     known_real = (real or "").strip()
     if settings.pattern:
-        match = _compiled(settings.pattern).fullmatch(shown)
-        if match is None:
+        groups = match_whole(settings.pattern, shown)
+        if groups is None:
             return NameCheck(shown, known_real, False, "pattern")
-        named = match.groupdict().get("name")
+        named = groups.get("name")
         if settings.match_directory and known_real and named is not None:
             ok = normalise(named) == normalise(known_real) or _is_part(named, known_real)
             return NameCheck(shown, known_real, ok, "" if ok else "directory")

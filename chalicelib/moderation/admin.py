@@ -14,7 +14,6 @@ from collections.abc import Callable
 from typing import Any
 
 from chalicelib.authz import is_admin
-from chalicelib.bootstrap import Deps
 from chalicelib.core import naming
 from chalicelib.core.actions import Action, Decision, Mute, Remove, Reply, SendDirect, Unmute, UpdateCard
 from chalicelib.core.engine import appeal_command, case_ref, rule_label
@@ -22,17 +21,18 @@ from chalicelib.core.events import CardClicked, CommandIssued, Event
 from chalicelib.core.ids import group_id
 from chalicelib.core.localtime import local
 from chalicelib.i18n import catalogue, t
+from chalicelib.kernel.clicks import ClickAnswers, ClickGate
+from chalicelib.kernel.commands import command_prefix
+from chalicelib.kernel.context import Context
+from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.policies import PolicyRepo, parse_override
 from chalicelib.moderation import bans
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.mutes import MuteRepo
 from chalicelib.moderation.sealing import handled_card
 from chalicelib.moderation.targets import duration_of, target_of
 from chalicelib.store import keys
-from chalicelib.worker.clicks import ClickAnswers, ClickGate
-from chalicelib.worker.commands import command_prefix
-from chalicelib.worker.context import Context
 from chalicelib.worker.people import name_of
-from chalicelib.worker.policies import PolicyRepo, parse_override
 
 DEFAULT_MUTE_SECONDS = 3600
 MANUAL_WARN_POINTS = 1.0
@@ -51,7 +51,7 @@ def private(ctx: Context, key: str, **params: Any) -> Decision:
 
 def refused(ctx: Context, why: str) -> Decision:
     decision = private(ctx, "admin.refused")
-    return dataclasses.replace(decision, notes={"refused": why})
+    return dataclasses.replace(decision, refused=why)
 
 
 def group_label(ctx: Context, chat: str) -> str:
@@ -72,7 +72,7 @@ def mute_seconds(ctx: Context) -> int:
 # --- cards ------------------------------------------------------------------------------------------
 
 
-# How the admin loop refuses a click (`chalicelib.worker.clicks.ClickGate`): by a private reply.
+# How the admin loop refuses a click (`chalicelib.kernel.clicks.ClickGate`): by a private reply.
 CLICK_ANSWERS = ClickAnswers(invalid="admin.card_invalid", refused="admin.refused", direct=False)
 CARD_GATE = ClickGate(CLICK_ANSWERS, allowed=is_admin, refusal="not an admin of {chat}")
 
@@ -100,7 +100,7 @@ def decide_case(
         return private(gctx, "admin.case_missing", ref=ref)
     if case.data.get("uid") == event.uid(event.user):
         return dataclasses.replace(
-            private(gctx, "admin.own_case", ref=ref), notes={"refused": f"case {ref} decided by its member"}
+            private(gctx, "admin.own_case", ref=ref), refused=f"case {ref} decided by its member"
         )
     if not cases.transition(gid, ref, from_state="open", to_state=STATES[kind], by=event.user, at=gctx.now):
         handled_by = str(case.data.get("handled_by", "")) or "?"
@@ -344,7 +344,7 @@ def _policy_set(command: CommandIssued, ctx: Context, deps: Deps, path: str, raw
     import yaml
 
     from chalicelib.core.policy import PolicyError, combine
-    from chalicelib.worker.context import policies
+    from chalicelib.kernel.context import policies
 
     parts = path.split(".")
     if not all(parts):

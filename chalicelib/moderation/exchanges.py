@@ -20,11 +20,11 @@ import hashlib
 from collections.abc import Mapping
 from typing import Any
 
-from chalicelib.bootstrap import Deps
 from chalicelib.core.events import MessagePosted
 from chalicelib.core.heat import Exchange, addressee, message_heat, pair
 from chalicelib.core.lexicon import lexicon_for
 from chalicelib.core.policy import GroupPolicy
+from chalicelib.kernel.deps import Deps
 from chalicelib.store import keys
 
 SLOW_UNTIL = "sm_until"

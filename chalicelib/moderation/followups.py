@@ -28,21 +28,21 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from chalicelib.authz import is_admin
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Action, Decision, PostCard, Reply
 from chalicelib.core.cards import Button, Card
 from chalicelib.core.engine import rule_label
 from chalicelib.core.events import CommandIssued, Event
 from chalicelib.core.ids import split_id
 from chalicelib.i18n import t
+from chalicelib.kernel.commands import as_command, command_name, command_prefix
+from chalicelib.kernel.context import Context, load_context, policies
+from chalicelib.kernel.deps import Deps
 from chalicelib.moderation import admin, reports
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.targets import target_of
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Item
-from chalicelib.worker.commands import as_command, command_name, command_prefix
-from chalicelib.worker.context import Context, load_context, policies
 from chalicelib.workflows import common
 from chalicelib.workflows.common import DAY, HOUR, Where
 from chalicelib.workflows.moments import local
@@ -465,7 +465,7 @@ def _follow(
 def _handled_by_command(event: Event, ctx: Context, decision: Decision, deps: Deps) -> None:
     """An admin command that acted on a member (`warn @x`, `mute @x`, ...) handles their open cases."""
     command = as_command(event)
-    if command is None or not command.chat or decision.notes.get("refused"):
+    if command is None or not command.chat or decision.refused:
         return
     name = command_name(command)
     if name not in BY_COMMAND or not any(a.reason == "admin.done" for a in decision.actions):

@@ -10,15 +10,18 @@ import dataclasses
 from typing import Any
 
 from chalicelib.authz import directory_user
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Decision, Mute, PostCard, Remove, SendDirect
 from chalicelib.core.engine import build_rules, moderate
 from chalicelib.core.events import Event, FileShared, MemberJoined, MessagePosted
+from chalicelib.core.facts import CaseOpened
 from chalicelib.core.policy import GroupPolicy
 from chalicelib.core.rules.base import Rule, RuleContext, event_files, event_text
 from chalicelib.core.rules.files import doc_key_and_version
 from chalicelib.core.text import fingerprint
 from chalicelib.i18n import t
+from chalicelib.kernel.context import Context
+from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.executor import ActionResult
 from chalicelib.moderation import admin, followups, reports, slowmode
 from chalicelib.moderation.bans import is_banned
 from chalicelib.moderation.cases import CaseRepo
@@ -27,8 +30,6 @@ from chalicelib.moderation.sealing import seal_decision
 from chalicelib.moderation.signals import rule_context
 from chalicelib.store import keys
 from chalicelib.store.records import Item
-from chalicelib.worker.context import Context
-from chalicelib.worker.executor import ActionResult
 
 AUTOMATIC = "qunguan"
 
@@ -39,31 +40,37 @@ def governed(event: Event, ctx: Context) -> bool:
     )
 
 
-def addressed_command(event: Event) -> bool:
+def addressed_command(event: Event, ctx: Context) -> bool:
     """A known command addressed to the bot (`@bot help`) is not group traffic: it is not moderated."""
-    from chalicelib.worker.commands import as_command, command_name
-    from chalicelib.worker.registry import registry
+    from chalicelib.kernel.commands import as_command, command_name
 
     command = as_command(event) if isinstance(event, MessagePosted) else None
-    return command is not None and command_name(command) in registry().commands
+    return command is not None and command_name(command) in ctx.commands
 
 
 def on_message(event: MessagePosted | FileShared, ctx: Context, deps: Deps) -> Decision:
-    if not governed(event, ctx) or addressed_command(event):
+    if not governed(event, ctx) or addressed_command(event, ctx):
         return Decision()
     if isinstance(event, FileShared) and not event.file.name:
         return Decision()  # Slack's bare file_shared: the message with the file carries its name
     signals = rule_context(event, ctx, deps)
     rules = rules_for(ctx.policy)
     decision = moderate(event, signals, rules)
-    if (
-        decision.actions
-    ):  # someone will be told: name the member and link the message (pure rules, same result)
+    if decision.actions:  # someone is told: name the member, link the message (the rules are pure)
         signals = named(event, signals, ctx, deps, decision)
         decision = moderate(event, signals, rules)
     decision = one_removal_proposal(decision, event, deps)
     decision = slowmode.after_moderation(decision, event, signals, ctx, deps)
-    return seal_decision(decision, event, deps.settings)
+    return seal_decision(_with_case_fact(decision), event, deps.settings)
+
+
+def _with_case_fact(decision: Decision) -> Decision:
+    """Tell the other domains (the spike alerts) that a case is opened, as a fact, not through notes."""
+    notes = decision.notes
+    if decision.shadow or not (notes.get("findings") and notes.get("case_ref")):
+        return decision
+    rules = tuple(str(finding.get("rule", "")) for finding in notes["findings"])
+    return dataclasses.replace(decision, facts=(*decision.facts, CaseOpened(str(notes["case_ref"]), rules)))
 
 
 def one_removal_proposal(decision: Decision, event: MessagePosted | FileShared, deps: Deps) -> Decision:

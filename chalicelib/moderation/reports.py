@@ -9,7 +9,6 @@ import dataclasses
 from typing import Any
 
 from chalicelib.authz import admins_of, is_admin
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Action, Decision, PostCard, Reply, SendDirect, Unmute, UpdateCard
 from chalicelib.core.cards import Button, Card
 from chalicelib.core.engine import case_ref, rule_label
@@ -17,6 +16,10 @@ from chalicelib.core.events import CardClicked, CommandIssued, Event
 from chalicelib.core.ids import group_id, split_id
 from chalicelib.core.localtime import local
 from chalicelib.i18n import t
+from chalicelib.kernel.clicks import ClickGate
+from chalicelib.kernel.commands import command_prefix
+from chalicelib.kernel.context import Context, load_context
+from chalicelib.kernel.deps import Deps
 from chalicelib.moderation import bans
 from chalicelib.moderation.admin import CLICK_ANSWERS, group_label, private
 from chalicelib.moderation.cases import CaseRepo
@@ -25,9 +28,6 @@ from chalicelib.moderation.sealing import handled_card, seal_card
 from chalicelib.moderation.targets import target_of
 from chalicelib.store import keys
 from chalicelib.store.records import Item
-from chalicelib.worker.clicks import ClickGate
-from chalicelib.worker.commands import command_prefix
-from chalicelib.worker.context import Context, load_context
 from chalicelib.worker.people import name_of
 
 REPORTS_PER_HOUR = 3
@@ -199,7 +199,7 @@ def decide_appeal(
     appellant = str(filed.data.get("by", "")) if filed is not None else ""
     if event.uid(event.user) == case.data.get("uid") or event.user == appellant:
         return dataclasses.replace(
-            private(gctx, "appeal.own_appeal"), notes={"refused": f"appeal {ref} decided by its appellant"}
+            private(gctx, "appeal.own_appeal"), refused=f"appeal {ref} decided by its appellant"
         )
     if event.user in {str(case.data.get("actor", "")), str(case.data.get("handled_by", ""))}:
         return private(gctx, "appeal.own_action")

@@ -16,15 +16,15 @@ from __future__ import annotations
 
 from chalicelib.adapters.base import Capability
 from chalicelib.authz import ADMIN_ROLES, admins_told
-from chalicelib.bootstrap import Deps
 from chalicelib.core.events import Event, FileShared, MessagePosted
 from chalicelib.core.heat import Exchange
 from chalicelib.core.naming import group_label
 from chalicelib.core.rules.base import RuleContext, event_files, event_text
 from chalicelib.core.text import fingerprint
+from chalicelib.kernel.context import Context
+from chalicelib.kernel.deps import Deps
 from chalicelib.moderation import exchanges
 from chalicelib.store import keys
-from chalicelib.worker.context import Context
 
 WINDOW_MARGIN_SECONDS = 120
 # The flood window slides: it is counted in quarter slices, and a message counts what its member posted in

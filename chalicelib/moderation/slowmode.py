@@ -28,7 +28,6 @@ from typing import Any
 
 from chalicelib.adapters.base import Capability
 from chalicelib.authz import is_admin
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Action, Decision, Mute, PostCard, Reply, SendDirect, Unmute, UpdateCard
 from chalicelib.core.cards import Button, Card
 from chalicelib.core.engine import appeal_command, rule_label
@@ -36,6 +35,10 @@ from chalicelib.core.events import CardClicked, CommandIssued, Event
 from chalicelib.core.policy import GroupPolicy
 from chalicelib.core.rules.base import RuleContext
 from chalicelib.i18n import t
+from chalicelib.kernel.clicks import ClickGate
+from chalicelib.kernel.commands import command_prefix
+from chalicelib.kernel.context import Context
+from chalicelib.kernel.deps import Deps
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.exchanges import slow_mode_stamp
 from chalicelib.moderation.mutes import MuteRepo
@@ -44,9 +47,6 @@ from chalicelib.moderation.signals import WINDOW_MARGIN_SECONDS
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Item
-from chalicelib.worker.clicks import ClickGate
-from chalicelib.worker.commands import command_prefix
-from chalicelib.worker.context import Context
 from chalicelib.workflows import common
 from chalicelib.workflows.common import Where
 from chalicelib.workflows.moments import local_clock
@@ -315,7 +315,9 @@ def after_moderation(
         card = admin_card(mode, place, policy, platform=event.platform, detail=detail)
         actions.append(PostCard(card=card, users=admins, reason="slowmode.card", rule="heated"))
     notes = {**decision.notes, "slowmode_start": mode.data()}
-    return Decision(Decision.of(*decision.actions, *actions).actions, decision.shadow, notes)
+    return dataclasses.replace(
+        decision, actions=Decision.of(*decision.actions, *actions).actions, notes=notes
+    )
 
 
 def _enforcement(place: Where, deps: Deps) -> str:
@@ -516,7 +518,7 @@ def record(event: Event, ctx: Context, decision: Decision, results: tuple[Any, .
 def _record_warnings(
     event: Event, ctx: Context, decision: Decision, warned: list[dict[str, str]], deps: Deps
 ) -> None:
-    chat = str(decision.notes.get("acting_chat") or event.chat)
+    chat = decision.acting_chat or event.chat
     gid = f"{event.platform}:{event.tenant}:{chat}"
     cases = CaseRepo(deps.store)
     for entry in warned:
@@ -552,11 +554,11 @@ def _record_warnings(
 def sweep(deps: Deps, now: float) -> dict[str, int]:
     """End the slow modes that are over (a notice, the stamps cleared, the members' mutes lifted) and keep
     the window items of the ones still on stamped ahead."""
-    from chalicelib.jobs.minutely import carry_out, place_of
+    from chalicelib.kernel.act import carry_out, job_where
 
     ended = kept = 0
     for mode in SlowModes(deps.store).on():
-        place = place_of(deps, mode.gid, job="slowmode", key=f"{mode.ref}-{int(mode.until)}", now=now)
+        place = job_where(deps, mode.gid, job="slowmode", key=f"{mode.ref}-{int(mode.until)}", now=now)
         policy = place.ctx.policy
         if mode.until > now:
             stamp(
@@ -573,6 +575,6 @@ def sweep(deps: Deps, now: float) -> dict[str, int]:
             continue
         where = common.where(place.event, place.ctx, deps)
         actions = ending(mode, where, deps, now, key="slowmode.notice.ended")
-        carry_out(deps, place, actions, what="SlowModeEnded", key=f"{mode.ref}-{int(mode.until)}", now=now)
+        carry_out(deps, place, actions, what="SlowModeEnded", key=f"{mode.ref}-{int(mode.until)}")
         ended += 1
     return {"slowmodes_ended": ended, "slowmodes_kept": kept}

@@ -1,23 +1,17 @@
 """Mutes end by themselves (R3.7): every few minutes the scheduler asks for the mutes that are due (one
 Query of the sparse `DUE#unmute` index), lifts each where the platform muted (DingTalk scene groups), tells
-the member they may post again, drops the record and audits it."""
+the member they may post again (through `act`: the outbox and the audit), and drops the record."""
 
 from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
 
-from chalicelib.bootstrap import Deps
-from chalicelib.core.actions import Unmute
-from chalicelib.core.events import JobRequested
-from chalicelib.core.ids import split_id
+from chalicelib.core.actions import Decision, Unmute
 from chalicelib.i18n import t
+from chalicelib.kernel.act import act, job_where
+from chalicelib.kernel.deps import Deps
 from chalicelib.moderation.mutes import MuteRecord, MuteRepo
-from chalicelib.store import keys
-from chalicelib.store.records import AuditRecord
-from chalicelib.worker.audit import audit_expires_at
-from chalicelib.worker.context import load_context
-from chalicelib.worker.executor import execute
 
 log = logging.getLogger("qunguan.mutes")
 
@@ -46,33 +40,14 @@ def end_due_mutes(deps: Deps, now: float, *, dry_run: bool = False, limit: int =
 
 
 def _end(mute: MuteRecord, deps: Deps, now: float) -> bool:
-    platform, tenant, chat = split_id(mute.gid)
-    event = JobRequested(
-        platform=platform,  # type: ignore[arg-type]  # a gid's platform is one of the three
-        tenant=tenant,
-        event_id=f"unmute:{mute.gid}:{mute.uid}:{int(mute.until)}",
-        occurred_at=now,
-        chat=chat,
-        job="unmute",
-        period=keys.iso(mute.until),
-    )
-    ctx = load_context(event, deps)
+    """Lift one mute (or tell the member it is over) through `act`; False if it may succeed later."""
+    where = job_where(deps, mute.gid, job="unmute", key=f"{mute.uid}:{int(mute.until)}", now=now)
+    ctx, chat = where.ctx, where.event.chat
     group = ctx.group.name if ctx.group and ctx.group.name else chat
     action = Unmute(
         chat=chat, user=mute.user, text=t(ctx.locale, "member.mute_ended", group=group), reason="mute.ended"
     )
-    (result,) = execute((action,), event, ctx, deps.messenger(event.platform))
-    deps.store.append_audit(
-        AuditRecord(
-            gid=mute.gid,
-            audit_id=f"unmute-{mute.uid}-{int(mute.until)}",
-            at=now,
-            event_type="MuteEnded",
-            actor="qunguan",
-            actions=(f"Unmute:{result.status}",),
-            outcome=result.status,
-            detail={"case": mute.case_ref, "detail": result.detail},
-            expires_at=audit_expires_at(ctx.policy, now),
-        )
+    acted = act(
+        deps, where, Decision((action,), notes={"case": mute.case_ref}), what="MuteEnded", actor="qunguan"
     )
-    return result.status != "failed" or not result.retryable
+    return not acted.retryable

@@ -41,6 +41,12 @@ class Store(ABC):
     @abstractmethod
     def get_member(self, gid: str, uid: str) -> MemberRecord | None: ...
 
+    def get_members(self, gid: str, uids: Sequence[str]) -> dict[str, MemberRecord]:
+        """The members of `uids` that exist, by uid. The DynamoDB store reads them 100 a request
+        (BatchGetItem); this default reads them one by one."""
+        found = {uid: self.get_member(gid, uid) for uid in dict.fromkeys(uids)}
+        return {uid: member for uid, member in found.items() if member is not None}
+
     @abstractmethod
     def put_member(self, member: MemberRecord) -> None: ...
 
@@ -62,10 +68,18 @@ class Store(ABC):
 
     @abstractmethod
     def bump_counters(
-        self, pk: str, sk: str, add: Mapping[str, int], put: Mapping[str, Any], expires_at: int
-    ) -> dict[str, Any]:
+        self,
+        pk: str,
+        sk: str,
+        add: Mapping[str, int],
+        put: Mapping[str, Any],
+        expires_at: int,
+        *,
+        old: bool = True,
+    ) -> Mapping[str, Any]:
         """In one write: add to several counters of one item and set some attributes; return the item's
-        attributes as they were before (keys and expiry left out; absent ones are absent). One message's
+        attributes as they were before (keys and expiry left out; absent ones are absent), or nothing
+        with `old=False` (a writer that already knows them saves reading the item back). One message's
         flood, duplicate and last-message signals cost this single write, which is billed by the item's
         size whatever it returns."""
 
@@ -85,6 +99,13 @@ class Store(ABC):
     @abstractmethod
     def put_item(self, item: Item, *, if_absent: bool = False) -> bool:
         """Write `item` (replacing it). With `if_absent`, only if no live item has its key: False then."""
+
+    def claim_items(self, items: Sequence[Item]) -> list[bool]:
+        """Write each item that has no live item under its key; for each, whether it was written. For
+        one writer per key at a time (the archive puller holds a lease): the DynamoDB store reads the
+        keys in batches and writes the absent ones in batches, which is not one atomic step. This
+        default is a conditional put per item."""
+        return [self.put_item(item, if_absent=True) for item in items]
 
     @abstractmethod
     def get_item(self, pk: str, sk: str) -> Item | None: ...

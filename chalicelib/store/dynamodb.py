@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -47,9 +48,31 @@ _CLIENT_METHODS = {
     "DeleteItem": "delete_item",
     "Query": "query",
     "TransactWriteItems": "transact_write_items",
+    "BatchGetItem": "batch_get_item",
+    "BatchWriteItem": "batch_write_item",
 }
+# Operations that name their table inside the request (RequestItems, TransactItems), not as TableName.
+_MULTI_TABLE = frozenset({"TransactWriteItems", "BatchGetItem", "BatchWriteItem"})
+BATCH_GET_KEYS = 100  # BatchGetItem: at most 100 keys a request
+BATCH_WRITE_ITEMS = 25  # BatchWriteItem: at most 25 puts a request
+BATCH_ATTEMPTS = 5  # unprocessed keys or items are sent again, with back-off, this many times
 # Attribute names the table itself uses; a generic item's data may not take them.
 RESERVED = frozenset({"PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", TTL_ATTRIBUTE})
+
+
+def client_config() -> Any:
+    """The DynamoDB client's configuration: standard retries, short timeouts, and no client-side
+    parameter validation, which cost more CPU than the rest of building a request (measured on a page of
+    1 000 archived messages: bench/archive.py). Every request is built in this module; a malformed one
+    is still refused, by DynamoDB, as a ValidationException."""
+    from botocore.config import Config  # type: ignore[import-untyped, unused-ignore]
+
+    return Config(
+        retries={"mode": "standard", "max_attempts": 6},
+        connect_timeout=2,
+        read_timeout=5,
+        parameter_validation=False,
+    )
 
 
 @dataclass
@@ -162,6 +185,14 @@ class DynamoStore(Store):
         item = self._get(keys.group_pk(gid), keys.member_sk(uid))
         return None if item is None else _member_record(item)
 
+    def get_members(self, gid: str, uids: Sequence[str]) -> dict[str, MemberRecord]:
+        wanted = [(keys.group_pk(gid), keys.member_sk(uid)) for uid in dict.fromkeys(uids)]
+        found: dict[str, MemberRecord] = {}
+        for item in self._batch_get(wanted):
+            member = _member_record(item)
+            found[member.uid] = member
+        return found
+
     def put_member(self, member: MemberRecord) -> None:
         self._put(_member_item(member))
 
@@ -244,8 +275,15 @@ class DynamoStore(Store):
         raise StoreError(f"DynamoDB UpdateItem failed: counter did not settle in {COUNTER_ATTEMPTS} rounds")
 
     def bump_counters(
-        self, pk: str, sk: str, add: Mapping[str, int], put: Mapping[str, Any], expires_at: int
-    ) -> dict[str, Any]:
+        self,
+        pk: str,
+        sk: str,
+        add: Mapping[str, int],
+        put: Mapping[str, Any],
+        expires_at: int,
+        *,
+        old: bool = True,
+    ) -> Mapping[str, Any]:
         # The sort key names a time bucket and `expires_at` lies past its end, so an expired item is a
         # past bucket that is never written again: no condition is needed.
         names: dict[str, str] = {"#expires_at": TTL_ATTRIBUTE}
@@ -266,12 +304,13 @@ class DynamoStore(Store):
             UpdateExpression=expression,
             ExpressionAttributeNames=names,
             ExpressionAttributeValues=self._codec_().serialize_values(values),
-            ReturnValues="ALL_OLD",  # the whole item: counters of earlier slices too (no extra cost)
+            # The whole item: counters of earlier slices too (no extra capacity, only parsing).
+            ReturnValues="ALL_OLD" if old else "NONE",
         )
-        old = self._codec_().deserialize_item(response.get("Attributes", {}))
+        before = self._codec_().deserialize_item(response.get("Attributes", {}))
         for key in (TTL_ATTRIBUTE, *self._key(pk, sk)):
-            old.pop(key, None)
-        return old
+            before.pop(key, None)
+        return before
 
     def update_member(self, gid: str, uid: str, user: str, changes: Mapping[str, Any]) -> None:
         names = {"#gid": "gid", "#uid": "uid", "#user": "user"}
@@ -332,6 +371,38 @@ class DynamoStore(Store):
         except _ConditionFailed:
             return False
         return True
+
+    def claim_items(self, items: Sequence[Item]) -> list[bool]:
+        """Which keys hold a live item: BatchGetItem, 100 keys a request; the absent ones written with
+        BatchWriteItem, 25 a request (neither takes a condition, hence one writer per key at a time)."""
+        codec = self._codec_()
+        unique = list({(item.pk, item.sk): item for item in items}.values())
+        live = {
+            (str(found["PK"]), str(found["SK"]))
+            for found in self._batch_get([(i.pk, i.sk) for i in unique], keys_only=True)
+        }
+        fresh = [item for item in unique if (item.pk, item.sk) not in live]
+        for start in range(0, len(fresh), BATCH_WRITE_ITEMS):
+            writes: dict[str, Any] = {
+                self.table_name: [
+                    {"PutRequest": {"Item": codec.serialize_item(_raw_item(item))}}
+                    for item in fresh[start : start + BATCH_WRITE_ITEMS]
+                ]
+            }
+            for attempt in range(BATCH_ATTEMPTS):
+                writes = self._call("BatchWriteItem", RequestItems=writes).get("UnprocessedItems") or {}
+                if not writes:
+                    break
+                time.sleep(0.05 * 2**attempt)
+            if writes:
+                raise StoreError("DynamoDB BatchWriteItem left items unprocessed")
+        written = {(item.pk, item.sk) for item in fresh}
+        claimed: list[bool] = []
+        for item in items:  # a key given twice is claimed by its first occurrence only
+            key = (item.pk, item.sk)
+            claimed.append(key in written)
+            written.discard(key)
+        return claimed
 
     def get_item(self, pk: str, sk: str) -> Item | None:
         raw = self._get(pk, sk)
@@ -460,6 +531,32 @@ class DynamoStore(Store):
             self._call("TransactWriteItems", TransactItems=actions)
 
     # Plumbing ------------------------------------------------------------------------------------
+    def _batch_get(
+        self, wanted: Sequence[tuple[str, str]], *, keys_only: bool = False
+    ) -> Iterator[dict[str, Any]]:
+        """The live items among `wanted` keys, 100 a BatchGetItem; unprocessed keys asked again."""
+        codec = self._codec_()
+        for start in range(0, len(wanted), BATCH_GET_KEYS):
+            request: dict[str, Any] = {
+                "Keys": [self._key(pk, sk) for pk, sk in wanted[start : start + BATCH_GET_KEYS]]
+            }
+            if keys_only:
+                request["ProjectionExpression"] = "PK, SK, #expires_at"
+                request["ExpressionAttributeNames"] = {"#expires_at": TTL_ATTRIBUTE}
+            pending: dict[str, Any] = {self.table_name: request}
+            for attempt in range(BATCH_ATTEMPTS):
+                response = self._call("BatchGetItem", RequestItems=pending)
+                for raw in response.get("Responses", {}).get(self.table_name, []):
+                    found = codec.deserialize_item(raw)
+                    if self._alive(found):
+                        yield found
+                pending = response.get("UnprocessedKeys") or {}
+                if not pending:
+                    break
+                time.sleep(0.05 * 2**attempt)
+            if pending:
+                raise StoreError("DynamoDB BatchGetItem left keys unprocessed")
+
     def _get(self, pk: str, sk: str) -> dict[str, Any] | None:
         response = self._call("GetItem", Key=self._key(pk, sk))
         raw = response.get("Item")
@@ -504,7 +601,7 @@ class DynamoStore(Store):
 
         method = getattr(self._dynamodb(), _CLIENT_METHODS[operation])
         try:
-            if operation != "TransactWriteItems":
+            if operation not in _MULTI_TABLE:
                 request["TableName"] = self.table_name
             response: dict[str, Any] = method(ReturnConsumedCapacity="TOTAL", **request)
         except ClientError as exc:
@@ -533,13 +630,9 @@ class DynamoStore(Store):
             with self._client_lock:
                 if self._client is None:
                     import boto3  # type: ignore[import-untyped, unused-ignore]
-                    from botocore.config import Config  # type: ignore[import-untyped, unused-ignore]
 
-                    config = Config(
-                        retries={"mode": "standard", "max_attempts": 6}, connect_timeout=2, read_timeout=5
-                    )
                     self._client = boto3.session.Session().client(
-                        "dynamodb", endpoint_url=self._endpoint_url, config=config
+                        "dynamodb", endpoint_url=self._endpoint_url, config=client_config()
                     )
         return self._client
 

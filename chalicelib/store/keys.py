@@ -639,3 +639,40 @@ def file_upload_pk(uid: str) -> str:
 
 
 FILE_UPLOAD_SK = "DEST"
+
+
+# A message archive (WeCom 会话内容存档), per platform and tenant: where the pull stands (`SEQ`), who is
+# pulling (`LEASE`, expiring), alerts raised once (`ALERT#kind`), items that could not be read
+# (`FAIL#seq`), and external contacts' consent to be archived (`CONSENT#user`).
+ARCHIVE_CHECKPOINT_SK = "SEQ"
+ARCHIVE_LEASE_SK = "LEASE"
+
+
+def archive_pk(platform: str, tenant: str) -> str:
+    return f"ARCHIVE#{platform}#{tenant}"
+
+
+def archive_alert_sk(kind: str) -> str:
+    return f"ALERT#{kind}"
+
+
+def archive_failure_sk(seq: int) -> str:
+    return f"FAIL#{seq:020d}"
+
+
+def archive_consent_sk(user: str) -> str:
+    return f"CONSENT#{user}"
+
+
+def archive_cursor_sk(conversation: str) -> str:
+    """Where a pulled source stands in one group (DingTalk's audit: the group's `nextToken`)."""
+    return f"CURSOR#{conversation}"
+
+
+def outbox_pk(platform: str, claim_key: str) -> str:
+    """A decision being carried out, in its own partition (one per event, like the claim): the actions as
+    stored before the first was done, and each one's result once the platform confirmed it."""
+    return f"OUT#{platform}#{claim_key}"
+
+
+OUTBOX_SK = "OUT"

@@ -136,19 +136,26 @@ class MemoryStore(Store):
             return count + 1
 
     def bump_counters(
-        self, pk: str, sk: str, add: Mapping[str, int], put: Mapping[str, Any], expires_at: int
-    ) -> dict[str, Any]:
+        self,
+        pk: str,
+        sk: str,
+        add: Mapping[str, int],
+        put: Mapping[str, Any],
+        expires_at: int,
+        *,
+        old: bool = True,
+    ) -> Mapping[str, Any]:
         _check({**add, **put})
         with self._lock:
             self.usage.record("UpdateItem", write_units=WRITE_UNITS)
             item = self._live(self._items.get((pk, sk))) or Item(pk, sk)
-            old = copy.deepcopy(dict(item.data))
+            before = copy.deepcopy(dict(item.data)) if old else {}
             data = dict(item.data)
             for name, amount in add.items():
                 data[name] = data.get(name, 0) + amount
             data.update(copy.deepcopy(dict(put)))
             self._items[(pk, sk)] = replace(item, data=data, expires_at=expires_at)
-            return old
+            return before
 
     def update_member(self, gid: str, uid: str, user: str, changes: Mapping[str, Any]) -> None:
         known = set(MemberRecord.__dataclass_fields__)

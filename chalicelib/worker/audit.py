@@ -1,13 +1,8 @@
-"""When an audit record expires: after the group policy's `retention.audit` days (400 by default), so TTL
-removes it on time and the cleanup job only catches up after a retention was shortened."""
+"""Moved to `chalicelib.kernel.audit` (the kernel at the bottom of the worker); this name stays for code
+written before the move. New code imports the kernel."""
 
 from __future__ import annotations
 
-from chalicelib.core.policy import GroupPolicy
+from chalicelib.kernel.audit import DAY, DEFAULT_DAYS, audit_expires_at
 
-DEFAULT_DAYS = 400
-DAY = 86400
-
-
-def audit_expires_at(policy: GroupPolicy, at: float) -> int:
-    return int(at) + int(policy.retention.get("audit", DEFAULT_DAYS)) * DAY
+__all__ = ["DAY", "DEFAULT_DAYS", "audit_expires_at"]

@@ -4,9 +4,9 @@ their id only when the directory does not know them (`chalicelib.core.naming.per
 from __future__ import annotations
 
 from chalicelib.authz import directory_user
-from chalicelib.bootstrap import Deps
 from chalicelib.core.events import Event
 from chalicelib.core.naming import person_label
+from chalicelib.kernel.deps import Deps
 
 
 def name_of(event: Event, user: str, deps: Deps) -> str:

@@ -1,32 +1,30 @@
-"""One event through the worker: addressed -> load context -> decide -> execute -> persist.
+"""One event through the worker: addressed -> load context -> decide -> act (through the outbox) -> record.
 
 `addressed` lets the platform say what it could not at ingress: whether the bot wrote the message or
 was mentioned in it (Slack, when the envelope's authorization is not the bot's).
 
 `decide` routes by event type, command name and card action to the domains' handlers
-(`chalicelib.worker.registry`); each decides with pure code, and the executor acts on the merged
-Decision. `persist` records the member's activity (at most
-hourly, so an ordinary message costs one read and at most two writes with its claim) and an audit
-record for every decision that did something.
+(`chalicelib.worker.registry`); each decides with pure code, and `act` carries the merged Decision out
+through the outbox, so that a redelivery finishes it without deciding again. The domains' recording hooks
+and the audit run once the decision is carried out. The member's activity is written at most hourly, so
+an ordinary message (no actions: no outbox) costs one read and at most two writes with its claim.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass, replace
 
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Decision
 from chalicelib.core.events import CardClicked, CommandIssued, Event, FileShared, MessagePosted
+from chalicelib.kernel import commands
+from chalicelib.kernel.act import Acted, After, Where, act, audit, event_claim, resume, where_of
+from chalicelib.kernel.context import Context, actor_of, load_context
+from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.executor import ActionResult, DeliveryFailed
+from chalicelib.kernel.usage import needs_arguments
 from chalicelib.store.base import ACTIVITY_WRITE_INTERVAL
-from chalicelib.store.records import AuditRecord
-from chalicelib.worker import commands
-from chalicelib.worker.audit import audit_expires_at
-from chalicelib.worker.context import Context, actor_of, load_context
-from chalicelib.worker.executor import ActionResult, DeliveryFailed, execute
 from chalicelib.worker.registry import registry
-from chalicelib.worker.usage import needs_arguments
 
 log = logging.getLogger("qunguan.worker")
 
@@ -65,78 +63,116 @@ def decide(event: Event, ctx: Context, deps: Deps) -> Decision:
     return Decision.merge(*parts)
 
 
-def process(event: Event, deps: Deps) -> Outcome:
+def process(event: Event, deps: Deps, *, redelivered: bool = False) -> Outcome:
+    """Decide on `event` and carry the decision out through the outbox (`chalicelib.kernel.act`). A
+    `redelivered` event (SQS handed it out before, or it is a replayed dead letter) first looks for its
+    stored decision and finishes that, without deciding again; only a decision whose handler asked for
+    its own work to be tried again (`Decision.retry`, e.g. archiving a file) is decided anew once its
+    actions are all done, and the outbox keeps those actions from being done twice."""
     seen = deps.messenger(event.platform).addressed(event)
     if seen is None:  # the bot's own post, known only now (Slack: auth.test)
         log.info("ignored %s %s: the bot's own", event.platform, type(event).__name__)
         return Outcome(event, Decision(), ())
     event = seen
-    ctx = load_context(event, deps)
+    ctx = replace(load_context(event, deps), commands=frozenset(registry().commands))
+    recorder = _recorder(event, ctx, deps)
+    if redelivered:
+        resumed = resume(deps, event, after=recorder)
+        if resumed is not None and (resumed.retryable or not resumed.decision.retry):
+            return _finish(event, resumed)
     decision = decide(event, ctx, deps)
-    results: tuple[ActionResult, ...] = ()
     if decision and not decision.shadow:
-        # A card clicked in a direct message acts in the group its sealed value names.
-        acting = decision.notes.get("acting_chat")
-        acting_ctx = (
-            load_context(replace(event, chat=acting), deps) if acting and acting != event.chat else ctx
+        acted = act(
+            deps, _acting(event, ctx, decision, deps), decision, actor=actor_of(event), after=recorder
         )
-        results = tuple(execute(decision.actions, event, acting_ctx, deps.messenger(event.platform)))
-        notice = commands.failure_notice(event, ctx, decision.actions, results)
-        if notice is not None:  # nothing silent: a command that failed says why
-            results += tuple(execute((notice,), event, ctx, deps.messenger(event.platform)))
-    persist(event, ctx, decision, results, deps)
+        notice = commands.failure_notice(event, ctx, decision.actions, acted.results)
+        if notice is not None:  # nothing silent: a command that failed for good says why
+            told = Decision.of(notice)
+            act(deps, Where(event, ctx), told, claim=event_claim(event, "failed"), what="command.failed")
+    else:
+        acted = Acted(decision, ())
+        persist(event, ctx, decision, (), deps)
+    _record_activity(event, ctx, deps)
+    return _finish(event, acted)
+
+
+def _finish(event: Event, acted: Acted) -> Outcome:
     log.info(
-        "processed %s %s actions=%s",
+        "processed %s %s actions=%s%s",
         event.platform,
         type(event).__name__,
-        ",".join(f"{r.action}:{r.status}" for r in results) or "-",
+        ",".join(f"{r.action}:{r.status}" for r in acted.results) or "-",
+        " (held by another processing)" if acted.busy else "",
     )
-    if any(result.retryable for result in results):
-        raise DeliveryFailed(f"{sum(r.retryable for r in results)} action(s) failed and may succeed later")
-    if decision.notes.get("retry"):  # a handler's own work (e.g. archiving a file) may succeed later
-        raise DeliveryFailed(f"to be tried again: {decision.notes['retry']}")
-    return Outcome(event, decision, results)
+    if acted.busy:
+        raise DeliveryFailed("the decision is held by another processing; its redelivery will find it done")
+    if acted.retryable:
+        raise DeliveryFailed(f"{acted.retryable} action(s) not done yet; they may succeed later")
+    if acted.decision.retry:  # a handler's own work (e.g. archiving a file) may succeed later
+        raise DeliveryFailed(f"to be tried again: {acted.decision.retry}")
+    return Outcome(event, acted.decision, acted.results)
 
 
-def persist(
-    event: Event, ctx: Context, decision: Decision, results: tuple[ActionResult, ...], deps: Deps
-) -> None:
-    for hook in registry().after:
-        hook(event, ctx, decision, results, deps)
+def _acting(event: Event, ctx: Context, decision: Decision, deps: Deps) -> Where[Event]:
+    """Where the decision acts: the event's group, or the group a card clicked in a direct message names."""
+    if decision.acting_chat and decision.acting_chat != event.chat:
+        return where_of(deps, replace(event, chat=decision.acting_chat))
+    return Where(event, ctx)
+
+
+def _recorder(event: Event, ctx: Context, deps: Deps) -> After:
+    """What records a decision once it is carried out: every domain's hook, then (in `act`) the audit."""
+
+    def record(decision: Decision, results: tuple[ActionResult, ...]) -> None:
+        for hook in registry().after:
+            hook(event, ctx, decision, results, deps)
+        follow(event, ctx, decision, deps)
+
+    return record
+
+
+def follow(event: Event, ctx: Context, decision: Decision, deps: Deps) -> None:
+    """Hand each fact of a recorded decision to the handlers registered for its type; what they decide
+    goes through `act` under the event's claim and the fact's name (a redelivery finds it there)."""
+    if decision.shadow:
+        return
+    for n, fact in enumerate(decision.facts):
+        name = type(fact).__name__
+        for m, handler in enumerate(registry().facts.get(type(fact), ())):
+            answer = handler(fact, event, ctx, deps)
+            if answer.actions:
+                claim = event_claim(event, f"{name}.{n}.{m}")
+                acted = act(deps, Where(event, ctx), answer, claim=claim, what=name, actor="qunguan")
+                log.info("%s in %s: %s", name, event.gid, [r.status for r in acted.results])
+
+
+def _record_activity(event: Event, ctx: Context, deps: Deps) -> None:
+    """The member's `last_active`, at most hourly: an ordinary message's second write (with its claim)."""
     user = actor_of(event)
     if event.chat and user and isinstance(event, ACTIVE_EVENTS):
         last = ctx.member.last_active if ctx.member else None
         if last is None or ctx.now - last >= ACTIVITY_WRITE_INTERVAL:
             deps.store.record_activity(event.gid, event.uid(user), user, ctx.now)
+
+
+def persist(
+    event: Event, ctx: Context, decision: Decision, results: tuple[ActionResult, ...], deps: Deps
+) -> None:
+    """Record a decision that acted on nothing (or only in shadow): the hooks, and an audit record where
+    there is something to say (shadow actions, findings, errors)."""
+    for hook in registry().after:
+        hook(event, ctx, decision, results, deps)
+    follow(event, ctx, decision, deps)
     if decision or decision.shadow or decision.notes.get("findings") or decision.notes.get("errors"):
-        deps.store.append_audit(
-            AuditRecord(
-                gid=event.gid,
-                audit_id=hashlib.sha256(f"{event.platform}#{event.claim_key}".encode()).hexdigest()[:16],
-                at=ctx.now,
-                event_type=type(event).__name__,
-                actor=user,
-                actions=tuple(f"{type(a).__name__}:{a.reason}" for a in decision.actions),
-                outcome="shadow" if decision.shadow else _outcome(results),
-                detail=_detail(decision, results),
-                expires_at=audit_expires_at(ctx.policy, ctx.now),
-            )
+        audit(
+            deps,
+            ctx,
+            event_claim(event),
+            decision,
+            results,
+            at=ctx.now,
+            what=type(event).__name__,
+            actor=actor_of(event),
+            gid=event.gid,
+            shadow=decision.shadow,
         )
-
-
-def _detail(decision: Decision, results: tuple[ActionResult, ...]) -> dict[str, object]:
-    """The results, and why a request was refused (`notes["refused"]`), so the audit says who was turned
-    away and why, not only that a private reply went out."""
-    detail: dict[str, object] = {"results": [r.record() for r in results]}
-    if decision.notes.get("refused"):
-        detail["refused"] = str(decision.notes["refused"])
-    if decision.notes.get("audit"):  # what a handler wants on the record (e.g. the co-admins appointed)
-        detail["audit"] = decision.notes["audit"]
-    return detail
-
-
-def _outcome(results: tuple[ActionResult, ...]) -> str:
-    statuses = {result.status for result in results}
-    if "failed" in statuses:
-        return "partial" if statuses - {"failed"} else "failed"
-    return "substituted" if "substituted" in statuses else "done"

@@ -1,11 +1,12 @@
 """Which domain handles what. Each domain module (commands, moderation, membership, workflows, ...)
-declares up to three plain dicts, and the pipeline routes through their union (cosmicpython's message
+declares plain dicts, and the pipeline routes through their union (cosmicpython's message
 bus, one level up):
 
     EVENTS:       {EventType: handler(event, ctx, deps) -> Decision}   every handler of a type runs
     COMMANDS:     {"name": handler(command, ctx, deps) -> Decision}    `/qg name`, `@bot name`
     CARD_ACTIONS: {"prefix": handler(click, ctx, deps) -> Decision}    buttons whose action is "prefix.*"
     AFTER:        (hook(event, ctx, decision, results, deps), ...)     record what was done
+    FACTS:        {FactType: handler(fact, event, ctx, deps) -> Decision}  another domain's facts
 
 A handler may read what it needs through `deps` (its domain's repository), then decides with pure code;
 the executor acts on the merged Decision. A command or card prefix claimed by two domains is an error.
@@ -14,24 +15,16 @@ the executor acts on the merged Decision. A command or card prefix claimed by tw
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from chalicelib.bootstrap import Deps
-from chalicelib.core.actions import Decision
-from chalicelib.core.events import CardClicked, CommandIssued, Event
-from chalicelib.worker.context import Context
-
-EventHandler = Callable[[Any, Context, Deps], Decision]
-CommandHandler = Callable[[CommandIssued, Context, Deps], Decision]
-CardHandler = Callable[[CardClicked, Context, Deps], Decision]
-# Runs after the actions, with their results: where a domain records what happened (cases, mutes).
-AfterHook = Callable[[Event, Context, Decision, tuple[Any, ...], Deps], None]
+from chalicelib.core.events import Event
+from chalicelib.kernel.handlers import AfterHook, CardHandler, CommandHandler, EventHandler, FactHandler
 
 DOMAINS = (
-    "chalicelib.worker.commands",
+    "chalicelib.kernel.commands",
     "chalicelib.moderation.handlers",
     "chalicelib.membership.handlers",
     "chalicelib.membership.arrival",
@@ -39,6 +32,7 @@ DOMAINS = (
     "chalicelib.workflows.handlers",
     "chalicelib.jobs.handlers",
     "chalicelib.files.handlers",
+    "chalicelib.worker.archive",
 )
 
 
@@ -48,6 +42,7 @@ class Registry:
     commands: Mapping[str, CommandHandler]
     card_actions: Mapping[str, CardHandler]
     after: tuple[AfterHook, ...] = ()
+    facts: Mapping[type, tuple[FactHandler, ...]] = field(default_factory=dict)
 
 
 def build_registry(module_names: Iterable[str]) -> Registry:
@@ -55,6 +50,7 @@ def build_registry(module_names: Iterable[str]) -> Registry:
     commands: dict[str, CommandHandler] = {}
     cards: dict[str, CardHandler] = {}
     after: list[AfterHook] = []
+    facts: dict[type, tuple[FactHandler, ...]] = {}
     for name in module_names:
         module = importlib.import_module(name)
         for event_type, handler in getattr(module, "EVENTS", {}).items():
@@ -62,7 +58,9 @@ def build_registry(module_names: Iterable[str]) -> Registry:
         _merge(commands, getattr(module, "COMMANDS", {}), name, "command")
         _merge(cards, getattr(module, "CARD_ACTIONS", {}), name, "card action prefix")
         after.extend(getattr(module, "AFTER", ()))
-    return Registry(events, commands, cards, tuple(after))
+        for fact_type, handler in getattr(module, "FACTS", {}).items():
+            facts[fact_type] = (*facts.get(fact_type, ()), handler)
+    return Registry(events, commands, cards, tuple(after), facts)
 
 
 def _merge(into: dict[str, Any], new: Mapping[str, Any], module: str, what: str) -> None:

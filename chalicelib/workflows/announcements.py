@@ -25,17 +25,17 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from chalicelib.authz import is_admin
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Action, Decision, Lifetime, PostCard, PostText, Reply, SendDirect
 from chalicelib.core.cards import Button, Card
 from chalicelib.core.events import CardClicked, CommandIssued, Event
 from chalicelib.i18n import t
+from chalicelib.kernel.clicks import ClickGate
+from chalicelib.kernel.commands import command_prefix
+from chalicelib.kernel.context import Context
+from chalicelib.kernel.deps import Deps
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Item
-from chalicelib.worker.clicks import ClickGate
-from chalicelib.worker.commands import command_prefix
-from chalicelib.worker.context import Context
 from chalicelib.workflows import common
 from chalicelib.workflows.common import DAY, HOUR, ArgumentError, Where
 from chalicelib.workflows.settings import AnnouncementSettings

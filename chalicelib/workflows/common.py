@@ -18,7 +18,6 @@ from typing import Any
 
 from chalicelib.adapters.base import Capability
 from chalicelib.authz import admins_of, is_admin
-from chalicelib.bootstrap import Deps
 from chalicelib.cardsign import seal
 from chalicelib.core.actions import Action, Decision, PostCard, PostText, Reply, SendDirect, UpdateCard
 from chalicelib.core.cards import Card
@@ -27,10 +26,11 @@ from chalicelib.core.ids import natives_in
 from chalicelib.core.localtime import local
 from chalicelib.core.naming import group_label
 from chalicelib.i18n import t
+from chalicelib.kernel.clicks import ClickAnswers, answer_click
+from chalicelib.kernel.context import Context
+from chalicelib.kernel.deps import Deps
 from chalicelib.store import keys
 from chalicelib.store.records import Item
-from chalicelib.worker.clicks import ClickAnswers, answer_click
-from chalicelib.worker.context import Context
 
 HOUR = 3600
 DAY = 86400
@@ -197,8 +197,8 @@ def private(locale: str, key: str, **params: Any) -> Decision:
 
 
 def refused(locale: str, why: str) -> Decision:
-    """A refusal, answered privately and recorded (`notes["refused"]` goes to the audit log)."""
-    return dataclasses.replace(private(locale, "workflows.refused"), notes={"refused": why})
+    """A refusal, answered privately and recorded (`Decision.refused` goes to the audit log)."""
+    return dataclasses.replace(private(locale, "workflows.refused"), refused=why)
 
 
 def tell(user: str, locale: str, key: str, **params: Any) -> SendDirect:
@@ -212,7 +212,7 @@ def click_answer(click: CardClicked, locale: str, key: str, *, why: str = "", **
     return answer_click(click, locale, key, why=why, **params)
 
 
-# How the workflows refuse a click (`chalicelib.worker.clicks.ClickGate`).
+# How the workflows refuse a click (`chalicelib.kernel.clicks.ClickGate`).
 CLICK_ANSWERS = ClickAnswers(invalid="workflows.card_invalid", refused="workflows.refused")
 
 
@@ -221,7 +221,7 @@ def answer(event: Event, locale: str, key: str, *, why: str = "", **params: Any)
     if isinstance(event, CardClicked):
         return click_answer(event, locale, key, why=why, **params)
     decision = private(locale, key, **params)
-    return dataclasses.replace(decision, notes={"refused": why}) if why else decision
+    return dataclasses.replace(decision, refused=why) if why else decision
 
 
 def decided(*actions: Action, notes: dict[str, Any] | None = None) -> Decision:

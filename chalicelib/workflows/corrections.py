@@ -12,14 +12,14 @@ knows, where it may not post there), and the correction is kept in the group's p
 from __future__ import annotations
 
 from chalicelib.authz import is_admin
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Decision, Reply
 from chalicelib.core.events import CommandIssued
 from chalicelib.i18n import t
+from chalicelib.kernel.commands import command_prefix
+from chalicelib.kernel.context import Context
+from chalicelib.kernel.deps import Deps
 from chalicelib.store import keys
 from chalicelib.store.records import Item
-from chalicelib.worker.commands import command_prefix
-from chalicelib.worker.context import Context
 from chalicelib.workflows import common
 from chalicelib.workflows.common import DAY, ArgumentError
 

@@ -28,17 +28,17 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from chalicelib.authz import is_admin
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Action, Decision, PostCard, Reply, SendDirect
 from chalicelib.core.cards import Button, Card
 from chalicelib.core.events import CardClicked, CommandIssued, Event
 from chalicelib.i18n import t
+from chalicelib.kernel.clicks import ClickGate
+from chalicelib.kernel.commands import command_prefix
+from chalicelib.kernel.context import Context, load_context
+from chalicelib.kernel.deps import Deps
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Item
-from chalicelib.worker.clicks import ClickGate
-from chalicelib.worker.commands import command_prefix
-from chalicelib.worker.context import Context, load_context
 from chalicelib.workflows import common
 from chalicelib.workflows.common import DAY, ArgumentError, Where
 from chalicelib.workflows.moments import MomentError, local, parse_moment
@@ -389,13 +389,13 @@ def due(deps: Deps, timer: Timer, place: Where, now: float) -> tuple[list[Action
 
 def sweep(deps: Deps, now: float) -> dict[str, int]:
     """The five-minute pass's part: every step due in any group, taken and carried out in its group."""
-    from chalicelib.jobs.minutely import carry_out, place_of
+    from chalicelib.kernel.act import carry_out, job_where
 
     counts = {"discussion_reminders": 0, "discussion_starts": 0}
     timers = Timers(deps.store)
     for discussion in Discussions(deps.store).due(now):
         key = f"{discussion.ref}-{discussion.stage}"
-        at = place_of(deps, discussion.gid, job="discussion", key=key, now=now)
+        at = job_where(deps, discussion.gid, job="discussion", key=key, now=now)
         place = common.where(at.event, at.ctx, deps)
         actions, following, step = take(deps, discussion, place, now)
         if step in ("skipped", "not_due"):
@@ -404,7 +404,7 @@ def sweep(deps: Deps, now: float) -> dict[str, int]:
             timers.clear(discussion.gid, KIND, discussion.ref)
         else:
             timers.set(following)
-        carry_out(deps, at, actions, what="DiscussionStep", key=key, now=now)
+        carry_out(deps, at, actions, what="DiscussionStep", key=key)
         counts["discussion_starts" if step == "start" else "discussion_reminders"] += 1
     return counts
 

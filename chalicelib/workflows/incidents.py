@@ -29,20 +29,20 @@ from typing import Any
 import yaml
 
 from chalicelib.authz import admins_of, is_admin
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Action, Decision, Mute, PostCard, Reply, SendDirect, Unmute
 from chalicelib.core.cards import Button, Card
 from chalicelib.core.events import CardClicked, CommandIssued, Event, MemberJoined, MemberLeft
 from chalicelib.core.localtime import local_clock
 from chalicelib.core.policy import PolicyError, merge
 from chalicelib.i18n import t
+from chalicelib.kernel.clicks import ClickGate
+from chalicelib.kernel.commands import command_prefix
+from chalicelib.kernel.context import Context, policies
+from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.policies import parse_override
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import AuditRecord, Item
-from chalicelib.worker.clicks import ClickGate
-from chalicelib.worker.commands import command_prefix
-from chalicelib.worker.context import Context, policies
-from chalicelib.worker.policies import parse_override
 from chalicelib.workflows import common
 from chalicelib.workflows.common import DAY, Where
 from chalicelib.workflows.settings import SEVERITIES, IncidentSettings, Severity

@@ -28,7 +28,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 
 from chalicelib.authz import directory_user
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Action, SendDirect
 from chalicelib.core.events import JobRequested
 from chalicelib.core.ids import split_id
@@ -38,8 +37,9 @@ from chalicelib.jobs.activity import MessageLog, log_used
 from chalicelib.jobs.base import JobReport
 from chalicelib.jobs.runs import Scope, group_scope
 from chalicelib.jobs.scheduler import request
+from chalicelib.kernel.commands import command_prefix
+from chalicelib.kernel.deps import Deps
 from chalicelib.membership.repository import FORMER, MembershipRepo
-from chalicelib.worker.commands import command_prefix
 from chalicelib.workflows.mention_records import MentionRecords
 from chalicelib.workflows.moments import local
 from chalicelib.workflows.unanswered import HOUR, Waiting, in_quiet_hours, plan, unanswered

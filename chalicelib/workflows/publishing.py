@@ -20,18 +20,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Action, Decision, PostCard, Reply, SendDirect
 from chalicelib.core.cards import Button, Card
 from chalicelib.core.events import CardClicked, CommandIssued
 from chalicelib.core.ids import split_id
 from chalicelib.i18n import t
+from chalicelib.kernel.clicks import ClickGate
+from chalicelib.kernel.commands import command_prefix
+from chalicelib.kernel.context import Context, load_context
+from chalicelib.kernel.deps import Deps
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Item
-from chalicelib.worker.clicks import ClickGate
-from chalicelib.worker.commands import command_prefix
-from chalicelib.worker.context import Context, load_context
 from chalicelib.workflows import announcements, common
 from chalicelib.workflows.common import DAY, HOUR, ArgumentError, Where
 from chalicelib.workflows.timers import Plan, Timer, Timers, plan_data, plan_of

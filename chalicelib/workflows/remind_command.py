@@ -6,13 +6,13 @@ every message there: WeCom, DingTalk) the answer says so.
 
 from __future__ import annotations
 
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Decision, Reply
 from chalicelib.core.events import CommandIssued
 from chalicelib.i18n import t
 from chalicelib.jobs.activity import log_used
-from chalicelib.worker.commands import command_prefix
-from chalicelib.worker.context import Context
+from chalicelib.kernel.commands import command_prefix
+from chalicelib.kernel.context import Context
+from chalicelib.kernel.deps import Deps
 from chalicelib.workflows import common
 from chalicelib.workflows.mention_records import MentionRecords
 

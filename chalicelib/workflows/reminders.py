@@ -24,13 +24,13 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Action
 from chalicelib.core.events import JobRequested
 from chalicelib.core.ids import split_id
 from chalicelib.jobs.base import JobReport
+from chalicelib.kernel.context import load_context
+from chalicelib.kernel.deps import Deps
 from chalicelib.moderation import followups
-from chalicelib.worker.context import load_context
 from chalicelib.workflows import announcements, common, discussions, polls, publishing, revisions
 from chalicelib.workflows.common import Where
 from chalicelib.workflows.timers import Timer, Timers

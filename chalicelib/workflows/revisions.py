@@ -17,7 +17,7 @@ until an operator names them, and whoever tries is told so. The proposer's own a
 (four eyes), unless the org names a single owner and sets `self_approval`.
 
 A revision keeps its patch, not a whole text: the pilot combines it with each pilot group's override, and
-the rollout merges it onto the org policy as it is then (`chalicelib.worker.policies.PolicyRepo`, which
+the rollout merges it onto the org policy as it is then (`chalicelib.kernel.policies.PolicyRepo`, which
 keeps every version); an append (`admins+=[...]`) stays an append all the way (`core.policy.combine`).
 The proposing group sees each step at once; the other groups get the pilot, rollout and rollback notices
 from the reminders job (one timer per group, set when the step is taken). What a notice, a poll or a
@@ -35,7 +35,6 @@ from typing import Any
 import yaml
 
 from chalicelib.authz import is_admin
-from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Action, Decision, PostCard, Reply, SendDirect
 from chalicelib.core.cards import Button, Card
 from chalicelib.core.events import CardClicked, CommandIssued, Event
@@ -50,13 +49,14 @@ from chalicelib.core.policy import (
     merge,
 )
 from chalicelib.i18n import t
+from chalicelib.kernel.clicks import ClickGate
+from chalicelib.kernel.commands import command_prefix
+from chalicelib.kernel.context import Context, load_context, policies
+from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.policies import PolicyRepo, parse_override
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Item
-from chalicelib.worker.clicks import ClickGate
-from chalicelib.worker.commands import command_prefix
-from chalicelib.worker.context import Context, load_context, policies
-from chalicelib.worker.policies import PolicyRepo, parse_override
 from chalicelib.workflows import common, polls
 from chalicelib.workflows.common import DAY, HOUR, ArgumentError, Where
 from chalicelib.workflows.timers import Timer, Timers
@@ -459,7 +459,7 @@ def _decide(
     if event.uid(event.user) == revision.proposer and not _may_approve_own(deps):
         return dataclasses.replace(
             say("workflows.rev.own", ref=revision.ref),
-            notes={"refused": "revision approved by its own proposer"},
+            refused="revision approved by its own proposer",
         )
     if not repo.approve(revision, event.uid(event.user), event.user, ctx.now):
         return (

@@ -6,18 +6,21 @@ with HTTP 200 and `errcode != 0`. Tokens are checked: a call without the current
 DingTalk refuses it (401 `InvalidAuthentication`, oapi errcode 40014). `POST /dingtalk/_expire_tokens`
 revokes the tokens issued so far, so a client must fetch new ones.
 
-It refuses what DingTalk refuses: the oapi `topapi/im/chat/scenegroup/member/delete`, which is closed to
-new applications (errcode 60011); a scene-group title over 30 characters; a recall of a processQueryKey
+It refuses what DingTalk refuses: the oapi `topapi/im/chat/scenegroup/member/delete` and
+`topapi/im/chat/scenegroup/create`, which are closed to new applications (errcode 60011; DingTalk's pages
+for them are archived, `POST /v1.0/im/sceneGroup/member/delete` and `/v1.0/im/sceneGroup/create` replace
+them); a scene-group title over 30 characters; a recall of a processQueryKey
 it never issued or already recalled (HTTP 200 with the key under `failedResult`, as DingTalk answers);
 a card update for an `outTrackId` no card was delivered with. An unknown method answers 404.
 
 Conventions for edge cases: user ids starting "gone" are not in the directory (oapi 60121, and listed in
 `invalidStaffIdList` by the robot's 1:1 send); chat ids starting "cidGone" do not exist (HTTP 400 on
 the new API, errcode 4000 on the oapi); chat ids starting "cidPlain" are ordinary groups, not scene
-groups, so members cannot be muted, listed or removed there. `scenegroup/create` makes a scene group
-(`cidScene…`) whose members `scenegroup/member/get` lists; other scene groups list `DEFAULT_SCENE_MEMBERS`.
-`scenegroup/get` describes a scene group (title, owner, sub-admins: `SCENE_OWNER` and `SCENE_SUB_ADMIN` for
-one it did not create); ordinary groups answer errcode 4000003. `user/listadmin` lists `ORG_ADMINS`.
+groups, so members cannot be muted, listed or removed there. `sceneGroup/create` makes a scene group
+(`cidScene…`) whose members `sceneGroups/members/batchQuery` lists; other scene groups list
+`DEFAULT_SCENE_MEMBERS`. `scenegroup/get` describes a scene group (title, owner, sub-admins: `SCENE_OWNER`
+and `SCENE_SUB_ADMIN` for one it did not create); ordinary groups answer errcode 4000003.
+`user/listadmin` lists `ORG_ADMINS`.
 
 The method tables (`FakeDingTalk.api_methods`, `oapi_methods`) map (HTTP method, path) to a handler, so
 a feature that calls a new API adds one line and one handler.
@@ -35,7 +38,7 @@ from local.fakes.server import Answer, Call
 if TYPE_CHECKING:
     from local.fakes.server import FakeMessengers
 
-# Who `scenegroup/member/get` lists for a scene group the fake did not create itself.
+# Who `sceneGroups/members/batchQuery` lists for a scene group the fake did not create itself.
 DEFAULT_SCENE_MEMBERS = ("wangwu", "zhaoliu", "sunqi")
 SCENE_OWNER = "dingowner"
 SCENE_SUB_ADMIN = "dingsubadmin"
@@ -46,7 +49,10 @@ EXPIRE_PATH = "/_expire_tokens"
 TOKEN_LIFETIME = 7200
 SCENE_GROUP_TITLE_MAX = 30
 # The oapi methods DingTalk no longer opens to new applications, with what it answers.
-CLOSED_OAPI = {"/topapi/im/chat/scenegroup/member/delete": "/v1.0/im/sceneGroup/member/delete"}
+CLOSED_OAPI = {
+    "/topapi/im/chat/scenegroup/member/delete": "/v1.0/im/sceneGroup/member/delete",
+    "/topapi/im/chat/scenegroup/create": "/v1.0/im/sceneGroup/create",
+}
 
 Body = dict[str, Any]
 
@@ -77,11 +83,11 @@ class FakeDingTalk:
             ("PUT", "/v1.0/card/instances"): self.update_card,
             ("POST", "/v1.0/im/sceneGroups/muteMembers/set"): self.mute,
             ("POST", "/v1.0/im/sceneGroup/member/delete"): self.scene_group_member_delete,
+            ("POST", "/v1.0/im/sceneGroup/create"): self.scene_group_create,
+            ("POST", "/v1.0/im/sceneGroups/members/batchQuery"): self.scene_group_members,
         }
         self.oapi_methods: dict[tuple[str, str], Callable[[Body], Answer]] = {
             ("POST", "/topapi/v2/user/get"): self.user_get,
-            ("POST", "/topapi/im/chat/scenegroup/member/get"): self.scene_group_members,
-            ("POST", "/topapi/im/chat/scenegroup/create"): self.scene_group_create,
             ("POST", "/topapi/im/chat/scenegroup/get"): self.scene_group_get,
             ("POST", "/topapi/user/listadmin"): self.list_admins,
         }
@@ -247,32 +253,40 @@ class FakeDingTalk:
         return Answer(body={"success": True})
 
     def scene_group_members(self, body: Body) -> Answer:
-        chat = str(body.get("open_conversation_id") or "")
-        if not chat:
-            return _oapi_error(40035, "缺少参数")
+        """`POST /v1.0/im/sceneGroups/members/batchQuery` {openConversationId, maxResults, nextToken?}:
+        {memberUserIds, hasMore, nextToken} (open.dingtalk.com, query-group-members)."""
+        refusal = _missing(body, "openConversationId", "maxResults")
+        if refusal:
+            return refusal
+        chat = str(body["openConversationId"])
         if chat.startswith(("cidGone", "cidPlain")):
-            return _oapi_error(4000, "群不存在或不是场景群")
+            return _api_error(400, "invalidParameter.group.notSceneGroup", "群不存在或不是场景群")
         with self._lock:
             members = list(self._scene_groups.get(chat, DEFAULT_SCENE_MEMBERS))
-        start, size = int(str(body.get("cursor") or "0") or 0), max(1, int(body.get("size") or 20))
+        start, size = int(str(body.get("nextToken") or "0") or 0), max(1, int(body["maxResults"]))
         page = members[start : start + size]
         more = start + size < len(members)
-        result = {"has_more": more, "next_cursor": str(start + size) if more else "", "member_user_ids": page}
-        return Answer(body={"errcode": 0, "errmsg": "ok", "result": result})
+        answer: Body = {"success": True, "memberUserIds": page, "hasMore": more}
+        if more:
+            answer["nextToken"] = str(start + size)
+        return Answer(body=answer)
 
     def scene_group_create(self, body: Body) -> Answer:
-        refusal = [key for key in ("title", "template_id", "owner_user_id") if not body.get(key)]
+        """`POST /v1.0/im/sceneGroup/create` {title, template_id, owner_user_id, user_ids: [...]}: the answer
+        is {open_conversation_id, chat_id}, unwrapped (open.dingtalk.com, create-a-scene-group)."""
+        refusal = _missing(body, "title", "template_id", "owner_user_id")
         if refusal:
-            return _oapi_error(40035, f"缺少参数 {', '.join(refusal)}")
+            return refusal
         if len(str(body["title"])) > SCENE_GROUP_TITLE_MAX:
-            return _oapi_error(40035, f"群名称长度不能超过{SCENE_GROUP_TITLE_MAX}个字符")
+            return _api_error(400, "parameter.invalid", f"群名称最长不超过{SCENE_GROUP_TITLE_MAX}字符")
+        users = body.get("user_ids", [])
+        if not isinstance(users, list):
+            return _api_error(400, "parameter.invalid", "user_ids 应为数组")
         chat = f"cidScene{next(self._seq)}"
-        users = [u for u in str(body.get("user_ids") or "").split(",") if u]
         with self._lock:
-            self._scene_groups[chat] = list(dict.fromkeys([str(body["owner_user_id"]), *users]))
+            self._scene_groups[chat] = list(dict.fromkeys([str(body["owner_user_id"]), *map(str, users)]))
             self._scene_titles[chat] = str(body["title"])
-        result = {"open_conversation_id": chat, "chat_id": f"chat{chat}"}
-        return Answer(body={"errcode": 0, "errmsg": "ok", "result": result})
+        return Answer(body={"open_conversation_id": chat, "chat_id": f"chat{chat}"})
 
     def scene_group_get(self, body: Body) -> Answer:
         """查询场景群基本信息: title, owner and sub-admins of a scene group."""

@@ -5,8 +5,9 @@ Each platform module (`slack`, `wecom`, `dingtalk`) registers responders under i
 (oapi.dingtalk.com), and `/hooks/...` for reply URLs (Slack response_url, WeCom response_url,
 DingTalk sessionWebhook). Every request is recorded; `GET /_recorded` returns the record as JSON and
 `DELETE /_recorded` clears it; `PUT /_files/{platform}/{ref}?name=` adds a file it will serve
-(`local.fakes.files`). Faults can be queued (`inject`) so that the next matching calls answer
-with a status (5xx, 429 with Retry-After), stall past a timeout, or drop the connection.
+(`local.fakes.files`). Faults can be queued (`inject`, or `POST /_faults` with a `Fault` as JSON from
+another process, as `make demo` does) so that the next matching calls answer with a status (5xx, 429
+with Retry-After), stall past a timeout, or drop the connection.
 """
 
 from __future__ import annotations
@@ -43,8 +44,9 @@ class Answer:
 
 @dataclass
 class Fault:
-    """Answer the next `times` calls whose path contains `path` with `status` (and `retry_after`),
-    or stall `delay` seconds first, or close the connection without answering (`reset`)."""
+    """Answer the next `times` calls whose path contains `path` (and, if given, whose raw body contains
+    `body_contains`: one recipient among several) with `status` (and `retry_after`), or stall `delay`
+    seconds first, or close the connection without answering (`reset`)."""
 
     path: str
     status: int = 500
@@ -52,6 +54,7 @@ class Fault:
     retry_after: float | None = None
     delay: float = 0.0
     reset: bool = False
+    body_contains: str = ""
 
 
 Responder = Callable[[Call], Answer]
@@ -66,12 +69,15 @@ class FakeMessengers:
         self._server = ThreadingHTTPServer((host, port), _handler_for(self))
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
-        from local.fakes import dingtalk, files, slack, wecom
+        from local.fakes import dingtalk, dingtalk_audit, files, slack, wecom, wecom_archive
 
         # Each platform's state, for a test to set up what the vendor would have issued before.
         self.slack = slack.register(self)
         self.wecom = wecom.register(self)
         self.dingtalk = dingtalk.register(self)
+        # The pulled archives' calls (WeCom's group facts, DingTalk's external-group audit).
+        wecom_archive.register(self)
+        dingtalk_audit.register(self)
         self.files = files.register(self)  # file downloads of all three, for the archive
 
     # Set-up ------------------------------------------------------------------------------------
@@ -125,10 +131,10 @@ class FakeMessengers:
             self.slack.refused_blocks.clear()
 
     # Serving ------------------------------------------------------------------------------------
-    def _take_fault(self, path: str) -> Fault | None:
+    def _take_fault(self, path: str, body: str = "") -> Fault | None:
         with self._lock:
             for fault in self.faults:
-                if fault.path in path and fault.times > 0:
+                if fault.path in path and fault.body_contains in body and fault.times > 0:
                     fault.times -= 1
                     if fault.times == 0:
                         self.faults.remove(fault)
@@ -136,6 +142,12 @@ class FakeMessengers:
         return None
 
     def _answer(self, call: Call) -> Answer:
+        if call.path == "/_faults" and call.method == "POST":
+            try:
+                self.inject(Fault(**call.body))
+            except TypeError as exc:
+                return Answer(400, {"ok": False, "error": str(exc)})
+            return Answer(body={"ok": True})
         if call.path == "/_recorded":
             if call.method == "DELETE":
                 self.clear()
@@ -187,7 +199,11 @@ def _handler_for(fake: FakeMessengers) -> type[BaseHTTPRequestHandler]:
                 )
                 self._reply(Answer(body={"ok": True}))
                 return
-            fault = None if parts.path == "/_recorded" else fake._take_fault(parts.path)
+            fault = (
+                None
+                if parts.path in ("/_recorded", "/_faults")
+                else fake._take_fault(parts.path, raw.decode("utf-8", "replace"))
+            )
             if fault is not None:
                 if fault.delay:
                     time.sleep(fault.delay)

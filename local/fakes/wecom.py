@@ -21,8 +21,7 @@ parameter) with a message that says which rule was broken.
   for a test that sends the click from another process.
 - `POST /wecom/_expire_tokens` (or `expire_tokens(fake)`) revokes every token issued so far, as WeCom
   does when it invalidates tokens early; the next call answers 42001.
-- `externalcontact/groupchat/get` describes customer groups, chat ids starting `wrCustomer` (owner
-  `CUSTOMER_GROUP_OWNER`, admin `CUSTOMER_GROUP_ADMIN`); any other answers errcode 40050.
+- `externalcontact/groupchat/get` (customer groups) is served by `local.fakes.wecom_archive` (`set_room`).
 - `agent/get_admin_list` lists the app's admins, `APP_ADMINS`.
 - `user/get`: any user id exists (name = the id, department [1], status 1) except ids starting with
   `unknown` (errcode 60111) or `left` (status 5, left the company).
@@ -48,8 +47,6 @@ if TYPE_CHECKING:
     from local.fakes.server import FakeMessengers
 
 PREFIX = "/wecom/cgi-bin/"
-CUSTOMER_GROUP_OWNER = "wecomowner"
-CUSTOMER_GROUP_ADMIN = "wecomsubadmin"
 APP_ADMINS = ("wecomappadmin",)
 EXPIRE_PATH = "/wecom/_expire_tokens"
 CLICK_CODE_PATH = "/wecom/_click_response_code"
@@ -119,7 +116,6 @@ class FakeWeCom:
             "appchat/get": self.appchat_get,
             "user/get": self.user_get,
             "media/upload": self.media_upload,
-            "externalcontact/groupchat/get": groupchat_get,
             "agent/get_admin_list": admin_list,
         }
 
@@ -288,29 +284,6 @@ def register(fake: FakeMessengers) -> FakeWeCom:
     fake.route(EXPIRE_PATH, expire)
     fake.route(CLICK_CODE_PATH, lambda call: _ok(response_code=wecom.click_response_code()))
     return wecom
-
-
-def groupchat_get(call: Call) -> Answer:
-    """externalcontact/groupchat/get (doc path/92707): a customer group's details."""
-    body = call.body if isinstance(call.body, dict) else {}
-    chat = str(body.get("chat_id") or "")
-    if not chat.startswith("wrCustomer"):
-        return _error(40050, "chatid not exist")
-    members = [
-        {"userid": user, "type": 1, "join_time": 1700000000, "join_scene": 1}
-        for user in (CUSTOMER_GROUP_OWNER, CUSTOMER_GROUP_ADMIN)
-    ]
-    group = {
-        "chat_id": chat,
-        "name": f"客户群{chat.removeprefix('wrCustomer')}",
-        "owner": CUSTOMER_GROUP_OWNER,
-        "create_time": 1700000000,
-        "notice": "",
-        "member_list": members,
-        "admin_list": [{"userid": CUSTOMER_GROUP_ADMIN}],
-        "member_version": "1",
-    }
-    return _ok(group_chat=group)
 
 
 def admin_list(call: Call) -> Answer:

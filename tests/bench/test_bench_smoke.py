@@ -71,6 +71,7 @@ def test_every_row_of_the_issue_is_there(results: dict[str, Any]) -> None:
     assert having("cold start", "import app", "import boto3")
     assert having("check", "ingress path")
     assert having("cost", "reads") and having("cost", "writes")
+    assert having("WeCom archive", "DynamoDB requests") and having("WeCom archive", "CPU")
     assert having("jobs: inactivity") and having("jobs: assessment")
     assert not having("failed")
 
@@ -186,7 +187,7 @@ def test_a_missing_script_is_told_apart_from_a_failing_one() -> None:
 
 
 def test_the_sections_and_job_sources_are_the_issues() -> None:
-    assert SECTIONS == ("ingress", "moderation", "cold_start", "cost", "jobs_rows")
+    assert SECTIONS == ("ingress", "moderation", "cold_start", "cost", "outbox", "archive", "jobs_rows")
     assert [source.module for source in SOURCES] == [
         "bench.membership_inactivity",
         "bench.jobs",
@@ -195,3 +196,15 @@ def test_the_sections_and_job_sources_are_the_issues() -> None:
     assert all(
         Path(__file__).resolve().parents[2].joinpath("bench", f"{name}.py").exists() for name in SECTIONS
     )
+
+
+def test_the_outbox_rows_hold_its_budget(results: dict[str, Any]) -> None:
+    rows = {row["name"]: row["qunguan"] for row in results["rows"] if row["name"].startswith("outbox:")}
+    assert len(rows) == 4
+    quiet = next(value for name, value in rows.items() if "by the outbox" in name and "no action" in name)
+    acting = next(
+        (name, value) for name, value in rows.items() if "by the outbox" in name and "aim ≤" in name
+    )
+    assert quiet == 0  # an ordinary message stores nothing
+    budget = float(acting[0].split("aim ≤ ")[1].split(":")[0])
+    assert 0 < acting[1] <= budget  # 1 per decision + 1 per step, at most

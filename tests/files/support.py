@@ -12,8 +12,8 @@ import yaml
 
 from chalicelib.core.policy import default_policy_text
 from chalicelib.files.records import ArchivedFile, FileRepo
+from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.store import keys
-from chalicelib.worker.policies import PolicyRepo
 from local.fakes.server import Call, FakeMessengers
 from tests.support.stack import Stack
 

@@ -12,8 +12,8 @@ import pytest
 
 from chalicelib.core.events import FileInfo, FileShared
 from chalicelib.files.records import ArchivedFile, Chain, FileRepo, document_of
+from chalicelib.kernel.executor import DeliveryFailed
 from chalicelib.store.memory import MemoryStore
-from chalicelib.worker.executor import DeliveryFailed
 from chalicelib.worker.pipeline import process
 from local.fakes.server import FakeMessengers, Fault
 from tests.files.support import archived

@@ -13,6 +13,7 @@ from chalicelib.moderation.cases import CaseRepo
 from chalicelib.store import keys
 from chalicelib.worker.policies import PolicyRepo
 from local.fakes.server import Call, FakeMessengers
+from local.fakes.wecom_archive import set_room
 from tests.functional import conversations as talk
 from tests.support.stack import Stack, running_stack
 
@@ -150,6 +151,14 @@ def test_admins_can_be_added_listed_and_removed_but_never_the_last(fake: FakeMes
 
 def test_a_wecom_customer_group_cards_its_owner_and_admin_with_its_name(fake: FakeMessengers) -> None:
     with running_stack(fake) as stack:
+        set_room(
+            fake,
+            "wrCustomerA1",
+            name="客户群A1",
+            owner="wecomowner",
+            admins=("wecomsubadmin",),
+            external=True,
+        )
         stack.send(talk.wecom_aibot_mention(ABUSE, fake.hook_url("w"), user="zhangsan", chat="wrCustomerA1"))
         cards = wecom_cards(fake)
         assert set(cards) >= {"wecomowner", "wecomsubadmin"}

@@ -16,9 +16,9 @@ import yaml
 
 from chalicelib.clock import FrozenClock
 from chalicelib.core.policy import default_policy_text
+from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.moderation.cases import Case, CaseRepo
 from chalicelib.store import keys
-from chalicelib.worker.policies import PolicyRepo
 from local.fakes.server import Call, FakeMessengers
 from tests.functional import conversations as talk
 from tests.support.stack import Stack, running_stack

@@ -22,11 +22,11 @@ from chalicelib.core.events import JobRequested
 from chalicelib.core.policy import default_policy_text
 from chalicelib.jobs import catalog
 from chalicelib.jobs.posts import BotPosts
+from chalicelib.kernel.context import load_context
+from chalicelib.kernel.executor import execute
+from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.store import keys
 from chalicelib.store.records import GroupRecord
-from chalicelib.worker.context import load_context
-from chalicelib.worker.executor import execute
-from chalicelib.worker.policies import PolicyRepo
 from chalicelib.workflows.announcements import Announcements
 from chalicelib.workflows.reminders import WorkflowReminders
 from chalicelib.workflows.revisions import Revisions

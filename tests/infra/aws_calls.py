@@ -34,6 +34,10 @@ PRUNED: dict[tuple[str, str], str] = {
         "QG_DISPATCH=inline runs the worker inside the API process for the local stack and tests only; "
         "the template sets QG_DISPATCH=sqs for every function"
     ),
+    ("chalicelib.bootstrap:Deps.dispatch", "chalicelib.worker.pipeline:process"): (
+        "with no dispatcher at all (unit tests) the events run one after the other in the calling process; "
+        "every deployed function has its dispatcher (build_deps)"
+    ),
 }
 # API operations whose IAM action is not `service:Operation`.
 IAM_NAMES: dict[str, tuple[str, ...]] = {

@@ -130,7 +130,7 @@ class Program:
                 yield from self._symbol(self.modules[source], symbol)
 
     def _module_alias(self, module: Module, node: ast.expr) -> Module | None:
-        """The chalicelib module a name stands for (`from chalicelib.worker import commands`: `commands`)."""
+        """The chalicelib module a name stands for (`from chalicelib.kernel import commands`: `commands`)."""
         if isinstance(node, ast.Name) and node.id in module.imports:
             return self.modules.get(module.imports[node.id].replace(":", "."))
         return None
@@ -145,7 +145,7 @@ class Program:
         return None
 
     def _modules_named(self, module: Module, node: ast.Constant | ast.JoinedStr) -> list[str]:
-        """Modules a string names: "chalicelib.worker.commands", f"chalicelib.adapters.{platform}.client",
+        """Modules a string names: "chalicelib.kernel.commands", f"chalicelib.adapters.{platform}.client",
         f"{__name__}.{name}" (`__name__` is the module's own name: a submodule of it)."""
         if isinstance(node, ast.Constant):
             return [node.value] if isinstance(node.value, str) and node.value in self.modules else []

@@ -178,7 +178,7 @@ def test_the_scan_sees_the_calls_behind_the_store_and_the_queue() -> None:
 
 def test_the_scan_follows_handlers_registered_by_module_name() -> None:
     """Domains join the worker as strings in `registry.DOMAINS`; their handlers must count as reached."""
-    assert "chalicelib.worker.commands:show_help" in reachable("worker")
+    assert "chalicelib.kernel.commands:show_help" in reachable("worker")
 
 
 def _names(resource: Any) -> set[str]:

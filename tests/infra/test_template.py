@@ -134,7 +134,7 @@ def test_there_is_an_alarm_for_each_failure_an_operator_must_see(resources: dict
     alarms = {
         name: r["Properties"] for name, r in resources.items() if r.get("Type") == "AWS::CloudWatch::Alarm"
     }
-    metrics = {(a["Namespace"], a["MetricName"]) for a in alarms.values()}
+    metrics = {(a["Namespace"], a["MetricName"]) for a in alarms.values() if isinstance(a["Namespace"], str)}
     assert {
         ("AWS/SQS", "ApproximateNumberOfMessagesVisible"),
         ("AWS/Lambda", "Errors"),
@@ -142,6 +142,10 @@ def test_there_is_an_alarm_for_each_failure_an_operator_must_see(resources: dict
         ("AWS/ApiGateway", "Latency"),
     } <= metrics
     assert alarms["IngressLatencyAlarm"]["ExtendedStatistic"] == "p99"
+    # The lines only an operator can act on (the WeCom archive's QG_ALERT), counted per stack.
+    operator = alarms["OperatorAlertAlarm"]
+    assert operator["MetricName"] == "OperatorAlerts"
+    assert resources["OperatorAlertMetricFilter"]["Properties"]["FilterPattern"] == '"QG_ALERT"'
     assert all(a["AlarmActions"] == [{"Ref": "AlarmTopic"}] for a in alarms.values())
     assert "KmsMasterKeyId" in resources["AlarmTopic"]["Properties"]
 

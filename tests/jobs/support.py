@@ -9,8 +9,8 @@ from typing import Any
 
 from chalicelib.bootstrap import Deps
 from chalicelib.core.events import Event
+from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.worker.pipeline import process
-from chalicelib.worker.policies import PolicyRepo
 
 # Tuesday 2026-12-01 12:00 UTC: the monthly assessment's time for November.
 T0 = datetime(2026, 12, 1, 12, tzinfo=UTC).timestamp()

@@ -20,11 +20,11 @@ from chalicelib.jobs.activity import Entry, MessageLog, entry_for, is_question, 
 from chalicelib.jobs.assessment import AssessmentJob
 from chalicelib.jobs.periods import month_bounds
 from chalicelib.jobs.runs import group_scope
+from chalicelib.kernel.context import load_context
 from chalicelib.settings import Settings
 from chalicelib.store import keys
 from chalicelib.store.dynamodb import READ_OPERATIONS, DynamoStore
 from chalicelib.store.records import GroupRecord, Item
-from chalicelib.worker.context import load_context
 from local.peers.slack import envelope, event_request
 from tests.jobs.support import GID, T0, RecordingDispatcher, set_policy
 from tests.support.messenger import RecordingMessenger

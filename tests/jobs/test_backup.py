@@ -14,9 +14,9 @@ from chalicelib.bootstrap import Deps
 from chalicelib.jobs.backup import BackupJob, backups_of
 from chalicelib.jobs.drill import RestoreDrill, drill_table
 from chalicelib.jobs.manifest import Manifest, item_type, scan_manifest
+from chalicelib.kernel.policies import PolicyRepo, default_text
 from chalicelib.store import keys
 from chalicelib.store.records import AuditRecord, GroupRecord, Item, MemberRecord
-from chalicelib.worker.policies import PolicyRepo, default_text
 from tests.jobs.support import GID, T0
 
 DAY = 86400.0

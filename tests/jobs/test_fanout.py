@@ -16,9 +16,9 @@ from chalicelib.jobs import catalog
 from chalicelib.jobs.base import JobNotInstalled
 from chalicelib.jobs.posts import BotPost, BotPosts
 from chalicelib.jobs.scheduler import schedule
+from chalicelib.kernel.executor import DeliveryFailed
 from chalicelib.store import keys
 from chalicelib.store.records import GroupRecord, MemberRecord
-from chalicelib.worker.executor import DeliveryFailed
 from chalicelib.worker.pipeline import process
 from tests.jobs.support import ADMIN, GID, T0
 from tests.support.messenger import RecordingMessenger
@@ -140,10 +140,13 @@ def test_a_report_that_failed_to_arrive_is_sent_again_on_the_queues_retry(
     with pytest.raises(DeliveryFailed):
         process(request(), deps)
     messenger.fail_with = None
-    process(request(), deps)  # SQS delivers the message again
-    assert messenger.verbs() == ["send_direct"]  # the report again (the failed recall waits for tomorrow)
-    process(request(), deps)
-    assert messenger.verbs() == ["send_direct"]
+    process(request(), deps, redelivered=True)  # SQS delivers the message again
+    # What failed is done now, from the stored decision: the recall and the report, once each.
+    assert messenger.verbs() == ["recall_own", "send_direct"]
+    run = deps.store.get_item(keys.group_pk(GID), keys.job_run_sk("cleanup", "2026-12-01"))
+    assert run is not None and run.data["delivered"] is True
+    process(request(), deps, redelivered=True)
+    assert messenger.verbs() == ["recall_own", "send_direct"]
 
 
 def test_the_assessment_sends_its_charts_to_the_admins(

@@ -12,13 +12,13 @@ import yaml
 
 from chalicelib.bootstrap import Deps
 from chalicelib.clock import FrozenClock
+from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.settings import Settings
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.dynamodb import DynamoStore
 from chalicelib.store.memory import MemoryStore
 from chalicelib.store.records import GroupRecord
-from chalicelib.worker.policies import PolicyRepo
 from local.dynamo import EmbeddedDynamo
 from tests.membership.factories import GID, NOW
 from tests.support.messenger import RecordingMessenger

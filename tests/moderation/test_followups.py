@@ -17,6 +17,7 @@ from chalicelib.clock import FrozenClock
 from chalicelib.core.actions import PostCard, Reply
 from chalicelib.core.events import CardClicked, CommandIssued, MessagePosted
 from chalicelib.core.policy import default_policy_text
+from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.followups import FollowUps, plan
 from chalicelib.settings import Settings
@@ -24,7 +25,6 @@ from chalicelib.store import keys
 from chalicelib.store.memory import MemoryStore
 from chalicelib.store.records import GroupRecord
 from chalicelib.worker.pipeline import Outcome, process
-from chalicelib.worker.policies import PolicyRepo
 from chalicelib.workflows.reminders import WorkflowReminders
 from chalicelib.workflows.settings import FollowUpSettings
 from tests.support.messenger import RecordingMessenger
@@ -296,7 +296,7 @@ def test_pending_lists_the_open_cards_oldest_first_for_admins_only() -> None:
     assert "成员举报" in lines[2] and "U2" in lines[2]
     assert third in lines[3] and "已等 0 小时" in lines[3]
     refused = group.command("U3", "pending")
-    assert refused.decision.notes["refused"] and "U1" not in refused.decision.actions[0].text  # type: ignore[attr-defined]
+    assert refused.decision.refused and "U1" not in refused.decision.actions[0].text  # type: ignore[attr-defined]
 
     group.command("UADMIN", "handle", first, "dismiss")
     (after,) = group.command("UADMIN2", "pending").decision.actions

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from chalicelib.core.policy import PolicyError, policy_json_schema
+from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.store import keys
 from chalicelib.store.memory import MemoryStore
 from chalicelib.store.records import Item
-from chalicelib.worker.policies import PolicyRepo
 
 GID = "slack:T1:C1"
 GROUP = keys.group_policy_scope(GID)
@@ -78,3 +78,30 @@ def test_a_version_stored_before_qualified_ids_is_read_and_rolled_back_to_but_ne
         repo.apply(keys.ORG_SCOPE, text, author="ops", now=2)
     repo.apply(keys.ORG_SCOPE, "locale: en\nadmins: ['slack:T1:UBOSS']\n", author="ops", now=3)
     assert repo.rollback(keys.ORG_SCOPE, author="ops", now=4).text == text
+
+
+def _store_as_before_re2(store: MemoryStore, scope: str, text: str) -> None:
+    legacy = {"text": text, "author": "ops", "at": 0, "version": 1}
+    store.put_item(Item(keys.policy_pk(scope), keys.policy_sk(1), legacy))
+    store.put_item(Item(keys.policy_pk(scope), keys.POLICY_CURRENT_SK, legacy))
+
+
+def test_a_stored_pattern_re2_refuses_switches_off_that_check_not_the_groups_policy() -> None:
+    store = MemoryStore()
+    lookahead = "^(?=.*-).+$"
+    _store_as_before_re2(
+        store,
+        keys.ORG_SCOPE,
+        f"locale: en\nmembership:\n  real_names:\n    pattern: '{lookahead}'\n"
+        "rules:\n  flood:\n    max_messages: 5\n",
+    )
+    _store_as_before_re2(store, GROUP, f"rules:\n  files:\n    name_pattern: '{lookahead}'\n")
+    policy = PolicyRepo(store).for_group(GID, now=1)
+    assert policy.membership.real_names.pattern is None and policy.rules.files.name_pattern is None
+    assert (policy.locale, policy.rules.flood.max_messages) == ("en", 5)  # the rest still holds
+
+
+def test_a_new_pattern_re2_refuses_is_still_refused_with_the_reason() -> None:
+    repo = PolicyRepo(MemoryStore())
+    with pytest.raises(PolicyError, match="lookahead"):
+        repo.apply(GROUP, "rules:\n  files:\n    name_pattern: '^(?=.*-).+$'\n", author="ops", now=1)

@@ -6,10 +6,10 @@ from __future__ import annotations
 from chalicelib.bootstrap import Deps
 from chalicelib.clock import FrozenClock
 from chalicelib.core.events import MessagePosted
+from chalicelib.kernel.context import load_context
 from chalicelib.moderation.signals import rule_context
 from chalicelib.settings import Settings
 from chalicelib.store.memory import MemoryStore
-from chalicelib.worker.context import load_context
 from tests.support.messenger import RecordingMessenger
 
 WINDOW = 10.0  # the default flood window: 8 messages in 10 s

@@ -29,6 +29,7 @@ from chalicelib.core.actions import (
 from chalicelib.core.events import CardClicked, CommandIssued, MessagePosted
 from chalicelib.core.policy import default_policy_text
 from chalicelib.jobs import minutely
+from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.exchanges import count_exchange, slow_mode_of, slow_mode_probe
 from chalicelib.moderation.slowmode import SlowMode, SlowModes, stamp
@@ -38,7 +39,6 @@ from chalicelib.store.base import Store
 from chalicelib.store.memory import MemoryStore
 from chalicelib.store.records import GroupRecord
 from chalicelib.worker.pipeline import Outcome, process
-from chalicelib.worker.policies import PolicyRepo
 from tests.core.factories import policy
 from tests.store.conftest import T0 as STORE_T0
 from tests.support.messenger import RecordingMessenger
@@ -313,7 +313,7 @@ def test_end_works_once_and_only_for_an_admin() -> None:
     group = make()
     values = card_values(group.quarrel())
     refused = group.click("U1", "slow.end", values["slow.end"])
-    assert refused.decision.notes["refused"] and group.slow() is not None
+    assert refused.decision.refused and group.slow() is not None
     ended = group.click("UADMIN", "slow.end", values["slow.end"])
     assert any("结束了慢速模式" in a.text for a in of_type(ended, PostText))
     assert of_type(ended, UpdateCard) and group.slow() is None
@@ -352,7 +352,7 @@ def test_a_card_of_an_earlier_slow_mode_does_nothing_to_a_later_one() -> None:
     assert not group.click("UADMIN", "slow.end", values["slow.end"]).decision
     assert group.slow() is not None
     forged = seal(group.deps.settings, platform="slack", tenant="T1", chat="C9", ref="x", action="slow.end")
-    assert group.click("UADMIN", "slow.end", forged).decision.notes["refused"] == "bad seal" or True
+    assert group.click("UADMIN", "slow.end", forged).decision.refused == "bad seal" or True
     assert group.slow() is not None
 
 
@@ -395,7 +395,7 @@ def test_mutes_of_the_exchange_are_lifted_when_slow_mode_is_ended_early() -> Non
 def test_a_member_cannot_turn_slow_mode_on_or_off(words: tuple[str, ...]) -> None:
     group = make()
     outcome = group.command("U1", *words)
-    assert outcome.decision.notes["refused"] and group.slow() is None
+    assert outcome.decision.refused and group.slow() is None
     assert of_type(outcome, PostText) == []
 
 

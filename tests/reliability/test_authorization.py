@@ -19,11 +19,11 @@ from chalicelib.cardsign import seal
 from chalicelib.clock import FrozenClock
 from chalicelib.core.events import CardClicked, CommandIssued, Event
 from chalicelib.core.policy import default_policy_text
+from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.store import keys
 from chalicelib.store.memory import MemoryStore
 from chalicelib.store.records import AuditRecord, GroupRecord
 from chalicelib.worker.pipeline import process
-from chalicelib.worker.policies import PolicyRepo
 from chalicelib.worker.registry import registry
 from local.fakes.server import FakeMessengers
 from tests.functional import conversations as talk

@@ -15,10 +15,10 @@ import pytest
 from chalicelib.clock import FrozenClock
 from chalicelib.core.events import MessagePosted
 from chalicelib.ingress import handle
+from chalicelib.kernel.context import load_context
 from chalicelib.moderation.signals import flood_slices, rule_context
 from chalicelib.store import keys
 from chalicelib.store.dynamodb import DynamoStore
-from chalicelib.worker.context import load_context
 from local.dynamo import EmbeddedDynamo
 from local.fakes.server import Call, FakeMessengers
 from local.peers import SignedRequest

@@ -18,11 +18,11 @@ from chalicelib.clock import FrozenClock
 from chalicelib.core.events import CardClicked, CommandIssued, Event, MemberJoined
 from chalicelib.core.ids import PLATFORMS, Platform, group_id, user_id
 from chalicelib.core.policy import default_policy_text
+from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.store import keys
 from chalicelib.store.memory import MemoryStore
 from chalicelib.store.records import AuditRecord, GroupRecord, MemberRecord
 from chalicelib.worker.pipeline import process
-from chalicelib.worker.policies import PolicyRepo
 from tests.reliability.support import demo_settings
 from tests.support.messenger import RecordingMessenger
 

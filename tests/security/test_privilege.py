@@ -16,9 +16,9 @@ import pytest
 
 from chalicelib.core.events import CommandIssued
 from chalicelib.core.policy import PolicyError
+from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.store import keys
 from chalicelib.store.records import Item
-from chalicelib.worker.policies import PolicyRepo
 from chalicelib.workflows.revisions import Revisions, parse_patch
 from tests.security.authz_world import CORP, OTHER_CORP, TEAM, World, slack
 

@@ -9,9 +9,9 @@ from chalicelib.adapters.base import Capabilities, Capability
 from chalicelib.core.actions import Action, DeleteMessage, Mute, Remove, SendDirect
 from chalicelib.core.events import MessagePosted
 from chalicelib.core.policy import DEFAULT_ORG_POLICY
+from chalicelib.kernel.context import Context
+from chalicelib.kernel.executor import execute
 from chalicelib.store.records import GroupRecord
-from chalicelib.worker.context import Context
-from chalicelib.worker.executor import execute
 from tests.support.messenger import RecordingMessenger
 
 EVENT = MessagePosted(

@@ -14,12 +14,12 @@ from chalicelib.clock import FrozenClock
 from chalicelib.core.events import CommandIssued, MessagePosted
 from chalicelib.core.ids import Platform
 from chalicelib.i18n import LOCALES, catalogue
+from chalicelib.kernel.usage import USAGE, command_help
 from chalicelib.settings import Settings
 from chalicelib.store.memory import MemoryStore
 from chalicelib.store.records import GroupRecord
 from chalicelib.worker.pipeline import process
 from chalicelib.worker.registry import registry
-from chalicelib.worker.usage import USAGE, command_help
 from tests.support.messenger import RecordingMessenger
 
 T0 = 1_700_000_000.0

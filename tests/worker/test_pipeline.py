@@ -12,10 +12,10 @@ from chalicelib.bootstrap import Deps
 from chalicelib.clock import FrozenClock
 from chalicelib.core.events import CommandIssued, MemberJoined, MessagePosted
 from chalicelib.errors import MessengerError
+from chalicelib.kernel.executor import DeliveryFailed
 from chalicelib.settings import Settings
 from chalicelib.store.memory import MemoryStore
 from chalicelib.store.records import GroupRecord
-from chalicelib.worker.executor import DeliveryFailed
 from chalicelib.worker.pipeline import process
 from tests.support.messenger import RecordingMessenger
 
@@ -127,8 +127,8 @@ def test_every_decision_that_acted_is_audited() -> None:
 
 @pytest.mark.parametrize(("policy", "days"), [("", 400), ("retention: {audit: 30}\n", 30)])
 def test_an_audit_record_expires_after_the_retention_the_policy_sets(policy: str, days: int) -> None:
+    from chalicelib.kernel.policies import PolicyRepo
     from chalicelib.store import keys
-    from chalicelib.worker.policies import PolicyRepo
 
     deps, _, _ = make()
     if policy:
@@ -145,8 +145,11 @@ def test_a_delivery_that_failed_for_good_is_raised_for_the_queue_to_retry() -> N
     )
     with pytest.raises(DeliveryFailed):
         process(said("help", mentions_bot=True), deps)
+    assert deps.store.list_audit("slack:T1:C1") == []  # recorded once it is carried out, not half-way
+    messenger.fail_with = None
+    process(said("help", mentions_bot=True), deps, redelivered=True)
     (record,) = deps.store.list_audit("slack:T1:C1")
-    assert record.outcome == "failed"
+    assert record.outcome == "done" and messenger.verbs() == ["post_text"]
 
 
 def test_a_permanent_refusal_is_recorded_not_retried() -> None:

@@ -19,13 +19,13 @@ from chalicelib.core.actions import PostCard, PostText, Reply
 from chalicelib.core.events import CardClicked, CommandIssued
 from chalicelib.core.policy import default_policy_text
 from chalicelib.jobs import minutely
+from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.settings import Settings
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.memory import MemoryStore
 from chalicelib.store.records import GroupRecord
 from chalicelib.worker.pipeline import Outcome, process
-from chalicelib.worker.policies import PolicyRepo
 from chalicelib.workflows.common import ArgumentError
 from chalicelib.workflows.discussions import Discussion, Discussions, plan, remind_offsets
 from chalicelib.workflows.reminders import WorkflowReminders
@@ -189,7 +189,7 @@ def test_the_remind_flag_may_come_before_the_moment_and_defaults_come_from_the_p
 def test_a_member_cannot_schedule_unless_the_policy_lets_members() -> None:
     group = make()
     outcome = group.command("U1", "discussion", "15:00", "团建")
-    assert outcome.decision.notes["refused"] and Discussions(group.deps.store).latest(GID) is None
+    assert outcome.decision.refused and Discussions(group.deps.store).latest(GID) is None
     members = make(who="members")
     members.command("U1", "discussion", "15:00", "团建")
     assert members.latest().by == "U1"
@@ -314,7 +314,7 @@ def test_only_the_organiser_or_an_admin_cancels_and_then_nothing_more_is_sent() 
     group.command("U1", "discussion", "15:00", "团建")
     ref = group.latest().ref
     refused = group.command("U2", "discussion", "cancel", ref)
-    assert refused.decision.notes["refused"] and group.latest().state == "scheduled"
+    assert refused.decision.refused and group.latest().state == "scheduled"
     outcome = group.command("U1", "discussion", "cancel", ref)
     assert any(isinstance(a, PostText) and "取消" in a.text for a in outcome.decision.actions)
     assert group.latest().state == "cancelled"

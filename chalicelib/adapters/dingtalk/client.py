@@ -52,7 +52,7 @@ OAPI_BUSY = -1  # 系统繁忙
 # scenegroup/get for a group that is not a scene group (not made from a template, no cool app), or gone.
 NOT_SCENE_GROUP = (4000003, 4000)
 MEMBERS_PAGE = 1000
-SCENE_GROUP_TITLE_MAX = 30  # topapi/im/chat/scenegroup/create: 群名称, 1 to 30 characters
+SCENE_GROUP_TITLE_MAX = 30  # POST /v1.0/im/sceneGroup/create: title, 群名称最长不超过30字符
 MAX_MEMBER_PAGES = 20
 
 CAPABILITIES = Capabilities(
@@ -289,41 +289,39 @@ class DingTalkMessenger:
         )
 
     def list_members(self, tenant: str, chat: str) -> tuple[str, ...]:
-        """Scene groups only: `topapi/im/chat/scenegroup/member/get`, cursor after cursor."""
+        """Scene groups only: `POST /v1.0/im/sceneGroups/members/batchQuery` (查询场景群成员, permission
+        qyapi_chat_manage, open.dingtalk.com/document/development/query-group-members), page after page
+        by `nextToken`."""
         members: list[str] = []
-        cursor = "0"
+        token = ""
         for _ in range(MAX_MEMBER_PAGES):
-            data = self._oapi_call(
-                "POST",
-                "/topapi/im/chat/scenegroup/member/get",
-                {"open_conversation_id": chat, "cursor": cursor, "size": MEMBERS_PAGE},
-            )
-            result = data.get("result")
-            if not isinstance(result, dict):
-                break
-            members.extend(str(user) for user in result.get("member_user_ids") or [] if user)
-            cursor = str(result.get("next_cursor") or "")
-            if not result.get("has_more") or not cursor:
+            body: dict[str, Any] = {"openConversationId": chat, "maxResults": MEMBERS_PAGE}
+            if token:
+                body["nextToken"] = token
+            data = self._api_call("POST", "/v1.0/im/sceneGroups/members/batchQuery", body)
+            members.extend(str(user) for user in data.get("memberUserIds") or [] if user)
+            token = str(data.get("nextToken") or "")
+            if not data.get("hasMore") or not token:
                 break
         return tuple(dict.fromkeys(members))
 
     def create_group(self, tenant: str, name: str, owner: str, members: tuple[str, ...]) -> str:
-        """A scene group (场景群) from the app's group template (`topapi/im/chat/scenegroup/create`): the
-        kind of group in which the bot may remove and mute members. Its open conversation id is what the
-        robot and the send APIs call the group. DingTalk refuses a title over 30 characters, so a longer
-        name is cut."""
+        """A scene group (场景群) from the app's group template (`POST /v1.0/im/sceneGroup/create`,
+        permission qyapi_chat_manage; the oapi `topapi/im/chat/scenegroup/create` it replaces is archived,
+        open.dingtalk.com/document/development/create-a-scene-group): the kind of group in which the bot
+        may remove and mute members. Its open conversation id is what the robot and the send APIs call
+        the group. DingTalk refuses a title over 30 characters, so a longer name is cut."""
         if not self._scene_template_id:
             raise NotSupported("no DingTalk scene-group template is configured (DINGTALK_SCENE_TEMPLATE_ID)")
         body = {
             "title": scene_group_title(name),
             "template_id": self._scene_template_id,
             "owner_user_id": owner,
-            "user_ids": ",".join(dict.fromkeys((owner, *members))),
+            "user_ids": list(dict.fromkeys((owner, *members))),
         }
-        result = self._oapi_call("POST", "/topapi/im/chat/scenegroup/create", body).get("result")
-        chat = result.get("open_conversation_id") if isinstance(result, dict) else None
+        chat = self._api_call("POST", "/v1.0/im/sceneGroup/create", body).get("open_conversation_id")
         if not isinstance(chat, str) or not chat:
-            raise MessengerError(PLATFORM, "scenegroup/create", "no open_conversation_id in the answer")
+            raise MessengerError(PLATFORM, "sceneGroup/create", "no open_conversation_id in the answer")
         return chat
 
     # Images and recalls ----------------------------------------------------------------------------

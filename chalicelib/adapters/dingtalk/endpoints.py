@@ -172,15 +172,24 @@ def _robot_text(message: _RobotMessage) -> list[Event]:
 
 
 def _robot_rich_text(message: _RobotMessage) -> list[Event]:
-    """Rich text is a list of text runs and inline pictures; the runs carry their own line breaks."""
-    parts = _list(message.content().get("richText"))
-    text = "".join(
-        part["text"] for part in parts if isinstance(part, Mapping) and isinstance(part.get("text"), str)
-    )
+    """Rich text is a list of text runs and inline pictures. A run may carry its own line breaks, but
+    DingTalk's published sample (developerpedia, 接收的消息类型 > 富文本) has two sentences with only a
+    picture between them: a picture between two runs stands for a line break, so the sentences do not
+    run together."""
+    parts = [part for part in _list(message.content().get("richText")) if isinstance(part, Mapping)]
+    text, picture_since_text = "", False
+    for part in parts:
+        run = part.get("text")
+        if isinstance(run, str):
+            if picture_since_text and text and not text.endswith("\n") and not run.startswith("\n"):
+                text += "\n"
+            text, picture_since_text = text + run, False
+        elif isinstance(part.get("downloadCode"), str):
+            picture_since_text = True
     files = tuple(
         FileInfo(file_id=part["downloadCode"], name="")
         for part in parts
-        if isinstance(part, Mapping) and isinstance(part.get("downloadCode"), str)
+        if isinstance(part.get("downloadCode"), str)
     )
     return [message.posted(text, files)]
 
@@ -400,6 +409,8 @@ _EVENT_PARSERS: dict[str, Callable[[_Change], list[Event]]] = {
     "chat_quit": _member_quit,
     "user_leave_org": _directory("left"),
     "user_modify_org": _directory("updated"),
+    # DingTalk documents user_dept_change for third-party apps over Stream and SyncHTTP only (企业修改员工
+    # 部门后员工信息事件: 企业内部应用 不支持, HTTP推送 不支持); read here should an HTTP push ever carry it.
     "user_dept_change": _directory("moved"),
 }
 

@@ -68,9 +68,14 @@ FORM_TYPE = "application/x-www-form-urlencoded"
 
 # Message subtypes that carry what a member wrote; every other subtype is a system notice or an edit.
 MEMBER_SUBTYPES = frozenset({"", "file_share", "thread_broadcast", "me_message"})
-MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
-# Slack names a direct-message conversation "directmessage" in command and shortcut payloads.
+# A label never holds < or > (Slack escapes them as &lt; &gt;), so a mention's match stops at the next
+# one: `[^>]*` would rescan the rest of the text from every unclosed `<@U1|`.
+MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
+# Slack names a direct-message conversation "directmessage" in command and shortcut payloads; its id
+# starts with "D" (docs.slack.dev, conversation object), which is what tells it apart when the name
+# does not: the published message-shortcut sample is a DM ("D0LFFBKLZ") named "cats".
 DM_CHANNEL_NAME = "directmessage"
+DM_ID_PREFIX = "D"
 
 JsonObject = dict[str, Any]
 
@@ -179,7 +184,7 @@ class SlackCommands(_SlackEndpoint):
             args=tuple(words[1:]),
             text=text,
             reply_url=form.get("response_url") or None,
-            direct=form.get("channel_name") == DM_CHANNEL_NAME,
+            direct=_is_direct(form.get("channel_id", ""), form.get("channel_name", "")),
         )
         return Parsed(events=(command,))
 
@@ -396,6 +401,10 @@ def _block_actions(payload: JsonObject, signed_at: float) -> tuple[CardClicked, 
     return tuple(clicks)
 
 
+def _is_direct(channel_id: str, channel_name: str) -> bool:
+    return channel_name == DM_CHANNEL_NAME or channel_id.startswith(DM_ID_PREFIX)
+
+
 def _message_action(payload: JsonObject, signed_at: float) -> CommandIssued:
     tenant, user, trigger = _interaction_origin(payload)
     channel = _obj(payload, "channel")
@@ -410,7 +419,7 @@ def _message_action(payload: JsonObject, signed_at: float) -> CommandIssued:
         name=_need(payload, "callback_id"),
         args=(_need(message, "ts"), _text(message, "user")),
         reply_url=_text(payload, "response_url") or None,
-        direct=channel.get("name") == DM_CHANNEL_NAME,
+        direct=_is_direct(_text(channel, "id"), _text(channel, "name")),
     )
 
 
@@ -461,7 +470,8 @@ def _seconds(value: Any) -> float | None:
         seconds = float(value)
     except ValueError:
         return None
-    return seconds if math.isfinite(seconds) and seconds > 0 else None
+    # 0 reads as absent; a negative time is passed on, for ingress to refuse (chalicelib.bounds)
+    return seconds if math.isfinite(seconds) and seconds != 0 else None
 
 
 def _need(data: Mapping[str, Any], key: str) -> str:

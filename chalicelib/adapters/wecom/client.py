@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from chalicelib.adapters.base import (
@@ -42,6 +43,9 @@ if TYPE_CHECKING:
 
     from chalicelib.settings import Settings
 
+# Covers the queue's redeliveries (visibility 720 s, infra/data.py); a later replay relies on the outbox.
+DUPLICATE_CHECK_SECONDS = 1800
+
 log = logging.getLogger(__name__)
 
 TOKEN_LIFETIME = 7200.0
@@ -63,7 +67,8 @@ CAPABILITIES = Capabilities(
     notes={
         Capability.SEE_ALL_MESSAGES: (
             "The self-built app receives no group messages and the AI bot only @-mentions; every message "
-            "is available only through the paid message archive (会话内容存档), which qunguan does not use."
+            "is available only through the paid message archive (会话内容存档): set WECOM_ARCHIVE_SECRET, "
+            "WECOM_ARCHIVE_PRIVATE_KEYS and WECOM_FINANCE_SDK_PATH."
         ),
         Capability.POST_TO_GROUP: "appchat/send reaches only groups this app created.",
         Capability.REMOVE_MEMBER: "appchat/update del_user_list works only in groups this app created.",
@@ -76,6 +81,20 @@ CAPABILITIES = Capabilities(
             "template_card goes to people (message/send) or to the AI bot's reply URL, never to a group."
         ),
         Capability.RECALL_OWN: "message/recall: the app's own message/send messages, within 24 h.",
+    },
+)
+
+
+# With the message archive switched on, every message of the members in scope is pulled and moderated.
+ARCHIVE_CAPABILITIES = replace(
+    CAPABILITIES,
+    always=CAPABILITIES.always | {Capability.SEE_ALL_MESSAGES},
+    notes={
+        **CAPABILITIES.notes,
+        Capability.SEE_ALL_MESSAGES: (
+            "Through the message archive (会话内容存档, the company's licence): every message of the "
+            "members in its scope, pulled after each msgaudit_notify and every few minutes."
+        ),
     },
 )
 
@@ -93,6 +112,8 @@ class WeComMessenger:
         self._agent_id = settings.wecom_agent_id or ""
         self._reply_urls = reply_urls("wecom", settings)  # the AI bot's response_url on qyapi only
         self.tokens = TokenCache(self._fetch_token, clock=clock or SystemClock())
+        if settings.wecom_archive_enabled:
+            self.capabilities = ARCHIVE_CAPABILITIES
 
     # Messenger verbs -----------------------------------------------------------------------------
     def post_text(self, target: Target, text: str) -> Sent:
@@ -281,7 +302,17 @@ class WeComMessenger:
 
     # Plumbing ------------------------------------------------------------------------------------
     def _send_to_user(self, user: str, message: dict[str, Any]) -> Sent:
-        data = self._call("POST", "message/send", {"touser": user, "agentid": self._agent(), **message})
+        # WeCom's own dedupe as a second guard behind the outbox (doc path/90236: `enable_duplicate_check`,
+        # `duplicate_check_interval` in seconds, 1800 by default, at most 4 h): the same message to the same
+        # person within the interval is not shown twice, e.g. after a send whose answer was lost.
+        body = {
+            "touser": user,
+            "agentid": self._agent(),
+            **message,
+            "enable_duplicate_check": 1,
+            "duplicate_check_interval": DUPLICATE_CHECK_SECONDS,
+        }
+        data = self._call("POST", "message/send", body)
         return Sent(message_id=_optional(data.get("msgid")), token=_optional(data.get("response_code")))
 
     def _agent(self) -> int:

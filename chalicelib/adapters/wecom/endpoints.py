@@ -20,7 +20,9 @@ Event ids, the key the exactly-once claim is made on (PROTOCOLS.md 1.5):
 - messages: `MsgId` (self-built app) or `msgid` (AI bot, for messages and events alike);
 - self-built app events, which carry no id: `FromUserName:CreateTime:Event` plus what tells two events of
   the same second apart: `TaskId:sha256(EventKey)[:16]` for a click, `ChangeType:UserID` for a directory
-  change, `ChatId:ChangeType:UpdateDetail:member` for each member of a customer-group change.
+  change, `ChatId:ChangeType:UpdateDetail:member` for each member of a customer-group change;
+  `msgaudit_notify` (the message archive's "new data" notice) claims on `sys:CreateTime:msgaudit_notify`
+  and becomes `ArchiveNotified`: ingress only enqueues it, the worker pulls.
 
 No `requests`, `boto3` or `pydantic` here: this module is on the ingress path.
 """
@@ -41,6 +43,7 @@ from chalicelib.adapters.msgcrypt import MsgCrypt
 from chalicelib.adapters.wecom.cards import split_button_key
 from chalicelib.clock import Clock
 from chalicelib.core.events import (
+    ArchiveNotified,
     CardClicked,
     DirectoryChanged,
     Event,
@@ -311,6 +314,16 @@ def _external_chat_event(msg: _XmlMessage) -> list[Event]:
     return events
 
 
+def _archive_notice(msg: _XmlMessage) -> list[Event]:
+    """`msgaudit_notify` (doc path/95039): new archived messages are ready; the worker pulls them. Sent
+    at most every 15 s, from "sys"; the notice carries nothing else, so the claim is on its time."""
+    return [
+        ArchiveNotified(
+            platform="wecom", tenant=msg.tenant, event_id=msg.event_id(), occurred_at=msg.occurred_at
+        )
+    ]
+
+
 _XML_MESSAGES: dict[str, Callable[[_XmlMessage], list[Event]]] = {
     "text": _text_message,
     "image": _media_message,
@@ -322,6 +335,7 @@ _XML_EVENTS: dict[str, Callable[[_XmlMessage], list[Event]]] = {
     "template_card_event": _card_event,
     "change_contact": _contact_event,
     "change_external_chat": _external_chat_event,
+    "msgaudit_notify": _archive_notice,
 }
 
 
@@ -415,7 +429,7 @@ def _json_text_message(msg: _JsonMessage) -> list[Event]:
             FileInfo(file_id=url, name="")
             for item in items
             if item.get("msgtype") == "image"
-            if (url := _string(item.get("image"), "url"))
+            if (url := _download_url(item.get("image")))
         )
     else:  # text, or voice (the AI bot delivers voice already transcribed)
         text = _string(msg.section(kind), "content")
@@ -437,7 +451,7 @@ def _json_text_message(msg: _JsonMessage) -> list[Event]:
 
 def _json_file_message(msg: _JsonMessage) -> list[Event]:
     kind = msg.string("msgtype")
-    url = _string(msg.section(kind), "url")
+    url = _download_url(msg.section(kind))
     if not url:
         raise MalformedRequest(f"the {kind} message has no url")
     common = msg.common()
@@ -464,6 +478,13 @@ def _json_card_event(msg: _JsonMessage) -> list[Event]:
             **msg.common(),
         )
     ]
+
+
+def _download_url(section: Any) -> str:
+    """An image's or file's download URL. WeCom's published samples (path/100719, 图片消息, 图文混排消息,
+    文件消息) end the URL with a space inside its quotes; no URL ends with whitespace, and a request
+    made with it would not be the URL WeCom signed, so it is trimmed."""
+    return _string(section, "url").strip()
 
 
 _JSON_MESSAGES: dict[str, Callable[[_JsonMessage], list[Event]]] = {

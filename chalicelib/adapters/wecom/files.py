@@ -3,10 +3,13 @@ the self-built app carries a `MediaId`, which `GET media/get?access_token&media_
 answers with the bytes (`Content-Disposition` names the file) or, on failure, a JSON errcode. A media id
 lives 3 days.
 
-What the bot cannot get: anything shared in a group (the self-built app receives no group messages and
-the AI bot only @-mentions), and files sent to the AI bot, which arrive as a URL to content encrypted for
-the bot (`file_id` is that URL) whose scheme qunguan does not implement: the poster is asked to send the
-file to the app instead. A media id WeCom no longer knows (40007) is `Unavailable`.
+Files shared in groups come only through the message archive, when it is on: their ref is the
+archive's `sdkfileid` (prefixed, `chalicelib.adapters.wecom.archive.media`), fetched with the Finance
+SDK's `GetMediaData`. What the bot cannot get otherwise: anything shared in a group (the self-built app
+receives no group messages and the AI bot only @-mentions), and files sent to the AI bot, which arrive
+as a URL to content encrypted for the bot (`file_id` is that URL) whose scheme qunguan does not
+implement: the poster is asked to send the file to the app instead. A media id WeCom no longer knows
+(40007) is `Unavailable`.
 Worker only: this module pulls in `requests`.
 """
 
@@ -47,6 +50,7 @@ class WeComFiles:
     def __init__(
         self, settings: Settings, *, clock: Clock | None = None, api: ApiClient | None = None
     ) -> None:
+        self._settings = settings
         self._api = api or ApiClient("wecom", settings.wecom_api_base)
         self._corp_id = settings.wecom_corp_id or ""
         self._secret = secret(settings.wecom_secret)
@@ -56,6 +60,10 @@ class WeComFiles:
         return Described()  # the message said all WeCom says before the download
 
     def open(self, tenant: str, ref: str) -> Download:
+        from chalicelib.adapters.wecom.archive.media import is_archive_file, open_archive_file
+
+        if is_archive_file(ref):  # shared in a group, seen through the message archive: GetMediaData
+            return open_archive_file(self._settings, ref)
         if encrypted_url(ref):
             raise Unavailable("aibot_encrypted")
         for attempt in (1, 2):

@@ -1,9 +1,11 @@
 """R3.5 ads and private dealings, without an admin's permission.
 
 Strong signals make an ad by themselves: a link to a domain not on the allow-list (with `links:
-strict`), or contact details offered (a WeChat or QQ id after its cue, a mobile number next to "加我",
-"联系", "contact"...). Weak signals count only together: promotion words (the lexicon's `promotion`
-category and the policy's extra words), QR-code hints, and links with `links: signal`.
+strict`), or contact details offered (`chalicelib.core.rules.contacts`: a WeChat, QQ or LINE id after
+its cue, a mainland or Taiwan mobile number next to "加我", "联系", "contact"...). Weak signals count
+only together: promotion words (the lexicon's `promotion` category and the policy's extra words),
+QR-code hints, and links with `links: signal`. The patterns read at most `SCAN_LIMIT` characters and
+run in linear time (`tests/security/test_redos.py`).
 
 A one-time pass (`ctx.ads_pass`, granted by an admin) turns what would be a finding into a waived one:
 nothing happens, and the engine tells the pipeline to use the pass up.
@@ -17,9 +19,10 @@ from urllib.parse import urlsplit
 
 from chalicelib.core.events import Event
 from chalicelib.core.lexicon import Lexicon, lexicon_for
+from chalicelib.core.patterns import scan_text
 from chalicelib.core.policy import AdsSettings
 from chalicelib.core.rules.base import TEXT_EVENTS, Finding, RuleContext, event_text
-from chalicelib.core.rules.pii import DIGIT_RUN, MOBILE, MOBILE_PREFIX
+from chalicelib.core.rules.contacts import contact_kinds
 
 LINK_REASON = "moderation.reason.ads.link"
 CONTACT_REASON = "moderation.reason.ads.contact"
@@ -35,22 +38,7 @@ BARE_DOMAIN = re.compile(
     rf"(?i)(?<![A-Za-z0-9@./_-])(?:[a-z0-9](?:[a-z0-9-]{{0,61}}[a-z0-9])?\.)+(?:{_TLDS})(?![A-Za-z0-9-])"
     r"(?:/[^\s<>|\"'，。！？、）)\]」]*)?"
 )
-# After a Chinese cue any id counts; after a Latin one ("wechat", "wx") only an id with a digit, - or _,
-# so "WeChat meeting" or "wxWidgets" is not a contact.
-WECHAT = re.compile(
-    r"(?i)(?:(?:微信号?|薇信|威信|v信)\s*(?:号|id)?\s*[:：]?\s*(?P<id>[A-Za-z][-_A-Za-z0-9]{5,19}|1[3-9]\d{9})"
-    r"|(?<![A-Za-z])(?:vx|wx|weixin|wechat)(?:\s*(?:id|号))?(?:\s*[:：]\s*|\s+)"
-    r"(?P<latin>[A-Za-z](?=[A-Za-z]*[-_0-9])[-_A-Za-z0-9]{5,19}|1[3-9]\d{9}))(?![-_A-Za-z0-9])"
-)
-QQ = re.compile(r"(?i)(?<![A-Za-z])(?:qq|扣扣|企鹅)\s*(?:号|群)?\s*[:：]?\s*(?P<id>[1-9]\d{4,11})(?!\d)")
-CONTACT_CUE = re.compile(
-    r"(?i)加我|联系|聯繫|联络|致电|打给|打我|电话|電話|手机|手機|私聊|咨询|諮詢"
-    r"|whatsapp|call me|contact|\btel\b"
-)
-# Cheap necessary conditions for the patterns above (most messages have none of them): a cue of WECHAT
-# or QQ (the same words, case-insensitive), and a "." or "://" for a link.
-CONTACT_ID_CUE = re.compile(r"(?i)[vw]x|weixin|wechat|[微薇威v]信|qq|扣扣|企鹅")
-QR_HINT = re.compile(r"(?i)扫码|掃碼|扫一扫|掃一掃|二维码|二維碼|qr\s?code|scan\s+(?:the\s+|this\s+)?qr")
+QR_HINT = re.compile(r"(?i)扫码|掃碼|扫一扫|掃一掃|二维码|二維碼|qr\s?code|scan\s++(?:the\s++|this\s++)?qr")
 
 
 def link_hosts(text: str) -> list[str]:
@@ -74,21 +62,6 @@ def domain_allowed(host: str, allowed: tuple[str, ...]) -> bool:
     return any(host == domain or host.endswith(f".{domain}") for domain in allowed)
 
 
-def contact_details(text: str) -> list[str]:
-    """Kinds of contact details offered in the text (never the details themselves)."""
-    kinds = []
-    if CONTACT_ID_CUE.search(text):
-        if WECHAT.search(text):
-            kinds.append("wechat")
-        if QQ.search(text):
-            kinds.append("qq")
-    if DIGIT_RUN.search(text) and CONTACT_CUE.search(text):
-        phones = [m for m in MOBILE.finditer(text) if MOBILE_PREFIX.match("".join(m.groups()))]
-        if phones:
-            kinds.append("phone")
-    return kinds
-
-
 @dataclass(frozen=True)
 class AdsRule:
     settings: AdsSettings
@@ -104,11 +77,11 @@ class AdsRule:
 
     def evaluate(self, event: Event, ctx: RuleContext) -> list[Finding]:
         s = self.settings
-        text = event_text(event)
+        text = scan_text(event_text(event))
         if not text:
             return []
         foreign = [host for host in link_hosts(text) if not domain_allowed(host, s.allowed_domains)]
-        contacts = contact_details(text) if s.contact_details else []
+        contacts = contact_kinds(text) if s.contact_details else []
         words = {match.term for match in self.promotion.match(text)} if s.promotion_words else set()
         qr = bool(s.qr_hints and QR_HINT.search(text))
         weak = len(words) + qr + (len(foreign) if s.links == "signal" else 0)

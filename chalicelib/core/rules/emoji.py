@@ -10,13 +10,14 @@ import re
 from dataclasses import dataclass
 
 from chalicelib.core.events import Event, MessagePosted
+from chalicelib.core.patterns import scan_text
 from chalicelib.core.policy import EmojiSettings
 from chalicelib.core.rules.base import Finding, RuleContext, event_text
 
 REASON = "moderation.reason.emoji"
 
 SHORTCODE = re.compile(
-    r":(?=[a-z0-9_+\-]*[a-z])[a-z0-9_+\-]{1,40}:|\[(?:[\u4e00-\u9fff]{1,4}|[A-Z][A-Za-z]{1,11})\]"
+    r":(?=[a-z0-9_+\-]{0,39}[a-z])[a-z0-9_+\-]{1,40}:|\[(?:[\u4e00-\u9fff]{1,4}|[A-Z][A-Za-z]{1,11})\]"
 )
 _MODIFIERS = frozenset(range(0x1F3FB, 0x1F400)) | {0xFE0F, 0xFE0E, 0x20E3}
 _ZWJ = 0x200D
@@ -76,7 +77,7 @@ class EmojiRule:
 
     def evaluate(self, event: Event, ctx: RuleContext) -> list[Finding]:
         s = self.settings
-        emoji, other = count_emoji(event_text(event))
+        emoji, other = count_emoji(scan_text(event_text(event)))
         if emoji < s.min_emoji or emoji / (emoji + other) <= s.max_ratio:
             return []
         return [

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from chalicelib.core.events import Event, FileInfo
 from chalicelib.core.naming import listed
+from chalicelib.core.patterns import match_whole
 from chalicelib.core.policy import FilesSettings
 from chalicelib.core.rules.base import TEXT_EVENTS, Finding, ParamValue, RuleContext, event_files, event_text
 from chalicelib.core.text import canonical
@@ -25,7 +26,9 @@ REASONS = tuple(
     for kind in ("type", "size", "name", "name_example", "description", "old_version")
 )
 
-_EXTENSION = re.compile(r"\.([A-Za-z0-9]*[A-Za-z][A-Za-z0-9]*)$")
+# A version is read from the end of a name only: no suffix the patterns accept is longer, and a bounded
+# tail keeps them linear however the name is padded (`.*?` before a separator run is quadratic in it).
+VERSION_TAIL = 48
 _CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _VERSION_PATTERNS = (
     # plan_v1.3, 方案-v2, 方案v2, Plan V2.0, plan ver 3, plan version 4
@@ -39,10 +42,11 @@ _VERSION_PATTERNS = (
 
 def split_extension(name: str) -> tuple[str, str]:
     """("plan_v1.3", "pdf") from "plan_v1.3.pdf"; an ending without a letter is not an extension."""
-    match = _EXTENSION.search(name.strip())
-    if not match:
-        return name.strip(), ""
-    return name.strip()[: match.start()], match.group(1).lower()
+    name = name.strip()
+    base, dot, extension = name.rpartition(".")
+    if not dot or not extension.isascii() or not extension.isalnum() or extension.isdigit():
+        return name, ""
+    return base, extension.lower()
 
 
 def _chinese_number(text: str) -> int | None:
@@ -62,11 +66,12 @@ def doc_key_and_version(filename: str) -> tuple[str, tuple[int, ...]] | None:
     versions (2,) and (3,) of "方案"; `plan_v1.3.pdf` is (1, 3) of "plan"; `报告（第3版）` (3,) of "报告".
     Trailing zeros do not count (v2.0 == v2). None when the name carries no version."""
     base, _ = split_extension(filename)
+    head, tail = base[:-VERSION_TAIL], base[-VERSION_TAIL:]
     for pattern in _VERSION_PATTERNS:
-        match = pattern.match(base)
+        match = pattern.match(tail)
         if not match:
             continue
-        key = canonical(match.group("base"))
+        key = canonical(head + match.group("base"))
         raw = match.group("ver")
         number = None if "." in raw else _chinese_number(raw)
         if "." in raw:
@@ -124,7 +129,7 @@ class FilesRule:
             size_mb = round(file.size / 1024 / 1024, 1)
             params: dict[str, ParamValue] = {"name": file.name, "size_mb": size_mb, "max_mb": s.max_size_mb}
             findings.append(self._violation("moderation.reason.files.size", params))
-        if s.name_pattern and not re.fullmatch(s.name_pattern, file.name):
+        if s.name_pattern and match_whole(s.name_pattern, file.name) is None:
             if s.name_example:
                 params = {"name": file.name, "example": s.name_example}
                 findings.append(self._nudge("moderation.reason.files.name_example", params))

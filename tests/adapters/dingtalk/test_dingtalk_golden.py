@@ -138,6 +138,11 @@ def test_every_event_type_parsed_has_dingtalks_own_sample_in_both_shapes_where_t
         "vendor_events_chat_quit",
         "vendor_events_user_leave_org",
         "vendor_events_user_modify_org",
+        "vendor_robot_group_text",
+        "vendor_robot_picture",
+        "vendor_robot_file",
+        "vendor_robot_rich_text",
+        "vendor_card_action_callback",
     }
 
 

@@ -1,5 +1,7 @@
 """DingTalkMessenger's group verbs against the fake: scene groups (场景群) are created from the app's
-group template and list their members cursor by cursor; ordinary groups cannot be listed."""
+group template with `POST /v1.0/im/sceneGroup/create` (the oapi `scenegroup/create` is archived and closed
+to new apps) and list their members page by page (`/v1.0/im/sceneGroups/members/batchQuery`); ordinary
+groups cannot be listed."""
 
 from __future__ import annotations
 
@@ -31,13 +33,15 @@ def test_a_scene_group_is_created_from_the_template_and_lists_its_members(fake: 
 
     chat = dingtalk.create_group("dingcorp", "项目周会", "manager01", ("zhaoliu", "sunqi"))
 
-    (created,) = fake.sent("/dingtalk-oapi/topapi/im/chat/scenegroup/create")
+    (created,) = fake.sent("/dingtalk/v1.0/im/sceneGroup/create")
     assert created.body == {
         "title": "项目周会",
         "template_id": "scene-tpl-1",
         "owner_user_id": "manager01",
-        "user_ids": "manager01,zhaoliu,sunqi",
+        "user_ids": ["manager01", "zhaoliu", "sunqi"],
     }
+    assert chat.startswith("cidScene")
+    assert not fake.sent("/dingtalk-oapi/topapi/im/chat/scenegroup/create")
     assert dingtalk.list_members("dingcorp", chat) == ("manager01", "zhaoliu", "sunqi")
 
 
@@ -57,12 +61,12 @@ def test_members_are_listed_across_every_page(fake: FakeMessengers) -> None:
 
     assert dingtalk.list_members("dingcorp", chat) == crowd
 
-    cursors = [call.body["cursor"] for call in fake.sent("scenegroup/member/get")]
-    assert cursors == ["0", "1000"]
+    pages = [call.body.get("nextToken") for call in fake.sent("sceneGroups/members/batchQuery")]
+    assert pages == [None, "1000"]
 
 
 def test_an_ordinary_group_cannot_be_listed(fake: FakeMessengers) -> None:
-    with pytest.raises(MessengerError, match="4000"):
+    with pytest.raises(MessengerError, match="notSceneGroup"):
         client_for(fake).list_members("dingcorp", "cidPlainGroup")
 
 
@@ -72,7 +76,7 @@ def test_a_title_over_thirty_characters_is_cut_to_one_dingtalk_accepts(fake: Fak
     dingtalk.create_group("dingcorp", long_name, "manager01", ("zhaoliu",))
     dingtalk.create_group("dingcorp", long_name + "（含海外团队列席）", "manager01", ("zhaoliu",))
 
-    first, second = (call.body["title"] for call in fake.sent("scenegroup/create"))
+    first, second = (call.body["title"] for call in fake.sent("sceneGroup/create"))
     assert first == long_name
     assert len(second) == 30 and second.startswith(long_name) and second.endswith("…")
 
@@ -82,11 +86,26 @@ def test_the_fake_refuses_a_title_over_thirty_characters_as_dingtalk_does(fake: 
 
     from local.fakes.dingtalk import FakeDingTalk
 
-    token = FakeDingTalk().oapi_token
     answer = requests.post(
-        f"{fake.url}/dingtalk-oapi/topapi/im/chat/scenegroup/create",
-        params={"access_token": token},
+        f"{fake.url}/dingtalk/v1.0/im/sceneGroup/create",
+        headers={"x-acs-dingtalk-access-token": FakeDingTalk().api_token},
         json={"title": "群" * 31, "template_id": "t", "owner_user_id": "manager01"},
         timeout=5,
+    )
+    assert answer.status_code == 400 and "30" in answer.json()["message"]
+
+
+def test_the_fake_refuses_the_archived_oapi_group_creation_as_dingtalk_does_for_new_apps(
+    fake: FakeMessengers,
+) -> None:
+    import requests
+
+    from local.fakes.dingtalk import FakeDingTalk
+
+    answer = requests.post(
+        f"{fake.url}/dingtalk-oapi/topapi/im/chat/scenegroup/create",
+        params={"access_token": FakeDingTalk().oapi_token},
+        json={"title": "项目周会", "template_id": "t", "owner_user_id": "manager01"},
+        timeout=5,
     ).json()
-    assert answer["errcode"] != 0 and "30" in answer["errmsg"]
+    assert answer["errcode"] == 60011 and "/v1.0/im/sceneGroup/create" in answer["errmsg"]

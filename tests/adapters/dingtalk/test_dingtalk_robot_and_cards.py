@@ -132,6 +132,31 @@ def test_robot_refuses_a_file_message_without_download_code() -> None:
         endpoint.parse(verified)
 
 
+@pytest.mark.parametrize(
+    ("runs", "text"),
+    [
+        (
+            ["这个问题示例图如下：", None, "通过以上示意图可以明白完整的交互流程"],
+            "这个问题示例图如下：\n通过以上示意图可以明白完整的交互流程",
+        ),
+        (["截图如下", None, "\n请处理"], "截图如下\n请处理"),
+        (["截图如下\n", None, "请处理"], "截图如下\n请处理"),
+        ([None, "看图", None], "看图"),
+        (["上半句", "下半句"], "上半句下半句"),
+    ],
+)
+def test_rich_text_breaks_the_line_where_a_picture_sits_between_two_runs(
+    runs: list[str | None], text: str
+) -> None:
+    parts = [{"text": run} if run is not None else {"type": "picture", "downloadCode": "dl1"} for run in runs]
+    message = group_text(text=None, msgtype="richText", content={"richText": parts})
+
+    posted = robot_parse(message)
+
+    assert posted.text == text
+    assert [file.file_id for file in posted.files] == ["dl1"] * runs.count(None)
+
+
 def test_robot_falls_back_to_sender_id_for_people_outside_the_org_and_keeps_the_robots_corp() -> None:
     event = robot_parse(group_text(senderStaffId=None, senderCorpId="dingothercorp"))
     assert (event.user, event.tenant) == ("$:LWCP_v1:$zhangsan", "dingcorp")

@@ -242,6 +242,48 @@ def test_a_click_without_who_clicked_is_malformed() -> None:
         endpoint.parse(endpoint.verify(interaction_request(payload, SECRET, timestamp=NOW).to_inbound()))
 
 
+@pytest.mark.parametrize(
+    ("channel_id", "channel_name", "direct"),
+    [
+        ("D0LFFBKLZ", "cats", True),  # Slack's published message-shortcut sample: a DM, by its id
+        ("D0DM", "directmessage", True),
+        ("C0MEETING", "meeting", False),
+        ("G0PRIVATE", "privategroup", False),
+    ],
+)
+def test_a_shortcut_or_command_in_a_direct_message_is_direct_by_its_id_or_its_name(
+    channel_id: str, channel_name: str, direct: bool
+) -> None:
+    shortcut = {
+        "type": "message_action",
+        "callback_id": "report_message",
+        "trigger_id": "t1",
+        "team": {"id": "T0QG"},
+        "user": {"id": "U0CAROL"},
+        "channel": {"id": channel_id, "name": channel_name},
+        "message": {"type": "message", "user": "U0BOB", "ts": "1700000000.000100"},
+    }
+    command = {
+        "team_id": "T0QG",
+        "user_id": "U0CAROL",
+        "trigger_id": "t2",
+        "channel_id": channel_id,
+        "channel_name": channel_name,
+        "text": "help",
+    }
+    interactions, commands = SlackInteractions(SECRET, CLOCK), SlackCommands(SECRET, CLOCK)
+
+    (from_shortcut,) = interactions.parse(
+        interactions.verify(interaction_request(shortcut, SECRET, timestamp=NOW).to_inbound())
+    ).events
+    (from_command,) = commands.parse(
+        commands.verify(command_request(command, SECRET, timestamp=NOW).to_inbound())
+    ).events
+
+    assert isinstance(from_shortcut, CommandIssued) and isinstance(from_command, CommandIssued)
+    assert (from_shortcut.direct, from_command.direct) == (direct, direct)
+
+
 # Events API -------------------------------------------------------------------------------------
 
 

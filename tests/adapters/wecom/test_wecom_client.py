@@ -132,12 +132,19 @@ def test_a_group_message_goes_through_appchat_send(wecom: WeComMessenger, fake: 
     ]
 
 
-def test_a_direct_message_goes_through_message_send_with_the_agent_id(
+def test_a_direct_message_goes_through_message_send_with_the_agent_id_and_wecoms_dedupe(
     wecom: WeComMessenger, fake: FakeMessengers
 ) -> None:
     sent = wecom.post_text(Target(CORP_ID, user="zhangsan"), "请查收")
     assert api_calls(fake, "message/send") == [
-        {"touser": "zhangsan", "agentid": 1000002, "msgtype": "text", "text": {"content": "请查收"}}
+        {
+            "touser": "zhangsan",
+            "agentid": 1000002,
+            "msgtype": "text",
+            "text": {"content": "请查收"},
+            "enable_duplicate_check": 1,  # the second guard behind the outbox (doc path/90236)
+            "duplicate_check_interval": 1800,
+        }
     ]
     assert sent.message_id and sent.token is None
 

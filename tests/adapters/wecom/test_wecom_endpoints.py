@@ -9,7 +9,7 @@ import pytest
 
 from chalicelib.adapters.wecom.endpoints import WeComAIBot, WeComCallback, endpoints
 from chalicelib.clock import FrozenClock
-from chalicelib.core.events import CardClicked, Event, MemberJoined, MemberLeft, MessagePosted
+from chalicelib.core.events import CardClicked, Event, FileShared, MemberJoined, MemberLeft, MessagePosted
 from chalicelib.errors import MalformedRequest
 from chalicelib.settings import Settings
 from local.peers.wecom import aibot_request, callback_request, event_xml, text_message_xml
@@ -194,6 +194,40 @@ def test_a_transcribed_voice_message_is_text(aibot: WeComAIBot) -> None:
     (event,) = bot_events(aibot, payload)
     assert isinstance(event, MessagePosted)
     assert (event.text, event.direct, event.chat) == ("你好", True, "")
+
+
+@pytest.mark.parametrize("kind", ["image", "file"])
+def test_a_download_url_is_trimmed_of_the_space_wecoms_samples_end_it_with(
+    aibot: WeComAIBot, kind: str
+) -> None:
+    url = "https://ww-aibot-img-1258476243.cos.ap-guangzhou.myqcloud.com/BHoPdA3/757?sign=q-signature%3D0f7b"
+    payload = {
+        "msgid": "m-url",
+        "aibotid": "AIBOTID",
+        "chattype": "single",
+        "from": {"userid": "lisi"},
+        "msgtype": kind,
+        kind: {"url": url + " "},
+    }
+
+    (shared,) = bot_events(aibot, payload)
+
+    assert isinstance(shared, FileShared)
+    assert shared.file.file_id == url
+
+
+def test_a_mixed_messages_picture_urls_are_trimmed_too(aibot: WeComAIBot) -> None:
+    url = "https://ww-aibot-img-1258476243.cos.ap-guangzhou.myqcloud.com/BHoPdA3/757?sign=q-signature%3D0f7b"
+    items = [
+        {"msgtype": "text", "text": {"content": "看图"}},
+        {"msgtype": "image", "image": {"url": f" {url} "}},
+    ]
+    payload = group_text("", msgtype="mixed", mixed={"msg_item": items})
+
+    (posted,) = bot_events(aibot, payload)
+
+    assert isinstance(posted, MessagePosted)
+    assert [file.file_id for file in posted.files] == [url]
 
 
 def test_a_quote_gives_no_reply_to(aibot: WeComAIBot) -> None:

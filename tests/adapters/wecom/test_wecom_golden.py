@@ -97,6 +97,15 @@ def test_wecoms_own_samples_are_here_in_both_shapes_where_there_are_two() -> Non
         "vendor_template_card_event",
         "vendor_change_external_chat_add_member",
         "vendor_change_external_chat_del_member_legacy",
+        "vendor_text_message",
+        "vendor_image_message",
+        "vendor_change_contact_update_user",
+        "vendor_change_contact_delete_user",
+        "vendor_aibot_image",
+        "vendor_aibot_mixed",
+        "vendor_aibot_voice",
+        "vendor_aibot_file",
+        "vendor_aibot_enter_chat",
     }
 
 

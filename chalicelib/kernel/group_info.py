@@ -20,10 +20,10 @@ import logging
 from dataclasses import replace
 from typing import cast
 
-from chalicelib.bootstrap import Deps
 from chalicelib.core.events import Event, MessagePosted
 from chalicelib.core.ids import Platform
 from chalicelib.errors import MessengerError
+from chalicelib.kernel.deps import Deps
 from chalicelib.store.records import GroupRecord
 
 log = logging.getLogger("qunguan.groups")

@@ -1,0 +1,167 @@
+"""A page of events from a message archive, moderated as a batch (WeCom's 会话内容存档).
+
+    withdrawals:  a message withdrawn within the same page is not acted on (`MessageWithdrawn`)
+    consent:      an external contact's agree / disagree is recorded (`ConsentChanged`)
+    claims:       every other event's claim, its message-log item or its `EVT#` item, in one
+                  `Store.claim_items` call (BatchGetItem of 100, BatchWriteItem of 25): an event already
+                  claimed, by an earlier pull of the same page, is not processed again
+    members:      read for the whole page at once, per group (BatchGetItem of 100)
+    each new event through `run`, today the worker's `pipeline.process`, the one seam where the outbox's
+                  `act()` takes over, with the page's dependencies: the `PageStore` (flood and duplicate
+                  counters once per group and window, activity once per member) and a clock that reads
+                  the message's own time, since a page may hold messages posted minutes apart and their
+                  flood and duplicate windows are those of when they were posted, not of the pull
+    flush:        the page's counters and activity, written once
+    an event whose delivery failed in a way worth retrying goes back through the dispatcher (the queue,
+                  in production), so its retry does not hold up the page
+
+The group and its policy come from the worker's caches (one read each per container and minute, not per
+message). The claims are written before the events run: a worker that dies in the middle of a page
+leaves the rest of that page claimed and not acted on, never acted on twice; the log says which.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from chalicelib.clock import Clock
+from chalicelib.core.events import ConsentChanged, Event, MessagePosted, MessageWithdrawn
+from chalicelib.files import wiring
+from chalicelib.kernel.deps import Deps
+from chalicelib.store import keys
+from chalicelib.store.base import EVENT_CLAIM_TTL
+from chalicelib.store.message_log import claim_item
+from chalicelib.store.records import Item
+from chalicelib.worker.executor import DeliveryFailed
+from chalicelib.worker.page_store import PageStore
+
+log = logging.getLogger("qunguan.worker.batch")
+
+Runner = Callable[[Event, Deps], object]
+CONSENT_SECONDS = 400 * 86400  # consent is kept a little over a year after it was last seen
+# A message's own time is trusted back this far (the archive keeps about 5 days); an older or missing
+# time (the vendor's samples say 0) is read as the time of the pull.
+MAX_MESSAGE_AGE = 6 * 86400
+
+
+@dataclass
+class BatchReport:
+    received: int = 0
+    processed: int = 0
+    duplicates: int = 0
+    withdrawn: int = 0
+    consents: int = 0
+    retried: int = 0
+    lost: int = 0
+
+
+class MessageClock:
+    """The clock of a page: the time of the message being moderated, never later than the real clock."""
+
+    def __init__(self, real: Clock) -> None:
+        self.real = real
+        self._at: float | None = None
+
+    def at(self, occurred_at: float) -> None:
+        now = self.real.now()
+        self._at = occurred_at if now - MAX_MESSAGE_AGE < occurred_at <= now else now
+
+    def now(self) -> float:
+        return self._at if self._at is not None else self.real.now()
+
+
+def moderate(events: Sequence[Event], deps: Deps, *, run: Runner | None = None) -> BatchReport:
+    if run is None:
+        from chalicelib.worker.pipeline import process
+
+        run = process
+    report = BatchReport(received=len(events))
+    now = deps.clock.now()
+    withdrawn = {e.message_id for e in events if isinstance(e, MessageWithdrawn)}
+    for event in events:
+        if isinstance(event, ConsentChanged):
+            _record_consent(event, deps, now)
+            report.consents += 1
+    governed = [e for e in events if not isinstance(e, MessageWithdrawn | ConsentChanged)]
+    kept = [e for e in governed if _message_id(e) not in withdrawn]
+    report.withdrawn = len(governed) - len(kept)
+    claimed = deps.store.claim_items([claim_for(e, now) for e in kept])
+    fresh = [event for event, first in zip(kept, claimed, strict=True) if first]
+    report.duplicates = len(kept) - len(fresh)
+
+    page_store = PageStore(deps.store)
+    clock = MessageClock(deps.clock)
+    page = page_deps(deps, page_store, clock)
+    for gid, uids in _members_by_group(fresh).items():
+        page_store.preload_members(gid, uids)
+    try:
+        for n, event in enumerate(fresh):
+            clock.at(event.occurred_at)
+            try:
+                run(event, page)
+                report.processed += 1
+            except DeliveryFailed as err:
+                report.retried += 1
+                log.warning("archive event %s to be retried: %s", event.event_id, err)
+                if deps.dispatcher is not None:
+                    deps.dispatcher.dispatch([event])
+            except Exception:
+                report.lost = len(fresh) - n
+                log.exception(
+                    "archive page stopped at %s: %d claimed event(s) not moderated: %s",
+                    event.event_id,
+                    report.lost,
+                    ",".join(e.event_id for e in fresh[n:])[:2000],
+                )
+                raise
+    finally:
+        page_store.flush()
+    return report
+
+
+def page_deps(deps: Deps, store: PageStore, clock: Clock) -> Deps:
+    """The worker's dependencies for one page: its store and clock, the worker's caches and clients."""
+    page = deps.derive(store=store, clock=clock)
+    wiring.share(deps, page)
+    return page
+
+
+def claim_for(event: Event, now: float) -> Item:
+    """The item whose first write claims `event`: the same one ingress would write."""
+    item = claim_item(event, now)
+    if item is not None:
+        return item
+    return Item(
+        keys.event_claim_pk(event.platform, event.claim_key),
+        keys.EVENT_CLAIM_SK,
+        expires_at=math.ceil(now + EVENT_CLAIM_TTL),
+    )
+
+
+def _members_by_group(events: Sequence[Event]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for event in events:
+        user = str(getattr(event, "user", "") or "")
+        if event.chat and user:
+            found.setdefault(event.gid, []).append(event.uid(user))
+    return found
+
+
+def _record_consent(event: ConsentChanged, deps: Deps, now: float) -> None:
+    deps.store.put_item(
+        Item(
+            keys.archive_pk(event.platform, event.tenant),
+            keys.archive_consent_sk(event.user),
+            data={"agreed": event.agreed, "at": event.occurred_at, "chat": event.chat, "seen": now},
+            expires_at=int(now + CONSENT_SECONDS),
+        )
+    )
+
+
+def _message_id(event: Event) -> str:
+    if isinstance(event, MessagePosted):
+        return event.message_id
+    return str(getattr(event, "message_id", "") or "")

@@ -1,0 +1,240 @@
+"""The store one page of archived messages is moderated through: the real store, with the requests that
+every message would make gathered into a few.
+
+- Members: read for the whole page at once (`preload_members`, BatchGetItem of 100), then served from
+  memory; a member the page changes (a case's points, a role) is read again from the table.
+- Moderation windows (`RATE#{gid}` / `W#{bucket}`, chalicelib/moderation/signals.py): each window item is
+  read once, every message's `bump_counters` is applied in memory and answered with what the item held
+  before it, in the page's order, exactly as the table would have answered; `flush` writes each item
+  once, with the sum of the page's additions. So the flood and duplicate counters cost one write per
+  group and window per page, not one per message.
+- Activity: `record_activity` is kept per member (the latest time) and written once by `flush`.
+
+Everything else goes straight to the real store. One page is moderated by one worker at a time (the
+archive's lease), which is what makes holding the counters in memory for the page correct.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from chalicelib.store import keys
+from chalicelib.store.base import ACTIVITY_WRITE_INTERVAL, EVENT_CLAIM_TTL, Index, Store
+from chalicelib.store.records import AuditRecord, GroupRecord, Increment, Item, MemberRecord
+
+_WINDOW_PK = keys.moderation_window_pk("")
+_WINDOW_SK = keys.moderation_window_sk(0)[:-1]
+_MEMBER_PK = keys.group_pk("")
+ATTRIBUTES_PER_WRITE = 150
+
+
+_ABSENT = object()
+
+
+class _Before(Mapping[str, Any]):
+    """What a window item held before one write: the item as it is now, with the attributes that write
+    changed seen as they were. Copying the whole item for every message cost more than the rest of the
+    message's signals, so it is a view: valid until the page's next write, which is how
+    `chalicelib.moderation.signals` reads it (at once)."""
+
+    def __init__(self, now: dict[str, Any], replaced: dict[str, Any]) -> None:
+        self._now = now
+        self._replaced = replaced
+
+    def __getitem__(self, name: str) -> Any:
+        value = self._replaced[name] if name in self._replaced else self._now[name]
+        if value is _ABSENT:
+            raise KeyError(name)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        for name in self._now:
+            if self._replaced.get(name, None) is not _ABSENT:
+                yield name
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+@dataclass
+class _Window:
+    data: dict[str, Any]
+    expires_at: int | None
+    add: Counter[str] = field(default_factory=Counter)
+    put: dict[str, Any] = field(default_factory=dict)
+
+
+class PageStore(Store):
+    def __init__(self, inner: Store) -> None:
+        self.inner = inner
+        self._members: dict[tuple[str, str], MemberRecord | None] = {}
+        self._windows: dict[tuple[str, str], _Window] = {}
+        self._activity: dict[tuple[str, str], tuple[str, float, int]] = {}
+
+    # The page's own work -------------------------------------------------------------------------
+    def preload_members(self, gid: str, uids: Sequence[str]) -> None:
+        wanted = [uid for uid in dict.fromkeys(uids) if (gid, uid) not in self._members]
+        if not wanted:
+            return
+        found = self.inner.get_members(gid, wanted)
+        for uid in wanted:
+            self._members[(gid, uid)] = found.get(uid)
+
+    def flush(self) -> None:
+        """Write what the page gathered: each window item once, each member's activity once."""
+        windows, self._windows = self._windows, {}
+        for (pk, sk), window in windows.items():
+            changes = [(name, True, n) for name, n in window.add.items()]
+            changes += [(name, False, value) for name, value in window.put.items()]
+            # One UpdateItem takes an expression of at most 4 KB (about 200 attributes here).
+            for start in range(0, len(changes), ATTRIBUTES_PER_WRITE):
+                part = changes[start : start + ATTRIBUTES_PER_WRITE]
+                add = {name: value for name, adding, value in part if adding}
+                put = {name: value for name, adding, value in part if not adding}
+                self.inner.bump_counters(pk, sk, add, put, window.expires_at or 0, old=False)
+        activity, self._activity = self._activity, {}
+        for (gid, uid), (user, at, interval) in activity.items():
+            self.inner.record_activity(gid, uid, user, at, min_interval=interval)
+
+    # Served from the page ------------------------------------------------------------------------
+    def get_member(self, gid: str, uid: str) -> MemberRecord | None:
+        if (gid, uid) in self._members:
+            return self._members[(gid, uid)]
+        return self.inner.get_member(gid, uid)
+
+    def get_members(self, gid: str, uids: Sequence[str]) -> dict[str, MemberRecord]:
+        self.preload_members(gid, uids)
+        found = {uid: self._members.get((gid, uid)) for uid in uids}
+        return {uid: member for uid, member in found.items() if member is not None}
+
+    def bump_counters(
+        self,
+        pk: str,
+        sk: str,
+        add: Mapping[str, int],
+        put: Mapping[str, Any],
+        expires_at: int,
+        *,
+        old: bool = True,
+    ) -> Mapping[str, Any]:
+        if not _is_window(pk, sk):
+            return self.inner.bump_counters(pk, sk, add, put, expires_at, old=old)
+        window = self._window(pk, sk)
+        replaced = {name: window.data.get(name, _ABSENT) for name in (*add, *put)}
+        for name, amount in add.items():
+            window.data[name] = int(window.data.get(name, 0)) + amount
+            window.add[name] += amount
+        window.data.update(put)
+        window.put.update(put)
+        window.expires_at = max(window.expires_at or 0, expires_at)
+        return _Before(window.data, replaced)
+
+    def get_item(self, pk: str, sk: str) -> Item | None:
+        if not _is_window(pk, sk):
+            return self.inner.get_item(pk, sk)
+        window = self._window(pk, sk)
+        if not window.data:
+            return None
+        return Item(pk, sk, data=dict(window.data), expires_at=window.expires_at)
+
+    def record_activity(
+        self, gid: str, uid: str, user: str, at: float, *, min_interval: int = ACTIVITY_WRITE_INTERVAL
+    ) -> bool:
+        known = self._activity.get((gid, uid))
+        if known is None or at > known[1]:
+            self._activity[(gid, uid)] = (user, at, min_interval)
+        return known is None
+
+    def _window(self, pk: str, sk: str) -> _Window:
+        window = self._windows.get((pk, sk))
+        if window is None:
+            stored = self.inner.get_item(pk, sk)
+            window = _Window(
+                data=dict(stored.data) if stored else {}, expires_at=stored.expires_at if stored else None
+            )
+            self._windows[(pk, sk)] = window
+        return window
+
+    # Changes that make a preloaded member stale ------------------------------------------------
+    def put_member(self, member: MemberRecord) -> None:
+        self._members.pop((member.gid, member.uid), None)
+        self.inner.put_member(member)
+
+    def update_member(self, gid: str, uid: str, user: str, changes: Mapping[str, Any]) -> None:
+        self._members.pop((gid, uid), None)
+        self.inner.update_member(gid, uid, user, changes)
+
+    def transact_write(self, puts: Sequence[Item] = (), increments: Sequence[Increment] = ()) -> None:
+        for pk, sk in [(i.pk, i.sk) for i in puts] + [(i.pk, i.sk) for i in increments]:
+            self._forget_member(pk, sk)
+        self.inner.transact_write(puts, increments)
+
+    def put_item(self, item: Item, *, if_absent: bool = False) -> bool:
+        self._forget_member(item.pk, item.sk)
+        return self.inner.put_item(item, if_absent=if_absent)
+
+    def update_item(
+        self, pk: str, sk: str, changes: Mapping[str, Any], *, expect: Mapping[str, Any] | None = None
+    ) -> bool:
+        self._forget_member(pk, sk)
+        return self.inner.update_item(pk, sk, changes, expect=expect)
+
+    def _forget_member(self, pk: str, sk: str) -> None:
+        if pk.startswith(_MEMBER_PK) and sk.startswith(keys.MEMBER_SK_PREFIX):
+            self._members.pop((pk.removeprefix(_MEMBER_PK), sk.removeprefix(keys.MEMBER_SK_PREFIX)), None)
+
+    # Straight through ----------------------------------------------------------------------------
+    def claim_event(self, platform: str, claim_key: str, now: float, ttl: int = EVENT_CLAIM_TTL) -> bool:
+        return self.inner.claim_event(platform, claim_key, now, ttl)
+
+    def release_event(self, platform: str, claim_key: str) -> None:
+        self.inner.release_event(platform, claim_key)
+
+    def get_group(self, gid: str) -> GroupRecord | None:
+        return self.inner.get_group(gid)
+
+    def put_group(self, group: GroupRecord) -> None:
+        self.inner.put_group(group)
+
+    def list_groups(self) -> Iterator[GroupRecord]:
+        return self.inner.list_groups()
+
+    def members_inactive_since(self, gid: str, cutoff: float) -> Iterator[MemberRecord]:
+        return self.inner.members_inactive_since(gid, cutoff)
+
+    def hit_counter(self, pk: str, sk: str, expires_at: int) -> int:
+        return self.inner.hit_counter(pk, sk, expires_at)
+
+    def append_audit(self, record: AuditRecord) -> None:
+        self.inner.append_audit(record)
+
+    def list_audit(self, gid: str, limit: int = 50) -> list[AuditRecord]:
+        return self.inner.list_audit(gid, limit)
+
+    def claim_items(self, items: Sequence[Item]) -> list[bool]:
+        return self.inner.claim_items(items)
+
+    def delete_item(self, pk: str, sk: str) -> None:
+        self.inner.delete_item(pk, sk)
+
+    def query_items(
+        self,
+        pk: str,
+        *,
+        prefix: str = "",
+        below: str | None = None,
+        index: Index | None = None,
+        newest_first: bool = False,
+        limit: int | None = None,
+    ) -> Iterator[Item]:
+        return self.inner.query_items(
+            pk, prefix=prefix, below=below, index=index, newest_first=newest_first, limit=limit
+        )
+
+
+def _is_window(pk: str, sk: str) -> bool:
+    """A group's window item (`RATE#{gid}`), not a member's rate counter (`RATE#{gid}#{uid}`)."""
+    return pk.startswith(_WINDOW_PK) and pk.count("#") == 1 and sk.startswith(_WINDOW_SK)

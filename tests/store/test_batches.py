@@ -1,0 +1,56 @@
+"""The store's batch verbs on both stores: a page of claims (`claim_items`) and of members (`get_members`)."""
+
+from __future__ import annotations
+
+from chalicelib.clock import FrozenClock
+from chalicelib.store.base import Store
+from chalicelib.store.dynamodb import DynamoStore
+from chalicelib.store.records import Item
+from tests.store.conftest import T0
+
+
+def _claims(n: int, *, expires_at: int | None = None) -> list[Item]:
+    return [Item(f"EVT#wecom#corp#m{i}", "EVT", data={"n": i}, expires_at=expires_at) for i in range(n)]
+
+
+def test_claim_items_writes_the_absent_and_refuses_the_live(store: Store) -> None:
+    store.put_item(_claims(3)[1])
+    assert store.claim_items(_claims(3)) == [True, False, True]
+    assert store.claim_items(_claims(3)) == [False, False, False]
+    assert store.get_item("EVT#wecom#corp#m2", "EVT") is not None
+
+
+def test_an_expired_claim_is_claimed_again(store: Store, clock: FrozenClock) -> None:
+    store.put_item(Item("EVT#wecom#corp#m0", "EVT", expires_at=int(T0 + 10)))
+    clock.advance(11)
+    assert store.claim_items(_claims(1)) == [True]
+
+
+def test_a_key_given_twice_in_one_batch_is_claimed_once(store: Store) -> None:
+    twice = [_claims(1)[0], _claims(1)[0]]
+    assert store.claim_items(twice) == [True, False]
+
+
+def test_a_page_of_a_thousand_claims_costs_fifty_requests(dynamo_store: DynamoStore) -> None:
+    dynamo_store.usage.reset()
+    assert all(dynamo_store.claim_items(_claims(1000, expires_at=int(T0 + 3600))))
+    calls = dynamo_store.usage.snapshot().calls
+    assert calls["BatchGetItem"] == 10  # 100 keys a request
+    assert calls["BatchWriteItem"] == 40  # 25 items a request
+
+
+def test_get_members_returns_those_that_exist(store: Store) -> None:
+    store.record_activity("wecom:corp:wr1", "wecom:corp:a", "a", T0)
+    store.record_activity("wecom:corp:wr1", "wecom:corp:b", "b", T0)
+    found = store.get_members("wecom:corp:wr1", ["wecom:corp:a", "wecom:corp:b", "wecom:corp:nobody"])
+    assert sorted(found) == ["wecom:corp:a", "wecom:corp:b"]
+    assert found["wecom:corp:a"].last_active == T0
+
+
+def test_two_hundred_members_are_read_in_two_requests(dynamo_store: DynamoStore) -> None:
+    uids = [f"wecom:corp:u{n}" for n in range(200)]
+    for uid in uids:
+        dynamo_store.record_activity("wecom:corp:wr1", uid, uid, T0)
+    dynamo_store.usage.reset()
+    assert len(dynamo_store.get_members("wecom:corp:wr1", uids)) == 200
+    assert dynamo_store.usage.snapshot().calls["BatchGetItem"] == 2

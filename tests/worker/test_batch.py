@@ -1,0 +1,116 @@
+"""The batch path's own contract, through its seam (`run`, today the pipeline's `process`): claims made
+at once and honoured, withdrawals and consent, a delivery to retry handed back to the queue, and the
+page's counters written even when a page stops half-way."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+
+from chalicelib.bootstrap import Deps
+from chalicelib.clock import FrozenClock
+from chalicelib.core.events import ConsentChanged, Event, MessagePosted, MessageWithdrawn
+from chalicelib.kernel.deps import Deps as KernelDeps
+from chalicelib.settings import Settings
+from chalicelib.store import keys
+from chalicelib.store.memory import MemoryStore
+from chalicelib.worker.batch import MAX_MESSAGE_AGE, moderate
+from chalicelib.worker.executor import DeliveryFailed
+
+NOW = 1_750_000_000.0
+ROOM = "wr1"
+
+
+class Queue:
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+
+    def dispatch(self, events: Sequence[Event]) -> None:
+        self.events.extend(events)
+
+
+def deps() -> Deps:
+    clock = FrozenClock(NOW)
+    made = Deps(Settings(_env_file=None), clock=clock, store=MemoryStore(clock=clock))
+    made.dispatcher = Queue()
+    return made
+
+
+def posted(n: int, *, user: str = "zhangsan", at: float = NOW - 10) -> MessagePosted:
+    return MessagePosted(
+        platform="wecom",
+        tenant="corp",
+        event_id=f"m{n}",
+        occurred_at=at,
+        chat=ROOM,
+        user=user,
+        message_id=f"m{n}",
+        text=f"message {n}",
+    )
+
+
+def test_each_event_runs_once_however_often_its_page_is_handed_on() -> None:
+    d, ran = deps(), []
+    page = [posted(1), posted(2)]
+    first = moderate(page, d, run=lambda event, page_deps: ran.append(event.event_id))
+    again = moderate(page, d, run=lambda event, page_deps: ran.append(event.event_id))
+    assert ran == ["m1", "m2"]
+    assert (first.processed, again.processed, again.duplicates) == (2, 0, 2)
+
+
+def test_a_message_withdrawn_in_the_same_page_is_not_run_and_consent_is_recorded() -> None:
+    d, ran = deps(), []
+    withdrawal = MessageWithdrawn(
+        platform="wecom",
+        tenant="corp",
+        event_id="r1",
+        occurred_at=NOW,
+        chat=ROOM,
+        user="zhangsan",
+        message_id="m1",
+    )
+    consent = ConsentChanged(
+        platform="wecom", tenant="corp", event_id="c1", occurred_at=NOW, chat=ROOM, user="wmEXT", agreed=False
+    )
+    report = moderate([posted(1), posted(2), withdrawal, consent], d, run=lambda e, p: ran.append(e.event_id))
+    assert ran == ["m2"] and (report.withdrawn, report.consents) == (1, 1)
+    item = d.store.get_item(keys.archive_pk("wecom", "corp"), keys.archive_consent_sk("wmEXT"))
+    assert item is not None and item.data["agreed"] is False
+
+
+def test_each_message_is_judged_at_its_own_time_within_the_archives_reach() -> None:
+    d, seen = deps(), []
+    page = [posted(1, at=NOW - 600), posted(2, at=0.0), posted(3, at=NOW - MAX_MESSAGE_AGE - 60)]
+    moderate(page, d, run=lambda event, page_deps: seen.append(page_deps.clock.now()))
+    assert seen == [NOW - 600, NOW, NOW]  # a missing or too old time reads as the pull's
+
+
+def test_a_delivery_to_retry_goes_back_through_the_queue_and_the_page_goes_on() -> None:
+    d, ran = deps(), []
+
+    def run(event: Event, page_deps: KernelDeps) -> None:
+        ran.append(event.event_id)
+        if event.event_id == "m1":
+            raise DeliveryFailed("429 from WeCom")
+
+    report = moderate([posted(1), posted(2)], d, run=run)
+    assert ran == ["m1", "m2"] and report.retried == 1
+    assert [e.event_id for e in d.dispatcher.events] == ["m1"]  # type: ignore[union-attr]
+
+
+def test_a_page_that_stops_half_way_still_writes_its_counters() -> None:
+    d = deps()
+    pk = keys.moderation_window_pk(posted(1).gid)
+
+    def run(event: Event, page_deps: KernelDeps) -> None:
+        page_deps.store.bump_counters(
+            pk, keys.moderation_window_sk(1), {"n": 1}, {}, expires_at=int(NOW + 600)
+        )
+        if event.event_id == "m2":
+            raise RuntimeError("a bug")
+
+    with pytest.raises(RuntimeError):
+        moderate([posted(1), posted(2), posted(3)], d, run=run)
+    stored = d.store.get_item(pk, keys.moderation_window_sk(1))
+    assert stored is not None and stored.data["n"] == 2

@@ -1,0 +1,92 @@
+"""`PageStore`: one page's counters and activity gathered in memory and written once, members read
+once, and everything answered exactly as the table would have answered it message by message."""
+
+from __future__ import annotations
+
+from chalicelib.clock import FrozenClock
+from chalicelib.store import keys
+from chalicelib.store.memory import MemoryStore
+from chalicelib.worker.page_store import ATTRIBUTES_PER_WRITE, PageStore
+
+T0 = 1_750_000_000.0
+GID = "wecom:corp:wr1"
+PK, SK = keys.moderation_window_pk(GID), keys.moderation_window_sk(5_833_333)
+
+
+def stores() -> tuple[MemoryStore, PageStore]:
+    inner = MemoryStore(clock=FrozenClock(T0))
+    return inner, PageStore(inner)
+
+
+def test_each_bump_answers_what_the_item_held_before_it_in_the_pages_order() -> None:
+    inner, page = stores()
+    inner.bump_counters(PK, SK, {"n_a_1": 2}, {}, expires_at=int(T0 + 600))
+    first = page.bump_counters(PK, SK, {"n_a_1": 1, "f_x": 1}, {"t_a": T0}, expires_at=int(T0 + 600))
+    assert dict(first) == {"n_a_1": 2}
+    second = page.bump_counters(PK, SK, {"n_a_1": 1, "f_x": 1}, {"t_a": T0 + 1}, expires_at=int(T0 + 600))
+    assert dict(second) == {"n_a_1": 3, "f_x": 1, "t_a": T0}
+    assert second.get("absent") is None
+
+
+def test_a_window_is_read_once_and_written_once_per_page() -> None:
+    inner, page = stores()
+    inner.usage.reset()
+    for n in range(50):
+        page.bump_counters(PK, SK, {"n_a_1": 1, f"f_{n}": 1}, {"t_a": T0 + n}, expires_at=int(T0 + 600))
+    assert inner.usage.calls["UpdateItem"] == 0
+    page.flush()
+    assert inner.usage.calls == {"GetItem": 1, "UpdateItem": 1}
+    stored = inner.get_item(PK, SK)
+    assert stored is not None
+    assert stored.data["n_a_1"] == 50 and stored.data["t_a"] == T0 + 49 and stored.data["f_49"] == 1
+
+
+def test_a_window_with_many_attributes_is_written_in_parts() -> None:
+    inner, page = stores()
+    for n in range(ATTRIBUTES_PER_WRITE * 2):
+        page.bump_counters(PK, SK, {f"f_{n}": 1}, {}, expires_at=int(T0 + 600))
+    inner.usage.reset()
+    page.flush()
+    assert inner.usage.calls["UpdateItem"] == 2
+    stored = inner.get_item(PK, SK)
+    assert stored is not None and len(stored.data) == ATTRIBUTES_PER_WRITE * 2
+
+
+def test_reading_a_window_item_sees_the_pages_writes() -> None:
+    _, page = stores()
+    page.bump_counters(PK, SK, {"n_a_1": 1}, {}, expires_at=int(T0 + 600))
+    item = page.get_item(PK, SK)
+    assert item is not None and item.data == {"n_a_1": 1}
+
+
+def test_other_counters_go_straight_to_the_table() -> None:
+    inner, page = stores()
+    member_rate = keys.rate_pk(GID, "wecom:corp:a")
+    page.bump_counters(member_rate, "W#1", {"n": 1}, {}, expires_at=int(T0 + 600))
+    assert inner.get_item(member_rate, "W#1") is not None
+
+
+def test_members_are_read_once_for_the_page_and_again_once_changed() -> None:
+    inner, page = stores()
+    for user in ("a", "b"):
+        inner.record_activity(GID, f"wecom:corp:{user}", user, T0 - 7200)
+    inner.usage.reset()
+    page.preload_members(GID, ["wecom:corp:a", "wecom:corp:b", "wecom:corp:nobody"])
+    reads = inner.usage.total_calls
+    assert page.get_member(GID, "wecom:corp:a") is not None
+    assert page.get_member(GID, "wecom:corp:nobody") is None
+    assert inner.usage.total_calls == reads  # served from the page
+    page.update_member(GID, "wecom:corp:a", "a", {"role": "admin"})
+    member = page.get_member(GID, "wecom:corp:a")
+    assert member is not None and member.role == "admin"
+
+
+def test_activity_is_written_once_per_member_with_the_latest_time() -> None:
+    inner, page = stores()
+    for n in range(5):
+        page.record_activity(GID, "wecom:corp:a", "a", T0 + n)
+    inner.usage.reset()
+    page.flush()
+    assert inner.usage.calls["UpdateItem"] == 1
+    member = inner.get_member(GID, "wecom:corp:a")
+    assert member is not None and member.last_active == T0 + 4
