@@ -28,7 +28,7 @@ from typing import Any
 
 from bench import Row
 
-SECTIONS = ("ingress", "moderation", "cold_start", "cost", "outbox", "archive", "jobs_rows")
+SECTIONS = ("ingress", "moderation", "cold_start", "cost", "outbox", "archive", "join_gate", "jobs_rows")
 DEFAULT_OUT = Path(__file__).resolve().parent / "results.json"
 PEER_PACKAGES = ("slack_bolt", "slack_sdk", "wechatpy", "pyahocorasick", "moto", "chalice", "pydantic")
 

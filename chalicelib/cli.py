@@ -2,6 +2,7 @@
 
     python -m chalicelib.cli job list | job run NAME [...]        chalicelib/jobs/cli.py
     python -m chalicelib.cli policy validate|apply|show|diff|...  chalicelib/policy_cli.py
+    python -m chalicelib.cli person show|erase|hold|release UID    chalicelib/persons/cli.py
 
 Settings come from the environment, as in Lambda (QG_TABLE_NAME, QG_ARCHIVE_BUCKET, the platforms'
 credentials, and AWS credentials for a real table). With `QG_LOCAL=1` it brings its own world, as
@@ -23,7 +24,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any, TextIO
 
-SUBCOMMANDS = ("chalicelib.jobs.cli", "chalicelib.policy_cli")
+SUBCOMMANDS = ("chalicelib.jobs.cli", "chalicelib.policy_cli", "chalicelib.persons.cli")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -65,6 +66,10 @@ def _dispatch(args: argparse.Namespace, deps: Callable[[], Any], out: TextIO) ->
             return policy_cli.run(args, _no_deps, 0.0, out)
         current = deps()
         return policy_cli.run(args, lambda: current.store, current.clock.now(), out)
+    if args.command == "person":
+        from chalicelib.persons import cli as persons_cli
+
+        return persons_cli.run(args, deps(), out)
     raise SystemExit(f"unknown command {args.command}")  # pragma: no cover - argparse refuses it first
 
 

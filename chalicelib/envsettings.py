@@ -230,6 +230,7 @@ class EnvSettings(PlatformSwitches):
     qg_secrets_id: str | None = None
     qg_default_locale: str = "zh-CN"
     qg_card_signing_key: Secret | None = None
+    qg_person_key: Secret | None = None
     qg_public_url: str | None = None
     qg_log_level: str = "INFO"
 

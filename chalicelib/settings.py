@@ -77,6 +77,9 @@ class Settings(BaseSettings, PlatformSwitches):
     qg_default_locale: str = "zh-CN"
     # Signs the context carried on card buttons (group, case); derived from the platform secrets if unset.
     qg_card_signing_key: SecretStr | None = None
+    # Keys the hashes of work e-mails and mobiles that link one person's identities across platforms
+    # (chalicelib.persons.contacts); unset, identities are linked only by an admin's confirmed link.
+    qg_person_key: SecretStr | None = None
     # Where members reach the API (the stage URL, or a custom domain): file links are `<this>/files/...`.
     qg_public_url: str | None = None
     qg_log_level: str = "INFO"

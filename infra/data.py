@@ -166,6 +166,8 @@ def bucket() -> dict[str, Json]:
     retention, and replaced versions go after 30 days."""
     rules = [
         {"Id": "ExportsExpire", "Prefix": "exports/", "Status": "Enabled", "ExpirationInDays": 30},
+        # A person's own export (`/qg mydata`, chalicelib.persons.export): its links live an hour.
+        {"Id": "PersonalExportsExpire", "Prefix": "mydata/", "Status": "Enabled", "ExpirationInDays": 1},
         {"Id": "ReportsExpire", "Prefix": "reports/", "Status": "Enabled", "ExpirationInDays": 400},
         {
             "Id": "ArchivesToGlacier",

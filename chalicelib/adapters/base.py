@@ -119,6 +119,10 @@ class DirectoryUser:
     is_guest: bool = False
     is_admin: bool = False
     locale: str | None = None
+    # Work contacts, where the platform gives them to the app: only ever hashed into a person's link
+    # (`chalicelib.persons.contacts`), never stored in clear.
+    email: str = ""
+    mobile: str = ""
 
 
 @dataclass(frozen=True)

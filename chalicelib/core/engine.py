@@ -124,18 +124,49 @@ class _Resolved:
     members: frozenset[str]  # exempt members (native or qualified ids)
     notify_admins: bool
 
+    @property
+    def exempts(self) -> bool:
+        """Whether anyone can be exempt from the rule (no roles and no members: nobody)."""
+        return bool(self.roles or self.members)
+
+
+# A rule, its name, its event types, its resolved settings, and which distinct exemption settings (roles,
+# members) it has among the rule set's (-1: nobody is exempt), so a message checks each distinct one once.
+_Step = tuple[Rule, str, tuple[type[Event], ...], _Resolved, int]
+_PLAN_CACHE_SIZE = 16
+
 
 class _PolicyView:
     """A policy's per-rule modes and exemptions as plain values, so that a message does not go through
     the pydantic model for each rule. Built lazily per rule name; valid for as long as the policy object
-    lives (policies are frozen)."""
+    lives (policies are frozen). `plan` keeps, per rule set, each rule with its name, event types and
+    resolved settings, so the loop over the rules reads no attribute twice."""
 
-    __slots__ = ("admins", "policy", "rules")
+    __slots__ = ("admins", "plans", "policy", "rules")
 
     def __init__(self, policy: GroupPolicy) -> None:
         self.policy = policy
         self.admins = frozenset(policy.admins)
         self.rules: dict[str, _Resolved] = {}
+        self.plans: dict[tuple[int, ...], tuple[_Step, ...]] = {}
+
+    def plan(self, rules: Sequence[Rule]) -> tuple[_Step, ...]:
+        """The rule set's steps, memoised on the identities of its rules (each step keeps its rule
+        alive, so an id is not reused while its entry stands)."""
+        key = tuple(map(id, rules))
+        steps = self.plans.get(key)
+        if steps is None:
+            groups: dict[tuple[frozenset[str], frozenset[str]], int] = {}
+            built = []
+            for rule in rules:
+                resolved = self.rule(rule.name)
+                group = groups.setdefault((resolved.roles, resolved.members), len(groups))
+                built.append((rule, rule.name, rule.applies_to, resolved, group if resolved.exempts else -1))
+            steps = tuple(built)
+            if len(self.plans) >= _PLAN_CACHE_SIZE:
+                self.plans.clear()
+            self.plans[key] = steps
+        return steps
 
     def rule(self, name: str) -> _Resolved:
         resolved = self.rules.get(name)
@@ -208,23 +239,30 @@ def evaluate(event: Event, ctx: RuleContext, rules: Sequence[Rule]) -> Evaluatio
     errors: list[RuleError] = []
     skipped: list[Skipped] = []
     ran: list[str] = []
-    for rule in rules:
-        if not isinstance(event, rule.applies_to):
+    whys: dict[int, str | None] = {}
+    for rule, name, applies_to, resolved, group in view.plan(rules):
+        if not isinstance(event, applies_to):
             continue
-        if view.mode(rule.name) == "off":
-            skipped.append(Skipped(rule.name, "off"))
+        if resolved.mode == "off":
+            skipped.append(Skipped(name, "off"))
             continue
-        why = view.exemption(rule.name, event, ctx, user)
+        if group < 0:
+            why = None
+        elif group in whys:
+            why = whys[group]
+        else:
+            why = whys[group] = view.exemption(name, event, ctx, user)
         if why:
-            skipped.append(Skipped(rule.name, why))
+            skipped.append(Skipped(name, why))
             continue
         try:
             found = rule.evaluate(event, ctx)
         except Exception as exc:  # one broken rule must not stop the others (STYLE.md, rule 6)
-            errors.append(RuleError(rule.name, f"{type(exc).__name__}: {str(exc)[:200]}"))
+            errors.append(RuleError(name, f"{type(exc).__name__}: {str(exc)[:200]}"))
             continue
-        ran.append(rule.name)
-        findings.extend(f for f in found if view.mode(f.rule) != "off")
+        ran.append(name)
+        if found:
+            findings.extend(f for f in found if view.mode(f.rule) != "off")
     findings.sort(key=_rank)
     return Evaluation(tuple(findings), tuple(errors), tuple(skipped), tuple(ran))
 

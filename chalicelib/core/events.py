@@ -121,13 +121,16 @@ DirectoryChange = Literal["left", "moved", "updated"]
 @dataclass(frozen=True, kw_only=True)
 class DirectoryChanged(Event):
     """The company directory changed for a person: they left the company, moved department, or their
-    profile (name, display name) changed. `chat` is "" because it concerns every group."""
+    profile (name, display name) changed. `chat` is "" because it concerns every group. `new_user` is
+    the person's new id when the directory renamed them (WeCom `update_user` with `NewUserID`, doc
+    path/90970): from then on the platform knows them only by it."""
 
     user: str
     change: DirectoryChange
     departments: tuple[str, ...] = ()
     name: str | None = None
     display_name: str | None = None
+    new_user: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -144,7 +147,8 @@ class JobRequested(Event):
 @dataclass(frozen=True, kw_only=True)
 class MessageWithdrawn(Event):
     """A member withdrew (recalled) one of their messages; `message_id` is the withdrawn one's. Seen
-    through WeCom's message archive (`revoke`): nothing is done about a withdrawn message."""
+    through WeCom's message archive (`revoke`): a message withdrawn in the page it came in is not acted
+    on; one acted on already has the case about it, if an admin card still waits, closed as withdrawn."""
 
     user: str
     message_id: str

@@ -23,7 +23,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from chalicelib.core.text import Normalised, is_word_char, normalise, normalise_text
+from chalicelib.core.text import is_word_char, normalise, normalise_text
 
 DEFAULT_CATEGORIES = ("abuse", "illegal", "confidential", "promotion")
 
@@ -100,13 +100,14 @@ class Lexicon:
         automaton = self._built()
         if not text or not len(automaton):
             return []
-        normalised, keyed = _prepared(text)
-        folded = normalised.text
-        found: list[tuple[int, int, str, str]] = []
-        allowed: list[tuple[int, int]] = []
+        # Most texts have no term: the automaton runs on the normalised text alone (the fast path), and
+        # only a text with a match to report is normalised again, with the index that maps it back.
+        folded, keyed = _prepared(text)
         hits = list(automaton.iter(keyed))
         if not hits:
             return []
+        found: list[tuple[int, int, str, str]] = []
+        allowed: list[tuple[int, int]] = []
         char_at = _char_index(folded)
         for last, entry in hits:
             start, end = char_at[last] - entry.length + 1, char_at[last] + 1
@@ -117,11 +118,13 @@ class Lexicon:
             if entry.allow:
                 allowed.append((start, end))
             found.extend((start, end, category, term) for category, term in entry.hits)
+        if not found:
+            return []
         # An allow phrase covers a term when it starts at or before it and ends at or after it: with both
         # sorted by start, the furthest end of the phrases started so far says so in one pass (checking
         # every phrase for every term was quadratic in a message that repeats an allow phrase).
         allowed.sort()
-        matches = []
+        kept = []
         reach, phrase = -1, 0
         for start, end, category, term in sorted(set(found)):
             while phrase < len(allowed) and allowed[phrase][0] <= start:
@@ -129,17 +132,23 @@ class Lexicon:
                 phrase += 1
             if end <= reach:
                 continue
+            kept.append((start, end, category, term))
+        if not kept:
+            return []
+        normalised = normalise(text)
+        matches = []
+        for start, end, category, term in kept:
             o_start, o_end = normalised.span(start, end)
             matches.append(Match(category, term, o_start, o_end))
         return matches
 
 
 @lru_cache(maxsize=8)
-def _prepared(text: str) -> tuple[Normalised, str]:
-    """The text normalised, and that as the automaton's key bytes. Kept for the last few texts: the
-    lexicon rule and the ads rule's promotion words match the same message one after the other."""
-    normalised = normalise(text)
-    return normalised, _bytes(normalised.text)
+def _prepared(text: str) -> tuple[str, str]:
+    """The text normalised (`normalise_text`), and that as the automaton's key bytes. Kept for the last
+    few texts: the lexicon rule and the ads rule's promotion words match the same message in turn."""
+    folded = normalise_text(text)
+    return folded, _bytes(folded)
 
 
 def _bytes(text: str) -> str:

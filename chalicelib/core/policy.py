@@ -19,10 +19,18 @@ import logging
 from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from chalicelib.core.patterns import check_pattern
 from chalicelib.core.people import document_problems
@@ -330,6 +338,8 @@ class Escalation(_Model):
 
     half_life_days: float = Field(default=30.0, gt=0)
     tolerance: float = Field(default=0.1, ge=0)
+    # `person`: a member's points count across every group they are in, on every linked platform.
+    scope: Literal["group", "person"] = "group"
     thresholds: tuple[Threshold, ...] = Field(default_factory=_default_thresholds)
 
     @field_validator("thresholds")
@@ -344,6 +354,31 @@ def _default_retention() -> dict[str, int]:
     return {"cases": 365, "audit": 400, "snapshots": 30, "files": 365, "reports": 365, "activity": 62}
 
 
+Rank = Literal["admins", "owners"]
+TAG_PATTERN = r"^[a-z0-9][a-z0-9_.-]{0,39}(:[a-z0-9][a-z0-9_.-]{0,59})?$"
+
+
+class SanctionRights(_Model):
+    """Who may impose (and lift) a sanction of each scope: `admins` of the group it is typed in, or only the
+    org's `owners` (`workflows.revisions.owners`). The rights for `tag` and `org` are read from the org
+    policy alone, so that no group's override can grant itself an org-wide ban."""
+
+    group: Rank = "admins"
+    tag: Rank = "owners"
+    org: Rank = "owners"
+
+
+class PeopleSettings(_Model):
+    """One person across groups and platforms (chalicelib.persons)."""
+
+    sanctions: SanctionRights = SanctionRights()
+    # Who sees a person's history across groups (`person @member`, `cases @member --all`).
+    history: Rank = "admins"
+    # The longest a sanction may run (`--for`); a sanction always has an expiry.
+    max_days: int = Field(default=365, ge=1, le=3650)
+    default_days: int = Field(default=90, ge=1, le=3650)
+
+
 class GroupPolicy(_Model):
     """A group's resolved policy: what the engine and the rules read."""
 
@@ -355,6 +390,9 @@ class GroupPolicy(_Model):
     approvers: tuple[str, ...] = ()
     appeal_days: int = Field(default=7, ge=1)
     escalation: Escalation = Escalation()
+    # The sets of groups this group belongs to, for sanctions scoped to a tag (`project:apollo`).
+    tags: tuple[Annotated[str, StringConstraints(pattern=TAG_PATTERN)], ...] = ()
+    people: PeopleSettings = PeopleSettings()
     retention: dict[str, int] = Field(default_factory=_default_retention)
     rules: Rules = Rules()
     membership: MembershipSettings = MembershipSettings()

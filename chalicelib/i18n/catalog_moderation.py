@@ -322,4 +322,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-TW": "違規已通報管理員",
         "en": "Violation reported to the admins",
     },
+    "moderation.withdrawn.admins": {
+        "zh-CN": "{member} 已自行撤回在「{group}」中违反「{rule}」的消息，案例 {case} 已关闭，无需再处理。",
+        "zh-TW": "{member} 已自行收回在「{group}」中違反「{rule}」的訊息，案例 {case} 已關閉，無需再處理。",
+        "en": "{member} withdrew their message in {group} that broke “{rule}”: case {case} is closed, "
+        "nothing is left to decide.",
+    },
 }

@@ -36,10 +36,12 @@ def run(deps: Deps, now: float) -> dict[str, int]:
     """Everything the five-minute schedule does, with counts for the log."""
     from chalicelib.moderation.slowmode import sweep as slow_modes
     from chalicelib.moderation.sweep import end_due_mutes
+    from chalicelib.persons.expiry import end_due_sanctions
     from chalicelib.workflows.discussions import sweep as discussions
 
     mutes = end_due_mutes(deps, now)
     counts = {"mutes_ended": mutes.ended, "mutes_failed": mutes.failed}
+    counts["sanctions_ended"] = end_due_sanctions(deps, now)
     counts.update(slow_modes(deps, now))
     counts.update(discussions(deps, now))
     log.info("five-minute pass: %s", counts)

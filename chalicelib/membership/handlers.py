@@ -40,7 +40,7 @@ from chalicelib.membership.lifecycle import DAY
 from chalicelib.membership.qualification import qualify
 from chalicelib.membership.repository import FORMER, MembershipRepo
 from chalicelib.membership.views import GroupView, Person, to_admins
-from chalicelib.moderation.bans import is_banned
+from chalicelib.persons.gate import standing
 
 log = logging.getLogger("qunguan.membership")
 
@@ -62,8 +62,8 @@ def on_join(event: MemberJoined, ctx: Context, deps: Deps) -> Decision:
     settings = ctx.policy.membership
     repo = MembershipRepo(deps.store)
     uid = event.uid(event.user)
-    if is_banned(deps.store, event.gid, uid):
-        return Decision()  # no gate, no welcome: moderation removes them again (`moderation.handlers`)
+    if standing(event, ctx, deps).refused(event.gid, ctx.policy.tags, ctx.now):
+        return Decision()  # no gate, no welcome: moderation or the persons gate removes them again
     directory = directory_user(event, event.user, deps)
     roster = None if _employee(directory) else repo.guest_until(event.gid, uid)
     verdict = qualify(directory, roster, ctx.now, settings.join)
@@ -122,12 +122,18 @@ def on_directory(event: DirectoryChanged, ctx: Context, deps: Deps) -> Decision:
     if not governed(ctx) or ctx.member is None or ctx.member.role == FORMER:
         return Decision()
     repo = MembershipRepo(deps.store)
+    member = ctx.member
+    if event.new_user and event.new_user != event.user:  # renamed: the record moves to the new id
+        member = repo.move_member(member, event.uid(event.new_user), event.new_user)
+        repo.history(event.gid, member.uid, member.user, "renamed", at=ctx.now, detail=event.user)
+        ctx = replace(ctx, member=member)
+        event = replace(event, user=event.new_user, new_user=None)
     uid = event.uid(event.user)
     if not repo.claim_departure(event.gid, uid, event.event_id, now=ctx.now):
         return Decision()  # this change was handled here already (a redelivery)
     settings = ctx.policy.membership
     group = group_view(ctx, deps, event, event.chat)
-    fallback = ctx.member.display_name or event.display_name or event.name or ""
+    fallback = member.display_name or event.display_name or event.name or ""
     actions: tuple[Action, ...] = ()
     if event.change == "left":
         person = Person(event.user, uid, fallback or event.user)
@@ -181,6 +187,8 @@ def fan_out(event: DirectoryChanged, deps: Deps) -> Decision:
         ):
             return Decision()  # a status or photo, not a name: nothing to check in any group
     deps.directory.drop(event.uid(event.user))  # look the changed person up afresh from now on
+    if event.new_user:
+        deps.directory.drop(event.uid(event.new_user))
     found = groups_of(deps, event.platform, event.tenant, event.user)
     events = [
         replace(event, chat=group.chat, event_id=f"{event.event_id}@{group.chat}") for group, _ in found

@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from chalicelib.membership.lifecycle import Stage
+from chalicelib.persons.ledger import ledger_entry
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Item, MemberRecord
@@ -96,6 +97,30 @@ class MembershipRepo:
         """No longer in the group: out of the activity index, and never counted as a member again until
         they come back. (Written whole, so it works the same on both stores.)"""
         self.store.put_member(replace(member, role=FORMER, last_active=None))
+
+    def move_member(self, member: MemberRecord, uid: str, user: str) -> MemberRecord:
+        """The directory renamed the person (WeCom `NewUserID`): their record in the group, with its
+        points, violations, role and names, is theirs under the new id; the old id is a former member's.
+        Once: a record already under the new id is kept (a redelivery, or the new id spoke first, when
+        only what the old record holds more of is carried over)."""
+        existing = self.store.get_member(member.gid, uid)
+        moved = replace(member, uid=uid, user=user)
+        if existing is not None:
+            moved = replace(
+                existing,
+                points=max(existing.points, member.points),
+                points_at=existing.points_at or member.points_at,
+                joined_at=member.joined_at or existing.joined_at,
+                display_name=existing.display_name or member.display_name,
+                role=member.role if existing.role == FORMER else existing.role,
+            )
+        self.store.put_member(moved)
+        old = self.store.get_item(keys.group_pk(member.gid), keys.member_sk(member.uid))
+        violations = old.data.get("violations") if old is not None else None
+        if violations:
+            self.store.update_item(keys.group_pk(member.gid), keys.member_sk(uid), {"violations": violations})
+        self.forget_member(member)
+        return moved
 
     def is_member(self, gid: str, uid: str) -> MemberRecord | None:
         member = self.store.get_member(gid, uid)
@@ -202,6 +227,7 @@ class MembershipRepo:
             return False
         self.store.delete_item(pk, sk)
         self.history(gid, uid, user, "acknowledged", at=at)
+        self.store.put_item(ledger_entry(uid, at=at, kind="ack", ref=keys.iso(at), gid=gid, expires_at=None))
         return True
 
     def drop_ack(self, gid: str, uid: str) -> None:

@@ -1,5 +1,6 @@
 """The admin loop: violation and report cards (Warn / Mute / Remove / Dismiss) and the admin commands
-(warn, mute, unmute, remove, ban, unban, pass, cases, policy) — R2.6, R3.7, R4.5, R9.1.
+(warn, mute, unmute, remove, pass, cases, policy; ban and unban, with their scopes, are
+`chalicelib.persons.sanctions`) — R2.6, R3.7, R4.5, R9.1.
 
 Who may act is decided on the server (`chalicelib.authz`): the clicker's or sender's rights in the group
 the sealed card or the command is about, never a field of the payload. A refusal is answered privately
@@ -26,7 +27,6 @@ from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
 from chalicelib.kernel.policies import PolicyRepo, parse_override
-from chalicelib.moderation import bans
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.mutes import MuteRepo
 from chalicelib.moderation.sealing import handled_card
@@ -242,45 +242,6 @@ def _remove(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> De
     )
 
 
-def _ban(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> Decision:
-    """Banned: removed, kept out, off every roster (a former member), and told why and how to appeal,
-    with a case of its own to appeal (reversing it lifts the ban)."""
-    from chalicelib.membership.repository import MembershipRepo
-
-    uid = command.uid(member)
-    bans.ban(deps.store, command.gid, uid, by=command.user, at=ctx.now)
-    present = MembershipRepo(deps.store).is_member(command.gid, uid)
-    if present is not None:
-        MembershipRepo(deps.store).forget_member(present)
-    _, words = target_of(command)
-    reason = " ".join(words) or "-"
-    ref = case_ref(command)
-    text = t(
-        ctx.locale,
-        "member.banned",
-        group=group_label(ctx, command.chat),
-        reason=reason,
-        appeal=appeal_command(command, ctx.locale, ref),
-        days=ctx.policy.appeal_days,
-    )
-    notes = {
-        "manual_case": {"ref": ref, "user": member, "rule": "manual.ban", "reason": reason, "points": 0.0}
-    }
-    return _done(
-        ctx,
-        t(ctx.locale, "admin.what.ban"),
-        name_of(command, member, deps),
-        SendDirect(user=member, text=text, reason="admin.ban"),
-        Remove(chat=command.chat, user=member, ban=True, reason="admin.ban"),
-        notes=notes,
-    )
-
-
-def _unban(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> Decision:
-    bans.unban(deps.store, command.gid, command.uid(member))
-    return _done(ctx, t(ctx.locale, "admin.what.unban"), name_of(command, member, deps))
-
-
 def _pass(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> Decision:
     deps.store.update_member(command.gid, command.uid(member), member, {"ads_pass": True})
     text = t(ctx.locale, "member.pass", group=group_label(ctx, command.chat))
@@ -289,6 +250,10 @@ def _pass(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> Deci
 
 
 def _cases(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> Decision:
+    if "--all" in command.args:  # every group's, on every linked platform (`chalicelib.persons.history`)
+        from chalicelib.persons import history
+
+        return history.show(command, ctx, deps, [word for word in command.args if word != "--all"])
     found = CaseRepo(deps.store).for_member(command.gid, command.uid(member))
     name = name_of(command, member, deps)
     if not found:
@@ -429,8 +394,6 @@ COMMANDS = {
         "unmute": _unmute,
         "remove": _remove,
         "kick": _remove,
-        "ban": _ban,
-        "unban": _unban,
         "pass": _pass,
         "cases": _cases,
         "policy": _policy,

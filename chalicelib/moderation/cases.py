@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from chalicelib.persons.ledger import ledger_entry
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Increment, Item
@@ -77,6 +78,20 @@ class CaseRepo:
         if self.store.get_item(pk, item.sk) is not None:
             return False
         puts = [item, Item(keys.case_pointer_pk(ref), keys.CASE_POINTER_SK, {"gid": gid}, expires_at=expires)]
+        # Also against the person, on every platform they are linked on (`chalicelib.persons.history`).
+        puts.append(
+            ledger_entry(
+                uid,
+                at=at,
+                kind="case",
+                ref=ref,
+                gid=gid,
+                expires_at=expires,
+                rule=str(data.get("rule", "")),
+                points=float(data.get("points", 0.0) or 0.0),
+                **({"total": float(points["total"])} if points is not None else {}),
+            )
+        )
         if snapshot and snapshot_days > 0:
             puts.append(
                 Item(
@@ -112,6 +127,24 @@ class CaseRepo:
             keys.member_cases_pk(gid, uid), index="GSI1", newest_first=True, limit=limit
         )
         return [Case(gid, str(item.data.get("ref", "")), dict(item.data)) for item in items]
+
+    def move_member(self, gid: str, uid: str, new_uid: str) -> int:
+        """The member's cases follow them to a new id (the directory renamed them): each case is theirs
+        under `new_uid`, found by it in `for_member`. Idempotent: a second run finds none left."""
+        moved = 0
+        for item in list(self.store.query_items(keys.member_cases_pk(gid, uid), index="GSI1")):
+            ref, at = str(item.data.get("ref", "")), float(item.data.get("at", 0.0))
+            self.store.put_item(
+                Item(
+                    keys.group_pk(gid),
+                    keys.case_item_sk(ref),
+                    {**item.data, "uid": new_uid},
+                    gsi1=(keys.member_cases_pk(gid, new_uid), keys.member_cases_sk(at, ref)),
+                    expires_at=item.expires_at,
+                )
+            )
+            moved += 1
+        return moved
 
     def transition(self, gid: str, ref: str, *, from_state: str, to_state: str, by: str, at: float) -> bool:
         """Move a case from one state to the next, once."""

@@ -12,7 +12,14 @@ from typing import Any
 from chalicelib.authz import directory_user
 from chalicelib.core.actions import Decision, Mute, PostCard, Remove, SendDirect
 from chalicelib.core.engine import build_rules, moderate
-from chalicelib.core.events import Event, FileShared, MemberJoined, MessagePosted
+from chalicelib.core.events import (
+    DirectoryChanged,
+    Event,
+    FileShared,
+    MemberJoined,
+    MessagePosted,
+    MessageWithdrawn,
+)
 from chalicelib.core.facts import CaseOpened
 from chalicelib.core.policy import GroupPolicy
 from chalicelib.core.rules.base import Rule, RuleContext, event_files, event_text
@@ -22,8 +29,7 @@ from chalicelib.i18n import t
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
 from chalicelib.kernel.executor import ActionResult
-from chalicelib.moderation import admin, followups, reports, slowmode
-from chalicelib.moderation.bans import is_banned
+from chalicelib.moderation import admin, followups, reports, slowmode, withdrawals
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.mutes import MuteRecord, MuteRepo
 from chalicelib.moderation.sealing import seal_decision
@@ -59,6 +65,10 @@ def on_message(event: MessagePosted | FileShared, ctx: Context, deps: Deps) -> D
     if decision.actions:  # someone is told: name the member, link the message (the rules are pure)
         signals = named(event, signals, ctx, deps, decision)
         decision = moderate(event, signals, rules)
+    if ctx.policy.escalation.scope == "person" and decision.notes.get("points"):
+        from chalicelib.persons.escalation import across_groups
+
+        decision = across_groups(event, signals, decision, ctx, deps, rules=rules)
     decision = one_removal_proposal(decision, event, deps)
     decision = slowmode.after_moderation(decision, event, signals, ctx, deps)
     return seal_decision(_with_case_fact(decision), event, deps.settings)
@@ -131,8 +141,11 @@ def rules_for(policy: GroupPolicy) -> list[Rule]:
 
 
 def on_join(event: MemberJoined, ctx: Context, deps: Deps) -> Decision:
-    """A banned member who joins again is removed again (R3.7)."""
-    if not event.chat or not is_banned(deps.store, event.gid, event.uid(event.user)):
+    """A banned member who joins again is removed again (R3.7). Bans wider than this group are refused by
+    the persons domain's gate, from the same reads (`chalicelib.persons.gate.standing`)."""
+    from chalicelib.persons.gate import standing
+
+    if not event.chat or not standing(event, ctx, deps).group_banned:
         return Decision()
     group = ctx.group.name if ctx.group and ctx.group.name else event.chat
     return Decision.of(
@@ -226,7 +239,7 @@ def _record_mutes(
         ):
             gid = event.gid if event.chat == action.chat else f"{event.platform}:{event.tenant}:{action.chat}"
             uid = f"{event.platform}:{event.tenant}:{action.user}"
-            repo.record(MuteRecord(gid, uid, action.user, ctx.now + action.seconds, case_ref))
+            repo.record(MuteRecord(gid, uid, action.user, ctx.now + action.seconds, case_ref), at=ctx.now)
 
 
 def _record_versions(event: MessagePosted | FileShared, deps: Deps) -> None:
@@ -249,7 +262,21 @@ def _record_versions(event: MessagePosted | FileShared, deps: Deps) -> None:
         deps.store.put_item(Item(pk, sk, {"versions": versions}))
 
 
-EVENTS = {MessagePosted: on_message, FileShared: on_message, MemberJoined: on_join}
+def on_renamed(event: DirectoryChanged, ctx: Context, deps: Deps) -> Decision:
+    """The directory gave a member a new id (WeCom `NewUserID`): their cases in the group follow them
+    (membership moves their record and points). Once per group, as membership fans the change out."""
+    if event.chat and event.new_user and event.new_user != event.user:
+        CaseRepo(deps.store).move_member(event.gid, event.uid(event.user), event.uid(event.new_user))
+    return Decision()
+
+
+EVENTS = {
+    MessagePosted: on_message,
+    FileShared: on_message,
+    MemberJoined: on_join,
+    DirectoryChanged: on_renamed,
+    MessageWithdrawn: withdrawals.on_withdrawn,
+}
 COMMANDS = {**admin.COMMANDS, **reports.COMMANDS, **followups.COMMANDS, "slowmode": slowmode.on_command}
 CARD_ACTIONS = {**admin.CARD_ACTIONS, **reports.CARD_ACTIONS, slowmode.PREFIX: slowmode.on_card}
 AFTER = (record, admin.record, reports.record, slowmode.record, followups.record)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from chalicelib.core.ids import split_id
+from chalicelib.persons.ledger import ledger_entry
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Item
@@ -30,7 +31,8 @@ class MuteRepo:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def record(self, mute: MuteRecord) -> None:
+    def record(self, mute: MuteRecord, *, at: float | None = None) -> None:
+        """Record a mute (from `at`, when known, for the person's ledger) until `mute.until`."""
         item = Item(
             keys.group_pk(mute.gid),
             keys.mute_sk(mute.uid),
@@ -39,6 +41,16 @@ class MuteRepo:
             expires_at=int(mute.until) + 30 * 86400,
         )
         self.store.put_item(item)
+        entry = ledger_entry(
+            mute.uid,
+            at=mute.until if at is None else at,
+            kind="mute",
+            ref=mute.case_ref or keys.iso(mute.until),
+            gid=mute.gid,
+            expires_at=item.expires_at,
+            until=mute.until,
+        )
+        self.store.put_item(entry)
 
     def get(self, gid: str, uid: str) -> MuteRecord | None:
         item = self.store.get_item(keys.group_pk(gid), keys.mute_sk(uid))

@@ -51,6 +51,10 @@ class Store(ABC):
     def put_member(self, member: MemberRecord) -> None: ...
 
     @abstractmethod
+    def delete_member(self, gid: str, uid: str) -> None:
+        """Forget a member's record altogether (a person's erasure, `chalicelib.persons.erasure`)."""
+
+    @abstractmethod
     def record_activity(
         self, gid: str, uid: str, user: str, at: float, *, min_interval: int = ACTIVITY_WRITE_INTERVAL
     ) -> bool:

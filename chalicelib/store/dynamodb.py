@@ -196,6 +196,9 @@ class DynamoStore(Store):
     def put_member(self, member: MemberRecord) -> None:
         self._put(_member_item(member))
 
+    def delete_member(self, gid: str, uid: str) -> None:
+        self.delete_item(keys.group_pk(gid), keys.member_sk(uid))
+
     def record_activity(
         self, gid: str, uid: str, user: str, at: float, *, min_interval: int = ACTIVITY_WRITE_INTERVAL
     ) -> bool:

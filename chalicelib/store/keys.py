@@ -676,3 +676,56 @@ def outbox_pk(platform: str, claim_key: str) -> str:
 
 
 OUTBOX_SK = "OUT"
+
+
+# --- people (chalicelib.persons) ---------------------------------------------------------------------
+
+
+def person_pk(pid: str) -> str:
+    """One person across platforms: `META` (identities, contact hashes, hold), sanctions, erasure."""
+    return f"PERSON#{pid}"
+
+
+PERSON_SK = META
+
+
+def sanction_sk(sanction_id: str) -> str:
+    """A ban or watch on the person, with its scope, reason, expiry and lifting."""
+    return f"SANCT#{sanction_id}"
+
+
+SANCTION_SK_PREFIX = "SANCT#"
+
+
+def sanctions_due_pk() -> str:
+    """GSI2 (sparse): every person's live sanctions by their expiry, for the five-minute sweep."""
+    return due_index_pk("sanction")
+
+
+def identity_pk(uid: str) -> str:
+    """A platform identity's pointer to its person, carrying the person's org- and tag-wide sanctions:
+    the join gate reads this one item (`chalicelib.persons.gate`)."""
+    return f"IDN#{uid}"
+
+
+def contact_pk(digest: str) -> str:
+    """A keyed hash of a work e-mail or mobile, pointing at the person it proves (never the clear value)."""
+    return f"CONTACT#{digest}"
+
+
+POINTER_SK = "PERSON"
+
+
+def ledger_pk(uid: str) -> str:
+    """What happened to one platform identity in every group (cases with their points, mutes, bans,
+    acknowledgements): a person's history is the union of their identities' ledgers."""
+    return f"LEDGER#{uid}"
+
+
+def ledger_sk(at: float, kind: str, ref: str) -> str:
+    return f"{iso(at)}#{kind}#{ref}"
+
+
+def export_pk(token: str) -> str:
+    """A person's data export (`/qg mydata`), until its link expires."""
+    return f"EXPORT#{token}"

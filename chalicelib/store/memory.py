@@ -88,6 +88,11 @@ class MemoryStore(Store):
             self.usage.record("GetItem", read_units=_read_units(1), items_read=int(member is not None))
             return member
 
+    def delete_member(self, gid: str, uid: str) -> None:
+        with self._lock:
+            self.usage.record("DeleteItem", write_units=WRITE_UNITS)
+            self._members.pop((gid, uid), None)
+
     def put_member(self, member: MemberRecord) -> None:
         with self._lock:
             self.usage.record("PutItem", write_units=WRITE_UNITS)

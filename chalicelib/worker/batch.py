@@ -1,13 +1,19 @@
 """A page of events from a message archive, moderated as a batch (WeCom's 会话内容存档).
 
-    withdrawals:  a message withdrawn within the same page is not acted on (`MessageWithdrawn`)
+    withdrawals:  a message withdrawn within the same page is not acted on (`MessageWithdrawn`); the
+                  withdrawal of a message of an earlier page runs like any event, so that the case
+                  about it, if one waits for the admins, is closed (`chalicelib.moderation.withdrawals`)
     consent:      an external contact's agree / disagree is recorded (`ConsentChanged`)
     claims:       every other event's claim, its message-log item or its `EVT#` item, in one
                   `Store.claim_items` call (BatchGetItem of 100, BatchWriteItem of 25): an event already
-                  claimed, by an earlier pull of the same page, is not processed again
+                  claimed, by an earlier pull of the same page, is not processed again, unless that
+                  pull stopped before acting on it (`page_marks`: the page's mark lists what it claimed
+                  and has not finished); then it runs again as a redelivery, which finishes its stored
+                  decision through the outbox and never decides again
     members:      read for the whole page at once, per group (BatchGetItem of 100)
-    each new event through `run`, today the worker's `pipeline.process`, the one seam where the outbox's
-                  `act()` takes over, with the page's dependencies: the `PageStore` (flood and duplicate
+    each event through `run`, the worker's `pipeline.process`, whose `act()` carries the decision out
+                  through the outbox under the message's own claim (`rerun`: the same, as a
+                  redelivery), with the page's dependencies: the `PageStore` (flood and duplicate
                   counters once per group and window, activity once per member) and a clock that reads
                   the message's own time, since a page may hold messages posted minutes apart and their
                   flood and duplicate windows are those of when they were posted, not of the pull
@@ -16,8 +22,8 @@
                   in production), so its retry does not hold up the page
 
 The group and its policy come from the worker's caches (one read each per container and minute, not per
-message). The claims are written before the events run: a worker that dies in the middle of a page
-leaves the rest of that page claimed and not acted on, never acted on twice; the log says which.
+message). The claims are written before the events run, inside the page's mark: a worker that dies in
+the middle of a page leaves the rest of it claimed and marked, and the next pull acts on it, once.
 """
 
 from __future__ import annotations
@@ -26,6 +32,7 @@ import logging
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from chalicelib.clock import Clock
 from chalicelib.core.events import ConsentChanged, Event, MessagePosted, MessageWithdrawn
@@ -36,6 +43,7 @@ from chalicelib.store.base import EVENT_CLAIM_TTL
 from chalicelib.store.message_log import claim_item
 from chalicelib.store.records import Item
 from chalicelib.worker.executor import DeliveryFailed
+from chalicelib.worker.page_marks import PageMark, digest
 from chalicelib.worker.page_store import PageStore
 
 log = logging.getLogger("qunguan.worker.batch")
@@ -55,7 +63,8 @@ class BatchReport:
     withdrawn: int = 0
     consents: int = 0
     retried: int = 0
-    lost: int = 0
+    resumed: int = 0  # claimed by an earlier pull that stopped before acting on them
+    left: int = 0  # claimed, and left to the next pull by a page that stopped
 
 
 class MessageClock:
@@ -73,14 +82,21 @@ class MessageClock:
         return self._at if self._at is not None else self.real.now()
 
 
-def moderate(events: Sequence[Event], deps: Deps, *, run: Runner | None = None) -> BatchReport:
+def moderate(
+    events: Sequence[Event], deps: Deps, *, run: Runner | None = None, rerun: Runner | None = None
+) -> BatchReport:
+    """Moderate one page. `run` takes an event the page claimed; `rerun` one an earlier, unfinished
+    page claimed (by default the pipeline's `process`, as a redelivery; `run` when only `run` is given)."""
     if run is None:
         from chalicelib.worker.pipeline import process
 
         run = process
+        rerun = rerun or partial(process, redelivered=True)
+    rerun = rerun or run
     report = BatchReport(received=len(events))
     now = deps.clock.now()
     withdrawn = {e.message_id for e in events if isinstance(e, MessageWithdrawn)}
+    in_page = {_message_id(e) for e in events if not isinstance(e, MessageWithdrawn)}
     for event in events:
         if isinstance(event, ConsentChanged):
             _record_consent(event, deps, now)
@@ -88,9 +104,12 @@ def moderate(events: Sequence[Event], deps: Deps, *, run: Runner | None = None) 
     governed = [e for e in events if not isinstance(e, MessageWithdrawn | ConsentChanged)]
     kept = [e for e in governed if _message_id(e) not in withdrawn]
     report.withdrawn = len(governed) - len(kept)
-    claimed = deps.store.claim_items([claim_for(e, now) for e in kept])
-    fresh = [event for event, first in zip(kept, claimed, strict=True) if first]
+    later = [e for e in events if isinstance(e, MessageWithdrawn) and e.message_id not in in_page]
+    kept += later  # withdrawals of earlier pages' messages: after the page's own messages
+    mark, todo = _claim(kept, deps, now)
+    fresh = [event for event, _, _ in todo]
     report.duplicates = len(kept) - len(fresh)
+    report.resumed = sum(again for _, _, again in todo)
 
     page_store = PageStore(deps.store)
     clock = MessageClock(deps.clock)
@@ -98,10 +117,10 @@ def moderate(events: Sequence[Event], deps: Deps, *, run: Runner | None = None) 
     for gid, uids in _members_by_group(fresh).items():
         page_store.preload_members(gid, uids)
     try:
-        for n, event in enumerate(fresh):
+        for n, (event, _, again) in enumerate(todo):
             clock.at(event.occurred_at)
             try:
-                run(event, page)
+                (rerun if again else run)(event, page)
                 report.processed += 1
             except DeliveryFailed as err:
                 report.retried += 1
@@ -109,17 +128,36 @@ def moderate(events: Sequence[Event], deps: Deps, *, run: Runner | None = None) 
                 if deps.dispatcher is not None:
                     deps.dispatcher.dispatch([event])
             except Exception:
-                report.lost = len(fresh) - n
+                report.left = len(todo) - n
+                mark.keep(claim for _, claim, _ in todo[n:])
                 log.exception(
-                    "archive page stopped at %s: %d claimed event(s) not moderated: %s",
+                    "archive page stopped at %s: %d claimed event(s) left to the next pull: %s",
                     event.event_id,
-                    report.lost,
+                    report.left,
                     ",".join(e.event_id for e in fresh[n:])[:2000],
                 )
                 raise
     finally:
         page_store.flush()
+    mark.close()
     return report
+
+
+def _claim(kept: Sequence[Event], deps: Deps, now: float) -> tuple[PageMark, list[tuple[Event, Item, bool]]]:
+    """The page's claims, inside its mark: each event to run, its claim, and whether an earlier page
+    that stopped had claimed it (then it runs again as a redelivery)."""
+    claims = [claim_for(e, now) for e in kept]
+    mark = PageMark.open(deps.store, kept[0] if kept else None, claims[0] if claims else None, now)
+    mark.hold(claims)
+    claimed = deps.store.claim_items(claims)
+    unfinished = mark.unfinished()
+    todo = [
+        (event, claim, not first)
+        for event, claim, first in zip(kept, claims, claimed, strict=True)
+        if first or digest(claim) in unfinished
+    ]
+    mark.keep(claim for _, claim, _ in todo)
+    return mark, todo
 
 
 def page_deps(deps: Deps, store: PageStore, clock: Clock) -> Deps:

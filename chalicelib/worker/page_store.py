@@ -167,6 +167,10 @@ class PageStore(Store):
         self._members.pop((gid, uid), None)
         self.inner.update_member(gid, uid, user, changes)
 
+    def delete_member(self, gid: str, uid: str) -> None:
+        self._members.pop((gid, uid), None)
+        self.inner.delete_member(gid, uid)
+
     def transact_write(self, puts: Sequence[Item] = (), increments: Sequence[Increment] = ()) -> None:
         for pk, sk in [(i.pk, i.sk) for i in puts] + [(i.pk, i.sk) for i in increments]:
             self._forget_member(pk, sk)

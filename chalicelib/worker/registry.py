@@ -33,6 +33,7 @@ DOMAINS = (
     "chalicelib.jobs.handlers",
     "chalicelib.files.handlers",
     "chalicelib.worker.archive",
+    "chalicelib.persons.handlers",
 )
 
 

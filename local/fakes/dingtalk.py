@@ -58,7 +58,7 @@ Body = dict[str, Any]
 
 
 def register(fake: FakeMessengers) -> FakeDingTalk:
-    dingtalk = FakeDingTalk()
+    dingtalk = FakeDingTalk(fake.contacts)
     fake.route(f"{API_PREFIX}/", dingtalk.api)
     fake.route(f"{OAPI_PREFIX}/", dingtalk.oapi)
     fake.route(f"{OAPI_PREFIX}/media/upload", dingtalk.media_upload)
@@ -66,7 +66,8 @@ def register(fake: FakeMessengers) -> FakeDingTalk:
 
 
 class FakeDingTalk:
-    def __init__(self) -> None:
+    def __init__(self, contacts: dict[str, dict[str, str]] | None = None) -> None:
+        self._contacts = contacts if contacts is not None else {}
         self._lock = threading.Lock()
         self._generation = 1
         self._seq = itertools.count(1)
@@ -233,7 +234,13 @@ class FakeDingTalk:
             return _oapi_error(40035, "缺少参数 userid")
         if user.startswith("gone"):
             return _oapi_error(60121, "找不到该用户")
-        result = {"userid": user, "name": f"用户{user}", "dept_id_list": [1, 42], "active": True}
+        result: dict[str, Any] = {"userid": user, "name": f"用户{user}", "dept_id_list": [1, 42]}
+        result["active"] = True
+        contact = self._contacts.get(f"dingtalk:{user}", {})
+        if contact.get("email"):
+            result["org_email"] = contact["email"]
+        if contact.get("mobile"):  # DingTalk gives the number without its country code, in state_code
+            result["mobile"], result["state_code"] = contact["mobile"].removeprefix("+86").strip(), "86"
         return Answer(body={"errcode": 0, "errmsg": "ok", "result": result, "request_id": self._key()})
 
     def scene_group_member_delete(self, body: Body) -> Answer:

@@ -69,6 +69,9 @@ class FakeMessengers:
         self._server = ThreadingHTTPServer((host, port), _handler_for(self))
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
+        # Work contacts the directories give, by `platform:user`: {"email": ..., "mobile": ...}. Slack's
+        # fake gives every member `<id>@example.com` unless set here; WeCom's and DingTalk's give none.
+        self.contacts: dict[str, dict[str, str]] = {}
         from local.fakes import dingtalk, dingtalk_audit, files, slack, wecom, wecom_archive
 
         # Each platform's state, for a test to set up what the vendor would have issued before.

@@ -73,14 +73,15 @@ Reply = dict[str, Any]
 
 
 def register(fake: FakeMessengers) -> FakeSlack:
-    slack = FakeSlack()
+    slack = FakeSlack(fake.contacts)
     fake.route("/slack/api/", slack.answer)
     fake.route(UPLOAD_PREFIX, slack.receive_upload)
     return slack
 
 
 class FakeSlack:
-    def __init__(self) -> None:
+    def __init__(self, contacts: dict[str, dict[str, str]] | None = None) -> None:
+        self._contacts = contacts if contacts is not None else {}
         self._lock = threading.Lock()
         self._seq = 0
         self._posted: set[tuple[str, str]] = set()
@@ -358,6 +359,11 @@ class FakeSlack:
                 "email": f"{user.lower()}@example.com",
             },
         }
+        contact = self._contacts.get(f"slack:{user}", {})
+        if contact.get("email"):
+            person["profile"]["email"] = contact["email"]
+        if contact.get("mobile"):
+            person["profile"]["phone"] = contact["mobile"]
         return person
 
     def invalid_blocks(self, args: Args) -> Reply | None:

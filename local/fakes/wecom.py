@@ -24,7 +24,8 @@ parameter) with a message that says which rule was broken.
 - `externalcontact/groupchat/get` (customer groups) is served by `local.fakes.wecom_archive` (`set_room`).
 - `agent/get_admin_list` lists the app's admins, `APP_ADMINS`.
 - `user/get`: any user id exists (name = the id, department [1], status 1) except ids starting with
-  `unknown` (errcode 60111) or `left` (status 5, left the company).
+  `unknown` (errcode 60111) or `left` (status 5, left the company); `biz_mail` and `mobile` where
+  `fake.contacts["wecom:<id>"]` gives them.
 
 `FakeWeCom.methods` maps each `cgi-bin` path to its handler, so a feature that calls a new API adds one
 line and one handler. `now` is the fake's clock (`time.time` unless a test sets it).
@@ -97,6 +98,8 @@ class _OneShot:
 
 class FakeWeCom:
     def __init__(self, base_url: Callable[[], str]) -> None:
+        # Work contacts by `wecom:<userid>` (the server's shared `contacts`): `biz_mail` and `mobile`.
+        self.contacts: dict[str, dict[str, str]] = {}
         self.now: Callable[[], float] = time.time
         self._base_url = base_url
         self._lock = threading.Lock()
@@ -262,7 +265,17 @@ class FakeWeCom:
         if not user or user.startswith("unknown"):
             return _error(60111, "userid not found")
         status = 5 if user.startswith("left") else 1
-        return _ok(userid=user, name=user, department=[1], status=status, alias="", english_name="")
+        contact = self.contacts.get(f"wecom:{user}", {})
+        return _ok(
+            userid=user,
+            name=user,
+            department=[1],
+            status=status,
+            alias="",
+            english_name="",
+            **({"biz_mail": contact["email"]} if contact.get("email") else {}),
+            **({"mobile": contact["mobile"]} if contact.get("mobile") else {}),
+        )
 
     def media_upload(self, call: Call) -> Answer:
         """media/upload: a multipart `media` part of a known type gets a media id."""
@@ -275,6 +288,7 @@ class FakeWeCom:
 
 def register(fake: FakeMessengers) -> FakeWeCom:
     wecom = FakeWeCom(lambda: fake.url)
+    wecom.contacts = fake.contacts
 
     def expire(call: Call) -> Answer:
         wecom.expire()

@@ -187,7 +187,16 @@ def test_a_missing_script_is_told_apart_from_a_failing_one() -> None:
 
 
 def test_the_sections_and_job_sources_are_the_issues() -> None:
-    assert SECTIONS == ("ingress", "moderation", "cold_start", "cost", "outbox", "archive", "jobs_rows")
+    assert SECTIONS == (
+        "ingress",
+        "moderation",
+        "cold_start",
+        "cost",
+        "outbox",
+        "archive",
+        "join_gate",
+        "jobs_rows",
+    )
     assert [source.module for source in SOURCES] == [
         "bench.membership_inactivity",
         "bench.jobs",

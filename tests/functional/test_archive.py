@@ -291,3 +291,124 @@ def test_the_schedule_queues_a_pull_only_when_the_archive_is_on(
         assert ID_CARD in private_to(fake, "scheduled")
     with running_stack(fake) as plain:
         assert scheduled_notice(plain.deps) is None
+
+
+def cases_of(stack: Stack, room: str = ROOM) -> list[str]:
+    """The users of the group's cases, one entry per case."""
+    items = stack.store.query_items(keys.group_pk(f"wecom:{CORP}:{room}"), prefix=keys.CASE_SK_PREFIX)
+    return sorted(
+        str(item.data.get("user") or item.data.get("uid", "")).rsplit(":", 1)[-1]
+        for item in items
+        if "#" not in item.sk.removeprefix(keys.CASE_SK_PREFIX)
+    )
+
+
+@pytest.mark.parametrize("dies_after", [1, 2, 3])
+def test_a_page_whose_worker_died_half_way_is_acted_on_once_by_the_next_pull(
+    fake: FakeMessengers,
+    archive: FakeArchive,
+    finance_sdk_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    dies_after: int,
+) -> None:
+    """The worker dies right after acting on message k (its claims, written for the whole page, say
+    done for all four): the next pull acts on the rest, and on nothing twice."""
+    from chalicelib.worker import pipeline
+
+    process, seen = pipeline.process, []
+
+    def dying(event: Any, deps: Any, **kwargs: Any) -> Any:
+        done = process(event, deps, **kwargs)
+        seen.append(event.event_id)
+        if len(seen) == dies_after:
+            raise RuntimeError("the worker died")
+        return done
+
+    leakers = [f"leaker{n}" for n in range(4)]
+    with archived(fake, archive, finance_sdk_path) as stack:
+        for user in leakers:
+            posted(archive, f"我的身份证 {ID_CARD}", user=user)
+        with monkeypatch.context() as patched:
+            patched.setattr(pipeline, "process", dying)
+            stack.send(notify())
+        assert len(seen) == dies_after
+        stack.send(notify(int(time.time()) + 15))
+        stack.send(notify(int(time.time()) + 30))  # and once more: nothing is left to do
+        for user in leakers:
+            assert len([c for c in fake.sent("message/send") if c.body.get("touser") == user]) == 1
+        cards = [(c["touser"], json.dumps(c, ensure_ascii=False)) for c in admin_cards(fake)]
+        for user in leakers:
+            assert sorted(admin for admin, body in cards if user in body) == ["wecomadmin1", "wecomadmin2"]
+        assert cases_of(stack) == leakers
+        assert list(stack.store.query_items(keys.archive_pk("wecom", CORP), prefix="PAGE#")) == []
+
+
+def test_a_message_withdrawn_in_a_later_page_closes_its_waiting_case_and_the_admins_are_told(
+    fake: FakeMessengers, archive: FakeArchive, finance_sdk_path: Path
+) -> None:
+    with archived(fake, archive, finance_sdk_path) as stack:
+        original = posted(archive, f"我的身份证 {ID_CARD}", user="regretful")
+        stack.send(notify())
+        assert len(admin_cards(fake)) == 2 and cases_of(stack) == ["regretful"]
+        fake.clear()
+        archive.post(
+            {
+                "msgid": f"{original}-recall",
+                "action": "recall",
+                "from": "regretful",
+                "tolist": ["lisi"],
+                "roomid": ROOM,
+                "msgtime": int(time.time() * 1000),
+                "msgtype": "revoke",
+                "revoke": {"pre_msgid": original},
+            }
+        )
+        stack.send(notify(int(time.time()) + 15))
+        stack.send(notify(int(time.time()) + 30))  # a second notice tells nobody twice
+
+        for admin in ("wecomadmin1", "wecomadmin2"):
+            (told,) = [c.body for c in fake.sent("message/send") if c.body.get("touser") == admin]
+            assert (
+                "regretful 已自行撤回" in told["text"]["content"] and "无需再处理" in told["text"]["content"]
+            )
+        assert private_to(fake, "regretful") == "[]"
+        group = f"wecom:{CORP}:{ROOM}"
+        (case,) = [
+            item
+            for item in stack.store.query_items(keys.group_pk(group), prefix=keys.CASE_SK_PREFIX)
+            if "#" not in item.sk.removeprefix(keys.CASE_SK_PREFIX)
+        ]
+        assert (case.data["state"], case.data["handled_by"]) == ("withdrawn", "regretful")
+
+
+def test_a_worker_that_died_between_two_admins_cards_sends_only_the_second_on_the_next_pull(
+    fake: FakeMessengers, archive: FakeArchive, finance_sdk_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The decision on the message was stored and the first admin's card sent when the worker died: the
+    next pull finishes that decision through the outbox (only the open step), never deciding again."""
+    from chalicelib.kernel import act as kernel_act
+    from chalicelib.kernel.executor import execute
+
+    died: list[object] = []
+
+    def dying(actions: Any, *args: Any, **kwargs: Any) -> Any:
+        (action,) = actions
+        if not died and getattr(action, "users", ()) == ("wecomadmin2",):
+            died.append(action)
+            raise RuntimeError("the worker died")
+        return execute(actions, *args, **kwargs)
+
+    with archived(fake, archive, finance_sdk_path) as stack:
+        posted(archive, f"我的身份证 {ID_CARD}", user="first")
+        posted(archive, f"我的身份证 {ID_CARD}", user="second")
+        with monkeypatch.context() as patched:
+            patched.setattr(kernel_act, "execute", dying)
+            stack.send(notify())
+        assert died and [c["touser"] for c in admin_cards(fake)] == ["wecomadmin1"]
+        stack.send(notify(int(time.time()) + 15))
+
+        cards = [(c["touser"], json.dumps(c, ensure_ascii=False)) for c in admin_cards(fake)]
+        for user in ("first", "second"):
+            assert sorted(admin for admin, body in cards if user in body) == ["wecomadmin1", "wecomadmin2"]
+            assert len([c for c in fake.sent("message/send") if c.body.get("touser") == user]) == 1
+        assert cases_of(stack) == ["first", "second"]

@@ -13,10 +13,12 @@ next best action is taken: a card to the admins.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import yaml
@@ -26,13 +28,17 @@ from chalicelib.core.policy import default_policy_text
 from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.membership.due import MembershipJob
 from chalicelib.membership.repository import MembershipRepo
+from chalicelib.moderation.cases import CaseRepo
 from chalicelib.store import keys
 from chalicelib.store.records import GroupRecord
 from local.fakes.server import FakeMessengers
+from local.peers import wecom as wecom_peer
+from tests.functional.conversations import WECOM_APP
 from tests.functional.membership_talk import TALKS, SentCard, Talk
 from tests.support.stack import Stack, running_stack
 
 PLATFORMS = ["slack", "wecom", "dingtalk"]
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "wecom"
 HOUR = 3600
 
 
@@ -314,6 +320,36 @@ def test_a_transfer_opens_a_review_card_and_remove_takes_the_member_out(fake: Fa
 
         assert talk.removals(fake) == [(cast.group, "lisi")]
         assert talk.group_texts(fake, cast.group) == ["Member change: lisi is no longer in this group."]
+
+
+def test_a_member_renamed_in_the_wecom_directory_keeps_their_points_and_cases(fake: FakeMessengers) -> None:
+    """WeCom's own update_user sample renames zhangsan to zhangsan001 (`NewUserID`, doc path/90970): the
+    member's record, points and cases are theirs under the new id in every governed group."""
+    sample = json.loads((FIXTURES / "vendor_change_contact_update_user.json").read_text(encoding="utf-8"))
+    with governed(fake, "wecom") as (stack, talk, cast):
+        group, old, new = gid(talk, cast.group), uid(talk, "zhangsan"), uid(talk, "zhangsan001")
+        MembershipRepo(stack.store).admit(group, old, "zhangsan", now=time.time())
+        cases = CaseRepo(stack.store)
+        points = {"total": 3.0, "at": time.time()}
+        data = {"rule": "R1.1", "user": "zhangsan", "state": "open"}
+        cases.open(
+            gid=group,
+            uid=old,
+            ref="case-renamed",
+            data=data,
+            at=time.time(),
+            retention_days=30,
+            points=points,
+        )
+
+        send(stack, wecom_peer.callback_request(sample["plaintext"], agent_id="2000004", **WECOM_APP))
+        send(stack, wecom_peer.callback_request(sample["plaintext"], agent_id="2000004", **WECOM_APP))
+
+        moved = stack.store.get_member(group, new)
+        assert moved is not None and moved.user == "zhangsan001" and moved.points == 3.0
+        assert MembershipRepo(stack.store).is_member(group, old) is None
+        assert [case.ref for case in cases.for_member(group, new)] == ["case-renamed"]
+        assert cases.for_member(group, old) == []
 
 
 # --- real names -------------------------------------------------------------------------------------

@@ -162,6 +162,13 @@ def test_a_member_reads_back_as_it_was_put(store: Store) -> None:
     assert got is not None and isinstance(got.points, float) and isinstance(got.last_active, float)
 
 
+def test_a_deleted_member_is_gone_from_the_group_and_its_activity_index(store: Store) -> None:
+    store.record_activity(GID, "slack:T1:U1", "U1", 1000.0, min_interval=0)
+    store.delete_member(GID, "slack:T1:U1")
+    assert store.get_member(GID, "slack:T1:U1") is None
+    assert list(store.members_inactive_since(GID, 5000.0)) == []
+
+
 def test_an_unknown_member_reads_as_none(store: Store) -> None:
     assert store.get_member(GID, "slack:T1:nobody") is None
 

@@ -114,3 +114,28 @@ def test_a_page_that_stops_half_way_still_writes_its_counters() -> None:
         moderate([posted(1), posted(2), posted(3)], d, run=run)
     stored = d.store.get_item(pk, keys.moderation_window_sk(1))
     assert stored is not None and stored.data["n"] == 2
+
+
+def test_a_page_stopped_half_way_leaves_the_rest_to_the_next_pull_as_redeliveries() -> None:
+    d, ran, reran = deps(), [], []
+
+    def dies_at_m3(event: Event, page_deps: KernelDeps) -> None:
+        if event.event_id == "m3":
+            raise RuntimeError("the worker died")
+        ran.append(event.event_id)
+
+    page = [posted(1), posted(2), posted(3), posted(4)]
+    with pytest.raises(RuntimeError):
+        moderate(page, d, run=dies_at_m3)
+    longer = [*page, posted(5)]  # the next pull may bring more than the page it failed on
+    report = moderate(
+        longer,
+        d,
+        run=lambda event, page_deps: ran.append(event.event_id),
+        rerun=lambda event, page_deps: reran.append(event.event_id),
+    )
+    assert (ran, reran) == (["m1", "m2", "m5"], ["m3", "m4"])
+    assert (report.processed, report.resumed, report.duplicates) == (3, 2, 2)
+    moderate(longer, d, run=lambda event, page_deps: ran.append(event.event_id))
+    assert ran == ["m1", "m2", "m5"]  # finished: the page's mark is gone
+    assert list(d.store.query_items(keys.archive_pk("wecom", "corp"), prefix="PAGE#")) == []

@@ -252,6 +252,10 @@ class DingTalkMessenger:
             name=str(result.get("name") or ""),
             active=result.get("active") is not False,
             departments=tuple(str(dept) for dept in result.get("dept_id_list") or []),
+            # `org_email` is the company mailbox; `mobile` comes with `state_code` (its country code),
+            # for apps granted the contact fields (open.dingtalk.com, 查询用户详情).
+            email=str(result.get("org_email") or result.get("email") or ""),
+            mobile=_with_country(result.get("mobile"), result.get("state_code")),
         )
 
     def bot_user_id(self, tenant: str) -> str | None:
@@ -507,3 +511,11 @@ def _userids(listed: Any) -> tuple[str, ...]:
     """The `userid`s of a list of objects, once each, in order."""
     found = [str(a["userid"]) for a in listed or [] if isinstance(a, dict) and a.get("userid")]
     return tuple(dict.fromkeys(found))
+
+
+def _with_country(mobile: object, state_code: object) -> str:
+    """DingTalk's mobile without its country code, put back in front (`+86 13800000000`)."""
+    if not isinstance(mobile, str) or not mobile:
+        return ""
+    code = str(state_code or "").strip().lstrip("+")
+    return f"+{code} {mobile}" if code and not mobile.startswith("+") else mobile

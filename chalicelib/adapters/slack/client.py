@@ -233,6 +233,10 @@ class SlackMessenger:
                 person.get(flag) is True for flag in ("is_restricted", "is_ultra_restricted", "is_stranger")
             ),
             locale=locale if isinstance(locale, str) and locale else None,
+            # `profile.email` needs the `users:read.email` scope; `profile.phone` is whatever the member
+            # typed (api.slack.com/methods/users.info).
+            email=str(profile.get("email") or ""),
+            mobile=str(profile.get("phone") or ""),
         )
 
     def bot_user_id(self, tenant: str) -> str | None:

@@ -190,6 +190,10 @@ class WeComMessenger:
             display_name=str(data.get("alias") or data.get("english_name") or ""),
             active=data.get("status", USER_ACTIVE) == USER_ACTIVE,
             departments=tuple(str(d) for d in departments) if isinstance(departments, list) else (),
+            # `biz_mail` is the company mailbox, `email` the one on the profile; since 2022-06-20 WeCom
+            # gives both, and `mobile`, only to apps the company allows to read them (doc path/90196).
+            email=str(data.get("biz_mail") or data.get("email") or ""),
+            mobile=str(data.get("mobile") or ""),
         )
 
     def bot_user_id(self, tenant: str) -> str | None:

@@ -270,7 +270,9 @@ def _contact_event(msg: _XmlMessage) -> list[Event]:
     }
     if change_type == "delete_user":
         return [DirectoryChanged(change="left", **common)]
-    # update_user carries only what changed besides UserID (doc path/90970): Department means a move.
+    # update_user carries only what changed besides UserID (doc path/90970): Department means a move,
+    # NewUserID ("变更后的UserID, 仅当UserID被修改时返回") a new id for the same person.
+    common["new_user"] = msg.fields.get("NewUserID") or None
     departments = tuple(d for d in msg.fields.get("Department", "").split(",") if d)
     name = msg.fields.get("Name") or None
     display_name = msg.fields.get("Alias") or None

@@ -39,12 +39,18 @@ BARE_DOMAIN = re.compile(
     r"(?:/[^\s<>|\"'，。！？、）)\]」]*)?"
 )
 QR_HINT = re.compile(r"(?i)扫码|掃碼|扫一扫|掃一掃|二维码|二維碼|qr\s?code|scan\s++(?:the\s++|this\s++)?qr")
+# Necessary conditions, each one regex pass with no look-behind at its start (so the engine skips to a
+# candidate character in C): a link has "://", "www." or a label character, a dot and another label
+# character (in the same case-insensitive sense as URL and BARE_DOMAIN); a QR hint has 扫, 掃, 二 or
+# q and r (its Latin forms all spell "qr").
+LINK_GATE = re.compile(r"(?i)[a-z0-9]\.[a-z0-9]|://|www\.")
+QR_GATE = re.compile(r"(?i)qr|[扫掃二]")
 
 
 def link_hosts(text: str) -> list[str]:
     """The host of every link in the text, lower-cased (Slack's `<url|label>` form included)."""
     hosts: list[str] = []
-    if "." not in text and "://" not in text:
+    if not LINK_GATE.search(text):
         return hosts
     for match in (*URL.finditer(text), *BARE_DOMAIN.finditer(text)):
         raw = match.group()
@@ -83,7 +89,7 @@ class AdsRule:
         foreign = [host for host in link_hosts(text) if not domain_allowed(host, s.allowed_domains)]
         contacts = contact_kinds(text) if s.contact_details else []
         words = {match.term for match in self.promotion.match(text)} if s.promotion_words else set()
-        qr = bool(s.qr_hints and QR_HINT.search(text))
+        qr = bool(s.qr_hints and QR_GATE.search(text) and QR_HINT.search(text))
         weak = len(words) + qr + (len(foreign) if s.links == "signal" else 0)
         if foreign and s.links == "strict":
             reason, params = LINK_REASON, {"domain": foreign[0]}

@@ -27,6 +27,7 @@ import unicodedata
 
 from chalicelib.core.patterns import scan_text
 from chalicelib.core.rules.pii import MOBILE, MOBILE_PREFIX
+from chalicelib.core.text import fold_text
 
 # Blanks, an optional 号/id and an optional colon or 是 between a cue and its id, matched possessively.
 _GAP = r"\s*+(?:号|號|id)?\s*+(?:[:=]|是)?\s*+"
@@ -67,6 +68,8 @@ KINDS = ("wechat", "qq", "line", "phone")
 def contact_kinds(text: str) -> list[str]:
     """Kinds of contact details offered in the text, in `KINDS` order."""
     text = scan_text(text)
+    if not _may_offer(text):
+        return []
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     kinds = []
@@ -78,6 +81,20 @@ def contact_kinds(text: str) -> list[str]:
     if PHONE_GATE.search(text) and CONTACT_CUE.search(text) and _has_mobile(text):
         kinds.append("phone")
     return kinds
+
+
+def _may_offer(text: str) -> bool:
+    """The gates above on the text folded character by character (`fold_text`: NFKC, case, marks and
+    format characters dropped), which is cheaper than NFKC on the whole text and passes whenever they
+    pass on it: NFKC composes only a letter with the marks after it, never into a cue's character, an
+    ASCII letter or a digit, so every cue and digit run of the NFKC text is in the folded one too (where
+    dropped marks and zero-width characters can only bring characters together)."""
+    folded = fold_text(text)
+    return bool(
+        ID_CUE_CHARS.search(folded)
+        or any(word in folded for word in ID_CUE_WORDS)
+        or PHONE_GATE.search(folded)
+    )
 
 
 def _has_mobile(text: str) -> bool:

@@ -345,6 +345,14 @@ def test_a_directory_user_is_read_from_the_oapi(fake: FakeMessengers) -> None:
     assert only(fake, "/topapi/v2/user/get").body == {"userid": "zhangsan", "language": "zh_CN"}
 
 
+def test_a_directory_user_carries_the_org_mailbox_and_the_mobile_with_its_country_code(
+    fake: FakeMessengers,
+) -> None:
+    fake.contacts["dingtalk:zhangsan"] = {"email": "zhangsan@corp.example", "mobile": "13800000000"}
+    found = client_for(fake).get_user(TENANT, "zhangsan")
+    assert found is not None and (found.email, found.mobile) == ("zhangsan@corp.example", "+86 13800000000")
+
+
 def test_a_user_the_directory_does_not_know_is_none(fake: FakeMessengers) -> None:
     assert client_for(fake).get_user(TENANT, "gone-lisi") is None
 

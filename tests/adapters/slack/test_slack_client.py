@@ -243,10 +243,22 @@ def test_the_declared_capabilities(slack: SlackMessenger) -> None:
 
 def test_get_user_reads_the_directory(fake: FakeMessengers, slack: SlackMessenger) -> None:
     assert slack.get_user(TENANT, "U0BOB") == DirectoryUser(
-        user="U0BOB", name="Member 0BOB", display_name="0BOB", active=True, is_guest=False, locale="zh-CN"
+        user="U0BOB",
+        name="Member 0BOB",
+        display_name="0BOB",
+        active=True,
+        is_guest=False,
+        locale="zh-CN",
+        email="u0bob@example.com",
     )
     call = only_call(fake, "users.info")
     assert (call.method, call.query) == ("GET", {"user": "U0BOB", "include_locale": "true"})
+
+
+def test_get_user_reads_the_profile_phone_as_the_mobile(fake: FakeMessengers, slack: SlackMessenger) -> None:
+    fake.contacts["slack:U0BOB"] = {"email": "Bob@Corp.example", "mobile": "+86 138 0000 0000"}
+    found = slack.get_user(TENANT, "U0BOB")
+    assert found is not None and (found.email, found.mobile) == ("Bob@Corp.example", "+86 138 0000 0000")
 
 
 @pytest.mark.parametrize(

@@ -309,6 +309,14 @@ def test_a_directory_user_is_read_with_user_get(wecom: WeComMessenger, fake: Fak
     assert call.query["userid"] == "zhangsan"
 
 
+def test_a_directory_user_carries_the_company_mailbox_and_mobile_where_granted(
+    wecom: WeComMessenger, fake: FakeMessengers
+) -> None:
+    fake.contacts["wecom:zhangsan"] = {"email": "zhangsan@corp.example", "mobile": "13800000000"}
+    found = wecom.get_user(CORP_ID, "zhangsan")
+    assert found is not None and (found.email, found.mobile) == ("zhangsan@corp.example", "13800000000")
+
+
 def test_a_user_who_left_is_inactive_and_an_unknown_one_is_none(wecom: WeComMessenger) -> None:
     left = wecom.get_user(CORP_ID, "left-zhaoliu")
     assert left is not None and not left.active

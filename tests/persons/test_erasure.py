@@ -1,0 +1,67 @@
+"""The erasure on both stores, read back through the store's own verbs: the member, pointer and ledger
+gone; the case kept as a statistic with the person replaced by the tombstone; the audit record of their
+own action kept with the tombstone as its actor; an open appeal's case kept whole."""
+
+from __future__ import annotations
+
+from chalicelib.moderation.cases import CaseRepo
+from chalicelib.persons.erasure import erase, tombstone_of
+from chalicelib.persons.repository import PersonRepo
+from chalicelib.store import keys
+from chalicelib.store.base import Store
+from chalicelib.store.records import AuditRecord, GroupRecord, Item, MemberRecord
+
+NOW = 1_750_000_000.0
+GID = "slack:T1:C1"
+UID, USER = "slack:T1:U9", "U9"
+
+
+def lived(store: Store) -> str:
+    store.put_group(GroupRecord(gid=GID, platform="slack", tenant="T1", chat="C1", name="Weekly sync"))
+    person = PersonRepo(store).create(UID, via="admin", by="x", at=NOW)
+    store.put_member(MemberRecord(gid=GID, uid=UID, user=USER, display_name="Zhang San", joined_at=NOW))
+    for ref, appealed in (("c1", False), ("c2", True)):
+        CaseRepo(store).open(
+            gid=GID,
+            uid=UID,
+            ref=ref,
+            data={"user": USER, "rule": "pii", "reason": "id number", "actor": "qunguan", "points": 1.0},
+            at=NOW,
+            retention_days=365,
+            points={"total": 1.0, "at": NOW},
+        )
+        if appealed:
+            store.put_item(
+                Item(keys.group_pk(GID), keys.case_appeal_sk(ref), {"state": "pending", "by": USER})
+            )
+    store.append_audit(
+        AuditRecord(
+            gid=GID, audit_id="a1", at=NOW, event_type="CommandIssued", actor=USER, actions=("Reply:help",)
+        )
+    )
+    return person.pid
+
+
+def test_an_erasure_removes_or_tombstones_everything_but_an_open_appeals_case(store: Store) -> None:
+    pid = lived(store)
+    person = PersonRepo(store).person(pid)
+    assert person is not None
+
+    erased = erase(store, person, by="operator:ops", reason="ticket 1", now=NOW + 10)
+
+    tomb = tombstone_of(pid)
+    assert store.get_member(GID, UID) is None
+    assert PersonRepo(store).pointer(UID) is None
+    assert list(store.query_items(keys.ledger_pk(UID))) == []
+    statistic = CaseRepo(store).get(GID, "c1")
+    assert statistic is not None and statistic.data["user"] == tomb and statistic.data["uid"] == tomb
+    assert "reason" not in statistic.data and statistic.data["rule"] == "pii"
+    still_indexed = [item.sk for item in store.query_items(keys.member_cases_pk(GID, UID), index="GSI1")]
+    assert still_indexed == [keys.case_item_sk("c2")]  # the erased case left the member's case index
+    appealed = CaseRepo(store).get(GID, "c2")
+    assert appealed is not None and appealed.data["uid"] == UID  # kept whole while its appeal is open
+    assert erased.kept == {"case": 1, "appeal": 1}
+    (own,) = [record for record in store.list_audit(GID) if record.audit_id == "a1"]
+    assert own.actor == tomb
+    after = PersonRepo(store).person(pid)
+    assert after is not None and after.erased_at == NOW + 10 and after.identities == ()

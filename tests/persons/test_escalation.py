@@ -1,0 +1,75 @@
+"""Escalation across groups (`escalation.scope: person`): the points a person earned in another group, on
+another platform, count toward this group's thresholds; this group still records only its own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from chalicelib.bootstrap import Deps
+from chalicelib.core.events import MessagePosted
+from chalicelib.persons.ledger import ledger_entry
+from chalicelib.persons.repository import PersonRepo
+from chalicelib.worker.pipeline import process
+from tests.membership.conftest import apply_policy
+from tests.membership.factories import GID, NOW
+
+BASE: dict[str, Any] = {"platform": "slack", "tenant": "T1", "occurred_at": NOW, "chat": "C1"}
+SLACK_UID, WECOM_UID = "slack:T1:U9", "wecom:ww1:u9"
+ID_CARD = "11010519491231002X"
+
+
+def earned_elsewhere(deps: Deps, points: float) -> None:
+    repo = PersonRepo(deps.store)
+    person = repo.create(SLACK_UID, via="admin", by="x", at=NOW)
+    repo.link(person, WECOM_UID, via="directory", by="directory", at=NOW)
+    entry = ledger_entry(
+        WECOM_UID,
+        at=NOW - 60,
+        kind="case",
+        ref="c-wecom",
+        gid="wecom:ww1:wr1",
+        expires_at=None,
+        points=points,
+    )
+    deps.store.put_item(entry)
+
+
+@pytest.mark.parametrize(("scope", "threshold"), [("person", "mute"), ("group", None)])
+def test_points_from_another_platform_reach_the_threshold_only_when_the_scope_is_person(
+    memory_deps: Deps, scope: str, threshold: str | None
+) -> None:
+    apply_policy(memory_deps, {"escalation": {"scope": scope}})
+    earned_elsewhere(memory_deps, 2.5)
+
+    outcome = process(
+        MessagePosted(**BASE, event_id="m1", user="U9", text=f"id {ID_CARD}", message_id="1.1"), memory_deps
+    )
+
+    reached = outcome.decision.notes.get("threshold")
+    assert (reached["action"] if reached else None) == threshold
+    member = memory_deps.store.get_member(GID, SLACK_UID)
+    assert member is not None and member.points == pytest.approx(1.0)  # this group's own points only
+
+
+def test_points_given_back_by_an_appeal_no_longer_count_elsewhere(memory_deps: Deps) -> None:
+    apply_policy(memory_deps, {"escalation": {"scope": "person"}})
+    earned_elsewhere(memory_deps, 2.5)
+    memory_deps.store.put_item(
+        ledger_entry(
+            WECOM_UID,
+            at=NOW,
+            kind="reversal",
+            ref="c-wecom",
+            gid="wecom:ww1:wr1",
+            expires_at=None,
+            points=-2.5,
+        )
+    )
+
+    outcome = process(
+        MessagePosted(**BASE, event_id="m1", user="U9", text=f"id {ID_CARD}", message_id="1.1"), memory_deps
+    )
+
+    assert outcome.decision.notes.get("threshold") is None
