@@ -10,10 +10,13 @@ REGION ?= us-east-1
 
 .PHONY: run demo test lint typecheck unit bench fuzz load package clean
 
-$(READY): requirements.txt requirements-dev.txt
+## The project itself goes in editable, with no dependencies of its own (they are pinned above): that
+## installs the `qunguan` command into .venv/bin, working from any directory.
+$(READY): requirements.txt requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $@
 
 venv: $(READY)

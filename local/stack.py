@@ -17,7 +17,9 @@
 - `chalice local` on 127.0.0.1:$PORT.
 
 Settings come from the environment or `.env` (the environment wins). What the stack started is written
-to `.local/stack.json`, which `make demo` reads.
+to `.local/stack.json`, which `make demo` and `qunguan --local` read (chalicelib/ops/targets.py): the
+process id, the DynamoDB endpoint and table, the bucket, the API bases, which platforms run on the demo
+credentials, and where `.env` is; never a secret. It is removed when the stack stops.
 """
 
 from __future__ import annotations
@@ -67,12 +69,15 @@ def configured() -> dict[str, str]:
     return values
 
 
-def _demo_credentials(env: dict[str, str]) -> None:
-    """Demo credentials for every platform whose settings are absent, said on start-up."""
+def _demo_credentials(env: dict[str, str]) -> list[str]:
+    """Demo credentials for every platform whose settings are absent, said on start-up; their names."""
+    demo: list[str] = []
     for platform, keys in PLATFORM_KEYS.items():
         if not any(env.get(key) for key in keys):
             env.update({key: DEMO_SETTINGS[key] for key in keys})
+            demo += keys
             print(f"  {platform}: no settings found, using the demo credentials")
+    return demo
 
 
 def _fake_messengers(env: dict[str, str], started: dict[str, object]) -> FakeMessengers | None:
@@ -89,9 +94,9 @@ def _fake_messengers(env: dict[str, str], started: dict[str, object]) -> FakeMes
 def main() -> int:
     port = int(os.environ.get("PORT", "8000"))
     env = configured()
-    started: dict[str, object] = {"port": port, "url": f"http://127.0.0.1:{port}"}
+    started: dict[str, object] = {"port": port, "url": f"http://127.0.0.1:{port}", "pid": os.getpid()}
 
-    _demo_credentials(env)
+    demo = _demo_credentials(env)
     fake = _fake_messengers(env, started)
 
     dynamo = None
@@ -115,6 +120,15 @@ def main() -> int:
     poller = _start_queue(env, started, dynamo.endpoint_url) if dynamo is not None else None
     if poller is None:
         env["QG_DISPATCH"] = "inline"
+    started.update(
+        region=env.get("AWS_DEFAULT_REGION", "us-east-1"),
+        s3=env.get("AWS_ENDPOINT_URL_S3", ""),
+        sqs=env.get("AWS_ENDPOINT_URL_SQS", ""),
+        bucket=env.get("QG_ARCHIVE_BUCKET", ""),
+        settings={key: env[key] for key in (*API_BASES, "QG_PUBLIC_URL") if env.get(key)},
+        demo_settings=demo,
+        env_file=str(ROOT / ".env"),
+    )
     STATE.parent.mkdir(exist_ok=True)
     STATE.write_text(json.dumps(started, indent=2))
 

@@ -52,6 +52,17 @@ class SendDirect(Action):
 
 
 @dataclass(frozen=True, kw_only=True)
+class PostImage(Action):
+    """A PNG image (a job's chart) to each of `users` privately, with a caption where the platform shows
+    one. It is stored in the outbox with the decision (base64), so keep it small: the charts are a few KB."""
+
+    users: tuple[str, ...]
+    name: str
+    png: bytes
+    caption: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
 class PostText(Action):
     chat: str
     text: str
@@ -134,11 +145,6 @@ class Remove(Action):
     severity: ClassVar[int] = 40
 
 
-# What the pipeline reads of a decision: typed fields, not notes. A decision built with these keys in its
-# notes (code written before the fields) has them lifted into the fields.
-TYPED_NOTES = ("acting_chat", "retry", "refused")
-
-
 @dataclass(frozen=True)
 class Decision:
     """The engine's verdict on one event: the actions, most severe first, and what to record.
@@ -159,15 +165,6 @@ class Decision:
     retry: str = ""
     refused: str = ""
     facts: tuple[Fact, ...] = ()
-
-    def __post_init__(self) -> None:
-        if any(key in self.notes for key in TYPED_NOTES):
-            notes = dict(self.notes)
-            for key in TYPED_NOTES:
-                value = notes.pop(key, None)
-                if value and not getattr(self, key):
-                    object.__setattr__(self, key, str(value))
-            object.__setattr__(self, "notes", notes)
 
     @staticmethod
     def of(*actions: Action, shadow: bool = False) -> Decision:

@@ -146,13 +146,15 @@ class LexiconSettings(RuleSettings):
     """R3.2, R4.9, R5.1 (and R4.4's confidentiality markers): lexicon categories, extra terms per
     category (a category only here is a new one, with the section's settings), and allow phrases.
     `labels` name a category as members and admins read it (`competitor: 竞品信息`), where its key
-    would otherwise show."""
+    would otherwise show. `exact_terms` match only a whole message (after normalisation): the place for a
+    single character or a one-letter word, which as an ordinary term would catch half of all messages."""
 
     severity: Severity = "medium"
     delete: bool = True
     notify_admins: bool = True
     categories: dict[str, LexiconCategory] = Field(default_factory=_default_categories)
     extra_terms: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    exact_terms: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     allow: tuple[str, ...] = DEFAULT_LEXICON_ALLOW
     labels: dict[str, str] = Field(default_factory=dict)
 
@@ -160,7 +162,7 @@ class LexiconSettings(RuleSettings):
         return self.categories.get(name, LexiconCategory())
 
     def enabled_categories(self) -> tuple[str, ...]:
-        names = dict.fromkeys((*self.categories, *self.extra_terms))
+        names = dict.fromkeys((*self.categories, *self.extra_terms, *self.exact_terms))
         return tuple(name for name in names if name != "promotion" and self.category(name).enabled)
 
 

@@ -1,14 +1,16 @@
 """One generic codec for frozen dataclasses: to JSON-like data and back, driven by the type hints.
 
 What the outbox stores (actions, their results) goes through it, so no type needs a hand-written
-`data()`/`of()` pair. Supported field types: str, int, float, bool, None, `X | None`, `tuple[X, ...]`,
-fixed tuples (`tuple[str, str]`), `dict[str, <JSON>]`, `Any` (kept as is), and nested dataclasses. A
-field holding a subclass of its declared type (an `Action` field holding a `Mute`) is written with its
-type's name under `"type"` and revived through the `kinds` the caller passes.
+`data()`/`of()` pair. Supported field types: str, int, float, bool, bytes (as base64 text), None,
+`X | None`, `tuple[X, ...]`, fixed tuples (`tuple[str, str]`), `dict[str, <JSON>]`, `Any` (kept as is),
+and nested dataclasses. A field holding a subclass of its declared type (an `Action` field holding a
+`Mute`) is written with its type's name under `"type"` and revived through the `kinds` the caller passes.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import dataclasses
 import types
 import typing
@@ -36,6 +38,8 @@ def to_data(value: Any) -> Any:
         return {str(key): to_data(item) for key, item in value.items()}
     if value is None or isinstance(value, str | int | float | bool):
         return value
+    if isinstance(value, bytes):
+        return base64.b64encode(value).decode("ascii")
     raise RecordCodecError(f"cannot store a {type(value).__name__}")
 
 
@@ -71,11 +75,25 @@ def _revive(hint: Any, data: Any, kinds: Mapping[str, type]) -> Any:
         return dict(data)
     if isinstance(hint, type) and dataclasses.is_dataclass(hint):
         return _dataclass(hint, data, kinds)
-    if hint in (float,) and isinstance(data, int | float) and not isinstance(data, bool):
-        return float(data)
-    if hint in (int,) and isinstance(data, int | float) and not isinstance(data, bool):
-        return int(data)
+    return _scalar(hint, data)
+
+
+def _scalar(hint: Any, data: Any) -> Any:
+    """A number as its hint says (JSON and DynamoDB do not keep int apart from float); bytes from base64."""
+    if hint in (float, int) and isinstance(data, int | float) and not isinstance(data, bool):
+        return hint(data)
+    if hint is bytes:
+        return _bytes(data)
     return data
+
+
+def _bytes(data: Any) -> bytes:
+    if not isinstance(data, str):
+        raise RecordCodecError(f"expected base64 text for bytes, got {type(data).__name__}")
+    try:
+        return base64.b64decode(data, validate=True)
+    except binascii.Error as exc:
+        raise RecordCodecError(f"bad base64 for bytes: {exc}") from exc
 
 
 def _dataclass(cls: type, data: Any, kinds: Mapping[str, type]) -> Any:

@@ -335,8 +335,8 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
     update = common.handled(
         click, title=title, line=line, fallback_id=f"file-{sealed.ref}", reason="files.handled"
     )
-    notes = {**decision.notes, **common.acting(sealed.chat, click)}
-    return Decision(Decision.of(*decision.actions, update).actions, notes=notes)
+    actions = Decision.of(*decision.actions, update).actions
+    return dataclasses.replace(decision, actions=actions, acting_chat=common.acting(sealed.chat, click))
 
 
 def _decide_by_command(command: CommandIssued, ctx: Context, deps: Deps, kind: str, ref: str) -> Decision:
@@ -356,8 +356,8 @@ def _decide_by_command(command: CommandIssued, ctx: Context, deps: Deps, kind: s
         private=True,
         reason="files.handled",
     )
-    notes = {**decision.notes, **({"acting_chat": chat} if chat != command.chat else {})}
-    return Decision(Decision.of(*decision.actions, done).actions, notes=notes)
+    actions = Decision.of(*decision.actions, done).actions
+    return dataclasses.replace(decision, actions=actions, acting_chat=chat if chat != command.chat else "")
 
 
 def _request_group(command: CommandIssued, deps: Deps, ref: str) -> str | None:

@@ -27,6 +27,7 @@ CATALOG_MODULES = (
     "catalog_mentions",
     "catalog_setup",
     "catalog_help",
+    "catalog_policy",
     "catalog_persons",
 )
 

@@ -40,12 +40,17 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     run.add_argument("--out", type=Path, help="write the assessment's HTML report and charts here")
 
 
+def list_jobs(out: TextIO = sys.stdout) -> int:
+    """`job list`: needs no table."""
+    for name in catalog.NAMES:
+        where = "table" if name in catalog.TABLE_JOBS else "per group"
+        out.write(f"{name:15} {where:10} {'installed' if catalog.installed(name) else 'not installed'}\n")
+    return 0
+
+
 def run_command(args: argparse.Namespace, deps: Deps, out: TextIO = sys.stdout) -> int:
     if args.verb == "list":
-        for name in catalog.NAMES:
-            where = "table" if name in catalog.TABLE_JOBS else "per group"
-            out.write(f"{name:15} {where:10} {'installed' if catalog.installed(name) else 'not installed'}\n")
-        return 0
+        return list_jobs(out)
     now = deps.clock.now()
     if args.name in catalog.TABLE_JOBS:
         return _table_job(args, deps, now, out)

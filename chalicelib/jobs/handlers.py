@@ -1,14 +1,14 @@
 """The jobs domain in the worker (`registry.DOMAINS`).
 
 - `JobRequested`: run the named job for the event's group and decide what reaches people: the job's own
-  actions (report cards to members, unmutes, closed cards) and the report to the group's admins, privately.
+  actions (report cards to members, unmutes, closed cards) and the report to the group's admins, privately,
+  its charts as images after it (`PostImage`, carried out and retried through the outbox like the rest).
   A dry run decides nothing: its report is only stored. A run that stopped at its checkpoint (status
   `partial`) asks for its next part through the queue. A period already done sends nothing again, except
   a report that never reached the admins (the queue's retry of a failed delivery).
 - `MessagePosted`, `FileShared`, `CardClicked`: the message log the assessment and the review read
   (`chalicelib.jobs.activity`).
-- After the actions ran: the charts go to the admins, and the run is marked delivered unless a delivery
-  failed in a way worth retrying.
+- After the actions ran: the run is marked delivered unless a delivery failed in a way worth retrying.
 """
 
 from __future__ import annotations
@@ -18,15 +18,13 @@ import threading
 from dataclasses import replace
 from typing import Any
 
-from chalicelib.adapters.base import NotSupported, Target
 from chalicelib.authz import admins_of
-from chalicelib.core.actions import Decision, SendDirect
+from chalicelib.core.actions import Decision, PostImage, SendDirect
 from chalicelib.core.events import CardClicked, Event, FileShared, JobRequested, MessagePosted
-from chalicelib.errors import MessengerError
 from chalicelib.i18n import t
 from chalicelib.jobs import catalog
 from chalicelib.jobs.activity import record_event
-from chalicelib.jobs.base import Image, JobNotInstalled, JobReport
+from chalicelib.jobs.base import JobNotInstalled, JobReport
 from chalicelib.jobs.posts import track
 from chalicelib.jobs.runs import Runs
 from chalicelib.jobs.scheduler import claim_ttl, request
@@ -67,14 +65,16 @@ def deliveries(report: JobReport, ctx: Context, event: JobRequested) -> Decision
         return Decision(notes={"job": _summary(report)})
     actions = list(report.actions)
     admins = admins_of(ctx, event)
-    tell = tells_admins(report)
-    if tell:
+    if tells_admins(report) and admins:
         text = report_text(report, ctx.locale)
         actions.extend(SendDirect(user=admin, text=text, reason=REPORT_REASON) for admin in admins)
-    notes: dict[str, Any] = {"job": _summary(report)}
-    if report.images and admins and tell:
-        notes["job_images"] = report.images
-    return replace(Decision.of(*actions), notes=notes)
+        actions.extend(  # the charts after the text (the sort is stable): the text stands without them
+            PostImage(
+                users=admins, name=image.name, png=image.png, caption=image.caption, reason=REPORT_REASON
+            )
+            for image in report.images
+        )
+    return replace(Decision.of(*actions), notes={"job": _summary(report)})
 
 
 def tells_admins(report: JobReport) -> bool:
@@ -153,7 +153,7 @@ def _continue(event: JobRequested, deps: Deps) -> None:
 
 def after_job(event: Event, ctx: Context, decision: Decision, results: tuple[Any, ...], deps: Deps) -> None:
     """The next part of a run that stopped at its checkpoint, asked for now that this part's actions are
-    done (what they settled is not handled twice); charts to the admins; then the run counts as delivered
+    done (what they settled is not handled twice); then the run counts as delivered
     unless something is worth retrying."""
     if not isinstance(event, JobRequested):
         return
@@ -162,25 +162,10 @@ def after_job(event: Event, ctx: Context, decision: Decision, results: tuple[Any
     if event.dry_run:
         return
     summary = decision.notes.get("job") or {}
-    images: tuple[Image, ...] = tuple(decision.notes.get("job_images", ()))
-    if images:
-        _post_images(event, ctx, images, deps)
     if summary.get("status") not in ("done", "failed"):
         return
     if not any(getattr(result, "retryable", False) for result in results):
         Runs(deps.store, keys.group_pk(event.gid)).mark_delivered(event.job, event.period, event.dry_run)
-
-
-def _post_images(event: JobRequested, ctx: Context, images: tuple[Image, ...], deps: Deps) -> None:
-    messenger = deps.messenger(event.platform)
-    for admin in admins_of(ctx, event):
-        for image in images:
-            try:
-                messenger.post_image(
-                    Target(tenant=event.tenant, user=admin), image.png, image.name, image.caption
-                )
-            except (MessengerError, NotSupported) as exc:  # the text report stands without the chart
-                log.warning("chart %s not delivered on %s: %s", image.name, event.platform, exc)
 
 
 EVENTS = {

@@ -6,8 +6,11 @@ in (`Where`) and whose decision it is (`Claim`):
 2. each step (one action for one recipient) goes through the executor, and is settled in the outbox once
    the platform confirmed it (or refused it for good); a step that failed in a way worth retrying stays
    open for the next processing;
-3. the processing that settles the last open step records the decision, once: the caller's `after` hook
-   (cases, mutes, posts to recall later), then the audit record (`audit`, one id scheme: the claim's).
+3. the processing that settles the last open step records the decision: the caller's `after` hook (cases,
+   mutes, posts to recall later), then the audit record (`audit`, one id scheme: the claim's), then marks
+   it recorded in the outbox. A processing killed before that mark leaves the recording pending, and the
+   next processing that takes the lease (the redelivery, the job's next run) records it; the hooks and
+   the audit are keyed by the claim, so what ran before the kill is written again, not twice.
 
 `resume()` is the same for a decision stored earlier: the redelivery of an SQS record, a replayed dead
 letter, a second worker handed the same record. It loads the stored decision and performs only what is
@@ -236,6 +239,7 @@ def _steps(
         actor=entry.actor,
         gid=where.event.gid,
     )
+    outbox.recorded(entry)
     return Acted(decision, results, recorded=True)
 
 

@@ -21,6 +21,7 @@ from chalicelib.core.actions import (
     DeleteMessage,
     Mute,
     PostCard,
+    PostImage,
     PostText,
     Recall,
     Remove,
@@ -126,6 +127,14 @@ def _post_text(action: PostText, event: Event, ctx: Context, messenger: Messenge
     return Performed(sent=(messenger.post_text(Target(tenant=event.tenant, chat=action.chat), action.text),))
 
 
+def _post_image(action: PostImage, event: Event, ctx: Context, messenger: Messenger) -> Performed:
+    sent = tuple(
+        messenger.post_image(Target(tenant=event.tenant, user=user), action.png, action.name, action.caption)
+        for user in action.users
+    )
+    return Performed(sent=sent)
+
+
 def _post_card(action: PostCard, event: Event, ctx: Context, messenger: Messenger) -> Performed:
     """Cards go out as cards; where the platform cannot show this one (no template, no cards in a
     group), as text that names the commands doing what its buttons would."""
@@ -229,6 +238,7 @@ _PERFORMERS: dict[type[Action], Performer] = {
     Warn: _send_direct,
     PostText: _post_text,
     PostCard: _post_card,
+    PostImage: _post_image,
     UpdateCard: _update_card,
     DeleteMessage: _delete,
     Mute: _mute,

@@ -7,8 +7,12 @@ One item per event (`keys.outbox_pk`), in its own partition like the event's cla
   codec), the group it acts in, when it was decided, the notes the recording hooks read, and a lease
   (`owner`, `lease_until`) held by the processing that carries it out;
 - `settle` records one step's result with a conditional update (one write per step): only if that step
-  is not settled yet and the lease is still ours. The update that settles the last open step also sets
-  `recorded`, which claims the decision's recording (hooks and audit) for this processing, once;
+  is not settled yet and the lease is still ours. The update that settles the last open step also marks
+  the recording (hooks and audit) `pending`; `recorded` sets `recorded` once they are done;
+- a processing killed between its last step and the end of its recording leaves it `pending`: the next
+  processing that takes the lease (the SQS redelivery once the lease lapsed, or the job's next run) finds
+  no step open and the decision not `recorded`, and records it. The hooks and the audit are keyed by the
+  claim (the audit id derives from it), so one that ran before the kill is written again, not twice;
 - a later processing (an SQS redelivery, a replayed dead letter, a second worker handed the same record)
   `load`s the item, `take`s the lease over when it is free or has lapsed (a conditional update on the
   owner it read), and performs only the steps that are not settled.
@@ -31,7 +35,7 @@ from typing import Any
 
 from chalicelib.adapters.base import Sent
 from chalicelib.core import actions as action_types
-from chalicelib.core.actions import Action, Decision, PostCard
+from chalicelib.core.actions import Action, Decision, PostCard, PostImage
 from chalicelib.core.facts import FACT_KINDS, Fact
 from chalicelib.core.records_codec import RecordCodecError, from_data, to_data
 from chalicelib.kernel.executor import ActionResult
@@ -65,13 +69,16 @@ class Step:
 
 
 def steps_of(actions: Iterable[Action]) -> tuple[Step, ...]:
-    """The decision's actions as steps: a card to a chat and several people is one step per recipient."""
+    """The decision's actions as steps: a card (to a chat and several people) or an image (to several
+    people) is one step per recipient."""
     steps: list[Step] = []
     for index, action in enumerate(actions):
         parts: list[Action] = [action]
         if isinstance(action, PostCard) and len(action.users) + bool(action.chat) > 1:
             parts = [replace(action, users=())] if action.chat else []
             parts += [replace(action, chat="", users=(user,)) for user in action.users]
+        elif isinstance(action, PostImage) and len(action.users) > 1:
+            parts = [replace(action, users=(user,)) for user in action.users]
         for part in parts:
             steps.append(Step(len(steps), index, part))
     return tuple(steps)
@@ -231,13 +238,13 @@ class Outbox:
         return replace(entry, owner=owner, lease_until=until)
 
     def settle(self, entry: Entry, step: Step, result: ActionResult, *, record: bool) -> bool:
-        """Mark `step` settled with its result (and, with `record`, claim the recording), if the step is
+        """Mark `step` settled with its result (and, with `record`, the recording pending), if the step is
         still open and the lease still ours."""
         pk, sk = self._key(entry.claim)
         name = f"s{step.position}"
         changes: dict[str, Any] = {name: _stored(result)}
         if record:
-            changes["recorded"] = True
+            changes["recording"] = "pending"
         if self.store.update_item(pk, sk, changes, expect={name: None, "owner": entry.owner}):
             return True
         # Refused: the lease was lost, or this very write went through and its answer did not (the SDK
@@ -250,12 +257,23 @@ class Outbox:
         )
 
     def claim_recording(self, entry: Entry) -> bool:
-        """Claim the recording of a decision whose steps were all settled without it (a processing that
-        stopped between its last step and its recording)."""
+        """Claim the recording of a decision whose steps were all settled and that is not recorded yet (a
+        processing that stopped between its last step and the end of its recording), if the lease is
+        still ours."""
         pk, sk = self._key(entry.claim)
         return self.store.update_item(
-            pk, sk, {"recorded": True}, expect={"recorded": None, "owner": entry.owner}
+            pk, sk, {"recording": "pending"}, expect={"recorded": None, "owner": entry.owner}
         )
+
+    def recorded(self, entry: Entry) -> bool:
+        """Mark the decision recorded (its hooks and audit done): no later processing touches it again."""
+        pk, sk = self._key(entry.claim)
+        done = self.store.update_item(
+            pk, sk, {"recorded": True, "recording": "done"}, expect={"owner": entry.owner}
+        )
+        if not done:
+            log.warning("%s: recorded, but the lease was lost before it could be marked", entry.claim.key)
+        return done
 
     def release(self, entry: Entry) -> None:
         """Give the lease up, so that the redelivery of an event that failed part-way goes on at once."""

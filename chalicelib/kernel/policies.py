@@ -32,15 +32,24 @@ from chalicelib.store.base import Store
 from chalicelib.store.records import Item
 
 POLICY_CACHE_SECONDS = 60.0
+DELETED = "deleted"
 
 
 @dataclass(frozen=True)
 class PolicyVersion:
+    """One stored version. `note` says how it came about when not by an apply ("rollback to 2",
+    "deleted": a group override removed, the org policy applies again)."""
+
     scope: str
     version: int
     text: str
     author: str
     at: float
+    note: str = ""
+
+    @property
+    def deleted(self) -> bool:
+        return self.note == DELETED
 
 
 def parse_override(text: str) -> dict[str, Any]:
@@ -128,14 +137,19 @@ class PolicyRepo:
             raise PolicyError("; ".join(problems))
         return resolve_group(self.org(), gid, override)
 
-    def apply(self, scope: str, text: str, *, author: str, now: float, stored: bool = False) -> PolicyVersion:
+    def apply(
+        self, scope: str, text: str, *, author: str, now: float, note: str = "", stored: bool = False
+    ) -> PolicyVersion:
         """Validate and store `text` as the scope's next version, and make it live (`stored`: a text
-        the scope held before, see `validate`). Two operators applying at once cannot both win: the
-        version item is written only if absent, and CURRENT moves only from the version it was read at."""
+        the scope held before, see `validate`; `note`: how it came about, see `PolicyVersion`). Two
+        operators applying at once cannot both win: the version item is written only if absent, and
+        CURRENT moves only from the version it was read at."""
         self.validate(scope, text, stored=stored)
         live = self.current(scope)
         number = (live.version if live else 0) + 1
-        data = {"text": text, "author": author, "at": now, "version": number}
+        data: dict[str, Any] = {"text": text, "author": author, "at": now, "version": number}
+        if note:
+            data["note"] = note
         if not self.store.put_item(Item(keys.policy_pk(scope), keys.policy_sk(number), data), if_absent=True):
             raise PolicyError(f"version {number} of {scope} was applied by someone else just now; try again")
         pointer = Item(keys.policy_pk(scope), keys.POLICY_CURRENT_SK, data)
@@ -146,17 +160,32 @@ class PolicyRepo:
         ):  # pragma: no cover - the version put above already lost the race
             raise PolicyError(f"{scope} changed while applying; try again")
         self.cache.drop(scope.removeprefix("group:"))
-        return PolicyVersion(scope, number, text, author, now)
+        return PolicyVersion(scope, number, text, author, now, note)
 
-    def rollback(self, scope: str, *, author: str, now: float) -> PolicyVersion:
-        """Apply the version before the live one again, as a new version (history is never rewritten)."""
+    def rollback(self, scope: str, *, author: str, now: float, to: int | None = None) -> PolicyVersion:
+        """Apply version `to` (by default the one before the live one) again, as a new version: history
+        is never rewritten, so rolling back twice to the same number lands on the same text."""
         live = self.current(scope)
-        if live is None or live.version < 2:
-            raise PolicyError(f"{scope} has no earlier version to roll back to")
-        previous = self.version(scope, live.version - 1)
-        if previous is None:  # pragma: no cover - versions are never deleted
-            raise PolicyError(f"version {live.version - 1} of {scope} is missing")
-        return self.apply(scope, previous.text, author=author, now=now, stored=True)
+        if live is None:
+            raise PolicyError(f"{scope} has no stored policy to roll back")
+        number = live.version - 1 if to is None else to
+        previous = self.version(scope, number) if number >= 1 else None
+        if previous is None:
+            raise PolicyError(f"{scope} has no version {number} (the live one is {live.version})")
+        if previous.text == live.text:
+            raise PolicyError(f"version {number} of {scope} is what is live already (version {live.version})")
+        note = DELETED if previous.deleted else f"rollback to {number}"
+        return self.apply(scope, previous.text, author=author, now=now, note=note, stored=True)
+
+    def delete(self, scope: str, *, author: str, now: float) -> PolicyVersion:
+        """Remove a group's override: a new, empty version marked deleted, so the org policy applies again
+        and the history keeps what was there (a rollback brings it back)."""
+        if not scope.startswith("group:"):
+            raise PolicyError("only a group's override can be deleted; the org policy can be replaced")
+        live = self.current(scope)
+        if live is None or live.deleted:
+            raise PolicyError(f"{scope} has no override to delete")
+        return self.apply(scope, "", author=author, now=now, note=DELETED)
 
 
 def default_text(scope: str) -> str:
@@ -166,5 +195,10 @@ def default_text(scope: str) -> str:
 def _version(scope: str, item: Item) -> PolicyVersion:
     data = item.data
     return PolicyVersion(
-        scope, int(data["version"]), str(data["text"]), str(data.get("author", "")), float(data["at"])
+        scope,
+        int(data["version"]),
+        str(data["text"]),
+        str(data.get("author", "")),
+        float(data["at"]),
+        str(data.get("note", "")),
     )

@@ -56,14 +56,15 @@ def _handled(click: CardClicked, title: str, line: str, reason: str) -> UpdateCa
 
 def _acting(click: CardClicked, deps: Deps, sealed: Sealed, *actions: Action, **notes: Any) -> Decision:
     """Actions in the sealed group (`acting_chat`), their own cards' buttons sealed with it."""
-    return sealed_decision(
+    decision = sealed_decision(
         actions,
         deps.settings,
         platform=click.platform,
         tenant=click.tenant,
         chat=sealed.chat,
-        notes={"acting_chat": sealed.chat, "membership": notes},
+        notes={"membership": notes},
     )
+    return dataclasses.replace(decision, acting_chat=sealed.chat)
 
 
 def may_approve(event: Event, user: str, ctx: Context, deps: Deps) -> bool:

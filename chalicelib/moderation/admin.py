@@ -123,7 +123,6 @@ def decide_case(
     else:
         answer = Reply(text=line, private=True, reason="admin.handled")
     notes = {
-        "acting_chat": chat,
         "admin_action": {
             "gid": gid,
             "ref": case.ref,
@@ -133,7 +132,7 @@ def decide_case(
             "points": case.points,
         },
     }
-    return Decision(Decision.of(*actions, answer).actions, notes=notes)
+    return Decision(Decision.of(*actions, answer).actions, notes=notes, acting_chat=chat)
 
 
 def _act(
@@ -284,7 +283,9 @@ def _policy(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> De
     """`policy` shows the group's policy; `policy set <path> <value>` applies a group override version."""
     words = [w for w in command.args if w]
     prefix = command_prefix(command.platform)
-    if len(words) >= 3 and words[0] == "set":
+    if words and words[0] == "set":
+        if len(words) < 3:
+            return private(ctx, "policy.check.set_usage", prefix=prefix)
         return _policy_set(command, ctx, deps, words[1], " ".join(words[2:]))
     policy = ctx.policy
     rules = ", ".join(f"{name}={policy.effective_mode(name)}" for name in type(policy.rules).model_fields)
@@ -301,34 +302,37 @@ def _policy(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> De
 
 
 def _policy_set(command: CommandIssued, ctx: Context, deps: Deps, path: str, raw: str) -> Decision:
-    """`policy set <path> <value>`: one setting of this group's own override, the value as YAML. A key
+    """`policy set <path> <value>`: one setting of this group's own override. The value is read as the
+    setting's type wants it (a pattern such as `[A-Z].*` stays text; anything else is YAML). A key
     written `name+` appends to the list the group has (`policy set admins+ [slack:T1:U2]` appoints a
-    co-admin of this group, in addition to the org's admins, never of another group nor of the org).
-    Anything that does not make a valid policy is answered with the reason; what was set, and the
-    co-admins it leaves, go to the audit log."""
+    co-admin of this group, in addition to the org's admins, never of another group nor of the org). The
+    override passes the same checks as `qunguan policy apply`, and a refusal names every problem in the
+    group's language, never nothing; what was set, and the co-admins it leaves, go to the audit log."""
     import yaml
 
     from chalicelib.core.policy import PolicyError, combine
+    from chalicelib.core.policy_checks import PolicyProblems, Problem, Tenants, check_data, setting_patch
     from chalicelib.kernel.context import policies
 
     parts = path.split(".")
-    if not all(parts):
-        return private(ctx, "policy.error", error=f"{path[:80]}: not a setting's path")
-    try:
-        patch: Any = yaml.safe_load(raw)
-    except yaml.YAMLError:
-        return private(ctx, "policy.error", error=f"{path[:80]}: the value is not valid YAML")
-    for part in reversed(parts):
-        patch = {part: patch}
     repo: PolicyRepo = policies(deps)
     scope = keys.group_policy_scope(command.gid)
+    settings = deps.settings
+    configured = [("wecom", settings.wecom_corp_id or ""), ("dingtalk", settings.dingtalk_corp_id or "")]
+    tenants = Tenants.of([(command.platform, command.tenant), *configured])
     try:
+        if not all(parts):
+            raise PolicyProblems([Problem(path[:80], "policy.check.bad_path")])
         live = repo.current(scope)
-        override = combine(parse_override(live.text) if live else {}, patch)
+        override = combine(parse_override(live.text) if live else {}, setting_patch(path, raw))
+        check_data(scope, override, org=repo.org(), tenants=tenants)
         applied = repo.apply(
             scope, yaml.safe_dump(override, allow_unicode=True), author=command.user, now=ctx.now
         )
-    except PolicyError as exc:
+    except PolicyProblems as exc:  # "Not applied:", then every problem on its own line
+        text = t(ctx.locale, "policy.error", error="\n" + exc.lines(ctx.locale))
+        return Decision.of(Reply(text=text[:1500], private=True, reason="policy.error"))
+    except (PolicyError, yaml.YAMLError) as exc:
         return private(ctx, "policy.error", error=str(exc)[:300])
     record: dict[str, Any] = {"policy_set": path, "value": raw[:300], "version": applied.version}
     if parts[0].removesuffix("+") == "admins":

@@ -249,7 +249,6 @@ def decide_appeal(
     else:
         actions.append(Reply(text=line, private=True, reason="appeal.handled"))
     notes = {
-        "acting_chat": chat,
         "appeal_decision": {
             "gid": gid,
             "ref": case.ref,
@@ -261,7 +260,7 @@ def decide_appeal(
             "rule": str(case.data.get("rule", "")),
         },
     }
-    return Decision(Decision.of(*actions).actions, notes=notes)
+    return Decision(Decision.of(*actions).actions, notes=notes, acting_chat=chat)
 
 
 def record(event: Event, ctx: Context, decision: Decision, results: tuple[Any, ...], deps: Deps) -> None:

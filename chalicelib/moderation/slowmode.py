@@ -421,7 +421,8 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
     place = common.where(located, gctx, deps)
     policy = gctx.policy
     offset = policy.jobs.utc_offset_hours
-    notes = common.acting(sealed.chat, click)
+    acting_chat = common.acting(sealed.chat, click)
+    notes: dict[str, Any] = {}
     if kind == "end":
         if not finish(deps.store, policy, mode, now):
             return Decision()
@@ -434,7 +435,7 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
             fallback_id=f"slow:{mode.ref}",
             reason="slowmode.handled",
         )
-        return common.decided(*actions, update, notes=notes)
+        return common.decided(*actions, update, notes=notes, acting_chat=acting_chat)
     repo = SlowModes(deps.store)
     if not repo.mark(mode, "extended" if kind == "extend" else "warned"):
         return Decision()  # a second click does nothing
@@ -450,7 +451,10 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
         actions = notice(place, deps, "slowmode.notice.extended", now, until=until)
         what = t(gctx.locale, "slowmode.what.extend", until=until)
         return common.decided(
-            *actions, _still_open(click, longer, place, policy, deps, what=what), notes=notes
+            *actions,
+            _still_open(click, longer, place, policy, deps, what=what),
+            notes=notes,
+            acting_chat=acting_chat,
         )
     warnings = _warnings(click, mode)
     what = t(gctx.locale, "slowmode.what.warn", members=" / ".join(mode.members))
@@ -470,7 +474,12 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
         )
         for ref, user in warnings
     ]
-    return common.decided(*actions, _still_open(click, updated, place, policy, deps, what=what), notes=notes)
+    return common.decided(
+        *actions,
+        _still_open(click, updated, place, policy, deps, what=what),
+        notes=notes,
+        acting_chat=acting_chat,
+    )
 
 
 def _warnings(click: CardClicked, mode: SlowMode) -> list[tuple[str, str]]:

@@ -33,7 +33,7 @@ def show(command: CommandIssued, ctx: Context, deps: Deps, words: list[str]) -> 
         return Decision.of(Reply(text=text, private=True, reason="persons.usage"))
     if not command.chat or command.direct or not may_see_history(command, command.user, ctx, deps):
         refusal = Decision.of(Reply(text=t(locale, "admin.refused"), private=True, reason="admin.refused"))
-        return dataclasses.replace(refusal, notes={"refused": "person history by someone not allowed"})
+        return dataclasses.replace(refusal, refused="person history by someone not allowed")
     repo = PersonRepo(deps.store)
     person = person_for(command, member, deps, ctx.now)
     lines = [t(locale, "persons.history.header", member=member, count=len(person.identities))]

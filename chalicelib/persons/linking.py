@@ -56,9 +56,7 @@ def link(command: CommandIssued, ctx: Context, deps: Deps, words: list[str]) -> 
     if member is None or not other:
         return _private(ctx, "persons.link.usage", prefix=prefix)
     if not command.chat or command.direct or not is_admin(command, command.user, ctx, deps):
-        return dataclasses.replace(
-            _private(ctx, "admin.refused"), notes={"refused": "person link by a non-admin"}
-        )
+        return dataclasses.replace(_private(ctx, "admin.refused"), refused="person link by a non-admin")
     uid = command.uid(member)
     if other == uid:
         return _private(ctx, "persons.link.usage", prefix=prefix)
@@ -70,7 +68,7 @@ def link(command: CommandIssued, ctx: Context, deps: Deps, words: list[str]) -> 
         sanctioned = any(s.active(ctx.now) for pid in (person.pid, theirs.pid) for s in repo.sanctions(pid))
         if sanctioned and not owner:
             why = "person link of a sanctioned person by a non-owner"
-            return dataclasses.replace(_private(ctx, "persons.link.owners_only"), notes={"refused": why})
+            return dataclasses.replace(_private(ctx, "persons.link.owners_only"), refused=why)
     by = command.uid(command.user)
     linked = repo.link(person, other, via="admin", by=by, at=ctx.now)
     decision = _private(ctx, "persons.link.done", member=member, other=other, count=len(linked.identities))

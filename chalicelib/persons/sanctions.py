@@ -125,7 +125,7 @@ def _checked(command: CommandIssued, ctx: Context, deps: Deps, verb: str) -> Req
         return _private(ctx, "persons.sanction.usage", prefix=prefix, name=verb, wrong=str(exc))
     if not may_impose(command, command.user, request.scope, ctx, deps):
         why = f"{verb} --scope {request.scope} by someone the policy does not allow"
-        return dataclasses.replace(_private(ctx, "admin.refused"), notes={"refused": why})
+        return dataclasses.replace(_private(ctx, "admin.refused"), refused=why)
     return request
 
 

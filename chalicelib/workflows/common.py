@@ -224,8 +224,8 @@ def answer(event: Event, locale: str, key: str, *, why: str = "", **params: Any)
     return dataclasses.replace(decision, refused=why) if why else decision
 
 
-def decided(*actions: Action, notes: dict[str, Any] | None = None) -> Decision:
-    return Decision(Decision.of(*actions).actions, notes=notes or {})
+def decided(*actions: Action, notes: dict[str, Any] | None = None, acting_chat: str = "") -> Decision:
+    return Decision(Decision.of(*actions).actions, notes=notes or {}, acting_chat=acting_chat)
 
 
 def to_group(place: Where, text: str, audience: Sequence[str], *, reason: str) -> list[Action]:
@@ -268,9 +268,9 @@ def handled(click: CardClicked, *, title: str, line: str, fallback_id: str, reas
     return UpdateCard(card=card, card_ref=click.card_id, response_token=click.response_token, reason=reason)
 
 
-def acting(sealed_chat: str, click: CardClicked) -> dict[str, Any]:
-    """The note that makes the executor act in the sealed group when the click came from elsewhere."""
-    return {"acting_chat": sealed_chat} if sealed_chat != click.chat else {}
+def acting(sealed_chat: str, click: CardClicked) -> str:
+    """The decision's `acting_chat`: the sealed group when the click came from elsewhere, else ""."""
+    return sealed_chat if sealed_chat != click.chat else ""
 
 
 def point(deps: Deps, ref: str, gid: str, *, keep_until: float) -> None:

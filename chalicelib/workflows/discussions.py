@@ -570,11 +570,10 @@ def _cancel(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
         by=command.user,
     )
     audience = () if place.can_post else discussion.audience
-    notes = {"acting_chat": discussion.chat} if discussion.chat != command.chat else {}
     return common.decided(
         *common.to_group(place, text, audience, reason="discussions.cancelled"),
         Reply(text=text, private=True, reason="discussions.cancelled"),
-        notes=notes,
+        acting_chat=discussion.chat if discussion.chat != command.chat else "",
     )
 
 

@@ -543,7 +543,7 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
             count=count,
         )
         decision = open_incident(located, gctx, deps, severity="medium", summary=summary, by=click.user)
-        return dataclasses.replace(decision, notes={**decision.notes, **common.acting(sealed.chat, click)})
+        return dataclasses.replace(decision, acting_chat=common.acting(sealed.chat, click))
     repo = Incidents(deps.store)
     incident = repo.get(located.gid, sealed.ref)
     if incident is None or incident.state != "open":

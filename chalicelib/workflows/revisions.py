@@ -59,6 +59,7 @@ from chalicelib.store.base import Store
 from chalicelib.store.records import Item
 from chalicelib.workflows import common, polls
 from chalicelib.workflows.common import DAY, HOUR, ArgumentError, Where
+from chalicelib.workflows.revision_trial import trial_text
 from chalicelib.workflows.timers import Timer, Timers
 
 KIND = "rev"
@@ -378,7 +379,9 @@ def _propose(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     card = Card(
         card_id=f"rev-{ref}",
         title=t(locale, "workflows.rev.card.title", ref=ref, by=command.user),
-        body=notice_text(revision, "proposed", locale, in_full=True),
+        body=notice_text(revision, "proposed", locale, in_full=True)
+        + "\n\n"
+        + trial_text(deps, repo, command.gid, new, now=ctx.now, locale=locale),
         buttons=(
             Button(t(locale, "workflows.rev.button.approve"), "rev.approve", ref, "primary"),
             Button(t(locale, "workflows.rev.button.reject"), "rev.reject", ref, "danger"),
@@ -475,10 +478,8 @@ def _decide(
     return common.decided(
         *common.to_group(place, notice, audience, reason="workflows.rev.approved"),
         *say("workflows.rev.approved.you", ref=revision.ref, prefix=command_prefix(event.platform)).actions,
-        notes={
-            "revision": {"ref": revision.ref, "what": "approved", "by": event.user},
-            **_acting(place, event),
-        },
+        notes={"revision": {"ref": revision.ref, "what": "approved", "by": event.user}},
+        acting_chat=_acting(place, event),
     )
 
 
@@ -493,8 +494,8 @@ def _state(revision: Revision, locale: str) -> str:
     return t(locale, f"workflows.rev.state.{revision.state}")
 
 
-def _acting(place: Where, event: Event) -> dict[str, Any]:
-    return {"acting_chat": place.chat} if place.chat != event.chat else {}
+def _acting(place: Where, event: Event) -> str:
+    return place.chat if place.chat != event.chat else ""
 
 
 def _proposing_place(event: Event, ctx: Context, deps: Deps, revision: Revision) -> Where:
@@ -532,8 +533,8 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
     update = common.handled(
         click, title=title, line=line, fallback_id=f"rev-{revision.ref}", reason="workflows.rev.handled"
     )
-    notes = {**decision.notes, **common.acting(sealed.chat, click)}
-    return Decision(Decision.of(*decision.actions, update).actions, notes=notes)
+    actions = Decision.of(*decision.actions, update).actions
+    return dataclasses.replace(decision, actions=actions, acting_chat=common.acting(sealed.chat, click))
 
 
 # Pilot, rollout, rollback -------------------------------------------------------------------------------

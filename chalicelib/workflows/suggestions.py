@@ -197,4 +197,4 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
         fallback_id=f"sug-{suggestion.ref}",
         reason="workflows.suggest.handled",
     )
-    return common.decided(told, update, notes=common.acting(sealed.chat, click))
+    return common.decided(told, update, acting_chat=common.acting(sealed.chat, click))

@@ -216,4 +216,4 @@ def test_the_outbox_rows_hold_its_budget(results: dict[str, Any]) -> None:
     )
     assert quiet == 0  # an ordinary message stores nothing
     budget = float(acting[0].split("aim ≤ ")[1].split(":")[0])
-    assert 0 < acting[1] <= budget  # 1 per decision + 1 per step, at most
+    assert 0 < acting[1] <= budget  # 2 per decision (stored, recorded) + 1 per step, at most

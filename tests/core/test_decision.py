@@ -1,15 +1,15 @@
 """A decision's typed fields: what the pipeline reads (the group it acts in, a retry, a refusal) is not a
-note; notes written with those keys by older code are lifted into the fields; merging keeps the first."""
+note, and notes are never read as those fields; merging keeps the first."""
 
 from __future__ import annotations
 
 from chalicelib.core.actions import Decision, Reply
 
 
-def test_the_pipelines_notes_are_lifted_into_typed_fields() -> None:
+def test_notes_are_a_domains_own_record_and_never_read_as_the_typed_fields() -> None:
     decision = Decision(notes={"acting_chat": "C9", "refused": "not an admin", "case_ref": "1"})
-    assert (decision.acting_chat, decision.refused, decision.retry) == ("C9", "not an admin", "")
-    assert decision.notes == {"case_ref": "1"}  # what a domain records for itself stays a note
+    assert (decision.acting_chat, decision.refused, decision.retry) == ("", "", "")
+    assert decision.notes == {"acting_chat": "C9", "refused": "not an admin", "case_ref": "1"}
 
 
 def test_merging_keeps_every_action_and_the_first_of_each_field() -> None:

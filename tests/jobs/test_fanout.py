@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from chalicelib.adapters.base import Sent, Target
 from chalicelib.bootstrap import Deps
 from chalicelib.core.events import JobRequested
 from chalicelib.errors import MessengerError
@@ -164,3 +165,28 @@ def test_the_assessment_sends_its_charts_to_the_admins(
     assert {i["target"].user for i in images} == {ADMIN} and all(i["png"][:4] == b"\x89PNG" for i in images)
     cards = [c["user"] for verb, c in messenger.calls if verb == "send_direct"]
     assert sorted(cards) == sorted(["U1", ADMIN])  # U1's card; the admins' report
+
+
+def test_the_charts_go_through_the_outbox_and_one_that_failed_is_sent_again_on_the_queues_retry(
+    deps: Deps, group: GroupRecord, messenger: RecordingMessenger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deps.store.put_member(MemberRecord(gid=GID, uid="slack:T1:U1", user="U1"))
+    assessment = request("assessment", "2026-11", event_id="job:assessment:2026-11:C1")
+
+    def upload_down(target: Target, png: bytes, name: str, caption: str = "") -> Sent:
+        raise MessengerError("slack", "files.uploadV2", "HTTP 503 after 4 attempts", retryable=True)
+
+    with monkeypatch.context() as down:
+        down.setattr(messenger, "post_image", upload_down)
+        with pytest.raises(DeliveryFailed):
+            process(assessment, deps)
+    assert sorted(messenger.verbs()) == ["send_direct", "send_direct"]  # U1's card and the admins' report
+    run = deps.store.get_item(keys.group_pk(GID), keys.job_run_sk("assessment", "2026-11"))
+    assert run is not None and not run.data.get("delivered")  # the charts are part of the delivery
+
+    process(assessment, deps, redelivered=True)  # the stored decision: the charts only, nothing decided again
+    assert messenger.verbs()[2:] == ["post_image"] * 4 and len(messenger.verbs()) == 6
+    images = [c for verb, c in messenger.calls if verb == "post_image"]
+    assert {i["target"].user for i in images} == {ADMIN} and all(i["png"][:4] == b"\x89PNG" for i in images)
+    run = deps.store.get_item(keys.group_pk(GID), keys.job_run_sk("assessment", "2026-11"))
+    assert run is not None and run.data["delivered"] is True

@@ -67,6 +67,9 @@ ADMIN_COMMANDS: dict[str, tuple[str, ...]] = {
     "kick": (f"<@{TARGET}>",),
     "ban": (f"<@{TARGET}>",),
     "unban": (f"<@{TARGET}>",),
+    "watch": (f"<@{TARGET}>",),
+    "unwatch": (f"<@{TARGET}>",),
+    "person": (f"<@{TARGET}>",),  # one person's history across groups (issue 20), and `person link`
     "pass": (f"<@{TARGET}>",),
     "cases": (f"<@{TARGET}>",),
     "policy": ("set", "rules.flood.limit", "1"),
@@ -95,9 +98,10 @@ ADMIN_COMMANDS: dict[str, tuple[str, ...]] = {
 # `files` and `file <id>` are for members; `file log` and `file approve|reject` check for an admin inside
 # (tests/files/test_slack_archive.py and test_outsiders.py).
 # `handle <case> <choice>` checks for an admin of the case's group inside
-# (tests/moderation/test_followups.py).
+# (tests/moderation/test_followups.py). `mydata` is each member's own export (tests/functional/
+# test_person_data.py).
 MEMBER_COMMANDS = frozenset(
-    {"help", "report", "appeal", "publish", "poll", "suggest", "files", "file", "handle", "remind"}
+    {"help", "report", "appeal", "publish", "poll", "suggest", "files", "file", "handle", "remind", "mydata"}
 )
 # What a refused member may see: a private answer, and nothing done to anyone else.
 PRIVATE_ANSWERS = frozenset({"post_text", "send_direct"})

@@ -1,7 +1,7 @@
 """The fault matrix, continued: the workflows' and the membership's decisions with many deliveries (an
 incident paging its responders and telling the group; an announcement to the group and, on WeCom, to
-each member; a join carded to several approvers), on every platform, through production's queue path
-(see test_fault_matrix.py).
+each member; a join carded to several approvers; an announcement's reminder, sent by the scheduled job),
+on every platform, through production's queue path (see test_fault_matrix.py).
 
 What "exactly once" means is read off a run without faults: the same conversation on a fresh stack, and
 what each person and the group received there. With one recipient's deliveries failing for two whole
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import pytest
 
+from chalicelib.jobs.scheduler import schedule
 from chalicelib.membership.repository import MembershipRepo
 from chalicelib.queue import SqsDispatcher
 from local.fakes.server import FakeMessengers, Fault
@@ -26,7 +27,7 @@ from tests.functional.test_membership import CASTS
 from tests.functional.test_membership import gid as membership_gid
 from tests.functional.test_membership import governed as membership_governed
 from tests.functional.test_membership import uid as membership_uid
-from tests.functional.test_workflows import governed
+from tests.functional.test_workflows import clock_of, governed
 from tests.functional.workflow_talk import SIDES, Side
 from tests.reliability.support import Queues, messengers_that_record_backoff
 
@@ -206,3 +207,49 @@ def test_a_join_carded_to_several_approvers_reaches_each_once_after_a_fault(
     assert expected[APPROVER2[platform]] == 1 and expected[CASTS[platform].admin] == 1
     marker = f'"D{APPROVER2[platform][1:]}"' if platform == "slack" else APPROVER2[platform]
     assert join_run(fake, queues, platform, FAULTS[fault](marker)) == expected
+
+
+# An announcement's reminder, sent by the scheduled job ------------------------------------------------
+
+HOUR = 3600.0
+
+
+def reminder_run(fake: FakeMessengers, queues: Queues, side: Side, fault: Fault | None) -> dict[str, int]:
+    """An announcement asking for acknowledgement; four hours later the scheduler queues the group's
+    `workflows` job on SQS and the worker sends the first reminder. What each person received then."""
+    with governed(fake, side) as stack:
+        stack.deps.messenger_factory = messengers_that_record_backoff(
+            stack.deps, [], attempts=ATTEMPTS, timeout=CLIENT_TIMEOUT
+        )
+        stack.deps.dispatcher = SqsDispatcher(queues.main, client=queues.sqs)
+        mapping = EventSourceMapping(
+            queues.sqs,
+            queues.main,
+            lambda event: dict(stack.client.lambda_.invoke("worker", event).payload),
+            show_failed_after=0,
+        )
+        clock = clock_of(stack)
+        posted = clock.now()
+        request = side.command("announce --ack 新的报销制度已生效", side.admin, fake.hook_url("a"))
+        assert stack.send(request).status_code == 200
+        mapping.drain()
+        fake.clear()
+        if fault is not None:
+            fake.inject(fault)
+        clock.at = posted + 4 * HOUR + 1
+        schedule(stack.deps, "workflows", clock.now(), gids=[side.gid])
+        mapping.drain()
+        assert not fake.faults, "the fault never hit a delivery"
+        assert not queues.bodies(queues.dlq)
+        return received(fake, side)
+
+
+@pytest.mark.parametrize("platform", sorted(BY_PLATFORM))
+@pytest.mark.parametrize("fault", ["5xx", "reset"])
+def test_an_announcements_reminder_from_the_scheduled_job_reaches_each_member_once_after_a_fault(
+    fake: FakeMessengers, queues: Queues, platform: str, fault: str
+) -> None:
+    side = BY_PLATFORM[platform]
+    expected = reminder_run(fake, queues, side, None)
+    assert expected[side.member2] >= 1  # nobody acknowledged: the reminder reaches the members
+    assert reminder_run(fake, queues, side, FAULTS[fault](marker(side, side.member2))) == expected

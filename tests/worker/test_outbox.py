@@ -5,6 +5,7 @@ before, or replayed, as a redelivery, and stops a FIFO group at its first failur
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -14,7 +15,7 @@ from chalicelib.adapters.base import Sent, Target
 from chalicelib.bootstrap import Deps
 from chalicelib.clock import FrozenClock
 from chalicelib.core import codec
-from chalicelib.core.actions import Decision, Lifetime, Mute, PostCard, SendDirect
+from chalicelib.core.actions import Action, Decision, Lifetime, Mute, PostCard, PostImage, SendDirect
 from chalicelib.core.cards import Button, Card
 from chalicelib.core.events import MessagePosted
 from chalicelib.core.facts import CaseOpened
@@ -23,7 +24,7 @@ from chalicelib.errors import MessengerError
 from chalicelib.kernel.act import Where, act, event_claim
 from chalicelib.kernel.context import load_context
 from chalicelib.kernel.executor import DeliveryFailed
-from chalicelib.kernel.outbox import ACTION_KINDS, Outbox, steps_of
+from chalicelib.kernel.outbox import ACTION_KINDS, LEASE_SECONDS, Outbox, steps_of
 from chalicelib.settings import Settings
 from chalicelib.store.memory import MemoryStore
 from chalicelib.worker import pipeline
@@ -148,6 +149,48 @@ def test_a_redelivered_event_is_not_decided_again(monkeypatch: pytest.MonkeyPatc
     assert messenger.verbs() == ["post_text"] and outcome.results[0].status == "done"
 
 
+class Killed(BaseException):
+    """The Lambda runtime ending the worker (a timeout, an out-of-memory): nothing after it runs."""
+
+
+def test_a_worker_killed_between_its_last_step_and_its_recording_is_recorded_by_the_redelivery(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    deps, messenger = make()
+    clock = deps.clock
+    assert isinstance(clock, FrozenClock)
+    event = said("flood")
+    where = Where(event, load_context(event, deps))
+    recorded: list[tuple[str, ...]] = []
+    kill = [True]
+
+    def after(decision: Decision, results: tuple[Any, ...]) -> None:
+        recorded.append(tuple(r.status for r in results))
+        if kill.pop() if kill else False:
+            raise Killed
+
+    with monkeypatch.context() as killed:  # a killed worker gives nothing back: its lease has to lapse
+        killed.setattr(Outbox, "release", lambda self, entry: None)
+        with pytest.raises(Killed):
+            act(deps, where, moderation_decision(), after=after)
+    stored = Outbox(deps.store).load(event_claim(event))
+    assert stored is not None and not stored.open_steps and not stored.recorded
+    assert deps.store.list_audit(event.gid) == []  # the kill came before the audit
+
+    busy = act(deps, where, moderation_decision(), after=after)  # redelivered while the lease still holds
+    assert busy.busy and len(recorded) == 1
+
+    clock.advance(LEASE_SECONDS + 1)
+    again = act(deps, where, moderation_decision(), after=after)
+    assert again.recorded and len(recorded) == 2 and recorded[-1] == ("done", "done", "done")
+    assert messenger.verbs() == ["mute_member", "post_card", "post_card", "send_direct"]  # nothing resent
+    (audit,) = deps.store.list_audit(event.gid)
+    assert audit.outcome == "done"
+
+    third = act(deps, where, moderation_decision(), after=after)
+    assert not third.recorded and len(recorded) == 2  # recorded: no later processing records it again
+
+
 def test_an_ordinary_message_costs_no_outbox_read_or_write() -> None:
     deps, _ = make()
     store = deps.store
@@ -166,9 +209,9 @@ def test_a_decision_that_acts_costs_one_outbox_write_and_one_per_step() -> None:
     store.usage.reset()
     act(deps, where, moderation_decision())
     writes = store.usage.calls.get("PutItem", 0) + store.usage.calls.get("UpdateItem", 0)
-    # The stored decision, one settle per step (the last one claims the recording), and the audit record
-    # every decision that acts had before the outbox.
-    assert writes == 1 + 4 + 1
+    # The stored decision, one settle per step (the last one marks the recording pending), the audit
+    # record every decision that acts had before the outbox, and the mark that it is recorded.
+    assert writes == 1 + 4 + 1 + 1
     assert store.usage.calls.get("GetItem", 0) == 0  # nothing read back on the first processing
 
 
@@ -178,6 +221,21 @@ def test_the_stored_decision_keeps_every_action_field() -> None:
     assert from_data(type(action).__mro__[1], to_data(action), ACTION_KINDS) == action
     with pytest.raises(RecordCodecError):
         from_data(type(action).__mro__[1], {**to_data(action), "type": "Launch"}, ACTION_KINDS)
+
+
+def test_an_image_is_stored_as_base64_text_and_read_back_as_its_bytes() -> None:
+    chart = PostImage(
+        users=("UADMIN1", "UADMIN2"), name="trend.png", png=b"\x89PNG\r\n\x1a\n\x00", caption="趋势"
+    )
+    stored = to_data(chart)
+    assert stored["png"] == "iVBORw0KGgoA" and json.loads(json.dumps(stored)) == stored
+    assert from_data(Action, stored, ACTION_KINDS) == chart
+    assert [getattr(s.action, "users", ()) for s in steps_of((chart,))] == [
+        ("UADMIN1",),
+        ("UADMIN2",),
+    ]  # a step each
+    with pytest.raises(RecordCodecError):
+        from_data(Action, {**stored, "png": "not base64!"}, ACTION_KINDS)
 
 
 def test_a_record_received_before_or_replayed_is_a_redelivery() -> None:

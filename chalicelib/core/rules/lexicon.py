@@ -1,10 +1,11 @@
 """R3.2, R5.1 abusive language, R4.9 unlawful content, R4.4 confidentiality markers: lexicon terms
 in a message, a file's caption or a file's name.
 
-One finding per category found. The matched words are kept out of the params (the explanation names
-the category, by its `labels` entry where the policy gives one, not the word) and, for a `sensitive`
-category, the message is never shown to the admins. A confidentiality marker is headed as such
-(`moderation.rule.lexicon.confidential`), not as inappropriate language.
+One finding per category found; an exact term (`exact_terms`) only when it is the whole message. The
+matched words are kept out of the params (the explanation names the category, by its `labels` entry where
+the policy gives one, not the word) and, for a `sensitive` category, the message is never shown to the
+admins. A confidentiality marker is headed as such (`moderation.rule.lexicon.confidential`), not as
+inappropriate language.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from chalicelib.core.events import Event
 from chalicelib.core.lexicon import Lexicon, lexicon_for
 from chalicelib.core.policy import LexiconSettings
 from chalicelib.core.rules.base import TEXT_EVENTS, Finding, RuleContext, event_files, event_text
+from chalicelib.core.text import normalise_text
 
 KNOWN_CATEGORIES = ("abuse", "illegal", "confidential")
 REASONS = tuple(f"moderation.reason.lexicon.{category}" for category in (*KNOWN_CATEGORIES, "other"))
@@ -43,6 +45,11 @@ class LexiconRule:
         by_category: dict[str, list[tuple[int, int]]] = {}
         for match in self.lexicon.match(text):
             by_category.setdefault(match.category, []).append((match.start, match.end))
+        if s.exact_terms:
+            whole = normalise_text(event_text(event)).strip()
+            for category, terms in s.exact_terms.items():
+                if whole and any(whole == normalise_text(term).strip() for term in terms):
+                    by_category.setdefault(category, []).append((0, len(event_text(event))))
         findings = []
         for category, spans in by_category.items():
             settings = s.category(category)
