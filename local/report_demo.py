@@ -28,7 +28,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from chalicelib.adapters.base import Capabilities, Capability, DirectoryUser, Sent, Target
+from chalicelib.adapters.base import Capabilities, Capability, DirectoryUser, GroupInfo, Sent, Target
 from chalicelib.core.cards import Card
 from chalicelib.core.events import Event
 from chalicelib.core.ids import Platform
@@ -208,6 +208,12 @@ class DemoMessenger:
         return event
 
     def list_members(self, tenant: str, chat: str) -> tuple[str, ...]:
+        return ()
+
+    def group_info(self, tenant: str, chat: str) -> GroupInfo | None:
+        return None
+
+    def org_admins(self, tenant: str) -> tuple[str, ...]:
         return ()
 
     def create_group(self, tenant: str, name: str, owner: str, members: tuple[str, ...]) -> str:

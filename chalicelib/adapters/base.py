@@ -126,6 +126,17 @@ class DirectoryUser:
 
 
 @dataclass(frozen=True)
+class GroupInfo:
+    """A group as the platform describes it: its name, and who runs it there. `admins` are native ids,
+    the owner (or creator) first, then the platform's other admins of the group."""
+
+    chat: str
+    name: str = ""
+    owner: str | None = None
+    admins: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Sent:
     """What the platform answered for a message or card the bot sent: its id, and the token (WeCom
     response_code, DingTalk outTrackId) needed to update or recall it later."""
@@ -160,6 +171,17 @@ class Messenger(Protocol):
     def get_user(self, tenant: str, user: str) -> DirectoryUser | None: ...
 
     def bot_user_id(self, tenant: str) -> str | None: ...
+
+    def group_info(self, tenant: str, chat: str) -> GroupInfo | None:
+        """The group's name, owner and admins as the platform reports them (Slack conversations.info,
+        WeCom appchat/get or externalcontact/groupchat/get, DingTalk scenegroup/get); None where the
+        platform will not describe this group."""
+        ...
+
+    def org_admins(self, tenant: str) -> tuple[str, ...]:
+        """The organisation's admins (Slack workspace admins and owners, WeCom the app's admins, DingTalk
+        the company's admins): who is told when a group has no admin of its own."""
+        ...
 
     def addressed(self, event: Event) -> Event | None:
         """The event as the bot sees it, before anything decides on it: None for the bot's own message

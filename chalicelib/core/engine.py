@@ -30,6 +30,8 @@ from chalicelib.core.actions import Action, Decision, DeleteMessage, Mute, PostC
 from chalicelib.core.cards import Button, Card
 from chalicelib.core.events import Event
 from chalicelib.core.ids import natives_in
+from chalicelib.core.localtime import local
+from chalicelib.core.naming import person_label
 from chalicelib.core.policy import SEVERITY_RANK, GroupPolicy, Mode, RuleSettings
 from chalicelib.core.rules.ads import AdsRule
 from chalicelib.core.rules.base import (
@@ -283,6 +285,19 @@ def rule_label(locale: str, rule: str) -> str:
     return t(locale, key) if key in catalogue() else rule
 
 
+def finding_label(locale: str, finding: Finding) -> str:
+    """The heading of a finding: its rule's name, or its category's where that has a name of its own
+    (a confidentiality marker is not "inappropriate language"; a policy's labelled lexicon category)."""
+    category = str(finding.evidence.get("category", "")) if finding.evidence else ""
+    key = f"moderation.rule.{finding.rule}.{category}"
+    if category and key in catalogue():
+        return t(locale, key)
+    labelled = str(finding.params.get("category", ""))
+    if finding.rule == "lexicon" and labelled and labelled != category:
+        return labelled
+    return rule_label(locale, finding.rule)
+
+
 def appeal_command(event: Event, locale: str, ref: str) -> str:
     """Slack has the slash command; on WeCom and DingTalk the bot only hears @-mentions."""
     if event.platform == "slack":
@@ -339,6 +354,7 @@ def _enforce(findings: Sequence[Finding], ctx: RuleContext, event: Event, ref: s
         policy=ctx.policy,
         chat=event.chat,
         member=user,
+        member_label=person_label(user, ctx.member_name),
         admins=admin_recipients(ctx, event),
         case_ref=ref,
         rule=findings[0].rule,
@@ -378,14 +394,19 @@ def _explanation(
     policy = ctx.policy
     locale = policy.locale
     group = _group_name(ctx)
-    parts = [t(locale, "moderation.dm.enforce" if enforced else "moderation.dm.warn", group=group)]
+    # A nudge (no points, nothing removed or muted: a file name off the convention) is a reminder, not a
+    # violation: no "handled as follows", no points, nothing to appeal.
+    nudged = not plan.deleted and not plan.mute_seconds and plan.current.added <= 0
+    nudged = nudged and all(f.points <= 0 and not f.mute_seconds for f in (*enforced, *warned))
+    opening = "moderation.dm.enforce" if enforced and not nudged else "moderation.dm.warn"
+    parts = [t(locale, opening, group=group)]
     for finding in enforced:
         reason = t(locale, finding.reason_key, **finding.params)
-        parts.append(t(locale, "moderation.dm.line", rule=rule_label(locale, finding.rule), reason=reason))
+        parts.append(t(locale, "moderation.dm.line", rule=finding_label(locale, finding), reason=reason))
     for finding in warned:
         reason = t(locale, finding.reason_key, **finding.params)
         key = "moderation.dm.line_reminder" if enforced else "moderation.dm.line"
-        parts.append(t(locale, key, rule=rule_label(locale, finding.rule), reason=reason))
+        parts.append(t(locale, key, rule=finding_label(locale, finding), reason=reason))
     if plan.deleted:
         removed = "moderation.dm.removed" if ctx.can_delete else "moderation.dm.withdraw"
         parts.append(t(locale, removed, text=removed_text(event)))
@@ -404,6 +425,8 @@ def _explanation(
         )
     if any(f.rule == "pii" and f.reason_key.endswith(".secret") for f in (*enforced, *warned)):
         parts.append(t(locale, "moderation.dm.rotate_secret"))
+    if nudged:
+        return "\n\n".join(parts)
     parts.append(
         t(locale, "moderation.dm.appeal", command=appeal_command(event, locale, ref), days=policy.appeal_days)
     )
@@ -416,7 +439,8 @@ def _violation_card(
     policy = ctx.policy
     locale = policy.locale
     user = event_user(event)
-    labels = list(dict.fromkeys(rule_label(locale, f.rule) for f in findings))
+    member = person_label(user, ctx.member_name)
+    labels = list(dict.fromkeys(finding_label(locale, f) for f in findings))
     done = []
     if plan.deleted:
         done.append(
@@ -428,7 +452,9 @@ def _violation_card(
     if plan.current.threshold is not None and plan.current.threshold.action == "propose_removal":
         done.append(t(locale, "moderation.card.done.removal_proposed"))
     fields = [
-        (t(locale, "moderation.card.field.member"), user),
+        (t(locale, "moderation.card.field.member"), member),
+        (t(locale, "moderation.card.field.group"), _group_name(ctx)),
+        (t(locale, "moderation.card.field.when"), local(event.occurred_at, policy.jobs.utc_offset_hours)),
         (t(locale, "moderation.card.field.rules"), " / ".join(labels)),
         (
             t(locale, "moderation.card.field.actions"),
@@ -441,6 +467,8 @@ def _violation_card(
         if len(excerpt) > EXCERPT_CHARS:
             excerpt = excerpt[:EXCERPT_CHARS] + "…"
         fields.append((t(locale, "moderation.card.field.excerpt"), excerpt))
+    if ctx.message_link:
+        fields.append((t(locale, "moderation.card.field.link"), ctx.message_link))
     buttons = tuple(
         Button(
             t(locale, f"moderation.card.button.{action}"),
@@ -453,7 +481,7 @@ def _violation_card(
     return Card(
         card_id=f"case:{ref}",
         title=t(locale, "moderation.card.violation.title", rule=labels[0]),
-        body=t(locale, "moderation.card.violation.body", member=user, group=_group_name(ctx)),
+        body=t(locale, "moderation.card.violation.body", member=member, group=_group_name(ctx)),
         buttons=buttons,
         fields=tuple(fields),
         footer=t(locale, "moderation.card.footer", case=ref, version=policy.revision),
@@ -463,7 +491,8 @@ def _violation_card(
 def _admin_card(
     findings: Sequence[Finding], plan: _Plan, ctx: RuleContext, event: Event, ref: str
 ) -> list[Action]:
-    """The admin card, for rules that notify admins about a finding that did something."""
+    """The admin card, for rules that notify admins about a finding that did something; none when the
+    group has nobody to tell (`decide` records that: a card is never sent to no one)."""
     notify = [
         f
         for f in findings
@@ -473,8 +502,10 @@ def _admin_card(
     ]
     if not notify:
         return []
-    card = _violation_card(findings, plan, ctx, event, ref)
     users = admin_recipients(ctx, event)
+    if not users:
+        return []
+    card = _violation_card(findings, plan, ctx, event, ref)
     return [PostCard(card=card, users=users, reason="moderation.notify_admins", rule=notify[0].rule)]
 
 
@@ -558,6 +589,10 @@ def decide(evaluation: Evaluation, ctx: RuleContext, event: Event) -> Decision:
         }
         if current.threshold is not None:
             notes["threshold"] = {"points": current.threshold.points, "action": current.threshold.action}
+    cards = [a for a in actions if isinstance(a, PostCard)]
+    if enforced and (cards or ctx.admins_source == "nobody"):
+        told = sorted({user for card in cards for user in card.users})
+        notes["admins_told"] = {"to": told, "why": ctx.admins_source if told else "nobody"}
     if shadowed:
         would, _ = _respond(shadowed, [], ctx, event, ref)
         notes["shadow_actions"] = [_action_record(a) for a in Decision.of(*would).actions]

@@ -83,6 +83,7 @@ def ladder_actions(
     member: str,
     admins: tuple[str, ...],
     case_ref: str,
+    member_label: str = "",
     rule: str,
     group: str,
 ) -> list[Action]:
@@ -102,7 +103,10 @@ def ladder_actions(
         ]
     if threshold.action == "remove":
         return [Remove(chat=chat, user=member, reason="moderation.escalation.remove", rule=rule)]
-    card = removal_card(policy=policy, case_ref=case_ref, member=member, total=current.total, group=group)
+    if not admins:
+        return []  # nobody to propose it to: the case records who was (not) told
+    shown = member_label or member
+    card = removal_card(policy=policy, case_ref=case_ref, member=shown, total=current.total, group=group)
     return [PostCard(card=card, users=admins, reason="moderation.escalation.removal", rule=rule)]
 
 

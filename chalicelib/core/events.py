@@ -48,7 +48,9 @@ class FileInfo:
 class MessagePosted(Event):
     """A member posted a message. `mentions_bot` is true when the bot was @-mentioned, and `text` then
     has the bot's mention removed. `reply_url` is a platform-issued reply channel (WeCom AI bot
-    `response_url`, DingTalk `sessionWebhook`, Slack `response_url`) where one came with the message."""
+    `response_url`, DingTalk `sessionWebhook`, Slack `response_url`) where one came with the message.
+    Where the platform says so in the message itself (DingTalk's robot callback): `chat_name` is the
+    group's title, `user_name` the sender's name, and `sender_admin` that the sender is an admin of it."""
 
     user: str
     message_id: str
@@ -60,6 +62,9 @@ class MessagePosted(Event):
     thread: str | None = None
     direct: bool = False
     reply_url: str | None = None
+    chat_name: str = ""
+    user_name: str = ""
+    sender_admin: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -145,8 +145,9 @@ def _default_categories() -> dict[str, LexiconCategory]:
 class LexiconSettings(RuleSettings):
     """R3.2, R4.9, R5.1 (and R4.4's confidentiality markers): lexicon categories, extra terms per
     category (a category only here is a new one, with the section's settings), and allow phrases.
-    `exact_terms` match only a whole message (after normalisation): the place for a single character or
-    a one-letter word, which as an ordinary term would catch half of all messages."""
+    `labels` name a category as members and admins read it (`competitor: 竞品信息`), where its key
+    would otherwise show. `exact_terms` match only a whole message (after normalisation): the place for a
+    single character or a one-letter word, which as an ordinary term would catch half of all messages."""
 
     severity: Severity = "medium"
     delete: bool = True
@@ -155,6 +156,7 @@ class LexiconSettings(RuleSettings):
     extra_terms: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     exact_terms: dict[str, tuple[str, ...]] = Field(default_factory=dict)
     allow: tuple[str, ...] = DEFAULT_LEXICON_ALLOW
+    labels: dict[str, str] = Field(default_factory=dict)
 
     def category(self, name: str) -> LexiconCategory:
         return self.categories.get(name, LexiconCategory())

@@ -174,7 +174,12 @@ def _log(command: CommandIssued, ctx: Context, deps: Deps, file_id: str) -> Deci
     entries = FileRepo(deps.store).logs(file.gid, file.file_id, LOG_LINES)
     lines = [t(gctx.locale, "files.log.head", id=file.file_id, name=file.name, count=len(entries))]
     lines += [
-        t(gctx.locale, f"files.log.{entry.kind}", at=common.when(entry.at), user=entry.user)
+        t(
+            gctx.locale,
+            f"files.log.{entry.kind}",
+            at=common.when(entry.at, gctx.policy.jobs.utc_offset_hours),
+            user=entry.user,
+        )
         for entry in entries
         if entry.kind in ("link", "download", "refused")
     ]

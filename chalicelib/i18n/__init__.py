@@ -25,6 +25,8 @@ CATALOG_MODULES = (
     "catalog_slowmode",
     "catalog_files",
     "catalog_mentions",
+    "catalog_setup",
+    "catalog_help",
     "catalog_policy",
     "catalog_persons",
     "catalog_console",

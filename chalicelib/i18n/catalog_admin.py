@@ -16,10 +16,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "admin.card_invalid": _m(
         "这张卡片已失效或不属于本群。", "這張卡片已失效或不屬於本群。", "This card is no longer valid here."
     ),
-    "admin.case_missing": _m("找不到案例 {ref}。", "找不到案例 {ref}。", "There is no case {ref}."),
+    "admin.case_missing": _m("找不到案件 {ref}。", "找不到案件 {ref}。", "There is no case {ref}."),
     "admin.already_handled": _m(
-        "案例 {ref} 已由 {by} 处理。",
-        "案例 {ref} 已由 {by} 處理。",
+        "案件 {ref} 已由 {by} 处理。",
+        "案件 {ref} 已由 {by} 處理。",
         "Case {ref} was already handled by {by}.",
     ),
     "admin.handled": _m("{by} 已处理：{what}", "{by} 已處理：{what}", "Handled by {by}: {what}"),
@@ -48,9 +48,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Your mute in “{group}” is over; you can post again.",
     ),
     "member.dismissed": _m(
-        "管理员撤销了对你的处理（案例 {ref}），扣分已退回。",
-        "管理員撤銷了對你的處理（案例 {ref}），扣分已退回。",
-        "An admin dismissed case {ref} against you; its points were returned.",
+        "「{group}」的管理员撤销了对你的处理（案件 {ref}），扣分已退回。",
+        "「{group}」的管理員撤銷了對你的處理（案件 {ref}），扣分已退回。",
+        "An admin of “{group}” dismissed case {ref} against you; its points were returned.",
+    ),
+    "member.banned": _m(
+        "管理员已将你移出「{group}」，并禁止再次加入。原因：{reason}\n"
+        "如有异议，请在 {days} 天内发送「{appeal}」申诉，将由另一位管理员复核。",
+        "管理員已將你移出「{group}」，並禁止再次加入。原因：{reason}\n"
+        "如有異議，請在 {days} 天內傳送「{appeal}」申訴，將由另一位管理員複核。",
+        "An admin removed you from “{group}” and banned you from joining again. Reason: {reason}\n"
+        "If you think this is wrong, send “{appeal}” within {days} days; another admin will review it.",
     ),
     "member.pass": _m(
         "管理员允许你在「{group}」发布一次广告或私事信息。",
@@ -87,16 +95,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "{reporter} reported {member}'s message in “{group}”. {reason}",
     ),
     "appeal.usage": _m(
-        "用法：{prefix} appeal <案例编号> [理由]",
-        "用法：{prefix} appeal <案例編號> [理由]",
+        "用法：{prefix} appeal <案件编号> [理由]",
+        "用法：{prefix} appeal <案件編號> [理由]",
         "Usage: {prefix} appeal <case> [reason]",
     ),
-    "appeal.not_yours": _m("这个案例不是针对你的。", "這個案例不是針對你的。", "That case is not about you."),
+    "appeal.not_yours": _m("这个案件不是针对你的。", "這個案件不是針對你的。", "That case is not about you."),
     "appeal.too_late": _m(
         "申诉期（{days} 天）已过。", "申訴期（{days} 天）已過。", "The {days}-day appeal period is over."
     ),
     "appeal.already": _m(
-        "你已就此案例提出申诉。", "你已就此案例提出申訴。", "You have already appealed this case."
+        "你已就此案件提出申诉。", "你已就此案件提出申訴。", "You have already appealed this case."
     ),
     "appeal.sent": _m(
         "申诉已提交给另一位管理员，将在 {days} 天内处理。",
@@ -108,7 +116,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "暫無另一位管理員可處理申訴；申訴已記錄，管理員會跟進。",
         "No second admin is available yet; your appeal is recorded and will be followed up.",
     ),
-    "appeal.card.title": _m("申诉：案例 {ref}", "申訴：案例 {ref}", "Appeal: case {ref}"),
+    "appeal.card.title": _m("申诉：案件 {ref}", "申訴：案件 {ref}", "Appeal: case {ref}"),
     "appeal.card.body": _m(
         "{member} 对「{rule}」的处理提出申诉，请在 {days} 天内决定。理由：{reason}",
         "{member} 對「{rule}」的處理提出申訴，請在 {days} 天內決定。理由：{reason}",
@@ -133,19 +141,32 @@ MESSAGES: dict[str, dict[str, str]] = {
         "Case {ref} is about you: another admin must decide it; the attempt has been recorded.",
     ),
     "appeal.upheld": _m(
-        "你对案例 {ref} 的申诉未被采纳，维持原处理。",
-        "你對案例 {ref} 的申訴未被採納，維持原處理。",
-        "Your appeal of case {ref} was not accepted; the decision stands.",
+        "你对「{group}」案件 {ref} 的申诉未被采纳，维持原处理。",
+        "你對「{group}」案件 {ref} 的申訴未被採納，維持原處理。",
+        "Your appeal of case {ref} in “{group}” was not accepted; the decision stands.",
     ),
     "appeal.reversed": _m(
-        "你对案例 {ref} 的申诉已被采纳：处理已撤销，扣分已退回。",
-        "你對案例 {ref} 的申訴已被採納：處理已撤銷，扣分已退回。",
-        "Your appeal of case {ref} was accepted: the action is reversed and its points returned.",
+        "你对「{group}」案件 {ref} 的申诉已被采纳：处理已撤销，扣分已退回。",
+        "你對「{group}」案件 {ref} 的申訴已被採納：處理已撤銷，扣分已退回。",
+        "Your appeal of case {ref} in “{group}” was accepted: the action is reversed, its points returned.",
     ),
     "appeal.what.uphold": _m("维持原处理", "維持原處理", "upheld"),
     "appeal.what.reverse": _m("撤销处理", "撤銷處理", "reversed"),
-    "cases.none": _m("{member} 在本群没有案例。", "{member} 在本群沒有案例。", "{member} has no cases here."),
-    "cases.header": _m("{member} 的最近案例：", "{member} 的最近案例：", "Recent cases of {member}:"),
+    "cases.none": _m(
+        "{member} 在「{group}」没有案件。",
+        "{member} 在「{group}」沒有案件。",
+        "{member} has no cases in “{group}”.",
+    ),
+    "cases.state.open": _m("待处理", "待處理", "open"),
+    "cases.state.closed": _m("已结案", "已結案", "closed"),
+    "cases.state.warned": _m("已警告", "已警告", "warned"),
+    "cases.state.muted": _m("已禁言", "已禁言", "muted"),
+    "cases.state.removed": _m("已移出", "已移出", "removed"),
+    "cases.state.dismissed": _m("已撤销", "已撤銷", "dismissed"),
+    "moderation.rule.manual.warn": _m("管理员警告", "管理員警告", "Warning by an admin"),
+    "moderation.rule.manual.ban": _m("管理员禁入", "管理員禁入", "Ban by an admin"),
+    "moderation.rule.report": _m("成员举报", "成員檢舉", "Report by a member"),
+    "cases.header": _m("{member} 的最近案件：", "{member} 的最近案件：", "Recent cases of {member}:"),
     "cases.line": _m(
         "{when} · {rule} · {state} · {ref}",
         "{when} · {rule} · {state} · {ref}",

@@ -14,26 +14,30 @@ MESSAGES: dict[str, dict[str, str]] = {
             "处理结果会私下告诉你，并说明如何申诉。\n"
             "可用命令（{prefix}）：\n"
             "• help：显示本帮助\n"
-            "• report @成员 原因：举报给管理员 · appeal 案例号：对处理提出申诉\n"
+            "• report @成员 原因：举报给管理员 · appeal 案件号：对处理提出申诉\n"
             "• publish 内容：提交重要信息待审批 · suggest 内容：匿名或实名建议 · poll：发起投票\n"
             "• discussion status｜attend｜decline 编号：讨论的出席 · slowmode status：是否慢速模式\n"
             "• remind off｜on：有人 @你而你未回复时，是否私信提醒你\n"
+            "• files 关键词：本群归档的文件 · file 文件号：私下取得文件链接\n"
+            "• help 命令：查看某个命令的用法和示例\n"
             "管理员另有：warn、mute、unmute、remove、ban、unban、pass、cases、policy、announce、correct、"
             "incident、revision、approve、reject、guest、away、enable、disable、create、sync、unacked、"
-            "discussion、slowmode、pending、handle"
+            "discussion、slowmode、pending、handle、admins"
         ),
         "zh-TW": (
             "我協助本群執行群規：洗版、重複訊息、廣告、不文明用語和敏感資訊會被提醒或處理，"
             "處理結果會私下告訴你，並說明如何申訴。\n"
             "可用指令（{prefix}）：\n"
             "• help：顯示本說明\n"
-            "• report @成員 原因：向管理員檢舉 · appeal 案例號：對處理提出申訴\n"
+            "• report @成員 原因：向管理員檢舉 · appeal 案件號：對處理提出申訴\n"
             "• publish 內容：提交重要資訊待審批 · suggest 內容：匿名或具名建議 · poll：發起投票\n"
             "• discussion status｜attend｜decline 編號：討論的出席 · slowmode status：是否慢速模式\n"
             "• remind off｜on：有人 @你而你未回覆時，是否私訊提醒你\n"
+            "• files 關鍵字：本群組歸檔的檔案 · file 檔案號：私下取得檔案連結\n"
+            "• help 指令：查看某個指令的用法和範例\n"
             "管理員另有：warn、mute、unmute、remove、ban、unban、pass、cases、policy、announce、correct、"
             "incident、revision、approve、reject、guest、away、enable、disable、create、sync、unacked、"
-            "discussion、slowmode、pending、handle"
+            "discussion、slowmode、pending、handle、admins"
         ),
         "en": (
             "I help this group keep its rulebook: flooding, repeated messages, ads, abusive language and "
@@ -45,9 +49,11 @@ MESSAGES: dict[str, dict[str, str]] = {
             "• publish <text>: submit important news for approval · suggest <text> · poll: start a poll\n"
             "• discussion status | attend | decline <ref>: attendance · slowmode status: is slow mode on\n"
             "• remind off | on: a private reminder when a mention of you is unanswered\n"
+            "• files [words]: the group's archived files · file <id>: a private link to one\n"
+            "• help <command>: how to use a command, with an example\n"
             "Admins also have: warn, mute, unmute, remove, ban, unban, pass, cases, policy, announce, "
             "correct, incident, revision, approve, reject, guest, away, enable, disable, create, sync, "
-            "unacked, discussion, slowmode, pending, handle"
+            "unacked, discussion, slowmode, pending, handle, admins"
         ),
     },
     "command.unknown": {

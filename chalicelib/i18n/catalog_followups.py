@@ -60,16 +60,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "followups.list.deadline": _m(" · 期限 {deadline}", " · 期限 {deadline}", " · due {deadline}"),
     "followups.list.more": _m("……另有 {count} 张", "……另有 {count} 張", "…and {count} more"),
     "followups.list.footer": _m(
-        "处理：{prefix} handle 案例号 warn|mute|remove|dismiss（申诉：uphold|reverse），或点卡片上的按钮。",
-        "處理：{prefix} handle 案例號 warn|mute|remove|dismiss（申訴：uphold|reverse），或點卡片上的按鈕。",
+        "处理：{prefix} handle 案件号 warn|mute|remove|dismiss（申诉：uphold|reverse），或点卡片上的按钮。",
+        "處理：{prefix} handle 案件號 warn|mute|remove|dismiss（申訴：uphold|reverse），或點卡片上的按鈕。",
         "Handle one: {prefix} handle <case> warn|mute|remove|dismiss (appeals: uphold|reverse), or use "
         "the card's buttons.",
     ),
     "followups.handle.usage": _m(
-        "用法：{prefix} handle 案例号 warn|mute|remove|dismiss|confirm_remove；"
-        "申诉：{prefix} handle 案例号 uphold|reverse",
-        "用法：{prefix} handle 案例號 warn|mute|remove|dismiss|confirm_remove；"
-        "申訴：{prefix} handle 案例號 uphold|reverse",
+        "用法：{prefix} handle 案件号 warn|mute|remove|dismiss|confirm_remove；"
+        "申诉：{prefix} handle 案件号 uphold|reverse",
+        "用法：{prefix} handle 案件號 warn|mute|remove|dismiss|confirm_remove；"
+        "申訴：{prefix} handle 案件號 uphold|reverse",
         "Usage: {prefix} handle <case> warn|mute|remove|dismiss|confirm_remove; appeals: "
         "{prefix} handle <case> uphold|reverse",
     ),

@@ -62,8 +62,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "{count} audit record(s) past retention deleted",
     ),
     "jobs.cleanup.cases_deleted": _m(
-        "删除超过保留期的违规案例 {count} 件",
-        "刪除超過保留期的違規案例 {count} 件",
+        "删除超过保留期的违规案件 {count} 件",
+        "刪除超過保留期的違規案件 {count} 件",
         "{count} case(s) past retention deleted",
     ),
     "jobs.cleanup.snapshots_deleted": _m(
@@ -266,7 +266,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "回复中位时间（分钟）", "回覆中位時間（分鐘）", "Median time to answer (min)"
     ),
     "jobs.html.mentions_answered": _m("@ 获回复", "@ 獲回覆", "@-mentions answered"),
-    "jobs.html.cases": _m("违规案例", "違規案例", "Cases"),
+    "jobs.html.cases": _m("违规案件", "違規案件", "Cases"),
     "jobs.html.points": _m("违规积分", "違規積分", "Violation points"),
     "jobs.html.announcements": _m("需确认公告", "需確認公告", "Announcements to acknowledge"),
     "jobs.html.tidy_files": _m("规范命名文件", "規範命名檔案", "Well-named files"),

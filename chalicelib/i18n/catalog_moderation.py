@@ -14,6 +14,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "moderation.rule.emoji": {"zh-CN": "表情过多", "zh-TW": "表情過多", "en": "Too many emoji"},
     "moderation.rule.length": {"zh-CN": "消息过长", "zh-TW": "訊息過長", "en": "Overlong message"},
     "moderation.rule.topic": {"zh-CN": "偏离主题", "zh-TW": "偏離主題", "en": "Off topic"},
+    "moderation.rule.lexicon.confidential": {
+        "zh-CN": "保密信息",
+        "zh-TW": "保密資訊",
+        "en": "Confidential material",
+    },
     "moderation.rule.other": {"zh-CN": "群规", "zh-TW": "群規", "en": "Group rules"},
     # --- reasons (what the member reads about each finding) ---
     "moderation.reason.flood": {
@@ -239,6 +244,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "moderation.card.field.member": {"zh-CN": "成员", "zh-TW": "成員", "en": "Member"},
     "moderation.card.field.rules": {"zh-CN": "规则", "zh-TW": "規則", "en": "Rules"},
+    "moderation.card.field.group": {"zh-CN": "群", "zh-TW": "群組", "en": "Group"},
+    "moderation.card.field.when": {"zh-CN": "时间", "zh-TW": "時間", "en": "When"},
+    "moderation.card.field.link": {"zh-CN": "原消息", "zh-TW": "原訊息", "en": "Link"},
     "moderation.card.field.actions": {"zh-CN": "已执行", "zh-TW": "已執行", "en": "Done"},
     "moderation.card.field.points": {"zh-CN": "违规积分", "zh-TW": "違規積分", "en": "Points"},
     "moderation.card.field.excerpt": {"zh-CN": "消息内容", "zh-TW": "訊息內容", "en": "Message"},

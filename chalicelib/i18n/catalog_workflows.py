@@ -211,6 +211,14 @@ _INCIDENTS: dict[str, dict[str, str]] = {
     "workflows.inc.none": _m(
         "本群当前没有进行中的事件。", "本群目前沒有進行中的事件。", "No incident is open in this group."
     ),
+    "workflows.inc.none_usage": _m(
+        "本群当前没有进行中的事件。\n"
+        "用法：{prefix} incident open <级别> <摘要>（级别：low、medium、high、critical）",
+        "本群目前沒有進行中的事件。\n"
+        "用法：{prefix} incident open <級別> <摘要>（級別：low、medium、high、critical）",
+        "No incident is open in this group.\nUsage: {prefix} incident open <severity> <summary> "
+        "(severity: low, medium, high, critical)",
+    ),
     "workflows.inc.already": _m(
         "本群已有进行中的事件 {ref}。",
         "本群已有進行中的事件 {ref}。",

@@ -27,6 +27,7 @@ from typing import Any
 
 from chalicelib.core.actions import Action, PostText, SendDirect
 from chalicelib.core.ids import split_id
+from chalicelib.core.localtime import local
 from chalicelib.i18n import t
 from chalicelib.jobs.activity import MessageLog, log_used
 from chalicelib.jobs.archive import Archive, archive_for, report_key
@@ -155,7 +156,7 @@ class AssessmentJob(RecordedJob):
             members=assessed.members,
             charts=charts,
             weights={d: settings.weights.of(d) for d in DIMENSIONS},
-            generated=datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            generated=local(now, scope.offset),  # the group's time zone, labelled
         )
         return Rendered(assessed, previous, charts, html)
 

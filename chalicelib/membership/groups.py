@@ -17,6 +17,7 @@ from chalicelib.adapters.base import Capability
 from chalicelib.authz import admins_of
 from chalicelib.core.events import Event
 from chalicelib.core.ids import Platform, group_id, natives_in, user_id
+from chalicelib.core.naming import group_label
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
 from chalicelib.membership.repository import FORMER, MembershipRepo
@@ -46,7 +47,7 @@ def group_view(ctx: Context, deps: Deps, event: Event, chat: str) -> GroupView:
     return GroupView(
         gid=group.gid if group else group_id(event.platform, event.tenant, chat),
         chat=chat,
-        label=(group.name if group else "") or chat,
+        label=group_label(event.platform, chat, group.name if group else ""),
         locale=ctx.locale,
         can_remove=capabilities.allows(Capability.REMOVE_MEMBER, app_group=app_group),
         can_post=capabilities.allows(Capability.POST_TO_GROUP, app_group=app_group),

@@ -15,11 +15,13 @@ from collections.abc import Callable
 from typing import Any
 
 from chalicelib.authz import is_admin
+from chalicelib.core import naming
 from chalicelib.core.actions import Action, Decision, Mute, Remove, Reply, SendDirect, Unmute, UpdateCard
 from chalicelib.core.engine import appeal_command, case_ref, rule_label
 from chalicelib.core.events import CardClicked, CommandIssued, Event
 from chalicelib.core.ids import group_id
-from chalicelib.i18n import t
+from chalicelib.core.localtime import local
+from chalicelib.i18n import catalogue, t
 from chalicelib.kernel.clicks import ClickAnswers, ClickGate
 from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context
@@ -30,6 +32,7 @@ from chalicelib.moderation.mutes import MuteRepo
 from chalicelib.moderation.sealing import handled_card
 from chalicelib.moderation.targets import duration_of, target_of
 from chalicelib.store import keys
+from chalicelib.worker.people import name_of
 
 DEFAULT_MUTE_SECONDS = 3600
 MANUAL_WARN_POINTS = 1.0
@@ -52,7 +55,10 @@ def refused(ctx: Context, why: str) -> Decision:
 
 
 def group_label(ctx: Context, chat: str) -> str:
-    return (ctx.group.name if ctx.group and ctx.group.name else "") or chat
+    """The group as its members know it (`#channel`, its title), never "this group" or, where a name is
+    known, its id: private messages name the group."""
+    group = ctx.group
+    return naming.group_label(group.platform if group else "", chat, group.name if group else "")
 
 
 def mute_seconds(ctx: Context) -> int:
@@ -97,9 +103,10 @@ def decide_case(
             private(gctx, "admin.own_case", ref=ref), refused=f"case {ref} decided by its member"
         )
     if not cases.transition(gid, ref, from_state="open", to_state=STATES[kind], by=event.user, at=gctx.now):
-        return private(gctx, "admin.already_handled", ref=ref, by=str(case.data.get("handled_by", "?")))
+        handled_by = str(case.data.get("handled_by", "")) or "?"
+        return private(gctx, "admin.already_handled", ref=ref, by=name_of(event, handled_by, deps))
     actions, what = _act(kind, member=case.user, chat=chat, ctx=gctx, ref=case.ref, event=event)
-    line = t(gctx.locale, "admin.handled", by=event.user, what=what)
+    line = t(gctx.locale, "admin.handled", by=name_of(event, event.user, deps), what=what)
     answer: Action
     if isinstance(event, CardClicked):
         title = t(
@@ -144,7 +151,7 @@ def _act(
         )
     if kind in ("remove", "confirm_remove"):
         return [Remove(chat=chat, user=member, reason="admin.remove")], t(locale, "admin.what.remove")
-    text = t(locale, "member.dismissed", ref=ref)
+    text = t(locale, "member.dismissed", ref=ref, group=group)
     return [SendDirect(user=member, text=text, reason="admin.dismiss")], t(locale, "admin.what.dismiss")
 
 
@@ -170,6 +177,7 @@ def _admin_command(name: str, handler: Handler) -> Callable[[CommandIssued, Cont
 def _done(
     ctx: Context, what: str, member: str, *actions: Action, notes: dict[str, Any] | None = None
 ) -> Decision:
+    """The admin's private answer; `member` is how the bot names the member (`name_of`)."""
     reply = Reply(
         text=t(ctx.locale, "admin.done", what=what, member=member), private=True, reason="admin.done"
     )
@@ -199,7 +207,7 @@ def _warn(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> Deci
     return _done(
         ctx,
         t(ctx.locale, "admin.what.warn"),
-        member,
+        name_of(command, member, deps),
         SendDirect(user=member, text=text, reason="admin.warn"),
         notes=notes,
     )
@@ -209,9 +217,8 @@ def _mute(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> Deci
     _, words = target_of(command)
     seconds = duration_of(words, mute_seconds(ctx))
     what = t(ctx.locale, "admin.what.mute", minutes=seconds // 60)
-    return _done(
-        ctx, what, member, Mute(chat=command.chat, user=member, seconds=seconds, reason="admin.mute")
-    )
+    mute = Mute(chat=command.chat, user=member, seconds=seconds, reason="admin.mute")
+    return _done(ctx, what, name_of(command, member, deps), mute)
 
 
 def _unmute(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> Decision:
@@ -220,7 +227,7 @@ def _unmute(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> De
     return _done(
         ctx,
         t(ctx.locale, "admin.what.unmute"),
-        member,
+        name_of(command, member, deps),
         Unmute(chat=command.chat, user=member, text=text, reason="admin.unmute"),
     )
 
@@ -229,7 +236,7 @@ def _remove(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> De
     return _done(
         ctx,
         t(ctx.locale, "admin.what.remove"),
-        member,
+        name_of(command, member, deps),
         Remove(chat=command.chat, user=member, reason="admin.remove"),
     )
 
@@ -237,9 +244,8 @@ def _remove(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> De
 def _pass(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> Decision:
     deps.store.update_member(command.gid, command.uid(member), member, {"ads_pass": True})
     text = t(ctx.locale, "member.pass", group=group_label(ctx, command.chat))
-    return _done(
-        ctx, t(ctx.locale, "admin.what.pass"), member, SendDirect(user=member, text=text, reason="admin.pass")
-    )
+    direct = SendDirect(user=member, text=text, reason="admin.pass")
+    return _done(ctx, t(ctx.locale, "admin.what.pass"), name_of(command, member, deps), direct)
 
 
 def _cases(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> Decision:
@@ -248,21 +254,29 @@ def _cases(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> Dec
 
         return history.show(command, ctx, deps, [word for word in command.args if word != "--all"])
     found = CaseRepo(deps.store).for_member(command.gid, command.uid(member))
+    name = name_of(command, member, deps)
     if not found:
-        return private(ctx, "cases.none", member=member)
-    lines = [t(ctx.locale, "cases.header", member=member)]
+        return private(ctx, "cases.none", member=name, group=group_label(ctx, command.chat))
+    lines = [t(ctx.locale, "cases.header", member=name)]
+    offset = ctx.policy.jobs.utc_offset_hours
     for case in found:
         lines.append(
             t(
                 ctx.locale,
                 "cases.line",
-                when=keys.iso(case.at)[:16].replace("T", " "),
+                when=local(case.at, offset),
                 rule=rule_label(ctx.locale, str(case.data.get("rule", ""))),
-                state=case.state,
+                state=state_label(ctx.locale, case.state),
                 ref=case.ref,
             )
         )
     return Decision.of(Reply(text="\n".join(lines), private=True, reason="cases"))
+
+
+def state_label(locale: str, state: str) -> str:
+    """A case's state in the reader's language (`open`, `closed`, `warned`, ...)."""
+    key = f"cases.state.{state}"
+    return t(locale, key) if key in catalogue() else state
 
 
 def _policy(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> Decision:
@@ -367,7 +381,7 @@ def record(event: Event, ctx: Context, decision: Decision, results: tuple[Any, .
                 "reason": manual["reason"],
                 "points": manual["points"],
                 "state": "closed",
-                "outcome": "warned",
+                "outcome": "banned" if manual["rule"] == "manual.ban" else "warned",
                 "policy_revision": ctx.policy.revision,
             },
             at=ctx.now,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from chalicelib.authz import directory_user
 from chalicelib.core.actions import Decision, Mute, PostCard, Remove, SendDirect
 from chalicelib.core.engine import build_rules, moderate
 from chalicelib.core.events import (
@@ -21,7 +22,7 @@ from chalicelib.core.events import (
 )
 from chalicelib.core.facts import CaseOpened
 from chalicelib.core.policy import GroupPolicy
-from chalicelib.core.rules.base import Rule, event_files, event_text
+from chalicelib.core.rules.base import Rule, RuleContext, event_files, event_text
 from chalicelib.core.rules.files import doc_key_and_version
 from chalicelib.core.text import fingerprint
 from chalicelib.i18n import t
@@ -59,11 +60,16 @@ def on_message(event: MessagePosted | FileShared, ctx: Context, deps: Deps) -> D
     if isinstance(event, FileShared) and not event.file.name:
         return Decision()  # Slack's bare file_shared: the message with the file carries its name
     signals = rule_context(event, ctx, deps)
-    decision = moderate(event, signals, rules_for(ctx.policy))
+    rules = rules_for(ctx.policy)
+    decision = moderate(event, signals, rules)
+    if decision.actions:  # someone is told: name the member, link the message (the rules are pure)
+        signals = named(event, signals, ctx, deps, decision)
+        decision = moderate(event, signals, rules)
     if ctx.policy.escalation.scope == "person" and decision.notes.get("points"):
         from chalicelib.persons.escalation import across_groups
 
-        decision = across_groups(event, signals, decision, ctx, deps, rules=rules_for(ctx.policy))
+        decision = across_groups(event, signals, decision, ctx, deps, rules=rules)
+    decision = one_removal_proposal(decision, event, deps)
     decision = slowmode.after_moderation(decision, event, signals, ctx, deps)
     return seal_decision(_with_case_fact(decision), event, deps.settings)
 
@@ -75,6 +81,47 @@ def _with_case_fact(decision: Decision) -> Decision:
         return decision
     rules = tuple(str(finding.get("rule", "")) for finding in notes["findings"])
     return dataclasses.replace(decision, facts=(*decision.facts, CaseOpened(str(notes["case_ref"]), rules)))
+
+
+def one_removal_proposal(decision: Decision, event: MessagePosted | FileShared, deps: Deps) -> Decision:
+    """At most one open removal proposal per member: while one waits for the admins, a further violation
+    past the threshold adds its points to that proposal's case (which its reminders and `pending` show)
+    instead of sending another card. One Query of the group's open cards, only when a proposal is due."""
+    proposals = [
+        a for a in decision.actions if isinstance(a, PostCard) and a.card.card_id.startswith("removal:")
+    ]
+    if not proposals:
+        return decision
+    waiting = next(
+        (
+            f
+            for f in followups.FollowUps(deps.store).of_group(event.gid)
+            if f.card == "removal" and f.member == event.user
+        ),
+        None,
+    )
+    if waiting is None:
+        return decision
+    kept = tuple(a for a in decision.actions if a not in proposals)
+    notes = {**decision.notes, "removal_open": waiting.ref}
+    return dataclasses.replace(decision, actions=kept, notes=notes)
+
+
+def named(
+    event: MessagePosted | FileShared, signals: RuleContext, ctx: Context, deps: Deps, decision: Decision
+) -> RuleContext:
+    """The signals with the member's name (as the message gave it, else the directory's, else the name
+    shown in the group) and, when the admins get a card, a link to the message where there is one."""
+    name = getattr(event, "user_name", "")
+    if not name:
+        person = directory_user(event, event.user, deps)
+        name = (person.name or person.display_name) if person else ""
+    name = name or (ctx.member.display_name if ctx.member else "")
+    link = ""
+    message_id = getattr(event, "message_id", None)
+    if message_id and any(isinstance(a, PostCard) for a in decision.actions):
+        link = deps.messenger(event.platform).permalink(event.tenant, event.chat, message_id) or ""
+    return dataclasses.replace(signals, member_name=name, message_link=link)
 
 
 _rule_sets: dict[int, tuple[GroupPolicy, list[Rule]]] = {}
@@ -114,6 +161,15 @@ def record(event: Event, ctx: Context, decision: Decision, results: tuple[Any, .
     notes = decision.notes
     if notes.get("findings") and notes.get("case_ref") and not notes.get("admin_case"):
         _record_case(event, ctx, decision, results, deps)
+    if notes.get("removal_open") and notes.get("points"):
+        CaseRepo(deps.store).add_event(
+            event.gid,
+            str(notes["removal_open"]),
+            at=ctx.now,
+            what="points",
+            by=AUTOMATIC,
+            detail={"total": notes["points"]["total"], "case": str(notes.get("case_ref", ""))},
+        )
     user = str(getattr(event, "user", ""))
     if notes.get("consume_pass") and user:
         deps.store.update_member(event.gid, event.uid(user), user, {"ads_pass": None})
@@ -159,6 +215,9 @@ def _record_case(
             "outcome": outcome,
             "state": "open" if has_card else "closed",
             "shadow_actions": notes.get("shadow_actions", []),
+            # Who got the admin card, and why them (the group's admins, the org's for a group without
+            # any, or nobody known at all: then it says so here and in `pending`, never silently).
+            "admins_told": notes.get("admins_told", {}),
         },
         at=ctx.now,
         retention_days=int(policy.retention.get("cases", 365)),

@@ -14,11 +14,13 @@ from chalicelib.core.cards import Button, Card
 from chalicelib.core.engine import case_ref, rule_label
 from chalicelib.core.events import CardClicked, CommandIssued, Event
 from chalicelib.core.ids import group_id, split_id
+from chalicelib.core.localtime import local
 from chalicelib.i18n import t
 from chalicelib.kernel.clicks import ClickGate
 from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context, load_context
 from chalicelib.kernel.deps import Deps
+from chalicelib.moderation import bans
 from chalicelib.moderation.admin import CLICK_ANSWERS, group_label, private
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.mutes import MuteRepo
@@ -26,9 +28,14 @@ from chalicelib.moderation.sealing import handled_card, seal_card
 from chalicelib.moderation.targets import target_of
 from chalicelib.store import keys
 from chalicelib.store.records import Item
+from chalicelib.worker.people import name_of
 
 REPORTS_PER_HOUR = 3
 DAY = 86400
+
+
+def offset_of(ctx: Context) -> float:
+    return ctx.policy.jobs.utc_offset_hours
 
 
 # --- reports ----------------------------------------------------------------------------------------
@@ -63,10 +70,11 @@ def report(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     ref = case_ref(command)
     locale = ctx.locale
     group = group_label(ctx, command.chat)
+    named, reporter = name_of(command, member, deps), name_of(command, command.user, deps)
     card = Card(
         card_id=f"report:{ref}",
-        title=t(locale, "report.card.title", member=member),
-        body=t(locale, "report.card.body", reporter=command.user, member=member, group=group, reason=reason),
+        title=t(locale, "report.card.title", member=named),
+        body=t(locale, "report.card.body", reporter=reporter, member=named, group=group, reason=reason),
         buttons=tuple(
             Button(
                 t(locale, f"moderation.card.button.{kind}"),
@@ -76,7 +84,14 @@ def report(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
             )
             for kind in ("warn", "mute", "remove", "dismiss")
         ),
-        fields=((t(locale, "moderation.card.field.member"), member),),
+        fields=(
+            (t(locale, "moderation.card.field.member"), named),
+            (t(locale, "moderation.card.field.group"), group),
+            (
+                t(locale, "moderation.card.field.when"),
+                local(command.occurred_at, ctx.policy.jobs.utc_offset_hours),
+            ),
+        ),
         footer=t(locale, "moderation.card.footer", case=ref, version=ctx.policy.revision),
     )
     admins = tuple(a for a in admins_of(ctx, command) if a != member)
@@ -134,7 +149,7 @@ def appeal(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
         body=t(
             locale,
             "appeal.card.body",
-            member=command.user,
+            member=name_of(command, command.user, deps),
             rule=rule_label(locale, str(case.data.get("rule", ""))),
             days=days,
             reason=reason,
@@ -200,16 +215,26 @@ def decide_appeal(
     actions: list[Action] = []
     if kind == "reverse":
         actions.append(
-            SendDirect(user=case.user, text=t(locale, "appeal.reversed", ref=case.ref), reason="appeal")
+            SendDirect(
+                user=case.user,
+                text=t(locale, "appeal.reversed", ref=case.ref, group=group_label(gctx, chat)),
+                reason="appeal",
+            )
         )
         if MuteRepo(deps.store).get(gid, str(case.data.get("uid", ""))) is not None:
             text = t(locale, "member.mute_ended", group=group_label(gctx, chat))
             actions.append(Unmute(chat=chat, user=case.user, text=text, reason="appeal.reverse"))
     else:
         actions.append(
-            SendDirect(user=case.user, text=t(locale, "appeal.upheld", ref=case.ref), reason="appeal")
+            SendDirect(
+                user=case.user,
+                text=t(locale, "appeal.upheld", ref=case.ref, group=group_label(gctx, chat)),
+                reason="appeal",
+            )
         )
-    line = t(locale, "admin.handled", by=event.user, what=t(locale, f"appeal.what.{kind}"))
+    line = t(
+        locale, "admin.handled", by=name_of(event, event.user, deps), what=t(locale, f"appeal.what.{kind}")
+    )
     if isinstance(event, CardClicked):
         actions.append(
             UpdateCard(
@@ -232,6 +257,7 @@ def decide_appeal(
             "user": case.user,
             "uid": str(case.data.get("uid", "")),
             "points": case.points,
+            "rule": str(case.data.get("rule", "")),
         },
     }
     return Decision(Decision.of(*actions).actions, notes=notes, acting_chat=chat)
@@ -275,6 +301,8 @@ def record(event: Event, ctx: Context, decision: Decision, results: tuple[Any, .
         )
         if decided["what"] == "reverse":
             MuteRepo(deps.store).end(decided["gid"], decided["uid"])
+            if decided.get("rule") == "manual.ban":  # a reversed ban lifts it
+                bans.unban(deps.store, decided["gid"], decided["uid"])
             member = deps.store.get_member(decided["gid"], decided["uid"])
             if member is not None and decided["points"]:
                 cases.set_points(

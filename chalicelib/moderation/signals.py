@@ -15,9 +15,10 @@ someone cost one more write, counting the exchange.
 from __future__ import annotations
 
 from chalicelib.adapters.base import Capability
-from chalicelib.authz import ADMIN_ROLES, admins_of
+from chalicelib.authz import ADMIN_ROLES, admins_told
 from chalicelib.core.events import Event, FileShared, MessagePosted
 from chalicelib.core.heat import Exchange
+from chalicelib.core.naming import group_label
 from chalicelib.core.rules.base import RuleContext, event_files, event_text
 from chalicelib.core.text import fingerprint
 from chalicelib.kernel.context import Context
@@ -104,6 +105,7 @@ def rule_context(event: Event, ctx: Context, deps: Deps) -> RuleContext:
     versions = known_versions(event, deps) if event_files(event) or isinstance(event, FileShared) else {}
     capabilities = deps.messenger(event.platform).capabilities
     app_group = bool(ctx.group and ctx.group.app_created)
+    admins, told = admins_told(ctx, event)
     return RuleContext(
         policy=policy,
         now=ctx.now,
@@ -117,8 +119,9 @@ def rule_context(event: Event, ctx: Context, deps: Deps) -> RuleContext:
         ads_pass=bool(member and member.ads_pass),
         points=member.points if member else 0.0,
         points_at=member.points_at if member else None,
-        admins=admins_of(ctx, event),
-        group_name=ctx.group.name if ctx.group else "",
+        admins=admins,
+        admins_source=told,
+        group_name=group_label(event.platform, event.chat, ctx.group.name if ctx.group else ""),
         exchange=exchange,
         slow_mode_until=slow_until,
         slow_mode_seconds=slow_seconds,

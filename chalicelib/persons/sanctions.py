@@ -190,11 +190,23 @@ def impose(command: CommandIssued, ctx: Context, deps: Deps, kind: Kind) -> Deci
     actions: list[Action] = [SendDirect(user=request.member, text=told, reason=f"persons.{kind}")]
     if kind == "ban" and sanction.covers(command.gid, ctx.policy.tags):
         actions.insert(0, Remove(chat=command.chat, user=request.member, ban=True, reason="persons.ban"))
+        _off_the_roster(deps, command.gid, sanction.uid)
     actions.append(Reply(text=done, private=True, reason="persons.sanction.done"))
     audit = {
         "sanction": {k: v for k, v in sanction.data().items() if k != "reason"} | {"reason": sanction.reason}
     }
     return Decision(Decision.of(*actions).actions, notes={"audit": audit})
+
+
+def _off_the_roster(deps: Deps, gid: str, uid: str) -> None:
+    """A banned member leaves every roster of the group (announcements, rules acknowledgements, activity)
+    at once, whether or not the platform lets the bot remove them."""
+    from chalicelib.membership.repository import MembershipRepo
+
+    repo = MembershipRepo(deps.store)
+    member = repo.is_member(gid, uid)
+    if member is not None:
+        repo.forget_member(member)
 
 
 def _open_case(command: CommandIssued, ctx: Context, deps: Deps, sanction: Sanction, member: str) -> None:

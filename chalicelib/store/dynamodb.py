@@ -760,6 +760,10 @@ def _group_item(group: GroupRecord) -> dict[str, Any]:
             "locale": group.locale,
             "app_created": group.app_created,
             "admins": list(group.admins),
+            "added_admins": list(group.added_admins) or None,
+            "removed_admins": list(group.removed_admins) or None,
+            "org_admins": list(group.org_admins) or None,
+            "described_at": group.described_at or None,
             "created_at": group.created_at,
         }
     )
@@ -776,6 +780,10 @@ def _group_record(item: Mapping[str, Any]) -> GroupRecord:
         locale=item.get("locale"),
         app_created=bool(item.get("app_created", False)),
         admins=tuple(str(admin) for admin in item.get("admins", ())),
+        added_admins=tuple(str(admin) for admin in item.get("added_admins", ())),
+        removed_admins=tuple(str(admin) for admin in item.get("removed_admins", ())),
+        org_admins=tuple(str(admin) for admin in item.get("org_admins", ())),
+        described_at=float(item.get("described_at", 0.0)),
         created_at=float(item.get("created_at", 0.0)),
     )
 

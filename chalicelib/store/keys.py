@@ -127,6 +127,11 @@ def documents_sk() -> str:
     return "DOCS"
 
 
+def setup_sk() -> str:
+    """The bot's arrival in the group: the setup card and the introduction were sent (once)."""
+    return "SETUP"
+
+
 CASE_SK_PREFIX = "CASE#"  # a group's cases, each followed by its events, snapshot and appeal
 
 

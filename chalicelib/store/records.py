@@ -8,6 +8,11 @@ from typing import Any
 
 @dataclass(frozen=True)
 class GroupRecord:
+    """A group the bot is in. `admins` are the platform's admins of it, as native ids (owner, creator,
+    sub-admins, whoever added the bot, senders the platform marked admin); `added_admins` and
+    `removed_admins` are the overrides of `admins add|remove`; `org_admins` are the organisation's admins,
+    told when the group has none of its own. `described_at` is when the platform last described it."""
+
     gid: str
     platform: str
     tenant: str
@@ -18,6 +23,10 @@ class GroupRecord:
     app_created: bool = False
     created_at: float = 0.0
     admins: tuple[str, ...] = ()
+    added_admins: tuple[str, ...] = ()
+    removed_admins: tuple[str, ...] = ()
+    org_admins: tuple[str, ...] = ()
+    described_at: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,22 @@ from chalicelib.kernel.commands import (
     as_command,
     command_name,
     command_prefix,
+    failure_notice,
+    missing_arguments,
+    privately,
     show_help,
     unknown,
 )
 
-__all__ = ["COMMANDS", "HELP_WORDS", "as_command", "command_name", "command_prefix", "show_help", "unknown"]
+__all__ = [
+    "COMMANDS",
+    "HELP_WORDS",
+    "as_command",
+    "command_name",
+    "command_prefix",
+    "failure_notice",
+    "missing_arguments",
+    "privately",
+    "show_help",
+    "unknown",
+]

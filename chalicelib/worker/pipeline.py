@@ -22,6 +22,7 @@ from chalicelib.kernel.act import Acted, After, Where, act, audit, event_claim, 
 from chalicelib.kernel.context import Context, actor_of, load_context
 from chalicelib.kernel.deps import Deps
 from chalicelib.kernel.executor import ActionResult, DeliveryFailed
+from chalicelib.kernel.usage import needs_arguments
 from chalicelib.store.base import ACTIVITY_WRITE_INTERVAL
 from chalicelib.worker.registry import registry
 
@@ -46,11 +47,14 @@ def decide(event: Event, ctx: Context, deps: Deps) -> Decision:
     if command is not None:
         name = commands.command_name(command)
         handler = routes.commands.get(name)
-        if handler is not None:
+        if handler is not None and needs_arguments(name) and not command.args and not command.mentions:
+            parts.append(commands.missing_arguments(replace(command, name=name), ctx))
+        elif handler is not None:
             parts.append(handler(replace(command, name=name), ctx, deps))
-        elif not any(part.actions for part in parts):
+        elif not any(part.actions for part in parts if not part.notes.get("aside")):
             # Not a command, and nothing else to say about it: point to help. (A message that moderation
-            # acted on gets no "unknown command" on top.)
+            # acted on gets no "unknown command" on top; a part `aside`, such as the setup card of a group
+            # the bot just arrived in, does not answer the message.)
             parts.append(commands.unknown(replace(command, name=name), ctx, deps))
     elif isinstance(event, CardClicked):
         card_handler = routes.card_actions.get(event.action.split(".", 1)[0])
@@ -81,6 +85,10 @@ def process(event: Event, deps: Deps, *, redelivered: bool = False) -> Outcome:
         acted = act(
             deps, _acting(event, ctx, decision, deps), decision, actor=actor_of(event), after=recorder
         )
+        notice = commands.failure_notice(event, ctx, decision.actions, acted.results)
+        if notice is not None:  # nothing silent: a command that failed for good says why
+            told = Decision.of(notice)
+            act(deps, Where(event, ctx), told, claim=event_claim(event, "failed"), what="command.failed")
     else:
         acted = Acted(decision, ())
         persist(event, ctx, decision, (), deps)

@@ -27,6 +27,8 @@ DOMAINS = (
     "chalicelib.kernel.commands",
     "chalicelib.moderation.handlers",
     "chalicelib.membership.handlers",
+    "chalicelib.membership.arrival",
+    "chalicelib.membership.admins",
     "chalicelib.workflows.handlers",
     "chalicelib.jobs.handlers",
     "chalicelib.files.handlers",

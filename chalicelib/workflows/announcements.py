@@ -134,11 +134,15 @@ def expiry(flags: Mapping[str, Any], now: float, settings: AnnouncementSettings)
     return now + min(float(seconds), settings.max_expires_days * DAY)
 
 
-def card(announcement: Announcement, locale: str, platform: str, *, reminder: int = 0) -> Card:
+def card(
+    announcement: Announcement, locale: str, platform: str, *, reminder: int = 0, offset_hours: float = 8.0
+) -> Card:
     """The announcement as a card; a reminder names which one it is. Its button is sealed later."""
     fields = [(t(locale, "workflows.ann.field.by"), announcement.by)]
     if announcement.expires_at is not None:
-        fields.append((t(locale, "workflows.ann.field.expires"), common.when(announcement.expires_at)))
+        fields.append(
+            (t(locale, "workflows.ann.field.expires"), common.when(announcement.expires_at, offset_hours))
+        )
     title_key = "workflows.ann.reminder.title" if reminder else "workflows.ann.card.title"
     buttons = (
         (Button(t(locale, "workflows.ann.button.ack"), ACK, announcement.ref, "primary"),)
@@ -196,7 +200,9 @@ def step_actions(
         waiting = pending(announcement, acked)
         if not waiting:
             return []
-        reminder = card(announcement, locale, place.platform, reminder=number)
+        reminder = card(
+            announcement, locale, place.platform, reminder=number, offset_hours=place.offset_hours
+        )
         return [kept(PostCard(card=reminder, users=waiting, reason="workflows.ann.remind"), announcement)]
     if kind == "report":
         text = t(locale, "workflows.ann.report") + "\n" + status_text(announcement, acked, locale)
@@ -305,7 +311,7 @@ def post(
     else:
         announcement = repo.get(place.gid, ref) or announcement
     shown = common.sealed(
-        card(announcement, place.locale, place.platform),
+        card(announcement, place.locale, place.platform, offset_hours=place.offset_hours),
         deps,
         platform=event.platform,
         tenant=event.tenant,
@@ -434,8 +440,16 @@ def _status(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
         return common.private(ctx.locale, "workflows.ann.missing")
     if command.user != announcement.by and not is_admin(command, command.user, ctx, deps):
         return common.refused(ctx.locale, "announcement status by a non-admin")
+    announcement = still_here(announcement, deps, ctx.now)
     text = status_text(announcement, Announcements(deps.store).acks(announcement), ctx.locale)
     return Decision.of(Reply(text=text, private=True, reason="workflows.ann.status"))
+
+
+def still_here(announcement: Announcement, deps: Deps, now: float) -> Announcement:
+    """The announcement's audience without whoever left the group since (banned, removed, departed):
+    they are neither reminded nor counted as not having acknowledged. One index Query."""
+    present = set(common.members(deps, announcement.gid, now))
+    return replace(announcement, audience=tuple(user for user in announcement.audience if user in present))
 
 
 def _ack_command(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
@@ -503,6 +517,7 @@ def due(deps: Deps, timer: Timer, place: Where, now: float) -> tuple[list[Action
     kind, _ = announcement.plan[timer.stage]
     if kind == "remind" and announcement.expires_at is not None and announcement.expires_at <= now:
         kind = "late"  # a late run reaching the expiry too: no reminder for what is being withdrawn
+    announcement = still_here(announcement, deps, now)
     acked = repo.acks(announcement) if announcement.ack else {}
     number = sum(1 for step, _ in announcement.plan[: timer.stage + 1] if step == "remind")
     actions = [

@@ -23,6 +23,8 @@ from chalicelib.core.actions import Action, Decision, PostCard, PostText, Reply,
 from chalicelib.core.cards import Card
 from chalicelib.core.events import CardClicked, CommandIssued, Event
 from chalicelib.core.ids import natives_in
+from chalicelib.core.localtime import local
+from chalicelib.core.naming import group_label
 from chalicelib.i18n import t
 from chalicelib.kernel.clicks import ClickAnswers, answer_click
 from chalicelib.kernel.context import Context
@@ -135,6 +137,7 @@ class Where:
     can_post: bool  # the bot may post into the group
     can_mute: bool  # the bot may mute its members
     admins: tuple[str, ...]
+    offset_hours: float = 8.0  # the group's time zone (`jobs.utc_offset_hours`): every time it is shown in
 
 
 def where(event: Event, ctx: Context, deps: Deps, chat: str | None = None) -> Where:
@@ -147,11 +150,12 @@ def where(event: Event, ctx: Context, deps: Deps, chat: str | None = None) -> Wh
         tenant=event.tenant,
         chat=group_chat,
         gid=located.gid,
-        label=(ctx.group.name if ctx.group and ctx.group.name else "") or group_chat,
+        label=group_label(event.platform, group_chat, ctx.group.name if ctx.group else ""),
         locale=ctx.locale,
         can_post=capabilities.allows(Capability.POST_TO_GROUP, app_group=app_group),
         can_mute=capabilities.allows(Capability.MUTE_MEMBER, app_group=app_group),
         admins=admins_of(ctx, located),
+        offset_hours=ctx.policy.jobs.utc_offset_hours,
     )
 
 
@@ -281,6 +285,7 @@ def locate(deps: Deps, ref: str) -> str | None:
     return None if item is None else str(item.data["gid"])
 
 
-def when(ts: float) -> str:
-    """A time as people read it in a notice: `2026-11-24 09:30 UTC`."""
-    return keys.iso(ts)[:16].replace("T", " ") + " UTC"
+def when(ts: float, offset_hours: float) -> str:
+    """A time as the group reads it in a notice, in its own time zone, labelled: `2026-11-24 17:30 (UTC+8)`
+    (`chalicelib.core.localtime`)."""
+    return local(ts, offset_hours)

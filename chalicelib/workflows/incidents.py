@@ -32,6 +32,7 @@ from chalicelib.authz import admins_of, is_admin
 from chalicelib.core.actions import Action, Decision, Mute, PostCard, Reply, SendDirect, Unmute
 from chalicelib.core.cards import Button, Card
 from chalicelib.core.events import CardClicked, CommandIssued, Event, MemberJoined, MemberLeft
+from chalicelib.core.localtime import local_clock
 from chalicelib.core.policy import PolicyError, merge
 from chalicelib.i18n import t
 from chalicelib.kernel.clicks import ClickGate
@@ -146,7 +147,11 @@ def crossed(before: int, threshold: int) -> bool:
 
 
 def timeline(
-    incident: Incident, updates: Sequence[Update], audit: Sequence[AuditRecord], locale: str
+    incident: Incident,
+    updates: Sequence[Update],
+    audit: Sequence[AuditRecord],
+    locale: str,
+    offset_hours: float = 8.0,
 ) -> list[str]:
     """What happened, in time order: the incident's own updates and what the audit log recorded in the
     group while it was open."""
@@ -161,7 +166,7 @@ def timeline(
         line = f"{record.event_type} {record.actor or '-'}: {actions} ({record.outcome})"
         entries.append((record.at, line))
     entries.sort(key=lambda entry: entry[0])
-    lines = [f"{common.when(at)[11:16]} {line}" for at, line in entries]
+    lines = [f"{local_clock(at, offset_hours)} {line}" for at, line in entries]
     return lines if len(lines) <= MAX_TIMELINE else [*lines[:10], "…", *lines[-(MAX_TIMELINE - 11) :]]
 
 
@@ -174,15 +179,16 @@ def report_text(
     acknowledged: Sequence[str],
     lines: Sequence[str],
     locale: str,
+    offset_hours: float = 8.0,
 ) -> str:
     head = t(
         locale,
         "workflows.inc.report",
         ref=incident.ref,
         severity=t(locale, f"workflows.inc.severity.{incident.severity}"),
-        opened=common.when(incident.at),
+        opened=common.when(incident.at, offset_hours),
         by=incident.by,
-        closed=common.when(closed_at),
+        closed=common.when(closed_at, offset_hours),
         closed_by=closed_by,
         minutes=max(1, round((closed_at - incident.at) / 60)),
         opening=incident.summary,
@@ -311,8 +317,8 @@ def on_command(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     repo = Incidents(deps.store)
     ref = repo.open_ref(command.gid)
     incident = repo.get(command.gid, ref) if ref else None
-    if incident is None:
-        return common.private(ctx.locale, "workflows.inc.none")
+    if incident is None:  # nothing open: say so, and how to open one
+        return common.private(ctx.locale, "workflows.inc.none_usage", prefix=prefix)
     text = common.text_after(command, 1)
     if sub == "update":
         return (
@@ -328,7 +334,7 @@ def on_command(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
         ref=incident.ref,
         severity=t(ctx.locale, f"workflows.inc.severity.{incident.severity}"),
         summary=incident.summary,
-        since=common.when(incident.at),
+        since=common.when(incident.at, ctx.policy.jobs.utc_offset_hours),
     )
     return Decision.of(Reply(text=status, private=True, reason="workflows.inc.status"))
 
@@ -464,6 +470,7 @@ def _close(command: CommandIssued, ctx: Context, deps: Deps, incident: Incident,
         repo.updates(incident),
         deps.store.list_audit(incident.gid, TIMELINE_AUDIT_LIMIT),
         ctx.locale,
+        ctx.policy.jobs.utc_offset_hours,
     )
     acknowledged = repo.acknowledged(incident)
     report = report_text(
@@ -474,6 +481,7 @@ def _close(command: CommandIssued, ctx: Context, deps: Deps, incident: Incident,
         acknowledged=acknowledged,
         lines=lines,
         locale=ctx.locale,
+        offset_hours=ctx.policy.jobs.utc_offset_hours,
     )
     if not repo.close(incident, by=command.user, at=ctx.now, summary=summary, report=report):
         return common.private(ctx.locale, "workflows.inc.none")

@@ -15,7 +15,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
+
+from chalicelib.core.localtime import local, local_clock, offset_label, zone
 
 _DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ](\d{1,2}):(\d{2}))?$")
 _TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
@@ -42,10 +44,6 @@ class MomentError(ValueError):
 class Moment:
     at: float  # seconds since the epoch, UTC
     words: int  # how many words it took
-
-
-def zone(offset_hours: float) -> timezone:
-    return timezone(timedelta(hours=offset_hours))
 
 
 def _clean(word: str) -> str:
@@ -111,27 +109,6 @@ def _parse(first: str, second: str, now: float, offset_hours: float) -> Moment:
             at = _at(today + timedelta(days=1), int(clock.group(1)), int(clock.group(2)), offset_hours)
         return Moment(at, 1)
     raise MomentError(first)
-
-
-def offset_label(offset_hours: float) -> str:
-    """`UTC+8`, `UTC+5:30`, `UTC-3`, `UTC`."""
-    if offset_hours == 0:
-        return "UTC"
-    sign = "+" if offset_hours > 0 else "-"
-    minutes = round(abs(offset_hours) * 60)
-    hours, rest = divmod(minutes, 60)
-    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
-
-
-def local(ts: float, offset_hours: float) -> str:
-    """A moment as the group reads it: `2026-12-01 15:00 (UTC+8)`."""
-    shown = datetime.fromtimestamp(ts, zone(offset_hours)).strftime("%Y-%m-%d %H:%M")
-    return f"{shown} ({offset_label(offset_hours)})"
-
-
-def local_clock(ts: float, offset_hours: float) -> str:
-    """Only the time of day, for what happens within the hour: `15:10`."""
-    return datetime.fromtimestamp(ts, zone(offset_hours)).strftime("%H:%M")
 
 
 __all__ = ["Moment", "MomentError", "local", "local_clock", "offset_label", "parse_moment", "zone"]

@@ -119,7 +119,7 @@ def results_text(poll: Poll, votes: Mapping[str, int], locale: str) -> str:
     return "\n".join(lines)
 
 
-def card(poll: Poll, locale: str, platform: str) -> Card:
+def card(poll: Poll, locale: str, platform: str, *, offset_hours: float = 8.0) -> Card:
     return Card(
         card_id=f"poll-{poll.ref}",
         title=t(locale, "workflows.poll.card.title", ref=poll.ref),
@@ -127,7 +127,7 @@ def card(poll: Poll, locale: str, platform: str) -> Card:
         buttons=tuple(
             Button(option, VOTE, f"{poll.ref}:{index}") for index, option in enumerate(poll.options)
         ),
-        fields=((t(locale, "workflows.poll.field.closes"), common.when(poll.closes_at)),),
+        fields=((t(locale, "workflows.poll.field.closes"), common.when(poll.closes_at, offset_hours)),),
         footer=t(locale, "workflows.poll.footer", prefix=command_prefix(platform), ref=poll.ref),
     )
 
@@ -186,7 +186,7 @@ def open_poll(deps: Deps, event: Event, place: Where, poll: Poll) -> list[Action
     if Polls(deps.store).create(poll):
         Timers(deps.store).set(Timer(poll.gid, KIND, poll.ref, poll.closes_at, 0))
     shown = common.sealed(
-        card(poll, place.locale, place.platform),
+        card(poll, place.locale, place.platform, offset_hours=place.offset_hours),
         deps,
         platform=event.platform,
         tenant=event.tenant,

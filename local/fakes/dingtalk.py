@@ -18,7 +18,9 @@ Conventions for edge cases: user ids starting "gone" are not in the directory (o
 the new API, errcode 4000 on the oapi); chat ids starting "cidPlain" are ordinary groups, not scene
 groups, so members cannot be muted, listed or removed there. `sceneGroup/create` makes a scene group
 (`cidScene…`) whose members `sceneGroups/members/batchQuery` lists; other scene groups list
-`DEFAULT_SCENE_MEMBERS`.
+`DEFAULT_SCENE_MEMBERS`. `scenegroup/get` describes a scene group (title, owner, sub-admins: `SCENE_OWNER`
+and `SCENE_SUB_ADMIN` for one it did not create); ordinary groups answer errcode 4000003.
+`user/listadmin` lists `ORG_ADMINS`.
 
 The method tables (`FakeDingTalk.api_methods`, `oapi_methods`) map (HTTP method, path) to a handler, so
 a feature that calls a new API adds one line and one handler.
@@ -38,6 +40,9 @@ if TYPE_CHECKING:
 
 # Who `sceneGroups/members/batchQuery` lists for a scene group the fake did not create itself.
 DEFAULT_SCENE_MEMBERS = ("wangwu", "zhaoliu", "sunqi")
+SCENE_OWNER = "dingowner"
+SCENE_SUB_ADMIN = "dingsubadmin"
+ORG_ADMINS = ("dingorgadmin",)
 API_PREFIX = "/dingtalk"
 OAPI_PREFIX = "/dingtalk-oapi"
 EXPIRE_PATH = "/_expire_tokens"
@@ -67,6 +72,7 @@ class FakeDingTalk:
         self._generation = 1
         self._seq = itertools.count(1)
         self._scene_groups: dict[str, list[str]] = {}
+        self._scene_titles: dict[str, str] = {}
         self._sent_keys: set[str] = set()  # processQueryKeys issued and not yet recalled
         self._cards: set[str] = set()  # outTrackIds delivered
         self.api_methods: dict[tuple[str, str], Callable[[Body], Answer]] = {
@@ -83,6 +89,8 @@ class FakeDingTalk:
         }
         self.oapi_methods: dict[tuple[str, str], Callable[[Body], Answer]] = {
             ("POST", "/topapi/v2/user/get"): self.user_get,
+            ("POST", "/topapi/im/chat/scenegroup/get"): self.scene_group_get,
+            ("POST", "/topapi/user/listadmin"): self.list_admins,
         }
 
     # Tokens ---------------------------------------------------------------------------------------
@@ -284,7 +292,35 @@ class FakeDingTalk:
         chat = f"cidScene{next(self._seq)}"
         with self._lock:
             self._scene_groups[chat] = list(dict.fromkeys([str(body["owner_user_id"]), *map(str, users)]))
+            self._scene_titles[chat] = str(body["title"])
         return Answer(body={"open_conversation_id": chat, "chat_id": f"chat{chat}"})
+
+    def scene_group_get(self, body: Body) -> Answer:
+        """查询场景群基本信息: title, owner and sub-admins of a scene group."""
+        chat = str(body.get("open_conversation_id") or "")
+        if not chat:
+            return _oapi_error(40035, "缺少参数 open_conversation_id")
+        if chat.startswith(("cidGone", "cidPlain")):
+            return _oapi_error(4000003, "OpenConversationId 对应的群不是由群模板创建的")
+        with self._lock:
+            members = self._scene_groups.get(chat)
+            title = self._scene_titles.get(chat, f"场景群{chat.removeprefix('cid')}")
+        owner, subs = (members[0], []) if members else (SCENE_OWNER, [SCENE_SUB_ADMIN])
+        result = {
+            "open_conversation_id": chat,
+            "title": title,
+            "owner_staff_id": owner,
+            "sub_admin_staff_ids": subs,
+            "template_id": "tpl-scene",
+            "chat_banned_type": "0",
+            "searchable": "0",
+        }
+        return Answer(body={"errcode": 0, "errmsg": "ok", "success": True, "result": result})
+
+    def list_admins(self, body: Body) -> Answer:
+        """获取管理员列表: userid and sys_level (1 main admin, 2 sub-admin)."""
+        result = [{"userid": user, "sys_level": 1} for user in ORG_ADMINS]
+        return Answer(body={"errcode": 0, "errmsg": "ok", "result": result, "request_id": self._key()})
 
     def _key(self) -> str:
         return f"fake-{next(self._seq)}"

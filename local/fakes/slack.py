@@ -16,6 +16,10 @@ token (an admin's `xoxp-…`) deletes anything. Conventions for edge cases: user
 guests, `UGONE` deactivated, `UNOBODY` unknown; `conversations.kick` refuses `CGENERAL` (#general) and
 `CLOCKED` (a workspace that forbids kicks) and the bot itself. `conversations.members` lists the members
 of channels made with `conversations.create`/`invite`, and `DEFAULT_ROSTER` for any other channel.
+`conversations.info` names a channel it did not create after its id (`C0FUNC` → `func`), created by
+`DEFAULT_CREATOR`; `CNOCREATOR…` channels have no creator, `CHIDDEN…` answer `channel_not_found`.
+`users.list` lists the default roster and the workspace's admin `UWSADMIN` and owner `UWSOWNER`, whom
+`users.info` reports as such.
 """
 
 from __future__ import annotations
@@ -38,6 +42,8 @@ BOT_ID = "BQGBOT"
 UPLOAD_PREFIX = "/slack/upload/"
 # Who `conversations.members` lists for a channel the fake did not create itself.
 DEFAULT_ROSTER = ("UQGBOT", "U0ALICE", "U0BOB", "U0CAROL")
+DEFAULT_CREATOR = "U0CREATOR"
+WORKSPACE_ADMINS = {"UWSADMIN": "is_admin", "UWSOWNER": "is_owner"}
 
 CHANNEL_NAME = re.compile(r"[a-z0-9_-]+")
 CHANNEL_NAME_MAX = 80
@@ -56,6 +62,8 @@ REQUIRED_SCOPES: dict[str, tuple[str, ...]] = {
     "conversations.create": ("groups:write",),
     "conversations.invite": ("channels:manage", "groups:write"),
     "users.info": ("users:read",),
+    "users.list": ("users:read",),
+    "conversations.info": ("channels:read", "groups:read"),
     "files.getUploadURLExternal": ("files:write",),
     "files.completeUploadExternal": ("files:write",),
 }
@@ -78,6 +86,7 @@ class FakeSlack:
         self._seq = 0
         self._posted: set[tuple[str, str]] = set()
         self._rosters: dict[str, list[str]] = {}
+        self._channels: dict[str, dict[str, Any]] = {}  # made with conversations.create
         self._channel_names: set[str] = set()
         self._methods: dict[str, Callable[[Args, str], Reply]] = {
             "auth.test": self.auth_test,
@@ -89,6 +98,8 @@ class FakeSlack:
             "conversations.open": self.open_dm,
             "conversations.kick": self.kick,
             "conversations.members": self.members,
+            "conversations.info": self.info,
+            "users.list": self.users_list,
             "conversations.create": self.create,
             "conversations.invite": self.invite,
             "users.info": self.users_info,
@@ -273,10 +284,41 @@ class FakeSlack:
             self._seq += 1
             channel = f"CNEW{self._seq:05d}"
             self._rosters[channel] = [BOT_USER]
+            self._channels[channel] = {"name": name, "creator": BOT_USER}
         return {
             "ok": True,
             "channel": {"id": channel, "name": name, "is_private": bool(args.get("is_private"))},
         }
+
+    def info(self, args: Args, token: str) -> Reply:
+        """conversations.info: the channel object (id, name, is_channel, is_private, created, creator)."""
+        channel = str(args.get("channel") or "")
+        if not channel or channel.startswith("CHIDDEN"):
+            return _error("channel_not_found")
+        with self._lock:
+            made = self._channels.get(channel)
+        creator = "" if channel.startswith("CNOCREATOR") else DEFAULT_CREATOR
+        found = made or {"name": channel.removeprefix("C0").lower(), "creator": creator}
+        return {
+            "ok": True,
+            "channel": {
+                "id": channel,
+                "name": found["name"],
+                "is_channel": True,
+                "is_private": channel.startswith("G"),
+                "created": 1700000000,
+                "creator": found["creator"],
+            },
+        }
+
+    def users_list(self, args: Args, token: str) -> Reply:
+        """users.list: the workspace's people, one page per `limit`, with their admin flags."""
+        people = [self._person(user) for user in (*DEFAULT_ROSTER, *WORKSPACE_ADMINS)]
+        start = int(str(args.get("cursor") or "0").removeprefix("next:") or 0)
+        limit = max(1, int(str(args.get("limit") or "100")))
+        page, rest = people[start : start + limit], people[start + limit :]
+        metadata = {"next_cursor": f"next:{start + limit}" if rest else ""}
+        return {"ok": True, "members": page, "cache_ts": 1700000000, "response_metadata": metadata}
 
     def invite(self, args: Args, token: str) -> Reply:
         channel, users = str(args.get("channel") or ""), str(args.get("users") or "")
@@ -291,6 +333,12 @@ class FakeSlack:
         user = str(args.get("user") or "")
         if not user or user.startswith("UNOBODY"):
             return _error("user_not_found")
+        person = self._person(user)
+        if args.get("include_locale") in ("true", "1", True):
+            person["locale"] = "zh-CN"
+        return {"ok": True, "user": person}
+
+    def _person(self, user: str) -> dict[str, Any]:
         guest = user.startswith("UGUEST")
         name = f"Member {user[-4:]}"
         person: dict[str, Any] = {
@@ -300,7 +348,8 @@ class FakeSlack:
             "deleted": user.startswith("UGONE"),
             "real_name": name,
             "is_bot": user == BOT_USER,
-            "is_admin": False,
+            "is_admin": WORKSPACE_ADMINS.get(user) in ("is_admin", "is_owner"),
+            "is_owner": WORKSPACE_ADMINS.get(user) == "is_owner",
             "is_restricted": guest,
             "is_ultra_restricted": False,
             "tz": "Asia/Shanghai",
@@ -315,9 +364,7 @@ class FakeSlack:
             person["profile"]["email"] = contact["email"]
         if contact.get("mobile"):
             person["profile"]["phone"] = contact["mobile"]
-        if args.get("include_locale") in ("true", "1", True):
-            person["locale"] = "zh-CN"
-        return {"ok": True, "user": person}
+        return person
 
     def invalid_blocks(self, args: Args) -> Reply | None:
         """Slack's answer to blocks it cannot render (checked by slack_sdk's models); each refusal is kept

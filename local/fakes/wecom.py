@@ -21,6 +21,8 @@ parameter) with a message that says which rule was broken.
   for a test that sends the click from another process.
 - `POST /wecom/_expire_tokens` (or `expire_tokens(fake)`) revokes every token issued so far, as WeCom
   does when it invalidates tokens early; the next call answers 42001.
+- `externalcontact/groupchat/get` (customer groups) is served by `local.fakes.wecom_archive` (`set_room`).
+- `agent/get_admin_list` lists the app's admins, `APP_ADMINS`.
 - `user/get`: any user id exists (name = the id, department [1], status 1) except ids starting with
   `unknown` (errcode 60111) or `left` (status 5, left the company); `biz_mail` and `mobile` where
   `fake.contacts["wecom:<id>"]` gives them.
@@ -46,6 +48,7 @@ if TYPE_CHECKING:
     from local.fakes.server import FakeMessengers
 
 PREFIX = "/wecom/cgi-bin/"
+APP_ADMINS = ("wecomappadmin",)
 EXPIRE_PATH = "/wecom/_expire_tokens"
 CLICK_CODE_PATH = "/wecom/_click_response_code"
 RESPONSE_CODE_LIFETIME = 72 * 3600  # message/update_template_card: "只能在72小时内调用"
@@ -116,6 +119,7 @@ class FakeWeCom:
             "appchat/get": self.appchat_get,
             "user/get": self.user_get,
             "media/upload": self.media_upload,
+            "agent/get_admin_list": admin_list,
         }
 
     # What a test or the demo sets up --------------------------------------------------------------
@@ -294,6 +298,14 @@ def register(fake: FakeMessengers) -> FakeWeCom:
     fake.route(EXPIRE_PATH, expire)
     fake.route(CLICK_CODE_PATH, lambda call: _ok(response_code=wecom.click_response_code()))
     return wecom
+
+
+def admin_list(call: Call) -> Answer:
+    """agent/get_admin_list: the app's admins, for a numeric `agentid`."""
+    body = call.body if isinstance(call.body, dict) else {}
+    if not isinstance(body.get("agentid"), int):
+        return _error(40056, "invalid agentid")
+    return _ok(admin=[{"userid": user, "open_userid": f"wo{user}", "auth_type": 1} for user in APP_ADMINS])
 
 
 def _check_card(card: Any) -> Answer | None:

@@ -85,7 +85,9 @@ def test_the_rest_of_a_flood_is_only_recorded() -> None:
 
 
 def test_shadow_mode_records_and_acts_on_nothing() -> None:
-    decision = moderate(message(ABUSE), context(rules_override(lexicon={"mode": "shadow"})))
+    decision = moderate(
+        message(ABUSE), context(rules_override(lexicon={"mode": "shadow"}), admins=("ADMIN",))
+    )
     assert decision.actions == ()
     assert decision.shadow
     assert decision.notes["findings"][0]["mode"] == "shadow"
@@ -192,7 +194,7 @@ def test_every_applicable_rule_runs_and_findings_merge_by_severity() -> None:
     evaluation = evaluate(message(text), context(flood_count=9), build_rules(policy()))
     assert {"flood", "lexicon", "pii"} <= {f.rule for f in evaluation.findings}
     assert evaluation.findings[0].severity == "high"
-    decision = decide(evaluation, context(flood_count=9), message(text))
+    decision = decide(evaluation, context(flood_count=9, admins=("ADMIN",)), message(text))
     assert kinds(decision) == ["Mute", "DeleteMessage", "PostCard", "SendDirect"]
     assert only(decision, DeleteMessage).rule == "pii"
     dm = only(decision, SendDirect).text

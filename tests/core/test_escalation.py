@@ -83,13 +83,39 @@ def test_card_text_follows_the_group_locale() -> None:
         policy=policy({"locale": "en"}),
         chat="C",
         member="U",
-        admins=(),
+        admins=("A1",),
         case_ref="c",
         rule="r",
         group="g",
     )
     assert isinstance(post, PostCard)
     assert post.card.title.startswith("Removal proposed")
+
+
+def test_a_removal_is_never_proposed_to_no_one() -> None:
+    current = standing(5.0, NOW, NOW, 1.0, DEFAULT)
+    ladder = ladder_actions(
+        current, policy=policy(), chat="C", member="U", admins=(), case_ref="c", rule="r", group="g"
+    )
+    assert ladder == []
+
+
+def test_a_removal_proposal_names_the_member() -> None:
+    current = standing(5.0, NOW, NOW, 1.0, DEFAULT)
+    [post] = ladder_actions(
+        current,
+        policy=policy(),
+        chat="C",
+        member="U0BOB",
+        member_label="Bob Li",
+        admins=("A1",),
+        case_ref="c",
+        rule="r",
+        group="#general",
+    )
+    assert isinstance(post, PostCard)
+    assert "Bob Li" in post.card.body and "U0BOB" not in repr(post.card)
+    assert "#general" in post.card.body
 
 
 def test_a_remove_threshold_removes() -> None:

@@ -24,6 +24,13 @@ DINGTALK_EVENTS = {
 }
 
 
+def directory_name(platform: str, user: str) -> str:
+    """How the fakes' directories name a person, as the bot then shows them (users.info, user/get)."""
+    if platform == "slack":
+        return f"Member {user[-4:]}"
+    return f"用户{user}" if platform == "dingtalk" else user
+
+
 def slack_mention(
     text: str,
     *,
@@ -52,6 +59,22 @@ def slack_message(text: str, *, user: str = "U0ALICE", channel: str = "C0FUNC") 
         "ts": f"{time.time():.6f}",
         "channel_type": "channel",
     }
+    envelope = slack_peer.envelope(event, team=SLACK_TEAM, event_id=f"Ev{uuid.uuid4().hex[:12].upper()}")
+    return slack_peer.event_request(envelope, S["SLACK_SIGNING_SECRET"])
+
+
+def slack_bot_joined(channel: str, *, inviter: str | None) -> SignedRequest:
+    """`member_joined_channel` for the bot itself: someone added it to a channel."""
+    event: dict[str, Any] = {
+        "type": "member_joined_channel",
+        "user": "UQGBOT",
+        "channel": channel,
+        "channel_type": "C",
+        "team": SLACK_TEAM,
+        "event_ts": f"{time.time():.6f}",
+    }
+    if inviter:
+        event["inviter"] = inviter
     envelope = slack_peer.envelope(event, team=SLACK_TEAM, event_id=f"Ev{uuid.uuid4().hex[:12].upper()}")
     return slack_peer.event_request(envelope, S["SLACK_SIGNING_SECRET"])
 
@@ -95,11 +118,13 @@ def slack_click(
     return slack_peer.interaction_request(payload, S["SLACK_SIGNING_SECRET"])
 
 
-def wecom_aibot_mention(text: str, response_url: str, *, user: str = "zhangsan") -> SignedRequest:
+def wecom_aibot_mention(
+    text: str, response_url: str, *, user: str = "zhangsan", chat: str = "wrFUNC"
+) -> SignedRequest:
     payload = {
         "msgid": uuid.uuid4().hex,
         "aibotid": "AIBOT",
-        "chatid": "wrFUNC",
+        "chatid": chat,
         "chattype": "group",
         "from": {"userid": user},
         "response_url": response_url,
@@ -148,14 +173,23 @@ def wecom_url_check(echo: str, *, aibot: bool = False) -> SignedRequest:
 
 
 def dingtalk_robot(
-    text: str, session_webhook: str, *, user: str = "wangwu", at: tuple[str, ...] = ()
+    text: str,
+    session_webhook: str,
+    *,
+    user: str = "wangwu",
+    at: tuple[str, ...] = (),
+    chat: str = "cidFUNC",
+    title: str | None = None,
+    nick: str = "王五",
+    is_admin: bool = False,
 ) -> SignedRequest:
     payload: dict[str, Any] = {
-        "conversationId": "cidFUNC",
+        "conversationId": chat,
         "chatbotCorpId": DINGTALK_CORP,
         "chatbotUserId": "$:LWCP_v1:$bot",
         "msgId": f"msg{uuid.uuid4().hex[:12]}",
-        "senderNick": "王五",
+        "senderNick": nick,
+        "isAdmin": is_admin,
         "senderStaffId": user,
         "atUsers": [{"dingtalkId": f"$:{staff}", "staffId": staff} for staff in at],
         "conversationType": "2",
@@ -165,6 +199,8 @@ def dingtalk_robot(
         "text": {"content": f" {text}"},
         "msgtype": "text",
     }
+    if title is not None:
+        payload["conversationTitle"] = title
     return dingtalk_peer.robot_request(payload, app_secret=S["DINGTALK_APP_SECRET"])
 
 

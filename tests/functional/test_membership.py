@@ -263,7 +263,7 @@ def test_a_disabled_group_is_not_governed_until_enabled_again(fake: FakeMessenge
 
         send(stack, talk.command(cast.group, cast.admin, "enable", fake.hook_url("on")))
         send(stack, talk.join(cast.group, "UNOBODY2"))
-        assert [c.to for c in talk.cards(fake)] == [cast.admin]
+        assert [c.to for c in talk.cards(fake)] == [cast.admin, "U0CREATOR"]  # and the channel's creator
 
 
 # --- departures and transfers -----------------------------------------------------------------------

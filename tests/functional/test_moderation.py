@@ -129,7 +129,8 @@ def test_an_admin_card_button_works_once_and_only_for_admins(fake: FakeMessenger
             == 200
         )
         assert [c.body["user"] for c in fake.sent("conversations.kick")] == ["U0RUDE"]
-        assert any("UADMIN1" in json.dumps(c.body) for c in fake.sent("/hooks/card"))  # the card shows who
+        shown = [json.dumps(c.body, ensure_ascii=False) for c in fake.sent("/hooks/card")]
+        assert any("Member MIN1" in text for text in shown)  # the card shows who, by name
 
         fake.clear()
         stack.send(talk.slack_click(hook, action="mod.remove", value=value, user="UADMIN2"))
@@ -219,8 +220,10 @@ def test_dingtalk_abuse_gets_an_interactive_card_whose_buttons_work(fake: FakeMe
         stack.send(talk.dingtalk_robot("你是个傻逼", fake.hook_url("ding"), user="lisi"))
         deliveries = fake.sent("createAndDeliver")
         assert {c.body["openSpaceId"] for c in deliveries} == {
-            "dtv1.card//IM_ROBOT.dingadmin1",
+            "dtv1.card//IM_ROBOT.dingadmin1",  # named by the policy
             "dtv1.card//IM_ROBOT.dingadmin2",
+            "dtv1.card//IM_ROBOT.dingowner",  # the scene group's owner and sub-admin (scenegroup/get)
+            "dtv1.card//IM_ROBOT.dingsubadmin",
         }
         button_list = json.loads(deliveries[0].body["cardData"]["cardParamMap"]["buttons"])
         mute = next(b for b in button_list if b["action"] == "mod.mute")
@@ -271,7 +274,8 @@ def test_a_flood_of_mentions_is_muted_or_substituted_explained_and_carded(
             assert stack.send(said(f"进度更新 第{n}条", fake, "floody")).status_code == 200
         told = private_to(fake, "floody")
         assert "刷屏" in told and "禁言" in told
-        assert len(admin_cards(fake)) == 2  # one card per admin of the platform
+        # One card per admin: the two the policy names, and on DingTalk the scene group's owner and sub-admin.
+        assert len(admin_cards(fake)) == (4 if said is dingtalk_said else 2)
 
 
 @pytest.mark.parametrize("said", [wecom_said, dingtalk_said], ids=["wecom", "dingtalk"])

@@ -151,6 +151,16 @@ def test_an_announcement_is_acknowledged_once_and_its_status_shows_who(
         assert "1/2" in status and side.member2 in status
 
 
+def test_a_banned_member_leaves_the_announcement_roster(fake: FakeMessengers, side: Side) -> None:
+    with governed(fake, side) as stack:
+        stack.send(side.command("announce --ack 周五下午三点全员会议", side.admin, fake.hook_url("a")))
+        stack.send(side.command(f"ban @{side.member2} 骚扰", side.admin, fake.hook_url("b")))
+        fake.clear()
+        stack.send(side.command("announce status", side.admin, fake.hook_url("s")))
+        status = replies(fake, "s")
+        assert "0/1" in status and side.member2 not in status  # not counted as "not acknowledged"
+
+
 def test_a_member_cannot_announce(fake: FakeMessengers, side: Side) -> None:
     with governed(fake, side) as stack:
         stack.send(side.command("announce 大家明天放假", side.member, fake.hook_url("a")))

@@ -265,7 +265,7 @@ def test_the_handle_command_takes_the_choice_first_too_and_works_in_a_direct_mes
         ("U2", ("handle", "{ref}", "remove"), "只有本群管理员"),  # a member cannot handle a case
         ("UADMIN", ("handle", "{ref}"), "用法"),
         ("UADMIN", ("handle", "{ref}", "explode"), "用法"),
-        ("UADMIN", ("handle", "0000000000000000", "warn"), "找不到案例"),
+        ("UADMIN", ("handle", "0000000000000000", "warn"), "找不到案件"),
     ],
 )
 def test_handle_refusals(user: str, words: tuple[str, ...], expect: str) -> None:

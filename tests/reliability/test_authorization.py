@@ -50,6 +50,7 @@ ADMIN_CARDS: dict[str, tuple[str, ...]] = {
     "rev": ("rev.approve", "rev.reject"),
     "slow": ("slow.end", "slow.extend", "slow.warn"),  # slow mode after a heated exchange (R5.3)
     "file": ("file.approve", "file.reject"),  # an outsider's request for an archived file
+    "setup": ("setup.enforce", "setup.warn", "setup.shadow", "setup.off"),  # the bot's arrival in a group
 }
 MEMBER_CARDS: dict[str, tuple[str, ...]] = {
     "welcome": ("welcome.ack",),  # a newcomer acknowledges the rules on their own card
@@ -87,6 +88,7 @@ ADMIN_COMMANDS: dict[str, tuple[str, ...]] = {
     "revision": ("propose", "rules.flood.limit", "5"),
     "slowmode": ("on", "10m"),  # `slowmode status` is for everyone
     "pending": (),  # the open admin cards (R8.8)
+    "admins": ("add", f"<@{TARGET}>"),  # `admins list` is for everyone
     "open": (),
     "discussion": (
         "+1h",

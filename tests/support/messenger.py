@@ -5,7 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from chalicelib.adapters.base import Capabilities, Capability, DirectoryUser, NotSupported, Sent, Target
+from chalicelib.adapters.base import (
+    Capabilities,
+    Capability,
+    DirectoryUser,
+    GroupInfo,
+    NotSupported,
+    Sent,
+    Target,
+)
 from chalicelib.core.cards import Card
 from chalicelib.core.events import Event
 from chalicelib.core.ids import Platform
@@ -21,6 +29,9 @@ class RecordingMessenger:
     calls: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     fail_with: MessengerError | None = None
     rosters: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    groups: dict[str, GroupInfo] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # the directory's names, by user id
+    admins: tuple[str, ...] = ()
 
     def _record(self, verb: str, **kwargs: Any) -> Sent:
         if self.fail_with is not None:
@@ -58,10 +69,16 @@ class RecordingMessenger:
         self._record("mute_member", chat=chat, user=user, seconds=seconds)
 
     def get_user(self, tenant: str, user: str) -> DirectoryUser | None:
-        return DirectoryUser(user=user, name=user)
+        return DirectoryUser(user=user, name=self.names.get(user, user))
 
     def bot_user_id(self, tenant: str) -> str | None:
         return "UQGBOT"
+
+    def group_info(self, tenant: str, chat: str) -> GroupInfo | None:
+        return self.groups.get(chat)
+
+    def org_admins(self, tenant: str) -> tuple[str, ...]:
+        return self.admins
 
     def addressed(self, event: Event) -> Event | None:
         return event

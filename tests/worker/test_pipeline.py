@@ -81,10 +81,12 @@ def test_slash_help_answers_through_the_reply_url_privately() -> None:
     assert (target.reply_url, target.user) == ("https://hooks.example/r", "U1")
 
 
-def test_an_unknown_command_points_to_help() -> None:
+def test_chatter_addressed_to_the_bot_points_to_help_privately() -> None:
     deps, messenger, _ = make("en")
     process(said("dance", mentions_bot=True), deps)
-    assert "help" in messenger.calls[0][1]["text"] and "dance" in messenger.calls[0][1]["text"]
+    (answer,) = [kwargs for verb, kwargs in messenger.calls if verb == "post_text"]
+    assert "/qg help" in answer["text"]
+    assert answer["target"].user == "U1"  # ephemeral: only the sender sees it
 
 
 def test_an_ordinary_message_sends_nothing_and_audits_nothing() -> None:

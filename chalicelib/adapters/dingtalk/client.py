@@ -23,6 +23,7 @@ from chalicelib.adapters.base import (
     Capabilities,
     Capability,
     DirectoryUser,
+    GroupInfo,
     NotSupported,
     Sent,
     Target,
@@ -48,6 +49,8 @@ DEFAULT_CARD_ROUTE_KEY = "qunguan"
 USER_NOT_FOUND = 60121  # oapi: 找不到该用户 (not in the directory, e.g. left the company)
 OAPI_TOKEN_ERRORS = frozenset({40001, 40014, 42001})  # invalid or expired access_token
 OAPI_BUSY = -1  # 系统繁忙
+# scenegroup/get for a group that is not a scene group (not made from a template, no cool app), or gone.
+NOT_SCENE_GROUP = (4000003, 4000)
 MEMBERS_PAGE = 1000
 SCENE_GROUP_TITLE_MAX = 30  # POST /v1.0/im/sceneGroup/create: title, 群名称最长不超过30字符
 MAX_MEMBER_PAGES = 20
@@ -264,6 +267,31 @@ class DingTalkMessenger:
         return event  # callbacks say whether the bot was @-mentioned, and never carry its own posts
 
     # Groups --------------------------------------------------------------------------------------
+    def group_info(self, tenant: str, chat: str) -> GroupInfo | None:
+        """Scene groups: `topapi/im/chat/scenegroup/get` (查询场景群基本信息: title, owner_staff_id,
+        sub_admin_staff_ids). Ordinary groups are not described by any API; their name comes with each
+        robot message (`conversationTitle`) and their admins as `isAdmin` senders."""
+        data = self._oapi_call(
+            "POST", "/topapi/im/chat/scenegroup/get", {"open_conversation_id": chat}, allow=NOT_SCENE_GROUP
+        )
+        result = data.get("result")
+        if data.get("errcode", 0) != 0 or not isinstance(result, dict):
+            return None
+        owner = str(result.get("owner_staff_id") or "") or None
+        subs = [str(user) for user in result.get("sub_admin_staff_ids") or [] if user]
+        admins = tuple(dict.fromkeys(user for user in (owner or "", *subs) if user))
+        return GroupInfo(chat, str(result.get("title") or ""), owner, admins)
+
+    def org_admins(self, tenant: str) -> tuple[str, ...]:
+        """`topapi/user/listadmin` (获取管理员列表): the company's main admins (sys_level 1) and
+        sub-admins (2)."""
+        result = self._oapi_call("POST", "/topapi/user/listadmin", {}).get("result")
+        return tuple(
+            dict.fromkeys(
+                str(a.get("userid")) for a in result or [] if isinstance(a, dict) and a.get("userid")
+            )
+        )
+
     def list_members(self, tenant: str, chat: str) -> tuple[str, ...]:
         """Scene groups only: `POST /v1.0/im/sceneGroups/members/batchQuery` (查询场景群成员, permission
         qyapi_chat_manage, open.dingtalk.com/document/development/query-group-members), page after page
@@ -477,6 +505,12 @@ def _json(value: Any) -> str:
 
 def _optional_str(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
+
+
+def _userids(listed: Any) -> tuple[str, ...]:
+    """The `userid`s of a list of objects, once each, in order."""
+    found = [str(a["userid"]) for a in listed or [] if isinstance(a, dict) and a.get("userid")]
+    return tuple(dict.fromkeys(found))
 
 
 def _with_country(mobile: object, state_code: object) -> str:

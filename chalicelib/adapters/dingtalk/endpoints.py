@@ -137,6 +137,11 @@ class _RobotMessage:
             files=files,
             direct=self.direct,
             reply_url=_optional_str(self.data.get("sessionWebhook")),
+            # The robot callback names the group and the sender, and marks a sender who is an admin of
+            # the group (receive-message: conversationTitle, senderNick, isAdmin).
+            chat_name="" if self.direct else _optional_str(self.data.get("conversationTitle")) or "",
+            user_name=_optional_str(self.data.get("senderNick")) or "",
+            sender_admin=self.data.get("isAdmin") is True and not self.direct,
         )
 
     def mentions(self) -> tuple[str, ...]:

@@ -22,7 +22,15 @@ import logging
 import re
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.adapters.base import Capabilities, Capability, DirectoryUser, NotSupported, Sent, Target
+from chalicelib.adapters.base import (
+    Capabilities,
+    Capability,
+    DirectoryUser,
+    GroupInfo,
+    NotSupported,
+    Sent,
+    Target,
+)
 from chalicelib.adapters.http_client import ApiClient
 from chalicelib.adapters.reply_urls import refuse_unless_allowed, reply_urls
 from chalicelib.adapters.slack.addressing import address
@@ -256,6 +264,48 @@ class SlackMessenger:
         return address(event, bot)
 
     # Groups --------------------------------------------------------------------------------------
+
+    def group_info(self, tenant: str, chat: str) -> GroupInfo | None:
+        """`conversations.info`: the channel's name and its creator (Slack has no channel admins of its
+        own; the workspace's admins are `org_admins`). None for a channel Slack will not show the bot."""
+        try:
+            reply = self._call("conversations.info", params={"channel": chat}, method="GET")
+        except MessengerError as exc:
+            if exc.retryable:
+                raise
+            log.info("no conversations.info for %s: %s", chat, exc.detail)
+            return None
+        channel = reply.get("channel")
+        if not isinstance(channel, dict):
+            return None
+        creator = str(channel.get("creator") or "") or None
+        return GroupInfo(
+            chat=chat,
+            name=str(channel.get("name") or ""),
+            owner=creator,
+            admins=(creator,) if creator else (),
+        )
+
+    def org_admins(self, tenant: str) -> tuple[str, ...]:
+        """The workspace's admins and owners, from `users.list` page after page (cursor pagination),
+        without deactivated accounts and bots."""
+        admins: list[str] = []
+        cursor = ""
+        for _ in range(MAX_MEMBER_PAGES):
+            params = {"limit": str(MEMBERS_PAGE)}
+            if cursor:
+                params["cursor"] = cursor
+            reply = self._call("users.list", params=params, method="GET")
+            for person in reply.get("members") or []:
+                if not isinstance(person, dict) or person.get("deleted") or person.get("is_bot"):
+                    continue
+                if any(person.get(flag) is True for flag in ("is_admin", "is_owner", "is_primary_owner")):
+                    admins.append(str(person.get("id") or ""))
+            metadata = reply.get("response_metadata")
+            cursor = str(metadata.get("next_cursor") or "") if isinstance(metadata, dict) else ""
+            if not cursor:
+                break
+        return tuple(dict.fromkeys(admin for admin in admins if admin))
 
     def list_members(self, tenant: str, chat: str) -> tuple[str, ...]:
         """`conversations.members`, page after page (cursor pagination, 200 a page as Slack advises)."""

@@ -24,9 +24,11 @@ BOT_METHOD_SCOPES: dict[str, tuple[str, ...]] = {
     "conversations.open": ("im:write",),
     "conversations.kick": ("channels:manage", "groups:write"),
     "conversations.members": ("channels:read", "groups:read"),
+    "conversations.info": ("channels:read", "groups:read"),
     "conversations.create": ("groups:write",),  # is_private: true
     "conversations.invite": ("channels:manage", "groups:write"),
     "users.info": ("users:read",),
+    "users.list": ("users:read",),
     "files.getUploadURLExternal": ("files:write",),
     "files.completeUploadExternal": ("files:write",),
     "files.info": ("files:read",),

@@ -24,6 +24,7 @@ from chalicelib.adapters.base import (
     Capabilities,
     Capability,
     DirectoryUser,
+    GroupInfo,
     NotSupported,
     Sent,
     Target,
@@ -54,6 +55,9 @@ TOKEN_ERRORS = frozenset({40001, 40014, 42001})
 RETRYABLE_ERRORS = frozenset({-1, 45009, 45033})
 # 46004 user does not exist, 60111 userid not found.
 NO_SUCH_USER = frozenset({46004, 60111})
+# Not a group this call can describe: 86003 not created by this app (appchat/get), 40050 no such customer
+# group, 48002 API forbidden, 60011 no privilege, 701008 not a customer-contact member (groupchat/get).
+NOT_DESCRIBED = frozenset({86003, 40050, 48002, 60011, 701008})
 APPCHAT_MIN_MEMBERS = 2  # appchat/create: userlist of 2 to 2000
 USER_ACTIVE = 1  # user/get status: 1 active, 2 disabled, 4 not yet activated, 5 left the company
 
@@ -204,6 +208,40 @@ class WeComMessenger:
         info = data.get("chat_info")
         users = info.get("userlist") if isinstance(info, dict) else None
         return tuple(dict.fromkeys(str(user) for user in users or [] if user))
+
+    def group_info(self, tenant: str, chat: str) -> GroupInfo | None:
+        """A group this app created: `appchat/get` (doc path/98914: name, owner). Else a customer group:
+        `externalcontact/groupchat/get` (doc path/92707: name, owner, admin_list). None for any other."""
+        data = self._call("GET", "appchat/get", params={"chatid": chat}, tolerate=NOT_DESCRIBED)
+        info = data.get("chat_info")
+        if data.get("errcode", 0) == 0 and isinstance(info, dict):
+            owner = str(info.get("owner") or "") or None
+            return GroupInfo(chat, str(info.get("name") or ""), owner, (owner,) if owner else ())
+        data = self._call(
+            "POST",
+            "externalcontact/groupchat/get",
+            {"chat_id": chat, "need_name": 1},
+            tolerate=NOT_DESCRIBED,
+        )
+        found = data.get("group_chat")
+        if data.get("errcode", 0) != 0 or not isinstance(found, dict):
+            return None
+        owner = str(found.get("owner") or "") or None
+        listed = found.get("admin_list")
+        admins = [str(a.get("userid") or "") for a in listed or [] if isinstance(a, dict)]
+        every = tuple(dict.fromkeys(a for a in (owner or "", *admins) if a))
+        return GroupInfo(chat, str(found.get("name") or ""), owner, every)
+
+    def org_admins(self, tenant: str) -> tuple[str, ...]:
+        """`agent/get_admin_list` (doc path/101054): the members who administer this app in the admin
+        console, the nearest WeCom has to "the company's admins" for a self-built app."""
+        data = self._call("POST", "agent/get_admin_list", {"agentid": self._agent()})
+        listed = data.get("admin")
+        return tuple(
+            dict.fromkeys(
+                str(a.get("userid")) for a in listed or [] if isinstance(a, dict) and a.get("userid")
+            )
+        )
 
     def create_group(self, tenant: str, name: str, owner: str, members: tuple[str, ...]) -> str:
         """`appchat/create` (doc path/90245): 2 to 2000 members including the owner; the app may then
@@ -386,3 +424,9 @@ def task_id_for(card_id: str) -> str:
 
 def messenger(settings: Settings, clock: Clock) -> WeComMessenger:
     return WeComMessenger(settings, clock=clock)
+
+
+def _userids(listed: Any) -> tuple[str, ...]:
+    """The `userid`s of a list of objects, once each, in order."""
+    found = [str(a["userid"]) for a in listed or [] if isinstance(a, dict) and a.get("userid")]
+    return tuple(dict.fromkeys(found))

@@ -64,7 +64,10 @@ class RuleContext:
     points: float = 0.0  # the member's stored violation points...
     points_at: float | None = None  # ...as of this time (they decay from there)
     admins: tuple[str, ...] = ()  # who gets admin cards: the platform's owners/admins of the group
-    group_name: str = ""
+    admins_source: str = "group"  # why them: "group" (its own), "org" (it has none), "nobody"
+    group_name: str = ""  # the group as its members know it (`chalicelib.core.naming.group_label`)
+    member_name: str = ""  # the member's name, where known (filled in once there is something to tell)
+    message_link: str = ""  # a link to the message, where the platform gives one (Slack permalink)
     exchange: Exchange | None = None  # R5.3: the two members this message passes between, where counted
     slow_mode_until: float | None = None  # R5.3: the group is in slow mode until then...
     slow_mode_seconds: int = 0  # ...and each member may post once per this many seconds

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from chalicelib.core.events import Event, FileInfo
+from chalicelib.core.naming import listed
 from chalicelib.core.patterns import match_whole
 from chalicelib.core.policy import FilesSettings
 from chalicelib.core.rules.base import TEXT_EVENTS, Finding, ParamValue, RuleContext, event_files, event_text
@@ -118,7 +119,7 @@ class FilesRule:
         findings = []
         _, extension = split_extension(file.name)
         if s.allowed_extensions and extension and extension not in s.allowed_extensions:
-            allowed = ", ".join(s.allowed_extensions)
+            allowed = listed(s.allowed_extensions)
             findings.append(
                 self._violation(
                     "moderation.reason.files.type", {"name": file.name, "ext": extension, "allowed": allowed}

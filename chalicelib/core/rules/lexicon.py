@@ -2,8 +2,10 @@
 in a message, a file's caption or a file's name.
 
 One finding per category found; an exact term (`exact_terms`) only when it is the whole message. The
-matched words are kept out of the params (the explanation names the category, not the word) and, for a
-`sensitive` category, the message is never shown to the admins.
+matched words are kept out of the params (the explanation names the category, by its `labels` entry where
+the policy gives one, not the word) and, for a `sensitive` category, the message is never shown to the
+admins. A confidentiality marker is headed as such (`moderation.rule.lexicon.confidential`), not as
+inappropriate language.
 """
 
 from __future__ import annotations
@@ -59,7 +61,7 @@ class LexiconRule:
                     severity=settings.severity or s.severity,
                     points=s.points if settings.points is None else settings.points,
                     reason_key=reason_for(category),
-                    params={"category": category, "count": len(spans)},
+                    params={"category": s.labels.get(category, category), "count": len(spans)},
                     delete=s.delete if settings.delete is None else settings.delete,
                     sensitive=settings.sensitive,
                     evidence={"category": category, "spans": spans},

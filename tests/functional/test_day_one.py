@@ -1,0 +1,207 @@
+"""Day one in a real company (issue 16): the bot is simply added to a Slack channel, a WeCom group and a
+DingTalk group, with the default policy, which names no admin. It finds the admins on the platform
+(whoever invited it, the channel's creator, the group's owner and sub-admins, a sender DingTalk marks as
+admin; else the organisation's admins), and their admin cards name the group and the member; the case
+records who was told. Whoever added the bot gets a setup card, and the group a short introduction."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from chalicelib.moderation.cases import CaseRepo
+from chalicelib.store import keys
+from chalicelib.worker.policies import PolicyRepo
+from local.fakes.server import Call, FakeMessengers
+from local.fakes.wecom_archive import set_room
+from tests.functional import conversations as talk
+from tests.support.stack import Stack, running_stack
+
+ABUSE = "你是个傻逼"
+TEAM = talk.SLACK_TEAM
+
+
+def slack_dm(fake: FakeMessengers, user: str) -> list[Call]:
+    """What the bot posted in its direct message with `user` (the fake's DM ids are D + the user id)."""
+    return [c for c in fake.sent("chat.postMessage") if c.body.get("channel") == "D" + user[1:]]
+
+
+def actions_of(call: Call) -> set[str]:
+    blocks = call.body.get("blocks") or []
+    blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
+    return {e["action_id"] for b in blocks for e in b.get("elements", []) if e.get("type") == "button"}
+
+
+def slack_cards(fake: FakeMessengers, user: str, prefix: str) -> list[Call]:
+    return [c for c in slack_dm(fake, user) if any(a.startswith(prefix) for a in actions_of(c))]
+
+
+def told(stack: Stack, gid: str, uid: str) -> dict[str, Any]:
+    (case,) = CaseRepo(stack.store).for_member(gid, uid)
+    return dict(case.data["admins_told"])
+
+
+def wecom_cards(fake: FakeMessengers) -> dict[str, str]:
+    """Recipient -> the violation card sent to them."""
+    sent = [c.body for c in fake.sent("message/send") if c.body.get("msgtype") == "template_card"]
+    shown = [json.dumps(body, ensure_ascii=False) for body in sent]
+    return {body["touser"]: text for body, text in zip(sent, shown, strict=True) if '"mod.' in text}
+
+
+def dingtalk_cards(fake: FakeMessengers) -> dict[str, str]:
+    """Recipient -> the violation card delivered to them."""
+    found = {}
+    for call in fake.sent("createAndDeliver"):
+        space = str(call.body["openSpaceId"]).rsplit(".", 1)[-1]
+        text = json.dumps(call.body["cardData"], ensure_ascii=False)
+        if "mod.warn" in text:  # the violation cards, not the setup card
+            found[space] = text
+    return found
+
+
+# --- Slack ------------------------------------------------------------------------------------------
+
+
+def test_a_slack_channel_the_bot_is_invited_to_cards_the_inviter_and_creator_by_name(
+    fake: FakeMessengers,
+) -> None:
+    with running_stack(fake) as stack:
+        stack.send(talk.slack_bot_joined("C0DAYONE", inviter="U0INVITER"))
+        (setup,) = slack_cards(fake, "U0INVITER", "setup.")
+        assert actions_of(setup) == {"setup.enforce", "setup.warn", "setup.shadow", "setup.off"}
+        assert "#dayone" in json.dumps(setup.body, ensure_ascii=False)
+        intro = [c for c in fake.sent("chat.postMessage") if c.body["channel"] == "C0DAYONE"]
+        assert len(intro) == 1 and "help" in intro[0].body["text"]
+
+        stack.send(talk.slack_message(ABUSE, user="U0BOB", channel="C0DAYONE"))
+        for admin in ("U0INVITER", "U0CREATOR"):  # whoever invited the bot, the channel's creator
+            (card,) = slack_cards(fake, admin, "mod.")
+            shown = json.dumps(card.body["blocks"], ensure_ascii=False)
+            assert "#dayone" in shown and "Member 0BOB" in shown  # the group's name, the member's
+            assert "U0BOB" not in shown and "本群" not in shown and "C0DAYONE/p" in shown  # and a permalink
+        gid = f"slack:{TEAM}:C0DAYONE"
+        assert told(stack, gid, f"slack:{TEAM}:U0BOB") == {"to": ["U0CREATOR", "U0INVITER"], "why": "group"}
+        to_member = " ".join(c.body["text"] for c in slack_dm(fake, "U0BOB"))
+        assert "#dayone" in to_member and "本群" not in to_member
+
+
+def test_a_slack_channel_with_no_known_admin_tells_the_workspace_admins_and_the_case_says_so(
+    fake: FakeMessengers,
+) -> None:
+    with running_stack(fake) as stack:
+        stack.send(talk.slack_message(ABUSE, user="U0BOB", channel="CNOCREATOR1"))
+        for admin in ("UWSADMIN", "UWSOWNER"):
+            assert len(slack_cards(fake, admin, "mod.")) == 1
+        gid = f"slack:{TEAM}:CNOCREATOR1"
+        assert told(stack, gid, f"slack:{TEAM}:U0BOB") == {"to": ["UWSADMIN", "UWSOWNER"], "why": "org"}
+
+
+def test_the_setup_card_sets_the_group_mode_for_its_admin_only(fake: FakeMessengers) -> None:
+    with running_stack(fake) as stack:
+        stack.send(talk.slack_bot_joined("C0SETUP", inviter="U0INVITER"))
+        (setup,) = slack_cards(fake, "U0INVITER", "setup.")
+        blocks = setup.body["blocks"]
+        value = next(
+            e["value"]
+            for b in (json.loads(blocks) if isinstance(blocks, str) else blocks)
+            for e in b.get("elements", [])
+            if e.get("action_id") == "setup.warn"
+        )
+        hook = fake.hook_url("setup")
+        stack.send(talk.slack_click(hook, action="setup.warn", value=value, user="U0BOB", channel="D0BOB"))
+        scope = keys.group_policy_scope(f"slack:{TEAM}:C0SETUP")
+        assert PolicyRepo(stack.store).current(scope) is None  # a member cannot choose
+
+        stack.send(
+            talk.slack_click(hook, action="setup.warn", value=value, user="U0INVITER", channel="D0INVITER")
+        )
+        live = PolicyRepo(stack.store).current(scope)
+        assert live is not None and "mode: warn" in live.text
+        # A click in a private chat never registers that chat as a group.
+        assert stack.store.get_group(f"slack:{TEAM}:D0INVITER") is None
+        assert stack.store.get_group(f"slack:{TEAM}:D0BOB") is None
+
+
+def test_admins_can_be_added_listed_and_removed_but_never_the_last(fake: FakeMessengers) -> None:
+    with running_stack(fake) as stack:
+        stack.send(talk.slack_bot_joined("CNOCREATOR2", inviter="U0INVITER"))
+        hook = fake.hook_url("admins")
+        stack.send(talk.slack_command("admins add <@U0CAROL>", hook, user="U0INVITER", channel="CNOCREATOR2"))
+        stack.send(talk.slack_command("admins list", hook, user="U0BOB", channel="CNOCREATOR2"))
+        stack.send(
+            talk.slack_command("admins remove <@U0INVITER>", hook, user="U0CAROL", channel="CNOCREATOR2")
+        )
+        stack.send(
+            talk.slack_command("admins remove <@U0CAROL>", hook, user="U0CAROL", channel="CNOCREATOR2")
+        )
+        answers = [c.body["text"] for c in fake.sent("/hooks/admins")]
+        assert "Member AROL" in answers[0]  # added, by name
+        assert "Member ITER" in answers[1] and "Member AROL" in answers[1]  # anyone may list them
+        assert "不再是" in answers[2]  # removed
+        assert "唯一" in answers[3]  # the last admin stays
+
+        fake.clear()
+        stack.send(talk.slack_message(ABUSE, user="U0BOB", channel="CNOCREATOR2"))
+        assert len(slack_cards(fake, "U0CAROL", "mod.")) == 1
+        assert slack_cards(fake, "U0INVITER", "mod.") == []
+
+
+# --- WeCom ------------------------------------------------------------------------------------------
+
+
+def test_a_wecom_customer_group_cards_its_owner_and_admin_with_its_name(fake: FakeMessengers) -> None:
+    with running_stack(fake) as stack:
+        set_room(
+            fake,
+            "wrCustomerA1",
+            name="客户群A1",
+            owner="wecomowner",
+            admins=("wecomsubadmin",),
+            external=True,
+        )
+        stack.send(talk.wecom_aibot_mention(ABUSE, fake.hook_url("w"), user="zhangsan", chat="wrCustomerA1"))
+        cards = wecom_cards(fake)
+        assert set(cards) >= {"wecomowner", "wecomsubadmin"}
+        card = cards["wecomowner"]
+        assert "客户群A1" in card and "zhangsan" in card and "本群" not in card
+        gid = f"wecom:{stack.settings.wecom_corp_id}:wrCustomerA1"
+        uid = f"wecom:{stack.settings.wecom_corp_id}:zhangsan"
+        assert told(stack, gid, uid) == {"to": ["wecomowner", "wecomsubadmin"], "why": "group"}
+
+
+def test_a_wecom_group_the_platform_does_not_describe_tells_the_app_admins(fake: FakeMessengers) -> None:
+    with running_stack(fake) as stack:
+        stack.send(talk.wecom_aibot_mention(ABUSE, fake.hook_url("w"), user="lisi", chat="wrInternal1"))
+        assert "wecomappadmin" in wecom_cards(fake)
+        gid = f"wecom:{stack.settings.wecom_corp_id}:wrInternal1"
+        uid = f"wecom:{stack.settings.wecom_corp_id}:lisi"
+        assert told(stack, gid, uid) == {"to": ["wecomappadmin"], "why": "org"}
+
+
+# --- DingTalk ---------------------------------------------------------------------------------------
+
+
+def test_a_dingtalk_scene_group_cards_its_owner_and_sub_admin_by_name(fake: FakeMessengers) -> None:
+    with running_stack(fake, dingtalk_card_template_id="tpl-qunguan") as stack:
+        request = talk.dingtalk_robot(
+            ABUSE, fake.hook_url("d"), user="lisi", chat="cidDayOne", title="周会群", nick="李四"
+        )
+        stack.send(request)
+        cards = dingtalk_cards(fake)
+        assert set(cards) >= {"dingowner", "dingsubadmin"}
+        assert "周会群" in cards["dingowner"] and "李四" in cards["dingowner"]
+        gid = f"dingtalk:{talk.DINGTALK_CORP}:cidDayOne"
+        uid = f"dingtalk:{talk.DINGTALK_CORP}:lisi"
+        assert told(stack, gid, uid) == {"to": ["dingowner", "dingsubadmin"], "why": "group"}
+
+
+def test_a_dingtalk_group_cards_the_sender_dingtalk_marks_as_its_admin(fake: FakeMessengers) -> None:
+    with running_stack(fake, dingtalk_card_template_id="tpl-qunguan") as stack:
+        hook = fake.hook_url("d")
+        chat, title = "cidPlainDayOne", "项目群"
+        stack.send(talk.dingtalk_robot("help", hook, user="dingboss", chat=chat, title=title, is_admin=True))
+        fake.clear()
+        stack.send(talk.dingtalk_robot(ABUSE, hook, user="lisi", chat=chat, title=title, nick="李四"))
+        cards = dingtalk_cards(fake)
+        assert set(cards) == {"dingboss"}
+        assert "项目群" in cards["dingboss"] and "李四" in cards["dingboss"]
