@@ -28,12 +28,12 @@ from chalicelib.clock import FrozenClock
 from chalicelib.console.entry import Console, build_console, serve_page
 from chalicelib.console.settings import ConsoleSettings
 from chalicelib.http import InboundRequest
+from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.moderation.followups import FollowUp, FollowUps
 from chalicelib.settings import Settings
 from chalicelib.store import keys
 from chalicelib.store.dynamodb import DynamoStore, _Codec, _group_item, _member_item, _raw_item
 from chalicelib.store.records import GroupRecord, Item, MemberRecord
-from chalicelib.worker.policies import PolicyRepo
 from local.dynamo import start_dynamodb
 
 NOW = 1_767_225_600.0  # 2026-01-01, UTC

@@ -171,7 +171,7 @@ def _set_mode(event: Event, ctx: Context, deps: Deps, mode: str, *, author: str)
 
     from chalicelib.core.policy import merge
     from chalicelib.kernel.context import policies
-    from chalicelib.worker.policies import parse_override
+    from chalicelib.kernel.policies import parse_override
 
     repo = policies(deps)
     scope = keys.group_policy_scope(event.gid)

@@ -26,13 +26,13 @@ from chalicelib.kernel.clicks import ClickAnswers, ClickGate
 from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.people import name_of
 from chalicelib.kernel.policies import PolicyRepo, parse_override
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.mutes import MuteRepo
 from chalicelib.moderation.sealing import handled_card
 from chalicelib.moderation.targets import duration_of, target_of
 from chalicelib.store import keys
-from chalicelib.worker.people import name_of
 
 DEFAULT_MUTE_SECONDS = 3600
 MANUAL_WARN_POINTS = 1.0

@@ -20,6 +20,7 @@ from chalicelib.kernel.clicks import ClickGate
 from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context, load_context
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.people import name_of
 from chalicelib.moderation import bans
 from chalicelib.moderation.admin import CLICK_ANSWERS, group_label, private
 from chalicelib.moderation.cases import CaseRepo
@@ -28,7 +29,6 @@ from chalicelib.moderation.sealing import handled_card, seal_card
 from chalicelib.moderation.targets import target_of
 from chalicelib.store import keys
 from chalicelib.store.records import Item
-from chalicelib.worker.people import name_of
 
 REPORTS_PER_HOUR = 3
 DAY = 86400

@@ -35,12 +35,12 @@ from chalicelib.core.actions import Decision
 from chalicelib.core.events import ArchiveNotified, Event
 from chalicelib.core.ids import Platform
 from chalicelib.errors import MessengerError
+from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
 from chalicelib.settings import secret
 from chalicelib.store import keys
 from chalicelib.store.records import GroupRecord, Item
 from chalicelib.worker import batch
-from chalicelib.worker.context import Context
 
 log = logging.getLogger("qunguan.archive")
 MAX_AUDIT_PAGES = 50  # a group's pages per pull: the next pull goes on from the cursor

@@ -38,11 +38,11 @@ from chalicelib.clock import Clock
 from chalicelib.core.events import ConsentChanged, Event, MessagePosted, MessageWithdrawn
 from chalicelib.files import wiring
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.executor import DeliveryFailed
 from chalicelib.store import keys
 from chalicelib.store.base import EVENT_CLAIM_TTL
 from chalicelib.store.message_log import claim_item
 from chalicelib.store.records import Item
-from chalicelib.worker.executor import DeliveryFailed
 from chalicelib.worker.page_marks import PageMark, digest
 from chalicelib.worker.page_store import PageStore
 

@@ -4,9 +4,9 @@ and job runs, all written as the worker writes them."""
 
 from __future__ import annotations
 
+from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.store import keys
 from chalicelib.store.records import AuditRecord, Item, MemberRecord
-from chalicelib.worker.policies import PolicyRepo
 from tests.console.world import ADA, AUDREY, BEN, BOSS, CA, CB, MIA, ConsoleWorld, gid, uid
 
 GROUPS = (

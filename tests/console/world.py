@@ -26,12 +26,12 @@ from chalicelib.console.entry import Console, build_console, use_console
 from chalicelib.console.settings import ConsoleSettings
 from chalicelib.core.ids import PLATFORMS, Platform, group_id, user_id
 from chalicelib.core.policy import default_policy_text
+from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.followups import FollowUp, FollowUps
 from chalicelib.store import keys
 from chalicelib.store.memory import MemoryStore
 from chalicelib.store.records import GroupRecord, MemberRecord
-from chalicelib.worker.policies import PolicyRepo
 from tests.reliability.support import demo_settings
 from tests.support.messenger import RecordingMessenger
 

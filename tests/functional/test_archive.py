@@ -20,8 +20,8 @@ import yaml
 
 from chalicelib.clock import FrozenClock
 from chalicelib.core.policy import default_policy_text
+from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.store import keys
-from chalicelib.worker.policies import PolicyRepo
 from local.demo_settings import DEMO_SETTINGS
 from local.fakes.server import FakeMessengers
 from local.fakes.wecom_archive import FakeArchive, set_room

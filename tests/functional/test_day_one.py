@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.store import keys
-from chalicelib.worker.policies import PolicyRepo
 from local.fakes.server import Call, FakeMessengers
 from local.fakes.wecom_archive import set_room
 from tests.functional import conversations as talk

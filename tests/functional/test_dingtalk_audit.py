@@ -15,9 +15,9 @@ import yaml
 
 from chalicelib.clock import FrozenClock
 from chalicelib.core.policy import default_policy_text
+from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.store import keys
 from chalicelib.worker.archive import pull_dingtalk, scheduled_notices
-from chalicelib.worker.policies import PolicyRepo
 from local.demo_settings import DEMO_SETTINGS
 from local.fakes.dingtalk_audit import add_audit_messages
 from local.fakes.server import FakeMessengers, Fault

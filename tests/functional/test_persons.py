@@ -17,11 +17,11 @@ import yaml
 
 from chalicelib.clock import FrozenClock
 from chalicelib.core.policy import default_policy_text
+from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.membership.repository import MembershipRepo
 from chalicelib.persons.repository import PersonRepo
 from chalicelib.store import keys
 from chalicelib.store.records import GroupRecord
-from chalicelib.worker.policies import PolicyRepo
 from local.fakes.server import FakeMessengers
 from tests.functional.membership_talk import TALKS, Talk
 from tests.functional.test_membership import CASTS, gid, send, uid

@@ -13,6 +13,7 @@ from chalicelib.bootstrap import Deps
 from chalicelib.clock import FrozenClock
 from chalicelib.core.events import CommandIssued, MessagePosted
 from chalicelib.core.policy import default_policy_text
+from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.membership.repository import MembershipRepo
 from chalicelib.moderation.bans import is_banned
 from chalicelib.settings import Settings
@@ -20,7 +21,6 @@ from chalicelib.store import keys
 from chalicelib.store.memory import MemoryStore
 from chalicelib.store.records import GroupRecord
 from chalicelib.worker.pipeline import Outcome, process
-from chalicelib.worker.policies import PolicyRepo
 from tests.support.messenger import RecordingMessenger
 
 T0 = 1_700_000_000.0  # 2023-11-14 22:13:20 UTC

@@ -12,11 +12,11 @@ from chalicelib.bootstrap import Deps
 from chalicelib.clock import FrozenClock
 from chalicelib.core.events import ConsentChanged, Event, MessagePosted, MessageWithdrawn
 from chalicelib.kernel.deps import Deps as KernelDeps
+from chalicelib.kernel.executor import DeliveryFailed
 from chalicelib.settings import Settings
 from chalicelib.store import keys
 from chalicelib.store.memory import MemoryStore
 from chalicelib.worker.batch import MAX_MESSAGE_AGE, moderate
-from chalicelib.worker.executor import DeliveryFailed
 
 NOW = 1_750_000_000.0
 ROOM = "wr1"
