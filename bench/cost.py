@@ -99,14 +99,16 @@ def _message(clock: FrozenClock, index: int) -> Any:
     return slack_peer.event_request(envelope, DEMO_SETTINGS["SLACK_SIGNING_SECRET"], timestamp=now)
 
 
-def _send(deps: Deps, dispatcher: _Collect, request: Any) -> None:
+def _send(deps: Deps, dispatcher: _Collect, request: Any, *, first: bool = False) -> None:
+    """One message through ingress and the worker. The group's `first` message may be acted on: the bot
+    describes a group it sees for the first time and asks whoever can govern it to set it up."""
     reply = handle("slack.events", request.to_inbound(), deps)
     assert reply.status == 200, reply.body
     events, dispatcher.events = dispatcher.events, []
     assert len(events) == 1, f"expected one new event, got {len(events)}"
     for event in events:
         outcome = process(event, deps)
-        assert not outcome.decision.actions, f"an ordinary message was acted on: {outcome.decision}"
+        assert first or not outcome.decision.actions, f"an ordinary message was acted on: {outcome.decision}"
 
 
 def measure(dynamo: EmbeddedDynamo, fake: FakeMessengers, messages: int, override: str | None) -> Measured:
@@ -125,7 +127,7 @@ def measure(dynamo: EmbeddedDynamo, fake: FakeMessengers, messages: int, overrid
     dispatcher = _Collect()
     deps = Deps(settings=settings, clock=clock, store=store, dispatcher=dispatcher)
     store.usage.reset()
-    _send(deps, dispatcher, _message(clock, 0))
+    _send(deps, dispatcher, _message(clock, 0), first=True)
     warm_up = Counter(store.usage.calls)
     store.usage.reset()
     fake.clear()  # the warm-up may ask Slack once who the bot is (auth.test, cached per team)
