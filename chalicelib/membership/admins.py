@@ -48,7 +48,7 @@ def admins(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     if len(words) < 2:
         return _reply(ctx, "admins.usage", prefix=prefix)
     if not is_admin(command, command.user, ctx, deps):
-        return dataclasses.replace(_reply(ctx, "admin.refused"), notes={"refused": f"admins {verb}"})
+        return dataclasses.replace(_reply(ctx, "admin.refused"), refused=f"admins {verb}")
     member = member_of(words[1], command)
     record = ctx.group
     if verb == "add":

@@ -17,7 +17,6 @@ only: they set the group's `mode` (a group policy version) or switch governing o
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from chalicelib.adapters.base import Capability
 from chalicelib.authz import admins_told, directory_user, is_admin
@@ -161,8 +160,7 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
         response_token=click.response_token,
         reason="setup.chosen",
     )
-    notes: dict[str, Any] = {"acting_chat": opened.chat, "setup_choice": choice}
-    return Decision(Decision.of(update).actions, notes=notes)
+    return Decision(Decision.of(update).actions, notes={"setup_choice": choice}, acting_chat=opened.chat)
 
 
 def _set_mode(event: Event, ctx: Context, deps: Deps, mode: str, *, author: str) -> None:
