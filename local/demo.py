@@ -47,6 +47,23 @@ class Step:
     gid: str | None = None
 
 
+TOKENS = ("gettoken", "accessToken", "auth.test")
+LOOKUPS = (
+    "conversations.info",
+    "conversations.open",
+    "users.info",
+    "users.list",
+    "chat.getPermalink",
+    "appchat/get",
+    "groupchat/get",
+    "get_admin_list",
+    "scenegroup/get",
+    "listadmin",
+    "user/get",
+    "v1.0/contact/users/me",
+)
+
+
 def http(url: str, request: SignedRequest) -> tuple[int, str]:
     req = urllib.request.Request(  # noqa: S310 - loopback only
         url + request.url_path, data=request.body or None, headers=request.headers, method=request.method
@@ -539,7 +556,9 @@ def redelivery_demo(url: str, fake: str, state: dict[str, Any], store: DynamoSto
         for call in recorded(fake)
         if call["path"].endswith("chat.postMessage") and isinstance(call.get("body"), dict)
     ]
-    ok = status == 200 and sorted(posted) == ["D0ADMIN", "D0EVE"]  # the fake's direct channels: D + id
+    # The fake's direct channels are D + id: the policy's admin, the channel's creator (an admin the
+    # platform names), and the member.
+    ok = status == 200 and sorted(posted) == ["D0ADMIN", "D0CREATOR", "D0EVE"]
     for record in reversed(store.list_audit(f"slack:{SLACK_TEAM}:C0DEMO", limit=1)):
         print(f"    decided  → {', '.join(record.actions)} ({record.outcome})")
     return _shown(
@@ -608,12 +627,11 @@ def main() -> int:
             status, body = http(url, step.build(hook))
             settled(state)
             sent = recorded(fake)
-            replies = [
-                call for call in sent if not call["path"].endswith(("gettoken", "accessToken", "auth.test"))
-            ]
-            ok = status == step.expect_status and (
-                step.expect_sent is None or len(replies) == step.expect_sent
-            )
+            replies = [call for call in sent if not call["path"].endswith(TOKENS)]
+            # What the bot posts is counted; what it looks up (who administers a group it sees for the
+            # first time, its name, a person's name, a link to the message) is shown, not counted.
+            posts = [call for call in replies if not call["path"].endswith(LOOKUPS)]
+            ok = status == step.expect_status and (step.expect_sent is None or len(posts) == step.expect_sent)
             failures += not ok
             print(f"{'✓' if ok else '✗'} {step.title}")
             print(f"    received → {status} {body[:90]!s}")
