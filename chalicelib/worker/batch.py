@@ -111,7 +111,7 @@ def moderate(
     report.duplicates = len(kept) - len(fresh)
     report.resumed = sum(again for _, _, again in todo)
 
-    page_store = PageStore(deps.store)
+    page_store = PageStore(deps.store, deps.clock)
     clock = MessageClock(deps.clock)
     page = page_deps(deps, page_store, clock)
     for gid, uids in _members_by_group(fresh).items():
