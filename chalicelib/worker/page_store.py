@@ -35,6 +35,9 @@ from chalicelib.store.records import AuditRecord, GroupRecord, Increment, Item, 
 _WINDOW_PK = keys.moderation_window_pk("")
 _WINDOW_SK = keys.moderation_window_sk(0)[:-1]
 _MEMBER_PK = keys.group_pk("")
+# An UpdateItem's expression is at most 4 KB (DynamoDB's quotas: "The maximum length of any expression
+# string is 4 KB"), about 250 attributes as `DynamoStore.bump_counters` names them; the embedded DynamoDB
+# (moto) parses an expression recursively and overflows Python's stack at about 200. Hence 150.
 ATTRIBUTES_PER_WRITE = 150
 
 
@@ -102,7 +105,6 @@ class PageStore(Store):
         for (pk, sk), window in windows.items():
             changes = [(name, True, n) for name, n in window.add.items()]
             changes += [(name, False, value) for name, value in window.put.items()]
-            # One UpdateItem takes an expression of at most 4 KB (about 200 attributes here).
             for start in range(0, len(changes), ATTRIBUTES_PER_WRITE):
                 part = changes[start : start + ATTRIBUTES_PER_WRITE]
                 add = {name: value for name, adding, value in part if adding}
