@@ -75,6 +75,7 @@ class _Window:
     expires_at: int | None
     add: Counter[str] = field(default_factory=Counter)
     put: dict[str, Any] = field(default_factory=dict)
+    read: Item | None = None  # what `get_item` answered since the last write (read-only, shared)
 
 
 class PageStore(Store):
@@ -146,15 +147,21 @@ class PageStore(Store):
         window.data.update(put)
         window.put.update(put)
         window.expires_at = max(window.expires_at or 0, expires_at)
+        window.read = None
         return _Before(window.data, replaced)
 
     def get_item(self, pk: str, sk: str) -> Item | None:
+        """A window item as the page holds it. The copy is made once per write of the window and shared
+        by the reads until the next: the first messages of each window read the one before it, which
+        holds thousands of attributes by then (`chalicelib.moderation.signals`, which only reads it)."""
         if not _is_window(pk, sk):
             return self.inner.get_item(pk, sk)
         window = self._window(pk, sk)
         if not window.data:
             return None
-        return Item(pk, sk, data=dict(window.data), expires_at=window.expires_at)
+        if window.read is None:
+            window.read = Item(pk, sk, data=dict(window.data), expires_at=window.expires_at)
+        return window.read
 
     def record_activity(
         self, gid: str, uid: str, user: str, at: float, *, min_interval: int = ACTIVITY_WRITE_INTERVAL

@@ -145,3 +145,14 @@ def test_a_claim_deleted_or_overwritten_through_the_page_is_asked_of_the_table_a
     page.update_item(*SETUP, {"at": T0 + 2})
     inner.delete_item(*SETUP)  # by another writer: the page's update made it forget the item
     assert page.put_item(Item(*SETUP, data={"at": T0 + 3}), if_absent=True)
+
+
+def test_reading_a_window_again_before_its_next_write_gives_the_same_answer_without_copying() -> None:
+    _, page = stores()
+    page.bump_counters(PK, SK, {"n_a_1": 1}, {}, expires_at=int(T0 + 600))
+    first, again = page.get_item(PK, SK), page.get_item(PK, SK)
+    assert first is again
+    page.bump_counters(PK, SK, {"n_a_1": 1}, {}, expires_at=int(T0 + 600))
+    after = page.get_item(PK, SK)
+    assert after is not None and after.data == {"n_a_1": 2}
+    assert first is not None and first.data == {"n_a_1": 1}  # an earlier answer stays as it was
