@@ -172,6 +172,7 @@ class Measured:
     dynamodb_ms: float  # of which the DynamoDB client (boto3: building requests, reading answers)
     pipeline_ms: float  # of which the worker's pipeline per message, outside the DynamoDB client
     sdk_ms: float  # inside the (fake) SDK's C calls
+    write_units: float  # what DynamoDB (here moto) charged the page's writes
     replayed_ms: tuple[float, float] = field(default=(0.0, 0.0))  # the requests again: deployed, defaults
 
     @property
@@ -248,6 +249,7 @@ def measure(messages: int, *, replays: int = REPLAYS) -> Measured:
         dynamodb_ms=timed.dynamodb * 1000,
         pipeline_ms=timed.pipeline * 1000,
         sdk_ms=timed.sdk * 1000,
+        write_units=store.usage.write_units,
         replayed_ms=replayed,
     )
 
@@ -307,6 +309,7 @@ def main(*, quick: bool = False) -> list[Row]:
         f"  archive page of {messages}: {m.requests} DynamoDB requests ({shown}); CPU outside the SDK "
         f"{m.outside_ms:.0f} ms = RSA {m.rsa_ms:.0f} + DynamoDB client {m.dynamodb_ms:.0f} + pipeline "
         f"{m.pipeline_ms:.0f} + batch path {m.batch_ms:.0f}; inside the fake SDK {m.sdk_ms:.0f} ms; "
+        f"{m.write_units:.0f} write units; "
         f"runs (outside the SDK): {', '.join(f'{run.outside_ms:.0f}' for run in runs)} ms; openssl speed "
         f"rsa2048: {'-' if rsa_op is None else f'{rsa_op:.3f}'} ms a signature"
     )

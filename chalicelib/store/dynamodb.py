@@ -699,9 +699,9 @@ class _Codec:
 
     The serializer refuses floats (they may not be exact); each goes in as the Decimal of its shortest
     repr, which DynamoDB stores exactly and which turns back into the same float. Strings, booleans,
-    whole numbers and floats, nearly every value the table holds, are written here directly, exactly as
-    TypeSerializer writes them (numbers through its own decimal context, so its limits hold): its
-    dispatch by type cost more than the rest of serialising a page's claims."""
+    whole numbers, floats, lists and dicts of them, nearly every value the table holds, are written here
+    directly, exactly as TypeSerializer writes them (numbers through its own decimal context, so its
+    limits hold): its dispatch by type cost more than the rest of serialising a page's claims."""
 
     def __init__(self) -> None:
         from boto3.dynamodb.types import (  # type: ignore[import-untyped, unused-ignore]
@@ -729,6 +729,10 @@ class _Codec:
             return {"N": str(value)}
         if kind is float and math.isfinite(value):
             return {"N": str(self._number(repr(value)))}
+        if kind is list or kind is tuple:
+            return {"L": [self.serialize(inner) for inner in value]}
+        if kind is dict:
+            return {"M": {str(name): self.serialize(inner) for name, inner in value.items()}}
         serialized: dict[str, Any] = self._serializer.serialize(_to_dynamo(value))
         return serialized
 

@@ -1,11 +1,10 @@
 """`DynamoStore`'s codec writes every value exactly as boto3's TypeSerializer does (after the store's own
-rule for floats: the Decimal of their shortest repr), its shortcuts for common types included, and
-refuses what TypeSerializer refuses."""
+rule for floats: the Decimal of their shortest repr, `_to_dynamo`), its shortcuts for common types
+included, and refuses what TypeSerializer refuses."""
 
 from __future__ import annotations
 
 import math
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -14,28 +13,22 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chalicelib.errors import StoreError
-from chalicelib.store.dynamodb import _Codec
+from chalicelib.store.dynamodb import _Codec, _to_dynamo
 
 JSON_LIKE = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.tuples(inner, inner)
+        | st.dictionaries(st.text(max_size=8) | st.integers(), inner, max_size=4)
+    ),
     max_leaves=12,
 )
 
 
 def reference(value: Any) -> dict[str, Any]:
-    """TypeSerializer on the value with floats as the Decimal of their repr, as the store has always done."""
-
-    def decimals(inner: Any) -> Any:
-        if isinstance(inner, float):
-            return Decimal(repr(inner))
-        if isinstance(inner, dict):
-            return {name: decimals(item) for name, item in inner.items()}
-        if isinstance(inner, list):
-            return [decimals(item) for item in inner]
-        return inner
-
-    serialized: dict[str, Any] = TypeSerializer().serialize(decimals(value))
+    """What the store always wrote: TypeSerializer on the value with its floats made Decimals."""
+    serialized: dict[str, Any] = TypeSerializer().serialize(_to_dynamo(value))
     return serialized
 
 
