@@ -146,7 +146,7 @@ def _archive_one(event: Event, place: Place, deps: Deps, user: str, info: FileIn
             reason=reason,
         )
         log.info("file on %s not archived: %s", event.platform, reason)
-        return _tell(event, gctx.locale, key, notes={"file": {"skipped": reason}}, **params)
+        return _tell(event, gctx.locale, key, audit={"file": {"skipped": reason}}, **params)
 
     download: Download | None = None
     name = info.name
@@ -265,7 +265,7 @@ def _recorded(event: Event, place: Place, deps: Deps, user: str, landed: Landed)
         id=file_id,
         group=group,
         prefix=prefix,
-        notes={"file": {"archived": file_id, "doc": doc}},
+        audit={"file": {"archived": file_id, "doc": doc}},
     )
     actions: list[Action] = list(told.actions)
     newest = chain.with_file(file).latest == file_id
@@ -284,7 +284,7 @@ def _recorded(event: Event, place: Place, deps: Deps, user: str, landed: Landed)
                 prefix=prefix,
             )
             actions.append(SendDirect(user=reader, text=text, reason="files.new_version"))
-    return Decision(Decision.of(*actions).actions, notes=told.notes)
+    return Decision(Decision.of(*actions).actions, audit=told.audit)
 
 
 def keys_time(ts: float) -> str:
@@ -317,7 +317,7 @@ def _hint_key(event: Event) -> str:
 
 
 def _tell(
-    event: Event, locale: str, key: str, *, notes: dict[str, Any] | None = None, **params: Any
+    event: Event, locale: str, key: str, *, audit: dict[str, Any] | None = None, **params: Any
 ) -> Decision:
     """A private word to whoever shared or sent the file."""
     user = str(getattr(event, "user", "") or "")
@@ -327,4 +327,4 @@ def _tell(
         if is_private(event)
         else Reply(text=text, private=True, reason=key)
     )
-    return Decision(Decision.of(action).actions, notes=notes or {})
+    return Decision(Decision.of(action).actions, audit=audit or {})

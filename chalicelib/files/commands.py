@@ -253,7 +253,7 @@ def _request(command: CommandIssued, ctx: Context, deps: Deps, file_id: str) -> 
                 reason="files.request.sent",
             ),
         ).actions,
-        notes={"file": {"requested": file.file_id, "standing": who, "ref": request.ref}},
+        audit={"file": {"requested": file.file_id, "standing": who, "ref": request.ref}},
     )
 
 
@@ -290,7 +290,7 @@ def issue_link(
                 reason="files.link.sent",
             )
         )
-    return Decision(Decision.of(*actions).actions, notes={"file": {"link": file.file_id, "ground": ground}})
+    return Decision(Decision.of(*actions).actions, audit={"file": {"link": file.file_id, "ground": ground}})
 
 
 def request_card(request: Request, file: ArchivedFile, locale: str, platform: str) -> Card:
@@ -328,7 +328,7 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
         return opened
     sealed, gctx, kind = opened.sealed, opened.ctx, opened.kind
     decision = _decide(click, opened.located, gctx, deps, kind=kind, ref=sealed.ref)
-    if "decided" not in decision.notes:
+    if "decided" not in decision.audit:
         return decision
     line = t(gctx.locale, "files.handled", by=click.user, what=t(gctx.locale, f"files.what.{kind}"))
     title = t(gctx.locale, "files.request.title", ref=sealed.ref)
@@ -349,7 +349,7 @@ def _decide_by_command(command: CommandIssued, ctx: Context, deps: Deps, kind: s
     located = dataclasses.replace(command, chat=chat)
     gctx = ctx if chat == command.chat else load_context(located, deps)
     decision = _decide(command, located, gctx, deps, kind=kind, ref=ref)
-    if "decided" not in decision.notes:
+    if "decided" not in decision.audit:
         return decision
     done = Reply(
         text=t(gctx.locale, "files.handled", by=command.user, what=t(gctx.locale, f"files.what.{kind}")),
@@ -394,7 +394,7 @@ def _decide(
         actions.append(SendDirect(user=request.user, text=text, reason=key))
     return Decision(
         Decision.of(*actions).actions,
-        notes={"decided": {"ref": ref, "what": DECISIONS[kind], "by": user, "for": request.user}},
+        audit={"decided": {"ref": ref, "what": DECISIONS[kind], "by": user, "for": request.user}},
     )
 
 

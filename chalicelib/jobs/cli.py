@@ -20,6 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
+from chalicelib.core.facts import JobRan
 from chalicelib.jobs import catalog
 from chalicelib.jobs.base import JobNotInstalled, JobReport
 from chalicelib.kernel.deps import Deps
@@ -100,7 +101,8 @@ def _group_job(args: argparse.Namespace, deps: Deps, now: float, out: TextIO) ->
         outcome = process(event, deps)
         record = Runs(deps.store, keys.group_pk(group.gid)).get(args.name, period, args.dry_run)
         report = record.report if record else None
-        status = dict(outcome.decision.notes.get("job") or {}).get("status")
+        ran = outcome.decision.fact(JobRan)
+        status = ran.status if ran is not None else None
         if report is not None and status:  # what happened this time ("already": the period was done)
             report = replace(report, status=status)
         out.write(f"== {group.gid} ({group.name or group.chat})\n")

@@ -142,6 +142,12 @@ def act(
     to the event's own; `what` and `actor` go to the audit (the event's type and user by default)."""
     if not decision.actions:
         return Acted(decision, ())
+    if decision.facts and after is None:  # a path without the worker's recording: nobody would see them
+        log.error(
+            "%s: facts %s acted on without a recorder; they are not recorded",
+            what or type(where.event).__name__,
+            [type(fact).__name__ for fact in decision.facts],
+        )
     event = where.event
     claim = claim or event_claim(event)
     owner = new_owner()
@@ -151,7 +157,7 @@ def act(
         at=where.ctx.now,
         chat=event.chat,
         actions=decision.actions,
-        notes=dict(decision.notes),
+        audit=dict(decision.audit),
         what=what or type(event).__name__,
         actor=actor or str(getattr(event, "user", "") or "qunguan"),
         owner=owner,
@@ -269,8 +275,8 @@ def audit(
     body: dict[str, Any] = {"results": [result.record() for result in results], **(detail or {})}
     if decision.refused:  # who was turned away and why, not only that a reply went out
         body["refused"] = decision.refused
-    if decision.notes.get("audit"):  # what a handler wants on the record (e.g. the co-admins appointed)
-        body["audit"] = decision.notes["audit"]
+    if decision.audit:  # what a handler wants on the record (e.g. the co-admins appointed)
+        body["audit"] = dict(decision.audit)
     deps.store.append_audit(
         AuditRecord(
             gid=gid,

@@ -32,6 +32,7 @@ from chalicelib.core.actions import Action, Decision, PostCard, Reply
 from chalicelib.core.cards import Button, Card
 from chalicelib.core.engine import rule_label
 from chalicelib.core.events import CommandIssued, Event
+from chalicelib.core.facts import AppealDecided, CaseActed
 from chalicelib.core.ids import split_id
 from chalicelib.i18n import t
 from chalicelib.kernel.commands import as_command, command_name, command_prefix
@@ -413,16 +414,14 @@ def handle(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
 # After the actions -------------------------------------------------------------------------------------
 
 
+def close_acted(acted: CaseActed | AppealDecided, deps: Deps) -> None:
+    """A case or an appeal an admin decided is no longer followed."""
+    kind = CASE if isinstance(acted, CaseActed) else APPEAL
+    FollowUps(deps.store).close(acted.gid, kind, acted.ref)
+
+
 def record(event: Event, ctx: Context, decision: Decision, results: tuple[Any, ...], deps: Deps) -> None:
-    """Follow the admin cards that went out; stop following the ones handled."""
-    repo = FollowUps(deps.store)
-    notes = decision.notes
-    acted = notes.get("admin_action")
-    if acted:
-        repo.close(str(acted["gid"]), CASE, str(acted["ref"]))
-    appealed = notes.get("appeal_decision")
-    if appealed:
-        repo.close(str(appealed["gid"]), APPEAL, str(appealed["ref"]))
+    """Follow the admin cards that went out; stop following the ones handled by command."""
     _handled_by_command(event, ctx, decision, deps)
     if not decision.shadow:
         for (kind, ref), (card, users, tokens) in _cards_sent(decision, results).items():

@@ -32,6 +32,7 @@ from chalicelib.core.actions import Action, Decision, Mute, PostCard, Reply, Sen
 from chalicelib.core.cards import Button, Card
 from chalicelib.core.engine import appeal_command, rule_label
 from chalicelib.core.events import CardClicked, CommandIssued, Event
+from chalicelib.core.facts import CaseDecided, ExchangeWarned, SlowModeStarted, Warned
 from chalicelib.core.policy import GroupPolicy
 from chalicelib.core.rules.base import RuleContext
 from chalicelib.i18n import t
@@ -39,6 +40,7 @@ from chalicelib.kernel.clicks import ClickGate
 from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.handlers import Recording
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.exchanges import slow_mode_stamp
 from chalicelib.moderation.mutes import MuteRepo
@@ -276,7 +278,9 @@ def after_moderation(
     """What the `heated` finding of a moderated message leads to, by its mode: enforced, slow mode starts
     (recorded after the actions, see `record`); warned, the other member of the exchange is reminded too
     (the engine told the poster); in shadow, nothing but the case."""
-    finding = next((f for f in decision.notes.get("findings", ()) if f.get("rule") == "heated"), None)
+    case = decision.fact(CaseDecided)
+    findings = case.findings if case is not None else ()
+    finding = next((f for f in findings if f.get("rule") == "heated"), None)
     if finding is None or finding.get("mode") not in ("enforce", "warn"):
         return decision
     evidence = finding.get("evidence", {})
@@ -296,7 +300,7 @@ def after_moderation(
     mode = SlowMode(
         gid=event.gid,
         chat=event.chat,
-        ref=str(decision.notes.get("case_ref", ""))[:12] or f"{int(ctx.now)}",
+        ref=(case.ref if case is not None else "")[:12] or f"{int(ctx.now)}",
         since=ctx.now,
         until=ctx.now + settings.default_minutes * MINUTE,
         seconds=settings.seconds_per_message,
@@ -314,10 +318,8 @@ def after_moderation(
     if admins:  # its buttons are sealed with the rest of the decision (moderation.sealing.seal_decision)
         card = admin_card(mode, place, policy, platform=event.platform, detail=detail)
         actions.append(PostCard(card=card, users=admins, reason="slowmode.card", rule="heated"))
-    notes = {**decision.notes, "slowmode_start": mode.data()}
-    return dataclasses.replace(
-        decision, actions=Decision.of(*decision.actions, *actions).actions, notes=notes
-    )
+    started = dataclasses.replace(decision, actions=Decision.of(*decision.actions, *actions).actions)
+    return started.with_facts(SlowModeStarted(dict(mode.data())))
 
 
 def _enforcement(place: Where, deps: Deps) -> str:
@@ -422,7 +424,6 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
     policy = gctx.policy
     offset = policy.jobs.utc_offset_hours
     acting_chat = common.acting(sealed.chat, click)
-    notes: dict[str, Any] = {}
     if kind == "end":
         if not finish(deps.store, policy, mode, now):
             return Decision()
@@ -435,7 +436,7 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
             fallback_id=f"slow:{mode.ref}",
             reason="slowmode.handled",
         )
-        return common.decided(*actions, update, notes=notes, acting_chat=acting_chat)
+        return common.decided(*actions, update, acting_chat=acting_chat)
     repo = SlowModes(deps.store)
     if not repo.mark(mode, "extended" if kind == "extend" else "warned"):
         return Decision()  # a second click does nothing
@@ -453,13 +454,11 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
         return common.decided(
             *actions,
             _still_open(click, longer, place, policy, deps, what=what),
-            notes=notes,
             acting_chat=acting_chat,
         )
     warnings = _warnings(click, mode)
     what = t(gctx.locale, "slowmode.what.warn", members=" / ".join(mode.members))
     updated = dataclasses.replace(mode, warned=True)
-    notes = {**notes, "slowmode_warned": [{"ref": ref, "user": user} for ref, user in warnings]}
     actions = [
         SendDirect(
             user=user,
@@ -477,7 +476,7 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
     return common.decided(
         *actions,
         _still_open(click, updated, place, policy, deps, what=what),
-        notes=notes,
+        facts=(ExchangeWarned(mode.chat, tuple(Warned(ref, user) for ref, user in warnings)),),
         acting_chat=acting_chat,
     )
 
@@ -512,32 +511,27 @@ def _still_open(
 # After the actions -----------------------------------------------------------------------------------
 
 
-def record(event: Event, ctx: Context, decision: Decision, results: tuple[Any, ...], deps: Deps) -> None:
-    """A slow mode a heated exchange started begins now (its record and stamps); members warned from the
-    card get their case and points, as `warn @member` gives."""
-    notes = decision.notes
-    started = notes.get("slowmode_start")
-    if started and not decision.shadow:
-        begin(deps.store, ctx.policy, SlowMode.of(started), ctx.now)
-    warned = notes.get("slowmode_warned")
-    if warned:
-        _record_warnings(event, ctx, decision, warned, deps)
+def record_start(started: SlowModeStarted, done: Recording) -> None:
+    """A slow mode a heated exchange started begins now (its record and stamps)."""
+    ctx, decision, deps = done.ctx, done.decision, done.deps
+    if not decision.shadow:
+        begin(deps.store, ctx.policy, SlowMode.of(started.mode), ctx.now)
 
 
-def _record_warnings(
-    event: Event, ctx: Context, decision: Decision, warned: list[dict[str, str]], deps: Deps
-) -> None:
-    chat = decision.acting_chat or event.chat
+def record_warnings(warned: ExchangeWarned, done: Recording) -> None:
+    """Members warned from the card get their case and points, as `warn @member` gives."""
+    event, ctx, deps = done.event, done.ctx, done.deps
+    chat = warned.chat
     gid = f"{event.platform}:{event.tenant}:{chat}"
     cases = CaseRepo(deps.store)
-    for entry in warned:
-        user = entry["user"]
+    for entry in warned.warned:
+        user = entry.user
         uid = event.uid(user)
         member = deps.store.get_member(gid, uid)
         cases.open(
             gid=gid,
             uid=uid,
-            ref=entry["ref"],
+            ref=entry.ref,
             data={
                 "user": user,
                 "chat": chat,

@@ -48,6 +48,6 @@ def _end(mute: MuteRecord, deps: Deps, now: float) -> bool:
         chat=chat, user=mute.user, text=t(ctx.locale, "member.mute_ended", group=group), reason="mute.ended"
     )
     acted = act(
-        deps, where, Decision((action,), notes={"case": mute.case_ref}), what="MuteEnded", actor="qunguan"
+        deps, where, Decision((action,), audit={"case": mute.case_ref}), what="MuteEnded", actor="qunguan"
     )
     return not acted.retryable

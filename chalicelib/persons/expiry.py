@@ -41,7 +41,7 @@ def end_due_sanctions(deps: Deps, now: float, *, limit: int = 500) -> int:
             reason="persons.expired",
         )
         lifted_record = {"sid": sanction.sid, "pid": sanction.pid, "scope": sanction.scope, "why": "expired"}
-        decision = Decision((told,), notes={"audit": {"sanction_lifted": [lifted_record]}})
+        decision = Decision((told,), audit={"sanction_lifted": [lifted_record]})
         act(deps, where, decision, what="SanctionLifted", actor=EXPIRED_BY)
         ended += 1
     log.info("sanction sweep: ended=%d", ended)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +22,7 @@ from chalicelib.cardsign import seal
 from chalicelib.core.actions import Action, Decision, PostCard, PostText, Reply, SendDirect, UpdateCard
 from chalicelib.core.cards import Card
 from chalicelib.core.events import CardClicked, CommandIssued, Event
+from chalicelib.core.facts import Fact
 from chalicelib.core.ids import natives_in
 from chalicelib.core.localtime import local
 from chalicelib.core.naming import group_label
@@ -224,8 +225,14 @@ def answer(event: Event, locale: str, key: str, *, why: str = "", **params: Any)
     return dataclasses.replace(decision, refused=why) if why else decision
 
 
-def decided(*actions: Action, notes: dict[str, Any] | None = None, acting_chat: str = "") -> Decision:
-    return Decision(Decision.of(*actions).actions, notes=notes or {}, acting_chat=acting_chat)
+def decided(
+    *actions: Action,
+    audit: Mapping[str, Any] | None = None,
+    facts: tuple[Fact, ...] = (),
+    acting_chat: str = "",
+) -> Decision:
+    """`actions` as a decision (most severe first), with its audit detail, facts and acting group."""
+    return Decision(Decision.of(*actions).actions, acting_chat=acting_chat, facts=facts, audit=audit or {})
 
 
 def to_group(place: Where, text: str, audience: Sequence[str], *, reason: str) -> list[Action]:

@@ -78,5 +78,5 @@ def on_command(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     return common.decided(
         *common.to_group(place, text, audience, reason=f"workflows.correct.{kind}"),
         Reply(text=done, private=True, reason="workflows.correct.done"),
-        notes={"correction": {"ref": ref, "target": target, "kind": kind}},
+        audit={"correction": {"ref": ref, "target": target, "kind": kind}},
     )

@@ -392,8 +392,8 @@ def open_incident(
             isolation=_isolation_line(incident, locale),
         )
     )
-    notes: dict[str, Any] = {"incident": {"ref": ref, "what": "opened", "severity": severity}}
-    return common.decided(*actions, answer, notes=notes)
+    audit: dict[str, Any] = {"incident": {"ref": ref, "what": "opened", "severity": severity}}
+    return common.decided(*actions, answer, audit=audit)
 
 
 def _isolation_line(incident: Incident, locale: str) -> str:
@@ -492,7 +492,7 @@ def _close(command: CommandIssued, ctx: Context, deps: Deps, incident: Incident,
     actions += common.to_group(place, notice, audience, reason="workflows.inc.closed")
     readers = tuple(dict.fromkeys((*incident.responders, incident.by, command.user)))
     actions += [SendDirect(user=user, text=report, reason="workflows.inc.report") for user in readers]
-    return common.decided(*actions, notes={"incident": {"ref": incident.ref, "what": "closed"}})
+    return common.decided(*actions, audit={"incident": {"ref": incident.ref, "what": "closed"}})
 
 
 def _lift(deps: Deps, ctx: Context, place: Where, incident: Incident) -> list[Action]:
@@ -609,4 +609,4 @@ def on_membership(event: MemberJoined | MemberLeft, ctx: Context, deps: Deps) ->
     reached = count(deps, event.gid, what, ctx.now, ctx.policy.workflows.incidents)
     if reached is None:
         return Decision()
-    return common.decided(*alert(event, ctx, deps, what, reached), notes={"spike": what})
+    return common.decided(*alert(event, ctx, deps, what, reached), audit={"spike": what})

@@ -213,11 +213,11 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
         return opened
     sealed, gctx, kind = opened.sealed, opened.ctx, opened.kind
     decision = _decide(click, gctx, deps, kind, sealed.ref, chat=sealed.chat, reason="")
-    if "decided" not in decision.notes:
+    if "decided" not in decision.audit:
         return decision  # refused, missing, or decided before: answered privately, nothing else
     locale = gctx.locale
     line = t(locale, "workflows.handled", by=click.user, what=t(locale, f"workflows.pub.what.{kind}"))
-    title = t(locale, "workflows.pub.card.title", ref=sealed.ref, by=decision.notes["decided"]["author"])
+    title = t(locale, "workflows.pub.card.title", ref=sealed.ref, by=decision.audit["decided"]["author"])
     update = common.handled(
         click, title=title, line=line, fallback_id=f"pub-{sealed.ref}", reason="workflows.pub.handled"
     )
@@ -234,7 +234,7 @@ def _decide_by_command(
     chat = split_id(gid)[2]
     gctx = ctx if chat == command.chat else load_context(dataclasses.replace(command, chat=chat), deps)
     decision = _decide(command, gctx, deps, kind, ref, chat=chat, reason=reason)
-    if "decided" not in decision.notes:
+    if "decided" not in decision.audit:
         return decision
     done = Reply(
         text=t(
@@ -317,7 +317,7 @@ def _decide(
     actions.append(SendDirect(user=submission.by, text=text, reason=f"workflows.pub.{state}"))
     return Decision(
         Decision.of(*actions).actions,
-        notes={"decided": {"ref": ref, "what": state, "by": user, "author": submission.by}},
+        audit={"decided": {"ref": ref, "what": state, "by": user, "author": submission.by}},
     )
 
 

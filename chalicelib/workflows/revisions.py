@@ -395,7 +395,7 @@ def _propose(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     if not named:
         text += "\n" + t(locale, "workflows.rev.no_owners")
     done = Reply(text=text, private=True, reason="workflows.rev.proposed")
-    return common.decided(*actions, done, notes={"revision": {"ref": ref, "what": "proposed"}})
+    return common.decided(*actions, done, audit={"revision": {"ref": ref, "what": "proposed"}})
 
 
 def _status(command: CommandIssued, ctx: Context, deps: Deps, ref: str | None) -> Decision:
@@ -455,7 +455,7 @@ def _decide(
         return common.decided(
             SendDirect(user=revision.by, text=text, reason="workflows.rev.rejected"),
             *say("workflows.rev.rejected", ref=revision.ref, by=event.user).actions,
-            notes={"revision": {"ref": revision.ref, "what": "rejected", "by": event.user}},
+            audit={"revision": {"ref": revision.ref, "what": "rejected", "by": event.user}},
         )
     if revision.state != "proposed":
         return say("workflows.rev.wrong_state", ref=revision.ref, state=_state(revision, locale))
@@ -478,7 +478,7 @@ def _decide(
     return common.decided(
         *common.to_group(place, notice, audience, reason="workflows.rev.approved"),
         *say("workflows.rev.approved.you", ref=revision.ref, prefix=command_prefix(event.platform)).actions,
-        notes={"revision": {"ref": revision.ref, "what": "approved", "by": event.user}},
+        audit={"revision": {"ref": revision.ref, "what": "approved", "by": event.user}},
         acting_chat=_acting(place, event),
     )
 
@@ -524,7 +524,7 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
     if revision is None:
         return common.click_answer(click, gctx.locale, "workflows.rev.missing", ref=sealed.ref)
     decision = _decide(located, gctx, deps, revision, kind)
-    if "revision" not in decision.notes:
+    if "revision" not in decision.audit:
         return decision
     line = t(
         gctx.locale, "workflows.handled", by=click.user, what=t(gctx.locale, f"workflows.rev.what.{kind}")
@@ -597,7 +597,7 @@ def _pilot(
         reason="workflows.rev.piloting",
     )
     return common.decided(
-        *actions, done, notes={"revision": {"ref": revision.ref, "what": "pilot", "groups": added}}
+        *actions, done, audit={"revision": {"ref": revision.ref, "what": "pilot", "groups": added}}
     )
 
 
@@ -648,7 +648,7 @@ def _rollout(command: CommandIssued, ctx: Context, deps: Deps, revision: Revisio
     return common.decided(
         *_here(command, ctx, deps, revision, "rollout"),
         done,
-        notes={"revision": {"ref": revision.ref, "what": "rollout", "version": applied.version}},
+        audit={"revision": {"ref": revision.ref, "what": "rollout", "version": applied.version}},
     )
 
 
@@ -692,7 +692,7 @@ def _rollback(command: CommandIssued, ctx: Context, deps: Deps, revision: Revisi
     return common.decided(
         *_here(command, ctx, deps, rolled, "rollback"),
         done,
-        notes={"revision": {"ref": revision.ref, "what": "rollback"}},
+        audit={"revision": {"ref": revision.ref, "what": "rollback"}},
     )
 
 

@@ -89,7 +89,7 @@ def moderation_decision() -> Decision:
             PostCard(card=CARD, users=("UADMIN1", "UADMIN2"), reason="moderation.notify_admins"),
             SendDirect(user="U1", text="请勿刷屏", reason="moderation.rule.flood"),
         ),
-        notes={"case_ref": "9"},
+        audit={"case": "9"},
     )
 
 
