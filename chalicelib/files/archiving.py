@@ -38,8 +38,9 @@ from chalicelib.files.sources import Download, Unavailable
 from chalicelib.files.storage import Stored, TooLarge, object_key
 from chalicelib.i18n import t
 from chalicelib.kernel.commands import command_prefix
-from chalicelib.kernel.context import Context, load_context
+from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.where import Where, where_in, where_of
 
 log = logging.getLogger("qunguan.files")
 
@@ -53,16 +54,6 @@ EXTENSIONS = {
     "video/mp4": "mp4",
     "application/pdf": "pdf",
 }
-
-
-@dataclass(frozen=True)
-class Place:
-    """The group a file goes to, its context, and whether it came through a private upload."""
-
-    gid: str
-    chat: str
-    ctx: Context
-    private: bool
 
 
 def shared_files(event: Event) -> tuple[FileInfo, ...]:
@@ -112,17 +103,18 @@ def on_files(event: Event, ctx: Context, deps: Deps) -> Decision:
     return Decision.merge(*parts)
 
 
-def _place(event: Event, ctx: Context, deps: Deps, user: str) -> Place | None:
+def _place(event: Event, ctx: Context, deps: Deps, user: str) -> Where[Event] | None:
+    """The group a file goes to: the one it was shared in, or the destination its sender chose for a
+    private upload (`file upload`)."""
     if not is_private(event):
-        return Place(event.gid, event.chat, ctx, private=False)
+        return where_in(deps, event, ctx)
     destination = FileRepo(deps.store).destination(event.uid(user), ctx.now)
     if destination is None:
         return None
-    gctx = load_context(dataclasses.replace(event, chat=destination.chat), deps)
-    return Place(destination.gid, destination.chat, gctx, private=True)
+    return where_of(deps, dataclasses.replace(event, chat=destination.chat))
 
 
-def _archive_one(event: Event, place: Place, deps: Deps, user: str, info: FileInfo) -> Decision:
+def _archive_one(event: Event, place: Where[Event], deps: Deps, user: str, info: FileInfo) -> Decision:
     repo = FileRepo(deps.store)
     gctx = place.ctx
     settings = gctx.policy.archive
@@ -205,7 +197,7 @@ class Landed:
     keep_until: float
 
 
-def _recorded(event: Event, place: Place, deps: Deps, user: str, landed: Landed) -> Decision:
+def _recorded(event: Event, place: Where[Event], deps: Deps, user: str, landed: Landed) -> Decision:
     source_id, name, content_type = landed.source_id, landed.name, landed.content_type
     key, file_id, stored, keep_until = landed.key, landed.file_id, landed.stored, landed.keep_until
     repo = FileRepo(deps.store)
@@ -255,7 +247,7 @@ def _recorded(event: Event, place: Place, deps: Deps, user: str, landed: Landed)
         file_id=file_id,
     )
     group = (gctx.group.name if gctx.group else "") or place.chat
-    key_name = "files.archived.private" if place.private else "files.archived"
+    key_name = "files.archived.private" if is_private(event) else "files.archived"
     told = _tell(
         event,
         gctx.locale,

@@ -41,6 +41,7 @@ from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
 from chalicelib.kernel.handlers import Recording
+from chalicelib.kernel.where import Where, where_in
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.exchanges import slow_mode_stamp
 from chalicelib.moderation.mutes import MuteRepo
@@ -50,7 +51,6 @@ from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Item
 from chalicelib.workflows import common
-from chalicelib.workflows.common import Where
 from chalicelib.workflows.moments import local_clock
 
 PREFIX = "slow"
@@ -191,17 +191,17 @@ def finish(store: Store, policy: GroupPolicy, mode: SlowMode, now: float) -> boo
 # What people see ------------------------------------------------------------------------------------
 
 
-def _audience(place: Where, deps: Deps, now: float) -> tuple[str, ...]:
+def _audience(place: Where[Event], deps: Deps, now: float) -> tuple[str, ...]:
     return () if place.can_post else common.members(deps, place.gid, now)
 
 
-def notice(place: Where, deps: Deps, key: str, now: float, **params: Any) -> list[Action]:
+def notice(place: Where[Event], deps: Deps, key: str, now: float, **params: Any) -> list[Action]:
     text = t(place.locale, key, **params)
     return common.to_group(place, text, _audience(place, deps, now), reason=key)
 
 
 def admin_card(
-    mode: SlowMode, place: Where, policy: GroupPolicy, *, platform: str, detail: Mapping[str, Any]
+    mode: SlowMode, place: Where[Event], policy: GroupPolicy, *, platform: str, detail: Mapping[str, Any]
 ) -> Card:
     """The admins' card: what happened, and End / Extend / Warn members."""
     locale, offset = place.locale, policy.jobs.utc_offset_hours
@@ -238,7 +238,7 @@ def admin_card(
 
 
 def starting(
-    mode: SlowMode, place: Where, policy: GroupPolicy, deps: Deps, now: float, *, mute_seconds: int = 0
+    mode: SlowMode, place: Where[Event], policy: GroupPolicy, deps: Deps, now: float, *, mute_seconds: int = 0
 ) -> list[Action]:
     """The calm-down notice, and for the members of a heated exchange a private word and, where the bot
     may mute them, a short mute."""
@@ -256,7 +256,9 @@ def starting(
     return actions
 
 
-def ending(mode: SlowMode, place: Where, deps: Deps, now: float, *, key: str, **params: Any) -> list[Action]:
+def ending(
+    mode: SlowMode, place: Where[Event], deps: Deps, now: float, *, key: str, **params: Any
+) -> list[Action]:
     """The notice that slow mode is over, and the mutes of its members lifted (the ones still on)."""
     actions = notice(place, deps, key, now, **params)
     mutes = MuteRepo(deps.store)
@@ -286,7 +288,7 @@ def after_moderation(
     evidence = finding.get("evidence", {})
     members = tuple(str(member) for member in evidence.get("members", ()))
     partner = str(evidence.get("partner", ""))
-    place = common.where(event, ctx, deps)
+    place = where_in(deps, event, ctx)
     if finding["mode"] == "warn":
         text = t(place.locale, "slowmode.warn_only", group=place.label)
         extra: list[Action] = (
@@ -322,7 +324,7 @@ def after_moderation(
     return started.with_facts(SlowModeStarted(dict(mode.data())))
 
 
-def _enforcement(place: Where, deps: Deps) -> str:
+def _enforcement(place: Where[Event], deps: Deps) -> str:
     """How the rate is held here, kept with the slow mode: a substitution is recorded, never silent."""
     platform = place.platform
     sees_all = deps.messenger(platform).capabilities.allows(Capability.SEE_ALL_MESSAGES)  # type: ignore[arg-type]
@@ -347,7 +349,7 @@ def on_command(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
         return common.private(ctx.locale, "slowmode.usage", prefix=prefix)
     if not is_admin(command, command.user, ctx, deps):
         return common.refused(ctx.locale, f"slowmode {sub} by a non-admin")
-    place = common.where(command, ctx, deps)
+    place = where_in(deps, command, ctx)
     if sub == "off":
         return _off(command, ctx, deps, place)
     settings = ctx.policy.rules.slowmode
@@ -382,7 +384,7 @@ def on_command(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     return common.decided(*actions, Reply(text=done, private=True, reason="slowmode.on"))
 
 
-def _off(command: CommandIssued, ctx: Context, deps: Deps, place: Where) -> Decision:
+def _off(command: CommandIssued, ctx: Context, deps: Deps, place: Where[Event]) -> Decision:
     current = SlowModes(deps.store).get(command.gid)
     if current is None or not finish(deps.store, ctx.policy, current, ctx.now):
         return common.private(ctx.locale, "slowmode.not_on")
@@ -420,7 +422,7 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
         if kind == "end":
             return Decision()  # ended already (by this card, a command or the clock): nothing to do
         return common.click_answer(click, gctx.locale, "slowmode.over")
-    place = common.where(located, gctx, deps)
+    place = where_in(deps, located, gctx)
     policy = gctx.policy
     offset = policy.jobs.utc_offset_hours
     acting_chat = common.acting(sealed.chat, click)
@@ -490,7 +492,7 @@ def _warnings(click: CardClicked, mode: SlowMode) -> list[tuple[str, str]]:
 
 
 def _still_open(
-    click: CardClicked, mode: SlowMode, place: Where, policy: GroupPolicy, deps: Deps, *, what: str
+    click: CardClicked, mode: SlowMode, place: Where[Event], policy: GroupPolicy, deps: Deps, *, what: str
 ) -> UpdateCard:
     """The card after Extend or Warn: who did what, and the buttons not used yet."""
     card = admin_card(mode, place, policy, platform=click.platform, detail={})
@@ -557,7 +559,8 @@ def record_warnings(warned: ExchangeWarned, done: Recording) -> None:
 def sweep(deps: Deps, now: float) -> dict[str, int]:
     """End the slow modes that are over (a notice, the stamps cleared, the members' mutes lifted) and keep
     the window items of the ones still on stamped ahead."""
-    from chalicelib.kernel.act import carry_out, job_where
+    from chalicelib.kernel.act import carry_out
+    from chalicelib.kernel.where import job_where
 
     ended = kept = 0
     for mode in SlowModes(deps.store).on():
@@ -576,7 +579,7 @@ def sweep(deps: Deps, now: float) -> dict[str, int]:
             continue
         if not finish(deps.store, policy, mode, now):
             continue
-        where = common.where(place.event, place.ctx, deps)
+        where = where_in(deps, place.event, place.ctx)
         actions = ending(mode, where, deps, now, key="slowmode.notice.ended")
         carry_out(deps, place, actions, what="SlowModeEnded", key=f"{mode.ref}-{int(mode.until)}")
         ended += 1

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 
 from chalicelib.core.actions import Decision, Unmute
 from chalicelib.i18n import t
-from chalicelib.kernel.act import act, job_where
+from chalicelib.kernel.act import act
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.where import job_where
 from chalicelib.moderation.mutes import MuteRecord, MuteRepo
 
 log = logging.getLogger("qunguan.mutes")

@@ -10,8 +10,9 @@ import logging
 from chalicelib.core.actions import Decision, SendDirect
 from chalicelib.core.ids import split_id
 from chalicelib.i18n import t
-from chalicelib.kernel.act import act, job_where
+from chalicelib.kernel.act import act
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.where import job_where
 from chalicelib.moderation import bans
 from chalicelib.persons.repository import PersonRepo
 from chalicelib.persons.sanctions import scope_label

@@ -20,12 +20,13 @@ from dataclasses import dataclass, replace
 from chalicelib.core.actions import Decision
 from chalicelib.core.events import CardClicked, CommandIssued, Event, FileShared, MessagePosted
 from chalicelib.kernel import commands
-from chalicelib.kernel.act import Acted, After, Where, act, audit, event_claim, resume, where_of
+from chalicelib.kernel.act import Acted, After, act, audit, event_claim, resume
 from chalicelib.kernel.context import Context, actor_of, load_context
 from chalicelib.kernel.deps import Deps
 from chalicelib.kernel.executor import ActionResult, DeliveryFailed
 from chalicelib.kernel.handlers import Recording
 from chalicelib.kernel.usage import needs_arguments
+from chalicelib.kernel.where import Where, where_in, where_of
 from chalicelib.store.base import ACTIVITY_WRITE_INTERVAL
 from chalicelib.worker.registry import Registry, registry
 
@@ -91,7 +92,13 @@ def process(event: Event, deps: Deps, *, redelivered: bool = False) -> Outcome:
         notice = commands.failure_notice(event, ctx, decision.actions, acted.results)
         if notice is not None:  # nothing silent: a command that failed for good says why
             told = Decision.of(notice)
-            act(deps, Where(event, ctx), told, claim=event_claim(event, "failed"), what="command.failed")
+            act(
+                deps,
+                where_in(deps, event, ctx),
+                told,
+                claim=event_claim(event, "failed"),
+                what="command.failed",
+            )
     else:
         acted = Acted(decision, ())
         persist(event, ctx, decision, (), deps)
@@ -120,7 +127,7 @@ def _acting(event: Event, ctx: Context, decision: Decision, deps: Deps) -> Where
     """Where the decision acts: the event's group, or the group a card clicked in a direct message names."""
     if decision.acting_chat and decision.acting_chat != event.chat:
         return where_of(deps, replace(event, chat=decision.acting_chat))
-    return Where(event, ctx)
+    return where_in(deps, event, ctx)
 
 
 def _recorder(event: Event, ctx: Context, deps: Deps) -> After:
@@ -170,7 +177,7 @@ def follow(
             answer = handler(fact, event, ctx, deps)
             if answer.actions:
                 claim = event_claim(event, f"{name}.{n}.{m}")
-                acted = act(deps, Where(event, ctx), answer, claim=claim, what=name, actor="qunguan")
+                acted = act(deps, where_in(deps, event, ctx), answer, claim=claim, what=name, actor="qunguan")
                 log.info("%s in %s: %s", name, event.gid, [r.status for r in acted.results])
 
 

@@ -22,18 +22,19 @@ from typing import Any
 
 from chalicelib.core.actions import Action, Decision, PostCard, Reply, SendDirect
 from chalicelib.core.cards import Button, Card
-from chalicelib.core.events import CardClicked, CommandIssued
+from chalicelib.core.events import CardClicked, CommandIssued, Event
 from chalicelib.core.ids import split_id
 from chalicelib.i18n import t
 from chalicelib.kernel.clicks import ClickGate
 from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context, load_context
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.where import Where, where_in
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Item
 from chalicelib.workflows import announcements, common
-from chalicelib.workflows.common import DAY, HOUR, ArgumentError, Where
+from chalicelib.workflows.common import DAY, HOUR, ArgumentError
 from chalicelib.workflows.timers import Plan, Timer, Timers, plan_data, plan_of
 
 KIND = "pub"
@@ -285,7 +286,7 @@ def _decide(
     locale = gctx.locale
     actions: list[Action] = []
     if kind == "approve":
-        place = common.where(located, gctx, deps)
+        place = where_in(deps, located, gctx)
         settings = gctx.policy.workflows
         expires = (
             gctx.now + min(submission.expires_seconds, settings.announcements.max_expires_days * DAY)
@@ -324,7 +325,7 @@ def _decide(
 # The reminders job's part -----------------------------------------------------------------------------
 
 
-def due(deps: Deps, timer: Timer, place: Where, now: float) -> tuple[list[Action], Timer | None, str]:
+def due(deps: Deps, timer: Timer, place: Where[Event], now: float) -> tuple[list[Action], Timer | None, str]:
     repo = Submissions(deps.store)
     submission = repo.get(timer.gid, timer.ref)
     if submission is None or submission.state != "pending" or timer.stage >= len(submission.plan):

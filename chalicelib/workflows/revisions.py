@@ -54,11 +54,12 @@ from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context, load_context, policies
 from chalicelib.kernel.deps import Deps
 from chalicelib.kernel.policies import PolicyRepo, parse_override
+from chalicelib.kernel.where import Where, where_in
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Item
 from chalicelib.workflows import common, polls
-from chalicelib.workflows.common import DAY, HOUR, ArgumentError, Where
+from chalicelib.workflows.common import DAY, HOUR, ArgumentError
 from chalicelib.workflows.revision_trial import trial_text
 from chalicelib.workflows.timers import Timer, Timers
 
@@ -355,7 +356,7 @@ def _propose(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     poll_ref = common.short_ref("V", command)
     revision = Revision(ref, command.user, ctx.now, command.gid, patch, reason, lines, poll_ref)
     Revisions(deps.store).create(revision)
-    place = common.where(command, ctx, deps)
+    place = where_in(deps, command, ctx)
     locale = ctx.locale
     question = (
         t(locale, "workflows.rev.poll.question", ref=ref)
@@ -494,17 +495,17 @@ def _state(revision: Revision, locale: str) -> str:
     return t(locale, f"workflows.rev.state.{revision.state}")
 
 
-def _acting(place: Where, event: Event) -> str:
+def _acting(place: Where[Event], event: Event) -> str:
     return place.chat if place.chat != event.chat else ""
 
 
-def _proposing_place(event: Event, ctx: Context, deps: Deps, revision: Revision) -> Where:
+def _proposing_place(event: Event, ctx: Context, deps: Deps, revision: Revision) -> Where[Event]:
     """The group the revision was proposed in, when it is on the event's platform; else the event's."""
     platform, tenant, chat = split_id(revision.gid)
     if (platform, tenant) != (event.platform, event.tenant):
-        return common.where(event, ctx, deps)
+        return where_in(deps, event, ctx)
     gctx = ctx if chat == event.chat else load_context(dataclasses.replace(event, chat=chat), deps)
-    return common.where(event, gctx, deps, chat=chat)
+    return where_in(deps, event, gctx, chat=chat)
 
 
 # Who may press is checked in `on_card` (`owner_refusal`), so that a click while no owners are named is
@@ -703,7 +704,7 @@ def _restore_pilots(repo: PolicyRepo, revision: Revision, author: str, now: floa
 
 
 def _here(command: CommandIssued, ctx: Context, deps: Deps, revision: Revision, step: str) -> list[Action]:
-    place = common.where(command, ctx, deps)
+    place = where_in(deps, command, ctx)
     audience = () if place.can_post else common.members(deps, place.gid, ctx.now)
     return common.to_group(
         place, notice_text(revision, step, ctx.locale), audience, reason=f"workflows.rev.{step}"
@@ -722,7 +723,7 @@ def _notify(deps: Deps, gids: Sequence[str], ref: str, now: float) -> None:
 _STEP_OF_STATE = {"piloting": "pilot", "rolled_out": "rollout", "rolled_back": "rollback"}
 
 
-def due(deps: Deps, timer: Timer, place: Where, now: float) -> tuple[list[Action], Timer | None, str]:
+def due(deps: Deps, timer: Timer, place: Where[Event], now: float) -> tuple[list[Action], Timer | None, str]:
     """A revision's notice in one group, as the revision stands now."""
     revision = Revisions(deps.store).get(timer.ref)
     step = _STEP_OF_STATE.get(revision.state) if revision else None

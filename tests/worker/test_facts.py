@@ -16,10 +16,11 @@ from chalicelib.clock import FrozenClock
 from chalicelib.core.actions import Decision, SendDirect
 from chalicelib.core.events import MessagePosted
 from chalicelib.core.facts import FACT_KINDS
-from chalicelib.kernel.act import Where, act, event_claim
+from chalicelib.kernel.act import act, event_claim
 from chalicelib.kernel.context import load_context
 from chalicelib.kernel.executor import ActionResult
 from chalicelib.kernel.outbox import Outbox
+from chalicelib.kernel.where import where_of
 from chalicelib.settings import Settings
 from chalicelib.store.memory import MemoryStore
 from chalicelib.worker.pipeline import record
@@ -118,6 +119,6 @@ def test_facts_acted_on_where_nobody_records_them_are_logged_as_an_error(
     event = said()
     decision = Decision((SendDirect(user="U1", text="好", reason="test"),), facts=(Noted("lost"),))
     with caplog.at_level(logging.ERROR, logger="qunguan.act"):
-        act(deps, Where(event, load_context(event, deps)), decision)
+        act(deps, where_of(deps, event), decision)
     assert texts_to(messenger, "U1") == ["好"]
     assert any("Noted" in message and "without a recorder" in message for message in caplog.messages)
