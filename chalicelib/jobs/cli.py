@@ -141,9 +141,10 @@ def _print(report: JobReport | None, out: TextIO) -> None:
 def _write_assessment(deps: Deps, gid: str, period: str, *, now: float, directory: Path, out: TextIO) -> None:
     from chalicelib.jobs.assessment import AssessmentJob
     from chalicelib.jobs.charts import png
-    from chalicelib.jobs.runs import group_scope
+    from chalicelib.kernel.where import job_where
 
-    rendered = AssessmentJob().render(deps, group_scope(deps, gid, now), period, now)
+    scope = job_where(deps, gid, job="assessment", key=period, now=now)
+    rendered = AssessmentJob().render(deps, scope, period, now)
     directory.mkdir(parents=True, exist_ok=True)
     stem = gid.replace(":", "_")
     (directory / f"{stem}-{period}.html").write_text(rendered.html, encoding="utf-8")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
@@ -65,6 +66,18 @@ def said(event_id: str = "e1") -> MessagePosted:
     )
 
 
+@contextmanager
+def logged(caplog: pytest.LogCaptureFixture, name: str) -> Iterator[None]:
+    """`caplog` hears logger `name` even where the app's logging setup stopped it propagating."""
+    logger = logging.getLogger(name)
+    logger.addHandler(caplog.handler)
+    try:
+        with caplog.at_level(logging.ERROR, logger=name):
+            yield
+    finally:
+        logger.removeHandler(caplog.handler)
+
+
 def texts_to(messenger: RecordingMessenger, user: str) -> list[str]:
     return [str(kw["text"]) for verb, kw in messenger.calls if verb == "send_direct" and kw["user"] == user]
 
@@ -107,7 +120,7 @@ def test_a_fact_that_no_domain_handles_is_logged_as_an_error(
 ) -> None:
     deps, _ = make()
     event = said()
-    with caplog.at_level(logging.ERROR, logger="qunguan.worker"):
+    with logged(caplog, "qunguan.worker"):
         record(event, load_context(event, deps), Decision(facts=(Unheard(),)), (), deps, routes=registry())
     assert any("Unheard" in message for message in caplog.messages)
 
@@ -118,7 +131,7 @@ def test_facts_acted_on_where_nobody_records_them_are_logged_as_an_error(
     deps, messenger = make()
     event = said()
     decision = Decision((SendDirect(user="U1", text="好", reason="test"),), facts=(Noted("lost"),))
-    with caplog.at_level(logging.ERROR, logger="qunguan.act"):
+    with logged(caplog, "qunguan.act"):
         act(deps, where_of(deps, event), decision)
     assert texts_to(messenger, "U1") == ["好"]
     assert any("Noted" in message and "without a recorder" in message for message in caplog.messages)
