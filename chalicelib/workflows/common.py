@@ -189,6 +189,16 @@ def answer(event: Event, locale: str, key: str, *, why: str = "", **params: Any)
     return dataclasses.replace(decision, refused=why) if why else decision
 
 
+@dataclass(frozen=True)
+class Decided:
+    """What a click or command that decided something (an approval, a rejection) does, as against the
+    answer to one that decided nothing (refused, missing, decided before): its caller adds the card's
+    update or the private reply. `author`: whose submission it was, for the card's title."""
+
+    decision: Decision
+    author: str = ""
+
+
 def decided(
     *actions: Action,
     audit: Mapping[str, Any] | None = None,

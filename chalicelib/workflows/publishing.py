@@ -34,7 +34,7 @@ from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Item
 from chalicelib.workflows import announcements, common
-from chalicelib.workflows.common import DAY, HOUR, ArgumentError
+from chalicelib.workflows.common import DAY, HOUR, ArgumentError, Decided
 from chalicelib.workflows.timers import Plan, Timer, Timers, plan_data, plan_of
 
 KIND = "pub"
@@ -213,12 +213,13 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
     if isinstance(opened, Decision):
         return opened
     sealed, gctx, kind = opened.sealed, opened.ctx, opened.kind
-    decision = _decide(click, gctx, deps, kind, sealed.ref, chat=sealed.chat, reason="")
-    if "decided" not in decision.audit:
-        return decision  # refused, missing, or decided before: answered privately, nothing else
+    outcome = _decide(click, gctx, deps, kind, sealed.ref, chat=sealed.chat, reason="")
+    if not isinstance(outcome, Decided):
+        return outcome  # refused, missing, or decided before: answered privately, nothing else
+    decision = outcome.decision
     locale = gctx.locale
     line = t(locale, "workflows.handled", by=click.user, what=t(locale, f"workflows.pub.what.{kind}"))
-    title = t(locale, "workflows.pub.card.title", ref=sealed.ref, by=decision.audit["decided"]["author"])
+    title = t(locale, "workflows.pub.card.title", ref=sealed.ref, by=outcome.author)
     update = common.handled(
         click, title=title, line=line, fallback_id=f"pub-{sealed.ref}", reason="workflows.pub.handled"
     )
@@ -234,9 +235,10 @@ def _decide_by_command(
         return common.private(ctx.locale, "workflows.pub.missing", ref=ref)
     chat = split_id(gid)[2]
     gctx = ctx if chat == command.chat else load_context(dataclasses.replace(command, chat=chat), deps)
-    decision = _decide(command, gctx, deps, kind, ref, chat=chat, reason=reason)
-    if "decided" not in decision.audit:
-        return decision
+    outcome = _decide(command, gctx, deps, kind, ref, chat=chat, reason=reason)
+    if not isinstance(outcome, Decided):
+        return outcome
+    decision = outcome.decision
     done = Reply(
         text=t(
             gctx.locale,
@@ -260,8 +262,9 @@ def _decide(
     *,
     chat: str,
     reason: str,
-) -> Decision:
-    """Approve or reject, once, by an approver: the announcement and the member's answer."""
+) -> Decided | Decision:
+    """Approve or reject, once, by an approver: the announcement and the member's answer (`Decided`);
+    otherwise the private answer why not."""
     user = event.user
     located = dataclasses.replace(event, chat=chat)
     if not common.may_approve(located, user, gctx, deps):
@@ -316,10 +319,11 @@ def _decide(
             reason=reason or t(locale, "workflows.no_reason"),
         )
     actions.append(SendDirect(user=submission.by, text=text, reason=f"workflows.pub.{state}"))
-    return Decision(
+    decision = Decision(
         Decision.of(*actions).actions,
         audit={"decided": {"ref": ref, "what": state, "by": user, "author": submission.by}},
     )
+    return Decided(decision, author=submission.by)
 
 
 # The reminders job's part -----------------------------------------------------------------------------

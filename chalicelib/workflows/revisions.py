@@ -59,7 +59,7 @@ from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Item
 from chalicelib.workflows import common, polls
-from chalicelib.workflows.common import DAY, HOUR, ArgumentError
+from chalicelib.workflows.common import DAY, HOUR, ArgumentError, Decided
 from chalicelib.workflows.revision_trial import trial_text
 from chalicelib.workflows.timers import Timer, Timers
 
@@ -326,7 +326,8 @@ def on_command(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     if refusal is not None:
         return refusal
     if sub in ("approve", "reject"):
-        return _decide(command, ctx, deps, revision, sub)
+        outcome = _decide(command, ctx, deps, revision, sub)
+        return outcome.decision if isinstance(outcome, Decided) else outcome
     if sub == "pilot":
         return _pilot(command, ctx, deps, revision, command.args[2:])
     if sub == "rollout":
@@ -444,8 +445,9 @@ def _status(command: CommandIssued, ctx: Context, deps: Deps, ref: str | None) -
 
 def _decide(
     event: CommandIssued | CardClicked, ctx: Context, deps: Deps, revision: Revision, kind: str
-) -> Decision:
-    """An owner approves (once each; enough approvals make it approved) or rejects."""
+) -> Decided | Decision:
+    """An owner approves (once each; enough approvals make it approved) or rejects (`Decided`); otherwise
+    the private answer (refused, noted, already)."""
     locale = ctx.locale
     repo = Revisions(deps.store)
     say = functools.partial(common.answer, event, locale)
@@ -453,11 +455,12 @@ def _decide(
         if not repo.move(revision, "rejected", frm=("proposed",), decided_by=event.user, decided_at=ctx.now):
             return say("workflows.rev.wrong_state", ref=revision.ref, state=_state(revision, locale))
         text = t(locale, "workflows.rev.rejected", ref=revision.ref, by=event.user)
-        return common.decided(
+        rejected = common.decided(
             SendDirect(user=revision.by, text=text, reason="workflows.rev.rejected"),
             *say("workflows.rev.rejected", ref=revision.ref, by=event.user).actions,
             audit={"revision": {"ref": revision.ref, "what": "rejected", "by": event.user}},
         )
+        return Decided(rejected, author=revision.by)
     if revision.state != "proposed":
         return say("workflows.rev.wrong_state", ref=revision.ref, state=_state(revision, locale))
     if event.uid(event.user) == revision.proposer and not _may_approve_own(deps):
@@ -476,12 +479,13 @@ def _decide(
     place = _proposing_place(event, ctx, deps, revision)
     notice = notice_text(revision, "approved", place.locale)
     audience = () if place.can_post else common.members(deps, place.gid, ctx.now)
-    return common.decided(
+    approved = common.decided(
         *common.to_group(place, notice, audience, reason="workflows.rev.approved"),
         *say("workflows.rev.approved.you", ref=revision.ref, prefix=command_prefix(event.platform)).actions,
         audit={"revision": {"ref": revision.ref, "what": "approved", "by": event.user}},
         acting_chat=_acting(place, event),
     )
+    return Decided(approved, author=revision.by)
 
 
 def _may_approve_own(deps: Deps) -> bool:
@@ -524,9 +528,10 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
     revision = Revisions(deps.store).get(sealed.ref)
     if revision is None:
         return common.click_answer(click, gctx.locale, "workflows.rev.missing", ref=sealed.ref)
-    decision = _decide(located, gctx, deps, revision, kind)
-    if "revision" not in decision.audit:
-        return decision
+    outcome = _decide(located, gctx, deps, revision, kind)
+    if not isinstance(outcome, Decided):
+        return outcome
+    decision = outcome.decision
     line = t(
         gctx.locale, "workflows.handled", by=click.user, what=t(gctx.locale, f"workflows.rev.what.{kind}")
     )
