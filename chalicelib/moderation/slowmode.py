@@ -278,7 +278,7 @@ def after_moderation(
     decision: Decision, event: Event, rctx: RuleContext, ctx: Context, deps: Deps
 ) -> Decision:
     """What the `heated` finding of a moderated message leads to, by its mode: enforced, slow mode starts
-    (recorded after the actions, see `record`); warned, the other member of the exchange is reminded too
+    (recorded after the actions, see `record_start`); warned, the other member of the exchange is reminded too
     (the engine told the poster); in shadow, nothing but the case."""
     case = decision.fact(CaseDecided)
     findings = case.findings if case is not None else ()
@@ -579,8 +579,7 @@ def sweep(deps: Deps, now: float) -> dict[str, int]:
             continue
         if not finish(deps.store, policy, mode, now):
             continue
-        where = where_in(deps, place.event, place.ctx)
-        actions = ending(mode, where, deps, now, key="slowmode.notice.ended")
+        actions = ending(mode, place, deps, now, key="slowmode.notice.ended")
         carry_out(deps, place, actions, what="SlowModeEnded", key=f"{mode.ref}-{int(mode.until)}")
         ended += 1
     return {"slowmodes_ended": ended, "slowmodes_kept": kept}

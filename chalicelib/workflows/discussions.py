@@ -397,8 +397,7 @@ def sweep(deps: Deps, now: float) -> dict[str, int]:
     timers = Timers(deps.store)
     for discussion in Discussions(deps.store).due(now):
         key = f"{discussion.ref}-{discussion.stage}"
-        at = job_where(deps, discussion.gid, job="discussion", key=key, now=now)
-        place = where_in(deps, at.event, at.ctx)
+        place = job_where(deps, discussion.gid, job="discussion", key=key, now=now)
         actions, following, step = take(deps, discussion, place, now)
         if step in ("skipped", "not_due"):
             continue
@@ -406,7 +405,7 @@ def sweep(deps: Deps, now: float) -> dict[str, int]:
             timers.clear(discussion.gid, KIND, discussion.ref)
         else:
             timers.set(following)
-        carry_out(deps, at, actions, what="DiscussionStep", key=key)
+        carry_out(deps, place, actions, what="DiscussionStep", key=key)
         counts["discussion_starts" if step == "start" else "discussion_reminders"] += 1
     return counts
 
