@@ -1,13 +1,14 @@
-"""Facts: what a decision tells the domains besides its actions, as typed values rather than note keys.
+"""Facts: what a decision tells the domains besides its actions, as typed values rather than string keys.
 
 A handler puts facts on its `Decision` (`Decision.facts`). The worker routes each by its type
 (`chalicelib.worker.registry`) to the handlers the domains registered for it:
 
-- `RECORDS` (`recorder(fact, event, ctx, decision, results, deps)`): what the fact makes a domain write
-  once the decision is carried out (a case, a member's points, a slow mode, a job run delivered), before
-  the audit record;
-- `FACTS` (`handler(fact, event, ctx, deps) -> Decision`): a follow-up decision of another domain (a spike
-  of cases alerts the incident responders), which goes through the same `act()` and outbox.
+- `RECORDS` (`recorder(fact, done)`, `done` a `chalicelib.kernel.handlers.Recording`): what the fact
+  makes a domain write once the decision is carried out (a case, a member's points, a slow mode, a job
+  run delivered), before the domains' hooks and the audit record;
+- `FACTS` (`handler(fact, event, ctx, deps) -> Decision`): a follow-up once the facts are recorded (a
+  spike of cases alerts the incident responders; a job run that stopped at its checkpoint asks for its
+  next part), whose decision goes through the same `act()` and outbox.
 
 Every kind below has at least one handler: the registry refuses to build otherwise, and a fact that
 reaches the worker with none is logged as an error, never dropped in silence. No domain reads another's
