@@ -8,8 +8,8 @@ was mentioned in it (Slack, when the envelope's authorization is not the bot's).
 through the outbox, so that a redelivery finishes it without deciding again. Once it is carried out it is
 recorded (`record`): each fact by its type to the recorders the domains registered, then the domains'
 hooks on what the actions did, then the facts' follow-ups (decisions of their own, through `act`), and
-last (in `act`) the audit. The member's activity is written at most hourly, so
-an ordinary message (no actions: no outbox) costs one read and at most two writes with its claim.
+last (in `act`) the audit. The member's activity is written at most hourly, so an ordinary message (no
+actions: no outbox) costs one read and at most two writes with its claim.
 """
 
 from __future__ import annotations
