@@ -26,7 +26,7 @@ from chalicelib.jobs import catalog
 from chalicelib.jobs.activity import record_event
 from chalicelib.jobs.base import JobNotInstalled, JobReport
 from chalicelib.jobs.posts import track
-from chalicelib.jobs.runs import Runs
+from chalicelib.jobs.runs import RunRecord, Runs
 from chalicelib.jobs.scheduler import claim_ttl, request
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
@@ -103,6 +103,8 @@ def on_job_requested(event: JobRequested, ctx: Context, deps: Deps) -> Decision:
         log.warning("job %s requested for a group but not runnable here: %s", event.job, exc)
         return Decision(notes={"job": {"job": event.job, "period": event.period, "status": "not_installed"}})
     report = job.run(deps, event.gid, event.occurred_at, dry_run=event.dry_run)
+    if event.dry_run:
+        keep_dry_report(deps, report, event.occurred_at)
     if report.status == "already":
         record = Runs(deps.store, keys.group_pk(event.gid)).get(event.job, event.period, event.dry_run)
         if record is None or record.delivered or event.dry_run:
@@ -112,6 +114,15 @@ def on_job_requested(event: JobRequested, ctx: Context, deps: Deps) -> Decision:
     if report.status == "partial":  # asked for once this part's actions are done (`after_job`)
         decision.notes["job_follow_up"] = True
     return decision
+
+
+def keep_dry_report(deps: Deps, report: JobReport, now: float) -> None:
+    """A requested dry run's report is what it is for (the console's jobs page reads it): kept under the
+    dry run's record, for the jobs that keep no run record of their own (the membership and workflow
+    timers, inactivity, mentions); a recorded job (`runs.RecordedJob`) kept it already."""
+    runs = Runs(deps.store, keys.group_pk(report.gid))
+    if report.status in ("done", "failed") and runs.get(report.job, report.period, True) is None:
+        runs.save(RunRecord(report.job, report.period, True, "done", report=report), now)
 
 
 def _continue(event: JobRequested, deps: Deps) -> None:
