@@ -148,6 +148,7 @@ def group_page(view: View) -> Reply:
     flat_policy = policy.model_dump(mode="json")
     differences = [(path, _at(org.model_dump(mode="json"), path), _at(flat_policy, path)) for path in changed]
     members = viewer.deps.store.members_active_recently(group.gid, RECENT)
+    cases = recent_cases(viewer, group.gid)
     return view.render(
         "group.html",
         active="groups",
@@ -156,7 +157,8 @@ def group_page(view: View) -> Reply:
         differences=differences,
         admins=[*policy.admins, *group.admins],
         members=members,
-        cases=recent_cases(viewer, group.gid),
+        cases=cases,
+        names=names_in(viewer.deps, group.gid, [case.user for case in cases]),
         summary=latest_assessment(viewer, group.gid),
         may_act=viewer.may_act(group),
     )
