@@ -12,7 +12,7 @@ from tests.console.world import ADA, AUDREY, BEN, BOSS, CA, MIA, ConsoleWorld, g
 NORA = "UNORA"
 
 
-def press(world: ConsoleWorld, user: str, kind: str, key: str, choice: str, chat: str = CA) -> int:
+def press(world: ConsoleWorld, user: str, kind: str, key: str, choice: str, *, chat: str = CA) -> int:
     form = {"gid": gid(chat), "ref": key, "kind": kind, "choice": choice, "csrf": world.csrf(user)}
     return world.post("/console/cases", user, form).status_code
 
