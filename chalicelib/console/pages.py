@@ -155,13 +155,22 @@ def group_page(view: View) -> Reply:
         group=group,
         policy=policy,
         differences=differences,
-        admins=[*policy.admins, *group.admins],
+        admins=admin_names(viewer, group, [*policy.admins, *group.admins]),
         members=members,
         cases=cases,
         names=names_in(viewer.deps, group.gid, [case.user for case in cases]),
         summary=latest_assessment(viewer, group.gid),
         may_act=viewer.may_act(group),
     )
+
+
+def admin_names(viewer: Viewer, group: GroupRecord, admins: list[str]) -> list[str]:
+    """The group's admins by name: those of its own platform and tenant from their member records (one
+    batch read); others (named by the org on another platform) by their id."""
+    prefix = f"{group.platform}:{group.tenant}:"
+    natives = [admin.removeprefix(prefix) for admin in dict.fromkeys(admins)]
+    named = names_in(viewer.deps, group.gid, [admin for admin in natives if ":" not in admin])
+    return [named.get(admin, admin) for admin in natives]
 
 
 def _at(data: Any, path: str) -> Any:

@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 
 import yaml
 
+from chalicelib.console.policy_trial import KEPT_DAYS
 from chalicelib.console.web import BadRequest, Redirect, View
 from chalicelib.core.events import CommandIssued
 from chalicelib.core.ids import Platform
@@ -105,6 +106,7 @@ def policy_page(view: View) -> Reply:
         revisions=revisions[:20],
         proposable=proposable,
         groups=groups,
+        trial_days=KEPT_DAYS,
         notice=view.query("notice"),
         check=Check(),
         patch_text="",

@@ -68,6 +68,7 @@ class Trial:
     kept: tuple[Judged, ...] = ()
     kept_asked: bool = False
     keeps_text: bool = True
+    days: int = KEPT_DAYS
 
 
 def draft_org(view: View, patch: dict[str, Any]) -> GroupPolicy:

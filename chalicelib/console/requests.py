@@ -58,6 +58,11 @@ class RequestEntry:
     def request(self) -> OpenRequest:
         return self.pending.request
 
+    @property
+    def person(self) -> str:
+        """Who asks, as a qualified id (their person page)."""
+        return f"{self.group.platform}:{self.group.tenant}:{self.request.user}"
+
     def detail(self, locale: str) -> str:
         """A join request's standing (`an outsider`), in the viewer's words; a draft's text."""
         key = f"membership.standing.{self.pending.detail}"

@@ -110,4 +110,4 @@ def _work(world: ConsoleWorld) -> None:
         world, CA, "A7D2E4", audience=("UWANG", "ULI", "UZHANG", "UCHEN", MIA), acked=("UWANG", "ULI")
     )
     for number in range(24):
-        work.archived_file(world, CA, number, uploader=PEOPLE[number % len(PEOPLE)])
+        work.archived_file(world, CA, number, uploader=PEOPLE[number % 5])

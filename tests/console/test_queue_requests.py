@@ -4,6 +4,8 @@ they are about (four eyes), and refused to anyone without the right."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from chalicelib.membership.repository import MembershipRepo
 from chalicelib.workflows.publishing import Submissions
 from tests.console.work import draft, join_request
@@ -35,7 +37,9 @@ def test_the_queue_lists_join_requests_and_drafts_by_name_beside_the_cases(world
     draft(world, CA, MIA, "P0A1B2", "Office closed on Monday")
     body = world.get("/console/cases", ADA).body.decode()
     assert "c-alpha-1" in body
-    assert "Nora Newcomer" in body and NORA not in body.replace(uid(NORA), "")
+    shown = body.replace(quote(uid(NORA), safe=""), "").replace(uid(NORA), "")  # links and forms
+    assert "Nora Newcomer" in body and NORA not in shown
+    assert f"/console/people/{quote(uid(NORA), safe='')}" in body
     assert "入群申请" in body and "待发布" in body
     assert "Office closed on Monday" in body and "Mia Member" in body
     assert body.count('value="approve"') == 2 and body.count('value="reject"') == 2
