@@ -83,6 +83,8 @@ def person_page(view: View) -> Reply:
     identities = tuple(person.identities) if person is not None and person.identities else (uid,)
     everything = viewer.reads_all or viewer.uid in identities
     allowed = None if everything else _admin_groups(viewer)
+    if not viewer.reads_all:
+        _ = viewer.administered  # the role the navigation shows: a group admin looking at themself
     groups = {group.gid: group for group in viewer.every_group}
     rows = _rows(view, repo.ledger(identities), groups, allowed)
     points = _points(viewer, identities, groups, allowed)

@@ -23,7 +23,7 @@ from chalicelib.console.roles import Forbidden
 from chalicelib.core import engine
 from chalicelib.core.actions import DeleteMessage, Mute, PostCard, Remove, SendDirect
 from chalicelib.core.localtime import local
-from chalicelib.core.policy import GroupPolicy, load_policy_yaml, resolve_group
+from chalicelib.core.policy import GroupPolicy, PolicyDocument, load_policy_yaml, resolve_group
 from chalicelib.http import Reply
 from chalicelib.kernel.context import policies
 from chalicelib.kernel.policies import parse_override
@@ -71,7 +71,7 @@ class Trial:
     days: int = KEPT_DAYS
 
 
-def draft_org(view: View, patch: dict[str, Any]) -> GroupPolicy:
+def draft_org(view: View, patch: dict[str, Any]) -> PolicyDocument:
     """The org policy with the patch applied, loaded as the proposal will be (the editor checked it)."""
     from chalicelib.workflows.revisions import patched
 
@@ -81,13 +81,13 @@ def draft_org(view: View, patch: dict[str, Any]) -> GroupPolicy:
     return load_policy_yaml(yaml.safe_dump(patched(repo, patch), allow_unicode=True))
 
 
-def group_policies(view: View, group: GroupRecord, org: GroupPolicy) -> tuple[GroupPolicy, GroupPolicy]:
+def group_policies(view: View, group: GroupRecord, org: PolicyDocument) -> tuple[GroupPolicy, GroupPolicy]:
     """The group's policy in force, and the draft as the group would get it (its override kept)."""
     repo = policies(view.viewer.deps)
     current = repo.for_group(group.gid, view.viewer.now)
     live = repo.current(keys.group_policy_scope(group.gid))
     override = parse_override(live.text) if live is not None and not live.deleted else {}
-    return current, resolve_group(org, group.gid, override)  # type: ignore[arg-type]
+    return current, resolve_group(org, group.gid, override)
 
 
 def run(view: View) -> Trial:

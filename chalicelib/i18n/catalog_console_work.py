@@ -125,6 +125,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "console.files.newest": _m("← 最新", "← 最新", "← Newest"),
     "console.files.older": _m("更早", "更早", "Older"),
     # a person
+    "console.me.history": _m("我在各群的记录", "我在各群的紀錄", "My history in every group"),
     "console.person.partial": _m(
         "只显示你管理的群中的记录。",
         "只顯示你管理的群組中的紀錄。",

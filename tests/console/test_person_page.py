@@ -79,3 +79,7 @@ def test_a_malformed_person_is_not_found(world: ConsoleWorld) -> None:
 def test_case_rows_and_member_lists_link_to_the_person(history: ConsoleWorld) -> None:
     assert MIA_PAGE in history.get("/console/cases", ADA).body.decode()
     assert MIA_PAGE in history.get(path_of(CA), ADA).body.decode()
+
+
+def test_a_member_reaches_their_history_from_their_own_page(world: ConsoleWorld) -> None:
+    assert MIA_PAGE in world.get("/console/me", MIA).body.decode()

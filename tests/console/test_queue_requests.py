@@ -119,3 +119,22 @@ def test_a_bad_request_choice_or_an_unknown_request_is_refused(world: ConsoleWor
     assert press(world, ADA, "join", uid("UNOBODY"), "approve") == 404
     assert press(world, ADA, "draft", "PNOPE", "approve") == 404
     assert status(world) == "pending"
+
+
+def test_a_request_decided_in_chat_leaves_the_queue(world: ConsoleWorld) -> None:
+    request = join_request(world, CA, NORA, name="Nora Newcomer")
+    submission = draft(world, CA, MIA, "P0A1B2", "Office closed on Monday")
+    assert MembershipRepo(world.store).decide_request(request, "expired", by="qunguan", at=world.clock.now())
+    assert Submissions(world.store).decide(submission, "lapsed", by="qunguan", at=world.clock.now())
+    body = world.get("/console/cases", ADA).body.decode()
+    assert "Nora Newcomer" not in body and "Office closed on Monday" not in body
+
+
+def test_a_marker_whose_request_is_gone_is_dropped(world: ConsoleWorld) -> None:
+    from chalicelib.kernel.open_requests import OpenRequests
+    from chalicelib.store import keys
+
+    join_request(world, CA, NORA, name="Nora Newcomer")
+    world.store.delete_item(keys.group_pk(gid(CA)), keys.join_request_sk(uid(NORA)))
+    assert "Nora Newcomer" not in world.get("/console/cases", ADA).body.decode()
+    assert OpenRequests(world.store).all_open() == []
