@@ -22,6 +22,7 @@ from chalicelib.console.names import names_in
 from chalicelib.console.roles import Forbidden
 from chalicelib.core import engine
 from chalicelib.core.actions import DeleteMessage, Mute, PostCard, Remove, SendDirect
+from chalicelib.core.facts import CaseDecided
 from chalicelib.core.localtime import local
 from chalicelib.core.policy import GroupPolicy, PolicyDocument, load_policy_yaml, resolve_group
 from chalicelib.http import Reply
@@ -156,21 +157,23 @@ def judge(
     text = trial.masked(sample.text, hidden=sensitive)
     if text.startswith("(withheld"):
         text = t(view.locale, "console.trial.withheld")
-    effects = effects_of(decision.actions, decision.notes)
-    if not effects and decision.notes.get("shadow_actions"):
-        effects = shadow_effects(decision.notes["shadow_actions"])
+    case = decision.fact(CaseDecided)
+    effects = effects_of(decision.actions, case)
+    shadowed = bool(case and case.shadow_actions) and not decision.actions
+    if shadowed and case is not None:
+        effects = shadow_effects(case.shadow_actions)
     return Judged(
         text=text,
         who=names.get(sample.user, "") if sample.user != trial.TRIAL_USER else "",
         when=local(sample.at, draft.jobs.utc_offset_hours),
         fired=fired,
         would=tuple(effects),
-        shadow=bool(decision.shadow or (not decision.actions and decision.notes.get("shadow_actions"))),
+        shadow=decision.shadow or shadowed,
         changed=before.rules != after,
     )
 
 
-def effects_of(actions: tuple[Any, ...], notes: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+def effects_of(actions: tuple[Any, ...], case: CaseDecided | None) -> list[tuple[str, dict[str, Any]]]:
     """What the decision's actions would do, as catalogue keys with their params (`console.trial.*`)."""
     said: list[tuple[str, dict[str, Any]]] = []
     for action in actions:
@@ -184,16 +187,14 @@ def effects_of(actions: tuple[Any, ...], notes: dict[str, Any]) -> list[tuple[st
             said.append(("console.trial.card", {"count": len(action.users)}))
         elif isinstance(action, SendDirect):
             said.append(("console.trial.explain", {}))
-    added = dict(notes.get("points") or {}).get("added")
-    if added:
-        said.append(("console.trial.points", {"points": f"{float(added):g}"}))
-    threshold = dict(notes.get("threshold") or {}).get("action")
-    if threshold == "propose_removal":
+    if case is not None and case.points is not None and case.points.added:
+        said.append(("console.trial.points", {"points": f"{case.points.added:g}"}))
+    if case is not None and case.threshold is not None and case.threshold.action == "propose_removal":
         said.append(("console.trial.propose_removal", {}))
     return said
 
 
-def shadow_effects(records: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+def shadow_effects(records: tuple[dict[str, Any], ...]) -> list[tuple[str, dict[str, Any]]]:
     """Shadow mode records what it would have done (`engine.decide`'s `shadow_actions`)."""
     said: list[tuple[str, dict[str, Any]]] = []
     for record in records:
