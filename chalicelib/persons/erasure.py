@@ -8,6 +8,14 @@ text, case snapshots and findings, names, reasons) goes entirely. Kept as they a
 without one, a case whose appeal is still pending, with its appeal. The erasure is audited (in the
 `persons` audit partition) by pid, operator, reason and counts: never the erased data.
 
+What has no index by person is found by one Scan of the table (`sweep`), after the walk: the outbox's
+stored decisions (`OUT#`, their actions' texts and recipients; kept 14 days for a redelivery), the
+message log's days past the retention walk, export links, and any other item outside the group and
+person partitions that names them. A stored decision that names them becomes a tombstone: recorded,
+with no actions left, so that a redelivery finds it carried out and sends nothing about them again. A
+Scan reads (and is charged for) the whole table: acceptable for a rare operator's command, never on an
+event's path. A group record whose platform admin list names them loses them from it.
+
 Backups: DynamoDB's point-in-time recovery keeps 35 days, the on-demand backups the newest `keep`, the
 table exports in the archive bucket its lifecycle rule's days (`chalicelib.jobs.backup`): erased data
 leaves them by expiry, and a restore from one must be followed by the erasure again (docs/persons.md).
@@ -16,11 +24,13 @@ leaves them by expiry, and a restore from one must be followed by the erasure ag
 from __future__ import annotations
 
 import hashlib
+import json
+import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from chalicelib.persons.holdings import Found, Identity, holdings
+from chalicelib.persons.holdings import Found, Identity, admin_lists, holdings
 from chalicelib.persons.records import Person
 from chalicelib.persons.repository import PersonRepo
 from chalicelib.store import keys
@@ -45,6 +55,11 @@ OWN_TEXT = frozenset(
     }
 )
 ERASURE_AUDIT_DAYS = 3650
+# Partitions the walk (`holdings`) reads through their own verbs and rules (what a hold keeps): the sweep
+# leaves them to it. Groups, members and audit records live in `GRP#`; the person in `PERSON#`.
+WALKED = (keys.group_pk(""), keys.person_pk(""))
+OUTBOX = keys.outbox_pk("", "").split("#", 1)[0] + "#"
+MIN_WORD_ID = 4  # a native id this long is theirs wherever it stands as a word (`<@U0MALLORY>`, `@zhangsan`)
 
 
 @dataclass(frozen=True)
@@ -66,6 +81,16 @@ class Scrubber:
         self.identities = identities
         self.names = {name for name in names if len(name) >= 2}
         self.tomb = tomb
+        words = [re.escape(who.user) for who in identities if len(who.user) >= MIN_WORD_ID]
+        self.words = re.compile(rf"(?<![\w.-])(?:{'|'.join(words)})(?![\w-])") if words else None
+
+    def finds(self, value: Any) -> bool:
+        """Whether a value (nested) names them: a qualified id, a native id as a whole string or (when
+        long enough) as a word, a name they were shown under."""
+        text = json.dumps(value, ensure_ascii=False, default=str)
+        if any(who.uid in text or json.dumps(who.user) in text for who in self.identities):
+            return True
+        return bool(self.words and self.words.search(text)) or any(name in text for name in self.names)
 
     def __call__(self, value: Any) -> Any:
         if isinstance(value, str):
@@ -73,6 +98,8 @@ class Scrubber:
                 if value == who.user:
                     return self.tomb
                 value = value.replace(who.uid, self.tomb)
+            if self.words is not None:
+                value = self.words.sub(self.tomb, value)
             for name in self.names:
                 value = value.replace(name, self.tomb)
             return value
@@ -105,6 +132,10 @@ def erase(store: Store, person: Person, *, by: str, reason: str, now: float) -> 
             continue
         _erase_one(store, one, scrub)
         done[one.kind] += 1
+    walked = {(one.item.pk, one.item.sk) for one in found if one.item is not None}
+    for one in sweep(store, scrub, skip=walked):
+        _erase_one(store, one, scrub)
+        done[one.kind] += 1
     if not held:
         repo.save(Person(pid=person.pid, created_at=person.created_at, erased_at=now))
     record = Erasure(person.pid, tomb, dict(done), dict(kept))
@@ -123,6 +154,24 @@ def erase(store: Store, person: Person, *, by: str, reason: str, now: float) -> 
     return record
 
 
+def sweep(store: Store, scrub: Scrubber, *, skip: set[tuple[str, str]]) -> list[Found]:
+    """What the walk cannot find by the person's keys: every item outside the walked partitions that
+    names them (one Scan of the table)."""
+    found = []
+    for item in store.scan_items(""):
+        if item.pk.startswith(WALKED) or (item.pk, item.sk) in skip:
+            continue
+        if not scrub.finds([item.pk, item.sk, item.gsi1, item.gsi2, item.data]):
+            continue
+        who = next((w for w in scrub.identities if w.uid in item.pk or w.uid in item.sk), None)
+        own = who is not None or any(
+            item.data.get(field) in (w.uid, w.user) for w in scrub.identities for field in ("uid", "user", "u")
+        )
+        kind = "outbox" if item.pk.startswith(OUTBOX) else item.pk.split("#", 1)[0].lower()
+        found.append(Found("item", kind, who, own, item=item))
+    return found
+
+
 def _case_ref(sk: str) -> str:
     return sk.removeprefix(keys.CASE_SK_PREFIX).split("#", 1)[0]
 
@@ -136,6 +185,12 @@ def _kept(one: Found, *, held: bool, appealed: set[str]) -> bool:
 
 
 def _erase_one(store: Store, one: Found, scrub: Scrubber) -> None:
+    if one.group is not None and one.identity is not None:
+        _off_admin_lists(store, one.group.gid, one.identity.user)
+        return
+    if one.kind == "outbox" and one.item is not None:
+        store.put_item(_carried_out(one.item, scrub))
+        return
     if one.member is not None:
         store.delete_member(one.gid, one.member.uid)
         return
@@ -168,3 +223,40 @@ def _erase_one(store: Store, one: Found, scrub: Scrubber) -> None:
             expires_at=item.expires_at,
         )
     )
+
+
+def _off_admin_lists(store: Store, gid: str, user: str) -> None:
+    """The group record as it is now (an earlier identity's pass may have rewritten it), without them."""
+    group = store.get_group(gid)
+    if group is None or user not in admin_lists(group):
+        return
+    store.put_group(
+        replace(
+            group,
+            admins=tuple(a for a in group.admins if a != user),
+            added_admins=tuple(a for a in group.added_admins if a != user),
+            removed_admins=tuple(a for a in group.removed_admins if a != user),
+            org_admins=tuple(a for a in group.org_admins if a != user),
+        )
+    )
+
+
+def _carried_out(item: Item, scrub: Scrubber) -> Item:
+    """A stored decision that names them, as a tombstone the outbox reads as carried out and recorded
+    (`chalicelib.kernel.outbox.Outbox.load`): no actions, notes or results; its lease and lifetime kept."""
+    data = item.data
+    kept = {name: data[name] for name in ("at", "what", "owner", "lease_until") if name in data}
+    tomb = {
+        **kept,
+        "chat": scrub(str(data.get("chat", ""))),
+        "actor": scrub(str(data.get("actor", ""))),
+        "actions": [],
+        "notes": {},
+        "facts": [],
+        "retry": "",
+        "refused": "",
+        "recorded": True,
+        "recording": "done",
+        "erased": scrub.tomb,
+    }
+    return Item(item.pk, item.sk, tomb, expires_at=item.expires_at)
