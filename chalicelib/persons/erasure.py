@@ -165,7 +165,9 @@ def sweep(store: Store, scrub: Scrubber, *, skip: set[tuple[str, str]]) -> list[
             continue
         who = next((w for w in scrub.identities if w.uid in item.pk or w.uid in item.sk), None)
         own = who is not None or any(
-            item.data.get(field) in (w.uid, w.user) for w in scrub.identities for field in ("uid", "user", "u")
+            item.data.get(field) in (w.uid, w.user)
+            for w in scrub.identities
+            for field in ("uid", "user", "u")
         )
         kind = "outbox" if item.pk.startswith(OUTBOX) else item.pk.split("#", 1)[0].lower()
         found.append(Found("item", kind, who, own, item=item))

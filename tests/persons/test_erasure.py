@@ -4,6 +4,10 @@ own action kept with the tombstone as its actor; an open appeal's case kept whol
 
 from __future__ import annotations
 
+import json
+
+from chalicelib.kernel.outbox import Claim, Entry, Outbox
+from chalicelib.core.actions import SendDirect
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.persons.erasure import erase, tombstone_of
 from chalicelib.persons.repository import PersonRepo
@@ -17,7 +21,11 @@ UID, USER = "slack:T1:U9", "U9"
 
 
 def lived(store: Store) -> str:
-    store.put_group(GroupRecord(gid=GID, platform="slack", tenant="T1", chat="C1", name="Weekly sync"))
+    store.put_group(
+        GroupRecord(
+            gid=GID, platform="slack", tenant="T1", chat="C1", name="Weekly sync", admins=("UA", USER)
+        )
+    )
     person = PersonRepo(store).create(UID, via="admin", by="x", at=NOW)
     store.put_member(MemberRecord(gid=GID, uid=UID, user=USER, display_name="Zhang San", joined_at=NOW))
     for ref, appealed in (("c1", False), ("c2", True)):
@@ -65,3 +73,31 @@ def test_an_erasure_removes_or_tombstones_everything_but_an_open_appeals_case(st
     assert own.actor == tomb
     after = PersonRepo(store).person(pid)
     assert after is not None and after.erased_at == NOW + 10 and after.identities == ()
+
+
+def test_a_scan_of_the_table_after_an_erasure_finds_them_only_in_what_an_open_appeal_keeps(
+    store: Store,
+) -> None:
+    pid = lived(store)
+    told = SendDirect(user=USER, text="Zhang San, <@U9>: your message was removed", reason="pii")
+    entry = Entry(Claim("slack", "T1#Ev1"), NOW, "C1", (told,), {}, "MessagePosted", USER, "w1", NOW + 60)
+    assert Outbox(store).open(entry)
+    store.put_item(Item(keys.export_pk("tok1"), "EXPORT", {"uid": UID, "keys": ["mydata/x.json"]}))
+    person = PersonRepo(store).person(pid)
+    assert person is not None
+
+    erased = erase(store, person, by="operator:ops", reason="ticket 2", now=NOW + 10)
+
+    left = [
+        item
+        for item in store.scan_items("")
+        if any(
+            who in json.dumps([item.pk, item.sk, item.data]) for who in (UID, '"U9"', "<@U9>", "Zhang San")
+        )
+    ]
+    assert all(item.sk.startswith(keys.case_item_sk("c2")) for item in left)  # the appealed case only
+    group = store.get_group(GID)
+    assert group is not None and group.admins == ("UA",)
+    carried = Outbox(store).load(entry.claim)
+    assert carried is not None and carried.recorded and carried.actions == ()
+    assert erased.done["outbox"] == 1 and erased.done["group_admin"] == 1 and erased.done["export"] == 1
