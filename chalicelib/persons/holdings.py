@@ -13,8 +13,9 @@ name them (rate and report windows, fingerprints, mention reminders); the files 
 (`FUPLOAD#{uid}`). A member's own rate counters (`RATE#{gid}#{uid}`) live minutes and go by TTL.
 
 A rare, operator- or member-initiated walk: one Query per group partition and per logged day, never a
-Scan of the table. (The erasure adds one Scan for what has no index by person: `chalicelib.persons.erasure`.) What is `own` is about them (their case, their message); the rest only names them
-(an admin's audit record of a decision they took, someone else's message that mentions them).
+Scan of the table (the erasure adds one Scan for what has no index by person: `chalicelib.persons.
+erasure`). What is `own` is about them (their case, their message); the rest only names them (an
+admin's audit record of a decision they took, someone else's message that mentions them).
 """
 
 from __future__ import annotations

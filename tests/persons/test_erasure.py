@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 
-from chalicelib.kernel.outbox import Claim, Entry, Outbox
 from chalicelib.core.actions import SendDirect
+from chalicelib.kernel.outbox import Claim, Entry, Outbox
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.persons.erasure import erase, tombstone_of
 from chalicelib.persons.repository import PersonRepo
