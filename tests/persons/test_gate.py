@@ -1,6 +1,6 @@
 """The join gate for sanctions wider than a group, through the worker's pipeline: a ban refuses until it
-runs out; a watch lets the member in and tells the admins; a person with no sanction costs the gate one
-read more than before, however many groups and platforms they are in."""
+runs out; a watch lets the member in and cards the admins (tests/persons/test_watch.py); a person with
+no sanction costs the gate one read more than before, however many groups and platforms they are in."""
 
 from __future__ import annotations
 
@@ -77,21 +77,6 @@ def test_a_tag_wide_ban_refuses_in_the_groups_of_the_tag_only(
     sanctioned(memory_deps, scope="tag", target="project:apollo", uid="slack:T1:U8")
     process(MemberJoined(**BASE, event_id="j2", user="U8"), memory_deps)
     assert messenger.verbs()[-2:] == ["remove_member", "send_direct"]
-
-
-def test_a_watched_member_is_let_in_and_the_admins_are_told(
-    memory_deps: Deps, messenger: RecordingMessenger
-) -> None:
-    apply_policy(memory_deps, {})
-    sanctioned(memory_deps, kind="watch")
-
-    join(memory_deps, "j1")
-
-    assert memory_deps.store.get_member(GID, UID) is not None
-    told = [
-        kwargs for verb, kwargs in messenger.calls if verb == "send_direct" and kwargs["user"] == "UADMIN"
-    ]
-    assert any("watched" in str(kwargs["text"]) for kwargs in told)
 
 
 class CountingStore(MemoryStore):
