@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.adapters.base import DirectoryUser
 from chalicelib.bootstrap import Deps
 from chalicelib.clock import FrozenClock
 from chalicelib.core.events import MemberJoined
 from chalicelib.persons.records import Sanction
 from chalicelib.persons.repository import PersonRepo
+from chalicelib.settings import Settings
 from chalicelib.store import keys
 from chalicelib.store.memory import MemoryStore
 from chalicelib.worker.pipeline import process
@@ -105,6 +107,45 @@ def test_the_gate_reads_one_item_more_for_a_known_identity(
 
     assert store.reads.count((keys.identity_pk(UID), keys.POINTER_SK)) == 1
     assert store.reads.count((keys.group_pk(GID), keys.ban_sk(UID))) == 1  # once, not once per handler
+
+
+class ContactsMessenger(RecordingMessenger):
+    """A directory that gives U8 and U9 the same work e-mail."""
+
+    def get_user(self, tenant: str, user: str) -> DirectoryUser | None:
+        return DirectoryUser(user=user, name=user, email="zhang.san@corp.example")
+
+
+def test_a_first_seen_identity_costs_the_gate_one_read_and_one_with_a_known_contact_is_linked(
+    clock: FrozenClock,
+) -> None:
+    from tests.membership.conftest import register_group
+
+    store, messenger = CountingStore(clock), ContactsMessenger(platform="slack")
+    settings = Settings(_env_file=None, slack_signing_secret="s", qg_dispatch="inline", qg_person_key="k1")
+    deps = Deps(settings=settings, clock=clock, store=store, messenger_factory=lambda platform: messenger)
+    register_group(deps)
+    apply_policy(deps, {})
+    store.reads.clear()
+
+    join(deps, "j1")
+
+    person_reads = [read for read in store.reads if read[0].startswith(("IDN#", "CONTACT#", "PERSON#"))]
+    assert person_reads == [(keys.identity_pk(UID), keys.POINTER_SK)]  # the pointer's miss, and no more
+    pointer = PersonRepo(store).pointer(UID)
+    assert pointer is not None and pointer.via == "directory"
+    sanction = Sanction(
+        sid="s1", pid=pointer.pid, kind="ban", scope="org", target="", reason="leaked numbers",
+        by="slack:T1:UOWNER", at=NOW, until=NOW + DAY, gid="slack:T1:C0", uid=UID,
+    )  # fmt: skip
+    assert PersonRepo(store).impose(sanction)
+    messenger.calls.clear()
+
+    process(MemberJoined(**BASE, event_id="j2", user="U8"), deps)  # the same e-mail: the same person
+
+    linked = PersonRepo(store).pointer("slack:T1:U8")
+    assert linked is not None and linked.pid == pointer.pid
+    assert messenger.verbs()[:1] == ["remove_member"]  # refused at their first join
 
 
 def test_the_sweep_lifts_a_sanction_at_its_expiry_once_tells_the_member_and_audits_it(
