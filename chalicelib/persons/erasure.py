@@ -14,7 +14,9 @@ message log's days past the retention walk, export links, and any other item out
 person partitions that names them. A stored decision that names them becomes a tombstone: recorded,
 with no actions left, so that a redelivery finds it carried out and sends nothing about them again. A
 Scan reads (and is charged for) the whole table: acceptable for a rare operator's command, never on an
-event's path. A group record whose platform admin list names them loses them from it.
+event's path. A group record whose platform admin list names them loses them from it. With the archive
+bucket, the HTML reports of the groups they were in (`reports/`, kept a year) are rewritten where they
+name them (`erase_reports`), their earlier versions deleted.
 
 Backups: DynamoDB's point-in-time recovery keeps 35 days, the on-demand backups the newest `keep`, the
 table exports in the archive bucket its lifecycle rule's days (`chalicelib.jobs.backup`): erased data
@@ -27,8 +29,9 @@ import hashlib
 import json
 import re
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
 from chalicelib.persons.holdings import Found, Identity, admin_lists, holdings
 from chalicelib.persons.records import Person
@@ -70,6 +73,14 @@ class Erasure:
     kept: dict[str, int] = field(default_factory=dict)  # what a hold or an open appeal kept, by kind
 
 
+class Reports(Protocol):
+    """The archive bucket's group reports (`chalicelib.jobs.archive.Archive`)."""
+
+    def reports_of(self, gid: str) -> Iterator[str]: ...
+    def read_report(self, key: str) -> str: ...
+    def replace_report(self, key: str, html: str) -> None: ...
+
+
 def tombstone_of(pid: str) -> str:
     return f"erased:{hashlib.sha256(pid.encode()).hexdigest()[:12]}"
 
@@ -92,6 +103,15 @@ class Scrubber:
             return True
         return bool(self.words and self.words.search(text)) or any(name in text for name in self.names)
 
+    def text(self, value: str) -> str:
+        """A document (a report's HTML): as a string value, and a short native id where it stands whole
+        in an attribute or an element (`data-member="li"`, `>li<`)."""
+        value = self(value)
+        for who in self.identities:
+            for pattern in ('"{}"', ">{}<"):
+                value = value.replace(pattern.format(who.user), pattern.format(self.tomb))
+        return value
+
     def __call__(self, value: Any) -> Any:
         if isinstance(value, str):
             for who in self.identities:
@@ -112,7 +132,9 @@ class Scrubber:
         return value
 
 
-def erase(store: Store, person: Person, *, by: str, reason: str, now: float) -> Erasure:
+def erase(
+    store: Store, person: Person, *, by: str, reason: str, now: float, reports: Reports | None = None
+) -> Erasure:
     repo = PersonRepo(store)
     tomb = tombstone_of(person.pid)
     found = list(holdings(store, person, now))
@@ -136,6 +158,9 @@ def erase(store: Store, person: Person, *, by: str, reason: str, now: float) -> 
     for one in sweep(store, scrub, skip=walked):
         _erase_one(store, one, scrub)
         done[one.kind] += 1
+    if reports is not None:
+        groups = {one.gid for one in found if one.member is not None or one.group is not None}
+        done["report"] += erase_reports(reports, sorted(groups), scrub)
     if not held:
         repo.save(Person(pid=person.pid, created_at=person.created_at, erased_at=now))
     record = Erasure(person.pid, tomb, dict(done), dict(kept))
@@ -172,6 +197,20 @@ def sweep(store: Store, scrub: Scrubber, *, skip: set[tuple[str, str]]) -> list[
         kind = "outbox" if item.pk.startswith(OUTBOX) else item.pk.split("#", 1)[0].lower()
         found.append(Found("item", kind, who, own, item=item))
     return found
+
+
+def erase_reports(reports: Reports, gids: Iterable[str], scrub: Scrubber) -> int:
+    """Every report of the groups they were in that names them, rewritten with the tombstone (its
+    earlier versions deleted): how many."""
+    rewritten = 0
+    for gid in gids:
+        for key in list(reports.reports_of(gid)):
+            html = reports.read_report(key)
+            if not scrub.finds(html) and not any(f'"{who.user}"' in html for who in scrub.identities):
+                continue
+            reports.replace_report(key, scrub.text(html))
+            rewritten += 1
+    return rewritten
 
 
 def _case_ref(sk: str) -> str:

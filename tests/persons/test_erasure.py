@@ -1,19 +1,25 @@
 """The erasure on both stores, read back through the store's own verbs: the member, pointer and ledger
 gone; the case kept as a statistic with the person replaced by the tombstone; the audit record of their
-own action kept with the tombstone as its actor; an open appeal's case kept whole."""
+own action kept with the tombstone as its actor; an open appeal's case kept whole; a Scan of the table
+finds them nowhere else (the outbox's stored decisions, the group's admin list, export links); the
+archive's reports that name them rewritten, without their earlier versions."""
 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from chalicelib.core.actions import SendDirect
+from chalicelib.jobs.archive import Archive, report_key
 from chalicelib.kernel.outbox import Claim, Entry, Outbox
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.persons.erasure import erase, tombstone_of
 from chalicelib.persons.repository import PersonRepo
 from chalicelib.store import keys
 from chalicelib.store.base import Store
+from chalicelib.store.memory import MemoryStore
 from chalicelib.store.records import AuditRecord, GroupRecord, Item, MemberRecord
+from tests.files.conftest import bucket, s3  # noqa: F401 - fixtures, found by name
 
 NOW = 1_750_000_000.0
 GID = "slack:T1:C1"
@@ -101,3 +107,30 @@ def test_a_scan_of_the_table_after_an_erasure_finds_them_only_in_what_an_open_ap
     carried = Outbox(store).load(entry.claim)
     assert carried is not None and carried.recorded and carried.actions == ()
     assert erased.done["outbox"] == 1 and erased.done["group_admin"] == 1 and erased.done["export"] == 1
+
+
+def test_the_reports_that_name_them_are_rewritten_and_their_earlier_versions_deleted(
+    s3: Any,  # noqa: F811 - the fixture
+    bucket: str,  # noqa: F811 - the fixture
+) -> None:
+    store = MemoryStore()
+    pid = lived(store)
+    archive = Archive(bucket, client=s3)
+    naming, other = report_key(GID, "assessment", "2026-11"), report_key(GID, "assessment", "2026-10")
+    archive.store_report(naming, '<li data-top="U9">Zhang San — 12</li><li data-top="UA">Li Si — 9</li>')
+    archive.store_report(naming, '<li data-top="U9">Zhang San — 14</li><li data-top="UA">Li Si — 9</li>')
+    archive.store_report(other, '<li data-top="UA">Li Si — 3</li>')
+    person = PersonRepo(store).person(pid)
+    assert person is not None
+
+    erased = erase(store, person, by="operator:ops", reason="ticket 3", now=NOW + 10, reports=archive)
+
+    tomb = tombstone_of(pid)
+    assert erased.done["report"] == 1
+    assert (
+        archive.read_report(naming)
+        == f'<li data-top="{tomb}">{tomb} — 14</li><li data-top="UA">Li Si — 9</li>'
+    )
+    versions = s3.list_object_versions(Bucket=bucket, Prefix=naming).get("Versions", [])
+    assert len(versions) == 1  # no earlier version keeps their name
+    assert archive.read_report(other) == '<li data-top="UA">Li Si — 3</li>'
