@@ -62,6 +62,7 @@ ERASURE_AUDIT_DAYS = 3650
 # leaves them to it. Groups, members and audit records live in `GRP#`; the person in `PERSON#`.
 WALKED = (keys.group_pk(""), keys.person_pk(""))
 OUTBOX = keys.outbox_pk("", "").split("#", 1)[0] + "#"
+KEPT_OUTBOX = ("at", "what", "owner", "lease_until")  # what an erased stored decision keeps
 MIN_WORD_ID = 4  # a native id this long is theirs wherever it stands as a word (`<@U0MALLORY>`, `@zhangsan`)
 
 
@@ -286,8 +287,8 @@ def _carried_out(item: Item, scrub: Scrubber) -> Item:
     """A stored decision that names them, as a tombstone the outbox reads as carried out and recorded
     (`chalicelib.kernel.outbox.Outbox.load`): no actions, notes or results; its lease and lifetime kept."""
     data = item.data
-    kept = {name: data[name] for name in ("at", "what", "owner", "lease_until") if name in data}
-    tomb = {
+    kept: dict[str, Any] = {name: data[name] for name in KEPT_OUTBOX if name in data}
+    tomb: dict[str, Any] = {
         **kept,
         "chat": scrub(str(data.get("chat", ""))),
         "actor": scrub(str(data.get("actor", ""))),
