@@ -26,7 +26,6 @@ leaves them by expiry, and a restore from one must be followed by the erasure ag
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -63,7 +62,14 @@ ERASURE_AUDIT_DAYS = 3650
 WALKED = (keys.group_pk(""), keys.person_pk(""))
 OUTBOX = keys.outbox_pk("", "").split("#", 1)[0] + "#"
 KEPT_OUTBOX = ("at", "what", "owner", "lease_until")  # what an erased stored decision keeps
-MIN_WORD_ID = 4  # a native id this long is theirs wherever it stands as a word (`<@U0MALLORY>`, `@zhangsan`)
+MIN_WORD_NAME = 3  # a Latin shown name this long is theirs where it stands as a word
+# Fields whose string values are people's native ids (an action's recipient, a message's author, ...).
+PEOPLE_FIELDS = frozenset(
+    {"user", "users", "u", "m", "uid", "by", "actor", "member", "members", "to", "admins", "decided_by",
+     "handled_by", "lifted_by", "author", "reporter", "requester", "owner_user", "who", "target"}
+)  # fmt: skip
+_SLACK_ID = re.compile(r"^[UW][A-Z0-9]{6,}$")
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(frozen=True)
@@ -87,22 +93,39 @@ def tombstone_of(pid: str) -> str:
 
 
 class Scrubber:
-    """Replaces the person in any value: their qualified ids, native ids and shown names."""
+    """Finds and replaces the person in any value: their qualified ids, native ids and shown names.
+
+    Careful with what is not an id: a native id (`li`, `admin`) is them as a whole value of a field that
+    names people (`user`, `by`, ...), as an @-mention in a text (`<@U0MALLORY>`, `@zhangsan`), or as a
+    word where it has the shape of a Slack id; a shown name as a word (Latin, 3 letters or more) or as it
+    stands (Chinese, 2 or more), so that `Li` does not find `Link`."""
 
     def __init__(self, identities: list[Identity], names: set[str], tomb: str) -> None:
         self.identities = identities
-        self.names = {name for name in names if len(name) >= 2}
         self.tomb = tomb
-        words = [re.escape(who.user) for who in identities if len(who.user) >= MIN_WORD_ID]
-        self.words = re.compile(rf"(?<![\w.-])(?:{'|'.join(words)})(?![\w-])") if words else None
+        users = sorted({re.escape(who.user) for who in identities if who.user}, key=len, reverse=True)
+        slack = [re.escape(who.user) for who in identities if _SLACK_ID.match(who.user)]
+        forms = [rf"@(?:{'|'.join(users)})(?![\w.-])"] if users else []
+        forms += [rf"(?<![\w.-])(?:{'|'.join(slack)})(?![\w-])"] if slack else []
+        wide = [re.escape(n) for n in names if len(n) >= 2 and _CJK.search(n)]
+        latin = [re.escape(n) for n in names if len(n) >= MIN_WORD_NAME and not _CJK.search(n)]
+        forms += [f"(?:{'|'.join(wide)})"] if wide else []
+        forms += [rf"(?<!\w)(?:{'|'.join(latin)})(?!\w)"] if latin else []
+        self.words = re.compile("|".join(forms)) if forms else None
 
-    def finds(self, value: Any) -> bool:
-        """Whether a value (nested) names them: a qualified id, a native id as a whole string or (when
-        long enough) as a word, a name they were shown under."""
-        text = json.dumps(value, ensure_ascii=False, default=str)
-        if any(who.uid in text or json.dumps(who.user) in text for who in self.identities):
-            return True
-        return bool(self.words and self.words.search(text)) or any(name in text for name in self.names)
+    def finds(self, value: Any, field: str = "") -> bool:
+        """Whether a value (nested) names them."""
+        if isinstance(value, str):
+            if any(who.uid in value for who in self.identities):
+                return True
+            if field in PEOPLE_FIELDS and any(value == who.user for who in self.identities):
+                return True
+            return bool(self.words and self.words.search(value))
+        if isinstance(value, dict):
+            return any(self.finds(str(key)) or self.finds(inner, str(key)) for key, inner in value.items())
+        if isinstance(value, list | tuple):
+            return any(self.finds(inner, field) for inner in value)
+        return False
 
     def text(self, value: str) -> str:
         """A document (a report's HTML): as a string value, and a short native id where it stands whole
@@ -119,11 +142,7 @@ class Scrubber:
                 if value == who.user:
                     return self.tomb
                 value = value.replace(who.uid, self.tomb)
-            if self.words is not None:
-                value = self.words.sub(self.tomb, value)
-            for name in self.names:
-                value = value.replace(name, self.tomb)
-            return value
+            return self.words.sub(self.tomb, value) if self.words is not None else value
         if isinstance(value, dict):
             return {self(key): self(inner) for key, inner in value.items()}
         if isinstance(value, list):

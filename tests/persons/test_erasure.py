@@ -9,11 +9,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from chalicelib.core.actions import SendDirect
 from chalicelib.jobs.archive import Archive, report_key
 from chalicelib.kernel.outbox import Claim, Entry, Outbox
 from chalicelib.moderation.cases import CaseRepo
-from chalicelib.persons.erasure import erase, tombstone_of
+from chalicelib.persons.erasure import Scrubber, erase, tombstone_of
+from chalicelib.persons.holdings import Identity
 from chalicelib.persons.repository import PersonRepo
 from chalicelib.store import keys
 from chalicelib.store.base import Store
@@ -134,3 +137,24 @@ def test_the_reports_that_name_them_are_rewritten_and_their_earlier_versions_del
     versions = s3.list_object_versions(Bucket=bucket, Prefix=naming).get("Versions", [])
     assert len(versions) == 1  # no earlier version keeps their name
     assert archive.read_report(other) == '<li data-top="UA">Li Si — 3</li>'
+
+
+@pytest.mark.parametrize(
+    ("value", "found"),
+    [
+        ({"user": "admin"}, True),  # a native id as the value of a field that names people
+        ({"role": "admin"}, False),  # the same word as something else
+        ("@admin please look", True),
+        ("the admin looked", False),
+        ("<@U0MALLORY> hi", True),
+        ("U0MALLORY wrote", True),  # a Slack-shaped id stands for itself
+        ({"text": "Link to the Li Lei doc"}, True),
+        ({"text": "Linked"}, False),  # a short Latin name is not found inside a word
+        ("张三说", True),
+        ({"x": f"wecom:ww1:admin#{GID}"}, True),
+    ],
+)
+def test_the_scrubber_finds_ids_where_they_name_people_and_names_as_words(value: Any, found: bool) -> None:
+    identities = [Identity.of("wecom:ww1:admin"), Identity.of("slack:T1:U0MALLORY")]
+    scrub = Scrubber(identities, {"Li Lei", "Li", "张三"}, "erased:x")
+    assert scrub.finds(value) is found
