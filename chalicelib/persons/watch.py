@@ -122,6 +122,8 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
     if not deps.store.update_item(pk, sk, changes, expect={"state": "open", "nonce": nonce}):
         current = deps.store.get_item(pk, sk)
         decided = current.data if current is not None else {}
+        if decided.get("nonce") != nonce or decided.get("state") not in ("stay", "remove"):
+            return answer_click(click, gctx.locale, "persons.watch.invalid")  # they joined again meanwhile
         state = t(gctx.locale, f"persons.watch.state.{decided.get('state', kind)}")
         by = name_of(opened.located, str(decided.get("by", "")), deps) or "?"
         return answer_click(click, gctx.locale, "persons.watch.already", by=by, state=state)

@@ -106,6 +106,8 @@ def test_a_scan_finds_the_live_items_of_every_partition_with_the_prefix(store: S
     store.put_item(Item("OUT#wecom#ww1#m2", "OUT", {"n": 2}))
     store.put_item(Item("OUT#slack#T1#old", "OUT", {"n": 3}, expires_at=int(T0) - 10))
     store.put_item(Item(PK, "OUT#not-a-partition", {"n": 4}))
+    for n in range(10):  # more than a page of the DynamoDB store's Scan
+        store.put_item(Item(f"X#{n}", "X", {"n": n}))
 
     found = sorted(store.scan_items("OUT#"), key=lambda item: item.pk)
 
