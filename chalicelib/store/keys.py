@@ -747,6 +747,12 @@ def sanctions_due_pk() -> str:
     return due_index_pk("sanction")
 
 
+def watched_join_sk(uid: str) -> str:
+    """In the group's partition: a watched member's latest join, its admin card's nonce and whether an
+    admin decided it (let stay or removed), once (`chalicelib.persons.watch`)."""
+    return f"WATCHJ#{uid}"
+
+
 def identity_pk(uid: str) -> str:
     """A platform identity's pointer to its person, carrying the person's org- and tag-wide sanctions:
     the join gate reads this one item (`chalicelib.persons.gate`)."""
