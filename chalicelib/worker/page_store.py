@@ -60,6 +60,11 @@ class _Before(Mapping[str, Any]):
             raise KeyError(name)
         return value
 
+    def get(self, name: str, default: Any = None) -> Any:
+        """`Mapping.get` without its exception for every absent name (the signals read several)."""
+        value = self._replaced[name] if name in self._replaced else self._now.get(name, _ABSENT)
+        return default if value is _ABSENT else value
+
     def __iter__(self) -> Iterator[str]:
         for name in self._now:
             if self._replaced.get(name, None) is not _ABSENT:
