@@ -43,12 +43,13 @@ WINDOW_MARGIN_SECONDS = 120
 # this slice and the four before, so every burst inside the window is seen whole (fixed buckets would let
 # a burst that straddles a boundary through in two halves), at the price of looking back up to 1.25 of it.
 FLOOD_SLICES = 4
+_NONE = object()  # a name the window item does not hold
 
 
 def flood_slices(now: float, window: float) -> tuple[int, ...]:
     """This slice and the ones the sliding flood window still covers, newest first."""
     current = int(now // (window / FLOOD_SLICES))
-    return tuple(current - back for back in range(FLOOD_SLICES + 1))
+    return tuple(range(current, current - FLOOD_SLICES - 1, -1))
 
 
 def known_versions(event: Event, deps: Deps) -> dict[str, tuple[int, ...]]:
@@ -137,7 +138,7 @@ def rule_context(event: Event, ctx: Context, deps: Deps) -> RuleContext:
         text = event_text(event)
         digest = fingerprint(text) if text.strip() else ""
         slices = flood_slices(ctx.now, flood_window)
-        flood_names = tuple(f"n_{uid}_{n}" for n in slices)
+        flood_names = tuple([f"n_{uid}_{n}" for n in slices])
         stamp = f"t_{uid}"
         add = {flood_names[0]: 1, **exchanges.slow_mode_probe()}
         if digest:
@@ -162,11 +163,17 @@ def rule_context(event: Event, ctx: Context, deps: Deps) -> RuleContext:
             exchange = exchanges.count_exchange(
                 event, policy, ctx.now, str(speaker) if speaker else None, deps
             )
-        counts["flood"] = sum(int(old.get(name, carried.get(name, 0))) for name in flood_names) + 1
+        seen = [old.get(name, _NONE) for name in flood_names]
+        if carried:
+            seen = [
+                carried.get(name, 0) if n is _NONE else n for name, n in zip(flood_names, seen, strict=True)
+            ]
+        counts["flood"] = sum([0 if n is _NONE else int(n) for n in seen]) + 1
         if digest:
             counts["group_dup"] = int(old.get(f"f_{digest}", 0)) + 1
             counts["member_dup"] = int(old.get(f"m_{uid}_{digest}", 0)) + 1
-        previous = old.get(stamp, carried.get(stamp))
+        previous = old.get(stamp, _NONE)
+        previous = carried.get(stamp) if previous is _NONE else previous
         last_message_at = float(previous) if previous is not None else None
     versions = known_versions(event, deps) if event_files(event) or isinstance(event, FileShared) else {}
     return RuleContext(

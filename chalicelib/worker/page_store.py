@@ -145,11 +145,16 @@ class PageStore(Store):
             self._wrote(pk, sk)
             return self.inner.bump_counters(pk, sk, add, put, expires_at, old=old)
         window = self._window(pk, sk)
-        replaced = {name: window.data.get(name, _ABSENT) for name in (*add, *put)}
+        data, added = window.data, window.add
+        replaced: dict[str, Any] = {}
         for name, amount in add.items():
-            window.data[name] = int(window.data.get(name, 0)) + amount
-            window.add[name] += amount
-        window.data.update(put)
+            before = replaced[name] = data.get(name, _ABSENT)
+            data[name] = (0 if before is _ABSENT else int(before)) + amount
+            added[name] += amount
+        for name, value in put.items():
+            if name not in replaced:
+                replaced[name] = data.get(name, _ABSENT)
+            data[name] = value
         window.put.update(put)
         window.expires_at = max(window.expires_at or 0, expires_at)
         window.read = None
