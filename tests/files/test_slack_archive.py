@@ -89,9 +89,7 @@ def test_the_usage_note_shows_in_listings_and_links_and_only_the_uploader_or_an_
     assert "只读，勿外传" in dm
 
 
-def test_the_listing_dates_files_in_the_groups_time_zone(
-    files_stack: Stack, fake: FakeMessengers
-) -> None:
+def test_the_listing_dates_files_in_the_groups_time_zone(files_stack: Stack, fake: FakeMessengers) -> None:
     apply_policy(files_stack, jobs={"utc_offset_hours": -5})
     share(files_stack, fake, "F0DAY0001", "周报.pdf")
     (file,) = archived(files_stack, GID)

@@ -4,9 +4,9 @@ the roster sync, the commands that stand in for cards)."""
 
 from __future__ import annotations
 
-import pytest
-
 from typing import Any
+
+import pytest
 
 from chalicelib.adapters.base import Capabilities, Capability
 from chalicelib.bootstrap import Deps

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.adapters.base import (
     Capabilities,
     Capability,
+    CardChoices,
     DirectoryUser,
     GroupInfo,
     NotSupported,
@@ -31,7 +32,7 @@ from chalicelib.adapters.base import (
 )
 from chalicelib.adapters.http_client import ApiClient, TokenCache
 from chalicelib.adapters.reply_urls import refuse_unless_allowed, reply_urls
-from chalicelib.adapters.wecom.cards import TASK_ID, template_card
+from chalicelib.adapters.wecom.cards import MAX_SELECTS, TASK_ID, template_card
 from chalicelib.clock import Clock, SystemClock
 from chalicelib.core.cards import Card
 from chalicelib.core.events import Event
@@ -82,6 +83,8 @@ CAPABILITIES = Capabilities(
         ),
         Capability.RECALL_OWN: "message/recall: the app's own message/send messages, within 24 h.",
     },
+    # multiple_interaction (path/90236): at most 3 single-choice selects, no user picker.
+    choices=CardChoices(max_selects=MAX_SELECTS, multiple=False, people=False),
 )
 
 
