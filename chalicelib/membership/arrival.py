@@ -1,6 +1,7 @@
 """The bot arrives in a group (issue 16, items 1 and 2): whoever added it becomes an admin there and gets
 the setup card (govern this group or not, and how; who the admins are; its language and time zone), and
-the group gets a short introduction. Once per group (a conditional put on the group's `SETUP` item).
+the group gets a short introduction where the bot may post in it (Slack, DingTalk; on WeCom only in groups
+the app created: `Capability.POST_TO_GROUP`). Once per group (a conditional put on the group's `SETUP` item).
 The decision is marked `aside` (`chalicelib.worker.pipeline`): it does not answer the message that
 revealed the group, so a command or chatter there is still answered.
 
@@ -62,7 +63,7 @@ def on_first_message(event: MessagePosted, ctx: Context, deps: Deps) -> Decision
 
     if ctx.policy.admins or addressed_command(event, ctx):
         return Decision()  # set up already, or a command the bot answers anyway
-    return arrive(event, ctx, deps, to=(), introduce=False)
+    return arrive(event, ctx, deps, to=(), introduce=True)
 
 
 def arrive(event: Event, ctx: Context, deps: Deps, *, to: tuple[str, ...], introduce: bool) -> Decision:

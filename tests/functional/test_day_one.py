@@ -356,6 +356,10 @@ def test_a_dingtalk_group_gets_a_setup_card_that_sets_it_up(fake: FakeMessengers
             talk.dingtalk_robot("大家好", hook, user="lisi", chat="cidDayOne", title="周会群", nick="李四")
         )
         delivered = dingtalk_setup_card(fake, "dingowner")
+        (intro,) = [
+            c.body for c in fake.sent("groupMessages/send") if c.body["openConversationId"] == "cidDayOne"
+        ]
+        assert "help" in intro["msgParam"]  # a short introduction in the group
         params = delivered["cardData"]["cardParamMap"]
         assert card_param_errors(params) == []
         selects = json.loads(params["selects"])
