@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
+from typing import Literal, Protocol
 
 from chalicelib.core.cards import Card
 from chalicelib.core.events import Event
@@ -100,6 +100,9 @@ class Capabilities:
     in_app_groups: frozenset[Capability] = frozenset()
     notes: Mapping[Capability, str] = field(default_factory=dict)
     choices: CardChoices = field(default_factory=CardChoices)
+    # Whether the token a card was sent with updates it again and again ("repeatable": Slack's
+    # channel:ts, DingTalk's outTrackId) or once ("once": a WeCom response_code).
+    card_updates: Literal["repeatable", "once"] = "repeatable"
 
     def allows(self, capability: Capability, *, app_group: bool = False) -> bool:
         return capability in self.always or (app_group and capability in self.in_app_groups)

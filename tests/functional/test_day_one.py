@@ -386,7 +386,7 @@ def test_a_dingtalk_group_gets_a_setup_card_that_sets_it_up(fake: FakeMessengers
         assert override["rules"]["ads"]["links"] == "signal"  # the relaxed preset
         group = stack.store.get_group(f"dingtalk:{talk.DINGTALK_CORP}:cidDayOne")
         assert group is not None and group.removed_admins == ("dingsubadmin",)
-        (update,) = fake.sent("card/instances")
+        (update,) = [c for c in fake.sent("card/instances") if c.method == "PUT"]
         assert "Relaxed" in json.dumps(update.body) and "UTC+9" in json.dumps(update.body)
 
 
@@ -405,3 +405,66 @@ def test_a_setup_choice_the_card_never_offered_is_refused(fake: FakeMessengers) 
             )
         scope = keys.group_policy_scope(f"dingtalk:{talk.DINGTALK_CORP}:cidDayOne")
         assert PolicyRepo(stack.store).current(scope) is None
+
+
+# --- One removal proposal, edited in place ------------------------------------------------------------
+
+INSULTS = [f"{ABUSE} {n}" for n in range(7)]  # 1 point each: the fifth reaches the removal threshold
+
+
+def test_a_slack_removal_proposal_is_edited_in_place_as_further_points_come(fake: FakeMessengers) -> None:
+    with running_stack(fake) as stack:
+        stack.send(talk.slack_bot_joined("C0REPEAT", inviter="U0INVITER"))
+        for text in INSULTS:
+            stack.send(talk.slack_message(text, user="U0BOB", channel="C0REPEAT"))
+        (proposal,) = [
+            c for c in slack_cards(fake, "U0INVITER", "mod.") if "mod.confirm_remove" in actions_of(c)
+        ]
+        edits = [c.body for c in fake.sent("chat.update") if c.body["channel"] == proposal.body["channel"]]
+        assert len(edits) == 2  # the sixth and seventh points, on the card the admin already has
+        assert len({edit["ts"] for edit in edits}) == 1  # one card, edited twice
+        assert "7.0" in json.dumps(edits[-1]["blocks"]) and "mod.confirm_remove" in json.dumps(
+            edits[-1]["blocks"]
+        )
+
+
+def test_a_wecom_removal_proposal_is_edited_once_with_its_response_code(fake: FakeMessengers) -> None:
+    with running_stack(fake) as stack:
+        set_room(fake, "wrRepeat1", name="客户群R1", owner="wecomowner", external=True)
+        for text in INSULTS:
+            stack.send(talk.wecom_aibot_mention(text, fake.hook_url("w"), user="zhangsan", chat="wrRepeat1"))
+        proposals = [
+            c.body
+            for c in fake.sent("message/send")
+            if c.body.get("touser") == "wecomowner" and "confirm_remove" in json.dumps(c.body)
+        ]
+        assert len(proposals) == 1
+        # A response_code updates its card once (path/94945): the sixth point edits the card, the
+        # seventh goes on the case only; nothing is refused, nothing is sent twice.
+        (edit,) = fake.sent("update_template_card")
+        assert template_card_errors(edit.body["template_card"]) == []
+        assert "6.0" in json.dumps(edit.body, ensure_ascii=False)
+        assert edit.body["template_card"]["task_id"] == proposals[0]["template_card"]["task_id"]
+
+
+def test_a_dingtalk_removal_proposal_is_edited_in_place(fake: FakeMessengers) -> None:
+    with running_stack(fake, dingtalk_card_template_id="tpl-qunguan") as stack:
+        hook = fake.hook_url("d")
+        for text in INSULTS:
+            stack.send(
+                talk.dingtalk_robot(text, hook, user="lisi", chat="cidDayOne", title="周会群", nick="李四")
+            )
+        delivered = [
+            c.body
+            for c in fake.sent("createAndDeliver")
+            if "confirm_remove" in json.dumps(c.body) and str(c.body["openSpaceId"]).endswith(".dingowner")
+        ]
+        assert len(delivered) == 1
+        edits = [
+            c.body
+            for c in fake.sent("card/instances")
+            if c.method == "PUT" and c.body["outTrackId"] == delivered[0]["outTrackId"]
+        ]
+        assert len(edits) == 2
+        assert card_param_errors(edits[-1]["cardData"]["cardParamMap"]) == []
+        assert "7.0" in edits[-1]["cardData"]["cardParamMap"]["body"]
