@@ -16,6 +16,7 @@ from chalicelib.i18n import t
 from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.people import group_names, name_of, names_of_ids
 from chalicelib.moderation.targets import target_of
 from chalicelib.persons.linking import person_for
 from chalicelib.persons.repository import PersonRepo
@@ -36,19 +37,27 @@ def show(command: CommandIssued, ctx: Context, deps: Deps, words: list[str]) -> 
         return dataclasses.replace(refusal, refused="person history by someone not allowed")
     repo = PersonRepo(deps.store)
     person = person_for(command, member, deps, ctx.now)
-    lines = [t(locale, "persons.history.header", member=member, count=len(person.identities))]
-    lines += [f"· {uid}" for uid in person.identities]
+    offset = ctx.policy.jobs.utc_offset_hours
+    entries = repo.ledger(person.identities)
+    # Each person and group named once, through the caches, whatever the number of rows.
+    people = names_of_ids(person.identities, deps)
+    groups = group_names((str(entry.get("gid", "")) for entry in entries[:MAX_LINES]), deps)
+    header = t(
+        locale, "persons.history.header", member=name_of(command, member, deps), count=len(person.identities)
+    )
+    lines = [header]
+    lines += [identity_line(locale, uid, people[uid]) for uid in person.identities]
     for sanction in sorted(repo.sanctions(person.pid), key=lambda s: s.at, reverse=True):
         state = (
             t(locale, "persons.history.lifted", why=sanction.lifted_why)
             if sanction.lifted_at is not None
-            else t(locale, "persons.history.until", until=when(sanction.until))
+            else t(locale, "persons.history.until", until=when(sanction.until, offset))
         )
         lines.append(
             t(
                 locale,
                 "persons.history.sanction",
-                when=when(sanction.at),
+                when=when(sanction.at, offset),
                 kind=t(locale, f"persons.kind.{sanction.kind}"),
                 scope=scope_label(locale, sanction.scope, sanction.target),
                 reason=sanction.reason,
@@ -56,14 +65,13 @@ def show(command: CommandIssued, ctx: Context, deps: Deps, words: list[str]) -> 
                 ref=sanction.case_ref,
             )
         )
-    entries = repo.ledger(person.identities)
     for entry in entries[:MAX_LINES]:
         lines.append(
             t(
                 locale,
                 "persons.history.entry",
-                when=when(float(entry.get("at", 0.0))),
-                group=str(entry.get("gid", "")),
+                when=when(float(entry.get("at", 0.0)), offset),
+                group=groups.get(str(entry.get("gid", "")), str(entry.get("gid", ""))),
                 what=rule_label(locale, str(entry.get("rule", "")))
                 if entry.get("kind") == "case"
                 else str(entry.get("kind")),
@@ -74,3 +82,10 @@ def show(command: CommandIssued, ctx: Context, deps: Deps, words: list[str]) -> 
     if len(lines) == 1 + len(person.identities):
         lines.append(t(locale, "persons.history.none"))
     return Decision.of(Reply(text="\n".join(lines), private=True, reason="persons.history"))
+
+
+def identity_line(locale: str, uid: str, name: str) -> str:
+    """One of the person's accounts: its name and platform (the id for an account the directory does not
+    name, so it can still be linked or looked up)."""
+    platform = uid.split(":", 1)[0]
+    return "· " + t(locale, "persons.history.identity", name=name, platform=t(locale, f"platform.{platform}"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 import yaml
 
 from chalicelib.cardsign import seal
@@ -21,6 +22,10 @@ from local.fakes.server import Call, FakeMessengers
 from local.fakes.wecom_archive import set_room
 from local.fakes.wecom_cards import template_card_errors
 from tests.functional import conversations as talk
+from tests.functional import conversations as talk_module
+from tests.functional import membership_talk
+from tests.functional import test_persons as persons
+from tests.functional.test_membership import CASTS, send
 from tests.support.stack import Stack, running_stack
 
 ABUSE = "你是个傻逼"
@@ -468,3 +473,29 @@ def test_a_dingtalk_removal_proposal_is_edited_in_place(fake: FakeMessengers) ->
         assert len(edits) == 2
         assert card_param_errors(edits[-1]["cardData"]["cardParamMap"]) == []
         assert "7.0" in edits[-1]["cardData"]["cardParamMap"]["body"]
+
+
+# --- Persons: names, not ids ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("platform", ["slack", "wecom", "dingtalk"])
+def test_a_persons_history_names_the_people_and_groups_in_the_groups_time(
+    fake: FakeMessengers, platform: str
+) -> None:
+    with persons.company(fake) as (stack, _):
+        for name, talk in membership_talk.TALKS.items():
+            send(stack, talk.join(CASTS[name].joins, persons.MALLORY[name]))
+        persons.ban_org_wide(stack, "--for 30d")
+        told = " ".join(persons.SLACK.direct_texts(fake, "U0MALLORY"))  # the ban, told to the member
+        assert "decided in Sync C0MEMB" in told and "(UTC+8)" in told  # the group's name, its time
+
+        talk, cast = membership_talk.TALKS[platform], CASTS[platform]
+        fake.clear()
+        named = "<@U0MALLORY>" if platform == "slack" else "@" + persons.MALLORY[platform]
+        send(stack, talk.command(cast.group, cast.admin, f"cases {named} --all", fake.hook_url("h")))
+        (answer,) = [json.dumps(c.body, ensure_ascii=False) for c in fake.sent("/hooks/h")]
+        for who in ("slack", "wecom", "dingtalk"):  # each account by the directory's name and platform
+            assert talk_module.directory_name(who, persons.MALLORY[who]) in answer
+        assert "Slack" in answer and "WeCom" in answer and "DingTalk" in answer
+        assert "slack:T0MEMB:" not in answer and "wecom:" not in answer  # no qualified ids
+        assert "Sync C0MEMB" in answer and "(UTC+8)" in answer  # the case's group by name, local time
