@@ -393,6 +393,7 @@ def test_a_dingtalk_group_gets_a_setup_card_that_sets_it_up(fake: FakeMessengers
         assert group is not None and group.removed_admins == ("dingsubadmin",)
         (update,) = [c for c in fake.sent("card/instances") if c.method == "PUT"]
         assert "Relaxed" in json.dumps(update.body) and "UTC+9" in json.dumps(update.body)
+        assert json.loads(update.body["cardData"]["cardParamMap"]["selects"]) == []  # the form is gone
 
 
 def test_a_setup_choice_the_card_never_offered_is_refused(fake: FakeMessengers) -> None:

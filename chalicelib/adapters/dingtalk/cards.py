@@ -40,19 +40,19 @@ def card_param_map(card: Card, *, chat: str | None = None) -> dict[str, str]:
             ]
         ),
     }
-    if card.selects:
-        params["selects"] = _json(
-            [
-                {
-                    "key": select.key,
-                    "label": select.label,
-                    "multiple": select.multiple,
-                    "options": [{"label": o.label, "value": o.value} for o in select.options],
-                    "initial": list(select.initial),
-                }
-                for select in card.selects
-            ]
-        )
+    # Always sent, empty too: an update by key then takes a handled card's form away with its buttons.
+    params["selects"] = _json(
+        [
+            {
+                "key": select.key,
+                "label": select.label,
+                "multiple": select.multiple,
+                "options": [{"label": o.label, "value": o.value} for o in select.options],
+                "initial": list(select.initial),
+            }
+            for select in card.selects
+        ]
+    )
     if chat is not None:
         params["chat"] = chat
     return params
