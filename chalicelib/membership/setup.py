@@ -187,6 +187,15 @@ def chosen_setup(click: CardClicked, kind: str) -> Setup:
     return Setup(mode, preset, locale, hours, tuple(dict.fromkeys(a for a in click.chosen("admins") if a)))
 
 
+def _offered_admins(opened: OpenedClick, setup: Setup, deps: Deps) -> None:
+    """Admins chosen among the card's options, where the platform has no user picker: the group's own."""
+    if not setup.admins or deps.messenger(opened.click.platform).capabilities.choices.people:
+        return
+    found, source = admins_told(opened.ctx, opened.located)
+    if not set(setup.admins) <= set(found if source == "group" else ()):
+        raise SetupRefused(f"admins {list(setup.admins)!r}")
+
+
 def _one(click: CardClicked, key: str) -> str | None:
     values = click.chosen(key)
     return values[0] if values else None
@@ -211,6 +220,7 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
         return Decision()
     try:
         setup = chosen_setup(click, opened.kind)
+        _offered_admins(opened, setup, deps)
     except SetupRefused as exc:
         refusal = t(gctx.locale, "admin.card_invalid")
         return dataclasses.replace(Decision.of(_private(refusal)), refused=f"setup: {exc}")

@@ -187,6 +187,9 @@ def test_the_slack_setup_card_applies_mode_preset_language_zone_and_admins_for_i
         assert override["mode"] == "enforce" and override["locale"] == "en"
         assert override["jobs"] == {"utc_offset_hours": -5.0}
         assert override["escalation"]["thresholds"][0]["points"] == 2  # the strict preset
+        audit = stack.store.list_audit(f"slack:{TEAM}:C0SETUP")
+        (applied,) = [r.detail["audit"] for r in audit if "version" in r.detail.get("audit", {})]
+        assert applied["version"] == live.version and applied["setup"]["preset"] == "strict"  # audited
         (answer,) = [c.body for c in fake.sent("/hooks/setup") if "Strict" in json.dumps(c.body)]
         assert "UTC-5" in json.dumps(answer, ensure_ascii=False)
         # A click in a private chat never registers that chat as a group.
@@ -403,7 +406,7 @@ def test_a_setup_choice_the_card_never_offered_is_refused(fake: FakeMessengers) 
         )
         delivered = dingtalk_setup_card(fake, "dingowner")
         (apply,) = json.loads(delivered["cardData"]["cardParamMap"]["buttons"])
-        for choices in ({"mode": "anarchy"}, {"zone": "99"}, {"preset": "lenient"}):
+        for choices in ({"mode": "anarchy"}, {"zone": "99"}, {"preset": "lenient"}, {"admins": ["intruder"]}):
             stack.send(
                 talk.dingtalk_card_click(
                     apply["action"], apply["value"], user="dingowner", chat="cidDayOne", choices=choices
@@ -411,6 +414,10 @@ def test_a_setup_choice_the_card_never_offered_is_refused(fake: FakeMessengers) 
             )
         scope = keys.group_policy_scope(f"dingtalk:{talk.DINGTALK_CORP}:cidDayOne")
         assert PolicyRepo(stack.store).current(scope) is None
+        group = stack.store.get_group(f"dingtalk:{talk.DINGTALK_CORP}:cidDayOne")
+        assert group is not None and group.added_admins == ()
+        audit = stack.store.list_audit(f"dingtalk:{talk.DINGTALK_CORP}:cidDayOne")
+        assert sum("setup:" in str(record.detail) for record in audit) == 4  # each refusal on the record
 
 
 # --- One removal proposal, edited in place ------------------------------------------------------------
