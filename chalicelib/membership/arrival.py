@@ -63,7 +63,8 @@ def on_first_message(event: MessagePosted, ctx: Context, deps: Deps) -> Decision
 
     if ctx.policy.admins or addressed_command(event, ctx):
         return Decision()  # set up already, or a command the bot answers anyway
-    return arrive(event, ctx, deps, to=(), introduce=True)
+    # Introduced along with the setup card: a group nobody is known to run gets neither.
+    return arrive(event, ctx, deps, to=(), introduce=bool(admins_told(ctx, event)[0]))
 
 
 def arrive(event: Event, ctx: Context, deps: Deps, *, to: tuple[str, ...], introduce: bool) -> Decision:
