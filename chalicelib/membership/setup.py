@@ -106,7 +106,7 @@ def setup_card(event: Event, ctx: Context, deps: Deps, admins: tuple[str, ...]) 
             Select(
                 "admins",
                 t(locale, "setup.select.admins"),
-                tuple(Option(name, admin) for name, admin in zip(names, own, strict=False)),
+                tuple(Option(name_of(event, admin, deps), admin) for admin in own),
                 own,
                 multiple=True,
                 people=choices.people,
