@@ -89,7 +89,7 @@ def arrive(event: Event, ctx: Context, deps: Deps, *, to: tuple[str, ...], intro
     if recipients:
         card = seal_card(setup_card(event, ctx, deps, admins), event, deps.settings, prefix=PREFIX)
         actions.append(PostCard(card=card, users=recipients, reason="setup.card"))
-    return Decision(Decision.of(*actions).actions, notes={"setup": {"to": list(recipients)}, "aside": True})
+    return Decision(Decision.of(*actions).actions, aside=True, audit={"setup": {"to": list(recipients)}})
 
 
 EVENTS = {MemberJoined: on_joined, MessagePosted: on_first_message}

@@ -345,8 +345,8 @@ def _answer(opened: OpenedClick, setup: Setup, deps: Deps, audit: dict[str, Any]
         response_token=click.response_token,
         reason="setup.chosen",
     )
-    notes = {"setup_choice": setup.mode or "", "audit": audit}
-    return Decision(Decision.of(update).actions, notes=notes, acting_chat=opened.chat)
+    record = {**audit, "setup_choice": setup.mode or ""}
+    return Decision(Decision.of(update).actions, audit=record, acting_chat=opened.chat)
 
 
 CARD_ACTIONS = {PREFIX: on_card}

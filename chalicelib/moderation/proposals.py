@@ -21,6 +21,7 @@ import dataclasses
 from chalicelib.core.actions import Decision, PostCard, UpdateCard
 from chalicelib.core.cards import Button, Card
 from chalicelib.core.events import Event, FileShared, MessagePosted
+from chalicelib.core.facts import CaseDecided
 from chalicelib.i18n import t
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
@@ -57,8 +58,11 @@ def one_removal_proposal(
         UpdateCard(card=card, card_ref=token, response_token=token, reason=UPDATED) for token in waiting.cards
     )
     kept = tuple(a for a in decision.actions if a not in proposals)
-    notes = {**decision.notes, "removal_open": waiting.ref}
-    return dataclasses.replace(decision, actions=(*kept, *updates), notes=notes)
+    facts = tuple(
+        dataclasses.replace(fact, removal_open=waiting.ref) if isinstance(fact, CaseDecided) else fact
+        for fact in decision.facts
+    )
+    return dataclasses.replace(decision, actions=(*kept, *updates), facts=facts)
 
 
 def updated_card(proposal: Card, open_ref: str, ctx: Context) -> Card:
@@ -82,7 +86,8 @@ def _rekeyed(button: Button, ref: str) -> Button:
 def spent_tokens(event: Event, decision: Decision, results: tuple[object, ...], deps: Deps) -> None:
     """After the actions: where the platform's card tokens serve one update, the ones just used are
     dropped from the open proposal's follow-up."""
-    ref = decision.notes.get("removal_open")
+    case = decision.fact(CaseDecided)
+    ref = case.removal_open if case is not None else ""
     if not ref or decision.shadow or deps.messenger(event.platform).capabilities.card_updates != "once":
         return
     used = {

@@ -97,6 +97,8 @@ def records(person: Person, found: list[Found]) -> Iterator[dict[str, Any]]:
                 "actions": list(one.audit.actions),
                 "detail": one.audit.detail,
             }
+        elif one.group is not None:
+            data = {"admin_of": one.group.name or one.group.chat}  # the platform names them its admin
         elif one.item is not None and one.kind == "message_mention":
             data = {"at": one.item.data.get("at"), "id": one.item.data.get("id"), "mentioned": True}
         elif one.item is not None:
@@ -149,6 +151,4 @@ def mydata(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     text = t(locale, "persons.mydata.ready", json=links[0], csv=links[1], minutes=LINK_SECONDS // 60)
     counts = Counter(row["kind"] for row in document["records"])
     audit = {"mydata": {"pid": person.pid, "records": dict(counts)}}
-    return Decision(
-        Decision.of(Reply(text=text, private=True, reason="persons.mydata")).actions, notes={"audit": audit}
-    )
+    return Decision(Decision.of(Reply(text=text, private=True, reason="persons.mydata")).actions, audit=audit)

@@ -2,7 +2,8 @@
 
 - `MemberJoined`: the join gate for sanctions wider than the group (`gate`): a person banned org-wide or
   for one of this group's tags is removed where the platform allows and the admins carded elsewhere; a
-  watched person is let in and the admins told. A group's own ban stays moderation's (R3.7).
+  watched person is let in and the admins get a card to let them stay, remove them or open their history
+  (`watch`). A group's own ban stays moderation's (R3.7).
 - commands: `ban`, `unban`, `watch`, `unwatch` (`sanctions`), `person link`, `person @member`
   (`linking`, `history`), `mydata` (`export`).
 - after the actions: an appeal a second admin reversed lifts the sanction it was about, audited.
@@ -14,19 +15,21 @@ import hashlib
 from typing import Any
 
 from chalicelib.authz import directory_user
-from chalicelib.core.actions import Action, Decision, SendDirect
+from chalicelib.core.actions import Action, Decision
 from chalicelib.core.engine import appeal_command
 from chalicelib.core.events import CommandIssued, Event, MemberJoined
+from chalicelib.core.facts import AppealDecided, CaseActed
 from chalicelib.i18n import t
 from chalicelib.kernel.audit import audit_expires_at
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.handlers import Recording
 from chalicelib.membership.admission import person_of, sealed_decision
 from chalicelib.membership.groups import group_view
 from chalicelib.membership.joins import removal_actions
 from chalicelib.moderation import bans
 from chalicelib.moderation.cases import CaseRepo
-from chalicelib.persons import export, history, linking, sanctions
+from chalicelib.persons import export, history, linking, sanctions, watch
 from chalicelib.persons.gate import standing
 from chalicelib.persons.ledger import ledger_entry
 from chalicelib.persons.repository import PersonRepo
@@ -63,26 +66,13 @@ def on_join(event: MemberJoined, ctx: Context, deps: Deps) -> Decision:
             appeal=appeal_command(event, locale, sanction.case_ref),
         )
         actions = removal_actions(person, group, why=why, member_text=told, reason="persons.gate.ban")
-        notes: dict[str, Any] = {
-            "audit": {"sanction_refused": {"sid": sanction.sid, "scope": sanction.scope}}
-        }
+        audit: dict[str, Any] = {"sanction_refused": {"sid": sanction.sid, "scope": sanction.scope}}
     else:
         sanction = watching[0]
-        text = t(
-            locale,
-            "persons.gate.watched",
-            member=person.label,
-            group=group.label,
-            scope=scope_label(locale, sanction.scope, sanction.target),
-            reason=sanction.reason,
-            until=when(sanction.until, offset),
-        )
-        actions = tuple(
-            SendDirect(user=admin, text=text, reason="persons.gate.watch") for admin in group.admins
-        )
-        notes = {"audit": {"sanction_watched": {"sid": sanction.sid, "scope": sanction.scope}}}
+        actions = watch.joined(ctx, deps, group, person, sanction)
+        audit = {"sanction_watched": {"sid": sanction.sid, "scope": sanction.scope}}
     return sealed_decision(
-        actions, deps.settings, platform=event.platform, tenant=event.tenant, chat=event.chat, notes=notes
+        actions, deps.settings, platform=event.platform, tenant=event.tenant, chat=event.chat, audit=audit
     )
 
 
@@ -93,30 +83,38 @@ def on_person(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     return history.show(command, ctx, deps, words)
 
 
-def record(event: Event, ctx: Context, decision: Decision, results: tuple[Any, ...], deps: Deps) -> None:
-    """After points were given back (an appeal reversed, a case dismissed): the person's ledger says so,
-    for escalation across groups; after a reversed appeal, the sanction the case was about is lifted."""
-    for key, undone in (("appeal_decision", "reverse"), ("admin_action", "dismiss")):
-        given_back = decision.notes.get(key)
-        if given_back and given_back.get("what") == undone and given_back.get("points"):
-            entry = ledger_entry(
-                event.uid(str(given_back["user"])),
-                at=ctx.now,
-                kind="reversal",
-                ref=str(given_back["ref"]),
-                gid=str(given_back["gid"]),
-                expires_at=None,
-                points=-float(given_back["points"]),
-            )
-            deps.store.put_item(entry)
-    _lift_appealed(event, ctx, decision, deps)
+def record_dismissed(acted: CaseActed, done: Recording) -> None:
+    """A case an admin dismissed gives its points back: the person's ledger says so, for escalation
+    across groups."""
+    event, ctx, deps = done.event, done.ctx, done.deps
+    if acted.what == "dismiss" and acted.points:
+        _given_back(event, ctx, deps, user=acted.user, ref=acted.ref, gid=acted.gid, points=acted.points)
 
 
-def _lift_appealed(event: Event, ctx: Context, decision: Decision, deps: Deps) -> None:
-    decided = decision.notes.get("appeal_decision")
-    if not decided or decided.get("what") != "reverse":
+def record_appeal(decided: AppealDecided, done: Recording) -> None:
+    """A reversed appeal gives the case's points back (in the person's ledger) and lifts the sanction the
+    case was about."""
+    event, ctx, deps = done.event, done.ctx, done.deps
+    if decided.what != "reverse":
         return
-    case = CaseRepo(deps.store).get(str(decided["gid"]), str(decided["ref"]))
+    if decided.points:
+        _given_back(
+            event, ctx, deps, user=decided.user, ref=decided.ref, gid=decided.gid, points=decided.points
+        )
+    _lift_appealed(event, ctx, decided, deps)
+
+
+def _given_back(
+    event: Event, ctx: Context, deps: Deps, *, user: str, ref: str, gid: str, points: float
+) -> None:
+    entry = ledger_entry(
+        event.uid(user), at=ctx.now, kind="reversal", ref=ref, gid=gid, expires_at=None, points=-points
+    )
+    deps.store.put_item(entry)
+
+
+def _lift_appealed(event: Event, ctx: Context, decided: AppealDecided, deps: Deps) -> None:
+    case = CaseRepo(deps.store).get(decided.gid, decided.ref)
     about = case.data.get("sanction") if case is not None else None
     if not isinstance(about, dict):
         return
@@ -124,7 +122,7 @@ def _lift_appealed(event: Event, ctx: Context, decision: Decision, deps: Deps) -
     sanction = repo.sanction(str(about.get("pid", "")), str(about.get("sid", "")))
     if sanction is None or sanction.lifted_at is not None:
         return
-    by = event.uid(str(decided["by"]))
+    by = event.uid(decided.by)
     if repo.lift(sanction, by=by, at=ctx.now, why="appeal") is None:
         return
     if sanction.kind == "ban" and sanction.scope == "group":
@@ -153,4 +151,6 @@ COMMANDS = {
     "person": on_person,
     "mydata": export.mydata,
 }
-AFTER = (record,)
+RECORDS = {CaseActed: record_dismissed, AppealDecided: record_appeal}
+CARD_ACTIONS = watch.CARD_ACTIONS
+AFTER = (watch.record_removals,)

@@ -19,6 +19,7 @@ from chalicelib.kernel.deps import Deps
 from chalicelib.kernel.people import group_names, name_of, names_of_ids
 from chalicelib.moderation.targets import target_of
 from chalicelib.persons.linking import person_for
+from chalicelib.persons.records import Person
 from chalicelib.persons.repository import PersonRepo
 from chalicelib.persons.rights import may_see_history
 from chalicelib.persons.sanctions import scope_label, when
@@ -35,17 +36,22 @@ def show(command: CommandIssued, ctx: Context, deps: Deps, words: list[str]) -> 
     if not command.chat or command.direct or not may_see_history(command, command.user, ctx, deps):
         refusal = Decision.of(Reply(text=t(locale, "admin.refused"), private=True, reason="admin.refused"))
         return dataclasses.replace(refusal, refused="person history by someone not allowed")
-    repo = PersonRepo(deps.store)
     person = person_for(command, member, deps, ctx.now)
-    offset = ctx.policy.jobs.utc_offset_hours
+    shown = name_of(command, member, deps)
+    text = describe(shown, person, locale, deps, offset_hours=ctx.policy.jobs.utc_offset_hours)
+    return Decision.of(Reply(text=text, private=True, reason="persons.history"))
+
+
+def describe(member: str, person: Person, locale: str, deps: Deps, *, offset_hours: float = 0.0) -> str:
+    """The person's history as the bot writes it: identities, sanctions, then the newest ledger entries.
+    `member` is how the reader knows them; each account and group is named (once per distinct id,
+    through the caches, whatever the number of rows), each time in the group's zone (`offset_hours`)."""
+    repo = PersonRepo(deps.store)
+    offset = offset_hours
     entries = repo.ledger(person.identities)
-    # Each person and group named once, through the caches, whatever the number of rows.
     people = names_of_ids(person.identities, deps)
     groups = group_names((str(entry.get("gid", "")) for entry in entries[:MAX_LINES]), deps)
-    header = t(
-        locale, "persons.history.header", member=name_of(command, member, deps), count=len(person.identities)
-    )
-    lines = [header]
+    lines = [t(locale, "persons.history.header", member=member, count=len(person.identities))]
     lines += [identity_line(locale, uid, people[uid]) for uid in person.identities]
     for sanction in sorted(repo.sanctions(person.pid), key=lambda s: s.at, reverse=True):
         state = (
@@ -81,7 +87,7 @@ def show(command: CommandIssued, ctx: Context, deps: Deps, words: list[str]) -> 
         )
     if len(lines) == 1 + len(person.identities):
         lines.append(t(locale, "persons.history.none"))
-    return Decision.of(Reply(text="\n".join(lines), private=True, reason="persons.history"))
+    return "\n".join(lines)
 
 
 def identity_line(locale: str, uid: str, name: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.core.actions import PostCard, UpdateCard
+from chalicelib.core.facts import CaseDecided
 from chalicelib.errors import MessengerError
 from chalicelib.kernel.executor import DeliveryFailed
 from chalicelib.moderation.cases import CaseRepo
@@ -45,7 +46,9 @@ def test_the_open_proposals_cards_are_edited_in_place_with_each_further_violatio
     assert sorted(u.card_ref for u in updates) == sorted(waiting.cards)
     card = updates[0].card
     assert card.card_id == f"removal:{waiting.ref}" and waiting.ref in card.footer
-    assert dict(card.fields)["违规积分"] == f"{outcome.decision.notes['points']['total']:.1f}"
+    case = outcome.decision.fact(CaseDecided)
+    assert case is not None and case.points is not None and case.removal_open == waiting.ref
+    assert dict(card.fields)["违规积分"] == f"{case.points.total:.1f}"
     assert {b.action for b in card.buttons} == {"mod.confirm_remove", "mod.dismiss"}  # sealed again
     assert all(r.status == "done" for r in outcome.results if r.action == "UpdateCard")
 
