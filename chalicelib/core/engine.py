@@ -136,19 +136,34 @@ _Step = tuple[Rule, str, tuple[type[Event], ...], _Resolved, int]
 _PLAN_CACHE_SIZE = 16
 
 
+@dataclass(frozen=True)
+class _Run:
+    """What evaluating one rule set on one type of event takes, worked out once per policy: the steps
+    (every rule, as `_Step`s), the rules to run in order with their exemption group, each distinct
+    exemption group's first rule (whose settings the member is checked against), and the evaluation of
+    a message that no rule exempts anyone from and in which nothing is found (immutable, so shared)."""
+
+    steps: tuple[_Step, ...]
+    runs: tuple[tuple[Rule, str], ...]
+    exemptions: tuple[str, ...]
+    clean: Evaluation
+
+
 class _PolicyView:
     """A policy's per-rule modes and exemptions as plain values, so that a message does not go through
     the pydantic model for each rule. Built lazily per rule name; valid for as long as the policy object
-    lives (policies are frozen). `plan` keeps, per rule set, each rule with its name, event types and
-    resolved settings, so the loop over the rules reads no attribute twice."""
+    lives (policies are frozen). `run` keeps, per rule set and event type, what evaluating it takes, so
+    the loop over the rules reads no attribute twice and allocates nothing for a rule that finds
+    nothing."""
 
-    __slots__ = ("admins", "plans", "policy", "rules")
+    __slots__ = ("admins", "plans", "policy", "rules", "runs")
 
     def __init__(self, policy: GroupPolicy) -> None:
         self.policy = policy
         self.admins = frozenset(policy.admins)
         self.rules: dict[str, _Resolved] = {}
         self.plans: dict[tuple[int, ...], tuple[_Step, ...]] = {}
+        self.runs: dict[tuple[int, type[Event]], tuple[Sequence[Rule], tuple[Rule, ...], _Run]] = {}
 
     def plan(self, rules: Sequence[Rule]) -> tuple[_Step, ...]:
         """The rule set's steps, memoised on the identities of its rules (each step keeps its rule
@@ -167,6 +182,36 @@ class _PolicyView:
                 self.plans.clear()
             self.plans[key] = steps
         return steps
+
+    def run(self, rules: Sequence[Rule], kind: type[Event]) -> _Run:
+        """What evaluating `rules` on an event of type `kind` takes. Memoised on the sequence object and
+        its contents: the worker passes the same rule set (`rules_for`) for every message of a group, so
+        a message pays one look-up and one comparison of its rules (identical rules compare in C)."""
+        entry = self.runs.get((id(rules), kind))
+        if entry is not None and entry[0] is rules and entry[1] == tuple(rules):
+            return entry[2]
+        steps = self.plan(rules)
+        live = [step for step in steps if issubclass(kind, step[2]) and step[3].mode != "off"]
+        firsts: dict[int, str] = {}
+        for _, name, _, _, group in live:
+            if group >= 0:
+                firsts.setdefault(group, name)
+        off = tuple(
+            Skipped(name, "off")
+            for _, name, applies, resolved, _ in steps
+            if issubclass(kind, applies) and resolved.mode == "off"
+        )
+        names = tuple(step[1] for step in live)
+        built = _Run(
+            steps=steps,
+            runs=tuple((step[0], step[1]) for step in live),
+            exemptions=tuple(firsts[group] for group in sorted(firsts)),
+            clean=Evaluation((), (), off, names),
+        )
+        if len(self.runs) >= _PLAN_CACHE_SIZE:
+            self.runs.clear()
+        self.runs[(id(rules), kind)] = (rules, tuple(rules), built)
+        return built
 
     def rule(self, name: str) -> _Resolved:
         resolved = self.rules.get(name)
@@ -234,13 +279,47 @@ def evaluate(event: Event, ctx: RuleContext, rules: Sequence[Rule]) -> Evaluatio
     if not _in_group(event):
         return Evaluation()
     view = _view(ctx.policy)
+    run = view.run(rules, type(event))
     user = event_user(event)
+    for name in run.exemptions:
+        if view.exemption(name, event, ctx, user):
+            return _evaluate_each(event, ctx, view, run.steps, user)
+    # Nobody is exempt from anything here (the usual case): run each rule, allocate only for a finding or
+    # an error.
+    findings: list[Finding] | None = None
+    errors: list[RuleError] | None = None
+    failed: set[int] = set()
+    for rule, name in run.runs:
+        try:
+            found = rule.evaluate(event, ctx)
+        except Exception as exc:  # one broken rule must not stop the others (STYLE.md, rule 6)
+            errors = errors or []
+            errors.append(RuleError(name, f"{type(exc).__name__}: {str(exc)[:200]}"))
+            failed.add(id(rule))
+            continue
+        if found:
+            findings = findings or []
+            findings.extend(f for f in found if view.mode(f.rule) != "off")
+    if findings is None and errors is None:
+        return run.clean
+    clean = run.clean
+    ran = clean.ran
+    if failed:
+        ran = tuple(name for rule, name in run.runs if id(rule) not in failed)
+    ordered = tuple(sorted(findings, key=_rank)) if findings else ()
+    return Evaluation(ordered, tuple(errors or ()), clean.skipped, ran)
+
+
+def _evaluate_each(
+    event: Event, ctx: RuleContext, view: _PolicyView, steps: Sequence[_Step], user: str
+) -> Evaluation:
+    """`evaluate` for a member exempt from some rule: each step in turn, skipped rules recorded in order."""
     findings: list[Finding] = []
     errors: list[RuleError] = []
     skipped: list[Skipped] = []
     ran: list[str] = []
     whys: dict[int, str | None] = {}
-    for rule, name, applies_to, resolved, group in view.plan(rules):
+    for rule, name, applies_to, resolved, group in steps:
         if not isinstance(event, applies_to):
             continue
         if resolved.mode == "off":
@@ -601,7 +680,11 @@ def decide(evaluation: Evaluation, ctx: RuleContext, event: Event) -> Decision:
 
 def moderate(event: Event, ctx: RuleContext, rules: Iterable[Rule] | None = None) -> Decision:
     """evaluate + decide, with the policy's own rule set unless one is given."""
-    chosen = list(rules) if rules is not None else build_rules(ctx.policy)
+    if rules is None:
+        chosen: Sequence[Rule] = build_rules(ctx.policy)
+    else:
+        # A list or tuple as it is: the engine memoises its plan on the rule set it is given.
+        chosen = rules if isinstance(rules, list | tuple) else list(rules)
     return decide(evaluate(event, ctx, chosen), ctx, event)
 
 

@@ -24,6 +24,7 @@ from importlib import resources
 from typing import Any
 
 from chalicelib.core.text import is_word_char, normalise, normalise_text
+from chalicelib.core.textview import text_view
 
 DEFAULT_CATEGORIES = ("abuse", "illegal", "confidential", "promotion")
 
@@ -101,13 +102,15 @@ class Lexicon:
         if not text or not len(automaton):
             return []
         # Most texts have no term: the automaton runs on the normalised text alone (the fast path), and
-        # only a text with a match to report is normalised again, with the index that maps it back.
-        folded, keyed = _prepared(text)
-        hits = list(automaton.iter(keyed))
+        # only a text with a match to report is normalised again, with the index that maps it back. The
+        # normalised text is the message's view's, shared with the other rules that read it.
+        view = text_view(text)
+        hits = list(automaton.iter(view.keyed))
         if not hits:
             return []
         found: list[tuple[int, int, str, str]] = []
         allowed: list[tuple[int, int]] = []
+        folded = view.normalised
         char_at = _char_index(folded)
         for last, entry in hits:
             start, end = char_at[last] - entry.length + 1, char_at[last] + 1
@@ -141,14 +144,6 @@ class Lexicon:
             o_start, o_end = normalised.span(start, end)
             matches.append(Match(category, term, o_start, o_end))
         return matches
-
-
-@lru_cache(maxsize=8)
-def _prepared(text: str) -> tuple[str, str]:
-    """The text normalised (`normalise_text`), and that as the automaton's key bytes. Kept for the last
-    few texts: the lexicon rule and the ads rule's promotion words match the same message in turn."""
-    folded = normalise_text(text)
-    return folded, _bytes(folded)
 
 
 def _bytes(text: str) -> str:

@@ -39,12 +39,14 @@ BARE_DOMAIN = re.compile(
     r"(?:/[^\s<>|\"'，。！？、）)\]」]*)?"
 )
 QR_HINT = re.compile(r"(?i)扫码|掃碼|扫一扫|掃一掃|二维码|二維碼|qr\s?code|scan\s++(?:the\s++|this\s++)?qr")
-# Necessary conditions, each one regex pass with no look-behind at its start (so the engine skips to a
-# candidate character in C): a link has "://", "www." or a label character, a dot and another label
-# character (in the same case-insensitive sense as URL and BARE_DOMAIN); a QR hint has 扫, 掃, 二 or
-# q and r (its Latin forms all spell "qr").
-LINK_GATE = re.compile(r"(?i)[a-z0-9]\.[a-z0-9]|://|www\.")
-QR_GATE = re.compile(r"(?i)qr|[扫掃二]")
+# Necessary conditions, each one regex pass: a link has "://", "www." or a label character, a dot and
+# another label character (in the same case-insensitive sense as URL and BARE_DOMAIN); a QR hint has 扫,
+# 掃, 二 or q and r (its Latin forms all spell "qr"). Each pattern opens with the only characters a match
+# can start at, as literals or one class without case folding: that is what lets `re` skip to the next
+# candidate in C (a leading class under (?i), or an alternation of classes, makes it try every position
+# of the message); the rest is checked around that character.
+LINK_GATE = re.compile(r"(?i)\.(?:(?<=[a-z0-9]\.)[a-z0-9]|(?<=www\.))|://")
+QR_GATE = re.compile(r"[Qq扫掃二](?:(?<=[扫掃二])|(?i:r))")
 
 
 def link_hosts(text: str) -> list[str]:

@@ -1,0 +1,80 @@
+"""One message's text as the rules read it: each derived form computed at most once per message.
+
+The lexicon, the ads rule (its contact gate and promotion words), PII, emoji and length rules all read
+the same text in turn. `text_view(text)` gives its `TextView`, kept for the last few texts, so that the
+fold, the lexicon's normalisation and its automaton key, the visible-character count and the cheap
+character checks the rules gate on are computed once per message instead of once per rule. Every form is
+computed on first use, so a rule set that never asks for one never pays for it; each is exactly what the
+function it names returns for the text (`fold_text`, `normalise_text`, ...), so a rule decides the same
+with or without the view (`tests/core/test_textview.py`).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from chalicelib.core.text import fold_text, normalise_folded
+
+_DIGIT = re.compile(r"\d")
+_VIEW_CACHE_SIZE = 8
+
+
+class TextView:
+    """A text and its derived forms, each computed on first use."""
+
+    __slots__ = ("_digits", "_folded", "_keyed", "_normalised", "_visible", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._folded: str | None = None
+        self._normalised: str | None = None
+        self._keyed: str | None = None
+        self._visible: int | None = None
+        self._digits: bool | None = None
+
+    @property
+    def folded(self) -> str:
+        """`fold_text(text)`: every character folded (NFKC, case, marks, homoglyphs), nothing joined."""
+        if self._folded is None:
+            self._folded = fold_text(self.text)
+        return self._folded
+
+    @property
+    def normalised(self) -> str:
+        """`normalise_text(text)`: what the lexicon matches (the fold, separators joined, leetspeak)."""
+        if self._normalised is None:
+            self._normalised = normalise_folded(self.folded)
+        return self._normalised
+
+    @property
+    def keyed(self) -> str:
+        """The normalised text's UTF-8 bytes, one latin-1 character per byte: the automaton's key."""
+        if self._keyed is None:
+            self._keyed = self.normalised.encode("utf-8").decode("latin-1")
+        return self._keyed
+
+    @property
+    def visible(self) -> int:
+        """How many characters are not blanks (what `str.isspace()` is not)."""
+        if self._visible is None:
+            self._visible = len("".join(self.text.split()))  # str.split() drops exactly the blanks
+        return self._visible
+
+    @property
+    def digits(self) -> bool:
+        """Whether the folded text has a decimal digit (`\\d`). Folding keeps every digit a digit and
+        turns some other characters into digits (², ①), so this is also true whenever the text itself
+        has one."""
+        if self._digits is None:
+            self._digits = _DIGIT.search(self.folded) is not None
+        return self._digits
+
+
+@lru_cache(maxsize=_VIEW_CACHE_SIZE)
+def text_view(text: str) -> TextView:
+    """The view of `text`, shared by the rules that read it in turn (kept for the last few texts)."""
+    return TextView(text)
+
+
+__all__ = ["TextView", "text_view"]
