@@ -253,9 +253,13 @@ _ALNUM = r"(?:[@$]|[^\W_])"  # str.isalnum(), or @ and $ (as in `_joins`)
 _CJK_ONLY = f"[{_CJK_CLASS}]"
 # The pattern opens with one class of the separators, the only characters a run starts with, so that
 # `re` skips to the next one in C (a leading alternation of classes would make it try every position);
-# the branches then tell a run that opened with another separator from one that opened with a space.
+# a match starts a run (no separator before it: every match of the pattern did, and this keeps a run
+# turned away whole from matching in part); the branches then tell a run that opened with another
+# separator from one that opened with a space. A run of the first kind that ends the text is kept as it
+# is (`_joins` never joins at an end, and such a run is not all spaces), so it is not matched: most
+# sentences end with one.
 _CHANGING_GAP = re.compile(
-    rf"[{_SEP}](?:(?<![ ])[{_SEP}]*+"
+    rf"[{_SEP}](?<![{_SEP}][{_SEP}])(?:(?<![ ])[{_SEP}]*+(?!\Z)"
     rf"|[ ]*+[{_SEP_NOT_SPACE}][{_SEP}]*+|[ ]++"
     rf"|(?<={_CJK_ONLY}[ ])(?={_CJK_ONLY})"
     rf"|(?:(?<=\A{_ALNUM}[ ])|(?<=[{_SEP}]{_ALNUM}[ ]))(?={_ALNUM}(?:\Z|[{_SEP}])))"

@@ -88,9 +88,11 @@ class AdsRule:
         text = scan_text(event_text(event))
         if not text:
             return []
-        foreign = [host for host in link_hosts(text) if not domain_allowed(host, s.allowed_domains)]
+        hosts = link_hosts(text)
+        foreign = [host for host in hosts if not domain_allowed(host, s.allowed_domains)] if hosts else hosts
         contacts = contact_kinds(text) if s.contact_details else []
-        words = {match.term for match in self.promotion.match(text)} if s.promotion_words else set()
+        matches = self.promotion.match(text) if s.promotion_words else ()
+        words = {match.term for match in matches} if matches else set()
         qr = bool(s.qr_hints and QR_GATE.search(text) and QR_HINT.search(text))
         weak = len(words) + qr + (len(foreign) if s.links == "signal" else 0)
         if foreign and s.links == "strict":
