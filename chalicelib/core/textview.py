@@ -2,8 +2,9 @@
 
 The lexicon, the ads rule (its contact gate and promotion words), PII, emoji and length rules all read
 the same text in turn. `text_view(text)` gives its `TextView`, kept for the last few texts, so that the
-fold, the lexicon's normalisation and its automaton key, the visible-character count and the cheap
-character checks the rules gate on are computed once per message instead of once per rule. Every form is
+fold (the lexicon's and the contact gate's), the lexicon's normalisation and its automaton key (the
+lexicon rule's and the ads rule's promotion words) and the visible-character count (the emoji and
+length rules') are computed once per message instead of once per rule. Every form is
 computed on first use, so a rule set that never asks for one never pays for it; each is exactly what the
 function it names returns for the text (`fold_text`, `normalise_text`, ...), so a rule decides the same
 with or without the view (`tests/core/test_textview.py`).
@@ -11,19 +12,17 @@ with or without the view (`tests/core/test_textview.py`).
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from chalicelib.core.text import fold_text, normalise_folded
 
-_DIGIT = re.compile(r"\d")
 _VIEW_CACHE_SIZE = 8
 
 
 class TextView:
     """A text and its derived forms, each computed on first use."""
 
-    __slots__ = ("_digits", "_folded", "_keyed", "_normalised", "_visible", "text")
+    __slots__ = ("_folded", "_keyed", "_normalised", "_visible", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -31,7 +30,6 @@ class TextView:
         self._normalised: str | None = None
         self._keyed: str | None = None
         self._visible: int | None = None
-        self._digits: bool | None = None
 
     @property
     def folded(self) -> str:
@@ -60,15 +58,6 @@ class TextView:
         if self._visible is None:
             self._visible = len("".join(self.text.split()))  # str.split() drops exactly the blanks
         return self._visible
-
-    @property
-    def digits(self) -> bool:
-        """Whether the folded text has a decimal digit (`\\d`). Folding keeps every digit a digit and
-        turns some other characters into digits (², ①), so this is also true whenever the text itself
-        has one."""
-        if self._digits is None:
-            self._digits = _DIGIT.search(self.folded) is not None
-        return self._digits
 
 
 @lru_cache(maxsize=_VIEW_CACHE_SIZE)

@@ -99,7 +99,7 @@ def _may_offer(view: TextView) -> bool:
         or "wechat" in folded
         or "qq" in folded
         or "line" in folded
-        or (view.digits and PHONE_GATE.search(folded))
+        or PHONE_GATE.search(folded)
     )
 
 
