@@ -30,10 +30,11 @@ from chalicelib.core.actions import Action, Decision, DeleteMessage, Mute, PostC
 from chalicelib.core.cards import Button, Card
 from chalicelib.core.events import Event
 from chalicelib.core.ids import natives_in
+from chalicelib.core.lexicon import Lexicon, lexicons_for
 from chalicelib.core.localtime import local
 from chalicelib.core.naming import person_label
 from chalicelib.core.policy import SEVERITY_RANK, GroupPolicy, Mode, RuleSettings
-from chalicelib.core.rules.ads import AdsRule
+from chalicelib.core.rules.ads import AdsRule, promotion_spec
 from chalicelib.core.rules.base import (
     Finding,
     Rule,
@@ -49,7 +50,7 @@ from chalicelib.core.rules.files import FilesRule
 from chalicelib.core.rules.flood import FloodRule
 from chalicelib.core.rules.heated import HeatedRule
 from chalicelib.core.rules.length import LengthRule
-from chalicelib.core.rules.lexicon import LexiconRule
+from chalicelib.core.rules.lexicon import LexiconRule, lexicon_spec
 from chalicelib.core.rules.pii import PiiRule
 from chalicelib.core.rules.slowmode import SlowModeRule
 from chalicelib.core.rules.topic import TopicRule
@@ -84,19 +85,30 @@ class Evaluation:
 
 # --- building the rule set --------------------------------------------------------------------------
 
-RULE_FACTORIES: dict[str, Callable[[GroupPolicy], Rule]] = {
-    "flood": lambda p: FloodRule(p.rules.flood),
-    "duplicate": lambda p: DuplicateRule(p.rules.duplicate),
-    "lexicon": lambda p: LexiconRule.from_settings(p.rules.lexicon),
-    "ads": lambda p: AdsRule.from_settings(p.rules.ads),
-    "pii": lambda p: PiiRule(p.rules.pii),
-    "files": lambda p: FilesRule(p.rules.files),
-    "emoji": lambda p: EmojiRule(p.rules.emoji),
-    "length": lambda p: LengthRule(p.rules.length),
-    "topic": lambda p: TopicRule(p.rules.topic),
-    "heated": lambda p: HeatedRule(p.rules.heated),
-    "slowmode": lambda p: SlowModeRule(p.rules.slowmode),
+# A rule's factory gets the policy and the lexicons built for the rule set (`_lexicons`).
+_Lexicons = dict[str, Lexicon]
+RULE_FACTORIES: dict[str, Callable[[GroupPolicy, _Lexicons], Rule]] = {
+    "flood": lambda p, _: FloodRule(p.rules.flood),
+    "duplicate": lambda p, _: DuplicateRule(p.rules.duplicate),
+    "lexicon": lambda p, lex: LexiconRule.from_settings(p.rules.lexicon, lex.get("lexicon")),
+    "ads": lambda p, lex: AdsRule.from_settings(p.rules.ads, lex.get("ads")),
+    "pii": lambda p, _: PiiRule(p.rules.pii),
+    "files": lambda p, _: FilesRule(p.rules.files),
+    "emoji": lambda p, _: EmojiRule(p.rules.emoji),
+    "length": lambda p, _: LengthRule(p.rules.length),
+    "topic": lambda p, _: TopicRule(p.rules.topic),
+    "heated": lambda p, _: HeatedRule(p.rules.heated),
+    "slowmode": lambda p, _: SlowModeRule(p.rules.slowmode),
 }
+
+
+def _lexicons(policy: GroupPolicy, enabled: Sequence[str]) -> _Lexicons:
+    """The lexicon rule's terms and the ads rule's promotion words in one automaton when both rules
+    run: a message is scanned once for both (each rule still sees only its own terms and allow-list)."""
+    if "lexicon" not in enabled or "ads" not in enabled or not policy.rules.ads.promotion_words:
+        return {}
+    terms, promotion = lexicons_for(lexicon_spec(policy.rules.lexicon), promotion_spec(policy.rules.ads))
+    return {"lexicon": terms, "ads": promotion}
 
 
 def build_rules(policy: GroupPolicy) -> list[Rule]:
@@ -105,7 +117,8 @@ def build_rules(policy: GroupPolicy) -> list[Rule]:
     enabled = [name for name in RULE_FACTORIES if policy.effective_mode(name) != "off"]
     if "topic" in enabled and not policy.rules.topic.keywords:
         enabled.remove("topic")
-    return [RULE_FACTORIES[name](policy) for name in enabled]
+    lexicons = _lexicons(policy, enabled)
+    return [RULE_FACTORIES[name](policy, lexicons) for name in enabled]
 
 
 # --- evaluate ---------------------------------------------------------------------------------------

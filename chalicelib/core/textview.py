@@ -13,6 +13,7 @@ with or without the view (`tests/core/test_textview.py`).
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Any
 
 from chalicelib.core.text import fold_text, normalise_folded
 
@@ -22,7 +23,7 @@ _VIEW_CACHE_SIZE = 8
 class TextView:
     """A text and its derived forms, each computed on first use."""
 
-    __slots__ = ("_folded", "_keyed", "_normalised", "_visible", "text")
+    __slots__ = ("_folded", "_hits", "_hits_of", "_keyed", "_normalised", "_visible", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -30,6 +31,8 @@ class TextView:
         self._normalised: str | None = None
         self._keyed: str | None = None
         self._visible: int | None = None
+        self._hits_of: object = None
+        self._hits: list[tuple[int, Any]] = []
 
     @property
     def folded(self) -> str:
@@ -58,6 +61,15 @@ class TextView:
         if self._visible is None:
             self._visible = len("".join(self.text.split()))  # str.split() drops exactly the blanks
         return self._visible
+
+    def hits(self, automaton: Any) -> list[tuple[int, Any]]:
+        """`list(automaton.iter(keyed))`: an Aho-Corasick automaton's (pyahocorasick) hits in the
+        normalised text, kept for the last automaton asked (the lexicon rule's and the ads rule's
+        promotion words share one, `chalicelib.core.lexicon.lexicons_for`)."""
+        if self._hits_of is not automaton:
+            self._hits = list(automaton.iter(self.keyed))
+            self._hits_of = automaton
+        return self._hits
 
 
 @lru_cache(maxsize=_VIEW_CACHE_SIZE)

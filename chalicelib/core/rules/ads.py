@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from chalicelib.core.events import Event
-from chalicelib.core.lexicon import Lexicon, lexicon_for
+from chalicelib.core.lexicon import Lexicon, LexiconSpec, lexicon_for
 from chalicelib.core.patterns import scan_text
 from chalicelib.core.policy import AdsSettings
 from chalicelib.core.rules.base import TEXT_EVENTS, Finding, RuleContext, event_text
@@ -78,10 +78,10 @@ class AdsRule:
     applies_to: tuple[type[Event], ...] = TEXT_EVENTS
 
     @classmethod
-    def from_settings(cls, settings: AdsSettings) -> AdsRule:
-        categories = ("promotion",) if settings.promotion_words else ()
-        extra = {"promotion": settings.extra_words} if settings.promotion_words else {}
-        return cls(settings, lexicon_for(categories, extra))
+    def from_settings(cls, settings: AdsSettings, promotion: Lexicon | None = None) -> AdsRule:
+        """With the cached lexicon of promotion words (or the one given: the same words, sharing their
+        automaton with the lexicon rule's, `promotion_spec`)."""
+        return cls(settings, promotion or lexicon_for(*promotion_spec(settings)))
 
     def evaluate(self, event: Event, ctx: RuleContext) -> list[Finding]:
         s = self.settings
@@ -121,3 +121,10 @@ class AdsRule:
                 },
             )
         ]
+
+
+def promotion_spec(settings: AdsSettings) -> LexiconSpec:
+    """What the rule's lexicon is made of: the shipped promotion words and the policy's extra ones."""
+    if not settings.promotion_words:
+        return (), {}, ()
+    return ("promotion",), {"promotion": settings.extra_words}, ()

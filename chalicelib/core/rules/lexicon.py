@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from chalicelib.core.events import Event
-from chalicelib.core.lexicon import Lexicon, lexicon_for
+from chalicelib.core.lexicon import Lexicon, LexiconSpec, lexicon_for
 from chalicelib.core.policy import LexiconSettings
 from chalicelib.core.rules.base import TEXT_EVENTS, Finding, RuleContext, event_files, event_text
 from chalicelib.core.text import normalise_text
@@ -45,9 +45,10 @@ class LexiconRule:
         object.__setattr__(self, "exact", exact)
 
     @classmethod
-    def from_settings(cls, settings: LexiconSettings) -> LexiconRule:
-        """With the cached lexicon of the enabled categories, the extra terms and the allow-list."""
-        return cls(settings, lexicon_for(settings.enabled_categories(), settings.extra_terms, settings.allow))
+    def from_settings(cls, settings: LexiconSettings, lexicon: Lexicon | None = None) -> LexiconRule:
+        """With the cached lexicon of the enabled categories, the extra terms and the allow-list (or the
+        one given: the same lexicon, sharing its automaton with another rule's, `lexicon_spec`)."""
+        return cls(settings, lexicon or lexicon_for(*lexicon_spec(settings)))
 
     def evaluate(self, event: Event, ctx: RuleContext) -> list[Finding]:
         s = self.settings
@@ -83,3 +84,8 @@ class LexiconRule:
                 )
             )
         return findings
+
+
+def lexicon_spec(settings: LexiconSettings) -> LexiconSpec:
+    """What the rule's lexicon is made of: the enabled categories, the extra terms, the allow-list."""
+    return settings.enabled_categories(), settings.extra_terms, settings.allow
