@@ -697,8 +697,14 @@ def moderate(event: Event, ctx: RuleContext, rules: Iterable[Rule] | None = None
         chosen: Sequence[Rule] = build_rules(ctx.policy)
     else:
         # A list or tuple as it is: the engine memoises its plan on the rule set it is given.
-        chosen = rules if isinstance(rules, list | tuple) else list(rules)
-    return decide(evaluate(event, ctx, chosen), ctx, event)
+        chosen = rules if type(rules) in _AS_IS else list(rules)
+    evaluation = evaluate(event, ctx, chosen)
+    if not evaluation.findings and not evaluation.errors:
+        return Decision()  # what `decide` gives for nothing found, without its steps
+    return decide(evaluation, ctx, event)
+
+
+_AS_IS = (list, tuple)
 
 
 __all__ = [

@@ -22,7 +22,8 @@ from chalicelib.core.lexicon import Lexicon, LexiconSpec, lexicon_for
 from chalicelib.core.patterns import scan_text
 from chalicelib.core.policy import AdsSettings
 from chalicelib.core.rules.base import TEXT_EVENTS, Finding, RuleContext, event_text
-from chalicelib.core.rules.contacts import contact_kinds
+from chalicelib.core.rules.contacts import offered_in
+from chalicelib.core.textview import text_view
 
 LINK_REASON = "moderation.reason.ads.link"
 CONTACT_REASON = "moderation.reason.ads.contact"
@@ -90,7 +91,7 @@ class AdsRule:
             return []
         hosts = link_hosts(text)
         foreign = [host for host in hosts if not domain_allowed(host, s.allowed_domains)] if hosts else hosts
-        contacts = contact_kinds(text) if s.contact_details else []
+        contacts = offered_in(text_view(text)) if s.contact_details else []
         matches = self.promotion.match(text) if s.promotion_words else ()
         words = {match.term for match in matches} if matches else set()
         qr = bool(s.qr_hints and QR_GATE.search(text) and QR_HINT.search(text))

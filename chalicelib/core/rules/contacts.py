@@ -67,9 +67,14 @@ KINDS = ("wechat", "qq", "line", "phone")
 
 def contact_kinds(text: str) -> list[str]:
     """Kinds of contact details offered in the text, in `KINDS` order."""
-    text = scan_text(text)
-    if not _may_offer(text_view(text)):
+    return offered_in(text_view(scan_text(text)))
+
+
+def offered_in(view: TextView) -> list[str]:
+    """`contact_kinds` of the view's text (already cut to `SCAN_LIMIT`): what the ads rule calls."""
+    if not _may_offer(view):
         return []
+    text = view.text
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     kinds = []
