@@ -2,12 +2,13 @@
 
 The lexicon, the ads rule (its contact gate and promotion words), PII, emoji and length rules all read
 the same text in turn. `text_view(text)` gives its `TextView`, kept for the last few texts, so that the
-fold (the lexicon's and the contact gate's), the lexicon's normalisation and its automaton key (the
-lexicon rule's and the ads rule's promotion words) and the visible-character count (the emoji and
-length rules') are computed once per message instead of once per rule. Every form is
-computed on first use, so a rule set that never asks for one never pays for it; each is exactly what the
-function it names returns for the text (`fold_text`, `normalise_text`, ...), so a rule decides the same
-with or without the view (`tests/core/test_textview.py`).
+fold (the lexicon's and the contact gate's), the lexicon's normalisation, its automaton key and the
+automaton's hits (one pass for the lexicon rule and the ads rule's promotion words, which share an
+automaton) and the count of visible characters (the emoji and length rules') are computed once per
+message instead of once per rule. Every form is computed on first use, so a rule set that never asks
+for one never pays for it; each is exactly what the function it names returns for the text
+(`fold_text`, `normalise_text`, ...), so a rule decides the same with or without the view
+(`tests/core/test_textview.py`).
 """
 
 from __future__ import annotations
