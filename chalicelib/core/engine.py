@@ -698,18 +698,18 @@ def decide(evaluation: Evaluation, ctx: RuleContext, event: Event) -> Decision:
 
 def moderate(event: Event, ctx: RuleContext, rules: Iterable[Rule] | None = None) -> Decision:
     """evaluate + decide, with the policy's own rule set unless one is given."""
+    # A list or tuple as it is: the engine memoises its plan on the rule set it is given.
+    chosen: Sequence[Rule]
     if rules is None:
-        chosen: Sequence[Rule] = build_rules(ctx.policy)
+        chosen = build_rules(ctx.policy)
+    elif isinstance(rules, list) or isinstance(rules, tuple):  # noqa: SIM101 - no union built per call
+        chosen = rules
     else:
-        # A list or tuple as it is: the engine memoises its plan on the rule set it is given.
-        chosen = rules if type(rules) in _AS_IS else list(rules)
+        chosen = list(rules)
     evaluation = evaluate(event, ctx, chosen)
     if not evaluation.findings and not evaluation.errors:
         return Decision()  # what `decide` gives for nothing found, without its steps
     return decide(evaluation, ctx, event)
-
-
-_AS_IS = (list, tuple)
 
 
 __all__ = [
