@@ -24,6 +24,7 @@ import dataclasses
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from chalicelib.core import escalation
@@ -708,11 +709,18 @@ def moderate(event: Event, ctx: RuleContext, rules: Iterable[Rule] | None = None
         chosen = list(rules)
     evaluation = evaluate(event, ctx, chosen)
     if not evaluation.findings and not evaluation.errors:
-        return Decision()  # what `decide` gives for nothing found, without its steps
+        return NOTHING_FOUND  # what `decide` gives for nothing found, without its steps
     return decide(evaluation, ctx, event)
 
 
+# The decision on a message in which nothing was found and no rule failed: one value for all of them (a
+# Decision is frozen, and this one's audit a read-only empty mapping), so the ordinary message builds
+# none (a frozen dataclass of eight fields costs about 0.8 µs, 6 % of the rule set's median).
+NOTHING_FOUND = Decision(audit=MappingProxyType({}))
+
+
 __all__ = [
+    "NOTHING_FOUND",
     "RULE_FACTORIES",
     "Evaluation",
     "RuleError",

@@ -351,3 +351,17 @@ def test_a_file_event_runs_only_the_rules_for_files() -> None:
     evaluation = evaluate(file_shared("plan.exe"), context(), rules)
     assert set(evaluation.ran) == {r.name for r in rules if FileShared in r.applies_to}
     assert "files" in {f.rule for f in evaluation.findings}
+
+
+def test_a_clean_message_gets_the_one_empty_decision() -> None:
+    """Nothing found and no rule failed: the empty decision `decide` would give, shared (it is frozen and
+    its audit cannot be written to)."""
+    ctx = context()
+    rules = build_rules(ctx.policy)
+    first, second = moderate(message("大家好"), ctx, rules), moderate(message("明天见"), ctx, rules)
+    assert first == Decision() == decide(evaluate(message("大家好"), ctx, rules), ctx, message("大家好"))
+    assert first is second
+    assert not first and not first.audit and first.facts == ()
+    with pytest.raises(TypeError):
+        first.audit["x"] = 1  # type: ignore[index]
+    assert Decision.merge(first, second) == Decision()
