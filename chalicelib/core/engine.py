@@ -282,21 +282,17 @@ def exemption(policy: GroupPolicy, rule: str, event: Event, ctx: RuleContext) ->
     return _view(policy).exemption(rule, event, ctx, event_user(event))
 
 
-def _in_group(event: Event) -> bool:
-    return bool(event.chat) and not getattr(event, "direct", False) and bool(event_user(event))
-
-
 def _rank(finding: Finding) -> tuple[int, float]:
     return (-SEVERITY_RANK.get(finding.severity, 0), -finding.points)
 
 
 def evaluate(event: Event, ctx: RuleContext, rules: Sequence[Rule]) -> Evaluation:
     """Run every rule that applies to the event; merge their findings by severity."""
-    if not _in_group(event):
-        return Evaluation()
+    user = event_user(event)
+    if not (user and event.chat) or getattr(event, "direct", False):
+        return Evaluation()  # not a member's message in a group
     view = _view(ctx.policy)
     run = view.run(rules, type(event))
-    user = event_user(event)
     for name in run.exemptions:
         if view.exemption(name, event, ctx, user):
             return _evaluate_each(event, ctx, view, run.steps, user)
@@ -304,13 +300,14 @@ def evaluate(event: Event, ctx: RuleContext, rules: Sequence[Rule]) -> Evaluatio
     # an error.
     findings: list[Finding] | None = None
     errors: list[RuleError] | None = None
-    failed: set[int] = set()
+    failed: set[int] | None = None
     for rule, name in run.runs:
         try:
             found = rule.evaluate(event, ctx)
         except Exception as exc:  # one broken rule must not stop the others (STYLE.md, rule 6)
             errors = errors or []
             errors.append(RuleError(name, f"{type(exc).__name__}: {str(exc)[:200]}"))
+            failed = failed or set()
             failed.add(id(rule))
             continue
         if found:
