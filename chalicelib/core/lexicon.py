@@ -23,7 +23,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from chalicelib.core.text import is_word_char, normalise, normalise_text
+from chalicelib.core.text import is_word_char, normalise_text
 from chalicelib.core.textview import text_view
 
 DEFAULT_CATEGORIES = ("abuse", "illegal", "confidential", "promotion")
@@ -143,10 +143,12 @@ class Lexicon:
         found: list[tuple[int, int, str, str]] = []
         allowed: list[tuple[int, int]] = []
         folded = view.normalised
-        char_at = _char_index(folded)
+        char_at: list[int] | range | None = None
         for last, entry in hits:
             if scope not in entry.scopes:
                 continue
+            if char_at is None:
+                char_at = view.char_at
             start, end = char_at[last] - entry.length + 1, char_at[last] + 1
             if entry.bound_start and start > 0 and is_word_char(folded[start - 1]):
                 continue
@@ -158,7 +160,7 @@ class Lexicon:
         kept = _uncovered(found, allowed)
         if not kept:
             return []
-        normalised = normalise(text)
+        normalised = view.indexed
         matches = []
         for start, end, category, term in kept:
             o_start, o_end = normalised.span(start, end)
@@ -190,13 +192,6 @@ def _uncovered(
 def _bytes(text: str) -> str:
     """`text`'s UTF-8 bytes, one latin-1 character per byte (what the automaton is keyed on)."""
     return text.encode("utf-8").decode("latin-1")
-
-
-def _char_index(text: str) -> list[int] | range:
-    """For each UTF-8 byte offset of `text`, the index of the character it belongs to."""
-    if text.isascii():
-        return range(len(text))
-    return [position for position, char in enumerate(text) for _ in range(len(char.encode("utf-8")))]
 
 
 def _read_terms(category: str) -> tuple[str, ...]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from chalicelib.core.text import fold_text, normalise_folded
+from chalicelib.core.text import Normalised, fold_text, normalise, normalise_folded
 
 _VIEW_CACHE_SIZE = 8
 
@@ -24,7 +24,17 @@ _VIEW_CACHE_SIZE = 8
 class TextView:
     """A text and its derived forms, each computed on first use."""
 
-    __slots__ = ("_folded", "_hits", "_hits_of", "_keyed", "_normalised", "_visible", "text")
+    __slots__ = (
+        "_char_at",
+        "_folded",
+        "_hits",
+        "_hits_of",
+        "_indexed",
+        "_keyed",
+        "_normalised",
+        "_visible",
+        "text",
+    )
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -34,6 +44,8 @@ class TextView:
         self._visible: int | None = None
         self._hits_of: object = None
         self._hits: list[tuple[int, Any]] = []
+        self._char_at: list[int] | range | None = None
+        self._indexed: Normalised | None = None
 
     @property
     def folded(self) -> str:
@@ -62,6 +74,26 @@ class TextView:
         if self._visible is None:
             self._visible = len("".join(self.text.split()))  # str.split() drops exactly the blanks
         return self._visible
+
+    @property
+    def char_at(self) -> list[int] | range:
+        """For each UTF-8 byte of `keyed`, the index in `normalised` of the character it belongs to
+        (where an automaton's hit ends, in characters)."""
+        if self._char_at is None:
+            folded = self.normalised
+            if folded.isascii():
+                self._char_at = range(len(folded))
+            else:
+                self._char_at = [i for i, char in enumerate(folded) for _ in range(len(char.encode("utf-8")))]
+        return self._char_at
+
+    @property
+    def indexed(self) -> Normalised:
+        """`normalise(text)`: the normalised text with the index back into the text (for a match to
+        report; the lexicons of a shared automaton ask for it in turn)."""
+        if self._indexed is None:
+            self._indexed = normalise(self.text)
+        return self._indexed
 
     def hits(self, automaton: Any) -> list[tuple[int, Any]]:
         """`list(automaton.iter(keyed))`: an Aho-Corasick automaton's (pyahocorasick) hits in the

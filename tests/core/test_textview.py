@@ -33,6 +33,8 @@ def test_each_form_of_the_view_is_what_its_function_gives(text: str) -> None:
     assert view.normalised == normalise_text(text) == normalise(text).text
     assert view.keyed == view.normalised.encode("utf-8").decode("latin-1")
     assert view.visible == len([char for char in text if not char.isspace()])
+    assert list(view.char_at) == [i for i, char in enumerate(view.normalised) for _ in char.encode("utf-8")]
+    assert view.indexed == normalise(text)
 
 
 def test_printable_ascii_folds_to_its_lower_case() -> None:
