@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from chalicelib.console import actions
+from chalicelib.console import actions, requests
+from chalicelib.console.names import names_in
 from chalicelib.console.roles import Forbidden, Viewer
 from chalicelib.console.web import Redirect, View
 from chalicelib.core.policy import diff
 from chalicelib.http import Reply
 from chalicelib.kernel.context import policies
+from chalicelib.kernel.open_requests import OpenRequest
 from chalicelib.moderation.cases import Case, CaseRepo
 from chalicelib.moderation.followups import FollowUp, FollowUps, still_open
 from chalicelib.store import keys
@@ -146,18 +148,29 @@ def group_page(view: View) -> Reply:
     flat_policy = policy.model_dump(mode="json")
     differences = [(path, _at(org.model_dump(mode="json"), path), _at(flat_policy, path)) for path in changed]
     members = viewer.deps.store.members_active_recently(group.gid, RECENT)
+    cases = recent_cases(viewer, group.gid)
     return view.render(
         "group.html",
         active="groups",
         group=group,
         policy=policy,
         differences=differences,
-        admins=[*policy.admins, *group.admins],
+        admins=admin_names(viewer, group, [*policy.admins, *group.admins]),
         members=members,
-        cases=recent_cases(viewer, group.gid),
+        cases=cases,
+        names=names_in(viewer.deps, group.gid, [case.user for case in cases]),
         summary=latest_assessment(viewer, group.gid),
         may_act=viewer.may_act(group),
     )
+
+
+def admin_names(viewer: Viewer, group: GroupRecord, admins: list[str]) -> list[str]:
+    """The group's admins by name: those of its own platform and tenant from their member records (one
+    batch read); others (named by the org on another platform) by their id."""
+    prefix = f"{group.platform}:{group.tenant}:"
+    natives = [admin.removeprefix(prefix) for admin in dict.fromkeys(admins)]
+    named = names_in(viewer.deps, group.gid, [admin for admin in natives if ":" not in admin])
+    return [named.get(admin, admin) for admin in natives]
 
 
 def _at(data: Any, path: str) -> Any:
@@ -171,6 +184,8 @@ class QueueEntry:
     group: GroupRecord
     followup: FollowUp
     may_act: bool
+    who: str = ""  # the member's name
+    is_request = False  # a join request or a draft is a `requests.RequestEntry`
 
     @property
     def choices(self) -> tuple[str, ...]:
@@ -186,21 +201,18 @@ def cases_page(view: View) -> Reply:
     groups = {group.gid: group for group in ([viewer.group(wanted)] if wanted else viewer.groups())}
     if not groups and not viewer.reads_all:
         raise Forbidden("cases")
-    waiting = [followup for followup in FollowUps(viewer.deps.store).all_open() if followup.gid in groups]
+    cards = [followup for followup in FollowUps(viewer.deps.store).all_open() if followup.gid in groups]
+    waiting: list[FollowUp | OpenRequest] = sorted(
+        [*cards, *requests.waiting(viewer, groups)],
+        key=lambda item: item.opened_at if isinstance(item, FollowUp) else item.at,
+    )
     try:
         number = max(1, int(view.query("page", "1")))
     except ValueError:
         number = 1
     pages = max(1, -(-len(waiting) // PAGE_SIZE))
     number = min(number, pages)
-    entries = []
-    repo = FollowUps(viewer.deps.store)
-    for followup in waiting[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]:
-        if still_open(viewer.deps, followup):
-            group = groups[followup.gid]
-            entries.append(QueueEntry(group, followup, viewer.acts_in(group)))
-        else:
-            repo.close(followup.gid, followup.kind, followup.ref)
+    entries = queue_entries(viewer, groups, waiting[(number - 1) * PAGE_SIZE : number * PAGE_SIZE])
     what = view.query("what")
     return view.render(
         "cases.html",
@@ -210,13 +222,48 @@ def cases_page(view: View) -> Reply:
         pages=pages,
         notice=view.query("notice"),
         notice_ref=view.query("ref")[:40],
-        notice_what=what if what in actions.ALL_CHOICES else "",
+        notice_what=what if what in (*actions.ALL_CHOICES, *requests.CHOICES) else "",
     )
 
 
+def queue_entries(
+    viewer: Viewer, groups: dict[str, GroupRecord], shown: list[FollowUp | OpenRequest]
+) -> list[QueueEntry | requests.RequestEntry]:
+    """The page's rows, each checked against its case or request (what is handled is closed here, as
+    `pending` does), with the members named (one batch read per group on the page)."""
+    repo = FollowUps(viewer.deps.store)
+    live: list[tuple[FollowUp | requests.Pending, str]] = []
+    for item in shown:
+        if isinstance(item, FollowUp):
+            if still_open(viewer.deps, item):
+                live.append((item, item.member))
+            else:
+                repo.close(item.gid, item.kind, item.ref)
+        elif (pending := requests.checked(viewer, item)) is not None:
+            live.append((pending, item.user))
+    by_group: dict[str, set[str]] = {}
+    for entry, user in live:
+        gid = entry.gid if isinstance(entry, FollowUp) else entry.request.gid
+        by_group.setdefault(gid, set()).add(user)
+    named = {gid: names_in(viewer.deps, gid, users) for gid, users in by_group.items()}
+    entries: list[QueueEntry | requests.RequestEntry] = []
+    for entry, user in live:
+        if isinstance(entry, FollowUp):
+            group = groups[entry.gid]
+            who = named[entry.gid].get(user, user)
+            entries.append(QueueEntry(group, entry, viewer.acts_in(group), who))
+        else:
+            group = groups[entry.request.gid]
+            who = named[group.gid].get(user, user)
+            mine = requests.own(viewer, group, entry.request)
+            entries.append(requests.RequestEntry(group, entry, who, viewer.acts_in(group) and not mine, mine))
+    return entries
+
+
 def act_on_case(view: View) -> Reply:
-    """A button of the case queue: the card's own click, through the worker (`actions.act`)."""
-    notice = actions.act(view)
+    """A button of the case queue: the card's own click, through the worker (`actions.act`; a join
+    request's or a draft's, `requests.act`)."""
+    notice = requests.act(view) if view.form.get("kind") in requests.KINDS else actions.act(view)
     query = urlencode(
         {"notice": notice, "ref": view.form.get("ref", "")[:40], "what": view.form.get("choice")}
     )

@@ -149,5 +149,12 @@ class Store(ABC):
         and, if given, sorts below `below`; in sort-key order, or newest first."""
 
     @abstractmethod
+    def scan_items(self, pk_prefix: str) -> Iterator[Item]:
+        """Every live item whose partition key starts with `pk_prefix` (empty: every item), in no given
+        order, as generic items (the records of the typed verbs may come too, under their `GRP#` keys): a
+        Scan, which reads the whole table whatever the prefix. For rare operator work only (a person's
+        erasure finds what has no index by person this way); never on an event's path."""
+
+    @abstractmethod
     def transact_write(self, puts: Sequence[Item] = (), increments: Sequence[Increment] = ()) -> None:
         """All the writes at once, or none (a case and the member's points, say)."""

@@ -244,6 +244,9 @@ class PageStore(Store):
             pk, prefix=prefix, below=below, index=index, newest_first=newest_first, limit=limit
         )
 
+    def scan_items(self, pk_prefix: str) -> Iterator[Item]:
+        return self.inner.scan_items(pk_prefix)
+
 
 def _is_window(pk: str, sk: str) -> bool:
     """A group's window item (`RATE#{gid}`), not a member's rate counter (`RATE#{gid}#{uid}`)."""
