@@ -211,12 +211,12 @@ def on_activity(event: MessagePosted | FileShared, ctx: Context, deps: Deps) -> 
     member = ctx.member
     if not event.chat or getattr(event, "direct", False) or member is None or not governed(ctx):
         return Decision()
-    repo = MembershipRepo(deps.store)
     if member.role == FORMER:  # back in the group without the bot seeing the join
         deps.store.update_member(member.gid, member.uid, member.user, {"role": "member"})
     settings = ctx.policy.membership.inactivity
     if member.last_active is None or ctx.now - member.last_active < settings.mark_days * DAY:
         return Decision()
+    repo = MembershipRepo(deps.store)
     stage = repo.stage(member.gid, member.uid)
     if stage is None:
         return Decision()
