@@ -260,6 +260,7 @@ class FollowUps:
         )
         if not self.store.put_item(item, if_absent=True):
             return False
+        self.store.count_open_cases(followup.gid, 1)  # the console's overview (store/summaries.py)
         if followup.plan:
             key = timer_ref(followup.kind, followup.ref)
             Timers(self.store).set(Timer(followup.gid, KIND, key, followup.plan[0][1], 0))
@@ -289,7 +290,8 @@ class FollowUps:
         )
 
     def close(self, gid: str, kind: str, ref: str) -> None:
-        self.store.delete_item(keys.group_pk(gid), followup_sk(kind, ref))
+        if self.store.pop_item(keys.group_pk(gid), followup_sk(kind, ref)) is not None:
+            self.store.count_open_cases(gid, -1)
         Timers(self.store).clear(gid, KIND, timer_ref(kind, ref))
 
 

@@ -7,7 +7,16 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, Literal
 
-from chalicelib.store.records import AuditRecord, GroupRecord, Increment, Item, MemberRecord
+from chalicelib.store import keys, summaries
+from chalicelib.store.records import (
+    AuditRecord,
+    GroupRecord,
+    GroupSummary,
+    Increment,
+    Item,
+    MemberRecord,
+    OrgSummary,
+)
 
 Index = Literal["GSI1", "GSI2"]
 
@@ -36,6 +45,22 @@ class Store(ABC):
     @abstractmethod
     def list_groups(self) -> Iterator[GroupRecord]:
         """Every group, through the sharded GSI2 (a Query per shard, never a Scan)."""
+
+    @abstractmethod
+    def groups_by_name(self, *, after: str = "", before: str = "", limit: int) -> list[GroupRecord]:
+        """A page of groups in the order of `keys.group_name_sk` (one GSI1 Query): the first `limit`
+        whose key sorts above `after`, or with `before`, the last `limit` below it (still in order)."""
+
+    def get_groups(self, gids: Sequence[str]) -> dict[str, GroupRecord]:
+        """The groups of `gids` that exist, by gid. The DynamoDB store reads them 100 a request
+        (BatchGetItem); this default reads them one by one."""
+        found = {gid: self.get_group(gid) for gid in dict.fromkeys(gids)}
+        return {gid: group for gid, group in found.items() if group is not None}
+
+    def groups_administered_by(self, uid: str) -> list[str]:
+        """The gids whose platform admins named `uid` when the group was written (one Query of the
+        pointers `keys.admin_groups_pk`; a pointer may be stale: check the group)."""
+        return [item.sk for item in self.query_items(keys.admin_groups_pk(uid))]
 
     # Members -------------------------------------------------------------------------------------
     @abstractmethod
@@ -69,6 +94,11 @@ class Store(ABC):
     def groups_of_member(self, uid: str) -> list[str]:
         """The gids of the groups `uid` is a member of (one Query of the pointers written when each of
         their member items was created)."""
+
+    @abstractmethod
+    def members_of(self, gid: str) -> Iterator[MemberRecord]:
+        """Every member item of the group, former members too (one Query of its partition's `MEM#` keys,
+        page after page): for recounts, never for a page."""
 
     @abstractmethod
     def members_active_recently(self, gid: str, limit: int) -> list[MemberRecord]:
@@ -123,6 +153,26 @@ class Store(ABC):
     @abstractmethod
     def get_item(self, pk: str, sk: str) -> Item | None: ...
 
+    def get_items(self, wanted: Sequence[tuple[str, str]]) -> list[Item]:
+        """The live items among the keys `wanted` (100 a BatchGetItem on DynamoDB; one by one here)."""
+        found = [self.get_item(pk, sk) for pk, sk in dict.fromkeys(wanted)]
+        return [item for item in found if item is not None]
+
+    def pop_item(self, pk: str, sk: str) -> Item | None:
+        """Delete an item and return it as it was (None: there was no live item). DynamoDB answers this
+        in the delete itself (`ReturnValues=ALL_OLD`); this default reads it first."""
+        item = self.get_item(pk, sk)
+        self.delete_item(pk, sk)
+        return item
+
+    @abstractmethod
+    def add_to_item(
+        self, pk: str, sk: str, add: Mapping[str, int], put: Mapping[str, Any], *, newer: str | None = None
+    ) -> bool:
+        """In one write, add to counters of an item and set attributes, creating it (it never expires).
+        With `newer` (the name of an attribute in `put`), only if the stored value is absent or lower
+        than the one put: False (nothing written) otherwise."""
+
     @abstractmethod
     def delete_item(self, pk: str, sk: str) -> None: ...
 
@@ -151,3 +201,48 @@ class Store(ABC):
     @abstractmethod
     def transact_write(self, puts: Sequence[Item] = (), increments: Sequence[Increment] = ()) -> None:
         """All the writes at once, or none (a case and the member's points, say)."""
+
+    # Summaries (the console's overview; chalicelib/store/summaries.py) ----------------------------------
+    def group_summaries(self, gids: Sequence[str]) -> dict[str, GroupSummary]:
+        """Each group's summary, by gid (a group with none yet has zeros): one BatchGetItem a hundred."""
+        wanted = [(keys.group_pk(gid), keys.GROUP_SUMMARY_SK) for gid in dict.fromkeys(gids)]
+        found = {item.pk: item for item in self.get_items(wanted)}
+        return {gid: summaries.summary_of(gid, found.get(keys.group_pk(gid))) for gid in dict.fromkeys(gids)}
+
+    def org_summary(self) -> OrgSummary:
+        return summaries.org_of(self.get_item(keys.ORG_SUMMARY_PK, keys.ORG_SUMMARY_SK))
+
+    def count_members(self, gid: str, delta: int, last_active: float | None = None) -> None:
+        """A member came or went (`delta`), and/or one spoke at `last_active`: one write, none if neither."""
+        pk, sk = keys.group_pk(gid), keys.GROUP_SUMMARY_SK
+        add = {"members": delta} if delta else {}
+        if last_active is None:
+            if add:
+                self.add_to_item(pk, sk, add, {})
+            return
+        if not self.add_to_item(pk, sk, add, {"last_active": last_active}, newer="last_active") and add:
+            self.add_to_item(pk, sk, add, {})  # a later activity is kept already: the count still moves
+
+    def count_open_cases(self, gid: str, delta: int) -> None:
+        """An admin card opened (+1) or closed (-1): the group's count and the org's."""
+        self.add_to_item(keys.group_pk(gid), keys.GROUP_SUMMARY_SK, {"open_cases": delta}, {})
+        self.add_to_item(keys.ORG_SUMMARY_PK, keys.ORG_SUMMARY_SK, {"open_cases": delta}, {})
+
+    def note_assessment(self, gid: str, period: str, score: float | None, active_members: int | None) -> None:
+        """The assessment of `period`: kept unless the summary holds a later period's."""
+        put: dict[str, Any] = {"period": period}
+        if score is not None:
+            put["score"] = score
+        if active_members is not None:
+            put["active_members"] = active_members
+        self.add_to_item(keys.group_pk(gid), keys.GROUP_SUMMARY_SK, {}, put, newer="period")
+
+    def group_written(self, before: GroupRecord | None, after: GroupRecord) -> None:
+        """Keep the summaries and the admin pointers after a group's item was written over `before`."""
+        put, org, new_admins = summaries.group_change(before, after)
+        if put:
+            self.add_to_item(keys.group_pk(after.gid), keys.GROUP_SUMMARY_SK, {}, put)
+        if org:
+            self.add_to_item(keys.ORG_SUMMARY_PK, keys.ORG_SUMMARY_SK, org, {})
+        for uid in sorted(new_admins):
+            self.put_item(Item(keys.admin_groups_pk(uid), after.gid, {"gid": after.gid}))

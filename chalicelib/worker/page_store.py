@@ -206,8 +206,29 @@ class PageStore(Store):
     def list_groups(self) -> Iterator[GroupRecord]:
         return self.inner.list_groups()
 
+    def groups_by_name(self, *, after: str = "", before: str = "", limit: int) -> list[GroupRecord]:
+        return self.inner.groups_by_name(after=after, before=before, limit=limit)
+
+    def get_groups(self, gids: Sequence[str]) -> dict[str, GroupRecord]:
+        return self.inner.get_groups(gids)
+
+    def get_items(self, wanted: Sequence[tuple[str, str]]) -> list[Item]:
+        return self.inner.get_items(wanted)
+
+    def pop_item(self, pk: str, sk: str) -> Item | None:
+        self._forget_member(pk, sk)
+        return self.inner.pop_item(pk, sk)
+
+    def add_to_item(
+        self, pk: str, sk: str, add: Mapping[str, int], put: Mapping[str, Any], *, newer: str | None = None
+    ) -> bool:
+        return self.inner.add_to_item(pk, sk, add, put, newer=newer)
+
     def members_inactive_since(self, gid: str, cutoff: float) -> Iterator[MemberRecord]:
         return self.inner.members_inactive_since(gid, cutoff)
+
+    def members_of(self, gid: str) -> Iterator[MemberRecord]:
+        return self.inner.members_of(gid)
 
     def members_active_recently(self, gid: str, limit: int) -> list[MemberRecord]:
         return self.inner.members_active_recently(gid, limit)
