@@ -10,7 +10,8 @@
 - anyone else is a member, who sees their own cases and points (`/console/me`).
 
 Each is checked per page and per action; the group list of an admin is the groups of their own platform
-and tenant where `is_admin` holds (one query per group of that tenant, read once per request).
+and tenant where `is_admin` holds, checked only on candidates (their memberships and the groups whose
+admins name them), read once per request.
 """
 
 from __future__ import annotations
@@ -108,32 +109,33 @@ class Viewer:
 
     @cached_property
     def every_group(self) -> list[GroupRecord]:
-        """Every group, read once a request (the sharded GSI2: a Query per shard)."""
+        """Every group, read once a request (the sharded GSI2: a Query per shard). The pages never need it
+        but for a person the org or the directory makes an admin of every group of their tenant."""
         return list(self.deps.store.list_groups())
 
     @cached_property
     def administered(self) -> dict[str, GroupRecord]:
         """The groups of the person's own platform and tenant where `authz.is_admin` holds. Only
-        candidates are checked, so this costs a few reads, not three a group: every group where the org
-        names them an admin or the directory calls them one; else the groups whose platform admins
-        include them and those they are a member of (a member's role, or the group's policy, makes an
-        admin there)."""
-        mine = [g for g in self.every_group if (g.platform, g.tenant) == (self.platform, self.tenant)]
-        if not mine:
-            return {}
-        if self._admin_everywhere(mine[0]):
-            candidates = mine
+        candidates are checked, so this costs a few reads, not one a group: every group where the org
+        names them an admin or the directory calls them one; else the groups whose platform admins name
+        them (a pointer each, `Store.groups_administered_by`) and those they are a member of (a member's
+        role, or the group's policy, makes an admin there), read in one batch."""
+        store = self.deps.store
+        if self._admin_everywhere():
+            mine = (self.platform, self.tenant)
+            candidates = [g for g in self.every_group if (g.platform, g.tenant) == mine]
         else:
-            member_of = set(self.deps.store.groups_of_member(self.uid))
+            gids = [*store.groups_of_member(self.uid), *store.groups_administered_by(self.uid)]
             candidates = [
                 group
-                for group in mine
-                if group.gid in member_of or self.user in group.admins or self.uid in group.admins
+                for group in store.get_groups(gids).values()
+                if (group.platform, group.tenant) == (self.platform, self.tenant)
             ]
         return {group.gid: group for group in candidates if self.administers(group)}
 
     def groups(self) -> Iterator[GroupRecord]:
-        """The groups the person may read: every group for owners and auditors, else those they
+        """The groups the person may read: every group for owners and auditors (a read of every group:
+        the pages list them a page at a time instead, `chalicelib.console.listing`), else those they
         administer."""
         yield from self.every_group if self.reads_all else self.administered.values()
 
@@ -141,13 +143,13 @@ class Viewer:
         """`may_act` for a listing: from `administered`, read once a request."""
         return not self.auditor and group.gid in self.administered
 
-    def _admin_everywhere(self, group: GroupRecord) -> bool:
+    def _admin_everywhere(self) -> bool:
         """Named an admin by the org policy, or an admin of the directory: an admin of every group."""
         if self.uid in policies(self.deps).org().admins:
             return True
         event = Event(
-            platform=cast(Platform, group.platform),
-            tenant=group.tenant,
+            platform=cast(Platform, self.platform),
+            tenant=self.tenant,
             event_id="console",
             occurred_at=self.now,
         )
