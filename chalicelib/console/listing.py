@@ -63,11 +63,12 @@ def name_key(group: GroupRecord) -> str:
 
 def rows_of(viewer: Viewer, groups: list[GroupRecord], found: dict[str, GroupSummary]) -> list[GroupRow]:
     """A row a group, from its summary; the admins its policy names are added to those the platform
-    names (the policy is cached, `chalicelib.kernel.policies`)."""
+    names (the policies not cached are read in one batch, `PolicyRepo.for_groups`)."""
     rows = []
+    in_force = policies(viewer.deps).for_groups([group.gid for group in groups], viewer.now)
     for group in groups:
         summary = found.get(group.gid) or GroupSummary(group.gid)
-        policy = policies(viewer.deps).for_group(group.gid, viewer.now)
+        policy = in_force[group.gid]
         rows.append(
             GroupRow(
                 group=group,
@@ -116,7 +117,7 @@ def _readers_page(view: View) -> GroupPage:
         urlencode({"before": name_key(shown[0]), "page": max(1, number - 1)}) if has_prev and shown else ""
     )
     next_query = urlencode({"after": name_key(shown[-1]), "page": number + 1}) if has_next and shown else ""
-    no_admin = 0 if policies(view.viewer.deps).org().admins else org.no_admin
+    no_admin = 0 if view.viewer.org_policy().admins else org.no_admin
     summaries = store.group_summaries([group.gid for group in shown])
     return GroupPage(
         rows=rows_of(view.viewer, shown, summaries),

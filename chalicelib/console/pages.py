@@ -15,7 +15,7 @@ from chalicelib.core.policy import diff
 from chalicelib.http import Reply
 from chalicelib.kernel.context import policies
 from chalicelib.moderation.cases import Case, CaseRepo
-from chalicelib.moderation.followups import FollowUp, FollowUps, still_open
+from chalicelib.moderation.followups import FollowUp, FollowUps, which_still_open
 from chalicelib.store import keys
 from chalicelib.store.records import GroupRecord
 
@@ -144,8 +144,8 @@ def cases_page(view: View) -> Reply:
     repo = FollowUps(viewer.deps.store)
     shown = waiting[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
     groups.load(followup.gid for followup in shown)  # the page's groups, in one batch
-    for followup in shown:
-        if still_open(viewer.deps, followup):
+    for followup, is_open in zip(shown, which_still_open(viewer.deps, shown), strict=True):
+        if is_open:
             group = groups[followup.gid]
             entries.append(QueueEntry(group, followup, viewer.acts_in(group)))
         else:
@@ -173,14 +173,16 @@ def act_on_case(view: View) -> Reply:
 
 
 def me_page(view: View) -> Reply:
-    """A member's own cases and points, in each group they are a member of (a GSI2 Query for the groups,
-    then one read and one Query a group)."""
+    """A member's own cases and points, in each group they are a member of (a Query for the groups, their
+    items and the person's member items in two batches, then one Query a group for the cases)."""
     viewer = view.viewer
     store = viewer.deps.store
     cases = CaseRepo(store)
+    gids = store.groups_of_member(viewer.uid)
+    groups, members = store.get_groups(gids), store.get_memberships(viewer.uid, gids)
     mine = []
-    for gid in store.groups_of_member(viewer.uid):
-        group, member = store.get_group(gid), store.get_member(gid, viewer.uid)
+    for gid in gids:
+        group, member = groups.get(gid), members.get(gid)
         if group is not None and member is not None:
             mine.append((group, member, cases.for_member(gid, viewer.uid)))
     return view.render("me.html", active="me", mine=mine, notice=view.query("notice"))

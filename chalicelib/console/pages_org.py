@@ -36,7 +36,7 @@ AUDIT_LIMIT = 200
 HISTORY = 24
 
 
-PICKER = 100  # groups a picker offers; any other is reached with `?group=` (the group page links there)
+PICKER = 50  # groups a picker offers; any other is reached with `?group=` (the group page links there)
 
 
 def readable_groups(view: View) -> list[GroupRecord]:

@@ -24,10 +24,11 @@ from typing import cast
 from chalicelib.authz import directory_user, is_admin
 from chalicelib.core.events import Event
 from chalicelib.core.ids import Platform, split_id
+from chalicelib.core.policy import PolicyDocument
 from chalicelib.i18n import normalise_locale
 from chalicelib.kernel.context import Context, policies
 from chalicelib.kernel.deps import Deps
-from chalicelib.store.records import GroupRecord
+from chalicelib.store.records import GroupRecord, MemberRecord
 
 
 class Forbidden(Exception):
@@ -46,6 +47,13 @@ class Viewer:
     owner: bool = False
     auditor: bool = False
     _admin: dict[str, bool] = field(default_factory=dict)
+    _member: dict[str, MemberRecord | None] = field(default_factory=dict)  # by gid, read in batches
+    org_doc: PolicyDocument | None = None  # the org policy, read once a request
+
+    def org_policy(self) -> PolicyDocument:
+        if self.org_doc is None:
+            self.org_doc = policies(self.deps).org()
+        return self.org_doc
 
     @property
     def platform(self) -> str:
@@ -71,7 +79,11 @@ class Viewer:
 
     def context(self, group: GroupRecord) -> Context:
         """The group's context as the worker would load it for this person, without registering anything."""
-        member = self.deps.store.get_member(group.gid, self.uid) if group.platform == self.platform else None
+        member = None
+        if group.platform == self.platform:
+            if group.gid not in self._member:
+                self._member[group.gid] = self.deps.store.get_member(group.gid, self.uid)
+            member = self._member[group.gid]
         policy = policies(self.deps).for_group(group.gid, self.now)
         locale = normalise_locale(group.locale or policy.locale)
         return Context(now=self.now, group=group, member=member, locale=locale, policy=policy)
@@ -131,7 +143,15 @@ class Viewer:
                 for group in store.get_groups(gids).values()
                 if (group.platform, group.tenant) == (self.platform, self.tenant)
             ]
+        self.read_memberships([group.gid for group in candidates])
         return {group.gid: group for group in candidates if self.administers(group)}
+
+    def read_memberships(self, gids: list[str]) -> None:
+        """The person's member records in these groups, in one batch, for `context` to use."""
+        wanted = [gid for gid in dict.fromkeys(gids) if gid not in self._member]
+        if wanted:
+            found = self.deps.store.get_memberships(self.uid, wanted)
+            self._member.update({gid: found.get(gid) for gid in wanted})
 
     def groups(self) -> Iterator[GroupRecord]:
         """The groups the person may read: every group for owners and auditors (a read of every group:
@@ -145,7 +165,7 @@ class Viewer:
 
     def _admin_everywhere(self) -> bool:
         """Named an admin by the org policy, or an admin of the directory: an admin of every group."""
-        if self.uid in policies(self.deps).org().admins:
+        if self.uid in self.org_policy().admins:
             return True
         event = Event(
             platform=cast(Platform, self.platform),
@@ -170,4 +190,5 @@ def viewer_of(uid: str, deps: Deps) -> Viewer:
         now=deps.clock.now(),
         owner=uid in org.workflows.revisions.owners,
         auditor=uid in org.auditors,
+        org_doc=org,
     )

@@ -304,6 +304,23 @@ def still_open(deps: Deps, followup: FollowUp) -> bool:
     return case is not None and case.state == "open"
 
 
+def _subject_key(followup: FollowUp) -> tuple[str, str]:
+    sk = keys.case_appeal_sk(followup.ref) if followup.kind == APPEAL else keys.case_item_sk(followup.ref)
+    return keys.group_pk(followup.gid), sk
+
+
+def which_still_open(deps: Deps, followups: Iterable[FollowUp]) -> list[bool]:
+    """`still_open` of each, their cases and appeals read in one batch (a page of the console's queue)."""
+    chosen = list(followups)
+    found = {(item.pk, item.sk): item for item in deps.store.get_items([_subject_key(f) for f in chosen])}
+    answers = []
+    for followup in chosen:
+        item = found.get(_subject_key(followup))
+        wanted = "pending" if followup.kind == APPEAL else "open"
+        answers.append(item is not None and item.data.get("state") == wanted)
+    return answers
+
+
 # The reminders job's part -----------------------------------------------------------------------------
 
 

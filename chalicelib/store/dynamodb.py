@@ -224,6 +224,10 @@ class DynamoStore(Store):
             found[member.uid] = member
         return found
 
+    def get_memberships(self, uid: str, gids: Sequence[str]) -> dict[str, MemberRecord]:
+        wanted = [(keys.group_pk(gid), keys.member_sk(uid)) for gid in dict.fromkeys(gids)]
+        return {member.gid: member for member in map(_member_record, self._batch_get(wanted))}
+
     def put_member(self, member: MemberRecord) -> None:
         answer = self._call(
             "PutItem", Item=self._codec_().serialize_item(_member_item(member)), ReturnValues="ALL_OLD"

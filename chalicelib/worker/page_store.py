@@ -209,6 +209,9 @@ class PageStore(Store):
     def groups_by_name(self, *, after: str = "", before: str = "", limit: int) -> list[GroupRecord]:
         return self.inner.groups_by_name(after=after, before=before, limit=limit)
 
+    def get_memberships(self, uid: str, gids: Sequence[str]) -> dict[str, MemberRecord]:
+        return self.inner.get_memberships(uid, gids)
+
     def get_groups(self, gids: Sequence[str]) -> dict[str, GroupRecord]:
         return self.inner.get_groups(gids)
 
