@@ -63,13 +63,11 @@ def group_change(
     old_admins = None if before is None else known_admins(before)
     put: dict[str, Any] = {} if admins == old_admins else {"admins": admins}
     org: dict[str, int] = {}
+    counted_before = 0 if old_admins is None else int(old_admins == 0)  # in the org's `no_admin`
     if before is None:
         org["groups"] = 1
-    if (old_admins == 0 or old_admins is None) != (admins == 0):
-        if admins == 0:
-            org["no_admin"] = 1
-        elif old_admins == 0:
-            org["no_admin"] = -1
+    if int(admins == 0) != counted_before:
+        org["no_admin"] = int(admins == 0) - counted_before
     new_admins = admin_uids(after) - (set() if before is None else admin_uids(before))
     return put, org, new_admins
 
