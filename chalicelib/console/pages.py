@@ -50,9 +50,12 @@ def overview(view: View) -> Reply:
     if not viewer.reads_all and not viewer.administered:
         raise Redirect("/console/me")
     page = listing.group_page(view)
+    from chalicelib.console.deadletters import depth
+
     return view.render(
         "overview.html",
         active="overview",
+        dead_letters=depth(view) if viewer.reads_all else None,
         total=page.total,
         open_total=page.open_total,
         no_admin=page.no_admin,
