@@ -10,8 +10,8 @@ from pathlib import Path
 from chalicelib.clock import FrozenClock
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.ops.exports import pseudonym
-from chalicelib.store.memory import MemoryStore
 from chalicelib.store import keys
+from chalicelib.store.memory import MemoryStore
 from chalicelib.store.records import AuditRecord, Item
 from tests.cli.support import GID, NOW, operator, policy, records, with_group, write
 
