@@ -40,6 +40,7 @@ from typing import Any
 from bench import Row, calibrate, medians_ns, sample_ns
 from chalicelib.core.engine import build_rules, moderate
 from chalicelib.core.events import MessagePosted
+from chalicelib.core.facts import CaseDecided
 from chalicelib.core.lexicon import _prepared, default_terms
 from chalicelib.core.policy import DEFAULT_ORG_POLICY, GroupPolicy, resolve
 from chalicelib.core.rules.base import RuleContext
@@ -159,7 +160,8 @@ def regex_flags(patterns: Sequence[re.Pattern[str]], text: str) -> bool:
 
 
 def _lexicon_flagged(decision: Any) -> bool:
-    return any(f["rule"] == "lexicon" for f in decision.notes.get("findings", ()))
+    case = decision.fact(CaseDecided)
+    return case is not None and "lexicon" in case.rules
 
 
 def per_text_medians_ns(

@@ -8,8 +8,9 @@ and tenant. `reason` is a catalogue key a member can read once translated (see `
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, ClassVar, TypeVar
 
 from chalicelib.core.cards import Card
 from chalicelib.core.facts import Fact
@@ -145,55 +146,74 @@ class Remove(Action):
     severity: ClassVar[int] = 40
 
 
+F = TypeVar("F", bound=Fact)
+
+
 @dataclass(frozen=True)
 class Decision:
-    """The engine's verdict on one event: the actions, most severe first, and what to record.
+    """The verdict on one event: the actions, most severe first, and what to record besides.
 
     - `acting_chat`: the group the actions act in, when it is not the event's (a card clicked in a
       direct message acts in the group its sealed value names);
     - `retry`: why the handler's own work (archiving a file, say) failed in a way worth retrying: the
       event fails once its actions are done, and its redelivery decides again;
     - `refused`: why a request was turned away (the audit keeps it);
-    - `notes`: what a domain records for itself once the actions are done (its recording hook reads them);
-    - `facts`: what it tells the other domains (`chalicelib.core.facts`), routed by type once it is done.
+    - `aside`: the decision does not answer the event (the setup card of a group the bot just arrived
+      in): a message addressed to the bot still gets its "unknown command" hint;
+    - `facts`: what the domains record or follow up once it is done (`chalicelib.core.facts`), routed by
+      type to the handlers they registered;
+    - `audit`: detail for the decision's audit record only (JSON-like, written by `act()` under
+      "audit"); nothing reads it back to decide.
     """
 
     actions: tuple[Action, ...] = ()
     shadow: bool = False
-    notes: dict[str, Any] = field(default_factory=dict)
     acting_chat: str = ""
     retry: str = ""
     refused: str = ""
+    aside: bool = False
     facts: tuple[Fact, ...] = ()
+    audit: Mapping[str, Any] = field(default_factory=dict)
 
     @staticmethod
     def of(*actions: Action, shadow: bool = False) -> Decision:
         ordered = sorted(actions, key=lambda action: -action.severity)
         return Decision(tuple(ordered), shadow=shadow)
 
+    def fact(self, kind: type[F]) -> F | None:
+        """The decision's first fact of type `kind`, if it has one."""
+        return next((fact for fact in self.facts if isinstance(fact, kind)), None)
+
+    def with_facts(self, *facts: Fact) -> Decision:
+        return replace(self, facts=(*self.facts, *facts))
+
     @staticmethod
     def merge(*decisions: Decision) -> Decision:
-        """Several domains' decisions on one event as one: every action, most severe first; notes
-        merged; the first acting group, retry and refusal given; shadow only if every part was."""
+        """Several domains' decisions on one event as one: every action, most severe first; every fact;
+        the audit details merged; the first acting group, retry and refusal given; shadow only if every
+        part was, aside only if every part was."""
         parts = [
-            d for d in decisions if d.actions or d.notes or d.acting_chat or d.retry or d.refused or d.facts
+            d
+            for d in decisions
+            if d.actions or d.audit or d.acting_chat or d.retry or d.refused or d.facts or d.aside
         ]
         if not parts:
             return Decision()
-        notes: dict[str, Any] = {}
+        audit: dict[str, Any] = {}
         for part in parts:
-            notes.update(part.notes)
+            audit.update(part.audit)
         merged = Decision.of(
             *(a for part in parts for a in part.actions), shadow=all(p.shadow for p in parts)
         )
         return Decision(
             merged.actions,
             merged.shadow,
-            notes,
             acting_chat=next((p.acting_chat for p in parts if p.acting_chat), ""),
             retry=next((p.retry for p in parts if p.retry), ""),
             refused=next((p.refused for p in parts if p.refused), ""),
+            aside=all(p.aside for p in parts),
             facts=tuple(fact for part in parts for fact in part.facts),
+            audit=audit,
         )
 
     def __bool__(self) -> bool:

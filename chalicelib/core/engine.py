@@ -9,12 +9,13 @@ others. `decide` turns the findings into a `Decision`, by each rule's mode (capp
   tell the member privately (in the group's locale) which rule, what was done, the text that was removed,
   and how to appeal;
 - warn: only the private explanation (no removal, no points);
-- shadow: nothing is done; the findings and the actions they would have caused go into the notes, for
+- shadow: nothing is done; the findings and the actions they would have caused go into the case, for
   the case log.
 
-`Decision.notes` is JSON-friendly and is what the pipeline records and persists: `points` (the member's
-new total and its time, when an enforced violation added some), `consume_pass` (a one-time pass was
-used), `case_ref` (the id cards and the appeal command refer to), `findings`, `errors`, `shadow_actions`.
+What moderation records once the actions are done is a typed fact on the decision,
+`chalicelib.core.facts.CaseDecided`: the case ref (the id cards and the appeal command refer to), the
+findings, the member's points when an enforced violation added some, the one-time pass used, the would-be
+actions in shadow. The audit detail names the case and its rules, and the rules that raised (`errors`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from chalicelib.core import escalation
 from chalicelib.core.actions import Action, Decision, DeleteMessage, Mute, PostCard, SendDirect
 from chalicelib.core.cards import Button, Card
 from chalicelib.core.events import Event
+from chalicelib.core.facts import AdminsTold, CaseDecided, Points, Threshold
 from chalicelib.core.ids import natives_in
 from chalicelib.core.localtime import local
 from chalicelib.core.naming import person_label
@@ -558,11 +560,11 @@ def _respond(
 def decide(evaluation: Evaluation, ctx: RuleContext, event: Event) -> Decision:
     """Turn an evaluation into a Decision (see the module docstring for what each mode does)."""
     policy = ctx.policy
-    notes: dict[str, Any] = {}
+    audit: dict[str, Any] = {}
     if evaluation.errors:
-        notes["errors"] = [dataclasses.asdict(error) for error in evaluation.errors]
+        audit["errors"] = [dataclasses.asdict(error) for error in evaluation.errors]
     if not evaluation.findings:
-        return Decision(notes=notes)
+        return Decision(audit=audit)
     ref = case_ref(event)
     view = _view(policy)
     moded = [(f, view.mode(f.rule)) for f in evaluation.findings]
@@ -570,33 +572,36 @@ def decide(evaluation: Evaluation, ctx: RuleContext, event: Event) -> Decision:
     warned = [f for f, mode in moded if mode == "warn" and not f.waived and f.explain]
     shadowed = [f for f, mode in moded if mode == "shadow" and not f.waived]
     actions, plan = _respond(enforced, warned, ctx, event, ref)
-    notes.update(
-        case_ref=ref,
-        policy_version=policy.version,
-        policy_revision=policy.revision,
-        findings=[_record(f, mode) for f, mode in moded],
-        skipped=[dataclasses.asdict(s) for s in evaluation.skipped],
-        consume_pass=any(f.waived for f in evaluation.findings),
-        sensitive=any(f.sensitive for f in evaluation.findings),
-    )
+    points = threshold = None
     if plan is not None and plan.current.added > 0:
         current = plan.current
-        notes["points"] = {
-            "before": current.before,
-            "added": current.added,
-            "total": current.total,
-            "at": current.at,
-        }
+        points = Points(before=current.before, added=current.added, total=current.total, at=current.at)
         if current.threshold is not None:
-            notes["threshold"] = {"points": current.threshold.points, "action": current.threshold.action}
+            threshold = Threshold(points=current.threshold.points, action=current.threshold.action)
     cards = [a for a in actions if isinstance(a, PostCard)]
+    told = None
     if enforced and (cards or ctx.admins_source == "nobody"):
-        told = sorted({user for card in cards for user in card.users})
-        notes["admins_told"] = {"to": told, "why": ctx.admins_source if told else "nobody"}
+        to = tuple(sorted({user for card in cards for user in card.users}))
+        told = AdminsTold(to=to, why=ctx.admins_source if to else "nobody")
+    would: tuple[Action, ...] = ()
     if shadowed:
-        would, _ = _respond(shadowed, [], ctx, event, ref)
-        notes["shadow_actions"] = [_action_record(a) for a in Decision.of(*would).actions]
-    return dataclasses.replace(Decision.of(*actions, shadow=bool(shadowed) and not actions), notes=notes)
+        would = Decision.of(*_respond(shadowed, [], ctx, event, ref)[0]).actions
+    case = CaseDecided(
+        ref=ref,
+        findings=tuple(_record(f, mode) for f, mode in moded),
+        policy_version=policy.version,
+        policy_revision=policy.revision,
+        skipped=tuple(dataclasses.asdict(s) for s in evaluation.skipped),
+        consume_pass=any(f.waived for f in evaluation.findings),
+        sensitive=any(f.sensitive for f in evaluation.findings),
+        points=points,
+        threshold=threshold,
+        admins_told=told,
+        shadow_actions=tuple(_action_record(a) for a in would),
+    )
+    audit.update(case=ref, rules=list(case.rules))
+    decided = Decision.of(*actions, shadow=bool(shadowed) and not actions)
+    return dataclasses.replace(decided, facts=(case,), audit=audit)
 
 
 def moderate(event: Event, ctx: RuleContext, rules: Iterable[Rule] | None = None) -> Decision:

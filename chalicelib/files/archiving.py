@@ -38,8 +38,9 @@ from chalicelib.files.sources import Download, Unavailable
 from chalicelib.files.storage import Stored, TooLarge, object_key
 from chalicelib.i18n import t
 from chalicelib.kernel.commands import command_prefix
-from chalicelib.kernel.context import Context, load_context
+from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.where import Where, where_in, where_of
 
 log = logging.getLogger("qunguan.files")
 
@@ -53,16 +54,6 @@ EXTENSIONS = {
     "video/mp4": "mp4",
     "application/pdf": "pdf",
 }
-
-
-@dataclass(frozen=True)
-class Place:
-    """The group a file goes to, its context, and whether it came through a private upload."""
-
-    gid: str
-    chat: str
-    ctx: Context
-    private: bool
 
 
 def shared_files(event: Event) -> tuple[FileInfo, ...]:
@@ -112,17 +103,18 @@ def on_files(event: Event, ctx: Context, deps: Deps) -> Decision:
     return Decision.merge(*parts)
 
 
-def _place(event: Event, ctx: Context, deps: Deps, user: str) -> Place | None:
+def _place(event: Event, ctx: Context, deps: Deps, user: str) -> Where[Event] | None:
+    """The group a file goes to: the one it was shared in, or the destination its sender chose for a
+    private upload (`file upload`)."""
     if not is_private(event):
-        return Place(event.gid, event.chat, ctx, private=False)
+        return where_in(deps, event, ctx)
     destination = FileRepo(deps.store).destination(event.uid(user), ctx.now)
     if destination is None:
         return None
-    gctx = load_context(dataclasses.replace(event, chat=destination.chat), deps)
-    return Place(destination.gid, destination.chat, gctx, private=True)
+    return where_of(deps, dataclasses.replace(event, chat=destination.chat))
 
 
-def _archive_one(event: Event, place: Place, deps: Deps, user: str, info: FileInfo) -> Decision:
+def _archive_one(event: Event, place: Where[Event], deps: Deps, user: str, info: FileInfo) -> Decision:
     repo = FileRepo(deps.store)
     gctx = place.ctx
     settings = gctx.policy.archive
@@ -146,7 +138,7 @@ def _archive_one(event: Event, place: Place, deps: Deps, user: str, info: FileIn
             reason=reason,
         )
         log.info("file on %s not archived: %s", event.platform, reason)
-        return _tell(event, gctx.locale, key, notes={"file": {"skipped": reason}}, **params)
+        return _tell(event, gctx.locale, key, audit={"file": {"skipped": reason}}, **params)
 
     download: Download | None = None
     name = info.name
@@ -205,7 +197,7 @@ class Landed:
     keep_until: float
 
 
-def _recorded(event: Event, place: Place, deps: Deps, user: str, landed: Landed) -> Decision:
+def _recorded(event: Event, place: Where[Event], deps: Deps, user: str, landed: Landed) -> Decision:
     source_id, name, content_type = landed.source_id, landed.name, landed.content_type
     key, file_id, stored, keep_until = landed.key, landed.file_id, landed.stored, landed.keep_until
     repo = FileRepo(deps.store)
@@ -255,7 +247,7 @@ def _recorded(event: Event, place: Place, deps: Deps, user: str, landed: Landed)
         file_id=file_id,
     )
     group = (gctx.group.name if gctx.group else "") or place.chat
-    key_name = "files.archived.private" if place.private else "files.archived"
+    key_name = "files.archived.private" if is_private(event) else "files.archived"
     told = _tell(
         event,
         gctx.locale,
@@ -265,7 +257,7 @@ def _recorded(event: Event, place: Place, deps: Deps, user: str, landed: Landed)
         id=file_id,
         group=group,
         prefix=prefix,
-        notes={"file": {"archived": file_id, "doc": doc}},
+        audit={"file": {"archived": file_id, "doc": doc}},
     )
     actions: list[Action] = list(told.actions)
     newest = chain.with_file(file).latest == file_id
@@ -284,7 +276,7 @@ def _recorded(event: Event, place: Place, deps: Deps, user: str, landed: Landed)
                 prefix=prefix,
             )
             actions.append(SendDirect(user=reader, text=text, reason="files.new_version"))
-    return Decision(Decision.of(*actions).actions, notes=told.notes)
+    return Decision(Decision.of(*actions).actions, audit=told.audit)
 
 
 def keys_time(ts: float) -> str:
@@ -317,7 +309,7 @@ def _hint_key(event: Event) -> str:
 
 
 def _tell(
-    event: Event, locale: str, key: str, *, notes: dict[str, Any] | None = None, **params: Any
+    event: Event, locale: str, key: str, *, audit: dict[str, Any] | None = None, **params: Any
 ) -> Decision:
     """A private word to whoever shared or sent the file."""
     user = str(getattr(event, "user", "") or "")
@@ -327,4 +319,4 @@ def _tell(
         if is_private(event)
         else Reply(text=text, private=True, reason=key)
     )
-    return Decision(Decision.of(action).actions, notes=notes or {})
+    return Decision(Decision.of(action).actions, audit=audit or {})

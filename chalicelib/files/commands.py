@@ -253,7 +253,7 @@ def _request(command: CommandIssued, ctx: Context, deps: Deps, file_id: str) -> 
                 reason="files.request.sent",
             ),
         ).actions,
-        notes={"file": {"requested": file.file_id, "standing": who, "ref": request.ref}},
+        audit={"file": {"requested": file.file_id, "standing": who, "ref": request.ref}},
     )
 
 
@@ -290,7 +290,7 @@ def issue_link(
                 reason="files.link.sent",
             )
         )
-    return Decision(Decision.of(*actions).actions, notes={"file": {"link": file.file_id, "ground": ground}})
+    return Decision(Decision.of(*actions).actions, audit={"file": {"link": file.file_id, "ground": ground}})
 
 
 def request_card(request: Request, file: ArchivedFile, locale: str, platform: str) -> Card:
@@ -327,9 +327,10 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
     if isinstance(opened, Decision):
         return opened
     sealed, gctx, kind = opened.sealed, opened.ctx, opened.kind
-    decision = _decide(click, opened.located, gctx, deps, kind=kind, ref=sealed.ref)
-    if "decided" not in decision.notes:
-        return decision
+    outcome = _decide(click, opened.located, gctx, deps, kind=kind, ref=sealed.ref)
+    if not isinstance(outcome, common.Decided):
+        return outcome
+    decision = outcome.decision
     line = t(gctx.locale, "files.handled", by=click.user, what=t(gctx.locale, f"files.what.{kind}"))
     title = t(gctx.locale, "files.request.title", ref=sealed.ref)
     update = common.handled(
@@ -348,9 +349,10 @@ def _decide_by_command(command: CommandIssued, ctx: Context, deps: Deps, kind: s
     chat = split_id(gid)[2]
     located = dataclasses.replace(command, chat=chat)
     gctx = ctx if chat == command.chat else load_context(located, deps)
-    decision = _decide(command, located, gctx, deps, kind=kind, ref=ref)
-    if "decided" not in decision.notes:
-        return decision
+    outcome = _decide(command, located, gctx, deps, kind=kind, ref=ref)
+    if not isinstance(outcome, common.Decided):
+        return outcome
+    decision = outcome.decision
     done = Reply(
         text=t(gctx.locale, "files.handled", by=command.user, what=t(gctx.locale, f"files.what.{kind}")),
         private=True,
@@ -369,7 +371,8 @@ def _request_group(command: CommandIssued, deps: Deps, ref: str) -> str | None:
 
 def _decide(
     event: CardClicked | CommandIssued, located: Event, gctx: Context, deps: Deps, *, kind: str, ref: str
-) -> Decision:
+) -> common.Decided | Decision:
+    """An admin decides a file request, once (`Decided`); otherwise the private answer why not."""
     user = event.user
     answer = functools.partial(common.answer, event, gctx.locale)
     if not is_admin(located, user, gctx, deps):
@@ -392,10 +395,11 @@ def _decide(
         key = "files.request.rejected" if kind == "reject" else "files.request.gone"
         text = t(gctx.locale, key, id=request.file_id, by=user)
         actions.append(SendDirect(user=request.user, text=text, reason=key))
-    return Decision(
+    decision = Decision(
         Decision.of(*actions).actions,
-        notes={"decided": {"ref": ref, "what": DECISIONS[kind], "by": user, "for": request.user}},
+        audit={"decided": {"ref": ref, "what": DECISIONS[kind], "by": user, "for": request.user}},
     )
+    return common.Decided(decision, author=request.user)
 
 
 KEEP_POINTER_DAYS = 30

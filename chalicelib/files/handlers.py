@@ -1,7 +1,7 @@
 """The archive's part in the worker (`chalicelib.worker.registry.DOMAINS`): files shared or sent to the bot
 are archived (`chalicelib.files.archiving`), the `files` and `file` commands and the request card's
 buttons (`chalicelib.files.commands`). An archive that failed in a way worth retrying says so in the
-decision's notes (`retry`): the pipeline then fails the event once everything else is recorded, so that
+decision's `retry`: the pipeline then fails the event once everything else is recorded, so that
 the queue delivers it again (the claim on the file was freed).
 """
 

@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib.core.actions import Action, PostText, SendDirect
+from chalicelib.core.events import JobRequested
 from chalicelib.core.ids import split_id
 from chalicelib.core.localtime import local
 from chalicelib.i18n import t
@@ -37,10 +38,11 @@ from chalicelib.jobs.charts.spec import PALETTE, Chart, Series
 from chalicelib.jobs.periods import DAY, days, local_day, month_bounds, previous_month, previous_month_label
 from chalicelib.jobs.posts import BotPosts
 from chalicelib.jobs.report_html import render as render_html
-from chalicelib.jobs.runs import RecordedJob, RunState, Scope, report_days
+from chalicelib.jobs.runs import RecordedJob, RunState, report_days
 from chalicelib.jobs.scoring import Facts, GroupResult, MemberScore, gather, score, summarise
 from chalicelib.jobs.settings import DIMENSIONS
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.where import Where
 from chalicelib.store import keys
 from chalicelib.store.records import Item
 
@@ -66,7 +68,7 @@ class AssessmentJob(RecordedJob):
     def archive(self, deps: Deps) -> Archive | None:
         return self._archive or archive_for(deps.settings.qg_archive_bucket)
 
-    def execute(self, deps: Deps, scope: Scope, now: float, state: RunState) -> JobReport:
+    def execute(self, deps: Deps, scope: Where[JobRequested], now: float, state: RunState) -> JobReport:
         settings = scope.policy.jobs.assessment
         period = self.period(now)
         if not settings.enabled:
@@ -78,17 +80,17 @@ class AssessmentJob(RecordedJob):
         return self._assess(deps, scope, now, period, state)
 
     # The assessment ------------------------------------------------------------------------------------
-    def assess(self, deps: Deps, scope: Scope, period: str) -> Assessed:
+    def assess(self, deps: Deps, scope: Where[JobRequested], period: str) -> Assessed:
         """Everything the period's figures are made of (no writes)."""
         settings = scope.policy.jobs.assessment
-        start, end = month_bounds(period, scope.offset)
+        start, end = month_bounds(period, scope.offset_hours)
         facts, read = _roster(deps, scope.gid, end)
         entries = list(
             MessageLog(deps.store).read(
                 scope.gid,
                 start,
                 end,
-                scope.offset,
+                scope.offset_hours,
                 files=scope.policy.rules.files,
                 messages=log_used(scope.gid, scope.policy, deps),
             )
@@ -97,7 +99,7 @@ class AssessmentJob(RecordedJob):
         refs = {ref: post.message_id for post in announced for ref in (post.ref, post.message_id) if ref}
         convo = gather(
             entries,
-            day_of=lambda ts: local_day(ts, scope.offset),
+            day_of=lambda ts: local_day(ts, scope.offset_hours),
             window_minutes=settings.reply_window_hours * 60,
             announcements=refs,
             facts=facts,
@@ -128,7 +130,7 @@ class AssessmentJob(RecordedJob):
             cases=int(cases),
             points=points,
             announcements=len(announced),
-            days=days(start, end, scope.offset),
+            days=days(start, end, scope.offset_hours),
         )
         history = []
         label = period
@@ -140,7 +142,7 @@ class AssessmentJob(RecordedJob):
         read += len(entries) + case_items + len(announced) + TREND_PERIODS - 1
         return Assessed(result, scores, history[::-1], read)
 
-    def render(self, deps: Deps, scope: Scope, period: str, now: float) -> Rendered:
+    def render(self, deps: Deps, scope: Where[JobRequested], period: str, now: float) -> Rendered:
         """The period's assessment with its charts and HTML report (no writes): for the run, the CLI's
         `--out` and `make report-demo`."""
         settings = scope.policy.jobs.assessment
@@ -156,11 +158,13 @@ class AssessmentJob(RecordedJob):
             members=assessed.members,
             charts=charts,
             weights={d: settings.weights.of(d) for d in DIMENSIONS},
-            generated=local(now, scope.offset),  # the group's time zone, labelled
+            generated=local(now, scope.offset_hours),  # the group's time zone, labelled
         )
         return Rendered(assessed, previous, charts, html)
 
-    def _assess(self, deps: Deps, scope: Scope, now: float, period: str, state: RunState) -> JobReport:
+    def _assess(
+        self, deps: Deps, scope: Where[JobRequested], now: float, period: str, state: RunState
+    ) -> JobReport:
         settings = scope.policy.jobs.assessment
         rendered = self.render(deps, scope, period, now)
         assessed, previous, charts, html = (
@@ -222,7 +226,7 @@ class AssessmentJob(RecordedJob):
     def _store(
         self,
         deps: Deps,
-        scope: Scope,
+        scope: Where[JobRequested],
         period: str,
         result: GroupResult,
         *,
@@ -254,7 +258,7 @@ class AssessmentJob(RecordedJob):
         )
         return parts
 
-    def _send_cards(self, deps: Deps, scope: Scope, period: str, state: RunState) -> JobReport:
+    def _send_cards(self, deps: Deps, scope: Where[JobRequested], period: str, state: RunState) -> JobReport:
         """A follow-up part: the next report cards, read back from the stored results."""
         checkpoint = state.checkpoint
         start, total = int(checkpoint["next"]), int(checkpoint["total"])
@@ -324,7 +328,7 @@ def _roster(deps: Deps, gid: str, end: float) -> tuple[dict[str, Facts], int]:
     return facts, read
 
 
-def _group_name(scope: Scope) -> str:
+def _group_name(scope: Where[JobRequested]) -> str:
     return (scope.group.name if scope.group and scope.group.name else "") or split_id(scope.gid)[2]
 
 

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from chalicelib.core.actions import Action
     from chalicelib.kernel.deps import Deps
 
-Status = Literal["done", "partial", "already", "not_installed", "failed"]
+Status = Literal["done", "partial", "already", "not_installed", "failed"]  # as `core.facts.JobRan`
 
 
 @dataclass(frozen=True)

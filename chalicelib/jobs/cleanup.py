@@ -28,14 +28,16 @@ from typing import cast
 from chalicelib.adapters.base import Capability
 from chalicelib.core.actions import Action, UpdateCard
 from chalicelib.core.cards import Card
+from chalicelib.core.events import JobRequested
 from chalicelib.core.ids import Platform, split_id
 from chalicelib.i18n import t
 from chalicelib.jobs.activity import log_days
 from chalicelib.jobs.base import JobReport
 from chalicelib.jobs.periods import DAY, day_label
 from chalicelib.jobs.posts import BotPost, BotPosts, Passes
-from chalicelib.jobs.runs import RecordedJob, RunState, Scope
+from chalicelib.jobs.runs import RecordedJob, RunState
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.where import Where
 from chalicelib.store import keys
 from chalicelib.store.records import Item
 
@@ -68,7 +70,7 @@ class _Budget(Exception):
 @dataclass
 class _Sweep:
     deps: Deps
-    scope: Scope
+    scope: Where[JobRequested]
     now: float
     dry_run: bool
     limit: int
@@ -104,7 +106,7 @@ class CleanupJob(RecordedJob):
 
         return local_midnight(period, 0) + 12 * 3600
 
-    def execute(self, deps: Deps, scope: Scope, now: float, state: RunState) -> JobReport:
+    def execute(self, deps: Deps, scope: Where[JobRequested], now: float, state: RunState) -> JobReport:
         settings = scope.policy.jobs.cleanup
         period = self.period(now)
         if not settings.enabled:
@@ -307,7 +309,7 @@ def _log_past(sweep: _Sweep, keep: int) -> list[Item]:
     labels: dict[str, None] = {}
     for back in range(keep + CATCH_UP_DAYS, keep, -1):
         then = sweep.now - back * DAY
-        labels.update(dict.fromkeys(log_days(then, then + 1, sweep.scope.offset)))
+        labels.update(dict.fromkeys(log_days(then, then + 1, sweep.scope.offset_hours)))
     store = sweep.deps.store
     return [
         item

@@ -20,6 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
+from chalicelib.core.facts import JobRan
 from chalicelib.jobs import catalog
 from chalicelib.jobs.base import JobNotInstalled, JobReport
 from chalicelib.kernel.deps import Deps
@@ -100,7 +101,8 @@ def _group_job(args: argparse.Namespace, deps: Deps, now: float, out: TextIO) ->
         outcome = process(event, deps)
         record = Runs(deps.store, keys.group_pk(group.gid)).get(args.name, period, args.dry_run)
         report = record.report if record else None
-        status = dict(outcome.decision.notes.get("job") or {}).get("status")
+        ran = outcome.decision.fact(JobRan)
+        status = ran.status if ran is not None else None
         if report is not None and status:  # what happened this time ("already": the period was done)
             report = replace(report, status=status)
         out.write(f"== {group.gid} ({group.name or group.chat})\n")
@@ -139,9 +141,10 @@ def _print(report: JobReport | None, out: TextIO) -> None:
 def _write_assessment(deps: Deps, gid: str, period: str, *, now: float, directory: Path, out: TextIO) -> None:
     from chalicelib.jobs.assessment import AssessmentJob
     from chalicelib.jobs.charts import png
-    from chalicelib.jobs.runs import group_scope
+    from chalicelib.kernel.where import job_where
 
-    rendered = AssessmentJob().render(deps, group_scope(deps, gid, now), period, now)
+    scope = job_where(deps, gid, job="assessment", key=period, now=now)
+    rendered = AssessmentJob().render(deps, scope, period, now)
     directory.mkdir(parents=True, exist_ok=True)
     stem = gid.replace(":", "_")
     (directory / f"{stem}-{period}.html").write_text(rendered.html, encoding="utf-8")

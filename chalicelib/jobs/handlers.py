@@ -8,7 +8,8 @@
   a report that never reached the admins (the queue's retry of a failed delivery).
 - `MessagePosted`, `FileShared`, `CardClicked`: the message log the assessment and the review read
   (`chalicelib.jobs.activity`).
-- After the actions ran: the run is marked delivered unless a delivery failed in a way worth retrying.
+- `JobRan` (the fact every run's decision carries): once its actions ran, the run is marked delivered
+  unless a delivery failed in a way worth retrying; a partial run then asks for its next part.
 """
 
 from __future__ import annotations
@@ -16,11 +17,11 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import replace
-from typing import Any
 
 from chalicelib.authz import admins_of
 from chalicelib.core.actions import Decision, PostImage, SendDirect
 from chalicelib.core.events import CardClicked, Event, FileShared, JobRequested, MessagePosted
+from chalicelib.core.facts import JobRan
 from chalicelib.i18n import t
 from chalicelib.jobs import catalog
 from chalicelib.jobs.activity import record_event
@@ -30,6 +31,7 @@ from chalicelib.jobs.runs import Runs
 from chalicelib.jobs.scheduler import claim_ttl, request
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.handlers import Recording
 from chalicelib.store import keys
 
 log = logging.getLogger("qunguan.jobs")
@@ -62,7 +64,7 @@ def deliveries(report: JobReport, ctx: Context, event: JobRequested) -> Decision
     (A job may report in its own dry-run mode, as the inactivity job does until it is switched on: its
     report still reaches the admins, that being the point of it.)"""
     if event.dry_run:
-        return Decision(notes={"job": _summary(report)})
+        return Decision(facts=(_ran(report),))
     actions = list(report.actions)
     admins = admins_of(ctx, event)
     if tells_admins(report) and admins:
@@ -74,7 +76,7 @@ def deliveries(report: JobReport, ctx: Context, event: JobRequested) -> Decision
             )
             for image in report.images
         )
-    return replace(Decision.of(*actions), notes={"job": _summary(report)})
+    return replace(Decision.of(*actions), facts=(_ran(report),))
 
 
 def tells_admins(report: JobReport) -> bool:
@@ -86,14 +88,8 @@ def tells_admins(report: JobReport) -> bool:
     return report.status == "failed" or any(value > 0 for value in report.counts.values())
 
 
-def _summary(report: JobReport) -> dict[str, Any]:
-    return {
-        "job": report.job,
-        "period": report.period,
-        "status": report.status,
-        "dry_run": report.dry_run,
-        "counts": dict(report.counts),
-    }
+def _ran(report: JobReport) -> JobRan:
+    return JobRan(report.job, report.period, report.status, report.dry_run, dict(report.counts))
 
 
 def on_job_requested(event: JobRequested, ctx: Context, deps: Deps) -> Decision:
@@ -101,17 +97,14 @@ def on_job_requested(event: JobRequested, ctx: Context, deps: Deps) -> Decision:
         job = catalog.group_job(event.job)
     except (JobNotInstalled, KeyError) as exc:
         log.warning("job %s requested for a group but not runnable here: %s", event.job, exc)
-        return Decision(notes={"job": {"job": event.job, "period": event.period, "status": "not_installed"}})
+        return Decision(facts=(JobRan(event.job, event.period, "not_installed", event.dry_run),))
     report = job.run(deps, event.gid, event.occurred_at, dry_run=event.dry_run)
     if report.status == "already":
         record = Runs(deps.store, keys.group_pk(event.gid)).get(event.job, event.period, event.dry_run)
         if record is None or record.delivered or event.dry_run:
-            return Decision(notes={"job": _summary(report)})
+            return Decision(facts=(_ran(report),))
         return deliveries(replace(report, status="done"), ctx, event)  # the admins never got it: again
-    decision = deliveries(report, ctx, event)
-    if report.status == "partial":  # asked for once this part's actions are done (`after_job`)
-        decision.notes["job_follow_up"] = True
-    return decision
+    return deliveries(report, ctx, event)  # a partial run asks for its next part once done (`next_part`)
 
 
 def _continue(event: JobRequested, deps: Deps) -> None:
@@ -151,21 +144,21 @@ def _continue(event: JobRequested, deps: Deps) -> None:
         _parts.waiting = None
 
 
-def after_job(event: Event, ctx: Context, decision: Decision, results: tuple[Any, ...], deps: Deps) -> None:
-    """The next part of a run that stopped at its checkpoint, asked for now that this part's actions are
-    done (what they settled is not handled twice); then the run counts as delivered
-    unless something is worth retrying."""
-    if not isinstance(event, JobRequested):
-        return
-    if decision.notes.get("job_follow_up"):
-        _continue(event, deps)
-    if event.dry_run:
-        return
-    summary = decision.notes.get("job") or {}
-    if summary.get("status") not in ("done", "failed"):
+def delivered(ran: JobRan, done: Recording) -> None:
+    """A finished run counts as delivered once its actions are done, unless one is worth retrying."""
+    event, results, deps = done.event, done.results, done.deps
+    if not isinstance(event, JobRequested) or event.dry_run or ran.status not in ("done", "failed"):
         return
     if not any(getattr(result, "retryable", False) for result in results):
         Runs(deps.store, keys.group_pk(event.gid)).mark_delivered(event.job, event.period, event.dry_run)
+
+
+def next_part(ran: JobRan, event: Event, ctx: Context, deps: Deps) -> Decision:
+    """A run that stopped at its checkpoint asks for its next part, once this part is recorded (its
+    posts tracked, what it settled not handled twice)."""
+    if isinstance(event, JobRequested) and ran.status == "partial":
+        _continue(event, deps)
+    return Decision()
 
 
 EVENTS = {
@@ -174,4 +167,6 @@ EVENTS = {
     FileShared: record_event,
     CardClicked: record_event,
 }
-AFTER = (track, after_job)  # posts settled before the next part is asked for
+AFTER = (track,)
+RECORDS = {JobRan: delivered}
+FACTS = {JobRan: next_part}  # after the recording: posts tracked before the next part is asked for

@@ -6,30 +6,17 @@
 - discussion reminders and starts that fell due are sent (R5.9, `chalicelib.workflows.discussions`).
 
 Each finds its work with one Query of its own sparse index (never a Scan) and acts in the group's context
-through `act` (the outbox, the executor, one audit record per group and step: `carry_out`), outside the
-queue.
+through `act` (the outbox, the executor, one audit record per group and step: `carry_out`, in the
+group's `chalicelib.kernel.where.job_where`), outside the queue.
 """
 
 from __future__ import annotations
 
 import logging
 
-from chalicelib.core.events import JobRequested
-from chalicelib.kernel.act import Where, carry_out, job_where
 from chalicelib.kernel.deps import Deps
 
 log = logging.getLogger("qunguan.minutely")
-
-
-# The group a five-minute step acts in (the one type for it: `chalicelib.kernel.act.Where`).
-Place = Where[JobRequested]
-
-
-__all__ = ["Place", "carry_out", "place_of", "run"]
-
-
-def place_of(deps: Deps, gid: str, *, job: str, key: str, now: float) -> Where[JobRequested]:
-    return job_where(deps, gid, job=job, key=key, now=now)
 
 
 def run(deps: Deps, now: float) -> dict[str, int]:

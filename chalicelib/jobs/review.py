@@ -18,7 +18,7 @@ from typing import cast
 
 from chalicelib.authz import ADMIN_ROLES
 from chalicelib.core import engine
-from chalicelib.core.events import MessagePosted
+from chalicelib.core.events import JobRequested, MessagePosted
 from chalicelib.core.ids import Platform, split_id
 from chalicelib.core.policy import GroupPolicy
 from chalicelib.core.rules.base import RuleContext
@@ -27,8 +27,9 @@ from chalicelib.i18n import t
 from chalicelib.jobs.activity import Entry, MessageLog, kept_text_days, log_used
 from chalicelib.jobs.base import JobReport
 from chalicelib.jobs.periods import DAY, week_label
-from chalicelib.jobs.runs import RecordedJob, RunState, Scope
+from chalicelib.jobs.runs import RecordedJob, RunState
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.where import Where
 from chalicelib.store import keys
 
 EXCERPT = 60
@@ -73,7 +74,7 @@ class ReviewJob(RecordedJob):
 
         return datetime.strptime(f"{period}-1", "%G-W%V-%u").replace(tzinfo=UTC).timestamp() + 12 * 3600
 
-    def execute(self, deps: Deps, scope: Scope, now: float, state: RunState) -> JobReport:
+    def execute(self, deps: Deps, scope: Where[JobRequested], now: float, state: RunState) -> JobReport:
         policy, locale = scope.policy, scope.locale
         settings = policy.jobs.review
         period = self.period(now)
@@ -90,7 +91,7 @@ class ReviewJob(RecordedJob):
         counted = log_used(scope.gid, policy, deps)  # `jobs.activity`: whether the group's messages count
         entries = [
             e
-            for e in MessageLog(deps.store).read(scope.gid, start, now, scope.offset, messages=counted)
+            for e in MessageLog(deps.store).read(scope.gid, start, now, scope.offset_hours, messages=counted)
             if e.kind == "msg"
         ]
         flagged_then = _flagged_message_ids(deps, scope.gid, start, now)
@@ -140,7 +141,7 @@ class ReviewJob(RecordedJob):
                     new_by_rule[rule] += 1
                 if len(samples[rule]) < settings.samples_per_rule:
                     sensitive = any(f.sensitive for f in findings if f.rule == rule) or rule == "pii"
-                    samples[rule].append(_sample(entry, locale, scope.offset, sensitive=sensitive))
+                    samples[rule].append(_sample(entry, locale, scope.offset_hours, sensitive=sensitive))
         lines = [t(locale, "jobs.review.scope", days=settings.days, messages=messages, scanned=with_text)]
         if not by_rule:
             lines.append(t(locale, "jobs.review.clean"))

@@ -13,11 +13,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from chalicelib.i18n import normalise_locale
+from chalicelib.core.events import JobRequested
 from chalicelib.jobs.base import JobReport
+from chalicelib.kernel.where import Where, job_where
 from chalicelib.store import keys
 from chalicelib.store.base import Store
-from chalicelib.store.records import GroupRecord, Item
+from chalicelib.store.records import Item
 
 if TYPE_CHECKING:
     from chalicelib.core.policy import GroupPolicy
@@ -115,28 +116,6 @@ class RunState:
         )
 
 
-@dataclass(frozen=True)
-class Scope:
-    """The group a job runs for: its record, resolved policy and language."""
-
-    gid: str
-    group: GroupRecord | None
-    policy: GroupPolicy
-    locale: str
-
-    @property
-    def offset(self) -> float:
-        return self.policy.jobs.utc_offset_hours
-
-
-def group_scope(deps: Deps, gid: str, now: float) -> Scope:
-    from chalicelib.kernel.context import policies
-
-    group = deps.store.get_group(gid)
-    policy = policies(deps).for_group(gid, now)
-    return Scope(gid, group, policy, normalise_locale((group.locale if group else None) or policy.locale))
-
-
 class RecordedJob:
     """The idempotent shell of a per-group job: subclasses give `name`, `period` and `execute`."""
 
@@ -145,12 +124,12 @@ class RecordedJob:
     def period(self, now: float) -> str:  # pragma: no cover - every job defines its own
         raise NotImplementedError
 
-    def execute(self, deps: Deps, scope: Scope, now: float, state: RunState) -> JobReport:
+    def execute(self, deps: Deps, scope: Where[JobRequested], now: float, state: RunState) -> JobReport:
         raise NotImplementedError  # pragma: no cover
 
     def run(self, deps: Deps, gid: str, now: float, *, dry_run: bool = False) -> JobReport:
         period = self.period(now)
-        scope = group_scope(deps, gid, now)
+        scope = job_where(deps, gid, job=self.name, key=period, now=now, dry_run=dry_run)
         runs = Runs(deps.store, keys.group_pk(gid), keep_days=report_days(scope.policy))
         record = runs.get(self.name, period, dry_run)
         if record is not None and record.state == "done" and record.report is not None:

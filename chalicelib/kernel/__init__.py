@@ -2,7 +2,9 @@
 
 - `deps.Deps`: what a handler may use, as a protocol (`chalicelib.bootstrap.Deps` is the production one);
 - `context`: the group, member, policy and locale an event is decided in;
-- `handlers`: the handler types the domains register (events, commands, card actions, recording hooks);
+- `handlers`: the handler types the domains register (events, commands, card actions, recording hooks,
+  the recorders and follow-ups of facts);
+- `where`: the one type for the group a decision acts in (`Where`), for events, clicks and jobs alike;
 - `act`: the one way the bot does things (the outbox, the executor, the audit record); `outbox`,
   `executor` and `audit` are its parts;
 - `commands`, `clicks`: what commands and card clicks have in common; `policies`: the policy repository.

@@ -1,6 +1,6 @@
 """`act()`: the one way the bot does things. Every path that acts (the worker's pipeline, the scheduled
 jobs, the sweeps, the membership and workflow follow-ups) hands its decision here, with the group it acts
-in (`Where`) and whose decision it is (`Claim`):
+in (`chalicelib.kernel.where.Where`, the one type for it) and whose decision it is (`Claim`):
 
 1. the decision is stored in the outbox before anything is done (`chalicelib.kernel.outbox`);
 2. each step (one action for one recipient) goes through the executor, and is settled in the outbox once
@@ -24,57 +24,22 @@ import json
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.core.actions import Action, Decision
 from chalicelib.core.events import Event, JobRequested
-from chalicelib.core.ids import split_id
 from chalicelib.core.records_codec import to_data
 from chalicelib.kernel.audit import audit_expires_at
-from chalicelib.kernel.context import Context, load_context
+from chalicelib.kernel.context import Context
 from chalicelib.kernel.executor import ActionResult, execute
 from chalicelib.kernel.outbox import LEASE_SECONDS, Claim, Entry, Outbox, new_owner
+from chalicelib.kernel.where import Where, where_of
 from chalicelib.store.records import AuditRecord
 
 if TYPE_CHECKING:
     from chalicelib.kernel.deps import Deps
 
 log = logging.getLogger("qunguan.act")
-
-
-E = TypeVar("E", bound=Event)
-
-
-@dataclass(frozen=True)
-class Where(Generic[E]):
-    """The group a decision acts in: the event it acts as (the platform, tenant and chat; the thread and
-    reply URL of a reply), and that group's context (its locale, policy and capabilities)."""
-
-    event: E
-    ctx: Context
-
-
-def where_of(deps: Deps, event: E) -> Where[E]:
-    return Where(event, load_context(event, deps))
-
-
-def job_where(
-    deps: Deps, gid: str, *, job: str, key: str, now: float | None = None, dry_run: bool = False
-) -> Where[JobRequested]:
-    """A scheduled job's place in one group: a `JobRequested` event for it (the job, and the period or key
-    of this run), and the group's context."""
-    platform, tenant, chat = split_id(gid)
-    event = JobRequested(
-        platform=platform,  # type: ignore[arg-type]  # a gid's platform is one of the three
-        tenant=tenant,
-        event_id=f"{job}:{gid}:{key}",
-        occurred_at=deps.clock.now() if now is None else now,
-        chat=chat,
-        job=job,
-        period=key,
-        dry_run=dry_run,
-    )
-    return where_of(deps, event)
 
 
 # What the caller records once the decision is carried out (cases, mutes, posts), before the audit.
@@ -142,6 +107,12 @@ def act(
     to the event's own; `what` and `actor` go to the audit (the event's type and user by default)."""
     if not decision.actions:
         return Acted(decision, ())
+    if decision.facts and after is None:  # a path without the worker's recording: nobody would see them
+        log.error(
+            "%s: facts %s acted on without a recorder; they are not recorded",
+            what or type(where.event).__name__,
+            [type(fact).__name__ for fact in decision.facts],
+        )
     event = where.event
     claim = claim or event_claim(event)
     owner = new_owner()
@@ -151,7 +122,7 @@ def act(
         at=where.ctx.now,
         chat=event.chat,
         actions=decision.actions,
-        notes=dict(decision.notes),
+        audit=dict(decision.audit),
         what=what or type(event).__name__,
         actor=actor or str(getattr(event, "user", "") or "qunguan"),
         owner=owner,
@@ -269,8 +240,8 @@ def audit(
     body: dict[str, Any] = {"results": [result.record() for result in results], **(detail or {})}
     if decision.refused:  # who was turned away and why, not only that a reply went out
         body["refused"] = decision.refused
-    if decision.notes.get("audit"):  # what a handler wants on the record (e.g. the co-admins appointed)
-        body["audit"] = decision.notes["audit"]
+    if decision.audit:  # what a handler wants on the record (e.g. the co-admins appointed)
+        body["audit"] = dict(decision.audit)
     deps.store.append_audit(
         AuditRecord(
             gid=gid,

@@ -4,7 +4,8 @@ platform confirmed it, so that a redelivered event finishes what was left and ne
 One item per event (`keys.outbox_pk`), in its own partition like the event's claim:
 
 - `open` stores the decision with a conditional put (one write): its actions (through the generic record
-  codec), the group it acts in, when it was decided, the notes the recording hooks read, and a lease
+  codec), the group it acts in, when it was decided, the facts the recorders read (the same codec), the
+  detail its audit record keeps, and a lease
   (`owner`, `lease_until`) held by the processing that carries it out;
 - `settle` records one step's result with a conditional update (one write per step): only if that step
   is not settled yet and the lease is still ours. The update that settles the last open step also marks
@@ -104,14 +105,14 @@ class Entry:
     at: float
     chat: str  # the chat it acts in (a card clicked in a direct message acts in the group it names)
     actions: tuple[Action, ...]
-    notes: dict[str, Any]
+    audit: dict[str, Any]
     what: str
     actor: str
     owner: str
     lease_until: float
     results: dict[int, ActionResult] = field(default_factory=dict)
     recorded: bool = False
-    retry: str = ""  # the decision's own `retry`, `refused` and `facts` (Decision's typed fields)
+    retry: str = ""  # the decision's own `retry`, `refused`, `facts` (Decision's typed fields)
     refused: str = ""
     facts: tuple[Fact, ...] = ()
 
@@ -126,7 +127,7 @@ class Entry:
     @property
     def decision(self) -> Decision:
         return Decision(
-            self.actions, notes=dict(self.notes), retry=self.retry, refused=self.refused, facts=self.facts
+            self.actions, retry=self.retry, refused=self.refused, facts=self.facts, audit=dict(self.audit)
         )
 
     def results_by_action(
@@ -178,7 +179,7 @@ class Outbox:
             "at": entry.at,
             "chat": entry.chat,
             "actions": [to_data(action) for action in entry.actions],
-            "notes": json_safe(entry.notes),
+            "audit": json_safe(entry.audit),
             "what": entry.what,
             "actor": entry.actor,
             "owner": entry.owner,
@@ -213,7 +214,7 @@ class Outbox:
             at=float(data.get("at", 0.0)),
             chat=str(data.get("chat", "")),
             actions=stored,
-            notes=dict(data.get("notes") or {}),
+            audit=dict(data.get("audit") or {}),
             what=str(data.get("what", "")),
             actor=str(data.get("actor", "")),
             owner=str(data.get("owner", "")),
@@ -299,13 +300,13 @@ def _result(value: Mapping[str, Any]) -> ActionResult:
     )
 
 
-def json_safe(notes: Mapping[str, Any]) -> dict[str, Any]:
-    """The notes that survive JSON (what the recording hooks read after a redelivery); the others (chart
-    images, say) stay with the processing that decided and are left out, with a log line."""
+def json_safe(detail: Mapping[str, Any]) -> dict[str, Any]:
+    """The audit detail that survives JSON (what the audit record keeps after a redelivery); the rest is
+    left out, with a log line."""
     kept: dict[str, Any] = {}
-    for name, value in notes.items():
+    for name, value in detail.items():
         try:
             kept[name] = json.loads(json.dumps(value))
         except (TypeError, ValueError):
-            log.info("note %r is not kept in the outbox (%s)", name, type(value).__name__)
+            log.info("audit detail %r is not kept in the outbox (%s)", name, type(value).__name__)
     return kept

@@ -13,17 +13,11 @@ from collections.abc import Sequence
 from chalicelib.core.actions import Action, Decision, Remove
 from chalicelib.core.events import JobRequested
 from chalicelib.kernel import act as acting
-from chalicelib.kernel.act import Where, content_claim, job_where
+from chalicelib.kernel.act import content_claim
 from chalicelib.kernel.deps import Deps
 from chalicelib.kernel.executor import ActionResult
+from chalicelib.kernel.where import Where
 from chalicelib.membership.admission import seal_actions
-
-# A job's run in one group: the event it acts as and the group's context (`chalicelib.kernel.act.Where`).
-GroupRun = Where[JobRequested]
-
-
-def open_run(deps: Deps, gid: str, job: str, period: str, *, dry_run: bool) -> Where[JobRequested]:
-    return job_where(deps, gid, job=job, key=period, dry_run=dry_run)
 
 
 def act(

@@ -5,6 +5,7 @@ recording them, the welcome, and the real-name check. Also the sealing of the me
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from typing import Any
 
 from chalicelib.adapters.base import DirectoryUser
@@ -51,11 +52,13 @@ def sealed_decision(
     platform: str,
     tenant: str,
     chat: str,
-    notes: dict[str, Any] | None = None,
+    audit: Mapping[str, Any] | None = None,
 ) -> Decision:
-    """The handlers' way out: every card button sealed with the group `chat`, most severe action first."""
+    """The handlers' way out: every card button sealed with the group `chat`, most severe action first;
+    `audit` is the detail the audit record of the actions keeps (a decision that does nothing, such as a
+    join admitted without a word, writes no audit record)."""
     sealed = seal_actions(actions, settings, platform=platform, tenant=tenant, chat=chat)
-    return Decision(Decision.of(*sealed).actions, notes=notes or {})
+    return Decision(Decision.of(*sealed).actions, audit=(audit or {}) if sealed else {})
 
 
 def shown_and_real(person: DirectoryUser | None, user: str) -> tuple[str, str | None]:

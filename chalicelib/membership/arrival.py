@@ -91,7 +91,7 @@ def arrive(event: Event, ctx: Context, deps: Deps, *, to: tuple[str, ...], intro
     if recipients:
         card = seal_card(setup_card(event, ctx, deps, admins), event, deps.settings, prefix=PREFIX)
         actions.append(PostCard(card=card, users=recipients, reason="setup.card"))
-    return Decision(Decision.of(*actions).actions, notes={"setup": {"to": list(recipients)}, "aside": True})
+    return Decision(Decision.of(*actions).actions, aside=True, audit={"setup": {"to": list(recipients)}})
 
 
 def setup_card(event: Event, ctx: Context, deps: Deps, admins: tuple[str, ...]) -> Card:
@@ -160,7 +160,7 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
         response_token=click.response_token,
         reason="setup.chosen",
     )
-    return Decision(Decision.of(update).actions, notes={"setup_choice": choice}, acting_chat=opened.chat)
+    return Decision(Decision.of(update).actions, audit={"setup_choice": choice}, acting_chat=opened.chat)
 
 
 def _set_mode(event: Event, ctx: Context, deps: Deps, mode: str, *, author: str) -> None:

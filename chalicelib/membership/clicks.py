@@ -54,15 +54,16 @@ def _handled(click: CardClicked, title: str, line: str, reason: str) -> UpdateCa
     )
 
 
-def _acting(click: CardClicked, deps: Deps, sealed: Sealed, *actions: Action, **notes: Any) -> Decision:
-    """Actions in the sealed group (`acting_chat`), their own cards' buttons sealed with it."""
+def _acting(click: CardClicked, deps: Deps, sealed: Sealed, *actions: Action, **detail: Any) -> Decision:
+    """Actions in the sealed group (`acting_chat`), their own cards' buttons sealed with it; `detail` goes
+    to the audit record under "membership"."""
     decision = sealed_decision(
         actions,
         deps.settings,
         platform=click.platform,
         tenant=click.tenant,
         chat=sealed.chat,
-        notes={"membership": notes},
+        audit={"membership": detail},
     )
     return dataclasses.replace(decision, acting_chat=sealed.chat)
 

@@ -220,14 +220,13 @@ def _decide(status: str) -> Handler:
         repo.history(command.gid, uid, user, status, at=ctx.now, by=command.user)
         line = t(ctx.locale, f"membership.join.{status}", by=command.user, name=person.label)
         done = Reply(text=line, private=True, reason=f"membership.join.{status}")
-        notes = {"membership": {"join": status, "user": user}}
         return sealed_decision(
             (*actions, done),
             deps.settings,
             platform=command.platform,
             tenant=command.tenant,
             chat=command.chat,
-            notes=notes,
+            audit={"membership": {"join": status, "user": user}},
         )
 
     return handle

@@ -20,11 +20,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from chalicelib.core.actions import Action, SendDirect
+from chalicelib.core.events import JobRequested
 from chalicelib.i18n import t
 from chalicelib.jobs.base import JobReport
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.where import Where, job_where
 from chalicelib.membership import joins, names, welcome
-from chalicelib.membership.acting import GroupRun, act, open_run
+from chalicelib.membership.acting import act
 from chalicelib.membership.groups import group_view
 from chalicelib.membership.inactivity import items_read
 from chalicelib.membership.repository import Due, MembershipRepo, name_of, request_of
@@ -42,7 +44,7 @@ class MembershipJob:
     def run(self, deps: Deps, gid: str, now: float, *, dry_run: bool = False) -> JobReport:
         start = items_read(deps)
         period = self.period(now)
-        run = open_run(deps, gid, self.name, period, dry_run=dry_run)
+        run = job_where(deps, gid, job=self.name, key=period, dry_run=dry_run)
         counts: Counter[str] = Counter()
         if run.ctx.group is not None and run.ctx.group.enabled:
             repo = MembershipRepo(deps.store)
@@ -68,7 +70,7 @@ class _DueRun:
     """One run's handling of due items; each handler returns what it did, for the report's counts."""
 
     deps: Deps
-    run: GroupRun
+    run: Where[JobRequested]
     repo: MembershipRepo
     group: GroupView
     now: float

@@ -89,9 +89,9 @@ def on_join(event: MemberJoined, ctx: Context, deps: Deps) -> Decision:
     else:
         actions = joins.unqualified_removal(person, group, verdict.standing)
         repo.history(event.gid, uid, event.user, "refused", at=ctx.now, detail=verdict.standing)
-    notes = {"membership": {"join": outcome, "standing": verdict.standing}}
+    audit = {"membership": {"join": outcome, "standing": verdict.standing}}
     return sealed_decision(
-        actions, deps.settings, platform=event.platform, tenant=event.tenant, chat=event.chat, notes=notes
+        actions, deps.settings, platform=event.platform, tenant=event.tenant, chat=event.chat, audit=audit
     )
 
 
@@ -146,9 +146,9 @@ def on_directory(event: DirectoryChanged, ctx: Context, deps: Deps) -> Decision:
         actions = (to_admins(group, card, reason="membership.transfer.review"),)
     elif event.change in ("updated", "moved"):
         actions = _recheck_name(event, ctx, deps, repo=repo, group=group, fallback=fallback)
-    notes = {"membership": {"directory": event.change}}
+    audit = {"membership": {"directory": event.change}}
     return sealed_decision(
-        actions, deps.settings, platform=event.platform, tenant=event.tenant, chat=event.chat, notes=notes
+        actions, deps.settings, platform=event.platform, tenant=event.tenant, chat=event.chat, audit=audit
     )
 
 
@@ -195,7 +195,7 @@ def fan_out(event: DirectoryChanged, deps: Deps) -> Decision:
     ]
     log.info("directory change %s on %s: %d governed groups", event.change, event.platform, len(events))
     dispatch(deps, events)
-    return Decision(notes={"membership": {"fanned_out": len(events)}})
+    return Decision()
 
 
 def dispatch(deps: Deps, events: Sequence[Event]) -> None:

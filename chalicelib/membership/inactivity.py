@@ -24,12 +24,14 @@ from datetime import UTC, datetime
 
 from chalicelib.adapters.base import Capability
 from chalicelib.core.actions import Action, Remove, SendDirect
+from chalicelib.core.events import JobRequested
 from chalicelib.core.ids import is_qualified
 from chalicelib.i18n import t
 from chalicelib.jobs.base import JobReport
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.where import Where, job_where
 from chalicelib.membership import joins
-from chalicelib.membership.acting import GroupRun, act, open_run, removed
+from chalicelib.membership.acting import act, removed
 from chalicelib.membership.groups import group_view, native
 from chalicelib.membership.lifecycle import DAY, Silence, Stage, StageName, Step, next_step
 from chalicelib.membership.repository import FORMER, MembershipRepo
@@ -55,7 +57,7 @@ class InactivityJob:
     def run(self, deps: Deps, gid: str, now: float, *, dry_run: bool = False) -> JobReport:
         start = items_read(deps)
         period = self.period(now)
-        run = open_run(deps, gid, self.name, period, dry_run=dry_run)
+        run = job_where(deps, gid, job=self.name, key=period, dry_run=dry_run)
         ctx = run.ctx
         settings = ctx.policy.membership.inactivity
         if ctx.group is None or not ctx.group.enabled or not settings.enabled:
@@ -98,7 +100,7 @@ class InactivityJob:
 KINDS = ("mark", "final", "remove", "exempt", "wait", "reinstate")
 
 
-def _mode(deps: Deps, run: GroupRun, settings: InactivitySettings, *, dry_run: bool) -> str:
+def _mode(deps: Deps, run: Where[JobRequested], settings: InactivitySettings, *, dry_run: bool) -> str:
     """`invisible` where silence towards the bot proves nothing, `dry_run`, or `live`."""
     visible = deps.messenger(run.event.platform).capabilities.allows(Capability.SEE_ALL_MESSAGES)
     if settings.visible_only and not visible:
@@ -109,7 +111,7 @@ def _mode(deps: Deps, run: GroupRun, settings: InactivitySettings, *, dry_run: b
 @dataclass(frozen=True)
 class _LiveRun:
     deps: Deps
-    run: GroupRun
+    run: Where[JobRequested]
     repo: MembershipRepo
     group: GroupView
     settings: InactivitySettings

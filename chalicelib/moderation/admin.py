@@ -19,6 +19,7 @@ from chalicelib.core import naming
 from chalicelib.core.actions import Action, Decision, Mute, Remove, Reply, SendDirect, Unmute, UpdateCard
 from chalicelib.core.engine import appeal_command, case_ref, rule_label
 from chalicelib.core.events import CardClicked, CommandIssued, Event
+from chalicelib.core.facts import CaseActed, Fact, MemberWarned
 from chalicelib.core.ids import group_id
 from chalicelib.core.localtime import local
 from chalicelib.i18n import catalogue, t
@@ -26,6 +27,7 @@ from chalicelib.kernel.clicks import ClickAnswers, ClickGate
 from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.handlers import Recording
 from chalicelib.kernel.people import name_of
 from chalicelib.kernel.policies import PolicyRepo, parse_override
 from chalicelib.moderation.cases import CaseRepo
@@ -122,17 +124,8 @@ def decide_case(
         )
     else:
         answer = Reply(text=line, private=True, reason="admin.handled")
-    notes = {
-        "admin_action": {
-            "gid": gid,
-            "ref": case.ref,
-            "what": kind,
-            "by": event.user,
-            "user": case.user,
-            "points": case.points,
-        },
-    }
-    return Decision(Decision.of(*actions, answer).actions, notes=notes, acting_chat=chat)
+    acted = CaseActed(gid=gid, ref=case.ref, what=kind, by=event.user, user=case.user, points=case.points)
+    return Decision(Decision.of(*actions, answer).actions, acting_chat=chat, facts=(acted,))
 
 
 def _act(
@@ -174,14 +167,12 @@ def _admin_command(name: str, handler: Handler) -> Callable[[CommandIssued, Cont
     return handle
 
 
-def _done(
-    ctx: Context, what: str, member: str, *actions: Action, notes: dict[str, Any] | None = None
-) -> Decision:
+def _done(ctx: Context, what: str, member: str, *actions: Action, facts: tuple[Fact, ...] = ()) -> Decision:
     """The admin's private answer; `member` is how the bot names the member (`name_of`)."""
     reply = Reply(
         text=t(ctx.locale, "admin.done", what=what, member=member), private=True, reason="admin.done"
     )
-    return Decision(Decision.of(*actions, reply).actions, notes=notes or {})
+    return Decision(Decision.of(*actions, reply).actions, facts=facts)
 
 
 def _warn(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> Decision:
@@ -195,21 +186,13 @@ def _warn(command: CommandIssued, ctx: Context, deps: Deps, member: str) -> Deci
         reason=reason,
         appeal=appeal_command(command, ctx.locale, ref),
     )
-    notes = {
-        "manual_case": {
-            "ref": ref,
-            "user": member,
-            "rule": "manual.warn",
-            "reason": reason,
-            "points": MANUAL_WARN_POINTS,
-        }
-    }
+    warned = MemberWarned(ref=ref, user=member, rule="manual.warn", reason=reason, points=MANUAL_WARN_POINTS)
     return _done(
         ctx,
         t(ctx.locale, "admin.what.warn"),
         name_of(command, member, deps),
         SendDirect(user=member, text=text, reason="admin.warn"),
-        notes=notes,
+        facts=(warned,),
     )
 
 
@@ -338,56 +321,55 @@ def _policy_set(command: CommandIssued, ctx: Context, deps: Deps, path: str, raw
     if parts[0].removesuffix("+") == "admins":
         record["co_admins"] = [*override.get("admins", ()), *override.get("admins+", ())]
     decision = private(ctx, "policy.applied", path=path, value=raw, version=applied.version)
-    return dataclasses.replace(decision, notes={"audit": record})
+    return dataclasses.replace(decision, audit=record)
 
 
-def record(event: Event, ctx: Context, decision: Decision, results: tuple[Any, ...], deps: Deps) -> None:
-    """After the actions: what an admin did to a case, and the case of a manual warning."""
-    notes = decision.notes
+def record_acted(acted: CaseActed, done: Recording) -> None:
+    """After the actions: what an admin did to a case; a dismissed case gives its points back."""
+    event, ctx, results, deps = done.event, done.ctx, done.results, done.deps
     cases = CaseRepo(deps.store)
-    action = notes.get("admin_action")
-    if action:
-        cases.add_event(
-            action["gid"],
-            action["ref"],
-            at=ctx.now,
-            what=action["what"],
-            by=action["by"],
-            detail={"results": [getattr(r, "status", "") for r in results]},
-        )
-        if action["what"] == "dismiss" and action["points"]:
-            uid = f"{event.platform}:{event.tenant}:{action['user']}"
-            member = deps.store.get_member(action["gid"], uid)
-            if member is not None:
-                cases.set_points(
-                    action["gid"], uid, action["user"], total=member.points - action["points"], at=ctx.now
-                )
-    manual = notes.get("manual_case")
-    if manual:
-        uid = event.uid(manual["user"])
-        member = deps.store.get_member(event.gid, uid)
-        total = (member.points if member else 0.0) + manual["points"]
-        cases.open(
-            gid=event.gid,
-            uid=uid,
-            ref=manual["ref"],
-            data={
-                "user": manual["user"],
-                "chat": event.chat,
-                "source": "admin",
-                "actor": getattr(event, "user", ""),
-                "rule": manual["rule"],
-                "rules": [manual["rule"]],
-                "reason": manual["reason"],
-                "points": manual["points"],
-                "state": "closed",
-                "outcome": "banned" if manual["rule"] == "manual.ban" else "warned",
-                "policy_revision": ctx.policy.revision,
-            },
-            at=ctx.now,
-            retention_days=int(ctx.policy.retention.get("cases", 365)),
-            points={"total": total, "at": ctx.now},
-        )
+    cases.add_event(
+        acted.gid,
+        acted.ref,
+        at=ctx.now,
+        what=acted.what,
+        by=acted.by,
+        detail={"results": [getattr(r, "status", "") for r in results]},
+    )
+    if acted.what == "dismiss" and acted.points:
+        uid = f"{event.platform}:{event.tenant}:{acted.user}"
+        member = deps.store.get_member(acted.gid, uid)
+        if member is not None:
+            cases.set_points(acted.gid, uid, acted.user, total=member.points - acted.points, at=ctx.now)
+
+
+def record_warned(warned: MemberWarned, done: Recording) -> None:
+    """After the actions: the closed case of a manual warning, with its points."""
+    event, ctx, deps = done.event, done.ctx, done.deps
+    uid = event.uid(warned.user)
+    member = deps.store.get_member(event.gid, uid)
+    total = (member.points if member else 0.0) + warned.points
+    CaseRepo(deps.store).open(
+        gid=event.gid,
+        uid=uid,
+        ref=warned.ref,
+        data={
+            "user": warned.user,
+            "chat": event.chat,
+            "source": "admin",
+            "actor": getattr(event, "user", ""),
+            "rule": warned.rule,
+            "rules": [warned.rule],
+            "reason": warned.reason,
+            "points": warned.points,
+            "state": "closed",
+            "outcome": "banned" if warned.rule == "manual.ban" else "warned",
+            "policy_revision": ctx.policy.revision,
+        },
+        at=ctx.now,
+        retention_days=int(ctx.policy.retention.get("cases", 365)),
+        points={"total": total, "at": ctx.now},
+    )
 
 
 COMMANDS = {

@@ -32,11 +32,13 @@ from chalicelib.core.actions import Action, Decision, PostCard, Reply
 from chalicelib.core.cards import Button, Card
 from chalicelib.core.engine import rule_label
 from chalicelib.core.events import CommandIssued, Event
+from chalicelib.core.facts import AppealDecided, CaseActed
 from chalicelib.core.ids import split_id
 from chalicelib.i18n import t
 from chalicelib.kernel.commands import as_command, command_name, command_prefix
 from chalicelib.kernel.context import Context, load_context, policies
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.where import Where
 from chalicelib.moderation import admin, reports
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.targets import target_of
@@ -44,7 +46,7 @@ from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Item
 from chalicelib.workflows import common
-from chalicelib.workflows.common import DAY, HOUR, Where
+from chalicelib.workflows.common import DAY, HOUR
 from chalicelib.workflows.moments import local
 from chalicelib.workflows.settings import FollowUpSettings
 from chalicelib.workflows.timers import Plan, Timer, Timers, plan_data, plan_of
@@ -194,7 +196,7 @@ def what(followup: FollowUp, locale: str) -> str:
 
 
 def reminder_card(
-    followup: FollowUp, step: str, *, number: int, place: Where, offset_hours: float, now: float
+    followup: FollowUp, step: str, *, number: int, place: Where[Event], offset_hours: float, now: float
 ) -> Card:
     """The open card again, with its buttons (sealed later), naming how long it has waited."""
     locale = place.locale
@@ -324,7 +326,7 @@ def which_still_open(deps: Deps, followups: Iterable[FollowUp]) -> list[bool]:
 # The reminders job's part -----------------------------------------------------------------------------
 
 
-def due(deps: Deps, timer: Timer, place: Where, now: float) -> tuple[list[Action], Timer | None, str]:
+def due(deps: Deps, timer: Timer, place: Where[Event], now: float) -> tuple[list[Action], Timer | None, str]:
     """Remind the open card a timer stands for; nothing (and no more) once it is handled. A late run sends
     one reminder, for the latest step that fell due, not one per step missed."""
     kind, ref = parse_timer_ref(timer.ref)
@@ -432,16 +434,14 @@ def handle(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
 # After the actions -------------------------------------------------------------------------------------
 
 
+def close_acted(acted: CaseActed | AppealDecided, deps: Deps) -> None:
+    """A case or an appeal an admin decided is no longer followed."""
+    kind = CASE if isinstance(acted, CaseActed) else APPEAL
+    FollowUps(deps.store).close(acted.gid, kind, acted.ref)
+
+
 def record(event: Event, ctx: Context, decision: Decision, results: tuple[Any, ...], deps: Deps) -> None:
-    """Follow the admin cards that went out; stop following the ones handled."""
-    repo = FollowUps(deps.store)
-    notes = decision.notes
-    acted = notes.get("admin_action")
-    if acted:
-        repo.close(str(acted["gid"]), CASE, str(acted["ref"]))
-    appealed = notes.get("appeal_decision")
-    if appealed:
-        repo.close(str(appealed["gid"]), APPEAL, str(appealed["ref"]))
+    """Follow the admin cards that went out; stop following the ones handled by command."""
     _handled_by_command(event, ctx, decision, deps)
     if not decision.shadow:
         for (kind, ref), (card, users, tokens) in _cards_sent(decision, results).items():

@@ -20,7 +20,16 @@ from chalicelib.core.events import (
     MessagePosted,
     MessageWithdrawn,
 )
-from chalicelib.core.facts import CaseOpened
+from chalicelib.core.facts import (
+    AppealDecided,
+    CaseActed,
+    CaseDecided,
+    CaseOpened,
+    ExchangeWarned,
+    MemberWarned,
+    MessageReported,
+    SlowModeStarted,
+)
 from chalicelib.core.policy import GroupPolicy
 from chalicelib.core.rules.base import Rule, RuleContext, event_files, event_text
 from chalicelib.core.rules.files import doc_key_and_version
@@ -29,6 +38,7 @@ from chalicelib.i18n import t
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
 from chalicelib.kernel.executor import ActionResult
+from chalicelib.kernel.handlers import Recording
 from chalicelib.moderation import admin, followups, reports, slowmode, withdrawals
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.mutes import MuteRecord, MuteRepo
@@ -65,7 +75,8 @@ def on_message(event: MessagePosted | FileShared, ctx: Context, deps: Deps) -> D
     if decision.actions:  # someone is told: name the member, link the message (the rules are pure)
         signals = named(event, signals, ctx, deps, decision)
         decision = moderate(event, signals, rules)
-    if ctx.policy.escalation.scope == "person" and decision.notes.get("points"):
+    case = decision.fact(CaseDecided)
+    if ctx.policy.escalation.scope == "person" and case is not None and case.points is not None:
         from chalicelib.persons.escalation import across_groups
 
         decision = across_groups(event, signals, decision, ctx, deps, rules=rules)
@@ -75,12 +86,11 @@ def on_message(event: MessagePosted | FileShared, ctx: Context, deps: Deps) -> D
 
 
 def _with_case_fact(decision: Decision) -> Decision:
-    """Tell the other domains (the spike alerts) that a case is opened, as a fact, not through notes."""
-    notes = decision.notes
-    if decision.shadow or not (notes.get("findings") and notes.get("case_ref")):
+    """Tell the other domains (the spike alerts) that a case is opened: `CaseOpened`, its ref and rules."""
+    case = decision.fact(CaseDecided)
+    if decision.shadow or case is None or not case.findings:
         return decision
-    rules = tuple(str(finding.get("rule", "")) for finding in notes["findings"])
-    return dataclasses.replace(decision, facts=(*decision.facts, CaseOpened(str(notes["case_ref"]), rules)))
+    return decision.with_facts(CaseOpened(case.ref, case.rules))
 
 
 def one_removal_proposal(decision: Decision, event: MessagePosted | FileShared, deps: Deps) -> Decision:
@@ -103,8 +113,11 @@ def one_removal_proposal(decision: Decision, event: MessagePosted | FileShared, 
     if waiting is None:
         return decision
     kept = tuple(a for a in decision.actions if a not in proposals)
-    notes = {**decision.notes, "removal_open": waiting.ref}
-    return dataclasses.replace(decision, actions=kept, notes=notes)
+    facts = tuple(
+        dataclasses.replace(fact, removal_open=waiting.ref) if isinstance(fact, CaseDecided) else fact
+        for fact in decision.facts
+    )
+    return dataclasses.replace(decision, actions=kept, facts=facts)
 
 
 def named(
@@ -156,36 +169,40 @@ def on_join(event: MemberJoined, ctx: Context, deps: Deps) -> Decision:
     )
 
 
-def record(event: Event, ctx: Context, decision: Decision, results: tuple[Any, ...], deps: Deps) -> None:
-    """After the actions: the case and points, the pass used up, the mute to undo, the versions seen."""
-    notes = decision.notes
-    if notes.get("findings") and notes.get("case_ref") and not notes.get("admin_case"):
-        _record_case(event, ctx, decision, results, deps)
-    if notes.get("removal_open") and notes.get("points"):
+def record_case(case: CaseDecided, done: Recording) -> None:
+    """After the actions: the case and the member's points, the points an open removal proposal gets,
+    the one-time pass used up."""
+    event, ctx, deps = done.event, done.ctx, done.deps
+    if case.findings:
+        _record_case(case, done)
+    if case.removal_open and case.points is not None:
         CaseRepo(deps.store).add_event(
             event.gid,
-            str(notes["removal_open"]),
+            case.removal_open,
             at=ctx.now,
             what="points",
             by=AUTOMATIC,
-            detail={"total": notes["points"]["total"], "case": str(notes.get("case_ref", ""))},
+            detail={"total": case.points.total, "case": case.ref},
         )
     user = str(getattr(event, "user", ""))
-    if notes.get("consume_pass") and user:
+    if case.consume_pass and user:
         deps.store.update_member(event.gid, event.uid(user), user, {"ads_pass": None})
-    _record_mutes(event, ctx, decision, results, deps, case_ref=str(notes.get("case_ref", "")))
+
+
+def record(event: Event, ctx: Context, decision: Decision, results: tuple[Any, ...], deps: Deps) -> None:
+    """After the actions: the mute to undo (with its case), the document versions seen."""
+    case = decision.fact(CaseDecided)
+    _record_mutes(event, ctx, decision, results, deps, case_ref=case.ref if case is not None else "")
     if isinstance(event, MessagePosted | FileShared) and event_files(event):
         _record_versions(event, deps)
 
 
-def _record_case(
-    event: Event, ctx: Context, decision: Decision, results: tuple[Any, ...], deps: Deps
-) -> None:
-    notes = decision.notes
+def _record_case(case: CaseDecided, done: Recording) -> None:
+    event, ctx, decision, results, deps = done.event, done.ctx, done.decision, done.results, done.deps
     user = str(getattr(event, "user", ""))
     policy = ctx.policy
-    findings = notes["findings"]
-    sensitive = bool(notes.get("sensitive"))
+    findings = case.findings
+    sensitive = case.sensitive
     text = event_text(event)
     outcome = (
         "shadow" if decision.shadow else ",".join(f"{r.action}:{r.status}" for r in results) or "recorded"
@@ -195,35 +212,36 @@ def _record_case(
     has_card = any(
         isinstance(a, PostCard) and a.card.card_id.startswith(("case:", "removal:")) for a in decision.actions
     )
+    told = case.admins_told
     CaseRepo(deps.store).open(
         gid=event.gid,
         uid=event.uid(user),
-        ref=str(notes["case_ref"]),
+        ref=case.ref,
         data={
             "user": user,
             "chat": event.chat,
             "source": "auto",
             "actor": AUTOMATIC,
-            "rules": [f["rule"] for f in findings],
+            "rules": list(case.rules),
             "rule": findings[0]["rule"],
             "severity": max((f["severity"] for f in findings), key=("low", "medium", "high").index),
             "findings": [{k: v for k, v in f.items() if k != "params" or not sensitive} for f in findings],
-            "policy_revision": str(notes.get("policy_revision", policy.revision)),
+            "policy_revision": case.policy_revision or policy.revision,
             "fingerprint": fingerprint(text) if text else "",
             "message_id": str(getattr(event, "message_id", "") or ""),
-            "points": float((notes.get("points") or {}).get("added", 0.0)),
+            "points": case.points.added if case.points is not None else 0.0,
             "outcome": outcome,
             "state": "open" if has_card else "closed",
-            "shadow_actions": notes.get("shadow_actions", []),
+            "shadow_actions": list(case.shadow_actions),
             # Who got the admin card, and why them (the group's admins, the org's for a group without
             # any, or nobody known at all: then it says so here and in `pending`, never silently).
-            "admins_told": notes.get("admins_told", {}),
+            "admins_told": {"to": list(told.to), "why": told.why} if told is not None else {},
         },
         at=ctx.now,
         retention_days=int(policy.retention.get("cases", 365)),
         snapshot=None if sensitive else text,
         snapshot_days=int(policy.retention.get("snapshots", 0)),
-        points=notes.get("points"),
+        points=dataclasses.asdict(case.points) if case.points is not None else None,
     )
 
 
@@ -262,6 +280,18 @@ def _record_versions(event: MessagePosted | FileShared, deps: Deps) -> None:
         deps.store.put_item(Item(pk, sk, {"versions": versions}))
 
 
+def on_case_acted(acted: CaseActed, done: Recording) -> None:
+    """An admin decided a case: recorded on it, and its card no longer followed."""
+    admin.record_acted(acted, done)
+    followups.close_acted(acted, done.deps)
+
+
+def on_appeal_decided(decided: AppealDecided, done: Recording) -> None:
+    """An admin decided an appeal: recorded on the case, and its card no longer followed."""
+    reports.record_appeal(decided, done)
+    followups.close_acted(decided, done.deps)
+
+
 def on_renamed(event: DirectoryChanged, ctx: Context, deps: Deps) -> Decision:
     """The directory gave a member a new id (WeCom `NewUserID`): their cases in the group follow them
     (membership moves their record and points). Once per group, as membership fans the change out."""
@@ -279,4 +309,13 @@ EVENTS = {
 }
 COMMANDS = {**admin.COMMANDS, **reports.COMMANDS, **followups.COMMANDS, "slowmode": slowmode.on_command}
 CARD_ACTIONS = {**admin.CARD_ACTIONS, **reports.CARD_ACTIONS, slowmode.PREFIX: slowmode.on_card}
-AFTER = (record, admin.record, reports.record, slowmode.record, followups.record)
+AFTER = (record, followups.record)
+RECORDS = {
+    CaseDecided: record_case,
+    CaseActed: on_case_acted,
+    AppealDecided: on_appeal_decided,
+    MemberWarned: admin.record_warned,
+    MessageReported: reports.record_report,
+    SlowModeStarted: slowmode.record_start,
+    ExchangeWarned: slowmode.record_warnings,
+}

@@ -6,13 +6,13 @@ reversal undoes the action (points returned, mute lifted) and tells the member.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 from chalicelib.authz import admins_of, is_admin
 from chalicelib.core.actions import Action, Decision, PostCard, Reply, SendDirect, Unmute, UpdateCard
 from chalicelib.core.cards import Button, Card
 from chalicelib.core.engine import case_ref, rule_label
-from chalicelib.core.events import CardClicked, CommandIssued, Event
+from chalicelib.core.events import CardClicked, CommandIssued
+from chalicelib.core.facts import AppealDecided, MessageReported
 from chalicelib.core.ids import group_id, split_id
 from chalicelib.core.localtime import local
 from chalicelib.i18n import t
@@ -20,6 +20,7 @@ from chalicelib.kernel.clicks import ClickGate
 from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context, load_context
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.handlers import Recording
 from chalicelib.kernel.people import name_of
 from chalicelib.moderation import bans
 from chalicelib.moderation.admin import CLICK_ANSWERS, group_label, private
@@ -98,16 +99,10 @@ def report(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     actions: list[Action] = [Reply(text=t(locale, "report.thanks"), private=True, reason="report.thanks")]
     if admins:
         actions.append(PostCard(card=seal_card(card, command, deps.settings), users=admins, reason="report"))
-    notes = {
-        "report_case": {
-            "ref": ref,
-            "user": member,
-            "reason": reason,
-            "message_id": message_id,
-            "reporter": command.user,
-        }
-    }
-    return Decision(Decision.of(*actions).actions, notes=notes)
+    reported = MessageReported(
+        ref=ref, user=member, reason=reason, message_id=message_id, reporter=command.user
+    )
+    return Decision(Decision.of(*actions).actions, facts=(reported,))
 
 
 # --- appeals ----------------------------------------------------------------------------------------
@@ -248,70 +243,63 @@ def decide_appeal(
         )
     else:
         actions.append(Reply(text=line, private=True, reason="appeal.handled"))
-    notes = {
-        "appeal_decision": {
-            "gid": gid,
-            "ref": case.ref,
-            "what": kind,
-            "by": event.user,
-            "user": case.user,
-            "uid": str(case.data.get("uid", "")),
-            "points": case.points,
-            "rule": str(case.data.get("rule", "")),
+    appealed = AppealDecided(
+        gid=gid,
+        ref=case.ref,
+        what=kind,
+        by=event.user,
+        user=case.user,
+        uid=str(case.data.get("uid", "")),
+        points=case.points,
+        rule=str(case.data.get("rule", "")),
+    )
+    return Decision(Decision.of(*actions).actions, acting_chat=chat, facts=(appealed,))
+
+
+def record_report(reported: MessageReported, done: Recording) -> None:
+    """After the actions: the reported message's case, open for the admins."""
+    event, ctx, deps = done.event, done.ctx, done.deps
+    CaseRepo(deps.store).open(
+        gid=event.gid,
+        uid=event.uid(reported.user),
+        ref=reported.ref,
+        data={
+            "user": reported.user,
+            "chat": event.chat,
+            "source": "report",
+            "actor": reported.reporter,
+            "rule": "report",
+            "rules": ["report"],
+            "reason": reported.reason,
+            "message_id": reported.message_id,
+            "points": 0.0,
+            "state": "open",
+            "outcome": "reported",
+            "policy_revision": ctx.policy.revision,
         },
-    }
-    return Decision(Decision.of(*actions).actions, notes=notes, acting_chat=chat)
+        at=ctx.now,
+        retention_days=int(ctx.policy.retention.get("cases", 365)),
+    )
 
 
-def record(event: Event, ctx: Context, decision: Decision, results: tuple[Any, ...], deps: Deps) -> None:
-    notes = decision.notes
+def record_appeal(decided: AppealDecided, done: Recording) -> None:
+    """After the actions: the appeal on the case; a reversed one ends the mute, lifts a manual ban and
+    gives the case's points back."""
+    ctx, deps = done.ctx, done.deps
     cases = CaseRepo(deps.store)
-    reported = notes.get("report_case")
-    if reported:
-        cases.open(
-            gid=event.gid,
-            uid=event.uid(reported["user"]),
-            ref=reported["ref"],
-            data={
-                "user": reported["user"],
-                "chat": event.chat,
-                "source": "report",
-                "actor": reported["reporter"],
-                "rule": "report",
-                "rules": ["report"],
-                "reason": reported["reason"],
-                "message_id": reported["message_id"],
-                "points": 0.0,
-                "state": "open",
-                "outcome": "reported",
-                "policy_revision": ctx.policy.revision,
-            },
-            at=ctx.now,
-            retention_days=int(ctx.policy.retention.get("cases", 365)),
+    cases.add_event(
+        decided.gid, decided.ref, at=ctx.now, what=f"appeal.{decided.what}", by=decided.by, detail={}
+    )
+    if decided.what != "reverse":
+        return
+    MuteRepo(deps.store).end(decided.gid, decided.uid)
+    if decided.rule == "manual.ban":  # a reversed ban lifts it
+        bans.unban(deps.store, decided.gid, decided.uid)
+    member = deps.store.get_member(decided.gid, decided.uid)
+    if member is not None and decided.points:
+        cases.set_points(
+            decided.gid, decided.uid, decided.user, total=member.points - decided.points, at=ctx.now
         )
-    decided = notes.get("appeal_decision")
-    if decided:
-        cases.add_event(
-            decided["gid"],
-            decided["ref"],
-            at=ctx.now,
-            what=f"appeal.{decided['what']}",
-            by=decided["by"],
-            detail={},
-        )
-        if decided["what"] == "reverse":
-            MuteRepo(deps.store).end(decided["gid"], decided["uid"])
-            if decided.get("rule") == "manual.ban":  # a reversed ban lifts it
-                bans.unban(deps.store, decided["gid"], decided["uid"])
-            member = deps.store.get_member(decided["gid"], decided["uid"])
-            if member is not None and decided["points"]:
-                cases.set_points(
-                    decided["gid"],
-                    decided["uid"],
-                    decided["user"],
-                    total=member.points - decided["points"],
-                    at=ctx.now,
-                )
 
 
 COMMANDS = {"report": report, "appeal": appeal}

@@ -32,6 +32,7 @@ from chalicelib.core.actions import Action, Decision, Mute, PostCard, Reply, Sen
 from chalicelib.core.cards import Button, Card
 from chalicelib.core.engine import appeal_command, rule_label
 from chalicelib.core.events import CardClicked, CommandIssued, Event
+from chalicelib.core.facts import CaseDecided, ExchangeWarned, SlowModeStarted, Warned
 from chalicelib.core.policy import GroupPolicy
 from chalicelib.core.rules.base import RuleContext
 from chalicelib.i18n import t
@@ -39,6 +40,8 @@ from chalicelib.kernel.clicks import ClickGate
 from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.handlers import Recording
+from chalicelib.kernel.where import Where, where_in
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.exchanges import slow_mode_stamp
 from chalicelib.moderation.mutes import MuteRepo
@@ -48,7 +51,6 @@ from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Item
 from chalicelib.workflows import common
-from chalicelib.workflows.common import Where
 from chalicelib.workflows.moments import local_clock
 
 PREFIX = "slow"
@@ -189,17 +191,17 @@ def finish(store: Store, policy: GroupPolicy, mode: SlowMode, now: float) -> boo
 # What people see ------------------------------------------------------------------------------------
 
 
-def _audience(place: Where, deps: Deps, now: float) -> tuple[str, ...]:
+def _audience(place: Where[Event], deps: Deps, now: float) -> tuple[str, ...]:
     return () if place.can_post else common.members(deps, place.gid, now)
 
 
-def notice(place: Where, deps: Deps, key: str, now: float, **params: Any) -> list[Action]:
+def notice(place: Where[Event], deps: Deps, key: str, now: float, **params: Any) -> list[Action]:
     text = t(place.locale, key, **params)
     return common.to_group(place, text, _audience(place, deps, now), reason=key)
 
 
 def admin_card(
-    mode: SlowMode, place: Where, policy: GroupPolicy, *, platform: str, detail: Mapping[str, Any]
+    mode: SlowMode, place: Where[Event], policy: GroupPolicy, *, platform: str, detail: Mapping[str, Any]
 ) -> Card:
     """The admins' card: what happened, and End / Extend / Warn members."""
     locale, offset = place.locale, policy.jobs.utc_offset_hours
@@ -236,7 +238,7 @@ def admin_card(
 
 
 def starting(
-    mode: SlowMode, place: Where, policy: GroupPolicy, deps: Deps, now: float, *, mute_seconds: int = 0
+    mode: SlowMode, place: Where[Event], policy: GroupPolicy, deps: Deps, now: float, *, mute_seconds: int = 0
 ) -> list[Action]:
     """The calm-down notice, and for the members of a heated exchange a private word and, where the bot
     may mute them, a short mute."""
@@ -254,7 +256,9 @@ def starting(
     return actions
 
 
-def ending(mode: SlowMode, place: Where, deps: Deps, now: float, *, key: str, **params: Any) -> list[Action]:
+def ending(
+    mode: SlowMode, place: Where[Event], deps: Deps, now: float, *, key: str, **params: Any
+) -> list[Action]:
     """The notice that slow mode is over, and the mutes of its members lifted (the ones still on)."""
     actions = notice(place, deps, key, now, **params)
     mutes = MuteRepo(deps.store)
@@ -274,15 +278,17 @@ def after_moderation(
     decision: Decision, event: Event, rctx: RuleContext, ctx: Context, deps: Deps
 ) -> Decision:
     """What the `heated` finding of a moderated message leads to, by its mode: enforced, slow mode starts
-    (recorded after the actions, see `record`); warned, the other member of the exchange is reminded too
+    (recorded after the actions, see `record_start`); warned, the other member of the exchange is reminded too
     (the engine told the poster); in shadow, nothing but the case."""
-    finding = next((f for f in decision.notes.get("findings", ()) if f.get("rule") == "heated"), None)
+    case = decision.fact(CaseDecided)
+    findings = case.findings if case is not None else ()
+    finding = next((f for f in findings if f.get("rule") == "heated"), None)
     if finding is None or finding.get("mode") not in ("enforce", "warn"):
         return decision
     evidence = finding.get("evidence", {})
     members = tuple(str(member) for member in evidence.get("members", ()))
     partner = str(evidence.get("partner", ""))
-    place = common.where(event, ctx, deps)
+    place = where_in(deps, event, ctx)
     if finding["mode"] == "warn":
         text = t(place.locale, "slowmode.warn_only", group=place.label)
         extra: list[Action] = (
@@ -296,7 +302,7 @@ def after_moderation(
     mode = SlowMode(
         gid=event.gid,
         chat=event.chat,
-        ref=str(decision.notes.get("case_ref", ""))[:12] or f"{int(ctx.now)}",
+        ref=(case.ref if case is not None else "")[:12] or f"{int(ctx.now)}",
         since=ctx.now,
         until=ctx.now + settings.default_minutes * MINUTE,
         seconds=settings.seconds_per_message,
@@ -314,13 +320,11 @@ def after_moderation(
     if admins:  # its buttons are sealed with the rest of the decision (moderation.sealing.seal_decision)
         card = admin_card(mode, place, policy, platform=event.platform, detail=detail)
         actions.append(PostCard(card=card, users=admins, reason="slowmode.card", rule="heated"))
-    notes = {**decision.notes, "slowmode_start": mode.data()}
-    return dataclasses.replace(
-        decision, actions=Decision.of(*decision.actions, *actions).actions, notes=notes
-    )
+    started = dataclasses.replace(decision, actions=Decision.of(*decision.actions, *actions).actions)
+    return started.with_facts(SlowModeStarted(dict(mode.data())))
 
 
-def _enforcement(place: Where, deps: Deps) -> str:
+def _enforcement(place: Where[Event], deps: Deps) -> str:
     """How the rate is held here, kept with the slow mode: a substitution is recorded, never silent."""
     platform = place.platform
     sees_all = deps.messenger(platform).capabilities.allows(Capability.SEE_ALL_MESSAGES)  # type: ignore[arg-type]
@@ -345,7 +349,7 @@ def on_command(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
         return common.private(ctx.locale, "slowmode.usage", prefix=prefix)
     if not is_admin(command, command.user, ctx, deps):
         return common.refused(ctx.locale, f"slowmode {sub} by a non-admin")
-    place = common.where(command, ctx, deps)
+    place = where_in(deps, command, ctx)
     if sub == "off":
         return _off(command, ctx, deps, place)
     settings = ctx.policy.rules.slowmode
@@ -380,7 +384,7 @@ def on_command(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     return common.decided(*actions, Reply(text=done, private=True, reason="slowmode.on"))
 
 
-def _off(command: CommandIssued, ctx: Context, deps: Deps, place: Where) -> Decision:
+def _off(command: CommandIssued, ctx: Context, deps: Deps, place: Where[Event]) -> Decision:
     current = SlowModes(deps.store).get(command.gid)
     if current is None or not finish(deps.store, ctx.policy, current, ctx.now):
         return common.private(ctx.locale, "slowmode.not_on")
@@ -418,11 +422,10 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
         if kind == "end":
             return Decision()  # ended already (by this card, a command or the clock): nothing to do
         return common.click_answer(click, gctx.locale, "slowmode.over")
-    place = common.where(located, gctx, deps)
+    place = where_in(deps, located, gctx)
     policy = gctx.policy
     offset = policy.jobs.utc_offset_hours
     acting_chat = common.acting(sealed.chat, click)
-    notes: dict[str, Any] = {}
     if kind == "end":
         if not finish(deps.store, policy, mode, now):
             return Decision()
@@ -435,7 +438,7 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
             fallback_id=f"slow:{mode.ref}",
             reason="slowmode.handled",
         )
-        return common.decided(*actions, update, notes=notes, acting_chat=acting_chat)
+        return common.decided(*actions, update, acting_chat=acting_chat)
     repo = SlowModes(deps.store)
     if not repo.mark(mode, "extended" if kind == "extend" else "warned"):
         return Decision()  # a second click does nothing
@@ -453,13 +456,11 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
         return common.decided(
             *actions,
             _still_open(click, longer, place, policy, deps, what=what),
-            notes=notes,
             acting_chat=acting_chat,
         )
     warnings = _warnings(click, mode)
     what = t(gctx.locale, "slowmode.what.warn", members=" / ".join(mode.members))
     updated = dataclasses.replace(mode, warned=True)
-    notes = {**notes, "slowmode_warned": [{"ref": ref, "user": user} for ref, user in warnings]}
     actions = [
         SendDirect(
             user=user,
@@ -477,7 +478,7 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
     return common.decided(
         *actions,
         _still_open(click, updated, place, policy, deps, what=what),
-        notes=notes,
+        facts=(ExchangeWarned(mode.chat, tuple(Warned(ref, user) for ref, user in warnings)),),
         acting_chat=acting_chat,
     )
 
@@ -491,7 +492,7 @@ def _warnings(click: CardClicked, mode: SlowMode) -> list[tuple[str, str]]:
 
 
 def _still_open(
-    click: CardClicked, mode: SlowMode, place: Where, policy: GroupPolicy, deps: Deps, *, what: str
+    click: CardClicked, mode: SlowMode, place: Where[Event], policy: GroupPolicy, deps: Deps, *, what: str
 ) -> UpdateCard:
     """The card after Extend or Warn: who did what, and the buttons not used yet."""
     card = admin_card(mode, place, policy, platform=click.platform, detail={})
@@ -512,32 +513,27 @@ def _still_open(
 # After the actions -----------------------------------------------------------------------------------
 
 
-def record(event: Event, ctx: Context, decision: Decision, results: tuple[Any, ...], deps: Deps) -> None:
-    """A slow mode a heated exchange started begins now (its record and stamps); members warned from the
-    card get their case and points, as `warn @member` gives."""
-    notes = decision.notes
-    started = notes.get("slowmode_start")
-    if started and not decision.shadow:
-        begin(deps.store, ctx.policy, SlowMode.of(started), ctx.now)
-    warned = notes.get("slowmode_warned")
-    if warned:
-        _record_warnings(event, ctx, decision, warned, deps)
+def record_start(started: SlowModeStarted, done: Recording) -> None:
+    """A slow mode a heated exchange started begins now (its record and stamps)."""
+    ctx, decision, deps = done.ctx, done.decision, done.deps
+    if not decision.shadow:
+        begin(deps.store, ctx.policy, SlowMode.of(started.mode), ctx.now)
 
 
-def _record_warnings(
-    event: Event, ctx: Context, decision: Decision, warned: list[dict[str, str]], deps: Deps
-) -> None:
-    chat = decision.acting_chat or event.chat
+def record_warnings(warned: ExchangeWarned, done: Recording) -> None:
+    """Members warned from the card get their case and points, as `warn @member` gives."""
+    event, ctx, deps = done.event, done.ctx, done.deps
+    chat = warned.chat
     gid = f"{event.platform}:{event.tenant}:{chat}"
     cases = CaseRepo(deps.store)
-    for entry in warned:
-        user = entry["user"]
+    for entry in warned.warned:
+        user = entry.user
         uid = event.uid(user)
         member = deps.store.get_member(gid, uid)
         cases.open(
             gid=gid,
             uid=uid,
-            ref=entry["ref"],
+            ref=entry.ref,
             data={
                 "user": user,
                 "chat": chat,
@@ -563,7 +559,8 @@ def _record_warnings(
 def sweep(deps: Deps, now: float) -> dict[str, int]:
     """End the slow modes that are over (a notice, the stamps cleared, the members' mutes lifted) and keep
     the window items of the ones still on stamped ahead."""
-    from chalicelib.kernel.act import carry_out, job_where
+    from chalicelib.kernel.act import carry_out
+    from chalicelib.kernel.where import job_where
 
     ended = kept = 0
     for mode in SlowModes(deps.store).on():
@@ -582,8 +579,7 @@ def sweep(deps: Deps, now: float) -> dict[str, int]:
             continue
         if not finish(deps.store, policy, mode, now):
             continue
-        where = common.where(place.event, place.ctx, deps)
-        actions = ending(mode, where, deps, now, key="slowmode.notice.ended")
+        actions = ending(mode, place, deps, now, key="slowmode.notice.ended")
         carry_out(deps, place, actions, what="SlowModeEnded", key=f"{mode.ref}-{int(mode.until)}")
         ended += 1
     return {"slowmodes_ended": ended, "slowmodes_kept": kept}

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 
 from chalicelib.core.actions import Decision, Unmute
 from chalicelib.i18n import t
-from chalicelib.kernel.act import act, job_where
+from chalicelib.kernel.act import act
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.where import job_where
 from chalicelib.moderation.mutes import MuteRecord, MuteRepo
 
 log = logging.getLogger("qunguan.mutes")
@@ -48,6 +49,6 @@ def _end(mute: MuteRecord, deps: Deps, now: float) -> bool:
         chat=chat, user=mute.user, text=t(ctx.locale, "member.mute_ended", group=group), reason="mute.ended"
     )
     acted = act(
-        deps, where, Decision((action,), notes={"case": mute.case_ref}), what="MuteEnded", actor="qunguan"
+        deps, where, Decision((action,), audit={"case": mute.case_ref}), what="MuteEnded", actor="qunguan"
     )
     return not acted.retryable

@@ -56,8 +56,7 @@ def on_withdrawn(event: MessageWithdrawn, ctx: Context, deps: Deps) -> Decision:
         case=case.ref,
     )
     admins = [admin for admin in admins_of(ctx, event) if admin != event.user]
-    notes = {"audit": {"case": case.ref, "withdrawn": event.message_id}}
     return Decision(
         tuple(SendDirect(user=admin, text=text, reason="moderation.withdrawn") for admin in admins),
-        notes=notes,
+        audit={"case": case.ref, "withdrawn": event.message_id},
     )

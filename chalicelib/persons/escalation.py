@@ -10,12 +10,12 @@ member's points stays this group's own (so nothing is counted twice); the case n
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 from chalicelib.core.actions import Decision
 from chalicelib.core.engine import moderate
 from chalicelib.core.escalation import decayed
 from chalicelib.core.events import Event
+from chalicelib.core.facts import CaseDecided
 from chalicelib.core.rules.base import Rule, RuleContext
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
@@ -41,7 +41,8 @@ def elsewhere(deps: Deps, uid: str, gid: str, now: float, half_life_days: float)
 def across_groups(
     event: Event, signals: RuleContext, decision: Decision, ctx: Context, deps: Deps, *, rules: list[Rule]
 ) -> Decision:
-    if ctx.policy.escalation.scope != "person" or not decision.notes.get("points"):
+    case = decision.fact(CaseDecided)
+    if ctx.policy.escalation.scope != "person" or case is None or case.points is None:
         return decision
     user = str(getattr(event, "user", ""))
     half_life = ctx.policy.escalation.half_life_days
@@ -50,9 +51,13 @@ def across_groups(
         return decision
     here = decayed(signals.points, signals.points_at, ctx.now, half_life)
     again = moderate(event, dataclasses.replace(signals, points=here + extra, points_at=ctx.now), rules)
-    points: dict[str, Any] = dict(again.notes.get("points") or {})
-    if points:
-        points.update(
-            person_total=points["total"], before=points["before"] - extra, total=points["total"] - extra
-        )
-    return dataclasses.replace(again, notes={**again.notes, "points": points} if points else again.notes)
+    retaken = again.fact(CaseDecided)
+    if retaken is None or retaken.points is None:
+        return again
+    points = retaken.points
+    # This group keeps its own points; the case notes the person's total across groups.
+    mine = dataclasses.replace(
+        points, person_total=points.total, before=points.before - extra, total=points.total - extra
+    )
+    facts = tuple(dataclasses.replace(fact, points=mine) if fact is retaken else fact for fact in again.facts)
+    return dataclasses.replace(again, facts=facts)

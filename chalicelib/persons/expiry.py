@@ -10,8 +10,9 @@ import logging
 from chalicelib.core.actions import Decision, SendDirect
 from chalicelib.core.ids import split_id
 from chalicelib.i18n import t
-from chalicelib.kernel.act import act, job_where
+from chalicelib.kernel.act import act
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.where import job_where
 from chalicelib.moderation import bans
 from chalicelib.persons.repository import PersonRepo
 from chalicelib.persons.sanctions import scope_label
@@ -41,7 +42,7 @@ def end_due_sanctions(deps: Deps, now: float, *, limit: int = 500) -> int:
             reason="persons.expired",
         )
         lifted_record = {"sid": sanction.sid, "pid": sanction.pid, "scope": sanction.scope, "why": "expired"}
-        decision = Decision((told,), notes={"audit": {"sanction_lifted": [lifted_record]}})
+        decision = Decision((told,), audit={"sanction_lifted": [lifted_record]})
         act(deps, where, decision, what="SanctionLifted", actor=EXPIRED_BY)
         ended += 1
     log.info("sanction sweep: ended=%d", ended)

@@ -146,6 +146,4 @@ def mydata(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     text = t(locale, "persons.mydata.ready", json=links[0], csv=links[1], minutes=LINK_SECONDS // 60)
     counts = Counter(row["kind"] for row in document["records"])
     audit = {"mydata": {"pid": person.pid, "records": dict(counts)}}
-    return Decision(
-        Decision.of(Reply(text=text, private=True, reason="persons.mydata")).actions, notes={"audit": audit}
-    )
+    return Decision(Decision.of(Reply(text=text, private=True, reason="persons.mydata")).actions, audit=audit)

@@ -16,10 +16,12 @@ from typing import Any
 from chalicelib.core.actions import Action, Decision, SendDirect
 from chalicelib.core.engine import appeal_command
 from chalicelib.core.events import CommandIssued, Event, MemberJoined
+from chalicelib.core.facts import AppealDecided, CaseActed
 from chalicelib.i18n import t
 from chalicelib.kernel.audit import audit_expires_at
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.handlers import Recording
 from chalicelib.membership.admission import person_of, sealed_decision
 from chalicelib.membership.groups import group_view
 from chalicelib.membership.joins import removal_actions
@@ -61,9 +63,7 @@ def on_join(event: MemberJoined, ctx: Context, deps: Deps) -> Decision:
             appeal=appeal_command(event, locale, sanction.case_ref),
         )
         actions = removal_actions(person, group, why=why, member_text=told, reason="persons.gate.ban")
-        notes: dict[str, Any] = {
-            "audit": {"sanction_refused": {"sid": sanction.sid, "scope": sanction.scope}}
-        }
+        audit: dict[str, Any] = {"sanction_refused": {"sid": sanction.sid, "scope": sanction.scope}}
     else:
         sanction = watching[0]
         text = t(
@@ -78,9 +78,9 @@ def on_join(event: MemberJoined, ctx: Context, deps: Deps) -> Decision:
         actions = tuple(
             SendDirect(user=admin, text=text, reason="persons.gate.watch") for admin in group.admins
         )
-        notes = {"audit": {"sanction_watched": {"sid": sanction.sid, "scope": sanction.scope}}}
+        audit = {"sanction_watched": {"sid": sanction.sid, "scope": sanction.scope}}
     return sealed_decision(
-        actions, deps.settings, platform=event.platform, tenant=event.tenant, chat=event.chat, notes=notes
+        actions, deps.settings, platform=event.platform, tenant=event.tenant, chat=event.chat, audit=audit
     )
 
 
@@ -91,30 +91,38 @@ def on_person(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     return history.show(command, ctx, deps, words)
 
 
-def record(event: Event, ctx: Context, decision: Decision, results: tuple[Any, ...], deps: Deps) -> None:
-    """After points were given back (an appeal reversed, a case dismissed): the person's ledger says so,
-    for escalation across groups; after a reversed appeal, the sanction the case was about is lifted."""
-    for key, undone in (("appeal_decision", "reverse"), ("admin_action", "dismiss")):
-        given_back = decision.notes.get(key)
-        if given_back and given_back.get("what") == undone and given_back.get("points"):
-            entry = ledger_entry(
-                event.uid(str(given_back["user"])),
-                at=ctx.now,
-                kind="reversal",
-                ref=str(given_back["ref"]),
-                gid=str(given_back["gid"]),
-                expires_at=None,
-                points=-float(given_back["points"]),
-            )
-            deps.store.put_item(entry)
-    _lift_appealed(event, ctx, decision, deps)
+def record_dismissed(acted: CaseActed, done: Recording) -> None:
+    """A case an admin dismissed gives its points back: the person's ledger says so, for escalation
+    across groups."""
+    event, ctx, deps = done.event, done.ctx, done.deps
+    if acted.what == "dismiss" and acted.points:
+        _given_back(event, ctx, deps, user=acted.user, ref=acted.ref, gid=acted.gid, points=acted.points)
 
 
-def _lift_appealed(event: Event, ctx: Context, decision: Decision, deps: Deps) -> None:
-    decided = decision.notes.get("appeal_decision")
-    if not decided or decided.get("what") != "reverse":
+def record_appeal(decided: AppealDecided, done: Recording) -> None:
+    """A reversed appeal gives the case's points back (in the person's ledger) and lifts the sanction the
+    case was about."""
+    event, ctx, deps = done.event, done.ctx, done.deps
+    if decided.what != "reverse":
         return
-    case = CaseRepo(deps.store).get(str(decided["gid"]), str(decided["ref"]))
+    if decided.points:
+        _given_back(
+            event, ctx, deps, user=decided.user, ref=decided.ref, gid=decided.gid, points=decided.points
+        )
+    _lift_appealed(event, ctx, decided, deps)
+
+
+def _given_back(
+    event: Event, ctx: Context, deps: Deps, *, user: str, ref: str, gid: str, points: float
+) -> None:
+    entry = ledger_entry(
+        event.uid(user), at=ctx.now, kind="reversal", ref=ref, gid=gid, expires_at=None, points=-points
+    )
+    deps.store.put_item(entry)
+
+
+def _lift_appealed(event: Event, ctx: Context, decided: AppealDecided, deps: Deps) -> None:
+    case = CaseRepo(deps.store).get(decided.gid, decided.ref)
     about = case.data.get("sanction") if case is not None else None
     if not isinstance(about, dict):
         return
@@ -122,7 +130,7 @@ def _lift_appealed(event: Event, ctx: Context, decision: Decision, deps: Deps) -
     sanction = repo.sanction(str(about.get("pid", "")), str(about.get("sid", "")))
     if sanction is None or sanction.lifted_at is not None:
         return
-    by = event.uid(str(decided["by"]))
+    by = event.uid(decided.by)
     if repo.lift(sanction, by=by, at=ctx.now, why="appeal") is None:
         return
     if sanction.kind == "ban" and sanction.scope == "group":
@@ -151,4 +159,4 @@ COMMANDS = {
     "person": on_person,
     "mydata": export.mydata,
 }
-AFTER = (record,)
+RECORDS = {CaseActed: record_dismissed, AppealDecided: record_appeal}

@@ -73,4 +73,4 @@ def link(command: CommandIssued, ctx: Context, deps: Deps, words: list[str]) -> 
     linked = repo.link(person, other, via="admin", by=by, at=ctx.now)
     decision = _private(ctx, "persons.link.done", member=member, other=other, count=len(linked.identities))
     audit = {"person_link": {"pid": linked.pid, "uid": uid, "linked": other, "by": by}}
-    return dataclasses.replace(decision, notes={"audit": audit})
+    return dataclasses.replace(decision, audit=audit)

@@ -195,7 +195,7 @@ def impose(command: CommandIssued, ctx: Context, deps: Deps, kind: Kind) -> Deci
     audit = {
         "sanction": {k: v for k, v in sanction.data().items() if k != "reason"} | {"reason": sanction.reason}
     }
-    return Decision(Decision.of(*actions).actions, notes={"audit": audit})
+    return Decision(Decision.of(*actions).actions, audit=audit)
 
 
 def _off_the_roster(deps: Deps, gid: str, uid: str) -> None:
@@ -277,7 +277,7 @@ def lift(command: CommandIssued, ctx: Context, deps: Deps, kind: Kind) -> Decisi
         ]
         or [{"uid": uid, "scope": request.scope, "target": request.target, "by": by, "why": verb}]
     }
-    return Decision(Decision.of(*actions).actions, notes={"audit": audit})
+    return Decision(Decision.of(*actions).actions, audit=audit)
 
 
 def on_ban(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:

@@ -49,9 +49,13 @@ MAX_AUDIT_PAGES = 50  # a group's pages per pull: the next pull goes on from the
 def on_notified(event: ArchiveNotified, ctx: Context, deps: Deps) -> Decision:
     if event.platform == "dingtalk":
         summary = pull_dingtalk(deps)
-        return Decision(notes={"archive": summary}) if summary is not None else Decision()
+        if summary is not None:
+            log.info("dingtalk archive pulled: %s", summary)
+        return Decision()
     report = pull(deps)
-    return Decision(notes={"archive": report.summary()}) if report is not None else Decision()
+    if report is not None:
+        log.info("wecom archive pulled: %s", report.summary())
+    return Decision()
 
 
 EVENTS = {ArchiveNotified: on_notified}

@@ -5,9 +5,11 @@ was mentioned in it (Slack, when the envelope's authorization is not the bot's).
 
 `decide` routes by event type, command name and card action to the domains' handlers
 (`chalicelib.worker.registry`); each decides with pure code, and `act` carries the merged Decision out
-through the outbox, so that a redelivery finishes it without deciding again. The domains' recording hooks
-and the audit run once the decision is carried out. The member's activity is written at most hourly, so
-an ordinary message (no actions: no outbox) costs one read and at most two writes with its claim.
+through the outbox, so that a redelivery finishes it without deciding again. Once it is carried out it is
+recorded (`record`): each fact by its type to the recorders the domains registered, then the domains'
+hooks on what the actions did, then the facts' follow-ups (decisions of their own, through `act`), and
+last (in `act`) the audit. The member's activity is written at most hourly, so an ordinary message (no
+actions: no outbox) costs one read and at most two writes with its claim.
 """
 
 from __future__ import annotations
@@ -18,13 +20,15 @@ from dataclasses import dataclass, replace
 from chalicelib.core.actions import Decision
 from chalicelib.core.events import CardClicked, CommandIssued, Event, FileShared, MessagePosted
 from chalicelib.kernel import commands
-from chalicelib.kernel.act import Acted, After, Where, act, audit, event_claim, resume, where_of
+from chalicelib.kernel.act import Acted, After, act, audit, event_claim, resume
 from chalicelib.kernel.context import Context, actor_of, load_context
 from chalicelib.kernel.deps import Deps
 from chalicelib.kernel.executor import ActionResult, DeliveryFailed
+from chalicelib.kernel.handlers import Recording
 from chalicelib.kernel.usage import needs_arguments
+from chalicelib.kernel.where import Where, where_in, where_of
 from chalicelib.store.base import ACTIVITY_WRITE_INTERVAL
-from chalicelib.worker.registry import registry
+from chalicelib.worker.registry import Registry, registry
 
 log = logging.getLogger("qunguan.worker")
 
@@ -51,7 +55,7 @@ def decide(event: Event, ctx: Context, deps: Deps) -> Decision:
             parts.append(commands.missing_arguments(replace(command, name=name), ctx))
         elif handler is not None:
             parts.append(handler(replace(command, name=name), ctx, deps))
-        elif not any(part.actions for part in parts if not part.notes.get("aside")):
+        elif not any(part.actions for part in parts if not part.aside):
             # Not a command, and nothing else to say about it: point to help. (A message that moderation
             # acted on gets no "unknown command" on top; a part `aside`, such as the setup card of a group
             # the bot just arrived in, does not answer the message.)
@@ -88,7 +92,13 @@ def process(event: Event, deps: Deps, *, redelivered: bool = False) -> Outcome:
         notice = commands.failure_notice(event, ctx, decision.actions, acted.results)
         if notice is not None:  # nothing silent: a command that failed for good says why
             told = Decision.of(notice)
-            act(deps, Where(event, ctx), told, claim=event_claim(event, "failed"), what="command.failed")
+            act(
+                deps,
+                where_in(deps, event, ctx),
+                told,
+                claim=event_claim(event, "failed"),
+                what="command.failed",
+            )
     else:
         acted = Acted(decision, ())
         persist(event, ctx, decision, (), deps)
@@ -117,32 +127,57 @@ def _acting(event: Event, ctx: Context, decision: Decision, deps: Deps) -> Where
     """Where the decision acts: the event's group, or the group a card clicked in a direct message names."""
     if decision.acting_chat and decision.acting_chat != event.chat:
         return where_of(deps, replace(event, chat=decision.acting_chat))
-    return Where(event, ctx)
+    return where_in(deps, event, ctx)
 
 
 def _recorder(event: Event, ctx: Context, deps: Deps) -> After:
-    """What records a decision once it is carried out: every domain's hook, then (in `act`) the audit."""
+    """What records a decision once it is carried out (`record`), before (in `act`) its audit."""
 
-    def record(decision: Decision, results: tuple[ActionResult, ...]) -> None:
-        for hook in registry().after:
-            hook(event, ctx, decision, results, deps)
-        follow(event, ctx, decision, deps)
+    def recording(decision: Decision, results: tuple[ActionResult, ...]) -> None:
+        record(event, ctx, decision, results, deps)
 
-    return record
+    return recording
 
 
-def follow(event: Event, ctx: Context, decision: Decision, deps: Deps) -> None:
+def record(
+    event: Event,
+    ctx: Context,
+    decision: Decision,
+    results: tuple[ActionResult, ...],
+    deps: Deps,
+    *,
+    routes: Registry | None = None,
+) -> None:
+    """Each fact to the recorders of its type (the case before the hooks follow its card up), every
+    domain's hook on what the actions did, then the facts' follow-ups. A fact no domain handles is
+    logged as an error (the registry refuses to build with a known kind unhandled). `routes`: the
+    domains' registry unless given."""
+    routes = routes or registry()
+    done = Recording(event, ctx, decision, results, deps)
+    for fact in decision.facts:
+        if not routes.handles(type(fact)):
+            log.error("%s in %s: no domain records or follows up this fact", type(fact).__name__, event.gid)
+        for recorder in routes.records.get(type(fact), ()):
+            recorder(fact, done)
+    for hook in routes.after:
+        hook(event, ctx, decision, results, deps)
+    follow(event, ctx, decision, deps, routes=routes)
+
+
+def follow(
+    event: Event, ctx: Context, decision: Decision, deps: Deps, *, routes: Registry | None = None
+) -> None:
     """Hand each fact of a recorded decision to the handlers registered for its type; what they decide
     goes through `act` under the event's claim and the fact's name (a redelivery finds it there)."""
     if decision.shadow:
         return
     for n, fact in enumerate(decision.facts):
         name = type(fact).__name__
-        for m, handler in enumerate(registry().facts.get(type(fact), ())):
+        for m, handler in enumerate((routes or registry()).facts.get(type(fact), ())):
             answer = handler(fact, event, ctx, deps)
             if answer.actions:
                 claim = event_claim(event, f"{name}.{n}.{m}")
-                acted = act(deps, Where(event, ctx), answer, claim=claim, what=name, actor="qunguan")
+                acted = act(deps, where_in(deps, event, ctx), answer, claim=claim, what=name, actor="qunguan")
                 log.info("%s in %s: %s", name, event.gid, [r.status for r in acted.results])
 
 
@@ -158,12 +193,11 @@ def _record_activity(event: Event, ctx: Context, deps: Deps) -> None:
 def persist(
     event: Event, ctx: Context, decision: Decision, results: tuple[ActionResult, ...], deps: Deps
 ) -> None:
-    """Record a decision that acted on nothing (or only in shadow): the hooks, and an audit record where
-    there is something to say (shadow actions, findings, errors)."""
-    for hook in registry().after:
-        hook(event, ctx, decision, results, deps)
-    follow(event, ctx, decision, deps)
-    if decision or decision.shadow or decision.notes.get("findings") or decision.notes.get("errors"):
+    """Record a decision that acted on nothing (or only in shadow): its facts and the hooks, and an audit
+    record where there is something to say (shadow actions, or an audit detail such as a case's findings
+    or the rules that raised)."""
+    record(event, ctx, decision, results, deps)
+    if decision or decision.shadow or decision.audit:
         audit(
             deps,
             ctx,

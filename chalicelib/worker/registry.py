@@ -5,11 +5,14 @@ bus, one level up):
     EVENTS:       {EventType: handler(event, ctx, deps) -> Decision}   every handler of a type runs
     COMMANDS:     {"name": handler(command, ctx, deps) -> Decision}    `/qg name`, `@bot name`
     CARD_ACTIONS: {"prefix": handler(click, ctx, deps) -> Decision}    buttons whose action is "prefix.*"
-    AFTER:        (hook(event, ctx, decision, results, deps), ...)     record what was done
-    FACTS:        {FactType: handler(fact, event, ctx, deps) -> Decision}  another domain's facts
+    AFTER:        (hook(event, ctx, decision, results, deps), ...)     record what the actions did
+    RECORDS:      {FactType: recorder(fact, event, ctx, decision, results, deps)}  record a fact
+    FACTS:        {FactType: handler(fact, event, ctx, deps) -> Decision}  follow a fact up
 
 A handler may read what it needs through `deps` (its domain's repository), then decides with pure code;
-the executor acts on the merged Decision. A command or card prefix claimed by two domains is an error.
+the executor acts on the merged Decision. A command or card prefix claimed by two domains is an error,
+and so is a kind of fact (`chalicelib.core.facts.FACT_KINDS`) that no domain records or follows up: a
+fact is never dropped in silence.
 """
 
 from __future__ import annotations
@@ -21,7 +24,15 @@ from functools import lru_cache
 from typing import Any
 
 from chalicelib.core.events import Event
-from chalicelib.kernel.handlers import AfterHook, CardHandler, CommandHandler, EventHandler, FactHandler
+from chalicelib.core.facts import FACT_KINDS
+from chalicelib.kernel.handlers import (
+    AfterHook,
+    CardHandler,
+    CommandHandler,
+    EventHandler,
+    FactHandler,
+    Recorder,
+)
 
 DOMAINS = (
     "chalicelib.kernel.commands",
@@ -37,6 +48,10 @@ DOMAINS = (
 )
 
 
+class UnhandledFact(ValueError):
+    """A kind of fact that no domain records or follows up."""
+
+
 @dataclass(frozen=True)
 class Registry:
     events: Mapping[type[Event], tuple[EventHandler, ...]]
@@ -44,14 +59,21 @@ class Registry:
     card_actions: Mapping[str, CardHandler]
     after: tuple[AfterHook, ...] = ()
     facts: Mapping[type, tuple[FactHandler, ...]] = field(default_factory=dict)
+    records: Mapping[type, tuple[Recorder, ...]] = field(default_factory=dict)
+
+    def handles(self, fact_type: type) -> bool:
+        return fact_type in self.records or fact_type in self.facts
 
 
-def build_registry(module_names: Iterable[str]) -> Registry:
+def build_registry(module_names: Iterable[str], *, fact_kinds: Iterable[type] = ()) -> Registry:
+    """The union of the modules' routes. Every type in `fact_kinds` must have a recorder or a follow-up
+    among them (`UnhandledFact` otherwise)."""
     events: dict[type[Event], tuple[EventHandler, ...]] = {}
     commands: dict[str, CommandHandler] = {}
     cards: dict[str, CardHandler] = {}
     after: list[AfterHook] = []
     facts: dict[type, tuple[FactHandler, ...]] = {}
+    records: dict[type, tuple[Recorder, ...]] = {}
     for name in module_names:
         module = importlib.import_module(name)
         for event_type, handler in getattr(module, "EVENTS", {}).items():
@@ -61,7 +83,13 @@ def build_registry(module_names: Iterable[str]) -> Registry:
         after.extend(getattr(module, "AFTER", ()))
         for fact_type, handler in getattr(module, "FACTS", {}).items():
             facts[fact_type] = (*facts.get(fact_type, ()), handler)
-    return Registry(events, commands, cards, tuple(after), facts)
+        for fact_type, recorder in getattr(module, "RECORDS", {}).items():
+            records[fact_type] = (*records.get(fact_type, ()), recorder)
+    registry = Registry(events, commands, cards, tuple(after), facts, records)
+    unhandled = sorted(kind.__name__ for kind in fact_kinds if not registry.handles(kind))
+    if unhandled:
+        raise UnhandledFact(f"no domain records or follows up these facts: {', '.join(unhandled)}")
+    return registry
 
 
 def _merge(into: dict[str, Any], new: Mapping[str, Any], module: str, what: str) -> None:
@@ -73,4 +101,4 @@ def _merge(into: dict[str, Any], new: Mapping[str, Any], module: str, what: str)
 
 @lru_cache(maxsize=1)
 def registry() -> Registry:
-    return build_registry(DOMAINS)
+    return build_registry(DOMAINS, fact_kinds=FACT_KINDS.values())

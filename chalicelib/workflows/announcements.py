@@ -33,11 +33,12 @@ from chalicelib.kernel.clicks import ClickGate
 from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.where import Where, where_in
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Item
 from chalicelib.workflows import common
-from chalicelib.workflows.common import DAY, HOUR, ArgumentError, Where
+from chalicelib.workflows.common import DAY, HOUR, ArgumentError
 from chalicelib.workflows.settings import AnnouncementSettings
 from chalicelib.workflows.timers import Plan, Timer, Timers, plan_data, plan_of
 
@@ -191,7 +192,7 @@ def _listed(users: Sequence[str]) -> str:
 
 
 def step_actions(
-    kind: str, announcement: Announcement, acked: Mapping[str, float], place: Where, *, number: int
+    kind: str, announcement: Announcement, acked: Mapping[str, float], place: Where[Event], *, number: int
 ) -> list[Action]:
     """What one step of the plan sends: a reminder card to who has not acknowledged, the report to the
     poster, or the notice that the announcement is withdrawn (to the group, or to its audience)."""
@@ -275,7 +276,7 @@ def post(
     deps: Deps,
     event: Event,
     ctx: Context,
-    place: Where,
+    place: Where[Event],
     *,
     ref: str,
     text: str,
@@ -408,7 +409,7 @@ def _announce(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     if not text:
         return _usage(ctx, command)
     settings = ctx.policy.workflows.announcements
-    place = common.where(command, ctx, deps)
+    place = where_in(deps, command, ctx)
     ref = common.short_ref("A", command)
     announcement, actions = post(
         deps,
@@ -479,7 +480,7 @@ def _withdraw(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     if not Announcements(deps.store).close(announcement, "withdrawn", by=command.user, at=ctx.now):
         return common.private(ctx.locale, "workflows.ann.closed", ref=announcement.ref)
     Timers(deps.store).clear(announcement.gid, KIND, announcement.ref)
-    place = common.where(command, ctx, deps)
+    place = where_in(deps, command, ctx)
     text = t(ctx.locale, "workflows.ann.withdrawn", ref=announcement.ref, title=announcement.title)
     return common.decided(
         *recalls(deps, announcement, place.locale),
@@ -508,7 +509,7 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
 # The reminders job's part -----------------------------------------------------------------------------
 
 
-def due(deps: Deps, timer: Timer, place: Where, now: float) -> tuple[list[Action], Timer | None, str]:
+def due(deps: Deps, timer: Timer, place: Where[Event], now: float) -> tuple[list[Action], Timer | None, str]:
     """Carry out the step of the plan a timer stands at: its actions, the next timer, what was done."""
     repo = Announcements(deps.store)
     announcement = repo.get(timer.gid, timer.ref)
@@ -534,7 +535,7 @@ def due(deps: Deps, timer: Timer, place: Where, now: float) -> tuple[list[Action
     return actions, None, kind
 
 
-def _sealed(action: Action, deps: Deps, place: Where, chat: str) -> Action:
+def _sealed(action: Action, deps: Deps, place: Where[Event], chat: str) -> Action:
     """A reminder card's button sealed for the announcement's group, like the first card's."""
     if not isinstance(action, PostCard):
         return action

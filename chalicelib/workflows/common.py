@@ -12,23 +12,23 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from chalicelib.adapters.base import Capability
 from chalicelib.authz import admins_of, is_admin
 from chalicelib.cardsign import seal
 from chalicelib.core.actions import Action, Decision, PostCard, PostText, Reply, SendDirect, UpdateCard
 from chalicelib.core.cards import Card
 from chalicelib.core.events import CardClicked, CommandIssued, Event
+from chalicelib.core.facts import Fact
 from chalicelib.core.ids import natives_in
 from chalicelib.core.localtime import local
-from chalicelib.core.naming import group_label
 from chalicelib.i18n import t
 from chalicelib.kernel.clicks import ClickAnswers, answer_click
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.where import Where
 from chalicelib.store import keys
 from chalicelib.store.records import Item
 
@@ -124,41 +124,6 @@ def text_after(command: CommandIssued, words: int) -> str:
 # Who and where ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Where:
-    """What a decision needs to know about the group it acts in."""
-
-    platform: str
-    tenant: str
-    chat: str
-    gid: str
-    label: str
-    locale: str
-    can_post: bool  # the bot may post into the group
-    can_mute: bool  # the bot may mute its members
-    admins: tuple[str, ...]
-    offset_hours: float = 8.0  # the group's time zone (`jobs.utc_offset_hours`): every time it is shown in
-
-
-def where(event: Event, ctx: Context, deps: Deps, chat: str | None = None) -> Where:
-    group_chat = event.chat if chat is None else chat
-    capabilities = deps.messenger(event.platform).capabilities
-    app_group = bool(ctx.group and ctx.group.app_created)
-    located = dataclasses.replace(event, chat=group_chat)
-    return Where(
-        platform=event.platform,
-        tenant=event.tenant,
-        chat=group_chat,
-        gid=located.gid,
-        label=group_label(event.platform, group_chat, ctx.group.name if ctx.group else ""),
-        locale=ctx.locale,
-        can_post=capabilities.allows(Capability.POST_TO_GROUP, app_group=app_group),
-        can_mute=capabilities.allows(Capability.MUTE_MEMBER, app_group=app_group),
-        admins=admins_of(ctx, located),
-        offset_hours=ctx.policy.jobs.utc_offset_hours,
-    )
-
-
 def native_ids(ids: Iterable[str], event: Event) -> tuple[str, ...]:
     """Native ids of the event's platform and tenant, from qualified `platform:tenant:user` ids; ids of
     another platform or tenant, and bare ids, name nobody here."""
@@ -224,18 +189,34 @@ def answer(event: Event, locale: str, key: str, *, why: str = "", **params: Any)
     return dataclasses.replace(decision, refused=why) if why else decision
 
 
-def decided(*actions: Action, notes: dict[str, Any] | None = None, acting_chat: str = "") -> Decision:
-    return Decision(Decision.of(*actions).actions, notes=notes or {}, acting_chat=acting_chat)
+@dataclass(frozen=True)
+class Decided:
+    """What a click or command that decided something (an approval, a rejection) does, as against the
+    answer to one that decided nothing (refused, missing, decided before): its caller adds the card's
+    update or the private reply. `author`: whose submission it was, for the card's title."""
+
+    decision: Decision
+    author: str = ""
 
 
-def to_group(place: Where, text: str, audience: Sequence[str], *, reason: str) -> list[Action]:
+def decided(
+    *actions: Action,
+    audit: Mapping[str, Any] | None = None,
+    facts: tuple[Fact, ...] = (),
+    acting_chat: str = "",
+) -> Decision:
+    """`actions` as a decision (most severe first), with its audit detail, facts and acting group."""
+    return Decision(Decision.of(*actions).actions, acting_chat=acting_chat, facts=facts, audit=audit or {})
+
+
+def to_group(place: Where[Event], text: str, audience: Sequence[str], *, reason: str) -> list[Action]:
     """A notice into the group, or to each known member where the bot may not post there."""
     if place.can_post:
         return [PostText(chat=place.chat, text=text, reason=reason)]
     return [SendDirect(user=user, text=text, reason=reason) for user in audience]
 
 
-def card_to_group(place: Where, card: Card, audience: Sequence[str], *, reason: str) -> PostCard:
+def card_to_group(place: Where[Event], card: Card, audience: Sequence[str], *, reason: str) -> PostCard:
     """A card into the group, or to each known member directly where the bot may not post there."""
     if place.can_post:
         return PostCard(card=card, chat=place.chat, reason=reason)

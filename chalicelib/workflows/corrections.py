@@ -18,6 +18,7 @@ from chalicelib.i18n import t
 from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.where import where_in
 from chalicelib.store import keys
 from chalicelib.store.records import Item
 from chalicelib.workflows import common
@@ -72,11 +73,11 @@ def on_command(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
             expires_at=int(ctx.now + KEEP_DAYS * DAY),
         )
     )
-    place = common.where(command, ctx, deps)
+    place = where_in(deps, command, ctx)
     audience = () if place.can_post else common.members(deps, place.gid, ctx.now)
     done = t(ctx.locale, "workflows.correct.done", ref=ref)
     return common.decided(
         *common.to_group(place, text, audience, reason=f"workflows.correct.{kind}"),
         Reply(text=done, private=True, reason="workflows.correct.done"),
-        notes={"correction": {"ref": ref, "target": target, "kind": kind}},
+        audit={"correction": {"ref": ref, "target": target, "kind": kind}},
     )

@@ -36,11 +36,12 @@ from chalicelib.kernel.clicks import ClickGate
 from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context, load_context
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.where import Where, where_in
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Item
 from chalicelib.workflows import common
-from chalicelib.workflows.common import DAY, ArgumentError, Where
+from chalicelib.workflows.common import DAY, ArgumentError
 from chalicelib.workflows.moments import MomentError, local, parse_moment
 from chalicelib.workflows.settings import DiscussionSettings
 from chalicelib.workflows.timers import Plan, Timer, Timers, plan_data, plan_of
@@ -208,7 +209,7 @@ def step_actions(
     step: str,
     discussion: Discussion,
     answers: Mapping[str, str],
-    place: Where,
+    place: Where[Event],
     now: float,
     *,
     audience_all: Sequence[str],
@@ -340,7 +341,7 @@ class Discussions:
 
 
 def take(
-    deps: Deps, discussion: Discussion, place: Where, now: float
+    deps: Deps, discussion: Discussion, place: Where[Event], now: float
 ) -> tuple[list[Action], Timer | None, str]:
     """Take the steps of the plan that fell due, once, and say what comes next. After a pause only the
     latest step is sent: a reminder that is no longer ahead of the start is dropped."""
@@ -372,14 +373,14 @@ def _timer(discussion: Discussion) -> Timer | None:
     return None if due is None else Timer(discussion.gid, KIND, discussion.ref, due, discussion.stage)
 
 
-def _sealed(action: Action, deps: Deps, place: Where, chat: str) -> Action:
+def _sealed(action: Action, deps: Deps, place: Where[Event], chat: str) -> Action:
     if not isinstance(action, PostCard):
         return action
     shown = common.sealed(action.card, deps, platform=place.platform, tenant=place.tenant, chat=chat)
     return replace(action, card=shown)
 
 
-def due(deps: Deps, timer: Timer, place: Where, now: float) -> tuple[list[Action], Timer | None, str]:
+def due(deps: Deps, timer: Timer, place: Where[Event], now: float) -> tuple[list[Action], Timer | None, str]:
     """The hourly `workflows` job's part (`chalicelib.workflows.reminders.STEPS`)."""
     discussion = Discussions(deps.store).get(timer.gid, timer.ref)
     if discussion is None:
@@ -389,14 +390,14 @@ def due(deps: Deps, timer: Timer, place: Where, now: float) -> tuple[list[Action
 
 def sweep(deps: Deps, now: float) -> dict[str, int]:
     """The five-minute pass's part: every step due in any group, taken and carried out in its group."""
-    from chalicelib.kernel.act import carry_out, job_where
+    from chalicelib.kernel.act import carry_out
+    from chalicelib.kernel.where import job_where
 
     counts = {"discussion_reminders": 0, "discussion_starts": 0}
     timers = Timers(deps.store)
     for discussion in Discussions(deps.store).due(now):
         key = f"{discussion.ref}-{discussion.stage}"
-        at = job_where(deps, discussion.gid, job="discussion", key=key, now=now)
-        place = common.where(at.event, at.ctx, deps)
+        place = job_where(deps, discussion.gid, job="discussion", key=key, now=now)
         actions, following, step = take(deps, discussion, place, now)
         if step in ("skipped", "not_due"):
             continue
@@ -404,7 +405,7 @@ def sweep(deps: Deps, now: float) -> dict[str, int]:
             timers.clear(discussion.gid, KIND, discussion.ref)
         else:
             timers.set(following)
-        carry_out(deps, at, actions, what="DiscussionStep", key=key)
+        carry_out(deps, place, actions, what="DiscussionStep", key=key)
         counts["discussion_starts" if step == "start" else "discussion_reminders"] += 1
     return counts
 
@@ -466,7 +467,7 @@ def _schedule(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     if moment.at - ctx.now > settings.max_days_ahead * DAY:
         return common.private(ctx.locale, "discussions.too_far", days=f"{settings.max_days_ahead:g}")
     minutes = after or remind or settings.remind_minutes
-    place = common.where(command, ctx, deps)
+    place = where_in(deps, command, ctx)
     discussion = Discussion(
         ref=common.short_ref("D", command),
         gid=command.gid,
@@ -560,7 +561,7 @@ def _cancel(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
         return common.refused(ctx.locale, "discussion cancelled by neither its organiser nor an admin")
     if not Discussions(deps.store).cancel(discussion, by=command.user, at=gctx.now):
         return common.private(ctx.locale, "discussions.closed", ref=discussion.ref)
-    place = common.where(located, gctx, deps)
+    place = where_in(deps, located, gctx)
     text = t(
         gctx.locale,
         "discussions.cancelled",

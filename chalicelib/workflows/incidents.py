@@ -40,11 +40,12 @@ from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context, policies
 from chalicelib.kernel.deps import Deps
 from chalicelib.kernel.policies import parse_override
+from chalicelib.kernel.where import Where, where_in
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import AuditRecord, Item
 from chalicelib.workflows import common
-from chalicelib.workflows.common import DAY, Where
+from chalicelib.workflows.common import DAY
 from chalicelib.workflows.settings import SEVERITIES, IncidentSettings, Severity
 
 KEEP_DAYS = 365
@@ -343,7 +344,7 @@ def open_incident(
     event: CommandIssued | CardClicked, ctx: Context, deps: Deps, *, severity: Severity, summary: str, by: str
 ) -> Decision:
     """Open the group's one incident: tell the group, page the responders, isolate where it may."""
-    place = common.where(event, ctx, deps)
+    place = where_in(deps, event, ctx)
     repo = Incidents(deps.store)
     ref = common.short_ref("I", event)
     if not repo.claim(place.gid, ref, ctx.now):
@@ -392,8 +393,8 @@ def open_incident(
             isolation=_isolation_line(incident, locale),
         )
     )
-    notes: dict[str, Any] = {"incident": {"ref": ref, "what": "opened", "severity": severity}}
-    return common.decided(*actions, answer, notes=notes)
+    audit: dict[str, Any] = {"incident": {"ref": ref, "what": "opened", "severity": severity}}
+    return common.decided(*actions, answer, audit=audit)
 
 
 def _isolation_line(incident: Incident, locale: str) -> str:
@@ -408,7 +409,7 @@ def _isolation_line(incident: Incident, locale: str) -> str:
 
 
 def _isolate(
-    deps: Deps, ctx: Context, place: Where, incident: Incident, settings: IncidentSettings
+    deps: Deps, ctx: Context, place: Where[Event], incident: Incident, settings: IncidentSettings
 ) -> tuple[Incident, list[Action]]:
     actions: list[Action] = []
     joins_before: str | None = None
@@ -447,7 +448,7 @@ def _isolate(
 
 def _update(command: CommandIssued, ctx: Context, deps: Deps, incident: Incident, text: str) -> Decision:
     Incidents(deps.store).add(incident, Update(ctx.now, command.user, "update", text))
-    place = common.where(command, ctx, deps)
+    place = where_in(deps, command, ctx)
     notice = t(ctx.locale, "workflows.inc.updated", ref=incident.ref, text=text, by=command.user)
     audience = () if place.can_post else common.members(deps, place.gid, ctx.now)
     done = Reply(
@@ -485,17 +486,17 @@ def _close(command: CommandIssued, ctx: Context, deps: Deps, incident: Incident,
     )
     if not repo.close(incident, by=command.user, at=ctx.now, summary=summary, report=report):
         return common.private(ctx.locale, "workflows.inc.none")
-    place = common.where(command, ctx, deps)
+    place = where_in(deps, command, ctx)
     actions = _lift(deps, ctx, place, incident)
     notice = t(ctx.locale, "workflows.inc.closed", ref=incident.ref, summary=summary)
     audience = () if place.can_post else common.members(deps, place.gid, ctx.now)
     actions += common.to_group(place, notice, audience, reason="workflows.inc.closed")
     readers = tuple(dict.fromkeys((*incident.responders, incident.by, command.user)))
     actions += [SendDirect(user=user, text=report, reason="workflows.inc.report") for user in readers]
-    return common.decided(*actions, notes={"incident": {"ref": incident.ref, "what": "closed"}})
+    return common.decided(*actions, audit={"incident": {"ref": incident.ref, "what": "closed"}})
 
 
-def _lift(deps: Deps, ctx: Context, place: Where, incident: Incident) -> list[Action]:
+def _lift(deps: Deps, ctx: Context, place: Where[Event], incident: Incident) -> list[Action]:
     """Undo the isolation: unmute who the incident muted, let newcomers in as before."""
     from chalicelib.moderation.mutes import MuteRepo
 
@@ -577,7 +578,7 @@ def count(deps: Deps, gid: str, what: str, now: float, settings: IncidentSetting
 
 def alert(event: Event, ctx: Context, deps: Deps, what: str, count_: int) -> list[Action]:
     """The responders' card for a spike, unless an incident is already open."""
-    place = common.where(event, ctx, deps)
+    place = where_in(deps, event, ctx)
     if Incidents(deps.store).open_ref(place.gid) is not None:
         return []
     responders = responders_of(ctx, event)
@@ -609,4 +610,4 @@ def on_membership(event: MemberJoined | MemberLeft, ctx: Context, deps: Deps) ->
     reached = count(deps, event.gid, what, ctx.now, ctx.policy.workflows.incidents)
     if reached is None:
         return Decision()
-    return common.decided(*alert(event, ctx, deps, what, reached), notes={"spike": what})
+    return common.decided(*alert(event, ctx, deps, what, reached), audit={"spike": what})

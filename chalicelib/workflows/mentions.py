@@ -35,10 +35,10 @@ from chalicelib.errors import MessengerError
 from chalicelib.i18n import t
 from chalicelib.jobs.activity import MessageLog, log_used
 from chalicelib.jobs.base import JobReport
-from chalicelib.jobs.runs import Scope, group_scope
 from chalicelib.jobs.scheduler import request
 from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.where import Where, job_where
 from chalicelib.membership.repository import FORMER, MembershipRepo
 from chalicelib.workflows.mention_records import MentionRecords
 from chalicelib.workflows.moments import local
@@ -60,12 +60,12 @@ class MentionReminders:
 
     def run(self, deps: Deps, gid: str, now: float, *, dry_run: bool = False) -> JobReport:
         period = self.period(now)
-        scope = group_scope(deps, gid, now)
+        scope = job_where(deps, gid, job=self.name, key=period, now=now, dry_run=dry_run)
         settings = scope.policy.workflows.mentions
         governed = scope.group is not None and scope.group.enabled
         if not (governed and settings.enabled and log_used(gid, scope.policy, deps)):
             return _report(gid, period, dry_run, {}, details={"quiet": True, "disabled": True})
-        if in_quiet_hours(now, scope.offset, settings):
+        if in_quiet_hours(now, scope.offset_hours, settings):
             return _report(gid, period, dry_run, {"quiet_hours": 1})
         # UTC day partitions only (offset 0): items written under a local day, before the log moved to UTC
         # days, are not read. At worst a mention of that first day goes unreminded; reading those
@@ -75,7 +75,7 @@ class MentionReminders:
         if not waiting:
             return _report(gid, period, dry_run, {}, items_read=len(entries))
         records = MentionRecords(deps.store)
-        sent = records.sent(gid, now, scope.offset)
+        sent = records.sent(gid, now, scope.offset_hours)
         platform, tenant, chat = split_id(gid)
         event = request(NAME, period, platform=platform, tenant=tenant, chat=chat, at=now, dry_run=dry_run)
         users = sorted({ask.user for ask in waiting if ask.key not in sent.reminded})
@@ -84,7 +84,7 @@ class MentionReminders:
             waiting,
             now,
             settings,
-            offset_hours=scope.offset,
+            offset_hours=scope.offset_hours,
             excluded=excluded,
             reminded=sent.reminded,
             sent_today=sent.today,
@@ -192,7 +192,10 @@ def _links(deps: Deps, event: JobRequested, asks: Sequence[Waiting]) -> dict[str
 
 
 def reminder_text(
-    asks: Sequence[Waiting], scope: Scope, names: dict[str, str], links: Mapping[str, str] | None = None
+    asks: Sequence[Waiting],
+    scope: Where[JobRequested],
+    names: dict[str, str],
+    links: Mapping[str, str] | None = None,
 ) -> str:
     """One member's reminder: the group, then who asked and when (local time), oldest first, each with a
     link to the message where the platform gives one (never its text)."""
@@ -202,7 +205,7 @@ def reminder_text(
     lines = [t(locale, "workflows.mentions.remind.head", group=group)]
     for ask in asks:
         kind = "question" if ask.question else "mention"
-        who, when = names.get(ask.asked_by, ask.asked_by), local(ask.at, scope.offset)
+        who, when = names.get(ask.asked_by, ask.asked_by), local(ask.at, scope.offset_hours)
         lines.append(t(locale, f"workflows.mentions.remind.{kind}", who=who, when=when))
         if links and links.get(ask.message_id):
             lines.append(f"  {links[ask.message_id]}")

@@ -25,11 +25,12 @@ from chalicelib.kernel.clicks import ClickGate
 from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.where import Where, where_in
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Item
 from chalicelib.workflows import common
-from chalicelib.workflows.common import DAY, HOUR, ArgumentError, Where
+from chalicelib.workflows.common import DAY, HOUR, ArgumentError
 from chalicelib.workflows.timers import Timer, Timers
 
 KIND = "poll"
@@ -181,7 +182,7 @@ class Polls:
 # Opening, voting, closing -----------------------------------------------------------------------------
 
 
-def open_poll(deps: Deps, event: Event, place: Where, poll: Poll) -> list[Action]:
+def open_poll(deps: Deps, event: Event, place: Where[Event], poll: Poll) -> list[Action]:
     """Store the poll, set its closing timer, and post its card to the group (or to each member)."""
     if Polls(deps.store).create(poll):
         Timers(deps.store).set(Timer(poll.gid, KIND, poll.ref, poll.closes_at, 0))
@@ -211,7 +212,7 @@ def on_command(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
         question, options = parse(common.text_after(command, parsed.consumed), settings.max_options)
     except ArgumentError:
         return common.private(ctx.locale, "workflows.poll.usage", prefix=prefix, max=settings.max_options)
-    place = common.where(command, ctx, deps)
+    place = where_in(deps, command, ctx)
     poll = Poll(
         ref=common.short_ref("V", command),
         gid=command.gid,
@@ -250,13 +251,13 @@ def _close(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
         return common.private(ctx.locale, "workflows.poll.missing")
     if command.user != poll.by and not is_admin(command, command.user, ctx, deps):
         return common.refused(ctx.locale, "poll closed by neither its creator nor an admin")
-    actions = closing(deps, poll, common.where(command, ctx, deps), by=command.user, now=ctx.now)
+    actions = closing(deps, poll, where_in(deps, command, ctx), by=command.user, now=ctx.now)
     if not actions:
         return common.private(ctx.locale, "workflows.poll.closed", ref=poll.ref)
     return common.decided(*actions)
 
 
-def closing(deps: Deps, poll: Poll, place: Where, *, by: str, now: float) -> list[Action]:
+def closing(deps: Deps, poll: Poll, place: Where[Event], *, by: str, now: float) -> list[Action]:
     """Close the poll once and post its results; nothing if it was already closed."""
     repo = Polls(deps.store)
     if not repo.close(poll, by=by, at=now):
@@ -289,7 +290,7 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
 # The reminders job's part -----------------------------------------------------------------------------
 
 
-def due(deps: Deps, timer: Timer, place: Where, now: float) -> tuple[list[Action], Timer | None, str]:
+def due(deps: Deps, timer: Timer, place: Where[Event], now: float) -> tuple[list[Action], Timer | None, str]:
     poll = Polls(deps.store).get(timer.gid, timer.ref)
     if poll is None or poll.state != "open":
         return [], None, "skipped"

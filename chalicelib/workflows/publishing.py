@@ -22,18 +22,19 @@ from typing import Any
 
 from chalicelib.core.actions import Action, Decision, PostCard, Reply, SendDirect
 from chalicelib.core.cards import Button, Card
-from chalicelib.core.events import CardClicked, CommandIssued
+from chalicelib.core.events import CardClicked, CommandIssued, Event
 from chalicelib.core.ids import split_id
 from chalicelib.i18n import t
 from chalicelib.kernel.clicks import ClickGate
 from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context, load_context
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.where import Where, where_in
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Item
 from chalicelib.workflows import announcements, common
-from chalicelib.workflows.common import DAY, HOUR, ArgumentError, Where
+from chalicelib.workflows.common import DAY, HOUR, ArgumentError, Decided
 from chalicelib.workflows.timers import Plan, Timer, Timers, plan_data, plan_of
 
 KIND = "pub"
@@ -212,12 +213,13 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
     if isinstance(opened, Decision):
         return opened
     sealed, gctx, kind = opened.sealed, opened.ctx, opened.kind
-    decision = _decide(click, gctx, deps, kind, sealed.ref, chat=sealed.chat, reason="")
-    if "decided" not in decision.notes:
-        return decision  # refused, missing, or decided before: answered privately, nothing else
+    outcome = _decide(click, gctx, deps, kind, sealed.ref, chat=sealed.chat, reason="")
+    if not isinstance(outcome, Decided):
+        return outcome  # refused, missing, or decided before: answered privately, nothing else
+    decision = outcome.decision
     locale = gctx.locale
     line = t(locale, "workflows.handled", by=click.user, what=t(locale, f"workflows.pub.what.{kind}"))
-    title = t(locale, "workflows.pub.card.title", ref=sealed.ref, by=decision.notes["decided"]["author"])
+    title = t(locale, "workflows.pub.card.title", ref=sealed.ref, by=outcome.author)
     update = common.handled(
         click, title=title, line=line, fallback_id=f"pub-{sealed.ref}", reason="workflows.pub.handled"
     )
@@ -233,9 +235,10 @@ def _decide_by_command(
         return common.private(ctx.locale, "workflows.pub.missing", ref=ref)
     chat = split_id(gid)[2]
     gctx = ctx if chat == command.chat else load_context(dataclasses.replace(command, chat=chat), deps)
-    decision = _decide(command, gctx, deps, kind, ref, chat=chat, reason=reason)
-    if "decided" not in decision.notes:
-        return decision
+    outcome = _decide(command, gctx, deps, kind, ref, chat=chat, reason=reason)
+    if not isinstance(outcome, Decided):
+        return outcome
+    decision = outcome.decision
     done = Reply(
         text=t(
             gctx.locale,
@@ -259,8 +262,9 @@ def _decide(
     *,
     chat: str,
     reason: str,
-) -> Decision:
-    """Approve or reject, once, by an approver: the announcement and the member's answer."""
+) -> Decided | Decision:
+    """Approve or reject, once, by an approver: the announcement and the member's answer (`Decided`);
+    otherwise the private answer why not."""
     user = event.user
     located = dataclasses.replace(event, chat=chat)
     if not common.may_approve(located, user, gctx, deps):
@@ -285,7 +289,7 @@ def _decide(
     locale = gctx.locale
     actions: list[Action] = []
     if kind == "approve":
-        place = common.where(located, gctx, deps)
+        place = where_in(deps, located, gctx)
         settings = gctx.policy.workflows
         expires = (
             gctx.now + min(submission.expires_seconds, settings.announcements.max_expires_days * DAY)
@@ -315,16 +319,17 @@ def _decide(
             reason=reason or t(locale, "workflows.no_reason"),
         )
     actions.append(SendDirect(user=submission.by, text=text, reason=f"workflows.pub.{state}"))
-    return Decision(
+    decision = Decision(
         Decision.of(*actions).actions,
-        notes={"decided": {"ref": ref, "what": state, "by": user, "author": submission.by}},
+        audit={"decided": {"ref": ref, "what": state, "by": user, "author": submission.by}},
     )
+    return Decided(decision, author=submission.by)
 
 
 # The reminders job's part -----------------------------------------------------------------------------
 
 
-def due(deps: Deps, timer: Timer, place: Where, now: float) -> tuple[list[Action], Timer | None, str]:
+def due(deps: Deps, timer: Timer, place: Where[Event], now: float) -> tuple[list[Action], Timer | None, str]:
     repo = Submissions(deps.store)
     submission = repo.get(timer.gid, timer.ref)
     if submission is None or submission.state != "pending" or timer.stage >= len(submission.plan):

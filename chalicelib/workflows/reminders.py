@@ -26,13 +26,11 @@ from datetime import UTC, datetime
 
 from chalicelib.core.actions import Action
 from chalicelib.core.events import JobRequested
-from chalicelib.core.ids import split_id
 from chalicelib.jobs.base import JobReport
-from chalicelib.kernel.context import load_context
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.where import Where, job_where
 from chalicelib.moderation import followups
-from chalicelib.workflows import announcements, common, discussions, polls, publishing, revisions
-from chalicelib.workflows.common import Where
+from chalicelib.workflows import announcements, discussions, polls, publishing, revisions
 from chalicelib.workflows.timers import Timer, Timers
 
 log = logging.getLogger("qunguan.workflows")
@@ -40,7 +38,7 @@ log = logging.getLogger("qunguan.workflows")
 NAME = "workflows"
 MAX_PER_RUN = 200  # timers handled per run; the rest are still due at the next run
 
-Step = Callable[[Deps, Timer, Where, float], tuple[list[Action], Timer | None, str]]
+Step = Callable[[Deps, Timer, Where[JobRequested], float], tuple[list[Action], Timer | None, str]]
 STEPS: dict[str, Step] = {
     announcements.KIND: announcements.due,
     publishing.KIND: publishing.due,
@@ -68,7 +66,7 @@ class WorkflowReminders:
             return JobReport(
                 NAME, gid, period, dry_run, counts=due, items_read=len(found), details={"quiet": True}
             )
-        place = _place(deps, gid)
+        place = job_where(deps, gid, job=NAME, key="")
         actions: list[Action] = []
         counts: dict[str, int] = {}
         for timer in found:
@@ -95,17 +93,3 @@ class WorkflowReminders:
             details={"quiet": True},
             actions=tuple(actions),
         )
-
-
-def _place(deps: Deps, gid: str) -> Where:
-    platform, tenant, chat = split_id(gid)
-    event = JobRequested(
-        platform=platform,  # type: ignore[arg-type]
-        tenant=tenant,
-        event_id=f"{NAME}:{gid}",
-        occurred_at=deps.clock.now(),
-        chat=chat,
-        job=NAME,
-        period="",
-    )
-    return common.where(event, load_context(event, deps), deps)

@@ -54,11 +54,12 @@ from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context, load_context, policies
 from chalicelib.kernel.deps import Deps
 from chalicelib.kernel.policies import PolicyRepo, parse_override
+from chalicelib.kernel.where import Where, where_in
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Item
 from chalicelib.workflows import common, polls
-from chalicelib.workflows.common import DAY, HOUR, ArgumentError, Where
+from chalicelib.workflows.common import DAY, HOUR, ArgumentError, Decided
 from chalicelib.workflows.revision_trial import trial_text
 from chalicelib.workflows.timers import Timer, Timers
 
@@ -325,7 +326,8 @@ def on_command(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     if refusal is not None:
         return refusal
     if sub in ("approve", "reject"):
-        return _decide(command, ctx, deps, revision, sub)
+        outcome = _decide(command, ctx, deps, revision, sub)
+        return outcome.decision if isinstance(outcome, Decided) else outcome
     if sub == "pilot":
         return _pilot(command, ctx, deps, revision, command.args[2:])
     if sub == "rollout":
@@ -355,7 +357,7 @@ def _propose(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     poll_ref = common.short_ref("V", command)
     revision = Revision(ref, command.user, ctx.now, command.gid, patch, reason, lines, poll_ref)
     Revisions(deps.store).create(revision)
-    place = common.where(command, ctx, deps)
+    place = where_in(deps, command, ctx)
     locale = ctx.locale
     question = (
         t(locale, "workflows.rev.poll.question", ref=ref)
@@ -395,7 +397,7 @@ def _propose(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     if not named:
         text += "\n" + t(locale, "workflows.rev.no_owners")
     done = Reply(text=text, private=True, reason="workflows.rev.proposed")
-    return common.decided(*actions, done, notes={"revision": {"ref": ref, "what": "proposed"}})
+    return common.decided(*actions, done, audit={"revision": {"ref": ref, "what": "proposed"}})
 
 
 def _status(command: CommandIssued, ctx: Context, deps: Deps, ref: str | None) -> Decision:
@@ -443,8 +445,9 @@ def _status(command: CommandIssued, ctx: Context, deps: Deps, ref: str | None) -
 
 def _decide(
     event: CommandIssued | CardClicked, ctx: Context, deps: Deps, revision: Revision, kind: str
-) -> Decision:
-    """An owner approves (once each; enough approvals make it approved) or rejects."""
+) -> Decided | Decision:
+    """An owner approves (once each; enough approvals make it approved) or rejects (`Decided`); otherwise
+    the private answer (refused, noted, already)."""
     locale = ctx.locale
     repo = Revisions(deps.store)
     say = functools.partial(common.answer, event, locale)
@@ -452,11 +455,12 @@ def _decide(
         if not repo.move(revision, "rejected", frm=("proposed",), decided_by=event.user, decided_at=ctx.now):
             return say("workflows.rev.wrong_state", ref=revision.ref, state=_state(revision, locale))
         text = t(locale, "workflows.rev.rejected", ref=revision.ref, by=event.user)
-        return common.decided(
+        rejected = common.decided(
             SendDirect(user=revision.by, text=text, reason="workflows.rev.rejected"),
             *say("workflows.rev.rejected", ref=revision.ref, by=event.user).actions,
-            notes={"revision": {"ref": revision.ref, "what": "rejected", "by": event.user}},
+            audit={"revision": {"ref": revision.ref, "what": "rejected", "by": event.user}},
         )
+        return Decided(rejected, author=revision.by)
     if revision.state != "proposed":
         return say("workflows.rev.wrong_state", ref=revision.ref, state=_state(revision, locale))
     if event.uid(event.user) == revision.proposer and not _may_approve_own(deps):
@@ -475,12 +479,13 @@ def _decide(
     place = _proposing_place(event, ctx, deps, revision)
     notice = notice_text(revision, "approved", place.locale)
     audience = () if place.can_post else common.members(deps, place.gid, ctx.now)
-    return common.decided(
+    approved = common.decided(
         *common.to_group(place, notice, audience, reason="workflows.rev.approved"),
         *say("workflows.rev.approved.you", ref=revision.ref, prefix=command_prefix(event.platform)).actions,
-        notes={"revision": {"ref": revision.ref, "what": "approved", "by": event.user}},
+        audit={"revision": {"ref": revision.ref, "what": "approved", "by": event.user}},
         acting_chat=_acting(place, event),
     )
+    return Decided(approved, author=revision.by)
 
 
 def _may_approve_own(deps: Deps) -> bool:
@@ -494,17 +499,17 @@ def _state(revision: Revision, locale: str) -> str:
     return t(locale, f"workflows.rev.state.{revision.state}")
 
 
-def _acting(place: Where, event: Event) -> str:
+def _acting(place: Where[Event], event: Event) -> str:
     return place.chat if place.chat != event.chat else ""
 
 
-def _proposing_place(event: Event, ctx: Context, deps: Deps, revision: Revision) -> Where:
+def _proposing_place(event: Event, ctx: Context, deps: Deps, revision: Revision) -> Where[Event]:
     """The group the revision was proposed in, when it is on the event's platform; else the event's."""
     platform, tenant, chat = split_id(revision.gid)
     if (platform, tenant) != (event.platform, event.tenant):
-        return common.where(event, ctx, deps)
+        return where_in(deps, event, ctx)
     gctx = ctx if chat == event.chat else load_context(dataclasses.replace(event, chat=chat), deps)
-    return common.where(event, gctx, deps, chat=chat)
+    return where_in(deps, event, gctx, chat=chat)
 
 
 # Who may press is checked in `on_card` (`owner_refusal`), so that a click while no owners are named is
@@ -523,9 +528,10 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
     revision = Revisions(deps.store).get(sealed.ref)
     if revision is None:
         return common.click_answer(click, gctx.locale, "workflows.rev.missing", ref=sealed.ref)
-    decision = _decide(located, gctx, deps, revision, kind)
-    if "revision" not in decision.notes:
-        return decision
+    outcome = _decide(located, gctx, deps, revision, kind)
+    if not isinstance(outcome, Decided):
+        return outcome
+    decision = outcome.decision
     line = t(
         gctx.locale, "workflows.handled", by=click.user, what=t(gctx.locale, f"workflows.rev.what.{kind}")
     )
@@ -597,7 +603,7 @@ def _pilot(
         reason="workflows.rev.piloting",
     )
     return common.decided(
-        *actions, done, notes={"revision": {"ref": revision.ref, "what": "pilot", "groups": added}}
+        *actions, done, audit={"revision": {"ref": revision.ref, "what": "pilot", "groups": added}}
     )
 
 
@@ -648,7 +654,7 @@ def _rollout(command: CommandIssued, ctx: Context, deps: Deps, revision: Revisio
     return common.decided(
         *_here(command, ctx, deps, revision, "rollout"),
         done,
-        notes={"revision": {"ref": revision.ref, "what": "rollout", "version": applied.version}},
+        audit={"revision": {"ref": revision.ref, "what": "rollout", "version": applied.version}},
     )
 
 
@@ -692,7 +698,7 @@ def _rollback(command: CommandIssued, ctx: Context, deps: Deps, revision: Revisi
     return common.decided(
         *_here(command, ctx, deps, rolled, "rollback"),
         done,
-        notes={"revision": {"ref": revision.ref, "what": "rollback"}},
+        audit={"revision": {"ref": revision.ref, "what": "rollback"}},
     )
 
 
@@ -703,7 +709,7 @@ def _restore_pilots(repo: PolicyRepo, revision: Revision, author: str, now: floa
 
 
 def _here(command: CommandIssued, ctx: Context, deps: Deps, revision: Revision, step: str) -> list[Action]:
-    place = common.where(command, ctx, deps)
+    place = where_in(deps, command, ctx)
     audience = () if place.can_post else common.members(deps, place.gid, ctx.now)
     return common.to_group(
         place, notice_text(revision, step, ctx.locale), audience, reason=f"workflows.rev.{step}"
@@ -722,7 +728,7 @@ def _notify(deps: Deps, gids: Sequence[str], ref: str, now: float) -> None:
 _STEP_OF_STATE = {"piloting": "pilot", "rolled_out": "rollout", "rolled_back": "rollback"}
 
 
-def due(deps: Deps, timer: Timer, place: Where, now: float) -> tuple[list[Action], Timer | None, str]:
+def due(deps: Deps, timer: Timer, place: Where[Event], now: float) -> tuple[list[Action], Timer | None, str]:
     """A revision's notice in one group, as the revision stands now."""
     revision = Revisions(deps.store).get(timer.ref)
     step = _STEP_OF_STATE.get(revision.state) if revision else None

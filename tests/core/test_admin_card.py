@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from chalicelib.core.actions import PostCard
 from chalicelib.core.engine import moderate
+from chalicelib.core.facts import AdminsTold, CaseDecided
 from tests.core.factories import context, message, policy
 
 ABUSE = "你真是个傻 逼"
@@ -43,13 +44,15 @@ def test_the_card_links_the_message_where_the_platform_gives_a_link() -> None:
 def test_a_card_is_never_sent_to_no_one_and_the_decision_says_nobody_was_told() -> None:
     decision = moderate(message(ABUSE), context(admins=(), admins_source="nobody"))
     assert not any(isinstance(a, PostCard) for a in decision.actions)
-    assert decision.notes["admins_told"] == {"to": [], "why": "nobody"}
+    case = decision.fact(CaseDecided)
+    assert case is not None and case.admins_told == AdminsTold(to=(), why="nobody")
 
 
 def test_the_decision_records_that_the_org_admins_were_told_for_a_group_without_its_own() -> None:
     decision = moderate(message(ABUSE), context(admins=("ORGADMIN",), admins_source="org"))
     assert card_of(decision).users == ("ORGADMIN",)
-    assert decision.notes["admins_told"] == {"to": ["ORGADMIN"], "why": "org"}
+    case = decision.fact(CaseDecided)
+    assert case is not None and case.admins_told == AdminsTold(to=("ORGADMIN",), why="org")
 
 
 def dm_of(decision: object) -> str:

@@ -1,15 +1,11 @@
-"""A decision's typed fields: what the pipeline reads (the group it acts in, a retry, a refusal) is not a
-note, and notes are never read as those fields; merging keeps the first."""
+"""A decision's typed fields: what the pipeline reads (the group it acts in, a retry, a refusal, whether
+it answers the event) and what the domains record (facts) are typed; the audit detail is only written to
+the audit record. Merging keeps every action and fact, and the first of each field."""
 
 from __future__ import annotations
 
 from chalicelib.core.actions import Decision, Reply
-
-
-def test_notes_are_a_domains_own_record_and_never_read_as_the_typed_fields() -> None:
-    decision = Decision(notes={"acting_chat": "C9", "refused": "not an admin", "case_ref": "1"})
-    assert (decision.acting_chat, decision.refused, decision.retry) == ("", "", "")
-    assert decision.notes == {"acting_chat": "C9", "refused": "not an admin", "case_ref": "1"}
+from chalicelib.core.facts import CaseOpened, JobRan
 
 
 def test_merging_keeps_every_action_and_the_first_of_each_field() -> None:
@@ -24,3 +20,25 @@ def test_merging_keeps_every_action_and_the_first_of_each_field() -> None:
 
 def test_a_decision_with_only_a_retry_is_not_dropped_by_the_merge() -> None:
     assert Decision.merge(Decision(), Decision(retry="later")).retry == "later"
+
+
+def test_merging_keeps_every_fact_and_every_audit_detail() -> None:
+    merged = Decision.merge(
+        Decision(facts=(CaseOpened("1", ("flood",)),), audit={"case": "1"}),
+        Decision(facts=(JobRan("review", "2026-W49", "done"),), audit={"job": "review"}),
+    )
+    assert merged.facts == (CaseOpened("1", ("flood",)), JobRan("review", "2026-W49", "done"))
+    assert merged.audit == {"case": "1", "job": "review"}
+
+
+def test_a_decision_finds_its_facts_by_type() -> None:
+    decision = Decision(facts=(CaseOpened("1", ("flood",)),))
+    assert decision.fact(CaseOpened) == CaseOpened("1", ("flood",))
+    assert decision.fact(JobRan) is None
+    assert decision.with_facts(JobRan("review", "p", "done")).fact(JobRan) == JobRan("review", "p", "done")
+
+
+def test_a_merged_decision_is_aside_only_when_every_part_is() -> None:
+    setup = Decision((Reply(text="setup"),), aside=True)
+    assert Decision.merge(setup).aside
+    assert not Decision.merge(setup, Decision((Reply(text="answer"),))).aside

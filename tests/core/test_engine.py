@@ -11,12 +11,26 @@ import pytest
 from chalicelib.core.actions import Action, Decision, DeleteMessage, Mute, PostCard, SendDirect
 from chalicelib.core.engine import build_rules, case_ref, decide, evaluate, moderate
 from chalicelib.core.events import Event, MemberJoined, MessagePosted
+from chalicelib.core.facts import CaseDecided, Points, Threshold
 from chalicelib.core.rules.base import Finding, Rule, RuleContext
 from chalicelib.core.rules.flood import FloodRule
 from tests.core.factories import NOW, context, file_shared, message, policy, rules_override
 
 ABUSE = "你真是个傻 逼"
 VALID_ID = "11010519491231002X"
+
+
+def case(decision: Decision) -> CaseDecided:
+    """The case the engine decided (every decision on a finding carries one)."""
+    found = decision.fact(CaseDecided)
+    assert found is not None, decision
+    return found
+
+
+def _points(decision: Decision) -> Points:
+    points = case(decision).points
+    assert points is not None
+    return points
 
 
 def kinds(decision: Decision) -> list[str]:
@@ -44,8 +58,8 @@ def test_abusive_message_is_removed_explained_and_reported() -> None:
     assert card.users == ("ADMIN",)
     assert [b.action for b in card.card.buttons] == ["warn", "mute", "remove", "dismiss"]
     assert {b.value for b in card.card.buttons} == {case_ref(event)}
-    assert decision.notes["points"]["total"] == 1.0
-    assert decision.notes["policy_revision"] == "1"
+    assert _points(decision).total == 1.0
+    assert case(decision).policy_revision == "1"
 
 
 def test_explanation_follows_the_group_locale_and_platform() -> None:
@@ -66,8 +80,8 @@ def test_a_valid_id_number_is_removed_but_never_shown_to_the_admins() -> None:
     card = only(decision, PostCard).card
     assert VALID_ID not in repr(card)
     assert "1101**********002X" in only(decision, SendDirect).text
-    assert decision.notes["sensitive"] is True
-    assert VALID_ID not in repr(decision.notes)
+    assert case(decision).sensitive is True
+    assert VALID_ID not in repr(decision.facts) + repr(decision.audit)
 
 
 def test_a_flood_mutes_explains_and_reports() -> None:
@@ -80,8 +94,8 @@ def test_a_flood_mutes_explains_and_reports() -> None:
 def test_the_rest_of_a_flood_is_only_recorded() -> None:
     decision = moderate(message("hi"), context(flood_count=12))
     assert decision.actions == ()
-    assert [f["rule"] for f in decision.notes["findings"]] == ["flood"]
-    assert "points" not in decision.notes
+    assert list(case(decision).rules) == ["flood"]
+    assert case(decision).points is None
 
 
 def test_shadow_mode_records_and_acts_on_nothing() -> None:
@@ -90,14 +104,14 @@ def test_shadow_mode_records_and_acts_on_nothing() -> None:
     )
     assert decision.actions == ()
     assert decision.shadow
-    assert decision.notes["findings"][0]["mode"] == "shadow"
-    assert [a["type"] for a in decision.notes["shadow_actions"]] == [
+    assert case(decision).findings[0]["mode"] == "shadow"
+    assert [a["type"] for a in case(decision).shadow_actions] == [
         "DeleteMessage",
         "PostCard",
         "SendDirect",
     ]
-    assert "points" not in decision.notes
-    assert ABUSE not in repr(decision.notes)  # the would-be actions carry no message text
+    assert case(decision).points is None
+    assert ABUSE not in repr(decision.facts)  # the would-be actions carry no message text
 
 
 def test_a_group_in_shadow_mode_acts_on_nothing() -> None:
@@ -112,7 +126,7 @@ def test_warn_only_rule_only_explains() -> None:
     dm = only(decision, SendDirect)
     assert "提醒" in dm.text
     assert "appeal" in dm.text
-    assert "points" not in decision.notes
+    assert case(decision).points is None
 
 
 def test_enforced_and_warned_findings_share_one_explanation() -> None:
@@ -129,7 +143,7 @@ def test_enforced_and_warned_findings_share_one_explanation() -> None:
 def test_an_exempt_admin_is_not_flagged(signals: dict[str, Any]) -> None:
     decision = moderate(message(ABUSE), context(flood_count=20, **signals))
     assert decision.actions == ()
-    assert not decision.notes.get("findings")
+    assert decision.fact(CaseDecided) is None
 
 
 def test_members_named_as_exempt_or_admin_in_the_policy_are_not_flagged() -> None:
@@ -164,7 +178,7 @@ def test_modes_and_exemptions_are_read_from_each_policy_object() -> None:
     off = rules_override(lexicon={"mode": "off"})
     decision = moderate(event, context(off), rules)
     assert decision.actions == ()
-    assert not decision.notes.get("findings")
+    assert decision.fact(CaseDecided) is None
     assert "DeleteMessage" in kinds(moderate(event, context(first), rules))
 
 
@@ -185,7 +199,7 @@ def test_a_rule_that_raises_does_not_stop_the_others() -> None:
     assert "RuntimeError: boom" in evaluation.errors[0].error
     assert [f.rule for f in evaluation.findings] == ["flood"]
     decision = decide(evaluation, ctx, message("hi"))
-    assert decision.notes["errors"][0]["rule"] == "exploding"
+    assert decision.audit["errors"][0]["rule"] == "exploding"
     assert "Mute" in kinds(decision)
 
 
@@ -199,7 +213,7 @@ def test_every_applicable_rule_runs_and_findings_merge_by_severity() -> None:
     assert only(decision, DeleteMessage).rule == "pii"
     dm = only(decision, SendDirect).text
     assert "刷屏" in dm and "不当用语" in dm and "敏感信息" in dm
-    assert decision.notes["points"]["added"] == 1.0  # one message is one violation, at its worst
+    assert _points(decision).added == 1.0  # one message is one violation, at its worst
 
 
 def test_escalation_three_points_in_thirty_days_mute() -> None:
@@ -207,7 +221,7 @@ def test_escalation_three_points_in_thirty_days_mute() -> None:
     decision = moderate(message(ABUSE), ctx)
     mute = only(decision, Mute)
     assert (mute.seconds, mute.reason) == (3600, "moderation.escalation.mute")
-    assert decision.notes["threshold"] == {"points": 3.0, "action": "mute"}
+    assert case(decision).threshold == Threshold(points=3.0, action="mute")
     assert "60 分钟" in only(decision, SendDirect).text
 
 
@@ -235,7 +249,7 @@ def test_policy_admins_of_the_events_platform_and_tenant_receive_the_cards_as_na
 def test_a_one_time_pass_is_used_up_and_nothing_happens() -> None:
     decision = moderate(message("加我微信 zhang_san88"), context(ads_pass=True))
     assert decision.actions == ()
-    assert decision.notes["consume_pass"] is True
+    assert case(decision).consume_pass is True
 
 
 def test_a_file_without_a_message_id_is_not_claimed_as_removed() -> None:
@@ -262,13 +276,13 @@ def test_a_removed_file_returns_its_name() -> None:
 def test_events_outside_group_messages_are_left_alone(event: Event) -> None:
     decision = moderate(event, context(flood_count=20))
     assert not decision
-    assert decision.notes == {}
+    assert decision.facts == () and decision.audit == {}
 
 
 def test_a_clean_message_gives_an_empty_decision() -> None:
     decision = moderate(message("明天下午三点开会"), context())
     assert not decision
-    assert decision.notes == {}
+    assert decision.facts == () and decision.audit == {}
 
 
 def test_build_rules_follows_the_modes() -> None:

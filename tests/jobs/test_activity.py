@@ -14,13 +14,13 @@ import pytest
 from chalicelib.adapters.base import Capabilities, Capability
 from chalicelib.bootstrap import Deps
 from chalicelib.clock import FrozenClock
-from chalicelib.core.events import CardClicked, FileInfo, FileShared, MessagePosted
+from chalicelib.core.events import CardClicked, FileInfo, FileShared, JobRequested, MessagePosted
 from chalicelib.ingress import claim, handle
 from chalicelib.jobs.activity import Entry, MessageLog, entry_for, is_question, record_event
 from chalicelib.jobs.assessment import AssessmentJob
 from chalicelib.jobs.periods import month_bounds
-from chalicelib.jobs.runs import group_scope
 from chalicelib.kernel.context import load_context
+from chalicelib.kernel.where import Where, job_where
 from chalicelib.settings import Settings
 from chalicelib.store import keys
 from chalicelib.store.dynamodb import READ_OPERATIONS, DynamoStore
@@ -32,6 +32,11 @@ from tests.support.messenger import RecordingMessenger
 DAY = 86400.0
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 ONLY_MENTIONS = Capabilities(always=frozenset(Capability) - {Capability.SEE_ALL_MESSAGES})  # WeCom, DingTalk
+
+
+def scope_of(deps: Deps, gid: str) -> Where[JobRequested]:
+    """The assessment's run in group `gid` at T0."""
+    return job_where(deps, gid, job="assessment", key="2026-11", now=T0)
 
 
 @pytest.fixture
@@ -179,7 +184,7 @@ def test_a_wecom_mention_is_not_counted_as_participation_under_activity_auto(
     )
     assert claim(mention, deps, T0) is True
     assert claim(mention, deps, T0) is False  # a redelivery
-    assessed = AssessmentJob().assess(deps, group_scope(deps, gid, T0), "2026-11")
+    assessed = AssessmentJob().assess(deps, scope_of(deps, gid), "2026-11")
     assert assessed.result.figures["messages"] == 0
     assert all(m.facts.messages == 0 for m in assessed.members)
 
@@ -206,7 +211,7 @@ def test_jobs_activity_decides_when_the_log_is_read_whether_messages_count(
     if not sees_everything:
         messenger.capabilities = ONLY_MENTIONS
     set_policy(slack, GID, f"jobs: {{activity: '{mode}'}}")
-    assessed = AssessmentJob().assess(slack, group_scope(slack, GID, T0), "2026-11")
+    assessed = AssessmentJob().assess(slack, scope_of(slack, GID), "2026-11")
     assert assessed.result.figures["messages"] == counted
     kinds = [
         e.kind for e in MessageLog(slack.store).read(GID, T0 - 20 * DAY, T0, 8.0, messages=bool(counted))
@@ -246,7 +251,7 @@ def test_file_names_are_kept_and_judged_when_read_against_the_groups_convention_
     assert "fb" not in item  # nothing policy-dependent is written at ingress
 
     def bad_files() -> int:
-        policy = group_scope(slack, GID, T0).policy
+        policy = scope_of(slack, GID).policy
         (entry,) = MessageLog(slack.store).read(GID, T0 - 20 * DAY, T0, 8.0, files=policy.rules.files)
         return entry.bad_files
 
@@ -314,7 +319,9 @@ def test_entries_written_under_the_groups_local_day_before_are_still_read(
     )
     deps.store.put_item(legacy)
     MessageLog(deps.store).record(
-        GID, Entry(kind="msg", user="U2", at=at + 60, message_id="new"), group_scope(deps, GID, T0).policy
+        GID,
+        Entry(kind="msg", user="U2", at=at + 60, message_id="new"),
+        scope_of(deps, GID).policy,
     )
     read = list(MessageLog(deps.store).read(GID, *month_bounds("2026-11", 8.0), 8.0))
     assert [e.message_id for e in read] == ["old", "new"]  # both, in time order

@@ -218,6 +218,6 @@ def test_a_large_groups_cards_continue_in_parts(
 
 
 def _scope(deps: Deps) -> Any:
-    from chalicelib.jobs.runs import group_scope
+    from chalicelib.kernel.where import job_where
 
-    return group_scope(deps, GID, T0)
+    return job_where(deps, GID, job="assessment", key="test", now=T0)

@@ -10,7 +10,7 @@ from chalicelib.bootstrap import Deps
 from chalicelib.core.policy import GroupPolicy
 from chalicelib.jobs.activity import Entry, MessageLog
 from chalicelib.jobs.review import ReviewJob
-from chalicelib.jobs.runs import group_scope
+from chalicelib.kernel.where import job_where
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.store.records import GroupRecord
 from tests.jobs.support import GID, T0, dump, set_policy
@@ -21,7 +21,7 @@ DAY = 86400.0
 
 def kept(deps: Deps) -> GroupPolicy:
     set_policy(deps, GID, "retention: {messages: 14}")
-    return group_scope(deps, GID, T0).policy
+    return job_where(deps, GID, job="review", key="test", now=T0).policy
 
 
 def say(deps: Deps, policy: GroupPolicy, user: str, at: float, line: tuple[str, str]) -> None:

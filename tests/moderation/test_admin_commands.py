@@ -12,6 +12,7 @@ import yaml
 from chalicelib.bootstrap import Deps
 from chalicelib.clock import FrozenClock
 from chalicelib.core.events import CommandIssued, MessagePosted
+from chalicelib.core.facts import CaseDecided
 from chalicelib.core.policy import default_policy_text
 from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.membership.repository import MembershipRepo
@@ -128,6 +129,8 @@ def test_a_ban_tells_the_member_why_and_how_to_appeal_and_leaves_every_roster() 
 
 def test_a_dismissed_case_tells_the_member_which_group() -> None:
     group = make()
-    ref = str(group.say("U0BOB", "你是个傻逼").decision.notes["case_ref"])
+    case = group.say("U0BOB", "你是个傻逼").decision.fact(CaseDecided)
+    assert case is not None
+    ref = case.ref
     group.command("UADMIN", "handle", ref, "dismiss")
     assert "#design" in group.texts_to("U0BOB")[-1]

@@ -16,6 +16,7 @@ from chalicelib.cardsign import seal
 from chalicelib.clock import FrozenClock
 from chalicelib.core.actions import PostCard, Reply
 from chalicelib.core.events import CardClicked, CommandIssued, MessagePosted
+from chalicelib.core.facts import CaseActed, CaseDecided
 from chalicelib.core.policy import default_policy_text
 from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.moderation.cases import CaseRepo
@@ -128,7 +129,9 @@ def make(mode: str = "enforce", **followups: Any) -> Group:
 
 def violation(group: Group, user: str = "U1") -> str:
     outcome = group.say(user, ABUSE)
-    ref = str(outcome.decision.notes["case_ref"])
+    case = outcome.decision.fact(CaseDecided)
+    assert case is not None
+    ref = case.ref
     assert CaseRepo(group.deps.store).get(GID, ref) is not None
     return ref
 
@@ -222,7 +225,8 @@ def test_the_reminders_buttons_act_on_the_case_and_then_reminders_stop() -> None
         ),
         group.deps,
     )
-    assert outcome.decision.notes["admin_action"]["what"] == "dismiss"
+    acted = outcome.decision.fact(CaseActed)
+    assert acted is not None and acted.what == "dismiss"
     assert CaseRepo(group.deps.store).get(GID, ref).state == "dismissed"  # type: ignore[union-attr]
     assert group.remind(T0 + 25 * H) == [] and group.open_refs() == []
 

@@ -27,6 +27,7 @@ from chalicelib.core.actions import (
     UpdateCard,
 )
 from chalicelib.core.events import CardClicked, CommandIssued, MessagePosted
+from chalicelib.core.facts import CaseDecided
 from chalicelib.core.policy import default_policy_text
 from chalicelib.jobs import minutely
 from chalicelib.kernel.policies import PolicyRepo
@@ -303,7 +304,8 @@ def test_in_warn_mode_the_two_are_only_told_and_in_shadow_only_the_case_is_kept(
     shadow = make(heated="shadow")
     outcome = shadow.quarrel()
     assert not outcome.decision and shadow.slow() is None
-    assert [f["rule"] for f in outcome.decision.notes["findings"]] == ["heated"]
+    case = outcome.decision.fact(CaseDecided)
+    assert case is not None and case.rules == ("heated",)
 
 
 # The admins' card ----------------------------------------------------------------------------------------

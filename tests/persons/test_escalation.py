@@ -9,6 +9,7 @@ import pytest
 
 from chalicelib.bootstrap import Deps
 from chalicelib.core.events import MessagePosted
+from chalicelib.core.facts import CaseDecided
 from chalicelib.persons.ledger import ledger_entry
 from chalicelib.persons.repository import PersonRepo
 from chalicelib.worker.pipeline import process
@@ -47,8 +48,10 @@ def test_points_from_another_platform_reach_the_threshold_only_when_the_scope_is
         MessagePosted(**BASE, event_id="m1", user="U9", text=f"id {ID_CARD}", message_id="1.1"), memory_deps
     )
 
-    reached = outcome.decision.notes.get("threshold")
-    assert (reached["action"] if reached else None) == threshold
+    case = outcome.decision.fact(CaseDecided)
+    assert case is not None and case.points is not None
+    assert (case.threshold.action if case.threshold else None) == threshold
+    assert case.points.person_total == (pytest.approx(3.5, abs=0.01) if scope == "person" else None)
     member = memory_deps.store.get_member(GID, SLACK_UID)
     assert member is not None and member.points == pytest.approx(1.0)  # this group's own points only
 
@@ -72,4 +75,5 @@ def test_points_given_back_by_an_appeal_no_longer_count_elsewhere(memory_deps: D
         MessagePosted(**BASE, event_id="m1", user="U9", text=f"id {ID_CARD}", message_id="1.1"), memory_deps
     )
 
-    assert outcome.decision.notes.get("threshold") is None
+    case = outcome.decision.fact(CaseDecided)
+    assert case is not None and case.threshold is None

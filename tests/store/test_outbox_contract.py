@@ -6,6 +6,7 @@ from __future__ import annotations
 from chalicelib.clock import FrozenClock
 from chalicelib.core.actions import PostCard, Reply, SendDirect
 from chalicelib.core.cards import Button, Card
+from chalicelib.core.facts import AdminsTold, CaseDecided, Points
 from chalicelib.kernel.executor import ActionResult
 from chalicelib.kernel.outbox import LEASE_SECONDS, Claim, Entry, Outbox, new_owner
 from chalicelib.store.base import Store
@@ -23,7 +24,17 @@ def entry(owner: str = "first", key: str = "T1#msg:C1:1") -> Entry:
         at=T0,
         chat="C1",
         actions=(PostCard(card=CARD, users=("UADMIN1", "UADMIN2")), SendDirect(user="U1", text="请勿刷屏")),
-        notes={"case_ref": "1", "findings": [{"rule": "flood", "points": 1.5}]},
+        audit={"case": "1", "rules": ["flood"]},
+        facts=(
+            CaseDecided(
+                ref="1",
+                findings=({"rule": "flood", "points": 1.5},),
+                policy_version=3,
+                policy_revision="3",
+                points=Points(before=0.5, added=1.5, total=2.0, at=T0),
+                admins_told=AdminsTold(to=("UADMIN1", "UADMIN2"), why="group"),
+            ),
+        ),
         what="MessagePosted",
         actor="U1",
         owner=owner,
@@ -36,7 +47,8 @@ def test_a_stored_decision_reads_back_as_it_was_stored(store: Store) -> None:
     assert outbox.open(entry())
     loaded = outbox.load(Claim("slack", "T1#msg:C1:1"))
     assert loaded is not None
-    assert loaded.actions == entry().actions and loaded.notes == entry().notes
+    assert loaded.actions == entry().actions and loaded.facts == entry().facts
+    assert loaded.audit == entry().audit
     assert [step.part_of for step in loaded.steps] == [0, 0, 1]  # a card to two admins is two steps
     assert loaded.results == {} and not loaded.recorded
 
@@ -107,7 +119,7 @@ def test_a_reply_without_results_reads_back_with_none_settled(store: Store) -> N
         at=T0,
         chat="",
         actions=(Reply(text="好"),),
-        notes={},
+        audit={},
         what="CommandIssued",
         actor="u",
         owner="o",

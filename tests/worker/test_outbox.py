@@ -21,10 +21,10 @@ from chalicelib.core.events import MessagePosted
 from chalicelib.core.facts import CaseOpened
 from chalicelib.core.records_codec import RecordCodecError, from_data, to_data
 from chalicelib.errors import MessengerError
-from chalicelib.kernel.act import Where, act, event_claim
-from chalicelib.kernel.context import load_context
+from chalicelib.kernel.act import act, event_claim
 from chalicelib.kernel.executor import DeliveryFailed
 from chalicelib.kernel.outbox import ACTION_KINDS, LEASE_SECONDS, Outbox, steps_of
+from chalicelib.kernel.where import where_of
 from chalicelib.settings import Settings
 from chalicelib.store.memory import MemoryStore
 from chalicelib.worker import pipeline
@@ -89,7 +89,7 @@ def moderation_decision() -> Decision:
             PostCard(card=CARD, users=("UADMIN1", "UADMIN2"), reason="moderation.notify_admins"),
             SendDirect(user="U1", text="请勿刷屏", reason="moderation.rule.flood"),
         ),
-        notes={"case_ref": "9"},
+        audit={"case": "9"},
     )
 
 
@@ -111,7 +111,7 @@ def test_a_redelivery_sends_only_what_failed_and_records_once() -> None:
     deps, messenger = make()
     event = said("flood")
     recorded: list[tuple[str, ...]] = []
-    where = Where(event, load_context(event, deps))
+    where = where_of(deps, event)
     messenger.down = {"UADMIN2"}
 
     def after(decision: Decision, results: tuple[Any, ...]) -> None:
@@ -160,7 +160,7 @@ def test_a_worker_killed_between_its_last_step_and_its_recording_is_recorded_by_
     clock = deps.clock
     assert isinstance(clock, FrozenClock)
     event = said("flood")
-    where = Where(event, load_context(event, deps))
+    where = where_of(deps, event)
     recorded: list[tuple[str, ...]] = []
     kill = [True]
 
@@ -205,7 +205,7 @@ def test_a_decision_that_acts_costs_one_outbox_write_and_one_per_step() -> None:
     store = deps.store
     assert isinstance(store, MemoryStore)
     event = said("flood")
-    where = Where(event, load_context(event, deps))
+    where = where_of(deps, event)
     store.usage.reset()
     act(deps, where, moderation_decision())
     writes = store.usage.calls.get("PutItem", 0) + store.usage.calls.get("UpdateItem", 0)
@@ -260,14 +260,14 @@ def test_a_fifo_group_stops_at_its_first_failure_and_the_others_go_on() -> None:
 def test_the_outbox_is_keyed_by_the_events_claim() -> None:
     deps, _ = make()
     event = said("flood")
-    act(deps, Where(event, load_context(event, deps)), moderation_decision())
+    act(deps, where_of(deps, event), moderation_decision())
     stored = Outbox(deps.store).load(event_claim(event))
     assert stored is not None and stored.recorded and len(stored.results) == 4
 
 
 def test_a_jobs_notices_that_failed_part_way_are_finished_by_its_next_run_not_repeated() -> None:
+    from chalicelib.kernel.where import job_where
     from chalicelib.membership.acting import act as job_act
-    from chalicelib.membership.acting import open_run
 
     deps, messenger = make()
     notices = [
@@ -275,13 +275,13 @@ def test_a_jobs_notices_that_failed_part_way_are_finished_by_its_next_run_not_re
         for n in range(3)
     ]
     messenger.down = {"U1"}
-    run = open_run(deps, "slack:T1:C1", "inactivity", "2026-12-07", dry_run=False)
+    run = job_where(deps, "slack:T1:C1", job="inactivity", key="2026-12-07")
     first = job_act(deps, run, notices, at=T0, what="inactivity notices")
     assert [r.status for r in first] == ["done", "failed", "done"] and first[1].retryable
     assert deps.store.list_audit("slack:T1:C1") == []
 
     messenger.down = set()
-    again = open_run(deps, "slack:T1:C1", "inactivity", "2026-12-07", dry_run=False)
+    again = job_where(deps, "slack:T1:C1", job="inactivity", key="2026-12-07")
     second = job_act(deps, again, notices, at=T0 + 300, what="inactivity notices")
     assert [r.status for r in second] == ["done", "done", "done"]
     assert sent_to(messenger) == ["U0", "U2", "U1"]  # U1 once, on the next run; nobody twice
@@ -296,7 +296,7 @@ def test_a_decisions_facts_and_typed_fields_are_kept_with_it_for_the_redelivery(
         moderation_decision(), facts=(CaseOpened("9", ("flood",)),), refused="", retry="archive: 503"
     )
     messenger.down = {"U1"}
-    act(deps, Where(event, load_context(event, deps)), decision)
+    act(deps, where_of(deps, event), decision)
     stored = Outbox(deps.store).load(event_claim(event))
     assert stored is not None
     assert stored.decision.facts == (CaseOpened("9", ("flood",)),) and stored.decision.retry == "archive: 503"

@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import pytest
 
+from chalicelib.adapters.base import Capabilities, Capability
 from chalicelib.core.actions import PostCard, PostText, SendDirect
+from chalicelib.core.events import JobRequested
+from chalicelib.kernel.context import Context
+from chalicelib.kernel.where import Where
+from chalicelib.store.records import GroupRecord
 from chalicelib.workflows.announcements import Announcement, card, pending, plan, status_text, step_actions
-from chalicelib.workflows.common import Where
 from chalicelib.workflows.settings import AnnouncementSettings
+from tests.core.factories import policy
 
 H = 3600
 T0 = 1_700_000_000.0
@@ -30,18 +35,16 @@ def announcement(**changes: object) -> Announcement:
     return Announcement(**values)  # type: ignore[arg-type]
 
 
-def place(*, can_post: bool) -> Where:
-    return Where(
-        platform="slack",
-        tenant="T1",
-        chat="C1",
-        gid="slack:T1:C1",
-        label="测试群",
-        locale="zh-CN",
-        can_post=can_post,
-        can_mute=False,
-        admins=("UADMIN",),
+def place(*, can_post: bool) -> Where[JobRequested]:
+    event = JobRequested(
+        platform="slack", tenant="T1", event_id="ann", occurred_at=T0, chat="C1", job="ann", period="p"
     )
+    group = GroupRecord(
+        gid="slack:T1:C1", platform="slack", tenant="T1", chat="C1", name="测试群", admins=("UADMIN",)
+    )
+    ctx = Context(now=T0, group=group, member=None, locale="zh-CN", policy=policy())
+    allowed = frozenset({Capability.POST_TO_GROUP}) if can_post else frozenset()
+    return Where(event, ctx, Capabilities(always=allowed))
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.core.engine import moderate
+from chalicelib.core.facts import CaseDecided
 from chalicelib.core.heat import Exchange, addressee, message_heat, shouting
 from chalicelib.core.rules.heated import HeatedRule
 from chalicelib.core.rules.slowmode import SlowModeRule
@@ -98,17 +99,20 @@ def test_without_an_exchange_there_is_nothing_to_find() -> None:
 
 
 def test_the_rule_is_off_by_default_and_a_shadow_finding_only_records() -> None:
-    assert moderate(message("继续吵"), context(exchange=exchange(3, 3, 4))).notes == {}
+    off = moderate(message("继续吵"), context(exchange=exchange(3, 3, 4)))
+    assert off.facts == () and off.audit == {}
     shadow = rules_override(heated={"mode": "shadow"})
     decision = moderate(message("继续吵"), context(shadow, exchange=exchange(3, 3, 4)))
     assert not decision and decision.shadow
-    assert [f["rule"] for f in decision.notes["findings"]] == ["heated"]
+    case = decision.fact(CaseDecided)
+    assert case is not None and case.rules == ("heated",)
 
 
 def test_an_enforced_heated_finding_explains_privately_and_costs_no_points() -> None:
     decision = moderate(message("继续吵"), context(HEATED, exchange=exchange(3, 3, 4)))
     assert [type(a).__name__ for a in decision.actions] == ["SendDirect"]
-    assert "points" not in decision.notes
+    case = decision.fact(CaseDecided)
+    assert case is not None and case.points is None
 
 
 @pytest.mark.parametrize(
