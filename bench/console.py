@@ -76,9 +76,10 @@ def items(groups: int, per_group: int) -> Iterator[dict[str, Any]]:
             yield codec.serialize_item(
                 {"PK": keys.member_groups_pk(member.uid), "SK": group.gid, "gid": group.gid}
             )
+        score = 60 + n % 40
         assessment = {
             "period": "2025-12",
-            "score": 60 + n % 40,
+            "score": score,
             "members": per_group,
             "active_members": per_group // 2,
         }
@@ -89,7 +90,7 @@ def items(groups: int, per_group: int) -> Iterator[dict[str, Any]]:
             gid=group.gid,
             members=per_group,
             last_active=NOW - 60,
-            score=float(assessment["score"]),
+            score=float(score),
             period="2025-12",
             active_members=per_group // 2,
             admins=summaries.known_admins(group),

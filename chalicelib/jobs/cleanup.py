@@ -153,7 +153,7 @@ class CleanupJob(RecordedJob):
         )
 
 
-def _recount_summary(deps: Deps, scope: Scope) -> None:
+def _recount_summary(deps: Deps, scope: Where[JobRequested]) -> None:
     """5. The group's summary for the web console, rebuilt from its items, so that a figure that drifted
     (an open card gone by TTL, a member item written outside the member paths) heals within a day."""
     from chalicelib.store.summaries import recount_group
