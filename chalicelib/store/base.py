@@ -85,12 +85,35 @@ class Store(ABC):
     def delete_member(self, gid: str, uid: str) -> None:
         """Forget a member's record altogether (a person's erasure, `chalicelib.persons.erasure`)."""
 
-    @abstractmethod
     def record_activity(
         self, gid: str, uid: str, user: str, at: float, *, min_interval: int = ACTIVITY_WRITE_INTERVAL
     ) -> bool:
         """Set the member's `last_active` to `at`, creating the member if needed, unless the stored
-        value is less than `min_interval` seconds older. True when written."""
+        value is less than `min_interval` seconds older. True when written (and then the group's summary
+        takes the activity, and the new member, in one more write)."""
+        written, created = self.write_activity(gid, uid, user, at, min_interval=min_interval)
+        if written:
+            self.count_members(gid, int(created), at)
+        return written
+
+    def record_activities(self, entries: Sequence[tuple[str, str, str, float, int]]) -> None:
+        """`record_activity` of many members (gid, uid, user, at, min_interval), as a page of messages
+        gathers them: each member's write, then one summary write a group, not one a member."""
+        groups: dict[str, tuple[int, float]] = {}
+        for gid, uid, user, at, interval in entries:
+            written, created = self.write_activity(gid, uid, user, at, min_interval=interval)
+            if written:
+                count, last = groups.get(gid, (0, at))
+                groups[gid] = (count + int(created), max(last, at))
+        for gid, (count, last) in groups.items():
+            self.count_members(gid, count, last)
+
+    @abstractmethod
+    def write_activity(
+        self, gid: str, uid: str, user: str, at: float, *, min_interval: int = ACTIVITY_WRITE_INTERVAL
+    ) -> tuple[bool, bool]:
+        """`record_activity`'s write of the member alone, leaving the summary to the caller: (written,
+        whether the member item was created by it)."""
 
     @abstractmethod
     def members_inactive_since(self, gid: str, cutoff: float) -> Iterator[MemberRecord]:

@@ -247,9 +247,9 @@ class DynamoStore(Store):
         if old:
             self.count_members(gid, -summaries.counted(str(old.get("role", {}).get("S", "member"))))
 
-    def record_activity(
+    def write_activity(
         self, gid: str, uid: str, user: str, at: float, *, min_interval: int = ACTIVITY_WRITE_INTERVAL
-    ) -> bool:
+    ) -> tuple[bool, bool]:
         values = {
             ":at": at,
             ":cutoff": at - min_interval,
@@ -281,12 +281,11 @@ class DynamoStore(Store):
                 ReturnValues="ALL_OLD",  # free: a write's answer costs no read capacity
             )
         except _ConditionFailed:
-            return False
+            return False, False
         created = not answer.get("Attributes")
         if created:  # the member was created: note the person's group
             self._put_membership(gid, uid)
-        self.count_members(gid, 1 if created else 0, at)
-        return True
+        return True, created
 
     def _put_membership(self, gid: str, uid: str) -> None:
         """The pointer from a person to a group they are a member of (`groups_of_member`), written once

@@ -117,21 +117,19 @@ class MemoryStore(Store):
             delta = summaries.counted(member.role) - summaries.counted(summaries.member_role(old))
             self.count_members(member.gid, delta, member.last_active)
 
-    def record_activity(
+    def write_activity(
         self, gid: str, uid: str, user: str, at: float, *, min_interval: int = ACTIVITY_WRITE_INTERVAL
-    ) -> bool:
+    ) -> tuple[bool, bool]:
         with self._lock:
             self.usage.record("UpdateItem", write_units=WRITE_UNITS)
             member = self._members.get((gid, uid))
             if member is None:
                 self._members[(gid, uid)] = MemberRecord(gid=gid, uid=uid, user=user, last_active=at)
-                self.count_members(gid, 1, at)
-                return True
+                return True, True
             if member.last_active is not None and not member.last_active <= at - min_interval:
-                return False
+                return False, False
             self._members[(gid, uid)] = replace(member, last_active=at)
-            self.count_members(gid, 0, at)
-            return True
+            return True, False
 
     def groups_of_member(self, uid: str) -> list[str]:
         with self._lock:

@@ -96,8 +96,9 @@ class PageStore(Store):
                 put = {name: value for name, adding, value in part if not adding}
                 self.inner.bump_counters(pk, sk, add, put, window.expires_at or 0, old=False)
         activity, self._activity = self._activity, {}
-        for (gid, uid), (user, at, interval) in activity.items():
-            self.inner.record_activity(gid, uid, user, at, min_interval=interval)
+        self.inner.record_activities(
+            [(gid, uid, user, at, interval) for (gid, uid), (user, at, interval) in activity.items()]
+        )
 
     # Served from the page ------------------------------------------------------------------------
     def get_member(self, gid: str, uid: str) -> MemberRecord | None:
@@ -147,6 +148,11 @@ class PageStore(Store):
         if known is None or at > known[1]:
             self._activity[(gid, uid)] = (user, at, min_interval)
         return known is None
+
+    def write_activity(
+        self, gid: str, uid: str, user: str, at: float, *, min_interval: int = ACTIVITY_WRITE_INTERVAL
+    ) -> tuple[bool, bool]:
+        return self.inner.write_activity(gid, uid, user, at, min_interval=min_interval)
 
     def _window(self, pk: str, sk: str) -> _Window:
         window = self._windows.get((pk, sk))
