@@ -149,8 +149,9 @@ def cases_page(view: View) -> Reply:
     groups.load(followup.gid for followup in shown)  # the page's groups, in one batch
     for followup, is_open in zip(shown, which_still_open(viewer.deps, shown), strict=True):
         if is_open:
-            group = groups[followup.gid]
-            entries.append(QueueEntry(group, followup, viewer.acts_in(group)))
+            group = groups.get(followup.gid)  # None: a card of a group that is gone
+            if group is not None:
+                entries.append(QueueEntry(group, followup, viewer.acts_in(group)))
         else:
             repo.close(followup.gid, followup.kind, followup.ref)
     what = view.query("what")
