@@ -110,6 +110,16 @@ def console_group(gid: str) -> Response:
     return web.serve_console("group", app, gid=gid)
 
 
+@app.route("/console/groups/{gid}/announcements", methods=["GET"])
+def console_group_announcements(gid: str) -> Response:
+    return web.serve_console("group-announcements", app, gid=gid)
+
+
+@app.route("/console/groups/{gid}/files", methods=["GET"])
+def console_group_files(gid: str) -> Response:
+    return web.serve_console("group-files", app, gid=gid)
+
+
 @app.route("/console/cases", methods=["GET", "POST"], content_types=TYPES)
 def console_cases() -> Response:
     return web.serve_console("cases", app)
@@ -123,6 +133,11 @@ def console_policy() -> Response:
 @app.route("/console/policy/check", methods=["POST"], content_types=TYPES)
 def console_policy_check() -> Response:
     return web.serve_console("policy-check", app)
+
+
+@app.route("/console/policy/test", methods=["POST"], content_types=TYPES)
+def console_policy_test() -> Response:
+    return web.serve_console("policy-test", app)
 
 
 @app.route("/console/assessments", methods=["GET"])
@@ -148,6 +163,16 @@ def console_files() -> Response:
 @app.route("/console/jobs", methods=["GET", "POST"], content_types=TYPES)
 def console_jobs() -> Response:
     return web.serve_console("jobs", app)
+
+
+@app.route("/console/jobs/dry-run", methods=["POST"], content_types=TYPES)
+def console_jobs_dry_run() -> Response:
+    return web.serve_console("jobs-dry-run", app)
+
+
+@app.route("/console/people/{uid}", methods=["GET"])
+def console_person(uid: str) -> Response:
+    return web.serve_console("person", app, uid=uid)
 
 
 @app.route("/console/me", methods=["GET"])

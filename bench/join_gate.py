@@ -8,7 +8,8 @@ counts every GetItem by the partition it reads. Three cases, each the mean over 
   identity's pointer (`IDN#`), the one read the org-wide check adds, and the group's ban item, which
   moderation and membership share through the gate's memo;
 - a first-seen identity whose directory entry gives a work e-mail that no person has yet: the pointer's
-  miss plus one read per contact digest (`CONTACT#`), once in the identity's life, to link it;
+  miss only; each contact digest (`CONTACT#`) is claimed for the new person by a conditional write, not
+  read (a contact some person has already is read, with its person, once in the identity's life);
 - an identity banned org-wide: refused, with the same reads.
 
 No peer: the row holds qunguan to its own budget.
@@ -161,7 +162,7 @@ def main(*, quick: bool = False) -> list[Row]:
             per_join(banned, "IDN/PERSON"),
         ),
         Row(
-            "join gate: reads to link a first-seen identity by its e-mail (once per identity)",
+            "join gate: reads to link a first-seen identity by its e-mail (once per identity, aim ≤ 1)",
             "reads/join",
             per_join(first, "IDN/PERSON", "CONTACT/PERSON"),
         ),

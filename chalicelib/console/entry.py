@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, quote, urlencode
 
 from chalicelib.bootstrap import Deps
 from chalicelib.cardsign import derived_key
-from chalicelib.console import pages, pages_org
+from chalicelib.console import pages, pages_extra, pages_org
 from chalicelib.console.render import page
 from chalicelib.console.roles import Forbidden, NotFound, viewer_of
 from chalicelib.console.sessions import Session, Sessions
@@ -103,7 +103,7 @@ def serve_page(route: str, request: InboundRequest, params: Mapping[str, str], c
 def _signed_in(
     route: str, request: InboundRequest, params: Mapping[str, str], console: Console, session: Session
 ) -> Reply:
-    handler = {**pages.routes(), **pages_org.routes()}.get((route, request.method))
+    handler = {**pages.routes(), **pages_org.routes(), **pages_extra.routes()}.get((route, request.method))
     if handler is None:
         raise NotFound(route)
     form = dict(parse_qsl(request.body.decode("utf-8", "replace"))) if request.method == "POST" else {}

@@ -8,12 +8,14 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from chalicelib.console import actions, listing
+from chalicelib.console import actions, listing, requests
+from chalicelib.console.names import names_across, names_in
 from chalicelib.console.roles import Forbidden, Viewer
 from chalicelib.console.web import Redirect, View
 from chalicelib.core.policy import diff
 from chalicelib.http import Reply
 from chalicelib.kernel.context import policies
+from chalicelib.kernel.open_requests import OpenRequest
 from chalicelib.moderation.cases import Case, CaseRepo
 from chalicelib.moderation.followups import FollowUp, FollowUps, which_still_open
 from chalicelib.store import keys
@@ -96,18 +98,29 @@ def group_page(view: View) -> Reply:
     flat_policy = policy.model_dump(mode="json")
     differences = [(path, _at(org.model_dump(mode="json"), path), _at(flat_policy, path)) for path in changed]
     members = viewer.deps.store.members_active_recently(group.gid, RECENT)
+    cases = recent_cases(viewer, group.gid)
     return view.render(
         "group.html",
         active="groups",
         group=group,
         policy=policy,
         differences=differences,
-        admins=[*policy.admins, *group.admins],
+        admins=admin_names(viewer, group, [*policy.admins, *group.admins]),
         members=members,
-        cases=recent_cases(viewer, group.gid),
+        cases=cases,
+        names=names_in(viewer.deps, group.gid, [case.user for case in cases]),
         summary=latest_assessment(viewer, group.gid),
         may_act=viewer.may_act(group),
     )
+
+
+def admin_names(viewer: Viewer, group: GroupRecord, admins: list[str]) -> list[str]:
+    """The group's admins by name: those of its own platform and tenant from their member records (one
+    batch read); others (named by the org on another platform) by their id."""
+    prefix = f"{group.platform}:{group.tenant}:"
+    natives = [admin.removeprefix(prefix) for admin in dict.fromkeys(admins)]
+    named = names_in(viewer.deps, group.gid, [admin for admin in natives if ":" not in admin])
+    return [named.get(admin, admin) for admin in natives]
 
 
 def _at(data: Any, path: str) -> Any:
@@ -121,6 +134,8 @@ class QueueEntry:
     group: GroupRecord
     followup: FollowUp
     may_act: bool
+    who: str = ""  # the member's name
+    is_request = False  # a join request or a draft is a `requests.RequestEntry`
 
     @property
     def choices(self) -> tuple[str, ...]:
@@ -136,24 +151,18 @@ def cases_page(view: View) -> Reply:
     groups = listing.ReadableGroups(viewer, [viewer.group(wanted)] if wanted else None)
     if not groups and not viewer.reads_all:
         raise Forbidden("cases")
-    waiting = [followup for followup in FollowUps(viewer.deps.store).all_open() if followup.gid in groups]
+    cards = [followup for followup in FollowUps(viewer.deps.store).all_open() if followup.gid in groups]
+    waiting: list[FollowUp | OpenRequest] = sorted(
+        [*cards, *requests.waiting(viewer, groups)],
+        key=lambda item: item.opened_at if isinstance(item, FollowUp) else item.at,
+    )
     try:
         number = max(1, int(view.query("page", "1")))
     except ValueError:
         number = 1
     pages = max(1, -(-len(waiting) // PAGE_SIZE))
     number = min(number, pages)
-    entries = []
-    repo = FollowUps(viewer.deps.store)
-    shown = waiting[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
-    groups.load(followup.gid for followup in shown)  # the page's groups, in one batch
-    for followup, is_open in zip(shown, which_still_open(viewer.deps, shown), strict=True):
-        if is_open:
-            group = groups.get(followup.gid)  # None: a card of a group that is gone
-            if group is not None:
-                entries.append(QueueEntry(group, followup, viewer.acts_in(group)))
-        else:
-            repo.close(followup.gid, followup.kind, followup.ref)
+    entries = queue_entries(viewer, groups, waiting[(number - 1) * PAGE_SIZE : number * PAGE_SIZE])
     what = view.query("what")
     return view.render(
         "cases.html",
@@ -163,13 +172,55 @@ def cases_page(view: View) -> Reply:
         pages=pages,
         notice=view.query("notice"),
         notice_ref=view.query("ref")[:40],
-        notice_what=what if what in actions.ALL_CHOICES else "",
+        notice_what=what if what in (*actions.ALL_CHOICES, *requests.CHOICES) else "",
     )
 
 
+def queue_entries(
+    viewer: Viewer, groups: dict[str, GroupRecord], shown: list[FollowUp | OpenRequest]
+) -> list[QueueEntry | requests.RequestEntry]:
+    """The page's rows, each checked against its case or request (what is handled is closed here, as
+    `pending` does), with the members named; the groups, cases and members read a batch each."""
+    repo = FollowUps(viewer.deps.store)
+    if isinstance(groups, listing.ReadableGroups):  # the page's groups, in one batch
+        groups.load(item.gid for item in shown)
+    cards = [item for item in shown if isinstance(item, FollowUp)]
+    still = dict(zip((id(card) for card in cards), which_still_open(viewer.deps, cards), strict=True))
+    live: list[tuple[FollowUp | requests.Pending, str]] = []
+    for item in shown:
+        if isinstance(item, FollowUp):
+            if still[id(item)]:
+                live.append((item, item.member))
+            else:
+                repo.close(item.gid, item.kind, item.ref)
+        elif (pending := requests.checked(viewer, item)) is not None:
+            live.append((pending, item.user))
+    by_group: dict[str, set[str]] = {}
+    for entry, user in live:
+        gid = entry.gid if isinstance(entry, FollowUp) else entry.request.gid
+        by_group.setdefault(gid, set()).add(user)
+    named = names_across(viewer.deps, by_group)  # every group's members on the page, in one batch
+    entries: list[QueueEntry | requests.RequestEntry] = []
+    for entry, user in live:
+        gid = entry.gid if isinstance(entry, FollowUp) else entry.request.gid
+        found = groups.get(gid)  # None: a group that is gone
+        if found is None:
+            continue
+        group = found
+        if isinstance(entry, FollowUp):
+            who = named[entry.gid].get(user, user)
+            entries.append(QueueEntry(group, entry, viewer.acts_in(group), who))
+        else:
+            who = named[group.gid].get(user, user)
+            mine = requests.own(viewer, group, entry.request)
+            entries.append(requests.RequestEntry(group, entry, who, viewer.acts_in(group) and not mine, mine))
+    return entries
+
+
 def act_on_case(view: View) -> Reply:
-    """A button of the case queue: the card's own click, through the worker (`actions.act`)."""
-    notice = actions.act(view)
+    """A button of the case queue: the card's own click, through the worker (`actions.act`; a join
+    request's or a draft's, `requests.act`)."""
+    notice = requests.act(view) if view.form.get("kind") in requests.KINDS else actions.act(view)
     query = urlencode(
         {"notice": notice, "ref": view.form.get("ref", "")[:40], "what": view.form.get("choice")}
     )

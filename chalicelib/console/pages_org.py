@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 import yaml
 
 from chalicelib.console import listing
+from chalicelib.console.policy_trial import KEPT_DAYS
 from chalicelib.console.web import BadRequest, Redirect, View
 from chalicelib.core.events import CommandIssued
 from chalicelib.core.ids import Platform
@@ -115,6 +116,8 @@ def policy_page(view: View) -> Reply:
         version=current.version if current else 0,
         revisions=revisions[:20],
         proposable=proposable,
+        groups=groups,
+        trial_days=KEPT_DAYS,
         notice=view.query("notice"),
         check=Check(),
         patch_text="",
@@ -309,6 +312,7 @@ def jobs_page(view: View) -> Reply:
         if viewer.reads_all
         else []
     )
+    from chalicelib.console import dry_runs
     from chalicelib.console.deadletters import depth
 
     return view.render(
@@ -320,6 +324,10 @@ def jobs_page(view: View) -> Reply:
         table_runs=table_runs,
         dead_letters=depth(view) if viewer.reads_all else None,
         notice=view.query("notice"),
+        dry_jobs=dry_runs.jobs() if viewer.owner else (),
+        dry_names=dry_runs.jobs(),
+        dry_reports=dry_runs.dry_reports(view, group, runs),
+        dry_job=view.query("job") if view.query("job") in dry_runs.jobs() else "",
     )
 
 

@@ -30,6 +30,7 @@ CATALOG_MODULES = (
     "catalog_policy",
     "catalog_persons",
     "catalog_console",
+    "catalog_console_work",
 )
 
 _ALIASES = {

@@ -127,4 +127,51 @@ MESSAGES: dict[str, dict[str, str]] = {
         "你的資料匯出（僅你可見，{minutes} 分鐘內有效）：\nJSON：{json}\nCSV：{csv}",
         "Your data export (for you only, valid for {minutes} minutes):\nJSON: {json}\nCSV: {csv}",
     ),
+    # The admin card of a watched member's join (`chalicelib.persons.watch`).
+    "persons.watch.card.title": _m(
+        "👀 受观察的成员加入：{member}",
+        "👀 受觀察的成員加入：{member}",
+        "👀 A watched member joined: {member}",
+    ),
+    "persons.watch.button.stay": _m("允许留下", "允許留下", "Let them stay"),
+    "persons.watch.button.remove": _m("移出", "移出", "Remove"),
+    "persons.watch.button.history": _m("查看跨群记录", "查看跨群記錄", "Open their history"),
+    "persons.watch.stayed": _m(
+        "{by} 允许 {member} 留在群内。", "{by} 允許 {member} 留在群內。", "{by} let {member} stay."
+    ),
+    "persons.watch.removed": _m(
+        "{by} 将 {member} 移出。", "{by} 將 {member} 移出。", "{by} removed {member}."
+    ),
+    "persons.watch.already": _m(
+        "此加入已由 {by} 处理（{state}）。",
+        "此加入已由 {by} 處理（{state}）。",
+        "{by} already decided this join ({state}).",
+    ),
+    "persons.watch.state.stay": _m("允许留下", "允許留下", "let stay"),
+    "persons.watch.state.remove": _m("移出", "移出", "removed"),
+    "persons.watch.own": _m(
+        "这是关于你本人的加入，须由其他管理员处理。",
+        "這是關於你本人的加入，須由其他管理員處理。",
+        "This join is about you: another admin decides it.",
+    ),
+    "persons.watch.invalid": _m(
+        "此卡片已失效（此人已再次加入或记录已过期）。",
+        "此卡片已失效（此人已再次加入或記錄已過期）。",
+        "This card is no longer valid (they joined again, or the record expired).",
+    ),
+    "persons.watch.refused": _m(
+        "只有本群管理员可以处理此卡片。",
+        "只有本群管理員可以處理此卡片。",
+        "Only this group's admins may act on this card.",
+    ),
+    "persons.watch.why": _m(
+        "受观察的成员，管理员决定移出：{reason}",
+        "受觀察的成員，管理員決定移出：{reason}",
+        "A watched member an admin decided to remove: {reason}",
+    ),
+    "persons.watch.removed_member": _m(
+        "管理员已将你移出「{group}」。如有异议，请联系群管理员。",
+        "管理員已將你移出「{group}」。如有異議，請聯絡群管理員。",
+        "An admin removed you from {group}. If you disagree, please contact the group's admins.",
+    ),
 }

@@ -10,14 +10,19 @@ report's own lifetime is the bucket's lifecycle rule (`retention.reports`).
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
 from typing import Any
 
 CONTENT_TYPE = "text/html; charset=utf-8"
 
 
-def report_key(gid: str, job: str, period: str) -> str:
+def reports_prefix(gid: str) -> str:
     digest = hashlib.sha256(gid.encode()).hexdigest()[:20]
-    return f"reports/{digest}/{job}/{period}.html"
+    return f"reports/{digest}/"
+
+
+def report_key(gid: str, job: str, period: str) -> str:
+    return f"{reports_prefix(gid)}{job}/{period}.html"
 
 
 class Archive:
@@ -47,6 +52,33 @@ class Archive:
             "get_object", Params={"Bucket": self.bucket, "Key": key}, ExpiresIn=seconds
         )
         return url
+
+    # A person's erasure (`chalicelib.persons.erasure.erase_reports`) rewrites the reports that name them.
+    def reports_of(self, gid: str) -> Iterator[str]:
+        """The keys of the group's reports."""
+        pages = (
+            self._s3()
+            .get_paginator("list_objects_v2")
+            .paginate(Bucket=self.bucket, Prefix=reports_prefix(gid))
+        )
+        for page in pages:
+            for found in page.get("Contents", []):
+                yield str(found["Key"])
+
+    def read_report(self, key: str) -> str:
+        body = self._s3().get_object(Bucket=self.bucket, Key=key)["Body"]
+        return str(body.read().decode("utf-8"))
+
+    def replace_report(self, key: str, html: str) -> None:
+        """The report rewritten, and every earlier version of it deleted (the bucket is versioned: a
+        replaced version would otherwise stay, noncurrent, for the lifecycle rule's 30 days)."""
+        self.store_report(key, html)
+        current = self._s3().head_object(Bucket=self.bucket, Key=key).get("VersionId")
+        pages = self._s3().get_paginator("list_object_versions").paginate(Bucket=self.bucket, Prefix=key)
+        for page in pages:
+            for version in [*page.get("Versions", []), *page.get("DeleteMarkers", [])]:
+                if version["Key"] == key and version.get("VersionId") not in (current, None, "null"):
+                    self._s3().delete_object(Bucket=self.bucket, Key=key, VersionId=version["VersionId"])
 
 
 def archive_for(bucket: str | None, client: Any | None = None) -> Archive | None:

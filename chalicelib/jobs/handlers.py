@@ -27,7 +27,7 @@ from chalicelib.jobs import catalog
 from chalicelib.jobs.activity import record_event
 from chalicelib.jobs.base import JobNotInstalled, JobReport
 from chalicelib.jobs.posts import track
-from chalicelib.jobs.runs import Runs
+from chalicelib.jobs.runs import RunRecord, Runs
 from chalicelib.jobs.scheduler import claim_ttl, request
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
@@ -99,12 +99,23 @@ def on_job_requested(event: JobRequested, ctx: Context, deps: Deps) -> Decision:
         log.warning("job %s requested for a group but not runnable here: %s", event.job, exc)
         return Decision(facts=(JobRan(event.job, event.period, "not_installed", event.dry_run),))
     report = job.run(deps, event.gid, event.occurred_at, dry_run=event.dry_run)
+    if event.dry_run:
+        keep_dry_report(deps, report, event.occurred_at)
     if report.status == "already":
         record = Runs(deps.store, keys.group_pk(event.gid)).get(event.job, event.period, event.dry_run)
         if record is None or record.delivered or event.dry_run:
             return Decision(facts=(_ran(report),))
         return deliveries(replace(report, status="done"), ctx, event)  # the admins never got it: again
     return deliveries(report, ctx, event)  # a partial run asks for its next part once done (`next_part`)
+
+
+def keep_dry_report(deps: Deps, report: JobReport, now: float) -> None:
+    """A requested dry run's report is what it is for (the console's jobs page reads it): kept under the
+    dry run's record, for the jobs that keep no run record of their own (the membership and workflow
+    timers, inactivity, mentions); a recorded job (`runs.RecordedJob`) kept it already."""
+    runs = Runs(deps.store, keys.group_pk(report.gid))
+    if report.status in ("done", "failed") and runs.get(report.job, report.period, True) is None:
+        runs.save(RunRecord(report.job, report.period, True, "done", report=report), now)
 
 
 def _continue(event: JobRequested, deps: Deps) -> None:

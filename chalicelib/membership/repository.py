@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
+from chalicelib.kernel.open_requests import JOIN, OpenRequest, OpenRequests
 from chalicelib.membership.lifecycle import Stage
 from chalicelib.persons.ledger import ledger_entry
 from chalicelib.store import keys
@@ -132,6 +133,9 @@ class MembershipRepo:
     ) -> JoinRequest:
         request = JoinRequest(gid, uid, user, new_nonce(), "pending", standing, now)
         self.store.put_item(self._request_item(request, due_at))
+        OpenRequests(self.store).open(
+            OpenRequest(gid, JOIN, uid, request.ref, user, now)
+        )  # the console's queue
         return request
 
     def request(self, gid: str, uid: str) -> JoinRequest | None:
@@ -149,6 +153,7 @@ class MembershipRepo:
             return False
         decided = replace(request, status=status, decided_by=by)
         self.store.put_item(self._request_item(decided, None, decided_at=at))  # off the due index
+        OpenRequests(self.store).close(request.gid, JOIN, request.uid)
         return True
 
     def _request_item(self, request: JoinRequest, due_at: float | None, **extra: Any) -> Item:

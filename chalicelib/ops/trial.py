@@ -74,7 +74,12 @@ class Comparison:
         return out
 
 
-def verdict(policy: GroupPolicy, sample: Sample, gid: tuple[str, str, str]) -> Verdict:
+def judged(
+    policy: GroupPolicy, sample: Sample, gid: tuple[str, str, str], *, admins: tuple[str, ...] = ()
+) -> tuple[MessagePosted, RuleContext, engine.Evaluation]:
+    """The sample as the engine sees a member's message in the group: the event, the rules' context (an
+    ordinary member with no points; `admins`, who would get an admin card) and what the rules found.
+    `engine.decide` on these three is what the bot would do (the console's `policy test` preview)."""
     platform, tenant, chat = gid
     event = MessagePosted(
         platform=platform,  # type: ignore[arg-type]  # a gid's platform is one of PLATFORMS
@@ -93,8 +98,13 @@ def verdict(policy: GroupPolicy, sample: Sample, gid: tuple[str, str, str]) -> V
         flood_count=sample.flood,
         member_duplicates=sample.member_duplicates,
         group_duplicates=sample.group_duplicates,
+        admins=admins,
     )
-    findings = engine.evaluate(event, context, engine.build_rules(policy)).findings
+    return event, context, engine.evaluate(event, context, engine.build_rules(policy))
+
+
+def verdict(policy: GroupPolicy, sample: Sample, gid: tuple[str, str, str]) -> Verdict:
+    findings = judged(policy, sample, gid)[2].findings
     rules = sorted({f"{f.rule}:{policy.effective_mode(f.rule)}" for f in findings})
     # Personal data is masked in the example; a sensitive lexicon hit (confidential) is not shown at all.
     return Verdict(tuple(rules), any(f.sensitive and f.rule != "pii" for f in findings))

@@ -39,7 +39,12 @@ def run(args: argparse.Namespace, deps: Deps, out: TextIO) -> int:
         elif args.verb == "release":
             result = operations.release(store, args.identity, by=by, now=now).data()
         else:
-            erasure = operations.erase_person(store, args.identity, by=by, reason=args.reason, now=now)
+            from chalicelib.jobs.archive import archive_for
+
+            reports = archive_for(deps.settings.qg_archive_bucket)
+            erasure = operations.erase_person(
+                store, args.identity, by=by, reason=args.reason, now=now, reports=reports
+            )
             result = {
                 "pid": erasure.pid,
                 "tombstone": erasure.tombstone,

@@ -8,6 +8,16 @@ text, case snapshots and findings, names, reasons) goes entirely. Kept as they a
 without one, a case whose appeal is still pending, with its appeal. The erasure is audited (in the
 `persons` audit partition) by pid, operator, reason and counts: never the erased data.
 
+What has no index by person is found by one Scan of the table (`sweep`), after the walk: the outbox's
+stored decisions (`OUT#`, their actions' texts and recipients; kept 14 days for a redelivery), the
+message log's days past the retention walk, export links, and any other item outside the group and
+person partitions that names them. A stored decision that names them becomes a tombstone: recorded,
+with no actions left, so that a redelivery finds it carried out and sends nothing about them again. A
+Scan reads (and is charged for) the whole table: acceptable for a rare operator's command, never on an
+event's path. A group record whose platform admin list names them loses them from it. With the archive
+bucket, the HTML reports of the groups they were in (`reports/`, kept a year) are rewritten where they
+name them (`erase_reports`), their earlier versions deleted.
+
 Backups: DynamoDB's point-in-time recovery keeps 35 days, the on-demand backups the newest `keep`, the
 table exports in the archive bucket its lifecycle rule's days (`chalicelib.jobs.backup`): erased data
 leaves them by expiry, and a restore from one must be followed by the erasure again (docs/persons.md).
@@ -16,11 +26,13 @@ leaves them by expiry, and a restore from one must be followed by the erasure ag
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
-from chalicelib.persons.holdings import Found, Identity, holdings
+from chalicelib.persons.holdings import Found, Identity, admin_lists, holdings
 from chalicelib.persons.records import Person
 from chalicelib.persons.repository import PersonRepo
 from chalicelib.store import keys
@@ -45,6 +57,19 @@ OWN_TEXT = frozenset(
     }
 )
 ERASURE_AUDIT_DAYS = 3650
+# Partitions the walk (`holdings`) reads through their own verbs and rules (what a hold keeps): the sweep
+# leaves them to it. Groups, members and audit records live in `GRP#`; the person in `PERSON#`.
+WALKED = (keys.group_pk(""), keys.person_pk(""))
+OUTBOX = keys.outbox_pk("", "").split("#", 1)[0] + "#"
+KEPT_OUTBOX = ("at", "what", "owner", "lease_until")  # what an erased stored decision keeps
+MIN_WORD_NAME = 3  # a Latin shown name this long is theirs where it stands as a word
+# Fields whose string values are people's native ids (an action's recipient, a message's author, ...).
+PEOPLE_FIELDS = frozenset(
+    {"user", "users", "u", "m", "uid", "by", "actor", "member", "members", "to", "admins", "decided_by",
+     "handled_by", "lifted_by", "author", "reporter", "requester", "owner_user", "who", "target"}
+)  # fmt: skip
+_SLACK_ID = re.compile(r"^[UW][A-Z0-9]{6,}$")
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(frozen=True)
@@ -55,17 +80,61 @@ class Erasure:
     kept: dict[str, int] = field(default_factory=dict)  # what a hold or an open appeal kept, by kind
 
 
+class Reports(Protocol):
+    """The archive bucket's group reports (`chalicelib.jobs.archive.Archive`)."""
+
+    def reports_of(self, gid: str) -> Iterator[str]: ...
+    def read_report(self, key: str) -> str: ...
+    def replace_report(self, key: str, html: str) -> None: ...
+
+
 def tombstone_of(pid: str) -> str:
     return f"erased:{hashlib.sha256(pid.encode()).hexdigest()[:12]}"
 
 
 class Scrubber:
-    """Replaces the person in any value: their qualified ids, native ids and shown names."""
+    """Finds and replaces the person in any value: their qualified ids, native ids and shown names.
+
+    Careful with what is not an id: a native id (`li`, `admin`) is them as a whole value of a field that
+    names people (`user`, `by`, ...), as an @-mention in a text (`<@U0MALLORY>`, `@zhangsan`), or as a
+    word where it has the shape of a Slack id; a shown name as a word (Latin, 3 letters or more) or as it
+    stands (Chinese, 2 or more), so that `Li` does not find `Link`."""
 
     def __init__(self, identities: list[Identity], names: set[str], tomb: str) -> None:
         self.identities = identities
-        self.names = {name for name in names if len(name) >= 2}
         self.tomb = tomb
+        users = sorted({re.escape(who.user) for who in identities if who.user}, key=len, reverse=True)
+        slack = [re.escape(who.user) for who in identities if _SLACK_ID.match(who.user)]
+        forms = [rf"@(?:{'|'.join(users)})(?![\w.-])"] if users else []
+        forms += [rf"(?<![\w.-])(?:{'|'.join(slack)})(?![\w-])"] if slack else []
+        wide = [re.escape(n) for n in names if len(n) >= 2 and _CJK.search(n)]
+        latin = [re.escape(n) for n in names if len(n) >= MIN_WORD_NAME and not _CJK.search(n)]
+        forms += [f"(?:{'|'.join(wide)})"] if wide else []
+        forms += [rf"(?<!\w)(?:{'|'.join(latin)})(?!\w)"] if latin else []
+        self.words = re.compile("|".join(forms)) if forms else None
+
+    def finds(self, value: Any, field: str = "") -> bool:
+        """Whether a value (nested) names them."""
+        if isinstance(value, str):
+            if any(who.uid in value for who in self.identities):
+                return True
+            if field in PEOPLE_FIELDS and any(value == who.user for who in self.identities):
+                return True
+            return bool(self.words and self.words.search(value))
+        if isinstance(value, dict):
+            return any(self.finds(str(key)) or self.finds(inner, str(key)) for key, inner in value.items())
+        if isinstance(value, list | tuple):
+            return any(self.finds(inner, field) for inner in value)
+        return False
+
+    def text(self, value: str) -> str:
+        """A document (a report's HTML): as a string value, and a short native id where it stands whole
+        in an attribute or an element (`data-member="li"`, `>li<`)."""
+        value = self(value)
+        for who in self.identities:
+            for pattern in ('"{}"', ">{}<"):
+                value = value.replace(pattern.format(who.user), pattern.format(self.tomb))
+        return value
 
     def __call__(self, value: Any) -> Any:
         if isinstance(value, str):
@@ -73,9 +142,7 @@ class Scrubber:
                 if value == who.user:
                     return self.tomb
                 value = value.replace(who.uid, self.tomb)
-            for name in self.names:
-                value = value.replace(name, self.tomb)
-            return value
+            return self.words.sub(self.tomb, value) if self.words is not None else value
         if isinstance(value, dict):
             return {self(key): self(inner) for key, inner in value.items()}
         if isinstance(value, list):
@@ -85,7 +152,9 @@ class Scrubber:
         return value
 
 
-def erase(store: Store, person: Person, *, by: str, reason: str, now: float) -> Erasure:
+def erase(
+    store: Store, person: Person, *, by: str, reason: str, now: float, reports: Reports | None = None
+) -> Erasure:
     repo = PersonRepo(store)
     tomb = tombstone_of(person.pid)
     found = list(holdings(store, person, now))
@@ -105,6 +174,13 @@ def erase(store: Store, person: Person, *, by: str, reason: str, now: float) -> 
             continue
         _erase_one(store, one, scrub)
         done[one.kind] += 1
+    walked = {(one.item.pk, one.item.sk) for one in found if one.item is not None}
+    for one in sweep(store, scrub, skip=walked):
+        _erase_one(store, one, scrub)
+        done[one.kind] += 1
+    if reports is not None:
+        groups = {one.gid for one in found if one.member is not None or one.group is not None}
+        done["report"] += erase_reports(reports, sorted(groups), scrub)
     if not held:
         repo.save(Person(pid=person.pid, created_at=person.created_at, erased_at=now))
     record = Erasure(person.pid, tomb, dict(done), dict(kept))
@@ -123,6 +199,40 @@ def erase(store: Store, person: Person, *, by: str, reason: str, now: float) -> 
     return record
 
 
+def sweep(store: Store, scrub: Scrubber, *, skip: set[tuple[str, str]]) -> list[Found]:
+    """What the walk cannot find by the person's keys: every item outside the walked partitions that
+    names them (one Scan of the table)."""
+    found = []
+    for item in store.scan_items(""):
+        if item.pk.startswith(WALKED) or (item.pk, item.sk) in skip:
+            continue
+        if not scrub.finds([item.pk, item.sk, item.gsi1, item.gsi2, item.data]):
+            continue
+        who = next((w for w in scrub.identities if w.uid in item.pk or w.uid in item.sk), None)
+        own = who is not None or any(
+            item.data.get(field) in (w.uid, w.user)
+            for w in scrub.identities
+            for field in ("uid", "user", "u")
+        )
+        kind = "outbox" if item.pk.startswith(OUTBOX) else item.pk.split("#", 1)[0].lower()
+        found.append(Found("item", kind, who, own, item=item))
+    return found
+
+
+def erase_reports(reports: Reports, gids: Iterable[str], scrub: Scrubber) -> int:
+    """Every report of the groups they were in that names them, rewritten with the tombstone (its
+    earlier versions deleted): how many."""
+    rewritten = 0
+    for gid in gids:
+        for key in list(reports.reports_of(gid)):
+            html = reports.read_report(key)
+            if not scrub.finds(html) and not any(f'"{who.user}"' in html for who in scrub.identities):
+                continue
+            reports.replace_report(key, scrub.text(html))
+            rewritten += 1
+    return rewritten
+
+
 def _case_ref(sk: str) -> str:
     return sk.removeprefix(keys.CASE_SK_PREFIX).split("#", 1)[0]
 
@@ -136,6 +246,12 @@ def _kept(one: Found, *, held: bool, appealed: set[str]) -> bool:
 
 
 def _erase_one(store: Store, one: Found, scrub: Scrubber) -> None:
+    if one.group is not None and one.identity is not None:
+        _off_admin_lists(store, one.group.gid, one.identity.user)
+        return
+    if one.kind == "outbox" and one.item is not None:
+        store.put_item(_carried_out(one.item, scrub))
+        return
     if one.member is not None:
         store.delete_member(one.gid, one.member.uid)
         return
@@ -168,3 +284,41 @@ def _erase_one(store: Store, one: Found, scrub: Scrubber) -> None:
             expires_at=item.expires_at,
         )
     )
+
+
+def _off_admin_lists(store: Store, gid: str, user: str) -> None:
+    """The group record as it is now (an earlier identity's pass may have rewritten it), without them."""
+    group = store.get_group(gid)
+    if group is None or user not in admin_lists(group):
+        return
+    store.put_group(
+        replace(
+            group,
+            admins=tuple(a for a in group.admins if a != user),
+            added_admins=tuple(a for a in group.added_admins if a != user),
+            removed_admins=tuple(a for a in group.removed_admins if a != user),
+            org_admins=tuple(a for a in group.org_admins if a != user),
+        )
+    )
+
+
+def _carried_out(item: Item, scrub: Scrubber) -> Item:
+    """A stored decision that names them, as a tombstone the outbox reads as carried out and recorded
+    (`chalicelib.kernel.outbox.Outbox.load`): no actions, audit or results;
+    its lease and lifetime kept."""
+    data = item.data
+    kept: dict[str, Any] = {name: data[name] for name in KEPT_OUTBOX if name in data}
+    tomb: dict[str, Any] = {
+        **kept,
+        "chat": scrub(str(data.get("chat", ""))),
+        "actor": scrub(str(data.get("actor", ""))),
+        "actions": [],
+        "audit": {},
+        "facts": [],
+        "retry": "",
+        "refused": "",
+        "recorded": True,
+        "recording": "done",
+        "erased": scrub.tomb,
+    }
+    return Item(item.pk, item.sk, tomb, expires_at=item.expires_at)

@@ -96,6 +96,8 @@ def records(person: Person, found: list[Found]) -> Iterator[dict[str, Any]]:
                 "actions": list(one.audit.actions),
                 "detail": one.audit.detail,
             }
+        elif one.group is not None:
+            data = {"admin_of": one.group.name or one.group.chat}  # the platform names them its admin
         elif one.item is not None and one.kind == "message_mention":
             data = {"at": one.item.data.get("at"), "id": one.item.data.get("id"), "mentioned": True}
         elif one.item is not None:

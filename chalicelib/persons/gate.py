@@ -5,9 +5,12 @@ person's org- and tag-wide sanctions: one read more than a group ban alone, what
 groups, platforms or sanctions. Moderation's, membership's and this domain's handlers of the same join
 all ask, so the answer is kept for that decision (its context object), and the reads happen once.
 
-An identity seen for the first time has no pointer: where the directory gives a work e-mail or mobile
-and a person already has it (`CONTACT#{digest}`, one read per contact), the identity is linked to that
-person then and there, so a person banned org-wide on Slack is refused at their first WeCom join.
+An identity seen for the first time has no pointer (the one read, missed). Where the directory gives a
+work e-mail or mobile, each contact's pointer (`CONTACT#{digest}`) is claimed for a new person with a
+conditional write, not read: nobody had them (the common case), and the new person is written with no
+further read. A contact someone has refuses the claim, and only then is it read, with its person: the
+identity is linked to them then and there (once in the identity's life), so a person banned org-wide on
+Slack is refused at their first WeCom join.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from chalicelib.kernel.deps import Deps
 from chalicelib.moderation.bans import group_ban
 from chalicelib.persons.contacts import contact_digests
 from chalicelib.persons.records import GateSanction, Pointer
-from chalicelib.persons.repository import PersonRepo
+from chalicelib.persons.repository import PersonRepo, new_pid
 
 MEMO_SIZE = 64
 
@@ -70,13 +73,18 @@ def _pointer(event: MemberJoined, deps: Deps, now: float) -> Pointer | None:
     if pointer is not None:
         return pointer
     digests = contact_digests(deps.settings, directory_user(event, event.user, deps))
-    for digest in digests:
-        known = repo.by_contact(digest)
-        person = repo.person(known.pid) if known is not None else None
-        if known is not None and person is not None:
-            repo.link(person, uid, via="directory", by="directory", at=now, contacts=digests)
-            return Pointer(pid=person.pid, via="directory", sanctions=known.sanctions)
-    if digests:  # the first identity of this person qunguan meets: the others will link to it
-        person = repo.create(uid, via="directory", by="directory", at=now, contacts=digests)
-        return Pointer(pid=person.pid, via="directory")
-    return None
+    if not digests:
+        return None
+    pid = new_pid()
+    claimed = repo.claim_contacts(digests, pid)
+    if len(claimed) == len(digests):  # nobody has these contacts: the first identity of a new person
+        repo.create(uid, via="directory", by="directory", at=now, contacts=digests, pid=pid, claimed=True)
+        return Pointer(pid=pid, via="directory")
+    taken = next(digest for digest in digests if digest not in claimed)
+    known = repo.by_contact(taken)  # a person has this contact: the identity is theirs
+    person = repo.person(known.pid) if known is not None else None
+    if known is None or person is None:  # a claim left by a linking that did not finish
+        created = repo.create(uid, via="directory", by="directory", at=now, contacts=digests)
+        return Pointer(pid=created.pid, via="directory")
+    repo.link(person, uid, via="directory", by="directory", at=now, contacts=digests)
+    return Pointer(pid=person.pid, via="directory", sanctions=known.sanctions)

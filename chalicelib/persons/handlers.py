@@ -2,7 +2,8 @@
 
 - `MemberJoined`: the join gate for sanctions wider than the group (`gate`): a person banned org-wide or
   for one of this group's tags is removed where the platform allows and the admins carded elsewhere; a
-  watched person is let in and the admins told. A group's own ban stays moderation's (R3.7).
+  watched person is let in and the admins get a card to let them stay, remove them or open their history
+  (`watch`). A group's own ban stays moderation's (R3.7).
 - commands: `ban`, `unban`, `watch`, `unwatch` (`sanctions`), `person link`, `person @member`
   (`linking`, `history`), `mydata` (`export`).
 - after the actions: an appeal a second admin reversed lifts the sanction it was about, audited.
@@ -13,7 +14,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from chalicelib.core.actions import Action, Decision, SendDirect
+from chalicelib.core.actions import Action, Decision
 from chalicelib.core.engine import appeal_command
 from chalicelib.core.events import CommandIssued, Event, MemberJoined
 from chalicelib.core.facts import AppealDecided, CaseActed
@@ -27,7 +28,7 @@ from chalicelib.membership.groups import group_view
 from chalicelib.membership.joins import removal_actions
 from chalicelib.moderation import bans
 from chalicelib.moderation.cases import CaseRepo
-from chalicelib.persons import export, history, linking, sanctions
+from chalicelib.persons import export, history, linking, sanctions, watch
 from chalicelib.persons.gate import standing
 from chalicelib.persons.ledger import ledger_entry
 from chalicelib.persons.repository import PersonRepo
@@ -66,18 +67,7 @@ def on_join(event: MemberJoined, ctx: Context, deps: Deps) -> Decision:
         audit: dict[str, Any] = {"sanction_refused": {"sid": sanction.sid, "scope": sanction.scope}}
     else:
         sanction = watching[0]
-        text = t(
-            locale,
-            "persons.gate.watched",
-            member=person.label,
-            group=group.label,
-            scope=scope_label(locale, sanction.scope, sanction.target),
-            reason=sanction.reason,
-            until=when(sanction.until),
-        )
-        actions = tuple(
-            SendDirect(user=admin, text=text, reason="persons.gate.watch") for admin in group.admins
-        )
+        actions = watch.joined(ctx, deps, group, person, sanction)
         audit = {"sanction_watched": {"sid": sanction.sid, "scope": sanction.scope}}
     return sealed_decision(
         actions, deps.settings, platform=event.platform, tenant=event.tenant, chat=event.chat, audit=audit
@@ -160,3 +150,5 @@ COMMANDS = {
     "mydata": export.mydata,
 }
 RECORDS = {CaseActed: record_dismissed, AppealDecided: record_appeal}
+CARD_ACTIONS = watch.CARD_ACTIONS
+AFTER = (watch.record_removals,)

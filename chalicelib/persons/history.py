@@ -18,6 +18,7 @@ from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
 from chalicelib.moderation.targets import target_of
 from chalicelib.persons.linking import person_for
+from chalicelib.persons.records import Person
 from chalicelib.persons.repository import PersonRepo
 from chalicelib.persons.rights import may_see_history
 from chalicelib.persons.sanctions import scope_label, when
@@ -34,8 +35,14 @@ def show(command: CommandIssued, ctx: Context, deps: Deps, words: list[str]) -> 
     if not command.chat or command.direct or not may_see_history(command, command.user, ctx, deps):
         refusal = Decision.of(Reply(text=t(locale, "admin.refused"), private=True, reason="admin.refused"))
         return dataclasses.replace(refusal, refused="person history by someone not allowed")
-    repo = PersonRepo(deps.store)
     person = person_for(command, member, deps, ctx.now)
+    text = describe(member, person, locale, deps)
+    return Decision.of(Reply(text=text, private=True, reason="persons.history"))
+
+
+def describe(member: str, person: Person, locale: str, deps: Deps) -> str:
+    """The person's history as the bot writes it: identities, sanctions, then the newest ledger entries."""
+    repo = PersonRepo(deps.store)
     lines = [t(locale, "persons.history.header", member=member, count=len(person.identities))]
     lines += [f"· {uid}" for uid in person.identities]
     for sanction in sorted(repo.sanctions(person.pid), key=lambda s: s.at, reverse=True):
@@ -73,4 +80,4 @@ def show(command: CommandIssued, ctx: Context, deps: Deps, words: list[str]) -> 
         )
     if len(lines) == 1 + len(person.identities):
         lines.append(t(locale, "persons.history.none"))
-    return Decision.of(Reply(text="\n".join(lines), private=True, reason="persons.history"))
+    return "\n".join(lines)

@@ -1,17 +1,21 @@
 """Everything qunguan holds about a person, found the same way for their export and their erasure.
 
-    the person (`PERSON#{pid}`: the record, sanctions)      each identity's pointer and ledger, each contact's
-    in every group of an identity's platform and tenant:    the member record; every item of the group's
+    the person (`PERSON#{pid}`: the record, sanctions)      each identity's pointer, ledger, groups index
+                                                            (`MEMBEROF#`), directory names and preferences;
+                                                            each contact's pointer
+    in every group of an identity's platform and tenant:    the member record; the group record where its
+    platform admin list names them (day-one admin discovery); every item of the group's
     partition whose keys or attributes name them (cases with their events, snapshots and appeals, bans,
     mutes, join requests, name checks, acknowledgements, file readers and grants, history); the audit
     records that name them; the message log's days within the group's retention (what they posted, and
-    the messages that @-mention them); the group's short-lived windows and reminders that name them (rate
-and report windows, fingerprints, mention reminders); the files they sent the bot privately
+    the messages that @-mention them); the group's short-lived windows, reminders and inactivity stages that
+name them (rate and report windows, fingerprints, mention reminders); the files they sent the bot privately
 (`FUPLOAD#{uid}`). A member's own rate counters (`RATE#{gid}#{uid}`) live minutes and go by TTL.
 
 A rare, operator- or member-initiated walk: one Query per group partition and per logged day, never a
-Scan of the table. What is `own` is about them (their case, their message); the rest only names them
-(an admin's audit record of a decision they took, someone else's message that mentions them).
+Scan of the table (the erasure adds one Scan for what has no index by person: `chalicelib.persons.
+erasure`). What is `own` is about them (their case, their message); the rest only names them (an
+admin's audit record of a decision they took, someone else's message that mentions them).
 """
 
 from __future__ import annotations
@@ -25,9 +29,9 @@ from chalicelib.persons.records import Person
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.message_log import DAY, LOG_DAYS, log_day
-from chalicelib.store.records import AuditRecord, Item, MemberRecord
+from chalicelib.store.records import AuditRecord, GroupRecord, Item, MemberRecord
 
-Where = Literal["item", "member", "audit"]
+Where = Literal["item", "member", "audit", "group"]
 AUDIT_LIMIT = 100_000
 
 
@@ -54,6 +58,7 @@ class Found:
     item: Item | None = None
     member: MemberRecord | None = None
     audit: AuditRecord | None = None
+    group: GroupRecord | None = None  # a group whose platform admin list names them
 
 
 def names(value: Any, who: Identity) -> bool:
@@ -92,7 +97,14 @@ def holdings(store: Store, person: Person, now: float, *, retention_days: int = 
             item=item,
         )
     for who in identities:
-        for pk in (keys.identity_pk(who.uid), keys.ledger_pk(who.uid), keys.file_upload_pk(who.uid)):
+        for pk in (
+            keys.identity_pk(who.uid),
+            keys.ledger_pk(who.uid),
+            keys.file_upload_pk(who.uid),
+            keys.member_groups_pk(who.uid),
+            keys.directory_names_pk(who.uid),
+            keys.person_settings_pk(who.uid),
+        ):
             for item in store.query_items(pk):
                 yield Found("item", pk.split("#", 1)[0].lower(), who, True, item=item)
     for digest in person.contacts:
@@ -101,7 +113,14 @@ def holdings(store: Store, person: Person, now: float, *, retention_days: int = 
     for group in store.list_groups():
         for who in identities:
             if (group.platform, group.tenant) == (who.platform, who.tenant):
+                if who.user in admin_lists(group):
+                    yield Found("group", "group_admin", who, False, gid=group.gid, group=group)
                 yield from _in_group(store, group.gid, who, now, retention_days)
+
+
+def admin_lists(group: GroupRecord) -> set[str]:
+    """Every native id the group record names as an admin (the platform's, the overrides, the org's)."""
+    return {*group.admins, *group.added_admins, *group.removed_admins, *group.org_admins}
 
 
 def _in_group(store: Store, gid: str, who: Identity, now: float, retention_days: int) -> Iterator[Found]:
@@ -117,8 +136,13 @@ def _in_group(store: Store, gid: str, who: Identity, now: float, retention_days:
         if in_keys or names(item.data, who):
             own = in_keys or item.data.get("uid") == who.uid or item.data.get("user") == who.user
             yield Found("item", kind_of(item.sk), who, own, gid=gid, item=item)
-    for pk in (keys.moderation_window_pk(gid), keys.fingerprint_pk(gid), keys.mention_reminder_pk(gid)):
-        for item in store.query_items(pk):  # per-window counters and reminders keyed by who
+    for pk in (
+        keys.moderation_window_pk(gid),
+        keys.fingerprint_pk(gid),
+        keys.mention_reminder_pk(gid),
+        keys.inactivity_pk(gid),
+    ):
+        for item in store.query_items(pk):  # per-window counters, reminders and stages keyed by who
             if names(item.data, who) or who.uid in item.sk:
                 yield Found("item", pk.split("#", 1)[0].lower(), who, False, gid=gid, item=item)
     for record in store.list_audit(gid, limit=AUDIT_LIMIT):

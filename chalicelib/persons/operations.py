@@ -18,7 +18,7 @@ from dataclasses import replace
 from typing import Any
 
 from chalicelib.core.ids import is_qualified
-from chalicelib.persons.erasure import AUDIT_GID, ERASURE_AUDIT_DAYS, Erasure, erase
+from chalicelib.persons.erasure import AUDIT_GID, ERASURE_AUDIT_DAYS, Erasure, Reports, erase
 from chalicelib.persons.holdings import holdings
 from chalicelib.persons.records import Person
 from chalicelib.persons.repository import PersonRepo
@@ -77,10 +77,12 @@ def release(store: Store, uid: str, *, by: str, now: float) -> Person:
     return released
 
 
-def erase_person(store: Store, uid: str, *, by: str, reason: str, now: float) -> Erasure:
+def erase_person(
+    store: Store, uid: str, *, by: str, reason: str, now: float, reports: Reports | None = None
+) -> Erasure:
     if not reason.strip():
         raise OperationError("an erasure needs --reason")
-    return erase(store, person_of(store, uid), by=by, reason=reason, now=now)
+    return erase(store, person_of(store, uid), by=by, reason=reason, now=now, reports=reports)
 
 
 def _audit(store: Store, event: str, pid: str, *, by: str, now: float, detail: dict[str, Any]) -> None:

@@ -46,18 +46,40 @@ class PersonRepo:
     def save(self, person: Person) -> None:
         self.store.put_item(Item(keys.person_pk(person.pid), keys.PERSON_SK, person.data()))
 
-    def create(self, uid: str, *, via: str, by: str, at: float, contacts: Iterable[str] = ()) -> Person:
-        """A new person with one identity (and its contact digests), pointers written."""
+    def create(
+        self,
+        uid: str,
+        *,
+        via: str,
+        by: str,
+        at: float,
+        contacts: Iterable[str] = (),
+        pid: str = "",
+        claimed: bool = False,
+    ) -> Person:
+        """A new person with one identity (and its contact digests), pointers written: without a read (a
+        new person has no sanction to copy). `claimed`: the contacts' pointers are written already
+        (`claim_contacts`, with `pid`)."""
         person = Person(
-            pid=new_pid(),
+            pid=pid or new_pid(),
             created_at=at,
             identities=(uid,),
             contacts=tuple(dict.fromkeys(contacts)),
             links=({"uid": uid, "via": via, "by": by, "at": at},),
         )
         self.save(person)
-        self.refresh(person)
+        self._write_pointers(person, [], contacts=not claimed)
         return person
+
+    def claim_contacts(self, digests: Iterable[str], pid: str) -> list[str]:
+        """Each contact digest nobody has yet, pointed at `pid` with a conditional write (no read): the
+        digests claimed. One that is not was already some person's (`by_contact` tells whose)."""
+        data = {"pid": pid, "via": "directory", "sanctions": []}
+        return [
+            digest
+            for digest in digests
+            if self.store.put_item(Item(keys.contact_pk(digest), keys.POINTER_SK, data), if_absent=True)
+        ]
 
     def link(
         self, person: Person, uid: str, *, via: str, by: str, at: float, contacts: Iterable[str] = ()
@@ -110,11 +132,16 @@ class PersonRepo:
     def refresh(self, person: Person, *, via: str = "") -> None:
         """Write every pointer of the person with their live org- and tag-wide sanctions."""
         wide = [s.summary() for s in self.sanctions(person.pid) if s.lifted_at is None and s.scope != "group"]
+        self._write_pointers(person, wide, via=via)
+
+    def _write_pointers(
+        self, person: Person, wide: list[dict[str, Any]], *, via: str = "", contacts: bool = True
+    ) -> None:
         vias = {str(link.get("uid")): str(link.get("via", "")) for link in person.links}
         for uid in person.identities:
             data = {"pid": person.pid, "via": vias.get(uid) or via, "sanctions": wide}
             self.store.put_item(Item(keys.identity_pk(uid), keys.POINTER_SK, data))
-        for digest in person.contacts:
+        for digest in person.contacts if contacts else ():
             data = {"pid": person.pid, "via": "directory", "sanctions": wide}
             self.store.put_item(Item(keys.contact_pk(digest), keys.POINTER_SK, data))
 

@@ -73,10 +73,15 @@ class Store(ABC):
         return {uid: member for uid, member in found.items() if member is not None}
 
     def get_memberships(self, uid: str, gids: Sequence[str]) -> dict[str, MemberRecord]:
-        """One person's member records in the groups of `gids` that have one, by gid. The DynamoDB
-        store reads them 100 a request (BatchGetItem); this default reads them one by one."""
-        found = {gid: self.get_member(gid, uid) for gid in dict.fromkeys(gids)}
-        return {gid: member for gid, member in found.items() if member is not None}
+        """One person's member records in the groups of `gids` that have one, by gid."""
+        found = self.get_members_in([(gid, uid) for gid in gids])
+        return {gid: member for (gid, _), member in found.items()}
+
+    def get_members_in(self, pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], MemberRecord]:
+        """The member records of these (gid, uid) pairs that exist, across groups. The DynamoDB store
+        reads them 100 a request (BatchGetItem); this default reads them one by one."""
+        found = {pair: self.get_member(*pair) for pair in dict.fromkeys(pairs)}
+        return {pair: member for pair, member in found.items() if member is not None}
 
     @abstractmethod
     def put_member(self, member: MemberRecord) -> None: ...
@@ -226,6 +231,13 @@ class Store(ABC):
     ) -> Iterator[Item]:
         """Live items of one partition (of the table or an index) whose sort key starts with `prefix`
         and, if given, sorts below `below`; in sort-key order, or newest first."""
+
+    @abstractmethod
+    def scan_items(self, pk_prefix: str) -> Iterator[Item]:
+        """Every live item whose partition key starts with `pk_prefix` (empty: every item), in no given
+        order, as generic items (the records of the typed verbs may come too, under their `GRP#` keys): a
+        Scan, which reads the whole table whatever the prefix. For rare operator work only (a person's
+        erasure finds what has no index by person this way); never on an event's path."""
 
     @abstractmethod
     def transact_write(self, puts: Sequence[Item] = (), increments: Sequence[Increment] = ()) -> None:

@@ -47,6 +47,7 @@ _CLIENT_METHODS = {
     "UpdateItem": "update_item",
     "DeleteItem": "delete_item",
     "Query": "query",
+    "Scan": "scan",
     "TransactWriteItems": "transact_write_items",
     "BatchGetItem": "batch_get_item",
     "BatchWriteItem": "batch_write_item",
@@ -224,9 +225,9 @@ class DynamoStore(Store):
             found[member.uid] = member
         return found
 
-    def get_memberships(self, uid: str, gids: Sequence[str]) -> dict[str, MemberRecord]:
-        wanted = [(keys.group_pk(gid), keys.member_sk(uid)) for gid in dict.fromkeys(gids)]
-        return {member.gid: member for member in map(_member_record, self._batch_get(wanted))}
+    def get_members_in(self, pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], MemberRecord]:
+        wanted = [(keys.group_pk(gid), keys.member_sk(uid)) for gid, uid in dict.fromkeys(pairs)]
+        return {(m.gid, m.uid): m for m in map(_member_record, self._batch_get(wanted))}
 
     def put_member(self, member: MemberRecord) -> None:
         answer = self._call(
@@ -653,6 +654,30 @@ class DynamoStore(Store):
             returned += 1
             if limit is not None and returned >= limit:
                 return
+
+    def scan_items(self, pk_prefix: str) -> Iterator[Item]:
+        # A Scan's filter is applied after the read: the whole table is read (and charged) whatever the
+        # prefix (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Scan.html#Scan.FilterExpression).
+        request: dict[str, Any] = {}
+        if pk_prefix:
+            request = {
+                "FilterExpression": "begins_with(#pk, :prefix)",
+                "ExpressionAttributeNames": {"#pk": "PK"},
+                "ExpressionAttributeValues": self._codec_().serialize_values({":prefix": pk_prefix}),
+            }
+        if self._page_size is not None:
+            request["Limit"] = self._page_size
+        codec = self._codec_()
+        while True:
+            response = self._call("Scan", **request)
+            for raw in response.get("Items", []):
+                found = codec.deserialize_item(raw)
+                if self._alive(found):
+                    yield _generic_item(found)
+            last_key = response.get("LastEvaluatedKey")
+            if not last_key:
+                return
+            request["ExclusiveStartKey"] = last_key
 
     def transact_write(self, puts: Sequence[Item] = (), increments: Sequence[Increment] = ()) -> None:
         codec = self._codec_()

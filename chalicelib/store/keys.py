@@ -697,6 +697,18 @@ def open_card_sk(opened_at: float, gid: str, kind: str, ref: str) -> str:
     return f"{iso(opened_at)}#{gid}#{kind}#{ref}"
 
 
+def open_requests_pk(shard: int) -> str:
+    """GSI2 (sparse) of the requests that wait for a decision: every group's join requests and publishing
+    drafts still pending (`chalicelib.kernel.open_requests`), sharded like the groups."""
+    return f"OPENREQ#{shard}"
+
+
+def open_request_sk(kind: str, key: str) -> str:
+    """The marker of one pending request in its group's partition: a join request by its member's uid
+    (one at a time), a draft by its ref."""
+    return f"OPENREQ#{kind}#{key}"
+
+
 # A message archive (WeCom 会话内容存档), per platform and tenant: where the pull stands (`SEQ`), who is
 # pulling (`LEASE`, expiring), alerts raised once (`ALERT#kind`), items that could not be read
 # (`FAIL#seq`), and external contacts' consent to be archived (`CONSENT#user`).
@@ -756,6 +768,12 @@ SANCTION_SK_PREFIX = "SANCT#"
 def sanctions_due_pk() -> str:
     """GSI2 (sparse): every person's live sanctions by their expiry, for the five-minute sweep."""
     return due_index_pk("sanction")
+
+
+def watched_join_sk(uid: str) -> str:
+    """In the group's partition: a watched member's latest join, its admin card's nonce and whether an
+    admin decided it (let stay or removed), once (`chalicelib.persons.watch`)."""
+    return f"WATCHJ#{uid}"
 
 
 def identity_pk(uid: str) -> str:

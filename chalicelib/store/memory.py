@@ -343,6 +343,17 @@ class MemoryStore(Store):
             self.usage.record("Query", read_units=_read_units(len(chosen)), items_read=len(chosen))
         yield from chosen
 
+    def scan_items(self, pk_prefix: str) -> Iterator[Item]:
+        with self._lock:
+            found = [
+                _copy(item)
+                for item in self._items.values()
+                if item.pk.startswith(pk_prefix) and self._live(item) is not None
+            ]
+            scanned = len(self._items)
+            self.usage.record("Scan", read_units=_read_units(scanned), items_read=scanned)
+        yield from found
+
     def transact_write(self, puts: Sequence[Item] = (), increments: Sequence[Increment] = ()) -> None:
         for item in puts:
             _check(item.data)

@@ -215,8 +215,8 @@ class PageStore(Store):
     def groups_by_name(self, *, after: str = "", before: str = "", limit: int) -> list[GroupRecord]:
         return self.inner.groups_by_name(after=after, before=before, limit=limit)
 
-    def get_memberships(self, uid: str, gids: Sequence[str]) -> dict[str, MemberRecord]:
-        return self.inner.get_memberships(uid, gids)
+    def get_members_in(self, pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], MemberRecord]:
+        return self.inner.get_members_in(pairs)
 
     def get_groups(self, gids: Sequence[str]) -> dict[str, GroupRecord]:
         return self.inner.get_groups(gids)
@@ -273,6 +273,9 @@ class PageStore(Store):
         return self.inner.query_items(
             pk, prefix=prefix, below=below, index=index, newest_first=newest_first, limit=limit
         )
+
+    def scan_items(self, pk_prefix: str) -> Iterator[Item]:
+        return self.inner.scan_items(pk_prefix)
 
 
 def _is_window(pk: str, sk: str) -> bool:

@@ -29,6 +29,7 @@ from chalicelib.kernel.clicks import ClickGate
 from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context, load_context
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.open_requests import DRAFT, OpenRequest, OpenRequests
 from chalicelib.kernel.where import Where, where_in
 from chalicelib.store import keys
 from chalicelib.store.base import Store
@@ -99,7 +100,13 @@ class Submissions:
             submission.data(),
             expires_at=int(submission.at + KEEP_DAYS * DAY),
         )
-        return self.store.put_item(item, if_absent=True)
+        if not self.store.put_item(item, if_absent=True):
+            return False
+        marker = OpenRequest(
+            submission.gid, DRAFT, submission.ref, submission.ref, submission.by, submission.at
+        )
+        OpenRequests(self.store).open(marker)  # the console's queue
+        return True
 
     def get(self, gid: str, ref: str) -> Submission | None:
         item = self.store.get_item(keys.group_pk(gid), keys.submission_sk(ref))
@@ -107,12 +114,15 @@ class Submissions:
 
     def decide(self, submission: Submission, state: str, *, by: str, at: float, reason: str = "") -> bool:
         """Pending -> approved, rejected or lapsed, once."""
-        return self.store.update_item(
+        if not self.store.update_item(
             keys.group_pk(submission.gid),
             keys.submission_sk(submission.ref),
             {"state": state, "decided_by": by, "decided_at": at, "reason": reason},
             expect={"state": "pending"},
-        )
+        ):
+            return False
+        OpenRequests(self.store).close(submission.gid, DRAFT, submission.ref)
+        return True
 
 
 # Pure ------------------------------------------------------------------------------------------------

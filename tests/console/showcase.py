@@ -17,6 +17,16 @@ GROUPS = (
     ("CE", "市场活动筹备", (BEN,)),
 )
 PEOPLE = ("UWANG", "ULI", "UZHANG", "UCHEN", "ULIU", "UYANG", "UZHAO", "UHUANG")
+NAMES = {
+    "UWANG": "王芳",
+    "ULI": "李强",
+    "UZHANG": "张伟",
+    "UCHEN": "陈静",
+    "ULIU": "刘洋",
+    "UYANG": "杨敏",
+    "UZHAO": "赵磊",
+    "UHUANG": "黄丽",
+}
 MONTHS = ("2025-07", "2025-08", "2025-09", "2025-10", "2025-11", "2025-12")
 
 
@@ -31,7 +41,14 @@ def populate(world: ConsoleWorld) -> None:
             seen = now - 3600 * (index * 7 + number + 1)
             points = float((index * 3 + number) % 7)
             world.store.put_member(
-                MemberRecord(gid=gid(chat), uid=uid(person), user=person, points=points, last_active=seen)
+                MemberRecord(
+                    gid=gid(chat),
+                    uid=uid(person),
+                    user=person,
+                    display_name=NAMES[person],
+                    points=points,
+                    last_active=seen,
+                )
             )
         for month, period in enumerate(MONTHS):
             score = 62.0 + (month * 4 + number * 5) % 30
@@ -77,4 +94,20 @@ def populate(world: ConsoleWorld) -> None:
     PolicyRepo(world.store).apply(keys.group_policy_scope(gid(CA)), override, author="ops", now=0)
     world.open_case(CA, "UWANG", "c-prod-2", card="report")
     world.open_case("CC", "ULI", "c-dev-1", card="removal")
-    world.member(CA, MIA, points=2.0)
+    world.member(CA, MIA, points=2.0, name="米娅")
+    world.member(CA, ADA, name="艾达")
+    _work(world)
+
+
+def _work(world: ConsoleWorld) -> None:
+    """What waits and what was posted in 产品讨论组: a join request, a draft, an announcement half
+    acknowledged, archived files, and messages the group kept."""
+    from tests.console import work
+
+    work.join_request(world, CA, "UNEW", name="孙悦")
+    work.draft(world, CA, "UZHANG", "P3C9A1", "下周一起办公室搬迁，请提前整理个人物品。")
+    work.announcement(
+        world, CA, "A7D2E4", audience=("UWANG", "ULI", "UZHANG", "UCHEN", MIA), acked=("UWANG", "ULI")
+    )
+    for number in range(24):
+        work.archived_file(world, CA, number, uploader=PEOPLE[number % 5])

@@ -18,11 +18,12 @@ from typing import Any
 
 import pytest
 
+from chalicelib.membership.repository import MembershipRepo
 from chalicelib.moderation.cases import CaseRepo
 from local.fakes import oauth
 from local.fakes.server import FakeMessengers
 from tests.console.showcase import populate
-from tests.console.world import BOSS, CA, TEAM, ConsoleWorld, console_world, gid, path_of
+from tests.console.world import BOSS, CA, TEAM, ConsoleWorld, console_world, gid, path_of, uid
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = [
@@ -47,6 +48,7 @@ PAGES = (
     "/console/files",
     "/console/jobs",
     "/console/me",
+    "/console/people/slack%3AT0CON%3AUMIA",
 )
 SHOTS = {"/console": "overview", path_of(CA): "group", "/console/cases": "cases", "/console/policy": "policy"}
 
@@ -183,4 +185,30 @@ def test_a_member_signs_in_with_wecom_or_dingtalk_and_reaches_their_page(
     sign_in(browser, served, platform, user)
     assert browser.page.url == f"{served.url}/console/me"
     assert browser.page.locator("main h1").inner_text() == "我的"
+    assert browser.errors == []
+
+
+def test_an_admin_previews_a_draft_reads_a_group_and_approves_a_join_request(
+    served: Served, browser: Browser, tmp_path: Path
+) -> None:
+    shots = Path(SCREENSHOTS) if SCREENSHOTS else tmp_path
+    sign_in(browser, served, "slack", "UADA")
+    page = browser.page
+    page.goto(served.url + path_of(CA))
+    page.wait_for_selector("article.announcement")
+    page.wait_for_selector("#group-files tbody tr >> nth=19")
+    page.click("#group-files a.older")
+    page.wait_for_selector("#group-files a.newest")
+    page.goto(f"{served.url}/console/policy")
+    page.fill("#patch", "rules.ads.mode=shadow")
+    page.fill("textarea[name=samples]", "限时优惠，加微信 abc123 领取")
+    page.click("form[action='/console/policy/test'] button")
+    page.wait_for_selector("#trial table.trial-results")
+    page.screenshot(path=str(shots / "console-policy-test.png"), full_page=True)
+    page.goto(f"{served.url}/console/cases")
+    page.click("tr[id^=request-join] button[value=approve]")
+    page.wait_for_selector("p.notice[role=status]")
+    request = MembershipRepo(served.world.store).request(gid(CA), uid("UNEW"))
+    assert request is not None and request.status == "approved"
+    assert page.locator("tr[id^=request-join]").count() == 0
     assert browser.errors == []

@@ -104,9 +104,17 @@ class ConsoleWorld:
             )
         )
 
-    def member(self, chat: str, user: str, points: float = 0.0) -> None:
+    def member(self, chat: str, user: str, points: float = 0.0, *, name: str = "") -> None:
         self.store.put_member(
-            MemberRecord(gid=gid(chat), uid=uid(user), user=user, points=points, last_active=T0, joined_at=T0)
+            MemberRecord(
+                gid=gid(chat),
+                uid=uid(user),
+                user=user,
+                display_name=name,
+                points=points,
+                last_active=T0,
+                joined_at=T0,
+            )
         )
 
     def open_case(self, chat: str, user: str, ref: str, *, card: str = "violation") -> None:

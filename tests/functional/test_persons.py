@@ -4,7 +4,9 @@ platforms; a person banned org-wide in a Slack channel refused at their next joi
 group of the same company (removed where the platform allows, the admins carded elsewhere); a sanction
 appealed to a second admin and reversed, or lifted, no longer refuses (its expiry:
 tests/persons/test_gate.py); who may ban org-wide is the
-policy's owners; a tag-wide ban refuses only the groups of that tag.
+policy's owners; a tag-wide ban refuses only the groups of that tag; a watched person's join cards the
+admins on every platform, and the first admin's removal is carried out once (an escalation card where
+the platform cannot remove).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import pytest
 import yaml
 
 from chalicelib.clock import FrozenClock
@@ -24,7 +27,7 @@ from chalicelib.store import keys
 from chalicelib.store.records import GroupRecord
 from local.fakes.server import FakeMessengers
 from tests.functional.membership_talk import TALKS, Talk
-from tests.functional.test_membership import CASTS, gid, send, uid
+from tests.functional.test_membership import CASTS, PLATFORMS, gid, send, uid
 from tests.support.stack import Stack, running_stack
 
 SLACK, WECOM, DINGTALK = TALKS["slack"], TALKS["wecom"], TALKS["dingtalk"]
@@ -38,7 +41,9 @@ def company(fake: FakeMessengers, **policy: object) -> Iterator[tuple[Stack, Fro
     """One company on three messengers: each platform's admin named, the Slack user U0OWNER the org's
     owner, every cast group registered, and Mallory's work e-mail the same in every directory."""
     clock = FrozenClock(time.time())
-    with running_stack(fake, clock=clock, qg_person_key="person-key-for-tests") as stack:
+    with running_stack(
+        fake, clock=clock, qg_person_key="person-key-for-tests", dingtalk_card_template_id="tpl-persons"
+    ) as stack:
         admins = [uid(TALKS[name], CASTS[name].admin) for name in TALKS]
         document = {
             **yaml.safe_load(default_policy_text()),
@@ -195,6 +200,41 @@ def test_a_tag_wide_ban_refuses_only_the_groups_of_that_tag(fake: FakeMessengers
 
         assert DINGTALK.removals(fake) == [(CASTS["dingtalk"].joins, "mallory")]
         assert not [c for c in WECOM.cards(fake) if "Banned" in c.text]
+
+
+# --- watched members ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("platform", PLATFORMS)
+def test_a_watched_persons_join_cards_the_admins_and_the_first_removal_is_carried_out_once(
+    fake: FakeMessengers, platform: str
+) -> None:
+    talk, cast, mallory = TALKS[platform], CASTS[platform], MALLORY[platform]
+    with company(fake) as (stack, _):
+        slack_says(stack, OWNER, "watch <@U0MALLORY> --scope org --for 30d posted an ID card")
+        fake.clear()
+
+        send(stack, talk.join(cast.joins, mallory))
+
+        assert not talk.removals(fake)  # a watch lets them in
+        (card,) = [c for c in talk.cards(fake) if c.to == cast.admin and c.buttons]
+        assert [action for action, _ in card.buttons] == ["watch.stay", "watch.remove", "watch.history"]
+        assert "posted an ID card" in card.text
+        fake.clear()
+
+        send(stack, talk.click(card, "watch.remove", cast.admin, fake.hook_url("remove")))
+        send(stack, talk.click(card, "watch.stay", cast.admin, fake.hook_url("again")))
+
+        if platform == "wecom":  # a customer group: WeCom lets no app remove anyone there
+            assert not talk.removals(fake)
+            (escalation,) = [c for c in talk.cards(fake) if c.to == cast.admin]
+            assert [action for action, _ in escalation.buttons] == ["escalation.done"]
+        else:
+            assert talk.removals(fake) == [(cast.joins, mallory)]
+        joined = stack.store.get_item(
+            keys.group_pk(gid(talk, cast.joins)), keys.watched_join_sk(uid(talk, mallory))
+        )
+        assert joined is not None and joined.data["state"] == "remove"
 
 
 # --- appeal and expiry ------------------------------------------------------------------------------

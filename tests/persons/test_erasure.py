@@ -1,15 +1,28 @@
 """The erasure on both stores, read back through the store's own verbs: the member, pointer and ledger
 gone; the case kept as a statistic with the person replaced by the tombstone; the audit record of their
-own action kept with the tombstone as its actor; an open appeal's case kept whole."""
+own action kept with the tombstone as its actor; an open appeal's case kept whole; a Scan of the table
+finds them nowhere else (the outbox's stored decisions, the group's admin list, export links); the
+archive's reports that name them rewritten, without their earlier versions."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+import pytest
+
+from chalicelib.core.actions import SendDirect
+from chalicelib.jobs.archive import Archive, report_key
+from chalicelib.kernel.outbox import Claim, Entry, Outbox
 from chalicelib.moderation.cases import CaseRepo
-from chalicelib.persons.erasure import erase, tombstone_of
+from chalicelib.persons.erasure import Scrubber, erase, tombstone_of
+from chalicelib.persons.holdings import Identity
 from chalicelib.persons.repository import PersonRepo
 from chalicelib.store import keys
 from chalicelib.store.base import Store
+from chalicelib.store.memory import MemoryStore
 from chalicelib.store.records import AuditRecord, GroupRecord, Item, MemberRecord
+from tests.files.conftest import bucket, s3  # noqa: F401 - fixtures, found by name
 
 NOW = 1_750_000_000.0
 GID = "slack:T1:C1"
@@ -17,7 +30,11 @@ UID, USER = "slack:T1:U9", "U9"
 
 
 def lived(store: Store) -> str:
-    store.put_group(GroupRecord(gid=GID, platform="slack", tenant="T1", chat="C1", name="Weekly sync"))
+    store.put_group(
+        GroupRecord(
+            gid=GID, platform="slack", tenant="T1", chat="C1", name="Weekly sync", admins=("UA", USER)
+        )
+    )
     person = PersonRepo(store).create(UID, via="admin", by="x", at=NOW)
     store.put_member(MemberRecord(gid=GID, uid=UID, user=USER, display_name="Zhang San", joined_at=NOW))
     for ref, appealed in (("c1", False), ("c2", True)):
@@ -65,3 +82,79 @@ def test_an_erasure_removes_or_tombstones_everything_but_an_open_appeals_case(st
     assert own.actor == tomb
     after = PersonRepo(store).person(pid)
     assert after is not None and after.erased_at == NOW + 10 and after.identities == ()
+
+
+def test_a_scan_of_the_table_after_an_erasure_finds_them_only_in_what_an_open_appeal_keeps(
+    store: Store,
+) -> None:
+    pid = lived(store)
+    told = SendDirect(user=USER, text="Zhang San, <@U9>: your message was removed", reason="pii")
+    entry = Entry(Claim("slack", "T1#Ev1"), NOW, "C1", (told,), {}, "MessagePosted", USER, "w1", NOW + 60)
+    assert Outbox(store).open(entry)
+    store.put_item(Item(keys.export_pk("tok1"), "EXPORT", {"uid": UID, "keys": ["mydata/x.json"]}))
+    person = PersonRepo(store).person(pid)
+    assert person is not None
+
+    erased = erase(store, person, by="operator:ops", reason="ticket 2", now=NOW + 10)
+
+    left = [
+        item
+        for item in store.scan_items("")
+        if any(
+            who in json.dumps([item.pk, item.sk, item.data]) for who in (UID, '"U9"', "<@U9>", "Zhang San")
+        )
+    ]
+    assert all(item.sk.startswith(keys.case_item_sk("c2")) for item in left)  # the appealed case only
+    group = store.get_group(GID)
+    assert group is not None and group.admins == ("UA",)
+    carried = Outbox(store).load(entry.claim)
+    assert carried is not None and carried.recorded and carried.actions == ()
+    assert erased.done["outbox"] == 1 and erased.done["group_admin"] == 1 and erased.done["export"] == 1
+
+
+def test_the_reports_that_name_them_are_rewritten_and_their_earlier_versions_deleted(
+    s3: Any,  # noqa: F811 - the fixture
+    bucket: str,  # noqa: F811 - the fixture
+) -> None:
+    store = MemoryStore()
+    pid = lived(store)
+    archive = Archive(bucket, client=s3)
+    naming, other = report_key(GID, "assessment", "2026-11"), report_key(GID, "assessment", "2026-10")
+    archive.store_report(naming, '<li data-top="U9">Zhang San — 12</li><li data-top="UA">Li Si — 9</li>')
+    archive.store_report(naming, '<li data-top="U9">Zhang San — 14</li><li data-top="UA">Li Si — 9</li>')
+    archive.store_report(other, '<li data-top="UA">Li Si — 3</li>')
+    person = PersonRepo(store).person(pid)
+    assert person is not None
+
+    erased = erase(store, person, by="operator:ops", reason="ticket 3", now=NOW + 10, reports=archive)
+
+    tomb = tombstone_of(pid)
+    assert erased.done["report"] == 1
+    assert (
+        archive.read_report(naming)
+        == f'<li data-top="{tomb}">{tomb} — 14</li><li data-top="UA">Li Si — 9</li>'
+    )
+    versions = s3.list_object_versions(Bucket=bucket, Prefix=naming).get("Versions", [])
+    assert len(versions) == 1  # no earlier version keeps their name
+    assert archive.read_report(other) == '<li data-top="UA">Li Si — 3</li>'
+
+
+@pytest.mark.parametrize(
+    ("value", "found"),
+    [
+        ({"user": "admin"}, True),  # a native id as the value of a field that names people
+        ({"role": "admin"}, False),  # the same word as something else
+        ("@admin please look", True),
+        ("the admin looked", False),
+        ("<@U0MALLORY> hi", True),
+        ("U0MALLORY wrote", True),  # a Slack-shaped id stands for itself
+        ({"text": "Link to the Li Lei doc"}, True),
+        ({"text": "Linked"}, False),  # a short Latin name is not found inside a word
+        ("张三说", True),
+        ({"x": f"wecom:ww1:admin#{GID}"}, True),
+    ],
+)
+def test_the_scrubber_finds_ids_where_they_name_people_and_names_as_words(value: Any, found: bool) -> None:
+    identities = [Identity.of("wecom:ww1:admin"), Identity.of("slack:T1:U0MALLORY")]
+    scrub = Scrubber(identities, {"Li Lei", "Li", "张三"}, "erased:x")
+    assert scrub.finds(value) is found

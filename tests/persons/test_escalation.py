@@ -77,3 +77,37 @@ def test_points_given_back_by_an_appeal_no_longer_count_elsewhere(memory_deps: D
 
     case = outcome.decision.fact(CaseDecided)
     assert case is not None and case.threshold is None
+
+
+def test_points_earned_in_another_group_through_the_pipeline_reach_this_groups_threshold(
+    memory_deps: Deps,
+) -> None:
+    """End to end: two violations in one channel, one in another; with `scope: person` the third is the
+    person's third point, and the mute comes in the channel where it was reached."""
+    from tests.membership.conftest import register_group
+
+    other = "slack:T1:C2"
+    register_group(memory_deps, gid=other)
+    for gid in (GID, other):
+        apply_policy(memory_deps, {"escalation": {"scope": "person"}}, gid=gid)
+    for n in (1, 2):
+        posted = MessagePosted(
+            **{**BASE, "chat": "C2"},
+            event_id=f"o{n}",
+            user="U9",
+            text=f"id {n} {ID_CARD}",
+            message_id=f"2.{n}",
+        )
+        case = process(posted, memory_deps).decision.fact(CaseDecided)
+        assert case is not None and case.threshold is None
+
+    outcome = process(
+        MessagePosted(**BASE, event_id="m1", user="U9", text=f"my id {ID_CARD}", message_id="1.1"),
+        memory_deps,
+    )
+
+    case = outcome.decision.fact(CaseDecided)
+    reached = case.threshold if case is not None else None
+    assert reached is not None and reached.action == "mute"
+    member = memory_deps.store.get_member(GID, SLACK_UID)
+    assert member is not None and member.points == pytest.approx(1.0)

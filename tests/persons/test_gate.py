@@ -1,16 +1,18 @@
 """The join gate for sanctions wider than a group, through the worker's pipeline: a ban refuses until it
-runs out; a watch lets the member in and tells the admins; a person with no sanction costs the gate one
-read more than before, however many groups and platforms they are in."""
+runs out; a watch lets the member in and cards the admins (tests/persons/test_watch.py); a person with
+no sanction costs the gate one read more than before, however many groups and platforms they are in."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from chalicelib.adapters.base import DirectoryUser
 from chalicelib.bootstrap import Deps
 from chalicelib.clock import FrozenClock
 from chalicelib.core.events import MemberJoined
 from chalicelib.persons.records import Sanction
 from chalicelib.persons.repository import PersonRepo
+from chalicelib.settings import Settings
 from chalicelib.store import keys
 from chalicelib.store.memory import MemoryStore
 from chalicelib.worker.pipeline import process
@@ -79,21 +81,6 @@ def test_a_tag_wide_ban_refuses_in_the_groups_of_the_tag_only(
     assert messenger.verbs()[-2:] == ["remove_member", "send_direct"]
 
 
-def test_a_watched_member_is_let_in_and_the_admins_are_told(
-    memory_deps: Deps, messenger: RecordingMessenger
-) -> None:
-    apply_policy(memory_deps, {})
-    sanctioned(memory_deps, kind="watch")
-
-    join(memory_deps, "j1")
-
-    assert memory_deps.store.get_member(GID, UID) is not None
-    told = [
-        kwargs for verb, kwargs in messenger.calls if verb == "send_direct" and kwargs["user"] == "UADMIN"
-    ]
-    assert any("watched" in str(kwargs["text"]) for kwargs in told)
-
-
 class CountingStore(MemoryStore):
     def __init__(self, clock: FrozenClock) -> None:
         super().__init__(clock=clock)
@@ -120,6 +107,45 @@ def test_the_gate_reads_one_item_more_for_a_known_identity(
 
     assert store.reads.count((keys.identity_pk(UID), keys.POINTER_SK)) == 1
     assert store.reads.count((keys.group_pk(GID), keys.ban_sk(UID))) == 1  # once, not once per handler
+
+
+class ContactsMessenger(RecordingMessenger):
+    """A directory that gives U8 and U9 the same work e-mail."""
+
+    def get_user(self, tenant: str, user: str) -> DirectoryUser | None:
+        return DirectoryUser(user=user, name=user, email="zhang.san@corp.example")
+
+
+def test_a_first_seen_identity_costs_the_gate_one_read_and_one_with_a_known_contact_is_linked(
+    clock: FrozenClock,
+) -> None:
+    from tests.membership.conftest import register_group
+
+    store, messenger = CountingStore(clock), ContactsMessenger(platform="slack")
+    settings = Settings(_env_file=None, slack_signing_secret="s", qg_dispatch="inline", qg_person_key="k1")
+    deps = Deps(settings=settings, clock=clock, store=store, messenger_factory=lambda platform: messenger)
+    register_group(deps)
+    apply_policy(deps, {})
+    store.reads.clear()
+
+    join(deps, "j1")
+
+    person_reads = [read for read in store.reads if read[0].startswith(("IDN#", "CONTACT#", "PERSON#"))]
+    assert person_reads == [(keys.identity_pk(UID), keys.POINTER_SK)]  # the pointer's miss, and no more
+    pointer = PersonRepo(store).pointer(UID)
+    assert pointer is not None and pointer.via == "directory"
+    sanction = Sanction(
+        sid="s1", pid=pointer.pid, kind="ban", scope="org", target="", reason="leaked numbers",
+        by="slack:T1:UOWNER", at=NOW, until=NOW + DAY, gid="slack:T1:C0", uid=UID,
+    )  # fmt: skip
+    assert PersonRepo(store).impose(sanction)
+    messenger.calls.clear()
+
+    process(MemberJoined(**BASE, event_id="j2", user="U8"), deps)  # the same e-mail: the same person
+
+    linked = PersonRepo(store).pointer("slack:T1:U8")
+    assert linked is not None and linked.pid == pointer.pid
+    assert messenger.verbs()[:1] == ["remove_member"]  # refused at their first join
 
 
 def test_the_sweep_lifts_a_sanction_at_its_expiry_once_tells_the_member_and_audits_it(

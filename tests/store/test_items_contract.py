@@ -101,6 +101,23 @@ def test_expired_items_are_absent_from_queries(store: Store) -> None:
     assert [i.sk for i in store.query_items(PK, prefix="T#")] == ["T#new"]
 
 
+def test_a_scan_finds_the_live_items_of_every_partition_with_the_prefix(store: Store) -> None:
+    store.put_item(Item("OUT#slack#T1#Ev1", "OUT", {"actions": [{"user": "U1"}]}, gsi1=("G", "1")))
+    store.put_item(Item("OUT#wecom#ww1#m2", "OUT", {"n": 2}))
+    store.put_item(Item("OUT#slack#T1#old", "OUT", {"n": 3}, expires_at=int(T0) - 10))
+    store.put_item(Item(PK, "OUT#not-a-partition", {"n": 4}))
+    for n in range(10):  # more than a page of the DynamoDB store's Scan
+        store.put_item(Item(f"X#{n}", "X", {"n": n}))
+
+    found = sorted(store.scan_items("OUT#"), key=lambda item: item.pk)
+
+    assert [(item.pk, item.data) for item in found] == [
+        ("OUT#slack#T1#Ev1", {"actions": [{"user": "U1"}]}),
+        ("OUT#wecom#ww1#m2", {"n": 2}),
+    ]
+    assert found[0].gsi1 == ("G", "1")
+
+
 def test_a_case_and_the_members_points_are_written_together(store: Store) -> None:
     case = Item(PK, "CASE#2024-03-01T00:00:00Z#k1", {"rule": "flood", "points": 1.5})
     points = Increment(PK, "MEM#slack:T1:U1", "points", 1.5, also={"points_at": T0, "user": "U1"})
