@@ -199,6 +199,7 @@ def main(*, quick: bool = False) -> list[Row]:
             for who in (OWNER, ADMIN, MEMBER)
         }
         group_path = quote(gid(7), safe="")
+        person_path = quote(uid(MEMBER), safe="")
         pages = [
             ("owner", OWNER, "overview", "/console", {}),
             ("owner", OWNER, "groups", "/console/groups", {}),
@@ -209,6 +210,15 @@ def main(*, quick: bool = False) -> list[Row]:
             ("owner", OWNER, "audit", "/console/audit", {}),
             ("owner", OWNER, "files", "/console/files", {}),
             ("owner", OWNER, "jobs", "/console/jobs", {}),
+            ("owner", OWNER, "person", f"/console/people/{person_path}", {"uid": person_path}),
+            (
+                "owner",
+                OWNER,
+                "group-announcements",
+                f"/console/groups/{group_path}/announcements",
+                {"gid": group_path},
+            ),
+            ("owner", OWNER, "group-files", f"/console/groups/{group_path}/files", {"gid": group_path}),
             ("group admin", ADMIN, "overview", "/console", {}),
             ("group admin", ADMIN, "cases", "/console/cases", {}),
             ("member", MEMBER, "me", "/console/me", {}),
