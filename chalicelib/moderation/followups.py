@@ -278,12 +278,10 @@ class FollowUps:
         return sorted((FollowUp.of(item.data) for item in items), key=lambda f: (f.opened_at, f.ref))
 
     def all_open(self) -> list[FollowUp]:
-        """Every group's follow-ups, oldest card first: one Query per shard of the sparse index."""
-        found = [
-            FollowUp.of(item.data)
-            for shard in range(keys.GROUP_SHARDS)
-            for item in self.store.query_items(keys.open_cards_pk(shard), index="GSI2")
-        ]
+        """Every group's follow-ups, oldest card first: one Query per shard of the sparse index (side by
+        side, `Store.query_partitions`)."""
+        shards = [keys.open_cards_pk(shard) for shard in range(keys.GROUP_SHARDS)]
+        found = [FollowUp.of(item.data) for item in self.store.query_partitions(shards, index="GSI2")]
         return sorted(found, key=lambda f: (f.opened_at, f.ref))
 
     def reminded(self, followup: FollowUp, number: int) -> None:

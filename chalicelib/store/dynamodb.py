@@ -57,6 +57,7 @@ _MULTI_TABLE = frozenset({"TransactWriteItems", "BatchGetItem", "BatchWriteItem"
 BATCH_GET_KEYS = 100  # BatchGetItem: at most 100 keys a request
 BATCH_WRITE_ITEMS = 25  # BatchWriteItem: at most 25 puts a request
 BATCH_ATTEMPTS = 5  # unprocessed keys or items are sent again, with back-off, this many times
+PARALLEL_QUERIES = 8  # `query_partitions`: at most this many Queries at once (the shards of an index)
 # Attribute names the table itself uses; a generic item's data may not take them.
 RESERVED = frozenset({"PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", TTL_ATTRIBUTE})
 
@@ -678,6 +679,18 @@ class DynamoStore(Store):
             if not last_key:
                 return
             request["ExclusiveStartKey"] = last_key
+
+    def query_partitions(self, pks: Sequence[str], *, index: Index | None = None) -> list[Item]:
+        """The Queries side by side (boto3's clients are thread-safe): a page that reads the eight shards
+        of the open cards waits for the slowest Query, not for the sum of them."""
+        if len(pks) <= 1:
+            return super().query_partitions(pks, index=index)
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._dynamodb()  # the client, built once before the threads share it
+        with ThreadPoolExecutor(max_workers=min(PARALLEL_QUERIES, len(pks))) as pool:
+            parts = list(pool.map(lambda pk: list(self.query_items(pk, index=index)), pks))
+        return [item for part in parts for item in part]
 
     def transact_write(self, puts: Sequence[Item] = (), increments: Sequence[Increment] = ()) -> None:
         codec = self._codec_()

@@ -228,6 +228,9 @@ class PageStore(Store):
         self._forget_member(pk, sk)
         return self.inner.pop_item(pk, sk)
 
+    def query_partitions(self, pks: Sequence[str], *, index: Index | None = None) -> list[Item]:
+        return self.inner.query_partitions(pks, index=index)
+
     def add_to_item(
         self, pk: str, sk: str, add: Mapping[str, int], put: Mapping[str, Any], *, newer: str | None = None
     ) -> bool:

@@ -199,3 +199,15 @@ def test_add_to_item_adds_sets_and_keeps_the_newer_value(store: Store) -> None:
 
     item = store.get_item("P#1", "S#1")
     assert item is not None and item.data == {"n": 1, "at": 5.0} and item.expires_at is None
+
+
+def test_several_partitions_are_read_whole_and_in_the_order_asked(store: Store) -> None:
+    for shard in range(3):
+        for n in range(9):  # more than a Query page here
+            store.put_item(Item(f"P#{n}", f"S#{shard}", {"n": n}, gsi2=(f"SHARD#{shard}", f"{n:02d}")))
+
+    found = store.query_partitions([f"SHARD#{shard}" for shard in (2, 0, 1)], index="GSI2")
+
+    assert [(item.sk, item.data["n"]) for item in found] == [
+        (f"S#{shard}", n) for shard in (2, 0, 1) for n in range(9)
+    ]
