@@ -24,6 +24,7 @@ import dataclasses
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from chalicelib.core import escalation
@@ -32,10 +33,11 @@ from chalicelib.core.cards import Button, Card
 from chalicelib.core.events import Event
 from chalicelib.core.facts import AdminsTold, CaseDecided, Points, Threshold
 from chalicelib.core.ids import natives_in
+from chalicelib.core.lexicon import Lexicon, lexicons_for
 from chalicelib.core.localtime import local
 from chalicelib.core.naming import person_label
 from chalicelib.core.policy import SEVERITY_RANK, GroupPolicy, Mode, RuleSettings
-from chalicelib.core.rules.ads import AdsRule
+from chalicelib.core.rules.ads import AdsRule, promotion_spec
 from chalicelib.core.rules.base import (
     Finding,
     Rule,
@@ -51,7 +53,7 @@ from chalicelib.core.rules.files import FilesRule
 from chalicelib.core.rules.flood import FloodRule
 from chalicelib.core.rules.heated import HeatedRule
 from chalicelib.core.rules.length import LengthRule
-from chalicelib.core.rules.lexicon import LexiconRule
+from chalicelib.core.rules.lexicon import LexiconRule, lexicon_spec
 from chalicelib.core.rules.pii import PiiRule
 from chalicelib.core.rules.slowmode import SlowModeRule
 from chalicelib.core.rules.topic import TopicRule
@@ -86,19 +88,30 @@ class Evaluation:
 
 # --- building the rule set --------------------------------------------------------------------------
 
-RULE_FACTORIES: dict[str, Callable[[GroupPolicy], Rule]] = {
-    "flood": lambda p: FloodRule(p.rules.flood),
-    "duplicate": lambda p: DuplicateRule(p.rules.duplicate),
-    "lexicon": lambda p: LexiconRule.from_settings(p.rules.lexicon),
-    "ads": lambda p: AdsRule.from_settings(p.rules.ads),
-    "pii": lambda p: PiiRule(p.rules.pii),
-    "files": lambda p: FilesRule(p.rules.files),
-    "emoji": lambda p: EmojiRule(p.rules.emoji),
-    "length": lambda p: LengthRule(p.rules.length),
-    "topic": lambda p: TopicRule(p.rules.topic),
-    "heated": lambda p: HeatedRule(p.rules.heated),
-    "slowmode": lambda p: SlowModeRule(p.rules.slowmode),
+# A rule's factory gets the policy and the lexicons built for the rule set (`_lexicons`).
+_Lexicons = dict[str, Lexicon]
+RULE_FACTORIES: dict[str, Callable[[GroupPolicy, _Lexicons], Rule]] = {
+    "flood": lambda p, _: FloodRule(p.rules.flood),
+    "duplicate": lambda p, _: DuplicateRule(p.rules.duplicate),
+    "lexicon": lambda p, lex: LexiconRule.from_settings(p.rules.lexicon, lex.get("lexicon")),
+    "ads": lambda p, lex: AdsRule.from_settings(p.rules.ads, lex.get("ads")),
+    "pii": lambda p, _: PiiRule(p.rules.pii),
+    "files": lambda p, _: FilesRule(p.rules.files),
+    "emoji": lambda p, _: EmojiRule(p.rules.emoji),
+    "length": lambda p, _: LengthRule(p.rules.length),
+    "topic": lambda p, _: TopicRule(p.rules.topic),
+    "heated": lambda p, _: HeatedRule(p.rules.heated),
+    "slowmode": lambda p, _: SlowModeRule(p.rules.slowmode),
 }
+
+
+def _lexicons(policy: GroupPolicy, enabled: Sequence[str]) -> _Lexicons:
+    """The lexicon rule's terms and the ads rule's promotion words in one automaton when both rules
+    run: a message is scanned once for both (each rule still sees only its own terms and allow-list)."""
+    if "lexicon" not in enabled or "ads" not in enabled or not policy.rules.ads.promotion_words:
+        return {}
+    terms, promotion = lexicons_for(lexicon_spec(policy.rules.lexicon), promotion_spec(policy.rules.ads))
+    return {"lexicon": terms, "ads": promotion}
 
 
 def build_rules(policy: GroupPolicy) -> list[Rule]:
@@ -107,7 +120,8 @@ def build_rules(policy: GroupPolicy) -> list[Rule]:
     enabled = [name for name in RULE_FACTORIES if policy.effective_mode(name) != "off"]
     if "topic" in enabled and not policy.rules.topic.keywords:
         enabled.remove("topic")
-    return [RULE_FACTORIES[name](policy) for name in enabled]
+    lexicons = _lexicons(policy, enabled)
+    return [RULE_FACTORIES[name](policy, lexicons) for name in enabled]
 
 
 # --- evaluate ---------------------------------------------------------------------------------------
@@ -138,19 +152,34 @@ _Step = tuple[Rule, str, tuple[type[Event], ...], _Resolved, int]
 _PLAN_CACHE_SIZE = 16
 
 
+@dataclass(frozen=True)
+class _Run:
+    """What evaluating one rule set on one type of event takes, worked out once per policy: the steps
+    (every rule, as `_Step`s), the rules to run in order with their exemption group, each distinct
+    exemption group's first rule (whose settings the member is checked against), and the evaluation of
+    a message that no rule exempts anyone from and in which nothing is found (immutable, so shared)."""
+
+    steps: tuple[_Step, ...]
+    runs: tuple[tuple[Rule, str], ...]
+    exemptions: tuple[str, ...]
+    clean: Evaluation
+
+
 class _PolicyView:
     """A policy's per-rule modes and exemptions as plain values, so that a message does not go through
     the pydantic model for each rule. Built lazily per rule name; valid for as long as the policy object
-    lives (policies are frozen). `plan` keeps, per rule set, each rule with its name, event types and
-    resolved settings, so the loop over the rules reads no attribute twice."""
+    lives (policies are frozen). `run` keeps, per rule set and event type, what evaluating it takes, so
+    the loop over the rules reads no attribute twice and allocates nothing for a rule that finds
+    nothing."""
 
-    __slots__ = ("admins", "plans", "policy", "rules")
+    __slots__ = ("admins", "plans", "policy", "rules", "runs")
 
     def __init__(self, policy: GroupPolicy) -> None:
         self.policy = policy
         self.admins = frozenset(policy.admins)
         self.rules: dict[str, _Resolved] = {}
         self.plans: dict[tuple[int, ...], tuple[_Step, ...]] = {}
+        self.runs: dict[tuple[int, type[Event]], tuple[Sequence[Rule], tuple[Rule, ...], _Run]] = {}
 
     def plan(self, rules: Sequence[Rule]) -> tuple[_Step, ...]:
         """The rule set's steps, memoised on the identities of its rules (each step keeps its rule
@@ -169,6 +198,36 @@ class _PolicyView:
                 self.plans.clear()
             self.plans[key] = steps
         return steps
+
+    def run(self, rules: Sequence[Rule], kind: type[Event]) -> _Run:
+        """What evaluating `rules` on an event of type `kind` takes. Memoised on the sequence object and
+        its contents: the worker passes the same rule set (`rules_for`) for every message of a group, so
+        a message pays one look-up and one comparison of its rules (identical rules compare in C)."""
+        entry = self.runs.get((id(rules), kind))
+        if entry is not None and entry[0] is rules and entry[1] == tuple(rules):
+            return entry[2]
+        steps = self.plan(rules)
+        live = [step for step in steps if issubclass(kind, step[2]) and step[3].mode != "off"]
+        firsts: dict[int, str] = {}
+        for _, name, _, _, group in live:
+            if group >= 0:
+                firsts.setdefault(group, name)
+        off = tuple(
+            Skipped(name, "off")
+            for _, name, applies, resolved, _ in steps
+            if issubclass(kind, applies) and resolved.mode == "off"
+        )
+        names = tuple(step[1] for step in live)
+        built = _Run(
+            steps=steps,
+            runs=tuple((step[0], step[1]) for step in live),
+            exemptions=tuple(firsts[group] for group in sorted(firsts)),
+            clean=Evaluation((), (), off, names),
+        )
+        if len(self.runs) >= _PLAN_CACHE_SIZE:
+            self.runs.clear()
+        self.runs[(id(rules), kind)] = (rules, tuple(rules), built)
+        return built
 
     def rule(self, name: str) -> _Resolved:
         resolved = self.rules.get(name)
@@ -223,26 +282,57 @@ def exemption(policy: GroupPolicy, rule: str, event: Event, ctx: RuleContext) ->
     return _view(policy).exemption(rule, event, ctx, event_user(event))
 
 
-def _in_group(event: Event) -> bool:
-    return bool(event.chat) and not getattr(event, "direct", False) and bool(event_user(event))
-
-
 def _rank(finding: Finding) -> tuple[int, float]:
     return (-SEVERITY_RANK.get(finding.severity, 0), -finding.points)
 
 
 def evaluate(event: Event, ctx: RuleContext, rules: Sequence[Rule]) -> Evaluation:
     """Run every rule that applies to the event; merge their findings by severity."""
-    if not _in_group(event):
-        return Evaluation()
-    view = _view(ctx.policy)
     user = event_user(event)
+    if not (user and event.chat) or getattr(event, "direct", False):
+        return Evaluation()  # not a member's message in a group
+    view = _view(ctx.policy)
+    run = view.run(rules, type(event))
+    for name in run.exemptions:
+        if view.exemption(name, event, ctx, user):
+            return _evaluate_each(event, ctx, view, run.steps, user)
+    # Nobody is exempt from anything here (the usual case): run each rule, allocate only for a finding or
+    # an error.
+    findings: list[Finding] | None = None
+    errors: list[RuleError] | None = None
+    failed: set[int] | None = None
+    for rule, name in run.runs:
+        try:
+            found = rule.evaluate(event, ctx)
+        except Exception as exc:  # one broken rule must not stop the others (STYLE.md, rule 6)
+            errors = errors or []
+            errors.append(RuleError(name, f"{type(exc).__name__}: {str(exc)[:200]}"))
+            failed = failed or set()
+            failed.add(id(rule))
+            continue
+        if found:
+            findings = findings or []
+            findings.extend(f for f in found if view.mode(f.rule) != "off")
+    if findings is None and errors is None:
+        return run.clean
+    clean = run.clean
+    ran = clean.ran
+    if failed:
+        ran = tuple(name for rule, name in run.runs if id(rule) not in failed)
+    ordered = tuple(sorted(findings, key=_rank)) if findings else ()
+    return Evaluation(ordered, tuple(errors or ()), clean.skipped, ran)
+
+
+def _evaluate_each(
+    event: Event, ctx: RuleContext, view: _PolicyView, steps: Sequence[_Step], user: str
+) -> Evaluation:
+    """`evaluate` for a member exempt from some rule: each step in turn, skipped rules recorded in order."""
     findings: list[Finding] = []
     errors: list[RuleError] = []
     skipped: list[Skipped] = []
     ran: list[str] = []
     whys: dict[int, str | None] = {}
-    for rule, name, applies_to, resolved, group in view.plan(rules):
+    for rule, name, applies_to, resolved, group in steps:
         if not isinstance(event, applies_to):
             continue
         if resolved.mode == "off":
@@ -606,11 +696,28 @@ def decide(evaluation: Evaluation, ctx: RuleContext, event: Event) -> Decision:
 
 def moderate(event: Event, ctx: RuleContext, rules: Iterable[Rule] | None = None) -> Decision:
     """evaluate + decide, with the policy's own rule set unless one is given."""
-    chosen = list(rules) if rules is not None else build_rules(ctx.policy)
-    return decide(evaluate(event, ctx, chosen), ctx, event)
+    # A list or tuple as it is: the engine memoises its plan on the rule set it is given.
+    chosen: Sequence[Rule]
+    if rules is None:
+        chosen = build_rules(ctx.policy)
+    elif isinstance(rules, list) or isinstance(rules, tuple):  # noqa: SIM101 - no union built per call
+        chosen = rules
+    else:
+        chosen = list(rules)
+    evaluation = evaluate(event, ctx, chosen)
+    if not evaluation.findings and not evaluation.errors:
+        return NOTHING_FOUND  # what `decide` gives for nothing found, without its steps
+    return decide(evaluation, ctx, event)
+
+
+# The decision on a message in which nothing was found and no rule failed: one value for all of them (a
+# Decision is frozen, and this one's audit a read-only empty mapping), so the ordinary message builds
+# none (a frozen dataclass of eight fields costs about 0.8 µs, 6 % of the rule set's median).
+NOTHING_FOUND = Decision(audit=MappingProxyType({}))
 
 
 __all__ = [
+    "NOTHING_FOUND",
     "RULE_FACTORIES",
     "Evaluation",
     "RuleError",

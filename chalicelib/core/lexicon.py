@@ -23,7 +23,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
-from chalicelib.core.text import is_word_char, normalise, normalise_text
+from chalicelib.core.text import is_word_char, normalise_text
+from chalicelib.core.textview import text_view
 
 DEFAULT_CATEGORIES = ("abuse", "illegal", "confidential", "promotion")
 
@@ -40,18 +41,79 @@ class Match:
 
 @dataclass
 class _Entry:
+    """One key of an automaton: its length and word boundaries, and per lexicon (scope) sharing the
+    automaton, the terms it stands for and whether it is an allow phrase there."""
+
     length: int
     bound_start: bool
     bound_end: bool
-    hits: list[tuple[str, str]]
-    allow: bool = False
+    hits: list[tuple[int, str, str]]  # (scope, category, term)
+    scopes: set[int]  # the scopes the key belongs to (by a term or an allow phrase)
+    allow: set[int]  # the scopes where it is an allow phrase
+
+
+_Spec = tuple[Mapping[str, tuple[str, ...]], tuple[str, ...]]  # terms by category, allow phrases
+
+
+class _Automaton:
+    """One Aho-Corasick automaton over the keys of one or more lexicons (their scopes), built on first
+    use: lexicons that read the same messages share one, so a message is scanned once for all of them
+    (its hits are kept on the message's text view)."""
+
+    def __init__(self, specs: Sequence[_Spec]) -> None:
+        self._specs = tuple(specs)
+        self._automaton: Any = None
+
+    def _entries(self) -> dict[str, _Entry]:
+        entries: dict[str, _Entry] = {}
+
+        def entry(key: str, scope: int) -> _Entry:
+            found = entries.get(key)
+            if found is None:
+                found = entries[key] = _Entry(
+                    len(key), is_word_char(key[0]), is_word_char(key[-1]), [], set(), set()
+                )
+            found.scopes.add(scope)
+            return found
+
+        for scope, (terms, allow) in enumerate(self._specs):
+            for category, items in terms.items():
+                for term in items:
+                    key = normalise_text(term).strip()
+                    if key:
+                        entry(key, scope).hits.append((scope, category, term))
+            for phrase in allow:
+                key = normalise_text(phrase).strip()
+                if key:
+                    entry(key, scope).allow.add(scope)
+        return entries
+
+    def built(self) -> Any:
+        if self._automaton is None:
+            import ahocorasick
+
+            automaton = ahocorasick.Automaton()
+            for key, value in self._entries().items():
+                automaton.add_word(_bytes(key), value)
+            if len(automaton):
+                automaton.make_automaton()
+            self._automaton = automaton
+        return self._automaton
 
 
 class Lexicon:
-    def __init__(self, terms: Mapping[str, Iterable[str]], allow: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        terms: Mapping[str, Iterable[str]],
+        allow: Iterable[str] = (),
+        *,
+        automaton: _Automaton | None = None,
+        scope: int = 0,
+    ) -> None:
         self._terms = {category: tuple(items) for category, items in terms.items()}
         self._allow = tuple(allow)
-        self._automaton: Any = None
+        self._shared = automaton or _Automaton([(self._terms, self._allow)])
+        self._scope = scope
 
     @classmethod
     def from_terms(cls, terms: Mapping[str, Iterable[str]], allow: Iterable[str] = ()) -> Lexicon:
@@ -64,78 +126,41 @@ class Lexicon:
     def __len__(self) -> int:
         return sum(len(items) for items in self._terms.values())
 
-    def _entries(self) -> dict[str, _Entry]:
-        entries: dict[str, _Entry] = {}
-
-        def entry(key: str) -> _Entry:
-            if key not in entries:
-                entries[key] = _Entry(len(key), is_word_char(key[0]), is_word_char(key[-1]), [])
-            return entries[key]
-
-        for category, items in self._terms.items():
-            for term in items:
-                key = normalise_text(term).strip()
-                if key:
-                    entry(key).hits.append((category, term))
-        for phrase in self._allow:
-            key = normalise_text(phrase).strip()
-            if key:
-                entry(key).allow = True
-        return entries
-
-    def _built(self) -> Any:
-        if self._automaton is None:
-            import ahocorasick
-
-            automaton = ahocorasick.Automaton()
-            for key, value in self._entries().items():
-                automaton.add_word(_bytes(key), value)
-            if len(automaton):
-                automaton.make_automaton()
-            self._automaton = automaton
-        return self._automaton
-
     def match(self, text: str) -> list[Match]:
         """Every term in `text` not covered by an allow phrase, in order of position."""
-        automaton = self._built()
+        automaton = self._shared.built()
         if not text or not len(automaton):
             return []
         # Most texts have no term: the automaton runs on the normalised text alone (the fast path), and
-        # only a text with a match to report is normalised again, with the index that maps it back.
-        folded, keyed = _prepared(text)
-        hits = list(automaton.iter(keyed))
+        # only a text with a match to report is normalised again, with the index that maps it back. The
+        # normalised text and the automaton's hits in it are the message's view's, shared with the other
+        # rules that read it (and with the other lexicons of the automaton).
+        view = text_view(text)
+        hits = view.hits(automaton)
         if not hits:
             return []
+        scope = self._scope
         found: list[tuple[int, int, str, str]] = []
         allowed: list[tuple[int, int]] = []
-        char_at = _char_index(folded)
+        folded = view.normalised
+        char_at: list[int] | range | None = None
         for last, entry in hits:
+            if scope not in entry.scopes:
+                continue
+            if char_at is None:
+                char_at = view.char_at
             start, end = char_at[last] - entry.length + 1, char_at[last] + 1
             if entry.bound_start and start > 0 and is_word_char(folded[start - 1]):
                 continue
             if entry.bound_end and end < len(folded) and is_word_char(folded[end]):
                 continue
-            if entry.allow:
+            if scope in entry.allow:
                 allowed.append((start, end))
-            found.extend((start, end, category, term) for category, term in entry.hits)
-        if not found:
-            return []
-        # An allow phrase covers a term when it starts at or before it and ends at or after it: with both
-        # sorted by start, the furthest end of the phrases started so far says so in one pass (checking
-        # every phrase for every term was quadratic in a message that repeats an allow phrase).
-        allowed.sort()
-        kept = []
-        reach, phrase = -1, 0
-        for start, end, category, term in sorted(set(found)):
-            while phrase < len(allowed) and allowed[phrase][0] <= start:
-                reach = max(reach, allowed[phrase][1])
-                phrase += 1
-            if end <= reach:
-                continue
-            kept.append((start, end, category, term))
+            found.extend((start, end, category, term) for at, category, term in entry.hits if at == scope)
+        kept = _uncovered(found, allowed)
         if not kept:
             return []
-        normalised = normalise(text)
+        normalised = view.indexed
         matches = []
         for start, end, category, term in kept:
             o_start, o_end = normalised.span(start, end)
@@ -143,24 +168,30 @@ class Lexicon:
         return matches
 
 
-@lru_cache(maxsize=8)
-def _prepared(text: str) -> tuple[str, str]:
-    """The text normalised (`normalise_text`), and that as the automaton's key bytes. Kept for the last
-    few texts: the lexicon rule and the ads rule's promotion words match the same message in turn."""
-    folded = normalise_text(text)
-    return folded, _bytes(folded)
+def _uncovered(
+    found: list[tuple[int, int, str, str]], allowed: list[tuple[int, int]]
+) -> list[tuple[int, int, str, str]]:
+    """The terms found (start, end, category, term) that no allow phrase (start, end) covers, in order.
+
+    A phrase covers a term when it starts at or before it and ends at or after it: with both sorted by
+    start, the furthest end of the phrases started so far says so in one pass (checking every phrase for
+    every term was quadratic in a message that repeats an allow phrase)."""
+    allowed.sort()
+    kept = []
+    reach, phrase = -1, 0
+    for start, end, category, term in sorted(set(found)):
+        while phrase < len(allowed) and allowed[phrase][0] <= start:
+            reach = max(reach, allowed[phrase][1])
+            phrase += 1
+        if end <= reach:
+            continue
+        kept.append((start, end, category, term))
+    return kept
 
 
 def _bytes(text: str) -> str:
     """`text`'s UTF-8 bytes, one latin-1 character per byte (what the automaton is keyed on)."""
     return text.encode("utf-8").decode("latin-1")
-
-
-def _char_index(text: str) -> list[int] | range:
-    """For each UTF-8 byte offset of `text`, the index of the character it belongs to."""
-    if text.isascii():
-        return range(len(text))
-    return [position for position, char in enumerate(text) for _ in range(len(char.encode("utf-8")))]
 
 
 def _read_terms(category: str) -> tuple[str, ...]:
@@ -180,19 +211,53 @@ def _cached(terms: tuple[tuple[str, tuple[str, ...]], ...], allow: tuple[str, ..
     return Lexicon(dict(terms), allow)
 
 
+_Merged = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def _merged(categories: Iterable[str], extra_terms: Mapping[str, Sequence[str]] | None) -> _Merged:
+    extra = extra_terms or {}
+    defaults = default_terms()
+    return tuple(
+        (category, tuple(dict.fromkeys((*defaults.get(category, ()), *extra.get(category, ())))))
+        for category in categories
+    )
+
+
 def lexicon_for(
     categories: Iterable[str],
     extra_terms: Mapping[str, Sequence[str]] | None = None,
     allow: Sequence[str] = (),
 ) -> Lexicon:
     """The default terms of `categories` plus the operator's extra terms, cached by content."""
-    extra = extra_terms or {}
-    defaults = default_terms()
-    merged = tuple(
-        (category, tuple(dict.fromkeys((*defaults.get(category, ()), *extra.get(category, ())))))
-        for category in categories
+    return _cached(_merged(categories, extra_terms), tuple(allow))
+
+
+LexiconSpec = tuple[Iterable[str], Mapping[str, Sequence[str]] | None, Sequence[str]]
+
+
+def lexicons_for(*specs: LexiconSpec) -> tuple[Lexicon, ...]:
+    """One lexicon per (categories, extra terms, allow-list), as `lexicon_for` gives them, sharing one
+    automaton: a message is scanned once for all of them. Cached by content."""
+    return _cached_together(
+        tuple((_merged(categories, extra), tuple(allow)) for categories, extra, allow in specs)
     )
-    return _cached(merged, tuple(allow))
 
 
-__all__ = ["DEFAULT_CATEGORIES", "Lexicon", "Match", "default_terms", "lexicon_for"]
+@lru_cache(maxsize=32)
+def _cached_together(specs: tuple[tuple[_Merged, tuple[str, ...]], ...]) -> tuple[Lexicon, ...]:
+    automaton = _Automaton([(dict(terms), allow) for terms, allow in specs])
+    return tuple(
+        Lexicon(dict(terms), allow, automaton=automaton, scope=scope)
+        for scope, (terms, allow) in enumerate(specs)
+    )
+
+
+__all__ = [
+    "DEFAULT_CATEGORIES",
+    "Lexicon",
+    "LexiconSpec",
+    "Match",
+    "default_terms",
+    "lexicon_for",
+    "lexicons_for",
+]

@@ -22,8 +22,11 @@
                   in production), so its retry does not hold up the page
 
 The group and its policy come from the worker's caches (one read each per container and minute, not per
-message). The claims are written before the events run, inside the page's mark: a worker that dies in
-the middle of a page leaves the rest of it claimed and marked, and the next pull acts on it, once.
+message), which the page sees in real time (`RealTimeCache`): with the page's clock of each message's own
+time, a page of messages posted over four minutes would have read the policy again at every minute.
+
+The claims are written before the events run, inside the page's mark: a worker that dies in the middle
+of a page leaves the rest of it claimed and marked, and the next pull acts on it, once.
 """
 
 from __future__ import annotations
@@ -33,7 +36,9 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import TypeVar
 
+from chalicelib.cache import TtlCache
 from chalicelib.clock import Clock
 from chalicelib.core.events import ConsentChanged, Event, MessagePosted, MessageWithdrawn
 from chalicelib.files import wiring
@@ -47,6 +52,7 @@ from chalicelib.worker.page_marks import PageMark, digest
 from chalicelib.worker.page_store import PageStore
 
 log = logging.getLogger("qunguan.worker.batch")
+V = TypeVar("V")
 
 Runner = Callable[[Event, Deps], object]
 CONSENT_SECONDS = 400 * 86400  # consent is kept a little over a year after it was last seen
@@ -111,7 +117,7 @@ def moderate(
     report.duplicates = len(kept) - len(fresh)
     report.resumed = sum(again for _, _, again in todo)
 
-    page_store = PageStore(deps.store)
+    page_store = PageStore(deps.store, deps.clock)
     clock = MessageClock(deps.clock)
     page = page_deps(deps, page_store, clock)
     for gid, uids in _members_by_group(fresh).items():
@@ -161,10 +167,32 @@ def _claim(kept: Sequence[Event], deps: Deps, now: float) -> tuple[PageMark, lis
 
 
 def page_deps(deps: Deps, store: PageStore, clock: Clock) -> Deps:
-    """The worker's dependencies for one page: its store and clock, the worker's caches and clients."""
+    """The worker's dependencies for one page: its store and clock, the worker's caches (in real time) and
+    clients."""
     page = deps.derive(store=store, clock=clock)
+    page.groups = RealTimeCache(deps.groups, deps.clock)
+    page.policies = RealTimeCache(deps.policies, deps.clock)
     wiring.share(deps, page)
     return page
+
+
+class RealTimeCache(TtlCache[V]):
+    """One of the worker's caches, seen from a page: its entries age by the real clock, whatever time the
+    page's clock says (the time of the message being moderated, up to days before the pull)."""
+
+    def __init__(self, inner: TtlCache[V], clock: Clock) -> None:
+        super().__init__(inner.ttl, inner.max_items)
+        self._inner = inner
+        self._clock = clock
+
+    def get(self, key: str, now: float) -> V | None:
+        return self._inner.get(key, self._clock.now())
+
+    def put(self, key: str, value: V, now: float) -> None:
+        self._inner.put(key, value, self._clock.now())
+
+    def drop(self, key: str) -> None:
+        self._inner.drop(key)
 
 
 def claim_for(event: Event, now: float) -> Item:

@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from chalicelib.core.events import Event
 from chalicelib.store import keys
@@ -39,7 +40,12 @@ MARK_SECONDS = 14 * 86400
 
 def digest(item: Item) -> str:
     """A claim item's key, short: 12 hex digits (48 bits; a page holds at most a thousand)."""
-    return hashlib.sha256(f"{item.pk}\n{item.sk}".encode()).hexdigest()[:12]
+    return _digest(item.pk, item.sk)
+
+
+@lru_cache(maxsize=4096)  # a page asks for each claim's digest three times (hold, claims, keep)
+def _digest(pk: str, sk: str) -> str:
+    return hashlib.sha256(f"{pk}\n{sk}".encode()).hexdigest()[:12]
 
 
 @dataclass
@@ -51,6 +57,7 @@ class PageMark:
     sk: str
     expires_at: int
     earlier: dict[str, set[str]] = field(default_factory=dict)
+    written: set[str] | None = None  # what this page's mark lists now (None: not written)
 
     @classmethod
     def open(cls, store: Store, event: Event | None, first: Item | None, now: float) -> PageMark:
@@ -88,12 +95,15 @@ class PageMark:
     def close(self) -> None:
         if self.pk:
             self.store.delete_item(self.pk, self.sk)
+            self.written = None
 
     def _write(self, listed: set[str]) -> None:
-        if not self.pk:
+        """The mark lists `listed`: one write, none if it does already (a fresh page claims all it held)."""
+        if not self.pk or listed == self.written:
             return
         if listed:
             self._put(self.sk, listed)
+            self.written = listed
         else:
             self.close()
 

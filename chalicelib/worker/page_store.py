@@ -9,6 +9,12 @@ every message would make gathered into a few.
   once, with the sum of the page's additions. So the flood and duplicate counters cost one write per
   group and window per page, not one per message.
 - Activity: `record_activity` is kept per member (the latest time) and written once by `flush`.
+- Conditional puts (`put_item(..., if_absent=True)`, a once-only claim such as a group's `SETUP` item on
+  the bot's arrival, asked by every message of a group registered minutes ago): a key the page has seen
+  live is refused from memory while it stays live. The page knows the item's expiry when it wrote it
+  itself; a key refused by the table once is read on its second attempt (GetItem, which also gives its
+  expiry), so a claim asked once costs one request as before, and one asked by every message two. The
+  expiry is compared with the real clock, as the table's condition does (`expires_at < now`).
 
 Everything else goes straight to the real store. One page is moderated by one worker at a time (the
 archive's lease), which is what makes holding the counters in memory for the page correct.
@@ -21,6 +27,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from chalicelib.clock import Clock
 from chalicelib.store import keys
 from chalicelib.store.base import ACTIVITY_WRITE_INTERVAL, EVENT_CLAIM_TTL, Index, Store
 from chalicelib.store.records import AuditRecord, GroupRecord, Increment, Item, MemberRecord
@@ -28,6 +35,9 @@ from chalicelib.store.records import AuditRecord, GroupRecord, Increment, Item, 
 _WINDOW_PK = keys.moderation_window_pk("")
 _WINDOW_SK = keys.moderation_window_sk(0)[:-1]
 _MEMBER_PK = keys.group_pk("")
+# An UpdateItem's expression is at most 4 KB (DynamoDB's quotas: "The maximum length of any expression
+# string is 4 KB"), about 250 attributes as `DynamoStore.bump_counters` names them; the embedded DynamoDB
+# (moto) parses an expression recursively and overflows Python's stack at about 200. Hence 150.
 ATTRIBUTES_PER_WRITE = 150
 
 
@@ -65,14 +75,21 @@ class _Window:
     expires_at: int | None
     add: Counter[str] = field(default_factory=Counter)
     put: dict[str, Any] = field(default_factory=dict)
+    read: Item | None = None  # what `get_item` answered since the last write (read-only, shared)
 
 
 class PageStore(Store):
-    def __init__(self, inner: Store) -> None:
+    """`inner` is the real store; `clock` the real clock, the one `inner`'s conditions are written with
+    (not the page's clock of each message's own time)."""
+
+    def __init__(self, inner: Store, clock: Clock) -> None:
         self.inner = inner
+        self._clock = clock
         self._members: dict[tuple[str, str], MemberRecord | None] = {}
         self._windows: dict[tuple[str, str], _Window] = {}
         self._activity: dict[tuple[str, str], tuple[str, float, int]] = {}
+        self._live: dict[tuple[str, str], int | None] = {}  # key -> the live item's expiry (None: never)
+        self._refused: set[tuple[str, str]] = set()  # refused once by the table, expiry not known yet
 
     # The page's own work -------------------------------------------------------------------------
     def preload_members(self, gid: str, uids: Sequence[str]) -> None:
@@ -89,7 +106,6 @@ class PageStore(Store):
         for (pk, sk), window in windows.items():
             changes = [(name, True, n) for name, n in window.add.items()]
             changes += [(name, False, value) for name, value in window.put.items()]
-            # One UpdateItem takes an expression of at most 4 KB (about 200 attributes here).
             for start in range(0, len(changes), ATTRIBUTES_PER_WRITE):
                 part = changes[start : start + ATTRIBUTES_PER_WRITE]
                 add = {name: value for name, adding, value in part if adding}
@@ -122,6 +138,7 @@ class PageStore(Store):
         old: bool = True,
     ) -> Mapping[str, Any]:
         if not _is_window(pk, sk):
+            self._wrote(pk, sk)
             return self.inner.bump_counters(pk, sk, add, put, expires_at, old=old)
         window = self._window(pk, sk)
         replaced = {name: window.data.get(name, _ABSENT) for name in (*add, *put)}
@@ -131,15 +148,21 @@ class PageStore(Store):
         window.data.update(put)
         window.put.update(put)
         window.expires_at = max(window.expires_at or 0, expires_at)
+        window.read = None
         return _Before(window.data, replaced)
 
     def get_item(self, pk: str, sk: str) -> Item | None:
+        """A window item as the page holds it. The copy is made once per write of the window and shared
+        by the reads until the next: the first messages of each window read the one before it, which
+        holds thousands of attributes by then (`chalicelib.moderation.signals`, which only reads it)."""
         if not _is_window(pk, sk):
             return self.inner.get_item(pk, sk)
         window = self._window(pk, sk)
         if not window.data:
             return None
-        return Item(pk, sk, data=dict(window.data), expires_at=window.expires_at)
+        if window.read is None:
+            window.read = Item(pk, sk, data=dict(window.data), expires_at=window.expires_at)
+        return window.read
 
     def record_activity(
         self, gid: str, uid: str, user: str, at: float, *, min_interval: int = ACTIVITY_WRITE_INTERVAL
@@ -164,49 +187,76 @@ class PageStore(Store):
             self._windows[(pk, sk)] = window
         return window
 
-    # Changes that make a preloaded member stale ------------------------------------------------
+    # Writes that make what the page knows stale --------------------------------------------------
     def put_member(self, member: MemberRecord) -> None:
-        self._members.pop((member.gid, member.uid), None)
+        self._wrote(keys.group_pk(member.gid), keys.member_sk(member.uid))
         self.inner.put_member(member)
 
     def update_member(self, gid: str, uid: str, user: str, changes: Mapping[str, Any]) -> None:
-        self._members.pop((gid, uid), None)
+        self._wrote(keys.group_pk(gid), keys.member_sk(uid))
         self.inner.update_member(gid, uid, user, changes)
 
     def delete_member(self, gid: str, uid: str) -> None:
-        self._members.pop((gid, uid), None)
+        self._wrote(keys.group_pk(gid), keys.member_sk(uid))
         self.inner.delete_member(gid, uid)
 
     def transact_write(self, puts: Sequence[Item] = (), increments: Sequence[Increment] = ()) -> None:
         for pk, sk in [(i.pk, i.sk) for i in puts] + [(i.pk, i.sk) for i in increments]:
-            self._forget_member(pk, sk)
+            self._wrote(pk, sk)
         self.inner.transact_write(puts, increments)
 
     def put_item(self, item: Item, *, if_absent: bool = False) -> bool:
-        self._forget_member(item.pk, item.sk)
-        return self.inner.put_item(item, if_absent=if_absent)
+        key = (item.pk, item.sk)
+        if if_absent and self._still_live(key):
+            return False
+        self._wrote(*key)
+        written = self.inner.put_item(item, if_absent=if_absent)
+        if written:
+            self._live[key] = item.expires_at
+        else:
+            self._refused.add(key)
+        return written
+
+    def _still_live(self, key: tuple[str, str]) -> bool:
+        """Whether the item at `key` is known to be live: written or read by this page, and not expired."""
+        if key in self._refused:
+            self._refused.discard(key)
+            stored = self.inner.get_item(*key)
+            if stored is None:  # expired or deleted since: the put decides
+                return False
+            self._live[key] = stored.expires_at
+        if key not in self._live:
+            return False
+        expires_at = self._live[key]
+        return expires_at is None or expires_at >= self._clock.now()
 
     def update_item(
         self, pk: str, sk: str, changes: Mapping[str, Any], *, expect: Mapping[str, Any] | None = None
     ) -> bool:
-        self._forget_member(pk, sk)
+        self._wrote(pk, sk)
         return self.inner.update_item(pk, sk, changes, expect=expect)
 
-    def _forget_member(self, pk: str, sk: str) -> None:
+    def _wrote(self, pk: str, sk: str) -> None:
+        """A write to `pk`/`sk`: what the page knew of that item (live, refused, a member) is stale."""
+        self._live.pop((pk, sk), None)
+        self._refused.discard((pk, sk))
         if pk.startswith(_MEMBER_PK) and sk.startswith(keys.MEMBER_SK_PREFIX):
             self._members.pop((pk.removeprefix(_MEMBER_PK), sk.removeprefix(keys.MEMBER_SK_PREFIX)), None)
 
     # Straight through ----------------------------------------------------------------------------
     def claim_event(self, platform: str, claim_key: str, now: float, ttl: int = EVENT_CLAIM_TTL) -> bool:
+        self._wrote(keys.event_claim_pk(platform, claim_key), keys.EVENT_CLAIM_SK)
         return self.inner.claim_event(platform, claim_key, now, ttl)
 
     def release_event(self, platform: str, claim_key: str) -> None:
+        self._wrote(keys.event_claim_pk(platform, claim_key), keys.EVENT_CLAIM_SK)
         self.inner.release_event(platform, claim_key)
 
     def get_group(self, gid: str) -> GroupRecord | None:
         return self.inner.get_group(gid)
 
     def put_group(self, group: GroupRecord) -> None:
+        self._wrote(keys.group_pk(group.gid), keys.META)
         self.inner.put_group(group)
 
     def list_groups(self) -> Iterator[GroupRecord]:
@@ -249,6 +299,7 @@ class PageStore(Store):
         return self.inner.groups_of_member(uid)
 
     def hit_counter(self, pk: str, sk: str, expires_at: int) -> int:
+        self._wrote(pk, sk)
         return self.inner.hit_counter(pk, sk, expires_at)
 
     def append_audit(self, record: AuditRecord) -> None:
@@ -258,9 +309,12 @@ class PageStore(Store):
         return self.inner.list_audit(gid, limit)
 
     def claim_items(self, items: Sequence[Item]) -> list[bool]:
+        for item in items:
+            self._wrote(item.pk, item.sk)
         return self.inner.claim_items(items)
 
     def delete_item(self, pk: str, sk: str) -> None:
+        self._wrote(pk, sk)
         self.inner.delete_item(pk, sk)
 
     def query_items(

@@ -83,17 +83,21 @@ class FakeArchive:
     # Messages --------------------------------------------------------------------------------------
     def post(self, message: dict[str, Any], *, version: int | None = None) -> int:
         """Archive one plaintext message (the vendor's JSON shape); returns its seq."""
+        plain = json.dumps(message, ensure_ascii=False).encode()
+        return self.post_plain(plain, msgid=str(message.get("msgid", "")), version=version)
+
+    def post_plain(self, plain: bytes, *, msgid: str, version: int | None = None) -> int:
+        """Archive `plain` as an item's decrypted message exactly (for malformed ones); returns its seq."""
         used = version or self.version
         random_key = "".join(secrets.choice(_KEY_ALPHABET) for _ in range(32))
         encrypted_key = self._keys[used].public_key().encrypt(random_key.encode(), padding.PKCS1v15())
-        plain = json.dumps(message, ensure_ascii=False).encode()
         key = random_key.encode()
         cipher = LABEL + bytes(byte ^ key[i % len(key)] for i, byte in enumerate(plain))
         with self._lock:
             self.seq += 1
             item = {
                 "seq": self.seq,
-                "msgid": message.get("msgid", ""),
+                "msgid": msgid,
                 "publickey_ver": used,
                 "encrypt_random_key": base64.b64encode(encrypted_key).decode(),
                 "encrypt_chat_msg": base64.b64encode(cipher).decode(),

@@ -10,7 +10,7 @@ import pytest
 
 from chalicelib.core.actions import Action, Decision, DeleteMessage, Mute, PostCard, SendDirect
 from chalicelib.core.engine import build_rules, case_ref, decide, evaluate, moderate
-from chalicelib.core.events import Event, MemberJoined, MessagePosted
+from chalicelib.core.events import Event, FileShared, MemberJoined, MessagePosted
 from chalicelib.core.facts import CaseDecided, Points, Threshold
 from chalicelib.core.rules.base import Finding, Rule, RuleContext
 from chalicelib.core.rules.flood import FloodRule
@@ -309,3 +309,59 @@ def test_an_off_rule_is_skipped_with_its_reason() -> None:
     evaluation = evaluate(message("hi"), ctx, [FloodRule(ctx.policy.rules.flood)])
     assert evaluation.findings == ()
     assert [(s.rule, s.why) for s in evaluation.skipped] == [("flood", "off")]
+
+
+def test_a_rule_that_raises_is_left_out_of_the_rules_that_ran() -> None:
+    ctx = context(flood_count=9)
+    flood = FloodRule(ctx.policy.rules.flood)
+    evaluation = evaluate(message("hi"), ctx, [flood, Exploding()])
+    assert evaluation.ran == ("flood",)
+    assert [e.rule for e in evaluation.errors] == ["exploding"]
+
+
+def test_a_clean_message_gets_the_same_evaluation_as_each_rule_in_turn() -> None:
+    """The engine's fast path (nobody exempt, nothing found) records what running each rule in turn
+    records: every rule that applies ran, those that are off were skipped, nothing found."""
+    off = rules_override(emoji={"mode": "off"})
+    rules = build_rules(policy())  # built with emoji on, read with the policy that turns it off
+    evaluation = evaluate(message("大家好"), context(off), rules)
+    expected = tuple(rule.name for rule in rules if rule.name != "emoji")
+    assert (evaluation.findings, evaluation.errors, evaluation.ran) == ((), (), expected)
+    assert [(s.rule, s.why) for s in evaluation.skipped] == [("emoji", "off")]
+    exempt = evaluate(message("大家好"), context(off, role="admin"), rules)
+    assert exempt.ran == ()
+    assert [s.why for s in exempt.skipped] == [
+        "off" if r.name == "emoji" else "exempt:role:admin" for r in rules
+    ]
+
+
+def test_a_rule_set_changed_in_place_is_planned_again() -> None:
+    ctx = context(flood_count=9)
+    rules: list[Rule] = [FloodRule(ctx.policy.rules.flood)]
+    assert [f.rule for f in evaluate(message("hi"), ctx, rules).findings] == ["flood"]
+    rules.append(Exploding())
+    assert [e.rule for e in evaluate(message("hi"), ctx, rules).errors] == ["exploding"]
+    rules[:] = [Exploding()]
+    evaluation = evaluate(message("hi"), ctx, rules)
+    assert (evaluation.findings, evaluation.ran) == ((), ())
+
+
+def test_a_file_event_runs_only_the_rules_for_files() -> None:
+    rules = build_rules(policy())
+    evaluation = evaluate(file_shared("plan.exe"), context(), rules)
+    assert set(evaluation.ran) == {r.name for r in rules if FileShared in r.applies_to}
+    assert "files" in {f.rule for f in evaluation.findings}
+
+
+def test_a_clean_message_gets_the_one_empty_decision() -> None:
+    """Nothing found and no rule failed: the empty decision `decide` would give, shared (it is frozen and
+    its audit cannot be written to)."""
+    ctx = context()
+    rules = build_rules(ctx.policy)
+    first, second = moderate(message("大家好"), ctx, rules), moderate(message("明天见"), ctx, rules)
+    assert first == Decision() == decide(evaluate(message("大家好"), ctx, rules), ctx, message("大家好"))
+    assert first is second
+    assert not first and not first.audit and first.facts == ()
+    with pytest.raises(TypeError):
+        first.audit["x"] = 1  # type: ignore[index]
+    assert Decision.merge(first, second) == Decision()

@@ -1,19 +1,24 @@
 """The rule set's fast paths decide exactly as the slow ones they skip: `normalise_text` is
-`normalise(...).text` for every text, and every cheap gate (contacts, links, QR hints, PII) is a
-necessary condition of the patterns it guards, so a text it turns away has nothing they would find."""
+`normalise(...).text` for every text, every cheap gate (contacts, links, QR hints, PII) is a necessary
+condition of the patterns it guards, so a text it turns away has nothing they would find, and each gate
+spelled for speed (opened by its first characters) finds what its plain spelling finds."""
 
 from __future__ import annotations
 
+import re
+import sys
 import unicodedata
 from datetime import date
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chalicelib.core.rules import contacts
 from chalicelib.core.rules.ads import BARE_DOMAIN, LINK_GATE, QR_GATE, QR_HINT, URL
-from chalicelib.core.rules.pii import ANY_CUE, find_pii
+from chalicelib.core.rules.pii import ANY_CUE, ANY_CUE_BODY, CUE_STARTS, find_pii
 from chalicelib.core.text import SEPARATORS, normalise, normalise_text
+from chalicelib.core.textview import text_view
 
 # Separators between single letters, CJK and words; leetspeak next to letters and in plain numbers;
 # marks, zero-width and full-width forms; the cues of the contact, link, QR and PII patterns.
@@ -41,6 +46,28 @@ def test_fast_normalisation_keeps_what_the_slow_one_changes() -> None:
         assert normalise_text(text) == normalise(text).text
 
 
+@pytest.mark.parametrize(
+    "text",
+    # Runs that end the text (left alone by the fast path), and runs whose tail alone would change.
+    [
+        "end.",
+        "end. ",
+        "x.  ",
+        "x  -",
+        "x.  a",
+        "a. ",
+        "..a..",
+        "a.. ",
+        "  .",
+        ". a .",
+        "f.u.c.k.",
+        "傻 逼 。",
+    ],
+)
+def test_separator_runs_at_the_end_are_kept_whole(text: str) -> None:
+    assert normalise_text(text) == normalise(text).text
+
+
 def _slow_contact_kinds(text: str) -> list[str]:
     """contact_kinds without its fold gate: the patterns on the NFKC text, as before the gate."""
     text = unicodedata.normalize("NFKC", text)
@@ -58,6 +85,82 @@ def _slow_contact_kinds(text: str) -> list[str]:
 @given(st.one_of(TRICKY, ANY_TEXT))
 def test_contact_gate_never_hides_a_contact(text: str) -> None:
     assert contacts.contact_kinds(text) == _slow_contact_kinds(text)
+
+
+# The gates as they were first written, the plain way (`re` tries each at every position): the fast
+# spellings in the rules must find exactly what these find.
+PLAIN_LINK_GATE = re.compile(r"(?i)[a-z0-9]\.[a-z0-9]|://|www\.")
+PLAIN_QR_GATE = re.compile(r"(?i)qr|[扫掃二]")
+PLAIN_ANY_CUE = re.compile(ANY_CUE_BODY)
+
+
+@PROPERTY
+@given(st.one_of(TRICKY, ANY_TEXT))
+def test_fast_gates_find_what_the_plain_ones_find(text: str) -> None:
+    assert bool(LINK_GATE.search(text)) == bool(PLAIN_LINK_GATE.search(text))
+    assert bool(QR_GATE.search(text)) == bool(PLAIN_QR_GATE.search(text))
+    assert bool(ANY_CUE.search(text)) == bool(PLAIN_ANY_CUE.search(text))
+
+
+@pytest.mark.parametrize(
+    ("gate", "hits", "near_misses"),
+    [
+        (
+            LINK_GATE,
+            ["www.x", "WWW.", "a.b", "A.9", "ftp://", "x https://y"],
+            ["www", "a.", ".b", "a . b", ":/", "w w w."],
+        ),
+        (QR_GATE, ["qr", "QR", "qR", "scan the Qr", "扫码", "掃", "二维码"], ["q r", "q", "r", "rq", "扌"]),
+        (
+            ANY_CUE,
+            [
+                "a@b",
+                "AKIA",
+                "xoxb",
+                "ghp_",
+                "github_pat_",
+                "sk-1",
+                "-----BEGIN ",
+                "PassWord",
+                "PWD",
+                "密码",
+                "口令",
+                "139 1234 5678",
+                "13912345678",
+            ],
+            ["akia", "gh_", "ghx_", "sk_", "----BEGIN ", "pass", "pw", "密", "1391234567", "139  12345678"],
+        ),
+    ],
+)
+def test_gates_pass_cues_and_turn_away_near_misses(
+    gate: re.Pattern[str], hits: list[str], near_misses: list[str]
+) -> None:
+    for text in hits:
+        assert gate.search(text), text
+        assert gate.search(f"前面的字 {text} after"), text
+    for text in near_misses:
+        assert not gate.search(text), text
+
+
+def _case_insensitive_matches(letter: str) -> set[str]:
+    """Every character that `(?i)<letter>` matches (Python's re, Unicode): its case pair and any of the
+    special equivalences re knows (the Kelvin sign for k, the long s for s, ...)."""
+    pattern = re.compile(f"(?i){letter}")
+    return {chr(code) for code in range(sys.maxunicode + 1) if pattern.fullmatch(chr(code))}
+
+
+def test_the_first_character_classes_hold_every_case_form() -> None:
+    """The fast gates open with a class without case folding: it must list every character a
+    case-insensitive cue can start with (only q and p start one)."""
+    assert _case_insensitive_matches("q") <= set("Qq扫掃二")
+    assert _case_insensitive_matches("p") <= set(CUE_STARTS)
+
+
+def test_every_contact_cue_word_opens_the_gate() -> None:
+    for word in contacts.ID_CUE_WORDS:
+        assert contacts._may_offer(text_view(f"我的 {word} 是"))
+        assert contacts._may_offer(text_view(f"MY {word.upper()} IS"))
+    assert not contacts._may_offer(text_view("see you on the wiki"))
 
 
 @PROPERTY

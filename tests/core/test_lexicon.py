@@ -7,7 +7,12 @@ import time
 
 import pytest
 
-from chalicelib.core.lexicon import Lexicon, default_terms, lexicon_for
+from chalicelib.core.engine import build_rules
+from chalicelib.core.lexicon import Lexicon, default_terms, lexicon_for, lexicons_for
+from chalicelib.core.rules.ads import AdsRule
+from chalicelib.core.rules.lexicon import LexiconRule
+from chalicelib.core.textview import text_view
+from tests.core.factories import policy
 
 ABUSE = Lexicon.from_terms({"abuse": ["ass", "傻逼", "sb", "fuck", "cunt"]})
 
@@ -54,9 +59,9 @@ def test_empty_lexicon_and_empty_text_match_nothing() -> None:
 
 def test_automaton_is_built_lazily() -> None:
     lexicon = Lexicon.from_terms({"x": ["term"]})
-    assert lexicon._automaton is None
+    assert lexicon._shared._automaton is None
     lexicon.match("a term")
-    assert lexicon._automaton is not None
+    assert lexicon._shared._automaton is not None
 
 
 def test_default_lexicon_has_every_category_in_chinese_and_english() -> None:
@@ -81,3 +86,33 @@ def test_large_lexicon_builds_and_matches() -> None:
     started = time.perf_counter()
     assert [m.term for m in lexicon.match("we saw term001234x and 词7语 today")] == ["term001234x", "词7语"]
     assert time.perf_counter() - started < 10  # generous: the point is that it finishes
+
+
+def test_lexicons_built_together_share_one_pass_and_keep_their_own_terms() -> None:
+    """`lexicons_for`: one automaton, one scan of a message for both, each lexicon reporting only its own
+    terms, its own allow-list covering only its own terms."""
+    abuse, promotion = lexicons_for(
+        (("abuse",), {"abuse": ["优惠"]}, ("禁止优惠",)),
+        (("promotion",), {"promotion": ["优惠", "大促"]}, ()),
+    )
+    assert abuse._shared is promotion._shared
+    text = "禁止优惠，大促来了"
+    text_view.cache_clear()
+    assert {"优惠", "大促"} <= {m.term for m in promotion.match(text)}  # the abuse allow-list is not its
+    assert abuse.match(text) == []  # its own term, covered by its own allow phrase
+    assert [m.term for m in abuse.match("限时优惠")] == ["优惠"]
+    assert "优惠" in {m.term for m in promotion.match("限时优惠")}
+    assert {m.category for m in promotion.match("限时优惠")} == {"promotion"}
+    assert lexicons_for(
+        (("abuse",), {"abuse": ["优惠"]}, ("禁止优惠",)),
+        (("promotion",), {"promotion": ["优惠", "大促"]}, ()),
+    ) == (abuse, promotion)  # cached by content
+
+
+def test_the_lexicon_and_ads_rules_scan_a_message_once() -> None:
+    rules = {rule.name: rule for rule in build_rules(policy())}
+    lexicon, ads = rules["lexicon"], rules["ads"]
+    assert isinstance(lexicon, LexiconRule) and isinstance(ads, AdsRule)
+    assert lexicon.lexicon._shared is ads.promotion._shared
+    assert ads.promotion.categories == ("promotion",)
+    assert "promotion" not in lexicon.lexicon.categories

@@ -4,6 +4,7 @@ page's counters written even when a page stops half-way."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 import pytest
@@ -16,6 +17,7 @@ from chalicelib.kernel.executor import DeliveryFailed
 from chalicelib.settings import Settings
 from chalicelib.store import keys
 from chalicelib.store.memory import MemoryStore
+from chalicelib.store.records import Item
 from chalicelib.worker.batch import MAX_MESSAGE_AGE, moderate
 
 NOW = 1_750_000_000.0
@@ -138,4 +140,42 @@ def test_a_page_stopped_half_way_leaves_the_rest_to_the_next_pull_as_redeliverie
     assert (report.processed, report.resumed, report.duplicates) == (3, 2, 2)
     moderate(longer, d, run=lambda event, page_deps: ran.append(event.event_id))
     assert ran == ["m1", "m2", "m5"]  # finished: the page's mark is gone
+    assert list(d.store.query_items(keys.archive_pk("wecom", "corp"), prefix="PAGE#")) == []
+
+
+class Counted(MemoryStore):
+    """The memory store, counting reads and writes by the kind of key (its partition key's prefix)."""
+
+    def __init__(self, clock: FrozenClock) -> None:
+        super().__init__(clock=clock)
+        self.reads: Counter[str] = Counter()
+        self.writes: Counter[str] = Counter()
+
+    def get_item(self, pk: str, sk: str) -> Item | None:
+        self.reads[pk.split("#", 1)[0]] += 1
+        return super().get_item(pk, sk)
+
+    def put_item(self, item: Item, *, if_absent: bool = False) -> bool:
+        self.writes[f"{item.pk.split('#', 1)[0]}/{item.sk.split('#', 1)[0]}"] += 1
+        return super().put_item(item, if_absent=if_absent)
+
+
+def counted() -> tuple[Deps, Counted]:
+    clock = FrozenClock(NOW)
+    store = Counted(clock)
+    return Deps(Settings(_env_file=None), clock=clock, store=store), store
+
+
+def test_the_page_reads_the_groups_policy_once_though_its_messages_span_minutes() -> None:
+    d, store = counted()
+    page = [posted(n, at=NOW - 600 + 2 * n) for n in range(300)]  # ten minutes of messages
+    report = moderate(page, d)
+    assert report.processed == 300
+    assert store.reads["POL"] == 2  # the org's policy and the group's own, each once
+
+
+def test_a_page_that_claims_all_it_holds_writes_its_mark_once() -> None:
+    d, store = counted()
+    moderate([posted(n) for n in range(30)], d, run=lambda event, page_deps: None)
+    assert store.writes["ARCHIVE/PAGE"] == 1
     assert list(d.store.query_items(keys.archive_pk("wecom", "corp"), prefix="PAGE#")) == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 from chalicelib.clock import FrozenClock
 from chalicelib.store import keys
 from chalicelib.store.memory import MemoryStore
+from chalicelib.store.records import Item
 from chalicelib.worker.page_store import ATTRIBUTES_PER_WRITE, PageStore
 
 T0 = 1_750_000_000.0
@@ -13,9 +14,10 @@ GID = "wecom:corp:wr1"
 PK, SK = keys.moderation_window_pk(GID), keys.moderation_window_sk(5_833_333)
 
 
-def stores() -> tuple[MemoryStore, PageStore]:
-    inner = MemoryStore(clock=FrozenClock(T0))
-    return inner, PageStore(inner)
+def stores(clock: FrozenClock | None = None) -> tuple[MemoryStore, PageStore]:
+    clock = clock or FrozenClock(T0)
+    inner = MemoryStore(clock=clock)
+    return inner, PageStore(inner, clock)
 
 
 def test_each_bump_answers_what_the_item_held_before_it_in_the_pages_order() -> None:
@@ -93,3 +95,67 @@ def test_activity_is_written_once_per_member_with_the_latest_time_and_once_per_g
     assert member is not None and member.last_active == T0 + 4
     summary = inner.group_summaries([GID])[GID]
     assert (summary.members, summary.last_active) == (2, T0 + 4)
+
+
+SETUP = keys.group_pk(GID), keys.setup_sk()
+
+
+def test_a_once_only_claim_the_table_refuses_is_read_once_then_refused_from_memory() -> None:
+    inner, page = stores()
+    inner.put_item(Item(*SETUP, data={"at": T0}))
+    inner.usage.reset()
+    assert not any(page.put_item(Item(*SETUP, data={"at": T0 + n}), if_absent=True) for n in range(100))
+    assert inner.usage.calls == {"PutItem": 1, "GetItem": 1}
+    stored = inner.get_item(*SETUP)
+    assert stored is not None and stored.data == {"at": T0}
+
+
+def test_a_claim_the_page_took_is_refused_again_without_a_request() -> None:
+    inner, page = stores()
+    assert page.put_item(Item(*SETUP, data={"at": T0}), if_absent=True)
+    inner.usage.reset()
+    assert not page.put_item(Item(*SETUP, data={"at": T0 + 1}), if_absent=True)
+    assert inner.usage.total_calls == 0
+
+
+def test_a_claim_that_expires_during_the_page_can_be_taken_again_as_the_table_would_allow() -> None:
+    clock = FrozenClock(T0)
+    inner, page = stores(clock)
+    item = Item(keys.group_pk(GID), "REMIND#a", data={"n": 1}, expires_at=int(T0 + 5))
+    assert page.put_item(item, if_absent=True)
+    assert not page.put_item(item, if_absent=True)
+    clock.advance(6)
+    assert page.put_item(Item(item.pk, item.sk, data={"n": 2}, expires_at=int(T0 + 60)), if_absent=True)
+    stored = inner.get_item(item.pk, item.sk)
+    assert stored is not None and stored.data == {"n": 2}
+
+
+def test_a_claim_refused_by_the_table_and_since_expired_is_taken_on_its_next_attempt() -> None:
+    clock = FrozenClock(T0)
+    inner, page = stores(clock)
+    inner.put_item(Item(*SETUP, data={"at": T0}, expires_at=int(T0 + 5)))
+    assert not page.put_item(Item(*SETUP, data={"at": T0}), if_absent=True)
+    assert not page.put_item(Item(*SETUP, data={"at": T0}), if_absent=True)  # read: live until T0 + 5
+    clock.advance(6)
+    assert page.put_item(Item(*SETUP, data={"at": T0 + 6}), if_absent=True)
+
+
+def test_a_claim_deleted_or_overwritten_through_the_page_is_asked_of_the_table_again() -> None:
+    inner, page = stores()
+    assert page.put_item(Item(*SETUP, data={"at": T0}), if_absent=True)
+    page.delete_item(*SETUP)
+    assert page.put_item(Item(*SETUP, data={"at": T0 + 1}), if_absent=True)
+    page.update_item(*SETUP, {"at": T0 + 2})
+    inner.delete_item(*SETUP)  # by another writer: the page's update made it forget the item
+    assert page.put_item(Item(*SETUP, data={"at": T0 + 3}), if_absent=True)
+
+
+def test_reading_a_window_again_before_its_next_write_gives_the_same_answer_without_copying() -> None:
+    _, page = stores()
+    page.bump_counters(PK, SK, {"n_a_1": 1}, {}, expires_at=int(T0 + 600))
+    first, again = page.get_item(PK, SK), page.get_item(PK, SK)
+    assert first is again
+    page.bump_counters(PK, SK, {"n_a_1": 1}, {}, expires_at=int(T0 + 600))
+    after = page.get_item(PK, SK)
+    assert after is not None and after.data == {"n_a_1": 2}
+    assert first is not None and first.data == {"n_a_1": 1}  # an earlier answer stays as it was

@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from chalicelib.core.events import Event
-from chalicelib.core.lexicon import Lexicon, lexicon_for
+from chalicelib.core.lexicon import Lexicon, LexiconSpec, lexicon_for
 from chalicelib.core.patterns import scan_text
 from chalicelib.core.policy import AdsSettings
 from chalicelib.core.rules.base import TEXT_EVENTS, Finding, RuleContext, event_text
-from chalicelib.core.rules.contacts import contact_kinds
+from chalicelib.core.rules.contacts import offered_in
+from chalicelib.core.textview import text_view
 
 LINK_REASON = "moderation.reason.ads.link"
 CONTACT_REASON = "moderation.reason.ads.contact"
@@ -39,12 +40,14 @@ BARE_DOMAIN = re.compile(
     r"(?:/[^\s<>|\"'，。！？、）)\]」]*)?"
 )
 QR_HINT = re.compile(r"(?i)扫码|掃碼|扫一扫|掃一掃|二维码|二維碼|qr\s?code|scan\s++(?:the\s++|this\s++)?qr")
-# Necessary conditions, each one regex pass with no look-behind at its start (so the engine skips to a
-# candidate character in C): a link has "://", "www." or a label character, a dot and another label
-# character (in the same case-insensitive sense as URL and BARE_DOMAIN); a QR hint has 扫, 掃, 二 or
-# q and r (its Latin forms all spell "qr").
-LINK_GATE = re.compile(r"(?i)[a-z0-9]\.[a-z0-9]|://|www\.")
-QR_GATE = re.compile(r"(?i)qr|[扫掃二]")
+# Necessary conditions, each one regex pass: a link has "://", "www." or a label character, a dot and
+# another label character (in the same case-insensitive sense as URL and BARE_DOMAIN); a QR hint has 扫,
+# 掃, 二 or q and r (its Latin forms all spell "qr"). Each pattern opens with the only characters a match
+# can start at, as literals or one class without case folding: that is what lets `re` skip to the next
+# candidate in C (a leading class under (?i), or an alternation of classes, makes it try every position
+# of the message); the rest is checked around that character.
+LINK_GATE = re.compile(r"(?i)\.(?:(?<=[a-z0-9]\.)[a-z0-9]|(?<=www\.))|://")
+QR_GATE = re.compile(r"[Qq扫掃二](?:(?<=[扫掃二])|(?i:r))")
 
 
 def link_hosts(text: str) -> list[str]:
@@ -76,19 +79,21 @@ class AdsRule:
     applies_to: tuple[type[Event], ...] = TEXT_EVENTS
 
     @classmethod
-    def from_settings(cls, settings: AdsSettings) -> AdsRule:
-        categories = ("promotion",) if settings.promotion_words else ()
-        extra = {"promotion": settings.extra_words} if settings.promotion_words else {}
-        return cls(settings, lexicon_for(categories, extra))
+    def from_settings(cls, settings: AdsSettings, promotion: Lexicon | None = None) -> AdsRule:
+        """With the cached lexicon of promotion words (or the one given: the same words, sharing their
+        automaton with the lexicon rule's, `promotion_spec`)."""
+        return cls(settings, promotion or lexicon_for(*promotion_spec(settings)))
 
     def evaluate(self, event: Event, ctx: RuleContext) -> list[Finding]:
         s = self.settings
         text = scan_text(event_text(event))
         if not text:
             return []
-        foreign = [host for host in link_hosts(text) if not domain_allowed(host, s.allowed_domains)]
-        contacts = contact_kinds(text) if s.contact_details else []
-        words = {match.term for match in self.promotion.match(text)} if s.promotion_words else set()
+        hosts = link_hosts(text)
+        foreign = [host for host in hosts if not domain_allowed(host, s.allowed_domains)] if hosts else hosts
+        contacts = offered_in(text_view(text)) if s.contact_details else []
+        matches = self.promotion.match(text) if s.promotion_words else ()
+        words = {match.term for match in matches} if matches else set()
         qr = bool(s.qr_hints and QR_GATE.search(text) and QR_HINT.search(text))
         weak = len(words) + qr + (len(foreign) if s.links == "signal" else 0)
         if foreign and s.links == "strict":
@@ -117,3 +122,10 @@ class AdsRule:
                 },
             )
         ]
+
+
+def promotion_spec(settings: AdsSettings) -> LexiconSpec:
+    """What the rule's lexicon is made of: the shipped promotion words and the policy's extra ones."""
+    if not settings.promotion_words:
+        return (), {}, ()
+    return ("promotion",), {"promotion": settings.extra_words}, ()

@@ -13,6 +13,7 @@ from chalicelib.core.events import Event, MessagePosted
 from chalicelib.core.patterns import scan_text
 from chalicelib.core.policy import EmojiSettings
 from chalicelib.core.rules.base import Finding, RuleContext, event_text
+from chalicelib.core.textview import text_view
 
 REASON = "moderation.reason.emoji"
 
@@ -43,7 +44,12 @@ _SPECIAL = re.compile(
 
 def count_emoji(text: str) -> tuple[int, int]:
     """(emoji, other visible characters) in the text."""
-    emoji = len(SHORTCODE.findall(text))
+    # A shortcode has a colon or a bracket; every special character is outside ASCII. The ordinary
+    # message has neither, and its visible characters are counted once, in its view (the length rule
+    # reads the same count).
+    emoji = len(SHORTCODE.findall(text)) if ":" in text or "[" in text else 0
+    if not emoji and (text.isascii() or not _SPECIAL.search(text)):
+        return 0, text_view(text).visible
     rest = SHORTCODE.sub("", text) if emoji else text
     if not _SPECIAL.search(rest):
         return emoji, len("".join(rest.split()))  # str.split() drops exactly what str.isspace() is

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from chalicelib.core.events import Event, MessagePosted
 from chalicelib.core.policy import LengthSettings
 from chalicelib.core.rules.base import Finding, RuleContext, event_text
+from chalicelib.core.textview import text_view
 
 REASON = "moderation.reason.length"
 
@@ -20,7 +21,7 @@ class LengthRule:
 
     def evaluate(self, event: Event, ctx: RuleContext) -> list[Finding]:
         s = self.settings
-        length = len("".join(event_text(event).split()))  # str.split() drops what str.isspace() is
+        length = text_view(event_text(event)).visible  # not counting blanks (str.isspace())
         if length <= s.max_chars:
             return []
         return [

@@ -200,7 +200,8 @@ class ArchivePuller:
                 item.get("publickey_ver"), str(item.get("encrypt_random_key", ""))
             )
             plain = self._sdk.decrypt_data(random_key, str(item.get("encrypt_chat_msg", "")))
-            message = json.loads(plain)
+            # UTF-8 (the SDK's JSON), decoded here: json.loads on bytes would first guess the encoding.
+            message = json.loads(plain.decode("utf-8"))
             if not isinstance(message, dict):
                 raise UndecryptableMessage("the decrypted message is not a JSON object")
         except MissingKeyVersion as err:

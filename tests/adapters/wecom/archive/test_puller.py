@@ -164,3 +164,29 @@ def test_an_item_the_binding_refuses_is_recorded_and_the_page_goes_on(
     report = f.puller.pull()
     assert (report.events, report.failed) == (1, 1)
     assert f.store.get_item(PK, keys.archive_failure_sk(2)) is not None
+
+
+# The fake SDK, like a wrong key, refuses a plaintext that does not open with "{" (its own scheme).
+@pytest.mark.parametrize(
+    "plain",
+    [
+        b'{"msgid": "msg-2", "msgtype": "text"',
+        b'{"msgid": "msg-2"} {}',
+        b'{"msgid": "msg-2", "x": "\xff\xfe"}',
+    ],
+    ids=["cut-short", "two-values", "not-utf-8"],
+)
+def test_a_decrypted_message_that_is_not_json_is_recorded_under_its_seq_and_the_page_goes_on(
+    sdk: FinanceSdk, archive: FakeArchive, plain: bytes
+) -> None:
+    archive.post(text(1))
+    archive.post_plain(plain, msgid="msg-2")
+    archive.post(text(3))
+    f = Fixture(sdk, archive)
+    report = f.puller.pull()
+    assert [e.event_id for page in f.handed.pages for e in page] == ["msg-1", "msg-3"]
+    assert (report.failed, report.seq_to, f.puller.checkpoint()) == (1, 3, 3)
+    failure = f.store.get_item(PK, keys.archive_failure_sk(2))
+    assert (
+        failure is not None and failure.data["msgid"] == "msg-2" and failure.data["kind"] == "undecryptable"
+    )
