@@ -275,7 +275,7 @@ class PageStore(Store):
         return self.inner.get_items(wanted)
 
     def pop_item(self, pk: str, sk: str) -> Item | None:
-        self._forget_member(pk, sk)
+        self._wrote(pk, sk)
         return self.inner.pop_item(pk, sk)
 
     def query_partitions(self, pks: Sequence[str], *, index: Index | None = None) -> list[Item]:
@@ -284,6 +284,7 @@ class PageStore(Store):
     def add_to_item(
         self, pk: str, sk: str, add: Mapping[str, int], put: Mapping[str, Any], *, newer: str | None = None
     ) -> bool:
+        self._wrote(pk, sk)
         return self.inner.add_to_item(pk, sk, add, put, newer=newer)
 
     def members_inactive_since(self, gid: str, cutoff: float) -> Iterator[MemberRecord]:
