@@ -289,6 +289,14 @@ class FollowUps:
             keys.group_pk(followup.gid), followup_sk(followup.kind, followup.ref), {"reminded": number}
         )
 
+    def drop_cards(self, gid: str, kind: str, ref: str, tokens: set[str]) -> None:
+        """Forget card tokens that can no longer update the card (a WeCom response_code, once used)."""
+        followup = self.get(gid, kind, ref)
+        if followup is None:
+            return
+        left = [token for token in followup.cards if token not in tokens]
+        self.store.update_item(keys.group_pk(gid), followup_sk(kind, ref), {"cards": left})
+
     def close(self, gid: str, kind: str, ref: str) -> None:
         if self.store.pop_item(keys.group_pk(gid), followup_sk(kind, ref)) is not None:
             self.store.count_open_cases(gid, -1)

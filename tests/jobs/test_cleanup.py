@@ -266,7 +266,8 @@ def test_a_stale_wecom_card_is_closed_with_the_response_code_its_send_returned(
     assert isinstance(close, UpdateCard) and close.response_token == sent.token
     wecom.update_card("wxcorp", close.card_ref, close.card, response_token=close.response_token)
     (update,) = fake.sent("/wecom/cgi-bin/message/update_template_card")
-    assert update.body["response_code"] == sent.token and "button" in update.body
+    task_id, _, code = sent.token.partition("|")  # the send's token: its task id and response_code
+    assert update.body["response_code"] == code and task_id.startswith("case-9") and "button" in update.body
 
 
 def test_the_cleanup_recounts_the_groups_summary_so_that_drift_heals(deps: Deps, group: GroupRecord) -> None:
