@@ -57,10 +57,11 @@ def _key(value: Any) -> bool:
 
 
 def _buttons(buttons: Any) -> list[str]:
-    # The doc marks button_list required; whether WeCom refuses an empty one is [UNVERIFIED] on a live
-    # tenant, so only what it states as limits is refused here (at most 6, unique keys).
+    # The doc marks button_list required (so a card without one is refused); whether WeCom refuses an
+    # empty list is [UNVERIFIED] on a live tenant, so beyond that only its stated limits are refused
+    # (at most 6, unique keys).
     if buttons is None:
-        return []
+        return ["button_list is required"]
     if not isinstance(buttons, list) or len(buttons) > 6:
         return ["button_list takes at most 6 buttons"]
     keys = [button.get("key") if isinstance(button, dict) else None for button in buttons]
