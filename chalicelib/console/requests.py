@@ -110,7 +110,6 @@ def click_of(viewer: Viewer, group: GroupRecord, request: OpenRequest, choice: s
         ref=request.ref,
         action=action,
     )
-    card_id = f"join-{request.ref[:12]}" if request.kind == JOIN else f"pub-{request.ref}"
     return CardClicked(
         platform=platform,
         tenant=viewer.tenant,
@@ -120,7 +119,7 @@ def click_of(viewer: Viewer, group: GroupRecord, request: OpenRequest, choice: s
         user=viewer.user,
         action=action,
         value=value,
-        card_id=card_id,
+        card_id="",  # no card was clicked: the decision updates every approver's card by its tokens
     )
 
 
@@ -135,6 +134,14 @@ def may_decide(viewer: Viewer, group: GroupRecord, click: CardClicked) -> bool:
     located = replace(click, chat=group.chat)
     allowed = may_admit if click.action.startswith("join.") else may_publish
     return allowed(located, viewer.user, viewer.context(group), viewer.deps)
+
+
+def may_press(viewer: Viewer, group: GroupRecord, request: OpenRequest) -> bool:
+    """Whether the queue shows the request's buttons to the viewer: what `act` checks before it
+    presses one (an admin of the group, not the request's own author, and the card's own right)."""
+    if not viewer.acts_in(group) or own(viewer, group, request):
+        return False
+    return may_decide(viewer, group, click_of(viewer, group, request, CHOICES[0]))
 
 
 def act(view: View) -> str:
@@ -153,7 +160,7 @@ def act(view: View) -> str:
         raise Forbidden("own request")
     click = click_of(viewer, group, request, choice)
     if not may_decide(viewer, group, click):
-        raise Forbidden("not an approver")
+        raise Forbidden("not an approver")  # the row showed no buttons (`may_press`)
     deps = viewer.deps
     if not deps.store.claim_event(click.platform, click.claim_key, viewer.now):
         return "gone"  # pressed already (a double submit): the first press decides
