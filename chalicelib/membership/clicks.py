@@ -132,7 +132,8 @@ def on_join_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
         gid=gid,
         kind="join",
         ref=sealed.ref,
-        card=joins.decided_card(f"join-{sealed.ref[:12]}", title, line),
+        # The line as the footer, too: WeCom shows a card's footer in place of the buttons it loses.
+        card=Card(card_id=f"join-{sealed.ref[:12]}", title=title, body="", footer=line),
         told=f"{title}\n{line}",
         reason=reason,
         now=gctx.now,
