@@ -5,7 +5,10 @@ against the request itself before it is shown (a marker whose request was decide
 dropped). A button of the queue is the request card's button pressed: the same sealed `CardClicked`
 (`join.approve|reject`, `pub.approve|reject`) claimed once and dispatched to the worker, which opens it
 through the card's own gate (the seal, then the approver's right in the sealed group) and decides it
-with the card's conditional transition; so a request is decided once, whoever clicks where. Nobody
+with the card's conditional transition; so a request is decided once, whoever clicks where. The click
+names no card: the decision shows on every approver's card by the tokens kept when each was sent
+(`chalicelib.kernel.request_cards`). The buttons are shown only to whom `may_press` (the same checks as
+the press: an admin of the group, not the request's author, and the card's own right). Nobody
 decides their own request or draft (four eyes): the console refuses it with 403, as the worker would.
 """
 

@@ -3,7 +3,7 @@ with what the platform answered when each went out, so that a decision taken any
 chat, a command, the web console) shows on every approver's card.
 
 Recording: after the actions (an AFTER hook of the worker, and the `after` of a job that sends a
-reminder), each such card that went out is kept under its request (`SENTCARD#{kind}#{ref}#...` in the
+reminder), each such card that went out is kept under its request (`keys.sent_cards_prefix`, in the
 group's partition, one PutItem a recipient, keyed by the token so that a recording written again after a
 redelivery is the same item). The request is read off the card's own sealed buttons: the group and the
 ref they decide. The token is the message's `Sent.token`: Slack "channel:ts" (`chat.update`), WeCom
@@ -42,8 +42,6 @@ if TYPE_CHECKING:
     from chalicelib.kernel.handlers import AfterHook
     from chalicelib.settings import Settings
 
-KINDS = ("join", "pub")  # the request cards' action prefixes
-SK_PREFIX = "SENTCARD#"
 KEEP_SECONDS = 30 * 86400  # longer than any request waits
 ONCE_FOR = 72 * 3600  # WeCom: a response_code serves one update within 72 h (path/94888)
 TASK_SEPARATOR = "|"  # a WeCom token names the card's task id before its response_code
@@ -64,7 +62,7 @@ class SentCard:
     @property
     def sk(self) -> str:
         which = hashlib.sha256(f"{self.user}|{self.chat}|{self.token or self.at}".encode()).hexdigest()[:16]
-        return f"{prefix(self.kind, self.ref)}{which}"
+        return f"{keys.sent_cards_prefix(self.kind, self.ref)}{which}"
 
     def data(self) -> dict[str, Any]:
         return {
@@ -95,10 +93,6 @@ class SentCard:
         return bool(card and self.token) and card in (self.token, self.token.partition(TASK_SEPARATOR)[0])
 
 
-def prefix(kind: str, ref: str) -> str:
-    return f"{SK_PREFIX}{kind}#{ref}#"
-
-
 class SentCards:
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -109,7 +103,7 @@ class SentCards:
 
     def of(self, gid: str, kind: str, ref: str) -> list[SentCard]:
         """The cards sent for one request, oldest first (one Query)."""
-        items = self.store.query_items(keys.group_pk(gid), prefix=prefix(kind, ref))
+        items = self.store.query_items(keys.group_pk(gid), prefix=keys.sent_cards_prefix(kind, ref))
         return sorted((SentCard.of(item.data) for item in items), key=lambda card: card.at)
 
 
