@@ -31,6 +31,7 @@ from chalicelib.core.events import (
     MessagePosted,
 )
 from chalicelib.i18n import t
+from chalicelib.kernel import request_cards
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
 from chalicelib.membership import clicks, commands, departures, joins
@@ -266,4 +267,4 @@ EVENTS = {
 }
 COMMANDS = commands.COMMANDS
 CARD_ACTIONS = clicks.CARD_ACTIONS
-AFTER = (record,)
+AFTER = (record, request_cards.recorder("join"))  # the join cards' tokens, for their update
