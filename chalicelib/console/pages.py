@@ -47,17 +47,20 @@ def _page_args(page: listing.GroupPage) -> dict[str, Any]:
 
 def overview(view: View) -> Reply:
     """The org at a glance: the totals from the org's rollup (or a group admin's own groups), and a page
-    of groups from their summaries (`chalicelib.console.listing`): a few reads whatever the size."""
+    of groups from their summaries (`chalicelib.console.listing`), and for owners and auditors the
+    dead-letter depth and the failed job runs (`chalicelib.jobs.failures`): a few reads whatever the size."""
     viewer = view.viewer
     if not viewer.reads_all and not viewer.administered:
         raise Redirect("/console/me")
     page = listing.group_page(view)
     from chalicelib.console.deadletters import depth
+    from chalicelib.jobs.failures import failed_runs
 
     return view.render(
         "overview.html",
         active="overview",
         dead_letters=depth(view) if viewer.reads_all else None,
+        failed_jobs=failed_runs(viewer.deps.store) if viewer.reads_all else None,
         total=page.total,
         open_total=page.open_total,
         no_admin=page.no_admin,

@@ -26,6 +26,7 @@ from chalicelib.i18n import t
 from chalicelib.jobs import catalog
 from chalicelib.jobs.activity import record_event
 from chalicelib.jobs.base import JobNotInstalled, JobReport
+from chalicelib.jobs.failures import note_run
 from chalicelib.jobs.posts import track
 from chalicelib.jobs.runs import RunRecord, Runs
 from chalicelib.jobs.scheduler import claim_ttl, request
@@ -99,6 +100,7 @@ def on_job_requested(event: JobRequested, ctx: Context, deps: Deps) -> Decision:
         log.warning("job %s requested for a group but not runnable here: %s", event.job, exc)
         return Decision(facts=(JobRan(event.job, event.period, "not_installed", event.dry_run),))
     report = job.run(deps, event.gid, event.occurred_at, dry_run=event.dry_run)
+    note_run(deps.store, event.job, event.gid, report.status, event.occurred_at, dry_run=event.dry_run)
     if event.dry_run:
         keep_dry_report(deps, report, event.occurred_at)
     if report.status == "already":

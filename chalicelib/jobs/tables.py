@@ -8,6 +8,7 @@ from dataclasses import replace
 
 from chalicelib.core.policy import PolicyDocument
 from chalicelib.jobs.base import JobReport, TableJob
+from chalicelib.jobs.failures import TABLE_SCOPE, note_run
 from chalicelib.jobs.runs import RunRecord, Runs, RunState, report_days
 from chalicelib.kernel.deps import Deps
 from chalicelib.store import keys
@@ -35,6 +36,7 @@ def run_recorded(
         runs, name, period, dry_run, dict(record.checkpoint) if record else {}, record.parts if record else 0
     )
     report = work(period, state)
+    note_run(deps.store, name, TABLE_SCOPE, report.status, now, dry_run=dry_run)
     if report.status in ("failed", "partial"):
         state.save(state.checkpoint, now)  # the next invocation resumes; a failure is raised by the caller
     else:
