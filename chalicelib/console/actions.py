@@ -2,8 +2,10 @@
 would send (`mod.<choice>` on a case, `appeal.<choice>` on an appeal), claimed once like every inbound
 event and dispatched to the worker, which opens it through the same gate (`ClickGate`: the seal, then
 `authz.is_admin` in the sealed group) and decides it through the same `decide_case` / `decide_appeal`.
-So a case is handled once whoever clicks where, and the card (the first one sent, by its token) shows
-who handled it. The console checks the right first only to answer 403 instead of a queued refusal.
+So a case is handled once whoever clicks where, and every admin's copy of its card shows who handled
+it: the click answers the first one sent (by its token), the decision updates the others once each
+through the outbox (`chalicelib.moderation.case_cards`). The console checks the right first only to
+answer 403 instead of a queued refusal.
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ from chalicelib.kernel.deps import Deps
 from chalicelib.kernel.handlers import Recording
 from chalicelib.kernel.people import name_of
 from chalicelib.kernel.policies import PolicyRepo, parse_override
+from chalicelib.moderation.case_cards import other_cards
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.mutes import MuteRepo
 from chalicelib.moderation.sealing import handled_card
@@ -116,16 +117,20 @@ def decide_case(
             "moderation.card.violation.title",
             rule=rule_label(gctx.locale, str(case.data.get("rule", ""))),
         )
+        card = handled_card(event.card_id or f"case:{case.ref}", title, line)
         answer = UpdateCard(
-            card=handled_card(event.card_id or f"case:{case.ref}", title, line),
+            card=card,
             card_ref=event.card_id,
             response_token=event.response_token,
             reason="admin.handled",
         )
+        others = other_cards(
+            deps.store, gid, "case", case.ref, card=card, click=event, reason="admin.handled"
+        )
     else:
-        answer = Reply(text=line, private=True, reason="admin.handled")
+        answer, others = Reply(text=line, private=True, reason="admin.handled"), []
     acted = CaseActed(gid=gid, ref=case.ref, what=kind, by=event.user, user=case.user, points=case.points)
-    return Decision(Decision.of(*actions, answer).actions, acting_chat=chat, facts=(acted,))
+    return Decision(Decision.of(*actions, answer, *others).actions, acting_chat=chat, facts=(acted,))
 
 
 def _act(

@@ -72,3 +72,16 @@ def test_a_choice_the_card_does_not_have_is_a_bad_request(world: ConsoleWorld) -
     assert press(world, ADA, "confirm_remove") == 400
     assert press(world, ADA, "explode") == 400
     assert state(world) == "open"
+
+
+def test_every_admins_copy_of_the_card_is_updated_once(world: ConsoleWorld) -> None:
+    copies = ("DADA:1767225600.000200", "DBEN:1767225600.000300", "DBOSS:1767225600.000400")
+    world.open_case(CA, MIA, "c-alpha-9", cards=copies)
+
+    assert press(world, ADA, "warn", ref="c-alpha-9") == 302
+    assert press(world, ADA, "warn", ref="c-alpha-9") == 302  # a double submit changes nothing
+
+    slack = world.messengers["slack"]
+    updated = [kwargs for verb, kwargs in slack.calls if verb == "update_card"]
+    assert sorted(kwargs["card_ref"] for kwargs in updated) == sorted(copies)
+    assert all(ADA in kwargs["card"].footer for kwargs in updated)

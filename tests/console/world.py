@@ -117,8 +117,11 @@ class ConsoleWorld:
             )
         )
 
-    def open_case(self, chat: str, user: str, ref: str, *, card: str = "violation") -> None:
-        """A case waiting for an admin, as the worker leaves one: the case, and its card followed."""
+    def open_case(
+        self, chat: str, user: str, ref: str, *, card: str = "violation", cards: tuple[str, ...] = ()
+    ) -> None:
+        """A case waiting for an admin, as the worker leaves one: the case, and its card followed (sent to
+        one admin, or with each of `cards` the token of one admin's copy)."""
         CaseRepo(self.store).open(
             gid=gid(chat),
             uid=uid(user),
@@ -139,7 +142,7 @@ class ConsoleWorld:
                 rule="flood",
                 recipients=(ADA,),
                 plan=(),
-                cards=(f"{chat}:1767225600.000100",),
+                cards=cards or (f"{chat}:1767225600.000100",),
             )
         )
 

@@ -1,0 +1,28 @@
+"""Every admin's copy of a case or appeal card shows its decision: the card clicked (in the chat, or by
+the console, which presses it with the first stored token) is answered by the click's own `UpdateCard`;
+`other_cards` gives one `UpdateCard` for each other card the follow-up keeps (`FollowUp.cards`: Slack
+"channel:ts" for `chat.update`, WeCom's response_code for `message/update_template_card`), each once,
+carried out by the outbox like every action of the decision, as `chalicelib.moderation.proposals` does
+for a removal proposal's cards. One GetItem of the follow-up, only on a click.
+"""
+
+from __future__ import annotations
+
+from chalicelib.core.actions import UpdateCard
+from chalicelib.core.cards import Card
+from chalicelib.core.events import CardClicked
+from chalicelib.store.base import Store
+
+
+def other_cards(
+    store: Store, gid: str, kind: str, ref: str, *, card: Card, click: CardClicked, reason: str
+) -> list[UpdateCard]:
+    """An update for each card of the follow-up (`kind` case|appeal, `ref`) but the one clicked."""
+    from chalicelib.moderation.followups import FollowUps  # it imports the deciding modules
+
+    followup = FollowUps(store).get(gid, kind, ref)
+    if followup is None:
+        return []
+    clicked = {click.card_id, click.response_token}
+    tokens = [token for token in dict.fromkeys(followup.cards) if token and token not in clicked]
+    return [UpdateCard(card=card, card_ref=token, response_token=token, reason=reason) for token in tokens]
