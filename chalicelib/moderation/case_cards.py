@@ -11,6 +11,7 @@ from __future__ import annotations
 from chalicelib.core.actions import UpdateCard
 from chalicelib.core.cards import Card
 from chalicelib.core.events import CardClicked
+from chalicelib.kernel.request_cards import TASK_SEPARATOR
 from chalicelib.store.base import Store
 
 
@@ -23,6 +24,16 @@ def other_cards(
     followup = FollowUps(store).get(gid, kind, ref)
     if followup is None:
         return []
-    clicked = {click.card_id, click.response_token}
-    tokens = [token for token in dict.fromkeys(followup.cards) if token and token not in clicked]
+    tokens = [token for token in dict.fromkeys(followup.cards) if token and not clicked_by(token, click)]
     return [UpdateCard(card=card, card_ref=token, response_token=token, reason=reason) for token in tokens]
+
+
+def clicked_by(token: str, click: CardClicked) -> bool:
+    """Whether the card `token` (a `Sent.token`) updates is the one the click came from, which the click's
+    own answer updates: the console presses with the token itself; a Slack click names the message's ts
+    (`container.message_ts`) of the token "channel:ts"; a WeCom click its task id (`TaskId`) of the token
+    "task_id|response_code" (`chalicelib.kernel.request_cards.TASK_SEPARATOR`)."""
+    card = click.card_id
+    if not card:
+        return token == click.response_token
+    return card in (token, token.partition(TASK_SEPARATOR)[0], token.rpartition(":")[2])
