@@ -100,7 +100,15 @@ def on_job_requested(event: JobRequested, ctx: Context, deps: Deps) -> Decision:
         log.warning("job %s requested for a group but not runnable here: %s", event.job, exc)
         return Decision(facts=(JobRan(event.job, event.period, "not_installed", event.dry_run),))
     report = job.run(deps, event.gid, event.occurred_at, dry_run=event.dry_run)
-    note_run(deps.store, event.job, event.gid, report.status, event.occurred_at, dry_run=event.dry_run)
+    note_run(
+        deps.store,
+        event.job,
+        event.gid,
+        event.period,
+        status=report.status,
+        now=event.occurred_at,
+        dry_run=event.dry_run,
+    )
     if event.dry_run:
         keep_dry_report(deps, report, event.occurred_at)
     if report.status == "already":

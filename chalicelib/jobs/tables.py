@@ -36,7 +36,7 @@ def run_recorded(
         runs, name, period, dry_run, dict(record.checkpoint) if record else {}, record.parts if record else 0
     )
     report = work(period, state)
-    note_run(deps.store, name, TABLE_SCOPE, report.status, now, dry_run=dry_run)
+    note_run(deps.store, name, TABLE_SCOPE, period, status=report.status, now=now, dry_run=dry_run)
     if report.status in ("failed", "partial"):
         state.save(state.checkpoint, now)  # the next invocation resumes; a failure is raised by the caller
     else:

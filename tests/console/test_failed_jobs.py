@@ -38,7 +38,7 @@ class Nightly:
 
 def test_a_failed_run_shows_on_the_overview_of_owners_and_auditors(world: ConsoleWorld) -> None:
     Nightly().run(world.deps, world.clock.now(), "failed")
-    note_run(world.store, "assessment", gid(CA), "failed", world.clock.now())
+    note_run(world.store, "assessment", gid(CA), "2026-01", status="failed", now=world.clock.now())
 
     for reader in (BOSS, AUDREY):
         page = world.get("/console", reader).body.decode()
@@ -57,21 +57,24 @@ def test_a_group_admin_does_not_see_failed_jobs(world: ConsoleWorld) -> None:
 def test_a_successful_run_clears_its_jobs_failures_only(world: ConsoleWorld) -> None:
     nightly, now = Nightly(), world.clock.now()
     nightly.run(world.deps, now, "failed")
-    nightly.run(world.deps, now, "failed")  # the failed period is tried again, and fails again
-    note_run(world.store, "assessment", gid(CA), "failed", now)
-    note_run(world.store, "assessment", gid(CB), "failed", now)
+    nightly.run(world.deps, now, "failed")  # the failed period is tried again, fails again: counted once
+    nightly.run(world.deps, now + DAY, "failed")
+    note_run(world.store, "assessment", gid(CA), "2026-01", status="failed", now=now)
+    note_run(world.store, "assessment", gid(CB), "2026-01", status="failed", now=now)
     assert failed_runs(world.store) == 4
 
-    nightly.run(world.deps, now, "done")
-    note_run(world.store, "assessment", gid(CA), "done", now)
-    note_run(world.store, "assessment", gid(CA), "done", now)  # a second success takes nothing more away
+    nightly.run(world.deps, now + 2 * DAY, "done")
+    note_run(world.store, "assessment", gid(CA), "2026-02", status="done", now=now)
+    note_run(
+        world.store, "assessment", gid(CA), "2026-02", status="done", now=now
+    )  # a second success takes nothing
 
     assert tile(world.get("/console", BOSS).body.decode(), "failed_jobs") == "1"  # CB's still fails
 
 
 def test_dry_runs_and_unfinished_runs_count_for_nothing(world: ConsoleWorld) -> None:
     Nightly().run(world.deps, world.clock.now(), "failed", dry_run=True)
-    note_run(world.store, "assessment", gid(CA), "partial", world.clock.now())
-    note_run(world.store, "assessment", gid(CA), "not_installed", world.clock.now())
+    note_run(world.store, "assessment", gid(CA), "2026-01", status="partial", now=world.clock.now())
+    note_run(world.store, "assessment", gid(CA), "2026-01", status="not_installed", now=world.clock.now())
 
     assert tile(world.get("/console", BOSS).body.decode(), "failed_jobs") == "0"
