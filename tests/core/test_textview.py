@@ -27,7 +27,13 @@ TEXTS = st.one_of(
     st.text(max_size=60),
     st.lists(
         st.sampled_from(
-            [*SEPARATORS, *"aBc1@$傻逼Ｓé\u0301\u200b\n\tаο😀，！？：；（）。、“”—…～ア한", "  ", "f.u.c.k", "s b"]
+            [
+                *SEPARATORS,
+                *"aBc1@$傻逼Ｓé\u0301\u200b\n\tаο😀，！？：；（）。、“”—…～ア한",
+                "  ",
+                "f.u.c.k",
+                "s b",
+            ]
         ),
         max_size=20,
     ).map("".join),
@@ -68,7 +74,11 @@ def test_every_plain_character_folds_as_lower_case_leaves_it() -> None:
     assert all(_NOT_PLAIN.match(chr(code)) for code in range(0x10000, 0x10100))  # no astral character
     text = "会议纪要：1. 确认上线时间（周五）！Q3 的数据？好，“收到”—谢谢；"
     assert not _NOT_PLAIN.search(text)
-    assert fold_text(text) == text.translate(_FoldTable()) == "会议纪要:1. 确认上线时间(周五)!q3 的数据?好,“收到”—谢谢;"
+    assert (
+        fold_text(text)
+        == text.translate(_FoldTable())
+        == "会议纪要:1. 确认上线时间(周五)!q3 的数据?好,“收到”—谢谢;"
+    )
 
 
 def test_the_rules_of_one_message_share_one_view() -> None:
