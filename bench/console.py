@@ -31,9 +31,9 @@ from chalicelib.http import InboundRequest
 from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.moderation.followups import FollowUp, FollowUps
 from chalicelib.settings import Settings
-from chalicelib.store import keys
+from chalicelib.store import keys, summaries
 from chalicelib.store.dynamodb import DynamoStore, _Codec, _group_item, _member_item, _raw_item
-from chalicelib.store.records import GroupRecord, Item, MemberRecord
+from chalicelib.store.records import GroupRecord, GroupSummary, Item, MemberRecord
 from local.dynamo import start_dynamodb
 
 NOW = 1_767_225_600.0  # 2026-01-01, UTC
@@ -54,7 +54,9 @@ def uid(user: str) -> str:
 
 
 def items(groups: int, per_group: int) -> Iterator[dict[str, Any]]:
-    """Every item of the org, in DynamoDB's wire format, as `DynamoStore` writes them."""
+    """Every item of the org, in DynamoDB's wire format, as `DynamoStore` writes them: each group's item,
+    members (and each person's pointer to the group), assessment and summary, the admin's pointer, and
+    the org's rollup (the open cards are opened through the store, `open_cards`)."""
     codec = _Codec()
     for n in range(groups):
         chat = f"C{n:05d}"
@@ -63,21 +65,51 @@ def items(groups: int, per_group: int) -> Iterator[dict[str, Any]]:
             gid=gid(n), platform="slack", tenant=TENANT, chat=chat, name=f"群 {n:04d}", admins=admins
         )
         yield codec.serialize_item(_group_item(group))
+        for admin in summaries.admin_uids(group):
+            yield codec.serialize_item({"PK": keys.admin_groups_pk(admin), "SK": group.gid, "gid": group.gid})
         for m in range(per_group):
             user = f"U{(n * 37 + m) % (groups * per_group // 10):07d}"  # people are in about ten groups
             member = MemberRecord(
                 gid=gid(n), uid=uid(user), user=user, last_active=NOW - 60 * (m + 1), points=m % 6
             )
             yield codec.serialize_item(_member_item(member))
-        summary = {
+            yield codec.serialize_item(
+                {"PK": keys.member_groups_pk(member.uid), "SK": group.gid, "gid": group.gid}
+            )
+        score = 60 + n % 40
+        assessment = {
             "period": "2025-12",
-            "score": 60 + n % 40,
+            "score": score,
             "members": per_group,
             "active_members": per_group // 2,
         }
         yield codec.serialize_item(
-            _raw_item(Item(keys.group_pk(gid(n)), keys.assessment_sk("2025-12"), summary))
+            _raw_item(Item(keys.group_pk(gid(n)), keys.assessment_sk("2025-12"), assessment))
         )
+        summary = GroupSummary(
+            gid=group.gid,
+            members=per_group,
+            last_active=NOW - 60,
+            score=float(score),
+            period="2025-12",
+            active_members=per_group // 2,
+            admins=summaries.known_admins(group),
+        )
+        yield codec.serialize_item(
+            _raw_item(Item(keys.group_pk(gid(n)), keys.GROUP_SUMMARY_SK, summaries.summary_data(summary)))
+        )
+    rollup = {"groups": groups, "open_cases": 0, "no_admin": groups - 1}
+    yield codec.serialize_item(_raw_item(Item(keys.ORG_SUMMARY_PK, keys.ORG_SUMMARY_SK, rollup)))
+
+
+def check_summaries(store: DynamoStore, groups: int) -> None:
+    """The seeded summaries are what a recount of the items finds (`store.summaries.recount_group`)."""
+    for n in (0, 7, groups - 1):
+        group = store.get_group(gid(n))
+        assert group is not None
+        kept, counted = summaries.recount_group(store, group)
+        if kept != counted:
+            raise RuntimeError(f"the seeded summary of {group.gid} is not its recount: {kept} != {counted}")
 
 
 def open_cards(store: DynamoStore, groups: int) -> None:
@@ -156,6 +188,7 @@ def main(*, quick: bool = False) -> list[Row]:
         clock = FrozenClock(NOW)
         store = DynamoStore(table, client=server.client(), clock=clock)
         open_cards(store, groups)
+        check_summaries(store, groups)
         org = f"workflows:\n  revisions:\n    owners: ['{uid(OWNER)}']\n"
         PolicyRepo(store).apply(keys.ORG_SCOPE, org, author="bench", now=NOW)
         console = console_for(store, clock)
@@ -166,6 +199,7 @@ def main(*, quick: bool = False) -> list[Row]:
             for who in (OWNER, ADMIN, MEMBER)
         }
         group_path = quote(gid(7), safe="")
+        person_path = quote(uid(MEMBER), safe="")
         pages = [
             ("owner", OWNER, "overview", "/console", {}),
             ("owner", OWNER, "groups", "/console/groups", {}),
@@ -176,11 +210,20 @@ def main(*, quick: bool = False) -> list[Row]:
             ("owner", OWNER, "audit", "/console/audit", {}),
             ("owner", OWNER, "files", "/console/files", {}),
             ("owner", OWNER, "jobs", "/console/jobs", {}),
+            ("owner", OWNER, "person", f"/console/people/{person_path}", {"uid": person_path}),
+            (
+                "owner",
+                OWNER,
+                "group-announcements",
+                f"/console/groups/{group_path}/announcements",
+                {"gid": group_path},
+            ),
+            ("owner", OWNER, "group-files", f"/console/groups/{group_path}/files", {"gid": group_path}),
             ("group admin", ADMIN, "overview", "/console", {}),
             ("group admin", ADMIN, "cases", "/console/cases", {}),
             ("member", MEMBER, "me", "/console/me", {}),
         ]
-        label = f"{groups:,} groups, {groups * per_group:,} members".replace(",", " ")
+        label = f"{groups:,} groups, {groups * per_group:,} members".replace(",", " ").replace("  ", ", ")
         for role, who, route, path, params in pages:
             wall, own, requests, status = measure(console, cookies[who], route, path, **params)
             if status != 200:

@@ -1,7 +1,7 @@
 """`qunguan` (also `python -m chalicelib.cli`): the operator's command line.
 
     qunguan [TARGET] policy validate|apply|show|history|diff|rollback|delete|test|schema   policy_cli.py
-    qunguan [TARGET] groups list | cases export --csv | audit export --csv            ops/records_cli.py
+    qunguan [TARGET] groups list|recount | cases export --csv | audit export --csv    ops/records_cli.py
     qunguan [TARGET] job list | job run NAME [...]                                   jobs/cli.py
     qunguan [TARGET] person show|erase|hold|release UID                               persons/cli.py
 

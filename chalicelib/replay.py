@@ -82,6 +82,12 @@ def replay(
     return report
 
 
+def depth(sqs: Any, dlq_url: str) -> int:
+    """Messages waiting in the dead-letter queue, as SQS counts them (`ApproximateNumberOfMessages`)."""
+    answer = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["ApproximateNumberOfMessages"])
+    return int(answer.get("Attributes", {}).get("ApproximateNumberOfMessages", 0))
+
+
 def describe(message: dict[str, Any]) -> str:
     """One line per message: its id, group, receive count and event type (never the event's text)."""
     attributes = message.get("Attributes", {})

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
+from typing import Literal, Protocol
 
 from chalicelib.core.cards import Card
 from chalicelib.core.events import Event
@@ -81,6 +81,17 @@ class Capability(StrEnum):
 
 
 @dataclass(frozen=True)
+class CardChoices:
+    """What selects a card of the platform can carry (`chalicelib.core.cards.Select`): how many, whether
+    one may take several values, whether there is a user picker. A card that asks for more is refused
+    by the platform's renderer, so whoever builds one asks here first."""
+
+    max_selects: int = 5
+    multiple: bool = True
+    people: bool = False
+
+
+@dataclass(frozen=True)
 class Capabilities:
     """What a platform lets the bot do: `always`, or only `in_app_groups` (groups the app created,
     WeCom appchat and DingTalk app or scene groups). `notes` say why, for the README and the cases."""
@@ -88,6 +99,10 @@ class Capabilities:
     always: frozenset[Capability]
     in_app_groups: frozenset[Capability] = frozenset()
     notes: Mapping[Capability, str] = field(default_factory=dict)
+    choices: CardChoices = field(default_factory=CardChoices)
+    # Whether the token a card was sent with updates it again and again ("repeatable": Slack's
+    # channel:ts, DingTalk's outTrackId) or once ("once": a WeCom response_code).
+    card_updates: Literal["repeatable", "once"] = "repeatable"
 
     def allows(self, capability: Capability, *, app_group: bool = False) -> bool:
         return capability in self.always or (app_group and capability in self.in_app_groups)

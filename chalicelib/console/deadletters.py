@@ -23,13 +23,13 @@ def depth(view: View) -> int | None:
         return None
     from botocore.exceptions import BotoCoreError, ClientError
 
-    sqs = view.sqs()
+    from chalicelib.replay import depth as queue_depth
+
     try:
-        attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"])
+        return queue_depth(view.sqs(), url)
     except (BotoCoreError, ClientError) as exc:  # not allowed, or unreachable: the page says "unknown"
         log.warning("dead-letter depth unknown: %s", type(exc).__name__)
         return None
-    return int(attributes.get("Attributes", {}).get("ApproximateNumberOfMessages", 0))
 
 
 def replay_all(view: View) -> int:

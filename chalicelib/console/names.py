@@ -1,13 +1,13 @@
 """People as the console shows them: by name, never by a raw id where a name is known.
 
 A group's members are named from their records in that group (`display_name`, what the platform last
-told the bot), read in one batch per group and page (`Store.get_members`: BatchGetItem); someone the
+told the bot), read in one batch per page (`Store.get_members_in`: BatchGetItem); someone the
 group has no record of keeps their id, the last resort (`chalicelib.core.naming.person_label`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from chalicelib.core.ids import split_id, user_id
 from chalicelib.core.naming import person_label
@@ -26,6 +26,22 @@ def names_in(deps: Deps, gid: str, users: Iterable[str]) -> dict[str, str]:
     return {user: person_label(user, named.get(user, "")) for user in wanted}
 
 
+def names_across(deps: Deps, wanted: Mapping[str, Iterable[str]]) -> dict[str, dict[str, str]]:
+    """`names_in` of several groups (gid: native user ids), their members read in one batch."""
+    pairs: dict[tuple[str, str], tuple[str, str]] = {}
+    for gid, users in wanted.items():
+        platform, tenant, _ = split_id(gid)
+        for user in users:
+            if user:
+                pairs[(gid, user_id(platform, tenant, user))] = (gid, user)
+    found = deps.store.get_members_in(list(pairs))
+    named: dict[str, dict[str, str]] = {gid: {} for gid in wanted}
+    for pair, (gid, user) in pairs.items():
+        member = found.get(pair)
+        named[gid][user] = person_label(user, member.display_name if member else "")
+    return named
+
+
 def name_of(deps: Deps, uid: str, gid: str | None = None) -> str:
     """One person, by their qualified id: their name in `gid` (else in the first group that knows them)."""
     platform, tenant, user = split_id(uid)
@@ -37,4 +53,4 @@ def name_of(deps: Deps, uid: str, gid: str | None = None) -> str:
     return user
 
 
-__all__ = ["name_of", "names_in"]
+__all__ = ["name_of", "names_across", "names_in"]

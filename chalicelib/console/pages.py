@@ -3,14 +3,13 @@ page. Each reads only what the viewer may read (`chalicelib.console.roles`), by 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from chalicelib.console import actions, requests
-from chalicelib.console.names import names_in
+from chalicelib.console import actions, listing, requests
+from chalicelib.console.names import names_across, names_in
 from chalicelib.console.roles import Forbidden, Viewer
 from chalicelib.console.web import Redirect, View
 from chalicelib.core.policy import diff
@@ -18,27 +17,12 @@ from chalicelib.http import Reply
 from chalicelib.kernel.context import policies
 from chalicelib.kernel.open_requests import OpenRequest
 from chalicelib.moderation.cases import Case, CaseRepo
-from chalicelib.moderation.followups import FollowUp, FollowUps, still_open
+from chalicelib.moderation.followups import FollowUp, FollowUps, which_still_open
 from chalicelib.store import keys
 from chalicelib.store.records import GroupRecord
 
 PAGE_SIZE = 25
-ROW_READERS = 8  # boto3's clients are thread-safe; a page's rows are read eight at a time
 RECENT = 20
-
-
-@dataclass(frozen=True)
-class GroupRow:
-    group: GroupRecord
-    open_cases: int
-    score: float | None
-    members: int | None
-    active: int | None
-    admins: int
-
-    @property
-    def label(self) -> str:
-        return self.group.name or self.group.chat
 
 
 def latest_assessment(viewer: Viewer, gid: str) -> dict[str, Any] | None:
@@ -46,81 +30,47 @@ def latest_assessment(viewer: Viewer, gid: str) -> dict[str, Any] | None:
     for item in viewer.deps.store.query_items(
         keys.group_pk(gid), prefix=keys.ASSESSMENT_SK_PREFIX, newest_first=True
     ):
-        if "#R#" not in item.sk:
+        if keys.ASSESSMENT_PART_MARK not in item.sk:
             return dict(item.data)
     return None
 
 
-def open_by_group(viewer: Viewer) -> dict[str, list[FollowUp]]:
-    """Every open admin card, by group (the sparse index: a Query per shard)."""
-    found: dict[str, list[FollowUp]] = {}
-    for followup in FollowUps(viewer.deps.store).all_open():
-        found.setdefault(followup.gid, []).append(followup)
-    return found
-
-
-def group_row(viewer: Viewer, group: GroupRecord, open_cards: dict[str, list[FollowUp]]) -> GroupRow:
-    summary = latest_assessment(viewer, group.gid) or {}
-    policy = policies(viewer.deps).for_group(group.gid, viewer.now)
-    score = summary.get("score")
-    return GroupRow(
-        group=group,
-        open_cases=len(open_cards.get(group.gid, ())),
-        score=float(score) if score is not None else None,
-        members=summary.get("members"),
-        active=summary.get("active_members"),
-        admins=len(group.admins) + len(policy.admins),
-    )
-
-
-def group_rows(
-    viewer: Viewer, groups: list[GroupRecord], open_cards: dict[str, list[FollowUp]]
-) -> list[GroupRow]:
-    """A page of rows, their reads side by side (each row is a Query of its own partition)."""
-    with ThreadPoolExecutor(max_workers=ROW_READERS) as pool:
-        return list(pool.map(lambda group: group_row(viewer, group, open_cards), groups))
-
-
-def _page_of(view: View, groups: Iterable[GroupRecord]) -> tuple[list[GroupRecord], int, int]:
-    everything = sorted(groups, key=lambda g: (g.name or g.chat).lower())
-    pages = max(1, -(-len(everything) // PAGE_SIZE))
-    try:
-        number = min(max(1, int(view.query("page", "1"))), pages)
-    except ValueError:
-        number = 1
-    return everything[(number - 1) * PAGE_SIZE : number * PAGE_SIZE], number, pages
+def _page_args(page: listing.GroupPage) -> dict[str, Any]:
+    return {
+        "rows": page.rows,
+        "page_number": page.number,
+        "pages": page.pages,
+        "prev_query": page.prev_query,
+        "next_query": page.next_query,
+    }
 
 
 def overview(view: View) -> Reply:
+    """The org at a glance: the totals from the org's rollup (or a group admin's own groups), and a page
+    of groups from their summaries (`chalicelib.console.listing`): a few reads whatever the size."""
     viewer = view.viewer
-    groups = list(viewer.groups())
-    if not groups and not viewer.reads_all:
+    if not viewer.reads_all and not viewer.administered:
         raise Redirect("/console/me")
-    shown, number, pages = _page_of(view, groups)
-    open_cards = open_by_group(viewer)
-    rows = group_rows(viewer, shown, open_cards)
-    readable = {group.gid for group in groups}
+    page = listing.group_page(view)
+    from chalicelib.console.deadletters import depth
+
     return view.render(
         "overview.html",
         active="overview",
-        rows=rows,
-        total=len(groups),
-        open_total=sum(len(cards) for gid, cards in open_cards.items() if gid in readable),
-        no_admin=[row for row in rows if row.admins == 0],
-        page_number=number,
-        pages=pages,
+        dead_letters=depth(view) if viewer.reads_all else None,
+        total=page.total,
+        open_total=page.open_total,
+        no_admin=page.no_admin,
+        **_page_args(page),
     )
 
 
 def groups_page(view: View) -> Reply:
     viewer = view.viewer
-    groups = list(viewer.groups())
-    if not groups and not viewer.reads_all:
+    if not viewer.reads_all and not viewer.administered:
         raise Forbidden("groups")
-    shown, number, pages = _page_of(view, groups)
-    open_cards = open_by_group(viewer)
-    rows = group_rows(viewer, shown, open_cards)
-    return view.render("groups.html", active="groups", rows=rows, page_number=number, pages=pages)
+    page = listing.group_page(view)
+    return view.render("groups.html", active="groups", **_page_args(page))
 
 
 def recent_cases(viewer: Viewer, gid: str, limit: int = RECENT) -> list[Case]:
@@ -198,7 +148,7 @@ def cases_page(view: View) -> Reply:
     closed here, as `pending` does)."""
     viewer = view.viewer
     wanted = view.query("group")
-    groups = {group.gid: group for group in ([viewer.group(wanted)] if wanted else viewer.groups())}
+    groups = listing.ReadableGroups(viewer, [viewer.group(wanted)] if wanted else None)
     if not groups and not viewer.reads_all:
         raise Forbidden("cases")
     cards = [followup for followup in FollowUps(viewer.deps.store).all_open() if followup.gid in groups]
@@ -230,12 +180,16 @@ def queue_entries(
     viewer: Viewer, groups: dict[str, GroupRecord], shown: list[FollowUp | OpenRequest]
 ) -> list[QueueEntry | requests.RequestEntry]:
     """The page's rows, each checked against its case or request (what is handled is closed here, as
-    `pending` does), with the members named (one batch read per group on the page)."""
+    `pending` does), with the members named; the groups, cases and members read a batch each."""
     repo = FollowUps(viewer.deps.store)
+    if isinstance(groups, listing.ReadableGroups):  # the page's groups, in one batch
+        groups.load(item.gid for item in shown)
+    cards = [item for item in shown if isinstance(item, FollowUp)]
+    still = dict(zip((id(card) for card in cards), which_still_open(viewer.deps, cards), strict=True))
     live: list[tuple[FollowUp | requests.Pending, str]] = []
     for item in shown:
         if isinstance(item, FollowUp):
-            if still_open(viewer.deps, item):
+            if still[id(item)]:
                 live.append((item, item.member))
             else:
                 repo.close(item.gid, item.kind, item.ref)
@@ -245,15 +199,18 @@ def queue_entries(
     for entry, user in live:
         gid = entry.gid if isinstance(entry, FollowUp) else entry.request.gid
         by_group.setdefault(gid, set()).add(user)
-    named = {gid: names_in(viewer.deps, gid, users) for gid, users in by_group.items()}
+    named = names_across(viewer.deps, by_group)  # every group's members on the page, in one batch
     entries: list[QueueEntry | requests.RequestEntry] = []
     for entry, user in live:
+        gid = entry.gid if isinstance(entry, FollowUp) else entry.request.gid
+        found = groups.get(gid)  # None: a group that is gone
+        if found is None:
+            continue
+        group = found
         if isinstance(entry, FollowUp):
-            group = groups[entry.gid]
             who = named[entry.gid].get(user, user)
             entries.append(QueueEntry(group, entry, viewer.acts_in(group), who))
         else:
-            group = groups[entry.request.gid]
             who = named[group.gid].get(user, user)
             mine = requests.own(viewer, group, entry.request)
             entries.append(requests.RequestEntry(group, entry, who, viewer.acts_in(group) and not mine, mine))
@@ -271,14 +228,16 @@ def act_on_case(view: View) -> Reply:
 
 
 def me_page(view: View) -> Reply:
-    """A member's own cases and points, in each group they are a member of (a GSI2 Query for the groups,
-    then one read and one Query a group)."""
+    """A member's own cases and points, in each group they are a member of (a Query for the groups, their
+    items and the person's member items in two batches, then one Query a group for the cases)."""
     viewer = view.viewer
     store = viewer.deps.store
     cases = CaseRepo(store)
+    gids = store.groups_of_member(viewer.uid)
+    groups, members = store.get_groups(gids), store.get_memberships(viewer.uid, gids)
     mine = []
-    for gid in store.groups_of_member(viewer.uid):
-        group, member = store.get_group(gid), store.get_member(gid, viewer.uid)
+    for gid in gids:
+        group, member = groups.get(gid), members.get(gid)
         if group is not None and member is not None:
             mine.append((group, member, cases.for_member(gid, viewer.uid)))
     return view.render("me.html", active="me", mine=mine, notice=view.query("notice"))

@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 
 import yaml
 
+from chalicelib.console import listing
 from chalicelib.console.policy_trial import KEPT_DAYS
 from chalicelib.console.web import BadRequest, Redirect, View
 from chalicelib.core.events import CommandIssued
@@ -36,15 +37,25 @@ AUDIT_LIMIT = 200
 HISTORY = 24
 
 
+PICKER = 50  # groups a picker offers; any other is reached with `?group=` (the group page links there)
+
+
 def readable_groups(view: View) -> list[GroupRecord]:
-    return sorted(view.viewer.groups(), key=lambda g: ((g.name or g.chat).lower(), g.gid))
+    """The groups the picker offers: the first `PICKER` by name the viewer may read (one Query for owners
+    and auditors, `chalicelib.console.listing`), with the chosen one if it is further on."""
+    groups = listing.first_groups(view.viewer, PICKER)
+    wanted = view.query("group")
+    if wanted and wanted not in {group.gid for group in groups}:
+        chosen = view.viewer.group(wanted)
+        groups = sorted([*groups, chosen], key=listing.name_key)
+    return groups
 
 
 def chosen_group(view: View, groups: list[GroupRecord]) -> GroupRecord | None:
     """The group of `?group=` (checked: 403 if not the viewer's to read), else the first they may read."""
     wanted = view.query("group")
     if wanted:
-        return view.viewer.group(wanted)
+        return next((g for g in groups if g.gid == wanted), None) or view.viewer.group(wanted)
     if not groups and not view.viewer.reads_all:
         raise_forbidden()
     return groups[0] if groups else None
@@ -97,7 +108,7 @@ def policy_page(view: View) -> Reply:
         for item in viewer.deps.store.query_items(keys.REVISIONS_PK, prefix="", newest_first=True, limit=50)
         if "ref" in item.data and "patch" in item.data
     ]
-    proposable = [group for group in groups if viewer.acts_in(group)]
+    proposable = [] if viewer.auditor else sorted(viewer.administered.values(), key=listing.name_key)
     return view.render(
         "policy.html",
         active="policy",

@@ -10,8 +10,8 @@ Who sees what, decided on the server:
 - anyone else: 403.
 
 Reads: the person (one item), each identity's ledger (a Query each), the sanctions (a Query), the
-groups the identities belong to (a GSI2 Query each) and their member records (a read each). Times are in
-each row's group's time zone; people and groups by name.
+groups the identities belong to (a Query each), the groups the page names and the member records (a
+batch each). Times are in each row's group's time zone; people and groups by name.
 """
 
 from __future__ import annotations
@@ -85,14 +85,21 @@ def person_page(view: View) -> Reply:
     allowed = None if everything else _admin_groups(viewer)
     if not viewer.reads_all:
         _ = viewer.administered  # the role the navigation shows: a group admin looking at themself
-    groups = {group.gid: group for group in viewer.every_group}
-    rows = _rows(view, repo.ledger(identities), groups, allowed)
-    points = _points(viewer, identities, groups, allowed)
+    store = viewer.deps.store
+    ledger = repo.ledger(identities)
+    member_of = {identity: store.groups_of_member(identity) for identity in identities}
+    every_sanction = repo.sanctions(person.pid) if person is not None else []
+    named = [str(entry.get("gid", "")) for entry in ledger]
+    named += [gid for gids in member_of.values() for gid in gids]
+    named += [gid for s in every_sanction for gid in (s.gid, s.target if s.scope == "group" else "")]
+    groups = store.get_groups([gid for gid in named if gid])  # the groups the page names, in one batch
+    rows = _rows(view, ledger, groups, allowed)
+    points = _points(viewer, member_of, groups, allowed)
     if allowed is not None and not rows and not points:
         raise Forbidden(uid)  # nothing of this person in the admin's groups: not theirs to look up
     sanctions = [
         _sanction_row(viewer, sanction, groups)
-        for sanction in (repo.sanctions(person.pid) if person is not None else [])
+        for sanction in every_sanction
         if allowed is None or sanction.gid in allowed
     ]
     seen = {uid} | {f"{p.group.platform}:{p.group.tenant}" for p in points}
@@ -156,19 +163,22 @@ def _rows(
 
 
 def _points(
-    viewer: Viewer, identities: tuple[str, ...], groups: dict[str, GroupRecord], allowed: set[str] | None
+    viewer: Viewer, member_of: dict[str, list[str]], groups: dict[str, GroupRecord], allowed: set[str] | None
 ) -> list[GroupPoints]:
-    """The person's points in each group they are a member of (of the admin's groups, for an admin)."""
-    store = viewer.deps.store
+    """The person's points in each group they are a member of (of the admin's groups, for an admin):
+    their member records read in one batch."""
+    pairs = [
+        (gid, identity)
+        for identity, gids in member_of.items()
+        for gid in gids
+        if gid in groups and (allowed is None or gid in allowed)
+    ]
+    members = viewer.deps.store.get_members_in(pairs)
     found = []
-    for identity in identities:
-        for gid in store.groups_of_member(identity):
-            group = groups.get(gid)
-            if group is None or (allowed is not None and gid not in allowed):
-                continue
-            member = store.get_member(gid, identity)
-            if member is not None:
-                found.append(GroupPoints(group, member.points))
+    for pair in pairs:
+        member = members.get(pair)
+        if member is not None:
+            found.append(GroupPoints(groups[pair[0]], member.points))
     return sorted(found, key=lambda row: (row.group.name or row.group.chat).lower())
 
 

@@ -10,7 +10,8 @@
 - anyone else is a member, who sees their own cases and points (`/console/me`).
 
 Each is checked per page and per action; the group list of an admin is the groups of their own platform
-and tenant where `is_admin` holds (one query per group of that tenant, read once per request).
+and tenant where `is_admin` holds, checked only on candidates (their memberships and the groups whose
+admins name them), read once per request.
 """
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ from typing import cast
 from chalicelib.authz import directory_user, is_admin
 from chalicelib.core.events import Event
 from chalicelib.core.ids import Platform, split_id
+from chalicelib.core.policy import PolicyDocument
 from chalicelib.i18n import normalise_locale
 from chalicelib.kernel.context import Context, policies
 from chalicelib.kernel.deps import Deps
-from chalicelib.store.records import GroupRecord
+from chalicelib.store.records import GroupRecord, MemberRecord
 
 
 class Forbidden(Exception):
@@ -45,6 +47,13 @@ class Viewer:
     owner: bool = False
     auditor: bool = False
     _admin: dict[str, bool] = field(default_factory=dict)
+    _member: dict[str, MemberRecord | None] = field(default_factory=dict)  # by gid, read in batches
+    org_doc: PolicyDocument | None = None  # the org policy, read once a request
+
+    def org_policy(self) -> PolicyDocument:
+        if self.org_doc is None:
+            self.org_doc = policies(self.deps).org()
+        return self.org_doc
 
     @property
     def platform(self) -> str:
@@ -70,7 +79,11 @@ class Viewer:
 
     def context(self, group: GroupRecord) -> Context:
         """The group's context as the worker would load it for this person, without registering anything."""
-        member = self.deps.store.get_member(group.gid, self.uid) if group.platform == self.platform else None
+        member = None
+        if group.platform == self.platform:
+            if group.gid not in self._member:
+                self._member[group.gid] = self.deps.store.get_member(group.gid, self.uid)
+            member = self._member[group.gid]
         policy = policies(self.deps).for_group(group.gid, self.now)
         locale = normalise_locale(group.locale or policy.locale)
         return Context(now=self.now, group=group, member=member, locale=locale, policy=policy)
@@ -108,32 +121,41 @@ class Viewer:
 
     @cached_property
     def every_group(self) -> list[GroupRecord]:
-        """Every group, read once a request (the sharded GSI2: a Query per shard)."""
+        """Every group, read once a request (the sharded GSI2: a Query per shard). The pages never need it
+        but for a person the org or the directory makes an admin of every group of their tenant."""
         return list(self.deps.store.list_groups())
 
     @cached_property
     def administered(self) -> dict[str, GroupRecord]:
         """The groups of the person's own platform and tenant where `authz.is_admin` holds. Only
-        candidates are checked, so this costs a few reads, not three a group: every group where the org
-        names them an admin or the directory calls them one; else the groups whose platform admins
-        include them and those they are a member of (a member's role, or the group's policy, makes an
-        admin there)."""
-        mine = [g for g in self.every_group if (g.platform, g.tenant) == (self.platform, self.tenant)]
-        if not mine:
-            return {}
-        if self._admin_everywhere(mine[0]):
-            candidates = mine
+        candidates are checked, so this costs a few reads, not one a group: every group where the org
+        names them an admin or the directory calls them one; else the groups whose platform admins name
+        them (a pointer each, `Store.groups_administered_by`) and those they are a member of (a member's
+        role, or the group's policy, makes an admin there), read in one batch."""
+        store = self.deps.store
+        if self._admin_everywhere():
+            mine = (self.platform, self.tenant)
+            candidates = [g for g in self.every_group if (g.platform, g.tenant) == mine]
         else:
-            member_of = set(self.deps.store.groups_of_member(self.uid))
+            gids = [*store.groups_of_member(self.uid), *store.groups_administered_by(self.uid)]
             candidates = [
                 group
-                for group in mine
-                if group.gid in member_of or self.user in group.admins or self.uid in group.admins
+                for group in store.get_groups(gids).values()
+                if (group.platform, group.tenant) == (self.platform, self.tenant)
             ]
+        self.read_memberships([group.gid for group in candidates])
         return {group.gid: group for group in candidates if self.administers(group)}
 
+    def read_memberships(self, gids: list[str]) -> None:
+        """The person's member records in these groups, in one batch, for `context` to use."""
+        wanted = [gid for gid in dict.fromkeys(gids) if gid not in self._member]
+        if wanted:
+            found = self.deps.store.get_memberships(self.uid, wanted)
+            self._member.update({gid: found.get(gid) for gid in wanted})
+
     def groups(self) -> Iterator[GroupRecord]:
-        """The groups the person may read: every group for owners and auditors, else those they
+        """The groups the person may read: every group for owners and auditors (a read of every group:
+        the pages list them a page at a time instead, `chalicelib.console.listing`), else those they
         administer."""
         yield from self.every_group if self.reads_all else self.administered.values()
 
@@ -141,13 +163,13 @@ class Viewer:
         """`may_act` for a listing: from `administered`, read once a request."""
         return not self.auditor and group.gid in self.administered
 
-    def _admin_everywhere(self, group: GroupRecord) -> bool:
+    def _admin_everywhere(self) -> bool:
         """Named an admin by the org policy, or an admin of the directory: an admin of every group."""
-        if self.uid in policies(self.deps).org().admins:
+        if self.uid in self.org_policy().admins:
             return True
         event = Event(
-            platform=cast(Platform, group.platform),
-            tenant=group.tenant,
+            platform=cast(Platform, self.platform),
+            tenant=self.tenant,
             event_id="console",
             occurred_at=self.now,
         )
@@ -168,4 +190,5 @@ def viewer_of(uid: str, deps: Deps) -> Viewer:
         now=deps.clock.now(),
         owner=uid in org.workflows.revisions.owners,
         auditor=uid in org.auditors,
+        org_doc=org,
     )

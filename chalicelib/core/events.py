@@ -92,13 +92,19 @@ class CardClicked(Event):
     """A member pressed a button on one of the bot's cards. `action` and `value` are what the bot put on
     the button; `card_id` identifies the card (Slack message ts, WeCom task id, DingTalk outTrackId);
     `response_token` is what the platform needs to update the card (Slack response_url, WeCom
-    ResponseCode). Who clicked is the platform's signed word, never a field inside `value`."""
+    ResponseCode). Who clicked is the platform's signed word, never a field inside `value`. `choices` are
+    what the card's selects held when the button was pressed, as `key=value` (a key once per value)."""
 
     user: str
     action: str
     value: str = ""
     card_id: str = ""
     response_token: str | None = None
+    choices: tuple[str, ...] = ()
+
+    def chosen(self, key: str) -> tuple[str, ...]:
+        """The values chosen in the card's select `key` (none when it was not on the card)."""
+        return tuple(c.partition("=")[2] for c in self.choices if c.partition("=")[0] == key)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -3,6 +3,7 @@ always labelled, the same way in every answer, card, poll, report and notice. Pu
 
     local(ts, 8)        2026-12-01 15:00 (UTC+8)
     local_clock(ts, 8)  15:00
+    local_day(ts, 8)    2026-12-01 (UTC+8)
 """
 
 from __future__ import annotations
@@ -30,9 +31,16 @@ def local(ts: float, offset_hours: float) -> str:
     return f"{shown} ({offset_label(offset_hours)})"
 
 
+def local_day(ts: float, offset_hours: float) -> str:
+    """Only the day, for what is dated rather than timed (a file archived, a roster entry): `2026-12-01
+    (UTC+8)`."""
+    shown = datetime.fromtimestamp(ts, zone(offset_hours)).strftime("%Y-%m-%d")
+    return f"{shown} ({offset_label(offset_hours)})"
+
+
 def local_clock(ts: float, offset_hours: float) -> str:
     """Only the time of day, for what happens within the hour: `15:10`."""
     return datetime.fromtimestamp(ts, zone(offset_hours)).strftime("%H:%M")
 
 
-__all__ = ["local", "local_clock", "offset_label", "zone"]
+__all__ = ["local", "local_clock", "local_day", "offset_label", "zone"]

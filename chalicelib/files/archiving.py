@@ -30,6 +30,7 @@ from typing import Any
 
 from chalicelib.core.actions import Action, Decision, Reply, SendDirect
 from chalicelib.core.events import Event, FileInfo, FileShared, MessagePosted
+from chalicelib.core.localtime import local
 from chalicelib.core.rules.files import split_extension, version_label
 from chalicelib.errors import MessengerError
 from chalicelib.files import wiring
@@ -262,7 +263,7 @@ def _recorded(event: Event, place: Where[Event], deps: Deps, user: str, landed: 
     actions: list[Action] = list(told.actions)
     newest = chain.with_file(file).latest == file_id
     if chain.entries and newest and gctx.policy.archive.notify_new_versions:
-        label = version_label(version) if version else keys_time(now)
+        label = version_label(version) if version else local(now, gctx.policy.jobs.utc_offset_hours)
         for reader in repo.readers(place.gid, doc):
             if reader == user:
                 continue
@@ -277,10 +278,6 @@ def _recorded(event: Event, place: Where[Event], deps: Deps, user: str, landed: 
             )
             actions.append(SendDirect(user=reader, text=text, reason="files.new_version"))
     return Decision(Decision.of(*actions).actions, audit=told.audit)
-
-
-def keys_time(ts: float) -> str:
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _refused_by_rule(ctx: Context, name: str, size: int | None) -> str:

@@ -26,6 +26,7 @@ from chalicelib.core.actions import Action, Decision, PostCard, Reply, SendDirec
 from chalicelib.core.cards import Button, Card
 from chalicelib.core.events import CardClicked, CommandIssued, Event
 from chalicelib.core.ids import split_id
+from chalicelib.core.localtime import local_day
 from chalicelib.core.text import canonical
 from chalicelib.files.archiving import human_size
 from chalicelib.files.links import issue, link_url, new_claim
@@ -36,7 +37,6 @@ from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context, load_context
 from chalicelib.kernel.deps import Deps
 from chalicelib.membership.repository import MembershipRepo
-from chalicelib.store import keys
 from chalicelib.workflows import common
 
 Standing = Literal["member", "guest", "outsider"]
@@ -76,12 +76,15 @@ def on_files(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     if not found:
         return private(ctx.locale, "files.list.none" if not words else "files.list.no_match", prefix=prefix)
     lines = [t(ctx.locale, "files.list.head", count=len(found))]
-    lines += [listing_line(file, ctx.locale) for file in found]
+    offset = ctx.policy.jobs.utc_offset_hours
+    lines += [listing_line(file, ctx.locale, offset) for file in found]
     lines.append(t(ctx.locale, "files.list.foot", prefix=prefix))
     return Decision.of(Reply(text="\n".join(lines), private=True, reason="files.list"))
 
 
-def listing_line(file: ArchivedFile, locale: str) -> str:
+def listing_line(file: ArchivedFile, locale: str, offset_hours: float = 0.0) -> str:
+    """One archived file: its id, name, size, uploader and the day it was archived, in the group's time
+    zone (`offset_hours`, labelled)."""
     line = t(
         locale,
         "files.list.line",
@@ -89,7 +92,7 @@ def listing_line(file: ArchivedFile, locale: str) -> str:
         name=file.name,
         size=human_size(file.size),
         by=file.uploader,
-        day=keys.iso(file.archived_at)[:10],
+        day=local_day(file.archived_at, offset_hours),
     )
     if file.note:
         line += "\n    " + t(locale, "files.list.note", note=file.note)

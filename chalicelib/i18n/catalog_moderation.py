@@ -249,6 +249,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "moderation.card.field.link": {"zh-CN": "原消息", "zh-TW": "原訊息", "en": "Link"},
     "moderation.card.field.actions": {"zh-CN": "已执行", "zh-TW": "已執行", "en": "Done"},
     "moderation.card.field.points": {"zh-CN": "违规积分", "zh-TW": "違規積分", "en": "Points"},
+    "moderation.card.field.latest": {"zh-CN": "最新案件", "zh-TW": "最新案件", "en": "Latest case"},
     "moderation.card.field.excerpt": {"zh-CN": "消息内容", "zh-TW": "訊息內容", "en": "Message"},
     "moderation.card.done.deleted": {"zh-CN": "已撤回消息", "zh-TW": "已撤回訊息", "en": "message removed"},
     "moderation.card.done.asked": {
@@ -311,6 +312,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh-CN": "违规积分达到移出门槛，提请管理员确认",
         "zh-TW": "違規積分達到移出門檻，提請管理員確認",
         "en": "Violation points reached the removal threshold; the admins are asked to confirm",
+    },
+    "moderation.removal.updated": {
+        "zh-CN": "待确认的移出提议已更新为最新积分",
+        "zh-TW": "待確認的移出提議已更新為最新積分",
+        "en": "The open removal proposal now shows the latest points",
     },
     "moderation.escalation.remove": {
         "zh-CN": "违规积分达到移出门槛",

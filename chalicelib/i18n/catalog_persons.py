@@ -116,6 +116,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "{when} {group}：{what}（{points} 分，{ref}）",
         "{when} {group}: {what} ({points} points, {ref})",
     ),
+    "persons.history.identity": _m("{name}（{platform}）", "{name}（{platform}）", "{name} ({platform})"),
+    "platform.slack": _m("Slack", "Slack", "Slack"),
+    "platform.wecom": _m("企业微信", "企業微信", "WeCom"),
+    "platform.dingtalk": _m("钉钉", "釘釘", "DingTalk"),
     "persons.history.none": _m("暂无记录。", "暫無記錄。", "Nothing on record."),
     "persons.mydata.unavailable": _m(
         "暂时无法导出：未配置归档存储。请联系管理员。",

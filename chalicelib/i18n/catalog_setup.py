@@ -9,18 +9,36 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "qunguan joined “{group}”",
     },
     "setup.card.body": {
-        "zh-CN": "请选择是否管理这个群，以及管理方式：正式执行、试行（只提醒不处罚）或只记录。\n"
-        "管理员：{admins}\n语言：{locale}　时区：{zone}\n"
-        "更改管理员：{prefix} admins add|remove @成员；更改语言或时区：{prefix} policy set locale en、"
-        "{prefix} policy set jobs.utc_offset_hours 8",
-        "zh-TW": "請選擇是否管理這個群組，以及管理方式：正式執行、試行（只提醒不處罰）或只記錄。\n"
-        "管理員：{admins}\n語言：{locale}　時區：{zone}\n"
-        "更改管理員：{prefix} admins add|remove @成員；更改語言或時區：{prefix} policy set locale en、"
-        "{prefix} policy set jobs.utc_offset_hours 8",
-        "en": "Choose whether to govern this group, and how: enforce, trial (reminders, no penalties) or "
-        "record only.\nAdmins: {admins}\nLanguage: {locale}   Time zone: {zone}\n"
-        "Change the admins: {prefix} admins add|remove @member; the language or time zone: "
-        "{prefix} policy set locale en, {prefix} policy set jobs.utc_offset_hours 8",
+        "zh-CN": "请为这个群选择管理方式、规则预设、语言和时区，确认管理员，然后点「应用」。\n"
+        "管理员：{admins}\n"
+        "预设：标准＝企业的群规；严格＝更快升级处理；宽松＝多提醒少处罚；会议群＝简短发言、平息争执。\n"
+        "之后也可更改：{prefix} admins add|remove @成员、{prefix} policy set locale en",
+        "zh-TW": "請為這個群組選擇管理方式、規則預設、語言和時區，確認管理員，然後點「套用」。\n"
+        "管理員：{admins}\n"
+        "預設：標準＝企業的群規；嚴格＝更快升級處理；寬鬆＝多提醒少處罰；會議群＝簡短發言、平息爭執。\n"
+        "之後也可更改：{prefix} admins add|remove @成員、{prefix} policy set locale en",
+        "en": "Choose how to govern this group, its rule preset, language and time zone, confirm its admins, "
+        "then press Apply.\nAdmins: {admins}\n"
+        "Presets: Standard = the organisation's rules; Strict = quicker escalation; Relaxed = more "
+        "reminders, fewer penalties; Meeting = short messages, calm discussions.\n"
+        "Change them later: {prefix} admins add|remove @member, {prefix} policy set locale en",
+    },
+    "setup.select.mode": {"zh-CN": "管理方式", "zh-TW": "管理方式", "en": "Governing"},
+    "setup.select.preset": {"zh-CN": "规则预设", "zh-TW": "規則預設", "en": "Rule preset"},
+    "setup.select.locale": {"zh-CN": "语言", "zh-TW": "語言", "en": "Language"},
+    "setup.select.zone": {"zh-CN": "时区", "zh-TW": "時區", "en": "Time zone"},
+    "setup.select.region": {"zh-CN": "语言与时区", "zh-TW": "語言與時區", "en": "Language and time zone"},
+    "setup.select.admins": {"zh-CN": "管理员", "zh-TW": "管理員", "en": "Admins"},
+    "setup.preset.standard": {"zh-CN": "标准", "zh-TW": "標準", "en": "Standard"},
+    "setup.preset.strict": {"zh-CN": "严格", "zh-TW": "嚴格", "en": "Strict"},
+    "setup.preset.relaxed": {"zh-CN": "宽松", "zh-TW": "寬鬆", "en": "Relaxed"},
+    "setup.preset.meeting": {"zh-CN": "会议群", "zh-TW": "會議群", "en": "Meeting"},
+    "setup.preset.custom": {"zh-CN": "自定义", "zh-TW": "自訂", "en": "Custom"},
+    "setup.button.apply": {"zh-CN": "应用", "zh-TW": "套用", "en": "Apply"},
+    "setup.applied": {
+        "zh-CN": "「{group}」已设置（{by}）：{mode} · {preset} · {locale} · {zone}\n管理员：{admins}",
+        "zh-TW": "「{group}」已設定（{by}）：{mode} · {preset} · {locale} · {zone}\n管理員：{admins}",
+        "en": "“{group}” is set up ({by}): {mode} · {preset} · {locale} · {zone}\nAdmins: {admins}",
     },
     "setup.button.enforce": {"zh-CN": "正式执行", "zh-TW": "正式執行", "en": "Enforce"},
     "setup.button.warn": {"zh-CN": "试行", "zh-TW": "試行", "en": "Trial"},

@@ -249,6 +249,13 @@ class AssessmentJob(RecordedJob):
             )
         summary = {**result.to_data(), "at": now, "parts": parts}
         deps.store.put_item(Item(pk, keys.assessment_sk(period), summary, expires_at=expires))
+        score, active = summary.get("score"), summary.get("active_members")
+        deps.store.note_assessment(  # the console's overview (store/summaries.py)
+            scope.gid,
+            period,
+            None if score is None else float(score),
+            None if active is None else int(active),
+        )
         return parts
 
     def _send_cards(self, deps: Deps, scope: Where[JobRequested], period: str, state: RunState) -> JobReport:

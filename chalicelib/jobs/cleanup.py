@@ -10,6 +10,8 @@
    only below their cutoff (audit records, message-log days); cases are read from the group's partition.
 4. Archived files past `retention.files` (R6.7): every S3 version of each and its records
    (`chalicelib.files.expiry`), found on the group's files-by-age index below the cutoff.
+5. The group's summary for the web console is recounted from its items (`chalicelib.store.summaries`):
+   one Query of its members and of its open cards, so that drift heals within a day.
 
 Every step reads an index or a key range, never the whole table. `max_items` bounds a run: when it is
 reached, the run stops (status `partial`) and the worker asks for the next part, which resumes from the
@@ -130,6 +132,8 @@ class CleanupJob(RecordedJob):
         except _Budget:
             stopped = True
         more = stopped and not state.dry_run and state.parts + 1 < MAX_PARTS
+        if not stopped and not state.dry_run:
+            _recount_summary(deps, scope)
         counts = {name: value for name, value in sweep.counts.items() if value}
         state.checkpoint = {"counts": counts}
         lines = [t(scope.locale, f"jobs.cleanup.{name}", count=value) for name, value in counts.items()]
@@ -147,6 +151,16 @@ class CleanupJob(RecordedJob):
             details={"quiet": not counts},
             actions=tuple(sweep.actions),
         )
+
+
+def _recount_summary(deps: Deps, scope: Where[JobRequested]) -> None:
+    """5. The group's summary for the web console, rebuilt from its items, so that a figure that drifted
+    (an open card gone by TTL, a member item written outside the member paths) heals within a day."""
+    from chalicelib.store.summaries import recount_group
+
+    group = deps.store.get_group(scope.gid)
+    if group is not None:
+        recount_group(deps.store, group)
 
 
 # 1. The bot's own posts ---------------------------------------------------------------------------------

@@ -16,18 +16,20 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from chalicelib.adapters.base import NotSupported
 from chalicelib.authz import directory_user, is_admin
 from chalicelib.core.actions import Action, Decision, Reply
 from chalicelib.core.events import CommandIssued
+from chalicelib.core.localtime import local, zone
 from chalicelib.errors import MessengerError
 from chalicelib.i18n import t
 from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.people import name_of
 from chalicelib.membership import joins
 from chalicelib.membership.admission import admit, person_of, sealed_decision
 from chalicelib.membership.clicks import may_approve
@@ -59,19 +61,25 @@ def member_of(word: str, command: CommandIssued) -> str:
     return word.removeprefix("@")
 
 
-def until_of(word: str | None, now: float, default_days: int) -> float | None:
-    """`30` (days), `2026-12-31` (through that day, UTC), or the default; None for something else."""
+def until_of(word: str | None, now: float, default_days: int, offset_hours: float = 0.0) -> float | None:
+    """`30` (days), `2026-12-31` (through that day in the group's time zone, `offset_hours`), or the
+    default; None for something else (or a date that does not exist)."""
     if word is None:
         return now + default_days * DAY
     if word.isdigit():
         return now + int(word) * DAY
     if _DATE.match(word):
-        return datetime.strptime(word, "%Y-%m-%d").replace(tzinfo=UTC).timestamp() + DAY
+        try:
+            midnight = datetime.strptime(word, "%Y-%m-%d").replace(tzinfo=zone(offset_hours))
+        except ValueError:
+            return None
+        return midnight.timestamp() + DAY
     return None
 
 
-def day(ts: float) -> str:
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d")
+def when(ctx: Context, ts: float) -> str:
+    """A moment as the group reads it: in its time zone, labelled (`2026-12-31 00:00 (UTC+8)`)."""
+    return local(ts, ctx.policy.jobs.utc_offset_hours)
 
 
 Allowed = Callable[[CommandIssued, str, Context, Deps], bool]
@@ -150,7 +158,7 @@ def guest(command: CommandIssued, ctx: Context, deps: Deps, words: list[str]) ->
         guests = repo.guests(command.gid)
         if not guests:
             return reply(ctx, "membership.guest.none")
-        lines = "\n".join(f"• {user} → {day(until)}" for user, until in guests)
+        lines = "\n".join(f"• {name_of(command, user, deps)} → {when(ctx, until)}" for user, until in guests)
         return reply(ctx, "membership.guest.list", lines=lines)
     if verb not in ("add", "remove") or len(words) < 2:
         return usage(
@@ -158,23 +166,27 @@ def guest(command: CommandIssued, ctx: Context, deps: Deps, words: list[str]) ->
         )
     member = member_of(words[1], command)
     uid = command.uid(member)
+    shown = name_of(command, member, deps)
     if verb == "remove":
         repo.remove_guest(command.gid, uid)
-        return reply(ctx, "membership.guest.removed", member=member)
-    until = until_of(words[2] if len(words) > 2 else None, ctx.now, ctx.policy.membership.join.guest_days)
+        return reply(ctx, "membership.guest.removed", member=shown)
+    offset = ctx.policy.jobs.utc_offset_hours
+    days = ctx.policy.membership.join.guest_days
+    until = until_of(words[2] if len(words) > 2 else None, ctx.now, days, offset)
     if until is None:
         return usage(command, ctx, "guest add <member> [days|YYYY-MM-DD]")
     repo.add_guest(command.gid, uid, member, until=until, by=command.user, now=ctx.now)
-    return reply(ctx, "membership.guest.added", member=member, until=day(until))
+    return reply(ctx, "membership.guest.added", member=shown, until=when(ctx, until))
 
 
 def away(command: CommandIssued, ctx: Context, deps: Deps, words: list[str]) -> Decision:
-    until = until_of(words[1], ctx.now, 0) if len(words) > 1 else None
+    offset = ctx.policy.jobs.utc_offset_hours
+    until = until_of(words[1], ctx.now, 0, offset) if len(words) > 1 else None
     if not words or until is None:
         return usage(command, ctx, "away <member> <days|YYYY-MM-DD>")
     member = member_of(words[0], command)
     MembershipRepo(deps.store).set_away(command.gid, command.uid(member), member, until=until)
-    return reply(ctx, "membership.away.set", member=member, until=day(until))
+    return reply(ctx, "membership.away.set", member=name_of(command, member, deps), until=when(ctx, until))
 
 
 def unacked(command: CommandIssued, ctx: Context, deps: Deps, words: list[str]) -> Decision:

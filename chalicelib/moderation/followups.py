@@ -262,6 +262,7 @@ class FollowUps:
         )
         if not self.store.put_item(item, if_absent=True):
             return False
+        self.store.count_open_cases(followup.gid, 1)  # the console's overview (store/summaries.py)
         if followup.plan:
             key = timer_ref(followup.kind, followup.ref)
             Timers(self.store).set(Timer(followup.gid, KIND, key, followup.plan[0][1], 0))
@@ -277,12 +278,10 @@ class FollowUps:
         return sorted((FollowUp.of(item.data) for item in items), key=lambda f: (f.opened_at, f.ref))
 
     def all_open(self) -> list[FollowUp]:
-        """Every group's follow-ups, oldest card first: one Query per shard of the sparse index."""
-        found = [
-            FollowUp.of(item.data)
-            for shard in range(keys.GROUP_SHARDS)
-            for item in self.store.query_items(keys.open_cards_pk(shard), index="GSI2")
-        ]
+        """Every group's follow-ups, oldest card first: one Query per shard of the sparse index (side by
+        side, `Store.query_partitions`)."""
+        shards = [keys.open_cards_pk(shard) for shard in range(keys.GROUP_SHARDS)]
+        found = [FollowUp.of(item.data) for item in self.store.query_partitions(shards, index="GSI2")]
         return sorted(found, key=lambda f: (f.opened_at, f.ref))
 
     def reminded(self, followup: FollowUp, number: int) -> None:
@@ -290,8 +289,17 @@ class FollowUps:
             keys.group_pk(followup.gid), followup_sk(followup.kind, followup.ref), {"reminded": number}
         )
 
+    def drop_cards(self, gid: str, kind: str, ref: str, tokens: set[str]) -> None:
+        """Forget card tokens that can no longer update the card (a WeCom response_code, once used)."""
+        followup = self.get(gid, kind, ref)
+        if followup is None:
+            return
+        left = [token for token in followup.cards if token not in tokens]
+        self.store.update_item(keys.group_pk(gid), followup_sk(kind, ref), {"cards": left})
+
     def close(self, gid: str, kind: str, ref: str) -> None:
-        self.store.delete_item(keys.group_pk(gid), followup_sk(kind, ref))
+        if self.store.pop_item(keys.group_pk(gid), followup_sk(kind, ref)) is not None:
+            self.store.count_open_cases(gid, -1)
         Timers(self.store).clear(gid, KIND, timer_ref(kind, ref))
 
 
@@ -302,6 +310,23 @@ def still_open(deps: Deps, followup: FollowUp) -> bool:
         return item is not None and item.data.get("state") == "pending"
     case = CaseRepo(deps.store).get(followup.gid, followup.ref)
     return case is not None and case.state == "open"
+
+
+def _subject_key(followup: FollowUp) -> tuple[str, str]:
+    sk = keys.case_appeal_sk(followup.ref) if followup.kind == APPEAL else keys.case_item_sk(followup.ref)
+    return keys.group_pk(followup.gid), sk
+
+
+def which_still_open(deps: Deps, followups: Iterable[FollowUp]) -> list[bool]:
+    """`still_open` of each, their cases and appeals read in one batch (a page of the console's queue)."""
+    chosen = list(followups)
+    found = {(item.pk, item.sk): item for item in deps.store.get_items([_subject_key(f) for f in chosen])}
+    answers = []
+    for followup in chosen:
+        item = found.get(_subject_key(followup))
+        wanted = "pending" if followup.kind == APPEAL else "open"
+        answers.append(item is not None and item.data.get("state") == wanted)
+    return answers
 
 
 # The reminders job's part -----------------------------------------------------------------------------

@@ -42,6 +42,7 @@ from chalicelib.kernel.handlers import Recording
 from chalicelib.moderation import admin, followups, reports, slowmode, withdrawals
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.mutes import MuteRecord, MuteRepo
+from chalicelib.moderation.proposals import one_removal_proposal, spent_tokens
 from chalicelib.moderation.sealing import seal_decision
 from chalicelib.moderation.signals import rule_context
 from chalicelib.store import keys
@@ -80,7 +81,7 @@ def on_message(event: MessagePosted | FileShared, ctx: Context, deps: Deps) -> D
         from chalicelib.persons.escalation import across_groups
 
         decision = across_groups(event, signals, decision, ctx, deps, rules=rules)
-    decision = one_removal_proposal(decision, event, deps)
+    decision = one_removal_proposal(decision, event, ctx, deps)
     decision = slowmode.after_moderation(decision, event, signals, ctx, deps)
     return seal_decision(_with_case_fact(decision), event, deps.settings)
 
@@ -91,33 +92,6 @@ def _with_case_fact(decision: Decision) -> Decision:
     if decision.shadow or case is None or not case.findings:
         return decision
     return decision.with_facts(CaseOpened(case.ref, case.rules))
-
-
-def one_removal_proposal(decision: Decision, event: MessagePosted | FileShared, deps: Deps) -> Decision:
-    """At most one open removal proposal per member: while one waits for the admins, a further violation
-    past the threshold adds its points to that proposal's case (which its reminders and `pending` show)
-    instead of sending another card. One Query of the group's open cards, only when a proposal is due."""
-    proposals = [
-        a for a in decision.actions if isinstance(a, PostCard) and a.card.card_id.startswith("removal:")
-    ]
-    if not proposals:
-        return decision
-    waiting = next(
-        (
-            f
-            for f in followups.FollowUps(deps.store).of_group(event.gid)
-            if f.card == "removal" and f.member == event.user
-        ),
-        None,
-    )
-    if waiting is None:
-        return decision
-    kept = tuple(a for a in decision.actions if a not in proposals)
-    facts = tuple(
-        dataclasses.replace(fact, removal_open=waiting.ref) if isinstance(fact, CaseDecided) else fact
-        for fact in decision.facts
-    )
-    return dataclasses.replace(decision, actions=kept, facts=facts)
 
 
 def named(
@@ -193,6 +167,7 @@ def record(event: Event, ctx: Context, decision: Decision, results: tuple[Any, .
     """After the actions: the mute to undo (with its case), the document versions seen."""
     case = decision.fact(CaseDecided)
     _record_mutes(event, ctx, decision, results, deps, case_ref=case.ref if case is not None else "")
+    spent_tokens(event, decision, results, deps)
     if isinstance(event, MessagePosted | FileShared) and event_files(event):
         _record_versions(event, deps)
 

@@ -2,6 +2,8 @@
 knows, for the operator and the auditors (chalicelib/ops/exports.py says what is masked and how).
 
     groups list                                          every group: gid, name, state, language, override
+    groups recount                                       rebuild the console's group summaries and the
+                                                         org's rollup from the items (store/summaries.py)
     cases export --csv [--since DATE] [--group GID]...   cases as CSV (UTF-8 with BOM), ids pseudonymised
                  [--unmasked] [--out FILE]               (--unmasked is itself audited)
     audit export --csv [--since DATE] [--group GID]...   audit records, the same way
@@ -36,6 +38,13 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     groups = subparsers.add_parser("groups", help="the groups qunguan knows")
     verbs = groups.add_subparsers(dest="verb", required=True, metavar="VERB")
     verbs.add_parser("list", help="every group: gid, name, governed or not, language, policy override")
+    verbs.add_parser(
+        "recount",
+        help="rebuild the console's group summaries and the org's rollup from the items",
+        description="Recount every group's members, last activity, open cases, latest assessment and "
+        "admins, and the org's totals, from the items themselves: after an upgrade that brought the "
+        "summaries, or to heal drift (the daily cleanup recounts each group too).",
+    )
     for noun, what in (("cases", "cases (violations and actions)"), ("audit", "audit records")):
         parser = subparsers.add_parser(noun, help=f"export {what} for auditors")
         export_verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
@@ -62,8 +71,18 @@ def run(args: argparse.Namespace, op: Operator, out: TextIO = sys.stdout) -> int
 
         raise UsageError("this command needs a target: --local, --stack NAME, or --table NAME")
     if args.command == "groups":
-        return _list_groups(op.store, out)
+        return _recount(op.store, out) if args.verb == "recount" else _list_groups(op.store, out)
     return _export(args, op, op.store, out)
+
+
+def _recount(store: Store, out: TextIO) -> int:
+    from chalicelib.store.summaries import recount
+
+    org = recount(store)
+    out.write(
+        f"recounted {org.groups} groups: {org.open_cases} open cases, {org.no_admin} with no known admin\n"
+    )
+    return 0
 
 
 def _list_groups(store: Store, out: TextIO) -> int:

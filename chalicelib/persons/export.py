@@ -26,6 +26,7 @@ from chalicelib.files import wiring
 from chalicelib.i18n import t
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.people import group_names
 from chalicelib.persons.holdings import Found, Identity, holdings
 from chalicelib.persons.linking import person_for
 from chalicelib.persons.records import Person
@@ -110,20 +111,22 @@ def records(person: Person, found: list[Found]) -> Iterator[dict[str, Any]]:
 def as_csv(rows: list[dict[str, Any]]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(["kind", "group", "at", "record"])
+    writer.writerow(["kind", "group", "group_name", "at", "record"])
     for row in rows:
         data = row["data"]
         at = data.get("at") or data.get("joined_at") or data.get("created_at") or ""
         when = keys.iso(float(at)) if isinstance(at, int | float) and at else ""
-        writer.writerow(
-            [row["kind"], row["group"], when, json.dumps(data, ensure_ascii=False, sort_keys=True)]
-        )
+        record = json.dumps(data, ensure_ascii=False, sort_keys=True)
+        writer.writerow([row["kind"], row["group"], row.get("group_name", ""), when, record])
     return out.getvalue()
 
 
 def build(deps: Deps, person: Person, now: float) -> tuple[dict[str, Any], str]:
     found = list(holdings(deps.store, person, now))
     rows = list(records(person, found))
+    # Each group by its name as well as its id: one cached read per distinct group.
+    names = group_names((row["group"] for row in rows if row["group"]), deps)
+    rows = [{**row, "group_name": names.get(row["group"], "")} for row in rows]
     document = {"generated_at": keys.iso(now), "format": "qunguan.mydata.v1", "records": rows}
     return document, as_csv(rows)
 

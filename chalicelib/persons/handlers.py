@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from chalicelib.authz import directory_user
 from chalicelib.core.actions import Action, Decision
 from chalicelib.core.engine import appeal_command
 from chalicelib.core.events import CommandIssued, Event, MemberJoined
@@ -47,20 +48,21 @@ def on_join(event: MemberJoined, ctx: Context, deps: Deps) -> Decision:
     if not refusing and not watching:
         return Decision()
     group = group_view(ctx, deps, event, event.chat)
-    person = person_of(event.user, event.uid(event.user), None)
-    locale = group.locale
+    person = person_of(event.user, event.uid(event.user), directory_user(event, event.user, deps))
+    locale, offset = group.locale, ctx.policy.jobs.utc_offset_hours
     actions: tuple[Action, ...]
     if refusing:
         sanction = refusing[0]
         scope = scope_label(locale, sanction.scope, sanction.target)
-        why = t(locale, "persons.gate.why", scope=scope, reason=sanction.reason, until=when(sanction.until))
+        until = when(sanction.until, offset)
+        why = t(locale, "persons.gate.why", scope=scope, reason=sanction.reason, until=until)
         told = t(
             locale,
             "persons.gate.member",
             group=group.label,
             scope=scope,
             reason=sanction.reason,
-            until=when(sanction.until),
+            until=until,
             appeal=appeal_command(event, locale, sanction.case_ref),
         )
         actions = removal_actions(person, group, why=why, member_text=told, reason="persons.gate.ban")

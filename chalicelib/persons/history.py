@@ -16,6 +16,7 @@ from chalicelib.i18n import t
 from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.people import group_names, name_of, names_of_ids
 from chalicelib.moderation.targets import target_of
 from chalicelib.persons.linking import person_for
 from chalicelib.persons.records import Person
@@ -36,26 +37,33 @@ def show(command: CommandIssued, ctx: Context, deps: Deps, words: list[str]) -> 
         refusal = Decision.of(Reply(text=t(locale, "admin.refused"), private=True, reason="admin.refused"))
         return dataclasses.replace(refusal, refused="person history by someone not allowed")
     person = person_for(command, member, deps, ctx.now)
-    text = describe(member, person, locale, deps)
+    shown = name_of(command, member, deps)
+    text = describe(shown, person, locale, deps, offset_hours=ctx.policy.jobs.utc_offset_hours)
     return Decision.of(Reply(text=text, private=True, reason="persons.history"))
 
 
-def describe(member: str, person: Person, locale: str, deps: Deps) -> str:
-    """The person's history as the bot writes it: identities, sanctions, then the newest ledger entries."""
+def describe(member: str, person: Person, locale: str, deps: Deps, *, offset_hours: float = 0.0) -> str:
+    """The person's history as the bot writes it: identities, sanctions, then the newest ledger entries.
+    `member` is how the reader knows them; each account and group is named (once per distinct id,
+    through the caches, whatever the number of rows), each time in the group's zone (`offset_hours`)."""
     repo = PersonRepo(deps.store)
+    offset = offset_hours
+    entries = repo.ledger(person.identities)
+    people = names_of_ids(person.identities, deps)
+    groups = group_names((str(entry.get("gid", "")) for entry in entries[:MAX_LINES]), deps)
     lines = [t(locale, "persons.history.header", member=member, count=len(person.identities))]
-    lines += [f"· {uid}" for uid in person.identities]
+    lines += [identity_line(locale, uid, people[uid]) for uid in person.identities]
     for sanction in sorted(repo.sanctions(person.pid), key=lambda s: s.at, reverse=True):
         state = (
             t(locale, "persons.history.lifted", why=sanction.lifted_why)
             if sanction.lifted_at is not None
-            else t(locale, "persons.history.until", until=when(sanction.until))
+            else t(locale, "persons.history.until", until=when(sanction.until, offset))
         )
         lines.append(
             t(
                 locale,
                 "persons.history.sanction",
-                when=when(sanction.at),
+                when=when(sanction.at, offset),
                 kind=t(locale, f"persons.kind.{sanction.kind}"),
                 scope=scope_label(locale, sanction.scope, sanction.target),
                 reason=sanction.reason,
@@ -63,14 +71,13 @@ def describe(member: str, person: Person, locale: str, deps: Deps) -> str:
                 ref=sanction.case_ref,
             )
         )
-    entries = repo.ledger(person.identities)
     for entry in entries[:MAX_LINES]:
         lines.append(
             t(
                 locale,
                 "persons.history.entry",
-                when=when(float(entry.get("at", 0.0))),
-                group=str(entry.get("gid", "")),
+                when=when(float(entry.get("at", 0.0)), offset),
+                group=groups.get(str(entry.get("gid", "")), str(entry.get("gid", ""))),
                 what=rule_label(locale, str(entry.get("rule", "")))
                 if entry.get("kind") == "case"
                 else str(entry.get("kind")),
@@ -81,3 +88,10 @@ def describe(member: str, person: Person, locale: str, deps: Deps) -> str:
     if len(lines) == 1 + len(person.identities):
         lines.append(t(locale, "persons.history.none"))
     return "\n".join(lines)
+
+
+def identity_line(locale: str, uid: str, name: str) -> str:
+    """One of the person's accounts: its name and platform (the id for an account the directory does not
+    name, so it can still be linked or looked up)."""
+    platform = uid.split(":", 1)[0]
+    return "· " + t(locale, "persons.history.identity", name=name, platform=t(locale, f"platform.{platform}"))

@@ -21,11 +21,14 @@ from typing import Any
 from chalicelib.core.actions import Action, Decision, Remove, Reply, SendDirect
 from chalicelib.core.engine import appeal_command, case_ref
 from chalicelib.core.events import CommandIssued
+from chalicelib.core.localtime import local
+from chalicelib.core.naming import group_label
 from chalicelib.core.policy import TAG_PATTERN
 from chalicelib.i18n import t
 from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.people import name_of
 from chalicelib.moderation import bans
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.targets import target_of
@@ -33,7 +36,6 @@ from chalicelib.persons.linking import person_for
 from chalicelib.persons.records import Kind, Sanction, Scope
 from chalicelib.persons.repository import PersonRepo
 from chalicelib.persons.rights import may_impose
-from chalicelib.store import keys
 
 DAY = 86400
 _PERIOD = re.compile(r"^(\d{1,4})\s*(h|d|w|小时|小時|天|周|週)?$", re.IGNORECASE)
@@ -111,8 +113,9 @@ def scope_label(locale: str, scope: str, target: str) -> str:
     return t(locale, f"persons.scope.{scope}", tag=target)
 
 
-def when(at: float) -> str:
-    return keys.iso(at)[:16].replace("T", " ") + " UTC"
+def when(at: float, offset_hours: float = 0.0) -> str:
+    """A moment as the group reads it (`chalicelib.core.localtime.local`): its time zone, labelled."""
+    return local(at, offset_hours)
 
 
 def _checked(command: CommandIssued, ctx: Context, deps: Deps, verb: str) -> Request | Decision:
@@ -153,15 +156,15 @@ def impose(command: CommandIssued, ctx: Context, deps: Deps, kind: Kind) -> Deci
         uid=command.uid(request.member),
         case_ref=case_ref(command),
     )
-    locale = ctx.locale
+    locale, offset = ctx.locale, ctx.policy.jobs.utc_offset_hours
     scope = scope_label(locale, sanction.scope, sanction.target)
     done = t(
         locale,
         "persons.sanction.done",
         kind=t(locale, f"persons.kind.{kind}"),
-        member=request.member,
+        member=name_of(command, request.member, deps),
         scope=scope,
-        until=when(sanction.until),
+        until=when(sanction.until, offset),
         reason=sanction.reason,
     )
     if not PersonRepo(deps.store).impose(sanction):
@@ -177,13 +180,13 @@ def impose(command: CommandIssued, ctx: Context, deps: Deps, kind: Kind) -> Deci
             sanction=sanction.sid,
         )
     _open_case(command, ctx, deps, sanction, request.member)
-    group = (ctx.group.name if ctx.group and ctx.group.name else "") or command.chat
+    group = group_label(command.platform, command.chat, ctx.group.name if ctx.group else "")
     told = t(
         locale,
         f"persons.sanction.member.{kind}",
         group=group,
         scope=scope,
-        until=when(sanction.until),
+        until=when(sanction.until, offset),
         reason=sanction.reason,
         appeal=appeal_command(command, locale, sanction.case_ref),
     )
@@ -262,7 +265,7 @@ def lift(command: CommandIssued, ctx: Context, deps: Deps, kind: Kind) -> Decisi
         locale,
         "persons.lift.done",
         kind=t(locale, f"persons.kind.{kind}"),
-        member=request.member,
+        member=name_of(command, request.member, deps),
         scope=scope,
         count=len(lifted),
     )

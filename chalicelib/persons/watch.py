@@ -81,7 +81,7 @@ def joined(
         group=group.label,
         scope=scope_label(locale, sanction.scope, sanction.target),
         reason=sanction.reason,
-        until=when(sanction.until),
+        until=when(sanction.until, ctx.policy.jobs.utc_offset_hours),
     )
     ref = f"{nonce}{person.user}"
     card = Card(
@@ -116,7 +116,9 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
         person = PersonRepo(deps.store).person_of(uid)
         if person is None:
             return answer_click(click, gctx.locale, "persons.watch.invalid")
-        text = history.describe(label, person, gctx.locale, deps)
+        text = history.describe(
+            label, person, gctx.locale, deps, offset_hours=gctx.policy.jobs.utc_offset_hours
+        )
         return Decision.of(SendDirect(user=click.user, text=text, reason="persons.history"))
     changes = {"state": kind, "by": click.user, "decided_at": gctx.now}
     if not deps.store.update_item(pk, sk, changes, expect={"state": "open", "nonce": nonce}):

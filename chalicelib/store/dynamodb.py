@@ -27,7 +27,7 @@ from typing import Any
 
 from chalicelib.clock import Clock, SystemClock
 from chalicelib.errors import StoreError
-from chalicelib.store import keys
+from chalicelib.store import keys, summaries
 from chalicelib.store.base import ACTIVITY_WRITE_INTERVAL, EVENT_CLAIM_TTL, Index, Store
 from chalicelib.store.records import AuditRecord, GroupRecord, Increment, Item, MemberRecord
 from chalicelib.store.table import TTL_ATTRIBUTE
@@ -57,6 +57,7 @@ _MULTI_TABLE = frozenset({"TransactWriteItems", "BatchGetItem", "BatchWriteItem"
 BATCH_GET_KEYS = 100  # BatchGetItem: at most 100 keys a request
 BATCH_WRITE_ITEMS = 25  # BatchWriteItem: at most 25 puts a request
 BATCH_ATTEMPTS = 5  # unprocessed keys or items are sent again, with back-off, this many times
+PARALLEL_QUERIES = 8  # `query_partitions`: at most this many Queries at once (the shards of an index)
 # Attribute names the table itself uses; a generic item's data may not take them.
 RESERVED = frozenset({"PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", TTL_ATTRIBUTE})
 
@@ -177,7 +178,38 @@ class DynamoStore(Store):
         return None if item is None else _group_record(item)
 
     def put_group(self, group: GroupRecord) -> None:
-        self._put(_group_item(group))
+        answer = self._call(
+            "PutItem",
+            Item=self._codec_().serialize_item(_group_item(group)),
+            ReturnValues="ALL_OLD",  # free: what the summaries need to know changed
+        )
+        old = answer.get("Attributes")
+        self.group_written(_group_record(self._codec_().deserialize_item(old)) if old else None, group)
+
+    def get_groups(self, gids: Sequence[str]) -> dict[str, GroupRecord]:
+        wanted = [(keys.group_pk(gid), keys.META) for gid in dict.fromkeys(gids)]
+        return {group.gid: group for group in map(_group_record, self._batch_get(wanted))}
+
+    def groups_by_name(self, *, after: str = "", before: str = "", limit: int) -> list[GroupRecord]:
+        if limit <= 0:
+            return []
+        values: dict[str, Any] = {":pk": keys.GROUPS_BY_NAME_PK}
+        request: dict[str, Any] = {"IndexName": "GSI1", "Limit": min(limit, self._page_size or limit)}
+        if before:
+            values[":before"] = before
+            request["KeyConditionExpression"] = "GSI1PK = :pk AND GSI1SK < :before"
+            request["ScanIndexForward"] = False
+        elif after:
+            values[":after"] = after
+            request["KeyConditionExpression"] = "GSI1PK = :pk AND GSI1SK > :after"
+        else:
+            request["KeyConditionExpression"] = "GSI1PK = :pk"
+        found: list[GroupRecord] = []
+        for item in self._query(values, **request):
+            found.append(_group_record(item))
+            if len(found) == limit:
+                break
+        return found[::-1] if before else found
 
     def list_groups(self) -> Iterator[GroupRecord]:
         for shard in range(keys.GROUP_SHARDS):
@@ -201,16 +233,32 @@ class DynamoStore(Store):
             found[member.uid] = member
         return found
 
+    def get_members_in(self, pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], MemberRecord]:
+        wanted = [(keys.group_pk(gid), keys.member_sk(uid)) for gid, uid in dict.fromkeys(pairs)]
+        return {(m.gid, m.uid): m for m in map(_member_record, self._batch_get(wanted))}
+
     def put_member(self, member: MemberRecord) -> None:
-        self._put(_member_item(member))
+        answer = self._call(
+            "PutItem", Item=self._codec_().serialize_item(_member_item(member)), ReturnValues="ALL_OLD"
+        )
+        old = answer.get("Attributes")
+        was = None if not old else str(old.get("role", {}).get("S", "member"))
         self._put_membership(member.gid, member.uid)
+        self.count_members(
+            member.gid, summaries.counted(member.role) - summaries.counted(was), member.last_active
+        )
 
     def delete_member(self, gid: str, uid: str) -> None:
-        self.delete_item(keys.group_pk(gid), keys.member_sk(uid))
+        answer = self._call(
+            "DeleteItem", Key=self._key(keys.group_pk(gid), keys.member_sk(uid)), ReturnValues="ALL_OLD"
+        )
+        old = answer.get("Attributes")
+        if old:
+            self.count_members(gid, -summaries.counted(str(old.get("role", {}).get("S", "member"))))
 
-    def record_activity(
+    def write_activity(
         self, gid: str, uid: str, user: str, at: float, *, min_interval: int = ACTIVITY_WRITE_INTERVAL
-    ) -> bool:
+    ) -> tuple[bool, bool]:
         values = {
             ":at": at,
             ":cutoff": at - min_interval,
@@ -242,10 +290,11 @@ class DynamoStore(Store):
                 ReturnValues="ALL_OLD",  # free: a write's answer costs no read capacity
             )
         except _ConditionFailed:
-            return False
-        if not answer.get("Attributes"):  # the member was created: note the person's group
+            return False, False
+        created = not answer.get("Attributes")
+        if created:  # the member was created: note the person's group
             self._put_membership(gid, uid)
-        return True
+        return True, created
 
     def _put_membership(self, gid: str, uid: str) -> None:
         """The pointer from a person to a group they are a member of (`groups_of_member`), written once
@@ -258,6 +307,13 @@ class DynamoStore(Store):
             str(item["SK"])
             for item in self._query({":pk": keys.member_groups_pk(uid)}, KeyConditionExpression="PK = :pk")
         ]
+
+    def members_of(self, gid: str) -> Iterator[MemberRecord]:
+        for item in self._query(
+            {":pk": keys.group_pk(gid), ":prefix": keys.MEMBER_SK_PREFIX},
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
+        ):
+            yield _member_record(item)
 
     def members_active_recently(self, gid: str, limit: int) -> list[MemberRecord]:
         found: list[MemberRecord] = []
@@ -388,8 +444,12 @@ class DynamoStore(Store):
             ExpressionAttributeValues=self._codec_().serialize_values(values),
             ReturnValues="ALL_OLD",
         )
-        if not answer.get("Attributes"):  # created here
+        old = answer.get("Attributes")
+        if not old:  # created here
             self._put_membership(gid, uid)
+        was = None if not old else str(old.get("role", {}).get("S", "member"))
+        role = str(changes.get("role") or "member") if "role" in changes else (was or "member")
+        self.count_members(gid, summaries.counted(role) - summaries.counted(was))
 
     # Audit ---------------------------------------------------------------------------------------
     def append_audit(self, record: AuditRecord) -> None:
@@ -463,6 +523,57 @@ class DynamoStore(Store):
 
     def delete_item(self, pk: str, sk: str) -> None:
         self._call("DeleteItem", Key=self._key(pk, sk))
+
+    def pop_item(self, pk: str, sk: str) -> Item | None:
+        answer = self._call("DeleteItem", Key=self._key(pk, sk), ReturnValues="ALL_OLD")
+        old = answer.get("Attributes")
+        if not old:
+            return None
+        item = self._codec_().deserialize_item(old)
+        return _generic_item(item) if self._alive(item) else None
+
+    def get_items(self, wanted: Sequence[tuple[str, str]]) -> list[Item]:
+        return [_generic_item(item) for item in self._batch_get(list(dict.fromkeys(wanted)))]
+
+    def add_to_item(
+        self, pk: str, sk: str, add: Mapping[str, int], put: Mapping[str, Any], *, newer: str | None = None
+    ) -> bool:
+        if not add and not put:
+            return True
+        names: dict[str, str] = {}
+        values: dict[str, Any] = {}
+        adds, sets = [], []
+        for n, (name, amount) in enumerate(add.items()):
+            _check_attribute(name)
+            names[f"#a{n}"], values[f":a{n}"] = name, amount
+            adds.append(f"#a{n} :a{n}")
+        for n, (name, value) in enumerate(put.items()):
+            _check_attribute(name)
+            names[f"#p{n}"], values[f":p{n}"] = name, value
+            sets.append(f"#p{n} = :p{n}")
+        expression = " ".join(
+            part
+            for part in (f"SET {', '.join(sets)}" if sets else "", f"ADD {', '.join(adds)}" if adds else "")
+            if part
+        )
+        request: dict[str, Any] = {}
+        if newer is not None:
+            if newer not in put:
+                raise StoreError(f"add_to_item: {newer!r} is not among the attributes put")
+            names["#newer"], values[":newer"] = newer, put[newer]
+            request["ConditionExpression"] = "attribute_not_exists(#newer) OR #newer < :newer"
+        try:
+            self._call(
+                "UpdateItem",
+                Key=self._key(pk, sk),
+                UpdateExpression=expression,
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=self._codec_().serialize_values(values),
+                **request,
+            )
+        except _ConditionFailed:
+            return False
+        return True
 
     def update_item(
         self, pk: str, sk: str, changes: Mapping[str, Any], *, expect: Mapping[str, Any] | None = None
@@ -575,6 +686,18 @@ class DynamoStore(Store):
             if not last_key:
                 return
             request["ExclusiveStartKey"] = last_key
+
+    def query_partitions(self, pks: Sequence[str], *, index: Index | None = None) -> list[Item]:
+        """The Queries side by side (boto3's clients are thread-safe): a page that reads the eight shards
+        of the open cards waits for the slowest Query, not for the sum of them."""
+        if len(pks) <= 1:
+            return super().query_partitions(pks, index=index)
+        from concurrent.futures import ThreadPoolExecutor
+
+        self._dynamodb()  # the client, built once before the threads share it
+        with ThreadPoolExecutor(max_workers=min(PARALLEL_QUERIES, len(pks))) as pool:
+            parts = list(pool.map(lambda pk: list(self.query_items(pk, index=index)), pks))
+        return [item for part in parts for item in part]
 
     def transact_write(self, puts: Sequence[Item] = (), increments: Sequence[Increment] = ()) -> None:
         codec = self._codec_()
@@ -809,6 +932,8 @@ def _group_item(group: GroupRecord) -> dict[str, Any]:
         {
             "PK": keys.group_pk(group.gid),
             "SK": keys.META,
+            "GSI1PK": keys.GROUPS_BY_NAME_PK,
+            "GSI1SK": keys.group_name_sk(group.name or group.chat, group.gid),
             "GSI2PK": keys.groups_index_pk(keys.group_shard(group.gid)),
             "GSI2SK": group.gid,
             "gid": group.gid,

@@ -37,6 +37,26 @@ def member_sk(uid: str) -> str:
     return f"{MEMBER_SK_PREFIX}{uid}"
 
 
+GROUP_SUMMARY_SK = "SUMMARY"  # in the group's partition: its counts, kept where the data changes
+ORG_SUMMARY_PK = "ORG#SUMMARY"  # the org's rollup of every group's summary, one item
+ORG_SUMMARY_SK = "SUMMARY"
+GROUPS_BY_NAME_PK = "GROUPS#BYNAME"  # GSI1 of the groups' META items: every group by name, a page a Query
+NAME_KEY_CHARS = 120
+
+
+def group_name_sk(name: str, gid: str) -> str:
+    """GSI1 sort key of a group's META item: its name folded (so that case does not split the list), then
+    the gid, which makes the key unique and gives a group without a name a stable place."""
+    return f"{name.casefold()[:NAME_KEY_CHARS]}#{gid}"
+
+
+def admin_groups_pk(uid: str) -> str:
+    """The groups whose platform admins (or `admins add`) name a person, a pointer item each (SK: the
+    gid), written when the group's item gains them: the console finds a group admin's groups with one
+    Query instead of reading every group. A stale pointer is harmless: each group is checked again."""
+    return f"ADMINOF#{uid}"
+
+
 def member_groups_pk(uid: str) -> str:
     """The groups a person is a member of, a pointer item each (SK: the gid), written when the member
     item is created: their own page in the web console reads them with one Query."""
@@ -371,9 +391,12 @@ def assessment_sk(period: str) -> str:
     return f"{ASSESSMENT_SK_PREFIX}{period}"
 
 
+ASSESSMENT_PART_MARK = "#R#"  # in a part's key, never in a summary's
+
+
 def assessment_part_sk(period: str, part: int) -> str:
     """Members' results of an assessment, a few hundred per item, for the report cards."""
-    return f"{ASSESSMENT_SK_PREFIX}{period}#R#{part:05d}"
+    return f"{ASSESSMENT_SK_PREFIX}{period}{ASSESSMENT_PART_MARK}{part:05d}"
 
 
 def backup_manifest_sk(backup_name: str) -> str:

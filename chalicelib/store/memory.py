@@ -17,7 +17,7 @@ from dataclasses import replace
 from typing import Any
 
 from chalicelib.clock import Clock, SystemClock
-from chalicelib.store import keys
+from chalicelib.store import keys, summaries
 from chalicelib.store.base import ACTIVITY_WRITE_INTERVAL, EVENT_CLAIM_TTL, Index, Store
 from chalicelib.store.dynamodb import RESERVED, Usage
 from chalicelib.store.records import AuditRecord, GroupRecord, Increment, Item, MemberRecord
@@ -70,7 +70,21 @@ class MemoryStore(Store):
     def put_group(self, group: GroupRecord) -> None:
         with self._lock:
             self.usage.record("PutItem", write_units=WRITE_UNITS)
+            before = self._groups.get(group.gid)
             self._groups[group.gid] = group
+            self.group_written(before, group)
+
+    def groups_by_name(self, *, after: str = "", before: str = "", limit: int) -> list[GroupRecord]:
+        if limit <= 0:
+            return []
+        with self._lock:
+            ordered = sorted((keys.group_name_sk(g.name or g.chat, g.gid), g) for g in self._groups.values())
+            if before:
+                chosen = [g for sk, g in ordered if sk < before][-limit:]
+            else:
+                chosen = [g for sk, g in ordered if sk > after][:limit]
+            self.usage.record("Query", read_units=_read_units(len(chosen)), items_read=len(chosen))
+        return chosen
 
     def list_groups(self) -> Iterator[GroupRecord]:
         # The order of DynamoStore: shard by shard, by gid within a shard.
@@ -91,32 +105,43 @@ class MemoryStore(Store):
     def delete_member(self, gid: str, uid: str) -> None:
         with self._lock:
             self.usage.record("DeleteItem", write_units=WRITE_UNITS)
-            self._members.pop((gid, uid), None)
+            old = self._members.pop((gid, uid), None)
+            if old is not None:
+                self.count_members(gid, -summaries.counted(old.role))
 
     def put_member(self, member: MemberRecord) -> None:
         with self._lock:
             self.usage.record("PutItem", write_units=WRITE_UNITS)
+            old = self._members.get((member.gid, member.uid))
             self._members[(member.gid, member.uid)] = member
+            delta = summaries.counted(member.role) - summaries.counted(summaries.member_role(old))
+            self.count_members(member.gid, delta, member.last_active)
 
-    def record_activity(
+    def write_activity(
         self, gid: str, uid: str, user: str, at: float, *, min_interval: int = ACTIVITY_WRITE_INTERVAL
-    ) -> bool:
+    ) -> tuple[bool, bool]:
         with self._lock:
             self.usage.record("UpdateItem", write_units=WRITE_UNITS)
             member = self._members.get((gid, uid))
             if member is None:
                 self._members[(gid, uid)] = MemberRecord(gid=gid, uid=uid, user=user, last_active=at)
-                return True
+                return True, True
             if member.last_active is not None and not member.last_active <= at - min_interval:
-                return False
+                return False, False
             self._members[(gid, uid)] = replace(member, last_active=at)
-            return True
+            return True, False
 
     def groups_of_member(self, uid: str) -> list[str]:
         with self._lock:
             found = sorted(gid for gid, member_uid in self._members if member_uid == uid)
             self.usage.record("Query", read_units=_read_units(len(found)), items_read=len(found))
         return found
+
+    def members_of(self, gid: str) -> Iterator[MemberRecord]:
+        with self._lock:
+            found = [m for (member_gid, uid), m in sorted(self._members.items()) if member_gid == gid]
+            self.usage.record("Query", read_units=_read_units(len(found)), items_read=len(found))
+        yield from found
 
     def members_active_recently(self, gid: str, limit: int) -> list[MemberRecord]:
         with self._lock:
@@ -195,7 +220,12 @@ class MemoryStore(Store):
             values: dict[str, Any] = {
                 name: (defaults[name] if value is None else value) for name, value in changes.items()
             }
+            old = self._members.get((gid, uid))
             self._members[(gid, uid)] = replace(member, **values)
+            delta = summaries.counted(self._members[(gid, uid)].role) - summaries.counted(
+                summaries.member_role(old)
+            )
+            self.count_members(gid, delta)
 
     # Audit ---------------------------------------------------------------------------------------
     def append_audit(self, record: AuditRecord) -> None:
@@ -240,6 +270,33 @@ class MemoryStore(Store):
         with self._lock:
             self.usage.record("DeleteItem", write_units=WRITE_UNITS)
             self._items.pop((pk, sk), None)
+
+    def pop_item(self, pk: str, sk: str) -> Item | None:
+        with self._lock:
+            self.usage.record("DeleteItem", write_units=WRITE_UNITS)
+            return self._live(self._items.pop((pk, sk), None))
+
+    def add_to_item(
+        self, pk: str, sk: str, add: Mapping[str, int], put: Mapping[str, Any], *, newer: str | None = None
+    ) -> bool:
+        if not add and not put:
+            return True
+        _check({**add, **put})
+        if newer is not None and newer not in put:
+            from chalicelib.errors import StoreError
+
+            raise StoreError(f"add_to_item: {newer!r} is not among the attributes put")
+        with self._lock:
+            self.usage.record("UpdateItem", write_units=WRITE_UNITS)
+            item = self._live(self._items.get((pk, sk))) or Item(pk, sk)
+            if newer is not None and newer in item.data and not item.data[newer] < put[newer]:
+                return False
+            data = dict(item.data)
+            for name, amount in add.items():
+                data[name] = data.get(name, 0) + amount
+            data.update(copy.deepcopy(dict(put)))
+            self._items[(pk, sk)] = replace(item, data=data, expires_at=None)
+            return True
 
     def update_item(
         self, pk: str, sk: str, changes: Mapping[str, Any], *, expect: Mapping[str, Any] | None = None

@@ -45,6 +45,32 @@ class MemberRecord:
 
 
 @dataclass(frozen=True)
+class GroupSummary:
+    """What the console's overview shows of a group, kept up to date where the data changes
+    (`chalicelib.store.summaries`): its members (not former ones), when one of them last spoke, its open
+    admin cards, its latest assessment, and how many admins the platform names (after `admins add|remove`).
+    """
+
+    gid: str
+    members: int = 0
+    last_active: float | None = None
+    open_cases: int = 0
+    score: float | None = None
+    period: str = ""
+    active_members: int | None = None
+    admins: int = 0
+
+
+@dataclass(frozen=True)
+class OrgSummary:
+    """The org's rollup of the group summaries: groups, open admin cards, groups with no known admin."""
+
+    groups: int = 0
+    open_cases: int = 0
+    no_admin: int = 0
+
+
+@dataclass(frozen=True)
 class AuditRecord:
     """One decision that was carried out (or recorded in shadow mode): what happened and why."""
 

@@ -112,8 +112,9 @@ class PageStore(Store):
                 put = {name: value for name, adding, value in part if not adding}
                 self.inner.bump_counters(pk, sk, add, put, window.expires_at or 0, old=False)
         activity, self._activity = self._activity, {}
-        for (gid, uid), (user, at, interval) in activity.items():
-            self.inner.record_activity(gid, uid, user, at, min_interval=interval)
+        self.inner.record_activities(
+            [(gid, uid, user, at, interval) for (gid, uid), (user, at, interval) in activity.items()]
+        )
 
     # Served from the page ------------------------------------------------------------------------
     def get_member(self, gid: str, uid: str) -> MemberRecord | None:
@@ -170,6 +171,11 @@ class PageStore(Store):
         if known is None or at > known[1]:
             self._activity[(gid, uid)] = (user, at, min_interval)
         return known is None
+
+    def write_activity(
+        self, gid: str, uid: str, user: str, at: float, *, min_interval: int = ACTIVITY_WRITE_INTERVAL
+    ) -> tuple[bool, bool]:
+        return self.inner.write_activity(gid, uid, user, at, min_interval=min_interval)
 
     def _window(self, pk: str, sk: str) -> _Window:
         window = self._windows.get((pk, sk))
@@ -256,8 +262,36 @@ class PageStore(Store):
     def list_groups(self) -> Iterator[GroupRecord]:
         return self.inner.list_groups()
 
+    def groups_by_name(self, *, after: str = "", before: str = "", limit: int) -> list[GroupRecord]:
+        return self.inner.groups_by_name(after=after, before=before, limit=limit)
+
+    def get_members_in(self, pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], MemberRecord]:
+        return self.inner.get_members_in(pairs)
+
+    def get_groups(self, gids: Sequence[str]) -> dict[str, GroupRecord]:
+        return self.inner.get_groups(gids)
+
+    def get_items(self, wanted: Sequence[tuple[str, str]]) -> list[Item]:
+        return self.inner.get_items(wanted)
+
+    def pop_item(self, pk: str, sk: str) -> Item | None:
+        self._wrote(pk, sk)
+        return self.inner.pop_item(pk, sk)
+
+    def query_partitions(self, pks: Sequence[str], *, index: Index | None = None) -> list[Item]:
+        return self.inner.query_partitions(pks, index=index)
+
+    def add_to_item(
+        self, pk: str, sk: str, add: Mapping[str, int], put: Mapping[str, Any], *, newer: str | None = None
+    ) -> bool:
+        self._wrote(pk, sk)
+        return self.inner.add_to_item(pk, sk, add, put, newer=newer)
+
     def members_inactive_since(self, gid: str, cutoff: float) -> Iterator[MemberRecord]:
         return self.inner.members_inactive_since(gid, cutoff)
+
+    def members_of(self, gid: str) -> Iterator[MemberRecord]:
+        return self.inner.members_of(gid)
 
     def members_active_recently(self, gid: str, limit: int) -> list[MemberRecord]:
         return self.inner.members_active_recently(gid, limit)

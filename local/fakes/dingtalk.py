@@ -33,6 +33,7 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from local.fakes.dingtalk_cards import card_param_errors
 from local.fakes.server import Answer, Call
 
 if TYPE_CHECKING:
@@ -163,6 +164,9 @@ class FakeDingTalk:
         )
         if refusal:
             return refusal
+        refusal = _card_data_refusal(body["cardData"])
+        if refusal:
+            return refusal
         space_type, _, space_id = str(body["openSpaceId"]).removeprefix("dtv1.card//").partition(".")
         delivered = {"spaceType": space_type, "spaceId": space_id, "success": True, "carrierId": self._key()}
         if space_id.startswith("cidGone"):
@@ -179,6 +183,9 @@ class FakeDingTalk:
 
     def update_card(self, body: Body) -> Answer:
         refusal = _missing(body, "outTrackId", "cardData")
+        if refusal:
+            return refusal
+        refusal = _card_data_refusal(body["cardData"])
         if refusal:
             return refusal
         with self._lock:
@@ -331,6 +338,12 @@ class FakeDingTalk:
         with self._lock:
             self._sent_keys.add(key)
         return key
+
+
+def _card_data_refusal(data: Any) -> Answer | None:
+    params = data.get("cardParamMap") if isinstance(data, dict) else None
+    errors = card_param_errors(params)
+    return _api_error(400, "param.cardParamMap.invalid", "; ".join(errors)) if errors else None
 
 
 def _missing(body: Body, *keys: str) -> Answer | None:

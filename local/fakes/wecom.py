@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from local.fakes.server import Answer, Call
+from local.fakes.wecom_cards import template_card_errors
 
 if TYPE_CHECKING:
     from local.fakes.server import FakeMessengers
@@ -309,12 +310,9 @@ def admin_list(call: Call) -> Answer:
 
 
 def _check_card(card: Any) -> Answer | None:
-    if not isinstance(card, dict) or not card.get("task_id"):
-        return _error(40058, "template_card.task_id missing")
-    keys = [button.get("key", "") for button in card.get("button_list", []) if isinstance(button, dict)]
-    if len(set(keys)) != len(keys) or any(len(str(key).encode()) > 1024 for key in keys):
-        return _error(40058, "template_card button key invalid")
-    return None
+    """The card as WeCom documents it (`local.fakes.wecom_cards`), else errcode 40058 with the reasons."""
+    errors = template_card_errors(card)
+    return _error(40058, "template_card invalid: " + "; ".join(errors)) if errors else None
 
 
 def click_response_code(fake_url: str) -> str:

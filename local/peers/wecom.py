@@ -132,8 +132,11 @@ def event_xml(
     corp_id: str,
     create_time: int,
     from_user: str = "sys",
+    selected: Mapping[str, list[str]] | None = None,
 ) -> str:
-    """An event's plaintext XML; a list value becomes `<Name><Item>..</Item>..</Name>` (MemChangeList)."""
+    """An event's plaintext XML; a list value becomes `<Name><Item>..</Item>..</Name>` (MemChangeList).
+    `selected` is a choice card's answers, as WeCom's sample for template_card_event shows them
+    (path/90240): `<SelectedItems><SelectedItem><QuestionKey/><OptionIds><OptionId/>…`."""
     parts = [
         f"<ToUserName>{_cdata(corp_id)}</ToUserName><FromUserName>{_cdata(from_user)}</FromUserName>",
         f"<CreateTime>{create_time}</CreateTime><MsgType><![CDATA[event]]></MsgType><Event>{_cdata(event)}</Event>",
@@ -144,4 +147,12 @@ def event_xml(
             parts.append(f"<{name}>{items}</{name}>")
         else:
             parts.append(f"<{name}>{_cdata(value)}</{name}>")
+    if selected:
+        items = "".join(
+            f"<SelectedItem><QuestionKey>{_cdata(key)}</QuestionKey><OptionIds>"
+            + "".join(f"<OptionId>{_cdata(option)}</OptionId>" for option in options)
+            + "</OptionIds></SelectedItem>"
+            for key, options in selected.items()
+        )
+        parts.append(f"<SelectedItems>{items}</SelectedItems>")
     return f"<xml>{''.join(parts)}</xml>"

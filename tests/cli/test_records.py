@@ -10,8 +10,9 @@ from pathlib import Path
 from chalicelib.clock import FrozenClock
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.ops.exports import pseudonym
+from chalicelib.store import keys
 from chalicelib.store.memory import MemoryStore
-from chalicelib.store.records import AuditRecord
+from chalicelib.store.records import AuditRecord, Item
 from tests.cli.support import GID, NOW, operator, policy, records, with_group, write
 
 DAY = 86400.0
@@ -59,6 +60,21 @@ def test_groups_list_shows_each_group_and_its_override(tmp_path: Path) -> None:
     assert code == 0
     assert text.splitlines()[1].split() == [GID, "Project", "Alpha", "governed", "-", "v1"]
     assert records(operator(MemoryStore()), "groups", "list")[1].startswith("no group yet")
+
+
+def test_groups_recount_rebuilds_the_summaries_from_the_items() -> None:
+    store = world()
+    store.record_activity(GID, f"{GID.rsplit(':', 1)[0]}:U0BOB", "U0BOB", NOW)
+    store.put_item(Item(keys.group_pk(GID), keys.GROUP_SUMMARY_SK, {"members": 40, "open_cases": 9}))
+    store.put_item(Item(keys.ORG_SUMMARY_PK, keys.ORG_SUMMARY_SK, {"groups": 0}))
+
+    code, text = records(operator(store), "groups", "recount")
+
+    assert code == 0
+    assert text == "recounted 1 groups: 0 open cases, 1 with no known admin\n"
+    summary = store.group_summaries([GID])[GID]
+    assert (summary.members, summary.open_cases, summary.last_active) == (1, 0, NOW)
+    assert store.org_summary().groups == 1
 
 
 def test_cases_export_is_excel_csv_with_members_pseudonymised() -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from chalicelib.core.localtime import local_day
 from chalicelib.files.records import FileRepo
 from local.fakes.server import FakeMessengers
 from tests.files import talk
@@ -86,6 +87,15 @@ def test_the_usage_note_shows_in_listings_and_links_and_only_the_uploader_or_an_
     command(files_stack, fake, f"file {file.file_id}")
     (dm,) = said(fake, "chat.postMessage", "接口说明.pdf")
     assert "只读，勿外传" in dm
+
+
+def test_the_listing_dates_files_in_the_groups_time_zone(files_stack: Stack, fake: FakeMessengers) -> None:
+    apply_policy(files_stack, jobs={"utc_offset_hours": -5})
+    share(files_stack, fake, "F0DAY0001", "周报.pdf")
+    (file,) = archived(files_stack, GID)
+    command(files_stack, fake, "files")
+    (listing,) = said(fake, "/hooks/slack-files", "周报.pdf")
+    assert f"{local_day(file.archived_at, -5)}" in listing and "(UTC-5)" in listing
 
 
 def test_the_log_is_for_admins(files_stack: Stack, fake: FakeMessengers) -> None:

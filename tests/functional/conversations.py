@@ -102,7 +102,9 @@ def slack_click(
     value: str = "x",
     user: str = "U0ALICE",
     channel: str = "C0FUNC",
+    state: dict[str, Any] | None = None,
 ) -> SignedRequest:
+    """A button pressed on a card; `state` is `state.values`, what the card's selects held then."""
     payload = {
         "type": "block_actions",
         "user": {"id": user},
@@ -114,6 +116,7 @@ def slack_click(
         "actions": [
             {"action_id": action, "value": value, "type": "button", "action_ts": f"{time.time():.6f}"}
         ],
+        "state": {"values": state or {}},
     }
     return slack_peer.interaction_request(payload, S["SLACK_SIGNING_SECRET"])
 
@@ -147,12 +150,18 @@ def wecom_direct(text: str, *, user: str = "lisi") -> SignedRequest:
 
 
 def wecom_card_click(
-    key: str, *, user: str, task_id: str = "task1", response_code: str = "rc1"
+    key: str,
+    *,
+    user: str,
+    task_id: str = "task1",
+    response_code: str = "rc1",
+    selected: dict[str, list[str]] | None = None,
 ) -> SignedRequest:
+    """A button pressed on a card; `selected` makes it a choice card's submit (question key -> options)."""
     fields = {
         "EventKey": key,
         "TaskId": task_id,
-        "CardType": "button_interaction",
+        "CardType": "multiple_interaction" if selected else "button_interaction",
         "ResponseCode": response_code,
         "AgentID": "1000002",
     }
@@ -162,6 +171,7 @@ def wecom_card_click(
         corp_id=S["WECOM_CORP_ID"],
         create_time=int(time.time()),
         from_user=user,
+        selected=selected,
     )
     return wecom_peer.callback_request(xml, **WECOM_APP)
 
@@ -208,8 +218,19 @@ def dingtalk_event(payload: dict[str, Any]) -> SignedRequest:
     return dingtalk_peer.event_request(payload, **DINGTALK_EVENTS)
 
 
-def dingtalk_card_click(action: str = "dismiss", value: str = "", *, user: str = "wangwu") -> SignedRequest:
-    params = {"action": action, "value": value, "chat": "cidFUNC"}
+def dingtalk_card_click(
+    action: str = "dismiss",
+    value: str = "",
+    *,
+    user: str = "wangwu",
+    chat: str = "cidFUNC",
+    choices: dict[str, Any] | None = None,
+) -> SignedRequest:
+    """A button pressed on an interactive card; `choices` is what its selects held (the template's
+    `choices` param, `chalicelib.adapters.dingtalk.cards`)."""
+    params: dict[str, Any] = {"action": action, "value": value, "chat": chat}
+    if choices is not None:
+        params["choices"] = choices
     payload = {
         "type": "actionCallback",
         "outTrackId": uuid.uuid4().hex,

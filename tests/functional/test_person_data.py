@@ -95,9 +95,11 @@ def test_the_export_holds_the_persons_records_and_masks_everyone_else(lived: Sta
     cases = [row for row in document["records"] if row["kind"] == "case"]
     assert cases and all(row["data"]["uid"] == uid(SLACK, MALLORY) for row in cases)  # not Dave's case
     assert "please delete that" not in text  # Dave's message is his: when and where only
-    assert table.splitlines()[0] == "kind,group,at,record" and len(table.splitlines()) >= len(
+    assert table.splitlines()[0] == "kind,group,group_name,at,record" and len(table.splitlines()) >= len(
         document["records"]
     )
+    named = {row["group"]: row["group_name"] for row in document["records"] if row["group"]}
+    assert named and all(name for name in named.values())  # each group by its name too
 
 
 def test_mydata_answers_privately_with_expiring_links(lived: Stack, storage: FileStore, s3: Any) -> None:  # noqa: F811

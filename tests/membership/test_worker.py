@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from chalicelib.adapters.base import Capabilities, Capability
 from chalicelib.bootstrap import Deps
 from chalicelib.cardsign import seal
@@ -124,9 +126,25 @@ def test_admins_mark_a_member_away_and_see_who_has_not_confirmed_the_rules(
     process(command("unacked"), memory_deps)
     assert replies(messenger)[-1] == "Members who have not confirmed the rules (1): U1"
 
-    process(command("away U1 2025-07-01"), memory_deps)
-    assert replies(messenger)[-1] == "U1 is away until 2025-07-02 and exempt from inactivity exits meanwhile."
-    assert MembershipRepo(memory_deps.store).away_until(GID, "slack:T1:U1") is not None
+    process(command("away U1 2025-07-01"), memory_deps)  # through that day, in the group's time zone
+    shown = "U1 is away until 2025-07-02 00:00 (UTC+8) and exempt from inactivity exits meanwhile."
+    assert replies(messenger)[-1] == shown
+    assert (
+        MembershipRepo(memory_deps.store).away_until(GID, "slack:T1:U1") == 1751385600.0
+    )  # 2025-07-01T16:00Z
+
+
+@pytest.mark.parametrize(
+    ("offset", "shown"), [(8, "2025-07-11 00:00 (UTC+8)"), (-5, "2025-07-11 00:00 (UTC-5)")]
+)
+def test_guest_roster_dates_read_in_the_groups_time_zone(
+    memory_deps: Deps, messenger: RecordingMessenger, offset: int, shown: str
+) -> None:
+    apply_policy(memory_deps, {"jobs": {"utc_offset_hours": offset}})
+    process(command("guest add U2 2025-07-10"), memory_deps)
+    assert replies(messenger)[-1] == f"U2 is on the guest roster until {shown}."
+    process(command("guest list"), memory_deps)
+    assert replies(messenger)[-1] == f"Guest roster:\n• U2 → {shown}"
 
 
 def test_a_command_with_missing_arguments_answers_with_its_usage(

@@ -47,20 +47,21 @@ class Group:
         self.n += 1
         return f"{kind}{self.n}"
 
-    def say(self, user: str, text: str) -> Outcome:
-        return process(
-            MessagePosted(
-                platform="slack",
-                tenant="T1",
-                event_id=self.event_id("m"),
-                occurred_at=self.clock.now(),
-                chat="C1",
-                user=user,
-                message_id=f"{self.n}.0",
-                text=text,
-            ),
-            self.deps,
+    def message(self, user: str, text: str) -> MessagePosted:
+        event_id = self.event_id("m")
+        return MessagePosted(
+            platform="slack",
+            tenant="T1",
+            event_id=event_id,
+            occurred_at=self.clock.now(),
+            chat="C1",
+            user=user,
+            message_id=f"{self.n}.0",
+            text=text,
         )
+
+    def say(self, user: str, text: str) -> Outcome:
+        return process(self.message(user, text), self.deps)
 
     def command(self, user: str, *words: str, chat: str = "C1") -> Outcome:
         name, *args = words

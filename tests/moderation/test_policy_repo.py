@@ -42,6 +42,26 @@ def test_a_group_override_sits_on_the_org_policy() -> None:
     assert policy.revision == "1.1"
 
 
+def test_a_page_of_groups_reads_its_policies_in_one_batch_and_resolves_them_as_one_by_one() -> None:
+    store = MemoryStore()
+    writer = PolicyRepo(store)
+    writer.apply(keys.ORG_SCOPE, "locale: en\n", author="ops", now=1)
+    writer.apply(GROUP, "mode: shadow\nadmins: ['slack:T1:UA']\n", author="ops", now=2)
+    gids = [GID, "slack:T1:C2", "slack:T1:C3"]
+    store.usage.reset()
+
+    batch = PolicyRepo(store).for_groups(gids, now=3)
+
+    assert store.usage.calls["GetItem"] == 4  # the org's and each group's live version: one batch on DynamoDB
+    one_by_one = PolicyRepo(store)  # a repository of its own: its cache is empty
+    assert batch == {gid: one_by_one.for_group(gid, now=3) for gid in gids}
+    assert (batch[GID].mode, batch[GID].admins, batch["slack:T1:C2"].mode) == (
+        "shadow",
+        ("slack:T1:UA",),
+        "enforce",
+    )
+
+
 def test_a_bad_document_is_refused_with_its_problems_and_nothing_is_stored() -> None:
     repo = PolicyRepo(MemoryStore())
     with pytest.raises(PolicyError, match="max_messages"):

@@ -158,7 +158,7 @@ def test_the_history_goes_privately_to_an_admin_and_is_refused_to_a_member(
 
     (refused, shown) = sent(messenger, "send_direct")
     assert refused["user"] == "UMALLORY" and "Only this group's admins" in refused["text"]
-    assert shown["user"] == "UADMIN" and UID in shown["text"] and "leaked numbers" in shown["text"]
+    assert shown["user"] == "UADMIN" and "· U9 (Slack)" in shown["text"] and "leaked numbers" in shown["text"]
     decided = memory_deps.store.get_item(keys.group_pk(GID), keys.watched_join_sk(UID))
     assert decided is not None and decided.data["state"] == "open"  # looking is not deciding
 

@@ -50,7 +50,7 @@ ADMIN_CARDS: dict[str, tuple[str, ...]] = {
     "rev": ("rev.approve", "rev.reject"),
     "slow": ("slow.end", "slow.extend", "slow.warn"),  # slow mode after a heated exchange (R5.3)
     "file": ("file.approve", "file.reject"),  # an outsider's request for an archived file
-    "setup": ("setup.enforce", "setup.warn", "setup.shadow", "setup.off"),  # the bot's arrival in a group
+    "setup": ("setup.apply", "setup.enforce", "setup.warn", "setup.shadow", "setup.off"),  # the arrival
     "watch": ("watch.stay", "watch.remove", "watch.history"),  # a watched person joined (issue 20)
 }
 MEMBER_CARDS: dict[str, tuple[str, ...]] = {

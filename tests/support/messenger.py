@@ -49,7 +49,9 @@ class RecordingMessenger:
         return self._record("send_direct", tenant=tenant, user=user, text=text)
 
     def post_card(self, target: Target, card: Card) -> Sent:
-        return self._record("post_card", target=target, card=card)
+        """A card's token is what `update_card` takes back (as Slack's "channel:ts")."""
+        sent = self._record("post_card", target=target, card=card)
+        return Sent(message_id=sent.message_id, token=f"{target.chat or target.user}:{sent.message_id}")
 
     def update_card(
         self, tenant: str, card_ref: str, card: Card, *, response_token: str | None = None

@@ -83,15 +83,18 @@ def test_members_are_read_once_for_the_page_and_again_once_changed() -> None:
     assert member is not None and member.role == "admin"
 
 
-def test_activity_is_written_once_per_member_with_the_latest_time() -> None:
+def test_activity_is_written_once_per_member_with_the_latest_time_and_once_per_group_summary() -> None:
     inner, page = stores()
     for n in range(5):
         page.record_activity(GID, "wecom:corp:a", "a", T0 + n)
+        page.record_activity(GID, "wecom:corp:b", "b", T0 + n)
     inner.usage.reset()
     page.flush()
-    assert inner.usage.calls["UpdateItem"] == 1
+    assert inner.usage.calls["UpdateItem"] == 3  # each member's, and the group's summary once
     member = inner.get_member(GID, "wecom:corp:a")
     assert member is not None and member.last_active == T0 + 4
+    summary = inner.group_summaries([GID])[GID]
+    assert (summary.members, summary.last_active) == (2, T0 + 4)
 
 
 SETUP = keys.group_pk(GID), keys.setup_sk()

@@ -8,9 +8,13 @@ qunguan's operators register declares these variables:
 - `fields`: a JSON array of `{"label", "value"}`, shown as a list;
 - `buttons`: a JSON array of `{"label", "action", "value", "style"}`, shown as a loop of buttons whose
   callback (type HTTP) sends `params = {"action": <action>, "value": <value>, "chat": <chat>}`;
-- `chat`: the open conversation id the card was posted to, echoed back in each button's params.
+- `chat`: the open conversation id the card was posted to, echoed back in each button's params;
+- `selects`: a JSON array of `{"key", "label", "multiple", "options": [{"label", "value"}], "initial":
+  [values]}`, shown as the template's select (or multi-select) form fields, above the buttons; a button's
+  callback then also sends `"choices": {<key>: <value> | [<value>, ...]}`, what each select held.
 
-On a click DingTalk posts those params to `/dingtalk/cards` (see `endpoints.DingTalkCards`).
+On a click DingTalk posts those params to `/dingtalk/cards` (see `endpoints.DingTalkCards`). Every
+variable is a string (`cardParamMap` is `Map<String, String>` in the card API), so lists travel as JSON.
 """
 
 from __future__ import annotations
@@ -36,6 +40,19 @@ def card_param_map(card: Card, *, chat: str | None = None) -> dict[str, str]:
             ]
         ),
     }
+    # Always sent, empty too: an update by key then takes a handled card's form away with its buttons.
+    params["selects"] = _json(
+        [
+            {
+                "key": select.key,
+                "label": select.label,
+                "multiple": select.multiple,
+                "options": [{"label": o.label, "value": o.value} for o in select.options],
+                "initial": list(select.initial),
+            }
+            for select in card.selects
+        ]
+    )
     if chat is not None:
         params["chat"] = chat
     return params

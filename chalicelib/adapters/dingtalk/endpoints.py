@@ -471,6 +471,7 @@ class DingTalkCards:
             action=action,
             value=_param_text(params.get("value")),
             card_id=track,
+            choices=_choices(params.get("choices")),
         )
         return Parsed((click,))
 
@@ -488,6 +489,18 @@ def _card_params(content: str) -> Mapping[str, Any]:
     private = data.get("cardPrivateData") if isinstance(data, Mapping) else None
     params = private.get("params") if isinstance(private, Mapping) else None
     return params if isinstance(params, Mapping) else {}
+
+
+def _choices(chosen: Any) -> tuple[str, ...]:
+    """The template's `choices` param (`chalicelib.adapters.dingtalk.cards`): select key -> value or
+    values, as `key=value`; anything else is no choice."""
+    if not isinstance(chosen, Mapping):
+        return ()
+    found: list[str] = []
+    for key, value in chosen.items():
+        values = value if isinstance(value, list) else [value]
+        found += [f"{key}={v}" for v in values if isinstance(key, str) and isinstance(v, str) and v]
+    return tuple(found)
 
 
 def _param_text(value: Any) -> str:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.adapters.base import (
     Capabilities,
     Capability,
+    CardChoices,
     DirectoryUser,
     GroupInfo,
     NotSupported,
@@ -89,7 +90,8 @@ def capabilities(*, admin_token: bool) -> Capabilities:
         always.add(Capability.DELETE_MESSAGE)
     else:
         notes[Capability.DELETE_MESSAGE] = DELETE_NOTE
-    return Capabilities(always=frozenset(always), notes=notes)
+    # Block Kit: selects, multi-selects and the user picker (`multi_users_select`).
+    return Capabilities(always=frozenset(always), notes=notes, choices=CardChoices(people=True))
 
 
 class SlackMessenger:

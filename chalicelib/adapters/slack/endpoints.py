@@ -41,6 +41,7 @@ from urllib.parse import parse_qsl
 
 from chalicelib.adapters.base import Endpoint, Parsed, Verified
 from chalicelib.adapters.slack.addressing import address
+from chalicelib.adapters.slack.blocks import SELECT_PREFIX
 from chalicelib.adapters.slack.signature import verify_signature
 from chalicelib.clock import Clock
 from chalicelib.core.events import (
@@ -382,7 +383,10 @@ def _block_actions(payload: JsonObject, signed_at: float) -> tuple[CardClicked, 
     chat = _text(_obj(payload, "channel"), "id") or _text(container, "channel_id")
     card = _text(container, "message_ts") or _text(_obj(payload, "message"), "ts")
     clicks = []
+    choices = _choices(_obj(_obj(payload, "state"), "values"))
     for index, action in enumerate(item for item in _list(payload, "actions") if isinstance(item, dict)):
+        if _text(action, "action_id").startswith(SELECT_PREFIX):
+            continue  # a choice made on the card, read from `state` when its button is pressed
         action_ts = _text(action, "action_ts")
         clicks.append(
             CardClicked(
@@ -396,9 +400,27 @@ def _block_actions(payload: JsonObject, signed_at: float) -> tuple[CardClicked, 
                 value=_text(action, "value") or _text(_obj(action, "selected_option"), "value"),
                 card_id=card,
                 response_token=_text(payload, "response_url") or None,
+                choices=choices,
             )
         )
     return tuple(clicks)
+
+
+def _choices(values: JsonObject) -> tuple[str, ...]:
+    """What the card's selects hold (`state.values`: block id -> action id -> state), as `key=value`."""
+    found: list[str] = []
+    for block in values.values():
+        for action_id, state in block.items() if isinstance(block, dict) else ():
+            if not action_id.startswith(SELECT_PREFIX) or not isinstance(state, dict):
+                continue
+            key = action_id.removeprefix(SELECT_PREFIX)
+            options = [*_list(state, "selected_options"), _obj(state, "selected_option")]
+            chosen = [_text(o, "value") for o in options if isinstance(o, dict)]
+            chosen += [
+                u for u in [*_list(state, "selected_users"), state.get("selected_user")] if isinstance(u, str)
+            ]
+            found += [f"{key}={value}" for value in chosen if value]
+    return tuple(found)
 
 
 def _is_direct(channel_id: str, channel_name: str) -> bool:

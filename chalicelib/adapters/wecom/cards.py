@@ -10,6 +10,13 @@ WeCom's limits, enforced here rather than discovered as an errcode after the fac
 - at most 6 buttons, each `key` at most 1024 bytes and unique on the card (a longer key is refused, never
   cut: the value may be signed, and half a signature is worthless);
 - at most 6 `horizontal_content_list` rows; further fields go into the body text instead of being lost.
+
+A card with selects is a `multiple_interaction` card instead (多项选择型, path/90236): `main_title` (the
+body as its `desc`), a `select_list` of at most 3 single-choice selects (`question_key`, `title`,
+`selected_id`, an `option_list` of at most 10 `{id, text}`), and one `submit_button` whose `key` is the
+card's one button's. The click callback names the button's key as `EventKey` and what was chosen as
+`SelectedItems` (`QuestionKey`, `OptionIds`), path/90240. WeCom offers no multiple choice on that card and no
+user picker: a card asking for either is refused here, as are more selects or options than it takes.
 """
 
 from __future__ import annotations
@@ -17,13 +24,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from chalicelib.core.cards import Button, ButtonStyle, Card
+from chalicelib.core.cards import Button, ButtonStyle, Card, Select
 
 MAX_BUTTONS = 6
 MAX_ROWS = 6
 MAX_KEY_BYTES = 1024
 TASK_ID = re.compile(r"[A-Za-z0-9_@-]{1,128}")
 KEY_SEPARATOR = "|"
+MAX_SELECTS = 3
+MAX_OPTIONS = 10
+MAX_OPTION_ID_BYTES = 128
 
 # Styles 1..4 are shown only as a picture in the doc; 1 is the filled blue default, 3 the red one.
 # [UNVERIFIED] on a live tenant: the mapping of 2 (outlined) to "default".
@@ -50,6 +60,8 @@ def template_card(card: Card, *, task_id: str | None = None) -> dict[str, Any]:
     task = task_id or card.card_id
     if not TASK_ID.fullmatch(task):
         raise ValueError(f"WeCom task_id must match {TASK_ID.pattern}: {task!r}")
+    if card.selects:
+        return _choice_card(card, task)
     if len(card.buttons) > MAX_BUTTONS:
         raise ValueError(f"WeCom cards take at most {MAX_BUTTONS} buttons, got {len(card.buttons)}")
     keys = [button_key(button) for button in card.buttons]
@@ -72,4 +84,44 @@ def template_card(card: Card, *, task_id: str | None = None) -> dict[str, Any]:
         rendered["sub_title_text"] = text
     if rows:
         rendered["horizontal_content_list"] = [{"keyname": name, "value": value} for name, value in rows]
+    return rendered
+
+
+def _choice_card(card: Card, task: str) -> dict[str, Any]:
+    """A `multiple_interaction` card: the selects, and the card's one button as its submit button."""
+    if len(card.selects) > MAX_SELECTS:
+        raise ValueError(f"WeCom choice cards take at most {MAX_SELECTS} selects, got {len(card.selects)}")
+    if len(card.buttons) != 1:
+        raise ValueError("a WeCom choice card has exactly one (submit) button")
+    text = "\n".join(
+        part for part in (card.body, *(f"{n}: {v}" for n, v in card.fields), card.footer) if part
+    )
+    title: dict[str, str] = {"title": card.title}
+    if text:
+        title["desc"] = text
+    return {
+        "card_type": "multiple_interaction",
+        "main_title": title,
+        "task_id": task,
+        "select_list": [_selection(select) for select in card.selects],
+        "submit_button": {"text": card.buttons[0].label, "key": button_key(card.buttons[0])},
+    }
+
+
+def _selection(select: Select) -> dict[str, Any]:
+    if select.multiple or select.people:
+        raise ValueError(f"WeCom selects are single choices among options: {select.key!r}")
+    if not 1 <= len(select.options) <= MAX_OPTIONS:
+        raise ValueError(f"a WeCom select takes 1 to {MAX_OPTIONS} options, got {len(select.options)}")
+    ids = [option.value for option in select.options]
+    if len(set(ids)) != len(ids) or any(len(i.encode()) > MAX_OPTION_ID_BYTES or not i for i in ids):
+        raise ValueError(f"WeCom option ids are unique, 1 to {MAX_OPTION_ID_BYTES} bytes: {select.key!r}")
+    rendered: dict[str, Any] = {
+        "question_key": select.key,
+        "title": select.label,
+        "option_list": [{"id": option.value, "text": option.label} for option in select.options],
+    }
+    chosen = [value for value in select.initial if value in ids]
+    if chosen:
+        rendered["selected_id"] = chosen[0]
     return rendered

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from chalicelib.adapters.base import (
     Capabilities,
     Capability,
+    CardChoices,
     DirectoryUser,
     GroupInfo,
     NotSupported,
@@ -31,7 +32,7 @@ from chalicelib.adapters.base import (
 )
 from chalicelib.adapters.http_client import ApiClient, TokenCache
 from chalicelib.adapters.reply_urls import refuse_unless_allowed, reply_urls
-from chalicelib.adapters.wecom.cards import TASK_ID, template_card
+from chalicelib.adapters.wecom.cards import MAX_SELECTS, TASK_ID, template_card
 from chalicelib.clock import Clock, SystemClock
 from chalicelib.core.cards import Card
 from chalicelib.core.events import Event
@@ -82,6 +83,10 @@ CAPABILITIES = Capabilities(
         ),
         Capability.RECALL_OWN: "message/recall: the app's own message/send messages, within 24 h.",
     },
+    # multiple_interaction (path/90236): at most 3 single-choice selects, no user picker.
+    choices=CardChoices(max_selects=MAX_SELECTS, multiple=False, people=False),
+    # update_template_card: "一个code只能调用一次该接口" (path/94945).
+    card_updates="once",
 )
 
 
@@ -139,7 +144,11 @@ class WeComMessenger:
             self._post_reply_url(target.reply_url, {"msgtype": "template_card", "template_card": rendered})
             return Sent()
         if target.user:
-            return self._send_to_user(target.user, {"msgtype": "template_card", "template_card": rendered})
+            sent = self._send_to_user(target.user, {"msgtype": "template_card", "template_card": rendered})
+            # The token names the card's task id with its response_code: an update by the code alone
+            # replaces the card under the task id it was sent with.
+            token = f"{rendered['task_id']}{TASK_SEPARATOR}{sent.token}" if sent.token else None
+            return replace(sent, token=token)
         raise NotSupported("WeCom cannot post a template card to a group; send it to a person")
 
     def update_card(
@@ -147,7 +156,8 @@ class WeComMessenger:
     ) -> None:
         """Answer a clicked card. `response_token` is what the click (or the send) gave:
 
-        - a self-built app card: the ResponseCode of the send or the click, good for one call of
+        - a self-built app card: the ResponseCode of the click, or the send's token (`task_id|code`:
+          the card is replaced under the task id it was sent with); each code is good for one call of
           `message/update_template_card` within 72 h (doc path/94888). With buttons, the whole card is
           replaced; without, the buttons give way to a label (`replace_name`: the footer, else the title).
         - an AI bot card: the click's `response_url` (path/101138: one call, within an hour). The AI bot
@@ -161,9 +171,14 @@ class WeComMessenger:
         if "://" in response_token:
             self._post_reply_url(response_token, _reply_for(card))
             return
-        body: dict[str, Any] = {"atall": 1, "agentid": self._agent(), "response_code": response_token}
+        sent_task, separator, code = response_token.partition(TASK_SEPARATOR)
+        if not separator:  # a click's ResponseCode, or a token stored before tokens named the task
+            sent_task, code = "", response_token
+        body: dict[str, Any] = {"atall": 1, "agentid": self._agent(), "response_code": code}
         if card.buttons:
-            task = card_ref if TASK_ID.fullmatch(card_ref or "") else task_id_for(card.card_id)
+            # The card's task id: the one it was sent with, else the one a click names (`card_ref`).
+            named = card_ref if card_ref != response_token and TASK_ID.fullmatch(card_ref or "") else ""
+            task = sent_task or named or task_id_for(card.card_id)
             body["template_card"] = template_card(card, task_id=task)
         else:
             body["button"] = {"replace_name": card.footer or card.title}
@@ -413,6 +428,9 @@ def _reply_for(card: Card) -> dict[str, Any]:
         card.footer,
     ]
     return {"msgtype": "markdown", "markdown": {"content": "\n".join(line for line in lines if line)}}
+
+
+TASK_SEPARATOR = "|"  # never in a task id ([A-Za-z0-9_@-]); a card's token is "task_id|response_code"
 
 
 def task_id_for(card_id: str) -> str:

@@ -239,8 +239,9 @@ def _media_message(msg: _XmlMessage) -> list[Event]:
 def _card_event(msg: _XmlMessage) -> list[Event]:
     key, task = msg.require("EventKey"), msg.fields.get("TaskId", "")
     action, value = split_button_key(key)
+    choices = _xml_choices(msg.root)
     # The key may run to 1024 bytes; a digest keeps the claim key short and still tells buttons apart.
-    key_digest = hashlib.sha256(key.encode()).hexdigest()[:16]
+    key_digest = hashlib.sha256("\n".join((key, *choices)).encode()).hexdigest()[:16]
     return [
         CardClicked(
             platform="wecom",
@@ -252,8 +253,33 @@ def _card_event(msg: _XmlMessage) -> list[Event]:
             value=value,
             card_id=task,
             response_token=msg.fields.get("ResponseCode") or None,
+            choices=choices,
         )
     ]
+
+
+def _xml_choices(root: Element) -> tuple[str, ...]:
+    """A choice card's `SelectedItems` (path/90240): `<SelectedItem><QuestionKey/><OptionIds><OptionId/>…`,
+    as `key=value`."""
+    found: list[str] = []
+    for item in root.iter("SelectedItem"):
+        key = (item.findtext("QuestionKey") or "").strip()
+        found += [f"{key}={(o.text or '').strip()}" for o in item.iter("OptionId") if key and o.text]
+    return tuple(found)
+
+
+def _json_choices(detail: dict[str, Any]) -> tuple[str, ...]:
+    """The AI bot's `selected_items` (path/101027, 多项选择模版卡片的事件), as `key=value`:
+    `{"selected_item": [{"question_key", "option_ids": {"option_id": [...]}}]}`."""
+    items = detail.get("selected_items")
+    items = items.get("selected_item") if isinstance(items, dict) else items
+    found: list[str] = []
+    for item in items if isinstance(items, list) else []:
+        key = _string(item, "question_key")
+        ids = item.get("option_ids") if isinstance(item, dict) else None
+        ids = ids.get("option_id") if isinstance(ids, dict) else ids
+        found += [f"{key}={i}" for i in (ids if isinstance(ids, list) else []) if key and isinstance(i, str)]
+    return tuple(found)
 
 
 def _contact_event(msg: _XmlMessage) -> list[Event]:
@@ -477,6 +503,7 @@ def _json_card_event(msg: _JsonMessage) -> list[Event]:
             value=value,
             card_id=_string(detail, "task_id"),
             response_token=msg.string("response_url") or None,
+            choices=_json_choices(detail),
             **msg.common(),
         )
     ]

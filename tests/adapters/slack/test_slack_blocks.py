@@ -173,3 +173,23 @@ def test_the_fake_refuses_blocks_slack_refuses_with_invalid_blocks(fake: FakeMes
     unknown = [{"type": "section", "text": {"type": "mrkdwn", "text": "x"}, "colour": "red"}]
     assert block_kit_errors(unknown) != []
     fake.clear()  # refused on purpose: not a finding for this test
+
+
+def test_selects_are_sections_with_the_choice_prefilled_and_slack_accepts_them() -> None:
+    from chalicelib.core.cards import Option, Select
+
+    modes = Select("mode", "Governing", (Option("Enforce", "enforce"), Option("Trial", "warn")), ("warn",))
+    admins = Select("admins", "Admins", (), ("U0ALICE",), multiple=True, people=True)
+    blocks = render(
+        card(buttons=(Button("Apply", "setup.apply", "C1.sig", "primary"),), selects=(modes, admins))
+    )
+    assert block_kit_errors(blocks) == []
+    by_id = {block.get("block_id"): block for block in blocks}
+    assert by_id["select:mode"]["accessory"]["initial_option"]["value"] == "warn"
+    assert by_id["select:admins"]["accessory"] == {
+        "action_id": "select:admins",
+        "type": "multi_users_select",
+        "initial_users": ["U0ALICE"],
+        "placeholder": {"type": "plain_text", "text": "Admins", "emoji": True},
+    }
+    assert [b["type"] for b in blocks][-2:] == ["actions", "context"]  # the button after the choices

@@ -473,3 +473,21 @@ def test_interaction_and_command_ids_are_distinct_namespaces() -> None:
     command = parse_command(trigger_id="612.345.abc")
     assert click.event_id.startswith("click:612.345.abc")
     assert command.event_id == "cmd:612.345.abc"
+
+
+def test_a_choice_on_a_card_is_no_click_and_the_button_carries_every_choice() -> None:
+    state = {
+        "select:mode": {"select:mode": {"type": "static_select", "selected_option": {"value": "warn"}}},
+        "select:admins": {
+            "select:admins": {"type": "multi_users_select", "selected_users": ["U0ALICE", "U0CAROL"]}
+        },
+        "other": {"plain": {"type": "plain_text_input", "value": "not a select of ours"}},
+    }
+    choosing = click_payload({"action_id": "select:mode", "selected_option": {"value": "warn"}})
+    assert parse_interaction({**choosing, "state": {"values": state}}) == Parsed()
+
+    pressed = click_payload({"action_id": "setup.apply", "value": "C1.sig", "action_ts": "1700000001.1"})
+    (click,) = parse_interaction({**pressed, "state": {"values": state}}).events
+    assert isinstance(click, CardClicked)
+    assert click.choices == ("mode=warn", "admins=U0ALICE", "admins=U0CAROL")
+    assert click.chosen("admins") == ("U0ALICE", "U0CAROL") and click.chosen("zone") == ()

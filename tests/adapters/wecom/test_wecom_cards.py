@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from chalicelib.adapters.wecom.cards import button_key, split_button_key, template_card
-from chalicelib.core.cards import Button, Card
+from chalicelib.core.cards import Button, Card, Option, Select
+from local.fakes.wecom_cards import template_card_errors
 
 BASE = Card(
     card_id="case-42",
@@ -83,3 +84,48 @@ def test_an_action_with_the_separator_is_refused() -> None:
 def test_two_buttons_with_the_same_key_are_refused() -> None:
     with pytest.raises(ValueError, match="unique"):
         template_card(card(buttons=(Button("A", "ack", "1"), Button("B", "ack", "1"))))
+
+
+def choice_card(
+    *selects: Select, buttons: tuple[Button, ...] = (Button("应用", "setup.apply", "C1"),)
+) -> Card:
+    return Card(
+        card_id="setup-1", title="群管已加入「周会」", body="请选择", buttons=buttons, selects=selects
+    )
+
+
+MODE = Select("mode", "管理方式", (Option("正式执行", "enforce"), Option("试行", "warn")), ("warn",))
+
+
+def test_a_card_with_selects_becomes_a_multiple_interaction_card_wecom_accepts() -> None:
+    rendered = template_card(choice_card(MODE))
+    assert rendered == {
+        "card_type": "multiple_interaction",
+        "main_title": {"title": "群管已加入「周会」", "desc": "请选择"},
+        "task_id": "setup-1",
+        "select_list": [
+            {
+                "question_key": "mode",
+                "title": "管理方式",
+                "option_list": [{"id": "enforce", "text": "正式执行"}, {"id": "warn", "text": "试行"}],
+                "selected_id": "warn",
+            }
+        ],
+        "submit_button": {"text": "应用", "key": "setup.apply|C1"},
+    }
+    assert template_card_errors(rendered) == []
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        choice_card(*(replace(MODE, key=f"k{i}") for i in range(4))),  # more than 3 selects
+        choice_card(replace(MODE, multiple=True)),  # no multiple choice
+        choice_card(replace(MODE, people=True)),  # no user picker
+        choice_card(replace(MODE, options=tuple(Option(str(i), str(i)) for i in range(11)))),  # > 10 options
+        choice_card(MODE, buttons=()),  # no submit button
+    ],
+)
+def test_a_choice_card_wecom_cannot_show_is_refused_before_sending(bad: Card) -> None:
+    with pytest.raises(ValueError):
+        template_card(bad)
