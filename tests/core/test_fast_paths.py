@@ -27,6 +27,8 @@ ALPHABET = st.sampled_from(
         *SEPARATORS,
         *"abcsSfukxyzqrvwQ013456789@$傻逼号ア한é\u0301\u200bＳｗｘ１，!_\n\t½²٣аο",
         *("wx", "vx", "qq", "line", "微信", "加V", "➕", "❤", "扣扣", "加賴", "二维码", "scan qr", "://"),
+        *("加", "信", "V信", "加 Ｗ", "加\u3000L", "＋ｖ", "+", "企鹅", "企", "賴 ID", "赖", "ｉｄ", "参加"),
+        *("pwd", "PassWd", "pasſword", "Ｗ", "_", "github_pat_", "-----BEGIN ", "xox", "ASIA", "口令"),
         *("www.", "a.b", ".com", "AKIA", "xoxb-", "ghp_", "sk-", "password", "密码", "13912345678"),
     ]
 )
@@ -151,9 +153,9 @@ def _case_insensitive_matches(letter: str) -> set[str]:
 
 def test_the_first_character_classes_hold_every_case_form() -> None:
     """The fast gates open with a class without case folding: it must list every character a
-    case-insensitive cue can start with (only q and p start one)."""
+    case-insensitive cue can start with (q for the QR gate) or, for the PII gate, opens on (w)."""
     assert _case_insensitive_matches("q") <= set("Qq扫掃二")
-    assert _case_insensitive_matches("p") <= set(CUE_STARTS)
+    assert _case_insensitive_matches("w") <= set(CUE_STARTS)
 
 
 def test_every_contact_cue_word_opens_the_gate() -> None:
@@ -161,6 +163,32 @@ def test_every_contact_cue_word_opens_the_gate() -> None:
         assert contacts._may_offer(text_view(f"我的 {word} 是"))
         assert contacts._may_offer(text_view(f"MY {word.upper()} IS"))
     assert not contacts._may_offer(text_view("see you on the wiki"))
+
+
+def test_common_words_with_a_cue_character_do_not_open_the_contact_gate() -> None:
+    """加 and 信 open it only where a cue has them (加微信, 加V, 加LINE, 微信, V信), not in 参加 or 信息."""
+    for text in (
+        "下周二团建，想参加的请接龙",
+        "页面加载有点慢",
+        "相信大家的信息都收到了",
+        "企业文化",
+        "C++ 代码",
+    ):
+        assert not contacts._may_offer(text_view(text)), text
+    for text in (
+        "加微信",
+        "加 V",
+        "加ＬＩＮＥ",
+        "微信号",
+        "V信",
+        "+ v",
+        "扣扣",
+        "企鹅号",
+        "賴 ID",
+        "❤",
+        "➕",
+    ):
+        assert contacts._may_offer(text_view(text)), text
 
 
 @PROPERTY
