@@ -306,9 +306,15 @@ _LEET_NEAR = re.compile(r"[\d@$](?:(?<=[^\W\d_][\d@$])|(?=[^\W\d_]))")
 
 def _gap(match: re.Match[str]) -> str:
     text, (start, end) = match.string, match.span()
+    gap = match.group()
+    # The usual changing run: a mark between two ASCII letters or digits (let's, wi-fi, e.g), which
+    # `_joins` joins (no space in it, both neighbours joinable), decided here without its steps.
+    if start > 0 and end < len(text) and " " not in gap:
+        last, first = text[start - 1], text[end]
+        if last.isascii() and first.isascii() and last.isalnum() and first.isalnum():
+            return ""
     if _joins(text, start, end):
         return ""
-    gap = match.group()
     return gap if gap.strip(" ") else " "
 
 

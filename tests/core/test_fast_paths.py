@@ -165,6 +165,31 @@ def test_every_contact_cue_word_opens_the_gate() -> None:
     assert not contacts._may_offer(text_view("see you on the wiki"))
 
 
+# The contact gate as it was first written: a cue character anywhere, a cue word, nine digits.
+PLAIN_ID_CUE = re.compile(r"[信❤♥加➕+扣企賴赖]")
+
+
+def _plain_may_offer(folded: str) -> bool:
+    return bool(
+        PLAIN_ID_CUE.search(folded)
+        or any(word in folded for word in contacts.ID_CUE_WORDS)
+        or contacts.PHONE_GATE.search(folded)
+    )
+
+
+@PROPERTY
+@given(st.one_of(TRICKY, ANY_TEXT))
+def test_the_contact_gate_passes_what_the_plain_one_passes_but_lone_cue_characters(text: str) -> None:
+    """`_may_offer` passes wherever the plain gates do, except where the only cue character is not in a
+    cue (every contact is still found: `test_contact_gate_never_hides_a_contact`)."""
+    folded = text_view(text).folded
+    fast = contacts._may_offer(text_view(text))
+    if fast:
+        assert _plain_may_offer(folded)
+    if any(word in folded for word in contacts.ID_CUE_WORDS) or contacts.PHONE_GATE.search(folded):
+        assert fast
+
+
 def test_common_words_with_a_cue_character_do_not_open_the_contact_gate() -> None:
     """加 and 信 open it only where a cue has them (加微信, 加V, 加LINE, 微信, V信), not in 参加 or 信息."""
     for text in (
