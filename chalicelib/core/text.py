@@ -267,9 +267,10 @@ def normalise(text: str) -> Normalised:
 # Python step for what cannot change. Most separator runs are one space between two words, which `_join`
 # keeps as it is; `_CHANGING_GAP` finds only the runs it may change (a run with another separator in it,
 # several spaces, one space between two CJK characters or between two single letters), and `_gap` decides
-# those with `_joins`, as `_join` does. Likewise `_LEET_WORD` finds only the tokens of `_LEET_TOKEN` that
-# have a leet character and a letter-like one, and `_unleet`'s own `token` decides. Both patterns are
-# linear: every repetition is possessive and each starts only where its run or token starts.
+# those with `_joins`, as `_join` does. Likewise `_unleet_near` visits only the tokens of `_LEET_TOKEN`
+# around a digit, @ or $ next to a letter (`_LEET_NEAR`), and changes them as `_unleet`'s own `token`
+# does. The pattern is linear (every repetition possessive, a match only where a run starts), and so is
+# `_unleet_near` (each character is looked at at most twice).
 _SEP = re.escape("".join(sorted(SEPARATORS)))
 _SEP_NOT_SPACE = re.escape("".join(sorted(SEPARATORS - {" "})))
 _ALNUM = r"(?:[@$]|[^\W_])"  # str.isalnum(), or @ and $ (as in `_joins`)
@@ -287,21 +288,13 @@ _CHANGING_GAP = re.compile(
     rf"|(?<={_CJK_ONLY}[ ])(?={_CJK_ONLY})"
     rf"|(?:(?<=\A{_ALNUM}[ ])|(?<=[{_SEP}]{_ALNUM}[ ]))(?={_ALNUM}(?:\Z|[{_SEP}])))"
 )
-_TOKEN_CHAR = rf"(?:[@$]|[^\W_{_CJK_CLASS}])"  # a character of a `_LEET_TOKEN` token
-_LEET_CLASS = "[" + re.escape("".join(LEET)) + "]"
-_LETTER_LIKE = r"[^\W\d_]"  # every letter (str.isalpha()) and then some: a superset is enough here
-_LEET_WORD = re.compile(  # a token's first character (none before it), then: a leet one and a letter in it
-    rf"{_TOKEN_CHAR}(?<!{_TOKEN_CHAR}[\s\S])"
-    rf"(?:(?<={_LEET_CLASS})|(?=(?:(?!{_LEET_CLASS}){_TOKEN_CHAR})*+{_LEET_CLASS}))"
-    rf"(?:(?<={_LETTER_LIKE})|(?=(?:(?!{_LETTER_LIKE}){_TOKEN_CHAR})*+{_LETTER_LIKE}))"
-    rf"{_TOKEN_CHAR}*+"
-)
-
-
 # A letter-like character next to a digit, @ or $: every token with a letter and a leet character has
 # one (the characters between its nearest letter and leet character can only be digits). It opens with
 # the digit, @ or $ (one class, which `re` skips to in C) and looks at its two neighbours.
 _LEET_NEAR = re.compile(r"[\d@$](?:(?<=[^\W\d_][\d@$])|(?=[^\W\d_]))")
+# The same in ASCII text, spelled with ASCII classes (\d is [0-9] there, and [^\W\d_] is [A-Za-z]): a
+# class with \d in it is scanned at half the speed of a list of characters.
+_LEET_NEAR_ASCII = re.compile(r"[0-9@$](?:(?<=[A-Za-z][0-9@$])|(?=[A-Za-z]))")
 
 
 def _gap(match: re.Match[str]) -> str:
@@ -318,11 +311,41 @@ def _gap(match: re.Match[str]) -> str:
     return gap if gap.strip(" ") else " "
 
 
-def _leet_word(match: re.Match[str]) -> str:
-    word = match.group()
-    if any(c.isalpha() for c in word):
-        return "".join(LEET.get(c, c) for c in word)
-    return word
+# A run of the characters of `_LEET_TOKEN`'s tokens (@, $, letters and digits outside CJK), possessive.
+_TOKEN_RUN = re.compile(f"(?:[@$]|[^\\W_{_CJK_CLASS}])*+")
+_TOKEN_RUN_ASCII = re.compile("[@$0-9A-Za-z]*+")  # the same in ASCII text
+
+
+def _unleet_near(joined: str) -> str:
+    """`_unleet(joined)`: each token with a leet character and a letter has its leet characters turned
+    into letters. Only the tokens around a `_LEET_NEAR` match can (see there), so only they are looked
+    at, in order: from the match on to the token's end (`_TOKEN_RUN`), and back to its start (the same
+    pattern on the reversed text), which is never before the end of the token looked at before it; the
+    matches inside a token looked at are skipped. So each character is read at most twice: linear."""
+    parts: list[str] = []
+    done = 0  # what `parts` holds of `joined`
+    read = 0  # the end of the last token looked at (a character that is not a token's follows it)
+    size = len(joined)
+    backwards = ""
+    ascii_only = joined.isascii()
+    token_run = _TOKEN_RUN_ASCII if ascii_only else _TOKEN_RUN
+    for near in (_LEET_NEAR_ASCII if ascii_only else _LEET_NEAR).finditer(joined):
+        at = near.start()
+        if at < read:
+            continue
+        if not backwards:
+            backwards = joined[::-1]
+        start = size - token_run.match(backwards, size - at).end()
+        end = read = token_run.match(joined, at).end()
+        word = joined[start:end]
+        if _LEET_CHAR.search(word) and any(c.isalpha() for c in word):
+            parts.append(joined[done:start])
+            parts.append("".join(LEET.get(c, c) for c in word))
+            done = end
+    if not parts:
+        return joined
+    parts.append(joined[done:])
+    return "".join(parts)
 
 
 def normalise_text(text: str) -> str:
@@ -333,9 +356,9 @@ def normalise_text(text: str) -> str:
 def normalise_folded(folded: str) -> str:
     """`normalise_text` of a text whose `fold_text` is `folded` (the fold shared with other readers)."""
     joined = _CHANGING_GAP.sub(_gap, folded)
-    if not (_LEET_CHAR.search(joined) and _LEET_NEAR.search(joined)):
+    if not _LEET_CHAR.search(joined):
         return joined
-    return _LEET_WORD.sub(_leet_word, joined)
+    return _unleet_near(joined)
 
 
 def canonical(text: str) -> str:

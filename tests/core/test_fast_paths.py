@@ -19,6 +19,7 @@ from chalicelib.core.rules.ads import BARE_DOMAIN, LINK_GATE, QR_GATE, QR_HINT, 
 from chalicelib.core.rules.pii import ANY_CUE, ANY_CUE_BODY, CUE_STARTS, find_pii
 from chalicelib.core.text import SEPARATORS, normalise, normalise_text
 from chalicelib.core.textview import text_view
+from tests.security.linear import BOUND, growth
 
 # Separators between single letters, CJK and words; leetspeak next to letters and in plain numbers;
 # marks, zero-width and full-width forms; the cues of the contact, link, QR and PII patterns.
@@ -35,6 +36,20 @@ ALPHABET = st.sampled_from(
 TRICKY = st.lists(ALPHABET, max_size=24).map("".join)
 ANY_TEXT = st.text(max_size=80)
 PROPERTY = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+LEET_TEXT = st.lists(
+    st.sampled_from([*"ashitQZ0135792@$ .-_'٣²é", "sh1t", "a55", "4pm", "4f2a9c1", "v2", "傻", "Ⅻ"]),
+    max_size=16,
+).map("".join)
+
+
+@PROPERTY
+@given(LEET_TEXT)
+def test_leetspeak_is_undone_in_the_tokens_the_slow_path_changes(text: str) -> None:
+    """`_unleet_near` (the tokens around a digit next to a letter, ASCII classes for ASCII text) changes
+    exactly what `_unleet` (every token) does."""
+    assert normalise_text(text) == normalise(text).text
 
 
 @PROPERTY
@@ -238,3 +253,10 @@ def test_gates_turn_away_ordinary_chat() -> None:
     assert not QR_GATE.search(text)
     assert not ANY_CUE.search(text)
     assert contacts.contact_kinds(text) == []
+
+
+@pytest.mark.parametrize("unit", ["2a", "2aé", "8b@", "a1", "x9$"])
+def test_undoing_leetspeak_stays_linear_in_a_long_token(unit: str) -> None:
+    """A token with a digit next to a letter at every other character, with or without a leet one: its
+    matches inside a token already read are skipped, not read again (no quadratic rescans)."""
+    assert growth(normalise_text, lambda size: unit * (size // len(unit))) <= BOUND
