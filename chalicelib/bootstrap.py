@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 GROUP_CACHE_SECONDS = 300.0
 POLICY_CACHE_SECONDS = 60.0
 DIRECTORY_CACHE_SECONDS = 600.0
+# A group whose setup card is known to be claimed (`chalicelib.membership.arrival`): asked by every message
+# of the minutes after the bot arrives, answered from memory after the first.
+SETUP_CACHE_SECONDS = 300.0
 _SETTING_HINTS: dict[str, str] = {
     "slack": "SLACK_SIGNING_SECRET",
     "wecom.callback": "WECOM_CORP_ID, WECOM_TOKEN and WECOM_AES_KEY",
@@ -67,6 +70,7 @@ class Deps:
         self.groups: TtlCache[GroupRecord] = TtlCache(ttl=GROUP_CACHE_SECONDS)
         self.policies: TtlCache[GroupPolicy] = TtlCache(ttl=POLICY_CACHE_SECONDS)
         self.directory: TtlCache[DirectoryUser | None] = TtlCache(ttl=DIRECTORY_CACHE_SECONDS)
+        self.setups: TtlCache[bool] = TtlCache(ttl=SETUP_CACHE_SECONDS)
         self._endpoints: dict[Platform, dict[str, Endpoint]] = {}
         self._messengers: dict[str, Messenger] = {}
         self._lock = threading.Lock()
@@ -93,6 +97,7 @@ class Deps:
         derived = Deps(self._settings, env=self._env, clock=clock, store=store, dispatcher=self.dispatcher)
         derived.messenger_factory = self.messenger
         derived.groups, derived.policies, derived.directory = self.groups, self.policies, self.directory
+        derived.setups = self.setups
         return derived
 
     @property

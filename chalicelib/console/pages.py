@@ -213,7 +213,8 @@ def queue_entries(
         else:
             who = named[group.gid].get(user, user)
             mine = requests.own(viewer, group, entry.request)
-            entries.append(requests.RequestEntry(group, entry, who, viewer.acts_in(group) and not mine, mine))
+            may = requests.may_press(viewer, group, entry.request)
+            entries.append(requests.RequestEntry(group, entry, who, may, mine))
     return entries
 
 

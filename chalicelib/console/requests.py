@@ -5,7 +5,10 @@ against the request itself before it is shown (a marker whose request was decide
 dropped). A button of the queue is the request card's button pressed: the same sealed `CardClicked`
 (`join.approve|reject`, `pub.approve|reject`) claimed once and dispatched to the worker, which opens it
 through the card's own gate (the seal, then the approver's right in the sealed group) and decides it
-with the card's conditional transition; so a request is decided once, whoever clicks where. Nobody
+with the card's conditional transition; so a request is decided once, whoever clicks where. The click
+names no card: the decision shows on every approver's card by the tokens kept when each was sent
+(`chalicelib.kernel.request_cards`). The buttons are shown only to whom `may_press` (the same checks as
+the press: an admin of the group, not the request's author, and the card's own right). Nobody
 decides their own request or draft (four eyes): the console refuses it with 403, as the worker would.
 """
 
@@ -110,7 +113,6 @@ def click_of(viewer: Viewer, group: GroupRecord, request: OpenRequest, choice: s
         ref=request.ref,
         action=action,
     )
-    card_id = f"join-{request.ref[:12]}" if request.kind == JOIN else f"pub-{request.ref}"
     return CardClicked(
         platform=platform,
         tenant=viewer.tenant,
@@ -120,7 +122,7 @@ def click_of(viewer: Viewer, group: GroupRecord, request: OpenRequest, choice: s
         user=viewer.user,
         action=action,
         value=value,
-        card_id=card_id,
+        card_id="",  # no card was clicked: the decision updates every approver's card by its tokens
     )
 
 
@@ -135,6 +137,14 @@ def may_decide(viewer: Viewer, group: GroupRecord, click: CardClicked) -> bool:
     located = replace(click, chat=group.chat)
     allowed = may_admit if click.action.startswith("join.") else may_publish
     return allowed(located, viewer.user, viewer.context(group), viewer.deps)
+
+
+def may_press(viewer: Viewer, group: GroupRecord, request: OpenRequest) -> bool:
+    """Whether the queue shows the request's buttons to the viewer: what `act` checks before it
+    presses one (an admin of the group, not the request's own author, and the card's own right)."""
+    if not viewer.acts_in(group) or own(viewer, group, request):
+        return False
+    return may_decide(viewer, group, click_of(viewer, group, request, CHOICES[0]))
 
 
 def act(view: View) -> str:
@@ -153,7 +163,7 @@ def act(view: View) -> str:
         raise Forbidden("own request")
     click = click_of(viewer, group, request, choice)
     if not may_decide(viewer, group, click):
-        raise Forbidden("not an approver")
+        raise Forbidden("not an approver")  # the row showed no buttons (`may_press`)
     deps = viewer.deps
     if not deps.store.claim_event(click.platform, click.claim_key, viewer.now):
         return "gone"  # pressed already (a double submit): the first press decides

@@ -216,6 +216,13 @@ def log_acknowledgement(
     MessageLog(store).record(gid, entry, policy)
 
 
+def _message_logged_again(event: MessagePosted, policy: GroupPolicy, deps: Deps) -> bool:
+    """Whether a message's log item is written again by the worker (as `record_event` decides for it)."""
+    if not recording_on(event, policy, deps):
+        return False
+    return kept_text_days(policy) > 0 or keep_days(policy) > LOG_DAYS
+
+
 def record_event(event: Event, ctx: Context, deps: Deps) -> Decision:
     """The worker's handler for messages, file shares and card clicks; it decides nothing.
 
@@ -223,6 +230,8 @@ def record_event(event: Event, ctx: Context, deps: Deps) -> Decision:
     the policy asks for, the text or a longer life, and only where `jobs.activity` records. File shares
     are logged where it records; acknowledgements whatever it says. A log that cannot be written is not
     worth failing the message for."""
+    if isinstance(event, MessagePosted) and not _message_logged_again(event, ctx.policy, deps):
+        return Decision()  # decided before building the entry: what an ordinary message costs here
     entry = entry_for(event, ctx.policy)
     if entry is None:
         return Decision()

@@ -33,7 +33,7 @@ def actor_of(event: Event) -> str:
     return str(getattr(event, "user", "") or "")
 
 
-def load_context(event: Event, deps: Deps) -> Context:
+def load_context(event: Event, deps: Deps, *, commands: frozenset[str] = frozenset()) -> Context:
     now = deps.clock.now()
     group = None
     if event.chat and (isinstance(event, CardClicked) or getattr(event, "direct", False)):
@@ -42,9 +42,11 @@ def load_context(event: Event, deps: Deps) -> Context:
         group = ensure_group(event, deps, now)
     user = actor_of(event)
     member = deps.store.get_member(event.gid, event.uid(user)) if event.chat and user else None
-    policy = policies(deps).for_group(event.gid, now)
+    policy = deps.policies.get(event.gid, now)  # the repository's own cache, read without building it
+    if policy is None:
+        policy = policies(deps).for_group(event.gid, now)
     locale = normalise_locale((group.locale if group else None) or policy.locale)
-    return Context(now=now, group=group, member=member, locale=locale, policy=policy)
+    return Context(now=now, group=group, member=member, locale=locale, policy=policy, commands=commands)
 
 
 def policies(deps: Deps) -> PolicyRepo:
@@ -67,6 +69,8 @@ def ensure_group(event: Event, deps: Deps, now: float) -> GroupRecord:
     from chalicelib.kernel.group_info import describe, learn, stale
 
     cached = deps.groups.get(event.gid, now)
+    if cached is not None and learn(cached, event) is cached:
+        return cached  # what every message of a known group costs: nothing new to keep
     stored = cached if cached is not None else deps.store.get_group(event.gid)
     group = stored or GroupRecord(
         gid=event.gid, platform=event.platform, tenant=event.tenant, chat=event.chat, created_at=now

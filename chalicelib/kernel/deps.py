@@ -28,6 +28,7 @@ class Deps(Protocol):
     groups: TtlCache[GroupRecord]
     policies: TtlCache[GroupPolicy]
     directory: TtlCache[DirectoryUser | None]
+    setups: TtlCache[bool]  # groups whose setup card is claimed already (`chalicelib.membership.arrival`)
 
     @property
     def settings(self) -> Settings: ...

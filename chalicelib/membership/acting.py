@@ -21,7 +21,13 @@ from chalicelib.membership.admission import seal_actions
 
 
 def act(
-    deps: Deps, run: Where[JobRequested], actions: Sequence[Action], *, at: float, what: str
+    deps: Deps,
+    run: Where[JobRequested],
+    actions: Sequence[Action],
+    *,
+    at: float,
+    what: str,
+    after: acting.After | None = None,
 ) -> list[ActionResult]:
     """Carry `actions` out in the run's group (their buttons sealed with it) through the one `act`: the
     outbox, the executor and the audit. Nothing is done for a dry run."""
@@ -34,7 +40,9 @@ def act(
     decision = Decision(sealed)
     claim = content_claim(event, what, sealed)
     actor = event.job if isinstance(event, JobRequested) else "qunguan"
-    return list(acting.act(deps, run, decision, claim=claim, what="JobRequested", actor=actor).results)
+    return list(
+        acting.act(deps, run, decision, claim=claim, what="JobRequested", actor=actor, after=after).results
+    )
 
 
 def removed(actions: Sequence[Action], results: Sequence[ActionResult]) -> bool:

@@ -59,6 +59,8 @@ def on_first_message(event: MessagePosted, ctx: Context, deps: Deps) -> Decision
     group = ctx.group
     if event.direct or not event.chat or group is None or ctx.now - group.created_at > FRESH_SECONDS:
         return Decision()
+    if deps.setups.get(event.gid, ctx.now):
+        return Decision()  # claimed already, as this container knows: no request per message
     from chalicelib.moderation.handlers import addressed_command
 
     if ctx.policy.admins or addressed_command(event, ctx):
@@ -77,7 +79,11 @@ def arrive(event: Event, ctx: Context, deps: Deps, *, to: tuple[str, ...], intro
     if not recipients and not introduce:
         return Decision()
     claim = Item(keys.group_pk(event.gid), keys.setup_sk(), {"at": ctx.now, "by": ",".join(to)})
-    if not deps.store.put_item(claim, if_absent=True):
+    claimed = deps.store.put_item(claim, if_absent=True)
+    # Either way the claim is taken, for good: the container remembers it (`Deps.setups`), so the messages
+    # of the minutes after the arrival cost no request (`on_first_message`).
+    deps.setups.put(event.gid, True, ctx.now)
+    if not claimed:
         return Decision()
     prefix = command_prefix(event.platform)
     actions: list[Action] = []

@@ -25,6 +25,7 @@ from chalicelib.i18n import t
 from chalicelib.kernel.clicks import ClickAnswers, ClickGate
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.request_cards import updates
 from chalicelib.membership import departures, joins, names
 from chalicelib.membership.admission import admit, person_of, sealed_decision
 from chalicelib.membership.groups import group_view, natives
@@ -121,8 +122,24 @@ def on_join_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
         repo.history(gid, uid, user, "rejected", at=gctx.now, by=click.user)
     title = t(gctx.locale, "membership.join.card.title", name=person.label)
     line = t(gctx.locale, f"membership.join.{status}", by=click.user, name=person.label)
-    update = _handled(click, title, line, f"membership.join.{status}")
-    return _acting(click, deps, sealed, *actions, update, join=status, user=user, by=click.user)
+    reason = f"membership.join.{status}"
+    # The clicked card by the click's answer; every other approver's card (all of them, when decided in
+    # the console, whose click names no card) by the tokens it was sent with.
+    clicked = (_handled(click, title, line, reason),) if click.card_id or click.response_token else ()
+    shown = updates(
+        deps,
+        platform=click.platform,
+        gid=gid,
+        kind="join",
+        ref=sealed.ref,
+        # The line as the footer, too: WeCom shows a card's footer in place of the buttons it loses.
+        card=Card(card_id=f"join-{sealed.ref[:12]}", title=title, body="", footer=line),
+        told=f"{title}\n{line}",
+        reason=reason,
+        now=gctx.now,
+        clicked=click,
+    )
+    return _acting(click, deps, sealed, *actions, *clicked, *shown, join=status, user=user, by=click.user)
 
 
 # --- rules acknowledgements -------------------------------------------------------------------------

@@ -19,11 +19,14 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from chalicelib.core.actions import Action, SendDirect
+from chalicelib.core.actions import Action, Decision, SendDirect
 from chalicelib.core.events import JobRequested
 from chalicelib.i18n import t
 from chalicelib.jobs.base import JobReport
+from chalicelib.kernel.act import After
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.executor import ActionResult
+from chalicelib.kernel.request_cards import keep_sent
 from chalicelib.kernel.where import Where, job_where
 from chalicelib.membership import joins, names, welcome
 from chalicelib.membership.acting import act
@@ -88,8 +91,12 @@ class _DueRun:
             return self.ack(due)
         return "unknown"  # pragma: no cover - only these three are put on the index
 
-    def act(self, actions: tuple[Action, ...], what: str) -> None:
-        act(self.deps, self.run, actions, at=self.now, what=what)
+    def act(self, actions: tuple[Action, ...], what: str, *, after: After | None = None) -> None:
+        act(self.deps, self.run, actions, at=self.now, what=what, after=after)
+
+    def keep_join_cards(self, decision: Decision, results: tuple[ActionResult, ...]) -> None:
+        """A reminder is a new card: kept with its tokens like the first, so a decision updates it too."""
+        keep_sent(self.deps, decision, results, event=self.run.event, now=self.now, kind="join")
 
     def join(self, due: Due) -> str:
         group, now = self.group, self.now
@@ -107,6 +114,7 @@ class _DueRun:
                 self.act(
                     (to_admins(group, card, reason="membership.join.reminder", approvers=True),),
                     "join reminder",
+                    after=self.keep_join_cards,
                 )
                 self.repo.remind_request(request, due_at=timeout_at)
             return "join.reminder"

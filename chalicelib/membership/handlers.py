@@ -31,6 +31,7 @@ from chalicelib.core.events import (
     MessagePosted,
 )
 from chalicelib.i18n import t
+from chalicelib.kernel import request_cards
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
 from chalicelib.membership import clicks, commands, departures, joins
@@ -211,12 +212,12 @@ def on_activity(event: MessagePosted | FileShared, ctx: Context, deps: Deps) -> 
     member = ctx.member
     if not event.chat or getattr(event, "direct", False) or member is None or not governed(ctx):
         return Decision()
-    repo = MembershipRepo(deps.store)
     if member.role == FORMER:  # back in the group without the bot seeing the join
         deps.store.update_member(member.gid, member.uid, member.user, {"role": "member"})
     settings = ctx.policy.membership.inactivity
     if member.last_active is None or ctx.now - member.last_active < settings.mark_days * DAY:
         return Decision()
+    repo = MembershipRepo(deps.store)
     stage = repo.stage(member.gid, member.uid)
     if stage is None:
         return Decision()
@@ -266,4 +267,4 @@ EVENTS = {
 }
 COMMANDS = commands.COMMANDS
 CARD_ACTIONS = clicks.CARD_ACTIONS
-AFTER = (record,)
+AFTER = (record, request_cards.recorder("join"))  # the join cards' tokens, for their update

@@ -37,6 +37,9 @@ def seal_card(
 
 
 def seal_decision(decision: Decision, event: Event, settings: Settings) -> Decision:
+    if not any(isinstance(action, PostCard) for action in decision.actions):
+        return decision  # nothing to seal: what every ordinary message's decision is
+
     def sealed(action: Action) -> Action:
         if isinstance(action, PostCard):
             return dataclasses.replace(action, card=seal_card(action.card, event, settings))

@@ -709,6 +709,12 @@ def open_request_sk(kind: str, key: str) -> str:
     return f"OPENREQ#{kind}#{key}"
 
 
+def sent_cards_prefix(kind: str, ref: str) -> str:
+    """The cards sent for one pending request (`chalicelib.kernel.request_cards`), in its group's
+    partition, one item a recipient's card: `SENTCARD#{kind}#{ref}#{which}`."""
+    return f"SENTCARD#{kind}#{ref}#"
+
+
 # A message archive (WeCom 会话内容存档), per platform and tenant: where the pull stands (`SEQ`), who is
 # pulling (`LEASE`, expiring), alerts raised once (`ALERT#kind`), items that could not be read
 # (`FAIL#seq`), and external contacts' consent to be archived (`CONSENT#user`).

@@ -172,6 +172,7 @@ def page_deps(deps: Deps, store: PageStore, clock: Clock) -> Deps:
     page = deps.derive(store=store, clock=clock)
     page.groups = RealTimeCache(deps.groups, deps.clock)
     page.policies = RealTimeCache(deps.policies, deps.clock)
+    page.setups = RealTimeCache(deps.setups, deps.clock)
     wiring.share(deps, page)
     return page
 

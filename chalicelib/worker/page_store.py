@@ -60,6 +60,11 @@ class _Before(Mapping[str, Any]):
             raise KeyError(name)
         return value
 
+    def get(self, name: str, default: Any = None) -> Any:
+        """`Mapping.get` without its exception for every absent name (the signals read several)."""
+        value = self._replaced[name] if name in self._replaced else self._now.get(name, _ABSENT)
+        return default if value is _ABSENT else value
+
     def __iter__(self) -> Iterator[str]:
         for name in self._now:
             if self._replaced.get(name, None) is not _ABSENT:
@@ -141,11 +146,16 @@ class PageStore(Store):
             self._wrote(pk, sk)
             return self.inner.bump_counters(pk, sk, add, put, expires_at, old=old)
         window = self._window(pk, sk)
-        replaced = {name: window.data.get(name, _ABSENT) for name in (*add, *put)}
+        data, added = window.data, window.add
+        replaced: dict[str, Any] = {}
         for name, amount in add.items():
-            window.data[name] = int(window.data.get(name, 0)) + amount
-            window.add[name] += amount
-        window.data.update(put)
+            before = replaced[name] = data.get(name, _ABSENT)
+            data[name] = (0 if before is _ABSENT else int(before)) + amount
+            added[name] += amount
+        for name, value in put.items():
+            if name not in replaced:
+                replaced[name] = data.get(name, _ABSENT)
+            data[name] = value
         window.put.update(put)
         window.expires_at = max(window.expires_at or 0, expires_at)
         window.read = None

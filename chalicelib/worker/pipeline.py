@@ -78,7 +78,7 @@ def process(event: Event, deps: Deps, *, redelivered: bool = False) -> Outcome:
         log.info("ignored %s %s: the bot's own", event.platform, type(event).__name__)
         return Outcome(event, Decision(), ())
     event = seen
-    ctx = replace(load_context(event, deps), commands=frozenset(registry().commands))
+    ctx = load_context(event, deps, commands=registry().command_names)
     recorder = _recorder(event, ctx, deps)
     if redelivered:
         resumed = resume(deps, event, after=recorder)

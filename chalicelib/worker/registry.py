@@ -20,7 +20,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any
 
 from chalicelib.core.events import Event
@@ -63,6 +63,11 @@ class Registry:
 
     def handles(self, fact_type: type) -> bool:
         return fact_type in self.records or fact_type in self.facts
+
+    @cached_property
+    def command_names(self) -> frozenset[str]:
+        """The commands' names, once (every event's context carries them)."""
+        return frozenset(self.commands)
 
 
 def build_registry(module_names: Iterable[str], *, fact_kinds: Iterable[type] = ()) -> Registry:

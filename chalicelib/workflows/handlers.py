@@ -13,6 +13,7 @@ from collections.abc import Callable
 from chalicelib.core.actions import Decision
 from chalicelib.core.events import Event, MemberJoined, MemberLeft
 from chalicelib.core.facts import CaseOpened
+from chalicelib.kernel import request_cards
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
 from chalicelib.workflows import (
@@ -66,3 +67,4 @@ CARD_ACTIONS = {
     "disc": discussions.on_card,
 }
 FACTS = {CaseOpened: on_case_opened}
+AFTER = (request_cards.recorder("pub"),)  # the draft cards' tokens (reminders too), for their update

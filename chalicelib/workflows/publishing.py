@@ -23,8 +23,9 @@ from typing import Any
 from chalicelib.core.actions import Action, Decision, PostCard, Reply, SendDirect
 from chalicelib.core.cards import Button, Card
 from chalicelib.core.events import CardClicked, CommandIssued, Event
-from chalicelib.core.ids import split_id
+from chalicelib.core.ids import group_id, split_id
 from chalicelib.i18n import t
+from chalicelib.kernel import request_cards
 from chalicelib.kernel.clicks import ClickGate
 from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context, load_context
@@ -230,11 +231,44 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
     locale = gctx.locale
     line = t(locale, "workflows.handled", by=click.user, what=t(locale, f"workflows.pub.what.{kind}"))
     title = t(locale, "workflows.pub.card.title", ref=sealed.ref, by=outcome.author)
-    update = common.handled(
-        click, title=title, line=line, fallback_id=f"pub-{sealed.ref}", reason="workflows.pub.handled"
+    reason = "workflows.pub.handled"
+    # The clicked card by the click's answer; every other approver's card (all of them, when decided in
+    # the console, whose click names no card) by the tokens it was sent with.
+    clicked = (
+        (common.handled(click, title=title, line=line, fallback_id=f"pub-{sealed.ref}", reason=reason),)
+        if click.card_id or click.response_token
+        else ()
     )
-    actions = Decision.of(*decision.actions, update).actions
+    gid = group_id(click.platform, click.tenant, sealed.chat)
+    shown = _cards_shown(deps, click, gid, sealed.ref, title=title, line=line, now=gctx.now, clicked=click)
+    actions = Decision.of(*decision.actions, *clicked, *shown).actions
     return dataclasses.replace(decision, actions=actions, acting_chat=common.acting(sealed.chat, click))
+
+
+def _cards_shown(
+    deps: Deps,
+    event: Event,
+    gid: str,
+    ref: str,
+    *,
+    title: str,
+    line: str,
+    now: float,
+    clicked: CardClicked | None = None,
+) -> tuple[Action, ...]:
+    """Every approver's card of the draft (but the one clicked) shows who decided, without its buttons."""
+    return request_cards.updates(
+        deps,
+        platform=event.platform,
+        gid=gid,
+        kind="pub",
+        ref=ref,
+        card=Card(card_id=f"pub-{ref}", title=title, body="", footer=line),
+        told=f"{title}\n{line}",
+        reason="workflows.pub.handled",
+        now=now,
+        clicked=clicked,
+    )
 
 
 def _decide_by_command(
@@ -259,7 +293,9 @@ def _decide_by_command(
         private=True,
         reason="workflows.pub.handled",
     )
-    actions = Decision.of(*decision.actions, done).actions
+    title = t(gctx.locale, "workflows.pub.card.title", ref=ref, by=outcome.author)
+    shown = _cards_shown(deps, command, gid, ref, title=title, line=done.text, now=gctx.now)
+    actions = Decision.of(*decision.actions, done, *shown).actions
     return dataclasses.replace(decision, actions=actions, acting_chat=chat if chat != command.chat else "")
 
 

@@ -4,8 +4,12 @@ they are about (four eyes), and refused to anyone without the right."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from urllib.parse import quote
 
+from chalicelib.core.cards import Card
+from chalicelib.core.events import CardClicked, Event
+from chalicelib.errors import MessengerError
 from chalicelib.membership.repository import MembershipRepo
 from chalicelib.workflows.publishing import Submissions
 from tests.console.work import draft, join_request
@@ -138,3 +142,114 @@ def test_a_marker_whose_request_is_gone_is_dropped(world: ConsoleWorld) -> None:
     world.store.delete_item(keys.group_pk(gid(CA)), keys.join_request_sk(uid(NORA)))
     assert "Nora Newcomer" not in world.get("/console/cases", ADA).body.decode()
     assert OpenRequests(world.store).all_open() == []
+
+
+# --- the approvers' cards, and who sees the buttons ---------------------------------------------------
+
+CARL = "UCARL"
+
+
+def sent_card(world: ConsoleWorld, to: str, token: str, *, kind: str = "join", ref: str = "") -> None:
+    """A request card as the worker keeps it once sent: to `to`, updated in place by `token`."""
+    from chalicelib.kernel.request_cards import SentCard, SentCards
+
+    request = MembershipRepo(world.store).request(gid(CA), uid(NORA))
+    assert request is not None
+    card = SentCard(gid(CA), kind, ref or request.ref, to, "", token, world.clock.now())
+    SentCards(world.store).keep(card)
+
+
+def updates(world: ConsoleWorld) -> list[dict[str, object]]:
+    return [kwargs for verb, kwargs in world.messengers["slack"].calls if verb == "update_card"]
+
+
+def request_cards_posted(world: ConsoleWorld) -> list[Card]:
+    """Cards with a request's buttons the bot posted (a decision never posts one again)."""
+    posted = [kwargs["card"] for verb, kwargs in world.messengers["slack"].calls if verb == "post_card"]
+    return [card for card in posted if any(b.action.startswith(("join.", "pub.")) for b in card.buttons)]
+
+
+def test_a_console_decision_updates_every_approvers_card_in_place_once(world: ConsoleWorld) -> None:
+    join_request(world, CA, NORA, name="Nora Newcomer")
+    sent_card(world, ADA, "DADA:1767225600.000100")
+    sent_card(world, CARL, "DCARL:1767225600.000200")
+    assert press(world, ADA, "join", uid(NORA), "approve") == 302
+    assert press(world, ADA, "join", uid(NORA), "approve") == 302  # a double submit
+    shown = updates(world)
+    assert sorted(str(update["card_ref"]) for update in shown) == [
+        "DADA:1767225600.000100",
+        "DCARL:1767225600.000200",
+    ]
+    for update in shown:
+        card = update["card"]
+        assert isinstance(card, Card) and not card.buttons and "UADA" in card.footer
+    assert request_cards_posted(world) == []
+
+
+def test_a_failed_card_update_is_retried_by_the_redelivery_and_never_sent_twice(world: ConsoleWorld) -> None:
+    from chalicelib.worker.pipeline import process
+
+    join_request(world, CA, NORA, name="Nora Newcomer")
+    sent_card(world, ADA, "DADA:1767225600.000100")
+    sent_card(world, CARL, "DCARL:1767225600.000200")
+    slack = world.messengers["slack"]
+    clicks: list[CardClicked] = []
+    dispatch = world.deps.dispatch
+
+    def recording(events: Sequence[Event]) -> None:
+        clicks.extend(event for event in events if isinstance(event, CardClicked))
+        dispatch(events)
+
+    world.deps.dispatch = recording  # type: ignore[method-assign]
+    failing = {"DCARL:1767225600.000200"}
+    update_card = slack.update_card
+
+    def flaky(tenant: str, card_ref: str, card: Card, *, response_token: str | None = None) -> None:
+        if card_ref in failing:
+            failing.clear()  # Slack was down for this one call
+            raise MessengerError("slack", "chat.update", "503", retryable=True)
+        update_card(tenant, card_ref, card, response_token=response_token)
+
+    slack.update_card = flaky  # type: ignore[method-assign]
+    assert press(world, ADA, "join", uid(NORA), "approve") == 302
+    assert [str(update["card_ref"]) for update in updates(world)] == ["DADA:1767225600.000100"]
+
+    (click,) = clicks
+    process(click, world.deps, redelivered=True)  # the queue's redelivery of the same click
+    process(click, world.deps, redelivered=True)  # and one too many
+    assert sorted(str(update["card_ref"]) for update in updates(world)) == [
+        "DADA:1767225600.000100",
+        "DCARL:1767225600.000200",
+    ]
+    welcomes = [verb for verb, kwargs in slack.calls if verb == "send_direct" and kwargs["user"] == NORA]
+    assert len(welcomes) <= 1 and status(world) == "approved"
+
+
+def test_a_card_that_cannot_be_updated_is_replaced_by_a_private_note_to_its_approver(
+    world: ConsoleWorld,
+) -> None:
+    join_request(world, CA, NORA, name="Nora Newcomer")
+    sent_card(world, CARL, "")  # sent as text: the platform gave nothing that updates it
+    assert press(world, ADA, "join", uid(NORA), "approve") == 302
+    told = [kwargs for verb, kwargs in world.messengers["slack"].calls if verb == "send_direct"]
+    assert any(kwargs["user"] == CARL and "UADA" in str(kwargs["text"]) for kwargs in told)
+    assert updates(world) == [] and request_cards_posted(world) == []
+
+
+def test_only_the_named_approvers_see_a_join_requests_buttons(world: ConsoleWorld) -> None:
+    world.group(CA, "Alpha", admins=(ADA, CARL))
+    world.member(CA, CARL)
+    world.org(
+        workflows={"revisions": {"owners": [uid(BOSS)]}},
+        auditors=[uid(AUDREY)],
+        approvers=[uid(CARL)],
+        membership={"join": {"approval": "approvers"}},
+    )
+    join_request(world, CA, NORA, name="Nora Newcomer")
+    admin = world.get("/console/cases", ADA).body.decode()
+    assert "Nora Newcomer" in admin and 'value="approve"' not in admin.split("Nora Newcomer", 1)[1]
+    assert press(world, ADA, "join", uid(NORA), "approve") == 403
+    approver = world.get("/console/cases", CARL).body.decode()
+    assert 'value="approve"' in approver.split("Nora Newcomer", 1)[1]
+    assert press(world, CARL, "join", uid(NORA), "approve") == 302
+    assert status(world) == "approved"

@@ -30,6 +30,14 @@ def test_each_bump_answers_what_the_item_held_before_it_in_the_pages_order() -> 
     assert second.get("absent") is None
 
 
+def test_a_bumps_answer_is_read_name_by_name_as_the_tables_would_be() -> None:
+    inner, page = stores()
+    inner.bump_counters(PK, SK, {"n_a_1": 2}, {"t_a": T0 - 5}, expires_at=int(T0 + 600))
+    before = page.bump_counters(PK, SK, {"n_a_1": 1, "f_x": 1}, {"t_a": T0}, expires_at=int(T0 + 600))
+    assert [before.get(name) for name in ("n_a_1", "t_a", "f_x", "m_a_x")] == [2, T0 - 5, None, None]
+    assert before.get("f_x", 0) == 0 and "f_x" not in before and before["n_a_1"] == 2
+
+
 def test_a_window_is_read_once_and_written_once_per_page() -> None:
     inner, page = stores()
     inner.usage.reset()
