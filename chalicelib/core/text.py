@@ -316,6 +316,12 @@ _TOKEN_RUN = re.compile(f"(?:[@$]|[^\\W_{_CJK_CLASS}])*+")
 _TOKEN_RUN_ASCII = re.compile("[@$0-9A-Za-z]*+")  # the same in ASCII text
 
 
+def _run_end(run: re.Pattern[str], text: str, at: int) -> int:
+    """Where the run of `run` (which matches the empty string too) starting at `at` ends."""
+    found = run.match(text, at)
+    return found.end() if found else at
+
+
 def _unleet_near(joined: str) -> str:
     """`_unleet(joined)`: each token with a leet character and a letter has its leet characters turned
     into letters. Only the tokens around a `_LEET_NEAR` match can (see there), so only they are looked
@@ -335,8 +341,8 @@ def _unleet_near(joined: str) -> str:
             continue
         if not backwards:
             backwards = joined[::-1]
-        start = size - token_run.match(backwards, size - at).end()
-        end = read = token_run.match(joined, at).end()
+        start = size - _run_end(token_run, backwards, size - at)
+        end = read = _run_end(token_run, joined, at)
         word = joined[start:end]
         if _LEET_CHAR.search(word) and any(c.isalpha() for c in word):
             parts.append(joined[done:start])
