@@ -44,6 +44,20 @@ LEET_TEXT = st.lists(
 ).map("".join)
 
 
+ASCII_TEXT = st.lists(
+    st.sampled_from([*(c for c in SEPARATORS if c.isascii()), *"abI1@$,!", "  ", "f.u.c.k", "s b", "let's"]),
+    max_size=20,
+).map("".join)
+
+
+@PROPERTY
+@given(ASCII_TEXT)
+def test_ascii_text_is_joined_as_the_slow_path_joins_it(text: str) -> None:
+    """The separator pattern spelled with ASCII classes for ASCII text finds the runs the general one
+    finds (and `_gap`'s shortcut for a mark between two letters joins as `_joins` does)."""
+    assert normalise_text(text) == normalise(text).text
+
+
 @PROPERTY
 @given(LEET_TEXT)
 def test_leetspeak_is_undone_in_the_tokens_the_slow_path_changes(text: str) -> None:
