@@ -445,16 +445,21 @@ def _enforce(
     # One message is one violation: it costs the points of its most severe finding, not their sum.
     added = max((f.points for f in findings), default=0.0)
     current = escalation.standing(ctx.points, ctx.points_at, ctx.now, added, ctx.policy.escalation)
-    ladder = escalation.ladder_actions(
-        current,
-        policy=ctx.policy,
-        chat=event.chat,
-        member=user,
-        member_label=person_label(user, ctx.member_name),
-        admins=admin_recipients(ctx, event),
-        case_ref=ref,
-        rule=findings[0].rule,
-        group=_group_name(ctx),
+    # The ladder asks for nothing below a threshold: its arguments (the admins, the labels) only then.
+    ladder = (
+        escalation.ladder_actions(
+            current,
+            policy=ctx.policy,
+            chat=event.chat,
+            member=user,
+            member_label=person_label(user, ctx.member_name),
+            admins=admin_recipients(ctx, event),
+            case_ref=ref,
+            rule=findings[0].rule,
+            group=_group_name(ctx),
+        )
+        if current.threshold is not None
+        else []
     )
     # A rule's own mute (flood) and the ladder's merge into one: the longer wins.
     muter = max(findings, key=lambda f: f.mute_seconds)
