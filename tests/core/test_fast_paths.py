@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from chalicelib.core.rules import contacts
 from chalicelib.core.rules.ads import BARE_DOMAIN, LINK_GATE, QR_GATE, QR_HINT, URL
-from chalicelib.core.rules.pii import ANY_CUE, ANY_CUE_BODY, CUE_STARTS, find_pii
+from chalicelib.core.rules.pii import ANY_CUE, ANY_CUE_ASCII, ANY_CUE_BODY, CUE_STARTS, find_pii
 from chalicelib.core.text import SEPARATORS, normalise, normalise_text
 from chalicelib.core.textview import text_view
 from tests.security.linear import BOUND, growth
@@ -274,3 +274,31 @@ def test_undoing_leetspeak_stays_linear_in_a_long_token(unit: str) -> None:
     """A token with a digit next to a letter at every other character, with or without a leet one: its
     matches inside a token already read are skipped, not read again (no quadratic rescans)."""
     assert growth(normalise_text, lambda size: unit * (size // len(unit))) <= BOUND
+
+
+ASCII_CUES = st.lists(
+    st.sampled_from(
+        [
+            *"aAgpPwWxdo0123456789 -_@:+",
+            "sk-",
+            "xox",
+            "AKIA",
+            "ghp_",
+            "pwd",
+            "passw",
+            "vx",
+            "wx",
+            "qq",
+            "line",
+        ]
+    ),
+    max_size=24,
+).map("".join)
+
+
+@PROPERTY
+@given(ASCII_CUES)
+def test_the_ascii_spellings_of_the_gates_find_what_the_general_ones_find(text: str) -> None:
+    """In ASCII text \\d is [0-9]: the gates spelled so (scanned faster) decide as the general ones."""
+    assert bool(ANY_CUE_ASCII.search(text)) == bool(ANY_CUE.search(text))
+    assert bool(contacts._MAY_OFFER_ASCII.search(text)) == bool(contacts._MAY_OFFER.search(text))

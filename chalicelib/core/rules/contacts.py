@@ -102,6 +102,9 @@ _MAY_OFFER = re.compile(
     r"|(?<=[vw])(?=x)|(?<=w)(?=eixin|echat)|(?<=q)(?=q)|(?<=l)(?=ine)"
     r"|(?<=\d)(?=(?:[- ]?\d){8}))"
 )
+# The same for ASCII text (most English messages), where \d is [0-9], which `re` scans several times
+# faster than a class with \d in it.
+_MAY_OFFER_ASCII = re.compile(_MAY_OFFER.pattern.replace("\\d]", "0-9]", 1).replace("\\d", "[0-9]"))
 
 
 def _may_offer(view: TextView) -> bool:
@@ -111,7 +114,8 @@ def _may_offer(view: TextView) -> bool:
     ASCII letter or a digit, so every cue and digit run of the NFKC text is in the folded one too (where
     dropped marks and zero-width characters can only bring characters together). The fold is the
     message's view's, shared with the lexicon; the gates run as one pattern (`_MAY_OFFER`)."""
-    return _MAY_OFFER.search(view.folded) is not None
+    folded = view.folded
+    return (_MAY_OFFER_ASCII if folded.isascii() else _MAY_OFFER).search(folded) is not None
 
 
 def _has_mobile(text: str) -> bool:
