@@ -298,6 +298,17 @@ _CHANGING_GAP_ASCII = re.compile(
 )
 
 
+# In ASCII text a run that opens with a space can change only where a space is followed by another
+# separator (branches 2 and 3 above) or stands between two single letters (branch 5; branch 4 needs
+# CJK): `_SPACE_MAY_CHANGE` looks for those, opened by the space alone (`re` skips to the next one in C and
+# checks two characters there, where `_CHANGING_GAP_ASCII` tries its branches at every space). A text
+# without any has only the runs that open with another separator to change (branch 1: `_MARK_GAP`).
+_SPACE_MAY_CHANGE = re.compile(
+    rf" (?:[{_SEP}]|(?={_ASCII_ALNUM}(?:\Z|[{_SEP}]))(?:(?<=\A{_ASCII_ALNUM} )|(?<=[{_SEP}]{_ASCII_ALNUM} )))"
+)
+_MARK_GAP = re.compile(rf"[{_SEP_NOT_SPACE}](?<![{_SEP}][{_SEP}])[{_SEP}]*+(?!\Z)")
+
+
 # A letter-like character next to a digit, @ or $: every token with a letter and a leet character has
 # one (the characters between its nearest letter and leet character can only be digits). It opens with
 # the digit, @ or $ (one class, which `re` skips to in C) and looks at its two neighbours.
@@ -371,7 +382,13 @@ def normalise_text(text: str) -> str:
 
 def normalise_folded(folded: str) -> str:
     """`normalise_text` of a text whose `fold_text` is `folded` (the fold shared with other readers)."""
-    joined = (_CHANGING_GAP_ASCII if folded.isascii() else _CHANGING_GAP).sub(_gap, folded)
+    if not folded.isascii():
+        gaps = _CHANGING_GAP
+    elif _SPACE_MAY_CHANGE.search(folded):
+        gaps = _CHANGING_GAP_ASCII
+    else:
+        gaps = _MARK_GAP
+    joined = gaps.sub(_gap, folded)
     if not _LEET_CHAR.search(joined):
         return joined
     return _unleet_near(joined)

@@ -54,7 +54,8 @@ ASCII_TEXT = st.lists(
 @given(ASCII_TEXT)
 def test_ascii_text_is_joined_as_the_slow_path_joins_it(text: str) -> None:
     """The separator pattern spelled with ASCII classes for ASCII text finds the runs the general one
-    finds (and `_gap`'s shortcut for a mark between two letters joins as `_joins` does)."""
+    finds, the text without a space that may change is joined by the marks' pattern alone, and `_gap`'s
+    shortcut for a mark between two letters joins as `_joins` does."""
     assert normalise_text(text) == normalise(text).text
 
 
