@@ -36,6 +36,7 @@ from chalicelib.kernel.clicks import ClickAnswers, ClickGate
 from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context, load_context
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.people import name_of
 from chalicelib.membership.repository import MembershipRepo
 from chalicelib.workflows import common
 
@@ -77,21 +78,22 @@ def on_files(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
         return private(ctx.locale, "files.list.none" if not words else "files.list.no_match", prefix=prefix)
     lines = [t(ctx.locale, "files.list.head", count=len(found))]
     offset = ctx.policy.jobs.utc_offset_hours
-    lines += [listing_line(file, ctx.locale, offset) for file in found]
+    names = {uploader: name_of(command, uploader, deps) for uploader in {f.uploader for f in found}}
+    lines += [listing_line(file, ctx.locale, offset, by=names[file.uploader]) for file in found]
     lines.append(t(ctx.locale, "files.list.foot", prefix=prefix))
     return Decision.of(Reply(text="\n".join(lines), private=True, reason="files.list"))
 
 
-def listing_line(file: ArchivedFile, locale: str, offset_hours: float = 0.0) -> str:
-    """One archived file: its id, name, size, uploader and the day it was archived, in the group's time
-    zone (`offset_hours`, labelled)."""
+def listing_line(file: ArchivedFile, locale: str, offset_hours: float = 0.0, *, by: str = "") -> str:
+    """One archived file: its id, name, size, uploader (named `by`, as the directory knows them) and the
+    day it was archived, in the group's time zone (`offset_hours`, labelled)."""
     line = t(
         locale,
         "files.list.line",
         id=file.file_id,
         name=file.name,
         size=human_size(file.size),
-        by=file.uploader,
+        by=by or file.uploader,
         day=local_day(file.archived_at, offset_hours),
     )
     if file.note:
@@ -176,12 +178,13 @@ def _log(command: CommandIssued, ctx: Context, deps: Deps, file_id: str) -> Deci
         return refused(gctx.locale, "file log by a non-admin")
     entries = FileRepo(deps.store).logs(file.gid, file.file_id, LOG_LINES)
     lines = [t(gctx.locale, "files.log.head", id=file.file_id, name=file.name, count=len(entries))]
+    names = {user: name_of(located, user, deps) for user in {entry.user for entry in entries}}
     lines += [
         t(
             gctx.locale,
             f"files.log.{entry.kind}",
             at=common.when(entry.at, gctx.policy.jobs.utc_offset_hours),
-            user=entry.user,
+            user=names[entry.user],
         )
         for entry in entries
         if entry.kind in ("link", "download", "refused")

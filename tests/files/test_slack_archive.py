@@ -107,7 +107,16 @@ def test_the_log_is_for_admins(files_stack: Stack, fake: FakeMessengers) -> None
     assert not said(fake, "/hooks/slack-files", "U0BOB ")
     command(files_stack, fake, f"file log {file.file_id}", user=ADMIN)
     (log,) = said(fake, "/hooks/slack-files", "合同.pdf")
-    assert "U0BOB" in log
+    assert "Member 0BOB" in log and "U0BOB" not in log  # named as the directory knows them
+
+
+def test_the_listing_names_the_uploader_as_the_directory_knows_them(
+    files_stack: Stack, fake: FakeMessengers
+) -> None:
+    share(files_stack, fake, "F0WHO0001", "名单.pdf", user="U0ALICE")
+    command(files_stack, fake, "files")
+    (listing,) = said(fake, "/hooks/slack-files", "名单.pdf")
+    assert "Member LICE" in listing and "U0ALICE" not in listing  # the fake names U0ALICE "Member LICE"
 
 
 def test_a_new_version_is_chained_to_the_old_one_and_its_readers_are_told(
