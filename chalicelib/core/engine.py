@@ -421,8 +421,11 @@ class _Plan:
     mute_seconds: int
 
 
-def _enforce(findings: Sequence[Finding], ctx: RuleContext, event: Event, ref: str) -> _Plan:
-    """Removal, mute and the escalation ladder for the enforced findings (most severe first)."""
+def _enforce(
+    findings: Sequence[Finding], ctx: RuleContext, event: Event, ref: str, *, explained: bool = False
+) -> _Plan:
+    """Removal, mute and the escalation ladder for the enforced findings (most severe first); the
+    removal and the rule's own mute built `explained` where the member is told what to do."""
     user = event_user(event)
     actions: list[Action] = []
     message_id = event_message_id(event)
@@ -436,21 +439,27 @@ def _enforce(findings: Sequence[Finding], ctx: RuleContext, event: Event, ref: s
                 text=removed_text(event),
                 reason=rule_label_key(deleter.rule),
                 rule=deleter.rule,
+                explained=explained,
             )
         )
     # One message is one violation: it costs the points of its most severe finding, not their sum.
     added = max((f.points for f in findings), default=0.0)
     current = escalation.standing(ctx.points, ctx.points_at, ctx.now, added, ctx.policy.escalation)
-    ladder = escalation.ladder_actions(
-        current,
-        policy=ctx.policy,
-        chat=event.chat,
-        member=user,
-        member_label=person_label(user, ctx.member_name),
-        admins=admin_recipients(ctx, event),
-        case_ref=ref,
-        rule=findings[0].rule,
-        group=_group_name(ctx),
+    # The ladder asks for nothing below a threshold: its arguments (the admins, the labels) only then.
+    ladder = (
+        escalation.ladder_actions(
+            current,
+            policy=ctx.policy,
+            chat=event.chat,
+            member=user,
+            member_label=person_label(user, ctx.member_name),
+            admins=admin_recipients(ctx, event),
+            case_ref=ref,
+            rule=findings[0].rule,
+            group=_group_name(ctx),
+        )
+        if current.threshold is not None
+        else []
     )
     # A rule's own mute (flood) and the ladder's merge into one: the longer wins.
     muter = max(findings, key=lambda f: f.mute_seconds)
@@ -459,7 +468,14 @@ def _enforce(findings: Sequence[Finding], ctx: RuleContext, event: Event, ref: s
         ladder = [a for a in ladder if not isinstance(a, Mute)]
         reason = rule_label_key(muter.rule)
         actions.append(
-            Mute(chat=event.chat, user=user, seconds=muter.mute_seconds, reason=reason, rule=muter.rule)
+            Mute(
+                chat=event.chat,
+                user=user,
+                seconds=muter.mute_seconds,
+                reason=reason,
+                rule=muter.rule,
+                explained=explained,
+            )
         )
     actions.extend(ladder)
     deleted = deleter is not None and bool(message_id)
@@ -467,7 +483,9 @@ def _enforce(findings: Sequence[Finding], ctx: RuleContext, event: Event, ref: s
 
 
 def _explained(action: Action) -> Action:
-    return dataclasses.replace(action, explained=True) if isinstance(action, DeleteMessage | Mute) else action
+    if isinstance(action, DeleteMessage | Mute) and not action.explained:
+        return dataclasses.replace(action, explained=True)
+    return action
 
 
 def _group_name(ctx: RuleContext) -> str:
@@ -631,18 +649,22 @@ def _respond(
 ) -> tuple[list[Action], _Plan | None]:
     """The actions for the enforced and warned findings, and what enforcing them did to the points."""
     actions: list[Action] = []
-    plan = _enforce(enforced, ctx, event, ref) if enforced else None
+    told = [f for f in enforced if f.explain or f.delete]
+    # The private message below says what the member must do where the platform cannot delete or mute:
+    # the removal and the mute are built marked so (the ladder's own are marked afterwards).
+    plan = _enforce(enforced, ctx, event, ref, explained=bool(told or warned)) if enforced else None
     if plan is not None:
         actions.extend(plan.actions)
         actions.extend(_admin_card(enforced, plan, ctx, event, ref))
-    told = [f for f in enforced if f.explain or f.delete]
     if told or warned:
-        unchanged = escalation.standing(ctx.points, ctx.points_at, ctx.now, 0.0, ctx.policy.escalation)
-        shown = plan or _Plan((), unchanged, False, 0)
+        if plan is None:
+            unchanged = escalation.standing(ctx.points, ctx.points_at, ctx.now, 0.0, ctx.policy.escalation)
+            shown = _Plan((), unchanged, False, 0)
+        else:
+            shown = plan
         top = (told or warned)[0].rule
         text = _explanation(told, warned, plan=shown, ctx=ctx, event=event, ref=ref)
         actions.append(SendDirect(user=event_user(event), text=text, reason=rule_label_key(top), rule=top))
-        # That message says what the member must do where the platform cannot delete or mute.
         actions = [_explained(action) for action in actions]
     return actions, plan
 
@@ -690,8 +712,13 @@ def decide(evaluation: Evaluation, ctx: RuleContext, event: Event) -> Decision:
         shadow_actions=tuple(_action_record(a) for a in would),
     )
     audit.update(case=ref, rules=list(case.rules))
-    decided = Decision.of(*actions, shadow=bool(shadowed) and not actions)
-    return dataclasses.replace(decided, facts=(case,), audit=audit)
+    # `Decision.of`'s order (most severe first), built once with its facts and audit.
+    ordered = tuple(sorted(actions, key=_severity))
+    return Decision(ordered, shadow=bool(shadowed) and not actions, facts=(case,), audit=audit)
+
+
+def _severity(action: Action) -> int:
+    return -action.severity
 
 
 def moderate(event: Event, ctx: RuleContext, rules: Iterable[Rule] | None = None) -> Decision:

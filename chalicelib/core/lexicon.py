@@ -150,13 +150,19 @@ class Lexicon:
             if char_at is None:
                 char_at = view.char_at
             start, end = char_at[last] - entry.length + 1, char_at[last] + 1
-            if entry.bound_start and start > 0 and is_word_char(folded[start - 1]):
-                continue
-            if entry.bound_end and end < len(folded) and is_word_char(folded[end]):
+            # A word character (`is_word_char`, without its call for an ASCII one: never CJK) on a
+            # bounded side: not a whole word.
+            before = folded[start - 1] if entry.bound_start and start > 0 else ""
+            after = folded[end] if entry.bound_end and end < len(folded) else ""
+            if (before.isalnum() and (before.isascii() or is_word_char(before))) or (
+                after.isalnum() and (after.isascii() or is_word_char(after))
+            ):
                 continue
             if scope in entry.allow:
                 allowed.append((start, end))
             found.extend((start, end, category, term) for at, category, term in entry.hits if at == scope)
+        if not found:
+            return []
         kept = _uncovered(found, allowed)
         if not kept:
             return []

@@ -160,12 +160,35 @@ class _FoldTable(dict[int, str]):
 _FOLD_TABLE = _FoldTable()
 
 
+# The fold's fast path for Chinese text. Every character of `_PLAIN_CHARS` folds as `str.lower` leaves
+# it: printable ASCII to its lower case, the Han ideographs of the two main blocks, the CJK punctuation
+# and the curly quotes and dash to themselves (no case, no compatibility form, no mark, no homoglyph;
+# `tests/core/test_textview.py` checks every one). The full-width punctuation of `_WIDE` folds to its
+# ASCII form. A text made of those alone (what `_NOT_PLAIN` finds nothing in) folds by `str.lower` and a
+# `str.replace` per full-width mark it has: C scans, where `str.translate` looks each character of a
+# non-ASCII text up one by one (half the cost of a short Chinese message's view).
+_PLAIN_CHARS = (
+    "\x20-\x7e\u2014\u2018\u2019\u201c\u201d\u3001-\u3029\u3030-\u3035\u3037\u303b-\u303f"
+    "\u3400-\u4dbf\u4e00-\u9fff"
+)
+_WIDE = tuple((char, fold_char(char)) for char in "，！？：；（）" if fold_char(char) != char)
+_NOT_PLAIN = re.compile(f"[^{_PLAIN_CHARS}{''.join(char for char, _ in _WIDE)}]")
+
+
 def fold_text(text: str) -> str:
     """Every character folded by `fold_char` (no separators joined, no leetspeak): one C-speed pass.
     Printable ASCII folds to its lower case (NFKC and the marks leave it as it is, no homoglyph is
-    ASCII), which `str.lower` gives ten times faster than the table."""
-    if text.isascii() and text.isprintable():
-        return text.lower()
+    ASCII), which `str.lower` gives ten times faster than the table; so does ordinary Chinese text
+    (`_NOT_PLAIN`), with its full-width punctuation replaced."""
+    if text.isascii():
+        if text.isprintable():
+            return text.lower()
+    elif not _NOT_PLAIN.search(text):
+        folded = text.lower()
+        for wide, narrow in _WIDE:
+            if wide in folded:
+                folded = folded.replace(wide, narrow)
+        return folded
     return text.translate(_FOLD_TABLE)
 
 
@@ -244,9 +267,10 @@ def normalise(text: str) -> Normalised:
 # Python step for what cannot change. Most separator runs are one space between two words, which `_join`
 # keeps as it is; `_CHANGING_GAP` finds only the runs it may change (a run with another separator in it,
 # several spaces, one space between two CJK characters or between two single letters), and `_gap` decides
-# those with `_joins`, as `_join` does. Likewise `_LEET_WORD` finds only the tokens of `_LEET_TOKEN` that
-# have a leet character and a letter-like one, and `_unleet`'s own `token` decides. Both patterns are
-# linear: every repetition is possessive and each starts only where its run or token starts.
+# those with `_joins`, as `_join` does. Likewise `_unleet_near` visits only the tokens of `_LEET_TOKEN`
+# around a digit, @ or $ next to a letter (`_LEET_NEAR`), and changes them as `_unleet`'s own `token`
+# does. The pattern is linear (every repetition possessive, a match only where a run starts), and so is
+# `_unleet_near` (each character is looked at at most twice).
 _SEP = re.escape("".join(sorted(SEPARATORS)))
 _SEP_NOT_SPACE = re.escape("".join(sorted(SEPARATORS - {" "})))
 _ALNUM = r"(?:[@$]|[^\W_])"  # str.isalnum(), or @ and $ (as in `_joins`)
@@ -264,36 +288,91 @@ _CHANGING_GAP = re.compile(
     rf"|(?<={_CJK_ONLY}[ ])(?={_CJK_ONLY})"
     rf"|(?:(?<=\A{_ALNUM}[ ])|(?<=[{_SEP}]{_ALNUM}[ ]))(?={_ALNUM}(?:\Z|[{_SEP}])))"
 )
-_TOKEN_CHAR = rf"(?:[@$]|[^\W_{_CJK_CLASS}])"  # a character of a `_LEET_TOKEN` token
-_LEET_CLASS = "[" + re.escape("".join(LEET)) + "]"
-_LETTER_LIKE = r"[^\W\d_]"  # every letter (str.isalpha()) and then some: a superset is enough here
-_LEET_WORD = re.compile(  # a token's first character (none before it), then: a leet one and a letter in it
-    rf"{_TOKEN_CHAR}(?<!{_TOKEN_CHAR}[\s\S])"
-    rf"(?:(?<={_LEET_CLASS})|(?=(?:(?!{_LEET_CLASS}){_TOKEN_CHAR})*+{_LEET_CLASS}))"
-    rf"(?:(?<={_LETTER_LIKE})|(?=(?:(?!{_LETTER_LIKE}){_TOKEN_CHAR})*+{_LETTER_LIKE}))"
-    rf"{_TOKEN_CHAR}*+"
+# The same in ASCII text, which has no CJK character and whose `_ALNUM` is a list of characters (a class
+# with a category in it is scanned at half the speed).
+_ASCII_ALNUM = "[@$0-9A-Za-z]"
+_CHANGING_GAP_ASCII = re.compile(
+    rf"[{_SEP}](?<![{_SEP}][{_SEP}])(?:(?<![ ])[{_SEP}]*+(?!\Z)"
+    rf"|[ ]*+[{_SEP_NOT_SPACE}][{_SEP}]*+|[ ]++"
+    rf"|(?:(?<=\A{_ASCII_ALNUM}[ ])|(?<=[{_SEP}]{_ASCII_ALNUM}[ ]))(?={_ASCII_ALNUM}(?:\Z|[{_SEP}])))"
 )
+
+
+# In ASCII text a run that opens with a space can change only where a space is followed by another
+# separator (branches 2 and 3 above) or stands between two single letters (branch 5; branch 4 needs
+# CJK): `_SPACE_MAY_CHANGE` looks for those, opened by the space alone (`re` skips to the next one in C and
+# checks two characters there, where `_CHANGING_GAP_ASCII` tries its branches at every space). A text
+# without any has only the runs that open with another separator to change (branch 1: `_MARK_GAP`).
+_SPACE_MAY_CHANGE = re.compile(
+    rf" (?:[{_SEP}]|(?={_ASCII_ALNUM}(?:\Z|[{_SEP}]))(?:(?<=\A{_ASCII_ALNUM} )|(?<=[{_SEP}]{_ASCII_ALNUM} )))"
+)
+_MARK_GAP = re.compile(rf"[{_SEP_NOT_SPACE}](?<![{_SEP}][{_SEP}])[{_SEP}]*+(?!\Z)")
 
 
 # A letter-like character next to a digit, @ or $: every token with a letter and a leet character has
 # one (the characters between its nearest letter and leet character can only be digits). It opens with
 # the digit, @ or $ (one class, which `re` skips to in C) and looks at its two neighbours.
 _LEET_NEAR = re.compile(r"[\d@$](?:(?<=[^\W\d_][\d@$])|(?=[^\W\d_]))")
+# The same in ASCII text, spelled with ASCII classes (\d is [0-9] there, and [^\W\d_] is [A-Za-z]): a
+# class with \d in it is scanned at half the speed of a list of characters.
+_LEET_NEAR_ASCII = re.compile(r"[0-9@$](?:(?<=[A-Za-z][0-9@$])|(?=[A-Za-z]))")
 
 
 def _gap(match: re.Match[str]) -> str:
     text, (start, end) = match.string, match.span()
+    gap = match.group()
+    # The usual changing run: a mark between two ASCII letters or digits (let's, wi-fi, e.g), which
+    # `_joins` joins (no space in it, both neighbours joinable), decided here without its steps.
+    if start > 0 and end < len(text) and " " not in gap:
+        last, first = text[start - 1], text[end]
+        if last.isascii() and first.isascii() and last.isalnum() and first.isalnum():
+            return ""
     if _joins(text, start, end):
         return ""
-    gap = match.group()
     return gap if gap.strip(" ") else " "
 
 
-def _leet_word(match: re.Match[str]) -> str:
-    word = match.group()
-    if any(c.isalpha() for c in word):
-        return "".join(LEET.get(c, c) for c in word)
-    return word
+# A run of the characters of `_LEET_TOKEN`'s tokens (@, $, letters and digits outside CJK), possessive.
+_TOKEN_RUN = re.compile(f"(?:[@$]|[^\\W_{_CJK_CLASS}])*+")
+_TOKEN_RUN_ASCII = re.compile("[@$0-9A-Za-z]*+")  # the same in ASCII text
+
+
+def _run_end(run: re.Pattern[str], text: str, at: int) -> int:
+    """Where the run of `run` (which matches the empty string too) starting at `at` ends."""
+    found = run.match(text, at)
+    return found.end() if found else at
+
+
+def _unleet_near(joined: str) -> str:
+    """`_unleet(joined)`: each token with a leet character and a letter has its leet characters turned
+    into letters. Only the tokens around a `_LEET_NEAR` match can (see there), so only they are looked
+    at, in order: from the match on to the token's end (`_TOKEN_RUN`), and back to its start (the same
+    pattern on the reversed text), which is never before the end of the token looked at before it; the
+    matches inside a token looked at are skipped. So each character is read at most twice: linear."""
+    parts: list[str] = []
+    done = 0  # what `parts` holds of `joined`
+    read = 0  # the end of the last token looked at (a character that is not a token's follows it)
+    size = len(joined)
+    backwards = ""
+    ascii_only = joined.isascii()
+    token_run = _TOKEN_RUN_ASCII if ascii_only else _TOKEN_RUN
+    for near in (_LEET_NEAR_ASCII if ascii_only else _LEET_NEAR).finditer(joined):
+        at = near.start()
+        if at < read:
+            continue
+        if not backwards:
+            backwards = joined[::-1]
+        start = size - _run_end(token_run, backwards, size - at)
+        end = read = _run_end(token_run, joined, at)
+        word = joined[start:end]
+        if _LEET_CHAR.search(word) and any(c.isalpha() for c in word):
+            parts.append(joined[done:start])
+            parts.append("".join(LEET.get(c, c) for c in word))
+            done = end
+    if not parts:
+        return joined
+    parts.append(joined[done:])
+    return "".join(parts)
 
 
 def normalise_text(text: str) -> str:
@@ -303,10 +382,16 @@ def normalise_text(text: str) -> str:
 
 def normalise_folded(folded: str) -> str:
     """`normalise_text` of a text whose `fold_text` is `folded` (the fold shared with other readers)."""
-    joined = _CHANGING_GAP.sub(_gap, folded)
-    if not (_LEET_CHAR.search(joined) and _LEET_NEAR.search(joined)):
+    if not folded.isascii():
+        gaps = _CHANGING_GAP
+    elif _SPACE_MAY_CHANGE.search(folded):
+        gaps = _CHANGING_GAP_ASCII
+    else:
+        gaps = _MARK_GAP
+    joined = gaps.sub(_gap, folded)
+    if not _LEET_CHAR.search(joined):
         return joined
-    return _LEET_WORD.sub(_leet_word, joined)
+    return _unleet_near(joined)
 
 
 def canonical(text: str) -> str:

@@ -16,9 +16,10 @@ from hypothesis import strategies as st
 
 from chalicelib.core.rules import contacts
 from chalicelib.core.rules.ads import BARE_DOMAIN, LINK_GATE, QR_GATE, QR_HINT, URL
-from chalicelib.core.rules.pii import ANY_CUE, ANY_CUE_BODY, CUE_STARTS, find_pii
+from chalicelib.core.rules.pii import ANY_CUE, ANY_CUE_ASCII, ANY_CUE_BODY, CUE_STARTS, find_pii
 from chalicelib.core.text import SEPARATORS, normalise, normalise_text
 from chalicelib.core.textview import text_view
+from tests.security.linear import BOUND, growth
 
 # Separators between single letters, CJK and words; leetspeak next to letters and in plain numbers;
 # marks, zero-width and full-width forms; the cues of the contact, link, QR and PII patterns.
@@ -27,12 +28,43 @@ ALPHABET = st.sampled_from(
         *SEPARATORS,
         *"abcsSfukxyzqrvwQ013456789@$傻逼号ア한é\u0301\u200bＳｗｘ１，!_\n\t½²٣аο",
         *("wx", "vx", "qq", "line", "微信", "加V", "➕", "❤", "扣扣", "加賴", "二维码", "scan qr", "://"),
+        *("加", "信", "V信", "加 Ｗ", "加\u3000L", "＋ｖ", "+", "企鹅", "企", "賴 ID", "赖", "ｉｄ", "参加"),
+        *("pwd", "PassWd", "pasſword", "Ｗ", "_", "github_pat_", "-----BEGIN ", "xox", "ASIA", "口令"),
         *("www.", "a.b", ".com", "AKIA", "xoxb-", "ghp_", "sk-", "password", "密码", "13912345678"),
     ]
 )
 TRICKY = st.lists(ALPHABET, max_size=24).map("".join)
 ANY_TEXT = st.text(max_size=80)
 PROPERTY = settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+LEET_TEXT = st.lists(
+    st.sampled_from([*"ashitQZ0135792@$ .-_'٣²é", "sh1t", "a55", "4pm", "4f2a9c1", "v2", "傻", "Ⅻ"]),
+    max_size=16,
+).map("".join)
+
+
+ASCII_TEXT = st.lists(
+    st.sampled_from([*(c for c in SEPARATORS if c.isascii()), *"abI1@$,!", "  ", "f.u.c.k", "s b", "let's"]),
+    max_size=20,
+).map("".join)
+
+
+@PROPERTY
+@given(ASCII_TEXT)
+def test_ascii_text_is_joined_as_the_slow_path_joins_it(text: str) -> None:
+    """The separator pattern spelled with ASCII classes for ASCII text finds the runs the general one
+    finds, the text without a space that may change is joined by the marks' pattern alone, and `_gap`'s
+    shortcut for a mark between two letters joins as `_joins` does."""
+    assert normalise_text(text) == normalise(text).text
+
+
+@PROPERTY
+@given(LEET_TEXT)
+def test_leetspeak_is_undone_in_the_tokens_the_slow_path_changes(text: str) -> None:
+    """`_unleet_near` (the tokens around a digit next to a letter, ASCII classes for ASCII text) changes
+    exactly what `_unleet` (every token) does."""
+    assert normalise_text(text) == normalise(text).text
 
 
 @PROPERTY
@@ -151,9 +183,9 @@ def _case_insensitive_matches(letter: str) -> set[str]:
 
 def test_the_first_character_classes_hold_every_case_form() -> None:
     """The fast gates open with a class without case folding: it must list every character a
-    case-insensitive cue can start with (only q and p start one)."""
+    case-insensitive cue can start with (q for the QR gate) or, for the PII gate, opens on (w)."""
     assert _case_insensitive_matches("q") <= set("Qq扫掃二")
-    assert _case_insensitive_matches("p") <= set(CUE_STARTS)
+    assert _case_insensitive_matches("w") <= set(CUE_STARTS)
 
 
 def test_every_contact_cue_word_opens_the_gate() -> None:
@@ -161,6 +193,57 @@ def test_every_contact_cue_word_opens_the_gate() -> None:
         assert contacts._may_offer(text_view(f"我的 {word} 是"))
         assert contacts._may_offer(text_view(f"MY {word.upper()} IS"))
     assert not contacts._may_offer(text_view("see you on the wiki"))
+
+
+# The contact gate as it was first written: a cue character anywhere, a cue word, nine digits.
+PLAIN_ID_CUE = re.compile(r"[信❤♥加➕+扣企賴赖]")
+
+
+def _plain_may_offer(folded: str) -> bool:
+    return bool(
+        PLAIN_ID_CUE.search(folded)
+        or any(word in folded for word in contacts.ID_CUE_WORDS)
+        or contacts.PHONE_GATE.search(folded)
+    )
+
+
+@PROPERTY
+@given(st.one_of(TRICKY, ANY_TEXT))
+def test_the_contact_gate_passes_what_the_plain_one_passes_but_lone_cue_characters(text: str) -> None:
+    """`_may_offer` passes wherever the plain gates do, except where the only cue character is not in a
+    cue (every contact is still found: `test_contact_gate_never_hides_a_contact`)."""
+    folded = text_view(text).folded
+    fast = contacts._may_offer(text_view(text))
+    if fast:
+        assert _plain_may_offer(folded)
+    if any(word in folded for word in contacts.ID_CUE_WORDS) or contacts.PHONE_GATE.search(folded):
+        assert fast
+
+
+def test_common_words_with_a_cue_character_do_not_open_the_contact_gate() -> None:
+    """加 and 信 open it only where a cue has them (加微信, 加V, 加LINE, 微信, V信), not in 参加 or 信息."""
+    for text in (
+        "下周二团建，想参加的请接龙",
+        "页面加载有点慢",
+        "相信大家的信息都收到了",
+        "企业文化",
+        "C++ 代码",
+    ):
+        assert not contacts._may_offer(text_view(text)), text
+    for text in (
+        "加微信",
+        "加 V",
+        "加ＬＩＮＥ",
+        "微信号",
+        "V信",
+        "+ v",
+        "扣扣",
+        "企鹅号",
+        "賴 ID",
+        "❤",
+        "➕",
+    ):
+        assert contacts._may_offer(text_view(text)), text
 
 
 @PROPERTY
@@ -185,3 +268,38 @@ def test_gates_turn_away_ordinary_chat() -> None:
     assert not QR_GATE.search(text)
     assert not ANY_CUE.search(text)
     assert contacts.contact_kinds(text) == []
+
+
+@pytest.mark.parametrize("unit", ["2a", "2aé", "8b@", "a1", "x9$"])
+def test_undoing_leetspeak_stays_linear_in_a_long_token(unit: str) -> None:
+    """A token with a digit next to a letter at every other character, with or without a leet one: its
+    matches inside a token already read are skipped, not read again (no quadratic rescans)."""
+    assert growth(normalise_text, lambda size: unit * (size // len(unit))) <= BOUND
+
+
+ASCII_CUES = st.lists(
+    st.sampled_from(
+        [
+            *"aAgpPwWxdo0123456789 -_@:+",
+            "sk-",
+            "xox",
+            "AKIA",
+            "ghp_",
+            "pwd",
+            "passw",
+            "vx",
+            "wx",
+            "qq",
+            "line",
+        ]
+    ),
+    max_size=24,
+).map("".join)
+
+
+@PROPERTY
+@given(ASCII_CUES)
+def test_the_ascii_spellings_of_the_gates_find_what_the_general_ones_find(text: str) -> None:
+    """In ASCII text \\d is [0-9]: the gates spelled so (scanned faster) decide as the general ones."""
+    assert bool(ANY_CUE_ASCII.search(text)) == bool(ANY_CUE.search(text))
+    assert bool(contacts._MAY_OFFER_ASCII.search(text)) == bool(contacts._MAY_OFFER.search(text))

@@ -10,14 +10,31 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chalicelib.core.engine import build_rules, evaluate
-from chalicelib.core.text import SEPARATORS, fold_char, fold_text, normalise, normalise_text
+from chalicelib.core.text import (
+    _NOT_PLAIN,
+    _WIDE,
+    SEPARATORS,
+    _FoldTable,
+    fold_char,
+    fold_text,
+    normalise,
+    normalise_text,
+)
 from chalicelib.core.textview import TextView, text_view
 from tests.core.factories import context, message, policy
 
 TEXTS = st.one_of(
     st.text(max_size=60),
     st.lists(
-        st.sampled_from([*SEPARATORS, *"aBc1@$傻逼Ｓé\u0301\u200b\n\tаο😀", "  ", "f.u.c.k", "s b"]),
+        st.sampled_from(
+            [
+                *SEPARATORS,
+                *"aBc1@$傻逼Ｓé\u0301\u200b\n\tаο😀，！？：；（）。、“”—…～ア한",
+                "  ",
+                "f.u.c.k",
+                "s b",
+            ]
+        ),
         max_size=20,
     ).map("".join),
 )
@@ -44,6 +61,24 @@ def test_printable_ascii_folds_to_its_lower_case() -> None:
             assert fold_char(char) == char.lower(), repr(char)
     assert fold_text("Hello, World! 42") == "hello, world! 42"
     assert fold_text("Tab\there") == "tab here"  # not printable: the table maps the tab to a space
+
+
+def test_every_plain_character_folds_as_lower_case_leaves_it() -> None:
+    """The fold's fast path for Chinese text (`str.lower`, then each full-width mark of `_WIDE`
+    replaced) is the fold, for every character that path lets through (`_NOT_PLAIN` finds none)."""
+    wide = dict(_WIDE)
+    plain = [chr(code) for code in range(0x10000) if not _NOT_PLAIN.match(chr(code))]
+    assert len(plain) > 27_000  # the Han blocks, the CJK punctuation, printable ASCII
+    for char in plain:
+        assert fold_char(char) == wide.get(char, char.lower()), repr(char)
+    assert all(_NOT_PLAIN.match(chr(code)) for code in range(0x10000, 0x10100))  # no astral character
+    text = "会议纪要：1. 确认上线时间（周五）！Q3 的数据？好，“收到”—谢谢；"
+    assert not _NOT_PLAIN.search(text)
+    assert (
+        fold_text(text)
+        == text.translate(_FoldTable())
+        == "会议纪要:1. 确认上线时间(周五)!q3 的数据?好,“收到”—谢谢;"
+    )
 
 
 def test_the_rules_of_one_message_share_one_view() -> None:

@@ -94,9 +94,13 @@ class AdsRule:
         contacts = offered_in(text_view(text)) if s.contact_details else []
         matches = self.promotion.match(text) if s.promotion_words else ()
         words = {match.term for match in matches} if matches else set()
+        strict = s.links == "strict"
+        weak = len(words) + (len(foreign) if s.links == "signal" else 0)
+        if not (foreign and strict) and not contacts and weak + 1 < s.weak_signals_needed:
+            return []  # not an ad, with a QR hint or without: no need to look for one
         qr = bool(s.qr_hints and QR_GATE.search(text) and QR_HINT.search(text))
-        weak = len(words) + qr + (len(foreign) if s.links == "signal" else 0)
-        if foreign and s.links == "strict":
+        weak += qr
+        if foreign and strict:
             reason, params = LINK_REASON, {"domain": foreign[0]}
         elif contacts:
             reason, params = CONTACT_REASON, {}
