@@ -208,11 +208,17 @@ def test_wecom_abuse_is_withdrawn_by_substitute_and_the_admin_card_acts(fake: Fa
 
         fake.clear()
         code = fake.wecom.click_response_code()  # what WeCom puts in the click callback
-        stack.send(talk.wecom_card_click(keys_by_action["mod.warn"], user="wecomadmin1", response_code=code))
+        (mine,) = [c for c in cards if c["touser"] == "wecomadmin1"]  # the click names its card's task id
+        task = mine["template_card"]["task_id"]
+        click = talk.wecom_card_click(
+            keys_by_action["mod.warn"], user="wecomadmin1", task_id=task, response_code=code
+        )
+        stack.send(click)
         warned = [c.body for c in fake.sent("message/send") if c.body.get("touser") == "zhangsan"]
         assert len(warned) == 1 and "警告" in json.dumps(warned[0], ensure_ascii=False)
-        (update,) = fake.sent("update_template_card")
-        assert update.body["response_code"] == code
+        # The clicked card is updated with the click's code, the other admin's copy with its own send code.
+        updates = fake.sent("update_template_card")
+        assert sorted(u.body["response_code"] == code for u in updates) == [False, True]
 
 
 def test_dingtalk_abuse_gets_an_interactive_card_whose_buttons_work(fake: FakeMessengers) -> None:
