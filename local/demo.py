@@ -594,6 +594,16 @@ def _tampered_query(request: SignedRequest) -> SignedRequest:
     return SignedRequest(request.method, request.path, request.headers, query, request.body)
 
 
+def name_demo_groups(fake: str) -> None:
+    """What WeCom's groupchat/get answers for the demo's groups (their names, owners and members), as a
+    company's real groups have: the AI bot's customer group and the archived internal group."""
+    from local.fakes.wecom_archive import set_room
+
+    members = ("sunba", "zhangsan", "lisi")
+    set_room(fake, "wrDEMOCHAT", name="客户服务群", owner="wangadmin", members=members, external=True)
+    set_room(fake, ARCHIVE_ROOM, name="项目例会群", owner="wangadmin", members=members)
+
+
 def main() -> int:
     if not STATE.exists():
         print("The local stack is not running: start it with `make run` in another terminal.")
@@ -606,6 +616,7 @@ def main() -> int:
     os.environ.update({k: v for k, v in dynamo_env(str(state["dynamodb"])).items() if k not in os.environ})
     store = DynamoStore(str(state["table"]), endpoint_url=str(state["dynamodb"]))
     name_demo_admins(store)
+    name_demo_groups(fake)
     hook = f"{fake}/hooks"
     failures = 0
     platforms = [

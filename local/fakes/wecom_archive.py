@@ -225,7 +225,7 @@ def register(fake: FakeMessengers) -> None:
 
 
 def set_room(
-    fake: FakeMessengers,
+    fake: FakeMessengers | str,
     room: str,
     *,
     name: str,
@@ -234,10 +234,12 @@ def set_room(
     members: tuple[str, ...] = (),
     external: bool = False,
 ) -> None:
-    """What WeCom knows of `room` (over HTTP: works for a fake in another process too)."""
+    """What WeCom knows of `room` (over HTTP: works for a fake in another process too, named by its base
+    URL)."""
+    base = fake if isinstance(fake, str) else fake.url
     body = {"room": room, "name": name, "owner": owner, "admins": admins, "members": members}
     data = json.dumps({**body, "external": external}).encode()
-    request = urllib.request.Request(f"{fake.url}{ROOMS_PATH}", data=data, method="POST")  # noqa: S310
+    request = urllib.request.Request(f"{base}{ROOMS_PATH}", data=data, method="POST")  # noqa: S310
     request.add_header("Content-Type", "application/json")
     with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - loopback
         response.read()
