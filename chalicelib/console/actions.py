@@ -10,13 +10,12 @@ answer 403 instead of a queued refusal.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
-from chalicelib.cardsign import seal
+from chalicelib.console.press import press
 from chalicelib.console.roles import NotFound
 from chalicelib.console.web import BadRequest
 from chalicelib.core.events import CardClicked
-from chalicelib.core.ids import Platform
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.followups import (
     APPEAL,
@@ -46,26 +45,13 @@ def choices(followup: FollowUp) -> tuple[str, ...]:
 
 def click_of(view: View, followup: FollowUp, choice: str) -> CardClicked:
     viewer = view.viewer
-    action = f"{PREFIX[followup.kind]}.{choice}"
-    platform = cast(Platform, viewer.platform)
     token = followup.cards[0] if followup.cards else None
-    value = seal(
-        viewer.deps.settings,
-        platform=platform,
-        tenant=viewer.tenant,
+    return press(
+        viewer,
+        action=f"{PREFIX[followup.kind]}.{choice}",
         chat=followup.chat,
         ref=followup.ref,
-        action=action,
-    )
-    return CardClicked(
-        platform=platform,
-        tenant=viewer.tenant,
         event_id=f"console:{followup.kind}:{followup.ref}:{choice}:{viewer.user}",
-        occurred_at=viewer.now,
-        chat="",  # like a card in a direct message: the sealed value names the group
-        user=viewer.user,
-        action=action,
-        value=value,
         card_id=token or f"{'appeal' if followup.kind == APPEAL else 'case'}:{followup.ref}",
         response_token=token,
     )

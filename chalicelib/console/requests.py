@@ -15,13 +15,12 @@ decides their own request or draft (four eyes): the console refuses it with 403,
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
-from chalicelib.cardsign import seal
+from chalicelib.console.press import press
 from chalicelib.console.roles import Forbidden, NotFound, Viewer
 from chalicelib.console.web import BadRequest
 from chalicelib.core.events import CardClicked
-from chalicelib.core.ids import Platform
 from chalicelib.i18n import catalogue, t
 from chalicelib.kernel.open_requests import DRAFT, JOIN, OpenRequest, OpenRequests
 from chalicelib.membership.repository import MembershipRepo
@@ -102,27 +101,14 @@ def own(viewer: Viewer, group: GroupRecord, request: OpenRequest) -> bool:
 
 
 def click_of(viewer: Viewer, group: GroupRecord, request: OpenRequest, choice: str) -> CardClicked:
-    """The click the request's card would send, its value sealed for the group and the request."""
-    platform = cast(Platform, viewer.platform)
-    action = f"{PREFIX[request.kind]}.{choice}"
-    value = seal(
-        viewer.deps.settings,
-        platform=platform,
-        tenant=viewer.tenant,
+    """The click the request's card would send, its value sealed for the group and the request; no card
+    was clicked, so the decision updates every approver's card by its tokens."""
+    return press(
+        viewer,
+        action=f"{PREFIX[request.kind]}.{choice}",
         chat=group.chat,
         ref=request.ref,
-        action=action,
-    )
-    return CardClicked(
-        platform=platform,
-        tenant=viewer.tenant,
         event_id=f"console:{request.kind}:{group.chat}:{request.ref}:{choice}:{viewer.user}",
-        occurred_at=viewer.now,
-        chat="",  # like a card in a direct message: the sealed value names the group
-        user=viewer.user,
-        action=action,
-        value=value,
-        card_id="",  # no card was clicked: the decision updates every approver's card by its tokens
     )
 
 
