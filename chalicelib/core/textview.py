@@ -4,8 +4,9 @@ The lexicon, the ads rule (its contact gate and promotion words), PII, emoji and
 the same text in turn. `text_view(text)` gives its `TextView`, kept for the last few texts, so that the
 fold (the lexicon's and the contact gate's), the lexicon's normalisation, its automaton key and the
 automaton's hits (one pass for the lexicon rule and the ads rule's promotion words, which share an
-automaton) and the count of visible characters (the emoji and length rules') are computed once per
-message instead of once per rule. Every form is computed on first use, so a rule set that never asks
+automaton), the count of visible characters (the emoji and length rules') and the fingerprint the
+duplicate counters are keyed on (the moderation signals', from the same fold) are computed once per
+message instead of once per reader. Every form is computed on first use, so a rule set that never asks
 for one never pays for it; each is exactly what the function it names returns for the text
 (`fold_text`, `normalise_text`, ...), so a rule decides the same with or without the view
 (`tests/core/test_textview.py`).
@@ -16,7 +17,14 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from chalicelib.core.text import Normalised, fold_text, normalise, normalise_folded
+from chalicelib.core.text import (
+    Normalised,
+    canonical_folded,
+    digest_of,
+    fold_text,
+    normalise,
+    normalise_folded,
+)
 
 _VIEW_CACHE_SIZE = 8
 
@@ -26,6 +34,7 @@ class TextView:
 
     __slots__ = (
         "_char_at",
+        "_fingerprint",
         "_folded",
         "_hits",
         "_hits_of",
@@ -39,6 +48,7 @@ class TextView:
     def __init__(self, text: str) -> None:
         self.text = text
         self._folded: str | None = None
+        self._fingerprint: str | None = None
         self._normalised: str | None = None
         self._keyed: str | None = None
         self._visible: int | None = None
@@ -60,6 +70,14 @@ class TextView:
         if self._normalised is None:
             self._normalised = normalise_folded(self.folded)
         return self._normalised
+
+    @property
+    def fingerprint(self) -> str:
+        """`fingerprint(text)`: the hash of the canonical form (the fold, spacing and punctuation
+        dropped) the duplicate counters are keyed on."""
+        if self._fingerprint is None:
+            self._fingerprint = digest_of(canonical_folded(self.folded))
+        return self._fingerprint
 
     @property
     def keyed(self) -> str:

@@ -31,7 +31,7 @@ from chalicelib.core.heat import Exchange
 from chalicelib.core.naming import group_label
 from chalicelib.core.policy import GroupPolicy
 from chalicelib.core.rules.base import RuleContext, event_files, event_text
-from chalicelib.core.text import fingerprint
+from chalicelib.core.textview import text_view
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
 from chalicelib.moderation import exchanges
@@ -136,7 +136,7 @@ def rule_context(event: Event, ctx: Context, deps: Deps) -> RuleContext:
         flood_window = policy.rules.flood.window_seconds
         bucket = int(ctx.now // window)
         text = event_text(event)
-        digest = fingerprint(text) if text.strip() else ""
+        digest = text_view(text).fingerprint if text.strip() else ""  # the view the rules read next
         slices = flood_slices(ctx.now, flood_window)
         flood_names = tuple([f"n_{uid}_{n}" for n in slices])
         stamp = f"t_{uid}"

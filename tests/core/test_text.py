@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-import pytest
+import unicodedata
 
-from chalicelib.core.text import canonical, fingerprint, normalise, normalise_text
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chalicelib.core.text import SEPARATORS, canonical, fingerprint, fold_char, normalise, normalise_text
 
 
 @pytest.mark.parametrize(
@@ -70,3 +74,26 @@ def test_fingerprint_ignores_case_width_spacing_and_punctuation() -> None:
 
 def test_canonical_keeps_emoji_and_drops_punctuation() -> None:
     assert canonical("ok!!! 👍") == "ok👍"
+
+
+def _canonical_char_by_char(text: str) -> str:
+    """`canonical` as specified: each character folded, then every folded character kept that is not
+    punctuation, spacing or a control (Unicode categories P*, Z*, C*) nor a separator."""
+    return "".join(
+        c
+        for char in text
+        for c in fold_char(char)
+        if unicodedata.category(c)[0] not in "PZC" and c not in SEPARATORS
+    )
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=60))
+def test_canonical_is_the_fold_without_what_duplicates_ignore(text: str) -> None:
+    assert canonical(text) == _canonical_char_by_char(text)
+
+
+def test_canonical_of_every_basic_plane_character_is_as_specified() -> None:
+    """The translate table (filled on demand) drops and keeps exactly what the definition does."""
+    text = "".join(chr(code) for code in range(0x10000) if not 0xD800 <= code <= 0xDFFF)
+    assert canonical(text) == _canonical_char_by_char(text)

@@ -15,6 +15,7 @@ from chalicelib.core.text import (
     _WIDE,
     SEPARATORS,
     _FoldTable,
+    fingerprint,
     fold_char,
     fold_text,
     normalise,
@@ -52,6 +53,7 @@ def test_each_form_of_the_view_is_what_its_function_gives(text: str) -> None:
     assert view.visible == len([char for char in text if not char.isspace()])
     assert list(view.char_at) == [i for i, char in enumerate(view.normalised) for _ in char.encode("utf-8")]
     assert view.indexed == normalise(text)
+    assert view.fingerprint == fingerprint(text)
 
 
 def test_printable_ascii_folds_to_its_lower_case() -> None:
