@@ -61,6 +61,8 @@ def shared_files(event: Event) -> tuple[FileInfo, ...]:
     if isinstance(event, FileShared):
         return (event.file,)
     if isinstance(event, MessagePosted):
+        if not event.files:
+            return ()
         # The WeCom AI bot's pictures inside an @-message are encrypted URLs: not files anyone shared.
         return tuple(f for f in event.files if not (event.platform == "wecom" and _is_url(f.file_id)))
     return ()

@@ -217,10 +217,11 @@ def log_acknowledgement(
 
 
 def _message_logged_again(event: MessagePosted, policy: GroupPolicy, deps: Deps) -> bool:
-    """Whether a message's log item is written again by the worker (as `record_event` decides for it)."""
-    if not recording_on(event, policy, deps):
+    """Whether a message's log item is written again by the worker (as `record_event` decides for it):
+    the policy's retention first, which asks nothing of the platform."""
+    if not (kept_text_days(policy) > 0 or keep_days(policy) > LOG_DAYS):
         return False
-    return kept_text_days(policy) > 0 or keep_days(policy) > LOG_DAYS
+    return recording_on(event, policy, deps)
 
 
 def record_event(event: Event, ctx: Context, deps: Deps) -> Decision:

@@ -235,6 +235,8 @@ def on_activity(event: MessagePosted | FileShared, ctx: Context, deps: Deps) -> 
 
 def record(event: Event, ctx: Context, decision: Decision, results: tuple[Any, ...], deps: Deps) -> None:
     """A member removed by a membership decision, for real (not substituted, not refused), is gone."""
+    if not results:
+        return
     repo = MembershipRepo(deps.store)
     for action, result in zip(decision.actions, results, strict=False):
         if not (isinstance(action, Remove) and action.reason.startswith("membership.")):

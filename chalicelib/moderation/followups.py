@@ -448,6 +448,8 @@ def close_acted(acted: CaseActed | AppealDecided, deps: Deps) -> None:
 
 def record(event: Event, ctx: Context, decision: Decision, results: tuple[Any, ...], deps: Deps) -> None:
     """Follow the admin cards that went out; stop following the ones handled by command."""
+    if not decision.actions:
+        return  # no card went out, no command acted
     _handled_by_command(event, ctx, decision, deps)
     if not decision.shadow:
         for (kind, ref), (card, users, tokens) in _cards_sent(decision, results).items():

@@ -35,6 +35,7 @@ from chalicelib.core.rules.base import Rule, RuleContext, event_files, event_tex
 from chalicelib.core.rules.files import doc_key_and_version
 from chalicelib.core.text import fingerprint
 from chalicelib.i18n import t
+from chalicelib.kernel.commands import as_command, command_name
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
 from chalicelib.kernel.executor import ActionResult
@@ -59,8 +60,6 @@ def governed(event: Event, ctx: Context) -> bool:
 
 def addressed_command(event: Event, ctx: Context) -> bool:
     """A known command addressed to the bot (`@bot help`) is not group traffic: it is not moderated."""
-    from chalicelib.kernel.commands import as_command, command_name
-
     command = as_command(event) if isinstance(event, MessagePosted) else None
     return command is not None and command_name(command) in ctx.commands
 
@@ -73,6 +72,8 @@ def on_message(event: MessagePosted | FileShared, ctx: Context, deps: Deps) -> D
     signals = rule_context(event, ctx, deps)
     rules = rules_for(ctx.policy)
     decision = moderate(event, signals, rules)
+    if not decision.actions and not decision.facts:
+        return decision  # nothing found (an ordinary message): nothing below has anything to add
     if decision.actions:  # someone is told: name the member, link the message (the rules are pure)
         signals = named(event, signals, ctx, deps, decision)
         decision = moderate(event, signals, rules)
@@ -165,9 +166,10 @@ def record_case(case: CaseDecided, done: Recording) -> None:
 
 def record(event: Event, ctx: Context, decision: Decision, results: tuple[Any, ...], deps: Deps) -> None:
     """After the actions: the mute to undo (with its case), the document versions seen."""
-    case = decision.fact(CaseDecided)
-    _record_mutes(event, ctx, decision, results, deps, case_ref=case.ref if case is not None else "")
-    spent_tokens(event, decision, results, deps)
+    if decision.actions:
+        case = decision.fact(CaseDecided)
+        _record_mutes(event, ctx, decision, results, deps, case_ref=case.ref if case is not None else "")
+        spent_tokens(event, decision, results, deps)
     if isinstance(event, MessagePosted | FileShared) and event_files(event):
         _record_versions(event, deps)
 

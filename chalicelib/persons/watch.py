@@ -191,6 +191,8 @@ def record_removals(
     """A watched member the platform really removed (not substituted, not refused) is gone from the
     group's rosters; where an admin was asked to remove them by hand, their click on the escalation card
     records it."""
+    if not results:
+        return
     repo = MembershipRepo(deps.store)
     for action, result in zip(decision.actions, results, strict=False):
         if (

@@ -107,13 +107,18 @@ def process(event: Event, deps: Deps, *, redelivered: bool = False) -> Outcome:
 
 
 def _finish(event: Event, acted: Acted) -> Outcome:
-    log.info(
-        "processed %s %s actions=%s%s",
-        event.platform,
-        type(event).__name__,
-        ",".join(f"{r.action}:{r.status}" for r in acted.results) or "-",
-        " (held by another processing)" if acted.busy else "",
-    )
+    # An event that acted on nothing is a debug line: an archive page of ordinary messages would write a
+    # thousand of them (its batch logs the page); the line is built only at a level that writes it.
+    level = logging.INFO if acted.results or acted.busy else logging.DEBUG
+    if log.isEnabledFor(level):
+        log.log(
+            level,
+            "processed %s %s actions=%s%s",
+            event.platform,
+            type(event).__name__,
+            ",".join(f"{r.action}:{r.status}" for r in acted.results) or "-",
+            " (held by another processing)" if acted.busy else "",
+        )
     if acted.busy:
         raise DeliveryFailed("the decision is held by another processing; its redelivery will find it done")
     if acted.retryable:
