@@ -30,7 +30,7 @@ from chalicelib.core.events import Event, FileShared, MessagePosted
 from chalicelib.core.heat import Exchange
 from chalicelib.core.naming import group_label
 from chalicelib.core.policy import GroupPolicy
-from chalicelib.core.rules.base import RuleContext, event_files, event_text
+from chalicelib.core.rules.base import RuleContext, event_files
 from chalicelib.core.textview import text_view
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
@@ -126,24 +126,27 @@ def rule_context(event: Event, ctx: Context, deps: Deps) -> RuleContext:
     uid = event.uid(user)
     member = ctx.member
     role = member.role if member else "member"
-    counts = {"flood": 1, "member_dup": 1, "group_dup": 1}
+    flood_count = member_duplicates = group_duplicates = 1
     last_message_at: float | None = None
     slow_until: float | None = None
     slow_seconds = 0
     exchange: Exchange | None = None
     if isinstance(event, MessagePosted):
+        now = ctx.now
         window = policy.rules.duplicate.window_seconds
         flood_window = policy.rules.flood.window_seconds
-        bucket = int(ctx.now // window)
-        text = event_text(event)
-        digest = text_view(text).fingerprint if text.strip() else ""  # the view the rules read next
-        slices = flood_slices(ctx.now, flood_window)
-        flood_names = tuple([f"n_{uid}_{n}" for n in slices])
+        bucket = int(now // window)
+        text = event.text
+        # The fingerprint from the message's text view, whose fold the rules read next; none for a blank.
+        digest = text_view(text).fingerprint if text and not text.isspace() else ""
+        flood_names = [f"n_{uid}_{n}" for n in flood_slices(now, flood_window)]
         stamp = f"t_{uid}"
         add = {flood_names[0]: 1, **exchanges.slow_mode_probe()}
         if digest:
-            add |= {f"f_{digest}": 1, f"m_{uid}_{digest}": 1}
-        put: dict[str, object] = {stamp: ctx.now}
+            group_key, member_key = f"f_{digest}", f"m_{uid}_{digest}"
+            add[group_key] = 1
+            add[member_key] = 1
+        put: dict[str, object] = {stamp: now}
         heated = fixed.heated
         if heated:
             put[exchanges.LAST_SPEAKER] = user
@@ -155,23 +158,21 @@ def rule_context(event: Event, ctx: Context, deps: Deps) -> RuleContext:
             expires_at=(bucket + 2) * window + WINDOW_MARGIN_SECONDS,
         )
         carried: dict[str, Any] = {}  # what the item does not hold yet of them is read in the one before
-        if ctx.now - bucket * window < flood_window * 1.25:  # the window reaches into the last item
+        if now - bucket * window < flood_window * 1.25:  # the window reaches into the last item
             carried = _carried_over(event, (*flood_names, stamp), bucket, deps)
-        slow_until, slow_seconds = exchanges.slow_mode_of(old, ctx.now)
+        slow_until, slow_seconds = exchanges.slow_mode_of(old, now)
         if heated:
             speaker = old.get(exchanges.LAST_SPEAKER)
-            exchange = exchanges.count_exchange(
-                event, policy, ctx.now, str(speaker) if speaker else None, deps
-            )
+            exchange = exchanges.count_exchange(event, policy, now, str(speaker) if speaker else None, deps)
         seen = [old.get(name, _NONE) for name in flood_names]
         if carried:
             seen = [
                 carried.get(name, 0) if n is _NONE else n for name, n in zip(flood_names, seen, strict=True)
             ]
-        counts["flood"] = sum([0 if n is _NONE else int(n) for n in seen]) + 1
+        flood_count = sum([0 if n is _NONE else int(n) for n in seen]) + 1
         if digest:
-            counts["group_dup"] = int(old.get(f"f_{digest}", 0)) + 1
-            counts["member_dup"] = int(old.get(f"m_{uid}_{digest}", 0)) + 1
+            group_duplicates = int(old.get(group_key, 0)) + 1
+            member_duplicates = int(old.get(member_key, 0)) + 1
         previous = old.get(stamp, _NONE)
         previous = carried.get(stamp) if previous is _NONE else previous
         last_message_at = float(previous) if previous is not None else None
@@ -181,9 +182,9 @@ def rule_context(event: Event, ctx: Context, deps: Deps) -> RuleContext:
         now=ctx.now,
         role=role,
         is_admin=role in ADMIN_ROLES or policy.is_admin(uid),
-        flood_count=counts["flood"],
-        member_duplicates=counts["member_dup"],
-        group_duplicates=counts["group_dup"],
+        flood_count=flood_count,
+        member_duplicates=member_duplicates,
+        group_duplicates=group_duplicates,
         last_message_at=last_message_at,
         known_versions=versions,
         ads_pass=bool(member and member.ads_pass),

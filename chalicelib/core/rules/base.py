@@ -44,7 +44,7 @@ class Finding:
     sensitive: bool = False
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class RuleContext:
     """The signals the pipeline computes before the rules run (see each field for how).
 
