@@ -24,11 +24,18 @@ import dataclasses
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any
 
 from chalicelib.core import escalation
-from chalicelib.core.actions import Action, Decision, DeleteMessage, Mute, PostCard, SendDirect
+from chalicelib.core.actions import (
+    NOTHING,
+    Action,
+    Decision,
+    DeleteMessage,
+    Mute,
+    PostCard,
+    SendDirect,
+)
 from chalicelib.core.cards import Button, Card
 from chalicelib.core.events import Event
 from chalicelib.core.facts import AdminsTold, CaseDecided, Points, Threshold
@@ -737,10 +744,10 @@ def moderate(event: Event, ctx: RuleContext, rules: Iterable[Rule] | None = None
     return decide(evaluation, ctx, event)
 
 
-# The decision on a message in which nothing was found and no rule failed: one value for all of them (a
-# Decision is frozen, and this one's audit a read-only empty mapping), so the ordinary message builds
-# none (a frozen dataclass of eight fields costs about 0.8 µs, 6 % of the rule set's median).
-NOTHING_FOUND = Decision(audit=MappingProxyType({}))
+# The decision on a message in which nothing was found and no rule failed: the one value of no decision
+# (`chalicelib.core.actions.NOTHING`), so the ordinary message builds none (a frozen dataclass of eight
+# fields costs about 0.8 µs, 6 % of the rule set's median).
+NOTHING_FOUND = NOTHING
 
 
 __all__ = [

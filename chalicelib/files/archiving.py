@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from chalicelib.core.actions import Action, Decision, Reply, SendDirect
+from chalicelib.core.actions import NOTHING, Action, Decision, Reply, SendDirect
 from chalicelib.core.events import Event, FileInfo, FileShared, MessagePosted
 from chalicelib.core.localtime import local
 from chalicelib.core.rules.files import split_extension, version_label
@@ -90,8 +90,10 @@ def human_size(size: int) -> str:
 
 def on_files(event: Event, ctx: Context, deps: Deps) -> Decision:
     files = shared_files(event)
+    if not files:
+        return NOTHING  # what every message without a file costs here
     user = str(getattr(event, "user", "") or "")
-    if not files or not user:
+    if not user:
         return Decision()
     place = _place(event, ctx, deps, user)
     if place is None:

@@ -47,7 +47,7 @@ from dataclasses import replace
 from typing import cast
 
 from chalicelib.adapters.base import Capability
-from chalicelib.core.actions import Decision
+from chalicelib.core.actions import NOTHING, Decision
 from chalicelib.core.events import CardClicked, Event, FileInfo, FileShared, MessagePosted
 from chalicelib.core.ids import Platform, split_id
 from chalicelib.core.patterns import match_whole
@@ -232,7 +232,7 @@ def record_event(event: Event, ctx: Context, deps: Deps) -> Decision:
     are logged where it records; acknowledgements whatever it says. A log that cannot be written is not
     worth failing the message for."""
     if isinstance(event, MessagePosted) and not _message_logged_again(event, ctx.policy, deps):
-        return Decision()  # decided before building the entry: what an ordinary message costs here
+        return NOTHING  # decided before building the entry: what an ordinary message costs here
     entry = entry_for(event, ctx.policy)
     if entry is None:
         return Decision()

@@ -24,7 +24,7 @@ from dataclasses import replace
 
 from chalicelib.adapters.base import Capability
 from chalicelib.authz import admins_told
-from chalicelib.core.actions import Action, Decision, PostCard, PostText
+from chalicelib.core.actions import NOTHING, Action, Decision, PostCard, PostText
 from chalicelib.core.events import Event, MemberJoined, MessagePosted
 from chalicelib.i18n import t
 from chalicelib.kernel.commands import command_prefix
@@ -58,9 +58,9 @@ def on_first_message(event: MessagePosted, ctx: Context, deps: Deps) -> Decision
     """The first message in a group just registered: the arrival on platforms that do not announce it."""
     group = ctx.group
     if event.direct or not event.chat or group is None or ctx.now - group.created_at > FRESH_SECONDS:
-        return Decision()
+        return NOTHING
     if deps.setups.get(event.gid, ctx.now):
-        return Decision()  # claimed already, as this container knows: no request per message
+        return NOTHING  # claimed already, as this container knows: no request per message
     from chalicelib.moderation.handlers import addressed_command
 
     if ctx.policy.admins or addressed_command(event, ctx):

@@ -21,7 +21,7 @@ from typing import Any
 
 from chalicelib.adapters.base import DirectoryUser
 from chalicelib.authz import directory_user
-from chalicelib.core.actions import Action, Decision, Remove, SendDirect
+from chalicelib.core.actions import NOTHING, Action, Decision, Remove, SendDirect
 from chalicelib.core.events import (
     DirectoryChanged,
     Event,
@@ -211,12 +211,12 @@ def on_activity(event: MessagePosted | FileShared, ctx: Context, deps: Deps) -> 
     only for a member whose last message is older than the marking threshold."""
     member = ctx.member
     if not event.chat or getattr(event, "direct", False) or member is None or not governed(ctx):
-        return Decision()
+        return NOTHING
     if member.role == FORMER:  # back in the group without the bot seeing the join
         deps.store.update_member(member.gid, member.uid, member.user, {"role": "member"})
     settings = ctx.policy.membership.inactivity
     if member.last_active is None or ctx.now - member.last_active < settings.mark_days * DAY:
-        return Decision()
+        return NOTHING  # active lately: what every ordinary message costs here
     repo = MembershipRepo(deps.store)
     stage = repo.stage(member.gid, member.uid)
     if stage is None:
