@@ -79,16 +79,14 @@ def process(event: Event, deps: Deps, *, redelivered: bool = False) -> Outcome:
         return Outcome(event, Decision(), ())
     event = seen
     ctx = load_context(event, deps, commands=registry().command_names)
-    recorder = _recorder(event, ctx, deps)
     if redelivered:
-        resumed = resume(deps, event, after=recorder)
+        resumed = resume(deps, event, after=_recorder(event, ctx, deps))
         if resumed is not None and (resumed.retryable or not resumed.decision.retry):
             return _finish(event, resumed)
     decision = decide(event, ctx, deps)
     if decision and not decision.shadow:
-        acted = act(
-            deps, _acting(event, ctx, decision, deps), decision, actor=actor_of(event), after=recorder
-        )
+        acting = _acting(event, ctx, decision, deps)
+        acted = act(deps, acting, decision, actor=actor_of(event), after=_recorder(event, ctx, deps))
         notice = commands.failure_notice(event, ctx, decision.actions, acted.results)
         if notice is not None:  # nothing silent: a command that failed for good says why
             told = Decision.of(notice)
@@ -158,15 +156,20 @@ def record(
     logged as an error (the registry refuses to build with a known kind unhandled). `routes`: the
     domains' registry unless given."""
     routes = routes or registry()
-    done = Recording(event, ctx, decision, results, deps)
-    for fact in decision.facts:
-        if not routes.handles(type(fact)):
-            log.error("%s in %s: no domain records or follows up this fact", type(fact).__name__, event.gid)
-        for recorder in routes.records.get(type(fact), ()):
-            recorder(fact, done)
+    facts = decision.facts
+    if facts:
+        done = Recording(event, ctx, decision, results, deps)
+        for fact in facts:
+            if not routes.handles(type(fact)):
+                log.error(
+                    "%s in %s: no domain records or follows up this fact", type(fact).__name__, event.gid
+                )
+            for recorder in routes.records.get(type(fact), ()):
+                recorder(fact, done)
     for hook in routes.after:
         hook(event, ctx, decision, results, deps)
-    follow(event, ctx, decision, deps, routes=routes)
+    if facts:
+        follow(event, ctx, decision, deps, routes=routes)
 
 
 def follow(
