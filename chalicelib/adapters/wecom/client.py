@@ -138,6 +138,8 @@ class WeComMessenger:
         return self._send_to_user(user, {"msgtype": "text", "text": {"content": text}})
 
     def post_card(self, target: Target, card: Card) -> Sent:
+        if not card.buttons:  # button_list is required (path/90236): the executor sends its text instead
+            raise NotSupported("A WeCom template card needs 1 to 6 buttons; this card has none.")
         # WeCom wants a task id unique per app and send, of [A-Za-z0-9_@-]: derive one from the card's.
         rendered = template_card(card, task_id=task_id_for(card.card_id))
         if target.reply_url and self._usable(target.reply_url):
