@@ -96,6 +96,17 @@ def test_members_whose_names_the_bot_does_not_know_are_counted_never_shown_by_id
     assert group is not None and group.name == "王语嫣、赵六和另外1人"
 
 
+def test_a_member_the_directory_gives_no_name_is_called_by_their_alias() -> None:
+    # A WeCom app made after 2022-06-20 gets no `name` from user/get: the id stands in for it, the alias not.
+    deps = make(unnamed("zhangsan", "lisi"), names={"zhangsan": "张三"})
+    messenger = deps.messenger("wecom")
+    assert isinstance(messenger, RecordingMessenger)
+    messenger.aliases["lisi"] = "Leo"
+    said(deps)
+    group = deps.store.get_group(GID)
+    assert group is not None and group.name == "张三、Leo"
+
+
 def test_a_group_none_of_whose_members_has_a_known_name_is_a_group_chat_of_so_many() -> None:
     deps = make(unnamed("u1", "u2", "u3", "u4"), locale="en", names={})
     said(deps)
