@@ -328,3 +328,21 @@ def test_a_draft_nobody_decided_lapses_and_every_approvers_card_says_so_once(
             assert "失效" in said and "(UTC+8)" in said and "pub.approve" not in said
         assert sum("已失效" in text for text in side.to(fake, side.member)) == 1  # the author told once
         assert OpenRequests(stack.store).all_open() == []  # the console's queue no longer shows it
+
+
+def test_where_dingtalk_showed_no_card_each_approver_is_told_the_request_lapsed(fake: FakeMessengers) -> None:
+    with approvers_and_console(fake, "dingtalk", clock=FrozenClock(time.time())) as (stack, _, talk, cast):
+        group = gid(talk, cast.group)  # no card template: the approval card went out as text
+        clock = lapse_in_48_hours(stack, group)
+        assert stack.send(talk.join(cast.group, cast.outsider)).status_code == 200
+        fake.clear()
+
+        clock.advance(49 * HOUR)
+        assert MembershipJob().run(stack.deps, group, clock.now()).counts == {"join.expired": 1}
+
+        assert updates(fake, talk) == []
+        for approver in (cast.admin, cast.member):
+            (told,) = [text for text in talk.direct_texts(fake, approver) if "it lapsed at" in text]
+            assert "“Weekly sync”" in told
+        audit = stack.store.list_audit(group)
+        assert any("SendDirect:membership.join.expired.told" in record.actions for record in audit)
