@@ -109,12 +109,11 @@ class _DueRun:
         settings = self.run.ctx.policy.membership.join
         if request.status != "pending":  # pragma: no cover - decided requests leave the due index
             return "join.stale"
-        person = Person(request.user, request.uid, name_of(self.run.event, request.user, self.deps))
         timeout_at = request.requested_at + settings.timeout_hours * HOUR
         if not request.reminded and settings.reminder_hours and now < timeout_at:
             if not self.dry:
                 card = joins.approval_card(
-                    person, request.standing, group, request.ref, settings, reminder=True
+                    self.person(request), request.standing, group, request.ref, settings, reminder=True
                 )
                 self.act(
                     (to_admins(group, card, reason="membership.join.reminder", approvers=True),),
@@ -127,11 +126,16 @@ class _DueRun:
             return "join.expired"
         if not self.repo.decide_request(request, "expired", by="qunguan", at=now):
             return "join.stale"
+        person = self.person(request)
         self.act(
             (*joins.rejection(person, group), *self.lapsed(request, person)), f"join expired {request.uid}"
         )
         self.repo.history(group.gid, request.uid, request.user, "expired", at=now)
         return "join.expired"
+
+    def person(self, request: JoinRequest) -> Person:
+        """The newcomer as the approvers read them: their directory name (one cached look-up)."""
+        return Person(request.user, request.uid, name_of(self.run.event, request.user, self.deps))
 
     def lapsed(self, request: JoinRequest, person: Person) -> tuple[Action, ...]:
         """Every approver's copy of the request's cards (the first and the reminder) says it lapsed and
