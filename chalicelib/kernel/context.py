@@ -13,7 +13,6 @@ from chalicelib.core.events import CardClicked, Event
 from chalicelib.core.policy import GroupPolicy
 from chalicelib.i18n import normalise_locale
 from chalicelib.kernel.deps import Deps
-from chalicelib.kernel.group_info import describe, learn, stale
 from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.store.records import GroupRecord, MemberRecord
 
@@ -67,6 +66,8 @@ def known_group(gid: str, deps: Deps, now: float) -> GroupRecord | None:
 def ensure_group(event: Event, deps: Deps, now: float) -> GroupRecord:
     """The group's record; a group seen for the first time is registered, governed by the org default,
     and described by the platform (name, admins). What the event says of the group is kept."""
+    from chalicelib.kernel.group_info import describe, learn, stale  # it reads the context's policies
+
     cached = deps.groups.get(event.gid, now)
     if cached is not None and learn(cached, event) is cached:
         return cached  # what every message of a known group costs: nothing new to keep
