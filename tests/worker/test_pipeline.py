@@ -1,9 +1,10 @@
 """The worker pipeline: `@bot help` and `/qg help` are answered in the group's language, a member's
-activity is written at most hourly, every decision that acted is audited, and a delivery that failed
-for good is raised for the queue to retry."""
+activity is written at most hourly, every decision that acted is audited, a delivery that failed
+for good is raised for the queue to retry, and only an event that acted is logged at INFO."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 
 import pytest
@@ -164,3 +165,32 @@ def test_a_message_moderation_acted_on_gets_no_unknown_command_reply_on_top() ->
     process(said("你是个傻逼", mentions_bot=True), deps)
     assert "post_text" not in messenger.verbs()  # no "unknown command" in the group
     assert "send_direct" in messenger.verbs()  # the private explanation
+
+
+class _Lines(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def test_an_event_that_acted_on_nothing_is_a_debug_line_and_one_that_acted_an_info_line() -> None:
+    """A page of a thousand ordinary archived messages writes no thousand lines at INFO."""
+    deps, _, _ = make()
+    logger = logging.getLogger("qunguan.worker")
+    lines, level = _Lines(), logger.level
+    logger.addHandler(lines)
+    logger.setLevel(logging.DEBUG)
+    try:
+        process(said("明天上午十点开会"), deps)
+        process(said("help", event_id="e2", mentions_bot=True), deps)
+    finally:
+        logger.removeHandler(lines)
+        logger.setLevel(level)
+    processed = [(r.levelno, r.getMessage()) for r in lines.records if r.getMessage().startswith("processed")]
+    assert processed == [
+        (logging.DEBUG, "processed slack MessagePosted actions=-"),
+        (logging.INFO, "processed slack MessagePosted actions=Reply:done"),
+    ]
