@@ -41,10 +41,11 @@ def load_context(event: Event, deps: Deps, *, commands: frozenset[str] = frozens
     elif event.chat:
         group = ensure_group(event, deps, now)
     user = actor_of(event)
-    member = deps.store.get_member(event.gid, event.uid(user)) if event.chat and user else None
-    policy = deps.policies.get(event.gid, now)  # the repository's own cache, read without building it
+    gid = event.gid
+    member = deps.store.get_member(gid, event.uid(user)) if event.chat and user else None
+    policy = deps.policies.get(gid, now)  # the repository's own cache, read without building it
     if policy is None:
-        policy = policies(deps).for_group(event.gid, now)
+        policy = policies(deps).for_group(gid, now)
     locale = normalise_locale((group.locale if group else None) or policy.locale)
     return Context(now=now, group=group, member=member, locale=locale, policy=policy, commands=commands)
 
