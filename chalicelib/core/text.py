@@ -389,7 +389,9 @@ def normalise_folded(folded: str) -> str:
     else:
         gaps = _MARK_GAP
     joined = gaps.sub(_gap, folded)
-    if not _LEET_CHAR.search(joined):
+    # Nothing to undo without a digit, @ or $ next to a letter (`_unleet_near`): most texts with numbers
+    # in them ("10 点", "(3)") are told so by one scan, without its steps.
+    if not (_LEET_NEAR_ASCII if joined.isascii() else _LEET_NEAR).search(joined):
         return joined
     return _unleet_near(joined)
 
