@@ -11,15 +11,20 @@ the two an event takes is a pure function of the normalised event, so every copy
 
 An item holds only what the parsed event says, so that it can be written before any policy is known:
 
-    k   kind: "msg" (a message), "file" (a file share, logged by the worker), "ack" (an acknowledgement)
+    k   kind: "file" (a file share, logged by the worker), "ack" (an acknowledgement); absent: "msg"
     u   the author's native id             at  the message's own time (seconds since the epoch)
-    id  the message id                     re  what it replies to (the message or the thread)
+    id  the message id (older items: it    re  what it replies to (the message or the thread)
+        is the key's, and read from there)
     m   the members it @-mentions          q   1 if it reads as a question (`is_question`)
     f   how many files it carries          fn  their names (judged against the group's file settings
                                                when a job reads them, not when the message goes by)
     x   the text, only where the policy keeps messages (`retention.messages`): the worker writes it
     ref the acknowledged announcement's ref (acks)      fb  a file-name verdict counted by the writer
                                                             (older items, tests and the demo)
+
+A message's item names only what its key does not say: the kind "msg" and the message id (the key's
+`{time}#{message id}`) are left out, for a page of a thousand claims is a thousand items to serialise
+(items written before keep them, and read the same).
 
 Whether the log is used at all (`jobs.activity`) and how long it is kept beyond the default are the
 policy's, applied by the worker and the jobs (`chalicelib.jobs.activity`). The day in the key is the UTC
@@ -116,8 +121,9 @@ def message_entry(event: MessagePosted, *, text: str | None = None) -> Entry | N
 
 def to_item(gid: str, entry: Entry, *, keep_days: int = LOG_DAYS, live_until: float = 0.0) -> Item:
     """The entry as a table item, expiring `keep_days` after the message (and not before `live_until`)."""
-    data: dict[str, Any] = {"k": entry.kind, "u": entry.user, "at": entry.at, "id": entry.message_id}
+    data: dict[str, Any] = {"u": entry.user, "at": entry.at}
     optional: dict[str, Any] = {
+        "k": "" if entry.kind == "msg" else entry.kind,
         "re": entry.reply_to,
         "m": list(entry.mentions),
         "q": int(entry.question),
@@ -143,7 +149,7 @@ def from_item(item: Item) -> Entry:
         kind=str(data.get("k", "msg")),
         user=str(data.get("u", "")),
         at=float(data.get("at", 0.0)),
-        message_id=str(data.get("id", "")),
+        message_id=str(data.get("id") or item.sk.partition("#")[2]),
         reply_to=str(data.get("re", "")),
         mentions=tuple(str(m) for m in data.get("m", ())),
         question=bool(data.get("q", 0)),
