@@ -13,8 +13,7 @@ An item holds only what the parsed event says, so that it can be written before 
 
     k   kind: "file" (a file share, logged by the worker), "ack" (an acknowledgement); absent: "msg"
     u   the author's native id             at  the message's own time (seconds since the epoch)
-    id  the message id (older items: it    re  what it replies to (the message or the thread)
-        is the key's, and read from there)
+    id  the message id                     re  what it replies to (the message or the thread)
     m   the members it @-mentions          q   1 if it reads as a question (`is_question`)
     f   how many files it carries          fn  their names (judged against the group's file settings
                                                when a job reads them, not when the message goes by)
@@ -22,9 +21,9 @@ An item holds only what the parsed event says, so that it can be written before 
     ref the acknowledged announcement's ref (acks)      fb  a file-name verdict counted by the writer
                                                             (older items, tests and the demo)
 
-A message's item names only what its key does not say: the kind "msg" and the message id (the key's
-`{time}#{message id}`) are left out, for a page of a thousand claims is a thousand items to serialise
-(items written before keep them, and read the same).
+A message's item leaves its kind out ("msg" is what an item without one is, for every reader since the
+log began): a page of a thousand claims is a thousand items to serialise. The message id stays, though
+the key holds it too: a release rolled back to reads it there.
 
 Whether the log is used at all (`jobs.activity`) and how long it is kept beyond the default are the
 policy's, applied by the worker and the jobs (`chalicelib.jobs.activity`). The day in the key is the UTC
@@ -121,7 +120,7 @@ def message_entry(event: MessagePosted, *, text: str | None = None) -> Entry | N
 
 def to_item(gid: str, entry: Entry, *, keep_days: int = LOG_DAYS, live_until: float = 0.0) -> Item:
     """The entry as a table item, expiring `keep_days` after the message (and not before `live_until`)."""
-    data: dict[str, Any] = {"u": entry.user, "at": entry.at}
+    data: dict[str, Any] = {"u": entry.user, "at": entry.at, "id": entry.message_id}
     optional: dict[str, Any] = {
         "k": "" if entry.kind == "msg" else entry.kind,
         "re": entry.reply_to,
@@ -149,7 +148,7 @@ def from_item(item: Item) -> Entry:
         kind=str(data.get("k", "msg")),
         user=str(data.get("u", "")),
         at=float(data.get("at", 0.0)),
-        message_id=str(data.get("id") or item.sk.partition("#")[2]),
+        message_id=str(data.get("id", "")),
         reply_to=str(data.get("re", "")),
         mentions=tuple(str(m) for m in data.get("m", ())),
         question=bool(data.get("q", 0)),
