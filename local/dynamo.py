@@ -86,19 +86,23 @@ class _KeepAliveRequestHandler(WSGIRequestHandler):
         length = self.headers.get("Content-Length")
         if environ.get("wsgi.input_terminated"):  # chunked: read to the last chunk
             body = body_in.read()
-        else:
-            body = body_in.read(int(length)) if length and length.isdigit() else b""
+        elif length is None or length.isdigit():
+            body = body_in.read(int(length)) if length else b""
+        else:  # where this request ends is not known: answer it, then close
+            body, self.close_connection = b"", True
         environ["wsgi.input"] = io.BytesIO(body)
         environ["CONTENT_LENGTH"] = str(len(body))
         environ.pop("wsgi.input_terminated", None)
         answer: list[Any] = []
+        written: list[bytes] = []  # what the application gave the legacy write(), if anything
 
         def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
             answer[:] = [status, headers]
-            return lambda data: None  # the legacy write(): moto returns its body instead
+            return written.append
 
         try:
-            content = b"".join(self.server.app(environ, start_response))
+            returned = b"".join(self.server.app(environ, start_response))
+            content = b"".join(written) + returned
             status, headers = answer
         except Exception:
             self.close_connection = True
