@@ -14,8 +14,9 @@ otherwise only show on a live tenant:
   test declared made earlier with `add_appchat`): any other chat id is 86003, as WeCom answers for a
   group the app did not create.
 
-For the refused response codes WeCom documents no specific errcode; the fake answers 40058 (an invalid
-parameter) with a message that says which rule was broken.
+A response code used already is refused with 42022, WeCom's "code已经被使用过。只能使用一次" (the global
+errcode list, doc path/90313); for one past its 72 hours, or never issued, WeCom documents no errcode of
+its own, and the fake answers 40058 (an invalid parameter). Each message says which rule was broken.
 
 - `POST /wecom/_click_response_code` (or `click_response_code(fake.url)`) issues a click's ResponseCode
   for a test that sends the click from another process.
@@ -55,7 +56,10 @@ CLICK_CODE_PATH = "/wecom/_click_response_code"
 RESPONSE_CODE_LIFETIME = 72 * 3600  # message/update_template_card: "只能在72小时内调用"
 RESPONSE_URL_LIFETIME = 3600  # the AI bot's response_url: "有效期为 1 个小时"
 INVALID_PARAMETER = 40058
+CODE_USED = 42022  # "code已经被使用过。只能使用一次"
 NOT_APP_CHAT = 86003
+
+ALREADY_USED = "was already used"
 
 Body = dict[str, Any]
 Handler = Callable[[Call], Answer]
@@ -90,7 +94,7 @@ class _OneShot:
         if code not in self.issued:
             return "was never issued"
         if code in self.used:
-            return "was already used"
+            return ALREADY_USED
         if now - self.issued[code] > self.lifetime:
             return f"expired {self.lifetime / 3600:g} h after it was issued"
         self.used.add(code)
@@ -195,7 +199,8 @@ class FakeWeCom:
         with self._lock:
             why = self._response_codes.refusal(code, self.now())
         if why:
-            return _error(INVALID_PARAMETER, f"invalid response_code: it {why}")
+            errcode = CODE_USED if why == ALREADY_USED else INVALID_PARAMETER
+            return _error(errcode, f"invalid response_code: it {why}")
         if "template_card" in body:
             refusal = _check_card(body["template_card"])
             if refusal is not None:

@@ -37,7 +37,7 @@ from chalicelib.clock import Clock, SystemClock
 from chalicelib.core.cards import Card
 from chalicelib.core.events import Event
 from chalicelib.core.ids import Platform
-from chalicelib.errors import MessengerError
+from chalicelib.errors import CardUpdateRefused, MessengerError
 
 if TYPE_CHECKING:
     import requests
@@ -60,6 +60,11 @@ NO_SUCH_USER = frozenset({46004, 60111})
 # group, 48002 API forbidden, 60011 no privilege, 701008 not a customer-contact member (groupchat/get).
 NOT_DESCRIBED = frozenset({86003, 40050, 48002, 60011, 701008})
 APPCHAT_MIN_MEMBERS = 2  # appchat/create: userlist of 2 to 2000
+# message/update_template_card refuses a response_code it will not take (doc path/94888: one call, within
+# 72 h): 42022 "code已经被使用过。只能使用一次" for a used one (the global errcode list, path/90313); the doc
+# names no errcode of its own for an expired or unknown code, so 40058 "不合法的参数" counts too: the code is
+# the one parameter of that call that changes from call to call. Either way the card cannot be updated.
+RESPONSE_CODE_REFUSED = frozenset({42022, 40058})
 USER_ACTIVE = 1  # user/get status: 1 active, 2 disabled, 4 not yet activated, 5 left the company
 
 CAPABILITIES = Capabilities(
@@ -160,6 +165,8 @@ class WeComMessenger:
           the card is replaced under the task id it was sent with); each code is good for one call of
           `message/update_template_card` within 72 h (doc path/94888). With buttons, the whole card is
           replaced; without, the buttons give way to a label (`replace_name`: the footer, else the title).
+          A code WeCom refuses (`RESPONSE_CODE_REFUSED`) raises `CardUpdateRefused`: the card cannot be
+          updated any more, and the executor tells its recipient by message instead.
         - an AI bot card: the click's `response_url` (path/101138: one call, within an hour). The AI bot
           replaces a card in place only through the passive `update_template_card` reply, which must be
           the callback's own answer (path/101031), given before the worker has decided anything; so the
@@ -182,7 +189,11 @@ class WeComMessenger:
             body["template_card"] = template_card(card, task_id=task)
         else:
             body["button"] = {"replace_name": card.footer or card.title}
-        self._call("POST", "message/update_template_card", body)
+        data = self._call("POST", "message/update_template_card", body, tolerate=RESPONSE_CODE_REFUSED)
+        code_refused = data.get("errcode", 0)
+        if code_refused:
+            detail = f"errcode {code_refused} {str(data.get('errmsg', ''))[:200]}"
+            raise CardUpdateRefused("wecom", "update_template_card", detail)
 
     def delete_message(self, tenant: str, chat: str, message_id: str) -> None:
         raise NotSupported(CAPABILITIES.notes[Capability.DELETE_MESSAGE])

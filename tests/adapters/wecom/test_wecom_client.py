@@ -12,7 +12,7 @@ from chalicelib.adapters.http_client import ApiClient
 from chalicelib.adapters.wecom.client import WeComMessenger, messenger
 from chalicelib.clock import FrozenClock
 from chalicelib.core.cards import Button, Card
-from chalicelib.errors import MessengerError
+from chalicelib.errors import CardUpdateRefused, MessengerError
 from chalicelib.settings import Settings
 from local.fakes.server import FakeMessengers, Fault
 from local.fakes.wecom import expire_tokens
@@ -234,6 +234,39 @@ def test_a_response_code_lasts_72_hours(
                 wecom.update_card(CORP_ID, "case-7", CARD, response_token=code)
     finally:
         fake.wecom.now = clock
+
+
+def test_a_used_response_code_is_refused_with_wecoms_errcode_and_the_card_cannot_be_updated(
+    wecom: WeComMessenger, fake: FakeMessengers
+) -> None:
+    sent = wecom.post_card(Target(CORP_ID, user="admin1"), CARD)
+    closed = Card(card_id="case-7", title="刷屏提醒", body="", footer="已过期")
+    wecom.update_card(CORP_ID, sent.message_id or "", closed, response_token=sent.token)
+    with pytest.raises(CardUpdateRefused, match="errcode 42022"):  # "code已经被使用过。只能使用一次"
+        wecom.update_card(CORP_ID, sent.message_id or "", closed, response_token=sent.token)
+
+
+def test_an_expired_response_code_is_refused_as_a_card_that_cannot_be_updated(
+    wecom: WeComMessenger, fake: FakeMessengers
+) -> None:
+    code = fake.wecom.click_response_code()
+    clock = fake.wecom.now
+    fake.wecom.now = lambda: clock() + 73 * 3600
+    try:
+        with pytest.raises(CardUpdateRefused, match=r"errcode 40058 .*expired"):
+            wecom.update_card(CORP_ID, "case-7", CARD, response_token=code)
+    finally:
+        fake.wecom.now = clock
+
+
+def test_a_failure_that_may_pass_is_not_taken_for_a_refused_code(
+    wecom: WeComMessenger, fake: FakeMessengers
+) -> None:
+    code = fake.wecom.click_response_code()
+    fake.faults.append(Fault("message/update_template_card", status=503, times=5))
+    with pytest.raises(MessengerError) as failed:
+        wecom.update_card(CORP_ID, "case-7", CARD, response_token=code)
+    assert failed.value.retryable and not isinstance(failed.value, CardUpdateRefused)
 
 
 def test_a_response_code_wecom_never_issued_is_refused(wecom: WeComMessenger) -> None:
