@@ -62,3 +62,8 @@ class MessengerError(Exception):
         self.detail = detail
         self.retryable = retryable
         self.retry_after = retry_after  # the platform's own Retry-After, when it named one
+
+
+class CardUpdateRefused(MessengerError):
+    """The platform will not update this card any more (WeCom: its response_code was used already or is
+    past the 72 h it serves). No retry changes that; the executor tells the card's recipient instead."""

@@ -82,9 +82,14 @@ class PostCard(Action):
 
 @dataclass(frozen=True, kw_only=True)
 class UpdateCard(Action):
+    """Show `card` in place of the card `card_ref` / `response_token` name. `user` is whose copy it is:
+    where the platform refuses the update (a WeCom response_code used or past its 72 h), they are told by
+    a private message instead, and the result records the substitution."""
+
     card: Card
     card_ref: str
     response_token: str | None = None
+    user: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)

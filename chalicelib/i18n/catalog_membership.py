@@ -42,10 +42,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     "membership.join.rejected": _m(
         "{by} 已拒绝 {name} 加入。", "{by} 已拒絕 {name} 加入。", "{by} rejected {name}."
     ),
-    "membership.join.expired": _m(
-        "{name} 的入群申请无人处理，已自动拒绝。",
-        "{name} 的入群申請無人處理，已自動拒絕。",
-        "Nobody answered {name}'s join request; it was rejected automatically.",
+    "membership.join.lapsed": _m(
+        "{name} 加入「{group}」的申请 {hours} 小时内无人处理，已于 {when} 自动拒绝。",
+        "{name} 加入「{group}」的申請 {hours} 小時內無人處理，已於 {when} 自動拒絕。",
+        "Nobody decided on {name}'s request to join “{group}” within {hours} h: it lapsed at {when} and "
+        "was rejected automatically.",
     ),
     "membership.join.already": _m(
         "这个入群申请已经处理过了（{status}，{by}）。",

@@ -165,6 +165,11 @@ _PUBLISHING: dict[str, dict[str, str]] = {
         "你的發布申請 {ref} 無人審核，已失效；如仍需發布，請重新提交。",
         "Nobody decided your publication request {ref} in time, so it lapsed; submit it again if needed.",
     ),
+    "workflows.pub.lapsed_card": _m(
+        "无人在期限内审核：已于 {when} 失效，未在「{group}」发布。",
+        "無人在期限內審核：已於 {when} 失效，未在「{group}」發布。",
+        "Nobody decided in time: it lapsed at {when} and was not published in “{group}”.",
+    ),
     "workflows.pub.own": _m(
         "发布申请 {ref} 是你提交的，需由另一位审核人批准。",
         "發布申請 {ref} 是你提交的，需由另一位審核人核准。",

@@ -2,10 +2,11 @@
 
 Before each action the executor checks the platform's capabilities; where the platform cannot do what
 the policy asks, it takes the next best action (delete -> ask the poster privately to withdraw it;
-mute or remove -> warn the member privately; recall -> replace the card's content) and records the
-substitution. Nothing is dropped silently: every action ends as a result that `persist` writes to the
-audit log. A result also carries what the platform answered for each message posted (`sent`), so that a
-post with a lifetime can be registered and recalled later (`chalicelib.jobs.posts`).
+mute or remove -> warn the member privately; recall -> replace the card's content; a card update the
+platform refuses for good -> tell its recipient privately) and records the substitution. Nothing is
+dropped silently: every action ends as a result that `persist` writes to the audit log. A result also
+carries what the platform answered for each message posted (`sent`), so that a post with a lifetime can
+be registered and recalled later (`chalicelib.jobs.posts`).
 """
 
 from __future__ import annotations
@@ -32,8 +33,8 @@ from chalicelib.core.actions import (
     Warn,
 )
 from chalicelib.core.cards import Card
-from chalicelib.core.events import Event
-from chalicelib.errors import MessengerError
+from chalicelib.core.events import CardClicked, Event
+from chalicelib.errors import CardUpdateRefused, MessengerError
 from chalicelib.i18n import t
 from chalicelib.kernel.context import Context
 
@@ -165,8 +166,31 @@ def card_as_text(card: Card, locale: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _update_card(action: UpdateCard, event: Event, ctx: Context, messenger: Messenger) -> None:
-    messenger.update_card(event.tenant, action.card_ref, action.card, response_token=action.response_token)
+def _update_card(action: UpdateCard, event: Event, ctx: Context, messenger: Messenger) -> str | None:
+    """Update the card in place; where the platform refuses for good (a WeCom response_code used or past
+    its 72 h, doc path/94888), tell whose copy it is privately what the card now says (its text)."""
+    try:
+        messenger.update_card(
+            event.tenant, action.card_ref, action.card, response_token=action.response_token
+        )
+        return None
+    except CardUpdateRefused as exc:
+        user = action.user or _clicker(action, event)
+        if not user:
+            raise
+        messenger.send_direct(event.tenant, user, card_as_text(action.card, ctx.locale))
+        return f"told {user} by message: the card cannot be updated ({exc.detail})"
+
+
+def _clicker(action: UpdateCard, event: Event) -> str:
+    """Who clicked, when the update answers the click's own card (by the click's response token)."""
+    if (
+        isinstance(event, CardClicked)
+        and action.response_token
+        and action.response_token == event.response_token
+    ):
+        return event.user
+    return ""
 
 
 def _allowed(capability: Capability, ctx: Context, messenger: Messenger) -> bool:

@@ -11,12 +11,15 @@ ref they decide. The token is the message's `Sent.token`: Slack "channel:ts" (`c
 /v1.0/card/instances`). A card the platform could not show as a card (a DingTalk tenant without a card
 template: sent as text) has none.
 
-Deciding: `updates` gives, for each card kept, the action that shows the decision: an `UpdateCard` in
-place by its token, carried out once by the outbox like every action of the decision (a failed one worth
-retrying is retried, never posted again); where the card cannot be updated (no token, or a WeCom
-response_code past the 72 hours it is good for, doc path/94888) a private message to that approver says
-who decided, as a recorded action of its own (`<reason>.told`). The card clicked in the chat is left to the
-click's own answer.
+Deciding: `updates` gives, for each card kept, the action that shows the decision (an approver's, or the
+request lapsing unanswered: a join request's timeout, a draft's lapse): an `UpdateCard` in place by its
+token, carried out once by the outbox like every action of the decision (a failed one worth retrying is
+retried, never posted again); where the card cannot be updated (no token, or a WeCom response_code past
+the 72 hours it is good for, doc path/94888) a private message to that approver says who decided, as a
+recorded action of its own (`<reason>.told`). A response_code WeCom refuses when the update is sent (used
+already, or expired while the update waited) is the executor's to substitute: the `UpdateCard` names its
+recipient (`user`), who is told by message, and the audit records it. The card clicked in the chat is
+left to the click's own answer.
 """
 
 from __future__ import annotations
@@ -198,15 +201,19 @@ def updates(
     now: float,
     clicked: CardClicked | None = None,
 ) -> tuple[Action, ...]:
-    """What shows the decision on every card sent for the request but the one clicked (answered by the
-    click): `card` in place where the card's token still updates it, else `told` privately."""
+    """What shows the decision (or the lapse) on every card sent for the request but the one clicked
+    (answered by the click): `card` in place where the card's token still updates it, else `told`
+    privately."""
     once = deps.messenger(platform).capabilities.card_updates == "once"
     shown: list[Action] = []
     for sent in SentCards(deps.store).of(gid, kind, ref):
         if clicked is not None and sent.clicked_by(clicked):
             continue
         if sent.token and not (once and now - sent.at >= ONCE_FOR):
-            shown.append(UpdateCard(card=card, card_ref=sent.token, response_token=sent.token, reason=reason))
+            update = UpdateCard(
+                card=card, card_ref=sent.token, response_token=sent.token, user=sent.user, reason=reason
+            )
+            shown.append(update)
         elif sent.user:
             shown.append(SendDirect(user=sent.user, text=told, reason=f"{reason}.told"))
         else:

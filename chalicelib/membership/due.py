@@ -3,7 +3,8 @@
 One GSI2 Query finds a group's due items (`MembershipRepo.due`), oldest first:
 
 - a join request (R2.2): the approvers are reminded once, then, at the timeout, the request is rejected
-  automatically: the newcomer removed (or an admin card) and the approvers told;
+  automatically: the newcomer removed (or an admin card), and every approver's copy of its cards updated
+  to say it lapsed (`chalicelib.kernel.request_cards`, as a decision updates them);
 - a real-name check (R2.3) whose grace period is over: a report card to the admins (or a removal,
   `after_grace: remove`). The record holds the latest name the bot was told of (profile-change events
   update or clear it), so the job makes no directory calls;
@@ -20,19 +21,23 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from chalicelib.core.actions import Action, Decision, SendDirect
+from chalicelib.core.cards import Card
 from chalicelib.core.events import JobRequested
+from chalicelib.core.localtime import local
 from chalicelib.i18n import t
 from chalicelib.jobs.base import JobReport
 from chalicelib.kernel.act import After
 from chalicelib.kernel.deps import Deps
 from chalicelib.kernel.executor import ActionResult
-from chalicelib.kernel.request_cards import keep_sent
+from chalicelib.kernel.people import name_of
+from chalicelib.kernel.request_cards import keep_sent, updates
 from chalicelib.kernel.where import Where, job_where
 from chalicelib.membership import joins, names, welcome
 from chalicelib.membership.acting import act
 from chalicelib.membership.groups import group_view
 from chalicelib.membership.inactivity import items_read
-from chalicelib.membership.repository import Due, MembershipRepo, name_of, request_of
+from chalicelib.membership.repository import Due, JoinRequest, MembershipRepo, request_of
+from chalicelib.membership.repository import name_of as name_record_of
 from chalicelib.membership.views import GroupView, Person, to_admins
 
 HOUR = 3600
@@ -104,12 +109,11 @@ class _DueRun:
         settings = self.run.ctx.policy.membership.join
         if request.status != "pending":  # pragma: no cover - decided requests leave the due index
             return "join.stale"
-        person = Person(request.user, request.uid, request.user)
         timeout_at = request.requested_at + settings.timeout_hours * HOUR
         if not request.reminded and settings.reminder_hours and now < timeout_at:
             if not self.dry:
                 card = joins.approval_card(
-                    person, request.standing, group, request.ref, settings, reminder=True
+                    self.person(request), request.standing, group, request.ref, settings, reminder=True
                 )
                 self.act(
                     (to_admins(group, card, reason="membership.join.reminder", approvers=True),),
@@ -122,17 +126,49 @@ class _DueRun:
             return "join.expired"
         if not self.repo.decide_request(request, "expired", by="qunguan", at=now):
             return "join.stale"
-        text = t(group.locale, "membership.join.expired", name=person.label)
-        told = tuple(
-            SendDirect(user=user, text=text, reason="membership.join.expired") for user in group.approvers
+        person = self.person(request)
+        self.act(
+            (*joins.rejection(person, group), *self.lapsed(request, person)), f"join expired {request.uid}"
         )
-        self.act((*joins.rejection(person, group), *told), f"join expired {request.uid}")
         self.repo.history(group.gid, request.uid, request.user, "expired", at=now)
         return "join.expired"
 
+    def person(self, request: JoinRequest) -> Person:
+        """The newcomer as the approvers read them: their directory name (one cached look-up)."""
+        return Person(request.user, request.uid, name_of(self.run.event, request.user, self.deps))
+
+    def lapsed(self, request: JoinRequest, person: Person) -> tuple[Action, ...]:
+        """Every approver's copy of the request's cards (the first and the reminder) says it lapsed and
+        loses its buttons, as a decision shows (`request_cards.updates`); a request whose cards were never
+        kept (sent before they were) is told to the approvers privately."""
+        group, settings = self.group, self.run.ctx.policy
+        title = t(group.locale, "membership.join.card.title", name=person.label)
+        line = t(
+            group.locale,
+            "membership.join.lapsed",
+            name=person.label,
+            group=group.label,
+            hours=settings.membership.join.timeout_hours,
+            when=local(self.now, settings.jobs.utc_offset_hours),
+        )
+        shown = updates(
+            self.deps,
+            platform=self.run.event.platform,
+            gid=group.gid,
+            kind="join",
+            ref=request.ref,
+            card=Card(card_id=f"join-{request.ref[:12]}", title=title, body="", footer=line),
+            told=f"{title}\n{line}",
+            reason="membership.join.expired",
+            now=self.now,
+        )
+        return shown or tuple(
+            SendDirect(user=user, text=line, reason="membership.join.expired") for user in group.approvers
+        )
+
     def name(self, due: Due) -> str:
         group, now = self.group, self.now
-        record = name_of(group.gid, due.uid, due.item)
+        record = name_record_of(group.gid, due.uid, due.item)
         settings = self.run.ctx.policy.membership.real_names
         if record.state != "nudged" or not settings.enabled:
             return "name.stale"

@@ -10,7 +10,7 @@ acknowledgement button unless the policy says otherwise; on rejection the member
 submission is decided once: the first approver's decision moves it out of `pending`, and a second click
 is told who decided. Nobody approves their own submission (four eyes), even where they are an approver.
 Unanswered, the approvers are reminded (by default after 24 h and 48 h) and the submission lapses after
-72 h, and the member is told.
+72 h: the member is told, and every approver's copy of its cards says it lapsed and loses its buttons.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context, load_context
 from chalicelib.kernel.deps import Deps
 from chalicelib.kernel.open_requests import DRAFT, OpenRequest, OpenRequests
+from chalicelib.kernel.people import name_of
 from chalicelib.kernel.where import Where, where_in
 from chalicelib.store import keys
 from chalicelib.store.base import Store
@@ -386,7 +387,8 @@ def due(deps: Deps, timer: Timer, place: Where[Event], now: float) -> tuple[list
         if not repo.decide(submission, "lapsed", by="qunguan", at=now):
             return [], None, "skipped"
         text = t(locale, "workflows.pub.lapsed", ref=submission.ref)
-        return [SendDirect(user=submission.by, text=text, reason="workflows.pub.lapsed")], None, kind
+        told = SendDirect(user=submission.by, text=text, reason="workflows.pub.lapsed")
+        return [told, *_lapsed_cards(deps, submission, place, now)], None, kind
     shown = common.sealed(
         card(submission, locale, place.platform, reminder=True),
         deps,
@@ -402,3 +404,26 @@ def due(deps: Deps, timer: Timer, place: Where[Event], now: float) -> tuple[list
         else None
     )
     return actions, nxt, kind
+
+
+def _lapsed_cards(deps: Deps, submission: Submission, place: Where[Event], now: float) -> tuple[Action, ...]:
+    """Every approver's copy of the draft's cards (the first and each reminder) says it lapsed and loses
+    its buttons, as an approver's decision shows (`request_cards.updates`)."""
+    locale = place.locale
+    title = t(
+        locale, "workflows.pub.card.title", ref=submission.ref, by=name_of(place.event, submission.by, deps)
+    )
+    line = t(
+        locale, "workflows.pub.lapsed_card", group=place.label, when=common.when(now, place.offset_hours)
+    )
+    return request_cards.updates(
+        deps,
+        platform=place.event.platform,
+        gid=submission.gid,
+        kind=KIND,
+        ref=submission.ref,
+        card=Card(card_id=f"pub-{submission.ref}", title=title, body="", footer=line),
+        told=f"{title}\n{line}",
+        reason="workflows.pub.lapsed",
+        now=now,
+    )

@@ -14,8 +14,9 @@ otherwise only show on a live tenant:
   test declared made earlier with `add_appchat`): any other chat id is 86003, as WeCom answers for a
   group the app did not create.
 
-For the refused response codes WeCom documents no specific errcode; the fake answers 40058 (an invalid
-parameter) with a message that says which rule was broken.
+A response code used already is refused with 42022, WeCom's "code已经被使用过。只能使用一次" (the global
+errcode list, doc path/90313); for one past its 72 hours, or never issued, WeCom documents no errcode of
+its own, and the fake answers 40058 (an invalid parameter). Each message says which rule was broken.
 
 - `POST /wecom/_click_response_code` (or `click_response_code(fake.url)`) issues a click's ResponseCode
   for a test that sends the click from another process.
@@ -55,7 +56,10 @@ CLICK_CODE_PATH = "/wecom/_click_response_code"
 RESPONSE_CODE_LIFETIME = 72 * 3600  # message/update_template_card: "只能在72小时内调用"
 RESPONSE_URL_LIFETIME = 3600  # the AI bot's response_url: "有效期为 1 个小时"
 INVALID_PARAMETER = 40058
+CODE_USED = 42022  # "code已经被使用过。只能使用一次"
 NOT_APP_CHAT = 86003
+
+ALREADY_USED = "was already used"
 
 Body = dict[str, Any]
 Handler = Callable[[Call], Answer]
@@ -90,7 +94,7 @@ class _OneShot:
         if code not in self.issued:
             return "was never issued"
         if code in self.used:
-            return "was already used"
+            return ALREADY_USED
         if now - self.issued[code] > self.lifetime:
             return f"expired {self.lifetime / 3600:g} h after it was issued"
         self.used.add(code)
@@ -110,6 +114,7 @@ class FakeWeCom:
         self._response_codes = _OneShot(RESPONSE_CODE_LIFETIME)
         self._response_urls = _OneShot(RESPONSE_URL_LIFETIME)
         self.appchats: dict[str, list[str]] = {}
+        self.appchat_names: dict[str, str] = {}  # "" for one nobody named (appchat/create: name optional)
         self.methods: dict[str, Handler] = {
             "message/send": self.message_send,
             "message/update_template_card": self.update_template_card,
@@ -135,10 +140,11 @@ class FakeWeCom:
             code = self._response_urls.issue(f"aibot-rc-{next(self._seq)}", self.now())
         return f"{self._base_url()}{PREFIX}aibot/response?response_code={code}"
 
-    def add_appchat(self, chat: str, users: list[str]) -> None:
-        """A group this app created before the test began."""
+    def add_appchat(self, chat: str, users: list[str], name: str = "") -> None:
+        """A group this app created before the test began (nobody named it unless `name`)."""
         with self._lock:
             self.appchats[chat] = list(users)
+            self.appchat_names[chat] = name
 
     def expire(self) -> None:
         with self._lock:
@@ -195,7 +201,8 @@ class FakeWeCom:
         with self._lock:
             why = self._response_codes.refusal(code, self.now())
         if why:
-            return _error(INVALID_PARAMETER, f"invalid response_code: it {why}")
+            errcode = CODE_USED if why == ALREADY_USED else INVALID_PARAMETER
+            return _error(errcode, f"invalid response_code: it {why}")
         if "template_card" in body:
             refusal = _check_card(body["template_card"])
             if refusal is not None:
@@ -226,6 +233,7 @@ class FakeWeCom:
         with self._lock:
             chat = str(body.get("chatid") or f"wrapp{len(self.appchats) + 1:04d}")
             self.appchats[chat] = users
+            self.appchat_names[chat] = str(body.get("name") or "")
         return _ok(chatid=chat)
 
     def _unknown_chat(self, chat: str) -> Answer | None:
@@ -258,8 +266,8 @@ class FakeWeCom:
         if refusal:
             return refusal
         with self._lock:
-            users = list(self.appchats[chat])
-        return _ok(chat_info={"chatid": chat, "name": chat, "owner": users[0], "userlist": users})
+            users, name = list(self.appchats[chat]), self.appchat_names.get(chat, "")
+        return _ok(chat_info={"chatid": chat, "name": name, "owner": users[0], "userlist": users})
 
     def user_get(self, call: Call) -> Answer:
         user = call.query.get("userid", "")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from chalicelib.bootstrap import Deps
 from chalicelib.clock import FrozenClock
+from chalicelib.kernel.open_requests import OpenRequests
 from chalicelib.membership.due import MembershipJob
 from chalicelib.membership.repository import MembershipRepo, NameRecord
 from tests.membership.conftest import apply_policy
@@ -34,25 +35,73 @@ def test_the_approvers_are_reminded_once_then_the_request_is_rejected_automatica
     memory_deps: Deps, clock: FrozenClock, messenger: RecordingMessenger
 ) -> None:
     apply_policy(memory_deps, {})
+    messenger.names["UNEW"] = "Nora Li"
     repo = MembershipRepo(memory_deps.store)
     repo.open_request(GID, UID, "UNEW", standing="outsider", now=NOW, due_at=NOW + 24 * HOUR)
 
     assert JOB.run(memory_deps, GID, at(clock, 1)).counts == {}
     assert JOB.run(memory_deps, GID, at(clock, 25)).counts == {"join.reminder": 1}
-    assert cards_to(messenger, "UADMIN") == ["Reminder · join request: UNEW"]
+    assert cards_to(messenger, "UADMIN") == ["Reminder · join request: Nora Li"]
     assert JOB.run(memory_deps, GID, at(clock, 26)).counts == {}
 
     assert JOB.run(memory_deps, GID, at(clock, 73)).counts == {"join.expired": 1}
 
     assert ("remove_member", {"chat": "C1", "user": "UNEW"}) in messenger.calls
+    assert repo.request(GID, UID).status == "expired"  # type: ignore[union-attr]
+    assert OpenRequests(memory_deps.store).all_open() == []  # off the console's queue
+    assert JOB.run(memory_deps, GID, at(clock, 80)).counts == {}
+
+
+def test_a_lapsed_request_updates_the_approvers_card_in_place_once_naming_the_group_and_person(
+    memory_deps: Deps, clock: FrozenClock, messenger: RecordingMessenger
+) -> None:
+    apply_policy(memory_deps, {})  # the default time zone, UTC+8
+    messenger.names["UNEW"] = "Nora Li"
+    repo = MembershipRepo(memory_deps.store)
+    repo.open_request(GID, UID, "UNEW", standing="outsider", now=NOW, due_at=NOW + 24 * HOUR)
+    JOB.run(memory_deps, GID, at(clock, 25))  # the reminder card, kept with its token
+    (posted,) = [n for n, (verb, _) in enumerate(messenger.calls, 1) if verb == "post_card"]
+
+    JOB.run(memory_deps, GID, at(clock, 73))
+    JOB.run(memory_deps, GID, at(clock, 74))
+
+    (update,) = [kwargs for verb, kwargs in messenger.calls if verb == "update_card"]
+    assert update["response_token"] == f"UADMIN:m{posted}"  # the token the reminder was sent with
+    assert update["card"].title == "Join request: Nora Li" and update["card"].buttons == ()
+    assert update["card"].footer == (
+        "Nobody decided on Nora Li's request to join “Weekly sync” within 72 h: it lapsed at "
+        "2025-06-19 00:06 (UTC+8) and was rejected automatically."
+    )
+    assert [
+        kwargs for verb, kwargs in messenger.calls if verb == "send_direct" and kwargs["user"] == "UADMIN"
+    ] == []
+    (record,) = [
+        r for r in memory_deps.store.list_audit(GID) if "UpdateCard:membership.join.expired" in r.actions
+    ]
+    assert record.outcome == "done"
+
+
+def test_a_request_whose_cards_were_never_kept_is_told_to_the_approvers_privately(
+    memory_deps: Deps, clock: FrozenClock, messenger: RecordingMessenger
+) -> None:
+    apply_policy(memory_deps, {"membership": {"join": {"reminder_hours": 0}}})
+    messenger.names["UNEW"] = "Nora Li"
+    MembershipRepo(memory_deps.store).open_request(
+        GID, UID, "UNEW", standing="outsider", now=NOW, due_at=NOW + 72 * HOUR
+    )
+
+    assert JOB.run(memory_deps, GID, at(clock, 73)).counts == {"join.expired": 1}
+
     told = [
         kwargs["text"]
         for verb, kwargs in messenger.calls
         if verb == "send_direct" and kwargs["user"] == "UADMIN"
     ]
-    assert told == ["Nobody answered UNEW's join request; it was rejected automatically."]
-    assert repo.request(GID, UID).status == "expired"  # type: ignore[union-attr]
-    assert JOB.run(memory_deps, GID, at(clock, 80)).counts == {}
+    assert told == [
+        "Nobody decided on Nora Li's request to join “Weekly sync” within 72 h: it lapsed at "
+        "2025-06-19 00:06 (UTC+8) and was rejected automatically."
+    ]
+    assert "update_card" not in messenger.verbs()
 
 
 def test_a_dry_run_reports_what_is_due_and_changes_nothing(

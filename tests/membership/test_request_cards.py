@@ -104,7 +104,9 @@ def test_a_decision_updates_each_card_in_place_but_the_clicked_one(deps: Deps) -
         now=NOW + 60,
         clicked=click,
     )
-    assert shown == (UpdateCard(card=DECIDED, card_ref="t2|rc2", response_token="t2|rc2", reason="r"),)
+    assert shown == (  # naming whose copy it is, told instead if WeCom refuses the code when it is sent
+        UpdateCard(card=DECIDED, card_ref="t2|rc2", response_token="t2|rc2", user="UCARL", reason="r"),
+    )
 
 
 def test_a_wecom_card_past_its_response_codes_72_hours_is_told_privately(deps: Deps) -> None:

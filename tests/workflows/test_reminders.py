@@ -1,12 +1,14 @@
 """The workflows' scheduled job and what it costs: due timers found with one index Query, each step taken
-once, a dry run that changes nothing; spike counters written only on joins, leaves and violations."""
+once, a dry run that changes nothing; spike counters written only on joins, leaves and violations; a
+draft nobody decided lapses, and every approver's card says so."""
 
 from __future__ import annotations
 
 from chalicelib.bootstrap import Deps
 from chalicelib.clock import FrozenClock
-from chalicelib.core.actions import PostCard
+from chalicelib.core.actions import PostCard, UpdateCard
 from chalicelib.core.events import CommandIssued, MemberJoined, MessagePosted
+from chalicelib.kernel.open_requests import OpenRequests
 from chalicelib.settings import Settings
 from chalicelib.store import keys
 from chalicelib.store.memory import MemoryStore
@@ -157,3 +159,49 @@ def test_an_ordinary_message_writes_no_spike_counter_and_a_join_writes_one() -> 
         MemberJoined(platform="slack", tenant="T1", event_id="j1", occurred_at=T0, chat="C1", user="U9"), deps
     )
     assert spike_count(store, "joins") == 1
+
+
+def publish(deps: Deps, text: str) -> str:
+    """U1 submits `text` for publication; the approvers (the group's admin) get its card."""
+    process(
+        CommandIssued(
+            platform="slack",
+            tenant="T1",
+            event_id="p1",
+            occurred_at=T0,
+            chat="C1",
+            user="U1",
+            name="publish",
+            args=tuple(text.split()),
+            text=f"publish {text}",
+        ),
+        deps,
+    )
+    (marker,) = OpenRequests(deps.store).all_open()
+    return marker.ref
+
+
+def test_a_draft_nobody_decided_lapses_and_every_approvers_card_says_so_without_its_buttons() -> None:
+    deps, messenger, _, store = make()
+    store.put_group(
+        GroupRecord(gid=GID, platform="slack", tenant="T1", chat="C1", admins=("UADMIN",), name="general")
+    )
+    messenger.names["U1"] = "Wang Fang"
+    ref = publish(deps, "招聘信息")
+    (posted,) = [n for n, (verb, _) in enumerate(messenger.calls, 1) if verb == "post_card"]
+    job = WorkflowReminders()
+    for hours in (25, 49):  # the reminders
+        job.run(deps, GID, T0 + hours * H)
+
+    report = job.run(deps, GID, T0 + 73 * H)
+
+    assert report.counts == {"pub_lapse": 1}
+    (update,) = [action for action in report.actions if isinstance(action, UpdateCard)]
+    assert (update.response_token, update.user) == (f"UADMIN:m{posted}", "UADMIN")
+    assert update.card.buttons == ()
+    assert update.card.title == f"📝 发布申请 {ref}（Wang Fang）"
+    assert (
+        update.card.footer == "无人在期限内审核：已于 2023-11-18 07:13 (UTC+8) 失效，未在「#general」发布。"
+    )
+    assert OpenRequests(store).all_open() == []  # off the console's queue
+    assert job.run(deps, GID, T0 + 80 * H).actions == ()  # once

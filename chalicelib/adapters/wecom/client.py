@@ -37,7 +37,7 @@ from chalicelib.clock import Clock, SystemClock
 from chalicelib.core.cards import Card
 from chalicelib.core.events import Event
 from chalicelib.core.ids import Platform
-from chalicelib.errors import MessengerError
+from chalicelib.errors import CardUpdateRefused, MessengerError
 
 if TYPE_CHECKING:
     import requests
@@ -60,6 +60,11 @@ NO_SUCH_USER = frozenset({46004, 60111})
 # group, 48002 API forbidden, 60011 no privilege, 701008 not a customer-contact member (groupchat/get).
 NOT_DESCRIBED = frozenset({86003, 40050, 48002, 60011, 701008})
 APPCHAT_MIN_MEMBERS = 2  # appchat/create: userlist of 2 to 2000
+# message/update_template_card refuses a response_code it will not take (doc path/94888: one call, within
+# 72 h): 42022 "code已经被使用过。只能使用一次" for a used one (the global errcode list, path/90313); the doc
+# names no errcode of its own for an expired or unknown code, so 40058 "不合法的参数" counts too: the code is
+# the one parameter of that call that changes from call to call. Either way the card cannot be updated.
+RESPONSE_CODE_REFUSED = frozenset({42022, 40058})
 USER_ACTIVE = 1  # user/get status: 1 active, 2 disabled, 4 not yet activated, 5 left the company
 
 CAPABILITIES = Capabilities(
@@ -138,6 +143,8 @@ class WeComMessenger:
         return self._send_to_user(user, {"msgtype": "text", "text": {"content": text}})
 
     def post_card(self, target: Target, card: Card) -> Sent:
+        if not card.buttons:  # button_list is required (path/90236): the executor sends its text instead
+            raise NotSupported("A WeCom template card needs 1 to 6 buttons; this card has none.")
         # WeCom wants a task id unique per app and send, of [A-Za-z0-9_@-]: derive one from the card's.
         rendered = template_card(card, task_id=task_id_for(card.card_id))
         if target.reply_url and self._usable(target.reply_url):
@@ -160,6 +167,8 @@ class WeComMessenger:
           the card is replaced under the task id it was sent with); each code is good for one call of
           `message/update_template_card` within 72 h (doc path/94888). With buttons, the whole card is
           replaced; without, the buttons give way to a label (`replace_name`: the footer, else the title).
+          A code WeCom refuses (`RESPONSE_CODE_REFUSED`) raises `CardUpdateRefused`: the card cannot be
+          updated any more, and the executor tells its recipient by message instead.
         - an AI bot card: the click's `response_url` (path/101138: one call, within an hour). The AI bot
           replaces a card in place only through the passive `update_template_card` reply, which must be
           the callback's own answer (path/101031), given before the worker has decided anything; so the
@@ -182,7 +191,11 @@ class WeComMessenger:
             body["template_card"] = template_card(card, task_id=task)
         else:
             body["button"] = {"replace_name": card.footer or card.title}
-        self._call("POST", "message/update_template_card", body)
+        data = self._call("POST", "message/update_template_card", body, tolerate=RESPONSE_CODE_REFUSED)
+        code_refused = data.get("errcode", 0)
+        if code_refused:
+            detail = f"errcode {code_refused} {str(data.get('errmsg', ''))[:200]}"
+            raise CardUpdateRefused("wecom", "update_template_card", detail)
 
     def delete_message(self, tenant: str, chat: str, message_id: str) -> None:
         raise NotSupported(CAPABILITIES.notes[Capability.DELETE_MESSAGE])
@@ -225,13 +238,17 @@ class WeComMessenger:
         return tuple(dict.fromkeys(str(user) for user in users or [] if user))
 
     def group_info(self, tenant: str, chat: str) -> GroupInfo | None:
-        """A group this app created: `appchat/get` (doc path/98914: name, owner). Else a customer group:
-        `externalcontact/groupchat/get` (doc path/92707: name, owner, admin_list). None for any other."""
+        """A group this app created: `appchat/get` (doc path/98914: name, owner, userlist). Else a customer
+        group: `externalcontact/groupchat/get` with `need_name` (doc path/92707: name, owner, admin_list,
+        member_list with each member's `name`). None for any other. Both give an empty name for a group
+        nobody named (`appchat/create` takes no name, path/90245): its members are listed with it."""
         data = self._call("GET", "appchat/get", params={"chatid": chat}, tolerate=NOT_DESCRIBED)
         info = data.get("chat_info")
         if data.get("errcode", 0) == 0 and isinstance(info, dict):
             owner = str(info.get("owner") or "") or None
-            return GroupInfo(chat, str(info.get("name") or ""), owner, (owner,) if owner else ())
+            users = tuple(dict.fromkeys(str(user) for user in info.get("userlist") or [] if user))
+            members = tuple((user, "") for user in users)
+            return GroupInfo(chat, str(info.get("name") or ""), owner, (owner,) if owner else (), members)
         data = self._call(
             "POST",
             "externalcontact/groupchat/get",
@@ -245,7 +262,7 @@ class WeComMessenger:
         listed = found.get("admin_list")
         admins = [str(a.get("userid") or "") for a in listed or [] if isinstance(a, dict)]
         every = tuple(dict.fromkeys(a for a in (owner or "", *admins) if a))
-        return GroupInfo(chat, str(found.get("name") or ""), owner, every)
+        return GroupInfo(chat, str(found.get("name") or ""), owner, every, _named(found.get("member_list")))
 
     def org_admins(self, tenant: str) -> tuple[str, ...]:
         """`agent/get_admin_list` (doc path/101054): the members who administer this app in the admin
@@ -448,3 +465,14 @@ def _userids(listed: Any) -> tuple[str, ...]:
     """The `userid`s of a list of objects, once each, in order."""
     found = [str(a["userid"]) for a in listed or [] if isinstance(a, dict) and a.get("userid")]
     return tuple(dict.fromkeys(found))
+
+
+def _named(listed: Any) -> tuple[tuple[str, str], ...]:
+    """(userid, name) of a customer group's `member_list`: the name WeCom gives with `need_name` (a WeChat
+    user's own name, a member's alias or real name), else their nickname in the group, else ""."""
+    found = {
+        str(m["userid"]): str(m.get("name") or m.get("group_nickname") or "")
+        for m in listed or []
+        if isinstance(m, dict) and m.get("userid")
+    }
+    return tuple(found.items())

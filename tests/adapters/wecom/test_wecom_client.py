@@ -11,8 +11,13 @@ from chalicelib.adapters.base import Capability, DirectoryUser, NotSupported, Se
 from chalicelib.adapters.http_client import ApiClient
 from chalicelib.adapters.wecom.client import WeComMessenger, messenger
 from chalicelib.clock import FrozenClock
+from chalicelib.core.actions import PostCard
 from chalicelib.core.cards import Button, Card
-from chalicelib.errors import MessengerError
+from chalicelib.core.events import MessagePosted
+from chalicelib.core.policy import DEFAULT_ORG_POLICY
+from chalicelib.errors import CardUpdateRefused, MessengerError
+from chalicelib.kernel.context import Context
+from chalicelib.kernel.executor import execute
 from chalicelib.settings import Settings
 from local.fakes.server import FakeMessengers, Fault
 from local.fakes.wecom import expire_tokens
@@ -186,6 +191,39 @@ def test_a_card_cannot_go_to_a_group(wecom: WeComMessenger, fake: FakeMessengers
     assert fake.sent("/wecom/cgi-bin/appchat") == []
 
 
+def test_a_card_without_buttons_is_never_sent_as_a_template_card(
+    wecom: WeComMessenger, fake: FakeMessengers
+) -> None:
+    notice = Card(card_id="case-8", title="已处理", body="李四已被禁言 10 分钟")
+    with pytest.raises(NotSupported, match="1 to 6 buttons"):
+        wecom.post_card(Target(CORP_ID, user="admin1"), notice)
+    assert api_calls(fake, "message/send") == []
+
+
+def test_the_executor_sends_a_card_without_buttons_to_each_person_as_text(
+    wecom: WeComMessenger, fake: FakeMessengers
+) -> None:
+    notice = Card(card_id="case-8", title="已处理", body="李四已被禁言 10 分钟", footer="管理员 王五")
+    event = MessagePosted(
+        platform="wecom",
+        tenant=CORP_ID,
+        event_id="m",
+        occurred_at=NOW,
+        chat="wr1",
+        user="lisi",
+        message_id="m",
+        text="x",
+    )
+    ctx = Context(now=NOW, group=None, member=None, locale="zh-CN", policy=DEFAULT_ORG_POLICY)
+
+    (result,) = execute((PostCard(card=notice, users=("admin1", "admin2")),), event, ctx, wecom)
+
+    assert result.status == "substituted"
+    sent = api_calls(fake, "message/send")
+    assert [(body["touser"], body["msgtype"]) for body in sent] == [("admin1", "text"), ("admin2", "text")]
+    assert sent[0]["text"]["content"] == "已处理\n李四已被禁言 10 分钟\n管理员 王五"
+
+
 def test_a_card_without_buttons_is_updated_to_a_label(wecom: WeComMessenger, fake: FakeMessengers) -> None:
     done = Card(card_id="case-7", title="刷屏提醒", body="", footer="已禁言（管理员 王五）")
     code = fake.wecom.click_response_code()
@@ -234,6 +272,39 @@ def test_a_response_code_lasts_72_hours(
                 wecom.update_card(CORP_ID, "case-7", CARD, response_token=code)
     finally:
         fake.wecom.now = clock
+
+
+def test_a_used_response_code_is_refused_with_wecoms_errcode_and_the_card_cannot_be_updated(
+    wecom: WeComMessenger, fake: FakeMessengers
+) -> None:
+    sent = wecom.post_card(Target(CORP_ID, user="admin1"), CARD)
+    closed = Card(card_id="case-7", title="刷屏提醒", body="", footer="已过期")
+    wecom.update_card(CORP_ID, sent.message_id or "", closed, response_token=sent.token)
+    with pytest.raises(CardUpdateRefused, match="errcode 42022"):  # "code已经被使用过。只能使用一次"
+        wecom.update_card(CORP_ID, sent.message_id or "", closed, response_token=sent.token)
+
+
+def test_an_expired_response_code_is_refused_as_a_card_that_cannot_be_updated(
+    wecom: WeComMessenger, fake: FakeMessengers
+) -> None:
+    code = fake.wecom.click_response_code()
+    clock = fake.wecom.now
+    fake.wecom.now = lambda: clock() + 73 * 3600
+    try:
+        with pytest.raises(CardUpdateRefused, match=r"errcode 40058 .*expired"):
+            wecom.update_card(CORP_ID, "case-7", CARD, response_token=code)
+    finally:
+        fake.wecom.now = clock
+
+
+def test_a_failure_that_may_pass_is_not_taken_for_a_refused_code(
+    wecom: WeComMessenger, fake: FakeMessengers
+) -> None:
+    code = fake.wecom.click_response_code()
+    fake.faults.append(Fault("message/update_template_card", status=503, times=5))
+    with pytest.raises(MessengerError) as failed:
+        wecom.update_card(CORP_ID, "case-7", CARD, response_token=code)
+    assert failed.value.retryable and not isinstance(failed.value, CardUpdateRefused)
 
 
 def test_a_response_code_wecom_never_issued_is_refused(wecom: WeComMessenger) -> None:
