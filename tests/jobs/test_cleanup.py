@@ -12,7 +12,7 @@ from chalicelib.adapters.base import Capabilities, Capability, Target
 from chalicelib.adapters.wecom.client import WeComMessenger
 from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Recall, UpdateCard
-from chalicelib.core.cards import Card
+from chalicelib.core.cards import Button, Card
 from chalicelib.jobs.cleanup import CleanupJob
 from chalicelib.jobs.posts import BotPost, BotPosts, Pass, Passes
 from chalicelib.moderation.cases import CaseRepo
@@ -249,7 +249,8 @@ def test_a_stale_wecom_card_is_closed_with_the_response_code_its_send_returned(
             wecom_api_base=f"{fake.url}/wecom/cgi-bin",
         )
     )
-    sent = wecom.post_card(Target("wxcorp", user="admin1"), Card(card_id="case-9", title="t", body="b"))
+    card = Card(card_id="case-9", title="t", body="b", buttons=(Button("忽略", "mod.dismiss", "x"),))
+    sent = wecom.post_card(Target("wxcorp", user="admin1"), card)
     assert sent.message_id and sent.token
     BotPosts(deps.store).register(
         BotPost(
