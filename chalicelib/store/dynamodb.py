@@ -70,6 +70,7 @@ BATCH_GET_KEYS = 100  # BatchGetItem: at most 100 keys a request
 # `claim_items`: a partition asked for this many keys is read with one Query, never more requests than
 # BatchGetItem would take for them.
 QUERY_KEYS_FROM = BATCH_GET_KEYS
+QUERY_READS_PER_KEY = 2  # ... and reads at most this many items per key asked, the rest asked by key
 BATCH_WRITE_ITEMS = 25  # BatchWriteItem: at most 25 puts a request
 BATCH_ATTEMPTS = 5  # unprocessed keys or items are sent again, with back-off, this many times
 PARALLEL_QUERIES = 8  # `query_partitions`: at most this many Queries at once (the shards of an index)
@@ -544,29 +545,39 @@ class DynamoStore(Store):
         """Which of the keys hold a live item. A partition asked for `QUERY_KEYS_FROM` keys or more (a
         page's messages of one group and day: the message log's keys, in time order) is read with one
         Query of the range of sort keys between the least and the greatest of them, keys and expiry
-        only, page after page: one request where BatchGetItem takes one per 100 keys, and billed by the
-        size of the items in the range rather than half a unit per key. The other keys: BatchGetItem."""
+        only: one request where BatchGetItem takes one per 100 keys, billed by the size of the items
+        read rather than half a unit per key. The Query reads at most `QUERY_READS_PER_KEY` items per
+        key asked (a range stretched by a late message holds others' items): the keys past where it
+        stopped, and those of smaller partitions, are asked with BatchGetItem."""
         by_partition: dict[str, list[str]] = {}
         for pk, sk in wanted:
             by_partition.setdefault(pk, []).append(sk)
+        codec = self._codec_()
         live: set[tuple[str, str]] = set()
-        scattered: list[tuple[str, str]] = []
+        by_key: list[tuple[str, str]] = []
         for pk, sks in by_partition.items():
             if len(sks) < QUERY_KEYS_FROM:
-                scattered += [(pk, sk) for sk in sks]
+                by_key += [(pk, sk) for sk in sks]
                 continue
             asked = set(sks)
-            for found in self._query(
-                {":pk": pk, ":low": min(sks), ":high": max(sks)},
+            response = self._call(
+                "Query",
                 KeyConditionExpression="PK = :pk AND SK BETWEEN :low AND :high",
                 ProjectionExpression="SK, #expires_at",
                 ExpressionAttributeNames={"#expires_at": TTL_ATTRIBUTE},
-            ):
-                if found["SK"] in asked:
+                ExpressionAttributeValues=codec.serialize_values(
+                    {":pk": pk, ":low": min(sks), ":high": max(sks)}
+                ),
+                Limit=len(sks) * QUERY_READS_PER_KEY,
+            )
+            for raw in response.get("Items", []):
+                found = codec.deserialize_item(raw)
+                if found["SK"] in asked and self._alive(found):
                     live.add((pk, str(found["SK"])))
-        live.update(
-            (str(found["PK"]), str(found["SK"])) for found in self._batch_get(scattered, keys_only=True)
-        )
+            stopped = response.get("LastEvaluatedKey")
+            if stopped:
+                by_key += [(pk, sk) for sk in sks if sk > stopped["SK"]["S"]]
+        live.update((str(found["PK"]), str(found["SK"])) for found in self._batch_get(by_key, keys_only=True))
         return live
 
     def get_item(self, pk: str, sk: str) -> Item | None:

@@ -87,3 +87,21 @@ def test_two_hundred_members_are_read_in_two_requests(dynamo_store: DynamoStore)
     dynamo_store.usage.reset()
     assert len(dynamo_store.get_members("wecom:corp:wr1", uids)) == 200
     assert dynamo_store.usage.snapshot().calls["BatchGetItem"] == 2
+
+
+def test_a_late_message_stretching_the_range_costs_at_most_one_query_more(
+    dynamo_store: DynamoStore,
+) -> None:
+    """One message of the page is hours older than the rest: the range between holds the group's other
+    messages, which the Query stops reading at twice the keys asked; the keys past it go by key."""
+    others = _logged(1000)
+    page = [replace(others[0], sk="2024-03-01T00:00:00Z#late"), *_logged(150, first=3000)]
+    for start in range(0, 1000, 25):
+        dynamo_store.claim_items(others[start : start + 25])  # claimed by earlier pages, key by key
+    dynamo_store.claim_items([page[5]])
+    dynamo_store.usage.reset()
+    claimed = dynamo_store.claim_items(page)
+    assert claimed == [True] * 5 + [False] + [True] * 145
+    calls = dynamo_store.usage.snapshot().calls
+    assert (calls["Query"], calls["BatchGetItem"]) == (1, 2)
+    assert dynamo_store.usage.items_read <= 2 * len(page)  # what the Query read
