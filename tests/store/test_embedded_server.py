@@ -70,11 +70,13 @@ def test_botocore_reuses_one_connection_for_many_requests(
     dynamodb: EmbeddedDynamo, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     client = dynamodb.client()
+    where = urlsplit(dynamodb.endpoint_url)
     connects: list[Any] = []
     connect = socket.socket.connect
 
     def counted(sock: socket.socket, address: Any) -> None:
-        connects.append(address)
+        if tuple(address)[:2] == (where.hostname, where.port):
+            connects.append(address)
         connect(sock, address)
 
     monkeypatch.setattr(socket.socket, "connect", counted)
