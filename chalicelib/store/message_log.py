@@ -39,7 +39,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib.core.events import Event, MessagePosted
@@ -94,7 +93,7 @@ def is_question(text: str) -> bool:
 
 def log_day(ts: float) -> str:
     """The UTC day (`YYYY-MM-DD`) whose partition holds an entry of time `ts`."""
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d")
+    return keys.day(ts)
 
 
 def message_entry(event: MessagePosted, *, text: str | None = None) -> Entry | None:
