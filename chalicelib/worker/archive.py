@@ -33,7 +33,7 @@ from chalicelib.adapters.wecom.archive.puller import (
 from chalicelib.adapters.wecom.archive.sdk import FinanceSdk, cached_library
 from chalicelib.core.actions import Decision
 from chalicelib.core.events import ArchiveNotified, Event
-from chalicelib.core.ids import Platform
+from chalicelib.core.ids import Platform, group_id
 from chalicelib.errors import MessengerError
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
@@ -198,7 +198,8 @@ def name_groups(events: Sequence[Event], deps: Deps, groups: ArchiveGroups) -> N
     group nobody named is called by its members (`chalicelib.kernel.group_info.named`), and asked again,
     as its members come and go, when the worker's group cache forgets it (minutes)."""
     now = deps.clock.now()
-    for gid, chat, tenant in sorted({(e.gid, e.chat, e.tenant) for e in events if e.chat}):
+    chats = {(e.platform, e.tenant, e.chat) for e in events if e.chat}  # a page's few groups
+    for gid, chat, tenant in sorted((group_id(platform, t, c), c, t) for platform, t, c in chats):
         if deps.groups.get(gid, now) is not None:  # named, or asked, within the cache's few minutes
             continue
         record = deps.store.get_group(gid)
