@@ -3,7 +3,9 @@ the console, which presses it with the first stored token) is answered by the cl
 `other_cards` gives one `UpdateCard` for each other card the follow-up keeps (`FollowUp.cards`: Slack
 "channel:ts" for `chat.update`, WeCom's response_code for `message/update_template_card`), each once,
 carried out by the outbox like every action of the decision, as `chalicelib.moderation.proposals` does
-for a removal proposal's cards. One GetItem of the follow-up, only on a click.
+for a removal proposal's cards. Each update names whose copy it is (`FollowUp.owners`), so that where the
+platform refuses it (a WeCom response_code used already or past its 72 h) the executor tells that admin
+by message instead and records it. One GetItem of the follow-up, only on a click.
 """
 
 from __future__ import annotations
@@ -25,7 +27,12 @@ def other_cards(
     if followup is None:
         return []
     tokens = [token for token in dict.fromkeys(followup.cards) if token and not clicked_by(token, click)]
-    return [UpdateCard(card=card, card_ref=token, response_token=token, reason=reason) for token in tokens]
+    return [
+        UpdateCard(
+            card=card, card_ref=token, response_token=token, user=followup.owner_of(token), reason=reason
+        )
+        for token in tokens
+    ]
 
 
 def clicked_by(token: str, click: CardClicked) -> bool:

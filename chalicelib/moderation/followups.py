@@ -95,6 +95,16 @@ class FollowUp:
     deadline: float | None = None
     reminded: int = 0
     cards: tuple[str, ...] = ()  # the tokens of the cards as sent, so the console's click updates one
+    # Whose copy each of `cards` is, in the same order ("" for a card in the chat, or one kept before the
+    # owners were): where the platform refuses an update, they are told by message instead.
+    owners: tuple[str, ...] = ()
+
+    def owner_of(self, token: str) -> str:
+        """Whose copy the card `token` updates ("" where that is not known)."""
+        for card, owner in zip(self.cards, self.owners, strict=False):
+            if card == token:
+                return owner
+        return ""
 
     def data(self) -> dict[str, Any]:
         return {
@@ -111,6 +121,7 @@ class FollowUp:
             "deadline": self.deadline,
             "reminded": self.reminded,
             "cards": list(self.cards),
+            "owners": list(self.owners),
         }
 
     @staticmethod
@@ -130,6 +141,7 @@ class FollowUp:
             deadline=float(deadline) if deadline is not None else None,
             reminded=int(data.get("reminded", 0)),
             cards=tuple(str(token) for token in data.get("cards", ())),
+            owners=tuple(str(user) for user in data.get("owners", ())),
         )
 
 
@@ -294,8 +306,9 @@ class FollowUps:
         followup = self.get(gid, kind, ref)
         if followup is None:
             return
-        left = [token for token in followup.cards if token not in tokens]
-        self.store.update_item(keys.group_pk(gid), followup_sk(kind, ref), {"cards": left})
+        kept = [(token, followup.owner_of(token)) for token in followup.cards if token not in tokens]
+        changes = {"cards": [token for token, _ in kept], "owners": [owner for _, owner in kept]}
+        self.store.update_item(keys.group_pk(gid), followup_sk(kind, ref), changes)
 
     def close(self, gid: str, kind: str, ref: str) -> None:
         if self.store.pop_item(keys.group_pk(gid), followup_sk(kind, ref)) is not None:
@@ -450,16 +463,19 @@ def record(event: Event, ctx: Context, decision: Decision, results: tuple[Any, .
     """Follow the admin cards that went out; stop following the ones handled by command."""
     _handled_by_command(event, ctx, decision, deps)
     if not decision.shadow:
-        for (kind, ref), (card, users, tokens) in _cards_sent(decision, results).items():
-            _follow(event, ctx, deps, kind=kind, ref=ref, card=card, users=users, tokens=tokens)
+        for (kind, ref), (card, users, copies) in _cards_sent(decision, results).items():
+            _follow(event, ctx, deps, kind=kind, ref=ref, card=card, users=users, copies=copies)
+
+
+Copies = tuple[tuple[str, str], ...]  # (token, whose copy it is) of each card sent that can be updated
 
 
 def _cards_sent(
     decision: Decision, results: tuple[Any, ...]
-) -> dict[tuple[str, str], tuple[str, tuple[str, ...], tuple[str, ...]]]:
-    """The followed cards the actions sent, by (kind, case), with the tokens that update them: a removal
-    proposal wins over the violation card of the same case."""
-    sent: dict[tuple[str, str], tuple[str, tuple[str, ...], tuple[str, ...]]] = {}
+) -> dict[tuple[str, str], tuple[str, tuple[str, ...], Copies]]:
+    """The followed cards the actions sent, by (kind, case), with the tokens that update them and whose
+    copy each is: a removal proposal wins over the violation card of the same case."""
+    sent: dict[tuple[str, str], tuple[str, tuple[str, ...], Copies]] = {}
     for action, result in zip(decision.actions, results, strict=False):
         if not isinstance(action, PostCard) or getattr(result, "status", "failed") == "failed":
             continue
@@ -468,9 +484,18 @@ def _cards_sent(
             continue
         kind, card = CARDS[prefix]
         if (kind, ref) not in sent or card == "removal":
-            tokens = tuple(one.token for one in getattr(result, "sent", ()) if getattr(one, "token", None))
-            sent[(kind, ref)] = (card, action.users, tokens)
+            sent[(kind, ref)] = (card, action.users, _copies(action, tuple(getattr(result, "sent", ()))))
     return sent
+
+
+def _copies(action: PostCard, sent: tuple[Any, ...]) -> Copies:
+    """Each token the platform answered with, and whose copy it is: a card goes to its chat first, then
+    to each user, one message each (`chalicelib.kernel.executor`); where the answers do not line up with
+    the recipients, whose each is cannot be said ("")."""
+    recipients = ([""] if action.chat else []) + list(action.users)
+    owners = recipients if len(recipients) == len(sent) else [""] * len(sent)
+    pairs = zip(sent, owners, strict=True)
+    return tuple((str(one.token), owner) for one, owner in pairs if getattr(one, "token", None))
 
 
 def _follow(
@@ -482,7 +507,7 @@ def _follow(
     ref: str,
     card: str,
     users: tuple[str, ...],
-    tokens: tuple[str, ...] = (),
+    copies: Copies = (),
 ) -> None:
     cases = CaseRepo(deps.store)
     gid = event.gid if event.chat and kind == CASE else cases.locate(ref)
@@ -509,7 +534,8 @@ def _follow(
         recipients=users,
         plan=plan(ctx.now, settings, deadline=deadline),
         deadline=deadline,
-        cards=tokens,
+        cards=tuple(token for token, _ in copies),
+        owners=tuple(owner for _, owner in copies),
     )
     FollowUps(deps.store).open(followup)
 
