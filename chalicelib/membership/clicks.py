@@ -51,6 +51,7 @@ def _handled(click: CardClicked, title: str, line: str, reason: str) -> UpdateCa
         card=Card(card_id=click.card_id or reason, title=title, body=line),
         card_ref=click.card_id,
         response_token=click.response_token,
+        user=click.user,
         reason=reason,
     )
 

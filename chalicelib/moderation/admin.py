@@ -122,6 +122,7 @@ def decide_case(
             card=card,
             card_ref=event.card_id,
             response_token=event.response_token,
+            user=event.user,
             reason="admin.handled",
         )
         others = other_cards(

@@ -240,6 +240,7 @@ def decide_appeal(
                 card=card,
                 card_ref=event.card_id,
                 response_token=event.response_token,
+                user=event.user,
                 reason="appeal.handled",
             )
         )

@@ -506,7 +506,11 @@ def _still_open(
     shown = dataclasses.replace(card, body=line, buttons=left)
     sealed = seal_card(shown, click, deps.settings, prefix=PREFIX, chat=mode.chat)
     return UpdateCard(
-        card=sealed, card_ref=click.card_id, response_token=click.response_token, reason="slowmode.handled"
+        card=sealed,
+        card_ref=click.card_id,
+        response_token=click.response_token,
+        user=click.user,
+        reason="slowmode.handled",
     )
 
 

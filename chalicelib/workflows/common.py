@@ -246,7 +246,9 @@ def handled(click: CardClicked, *, title: str, line: str, fallback_id: str, reas
     """The clicked card, its buttons replaced by who did what (the footer: WeCom shows it in place of the
     buttons)."""
     card = Card(card_id=click.card_id or fallback_id, title=title, body="", footer=line)
-    return UpdateCard(card=card, card_ref=click.card_id, response_token=click.response_token, reason=reason)
+    return UpdateCard(
+        card=card, card_ref=click.card_id, response_token=click.response_token, user=click.user, reason=reason
+    )
 
 
 def acting(sealed_chat: str, click: CardClicked) -> str:
