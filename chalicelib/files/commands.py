@@ -337,7 +337,8 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
     if not isinstance(outcome, common.Decided):
         return outcome
     decision = outcome.decision
-    line = t(gctx.locale, "files.handled", by=click.user, what=t(gctx.locale, f"files.what.{kind}"))
+    what = t(gctx.locale, f"files.what.{kind}")
+    line = t(gctx.locale, "files.handled", by=name_of(click, click.user, deps), what=what)
     title = t(gctx.locale, "files.request.title", ref=sealed.ref)
     update = common.handled(
         click, title=title, line=line, fallback_id=f"file-{sealed.ref}", reason="files.handled"
@@ -360,7 +361,12 @@ def _decide_by_command(command: CommandIssued, ctx: Context, deps: Deps, kind: s
         return outcome
     decision = outcome.decision
     done = Reply(
-        text=t(gctx.locale, "files.handled", by=command.user, what=t(gctx.locale, f"files.what.{kind}")),
+        text=t(
+            gctx.locale,
+            "files.handled",
+            by=name_of(command, command.user, deps),
+            what=t(gctx.locale, f"files.what.{kind}"),
+        ),
         private=True,
         reason="files.handled",
     )

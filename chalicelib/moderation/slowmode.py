@@ -41,6 +41,7 @@ from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
 from chalicelib.kernel.handlers import Recording
+from chalicelib.kernel.people import name_of
 from chalicelib.kernel.where import Where, where_in
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.exchanges import slow_mode_stamp
@@ -429,8 +430,9 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
     if kind == "end":
         if not finish(deps.store, policy, mode, now):
             return Decision()
-        actions = ending(mode, place, deps, now, key="slowmode.notice.ended_by", by=click.user)
-        line = t(gctx.locale, "workflows.handled", by=click.user, what=t(gctx.locale, "slowmode.what.end"))
+        by = name_of(click, click.user, deps)
+        actions = ending(mode, place, deps, now, key="slowmode.notice.ended_by", by=by)
+        line = t(gctx.locale, "workflows.handled", by=by, what=t(gctx.locale, "slowmode.what.end"))
         update = common.handled(
             click,
             title=t(gctx.locale, "slowmode.card.title", group=place.label),
@@ -502,7 +504,7 @@ def _still_open(
         if not (button.action.endswith(".extend") and mode.extended)
         and not (button.action.endswith(".warn") and mode.warned)
     )
-    line = t(place.locale, "workflows.handled", by=click.user, what=what)
+    line = t(place.locale, "workflows.handled", by=name_of(click, click.user, deps), what=what)
     shown = dataclasses.replace(card, body=line, buttons=left)
     sealed = seal_card(shown, click, deps.settings, prefix=PREFIX, chat=mode.chat)
     return UpdateCard(

@@ -193,7 +193,7 @@ def answer(event: Event, locale: str, key: str, *, why: str = "", **params: Any)
 class Decided:
     """What a click or command that decided something (an approval, a rejection) does, as against the
     answer to one that decided nothing (refused, missing, decided before): its caller adds the card's
-    update or the private reply. `author`: whose submission it was, for the card's title."""
+    update or the private reply. `author`: whose submission it was, by name, for the card's title."""
 
     decision: Decision
     author: str = ""

@@ -36,6 +36,7 @@ from chalicelib.kernel.clicks import ClickGate
 from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context, load_context
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.people import name_of
 from chalicelib.kernel.where import Where, where_in
 from chalicelib.store import keys
 from chalicelib.store.base import Store
@@ -568,7 +569,7 @@ def _cancel(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
         ref=discussion.ref,
         topic=discussion.topic,
         when=discussion.when,
-        by=command.user,
+        by=name_of(command, command.user, deps),
     )
     audience = () if place.can_post else discussion.audience
     return common.decided(

@@ -39,6 +39,7 @@ from chalicelib.kernel.clicks import ClickGate
 from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context, policies
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.people import name_of
 from chalicelib.kernel.policies import parse_override
 from chalicelib.kernel.where import Where, where_in
 from chalicelib.store import keys
@@ -449,7 +450,8 @@ def _isolate(
 def _update(command: CommandIssued, ctx: Context, deps: Deps, incident: Incident, text: str) -> Decision:
     Incidents(deps.store).add(incident, Update(ctx.now, command.user, "update", text))
     place = where_in(deps, command, ctx)
-    notice = t(ctx.locale, "workflows.inc.updated", ref=incident.ref, text=text, by=command.user)
+    by = name_of(command, command.user, deps)
+    notice = t(ctx.locale, "workflows.inc.updated", ref=incident.ref, text=text, by=by)
     audience = () if place.can_post else common.members(deps, place.gid, ctx.now)
     done = Reply(
         text=t(ctx.locale, "workflows.inc.updated.you", ref=incident.ref),
