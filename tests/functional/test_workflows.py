@@ -41,6 +41,8 @@ from tests.functional.workflow_talk import (
     WECOM,
     Side,
     card_updates,
+    directory_name,
+    named,
     replies,
     wecom_direct_command,
 )
@@ -277,12 +279,14 @@ def test_a_submission_is_approved_once_and_published_as_an_announcement(
         stack.send(side.click(fake, "pub.approve", buttons["pub.approve"], side.admin))
         assert "系统升级" in group_saw(fake, side)  # published
         assert any("批准" in text for text in side.to(fake, side.member))
-        assert side.admin in card_updates(fake)  # the card now shows who decided
+        admin = directory_name(stack, side, side.admin)
+        assert named(card_updates(fake), " 已处理", admin, side.admin)  # who decided, by name
 
         fake.clear()
         stack.send(side.click(fake, "pub.approve", buttons["pub.approve"], side.admin2))
         assert "系统升级" not in group_saw(fake, side)  # a second click publishes nothing again
-        assert any(side.admin in text for text in side.to(fake, side.admin2))  # who decided it
+        told = " ".join(side.to(fake, side.admin2))
+        assert named(told, " 处理", admin, side.admin)  # who decided it, by name
 
 
 def test_a_rejection_tells_the_member_why(fake: FakeMessengers, side: Side) -> None:
@@ -498,7 +502,8 @@ def test_an_anonymous_suggestion_reaches_the_admins_and_its_answer_the_member(
         assert side.to(fake, side.member) == []  # a member cannot answer it
         stack.send(side.click(fake, "sug.accept", card.buttons["sug.accept"], side.admin))
         assert any("采纳" in text for text in side.to(fake, side.member))
-        assert side.admin in card_updates(fake)
+        admin = directory_name(stack, side, side.admin)
+        assert named(card_updates(fake), " 已处理", admin, side.admin)  # who answered, by name
         fake.clear()
         stack.send(side.click(fake, "sug.noted", card.buttons["sug.noted"], side.admin2))
         assert side.to(fake, side.member) == []  # answered once
@@ -534,6 +539,11 @@ def test_a_revision_is_proposed_approved_piloted_rolled_out_and_rolled_back(
         assert Revisions(stack.store).get(ref).state == "proposed"  # type: ignore[union-attr]
         stack.send(side.click(fake, "rev.approve", decide["rev.approve"], side.admin2))
         assert "已批准" in group_saw(fake, side)  # the notice of what changes
+        admin, admin2 = directory_name(stack, side, side.admin), directory_name(stack, side, side.admin2)
+        assert named(card_updates(fake), " 已处理", admin2, side.admin2)  # who decided, by name
+        assert side.platform == "wecom" or named(
+            card_updates(fake), " 提议", admin, side.admin
+        )  # who proposed
         fake.clear()
         stack.send(side.click(fake, "rev.approve", decide["rev.approve"], side.admin2))
         assert group_saw(fake, side) == ""  # a second click does nothing

@@ -26,6 +26,7 @@ from local.fakes.server import Call, FakeMessengers
 from local.peers import SignedRequest
 from local.peers import wecom as wecom_peer
 from tests.functional import conversations as talk
+from tests.support.stack import Stack
 
 WECOM_CORP = S["WECOM_CORP_ID"]
 
@@ -97,6 +98,19 @@ def card_updates(fake: FakeMessengers) -> str:
         *(call for call in fake.sent("/v1.0/card/instances") if call.method == "PUT"),  # DingTalk
     ]
     return " ".join(_text(call.body) for call in calls)
+
+
+def directory_name(stack: Stack, side: Side, user: str) -> str:
+    """How the platform's directory names `user` (through the real adapter, from the fake's directory):
+    what the bot shows members instead of the id (a WeCom app is told no names, so there it is the id)."""
+    person = stack.deps.messenger(side.platform).get_user(side.tenant, user)
+    assert person is not None
+    return person.name or person.display_name
+
+
+def named(text: str, phrase: str, name: str, user: str) -> bool:
+    """Whether `text` says `phrase` of `name` ("{name}{phrase}", e.g. " 已处理"), never of the raw `user`."""
+    return f"{name}{phrase}" in text and (name == user or f"{user}{phrase}" not in text.replace(name, ""))
 
 
 def replies(fake: FakeMessengers, hook: str) -> str:
