@@ -38,6 +38,7 @@ from chalicelib.i18n import t
 from chalicelib.kernel.commands import as_command, command_name, command_prefix
 from chalicelib.kernel.context import Context, load_context, policies
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.people import name_of
 from chalicelib.kernel.where import Where
 from chalicelib.moderation import admin, reports
 from chalicelib.moderation.cases import CaseRepo
@@ -208,9 +209,18 @@ def what(followup: FollowUp, locale: str) -> str:
 
 
 def reminder_card(
-    followup: FollowUp, step: str, *, number: int, place: Where[Event], offset_hours: float, now: float
+    followup: FollowUp,
+    step: str,
+    *,
+    number: int,
+    place: Where[Event],
+    offset_hours: float,
+    now: float,
+    member: str = "",
 ) -> Card:
-    """The open card again, with its buttons (sealed later), naming how long it has waited."""
+    """The open card again, with its buttons (sealed later), naming how long it has waited and the
+    member it is about (`member`: by name, `name_of`)."""
+    member = member or followup.member or "-"
     locale = place.locale
     if step == "overdue":
         title = t(locale, "followups.title.overdue", what=what(followup, locale), ref=followup.ref)
@@ -222,7 +232,7 @@ def reminder_card(
     else:
         title = t(locale, "followups.title.remind", n=number, what=what(followup, locale), ref=followup.ref)
     fields = [
-        (t(locale, "moderation.card.field.member"), followup.member or "-"),
+        (t(locale, "moderation.card.field.member"), member),
         (t(locale, "followups.field.rule"), rule_label(locale, followup.rule) if followup.rule else "-"),
         (t(locale, "followups.field.since"), local(followup.opened_at, offset_hours)),
     ]
@@ -235,7 +245,7 @@ def reminder_card(
             locale,
             "followups.body",
             what=what(followup, locale),
-            member=followup.member or "-",
+            member=member,
             group=place.label,
             age=age_text(now - followup.opened_at, locale),
         ),
@@ -363,7 +373,13 @@ def due(deps: Deps, timer: Timer, place: Where[Event], now: float) -> tuple[list
     number = followup.reminded + 1
     policy = policies(deps).for_group(followup.gid, now)
     card = reminder_card(
-        followup, step, number=number, place=place, offset_hours=policy.jobs.utc_offset_hours, now=now
+        followup,
+        step,
+        number=number,
+        place=place,
+        offset_hours=policy.jobs.utc_offset_hours,
+        now=now,
+        member=name_of(place.event, followup.member, deps),
     )
     sealed = common.sealed(card, deps, platform=place.platform, tenant=place.tenant, chat=followup.chat)
     users = followup.recipients or place.admins
@@ -404,14 +420,16 @@ def pending(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
         return common.private(locale, "followups.none")
     offset = ctx.policy.jobs.utc_offset_hours
     lines = [t(locale, "followups.list.head", count=len(live))]
-    for number, followup in enumerate(live[:MAX_LISTED], start=1):
+    listed = live[:MAX_LISTED]
+    names = {member: name_of(command, member, deps) for member in {f.member for f in listed}}
+    for number, followup in enumerate(listed, start=1):
         line = t(
             locale,
             "followups.list.line",
             n=number,
             what=what(followup, locale),
             ref=followup.ref,
-            member=followup.member or "-",
+            member=names[followup.member] or "-",
             rule=rule_label(locale, followup.rule) if followup.rule else "-",
             since=local(followup.opened_at, offset),
             age=age_text(ctx.now - followup.opened_at, locale),
