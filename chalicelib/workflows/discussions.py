@@ -23,7 +23,8 @@ the other finds it taken.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -151,14 +152,22 @@ def attending(discussion: Discussion, answers: Mapping[str, str]) -> tuple[str, 
     return (discussion.by, *sorted(said))
 
 
-def _listed(users: Sequence[str]) -> str:
+Namer = Callable[[str], str]  # how a person is shown: by name (`people.name_of`); tests may show ids
+
+
+def _as_is(user: str) -> str:
+    return user
+
+
+def _listed(users: Sequence[str], name: Namer = _as_is) -> str:
+    """The first `MAX_LISTED` by name (each looked up only when shown), and how many more."""
     if not users:
         return "-"
-    shown = ", ".join(users[:MAX_LISTED])
+    shown = ", ".join(name(user) for user in users[:MAX_LISTED])
     return shown + (f" (+{len(users) - MAX_LISTED})" if len(users) > MAX_LISTED else "")
 
 
-def status_text(discussion: Discussion, answers: Mapping[str, str], locale: str) -> str:
+def status_text(discussion: Discussion, answers: Mapping[str, str], locale: str, name: Namer = _as_is) -> str:
     coming = attending(discussion, answers)
     declined = sorted(user for user, answer in answers.items() if answer == "no")
     waiting = pending(discussion, answers)
@@ -172,28 +181,30 @@ def status_text(discussion: Discussion, answers: Mapping[str, str], locale: str)
                 when=discussion.when,
                 state=t(locale, f"discussions.state.{discussion.state}"),
             ),
-            t(locale, "discussions.status.yes", count=len(coming), users=_listed(coming)),
-            t(locale, "discussions.status.no", count=len(declined), users=_listed(declined)),
-            t(locale, "discussions.status.pending", count=len(waiting), users=_listed(waiting)),
+            t(locale, "discussions.status.yes", count=len(coming), users=_listed(coming, name)),
+            t(locale, "discussions.status.no", count=len(declined), users=_listed(declined, name)),
+            t(locale, "discussions.status.pending", count=len(waiting), users=_listed(waiting, name)),
         ]
     )
 
 
-def card(discussion: Discussion, locale: str, platform: str, *, reminder: bool = False) -> Card:
-    """The discussion as a card with I'll attend / Can't attend (sealed later)."""
+def card(
+    discussion: Discussion, locale: str, platform: str, *, reminder: bool = False, name: Namer = _as_is
+) -> Card:
+    """The discussion as a card with I'll attend / Can't attend (sealed later), naming its organiser."""
     remind = " / ".join(_minutes(m, locale) for m in discussion.remind_minutes) or "-"
     title_key = "discussions.reminder.title" if reminder else "discussions.card.title"
     return Card(
         card_id=f"disc-{discussion.ref}" + ("-r" if reminder else ""),
         title=t(locale, title_key, ref=discussion.ref, topic=discussion.topic),
-        body=t(locale, "discussions.card.body", when=discussion.when, by=discussion.by),
+        body=t(locale, "discussions.card.body", when=discussion.when, by=name(discussion.by)),
         buttons=(
             Button(t(locale, "discussions.button.yes"), ATTEND, discussion.ref, "primary"),
             Button(t(locale, "discussions.button.no"), DECLINE, discussion.ref),
         ),
         fields=(
             (t(locale, "discussions.field.when"), discussion.when),
-            (t(locale, "discussions.field.by"), discussion.by),
+            (t(locale, "discussions.field.by"), name(discussion.by)),
             (t(locale, "discussions.field.remind"), remind),
         ),
         footer=t(locale, "discussions.footer", prefix=command_prefix(platform), ref=discussion.ref),
@@ -214,6 +225,7 @@ def step_actions(
     now: float,
     *,
     audience_all: Sequence[str],
+    name: Namer = _as_is,
 ) -> list[Action]:
     """What one step sends. A reminder: a private word to who attends, the card again to who has not
     answered (nothing to who cannot attend, nothing once it has started). The start: the attendance to
@@ -230,7 +242,7 @@ def step_actions(
         ]
         waiting = pending(discussion, answers)
         if waiting:
-            again = card(discussion, locale, place.platform, reminder=True)
+            again = card(discussion, locale, place.platform, reminder=True, name=name)
             actions.append(PostCard(card=again, users=waiting, reason="discussions.remind"))
         return actions
     coming = attending(discussion, answers)
@@ -240,9 +252,9 @@ def step_actions(
         ref=discussion.ref,
         topic=discussion.topic,
         count=len(coming),
-        users=_listed(coming),
+        users=_listed(coming, name),
     )
-    report = t(locale, "discussions.start.report") + "\n" + status_text(discussion, answers, locale)
+    report = t(locale, "discussions.start.report") + "\n" + status_text(discussion, answers, locale, name)
     actions = [SendDirect(user=discussion.by, text=report, reason="discussions.started")]
     return [*common.to_group(place, notice, audience_all, reason="discussions.started"), *actions]
 
@@ -364,9 +376,16 @@ def take(
     audience_all = () if place.can_post else discussion.audience
     actions = [
         _sealed(action, deps, place, discussion.chat)
-        for action in step_actions(step, moved, answers, place, now, audience_all=audience_all)
+        for action in step_actions(
+            step, moved, answers, place, now, audience_all=audience_all, name=_namer(place.event, deps)
+        )
     ]
     return actions, _timer(moved), step
+
+
+def _namer(event: Event, deps: Deps) -> Namer:
+    """People of the event's platform by name, each looked up once (through the directory's cache)."""
+    return functools.cache(lambda user: name_of(event, user, deps))
 
 
 def _timer(discussion: Discussion) -> Timer | None:
@@ -488,7 +507,7 @@ def _schedule(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     else:
         discussion = repo.get(command.gid, discussion.ref) or discussion
     shown = common.sealed(
-        card(discussion, place.locale, command.platform),
+        card(discussion, place.locale, command.platform, name=_namer(command, deps)),
         deps,
         platform=command.platform,
         tenant=command.tenant,
@@ -528,7 +547,8 @@ def _status(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     discussion, _ = _find(command, ctx, deps, command.args[1] if len(command.args) > 1 else None)
     if discussion is None:
         return common.private(ctx.locale, "discussions.missing")
-    text = status_text(discussion, Discussions(deps.store).answers(discussion), ctx.locale)
+    answers = Discussions(deps.store).answers(discussion)
+    text = status_text(discussion, answers, ctx.locale, _namer(command, deps))
     return Decision.of(Reply(text=text, private=True, reason="discussions.status"))
 
 
