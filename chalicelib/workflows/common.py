@@ -10,9 +10,10 @@ each member directly (WeCom cards go only to people).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,7 @@ from chalicelib.i18n import t
 from chalicelib.kernel.clicks import ClickAnswers, answer_click
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.people import name_of
 from chalicelib.kernel.where import Where
 from chalicelib.store import keys
 from chalicelib.store.records import Item
@@ -132,6 +134,26 @@ def native_ids(ids: Iterable[str], event: Event) -> tuple[str, ...]:
 
 def named(user: str, ids: Iterable[str], event: Event) -> bool:
     return user in native_ids(ids, event)
+
+
+Namer = Callable[[str], str]  # how a pure function shows a person: by name (`namer`); tests may show ids
+
+
+def as_is(user: str) -> str:
+    return user
+
+
+def namer(event: Event, deps: Deps) -> Namer:
+    """People of the event's platform by name (`people.name_of`), each looked up once, when shown."""
+    return functools.cache(lambda user: name_of(event, user, deps))
+
+
+def listed(users: Sequence[str], name: Namer = as_is, *, most: int = 20, empty: str = "") -> str:
+    """The first `most` people by name (only those shown are looked up), and how many more."""
+    if not users:
+        return empty
+    shown = ", ".join(name(user) for user in users[:most])
+    return shown + (f" (+{len(users) - most})" if len(users) > most else "")
 
 
 def members(deps: Deps, gid: str, now: float, *, leave_out: Iterable[str] = ()) -> tuple[str, ...]:

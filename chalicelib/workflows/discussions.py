@@ -23,8 +23,7 @@ the other finds it taken.
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -43,7 +42,7 @@ from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Item
 from chalicelib.workflows import common
-from chalicelib.workflows.common import DAY, ArgumentError
+from chalicelib.workflows.common import DAY, ArgumentError, Namer, as_is
 from chalicelib.workflows.moments import MomentError, local, parse_moment
 from chalicelib.workflows.settings import DiscussionSettings
 from chalicelib.workflows.timers import Plan, Timer, Timers, plan_data, plan_of
@@ -152,22 +151,11 @@ def attending(discussion: Discussion, answers: Mapping[str, str]) -> tuple[str, 
     return (discussion.by, *sorted(said))
 
 
-Namer = Callable[[str], str]  # how a person is shown: by name (`people.name_of`); tests may show ids
+def _listed(users: Sequence[str], name: Namer = as_is) -> str:
+    return common.listed(users, name, most=MAX_LISTED, empty="-")
 
 
-def _as_is(user: str) -> str:
-    return user
-
-
-def _listed(users: Sequence[str], name: Namer = _as_is) -> str:
-    """The first `MAX_LISTED` by name (each looked up only when shown), and how many more."""
-    if not users:
-        return "-"
-    shown = ", ".join(name(user) for user in users[:MAX_LISTED])
-    return shown + (f" (+{len(users) - MAX_LISTED})" if len(users) > MAX_LISTED else "")
-
-
-def status_text(discussion: Discussion, answers: Mapping[str, str], locale: str, name: Namer = _as_is) -> str:
+def status_text(discussion: Discussion, answers: Mapping[str, str], locale: str, name: Namer = as_is) -> str:
     coming = attending(discussion, answers)
     declined = sorted(user for user, answer in answers.items() if answer == "no")
     waiting = pending(discussion, answers)
@@ -189,7 +177,7 @@ def status_text(discussion: Discussion, answers: Mapping[str, str], locale: str,
 
 
 def card(
-    discussion: Discussion, locale: str, platform: str, *, reminder: bool = False, name: Namer = _as_is
+    discussion: Discussion, locale: str, platform: str, *, reminder: bool = False, name: Namer = as_is
 ) -> Card:
     """The discussion as a card with I'll attend / Can't attend (sealed later), naming its organiser."""
     remind = " / ".join(_minutes(m, locale) for m in discussion.remind_minutes) or "-"
@@ -225,7 +213,7 @@ def step_actions(
     now: float,
     *,
     audience_all: Sequence[str],
-    name: Namer = _as_is,
+    name: Namer = as_is,
 ) -> list[Action]:
     """What one step sends. A reminder: a private word to who attends, the card again to who has not
     answered (nothing to who cannot attend, nothing once it has started). The start: the attendance to
@@ -377,15 +365,10 @@ def take(
     actions = [
         _sealed(action, deps, place, discussion.chat)
         for action in step_actions(
-            step, moved, answers, place, now, audience_all=audience_all, name=_namer(place.event, deps)
+            step, moved, answers, place, now, audience_all=audience_all, name=common.namer(place.event, deps)
         )
     ]
     return actions, _timer(moved), step
-
-
-def _namer(event: Event, deps: Deps) -> Namer:
-    """People of the event's platform by name, each looked up once (through the directory's cache)."""
-    return functools.cache(lambda user: name_of(event, user, deps))
 
 
 def _timer(discussion: Discussion) -> Timer | None:
@@ -507,7 +490,7 @@ def _schedule(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     else:
         discussion = repo.get(command.gid, discussion.ref) or discussion
     shown = common.sealed(
-        card(discussion, place.locale, command.platform, name=_namer(command, deps)),
+        card(discussion, place.locale, command.platform, name=common.namer(command, deps)),
         deps,
         platform=command.platform,
         tenant=command.tenant,
@@ -548,7 +531,7 @@ def _status(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     if discussion is None:
         return common.private(ctx.locale, "discussions.missing")
     answers = Discussions(deps.store).answers(discussion)
-    text = status_text(discussion, answers, ctx.locale, _namer(command, deps))
+    text = status_text(discussion, answers, ctx.locale, common.namer(command, deps))
     return Decision.of(Reply(text=text, private=True, reason="discussions.status"))
 
 
