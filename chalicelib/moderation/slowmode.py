@@ -202,11 +202,18 @@ def notice(place: Where[Event], deps: Deps, key: str, now: float, **params: Any)
 
 
 def admin_card(
-    mode: SlowMode, place: Where[Event], policy: GroupPolicy, *, platform: str, detail: Mapping[str, Any]
+    mode: SlowMode,
+    place: Where[Event],
+    policy: GroupPolicy,
+    *,
+    platform: str,
+    detail: Mapping[str, Any],
+    name: common.Namer = common.as_is,
 ) -> Card:
-    """The admins' card: what happened, and End / Extend / Warn members."""
+    """The admins' card: what happened (the members of the exchange by `name`), and End / Extend / Warn
+    members."""
     locale, offset = place.locale, policy.jobs.utc_offset_hours
-    members = " / ".join(mode.members) or "-"
+    members = " / ".join(map(name, mode.members)) or "-"
     buttons = [
         Button(t(locale, "slowmode.button.end"), f"{PREFIX}.end", mode.ref, "primary"),
         Button(
@@ -319,7 +326,8 @@ def after_moderation(
         "heat": evidence.get("heat", "?"),
     }
     if admins:  # its buttons are sealed with the rest of the decision (moderation.sealing.seal_decision)
-        card = admin_card(mode, place, policy, platform=event.platform, detail=detail)
+        name = common.namer(event, deps)
+        card = admin_card(mode, place, policy, platform=event.platform, detail=detail, name=name)
         actions.append(PostCard(card=card, users=admins, reason="slowmode.card", rule="heated"))
     started = dataclasses.replace(decision, actions=Decision.of(*decision.actions, *actions).actions)
     return started.with_facts(SlowModeStarted(dict(mode.data())))
@@ -461,7 +469,8 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
             acting_chat=acting_chat,
         )
     warnings = _warnings(click, mode)
-    what = t(gctx.locale, "slowmode.what.warn", members=" / ".join(mode.members))
+    members = " / ".join(map(common.namer(click, deps), mode.members))
+    what = t(gctx.locale, "slowmode.what.warn", members=members)
     updated = dataclasses.replace(mode, warned=True)
     actions = [
         SendDirect(
@@ -497,7 +506,7 @@ def _still_open(
     click: CardClicked, mode: SlowMode, place: Where[Event], policy: GroupPolicy, deps: Deps, *, what: str
 ) -> UpdateCard:
     """The card after Extend or Warn: who did what, and the buttons not used yet."""
-    card = admin_card(mode, place, policy, platform=click.platform, detail={})
+    card = admin_card(mode, place, policy, platform=click.platform, detail={}, name=common.namer(click, deps))
     left = tuple(
         button
         for button in card.buttons
