@@ -14,16 +14,25 @@ minutes has. The group was registered by that pull, moments before: every messag
 the first the bot sees there (issue 16's arrival asks, for each, whether the setup card went out).
 
 CPU is the pulling thread's (`time.thread_time`, so moto's server threads are not counted). The page is
-measured `RUNS` times, each on a table of its own, and the run of median CPU is reported whole. Rows:
+measured `RUNS` times, each on a table of its own, and the run of median CPU is reported whole. Each part
+is timed by wrapping one call (`_Timed`); the wrappers' own CPU (about a microsecond a call, a few
+thousand calls a page: two `thread_time` system calls and a Python frame each) is measured on a call
+that does nothing (`_instrumentation`) and taken out of every figure, so that none of it is counted as
+qunguan's. Rows:
 
 - DynamoDB requests for the page (budget ≤ 120): every call the store made, reads and writes;
 - CPU outside the SDK (budget ≤ 150 ms): the thread's CPU less the time inside the SDK's own C calls
-  (`GetChatData`, `DecryptData`; the ctypes binding around them counts as qunguan's);
-- what it is made of: the RSA step (one RSA-2048 private-key operation per message, the vendor's
-  scheme; peer: OpenSSL's own `openssl speed rsa2048` signing, the same private-key operation, times
-  the page's messages), and the rest, qunguan and boto3: the DynamoDB client (boto3 building requests
-  and reading answers, HTTP included), the worker's pipeline per message (the kernel's context, every
-  domain's handlers, the rule set) and the batch path (JSON, mapping, claims, the page's mark and store);
+  (`GetChatData`, `DecryptData`); the ctypes binding around them (the slice's `NewSlice`,
+  `GetContentFromSlice`, `GetSliceLen`, `FreeSlice`, the copy by length, the checks before
+  `DecryptData`) counts as qunguan's, all but ctypes' conversion of the two calls' own arguments (a
+  fraction of a microsecond a call, inside the window timed);
+- what it is made of: the RSA step (`keys.private_decrypt`: one RSA-2048 private-key operation per
+  message, the vendor's scheme; peer: OpenSSL's own `openssl speed rsa2048` signing, the same
+  private-key operation, times the page's messages), and the rest, qunguan and boto3: the DynamoDB
+  client (boto3 building requests and reading answers, HTTP included), the worker's pipeline per
+  message (the kernel's context, every domain's handlers, the rule set) and the batch path (the pull,
+  base64 and the key's checks around the RSA step, the binding, JSON, mapping, claims, the page's mark
+  and the store's own code around its requests);
 - the DynamoDB client on the page's own requests, replayed: the deployed configuration (no client-side
   validation, a fixed User-Agent) against botocore's defaults, in turn, median of `REPLAYS` each.
 """
@@ -38,6 +47,7 @@ import statistics
 import subprocess
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,18 +83,19 @@ Request = tuple[str, dict[str, Any]]
 
 class _Timed:
     """Thread CPU inside the SDK's C calls, the RSA step, the DynamoDB client, and the pipeline outside
-    the DynamoDB client; and the page's requests, kept to be replayed."""
+    the DynamoDB client; how many calls each wrapper timed (`calls`, for the wrappers' own CPU, and
+    "nested": the DynamoDB calls inside the pipeline's); and the page's requests, kept to be replayed."""
 
     def __init__(self) -> None:
         self.sdk = self.rsa = self.dynamodb = self.pipeline = 0.0
+        self.calls: Counter[str] = Counter()
         self.requests: list[Request] = []
         self._undo: list[tuple[Any, str, Any]] = []
 
     def wrap(self, library: Any) -> None:
         for name in SDK_CALLS:
             self._replace(library, name, self._timed(getattr(library, name), "sdk"))
-        rsa = archive_keys.PrivateKeys.decrypt_random_key
-        self._replace(archive_keys.PrivateKeys, "decrypt_random_key", self._timed(rsa, "rsa"))
+        self._replace(archive_keys, "private_decrypt", self._timed(archive_keys.private_decrypt, "rsa"))
         self._replace(DynamoStore, "_call", self._recorded(DynamoStore._call))
         self._replace(pipeline, "process", self._outside_dynamodb(pipeline.process))
 
@@ -99,6 +110,7 @@ class _Timed:
 
     def _timed(self, function: Callable[..., Any], bucket: str) -> Callable[..., Any]:
         def timed(*args: Any, **kwargs: Any) -> Any:
+            self.calls[bucket] += 1
             started = time.thread_time()
             try:
                 return function(*args, **kwargs)
@@ -110,6 +122,7 @@ class _Timed:
     def _recorded(self, call: Callable[..., Any]) -> Callable[..., Any]:
         def recorded(store: DynamoStore, operation: str, **request: Any) -> Any:
             self.requests.append((operation, request))  # replayed after the page (`_replay`)
+            self.calls["dynamodb"] += 1
             started = time.thread_time()
             try:
                 return call(store, operation, **request)
@@ -120,13 +133,54 @@ class _Timed:
 
     def _outside_dynamodb(self, function: Callable[..., Any]) -> Callable[..., Any]:
         def timed(*args: Any, **kwargs: Any) -> Any:
-            started, inside = time.thread_time(), self.dynamodb
+            self.calls["pipeline"] += 1
+            started, inside, requests = time.thread_time(), self.dynamodb, self.calls["dynamodb"]
             try:
                 return function(*args, **kwargs)
             finally:
                 self.pipeline += time.thread_time() - started - (self.dynamodb - inside)
+                self.calls["nested"] += self.calls["dynamodb"] - requests
 
         return timed
+
+    def without_instrumentation(self, cpu: float) -> tuple[float, float]:
+        """The thread's `cpu` and this timer's figures less the wrappers' own CPU: each timed call cost
+        `inside` within the window it timed and `outside` around it (in the window of the pipeline's
+        timer, for the DynamoDB calls made within it). Returns the CPU and the wrappers' total."""
+        inside, outside = _instrumentation()
+        calls = self.calls
+        self.sdk -= calls["sdk"] * inside
+        self.rsa -= calls["rsa"] * inside
+        self.dynamodb -= calls["dynamodb"] * inside
+        self.pipeline -= calls["pipeline"] * inside + calls["nested"] * outside
+        spent = (calls["sdk"] + calls["rsa"] + calls["dynamodb"] + calls["pipeline"]) * (inside + outside)
+        return cpu - spent, spent
+
+
+def _instrumentation(rounds: int = 5, calls: int = 20_000) -> tuple[float, float]:
+    """The CPU a `_Timed` wrapper adds to one call, in seconds: inside the window it times, and around
+    it; measured on a call that does nothing, median of `rounds`."""
+
+    def nothing(*_: Any) -> None:
+        return None
+
+    insides: list[float] = []
+    outsides: list[float] = []
+    for _ in range(rounds):
+        timer = _Timed()
+        timed = timer._timed(nothing, "sdk")
+        started = time.thread_time()
+        for _ in range(calls):
+            nothing(1, 2)
+        bare = (time.thread_time() - started) / calls  # the loop and the call itself
+        started = time.thread_time()
+        for _ in range(calls):
+            timed(1, 2)
+        wrapped = (time.thread_time() - started) / calls
+        inside = max(timer.sdk / calls - bare, 0.0)
+        insides.append(inside)
+        outsides.append(max(wrapped - bare - inside, 0.0))
+    return statistics.median(insides), statistics.median(outsides)
 
 
 def _client(endpoint_url: str, config: Any) -> Any:
@@ -173,6 +227,7 @@ class Measured:
     pipeline_ms: float  # of which the worker's pipeline per message, outside the DynamoDB client
     sdk_ms: float  # inside the (fake) SDK's C calls
     write_units: float  # what DynamoDB (here moto) charged the page's writes
+    instrumentation_ms: float = 0.0  # the timers' own CPU, taken out of the figures above
     replayed_ms: tuple[float, float] = field(default=(0.0, 0.0))  # the requests again: deployed, defaults
 
     @property
@@ -182,7 +237,8 @@ class Measured:
 
     @property
     def batch_ms(self) -> float:
-        """qunguan's batch path: the pull, JSON, mapping, claims, the page's mark and store."""
+        """qunguan's batch path: the pull, the binding, JSON, mapping, claims, the page's mark and the
+        store's own code."""
         return self.rest_ms - self.dynamodb_ms - self.pipeline_ms
 
     @property
@@ -241,6 +297,7 @@ def measure(messages: int, *, replays: int = REPLAYS) -> Measured:
             dynamo.stop()
             os.unsetenv("QG_FAKE_FINANCE_DIR")
     calls = dict(store.usage.calls)
+    cpu, instrumentation = timed.without_instrumentation(cpu)
     return Measured(
         requests=sum(calls.values()),
         calls=calls,
@@ -250,6 +307,7 @@ def measure(messages: int, *, replays: int = REPLAYS) -> Measured:
         pipeline_ms=timed.pipeline * 1000,
         sdk_ms=timed.sdk * 1000,
         write_units=store.usage.write_units,
+        instrumentation_ms=instrumentation * 1000,
         replayed_ms=replayed,
     )
 
@@ -309,7 +367,7 @@ def main(*, quick: bool = False) -> list[Row]:
         f"  archive page of {messages}: {m.requests} DynamoDB requests ({shown}); CPU outside the SDK "
         f"{m.outside_ms:.0f} ms = RSA {m.rsa_ms:.0f} + DynamoDB client {m.dynamodb_ms:.0f} + pipeline "
         f"{m.pipeline_ms:.0f} + batch path {m.batch_ms:.0f}; inside the fake SDK {m.sdk_ms:.0f} ms; "
-        f"{m.write_units:.0f} write units; "
+        f"{m.write_units:.0f} write units; the timers' own {m.instrumentation_ms:.1f} ms taken out; "
         f"runs (outside the SDK): {', '.join(f'{run.outside_ms:.0f}' for run in runs)} ms; openssl speed "
         f"rsa2048: {'-' if rsa_op is None else f'{rsa_op:.3f}'} ms a signature"
     )

@@ -143,12 +143,15 @@ class DirectoryUser:
 @dataclass(frozen=True)
 class GroupInfo:
     """A group as the platform describes it: its name, and who runs it there. `admins` are native ids,
-    the owner (or creator) first, then the platform's other admins of the group."""
+    the owner (or creator) first, then the platform's other admins of the group. `members`, where the
+    platform lists them with the group (WeCom), are (native id, the name it gives them or "") in its
+    order: a group nobody named is called by its members' names, as the platform's own clients do."""
 
     chat: str
     name: str = ""
     owner: str | None = None
     admins: tuple[str, ...] = ()
+    members: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

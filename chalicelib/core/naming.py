@@ -2,10 +2,18 @@
 raw id where one is, and never "this group" in a private message. Pure.
 
 A name comes from the platform (Slack conversations.info and users.info, WeCom appchat/get and
-groupchat/get, DingTalk conversationTitle, senderNick and the directory); the id is the last resort.
+groupchat/get, DingTalk conversationTitle, senderNick and the directory); the id is the last resort. A
+group nobody named (WeCom answers an empty name) is called by its members' names, as WeCom's own clients
+call it (`members_label`).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+
+from chalicelib.i18n import t
+
+NAMED_MEMBERS = 3  # the members a group nobody named is called by; the rest are counted
 
 
 def person_label(user: str, name: str = "") -> str:
@@ -24,6 +32,24 @@ def group_label(platform: str, chat: str, name: str = "") -> str:
     return f"#{shown}" if channel else shown
 
 
+def members_label(names: Sequence[str], total: int, locale: str) -> str:
+    """A group nobody named, as its members read it: the first members' names joined ("张三、李四、王五",
+    "Zhang San, Li Si, Wang Wu"), then how many others it has ("…和另外2人", "… and 2 others"); "群聊（5人）"
+    when the bot knows none of their names. `names` are the names known of its first members, in the
+    platform's order; `total` how many members it has. Never an id."""
+    shown = [name.strip() for name in names if name.strip()][:NAMED_MEMBERS]
+    total = max(total, len(shown))
+    if not shown:
+        return t(locale, "group.members.unknown", total=total)
+    joined = t(locale, "group.members.separator").join(shown)
+    others = total - len(shown)
+    if not others:
+        return joined
+    if others == 1:
+        return t(locale, "group.members.and_one", names=joined)
+    return t(locale, "group.members.and_others", names=joined, others=others)
+
+
 def listed(items: tuple[str, ...] | list[str], limit: int = 8, separator: str = ", ") -> str:
     """A list as a line: its first `limit` items, and "…" for the rest (a refusal names a few of the 33
     allowed file types, not all of them)."""
@@ -31,4 +57,4 @@ def listed(items: tuple[str, ...] | list[str], limit: int = 8, separator: str = 
     return f"{shown}{separator}…" if len(items) > limit else shown
 
 
-__all__ = ["group_label", "listed", "person_label"]
+__all__ = ["NAMED_MEMBERS", "group_label", "listed", "members_label", "person_label"]

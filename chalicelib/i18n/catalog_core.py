@@ -89,5 +89,22 @@ MESSAGES.update(
             "en": "Under the group's rules you are to be removed from this group. This platform does not let "
             "the bot remove members, so the admins will follow up.",
         },
+        # A group nobody named, called by its members as WeCom's clients do (`core.naming.members_label`).
+        "group.members.separator": {"zh-CN": "、", "zh-TW": "、", "en": ", "},
+        "group.members.and_one": {
+            "zh-CN": "{names}和另外1人",
+            "zh-TW": "{names}和另外1人",
+            "en": "{names} and 1 other",
+        },
+        "group.members.and_others": {
+            "zh-CN": "{names}和另外{others}人",
+            "zh-TW": "{names}和另外{others}人",
+            "en": "{names} and {others} others",
+        },
+        "group.members.unknown": {
+            "zh-CN": "群聊（{total}人）",
+            "zh-TW": "群聊（{total}人）",
+            "en": "Group chat ({total} members)",
+        },
     }
 )

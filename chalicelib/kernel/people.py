@@ -14,6 +14,7 @@ import logging
 from collections.abc import Iterable
 from typing import cast
 
+from chalicelib.adapters.base import DirectoryUser
 from chalicelib.authz import directory_user
 from chalicelib.core.events import Event
 from chalicelib.core.ids import Platform, is_qualified, split_id
@@ -28,8 +29,7 @@ def name_of(event: Event, user: str, deps: Deps) -> str:
     """How the bot names `user` (a native id of the event's platform and tenant)."""
     if not user:
         return user
-    person = directory_user(event, user, deps)
-    return person_label(user, (person.name or person.display_name) if person else "")
+    return person_label(user, shown_name(directory_user(event, user, deps)))
 
 
 def names_of_ids(uids: Iterable[str], deps: Deps) -> dict[str, str]:
@@ -49,8 +49,16 @@ def names_of_ids(uids: Iterable[str], deps: Deps) -> dict[str, str]:
             except MessengerError as exc:
                 log.warning("directory look-up failed on %s: %s", platform, exc.detail)
             deps.directory.put(uid, person, now)
-        named[uid] = person_label(user, (person.name or person.display_name) if person else "")
+        named[uid] = person_label(user, shown_name(person))
     return named
+
+
+def shown_name(person: DirectoryUser | None) -> str:
+    """The directory's name for a person, else their display name (alias): a WeCom app made after
+    2022-06-20 gets no `name` from user/get, and the user id that stands in for it is no name."""
+    if person is None:
+        return ""
+    return next((name for name in (person.name, person.display_name) if name and name != person.user), "")
 
 
 def group_names(gids: Iterable[str], deps: Deps) -> dict[str, str]:

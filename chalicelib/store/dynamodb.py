@@ -949,6 +949,7 @@ def _group_item(group: GroupRecord) -> dict[str, Any]:
             "removed_admins": list(group.removed_admins) or None,
             "org_admins": list(group.org_admins) or None,
             "described_at": group.described_at or None,
+            "named_by_members": group.named_by_members or None,
             "created_at": group.created_at,
         }
     )
@@ -969,6 +970,7 @@ def _group_record(item: Mapping[str, Any]) -> GroupRecord:
         removed_admins=tuple(str(admin) for admin in item.get("removed_admins", ())),
         org_admins=tuple(str(admin) for admin in item.get("org_admins", ())),
         described_at=float(item.get("described_at", 0.0)),
+        named_by_members=bool(item.get("named_by_members", False)),
         created_at=float(item.get("created_at", 0.0)),
     )
 

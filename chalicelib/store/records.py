@@ -11,7 +11,9 @@ class GroupRecord:
     """A group the bot is in. `admins` are the platform's admins of it, as native ids (owner, creator,
     sub-admins, whoever added the bot, senders the platform marked admin); `added_admins` and
     `removed_admins` are the overrides of `admins add|remove`; `org_admins` are the organisation's admins,
-    told when the group has none of its own. `described_at` is when the platform last described it."""
+    told when the group has none of its own. `described_at` is when the platform last described it.
+    `named_by_members`: nobody named the group on the platform, and `name` is its members' names as the
+    bot composed them (`chalicelib.kernel.group_info.named`), composed again at each description."""
 
     gid: str
     platform: str
@@ -27,6 +29,7 @@ class GroupRecord:
     removed_admins: tuple[str, ...] = ()
     org_admins: tuple[str, ...] = ()
     described_at: float = 0.0
+    named_by_members: bool = False
 
 
 @dataclass(frozen=True)

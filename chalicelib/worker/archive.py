@@ -33,10 +33,11 @@ from chalicelib.adapters.wecom.archive.puller import (
 from chalicelib.adapters.wecom.archive.sdk import FinanceSdk, cached_library
 from chalicelib.core.actions import Decision
 from chalicelib.core.events import ArchiveNotified, Event
-from chalicelib.core.ids import Platform
+from chalicelib.core.ids import Platform, group_id
 from chalicelib.errors import MessengerError
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.group_info import named
 from chalicelib.settings import secret
 from chalicelib.store import keys
 from chalicelib.store.records import GroupRecord, Item
@@ -194,13 +195,15 @@ def pull(deps: Deps, *, limits: PullLimits | None = None) -> PullReport | None:
 def name_groups(events: Sequence[Event], deps: Deps, groups: ArchiveGroups) -> None:
     """Groups of the page not named yet get their name and their owner and admins from WeCom (once per
     group: the record keeps them), so cards reach the group's own admins as on the other platforms. A
-    group WeCom gives no name is asked again when the worker's group cache forgets it (minutes)."""
+    group nobody named is called by its members (`chalicelib.kernel.group_info.named`), and asked again,
+    as its members come and go, when the worker's group cache forgets it (minutes)."""
     now = deps.clock.now()
-    for gid, chat, tenant in sorted({(e.gid, e.chat, e.tenant) for e in events if e.chat}):
+    chats = {(e.platform, e.tenant, e.chat) for e in events if e.chat}  # a page's few groups
+    for gid, chat, tenant in sorted((group_id(platform, t, c), c, t) for platform, t, c in chats):
         if deps.groups.get(gid, now) is not None:  # named, or asked, within the cache's few minutes
             continue
         record = deps.store.get_group(gid)
-        if record is not None and record.name:
+        if record is not None and record.name and not record.named_by_members:
             deps.groups.put(gid, record, now)
             continue
         try:
@@ -211,11 +214,8 @@ def name_groups(events: Sequence[Event], deps: Deps, groups: ArchiveGroups) -> N
         if record is None:
             record = GroupRecord(gid=gid, platform="wecom", tenant=tenant, chat=chat, created_at=now)
         if facts is not None:
-            record = replace(
-                record,
-                name=facts.name or record.name,
-                admins=tuple(dict.fromkeys((*record.admins, *facts.admins))),
-            )
+            record = named(record, facts.name, facts.members, deps, now)
+            record = replace(record, admins=tuple(dict.fromkeys((*record.admins, *facts.admins))))
         deps.store.put_group(record)
         deps.groups.put(gid, record, now)
 

@@ -101,17 +101,10 @@ def moderate(
     rerun = rerun or run
     report = BatchReport(received=len(events))
     now = deps.clock.now()
-    withdrawn = {e.message_id for e in events if isinstance(e, MessageWithdrawn)}
-    in_page = {_message_id(e) for e in events if not isinstance(e, MessageWithdrawn)}
-    for event in events:
-        if isinstance(event, ConsentChanged):
-            _record_consent(event, deps, now)
-            report.consents += 1
-    governed = [e for e in events if not isinstance(e, MessageWithdrawn | ConsentChanged)]
-    kept = [e for e in governed if _message_id(e) not in withdrawn]
-    report.withdrawn = len(governed) - len(kept)
-    later = [e for e in events if isinstance(e, MessageWithdrawn) and e.message_id not in in_page]
-    kept += later  # withdrawals of earlier pages' messages: after the page's own messages
+    kept, consents, report.withdrawn = _sort(events)
+    for consent in consents:
+        _record_consent(consent, deps, now)
+    report.consents = len(consents)
     mark, todo = _claim(kept, deps, now)
     fresh = [event for event, _, _ in todo]
     report.duplicates = len(kept) - len(fresh)
@@ -135,7 +128,7 @@ def moderate(
                     deps.dispatcher.dispatch([event])
             except Exception:
                 report.left = len(todo) - n
-                mark.keep(claim for _, claim, _ in todo[n:])
+                mark.keep(listed for _, listed, _ in todo[n:])
                 log.exception(
                     "archive page stopped at %s: %d claimed event(s) left to the next pull: %s",
                     event.event_id,
@@ -149,20 +142,45 @@ def moderate(
     return report
 
 
-def _claim(kept: Sequence[Event], deps: Deps, now: float) -> tuple[PageMark, list[tuple[Event, Item, bool]]]:
-    """The page's claims, inside its mark: each event to run, its claim, and whether an earlier page
-    that stopped had claimed it (then it runs again as a redelivery)."""
+def _sort(events: Sequence[Event]) -> tuple[list[Event], list[ConsentChanged], int]:
+    """The page's events to claim and run, in order (its own messages, less those withdrawn within the
+    page, then the withdrawals of earlier pages' messages), its consents, and how many it withdrew. One
+    pass over the page; the withdrawals, usually none, are matched only when there are some."""
+    governed: list[Event] = []
+    consents: list[ConsentChanged] = []
+    withdrawals: list[MessageWithdrawn] = []
+    for event in events:
+        if isinstance(event, MessageWithdrawn):
+            withdrawals.append(event)
+        elif isinstance(event, ConsentChanged):
+            consents.append(event)
+        else:
+            governed.append(event)
+    if not withdrawals:
+        return governed, consents, 0
+    withdrawn = {e.message_id for e in withdrawals}
+    kept = [e for e in governed if _message_id(e) not in withdrawn]
+    in_page = {_message_id(e) for e in (*governed, *consents)}
+    later = [e for e in withdrawals if e.message_id not in in_page]
+    return kept + later, consents, len(governed) - len(kept)
+
+
+def _claim(kept: Sequence[Event], deps: Deps, now: float) -> tuple[PageMark, list[tuple[Event, str, bool]]]:
+    """The page's claims, inside its mark: each event to run, its claim's digest (what the mark lists),
+    and whether an earlier page that stopped had claimed it (then it runs again as a redelivery). Each
+    claim's digest is computed once."""
     claims = [claim_for(e, now) for e in kept]
-    mark = PageMark.open(deps.store, kept[0] if kept else None, claims[0] if claims else None, now)
-    mark.hold(claims)
+    listed = [digest(claim) for claim in claims]
+    mark = PageMark.open(deps.store, kept[0] if kept else None, listed[0] if listed else "", now)
+    mark.hold(listed)
     claimed = deps.store.claim_items(claims)
     unfinished = mark.unfinished()
     todo = [
-        (event, claim, not first)
-        for event, claim, first in zip(kept, claims, claimed, strict=True)
-        if first or digest(claim) in unfinished
+        (event, mine, not first)
+        for event, mine, first in zip(kept, listed, claimed, strict=True)
+        if first or mine in unfinished
     ]
-    mark.keep(claim for _, claim, _ in todo)
+    mark.keep(mine for _, mine, _ in todo)
     return mark, todo
 
 

@@ -26,7 +26,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from chalicelib.core.events import Event
 from chalicelib.store import keys
@@ -39,13 +38,9 @@ MARK_SECONDS = 14 * 86400
 
 
 def digest(item: Item) -> str:
-    """A claim item's key, short: 12 hex digits (48 bits; a page holds at most a thousand)."""
-    return _digest(item.pk, item.sk)
-
-
-@lru_cache(maxsize=4096)  # a page asks for each claim's digest three times (hold, claims, keep)
-def _digest(pk: str, sk: str) -> str:
-    return hashlib.sha256(f"{pk}\n{sk}".encode()).hexdigest()[:12]
+    """A claim item's key, short: 12 hex digits (48 bits; a page holds at most a thousand). The batch
+    path computes it once per claim and hands the marks the digests."""
+    return hashlib.sha256(f"{item.pk}\n{item.sk}".encode()).hexdigest()[:12]
 
 
 @dataclass
@@ -60,24 +55,25 @@ class PageMark:
     written: set[str] | None = None  # what this page's mark lists now (None: not written)
 
     @classmethod
-    def open(cls, store: Store, event: Event | None, first: Item | None, now: float) -> PageMark:
-        """The mark of the page whose first event and claim are given (none: a page with nothing to
-        claim, whose mark reads and writes nothing)."""
-        if event is None or first is None:
+    def open(cls, store: Store, event: Event | None, first: str, now: float) -> PageMark:
+        """The mark of the page whose first event and its claim's digest are given (none: a page with
+        nothing to claim, whose mark reads and writes nothing)."""
+        if event is None or not first:
             return cls(store, "", "", 0)
         pk = keys.archive_pk(event.platform, event.tenant)
         earlier = {
             item.sk: set(item.data.get("open") or ()) for item in store.query_items(pk, prefix=PAGE_PREFIX)
         }
-        return cls(store, pk, PAGE_PREFIX + digest(first), int(now + MARK_SECONDS), earlier)
+        return cls(store, pk, PAGE_PREFIX + first, int(now + MARK_SECONDS), earlier)
 
     def unfinished(self) -> set[str]:
         """The messages earlier pages claimed and did not finish."""
         return set().union(*self.earlier.values()) if self.earlier else set()
 
-    def hold(self, claims: Iterable[Item]) -> None:
-        """Before the claims: this page holds all of its messages, and earlier marks let go of them."""
-        held = {digest(item) for item in claims}
+    def hold(self, claims: Iterable[str]) -> None:
+        """Before the claims (their digests): this page holds all of its messages, and earlier marks let
+        go of them."""
+        held = set(claims)
         self._write(held)
         for sk, listed in self.earlier.items():
             if sk == self.sk:
@@ -88,9 +84,10 @@ class PageMark:
             elif left != listed:
                 self._put(sk, left)
 
-    def keep(self, claims: Iterable[Item]) -> None:
-        """What this page still has to do (after the claims; after a stop, from the failed message on)."""
-        self._write({digest(item) for item in claims})
+    def keep(self, claims: Iterable[str]) -> None:
+        """What this page still has to do, by its claims' digests (after the claims; after a stop, from
+        the failed message on)."""
+        self._write(set(claims))
 
     def close(self) -> None:
         if self.pk:

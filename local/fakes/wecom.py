@@ -114,6 +114,7 @@ class FakeWeCom:
         self._response_codes = _OneShot(RESPONSE_CODE_LIFETIME)
         self._response_urls = _OneShot(RESPONSE_URL_LIFETIME)
         self.appchats: dict[str, list[str]] = {}
+        self.appchat_names: dict[str, str] = {}  # "" for one nobody named (appchat/create: name optional)
         self.methods: dict[str, Handler] = {
             "message/send": self.message_send,
             "message/update_template_card": self.update_template_card,
@@ -139,10 +140,11 @@ class FakeWeCom:
             code = self._response_urls.issue(f"aibot-rc-{next(self._seq)}", self.now())
         return f"{self._base_url()}{PREFIX}aibot/response?response_code={code}"
 
-    def add_appchat(self, chat: str, users: list[str]) -> None:
-        """A group this app created before the test began."""
+    def add_appchat(self, chat: str, users: list[str], name: str = "") -> None:
+        """A group this app created before the test began (nobody named it unless `name`)."""
         with self._lock:
             self.appchats[chat] = list(users)
+            self.appchat_names[chat] = name
 
     def expire(self) -> None:
         with self._lock:
@@ -231,6 +233,7 @@ class FakeWeCom:
         with self._lock:
             chat = str(body.get("chatid") or f"wrapp{len(self.appchats) + 1:04d}")
             self.appchats[chat] = users
+            self.appchat_names[chat] = str(body.get("name") or "")
         return _ok(chatid=chat)
 
     def _unknown_chat(self, chat: str) -> Answer | None:
@@ -263,8 +266,8 @@ class FakeWeCom:
         if refusal:
             return refusal
         with self._lock:
-            users = list(self.appchats[chat])
-        return _ok(chat_info={"chatid": chat, "name": chat, "owner": users[0], "userlist": users})
+            users, name = list(self.appchats[chat]), self.appchat_names.get(chat, "")
+        return _ok(chat_info={"chatid": chat, "name": name, "owner": users[0], "userlist": users})
 
     def user_get(self, call: Call) -> Answer:
         user = call.query.get("userid", "")

@@ -197,12 +197,13 @@ def register(fake: FakeMessengers) -> None:
         room, known = room_of(call, "chat_id")
         if known is None or not known["external"]:
             return Answer(body={"errcode": 40050, "errmsg": "chat_id not exist"})
+        need_name = isinstance(call.body, dict) and call.body.get("need_name") == 1
         chat = {
             "chat_id": room,
             "name": known["name"],
             "owner": known["owner"],
             "create_time": 1572505490,
-            "member_list": [{"userid": m, "type": 1, "join_time": 1572505491} for m in known["members"]],
+            "member_list": [_member(m, known["names"].get(m, ""), need_name) for m in known["members"]],
             "admin_list": [{"userid": a} for a in known["admins"]],
         }
         return Answer(body={"errcode": 0, "errmsg": "ok", "group_chat": chat})
@@ -215,6 +216,7 @@ def register(fake: FakeMessengers) -> None:
                 "owner": str(body.get("owner", "")),
                 "admins": [str(a) for a in body.get("admins", [])],
                 "members": [str(m) for m in body.get("members", [])],
+                "names": {str(m): str(n) for m, n in (body.get("names") or {}).items()},
                 "external": bool(body.get("external", False)),
             }
         return Answer(body={"errcode": 0, "errmsg": "ok"})
@@ -233,13 +235,22 @@ def set_room(
     admins: tuple[str, ...] = (),
     members: tuple[str, ...] = (),
     external: bool = False,
+    names: dict[str, str] | None = None,
 ) -> None:
     """What WeCom knows of `room` (over HTTP: works for a fake in another process too, named by its base
-    URL)."""
+    URL). `names`: what a customer group's `member_list` gives as each member's `name` (`need_name`)."""
     base = fake if isinstance(fake, str) else fake.url
-    body = {"room": room, "name": name, "owner": owner, "admins": admins, "members": members}
+    body = {"room": room, "name": name, "owner": owner, "admins": admins, "members": members, "names": names}
     data = json.dumps({**body, "external": external}).encode()
     request = urllib.request.Request(f"{base}{ROOMS_PATH}", data=data, method="POST")  # noqa: S310
     request.add_header("Content-Type", "application/json")
     with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - loopback
         response.read()
+
+
+def _member(user: str, name: str, need_name: bool) -> dict[str, Any]:
+    """One of a customer group's `member_list` (doc path/92707): `name` only when asked (`need_name`)."""
+    member: dict[str, Any] = {"userid": user, "type": 1, "join_time": 1572505491}
+    if need_name:
+        member["name"] = name
+    return member

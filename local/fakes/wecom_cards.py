@@ -3,7 +3,7 @@
 with errcode 40058, and what the tests assert every card render passes.
 
 Checked for the interactive card types the bot sends: `button_interaction` (a `main_title`, a
-`button_list` of at most 6 buttons with unique `key`s of at most 1024 bytes) and `multiple_interaction` (a
+`button_list` of 1 to 6 buttons with unique `key`s of at most 1024 bytes) and `multiple_interaction` (a
 `main_title`, a `select_list` of 1 to 3 selects, each a unique `question_key` of at most 1024 bytes, an
 `option_list` of 1 to 10 options with unique `id`s of at most 128 bytes, a `selected_id` among them, and a
 `submit_button` with `text` and `key`). A field the card type does not have is refused too.
@@ -57,13 +57,13 @@ def _key(value: Any) -> bool:
 
 
 def _buttons(buttons: Any) -> list[str]:
-    # The doc marks button_list required (so a card without one is refused); whether WeCom refuses an
-    # empty list is [UNVERIFIED] on a live tenant, so beyond that only its stated limits are refused
-    # (at most 6, unique keys).
+    # path/90236, 按钮交互型: `button_list` 是 (required) for button_interaction, "列表长度不超过6"; an
+    # empty list is a required field left empty (a card with nothing to press), refused as a missing one
+    # is. The doc names no errcode of its own for it: 40058, invalid parameter, as for every card fault.
     if buttons is None:
         return ["button_list is required"]
-    if not isinstance(buttons, list) or len(buttons) > 6:
-        return ["button_list takes at most 6 buttons"]
+    if not isinstance(buttons, list) or not 1 <= len(buttons) <= 6:
+        return ["button_list takes 1 to 6 buttons"]
     keys = [button.get("key") if isinstance(button, dict) else None for button in buttons]
     if not all(_key(key) for key in keys) or len(set(keys)) != len(keys):
         return ["button keys must be unique, 1 to 1024 bytes"]

@@ -412,3 +412,25 @@ def test_a_worker_that_died_between_two_admins_cards_sends_only_the_second_on_th
             assert sorted(admin for admin, body in cards if user in body) == ["wecomadmin1", "wecomadmin2"]
             assert len([c for c in fake.sent("message/send") if c.body.get("touser") == user]) == 1
         assert cases_of(stack) == ["first", "second"]
+
+
+def test_a_group_nobody_named_is_named_by_its_members_in_the_admins_cards(
+    fake: FakeMessengers, archive: FakeArchive, finance_sdk_path: Path
+) -> None:
+    room = f"wrNONAME{uuid.uuid4().hex[:8]}"
+    members = ("qunzhu", "leaky", "wmGuest1", "wmGuest2", "wmGuest3")
+    names = {"qunzhu": "张三丰", "leaky": "李四", "wmGuest1": "王语嫣", "wmGuest2": "段誉"}
+    set_room(fake, room, name="", owner="qunzhu", members=members, external=True, names=names)
+    with archived(fake, archive, finance_sdk_path) as stack:
+        posted(archive, f"我的身份证 {ID_CARD}", user="leaky", room=room)
+        stack.send(notify())
+        group = stack.store.get_group(f"wecom:{CORP}:{room}")
+        assert group is not None and group.name == "张三丰、李四、王语嫣和另外2人"
+        shown = [  # what an admin reads: the card but its buttons' keys
+            {name: value for name, value in c["template_card"].items() if name != "button_list"}
+            for c in admin_cards(fake)
+        ]
+        assert shown and all(
+            "张三丰、李四、王语嫣和另外2人" in json.dumps(c, ensure_ascii=False) for c in shown
+        )
+        assert room not in json.dumps(shown)

@@ -13,7 +13,7 @@ from chalicelib.adapters.base import Capabilities, Capability, Sent, Target
 from chalicelib.adapters.wecom.client import WeComMessenger
 from chalicelib.bootstrap import Deps
 from chalicelib.core.actions import Decision, Lifetime, PostCard, Recall, UpdateCard
-from chalicelib.core.cards import Card
+from chalicelib.core.cards import Button, Card
 from chalicelib.core.events import JobRequested
 from chalicelib.core.policy import DEFAULT_ORG_POLICY
 from chalicelib.errors import CardUpdateRefused
@@ -255,7 +255,8 @@ def test_a_stale_wecom_card_is_closed_with_the_response_code_its_send_returned(
             wecom_api_base=f"{fake.url}/wecom/cgi-bin",
         )
     )
-    sent = wecom.post_card(Target("wxcorp", user="admin1"), Card(card_id="case-9", title="t", body="b"))
+    card = Card(card_id="case-9", title="t", body="b", buttons=(Button("忽略", "mod.dismiss", "x"),))
+    sent = wecom.post_card(Target("wxcorp", user="admin1"), card)
     assert sent.message_id and sent.token
     BotPosts(deps.store).register(
         BotPost(

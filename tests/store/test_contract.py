@@ -118,6 +118,14 @@ def test_a_group_reads_back_as_it_was_put(store: Store) -> None:
     assert store.get_group(GID) == original
 
 
+def test_a_group_named_by_its_members_reads_back_so(store: Store) -> None:
+    original = group(GID, name="张三、李四、王五和另外2人", named_by_members=True, described_at=T0)
+
+    store.put_group(original)
+
+    assert store.get_group(GID) == original
+
+
 def test_an_unknown_group_reads_as_none(store: Store) -> None:
     assert store.get_group("slack:T1:nope") is None
 

@@ -31,6 +31,7 @@ class RecordingMessenger:
     rosters: dict[str, tuple[str, ...]] = field(default_factory=dict)
     groups: dict[str, GroupInfo] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)  # the directory's names, by user id
+    aliases: dict[str, str] = field(default_factory=dict)  # the directory's display names, by user id
     admins: tuple[str, ...] = ()
 
     def _record(self, verb: str, **kwargs: Any) -> Sent:
@@ -71,7 +72,9 @@ class RecordingMessenger:
         self._record("mute_member", chat=chat, user=user, seconds=seconds)
 
     def get_user(self, tenant: str, user: str) -> DirectoryUser | None:
-        return DirectoryUser(user=user, name=self.names.get(user, user))
+        return DirectoryUser(
+            user=user, name=self.names.get(user, user), display_name=self.aliases.get(user, "")
+        )
 
     def bot_user_id(self, tenant: str) -> str | None:
         return "UQGBOT"

@@ -81,6 +81,26 @@ def test_a_message_withdrawn_in_the_same_page_is_not_run_and_consent_is_recorded
     assert item is not None and item.data["agreed"] is False
 
 
+def withdrawal(n: int, *, of: int) -> MessageWithdrawn:
+    return MessageWithdrawn(
+        platform="wecom",
+        tenant="corp",
+        event_id=f"r{n}",
+        occurred_at=NOW,
+        chat=ROOM,
+        user="zhangsan",
+        message_id=f"m{of}",
+    )
+
+
+def test_the_withdrawal_of_an_earlier_pages_message_runs_after_the_pages_own_messages() -> None:
+    d, ran = deps(), []
+    page = [withdrawal(0, of=0), posted(1), posted(2), withdrawal(2, of=2), posted(3)]
+    report = moderate(page, d, run=lambda event, page_deps: ran.append(event.event_id))
+    assert ran == ["m1", "m3", "r0"]  # m2 was withdrawn within the page: neither it nor r2 runs
+    assert (report.received, report.withdrawn, report.processed) == (5, 1, 3)
+
+
 def test_each_message_is_judged_at_its_own_time_within_the_archives_reach() -> None:
     d, seen = deps(), []
     page = [posted(1, at=NOW - 600), posted(2, at=0.0), posted(3, at=NOW - MAX_MESSAGE_AGE - 60)]

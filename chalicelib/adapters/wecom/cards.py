@@ -7,8 +7,10 @@ the two halves of that round trip: `key = f"{action}|{value}"`.
 WeCom's limits, enforced here rather than discovered as an errcode after the fact:
 - `task_id`: at most 128 bytes of letters, digits and `_-@`, unique per app (the card's id, reused as-is
   so the click's `TaskId` names the same card);
-- at most 6 buttons, each `key` at most 1024 bytes and unique on the card (a longer key is refused, never
-  cut: the value may be signed, and half a signature is worthless);
+- 1 to 6 buttons (`button_list` is required, path/90236: a card with nothing to press is not a
+  button_interaction card; the messenger sends such a card as text), each `key` at most 1024 bytes and
+  unique on the card (a longer key is refused, never cut: the value may be signed, and half a signature
+  is worthless);
 - at most 6 `horizontal_content_list` rows; further fields go into the body text instead of being lost.
 
 A card with selects is a `multiple_interaction` card instead (多项选择型, path/90236): `main_title` (the
@@ -62,8 +64,8 @@ def template_card(card: Card, *, task_id: str | None = None) -> dict[str, Any]:
         raise ValueError(f"WeCom task_id must match {TASK_ID.pattern}: {task!r}")
     if card.selects:
         return _choice_card(card, task)
-    if len(card.buttons) > MAX_BUTTONS:
-        raise ValueError(f"WeCom cards take at most {MAX_BUTTONS} buttons, got {len(card.buttons)}")
+    if not 1 <= len(card.buttons) <= MAX_BUTTONS:
+        raise ValueError(f"WeCom cards take 1 to {MAX_BUTTONS} buttons, got {len(card.buttons)}")
     keys = [button_key(button) for button in card.buttons]
     if len(set(keys)) != len(keys):
         raise ValueError("WeCom button keys must be unique on a card")

@@ -143,6 +143,8 @@ class WeComMessenger:
         return self._send_to_user(user, {"msgtype": "text", "text": {"content": text}})
 
     def post_card(self, target: Target, card: Card) -> Sent:
+        if not card.buttons:  # button_list is required (path/90236): the executor sends its text instead
+            raise NotSupported("A WeCom template card needs 1 to 6 buttons; this card has none.")
         # WeCom wants a task id unique per app and send, of [A-Za-z0-9_@-]: derive one from the card's.
         rendered = template_card(card, task_id=task_id_for(card.card_id))
         if target.reply_url and self._usable(target.reply_url):
@@ -237,13 +239,17 @@ class WeComMessenger:
         return tuple(dict.fromkeys(str(user) for user in users or [] if user))
 
     def group_info(self, tenant: str, chat: str) -> GroupInfo | None:
-        """A group this app created: `appchat/get` (doc path/98914: name, owner). Else a customer group:
-        `externalcontact/groupchat/get` (doc path/92707: name, owner, admin_list). None for any other."""
+        """A group this app created: `appchat/get` (doc path/98914: name, owner, userlist). Else a customer
+        group: `externalcontact/groupchat/get` with `need_name` (doc path/92707: name, owner, admin_list,
+        member_list with each member's `name`). None for any other. Both give an empty name for a group
+        nobody named (`appchat/create` takes no name, path/90245): its members are listed with it."""
         data = self._call("GET", "appchat/get", params={"chatid": chat}, tolerate=NOT_DESCRIBED)
         info = data.get("chat_info")
         if data.get("errcode", 0) == 0 and isinstance(info, dict):
             owner = str(info.get("owner") or "") or None
-            return GroupInfo(chat, str(info.get("name") or ""), owner, (owner,) if owner else ())
+            users = tuple(dict.fromkeys(str(user) for user in info.get("userlist") or [] if user))
+            members = tuple((user, "") for user in users)
+            return GroupInfo(chat, str(info.get("name") or ""), owner, (owner,) if owner else (), members)
         data = self._call(
             "POST",
             "externalcontact/groupchat/get",
@@ -257,7 +263,7 @@ class WeComMessenger:
         listed = found.get("admin_list")
         admins = [str(a.get("userid") or "") for a in listed or [] if isinstance(a, dict)]
         every = tuple(dict.fromkeys(a for a in (owner or "", *admins) if a))
-        return GroupInfo(chat, str(found.get("name") or ""), owner, every)
+        return GroupInfo(chat, str(found.get("name") or ""), owner, every, _named(found.get("member_list")))
 
     def org_admins(self, tenant: str) -> tuple[str, ...]:
         """`agent/get_admin_list` (doc path/101054): the members who administer this app in the admin
@@ -474,3 +480,14 @@ def _userids(listed: Any) -> tuple[str, ...]:
     """The `userid`s of a list of objects, once each, in order."""
     found = [str(a["userid"]) for a in listed or [] if isinstance(a, dict) and a.get("userid")]
     return tuple(dict.fromkeys(found))
+
+
+def _named(listed: Any) -> tuple[tuple[str, str], ...]:
+    """(userid, name) of a customer group's `member_list`: the name WeCom gives with `need_name` (a WeChat
+    user's own name, a member's alias or real name), else their nickname in the group, else ""."""
+    found = {
+        str(m["userid"]): str(m.get("name") or m.get("group_nickname") or "")
+        for m in listed or []
+        if isinstance(m, dict) and m.get("userid")
+    }
+    return tuple(found.items())

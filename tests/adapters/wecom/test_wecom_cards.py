@@ -71,6 +71,27 @@ def test_more_than_six_buttons_are_refused() -> None:
         template_card(card(buttons=buttons))
 
 
+def test_a_card_without_buttons_is_refused_as_wecom_refuses_it() -> None:
+    with pytest.raises(ValueError, match="1 to 6 buttons"):
+        template_card(card(buttons=()))
+
+
+@pytest.mark.parametrize(
+    ("buttons", "accepted"),
+    [
+        ([], False),  # button_list is required: an empty one leaves nothing to press
+        ([{"text": "OK", "key": "k1"}], True),
+        ([{"text": str(i), "key": f"k{i}"} for i in range(6)], True),
+        ([{"text": str(i), "key": f"k{i}"} for i in range(7)], False),
+    ],
+)
+def test_wecom_takes_one_to_six_buttons_on_a_button_interaction_card(
+    buttons: list[dict[str, str]], accepted: bool
+) -> None:
+    rendered = {**template_card(card()), "button_list": buttons}
+    assert (template_card_errors(rendered) == []) is accepted
+
+
 def test_a_key_over_1024_bytes_is_refused_not_cut() -> None:
     with pytest.raises(ValueError, match="1024 bytes"):
         template_card(card(buttons=(Button("OK", "ack", "签" * 400),)))

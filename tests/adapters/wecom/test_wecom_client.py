@@ -11,9 +11,9 @@ from chalicelib.adapters.base import Capability, DirectoryUser, NotSupported, Se
 from chalicelib.adapters.http_client import ApiClient
 from chalicelib.adapters.wecom.client import WeComMessenger, messenger
 from chalicelib.clock import FrozenClock
-from chalicelib.core.actions import UpdateCard
+from chalicelib.core.actions import PostCard, UpdateCard
 from chalicelib.core.cards import Button, Card
-from chalicelib.core.events import CardClicked
+from chalicelib.core.events import CardClicked, MessagePosted
 from chalicelib.core.policy import DEFAULT_ORG_POLICY
 from chalicelib.errors import CardUpdateRefused, MessengerError
 from chalicelib.kernel.context import Context
@@ -190,6 +190,39 @@ def test_a_card_cannot_go_to_a_group(wecom: WeComMessenger, fake: FakeMessengers
     with pytest.raises(NotSupported):
         wecom.post_card(Target(CORP_ID, chat="wr-app-1"), CARD)
     assert fake.sent("/wecom/cgi-bin/appchat") == []
+
+
+def test_a_card_without_buttons_is_never_sent_as_a_template_card(
+    wecom: WeComMessenger, fake: FakeMessengers
+) -> None:
+    notice = Card(card_id="case-8", title="已处理", body="李四已被禁言 10 分钟")
+    with pytest.raises(NotSupported, match="1 to 6 buttons"):
+        wecom.post_card(Target(CORP_ID, user="admin1"), notice)
+    assert api_calls(fake, "message/send") == []
+
+
+def test_the_executor_sends_a_card_without_buttons_to_each_person_as_text(
+    wecom: WeComMessenger, fake: FakeMessengers
+) -> None:
+    notice = Card(card_id="case-8", title="已处理", body="李四已被禁言 10 分钟", footer="管理员 王五")
+    event = MessagePosted(
+        platform="wecom",
+        tenant=CORP_ID,
+        event_id="m",
+        occurred_at=NOW,
+        chat="wr1",
+        user="lisi",
+        message_id="m",
+        text="x",
+    )
+    ctx = Context(now=NOW, group=None, member=None, locale="zh-CN", policy=DEFAULT_ORG_POLICY)
+
+    (result,) = execute((PostCard(card=notice, users=("admin1", "admin2")),), event, ctx, wecom)
+
+    assert result.status == "substituted"
+    sent = api_calls(fake, "message/send")
+    assert [(body["touser"], body["msgtype"]) for body in sent] == [("admin1", "text"), ("admin2", "text")]
+    assert sent[0]["text"]["content"] == "已处理\n李四已被禁言 10 分钟\n管理员 王五"
 
 
 def test_a_card_without_buttons_is_updated_to_a_label(wecom: WeComMessenger, fake: FakeMessengers) -> None:

@@ -4,7 +4,11 @@
   (doc path/92951, 获取会话内容存档内部群信息) → `roomname`, `creator`, `members[{memberid, jointime}]`.
 - Customer groups (外部群), which that call does not know: `POST externalcontact/groupchat/get
   {"chat_id", "need_name": 1}` with the self-built app's token, the app being one of those allowed to call
-  客户联系's API (doc path/92707) → `group_chat{name, owner, admin_list[{userid}], member_list[{userid}]}`.
+  客户联系's API (doc path/92707) → `group_chat{name, owner, admin_list[{userid}],
+  member_list[{userid, name, group_nickname}]}`.
+
+Both answer an empty name for a group nobody named; its members, in WeCom's order, let the bot call it as
+WeCom's clients do (`chalicelib.kernel.group_info.named`).
 
 The worker asks once per group it has not named yet (the group's record keeps the answer; the worker's
 group cache keeps the record). A group neither call knows is governed all the same, unnamed. Worker only:
@@ -37,7 +41,7 @@ class GroupFacts:
     name: str
     owner: str
     admins: tuple[str, ...]
-    members: tuple[str, ...]
+    members: tuple[tuple[str, str], ...]  # (member id, the name WeCom gives them, else "")
     customer_group: bool
 
 
@@ -53,7 +57,8 @@ class ArchiveGroups:
     def facts(self, room: str) -> GroupFacts | None:
         internal = self._call(self._archive, "msgaudit/groupchat/get", {"roomid": room})
         if internal is not None:
-            members = tuple(str(m["memberid"]) for m in _dicts(internal.get("members")) if m.get("memberid"))
+            ids = (str(m["memberid"]) for m in _dicts(internal.get("members")) if m.get("memberid"))
+            members = tuple((member, "") for member in dict.fromkeys(ids))
             creator = _string(internal, "creator")
             return GroupFacts(
                 name=_string(internal, "roomname"),
@@ -73,7 +78,11 @@ class ArchiveGroups:
             name=_string(chat, "name"),
             owner=owner,
             admins=tuple(dict.fromkeys([owner, *admins] if owner else admins)),
-            members=tuple(str(m["userid"]) for m in _dicts(chat.get("member_list")) if m.get("userid")),
+            members=tuple(
+                (str(m["userid"]), _string(m, "name") or _string(m, "group_nickname"))
+                for m in _dicts(chat.get("member_list"))
+                if m.get("userid")
+            ),
             customer_group=True,
         )
 

@@ -21,8 +21,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib.adapters.wecom.archive.media import ARCHIVE_FILE_PREFIX
 from chalicelib.core.events import (
@@ -37,18 +36,19 @@ from chalicelib.core.events import (
 Message = Mapping[str, Any]
 
 
-@dataclass(frozen=True)
-class Mapped:
-    """What one archive message became: its events, or the type it was ignored as ("" if it mapped)."""
+class Mapped(NamedTuple):
+    """What one archive message became: its events, or the type it was ignored as ("" if it mapped).
+    A named tuple: one is made per archived message."""
 
     events: tuple[Event, ...] = ()
     ignored: str = ""
 
 
 def to_events(message: Message, tenant: str) -> Mapped:
-    kind = _string(message, "msgtype") or _string(message, "action")
-    if _string(message, "action") == "switch":
+    action = _string(message, "action")
+    if action == "switch":
         return Mapped(ignored="switch")
+    kind = _string(message, "msgtype") or action
     room = _string(message, "roomid")
     msgid = _string(message, "msgid")
     sender = _string(message, "from")

@@ -194,7 +194,6 @@ class ArchivePuller:
 
     def _read(self, item: dict[str, Any], seq: int, report: PullReport) -> tuple[Event, ...]:
         """One item's events; a failure is recorded under its seq and alerted once per kind."""
-        msgid = str(item.get("msgid", ""))
         try:
             random_key = self._keys.decrypt_random_key(
                 item.get("publickey_ver"), str(item.get("encrypt_random_key", ""))
@@ -205,20 +204,21 @@ class ArchivePuller:
             if not isinstance(message, dict):
                 raise UndecryptableMessage("the decrypted message is not a JSON object")
         except MissingKeyVersion as err:
-            self._failed(seq, msgid, "missing-key", str(err), report)
+            self._failed(seq, item, "missing-key", str(err), report)
             return ()
         except (UndecryptableMessage, BadInput, SdkError, ValueError) as err:
             kind = f"sdk-{err.code}" if isinstance(err, SdkError) else "undecryptable"
-            self._failed(seq, msgid, kind, f"{type(err).__name__}: {err}", report)
+            self._failed(seq, item, kind, f"{type(err).__name__}: {err}", report)
             return ()
         mapped = to_events(message, self._tenant)
         if mapped.ignored:
             report.ignored[mapped.ignored] += 1
         return mapped.events
 
-    def _failed(self, seq: int, msgid: str, kind: str, reason: str, report: PullReport) -> None:
+    def _failed(self, seq: int, item: dict[str, Any], kind: str, reason: str, report: PullReport) -> None:
         report.failed += 1
         now = self._clock.now()
+        msgid = str(item.get("msgid", ""))
         self._store.put_item(
             Item(
                 self._pk,

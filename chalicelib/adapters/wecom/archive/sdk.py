@@ -27,7 +27,7 @@ from __future__ import annotations
 import ctypes
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -132,12 +132,13 @@ class FinanceSdk:
             raise BadInput(f"limit must be 1..{MAX_LIMIT}, not {limit}")
         with self._lock:
             handle = self._live()
-            return self._slice_call(
-                "GetChatData",
-                lambda out: self._lib.GetChatData(
-                    handle, seq, limit, proxy.encode(), password.encode(), timeout, out
-                ),
-            )
+            proxy_c, password_c = proxy.encode(), password.encode()
+            out = self._new_slice()
+            try:
+                code = self._lib.GetChatData(handle, seq, limit, proxy_c, password_c, timeout, out)
+                return self._slice_content("GetChatData", code, out)
+            finally:
+                self._lib.FreeSlice(out)
 
     def decrypt_data(self, encrypt_key: str, encrypt_msg: str) -> bytes:
         """The plaintext JSON of one archived item, from the RSA-decrypted key and `encrypt_chat_msg`."""
@@ -146,7 +147,12 @@ class FinanceSdk:
             raise BadInput("the decrypted encrypt_random_key is empty or not printable")
         if len(message) < MIN_MESSAGE_CHARS or not _BASE64.fullmatch(message):
             raise BadInput("encrypt_chat_msg is too short or not base64")
-        return self._slice_call("DecryptData", lambda out: self._lib.DecryptData(key, message, out))
+        # Once per archived message: the slice's calls inline, without a closure per call.
+        out = self._new_slice()
+        try:
+            return self._slice_content("DecryptData", self._lib.DecryptData(key, message, out), out)
+        finally:
+            self._lib.FreeSlice(out)
 
     def media_chunks(
         self,
@@ -194,17 +200,18 @@ class FinanceSdk:
             raise ArchiveConfigError("the SDK handle was closed")
         return self._handle
 
-    def _slice_call(self, name: str, call: Callable[[int], int]) -> bytes:
-        slice_ = self._lib.NewSlice()
-        if not slice_:
+    def _new_slice(self) -> int:
+        """A slice for one call's answer; the caller frees it in a `finally`, whatever the call returned."""
+        out: int | None = self._lib.NewSlice()
+        if not out:
             raise SdkError("NewSlice", 10003, "no buffer")
-        try:
-            code = call(slice_)
-            if code != 0:
-                raise SdkError(name, int(code))
-            return _read(self._lib.GetContentFromSlice(slice_), self._lib.GetSliceLen(slice_))
-        finally:
-            self._lib.FreeSlice(slice_)
+        return out
+
+    def _slice_content(self, name: str, code: int, out: int) -> bytes:
+        """What the call `name` put in the slice `out`, read by its length; its error if it failed."""
+        if code != 0:
+            raise SdkError(name, int(code))
+        return _read(self._lib.GetContentFromSlice(out), self._lib.GetSliceLen(out))
 
 
 def _read(pointer: int | None, length: int) -> bytes:
