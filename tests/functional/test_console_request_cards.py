@@ -31,6 +31,7 @@ from chalicelib.console.settings import ConsoleSettings
 from chalicelib.core.cards import Card
 from chalicelib.core.policy import default_policy_text
 from chalicelib.kernel.open_requests import OpenRequests
+from chalicelib.kernel.people import names_of_ids
 from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.kernel.request_cards import SentCards
 from chalicelib.membership.due import MembershipJob
@@ -43,6 +44,7 @@ from tests.functional.test_membership import CASTS, HOUR, PLATFORMS, Cast, gid, 
 from tests.functional.test_workflows import governed as workflows_governed
 from tests.functional.test_workflows import group_saw, run_scheduled
 from tests.functional.workflow_talk import SIDES, Side, replies
+from tests.functional.workflow_talk import directory_name as named_as
 from tests.support.stack import Stack, running_stack
 
 
@@ -77,11 +79,10 @@ def approvers_and_console(
             use_console(None)
 
 
-def directory_name(stack: Stack, talk: Talk | Side, user: str) -> str:
-    """How the platform's directory names `user` (through the real adapter, from the fake's directory)."""
-    person = stack.deps.messenger(talk.platform).get_user(talk.tenant, user)  # type: ignore[arg-type]
-    assert person is not None
-    return person.name or person.display_name
+def directory_name(stack: Stack, talk: Talk, user: str) -> str:
+    """How the bot names `user` from the platform's directory (through the real adapter, from the fake's
+    directory)."""
+    return names_of_ids([uid(talk, user)], stack.deps)[uid(talk, user)]
 
 
 def press(
@@ -207,7 +208,7 @@ def test_a_draft_approved_in_the_console_is_published_once_and_every_approvers_c
             )
         ]
         assert len(shown) == len(sent), "each approver's card, once"
-        admin, author = directory_name(stack, side, side.admin), directory_name(stack, side, side.member)
+        admin, author = named_as(stack, side, side.admin), named_as(stack, side, side.member)
         for call in (*sent, *shown):  # whose draft it is, and who decided, by name, never by id
             body = json.dumps(call.body, ensure_ascii=False)
             titled = call in sent or side.platform != "wecom"  # WeCom replaces only the buttons' label

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.core.ids import Platform
+from chalicelib.kernel.people import names_of_ids
 from local.demo_settings import DEMO_SETTINGS as S
 from local.fakes.server import Call, FakeMessengers
 from local.peers import SignedRequest
@@ -101,11 +102,10 @@ def card_updates(fake: FakeMessengers) -> str:
 
 
 def directory_name(stack: Stack, side: Side, user: str) -> str:
-    """How the platform's directory names `user` (through the real adapter, from the fake's directory):
-    what the bot shows members instead of the id (a WeCom app is told no names, so there it is the id)."""
-    person = stack.deps.messenger(side.platform).get_user(side.tenant, user)
-    assert person is not None
-    return person.name or person.display_name
+    """How the bot names `user` from the platform's directory (through the real adapter, from the fake's
+    directory): what members read instead of the id (a WeCom app is told no names: there it is the id)."""
+    uid = side.uid(user)
+    return names_of_ids([uid], stack.deps)[uid]
 
 
 def named(text: str, phrase: str, name: str, user: str) -> bool:
