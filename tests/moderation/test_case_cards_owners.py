@@ -18,7 +18,7 @@ from chalicelib.core.events import CardClicked
 from chalicelib.core.policy import default_policy_text
 from chalicelib.errors import CardUpdateRefused
 from chalicelib.kernel.policies import PolicyRepo
-from chalicelib.moderation.case_cards import other_cards
+from chalicelib.moderation.case_cards import copies, other_cards
 from chalicelib.moderation.followups import FollowUp, FollowUps
 from chalicelib.settings import Settings
 from chalicelib.store import keys
@@ -172,3 +172,44 @@ def test_a_follow_up_kept_before_owners_were_still_updates_its_cards_naming_nobo
     (update,) = other_cards(store, GID, "case", "c1", card=card, click=click, reason="admin.handled")
 
     assert (update.card_ref, update.user) == ("DADMIN:1700000000.000200", "")
+
+
+def test_a_console_press_answers_another_admins_copy_and_names_that_admin_not_who_pressed() -> None:
+    store = MemoryStore(clock=FrozenClock(T0))
+    FollowUps(store).open(
+        FollowUp(
+            gid=GID,
+            chat="C1",
+            ref="c1",
+            kind="case",
+            card="violation",
+            opened_at=T0,
+            member="U1",
+            rule="abuse",
+            recipients=("UADMIN2", "UADMIN"),
+            plan=(),
+            cards=("t2|rc2", "t1|rc1"),
+            owners=("UADMIN2", "UADMIN"),
+        )
+    )
+    card = Card(card_id="case:c1", title="Violation", body="")
+
+    def pressed(card_id: str, token: str) -> CardClicked:
+        return CardClicked(
+            platform="wecom",
+            tenant="T1",
+            event_id="k",
+            occurred_at=T0,
+            chat="",
+            user="UADMIN",
+            action="mod.warn",
+            card_id=card_id,
+            response_token=token,
+        )
+
+    # The console presses with the first stored token: UADMIN2's copy, pressed by UADMIN.
+    whose, others = copies(store, GID, "case", "c1", card=card, click=pressed("t2|rc2", "t2|rc2"), reason="r")
+    assert whose == "UADMIN2" and [(u.card_ref, u.user) for u in others] == [("t1|rc1", "UADMIN")]
+    # In the chat, the copy clicked is the clicker's own.
+    whose, others = copies(store, GID, "case", "c1", card=card, click=pressed("t1", "rc-click"), reason="r")
+    assert whose == "UADMIN" and [(u.card_ref, u.user) for u in others] == [("t2|rc2", "UADMIN2")]
