@@ -10,13 +10,25 @@
   conditions that create items accept an expired item as if it were absent.
 - Numbers go to DynamoDB as N (floats through their shortest repr, so they come back equal) and come back
   as float or int, never Decimal.
+- A write that adds to many counters of one item at once (`bump_counters` with more than `PACKED_ABOVE`
+  additions: a page's sums, `chalicelib.worker.page_store`) stores them as one attribute, `~{token}`, a
+  JSON object of the additions, instead of one ADD per counter: what botocore serialises, signs and
+  sends is one string, not thousands of attribute values, and the write is one request, not one per 150
+  counters (an expression's 4 KB). Each write's token is new (and a retried request sends the same
+  one), so packed additions commute as ADDs do, with no read and no condition; every read adds them to
+  the item's plain attributes of the same names, so readers see the item as if each had been ADDed.
+  A `put` sets the plain attribute only: no caller puts a name it adds to in bulk except the slow-mode
+  stamps, which are scaled so that the messages added never reach them (`chalicelib.moderation.
+  exchanges`).
 - `usage` adds up what each call cost as DynamoDB reports it (`ReturnConsumedCapacity="TOTAL"`), the calls
   per operation and the items reads examined (`ScannedCount`); the cost tests and benchmarks read it.
 """
 
 from __future__ import annotations
 
+import json
 import math
+import secrets
 import threading
 import time
 from collections import Counter
@@ -55,11 +67,19 @@ _CLIENT_METHODS = {
 # Operations that name their table inside the request (RequestItems, TransactItems), not as TableName.
 _MULTI_TABLE = frozenset({"TransactWriteItems", "BatchGetItem", "BatchWriteItem"})
 BATCH_GET_KEYS = 100  # BatchGetItem: at most 100 keys a request
+# `claim_items`: a partition asked for this many keys is read with one Query, never more requests than
+# BatchGetItem would take for them.
+QUERY_KEYS_FROM = BATCH_GET_KEYS
+QUERY_READS_PER_KEY = 2  # ... and reads at most this many items per key asked, the rest asked by key
 BATCH_WRITE_ITEMS = 25  # BatchWriteItem: at most 25 puts a request
 BATCH_ATTEMPTS = 5  # unprocessed keys or items are sent again, with back-off, this many times
 PARALLEL_QUERIES = 8  # `query_partitions`: at most this many Queries at once (the shards of an index)
 # Attribute names the table itself uses; a generic item's data may not take them.
 RESERVED = frozenset({"PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", TTL_ATTRIBUTE})
+# `bump_counters`: more additions than this in one write go as one packed attribute (module docstring);
+# one message's own write (a handful of counters) stays one ADD per counter.
+PACKED_ABOVE = 8
+PACKED_PREFIX = "~"  # the packed attributes' names; no caller's attribute may start with it
 
 
 def client_config() -> Any:
@@ -388,6 +408,13 @@ class DynamoStore(Store):
         names: dict[str, str] = {"#expires_at": TTL_ATTRIBUTE}
         values: dict[str, Any] = {":exp": expires_at}
         adds, sets = [], ["#expires_at = :exp"]
+        if len(add) > PACKED_ABOVE:
+            for name in add:
+                _check_attribute(name)
+            names["#packed"] = PACKED_PREFIX + secrets.token_hex(8)
+            values[":packed"] = json.dumps(add, separators=(",", ":"), ensure_ascii=False)
+            sets.append("#packed = :packed")
+            add = {}
         for n, (name, amount) in enumerate(add.items()):
             _check_attribute(name)
             names[f"#a{n}"], values[f":a{n}"] = name, amount
@@ -486,14 +513,11 @@ class DynamoStore(Store):
         return True
 
     def claim_items(self, items: Sequence[Item]) -> list[bool]:
-        """Which keys hold a live item: BatchGetItem, 100 keys a request; the absent ones written with
-        BatchWriteItem, 25 a request (neither takes a condition, hence one writer per key at a time)."""
+        """Which keys hold a live item (`_live_keys`); the absent ones written with BatchWriteItem, 25 a
+        request (neither takes a condition, hence one writer per key at a time)."""
         codec = self._codec_()
         unique = list({(item.pk, item.sk): item for item in items}.values())
-        live = {
-            (str(found["PK"]), str(found["SK"]))
-            for found in self._batch_get([(i.pk, i.sk) for i in unique], keys_only=True)
-        }
+        live = self._live_keys([(item.pk, item.sk) for item in unique])
         fresh = [item for item in unique if (item.pk, item.sk) not in live]
         for start in range(0, len(fresh), BATCH_WRITE_ITEMS):
             writes: dict[str, Any] = {
@@ -516,6 +540,45 @@ class DynamoStore(Store):
             claimed.append(key in written)
             written.discard(key)
         return claimed
+
+    def _live_keys(self, wanted: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which of the keys hold a live item. A partition asked for `QUERY_KEYS_FROM` keys or more (a
+        page's messages of one group and day: the message log's keys, in time order) is read with one
+        Query of the range of sort keys between the least and the greatest of them, keys and expiry
+        only: one request where BatchGetItem takes one per 100 keys, billed by the size of the items
+        read rather than half a unit per key. The Query reads at most `QUERY_READS_PER_KEY` items per
+        key asked (a range stretched by a late message holds others' items): the keys past where it
+        stopped, and those of smaller partitions, are asked with BatchGetItem."""
+        by_partition: dict[str, list[str]] = {}
+        for pk, sk in wanted:
+            by_partition.setdefault(pk, []).append(sk)
+        codec = self._codec_()
+        live: set[tuple[str, str]] = set()
+        by_key: list[tuple[str, str]] = []
+        for pk, sks in by_partition.items():
+            if len(sks) < QUERY_KEYS_FROM:
+                by_key += [(pk, sk) for sk in sks]
+                continue
+            asked = set(sks)
+            response = self._call(
+                "Query",
+                KeyConditionExpression="PK = :pk AND SK BETWEEN :low AND :high",
+                ProjectionExpression="SK, #expires_at",
+                ExpressionAttributeNames={"#expires_at": TTL_ATTRIBUTE},
+                ExpressionAttributeValues=codec.serialize_values(
+                    {":pk": pk, ":low": min(sks), ":high": max(sks)}
+                ),
+                Limit=len(sks) * QUERY_READS_PER_KEY,
+            )
+            for raw in response.get("Items", []):
+                found = codec.deserialize_item(raw)
+                if found["SK"] in asked and self._alive(found):
+                    live.add((pk, str(found["SK"])))
+            stopped = response.get("LastEvaluatedKey")
+            if stopped:
+                by_key += [(pk, sk) for sk in sks if sk > stopped["SK"]["S"]]
+        live.update((str(found["PK"]), str(found["SK"])) for found in self._batch_get(by_key, keys_only=True))
+        return live
 
     def get_item(self, pk: str, sk: str) -> Item | None:
         raw = self._get(pk, sk)
@@ -885,7 +948,12 @@ class _Codec:
         return serialized
 
     def deserialize_item(self, raw: Mapping[str, Any]) -> dict[str, Any]:
-        return {name: _from_dynamo(self._deserializer.deserialize(value)) for name, value in raw.items()}
+        item = {name: _from_dynamo(self._deserializer.deserialize(value)) for name, value in raw.items()}
+        packed = [name for name in item if name[:1] == PACKED_PREFIX]
+        for name in packed:  # `bump_counters`' packed additions, added to the plain attributes
+            for counter, amount in json.loads(item.pop(name)).items():
+                item[counter] = item.get(counter, 0) + amount
+        return item
 
 
 _SHORT_INT = 10**38  # DynamoDB's numbers hold 38 significant digits
@@ -1047,7 +1115,7 @@ def _audit_record(item: Mapping[str, Any]) -> AuditRecord:
 
 
 def _check_attribute(name: str) -> None:
-    if name in RESERVED:
+    if name in RESERVED or name[:1] == PACKED_PREFIX:
         raise StoreError(f"attribute {name!r} is the table's own")
 
 

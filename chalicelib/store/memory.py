@@ -19,7 +19,7 @@ from typing import Any
 from chalicelib.clock import Clock, SystemClock
 from chalicelib.store import keys, summaries
 from chalicelib.store.base import ACTIVITY_WRITE_INTERVAL, EVENT_CLAIM_TTL, Index, Store
-from chalicelib.store.dynamodb import RESERVED, Usage
+from chalicelib.store.dynamodb import PACKED_PREFIX, RESERVED, Usage
 from chalicelib.store.records import AuditRecord, GroupRecord, Increment, Item, MemberRecord
 
 WRITE_UNITS = 1.0
@@ -390,7 +390,7 @@ class MemoryStore(Store):
 
 
 def _check(data: Mapping[str, Any]) -> None:
-    clash = RESERVED.intersection(data)
+    clash = RESERVED.intersection(data) or {name for name in data if name[:1] == PACKED_PREFIX}
     if clash:
         from chalicelib.errors import StoreError
 

@@ -11,7 +11,7 @@ the two an event takes is a pure function of the normalised event, so every copy
 
 An item holds only what the parsed event says, so that it can be written before any policy is known:
 
-    k   kind: "msg" (a message), "file" (a file share, logged by the worker), "ack" (an acknowledgement)
+    k   kind: "file" (a file share, logged by the worker), "ack" (an acknowledgement); absent: "msg"
     u   the author's native id             at  the message's own time (seconds since the epoch)
     id  the message id                     re  what it replies to (the message or the thread)
     m   the members it @-mentions          q   1 if it reads as a question (`is_question`)
@@ -20,6 +20,10 @@ An item holds only what the parsed event says, so that it can be written before 
     x   the text, only where the policy keeps messages (`retention.messages`): the worker writes it
     ref the acknowledged announcement's ref (acks)      fb  a file-name verdict counted by the writer
                                                             (older items, tests and the demo)
+
+A message's item leaves its kind out ("msg" is what an item without one is, for every reader since the
+log began): a page of a thousand claims is a thousand items to serialise. The message id stays, though
+the key holds it too: a release rolled back to reads it there.
 
 Whether the log is used at all (`jobs.activity`) and how long it is kept beyond the default are the
 policy's, applied by the worker and the jobs (`chalicelib.jobs.activity`). The day in the key is the UTC
@@ -35,7 +39,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib.core.events import Event, MessagePosted
@@ -90,7 +93,7 @@ def is_question(text: str) -> bool:
 
 def log_day(ts: float) -> str:
     """The UTC day (`YYYY-MM-DD`) whose partition holds an entry of time `ts`."""
-    return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d")
+    return keys.day(ts)
 
 
 def message_entry(event: MessagePosted, *, text: str | None = None) -> Entry | None:
@@ -116,8 +119,9 @@ def message_entry(event: MessagePosted, *, text: str | None = None) -> Entry | N
 
 def to_item(gid: str, entry: Entry, *, keep_days: int = LOG_DAYS, live_until: float = 0.0) -> Item:
     """The entry as a table item, expiring `keep_days` after the message (and not before `live_until`)."""
-    data: dict[str, Any] = {"k": entry.kind, "u": entry.user, "at": entry.at, "id": entry.message_id}
+    data: dict[str, Any] = {"u": entry.user, "at": entry.at, "id": entry.message_id}
     optional: dict[str, Any] = {
+        "k": "" if entry.kind == "msg" else entry.kind,
         "re": entry.reply_to,
         "m": list(entry.mentions),
         "q": int(entry.question),

@@ -6,8 +6,8 @@ every message would make gathered into a few.
 - Moderation windows (`RATE#{gid}` / `W#{bucket}`, chalicelib/moderation/signals.py): each window item is
   read once, every message's `bump_counters` is applied in memory and answered with what the item held
   before it, in the page's order, exactly as the table would have answered; `flush` writes each item
-  once, with the sum of the page's additions. So the flood and duplicate counters cost one write per
-  group and window per page, not one per message.
+  once, with the sum of the page's additions (which `DynamoStore` packs into one attribute). So the
+  flood and duplicate counters cost one write per group and window per page, not one per message.
 - Activity: `record_activity` is kept per member (the latest time) and written once by `flush`.
 - Conditional puts (`put_item(..., if_absent=True)`, a once-only claim such as a group's `SETUP` item on
   the bot's arrival, asked by every message of a group registered minutes ago): a key the page has seen
@@ -37,7 +37,9 @@ _WINDOW_SK = keys.moderation_window_sk(0)[:-1]
 _MEMBER_PK = keys.group_pk("")
 # An UpdateItem's expression is at most 4 KB (DynamoDB's quotas: "The maximum length of any expression
 # string is 4 KB"), about 250 attributes as `DynamoStore.bump_counters` names them; the embedded DynamoDB
-# (moto) parses an expression recursively and overflows Python's stack at about 200. Hence 150.
+# (moto) parses an expression recursively and overflows Python's stack at about 200. Hence at most 150
+# attributes set a write. The additions all go in the first write: `DynamoStore` sends more than
+# `PACKED_ABOVE` (8) of them as one packed attribute, not named in the expression.
 ATTRIBUTES_PER_WRITE = 150
 
 
@@ -109,13 +111,12 @@ class PageStore(Store):
         """Write what the page gathered: each window item once, each member's activity once."""
         windows, self._windows = self._windows, {}
         for (pk, sk), window in windows.items():
-            changes = [(name, True, n) for name, n in window.add.items()]
-            changes += [(name, False, value) for name, value in window.put.items()]
-            for start in range(0, len(changes), ATTRIBUTES_PER_WRITE):
-                part = changes[start : start + ATTRIBUTES_PER_WRITE]
-                add = {name: value for name, adding, value in part if adding}
-                put = {name: value for name, adding, value in part if not adding}
+            puts = list(window.put.items())
+            add: Mapping[str, int] = window.add
+            for start in range(0, max(len(puts), 1), ATTRIBUTES_PER_WRITE):
+                put = dict(puts[start : start + ATTRIBUTES_PER_WRITE])
                 self.inner.bump_counters(pk, sk, add, put, window.expires_at or 0, old=False)
+                add = {}
         activity, self._activity = self._activity, {}
         self.inner.record_activities(
             [(gid, uid, user, at, interval) for (gid, uid), (user, at, interval) in activity.items()]

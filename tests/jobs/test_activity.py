@@ -135,7 +135,7 @@ def test_keeping_the_text_is_the_one_extra_write_a_policy_opts_into(slack: Deps,
 def test_the_claim_is_the_log_entry_with_author_time_reply_and_mentions_but_no_text(slack: Deps) -> None:
     post(slack, "can you check it, <@U2>?", ts(1), thread_ts=ts(0))
     (item,) = logged(slack)
-    assert item == {"k": "msg", "u": "U1", "at": float(ts(1)), "id": ts(1), "re": ts(0), "m": ["U2"], "q": 1}
+    assert item == {"u": "U1", "at": float(ts(1)), "id": ts(1), "re": ts(0), "m": ["U2"], "q": 1}
     claims = slack.store.query_items(keys.event_claim_pk("slack", f"T1#msg:C1:{ts(1)}"))
     assert list(claims) == []  # no separate claim item
 

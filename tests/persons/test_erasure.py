@@ -92,6 +92,9 @@ def test_a_scan_of_the_table_after_an_erasure_finds_them_only_in_what_an_open_ap
     entry = Entry(Claim("slack", "T1#Ev1"), NOW, "C1", (told,), {}, "MessagePosted", USER, "w1", NOW + 60)
     assert Outbox(store).open(entry)
     store.put_item(Item(keys.export_pk("tok1"), "EXPORT", {"uid": UID, "keys": ["mydata/x.json"]}))
+    window = (keys.moderation_window_pk(GID), keys.moderation_window_sk(1))
+    page_sums = {f"m_{UID}_{n}": 1 for n in range(20)} | {"f_group": 3}  # a page's, written at once
+    store.bump_counters(*window, page_sums, {f"t_{UID}": NOW}, int(NOW) + 600, old=False)
     person = PersonRepo(store).person(pid)
     assert person is not None
 
@@ -110,6 +113,9 @@ def test_a_scan_of_the_table_after_an_erasure_finds_them_only_in_what_an_open_ap
     carried = Outbox(store).load(entry.claim)
     assert carried is not None and carried.recorded and carried.actions == ()
     assert erased.done["outbox"] == 1 and erased.done["group_admin"] == 1 and erased.done["export"] == 1
+    counted = store.get_item(*window)
+    assert counted is not None and erased.done["rate"] == 1
+    assert counted.data["f_group"] == 3 and counted.data[f"m_{tombstone_of(pid)}_19"] == 1
 
 
 def test_the_reports_that_name_them_are_rewritten_and_their_earlier_versions_deleted(

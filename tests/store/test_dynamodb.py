@@ -117,3 +117,21 @@ def test_a_store_built_from_an_endpoint_url_reaches_that_endpoint(
 
     assert store.claim_event("slack", "Ev1", T0) is True
     assert store.claim_event("slack", "Ev1", T0) is False
+
+
+def test_a_write_of_many_counters_is_one_attribute_and_adds_to_what_plain_writes_added(
+    dynamo_store: DynamoStore, dynamodb_client: Any, table_name: str
+) -> None:
+    pk, sk = keys.moderation_window_pk(GID), keys.moderation_window_sk(1)
+    dynamo_store.bump_counters(pk, sk, {"f_a": 2}, {}, int(T0) + 600)
+    dynamo_store.usage.reset()
+    added = {f"m_{UID}_{n}": 1 for n in range(500)} | {"f_a": 1}
+    dynamo_store.bump_counters(pk, sk, added, {"t_x": T0}, int(T0) + 600, old=False)
+
+    assert dynamo_store.usage.calls == {"UpdateItem": 1}
+    raw = raw_item(dynamodb_client, table_name, pk, sk)
+    packed = [name for name in raw if name.startswith("~")]
+    assert len(packed) == 1 and set(raw) == {"PK", "SK", "expires_at", "f_a", "t_x", *packed}
+    assert UID in raw[packed[0]]["S"]  # the person's id stays findable in the item (their erasure)
+    stored = dynamo_store.get_item(pk, sk)
+    assert stored is not None and stored.data["f_a"] == 3 and stored.data[f"m_{UID}_499"] == 1

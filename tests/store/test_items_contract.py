@@ -142,6 +142,40 @@ def test_one_write_bumps_several_counters_and_returns_what_they_were(store: Stor
     assert second == {"n_u1": 1, "f_abc": 1, "t_u1": T0}
 
 
+def many(prefix: str, count: int = 20, amount: int = 1) -> dict[str, int]:
+    """More counters than one write names one by one (`DynamoStore` packs them)."""
+    return {f"{prefix}{n}": amount for n in range(count)}
+
+
+def test_many_counters_added_in_one_write_add_up_with_every_other_write(store: Store) -> None:
+    expires = int(T0) + 600
+    store.bump_counters("RATE#g", "W#1", {"f_0": 1, "n_u1": 2}, {"t_u1": T0}, expires)
+    store.bump_counters("RATE#g", "W#1", {**many("f_"), "n_u1": 3}, {"t_u1": T0 + 1}, expires, old=False)
+    store.bump_counters("RATE#g", "W#1", many("f_", amount=2), {}, expires, old=False)
+    before = store.bump_counters("RATE#g", "W#1", {"f_0": 1, "f_19": 1, "n_u1": 1}, {}, expires)
+    assert (before["f_0"], before["f_19"], before["n_u1"], before["t_u1"]) == (4, 3, 5, T0 + 1)
+    stored = store.get_item("RATE#g", "W#1")
+    assert stored is not None
+    assert stored.data == {**many("f_", amount=3), "f_0": 5, "f_19": 4, "n_u1": 6, "t_u1": T0 + 1}
+    assert [item.data for item in store.query_items("RATE#g")] == [stored.data]
+    assert [item.data for item in store.get_items([("RATE#g", "W#1")])] == [stored.data]
+
+
+def test_an_item_of_many_counters_rewritten_whole_holds_what_it_was_given(store: Store) -> None:
+    """An erasure rewrites a window item with the person's names replaced: the counters as read."""
+    store.bump_counters("RATE#g", "W#1", many("m_u1_"), {}, int(T0) + 600, old=False)
+    store.put_item(Item("RATE#g", "W#1", {"m_x_0": 1}, expires_at=int(T0) + 600))
+    stored = store.get_item("RATE#g", "W#1")
+    assert stored is not None and stored.data == {"m_x_0": 1}
+
+
+def test_counter_names_of_the_stores_own_encoding_are_refused(store: Store) -> None:
+    with pytest.raises(StoreError):
+        store.bump_counters("RATE#g", "W#1", {"~1": 1}, {}, int(T0) + 600)
+    with pytest.raises(StoreError):
+        store.put_item(Item(PK, "BAD#2", {"~1": "x"}))
+
+
 def test_member_fields_can_be_set_and_cleared(store: Store) -> None:
     store.update_member("slack:T1:C1", "slack:T1:U1", "U1", {"role": "admin", "ads_pass": True})
     member = store.get_member("slack:T1:C1", "slack:T1:U1")

@@ -13,7 +13,7 @@ import pytest
 from chalicelib.core.events import CardClicked, FileInfo, FileShared, MessagePosted
 from chalicelib.store import keys
 from chalicelib.store.base import EVENT_CLAIM_TTL, Store
-from chalicelib.store.message_log import LOG_DAYS, claim_item, from_item
+from chalicelib.store.message_log import LOG_DAYS, Entry, claim_item, from_item, to_item
 from tests.store.conftest import T0
 from tests.store.test_contract import run_concurrently
 
@@ -42,8 +42,7 @@ def test_the_claim_item_holds_what_the_message_says_and_nothing_that_needs_a_pol
     assert item is not None
     assert item.pk == "MSG#slack:T1:C1#2024-02-29"  # the UTC day of the message, not of a group's zone
     assert item.sk == keys.message_log_sk(T0 - 60, message().message_id)
-    assert item.data == {
-        "k": "msg",
+    assert item.data == {  # no kind: an item without one is a message ("msg")
         "u": "U1",
         "at": T0 - 60,
         "id": message().message_id,
@@ -55,6 +54,22 @@ def test_the_claim_item_holds_what_the_message_says_and_nothing_that_needs_a_pol
     }
     assert item.expires_at == int(T0 - 60) + LOG_DAYS * DAY
     assert from_item(item).file_names == ("plan-v2.docx",)
+
+
+def test_an_item_reads_back_as_the_entry_it_was_made_of_and_so_does_one_written_before() -> None:
+    item = claim_item(message(), T0)
+    assert item is not None
+    entry = from_item(item)
+    assert (entry.kind, entry.message_id, entry.user, entry.at) == (
+        "msg",
+        message().message_id,
+        "U1",
+        T0 - 60,
+    )
+    older = replace(item, data={**item.data, "k": "msg"})
+    assert from_item(older) == entry
+    ack = to_item("slack:T1:C1", Entry(kind="ack", user="U3", at=T0, message_id="a#1", ref="r1"))
+    assert (from_item(ack).kind, from_item(ack).message_id) == ("ack", "a#1")
 
 
 def test_every_copy_of_a_message_builds_the_same_key_whenever_it_arrives() -> None:

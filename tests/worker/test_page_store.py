@@ -51,15 +51,27 @@ def test_a_window_is_read_once_and_written_once_per_page() -> None:
     assert stored.data["n_a_1"] == 50 and stored.data["t_a"] == T0 + 49 and stored.data["f_49"] == 1
 
 
-def test_a_window_with_many_attributes_is_written_in_parts() -> None:
+def test_a_window_with_many_attributes_set_is_written_in_parts_its_additions_in_the_first() -> None:
     inner, page = stores()
     for n in range(ATTRIBUTES_PER_WRITE * 2):
-        page.bump_counters(PK, SK, {f"f_{n}": 1}, {}, expires_at=int(T0 + 600))
+        page.bump_counters(PK, SK, {f"f_{n}": 1}, {f"t_{n}": T0 + n}, expires_at=int(T0 + 600))
     inner.usage.reset()
     page.flush()
     assert inner.usage.calls["UpdateItem"] == 2
     stored = inner.get_item(PK, SK)
-    assert stored is not None and len(stored.data) == ATTRIBUTES_PER_WRITE * 2
+    assert stored is not None and len(stored.data) == ATTRIBUTES_PER_WRITE * 4
+
+
+def test_a_window_with_many_counters_is_written_once() -> None:
+    inner, page = stores()
+    for n in range(ATTRIBUTES_PER_WRITE * 2):
+        page.bump_counters(PK, SK, {f"f_{n}": 1, "n_a_1": 1}, {"t_a": T0 + n}, expires_at=int(T0 + 600))
+    inner.usage.reset()
+    page.flush()
+    assert inner.usage.calls["UpdateItem"] == 1
+    stored = inner.get_item(PK, SK)
+    assert stored is not None and stored.data["n_a_1"] == ATTRIBUTES_PER_WRITE * 2
+    assert len(stored.data) == ATTRIBUTES_PER_WRITE * 2 + 2
 
 
 def test_reading_a_window_item_sees_the_pages_writes() -> None:
