@@ -244,7 +244,9 @@ def _request(command: CommandIssued, ctx: Context, deps: Deps, file_id: str) -> 
     if repo.open_request(request):
         point_request(deps, request.ref, file.gid, gctx.now)
     card = common.sealed(
-        request_card(request, file, gctx.locale, command.platform),
+        request_card(
+            request, file, gctx.locale, command.platform, asker=name_of(command, command.user, deps)
+        ),
         deps,
         platform=command.platform,
         tenant=command.tenant,
@@ -299,7 +301,8 @@ def issue_link(
     return Decision(Decision.of(*actions).actions, audit={"file": {"link": file.file_id, "ground": ground}})
 
 
-def request_card(request: Request, file: ArchivedFile, locale: str, platform: str) -> Card:
+def request_card(request: Request, file: ArchivedFile, locale: str, platform: str, *, asker: str) -> Card:
+    """The request's card for the admins; `asker` is who asked, by name (`name_of`)."""
     prefix = command_prefix(platform)
     return Card(
         card_id=f"file-{request.ref}",
@@ -307,7 +310,7 @@ def request_card(request: Request, file: ArchivedFile, locale: str, platform: st
         body=t(
             locale,
             "files.request.body",
-            user=request.user,
+            user=asker,
             standing=t(locale, f"files.standing.{request.standing}"),
             name=file.name,
             id=file.file_id,
@@ -337,7 +340,8 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
     if not isinstance(outcome, common.Decided):
         return outcome
     decision = outcome.decision
-    line = t(gctx.locale, "files.handled", by=click.user, what=t(gctx.locale, f"files.what.{kind}"))
+    what = t(gctx.locale, f"files.what.{kind}")
+    line = t(gctx.locale, "files.handled", by=name_of(click, click.user, deps), what=what)
     title = t(gctx.locale, "files.request.title", ref=sealed.ref)
     update = common.handled(
         click, title=title, line=line, fallback_id=f"file-{sealed.ref}", reason="files.handled"
@@ -360,7 +364,12 @@ def _decide_by_command(command: CommandIssued, ctx: Context, deps: Deps, kind: s
         return outcome
     decision = outcome.decision
     done = Reply(
-        text=t(gctx.locale, "files.handled", by=command.user, what=t(gctx.locale, f"files.what.{kind}")),
+        text=t(
+            gctx.locale,
+            "files.handled",
+            by=name_of(command, command.user, deps),
+            what=t(gctx.locale, f"files.what.{kind}"),
+        ),
         private=True,
         reason="files.handled",
     )
@@ -389,7 +398,7 @@ def _decide(
         return answer("files.request.missing", ref=ref)
     if not repo.decide_request(request, DECISIONS[kind], by=user, at=gctx.now):
         latest = repo.request(located.gid, ref) or request
-        return answer("files.request.already", ref=ref, by=latest.decided_by or "?")
+        return answer("files.request.already", ref=ref, by=name_of(event, latest.decided_by, deps) or "?")
     file = repo.get(located.gid, request.file_id)
     actions: list[Action] = []
     if kind == "approve" and file is not None:
@@ -399,7 +408,7 @@ def _decide(
         actions += linked.actions
     else:
         key = "files.request.rejected" if kind == "reject" else "files.request.gone"
-        text = t(gctx.locale, key, id=request.file_id, by=user)
+        text = t(gctx.locale, key, id=request.file_id, by=name_of(event, user, deps))
         actions.append(SendDirect(user=request.user, text=text, reason=key))
     decision = Decision(
         Decision.of(*actions).actions,

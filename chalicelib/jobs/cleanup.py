@@ -208,8 +208,12 @@ def _close_card(post: BotPost, sweep: _Sweep) -> UpdateCard:
     card = Card(card_id=post.message_id, title=post.title or note, body=note, footer=note)
     # The token is what the platform needs to touch the card again (WeCom: the send's response_code,
     # which `update_card` reads as `response_token`; DingTalk: the outTrackId; Slack: "channel:ts").
+    # Where the platform refuses the update for good (a WeCom response_code used or past its 72 h), the
+    # executor tells whose card it was by message instead (`user`, kept when it was sent privately).
     ref = post.token or post.message_id
-    return UpdateCard(card=card, card_ref=ref, response_token=post.token or None, reason="jobs.cleanup")
+    return UpdateCard(
+        card=card, card_ref=ref, response_token=post.token or None, user=post.user, reason="jobs.cleanup"
+    )
 
 
 # 2. Passes -----------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ answered with (`BotPosts.register`, one PutItem): the item sits in the group's p
 (`POST#[{source}#]{message id}`) and, until it is handled, in the sparse GSI2 partition `DUE#post#{gid}`
 by its due time, so the cleanup finds what is due with one Query; the workflow that posted it finds its
 posts by `source` with one Query to recall them early. A `Recall` that went through settles the post.
+A message sent to one person privately is kept with whose it is (`user`), so that a stale card whose update
+the platform refuses (a WeCom response_code used or past its 72 h) is told to them by message instead.
 Announcements that ask for acknowledgement (`ack=True`) are also what the assessment counts
 acknowledgements against. A pass granted until a time is registered with `Passes.grant` the same way
 (`DUE#pass#{gid}`).
@@ -18,7 +20,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from chalicelib.core.actions import Decision, Lifetime, Recall
+from chalicelib.core.actions import Action, Decision, Lifetime, Recall
 from chalicelib.core.cards import Card
 from chalicelib.core.events import Event
 from chalicelib.core.ids import group_id
@@ -49,6 +51,7 @@ class BotPost:
     ref: str = ""  # the value an acknowledgement button carries
     state: str = "open"
     source: str = ""  # what it belongs to ("ann:<ref>"), for an early recall
+    user: str = ""  # whose it is when it went to one person privately ("" in a chat, or kept before)
 
     @property
     def sk(self) -> str:
@@ -80,6 +83,7 @@ class BotPost:
             "ref": self.ref,
             "state": self.state,
             "source": self.source,
+            "user": self.user,
         }
 
 
@@ -98,6 +102,7 @@ def _post(item: Item) -> BotPost:
         ref=str(d.get("ref", "")),
         state=str(d.get("state", "open")),
         source=str(d.get("source", "")),
+        user=str(d.get("user", "")),
     )
 
 
@@ -214,7 +219,7 @@ def track(
             continue
         chat = str(getattr(action, "chat", "") or "")
         gid = group_id(event.platform, event.tenant, chat or home)
-        for sent in result.sent:
+        for sent, user in zip(result.sent, _recipients(action, len(result.sent)), strict=True):
             if not sent.message_id:
                 continue  # an ephemeral or reply-URL message: nothing to recall
             repo.register(
@@ -228,9 +233,21 @@ def track(
                     token=sent.token or "",
                     title=keep.title,
                     source=keep.source,
+                    user=user,
                 ),
                 kept_until=ctx.now + KEEP_AFTER_DUE,
             )
+
+
+def _recipients(action: Action, count: int) -> list[str]:
+    """Whose each of the `count` messages an action posted is ("" for its chat): the executor posts to
+    the chat first, then to each user, one message each; where the count says otherwise, nobody's."""
+    users = getattr(action, "users", None)
+    if users is not None:
+        recipients = ([""] if getattr(action, "chat", "") else []) + list(users)
+    else:
+        recipients = [str(getattr(action, "user", "") or "")]
+    return recipients if len(recipients) == count else [""] * count
 
 
 def _settle(repo: BotPosts, recall: Recall, state: str) -> None:

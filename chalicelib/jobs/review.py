@@ -29,6 +29,7 @@ from chalicelib.jobs.base import JobReport
 from chalicelib.jobs.periods import DAY, week_label
 from chalicelib.jobs.runs import RecordedJob, RunState
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.people import name_of
 from chalicelib.kernel.where import Where
 from chalicelib.store import keys
 
@@ -141,7 +142,10 @@ class ReviewJob(RecordedJob):
                     new_by_rule[rule] += 1
                 if len(samples[rule]) < settings.samples_per_rule:
                     sensitive = any(f.sensitive for f in findings if f.rule == rule) or rule == "pii"
-                    samples[rule].append(_sample(entry, locale, scope.offset_hours, sensitive=sensitive))
+                    who = name_of(scope.event, entry.user, deps)  # a few samples: looked up when shown
+                    samples[rule].append(
+                        _sample(entry, locale, scope.offset_hours, sensitive=sensitive, who=who)
+                    )
         lines = [t(locale, "jobs.review.scope", days=settings.days, messages=messages, scanned=with_text)]
         if not by_rule:
             lines.append(t(locale, "jobs.review.clean"))
@@ -186,15 +190,16 @@ class _Roles:
         return self.known[user]
 
 
-def _sample(entry: Entry, locale: str, offset: float, *, sensitive: bool) -> str:
+def _sample(entry: Entry, locale: str, offset: float, *, sensitive: bool, who: str) -> str:
+    """One flagged message for the admins: when, who (by name), and its text unless it is sensitive."""
     from chalicelib.jobs.periods import local_day
 
     when = f"{local_day(entry.at, offset)} {_clock(entry.at, offset)}"
     if sensitive:
-        return t(locale, "jobs.review.sample_hidden", when=when, user=entry.user)
+        return t(locale, "jobs.review.sample_hidden", when=when, user=who)
     text = " ".join((entry.text or "").split())
     excerpt = text if len(text) <= EXCERPT else text[: EXCERPT - 1] + "…"
-    return t(locale, "jobs.review.sample", when=when, user=entry.user, text=excerpt)
+    return t(locale, "jobs.review.sample", when=when, user=who, text=excerpt)
 
 
 def _clock(ts: float, offset: float) -> str:

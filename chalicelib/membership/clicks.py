@@ -25,6 +25,7 @@ from chalicelib.i18n import t
 from chalicelib.kernel.clicks import ClickAnswers, ClickGate
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.people import name_of
 from chalicelib.kernel.request_cards import updates
 from chalicelib.membership import departures, joins, names
 from chalicelib.membership.admission import admit, person_of, sealed_decision
@@ -51,6 +52,7 @@ def _handled(click: CardClicked, title: str, line: str, reason: str) -> UpdateCa
         card=Card(card_id=click.card_id or reason, title=title, body=line),
         card_ref=click.card_id,
         response_token=click.response_token,
+        user=click.user,
         reason=reason,
     )
 
@@ -108,7 +110,8 @@ def on_join_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
     status = "approved" if click.action == joins.APPROVE else "rejected"
     if not repo.decide_request(request, status, by=click.user, at=gctx.now):
         current = repo.request(gid, uid) or request
-        return _private(gctx, "membership.join.already", status=current.status, by=current.decided_by or "-")
+        by = name_of(click, current.decided_by, deps) if current.decided_by else "-"
+        return _private(gctx, "membership.join.already", status=current.status, by=by)
     group = group_view(gctx, deps, click, sealed.chat)
     directory = directory_user(click, user, deps)
     person = person_of(user, uid, directory)
@@ -121,7 +124,7 @@ def on_join_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
         actions = joins.rejection(person, group)
         repo.history(gid, uid, user, "rejected", at=gctx.now, by=click.user)
     title = t(gctx.locale, "membership.join.card.title", name=person.label)
-    line = t(gctx.locale, f"membership.join.{status}", by=click.user, name=person.label)
+    line = t(gctx.locale, f"membership.join.{status}", by=name_of(click, click.user, deps), name=person.label)
     reason = f"membership.join.{status}"
     # The clicked card by the click's answer; every other approver's card (all of them, when decided in
     # the console, whose click names no card) by the tokens it was sent with.
@@ -193,6 +196,7 @@ def on_name_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
         return _private(gctx, "membership.already")
     person = Person(user, uid, record.shown or user)
     locale = gctx.locale
+    by = name_of(click, click.user, deps)
     actions: tuple[Action, ...] = ()
     if state == "removed":
         actions = joins.removal_actions(
@@ -202,11 +206,11 @@ def on_name_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
             member_text=t(locale, "membership.name.removed_member", group=group.label),
             reason="membership.name",
         )
-        line = t(locale, "membership.removed", by=click.user, name=person.label)
+        line = t(locale, "membership.removed", by=by, name=person.label)
     else:
         repo.clear_name(gid, uid)
         repo.history(gid, uid, user, "name kept", at=gctx.now, by=click.user)
-        line = t(locale, "membership.name.kept", by=click.user, name=person.label)
+        line = t(locale, "membership.name.kept", by=by, name=person.label)
     update = _handled(
         click, t(locale, "membership.name.report.title", name=person.label), line, f"membership.name.{state}"
     )
@@ -229,14 +233,15 @@ def on_transfer_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
     member = deps.store.get_member(group.gid, uid)
     person = person_of(user, uid, directory_user(click, user, deps), member.display_name if member else "")
     locale = gctx.locale
+    by = name_of(click, click.user, deps)
     actions: tuple[Action, ...] = ()
     if state == "removed":
         notice = gctx.policy.membership.departures.notice
         actions = departures.departure_actions(person, group, DepartureSettings(remove=True, notice=notice))
-        line = t(locale, "membership.removed", by=click.user, name=person.label)
+        line = t(locale, "membership.removed", by=by, name=person.label)
     else:
         repo.history(group.gid, uid, user, "transfer kept", at=gctx.now, by=click.user)
-        line = t(locale, "membership.transfer.kept", by=click.user, name=person.label)
+        line = t(locale, "membership.transfer.kept", by=by, name=person.label)
     update = _handled(
         click, t(locale, "membership.transfer.title", name=person.label), line, f"membership.transfer.{state}"
     )
@@ -259,8 +264,9 @@ def on_escalation_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision
     repo.history(group.gid, uid, user, "removed by hand", at=gctx.now, by=click.user)
     label = (member.display_name if member else "") or user
     locale = gctx.locale
+    by = name_of(click, click.user, deps)
     title = t(locale, "membership.escalate.remove.title", name=label, group=group.label)
-    line = t(locale, "membership.removed", by=click.user, name=label)
+    line = t(locale, "membership.removed", by=by, name=label)
     update = _handled(click, title, line, "membership.escalation.done")
     return _acting(click, deps, sealed, update, escalation="done", user=user, by=click.user)
 

@@ -217,7 +217,7 @@ def _decide(status: str) -> Handler:
                 ctx,
                 "membership.join.already",
                 status=state,
-                by=(current.decided_by if current else "") or "-",
+                by=name_of(command, current.decided_by, deps) if current and current.decided_by else "-",
             )
         group = group_view(ctx, deps, command, command.chat)
         directory = directory_user(command, user, deps)
@@ -230,7 +230,12 @@ def _decide(status: str) -> Handler:
         else:
             actions = joins.rejection(person, group)
         repo.history(command.gid, uid, user, status, at=ctx.now, by=command.user)
-        line = t(ctx.locale, f"membership.join.{status}", by=command.user, name=person.label)
+        line = t(
+            ctx.locale,
+            f"membership.join.{status}",
+            by=name_of(command, command.user, deps),
+            name=person.label,
+        )
         done = Reply(text=line, private=True, reason=f"membership.join.{status}")
         return sealed_decision(
             (*actions, done),

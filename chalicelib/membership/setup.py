@@ -343,6 +343,7 @@ def _answer(opened: OpenedClick, setup: Setup, deps: Deps, audit: dict[str, Any]
         ),
         card_ref=click.card_id,
         response_token=click.response_token,
+        user=click.user,
         reason="setup.chosen",
     )
     record = {**audit, "setup_choice": setup.mode or ""}

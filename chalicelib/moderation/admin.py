@@ -30,7 +30,7 @@ from chalicelib.kernel.deps import Deps
 from chalicelib.kernel.handlers import Recording
 from chalicelib.kernel.people import name_of
 from chalicelib.kernel.policies import PolicyRepo, parse_override
-from chalicelib.moderation.case_cards import other_cards
+from chalicelib.moderation.case_cards import copies
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.mutes import MuteRepo
 from chalicelib.moderation.sealing import handled_card
@@ -118,14 +118,15 @@ def decide_case(
             rule=rule_label(gctx.locale, str(case.data.get("rule", ""))),
         )
         card = handled_card(event.card_id or f"case:{case.ref}", title, line)
+        whose, others = copies(
+            deps.store, gid, "case", case.ref, card=card, click=event, reason="admin.handled"
+        )
         answer = UpdateCard(
             card=card,
             card_ref=event.card_id,
             response_token=event.response_token,
+            user=whose,
             reason="admin.handled",
-        )
-        others = other_cards(
-            deps.store, gid, "case", case.ref, card=card, click=event, reason="admin.handled"
         )
     else:
         answer, others = Reply(text=line, private=True, reason="admin.handled"), []

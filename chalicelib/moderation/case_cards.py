@@ -3,7 +3,9 @@ the console, which presses it with the first stored token) is answered by the cl
 `other_cards` gives one `UpdateCard` for each other card the follow-up keeps (`FollowUp.cards`: Slack
 "channel:ts" for `chat.update`, WeCom's response_code for `message/update_template_card`), each once,
 carried out by the outbox like every action of the decision, as `chalicelib.moderation.proposals` does
-for a removal proposal's cards. One GetItem of the follow-up, only on a click.
+for a removal proposal's cards. Each update names whose copy it is (`FollowUp.owners`), so that where the
+platform refuses it (a WeCom response_code used already or past its 72 h) the executor tells that admin
+by message instead and records it. One GetItem of the follow-up, only on a click.
 """
 
 from __future__ import annotations
@@ -15,17 +17,34 @@ from chalicelib.kernel.request_cards import TASK_SEPARATOR
 from chalicelib.store.base import Store
 
 
-def other_cards(
+def copies(
     store: Store, gid: str, kind: str, ref: str, *, card: Card, click: CardClicked, reason: str
-) -> list[UpdateCard]:
-    """An update for each card of the follow-up (`kind` case|appeal, `ref`) but the one clicked."""
+) -> tuple[str, list[UpdateCard]]:
+    """Whose copy the click's own answer updates (who clicked in the chat; the console presses with the
+    first stored token, which is another admin's copy as often as not), and an update for each other card
+    of the follow-up (`kind` case|appeal, `ref`)."""
     from chalicelib.moderation.followups import FollowUps  # it imports the deciding modules
 
     followup = FollowUps(store).get(gid, kind, ref)
     if followup is None:
-        return []
+        return click.user, []
+    pressed = click.response_token if click.response_token in followup.cards else ""
+    clicked = (followup.owner_of(pressed) if pressed else "") or click.user
     tokens = [token for token in dict.fromkeys(followup.cards) if token and not clicked_by(token, click)]
-    return [UpdateCard(card=card, card_ref=token, response_token=token, reason=reason) for token in tokens]
+    others = [
+        UpdateCard(
+            card=card, card_ref=token, response_token=token, user=followup.owner_of(token), reason=reason
+        )
+        for token in tokens
+    ]
+    return clicked, others
+
+
+def other_cards(
+    store: Store, gid: str, kind: str, ref: str, *, card: Card, click: CardClicked, reason: str
+) -> list[UpdateCard]:
+    """An update for each card of the follow-up (`kind` case|appeal, `ref`) but the one clicked."""
+    return copies(store, gid, kind, ref, card=card, click=click, reason=reason)[1]
 
 
 def clicked_by(token: str, click: CardClicked) -> bool:

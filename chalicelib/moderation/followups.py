@@ -38,6 +38,7 @@ from chalicelib.i18n import t
 from chalicelib.kernel.commands import as_command, command_name, command_prefix
 from chalicelib.kernel.context import Context, load_context, policies
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.people import name_of
 from chalicelib.kernel.where import Where
 from chalicelib.moderation import admin, reports
 from chalicelib.moderation.cases import CaseRepo
@@ -95,6 +96,16 @@ class FollowUp:
     deadline: float | None = None
     reminded: int = 0
     cards: tuple[str, ...] = ()  # the tokens of the cards as sent, so the console's click updates one
+    # Whose copy each of `cards` is, in the same order ("" for a card in the chat, or one kept before the
+    # owners were): where the platform refuses an update, they are told by message instead.
+    owners: tuple[str, ...] = ()
+
+    def owner_of(self, token: str) -> str:
+        """Whose copy the card `token` updates ("" where that is not known)."""
+        for card, owner in zip(self.cards, self.owners, strict=False):
+            if card == token:
+                return owner
+        return ""
 
     def data(self) -> dict[str, Any]:
         return {
@@ -111,6 +122,7 @@ class FollowUp:
             "deadline": self.deadline,
             "reminded": self.reminded,
             "cards": list(self.cards),
+            "owners": list(self.owners),
         }
 
     @staticmethod
@@ -130,6 +142,7 @@ class FollowUp:
             deadline=float(deadline) if deadline is not None else None,
             reminded=int(data.get("reminded", 0)),
             cards=tuple(str(token) for token in data.get("cards", ())),
+            owners=tuple(str(user) for user in data.get("owners", ())),
         )
 
 
@@ -196,9 +209,18 @@ def what(followup: FollowUp, locale: str) -> str:
 
 
 def reminder_card(
-    followup: FollowUp, step: str, *, number: int, place: Where[Event], offset_hours: float, now: float
+    followup: FollowUp,
+    step: str,
+    *,
+    number: int,
+    place: Where[Event],
+    offset_hours: float,
+    now: float,
+    member: str = "",
 ) -> Card:
-    """The open card again, with its buttons (sealed later), naming how long it has waited."""
+    """The open card again, with its buttons (sealed later), naming how long it has waited and the
+    member it is about (`member`: by name, `name_of`)."""
+    member = member or followup.member or "-"
     locale = place.locale
     if step == "overdue":
         title = t(locale, "followups.title.overdue", what=what(followup, locale), ref=followup.ref)
@@ -210,7 +232,7 @@ def reminder_card(
     else:
         title = t(locale, "followups.title.remind", n=number, what=what(followup, locale), ref=followup.ref)
     fields = [
-        (t(locale, "moderation.card.field.member"), followup.member or "-"),
+        (t(locale, "moderation.card.field.member"), member),
         (t(locale, "followups.field.rule"), rule_label(locale, followup.rule) if followup.rule else "-"),
         (t(locale, "followups.field.since"), local(followup.opened_at, offset_hours)),
     ]
@@ -223,7 +245,7 @@ def reminder_card(
             locale,
             "followups.body",
             what=what(followup, locale),
-            member=followup.member or "-",
+            member=member,
             group=place.label,
             age=age_text(now - followup.opened_at, locale),
         ),
@@ -294,8 +316,9 @@ class FollowUps:
         followup = self.get(gid, kind, ref)
         if followup is None:
             return
-        left = [token for token in followup.cards if token not in tokens]
-        self.store.update_item(keys.group_pk(gid), followup_sk(kind, ref), {"cards": left})
+        kept = [(token, followup.owner_of(token)) for token in followup.cards if token not in tokens]
+        changes = {"cards": [token for token, _ in kept], "owners": [owner for _, owner in kept]}
+        self.store.update_item(keys.group_pk(gid), followup_sk(kind, ref), changes)
 
     def close(self, gid: str, kind: str, ref: str) -> None:
         if self.store.pop_item(keys.group_pk(gid), followup_sk(kind, ref)) is not None:
@@ -350,7 +373,13 @@ def due(deps: Deps, timer: Timer, place: Where[Event], now: float) -> tuple[list
     number = followup.reminded + 1
     policy = policies(deps).for_group(followup.gid, now)
     card = reminder_card(
-        followup, step, number=number, place=place, offset_hours=policy.jobs.utc_offset_hours, now=now
+        followup,
+        step,
+        number=number,
+        place=place,
+        offset_hours=policy.jobs.utc_offset_hours,
+        now=now,
+        member=name_of(place.event, followup.member, deps),
     )
     sealed = common.sealed(card, deps, platform=place.platform, tenant=place.tenant, chat=followup.chat)
     users = followup.recipients or place.admins
@@ -391,14 +420,16 @@ def pending(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
         return common.private(locale, "followups.none")
     offset = ctx.policy.jobs.utc_offset_hours
     lines = [t(locale, "followups.list.head", count=len(live))]
-    for number, followup in enumerate(live[:MAX_LISTED], start=1):
+    listed = live[:MAX_LISTED]
+    names = {member: name_of(command, member, deps) for member in {f.member for f in listed}}
+    for number, followup in enumerate(listed, start=1):
         line = t(
             locale,
             "followups.list.line",
             n=number,
             what=what(followup, locale),
             ref=followup.ref,
-            member=followup.member or "-",
+            member=names[followup.member] or "-",
             rule=rule_label(locale, followup.rule) if followup.rule else "-",
             since=local(followup.opened_at, offset),
             age=age_text(ctx.now - followup.opened_at, locale),
@@ -452,16 +483,19 @@ def record(event: Event, ctx: Context, decision: Decision, results: tuple[Any, .
         return  # no card went out, no command acted
     _handled_by_command(event, ctx, decision, deps)
     if not decision.shadow:
-        for (kind, ref), (card, users, tokens) in _cards_sent(decision, results).items():
-            _follow(event, ctx, deps, kind=kind, ref=ref, card=card, users=users, tokens=tokens)
+        for (kind, ref), (card, users, copies) in _cards_sent(decision, results).items():
+            _follow(event, ctx, deps, kind=kind, ref=ref, card=card, users=users, copies=copies)
+
+
+Copies = tuple[tuple[str, str], ...]  # (token, whose copy it is) of each card sent that can be updated
 
 
 def _cards_sent(
     decision: Decision, results: tuple[Any, ...]
-) -> dict[tuple[str, str], tuple[str, tuple[str, ...], tuple[str, ...]]]:
-    """The followed cards the actions sent, by (kind, case), with the tokens that update them: a removal
-    proposal wins over the violation card of the same case."""
-    sent: dict[tuple[str, str], tuple[str, tuple[str, ...], tuple[str, ...]]] = {}
+) -> dict[tuple[str, str], tuple[str, tuple[str, ...], Copies]]:
+    """The followed cards the actions sent, by (kind, case), with the tokens that update them and whose
+    copy each is: a removal proposal wins over the violation card of the same case."""
+    sent: dict[tuple[str, str], tuple[str, tuple[str, ...], Copies]] = {}
     for action, result in zip(decision.actions, results, strict=False):
         if not isinstance(action, PostCard) or getattr(result, "status", "failed") == "failed":
             continue
@@ -470,9 +504,18 @@ def _cards_sent(
             continue
         kind, card = CARDS[prefix]
         if (kind, ref) not in sent or card == "removal":
-            tokens = tuple(one.token for one in getattr(result, "sent", ()) if getattr(one, "token", None))
-            sent[(kind, ref)] = (card, action.users, tokens)
+            sent[(kind, ref)] = (card, action.users, _copies(action, tuple(getattr(result, "sent", ()))))
     return sent
+
+
+def _copies(action: PostCard, sent: tuple[Any, ...]) -> Copies:
+    """Each token the platform answered with, and whose copy it is: a card goes to its chat first, then
+    to each user, one message each (`chalicelib.kernel.executor`); where the answers do not line up with
+    the recipients, whose each is cannot be said ("")."""
+    recipients = ([""] if action.chat else []) + list(action.users)
+    owners = recipients if len(recipients) == len(sent) else [""] * len(sent)
+    pairs = zip(sent, owners, strict=True)
+    return tuple((str(one.token), owner) for one, owner in pairs if getattr(one, "token", None))
 
 
 def _follow(
@@ -484,7 +527,7 @@ def _follow(
     ref: str,
     card: str,
     users: tuple[str, ...],
-    tokens: tuple[str, ...] = (),
+    copies: Copies = (),
 ) -> None:
     cases = CaseRepo(deps.store)
     gid = event.gid if event.chat and kind == CASE else cases.locate(ref)
@@ -511,7 +554,8 @@ def _follow(
         recipients=users,
         plan=plan(ctx.now, settings, deadline=deadline),
         deadline=deadline,
-        cards=tokens,
+        cards=tuple(token for token, _ in copies),
+        owners=tuple(owner for _, owner in copies),
     )
     FollowUps(deps.store).open(followup)
 

@@ -12,6 +12,8 @@ retrying; none becomes a new card.
 A WeCom response_code serves one update only (path/94945); the platform's `Capabilities.card_updates`
 says so, and a token used for an update is then dropped from the follow-up, so that a later violation
 never tries it again (the proposal's reminder, a new card with a new code, is what WeCom admins see next).
+A code WeCom refuses when the edit is sent becomes a private message to whose copy it is (`FollowUp.owners`),
+recorded as a substitution by the executor.
 """
 
 from __future__ import annotations
@@ -55,7 +57,10 @@ def one_removal_proposal(
         return decision
     card = seal_card(updated_card(proposals[0].card, waiting.ref, ctx), event, deps.settings)
     updates = tuple(
-        UpdateCard(card=card, card_ref=token, response_token=token, reason=UPDATED) for token in waiting.cards
+        UpdateCard(
+            card=card, card_ref=token, response_token=token, user=waiting.owner_of(token), reason=UPDATED
+        )
+        for token in waiting.cards
     )
     kept = tuple(a for a in decision.actions if a not in proposals)
     facts = tuple(

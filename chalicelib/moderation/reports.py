@@ -24,7 +24,7 @@ from chalicelib.kernel.handlers import Recording
 from chalicelib.kernel.people import name_of
 from chalicelib.moderation import bans
 from chalicelib.moderation.admin import CLICK_ANSWERS, group_label, private
-from chalicelib.moderation.case_cards import other_cards
+from chalicelib.moderation.case_cards import copies
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.mutes import MuteRepo
 from chalicelib.moderation.sealing import handled_card, seal_card
@@ -235,17 +235,17 @@ def decide_appeal(
         card = handled_card(
             event.card_id or f"appeal:{case.ref}", t(locale, "appeal.card.title", ref=case.ref), line
         )
-        actions.append(
-            UpdateCard(
-                card=card,
-                card_ref=event.card_id,
-                response_token=event.response_token,
-                reason="appeal.handled",
-            )
+        whose, others = copies(
+            deps.store, gid, "appeal", case.ref, card=card, click=event, reason="appeal.handled"
         )
-        actions.extend(
-            other_cards(deps.store, gid, "appeal", case.ref, card=card, click=event, reason="appeal.handled")
+        answer = UpdateCard(
+            card=card,
+            card_ref=event.card_id,
+            response_token=event.response_token,
+            user=whose,
+            reason="appeal.handled",
         )
+        actions.extend((answer, *others))
     else:
         actions.append(Reply(text=line, private=True, reason="appeal.handled"))
     appealed = AppealDecided(

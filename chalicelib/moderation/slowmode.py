@@ -41,6 +41,7 @@ from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
 from chalicelib.kernel.handlers import Recording
+from chalicelib.kernel.people import name_of
 from chalicelib.kernel.where import Where, where_in
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.exchanges import slow_mode_stamp
@@ -201,11 +202,18 @@ def notice(place: Where[Event], deps: Deps, key: str, now: float, **params: Any)
 
 
 def admin_card(
-    mode: SlowMode, place: Where[Event], policy: GroupPolicy, *, platform: str, detail: Mapping[str, Any]
+    mode: SlowMode,
+    place: Where[Event],
+    policy: GroupPolicy,
+    *,
+    platform: str,
+    detail: Mapping[str, Any],
+    name: common.Namer = common.as_is,
 ) -> Card:
-    """The admins' card: what happened, and End / Extend / Warn members."""
+    """The admins' card: what happened (the members of the exchange by `name`), and End / Extend / Warn
+    members."""
     locale, offset = place.locale, policy.jobs.utc_offset_hours
-    members = " / ".join(mode.members) or "-"
+    members = " / ".join(map(name, mode.members)) or "-"
     buttons = [
         Button(t(locale, "slowmode.button.end"), f"{PREFIX}.end", mode.ref, "primary"),
         Button(
@@ -318,7 +326,8 @@ def after_moderation(
         "heat": evidence.get("heat", "?"),
     }
     if admins:  # its buttons are sealed with the rest of the decision (moderation.sealing.seal_decision)
-        card = admin_card(mode, place, policy, platform=event.platform, detail=detail)
+        name = common.namer(event, deps)
+        card = admin_card(mode, place, policy, platform=event.platform, detail=detail, name=name)
         actions.append(PostCard(card=card, users=admins, reason="slowmode.card", rule="heated"))
     started = dataclasses.replace(decision, actions=Decision.of(*decision.actions, *actions).actions)
     return started.with_facts(SlowModeStarted(dict(mode.data())))
@@ -429,8 +438,9 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
     if kind == "end":
         if not finish(deps.store, policy, mode, now):
             return Decision()
-        actions = ending(mode, place, deps, now, key="slowmode.notice.ended_by", by=click.user)
-        line = t(gctx.locale, "workflows.handled", by=click.user, what=t(gctx.locale, "slowmode.what.end"))
+        by = name_of(click, click.user, deps)
+        actions = ending(mode, place, deps, now, key="slowmode.notice.ended_by", by=by)
+        line = t(gctx.locale, "workflows.handled", by=by, what=t(gctx.locale, "slowmode.what.end"))
         update = common.handled(
             click,
             title=t(gctx.locale, "slowmode.card.title", group=place.label),
@@ -459,7 +469,8 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
             acting_chat=acting_chat,
         )
     warnings = _warnings(click, mode)
-    what = t(gctx.locale, "slowmode.what.warn", members=" / ".join(mode.members))
+    members = " / ".join(map(common.namer(click, deps), mode.members))
+    what = t(gctx.locale, "slowmode.what.warn", members=members)
     updated = dataclasses.replace(mode, warned=True)
     actions = [
         SendDirect(
@@ -495,18 +506,22 @@ def _still_open(
     click: CardClicked, mode: SlowMode, place: Where[Event], policy: GroupPolicy, deps: Deps, *, what: str
 ) -> UpdateCard:
     """The card after Extend or Warn: who did what, and the buttons not used yet."""
-    card = admin_card(mode, place, policy, platform=click.platform, detail={})
+    card = admin_card(mode, place, policy, platform=click.platform, detail={}, name=common.namer(click, deps))
     left = tuple(
         button
         for button in card.buttons
         if not (button.action.endswith(".extend") and mode.extended)
         and not (button.action.endswith(".warn") and mode.warned)
     )
-    line = t(place.locale, "workflows.handled", by=click.user, what=what)
+    line = t(place.locale, "workflows.handled", by=name_of(click, click.user, deps), what=what)
     shown = dataclasses.replace(card, body=line, buttons=left)
     sealed = seal_card(shown, click, deps.settings, prefix=PREFIX, chat=mode.chat)
     return UpdateCard(
-        card=sealed, card_ref=click.card_id, response_token=click.response_token, reason="slowmode.handled"
+        card=sealed,
+        card_ref=click.card_id,
+        response_token=click.response_token,
+        user=click.user,
+        reason="slowmode.handled",
     )
 
 

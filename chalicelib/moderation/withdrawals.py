@@ -20,6 +20,7 @@ from chalicelib.core.events import MessageWithdrawn
 from chalicelib.i18n import t
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.people import name_of
 from chalicelib.moderation.admin import group_label
 from chalicelib.moderation.cases import CaseRepo
 
@@ -50,7 +51,7 @@ def on_withdrawn(event: MessageWithdrawn, ctx: Context, deps: Deps) -> Decision:
     text = t(
         ctx.locale,
         "moderation.withdrawn.admins",
-        member=event.user,
+        member=name_of(event, event.user, deps),
         group=group_label(ctx, event.chat),
         rule=rule_label(ctx.locale, str(case.data.get("rule", ""))),
         case=case.ref,

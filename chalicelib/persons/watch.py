@@ -171,6 +171,7 @@ def _decided(
         ),
         card_ref=click.card_id,
         response_token=click.response_token,
+        user=click.user,
         reason=f"persons.watch.{kind}",
     )
     audit = {"watch_decided": {"uid": uid, "sid": why.get("sid", ""), "what": kind, "by": click.user}}

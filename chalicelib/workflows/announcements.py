@@ -38,7 +38,7 @@ from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Item
 from chalicelib.workflows import common
-from chalicelib.workflows.common import DAY, HOUR, ArgumentError
+from chalicelib.workflows.common import DAY, HOUR, ArgumentError, Namer, as_is
 from chalicelib.workflows.settings import AnnouncementSettings
 from chalicelib.workflows.timers import Plan, Timer, Timers, plan_data, plan_of
 
@@ -165,7 +165,10 @@ def card(
     )
 
 
-def status_text(announcement: Announcement, acked: Mapping[str, float], locale: str) -> str:
+def status_text(
+    announcement: Announcement, acked: Mapping[str, float], locale: str, name: Namer = as_is
+) -> str:
+    """Who acknowledged and who has not, by name (`name`: only those listed are looked up)."""
     waiting = pending(announcement, acked)
     asked = len(waiting) + sum(1 for user in announcement.audience if user in acked)
     lines = [
@@ -180,19 +183,24 @@ def status_text(announcement: Announcement, acked: Mapping[str, float], locale: 
         )
     ]
     if acked:
-        lines.append(t(locale, "workflows.ann.status.acked", users=_listed(sorted(acked))))
+        lines.append(t(locale, "workflows.ann.status.acked", users=_listed(sorted(acked), name)))
     if waiting:
-        lines.append(t(locale, "workflows.ann.status.pending", users=_listed(waiting)))
+        lines.append(t(locale, "workflows.ann.status.pending", users=_listed(waiting, name)))
     return "\n".join(lines)
 
 
-def _listed(users: Sequence[str]) -> str:
-    shown = ", ".join(users[:MAX_LISTED])
-    return shown + (f" (+{len(users) - MAX_LISTED})" if len(users) > MAX_LISTED else "")
+def _listed(users: Sequence[str], name: Namer) -> str:
+    return common.listed(users, name, most=MAX_LISTED)
 
 
 def step_actions(
-    kind: str, announcement: Announcement, acked: Mapping[str, float], place: Where[Event], *, number: int
+    kind: str,
+    announcement: Announcement,
+    acked: Mapping[str, float],
+    place: Where[Event],
+    *,
+    number: int,
+    name: Namer = as_is,
 ) -> list[Action]:
     """What one step of the plan sends: a reminder card to who has not acknowledged, the report to the
     poster, or the notice that the announcement is withdrawn (to the group, or to its audience)."""
@@ -206,7 +214,7 @@ def step_actions(
         )
         return [kept(PostCard(card=reminder, users=waiting, reason="workflows.ann.remind"), announcement)]
     if kind == "report":
-        text = t(locale, "workflows.ann.report") + "\n" + status_text(announcement, acked, locale)
+        text = t(locale, "workflows.ann.report") + "\n" + status_text(announcement, acked, locale, name)
         return [SendDirect(user=announcement.by, text=text, reason="workflows.ann.report")]
     text = t(locale, "workflows.ann.expired", ref=announcement.ref, title=announcement.title)
     return common.to_group(place, text, announcement.audience, reason="workflows.ann.expired")
@@ -442,7 +450,8 @@ def _status(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     if command.user != announcement.by and not is_admin(command, command.user, ctx, deps):
         return common.refused(ctx.locale, "announcement status by a non-admin")
     announcement = still_here(announcement, deps, ctx.now)
-    text = status_text(announcement, Announcements(deps.store).acks(announcement), ctx.locale)
+    acked = Announcements(deps.store).acks(announcement)
+    text = status_text(announcement, acked, ctx.locale, common.namer(command, deps))
     return Decision.of(Reply(text=text, private=True, reason="workflows.ann.status"))
 
 
@@ -524,7 +533,11 @@ def due(deps: Deps, timer: Timer, place: Where[Event], now: float) -> tuple[list
     actions = [
         _sealed(action, deps, place, announcement.chat)
         for action in (
-            step_actions(kind, announcement, acked, place, number=number) if kind != "late" else ()
+            step_actions(
+                kind, announcement, acked, place, number=number, name=common.namer(place.event, deps)
+            )
+            if kind != "late"
+            else ()
         )
     ]
     if kind == "expire" and repo.close(announcement, "expired", by="qunguan", at=now):

@@ -10,9 +10,10 @@ each member directly (WeCom cards go only to people).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +29,7 @@ from chalicelib.i18n import t
 from chalicelib.kernel.clicks import ClickAnswers, answer_click
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.people import name_of
 from chalicelib.kernel.where import Where
 from chalicelib.store import keys
 from chalicelib.store.records import Item
@@ -134,6 +136,26 @@ def named(user: str, ids: Iterable[str], event: Event) -> bool:
     return user in native_ids(ids, event)
 
 
+Namer = Callable[[str], str]  # how a pure function shows a person: by name (`namer`); tests may show ids
+
+
+def as_is(user: str) -> str:
+    return user
+
+
+def namer(event: Event, deps: Deps) -> Namer:
+    """People of the event's platform by name (`people.name_of`), each looked up once, when shown."""
+    return functools.cache(lambda user: name_of(event, user, deps))
+
+
+def listed(users: Sequence[str], name: Namer = as_is, *, most: int = 20, empty: str = "") -> str:
+    """The first `most` people by name (only those shown are looked up), and how many more."""
+    if not users:
+        return empty
+    shown = ", ".join(name(user) for user in users[:most])
+    return shown + (f" (+{len(users) - most})" if len(users) > most else "")
+
+
 def members(deps: Deps, gid: str, now: float, *, leave_out: Iterable[str] = ()) -> tuple[str, ...]:
     """The members the bot knows in a group (one index Query), by native id."""
     skip = set(leave_out)
@@ -193,7 +215,7 @@ def answer(event: Event, locale: str, key: str, *, why: str = "", **params: Any)
 class Decided:
     """What a click or command that decided something (an approval, a rejection) does, as against the
     answer to one that decided nothing (refused, missing, decided before): its caller adds the card's
-    update or the private reply. `author`: whose submission it was, for the card's title."""
+    update or the private reply. `author`: whose submission it was, by name, for the card's title."""
 
     decision: Decision
     author: str = ""
@@ -246,7 +268,9 @@ def handled(click: CardClicked, *, title: str, line: str, fallback_id: str, reas
     """The clicked card, its buttons replaced by who did what (the footer: WeCom shows it in place of the
     buttons)."""
     card = Card(card_id=click.card_id or fallback_id, title=title, body="", footer=line)
-    return UpdateCard(card=card, card_ref=click.card_id, response_token=click.response_token, reason=reason)
+    return UpdateCard(
+        card=card, card_ref=click.card_id, response_token=click.response_token, user=click.user, reason=reason
+    )
 
 
 def acting(sealed_chat: str, click: CardClicked) -> str:

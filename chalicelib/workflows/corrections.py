@@ -18,6 +18,7 @@ from chalicelib.i18n import t
 from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.people import name_of
 from chalicelib.kernel.where import where_in
 from chalicelib.store import keys
 from chalicelib.store.records import Item
@@ -62,7 +63,7 @@ def on_command(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
         f"workflows.correct.notice.{kind}",
         link=link_of(target),
         note=note,
-        by=command.user,
+        by=name_of(command, command.user, deps),
         ref=ref,
     )
     deps.store.put_item(

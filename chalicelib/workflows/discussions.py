@@ -36,12 +36,13 @@ from chalicelib.kernel.clicks import ClickGate
 from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context, load_context
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.people import name_of
 from chalicelib.kernel.where import Where, where_in
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Item
 from chalicelib.workflows import common
-from chalicelib.workflows.common import DAY, ArgumentError
+from chalicelib.workflows.common import DAY, ArgumentError, Namer, as_is
 from chalicelib.workflows.moments import MomentError, local, parse_moment
 from chalicelib.workflows.settings import DiscussionSettings
 from chalicelib.workflows.timers import Plan, Timer, Timers, plan_data, plan_of
@@ -150,14 +151,11 @@ def attending(discussion: Discussion, answers: Mapping[str, str]) -> tuple[str, 
     return (discussion.by, *sorted(said))
 
 
-def _listed(users: Sequence[str]) -> str:
-    if not users:
-        return "-"
-    shown = ", ".join(users[:MAX_LISTED])
-    return shown + (f" (+{len(users) - MAX_LISTED})" if len(users) > MAX_LISTED else "")
+def _listed(users: Sequence[str], name: Namer = as_is) -> str:
+    return common.listed(users, name, most=MAX_LISTED, empty="-")
 
 
-def status_text(discussion: Discussion, answers: Mapping[str, str], locale: str) -> str:
+def status_text(discussion: Discussion, answers: Mapping[str, str], locale: str, name: Namer = as_is) -> str:
     coming = attending(discussion, answers)
     declined = sorted(user for user, answer in answers.items() if answer == "no")
     waiting = pending(discussion, answers)
@@ -171,28 +169,30 @@ def status_text(discussion: Discussion, answers: Mapping[str, str], locale: str)
                 when=discussion.when,
                 state=t(locale, f"discussions.state.{discussion.state}"),
             ),
-            t(locale, "discussions.status.yes", count=len(coming), users=_listed(coming)),
-            t(locale, "discussions.status.no", count=len(declined), users=_listed(declined)),
-            t(locale, "discussions.status.pending", count=len(waiting), users=_listed(waiting)),
+            t(locale, "discussions.status.yes", count=len(coming), users=_listed(coming, name)),
+            t(locale, "discussions.status.no", count=len(declined), users=_listed(declined, name)),
+            t(locale, "discussions.status.pending", count=len(waiting), users=_listed(waiting, name)),
         ]
     )
 
 
-def card(discussion: Discussion, locale: str, platform: str, *, reminder: bool = False) -> Card:
-    """The discussion as a card with I'll attend / Can't attend (sealed later)."""
+def card(
+    discussion: Discussion, locale: str, platform: str, *, reminder: bool = False, name: Namer = as_is
+) -> Card:
+    """The discussion as a card with I'll attend / Can't attend (sealed later), naming its organiser."""
     remind = " / ".join(_minutes(m, locale) for m in discussion.remind_minutes) or "-"
     title_key = "discussions.reminder.title" if reminder else "discussions.card.title"
     return Card(
         card_id=f"disc-{discussion.ref}" + ("-r" if reminder else ""),
         title=t(locale, title_key, ref=discussion.ref, topic=discussion.topic),
-        body=t(locale, "discussions.card.body", when=discussion.when, by=discussion.by),
+        body=t(locale, "discussions.card.body", when=discussion.when, by=name(discussion.by)),
         buttons=(
             Button(t(locale, "discussions.button.yes"), ATTEND, discussion.ref, "primary"),
             Button(t(locale, "discussions.button.no"), DECLINE, discussion.ref),
         ),
         fields=(
             (t(locale, "discussions.field.when"), discussion.when),
-            (t(locale, "discussions.field.by"), discussion.by),
+            (t(locale, "discussions.field.by"), name(discussion.by)),
             (t(locale, "discussions.field.remind"), remind),
         ),
         footer=t(locale, "discussions.footer", prefix=command_prefix(platform), ref=discussion.ref),
@@ -213,6 +213,7 @@ def step_actions(
     now: float,
     *,
     audience_all: Sequence[str],
+    name: Namer = as_is,
 ) -> list[Action]:
     """What one step sends. A reminder: a private word to who attends, the card again to who has not
     answered (nothing to who cannot attend, nothing once it has started). The start: the attendance to
@@ -229,7 +230,7 @@ def step_actions(
         ]
         waiting = pending(discussion, answers)
         if waiting:
-            again = card(discussion, locale, place.platform, reminder=True)
+            again = card(discussion, locale, place.platform, reminder=True, name=name)
             actions.append(PostCard(card=again, users=waiting, reason="discussions.remind"))
         return actions
     coming = attending(discussion, answers)
@@ -239,9 +240,9 @@ def step_actions(
         ref=discussion.ref,
         topic=discussion.topic,
         count=len(coming),
-        users=_listed(coming),
+        users=_listed(coming, name),
     )
-    report = t(locale, "discussions.start.report") + "\n" + status_text(discussion, answers, locale)
+    report = t(locale, "discussions.start.report") + "\n" + status_text(discussion, answers, locale, name)
     actions = [SendDirect(user=discussion.by, text=report, reason="discussions.started")]
     return [*common.to_group(place, notice, audience_all, reason="discussions.started"), *actions]
 
@@ -363,7 +364,9 @@ def take(
     audience_all = () if place.can_post else discussion.audience
     actions = [
         _sealed(action, deps, place, discussion.chat)
-        for action in step_actions(step, moved, answers, place, now, audience_all=audience_all)
+        for action in step_actions(
+            step, moved, answers, place, now, audience_all=audience_all, name=common.namer(place.event, deps)
+        )
     ]
     return actions, _timer(moved), step
 
@@ -487,7 +490,7 @@ def _schedule(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     else:
         discussion = repo.get(command.gid, discussion.ref) or discussion
     shown = common.sealed(
-        card(discussion, place.locale, command.platform),
+        card(discussion, place.locale, command.platform, name=common.namer(command, deps)),
         deps,
         platform=command.platform,
         tenant=command.tenant,
@@ -527,7 +530,8 @@ def _status(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     discussion, _ = _find(command, ctx, deps, command.args[1] if len(command.args) > 1 else None)
     if discussion is None:
         return common.private(ctx.locale, "discussions.missing")
-    text = status_text(discussion, Discussions(deps.store).answers(discussion), ctx.locale)
+    answers = Discussions(deps.store).answers(discussion)
+    text = status_text(discussion, answers, ctx.locale, common.namer(command, deps))
     return Decision.of(Reply(text=text, private=True, reason="discussions.status"))
 
 
@@ -568,7 +572,7 @@ def _cancel(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
         ref=discussion.ref,
         topic=discussion.topic,
         when=discussion.when,
-        by=command.user,
+        by=name_of(command, command.user, deps),
     )
     audience = () if place.can_post else discussion.audience
     return common.decided(

@@ -39,13 +39,14 @@ from chalicelib.kernel.clicks import ClickGate
 from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context, policies
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.people import name_of
 from chalicelib.kernel.policies import parse_override
 from chalicelib.kernel.where import Where, where_in
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import AuditRecord, Item
 from chalicelib.workflows import common
-from chalicelib.workflows.common import DAY
+from chalicelib.workflows.common import DAY, Namer, as_is
 from chalicelib.workflows.settings import SEVERITIES, IncidentSettings, Severity
 
 KEEP_DAYS = 365
@@ -153,18 +154,21 @@ def timeline(
     audit: Sequence[AuditRecord],
     locale: str,
     offset_hours: float = 8.0,
+    *,
+    name: Namer = as_is,
 ) -> list[str]:
-    """What happened, in time order: the incident's own updates and what the audit log recorded in the
-    group while it was open."""
+    """What happened, in time order: the incident's own updates (who, by `name`) and what the audit log
+    recorded in the group while it was open."""
     entries: list[tuple[float, str]] = []
     for update in updates:
-        line = t(locale, f"workflows.inc.timeline.{update.what}", by=update.by, text=update.text)
+        line = t(locale, f"workflows.inc.timeline.{update.what}", by=name(update.by), text=update.text)
         entries.append((update.at, line))
     for record in audit:
         if record.at < incident.at or not record.actions:
             continue
         actions = ", ".join(action.split(":", 1)[0] for action in record.actions)
-        line = f"{record.event_type} {record.actor or '-'}: {actions} ({record.outcome})"
+        actor = name(record.actor) if record.actor and record.actor != "qunguan" else record.actor or "-"
+        line = f"{record.event_type} {actor}: {actions} ({record.outcome})"
         entries.append((record.at, line))
     entries.sort(key=lambda entry: entry[0])
     lines = [f"{local_clock(at, offset_hours)} {line}" for at, line in entries]
@@ -181,20 +185,22 @@ def report_text(
     lines: Sequence[str],
     locale: str,
     offset_hours: float = 8.0,
+    name: Namer = as_is,
 ) -> str:
+    """The report its readers get at the close; who opened, closed and answered it by `name`."""
     head = t(
         locale,
         "workflows.inc.report",
         ref=incident.ref,
         severity=t(locale, f"workflows.inc.severity.{incident.severity}"),
         opened=common.when(incident.at, offset_hours),
-        by=incident.by,
+        by=name(incident.by),
         closed=common.when(closed_at, offset_hours),
-        closed_by=closed_by,
+        closed_by=name(closed_by),
         minutes=max(1, round((closed_at - incident.at) / 60)),
         opening=incident.summary,
         summary=summary,
-        responders=", ".join(acknowledged) or "-",
+        responders=", ".join(map(name, acknowledged)) or "-",
         muted=len(incident.muted),
         joins=t(locale, "workflows.yes" if incident.joins_paused else "workflows.no"),
         escalated=t(locale, "workflows.yes" if incident.escalated else "workflows.no"),
@@ -449,7 +455,8 @@ def _isolate(
 def _update(command: CommandIssued, ctx: Context, deps: Deps, incident: Incident, text: str) -> Decision:
     Incidents(deps.store).add(incident, Update(ctx.now, command.user, "update", text))
     place = where_in(deps, command, ctx)
-    notice = t(ctx.locale, "workflows.inc.updated", ref=incident.ref, text=text, by=command.user)
+    by = name_of(command, command.user, deps)
+    notice = t(ctx.locale, "workflows.inc.updated", ref=incident.ref, text=text, by=by)
     audience = () if place.can_post else common.members(deps, place.gid, ctx.now)
     done = Reply(
         text=t(ctx.locale, "workflows.inc.updated.you", ref=incident.ref),
@@ -466,12 +473,14 @@ def _close(command: CommandIssued, ctx: Context, deps: Deps, incident: Incident,
         )
     repo = Incidents(deps.store)
     repo.add(incident, Update(ctx.now, command.user, "closed", summary))
+    name = common.namer(command, deps)
     lines = timeline(
         incident,
         repo.updates(incident),
         deps.store.list_audit(incident.gid, TIMELINE_AUDIT_LIMIT),
         ctx.locale,
         ctx.policy.jobs.utc_offset_hours,
+        name=name,
     )
     acknowledged = repo.acknowledged(incident)
     report = report_text(
@@ -483,6 +492,7 @@ def _close(command: CommandIssued, ctx: Context, deps: Deps, incident: Incident,
         lines=lines,
         locale=ctx.locale,
         offset_hours=ctx.policy.jobs.utc_offset_hours,
+        name=name,
     )
     if not repo.close(incident, by=command.user, at=ctx.now, summary=summary, report=report):
         return common.private(ctx.locale, "workflows.inc.none")

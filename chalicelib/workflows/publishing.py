@@ -135,8 +135,9 @@ def plan(at: float, remind_hours: tuple[float, ...], expire_hours: float) -> Pla
     return (*steps, ("lapse", at + expire_hours * HOUR))
 
 
-def card(submission: Submission, locale: str, platform: str, *, reminder: bool = False) -> Card:
-    fields = [(t(locale, "workflows.pub.field.by"), submission.by)]
+def card(submission: Submission, locale: str, platform: str, *, author: str, reminder: bool = False) -> Card:
+    """The draft's card for its approvers; `author` is who submitted it, by name (`name_of`)."""
+    fields = [(t(locale, "workflows.pub.field.by"), author)]
     if submission.expires_seconds:
         fields.append((t(locale, "workflows.pub.field.expires"), f"{submission.expires_seconds / DAY:g}d"))
     return Card(
@@ -145,7 +146,7 @@ def card(submission: Submission, locale: str, platform: str, *, reminder: bool =
             locale,
             "workflows.pub.reminder.title" if reminder else "workflows.pub.card.title",
             ref=submission.ref,
-            by=submission.by,
+            by=author,
         ),
         body=submission.text,
         buttons=(
@@ -198,7 +199,7 @@ def _submit(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
         Timers(deps.store).set(Timer(submission.gid, KIND, submission.ref, submission.plan[0][1], 0))
         common.point(deps, submission.ref, submission.gid, keep_until=ctx.now + KEEP_DAYS * DAY)
     shown = common.sealed(
-        card(submission, ctx.locale, command.platform),
+        card(submission, ctx.locale, command.platform, author=name_of(command, command.user, deps)),
         deps,
         platform=command.platform,
         tenant=command.tenant,
@@ -230,7 +231,8 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
         return outcome  # refused, missing, or decided before: answered privately, nothing else
     decision = outcome.decision
     locale = gctx.locale
-    line = t(locale, "workflows.handled", by=click.user, what=t(locale, f"workflows.pub.what.{kind}"))
+    what = t(locale, f"workflows.pub.what.{kind}")
+    line = t(locale, "workflows.handled", by=name_of(click, click.user, deps), what=what)
     title = t(locale, "workflows.pub.card.title", ref=sealed.ref, by=outcome.author)
     reason = "workflows.pub.handled"
     # The clicked card by the click's answer; every other approver's card (all of them, when decided in
@@ -288,7 +290,7 @@ def _decide_by_command(
         text=t(
             gctx.locale,
             "workflows.handled",
-            by=command.user,
+            by=name_of(command, command.user, deps),
             what=t(gctx.locale, f"workflows.pub.what.{kind}"),
         ),
         private=True,
@@ -330,10 +332,15 @@ def _decide(
     if not repo.decide(submission, state, by=user, at=gctx.now, reason=reason):
         latest = repo.get(located.gid, ref) or submission
         return common.answer(
-            event, gctx.locale, "workflows.pub.already", ref=ref, by=latest.decided_by or "?"
+            event,
+            gctx.locale,
+            "workflows.pub.already",
+            ref=ref,
+            by=name_of(event, latest.decided_by, deps) or "?",
         )
     Timers(deps.store).clear(submission.gid, KIND, ref)
     locale = gctx.locale
+    by = name_of(located, user, deps)
     actions: list[Action] = []
     if kind == "approve":
         place = where_in(deps, located, gctx)
@@ -356,13 +363,13 @@ def _decide(
             source=ref,
         )
         actions += posted
-        text = t(locale, "workflows.pub.approved", ref=ref, by=user, announcement=announcement.ref)
+        text = t(locale, "workflows.pub.approved", ref=ref, by=by, announcement=announcement.ref)
     else:
         text = t(
             locale,
             "workflows.pub.rejected",
             ref=ref,
-            by=user,
+            by=by,
             reason=reason or t(locale, "workflows.no_reason"),
         )
     actions.append(SendDirect(user=submission.by, text=text, reason=f"workflows.pub.{state}"))
@@ -370,7 +377,7 @@ def _decide(
         Decision.of(*actions).actions,
         audit={"decided": {"ref": ref, "what": state, "by": user, "author": submission.by}},
     )
-    return Decided(decision, author=submission.by)
+    return Decided(decision, author=name_of(located, submission.by, deps))
 
 
 # The reminders job's part -----------------------------------------------------------------------------
@@ -390,7 +397,13 @@ def due(deps: Deps, timer: Timer, place: Where[Event], now: float) -> tuple[list
         told = SendDirect(user=submission.by, text=text, reason="workflows.pub.lapsed")
         return [told, *_lapsed_cards(deps, submission, place, now)], None, kind
     shown = common.sealed(
-        card(submission, locale, place.platform, reminder=True),
+        card(
+            submission,
+            locale,
+            place.platform,
+            author=name_of(place.event, submission.by, deps),
+            reminder=True,
+        ),
         deps,
         platform=place.platform,
         tenant=place.tenant,

@@ -53,6 +53,7 @@ from chalicelib.kernel.clicks import ClickGate
 from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context, load_context, policies
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.people import name_of, names_of_ids
 from chalicelib.kernel.policies import PolicyRepo, parse_override
 from chalicelib.kernel.where import Where, where_in
 from chalicelib.store import keys
@@ -380,7 +381,7 @@ def _propose(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
     deciders = common.native_ids(named, command)
     card = Card(
         card_id=f"rev-{ref}",
-        title=t(locale, "workflows.rev.card.title", ref=ref, by=command.user),
+        title=t(locale, "workflows.rev.card.title", ref=ref, by=name_of(command, command.user, deps)),
         body=notice_text(revision, "proposed", locale, in_full=True)
         + "\n\n"
         + trial_text(deps, repo, command.gid, new, now=ctx.now, locale=locale),
@@ -417,7 +418,7 @@ def _status(command: CommandIssued, ctx: Context, deps: Deps, ref: str | None) -
             "workflows.rev.status",
             ref=revision.ref,
             state=state,
-            by=revision.by,
+            by=proposer_name(revision, deps),
             approvals=", ".join(repo.approvals(revision)) or "-",
             pilots=len(revision.pilots),
         )
@@ -454,13 +455,14 @@ def _decide(
     if kind == "reject":
         if not repo.move(revision, "rejected", frm=("proposed",), decided_by=event.user, decided_at=ctx.now):
             return say("workflows.rev.wrong_state", ref=revision.ref, state=_state(revision, locale))
-        text = t(locale, "workflows.rev.rejected", ref=revision.ref, by=event.user)
+        by = name_of(event, event.user, deps)
+        text = t(locale, "workflows.rev.rejected", ref=revision.ref, by=by)
         rejected = common.decided(
             SendDirect(user=revision.by, text=text, reason="workflows.rev.rejected"),
-            *say("workflows.rev.rejected", ref=revision.ref, by=event.user).actions,
+            *say("workflows.rev.rejected", ref=revision.ref, by=by).actions,
             audit={"revision": {"ref": revision.ref, "what": "rejected", "by": event.user}},
         )
-        return Decided(rejected, author=revision.by)
+        return Decided(rejected, author=proposer_name(revision, deps))
     if revision.state != "proposed":
         return say("workflows.rev.wrong_state", ref=revision.ref, state=_state(revision, locale))
     if event.uid(event.user) == revision.proposer and not _may_approve_own(deps):
@@ -485,7 +487,12 @@ def _decide(
         audit={"revision": {"ref": revision.ref, "what": "approved", "by": event.user}},
         acting_chat=_acting(place, event),
     )
-    return Decided(approved, author=revision.by)
+    return Decided(approved, author=proposer_name(revision, deps))
+
+
+def proposer_name(revision: Revision, deps: Deps) -> str:
+    """Who proposed it, by name (looked up on the proposing group's platform)."""
+    return names_of_ids([revision.proposer], deps)[revision.proposer]
 
 
 def _may_approve_own(deps: Deps) -> bool:
@@ -532,10 +539,9 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
     if not isinstance(outcome, Decided):
         return outcome
     decision = outcome.decision
-    line = t(
-        gctx.locale, "workflows.handled", by=click.user, what=t(gctx.locale, f"workflows.rev.what.{kind}")
-    )
-    title = t(gctx.locale, "workflows.rev.card.title", ref=revision.ref, by=revision.by)
+    what = t(gctx.locale, f"workflows.rev.what.{kind}")
+    line = t(gctx.locale, "workflows.handled", by=name_of(click, click.user, deps), what=what)
+    title = t(gctx.locale, "workflows.rev.card.title", ref=revision.ref, by=outcome.author)
     update = common.handled(
         click, title=title, line=line, fallback_id=f"rev-{revision.ref}", reason="workflows.rev.handled"
     )

@@ -20,6 +20,7 @@ from chalicelib.kernel.clicks import ClickGate
 from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.people import name_of
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.records import Item
@@ -193,7 +194,7 @@ def on_card(click: CardClicked, ctx: Context, deps: Deps) -> Decision:
     update = common.handled(
         click,
         title=t(locale, "workflows.suggest.card.title", ref=suggestion.ref),
-        line=t(locale, "workflows.handled", by=click.user, what=what),
+        line=t(locale, "workflows.handled", by=name_of(click, click.user, deps), what=what),
         fallback_id=f"sug-{suggestion.ref}",
         reason="workflows.suggest.handled",
     )

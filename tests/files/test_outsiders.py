@@ -4,6 +4,7 @@ refused; an admin's approval grants the file and sends the link, once; a rejecti
 
 from __future__ import annotations
 
+import json
 import re
 import time
 
@@ -104,3 +105,23 @@ def test_an_admin_may_decide_by_command_where_no_card_can_be_shown_and_a_member_
     command(files_stack, fake, f"file approve {ref}", user=ADMIN)
     (dm,) = said(fake, "chat.postMessage", "qunguan.example.com")
     assert follow(files_stack, token_in(dm))[0] == 303
+
+
+def test_the_admins_read_who_asks_and_the_asker_who_decided_by_name_not_id(
+    files_stack: Stack, fake: FakeMessengers
+) -> None:
+    apply_policy(files_stack, admins=[f"slack:{conv.SLACK_TEAM}:{ADMIN}"])
+    share(files_stack, fake, "F0OUT0004", "预算.pdf")
+    (file,) = archived(files_stack, GID)
+    guest, admin = "Member ST01", "Member MIN1"  # the fake directory's names of UGUEST01 and UADMIN1
+
+    command(files_stack, fake, f"file {file.file_id}", user=GUEST)
+    posted = [
+        call.body for call in fake.sent("chat.postMessage") if call.body.get("channel") == f"D{ADMIN[1:]}"
+    ]
+    shown = json.dumps(posted[-1]["blocks"], ensure_ascii=False)
+    assert guest in shown and GUEST not in shown
+
+    click(files_stack, fake, "file.reject", request_card(fake)["file.reject"], ADMIN)
+    (told,) = said(fake, "chat.postMessage", "拒绝")
+    assert admin in told and ADMIN not in told

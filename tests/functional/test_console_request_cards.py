@@ -31,6 +31,7 @@ from chalicelib.console.settings import ConsoleSettings
 from chalicelib.core.cards import Card
 from chalicelib.core.policy import default_policy_text
 from chalicelib.kernel.open_requests import OpenRequests
+from chalicelib.kernel.people import names_of_ids
 from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.kernel.request_cards import SentCards
 from chalicelib.membership.due import MembershipJob
@@ -43,6 +44,7 @@ from tests.functional.test_membership import CASTS, HOUR, PLATFORMS, Cast, gid, 
 from tests.functional.test_workflows import governed as workflows_governed
 from tests.functional.test_workflows import group_saw, run_scheduled
 from tests.functional.workflow_talk import SIDES, Side, replies
+from tests.functional.workflow_talk import directory_name as named_as
 from tests.support.stack import Stack, running_stack
 
 
@@ -75,6 +77,12 @@ def approvers_and_console(
             yield stack, console, talk, cast
         finally:
             use_console(None)
+
+
+def directory_name(stack: Stack, talk: Talk, user: str) -> str:
+    """How the bot names `user` from the platform's directory (through the real adapter, from the fake's
+    directory)."""
+    return names_of_ids([uid(talk, user)], stack.deps)[uid(talk, user)]
 
 
 def press(
@@ -129,8 +137,12 @@ def test_approving_in_the_console_updates_every_approvers_card_in_the_chat_once(
         assert request is not None and (request.status, request.decided_by) == ("approved", cast.admin)
         shown = updates(fake, talk)
         assert len(shown) == len(approvers), "each approver's card, once"
+        admin = directory_name(stack, talk, cast.admin)
         for call in shown:
-            assert f"{cast.admin} approved" in json.dumps(call.body, ensure_ascii=False)
+            body = json.dumps(call.body, ensure_ascii=False)
+            assert f"{admin} approved" in body
+            if admin != cast.admin:  # by name, never by id (a WeCom app is told no names: the id is it)
+                assert f"{cast.admin} approved" not in body.replace(admin, "")
         assert approval_cards(fake, talk) == [], "no approval card is posted again"
         audit = stack.store.list_audit(group)
         decided = [record for record in audit if any("UpdateCard" in action for action in record.actions)]
@@ -147,8 +159,12 @@ def test_where_dingtalk_showed_no_card_each_approver_is_told_who_decided(fake: F
         assert press(stack, console, uid(talk, cast.admin), group, key, choice="approve") == 302
 
         assert updates(fake, talk) == [] and approval_cards(fake, talk) == []
+        admin = directory_name(stack, talk, cast.admin)
+        assert admin != cast.admin
         for approver in (cast.admin, cast.member):
-            assert any(f"{cast.admin} approved" in text for text in talk.direct_texts(fake, approver))
+            texts = talk.direct_texts(fake, approver)
+            assert any(f"{admin} approved" in text for text in texts)
+            assert not any(f"{cast.admin} approved" in text.replace(admin, "") for text in texts)
         audit = stack.store.list_audit(group)
         assert any("SendDirect:membership.join.approved.told" in record.actions for record in audit)
 
@@ -192,7 +208,15 @@ def test_a_draft_approved_in_the_console_is_published_once_and_every_approvers_c
             )
         ]
         assert len(shown) == len(sent), "each approver's card, once"
-        assert all(side.admin in json.dumps(call.body, ensure_ascii=False) for call in shown)
+        admin, author = named_as(stack, side, side.admin), named_as(stack, side, side.member)
+        for call in (*sent, *shown):  # whose draft it is, and who decided, by name, never by id
+            body = json.dumps(call.body, ensure_ascii=False)
+            titled = call in sent or side.platform != "wecom"  # WeCom replaces only the buttons' label
+            assert f"（{author}）" in body or not titled
+            assert f"（{side.member}）" not in body or author == side.member
+            if call in shown:
+                assert f"{admin} 已处理" in body
+                assert f"{side.admin} 已处理" not in body.replace(admin, "") or admin == side.admin
         decided = [
             record
             for record in stack.store.list_audit(side.gid)

@@ -18,7 +18,7 @@ from tests.functional.test_workflows import (
     said,
     side,
 )
-from tests.functional.workflow_talk import Side, replies
+from tests.functional.workflow_talk import Side, directory_name, replies
 
 __all__ = ["side"]  # the fixture: each test runs on Slack, WeCom and DingTalk
 HOUR = 3600
@@ -64,8 +64,11 @@ def test_a_discussion_with_attendance_reminders_and_the_list_at_the_start(
         clock.at = starts + 30
         minutely.run(stack.deps, clock.now())
         start = group_saw(fake, side)
-        assert "现在开始" in start and f"出席（2 人）：{side.admin}, {side.member}" in start
-        assert f"未回复（1）：{side.member2}" in said(fake, side, side.admin)  # the organiser's list
+        admin, bob, carol = (
+            directory_name(stack, side, user) for user in (side.admin, side.member, side.member2)
+        )
+        assert "现在开始" in start and f"出席（2 人）：{admin}, {bob}" in start  # by name
+        assert f"未回复（1）：{carol}" in said(fake, side, side.admin)  # the organiser's list
 
         clock.at = time.time()  # signed requests must be fresh
         stack.send(side.command(f"discussion status {ref}", side.member2, fake.hook_url("s")))

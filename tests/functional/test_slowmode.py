@@ -18,7 +18,7 @@ from chalicelib.store.records import GroupRecord
 from local.fakes.server import FakeMessengers
 from tests.functional import conversations as talk
 from tests.functional.test_workflows import clock_of, governed, group_saw, latest_card, said, side
-from tests.functional.workflow_talk import Side, card_updates, replies
+from tests.functional.workflow_talk import Side, card_updates, directory_name, named, replies
 
 __all__ = ["side"]  # the fixture: each test runs on Slack, WeCom and DingTalk
 QUARREL = (
@@ -85,7 +85,11 @@ def test_a_heated_exchange_slows_the_group_down_until_an_admin_ends_it(
         stack.send(side.click(fake, "slow.end", card["slow.end"], side.member2))
         assert SlowModes(stack.store).get(side.gid) is not None  # a member cannot end it
         stack.send(side.click(fake, "slow.end", card["slow.end"], side.admin2))
-        assert "结束了慢速模式" in group_saw(fake, side) and side.admin2 in card_updates(fake)
+        admin2 = directory_name(
+            stack, side, side.admin2
+        )  # who ended it, by name in the group and on the card
+        assert named(group_saw(fake, side), " 结束了慢速模式", admin2, side.admin2)
+        assert named(card_updates(fake), " 已处理", admin2, side.admin2)
         assert SlowModes(stack.store).get(side.gid) is None
         if side.platform == "dingtalk":
             lifted = {c.body["userIdList"][0] for c in fake.sent("muteMembers") if c.body["muteStatus"] == 0}

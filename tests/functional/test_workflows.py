@@ -41,6 +41,8 @@ from tests.functional.workflow_talk import (
     WECOM,
     Side,
     card_updates,
+    directory_name,
+    named,
     replies,
     wecom_direct_command,
 )
@@ -148,7 +150,9 @@ def test_an_announcement_is_acknowledged_once_and_its_status_shows_who(
         fake.clear()
         stack.send(side.command("announce status", side.admin, fake.hook_url("s")))
         status = replies(fake, "s")
-        assert "1/2" in status and side.member2 in status
+        carol = directory_name(stack, side, side.member2)
+        assert "1/2" in status and f"未确认：{carol}" in status  # by name
+        assert carol == side.member2 or side.member2 not in status.replace(carol, "")
 
 
 def test_a_banned_member_leaves_the_announcement_roster(fake: FakeMessengers, side: Side) -> None:
@@ -191,7 +195,8 @@ def test_reminders_come_from_the_scheduler_then_the_report_then_the_withdrawal(
         clock.at = posted + 72 * HOUR + 1  # the report, and the expiry of 3 days
         run_scheduled(stack, side)
         report = said(fake, side, side.admin)
-        assert "确认报告" in report and "1/2" in report and side.member2 in report
+        carol = directory_name(stack, side, side.member2)
+        assert "确认报告" in report and "1/2" in report and f"未确认：{carol}" in report  # by name
         assert "已到期" in group_saw(fake, side)
         ref = Announcements(stack.store).latest(side.gid)
         assert ref is not None
@@ -277,12 +282,14 @@ def test_a_submission_is_approved_once_and_published_as_an_announcement(
         stack.send(side.click(fake, "pub.approve", buttons["pub.approve"], side.admin))
         assert "系统升级" in group_saw(fake, side)  # published
         assert any("批准" in text for text in side.to(fake, side.member))
-        assert side.admin in card_updates(fake)  # the card now shows who decided
+        admin = directory_name(stack, side, side.admin)
+        assert named(card_updates(fake), " 已处理", admin, side.admin)  # who decided, by name
 
         fake.clear()
         stack.send(side.click(fake, "pub.approve", buttons["pub.approve"], side.admin2))
         assert "系统升级" not in group_saw(fake, side)  # a second click publishes nothing again
-        assert any(side.admin in text for text in side.to(fake, side.admin2))  # who decided it
+        told = " ".join(side.to(fake, side.admin2))
+        assert named(told, " 处理", admin, side.admin)  # who decided it, by name
 
 
 def test_a_rejection_tells_the_member_why(fake: FakeMessengers, side: Side) -> None:
@@ -379,7 +386,8 @@ def test_an_incident_pages_isolates_or_escalates_and_ends_with_a_report(
         report = " ".join(side.to(fake, side.admin2))
         assert "事件报告" in report and "链接已清除" in report
         assert "开启事件" in report and "正在排查来源" in report  # the timeline
-        assert side.admin2 in report.split("响应人：", 1)[1].split("\n", 1)[0]
+        responders = report.split("响应人：", 1)[1].split("\n", 1)[0]
+        assert directory_name(stack, side, side.admin2) in responders  # by name
         later = PolicyRepo(stack.store).for_group(side.gid, stack.deps.clock.now() + 7200)
         assert not later.membership.join.review_all
         if side.platform == "dingtalk":
@@ -498,7 +506,8 @@ def test_an_anonymous_suggestion_reaches_the_admins_and_its_answer_the_member(
         assert side.to(fake, side.member) == []  # a member cannot answer it
         stack.send(side.click(fake, "sug.accept", card.buttons["sug.accept"], side.admin))
         assert any("采纳" in text for text in side.to(fake, side.member))
-        assert side.admin in card_updates(fake)
+        admin = directory_name(stack, side, side.admin)
+        assert named(card_updates(fake), " 已处理", admin, side.admin)  # who answered, by name
         fake.clear()
         stack.send(side.click(fake, "sug.noted", card.buttons["sug.noted"], side.admin2))
         assert side.to(fake, side.member) == []  # answered once
@@ -534,6 +543,11 @@ def test_a_revision_is_proposed_approved_piloted_rolled_out_and_rolled_back(
         assert Revisions(stack.store).get(ref).state == "proposed"  # type: ignore[union-attr]
         stack.send(side.click(fake, "rev.approve", decide["rev.approve"], side.admin2))
         assert "已批准" in group_saw(fake, side)  # the notice of what changes
+        admin, admin2 = directory_name(stack, side, side.admin), directory_name(stack, side, side.admin2)
+        assert named(card_updates(fake), " 已处理", admin2, side.admin2)  # who decided, by name
+        assert side.platform == "wecom" or named(
+            card_updates(fake), " 提议", admin, side.admin
+        )  # who proposed
         fake.clear()
         stack.send(side.click(fake, "rev.approve", decide["rev.approve"], side.admin2))
         assert group_saw(fake, side) == ""  # a second click does nothing

@@ -21,11 +21,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from chalicelib.core.ids import Platform
+from chalicelib.kernel.people import names_of_ids
 from local.demo_settings import DEMO_SETTINGS as S
 from local.fakes.server import Call, FakeMessengers
 from local.peers import SignedRequest
 from local.peers import wecom as wecom_peer
 from tests.functional import conversations as talk
+from tests.support.stack import Stack
 
 WECOM_CORP = S["WECOM_CORP_ID"]
 
@@ -97,6 +99,18 @@ def card_updates(fake: FakeMessengers) -> str:
         *(call for call in fake.sent("/v1.0/card/instances") if call.method == "PUT"),  # DingTalk
     ]
     return " ".join(_text(call.body) for call in calls)
+
+
+def directory_name(stack: Stack, side: Side, user: str) -> str:
+    """How the bot names `user` from the platform's directory (through the real adapter, from the fake's
+    directory): what members read instead of the id (a WeCom app is told no names: there it is the id)."""
+    uid = side.uid(user)
+    return names_of_ids([uid], stack.deps)[uid]
+
+
+def named(text: str, phrase: str, name: str, user: str) -> bool:
+    """Whether `text` says `phrase` of `name` ("{name}{phrase}", e.g. " 已处理"), never of the raw `user`."""
+    return f"{name}{phrase}" in text and (name == user or f"{user}{phrase}" not in text.replace(name, ""))
 
 
 def replies(fake: FakeMessengers, hook: str) -> str:

@@ -4,17 +4,23 @@ the policy sets now; dry run first; idempotent."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
-from chalicelib.adapters.base import Capabilities, Capability, Target
+from chalicelib.adapters.base import Capabilities, Capability, Sent, Target
 from chalicelib.adapters.wecom.client import WeComMessenger
 from chalicelib.bootstrap import Deps
-from chalicelib.core.actions import Recall, UpdateCard
+from chalicelib.core.actions import Decision, Lifetime, PostCard, Recall, UpdateCard
 from chalicelib.core.cards import Button, Card
+from chalicelib.core.events import JobRequested
+from chalicelib.core.policy import DEFAULT_ORG_POLICY
+from chalicelib.errors import CardUpdateRefused
 from chalicelib.jobs.cleanup import CleanupJob
-from chalicelib.jobs.posts import BotPost, BotPosts, Pass, Passes
+from chalicelib.jobs.posts import BotPost, BotPosts, Pass, Passes, track
+from chalicelib.kernel.context import Context
+from chalicelib.kernel.executor import ActionResult, execute
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.mutes import MuteRecord, MuteRepo
 from chalicelib.settings import Settings
@@ -279,3 +285,59 @@ def test_the_cleanup_recounts_the_groups_summary_so_that_drift_heals(deps: Deps,
 
     summary = deps.store.group_summaries([GID])[GID]
     assert (summary.open_cases, summary.members, summary.last_active) == (0, 1, T0 - HOUR)
+
+
+# A stale card sent privately: whose it was -----------------------------------------------------------
+
+
+@dataclass
+class RefusingCardUpdates(RecordingMessenger):
+    """WeCom refusing the response code a card was sent with (used already, or past its 72 h)."""
+
+    def update_card(
+        self, tenant: str, card_ref: str, card: Card, *, response_token: str | None = None
+    ) -> None:
+        raise CardUpdateRefused("wecom", "update_template_card", "errcode 42022 code has been used")
+
+
+def test_a_stale_card_sent_privately_is_closed_naming_whose_it_was_and_a_refused_close_is_told(
+    deps: Deps, group: GroupRecord
+) -> None:
+    card = Card(card_id="case:c9", title="Case c9", body="Waiting for an admin")
+    sent = PostCard(card=card, users=("UADA", "UBEN"), keep=Lifetime("card", T0 - HOUR, "Case c9"))
+    posted = ActionResult("PostCard", "done", sent=(Sent("m1", "DADA:m1"), Sent("m2", "DBEN:m2")))
+    event = JobRequested(
+        platform="slack", tenant="T1", event_id="j", occurred_at=T0 - DAY, chat="C1", job="x", period="p"
+    )
+    ctx = Context(now=T0 - DAY, group=group, member=None, locale="en", policy=DEFAULT_ORG_POLICY)
+    track(event, ctx, Decision.of(sent), (posted,), deps)
+
+    closes = CleanupJob().run(deps, GID, T0).actions
+
+    assert sorted((c.card_ref, c.user) for c in closes if isinstance(c, UpdateCard)) == [
+        ("DADA:m1", "UADA"),
+        ("DBEN:m2", "UBEN"),
+    ]
+    refusing = RefusingCardUpdates()
+    results = execute(closes, event, ctx, refusing)
+    assert [r.status for r in results] == ["substituted", "substituted"]
+    assert sorted(call["user"] for verb, call in refusing.calls if verb == "send_direct") == ["UADA", "UBEN"]
+
+
+def test_a_stale_card_kept_before_whose_it_was_still_closes_naming_nobody(
+    deps: Deps, group: GroupRecord
+) -> None:
+    old = post("card", "m-old", T0 - HOUR).data()
+    del old["user"]  # as stored before
+    deps.store.put_item(
+        Item(
+            keys.group_pk(GID),
+            keys.bot_post_sk("m-old"),
+            old,
+            gsi2=(keys.bot_posts_due_pk(GID), keys.due_index_sk(T0 - HOUR, "m-old")),
+        )
+    )
+
+    (close,) = CleanupJob().run(deps, GID, T0).actions
+
+    assert isinstance(close, UpdateCard) and (close.card_ref, close.user) == ("m-old", "")

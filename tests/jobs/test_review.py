@@ -91,3 +91,17 @@ def test_an_admins_message_is_judged_with_the_admins_exemptions(deps: Deps, grou
     say(deps, policy, "U2", T0 - DAY + 60, ("b2", "you idiot"))
     report = ReviewJob().run(deps, GID, T0)
     assert report.details["by_rule"] == {"lexicon": 1}
+
+
+def test_each_sample_names_its_author_never_their_id(
+    deps: Deps, group: GroupRecord, messenger: RecordingMessenger
+) -> None:
+    policy = kept(deps)
+    messenger.names.update({"U2": "Bo Chen", "U4": "Dee Fang"})
+    say(deps, policy, "U2", T0 - DAY, ("m2", "you idiot, read them"))
+    say(deps, policy, "U4", T0 - DAY + 60, ("m4", "my id is 11010519491231002X"))  # sensitive: not quoted
+
+    text = "\n".join(ReviewJob().run(deps, GID, T0).lines)
+
+    assert "Bo Chen" in text and "Dee Fang" in text
+    assert "U2" not in text and "U4" not in text

@@ -104,17 +104,19 @@ def test_where_cards_cannot_be_shown_approvers_decide_with_a_command(
     memory_deps: Deps, messenger: RecordingMessenger
 ) -> None:
     apply_policy(memory_deps, {"membership": {"join": {"review_all": True}}})
+    messenger.names.update({"UADMIN": "Ada Wong", "U1": "Nora Li"})
     process(MemberJoined(**BASE, event_id="j1", user="U1"), memory_deps)
 
     process(command("approve U1", user="UMALLORY"), memory_deps)
     assert "Only this group's admins" in replies(messenger)[-1]
 
     process(command("approve <@U1>"), memory_deps)
-    assert replies(messenger)[-1] == "UADMIN approved U1."
+    assert replies(messenger)[-1] == "Ada Wong approved Nora Li."  # names, never the raw ids
     assert MembershipRepo(memory_deps.store).request(GID, "slack:T1:U1").status == "approved"  # type: ignore[union-attr]
 
     process(command("reject U1"), memory_deps)
-    assert "already handled (approved, UADMIN)" in replies(messenger)[-1]
+    assert "already handled (approved, Ada Wong)" in replies(messenger)[-1]
+    assert not any("UADMIN" in text for text in replies(messenger))
 
 
 def test_admins_mark_a_member_away_and_see_who_has_not_confirmed_the_rules(
@@ -186,6 +188,7 @@ def test_an_admin_removes_a_member_reported_for_their_name_and_the_card_says_so(
     repo.admit(GID, "slack:T1:U1", "U1", now=NOW)
     repo.nudge_name(NameRecord(GID, "slack:T1:U1", "U1", "CoolCat", "Erin Wu", "directory", NOW, NOW))
     repo.report_name(repo.name_record(GID, "slack:T1:U1"), at=NOW)  # type: ignore[arg-type]
+    messenger.names["UADMIN"] = "Ada Wong"
 
     process(click(memory_deps, "name.remove", "U1", user="UMALLORY"), memory_deps)
     assert not any(verb == "remove_member" for verb, _ in messenger.calls)
@@ -197,7 +200,7 @@ def test_an_admin_removes_a_member_reported_for_their_name_and_the_card_says_so(
         {"chat": "C1", "user": "U1"}
     ]
     (update, *_) = [kwargs for verb, kwargs in messenger.calls if verb == "update_card"]
-    assert update["card"].body == "UADMIN removed CoolCat."
+    assert update["card"].body == "Ada Wong removed CoolCat."  # who decided by name, not "UADMIN"
     assert repo.is_member(GID, "slack:T1:U1") is None  # recorded as gone once the platform removed them
 
 
@@ -207,10 +210,13 @@ def test_an_admin_keeps_a_transferred_member(memory_deps: Deps, messenger: Recor
     repo.admit(GID, "slack:T1:U1", "U1", now=NOW)
     nonce = repo.open_transfer(GID, "slack:T1:U1", "U1", ("42",), now=NOW)
 
+    messenger.names["UADMIN"] = "Ada Wong"
     process(click(memory_deps, "transfer.keep", f"{nonce}U1"), memory_deps)
     process(click(memory_deps, "transfer.remove", f"{nonce}U1"), memory_deps)
 
     assert not any(verb == "remove_member" for verb, _ in messenger.calls)
+    (update,) = [kwargs for verb, kwargs in messenger.calls if verb == "update_card"]
+    assert update["card"].body.startswith("Ada Wong kept") and "UADMIN" not in update["card"].body
     assert [h["what"] for h in repo.history_of(GID, "slack:T1:U1")] == ["transfer kept"]
 
 

@@ -44,6 +44,7 @@ def test_the_open_proposals_cards_are_edited_in_place_with_each_further_violatio
     outcome = group.say("U1", ABUSE)
     updates = [a for a in outcome.decision.actions if isinstance(a, UpdateCard)]
     assert sorted(u.card_ref for u in updates) == sorted(waiting.cards)
+    assert sorted(u.user for u in updates) == ["UADMIN", "UADMIN2"]  # told by message where one is refused
     card = updates[0].card
     assert card.card_id == f"removal:{waiting.ref}" and waiting.ref in card.footer
     case = outcome.decision.fact(CaseDecided)

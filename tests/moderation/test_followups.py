@@ -308,6 +308,23 @@ def test_pending_lists_the_open_cards_oldest_first_for_admins_only() -> None:
     assert isinstance(after, Reply) and first not in after.text and "2 张" in after.text
 
 
+def test_the_reminder_and_the_open_list_name_the_member_never_their_id() -> None:
+    group = make()
+    messenger = group.deps.messenger("slack")
+    assert isinstance(messenger, RecordingMessenger)
+    messenger.names["U1"] = "Lin Wei"
+    ref = violation(group, "U1")
+
+    (reminder,) = group.remind(T0 + 4 * H + 60)
+    (listing,) = group.command("UADMIN", "pending").decision.actions
+
+    shown = [reminder.card.body, *(value for _, value in reminder.card.fields)]
+    assert "Lin Wei" in reminder.card.body and ("成员", "Lin Wei") in reminder.card.fields
+    assert not any("U1" in text for text in shown)
+    assert isinstance(listing, Reply) and ref in listing.text and "Lin Wei" in listing.text
+    assert "U1" not in listing.text.replace(ref, "")
+
+
 def test_a_report_card_is_followed_like_a_violation_card() -> None:
     group = make()
     group.command("U3", "report", "<@U2>", "人身攻击")

@@ -346,6 +346,22 @@ def test_extend_and_warn_work_once_each() -> None:
     assert not group.click("UADMIN", "slow.warn", values["slow.warn"]).decision
 
 
+def test_the_admins_card_and_its_answers_name_the_members_and_who_acted_never_their_ids() -> None:
+    group = make()
+    group.messenger.names.update({"U1": "Lin Wei", "U2": "Bo Chen", "UADMIN": "Ada Wong"})
+    outcome = group.quarrel()
+    (card,) = of_type(outcome, PostCard)
+    values = card_values(outcome)
+
+    warned = group.click("UADMIN", "slow.warn", values["slow.warn"])
+    (update,) = of_type(warned, UpdateCard)
+
+    shown = " ".join((card.card.body, *(value for _, value in card.card.fields), update.card.body))
+    assert "Lin Wei / Bo Chen" in card.card.body and "Ada Wong" in update.card.body
+    assert "Lin Wei / Bo Chen" in update.card.body  # whom the warning went to
+    assert not any(user in shown for user in ("U1", "U2", "UADMIN"))
+
+
 def test_a_card_of_an_earlier_slow_mode_does_nothing_to_a_later_one() -> None:
     group = make()
     values = card_values(group.quarrel())

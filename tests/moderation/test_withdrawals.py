@@ -8,6 +8,7 @@ from chalicelib.core.events import MessageWithdrawn
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.worker.pipeline import process
 from tests.moderation.test_followups import GID, Group, make, violation
+from tests.support.messenger import RecordingMessenger
 
 
 def withdraw(group: Group, ref: str, user: str = "U1") -> list[str]:
@@ -55,3 +56,17 @@ def test_another_members_withdrawal_touches_no_case() -> None:
     assert withdraw(group, ref, user="U2") == []
     case = CaseRepo(group.deps.store).get(GID, ref)
     assert case is not None and case.state == "open"
+
+
+def test_the_admins_read_the_members_name_not_their_id() -> None:
+    group = make()
+    messenger = group.deps.messenger("slack")
+    assert isinstance(messenger, RecordingMessenger)
+    messenger.names["U1"] = "Lin Wei"
+    ref = violation(group)
+    messenger.calls.clear()
+
+    withdraw(group, ref)
+
+    told = [call["text"] for verb, call in messenger.calls if verb == "send_direct"]
+    assert len(told) == 2 and all("Lin Wei" in text and "U1" not in text for text in told)

@@ -91,6 +91,21 @@ def test_the_report_goes_to_the_poster_with_who_has_and_has_not() -> None:
     assert "1/3" in action.text and "U1" in action.text and "U2, U3" in action.text
 
 
+def test_the_report_names_who_acknowledged_and_who_not_by_name() -> None:
+    names = {"U1": "Lin Wei", "U2": "Bo Chen", "U3": "Cai Yun"}
+    asked: list[str] = []
+
+    def name(user: str) -> str:
+        asked.append(user)
+        return names[user]
+
+    (action,) = step_actions("report", announcement(), {"U1": T0}, place(can_post=True), number=3, name=name)
+    assert isinstance(action, SendDirect)
+    assert "Lin Wei" in action.text and "Bo Chen, Cai Yun" in action.text
+    assert not any(user in action.text for user in names)
+    assert sorted(asked) == ["U1", "U2", "U3"]
+
+
 @pytest.mark.parametrize(("can_post", "kinds"), [(True, {PostText}), (False, {SendDirect})])
 def test_the_withdrawal_is_told_in_the_group_or_to_each_member(can_post: bool, kinds: set[type]) -> None:
     actions = step_actions("expire", announcement(), {}, place(can_post=can_post), number=3)

@@ -281,6 +281,34 @@ def test_reminders_go_to_who_attends_and_who_has_not_answered_then_the_attendanc
     assert "已开始或已取消" in texts(group.sent(), "U3")  # too late to answer
 
 
+def test_the_card_the_attendance_and_the_status_name_people_never_by_their_ids() -> None:
+    group = make()
+    group.messenger.names.update({"UADMIN": "Ada Wong", "U1": "Lin Wei", "U2": "Bo Chen", "U3": "Cai Yun"})
+    outcome = group.command("UADMIN", "discussion", "15:00", "--remind", "1h", "复盘")
+    (posted,) = [a for a in outcome.decision.actions if isinstance(a, PostCard)]
+    assert "Ada Wong" in posted.card.body and ("发起人", "Ada Wong") in posted.card.fields
+    ref = group.latest().ref
+    group.click("U1", "disc.yes", ref)
+    group.click("U2", "disc.no", ref)
+    group.sent()
+
+    group.clock.at = START - 3600 + 1
+    minutely.run(group.deps, group.clock.now())
+    (again,) = cards_to(group.sent(), "U3")  # the reminder card to who has not answered
+    assert "Ada Wong" in again.body
+    group.clock.at = START + 1
+    minutely.run(group.deps, group.clock.now())
+    calls = group.sent()
+    (status,) = group.command("U3", "discussion", "status", ref).decision.actions
+
+    notice, report = texts(calls, verb="post_text"), texts(calls, "UADMIN")
+    assert "出席（2 人）：Ada Wong, Lin Wei" in notice
+    assert "无法参加（1）：Bo Chen" in report and "未回复（1）：Cai Yun" in report
+    assert isinstance(status, Reply) and "Lin Wei" in status.text
+    shown = " ".join((posted.card.body, again.body, notice, report, status.text))
+    assert not any(user in shown for user in ("UADMIN", "U1", "U2", "U3"))
+
+
 def test_each_step_is_taken_once_whichever_scheduler_comes_first() -> None:
     group = make()
     group.command("UADMIN", "discussion", "15:00", "--remind", "1h", "复盘")

@@ -89,3 +89,25 @@ def test_the_report_names_the_summary_responders_duration_and_timeline() -> None
     )
     assert "after 90 min" in text and "Summary: 已清除" in text and "Responders: UOPS" in text
     assert text.endswith("Timeline:\n09:00 x")
+
+
+NAMES = {"UADMIN": "Ada Wong", "UOPS": "Oz Park", "U9": "Nine Lu"}
+
+
+def test_the_timeline_and_the_report_name_people_never_by_their_ids() -> None:
+    updates = [Update(T0, "UADMIN", "opened", "钓鱼链接"), Update(T0 + 600, "UOPS", "update", "已删除")]
+    audit = [record(T0 + 300, "U9", "DeleteMessage:rule.ads"), record(T0 + 400, "qunguan", "Warn:rule.ads")]
+    lines = timeline(INCIDENT, updates, audit, "en", name=NAMES.__getitem__)
+    text = report_text(
+        INCIDENT,
+        closed_by="UADMIN",
+        closed_at=T0 + 5400,
+        summary="已清除",
+        acknowledged=["UOPS"],
+        lines=lines,
+        locale="en",
+        name=NAMES.__getitem__,
+    )
+    assert "Ada Wong" in text and "Responders: Oz Park" in text and "Nine Lu" in text
+    assert "qunguan" in text  # the bot's own steps, as they are
+    assert not any(user in text for user in NAMES)

@@ -173,12 +173,16 @@ class WeComMessenger:
           replaces a card in place only through the passive `update_template_card` reply, which must be
           the callback's own answer (path/101031), given before the worker has decided anything; so the
           decision is posted through the response_url instead: the new card, or for a card that has no
-          buttons left, its text as markdown.
+          buttons left, its text as markdown. The doc names no errcode for a response_url used already or
+          past its hour; its response_code is the one parameter that changes, so a `RESPONSE_CODE_REFUSED`
+          answer raises `CardUpdateRefused` too: the URL serves no retry, and the executor tells who
+          clicked by the app's own message instead (a failure of its own where the app cannot send).
         """
         if not response_token:
             raise MessengerError("wecom", "update_template_card", "a response code is required")
         if "://" in response_token:
-            self._post_reply_url(response_token, _reply_for(card))
+            answer = self._post_reply_url(response_token, _reply_for(card), tolerate=RESPONSE_CODE_REFUSED)
+            _refuse_card_update(answer, "response_url")
             return
         sent_task, separator, code = response_token.partition(TASK_SEPARATOR)
         if not separator:  # a click's ResponseCode, or a token stored before tokens named the task
@@ -192,10 +196,7 @@ class WeComMessenger:
         else:
             body["button"] = {"replace_name": card.footer or card.title}
         data = self._call("POST", "message/update_template_card", body, tolerate=RESPONSE_CODE_REFUSED)
-        code_refused = data.get("errcode", 0)
-        if code_refused:
-            detail = f"errcode {code_refused} {str(data.get('errmsg', ''))[:200]}"
-            raise CardUpdateRefused("wecom", "update_template_card", detail)
+        _refuse_card_update(data, "update_template_card")
 
     def delete_message(self, tenant: str, chat: str, message_id: str) -> None:
         raise NotSupported(CAPABILITIES.notes[Capability.DELETE_MESSAGE])
@@ -402,10 +403,15 @@ class WeComMessenger:
         log.warning("wecom response_url refused: not https on qyapi.weixin.qq.com; sending without it")
         return False
 
-    def _post_reply_url(self, url: str, message: dict[str, Any]) -> None:
+    def _post_reply_url(
+        self, url: str, message: dict[str, Any], *, tolerate: frozenset[int] = frozenset()
+    ) -> dict[str, Any]:
         # The AI bot's response_url is usable once and for 1 h; it needs no token.
         refuse_unless_allowed(self._reply_urls, url, method="response_url")
-        _check(_answer(self._api.request("POST", url, json=message), "response_url"), "response_url")
+        data = _answer(self._api.request("POST", url, json=message), "response_url")
+        if data.get("errcode", 0) not in tolerate:
+            _check(data, "response_url")
+        return data
 
 
 def _answer(response: requests.Response, method: str) -> dict[str, Any]:
@@ -425,6 +431,15 @@ def _check(data: dict[str, Any], method: str) -> None:
     if code != 0:
         detail = f"errcode {code} {str(data.get('errmsg', ''))[:200]}"
         raise MessengerError("wecom", method, detail, retryable=code in RETRYABLE_ERRORS)
+
+
+def _refuse_card_update(data: dict[str, Any], method: str) -> None:
+    """A response code WeCom would not take (`RESPONSE_CODE_REFUSED`, tolerated by the call) is a card
+    that cannot be updated any more."""
+    code = data.get("errcode", 0)
+    if code:
+        detail = f"errcode {code} {str(data.get('errmsg', ''))[:200]}"
+        raise CardUpdateRefused("wecom", method, detail)
 
 
 def _optional(value: Any) -> str | None:

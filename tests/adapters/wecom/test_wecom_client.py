@@ -11,14 +11,15 @@ from chalicelib.adapters.base import Capability, DirectoryUser, NotSupported, Se
 from chalicelib.adapters.http_client import ApiClient
 from chalicelib.adapters.wecom.client import WeComMessenger, messenger
 from chalicelib.clock import FrozenClock
-from chalicelib.core.actions import PostCard
+from chalicelib.core.actions import PostCard, UpdateCard
 from chalicelib.core.cards import Button, Card
-from chalicelib.core.events import MessagePosted
+from chalicelib.core.events import CardClicked, MessagePosted
 from chalicelib.core.policy import DEFAULT_ORG_POLICY
 from chalicelib.errors import CardUpdateRefused, MessengerError
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.executor import execute
 from chalicelib.settings import Settings
+from chalicelib.store.records import GroupRecord
 from local.fakes.server import FakeMessengers, Fault
 from local.fakes.wecom import expire_tokens
 
@@ -324,8 +325,43 @@ def test_an_ai_bot_card_is_answered_through_the_clicks_response_url_once(
         "dismiss|u:lisi",
     ]
     closed = Card(card_id="case-7", title="刷屏提醒", body="已处理", footer="管理员 王五")
-    with pytest.raises(MessengerError, match="already used"):
+    with pytest.raises(CardUpdateRefused, match="already used"):  # the executor tells who clicked instead
         wecom.update_card(CORP_ID, "case-7", closed, response_token=url)
+
+
+def test_an_ai_bot_click_whose_response_url_is_spent_is_answered_by_the_apps_message_to_who_clicked(
+    wecom: WeComMessenger, fake: FakeMessengers
+) -> None:
+    # The AI bot answers a click only through its one-shot response_url (path/101138, no errcode named for
+    # a spent one); spent, the decision reaches who clicked as the app's private message, recorded.
+    url = fake.wecom.aibot_response_url()
+    wecom.update_card(CORP_ID, "case-7", CARD, response_token=url)  # the URL's one call
+    click = CardClicked(
+        platform="wecom",
+        tenant=CORP_ID,
+        event_id="aibot-click",
+        occurred_at=NOW,
+        chat="wr-group",
+        user="wangwu",
+        action="mod.dismiss",
+        card_id="case-7",
+        response_token=url,
+    )
+    closed = Card(card_id="case-7", title="刷屏提醒", body="已处理", footer="管理员 王五 已忽略")
+    answer = UpdateCard(card=closed, card_ref="case-7", response_token=url, reason="admin.handled")
+    ctx = Context(
+        now=NOW,
+        group=GroupRecord(gid=f"wecom:{CORP_ID}:wr-group", platform="wecom", tenant=CORP_ID, chat="wr-group"),
+        member=None,
+        locale="zh-Hans",
+        policy=DEFAULT_ORG_POLICY,
+    )
+
+    (result,) = execute((answer,), click, ctx, wecom)
+
+    assert result.status == "substituted" and "wangwu" in result.detail
+    (told,) = fake.sent("/wecom/cgi-bin/message/send")
+    assert told.body["touser"] == "wangwu" and "已忽略" in told.body["text"]["content"]
 
 
 def test_a_closed_ai_bot_card_is_answered_with_its_text(wecom: WeComMessenger, fake: FakeMessengers) -> None:
@@ -341,7 +377,7 @@ def test_an_ai_bot_response_url_lasts_an_hour(wecom: WeComMessenger, fake: FakeM
     clock = fake.wecom.now
     fake.wecom.now = lambda: clock() + 3601
     try:
-        with pytest.raises(MessengerError, match="expired"):
+        with pytest.raises(CardUpdateRefused, match="expired"):  # no retry serves: told by message
             wecom.update_card(CORP_ID, "case-7", CARD, response_token=url)
     finally:
         fake.wecom.now = clock
