@@ -133,6 +133,9 @@ class Deps:
             process(event, self)
 
     def messenger(self, platform: Platform) -> Messenger:
+        built = self._messengers.get(platform)  # built once, then only read: no lock (twice a message)
+        if built is not None:
+            return built
         with self._lock:
             if platform not in self._messengers:
                 factory = self.messenger_factory or (lambda p: build_messenger(p, self.settings, self.clock))

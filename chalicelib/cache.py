@@ -16,9 +16,10 @@ class TtlCache(Generic[V]):
         self._lock = threading.Lock()
 
     def get(self, key: str, now: float) -> V | None:
-        with self._lock:
-            hit = self._items.get(key)
-            return hit[1] if hit is not None and now - hit[0] < self.ttl else None
+        # No lock to read: one dict lookup is atomic, and an entry is replaced whole (a tuple), never
+        # changed in place. Writers lock so that the size check and the clearing stay together.
+        hit = self._items.get(key)
+        return hit[1] if hit is not None and now - hit[0] < self.ttl else None
 
     def put(self, key: str, value: V, now: float) -> None:
         with self._lock:

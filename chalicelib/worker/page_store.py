@@ -22,7 +22,6 @@ archive's lease), which is what makes holding the counters in memory for the pag
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -80,7 +79,7 @@ class _Before(Mapping[str, Any]):
 class _Window:
     data: dict[str, Any]
     expires_at: int | None
-    add: Counter[str] = field(default_factory=Counter)
+    add: dict[str, int] = field(default_factory=dict)
     put: dict[str, Any] = field(default_factory=dict)
     read: Item | None = None  # what `get_item` answered since the last write (read-only, shared)
 
@@ -152,7 +151,7 @@ class PageStore(Store):
         for name, amount in add.items():
             before = replaced[name] = data.get(name, _ABSENT)
             data[name] = (0 if before is _ABSENT else int(before)) + amount
-            added[name] += amount
+            added[name] = added.get(name, 0) + amount  # plain dict: no Counter.__missing__ call
         for name, value in put.items():
             if name not in replaced:
                 replaced[name] = data.get(name, _ABSENT)
