@@ -125,7 +125,8 @@ def _seed(table: str, members: int) -> None:
 
 
 class _Messenger:
-    """Accepts whatever a job sends directly (the cleanup's recalls)."""
+    """Accepts whatever a job sends directly (the cleanup's recalls), and names whoever a job names (the
+    review's samples), as a directory would."""
 
     platform = "slack"
 
@@ -139,6 +140,11 @@ class _Messenger:
 
     def recall_own(self, tenant: str, chat: str, message_id: str, *, token: str | None = None) -> None:
         return None
+
+    def get_user(self, tenant: str, user: str) -> Any:
+        from chalicelib.adapters.base import DirectoryUser
+
+        return DirectoryUser(user=user, name=f"Member {user}")
 
 
 def _measure(size: int, server: Any, jobs: Sequence[str]) -> list[dict[str, Any]]:
