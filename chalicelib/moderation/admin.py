@@ -23,6 +23,7 @@ from chalicelib.core.facts import CaseActed, Fact, MemberWarned
 from chalicelib.core.ids import group_id
 from chalicelib.core.localtime import local
 from chalicelib.i18n import catalogue, t
+from chalicelib.kernel.act import event_claim
 from chalicelib.kernel.clicks import ClickAnswers, ClickGate
 from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context
@@ -312,12 +313,16 @@ def _policy_set(command: CommandIssued, ctx: Context, deps: Deps, path: str, raw
     try:
         if not all(parts):
             raise PolicyProblems([Problem(path[:80], "policy.check.bad_path")])
-        live = repo.current(scope)
-        override = combine(parse_override(live.text) if live else {}, setting_patch(path, raw))
-        check_data(scope, override, org=repo.org(), tenants=tenants)
-        applied = repo.apply(
-            scope, yaml.safe_dump(override, allow_unicode=True), author=command.user, now=ctx.now
-        )
+        claim = event_claim(command).id
+        applied = repo.claimed(scope, claim)  # this very command, processed before and killed after it
+        if applied is not None:
+            override = parse_override(applied.text)
+        else:
+            live = repo.current(scope)
+            override = combine(parse_override(live.text) if live else {}, setting_patch(path, raw))
+            check_data(scope, override, org=repo.org(), tenants=tenants)
+            text = yaml.safe_dump(override, allow_unicode=True)
+            applied = repo.apply(scope, text, author=command.user, now=ctx.now, claim=claim)
     except PolicyProblems as exc:  # "Not applied:", then every problem on its own line
         text = t(ctx.locale, "policy.error", error="\n" + exc.lines(ctx.locale))
         return Decision.of(Reply(text=text[:1500], private=True, reason="policy.error"))
