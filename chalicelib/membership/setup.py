@@ -18,6 +18,11 @@ Pressing it (an admin of the group only, `ClickGate`) decides, then acts like `p
 override gets the preset, mode, language and time zone as a new version, checked by the same strict
 checks, with the change in the audit record; `off` stops governing the group; the admins chosen replace
 the group's own (never none). The card is then replaced by what was set.
+
+The version is written under the click's claim (`PolicyRepo.apply(claim=...)`): a worker killed after
+writing it and before its answer reached the outbox leaves the redelivery to decide again, and that
+finds the version its click wrote (`PolicyRepo.claimed`) and answers with it, never writing a second.
+The enabling and the admins are set to the same values again, which changes nothing.
 """
 
 from __future__ import annotations

@@ -297,7 +297,9 @@ def _policy_set(command: CommandIssued, ctx: Context, deps: Deps, path: str, raw
     written `name+` appends to the list the group has (`policy set admins+ [slack:T1:U2]` appoints a
     co-admin of this group, in addition to the org's admins, never of another group nor of the org). The
     override passes the same checks as `qunguan policy apply`, and a refusal names every problem in the
-    group's language, never nothing; what was set, and the co-admins it leaves, go to the audit log."""
+    group's language, never nothing; what was set, and the co-admins it leaves, go to the audit log.
+    The version is written under the command's claim: a redelivery that decides again (the worker was
+    killed after the write) answers with that version, never writes it twice."""
     import yaml
 
     from chalicelib.core.policy import PolicyError, combine
