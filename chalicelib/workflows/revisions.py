@@ -49,6 +49,7 @@ from chalicelib.core.policy import (
     merge,
 )
 from chalicelib.i18n import t
+from chalicelib.kernel.act import event_claim
 from chalicelib.kernel.clicks import ClickGate
 from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context, load_context, policies
@@ -575,11 +576,18 @@ def _pilot(
     repo = policies(deps)
     piloted = dict(revision.pilots)
     added: list[str] = []
+    claim = event_claim(command).id
     for chat in targets:
         gid = group_id(command.platform, command.tenant, chat)
         if gid in piloted:
             continue
         scope = keys.group_policy_scope(gid)
+        mine = repo.claimed(scope, claim)  # this command, processed before and killed part-way
+        if mine is not None:
+            before = repo.version(scope, mine.version - 1)
+            piloted[gid] = before.text if before else None
+            added.append(gid)
+            continue
         live = repo.current(scope)
         try:
             repo.apply(
@@ -589,6 +597,7 @@ def _pilot(
                 ),
                 author=command.user,
                 now=ctx.now,
+                claim=claim,
             )
         except PolicyError as exc:
             return common.private(locale, "workflows.rev.invalid", error=f"{chat}: {str(exc)[:300]}")
@@ -627,16 +636,19 @@ def _administers(command: CommandIssued, ctx: Context, deps: Deps, chat: str) ->
 def _rollout(command: CommandIssued, ctx: Context, deps: Deps, revision: Revision) -> Decision:
     locale = ctx.locale
     repo = policies(deps)
+    claim = event_claim(command).id  # a redelivery that decides again finds what this command wrote
     try:
         applied = repo.apply(
             keys.ORG_SCOPE,
             yaml.safe_dump(patched(repo, revision.patch), allow_unicode=True),
             author=command.user,
             now=ctx.now,
+            claim=claim,
         )
     except PolicyError as exc:
         return common.private(locale, "workflows.rev.invalid", error=str(exc)[:300])
-    if not Revisions(deps.store).move(
+    ours = revision.state == "rolled_out" and revision.org_version == applied.version  # moved before the kill
+    if not ours and not Revisions(deps.store).move(
         revision,
         "rolled_out",
         frm=("approved", "piloting"),
@@ -647,7 +659,7 @@ def _rollout(command: CommandIssued, ctx: Context, deps: Deps, revision: Revisio
         return common.private(
             locale, "workflows.rev.wrong_state", ref=revision.ref, state=_state(revision, locale)
         )
-    _restore_pilots(repo, revision, command.user, ctx.now)
+    _restore_pilots(repo, revision, command.user, ctx.now, claim=claim)
     everyone = [group.gid for group in deps.store.list_groups() if group.enabled and group.gid != command.gid]
     _notify(deps, everyone, revision.ref, ctx.now)
     done = Reply(
@@ -708,10 +720,14 @@ def _rollback(command: CommandIssued, ctx: Context, deps: Deps, revision: Revisi
     )
 
 
-def _restore_pilots(repo: PolicyRepo, revision: Revision, author: str, now: float) -> None:
-    """Each pilot group's override as it was before the pilot: after a rollout the org holds the change."""
+def _restore_pilots(
+    repo: PolicyRepo, revision: Revision, author: str, now: float, *, claim: str = ""
+) -> None:
+    """Each pilot group's override as it was before the pilot: after a rollout the org holds the change.
+    Under `claim` (the command's), a redelivery finds each restored version again instead of another."""
     for gid, before in revision.pilots:
-        repo.apply(keys.group_policy_scope(gid), before or "", author=author, now=now, stored=True)
+        scope = keys.group_policy_scope(gid)
+        repo.apply(scope, before or "", author=author, now=now, stored=True, claim=claim)
 
 
 def _here(command: CommandIssued, ctx: Context, deps: Deps, revision: Revision, step: str) -> list[Action]:

@@ -39,6 +39,9 @@ from chalicelib.store import keys
 from chalicelib.store.memory import MemoryStore
 from chalicelib.store.records import AuditRecord, GroupRecord, Item, MemberRecord
 from chalicelib.worker.pipeline import process
+from chalicelib.workflows.revisions import Revisions
+from tests.security import authz_world
+from tests.security.authz_world import TEAM, slack
 from tests.support.messenger import RecordingMessenger
 
 T0 = 1_700_000_000.0
@@ -332,3 +335,105 @@ def test_two_admins_saving_at_once_never_lose_an_update_the_later_is_refused_and
     flood = live_policy(w).rules.flood
     assert (flood.window_seconds, flood.max_messages) == (30, 5)  # both changes, neither lost
     assert [v.version for v in PolicyRepo(w.store).versions(SCOPE)] == [1, 2]
+
+
+# The revision workflow writes versions too: its rollout (the org's next version, and each pilot group's
+# override restored) and its pilot (the pilot groups' overrides), both commands of an owner.
+
+OWNER, SECOND = "UOWNER1", "UOWNER2"
+
+
+class Org(authz_world.World):
+    """The authorization world (two owners, group CF) on a store whose worker can be killed."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.dying = DyingStore(clock=self.clock)
+        self.store = self.dying
+        self.deps = self.worker()
+        self.policies = PolicyRepo(self.store)
+
+    def worker(self) -> Deps:
+        return Deps(
+            settings=self.deps.settings,
+            clock=self.clock,
+            store=self.store,
+            messenger_factory=lambda platform: self.messengers[platform],
+        )
+
+    def command(self, user: str, text: str) -> CommandIssued:
+        words = text.split()
+        self._events += 1
+        return CommandIssued(
+            platform="slack",
+            tenant=TEAM,
+            event_id=f"rev-{self._events}",
+            occurred_at=self.clock.now(),
+            chat="CF",
+            user=user,
+            name=words[0],
+            args=tuple(words[1:]),
+            text=text,
+        )
+
+
+def approved_revision() -> tuple[Org, str]:
+    org = Org()
+    org.org(
+        admins=[slack(OWNER), slack(SECOND)],
+        workflows={"revisions": {"owners": [slack(OWNER), slack(SECOND)]}},
+    )
+    org.group("CF")
+    org.say(OWNER, "revision propose rules.flood.max_messages=6", chat="CF")
+    ref = org.ref_in(org.told(OWNER), "R")
+    org.say(SECOND, f"revision approve {ref}", chat="CF")
+    assert Revisions(org.store).get(ref).state == "approved"  # type: ignore[union-attr]
+    org.forget()
+    return org, ref
+
+
+CF_SCOPE = keys.group_policy_scope(f"slack:{TEAM}:CF")
+REVISION_KILLS: dict[str, Write] = {
+    "after the version, before the pointer": lambda what, pk, sk: (
+        what == "put" and sk.startswith(keys.POLICY_VERSION_SK_PREFIX)
+    ),
+    "after the pointer, before the revision moved": lambda what, pk, sk: sk == keys.POLICY_CURRENT_SK,
+    "after the revision moved, before the outbox": lambda what, pk, sk: pk == keys.REVISIONS_PK,
+    "after the outbox, before the answer": lambda what, pk, sk: what == "put" and _is_outbox(pk),
+}
+
+
+def killed_then_redelivered(org: Org, event: CommandIssued, kill: Write) -> None:
+    org.dying.after = kill
+    with pytest.raises(Killed):
+        process(event, org.deps)
+    org.dying.revive()
+    org.clock.advance(LEASE_SECONDS + 1)
+    process(event, org.worker(), redelivered=True)
+
+
+@pytest.mark.parametrize("kill", list(REVISION_KILLS))
+def test_a_rollout_killed_at_any_step_is_one_org_version_once_redelivered(kill: str) -> None:
+    org, ref = approved_revision()
+    killed_then_redelivered(org, org.command(OWNER, f"revision rollout {ref}"), REVISION_KILLS[kill])
+    repo = PolicyRepo(org.store)
+    assert [v.version for v in repo.versions(keys.ORG_SCOPE)] == [1, 2]
+    assert repo.org().rules.flood.max_messages == 6
+    revision = Revisions(org.store).get(ref)
+    assert revision is not None and (revision.state, revision.org_version) == ("rolled_out", 2)
+    assert org.told(OWNER).count(f"Revision {ref} is rolled out (org policy version 2)") == 1
+
+
+@pytest.mark.parametrize("kill", list(REVISION_KILLS))
+def test_a_pilot_killed_at_any_step_is_one_group_version_and_keeps_what_was_there_before(kill: str) -> None:
+    org, ref = approved_revision()
+    killed_then_redelivered(org, org.command(OWNER, f"revision pilot {ref}"), REVISION_KILLS[kill])
+    repo = PolicyRepo(org.store)
+    assert [v.version for v in repo.versions(CF_SCOPE)] == [1]
+    revision = Revisions(org.store).get(ref)
+    assert revision is not None and revision.state == "piloting"
+    assert revision.pilots == ((f"slack:{TEAM}:CF", None),)  # no override before: none after the pilot
+    assert org.told(OWNER).count(f"Revision {ref} is piloted in 1 groups.") == 1
+
+    org.say(OWNER, f"revision rollout {ref}", chat="CF")  # the rollout restores CF as it was
+    assert repo.current(CF_SCOPE).text == ""  # type: ignore[union-attr]
