@@ -39,6 +39,10 @@ from chalicelib.store.base import Store
 from chalicelib.store.records import Item
 
 POLICY_CACHE_SECONDS = 60.0
+# How many of a scope's newest versions `claimed` looks through: a redelivery comes within minutes (the
+# queue's visibility timeout) or, replayed from the dead-letter queue, days; not after 20 more versions of
+# one scope. The whole history of the org's policy, every text in full, is not read for each change.
+CLAIM_LOOKBACK = 20
 DELETED = "deleted"
 
 
@@ -218,11 +222,17 @@ class PolicyRepo:
     def claimed(self, scope: str, claim: str) -> PolicyVersion | None:
         """The version of `scope` written under `claim`, made live if the processing that wrote it was
         killed before moving the pointer; None if none was. One read when it is the live one (a
-        redelivery right after the kill), else the scope's history (one Query)."""
+        redelivery right after the kill), else the newest versions (one Query, `CLAIM_LOOKBACK`)."""
         live = self.current(scope)
         if live is not None and live.claim == claim:
             return live
-        mine = next((found for found in reversed(self.versions(scope)) if found.claim == claim), None)
+        newest = self.store.query_items(
+            keys.policy_pk(scope),
+            prefix=keys.POLICY_VERSION_SK_PREFIX,
+            newest_first=True,
+            limit=CLAIM_LOOKBACK,
+        )
+        mine = next((found for item in newest if (found := _version(scope, item)).claim == claim), None)
         if mine is not None and (live is None or live.version < mine.version):
             self._make_live(mine, live)
         return mine
