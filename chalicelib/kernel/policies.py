@@ -253,9 +253,16 @@ class PolicyRepo:
             if now_live is None or now_live.version < version.version:
                 raise PolicyError(f"{version.scope} changed while applying; try again")
 
-    def rollback(self, scope: str, *, author: str, now: float, to: int | None = None) -> PolicyVersion:
+    def rollback(
+        self, scope: str, *, author: str, now: float, to: int | None = None, claim: str = ""
+    ) -> PolicyVersion:
         """Apply version `to` (by default the one before the live one) again, as a new version: history
-        is never rewritten, so rolling back twice to the same number lands on the same text."""
+        is never rewritten, so rolling back twice to the same number lands on the same text. `claim`: as
+        for `apply` (the version written under it already is returned)."""
+        if claim:
+            earlier = self.claimed(scope, claim)
+            if earlier is not None:
+                return earlier
         live = self.current(scope)
         if live is None:
             raise PolicyError(f"{scope} has no stored policy to roll back")
@@ -266,7 +273,7 @@ class PolicyRepo:
         if previous.text == live.text:
             raise PolicyError(f"version {number} of {scope} is what is live already (version {live.version})")
         note = DELETED if previous.deleted else f"rollback to {number}"
-        return self.apply(scope, previous.text, author=author, now=now, note=note, stored=True)
+        return self.apply(scope, previous.text, author=author, now=now, note=note, stored=True, claim=claim)
 
     def delete(self, scope: str, *, author: str, now: float) -> PolicyVersion:
         """Remove a group's override: a new, empty version marked deleted, so the org policy applies again

@@ -86,6 +86,7 @@ class Revision:
     state: str = "proposed"  # proposed | approved | rejected | piloting | rolled_out | rolled_back
     pilots: tuple[tuple[str, str | None], ...] = ()  # (gid, its override before the pilot)
     org_version: int = 0  # the org version the rollout made
+    rolled_back_by: str = ""  # the claim of the command that rolled it back (its redelivery finishes it)
 
     @property
     def proposer(self) -> str:
@@ -106,6 +107,7 @@ class Revision:
             "state": self.state,
             "pilots": [[gid, before] for gid, before in self.pilots],
             "org_version": self.org_version,
+            "rolled_back_by": self.rolled_back_by,
         }
 
     @staticmethod
@@ -124,6 +126,7 @@ class Revision:
                 (str(gid), None if before is None else str(before)) for gid, before in data.get("pilots", ())
             ),
             org_version=int(data.get("org_version", 0)),
+            rolled_back_by=str(data.get("rolled_back_by", "")),
         )
 
 
@@ -677,30 +680,40 @@ def _rollout(command: CommandIssued, ctx: Context, deps: Deps, revision: Revisio
 
 
 def _rollback(command: CommandIssued, ctx: Context, deps: Deps, revision: Revision) -> Decision:
+    """The revision moves to rolled back (once, whoever else tries), then the policies go back: the org's
+    previous version again, or each pilot group's override as it was. The move records the command's
+    claim, so a worker killed between the move and the writes leaves its redelivery to find the revision
+    rolled back by this very command and finish the writes (each under the claim: never twice)."""
     locale = ctx.locale
     repo = policies(deps)
-    if revision.state == "rolled_out":
-        live = repo.current(keys.ORG_SCOPE)
-        if live is None or live.version != revision.org_version:
-            return common.private(
-                locale, "workflows.rev.moved_on", ref=revision.ref, version=revision.org_version
-            )
-        if not Revisions(deps.store).move(
-            revision, "rolled_back", frm=("rolled_out",), rolled_back_at=ctx.now
+    claim = event_claim(command).id
+    redone = revision.state == "rolled_back" and revision.rolled_back_by == claim  # moved, then killed
+    revisions = Revisions(deps.store)
+    if revision.state == "rolled_out" or (redone and revision.org_version):
+        if not redone:
+            live = repo.current(keys.ORG_SCOPE)
+            if live is None or live.version != revision.org_version:
+                return common.private(
+                    locale, "workflows.rev.moved_on", ref=revision.ref, version=revision.org_version
+                )
+            if not revisions.move(
+                revision, "rolled_back", frm=("rolled_out",), rolled_back_at=ctx.now, rolled_back_by=claim
+            ):
+                return common.private(
+                    locale, "workflows.rev.wrong_state", ref=revision.ref, state=_state(revision, locale)
+                )
+        repo.rollback(keys.ORG_SCOPE, author=command.user, now=ctx.now, claim=claim)
+        reached = [
+            group.gid for group in deps.store.list_groups() if group.enabled and group.gid != command.gid
+        ]
+    elif revision.state == "piloting" or redone:
+        if not redone and not revisions.move(
+            revision, "rolled_back", frm=("piloting",), rolled_back_at=ctx.now, rolled_back_by=claim
         ):
             return common.private(
                 locale, "workflows.rev.wrong_state", ref=revision.ref, state=_state(revision, locale)
             )
-        repo.rollback(keys.ORG_SCOPE, author=command.user, now=ctx.now)
-        reached = [
-            group.gid for group in deps.store.list_groups() if group.enabled and group.gid != command.gid
-        ]
-    elif revision.state == "piloting":
-        if not Revisions(deps.store).move(revision, "rolled_back", frm=("piloting",), rolled_back_at=ctx.now):
-            return common.private(
-                locale, "workflows.rev.wrong_state", ref=revision.ref, state=_state(revision, locale)
-            )
-        _restore_pilots(repo, revision, command.user, ctx.now)
+        _restore_pilots(repo, revision, command.user, ctx.now, claim=claim)
         reached = [gid for gid, _ in revision.pilots if gid != command.gid]
     else:
         return common.private(

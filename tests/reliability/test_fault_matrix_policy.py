@@ -437,3 +437,39 @@ def test_a_pilot_killed_at_any_step_is_one_group_version_and_keeps_what_was_ther
 
     org.say(OWNER, f"revision rollout {ref}", chat="CF")  # the rollout restores CF as it was
     assert repo.current(CF_SCOPE).text == ""  # type: ignore[union-attr]
+
+
+ROLLBACK_KILLS: dict[str, Write] = {
+    "after the revision moved, before the policy went back": lambda what, pk, sk: pk == keys.REVISIONS_PK,
+    "after the version, before the pointer": REVISION_KILLS["after the version, before the pointer"],
+    "after the pointer": lambda what, pk, sk: sk == keys.POLICY_CURRENT_SK,
+    "after the outbox, before the answer": REVISION_KILLS["after the outbox, before the answer"],
+}
+
+
+@pytest.mark.parametrize("kill", list(ROLLBACK_KILLS))
+def test_a_rollback_of_a_rollout_killed_at_any_step_puts_the_org_back_once(kill: str) -> None:
+    """Before, a kill after the revision's move left it rolled back and the org policy not: the
+    redelivery found the revision in its new state and answered that it could not."""
+    org, ref = approved_revision()
+    org.say(OWNER, f"revision rollout {ref}", chat="CF")
+    org.forget()
+    killed_then_redelivered(org, org.command(OWNER, f"revision rollback {ref}"), ROLLBACK_KILLS[kill])
+    repo = PolicyRepo(org.store)
+    versions = repo.versions(keys.ORG_SCOPE)
+    assert [(v.version, v.note) for v in versions] == [(1, ""), (2, ""), (3, "rollback to 1")]
+    assert repo.org().rules.flood.max_messages != 6
+    assert Revisions(org.store).get(ref).state == "rolled_back"  # type: ignore[union-attr]
+    assert org.told(OWNER).count(f"Revision {ref} is rolled back") == 1
+
+
+@pytest.mark.parametrize("kill", list(ROLLBACK_KILLS))
+def test_a_rollback_of_a_pilot_killed_at_any_step_restores_the_group_once(kill: str) -> None:
+    org, ref = approved_revision()
+    org.say(OWNER, f"revision pilot {ref}", chat="CF")
+    org.forget()
+    killed_then_redelivered(org, org.command(OWNER, f"revision rollback {ref}"), ROLLBACK_KILLS[kill])
+    repo = PolicyRepo(org.store)
+    assert [v.text for v in repo.versions(CF_SCOPE)][1:] == [""]  # the pilot, then the group as it was, once
+    assert Revisions(org.store).get(ref).state == "rolled_back"  # type: ignore[union-attr]
+    assert org.told(OWNER).count(f"Revision {ref} is rolled back") == 1
