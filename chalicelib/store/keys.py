@@ -476,6 +476,11 @@ def incident_sk(ref: str) -> str:
 OPEN_INCIDENT_SK = "INCIDENT#OPEN"  # the group's one open incident, written only if absent
 
 
+def incident_closed_by_sk(claim: str) -> str:
+    """Which incident an event (its `Claim.id`) closed: how its redelivery finds it once the pointer went."""
+    return f"INCIDENT#CLOSEDBY#{claim}"
+
+
 def incident_event_sk(ref: str, at: float, n: int) -> str:
     """A status update of an incident, appended; with the audit log it makes the timeline."""
     return f"INC#{ref}#EV#{iso(at)}#{n:03d}"

@@ -35,10 +35,12 @@ from chalicelib.core.events import CardClicked, CommandIssued, Event, MemberJoin
 from chalicelib.core.localtime import local_clock
 from chalicelib.core.policy import PolicyError, merge
 from chalicelib.i18n import t
+from chalicelib.kernel.act import event_claim
 from chalicelib.kernel.clicks import ClickGate
 from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context, policies
 from chalicelib.kernel.deps import Deps
+from chalicelib.kernel.outbox import KEEP_SECONDS
 from chalicelib.kernel.people import name_of
 from chalicelib.kernel.policies import parse_override
 from chalicelib.kernel.where import Where, where_in
@@ -86,8 +88,13 @@ class Incident:
     joins_before: str | None = None  # the group override before joins were paused
     escalated: bool = False
     state: str = "open"  # open | closed
+    closed_at: float = 0.0
+    closed_claim: str = ""  # the event (`Claim.id`) whose processing closed it: its redelivery finishes
 
     def data(self) -> dict[str, Any]:
+        closing = (
+            {"closed_at": self.closed_at, "closed_claim": self.closed_claim} if self.closed_claim else {}
+        )
         return {
             "ref": self.ref,
             "gid": self.gid,
@@ -102,6 +109,7 @@ class Incident:
             "joins_before": self.joins_before,
             "escalated": self.escalated,
             "state": self.state,
+            **(closing if self.closed_claim else {}),
         }
 
     @staticmethod
@@ -121,6 +129,8 @@ class Incident:
             joins_before=str(before) if before is not None else None,
             escalated=bool(data.get("escalated", False)),
             state=str(data.get("state", "open")),
+            closed_at=float(data.get("closed_at", 0.0)),
+            closed_claim=str(data.get("closed_claim", "")),
         )
 
 
@@ -211,18 +221,43 @@ def report_text(
 # The repository ---------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Pointer:
+    """The group's open incident: its ref, when it opened, and the event (`Claim.id`) that opened it."""
+
+    ref: str
+    at: float
+    claim: str = ""
+    taken_now: bool = dataclasses.field(default=False, compare=False)  # written by this `claim` call
+
+
+# The position of the opening and the closing among the updates of their instant: each is written once,
+# under its own key, however often its event is redelivered (`add` counts the updates for the others).
+OPENED_N, CLOSED_N = 0, 999
+
+
 class Incidents:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def open_ref(self, gid: str) -> str | None:
+    def pointer(self, gid: str) -> Pointer | None:
         item = self.store.get_item(keys.group_pk(gid), keys.OPEN_INCIDENT_SK)
-        return None if item is None else str(item.data["ref"])
+        if item is None:
+            return None
+        return Pointer(str(item.data["ref"]), float(item.data["at"]), str(item.data.get("claim", "")))
 
-    def claim(self, gid: str, ref: str, at: float) -> bool:
-        """One open incident per group: the pointer is written only if absent."""
-        item = Item(keys.group_pk(gid), keys.OPEN_INCIDENT_SK, {"ref": ref, "at": at})
-        return self.store.put_item(item, if_absent=True)
+    def open_ref(self, gid: str) -> str | None:
+        pointer = self.pointer(gid)
+        return None if pointer is None else pointer.ref
+
+    def claim(self, gid: str, ref: str, at: float, claim: str) -> Pointer | None:
+        """One open incident per group: the pointer is written only if absent. The pointer that holds
+        then: this one; or the one written before, by an earlier processing of the same event (its claim is
+        `claim`: the opening goes on) or by another event's; None if that one closed meanwhile."""
+        item = Item(keys.group_pk(gid), keys.OPEN_INCIDENT_SK, {"ref": ref, "at": at, "claim": claim})
+        if self.store.put_item(item, if_absent=True):
+            return Pointer(ref, at, claim, taken_now=True)
+        return self.pointer(gid)
 
     def save(self, incident: Incident) -> None:
         item = Item(
@@ -237,16 +272,42 @@ class Incidents:
         item = self.store.get_item(keys.group_pk(gid), keys.incident_sk(ref))
         return None if item is None else Incident.of(item.data)
 
-    def close(self, incident: Incident, *, by: str, at: float, summary: str, report: str) -> bool:
-        closed = self.store.update_item(
+    def close(self, incident: Incident, *, by: str, at: float, summary: str, claim: str) -> bool:
+        """The transition: open to closed, once whoever else closes it at the same time, recording the
+        event (`claim`) that closed it, so that its redelivery knows the close as its own (`closed_by`)."""
+        return self.store.update_item(
             keys.group_pk(incident.gid),
             keys.incident_sk(incident.ref),
-            {"state": "closed", "closed_by": by, "closed_at": at, "close_summary": summary, "report": report},
+            {
+                "state": "closed",
+                "closed_by": by,
+                "closed_at": at,
+                "close_summary": summary,
+                "closed_claim": claim,
+            },
             expect={"state": "open"},
         )
-        if closed:
-            self.store.delete_item(keys.group_pk(incident.gid), keys.OPEN_INCIDENT_SK)
-        return closed
+
+    def finish_close(self, incident: Incident, report: str, at: float) -> None:
+        """After the transition, each step safe to take again: the report kept with the incident, the
+        marker by which the closing event finds it again (`closed_by`, for as long as the event may be
+        redelivered), then the pointer gone (a new incident may open)."""
+        pk = keys.group_pk(incident.gid)
+        self.store.update_item(pk, keys.incident_sk(incident.ref), {"report": report})
+        marker = Item(
+            pk,
+            keys.incident_closed_by_sk(incident.closed_claim),
+            {"ref": incident.ref},
+            expires_at=int(at + KEEP_SECONDS),
+        )
+        self.store.put_item(marker)
+        self.store.delete_item(pk, keys.OPEN_INCIDENT_SK)
+
+    def closed_by(self, gid: str, claim: str) -> Incident | None:
+        """The incident the event `claim` closed, if its processing got that far (one read when not)."""
+        marker = self.store.get_item(keys.group_pk(gid), keys.incident_closed_by_sk(claim))
+        incident = None if marker is None else self.get(gid, str(marker.data["ref"]))
+        return incident if incident is not None and incident.closed_claim == claim else None
 
     def add(self, incident: Incident, update: Update) -> None:
         n = sum(
@@ -255,13 +316,21 @@ class Incidents:
                 keys.group_pk(incident.gid), prefix=keys.incident_events_prefix(incident.ref)
             )
         )
+        self._put(incident, update, n)
+
+    def add_once(self, incident: Incident, update: Update, n: int) -> None:
+        """An update with its own place (`OPENED_N`, `CLOSED_N`): written only if it is not there yet."""
+        self._put(incident, update, n, once=True)
+
+    def _put(self, incident: Incident, update: Update, n: int, *, once: bool = False) -> None:
         self.store.put_item(
             Item(
                 keys.group_pk(incident.gid),
                 keys.incident_event_sk(incident.ref, update.at, n),
                 {"at": update.at, "by": update.by, "what": update.what, "text": update.text},
                 expires_at=int(incident.at + KEEP_DAYS * DAY),
-            )
+            ),
+            if_absent=once,
         )
 
     def updates(self, incident: Incident) -> list[Update]:
@@ -322,8 +391,11 @@ def on_command(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
             return common.private(ctx.locale, "workflows.inc.usage", prefix=prefix)
         return open_incident(command, ctx, deps, severity=severity, summary=summary, by=command.user)
     repo = Incidents(deps.store)
-    ref = repo.open_ref(command.gid)
-    incident = repo.get(command.gid, ref) if ref else None
+    # A close processed before, killed after closing: its redelivery finds the incident it closed.
+    incident = repo.closed_by(command.gid, event_claim(command).id) if sub == "close" else None
+    if incident is None:
+        ref = repo.open_ref(command.gid)
+        incident = repo.get(command.gid, ref) if ref else None
     if incident is None:  # nothing open: say so, and how to open one
         return common.private(ctx.locale, "workflows.inc.none_usage", prefix=prefix)
     text = common.text_after(command, 1)
@@ -349,20 +421,34 @@ def on_command(command: CommandIssued, ctx: Context, deps: Deps) -> Decision:
 def open_incident(
     event: CommandIssued | CardClicked, ctx: Context, deps: Deps, *, severity: Severity, summary: str, by: str
 ) -> Decision:
-    """Open the group's one incident: tell the group, page the responders, isolate where it may."""
+    """Open the group's one incident: tell the group, page the responders, isolate where it may.
+
+    The pointer records the event (`Claim.id`) that opened it: a worker killed after taking it leaves
+    the redelivery of the same event to find its own pointer and carry on (the incident as it was saved,
+    or as far as it got: the joins paused under the same claim are found, not paused twice); another
+    event is told one is open already."""
     place = where_in(deps, event, ctx)
     repo = Incidents(deps.store)
     ref = common.short_ref("I", event)
-    if not repo.claim(place.gid, ref, ctx.now):
-        return common.answer(event, ctx.locale, "workflows.inc.already", ref=repo.open_ref(place.gid) or "?")
+    claim = event_claim(event).id
+    held = repo.claim(place.gid, ref, ctx.now, claim)
+    if held is None or held.claim != claim:
+        return common.answer(event, ctx.locale, "workflows.inc.already", ref=held.ref if held else "?")
     settings = ctx.policy.workflows.incidents
     responders = responders_of(ctx, event)
-    incident = Incident(ref, place.gid, place.chat, by, ctx.now, severity, summary, responders)
-    actions: list[Action] = []
-    if isolates(severity, settings):
-        incident, actions = _isolate(deps, ctx, place, incident, settings)
-    repo.save(incident)
-    repo.add(incident, Update(ctx.now, by, "opened", summary))
+    incident = None if held.taken_now else repo.get(place.gid, held.ref)  # saved before the kill?
+    if incident is None:
+        incident = Incident(held.ref, place.gid, place.chat, by, held.at, severity, summary, responders)
+        if isolates(severity, settings):
+            incident = _isolate(deps, ctx, place, incident, settings, claim=claim)
+        repo.save(incident)
+    ref = incident.ref
+    repo.add_once(incident, Update(incident.at, by, "opened", summary), OPENED_N)
+    seconds = settings.isolation_minutes * 60
+    actions: list[Action] = [
+        Mute(chat=place.chat, user=user, seconds=seconds, reason="workflows.inc.isolate", rule="incident")
+        for user in incident.muted
+    ]
     locale = ctx.locale
     severity_label = t(locale, f"workflows.inc.severity.{severity}")
     notice = t(locale, "workflows.inc.opened", ref=ref, severity=severity_label, summary=summary)
@@ -415,9 +501,17 @@ def _isolation_line(incident: Incident, locale: str) -> str:
 
 
 def _isolate(
-    deps: Deps, ctx: Context, place: Where[Event], incident: Incident, settings: IncidentSettings
-) -> tuple[Incident, list[Action]]:
-    actions: list[Action] = []
+    deps: Deps,
+    ctx: Context,
+    place: Where[Event],
+    incident: Incident,
+    settings: IncidentSettings,
+    *,
+    claim: str,
+) -> Incident:
+    """The incident with its isolation decided: the joins paused (a policy version written under the
+    opening event's `claim`: its redelivery finds that version, and what was there before it, rather than
+    pausing twice), who is muted, whether the responders must restrict posting by hand."""
     joins_before: str | None = None
     joins_paused = False
     if settings.pause_joins:
@@ -427,7 +521,11 @@ def _isolate(
         joins_before = live.text if live else None
         try:
             merged = merge(parse_override(joins_before or ""), PAUSE_JOINS)
-            repo.apply(scope, yaml.safe_dump(merged, allow_unicode=True), author="qunguan", now=ctx.now)
+            text = yaml.safe_dump(merged, allow_unicode=True)
+            paused = repo.apply(scope, text, author="qunguan", now=ctx.now, claim=claim)
+            if paused.version != (live.version if live else 0) + 1:  # paused by this event before, found
+                before = repo.version(scope, paused.version - 1)
+                joins_before = before.text if before else None
             joins_paused = True
         except PolicyError:  # a group override that no longer validates is left alone
             joins_before = None
@@ -436,17 +534,11 @@ def _isolate(
     if settings.mute_all and place.can_mute:
         keep = {*place.admins, *incident.responders, incident.by}
         muted = common.members(deps, place.gid, ctx.now, leave_out=keep)
-        seconds = settings.isolation_minutes * 60
-        actions += [
-            Mute(chat=place.chat, user=user, seconds=seconds, reason="workflows.inc.isolate", rule="incident")
-            for user in muted
-        ]
     elif settings.mute_all:
         escalated = True
-    isolated = dataclasses.replace(
+    return dataclasses.replace(
         incident, muted=muted, joins_paused=joins_paused, joins_before=joins_before, escalated=escalated
     )
-    return isolated, actions
 
 
 # Updating and closing ---------------------------------------------------------------------------------
@@ -467,12 +559,22 @@ def _update(command: CommandIssued, ctx: Context, deps: Deps, incident: Incident
 
 
 def _close(command: CommandIssued, ctx: Context, deps: Deps, incident: Incident, summary: str) -> Decision:
+    """Close the incident, then what follows: the report, the pointer gone, the isolation lifted, the
+    group and the readers told. The close records the command's claim: a worker killed after it leaves
+    the redelivery of the same command to find the incident closed by itself and finish the rest (the
+    joins let in again under the same claim, never twice); another command is told nothing is open."""
     if not summary:
         return common.private(
             ctx.locale, "workflows.inc.summary_needed", prefix=command_prefix(command.platform)
         )
     repo = Incidents(deps.store)
-    repo.add(incident, Update(ctx.now, command.user, "closed", summary))
+    claim = event_claim(command).id
+    if incident.closed_claim != claim:  # not closed by this command before its worker was killed
+        if not repo.close(incident, by=command.user, at=ctx.now, summary=summary, claim=claim):
+            return common.private(ctx.locale, "workflows.inc.none")
+        incident = dataclasses.replace(incident, state="closed", closed_at=ctx.now, closed_claim=claim)
+    closed_at = incident.closed_at
+    repo.add_once(incident, Update(closed_at, command.user, "closed", summary), CLOSED_N)
     name = common.namer(command, deps)
     lines = timeline(
         incident,
@@ -486,7 +588,7 @@ def _close(command: CommandIssued, ctx: Context, deps: Deps, incident: Incident,
     report = report_text(
         incident,
         closed_by=command.user,
-        closed_at=ctx.now,
+        closed_at=closed_at,
         summary=summary,
         acknowledged=acknowledged,
         lines=lines,
@@ -494,10 +596,9 @@ def _close(command: CommandIssued, ctx: Context, deps: Deps, incident: Incident,
         offset_hours=ctx.policy.jobs.utc_offset_hours,
         name=name,
     )
-    if not repo.close(incident, by=command.user, at=ctx.now, summary=summary, report=report):
-        return common.private(ctx.locale, "workflows.inc.none")
+    repo.finish_close(incident, report, ctx.now)
     place = where_in(deps, command, ctx)
-    actions = _lift(deps, ctx, place, incident)
+    actions = _lift(deps, ctx, place, incident, claim=claim)
     notice = t(ctx.locale, "workflows.inc.closed", ref=incident.ref, summary=summary)
     audience = () if place.can_post else common.members(deps, place.gid, ctx.now)
     actions += common.to_group(place, notice, audience, reason="workflows.inc.closed")
@@ -506,8 +607,9 @@ def _close(command: CommandIssued, ctx: Context, deps: Deps, incident: Incident,
     return common.decided(*actions, audit={"incident": {"ref": incident.ref, "what": "closed"}})
 
 
-def _lift(deps: Deps, ctx: Context, place: Where[Event], incident: Incident) -> list[Action]:
-    """Undo the isolation: unmute who the incident muted, let newcomers in as before."""
+def _lift(deps: Deps, ctx: Context, place: Where[Event], incident: Incident, *, claim: str) -> list[Action]:
+    """Undo the isolation: unmute who the incident muted, let newcomers in as before (a policy version
+    under the closing event's `claim`: found again by its redelivery, not written twice)."""
     from chalicelib.moderation.mutes import MuteRepo
 
     actions: list[Action] = []
@@ -520,12 +622,13 @@ def _lift(deps: Deps, ctx: Context, place: Where[Event], incident: Incident) -> 
         repo = policies(deps)
         scope = keys.group_policy_scope(place.gid)
         try:
-            repo.apply(scope, incident.joins_before or "", author="qunguan", now=ctx.now)
+            repo.apply(scope, incident.joins_before or "", author="qunguan", now=ctx.now, claim=claim)
         except PolicyError:
             live = repo.current(scope)
             current = parse_override(live.text) if live else {}
             current.get("membership", {}).get("join", {}).pop("review_all", None)
-            repo.apply(scope, yaml.safe_dump(current, allow_unicode=True), author="qunguan", now=ctx.now)
+            text = yaml.safe_dump(current, allow_unicode=True)
+            repo.apply(scope, text, author="qunguan", now=ctx.now, claim=claim)
     return actions
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from chalicelib.store.base import Store
 from chalicelib.workflows.announcements import Announcement, Announcements
-from chalicelib.workflows.incidents import Incident, Incidents, Update
+from chalicelib.workflows.incidents import CLOSED_N, OPENED_N, Incident, Incidents, Pointer, Update
 from chalicelib.workflows.polls import Poll, Polls
 from chalicelib.workflows.publishing import Submission, Submissions
 from chalicelib.workflows.revisions import Revision, Revisions
@@ -43,7 +43,9 @@ def test_a_submission_is_decided_once(store: Store) -> None:
 
 def test_an_incident_keeps_its_isolation_updates_and_responders(store: Store) -> None:
     repo = Incidents(store)
-    assert repo.claim(GID, "I1", T0) and not repo.claim(GID, "I2", T0)
+    opened = repo.claim(GID, "I1", T0, "slack#cmd-1")
+    assert opened is not None and opened.taken_now
+    assert repo.claim(GID, "I2", T0, "slack#cmd-2") == Pointer("I1", T0, "slack#cmd-1")  # another's, held
     incident = Incident(
         "I1", GID, "C1", "UADMIN", T0, "high", "钓鱼", ("UADMIN",), ("U1",), True, None, False
     )
@@ -56,8 +58,22 @@ def test_an_incident_keeps_its_isolation_updates_and_responders(store: Store) ->
         incident, "slack:T1:UOPS", "UOPS", T0
     )
     assert repo.acknowledged(incident) == ["UOPS"]
-    assert repo.close(incident, by="UADMIN", at=T0 + 90, summary="好了", report="r")
-    assert repo.open_ref(GID) is None and not repo.close(incident, by="x", at=T0, summary="", report="")
+    assert repo.close(incident, by="UADMIN", at=T0 + 90, summary="好了", claim="slack#cmd-3")
+    assert not repo.close(incident, by="x", at=T0, summary="", claim="slack#cmd-4")  # once
+    closed = repo.get(GID, "I1")
+    assert closed is not None and (closed.state, closed.closed_claim) == ("closed", "slack#cmd-3")
+    repo.finish_close(closed, "r", T0 + 90)
+    assert repo.open_ref(GID) is None
+    assert repo.closed_by(GID, "slack#cmd-3") == closed and repo.closed_by(GID, "slack#cmd-4") is None
+
+
+def test_the_opening_and_the_closing_update_are_written_once(store: Store) -> None:
+    repo = Incidents(store)
+    incident = Incident("I1", GID, "C1", "UADMIN", T0, "high", "钓鱼")
+    for _ in range(2):  # a redelivery writes them again
+        repo.add_once(incident, Update(T0, "UADMIN", "opened", "钓鱼"), OPENED_N)
+        repo.add_once(incident, Update(T0, "UADMIN", "closed", "好了"), CLOSED_N)
+    assert [update.what for update in repo.updates(incident)] == ["opened", "closed"]
 
 
 def test_a_poll_counts_one_vote_per_member(store: Store) -> None:
