@@ -14,6 +14,14 @@ cannot, the responders are asked to restrict posting by hand (escalation). Closi
 lifts the isolation and sends the responders an incident report with a timeline built from the audit
 log and the incident's own updates.
 
+Exactly once, whatever fails halfway: the opening's pointer (the group's one open incident) and the
+close record the event that made them (`Claim.id`). A worker killed after either leaves the SQS
+redelivery of that event to find its own transition and carry on: the joins paused or let in again
+under the same claim (`PolicyRepo.apply(claim=...)`: found, never written twice), the opening and
+closing updates under keys of their own, then the decision through the outbox. Another event is still
+told that one is open, or that none is. The pointer goes only once the isolation is lifted; the close's
+marker (`Incidents.closed_by`) lets its redelivery find the incident after that.
+
 Spikes (R7.1): each join, leave and violation case bumps one counter of the group's current window (one
 write, on those events only, never on ordinary messages); the event that reaches a threshold alerts the
 responders with a card whose button opens an incident.
@@ -288,12 +296,16 @@ class Incidents:
             expect={"state": "open"},
         )
 
-    def finish_close(self, incident: Incident, report: str, at: float) -> None:
-        """After the transition, each step safe to take again: the report kept with the incident, the
-        marker by which the closing event finds it again (`closed_by`, for as long as the event may be
-        redelivered), then the pointer gone (a new incident may open)."""
+    def keep_report(self, incident: Incident, report: str) -> None:
+        self.store.update_item(
+            keys.group_pk(incident.gid), keys.incident_sk(incident.ref), {"report": report}
+        )
+
+    def release(self, incident: Incident, at: float) -> None:
+        """After the close and the isolation lifted: the marker by which the closing event finds the
+        incident again (`closed_by`, for as long as the event may be redelivered), then the pointer gone,
+        so that a new incident may open. Both safe to write again."""
         pk = keys.group_pk(incident.gid)
-        self.store.update_item(pk, keys.incident_sk(incident.ref), {"report": report})
         marker = Item(
             pk,
             keys.incident_closed_by_sk(incident.closed_claim),
@@ -559,7 +571,7 @@ def _update(command: CommandIssued, ctx: Context, deps: Deps, incident: Incident
 
 
 def _close(command: CommandIssued, ctx: Context, deps: Deps, incident: Incident, summary: str) -> Decision:
-    """Close the incident, then what follows: the report, the pointer gone, the isolation lifted, the
+    """Close the incident, then what follows: the report, the isolation lifted, the pointer gone, the
     group and the readers told. The close records the command's claim: a worker killed after it leaves
     the redelivery of the same command to find the incident closed by itself and finish the rest (the
     joins let in again under the same claim, never twice); another command is told nothing is open."""
@@ -596,9 +608,10 @@ def _close(command: CommandIssued, ctx: Context, deps: Deps, incident: Incident,
         offset_hours=ctx.policy.jobs.utc_offset_hours,
         name=name,
     )
-    repo.finish_close(incident, report, ctx.now)
+    repo.keep_report(incident, report)
     place = where_in(deps, command, ctx)
     actions = _lift(deps, ctx, place, incident, claim=claim)
+    repo.release(incident, ctx.now)  # only once lifted: a new incident never finds the joins still paused
     notice = t(ctx.locale, "workflows.inc.closed", ref=incident.ref, summary=summary)
     audience = () if place.can_post else common.members(deps, place.gid, ctx.now)
     actions += common.to_group(place, notice, audience, reason="workflows.inc.closed")

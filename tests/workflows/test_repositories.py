@@ -62,7 +62,8 @@ def test_an_incident_keeps_its_isolation_updates_and_responders(store: Store) ->
     assert not repo.close(incident, by="x", at=T0, summary="", claim="slack#cmd-4")  # once
     closed = repo.get(GID, "I1")
     assert closed is not None and (closed.state, closed.closed_claim) == ("closed", "slack#cmd-3")
-    repo.finish_close(closed, "r", T0 + 90)
+    repo.keep_report(closed, "r")
+    repo.release(closed, T0 + 90)
     assert repo.open_ref(GID) is None
     assert repo.closed_by(GID, "slack#cmd-3") == closed and repo.closed_by(GID, "slack#cmd-4") is None
 
