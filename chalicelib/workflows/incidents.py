@@ -117,7 +117,7 @@ class Incident:
             "joins_before": self.joins_before,
             "escalated": self.escalated,
             "state": self.state,
-            **(closing if self.closed_claim else {}),
+            **closing,
         }
 
     @staticmethod
@@ -582,9 +582,13 @@ def _close(command: CommandIssued, ctx: Context, deps: Deps, incident: Incident,
     repo = Incidents(deps.store)
     claim = event_claim(command).id
     if incident.closed_claim != claim:  # not closed by this command before its worker was killed
-        if not repo.close(incident, by=command.user, at=ctx.now, summary=summary, claim=claim):
-            return common.private(ctx.locale, "workflows.inc.none")
-        incident = dataclasses.replace(incident, state="closed", closed_at=ctx.now, closed_claim=claim)
+        if repo.close(incident, by=command.user, at=ctx.now, summary=summary, claim=claim):
+            incident = dataclasses.replace(incident, state="closed", closed_at=ctx.now, closed_claim=claim)
+        else:  # closed by another command, or by a twin processing of this one a moment ago
+            now_closed = repo.get(incident.gid, incident.ref)
+            if now_closed is None or now_closed.closed_claim != claim:
+                return common.private(ctx.locale, "workflows.inc.none")
+            incident = now_closed
     closed_at = incident.closed_at
     repo.add_once(incident, Update(closed_at, command.user, "closed", summary), CLOSED_N)
     name = common.namer(command, deps)
