@@ -733,7 +733,10 @@ def open_requests_pk(shard: int) -> str:
 def open_request_sk(kind: str, key: str) -> str:
     """The marker of one pending request in its group's partition: a join request by its member's uid
     (one at a time), a draft by its ref."""
-    return f"OPENREQ#{kind}#{key}"
+    return f"{OPEN_REQUEST_SK_PREFIX}{kind}#{key}"
+
+
+OPEN_REQUEST_SK_PREFIX = "OPENREQ#"  # every marker of a group's partition
 
 
 def sent_cards_prefix(kind: str, ref: str) -> str:
