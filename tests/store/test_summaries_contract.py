@@ -10,6 +10,8 @@ from chalicelib.membership.repository import MembershipRepo
 from chalicelib.moderation.followups import FollowUp, FollowUps
 from chalicelib.store import keys, summaries
 from chalicelib.store.base import Store
+from chalicelib.store.dynamodb import DynamoStore
+from chalicelib.store.memory import MemoryStore
 from chalicelib.store.records import GroupRecord, GroupSummary, Item, MemberRecord
 from tests.store.conftest import T0
 
@@ -232,6 +234,7 @@ def test_a_search_by_name_reads_the_matches_only_not_every_group(store: Store) -
     for n in range(30):
         store.put_group(group(f"slack:T1:C{n}", f"Team {n:02d}"))
     store.put_group(group("slack:T1:CZ", "Zeta ops"))
+    assert isinstance(store, MemoryStore | DynamoStore)
     store.usage.reset()
 
     assert [g.name for g in store.groups_named("zeta", limit=5)] == ["Zeta ops"]
