@@ -174,7 +174,8 @@ def _decided(
     card = Card(
         card_id=click.card_id or card_id(PREFIX, group.gid, uid),
         title=t(locale, "persons.watch.card.title", member=person.label),
-        body=line,
+        body="",
+        footer=line,  # in the footer, which WeCom shows in place of the buttons (`handled_card`)
     )
     reason = f"persons.watch.{kind}"
     whose, others = copy_updates(

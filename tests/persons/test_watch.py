@@ -93,7 +93,7 @@ def test_the_first_admins_removal_is_carried_out_once_and_a_later_click_hears_wh
 
     assert sent(messenger, "remove_member") == [{"chat": "C1", "user": "U9"}]
     updates = sent(messenger, "update_card")  # the copy clicked, and UADMIN2's
-    assert len(updates) == 2 and {u["card"].body for u in updates} == {"UADMIN removed U9 (" + AT + ")."}
+    assert len(updates) == 2 and {u["card"].footer for u in updates} == {"UADMIN removed U9 (" + AT + ")."}
     assert not any(update["card"].buttons for update in updates)
     answers = [kwargs["text"] for kwargs in sent(messenger, "send_direct") if kwargs["user"] == "UADMIN2"]
     assert answers == ["UADMIN already decided this join (removed)."] * 2
@@ -112,7 +112,7 @@ def test_let_stay_is_recorded_in_the_membership_history_and_removes_nobody(
     process(click(card, "watch.stay", copy=copy_of(memory_deps, "UADMIN")), memory_deps)
 
     assert not sent(messenger, "remove_member")
-    assert {update["card"].body for update in sent(messenger, "update_card")} == {
+    assert {update["card"].footer for update in sent(messenger, "update_card")} == {
         f"UADMIN let U9 stay ({AT})."
     }
     history = MembershipRepo(memory_deps.store).history_of(GID, UID)
