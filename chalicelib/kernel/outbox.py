@@ -93,6 +93,12 @@ class Claim:
     platform: str
     key: str
 
+    @property
+    def id(self) -> str:
+        """The claim as one string, for what a decision writes outside the outbox and must find again
+        (a policy version, `chalicelib.kernel.policies.PolicyRepo.apply`)."""
+        return f"{self.platform}#{self.key}"
+
     def step_id(self, position: int) -> str:
         return f"{self.platform}#{self.key}#{position}"
 

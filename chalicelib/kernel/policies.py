@@ -5,6 +5,12 @@ resolved policy is cached per container for a minute: an ordinary message reads 
 
 What is written is validated whole, the people it names included (`chalicelib.core.people`); what is
 read back is taken as it was written, so a version stored before a rule tightened still loads.
+
+A version written for an event (the setup card's button, `policy set` in chat) carries the event's claim
+(`apply(claim=...)`): the worker processing it may be killed after the write and before its decision
+reaches the outbox, and the SQS redelivery then decides again. It finds the version its claim wrote
+(`claimed`) and answers with it, making it live if the kill came between the version and the pointer,
+instead of writing the same change a second time as the next version.
 """
 
 from __future__ import annotations
@@ -33,6 +39,10 @@ from chalicelib.store.base import Store
 from chalicelib.store.records import Item
 
 POLICY_CACHE_SECONDS = 60.0
+# How many of a scope's newest versions `claimed` looks through: a redelivery comes within minutes (the
+# queue's visibility timeout) or, replayed from the dead-letter queue, days; not after 20 more versions of
+# one scope. The whole history of the org's policy, every text in full, is not read for each change.
+CLAIM_LOOKBACK = 20
 DELETED = "deleted"
 
 
@@ -47,6 +57,7 @@ class PolicyVersion:
     author: str
     at: float
     note: str = ""
+    claim: str = ""  # the event whose processing wrote it (`PolicyRepo.apply`), if one did
 
     @property
     def deleted(self) -> bool:
@@ -170,33 +181,88 @@ class PolicyRepo:
         return resolve_group(self.org(), gid, override)
 
     def apply(
-        self, scope: str, text: str, *, author: str, now: float, note: str = "", stored: bool = False
+        self,
+        scope: str,
+        text: str,
+        *,
+        author: str,
+        now: float,
+        note: str = "",
+        stored: bool = False,
+        claim: str = "",
     ) -> PolicyVersion:
         """Validate and store `text` as the scope's next version, and make it live (`stored`: a text
         the scope held before, see `validate`; `note`: how it came about, see `PolicyVersion`). Two
         operators applying at once cannot both win: the version item is written only if absent, and
-        CURRENT moves only from the version it was read at."""
+        CURRENT moves only from the version it was read at; the one who lost is refused, never lost.
+
+        `claim` (the triggering event's, `Claim.id`): the version written under that claim already, if
+        any, is returned (and made live if it is not yet) instead of a new one, whoever else applied
+        since; so a redelivered event never applies its change twice."""
+        if claim:
+            earlier = self.claimed(scope, claim)
+            if earlier is not None:
+                return earlier
         self.validate(scope, text, stored=stored)
         live = self.current(scope)
         number = (live.version if live else 0) + 1
-        data: dict[str, Any] = {"text": text, "author": author, "at": now, "version": number}
-        if note:
-            data["note"] = note
-        if not self.store.put_item(Item(keys.policy_pk(scope), keys.policy_sk(number), data), if_absent=True):
-            raise PolicyError(f"version {number} of {scope} was applied by someone else just now; try again")
-        pointer = Item(keys.policy_pk(scope), keys.POLICY_CURRENT_SK, data)
-        if live is None:
-            self.store.put_item(pointer, if_absent=True)
-        elif not self.store.update_item(
-            pointer.pk, pointer.sk, data, expect={"version": live.version}
-        ):  # pragma: no cover - the version put above already lost the race
-            raise PolicyError(f"{scope} changed while applying; try again")
-        self.cache.drop(scope.removeprefix("group:"))
-        return PolicyVersion(scope, number, text, author, now, note)
+        version = PolicyVersion(scope, number, text, author, now, note, claim)
+        if not self.store.put_item(
+            Item(keys.policy_pk(scope), keys.policy_sk(number), _data(version)), if_absent=True
+        ):
+            taken = self.version(scope, number)
+            if not claim or taken is None or taken.claim != claim:
+                raise PolicyError(
+                    f"version {number} of {scope} was applied by someone else just now; try again"
+                )
+            version = taken  # a twin processing of the same event wrote it a moment ago
+        self._make_live(version, live)
+        return version
 
-    def rollback(self, scope: str, *, author: str, now: float, to: int | None = None) -> PolicyVersion:
+    def claimed(self, scope: str, claim: str) -> PolicyVersion | None:
+        """The version of `scope` written under `claim`, made live if the processing that wrote it was
+        killed before moving the pointer; None if none was. One read when it is the live one (a
+        redelivery right after the kill), else the newest versions (one Query, `CLAIM_LOOKBACK`)."""
+        live = self.current(scope)
+        if live is not None and live.claim == claim:
+            return live
+        newest = self.store.query_items(
+            keys.policy_pk(scope),
+            prefix=keys.POLICY_VERSION_SK_PREFIX,
+            newest_first=True,
+            limit=CLAIM_LOOKBACK,
+        )
+        mine = next((found for item in newest if (found := _version(scope, item)).claim == claim), None)
+        if mine is not None and (live is None or live.version < mine.version):
+            self._make_live(mine, live)
+        return mine
+
+    def _make_live(self, version: PolicyVersion, live: PolicyVersion | None) -> None:
+        """CURRENT moves to `version` from `live`, the version it was read at (nobody can write the
+        version after `version` before it moves: they read CURRENT, and `version`'s number is taken)."""
+        pointer = Item(keys.policy_pk(version.scope), keys.POLICY_CURRENT_SK, _data(version))
+        if live is None:
+            moved = self.store.put_item(pointer, if_absent=True)
+        else:
+            moved = self.store.update_item(
+                pointer.pk, pointer.sk, pointer.data, expect={"version": live.version}
+            )
+        self.cache.drop(version.scope.removeprefix("group:"))
+        if not moved:  # a twin processing of the same event moved it first, or (never) someone else
+            now_live = self.current(version.scope)
+            if now_live is None or now_live.version < version.version:
+                raise PolicyError(f"{version.scope} changed while applying; try again")
+
+    def rollback(
+        self, scope: str, *, author: str, now: float, to: int | None = None, claim: str = ""
+    ) -> PolicyVersion:
         """Apply version `to` (by default the one before the live one) again, as a new version: history
-        is never rewritten, so rolling back twice to the same number lands on the same text."""
+        is never rewritten, so rolling back twice to the same number lands on the same text. `claim`: as
+        for `apply` (the version written under it already is returned)."""
+        if claim:
+            earlier = self.claimed(scope, claim)
+            if earlier is not None:
+                return earlier
         live = self.current(scope)
         if live is None:
             raise PolicyError(f"{scope} has no stored policy to roll back")
@@ -207,7 +273,7 @@ class PolicyRepo:
         if previous.text == live.text:
             raise PolicyError(f"version {number} of {scope} is what is live already (version {live.version})")
         note = DELETED if previous.deleted else f"rollback to {number}"
-        return self.apply(scope, previous.text, author=author, now=now, note=note, stored=True)
+        return self.apply(scope, previous.text, author=author, now=now, note=note, stored=True, claim=claim)
 
     def delete(self, scope: str, *, author: str, now: float) -> PolicyVersion:
         """Remove a group's override: a new, empty version marked deleted, so the org policy applies again
@@ -224,6 +290,20 @@ def default_text(scope: str) -> str:
     return default_policy_text() if scope == keys.ORG_SCOPE else "# group override: only what differs\n"
 
 
+def _data(version: PolicyVersion) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "text": version.text,
+        "author": version.author,
+        "at": version.at,
+        "version": version.version,
+    }
+    if version.note:
+        data["note"] = version.note
+    if version.claim:
+        data["claim"] = version.claim
+    return data
+
+
 def _version(scope: str, item: Item) -> PolicyVersion:
     data = item.data
     return PolicyVersion(
@@ -233,4 +313,5 @@ def _version(scope: str, item: Item) -> PolicyVersion:
         str(data.get("author", "")),
         float(data["at"]),
         str(data.get("note", "")),
+        str(data.get("claim", "")),
     )

@@ -18,6 +18,11 @@ Pressing it (an admin of the group only, `ClickGate`) decides, then acts like `p
 override gets the preset, mode, language and time zone as a new version, checked by the same strict
 checks, with the change in the audit record; `off` stops governing the group; the admins chosen replace
 the group's own (never none). The card is then replaced by what was set.
+
+The version is written under the click's claim (`PolicyRepo.apply(claim=...)`): a worker killed after
+writing it and before its answer reached the outbox leaves the redelivery to decide again, and that
+finds the version its click wrote (`PolicyRepo.claimed`) and answers with it, never writing a second.
+The enabling and the admins are set to the same values again, which changes nothing.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from chalicelib.core.events import CardClicked, Event
 from chalicelib.core.localtime import offset_label
 from chalicelib.core.naming import group_label
 from chalicelib.i18n import LOCALES, t
+from chalicelib.kernel.act import event_claim
 from chalicelib.kernel.clicks import ClickAnswers, ClickGate, OpenedClick
 from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context
@@ -259,6 +265,10 @@ def _apply(opened: OpenedClick, group: GroupRecord, setup: Setup, deps: Deps) ->
         set_enabled(deps, group, True)
     repo = policies(deps)
     scope = keys.group_policy_scope(event.gid)
+    claim = event_claim(opened.click).id
+    earlier = repo.claimed(scope, claim)
+    if earlier is not None:  # this very click, processed before and killed after writing: not twice
+        return _admins_set(opened, group, deps, setup, {**record, "version": earlier.version})
     live = repo.current(scope)
     override = parse_override(live.text) if live else {}
     if setup.preset is not None:
@@ -273,13 +283,23 @@ def _apply(opened: OpenedClick, group: GroupRecord, setup: Setup, deps: Deps) ->
     override = merge(override, patch)
     check_data(scope, override, org=repo.org(), tenants=Tenants.of([(event.platform, event.tenant)]))
     applied = repo.apply(
-        scope, yaml.safe_dump(override, allow_unicode=True), author=opened.click.user, now=ctx.now
+        scope,
+        yaml.safe_dump(override, allow_unicode=True),
+        author=opened.click.user,
+        now=ctx.now,
+        claim=claim,
     )
-    record["version"] = applied.version
-    if setup.admins:
-        _set_admins(event, ctx, group, deps, setup.admins)
-        record["admins"] = list(setup.admins)
-    return record
+    return _admins_set(opened, group, deps, setup, {**record, "version": applied.version})
+
+
+def _admins_set(
+    opened: OpenedClick, group: GroupRecord, deps: Deps, setup: Setup, record: dict[str, Any]
+) -> dict[str, Any]:
+    """The admins chosen, set (idempotent: a redelivery sets the same again); the audit record with them."""
+    if not setup.admins:
+        return record
+    _set_admins(opened.located, opened.ctx, group, deps, setup.admins)
+    return {**record, "admins": list(setup.admins)}
 
 
 def _set_admins(event: Event, ctx: Context, group: GroupRecord, deps: Deps, chosen: tuple[str, ...]) -> None:

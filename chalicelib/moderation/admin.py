@@ -23,6 +23,7 @@ from chalicelib.core.facts import CaseActed, Fact, MemberWarned
 from chalicelib.core.ids import group_id
 from chalicelib.core.localtime import local
 from chalicelib.i18n import catalogue, t
+from chalicelib.kernel.act import event_claim
 from chalicelib.kernel.clicks import ClickAnswers, ClickGate
 from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context
@@ -296,7 +297,9 @@ def _policy_set(command: CommandIssued, ctx: Context, deps: Deps, path: str, raw
     written `name+` appends to the list the group has (`policy set admins+ [slack:T1:U2]` appoints a
     co-admin of this group, in addition to the org's admins, never of another group nor of the org). The
     override passes the same checks as `qunguan policy apply`, and a refusal names every problem in the
-    group's language, never nothing; what was set, and the co-admins it leaves, go to the audit log."""
+    group's language, never nothing; what was set, and the co-admins it leaves, go to the audit log.
+    The version is written under the command's claim: a redelivery that decides again (the worker was
+    killed after the write) answers with that version, never writes it twice."""
     import yaml
 
     from chalicelib.core.policy import PolicyError, combine
@@ -312,12 +315,16 @@ def _policy_set(command: CommandIssued, ctx: Context, deps: Deps, path: str, raw
     try:
         if not all(parts):
             raise PolicyProblems([Problem(path[:80], "policy.check.bad_path")])
-        live = repo.current(scope)
-        override = combine(parse_override(live.text) if live else {}, setting_patch(path, raw))
-        check_data(scope, override, org=repo.org(), tenants=tenants)
-        applied = repo.apply(
-            scope, yaml.safe_dump(override, allow_unicode=True), author=command.user, now=ctx.now
-        )
+        claim = event_claim(command).id
+        applied = repo.claimed(scope, claim)  # this very command, processed before and killed after it
+        if applied is not None:
+            override = parse_override(applied.text)
+        else:
+            live = repo.current(scope)
+            override = combine(parse_override(live.text) if live else {}, setting_patch(path, raw))
+            check_data(scope, override, org=repo.org(), tenants=tenants)
+            text = yaml.safe_dump(override, allow_unicode=True)
+            applied = repo.apply(scope, text, author=command.user, now=ctx.now, claim=claim)
     except PolicyProblems as exc:  # "Not applied:", then every problem on its own line
         text = t(ctx.locale, "policy.error", error="\n" + exc.lines(ctx.locale))
         return Decision.of(Reply(text=text[:1500], private=True, reason="policy.error"))

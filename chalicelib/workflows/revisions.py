@@ -49,6 +49,7 @@ from chalicelib.core.policy import (
     merge,
 )
 from chalicelib.i18n import t
+from chalicelib.kernel.act import event_claim
 from chalicelib.kernel.clicks import ClickGate
 from chalicelib.kernel.commands import command_prefix
 from chalicelib.kernel.context import Context, load_context, policies
@@ -85,6 +86,7 @@ class Revision:
     state: str = "proposed"  # proposed | approved | rejected | piloting | rolled_out | rolled_back
     pilots: tuple[tuple[str, str | None], ...] = ()  # (gid, its override before the pilot)
     org_version: int = 0  # the org version the rollout made
+    rolled_back_by: str = ""  # the claim of the command that rolled it back (its redelivery finishes it)
 
     @property
     def proposer(self) -> str:
@@ -105,6 +107,7 @@ class Revision:
             "state": self.state,
             "pilots": [[gid, before] for gid, before in self.pilots],
             "org_version": self.org_version,
+            "rolled_back_by": self.rolled_back_by,
         }
 
     @staticmethod
@@ -123,6 +126,7 @@ class Revision:
                 (str(gid), None if before is None else str(before)) for gid, before in data.get("pilots", ())
             ),
             org_version=int(data.get("org_version", 0)),
+            rolled_back_by=str(data.get("rolled_back_by", "")),
         )
 
 
@@ -595,11 +599,18 @@ def _pilot(
     repo = policies(deps)
     piloted = dict(revision.pilots)
     added: list[str] = []
+    claim = event_claim(command).id
     for chat in targets:
         gid = group_id(command.platform, command.tenant, chat)
         if gid in piloted:
             continue
         scope = keys.group_policy_scope(gid)
+        mine = repo.claimed(scope, claim)  # this command, processed before and killed part-way
+        if mine is not None:
+            before = repo.version(scope, mine.version - 1)
+            piloted[gid] = before.text if before else None
+            added.append(gid)
+            continue
         live = repo.current(scope)
         try:
             repo.apply(
@@ -609,6 +620,7 @@ def _pilot(
                 ),
                 author=command.user,
                 now=ctx.now,
+                claim=claim,
             )
         except PolicyError as exc:
             return common.private(locale, "workflows.rev.invalid", error=f"{chat}: {str(exc)[:300]}")
@@ -647,16 +659,19 @@ def _administers(command: CommandIssued, ctx: Context, deps: Deps, chat: str) ->
 def _rollout(command: CommandIssued, ctx: Context, deps: Deps, revision: Revision) -> Decision:
     locale = ctx.locale
     repo = policies(deps)
+    claim = event_claim(command).id  # a redelivery that decides again finds what this command wrote
     try:
         applied = repo.apply(
             keys.ORG_SCOPE,
             yaml.safe_dump(patched(repo, revision.patch), allow_unicode=True),
             author=command.user,
             now=ctx.now,
+            claim=claim,
         )
     except PolicyError as exc:
         return common.private(locale, "workflows.rev.invalid", error=str(exc)[:300])
-    if not Revisions(deps.store).move(
+    ours = revision.state == "rolled_out" and revision.org_version == applied.version  # moved before the kill
+    if not ours and not Revisions(deps.store).move(
         revision,
         "rolled_out",
         frm=("approved", "piloting"),
@@ -667,7 +682,7 @@ def _rollout(command: CommandIssued, ctx: Context, deps: Deps, revision: Revisio
         return common.private(
             locale, "workflows.rev.wrong_state", ref=revision.ref, state=_state(revision, locale)
         )
-    _restore_pilots(repo, revision, command.user, ctx.now)
+    _restore_pilots(repo, revision, command.user, ctx.now, claim=claim)
     everyone = [group.gid for group in deps.store.list_groups() if group.enabled and group.gid != command.gid]
     _notify(deps, everyone, revision.ref, ctx.now)
     done = Reply(
@@ -685,30 +700,40 @@ def _rollout(command: CommandIssued, ctx: Context, deps: Deps, revision: Revisio
 
 
 def _rollback(command: CommandIssued, ctx: Context, deps: Deps, revision: Revision) -> Decision:
+    """The revision moves to rolled back (once, whoever else tries), then the policies go back: the org's
+    previous version again, or each pilot group's override as it was. The move records the command's
+    claim, so a worker killed between the move and the writes leaves its redelivery to find the revision
+    rolled back by this very command and finish the writes (each under the claim: never twice)."""
     locale = ctx.locale
     repo = policies(deps)
-    if revision.state == "rolled_out":
-        live = repo.current(keys.ORG_SCOPE)
-        if live is None or live.version != revision.org_version:
-            return common.private(
-                locale, "workflows.rev.moved_on", ref=revision.ref, version=revision.org_version
-            )
-        if not Revisions(deps.store).move(
-            revision, "rolled_back", frm=("rolled_out",), rolled_back_at=ctx.now
+    claim = event_claim(command).id
+    redone = revision.state == "rolled_back" and revision.rolled_back_by == claim  # moved, then killed
+    revisions = Revisions(deps.store)
+    if revision.state == "rolled_out" or (redone and revision.org_version):
+        if not redone:
+            live = repo.current(keys.ORG_SCOPE)
+            if live is None or live.version != revision.org_version:
+                return common.private(
+                    locale, "workflows.rev.moved_on", ref=revision.ref, version=revision.org_version
+                )
+            if not revisions.move(
+                revision, "rolled_back", frm=("rolled_out",), rolled_back_at=ctx.now, rolled_back_by=claim
+            ):
+                return common.private(
+                    locale, "workflows.rev.wrong_state", ref=revision.ref, state=_state(revision, locale)
+                )
+        repo.rollback(keys.ORG_SCOPE, author=command.user, now=ctx.now, claim=claim)
+        reached = [
+            group.gid for group in deps.store.list_groups() if group.enabled and group.gid != command.gid
+        ]
+    elif revision.state == "piloting" or redone:
+        if not redone and not revisions.move(
+            revision, "rolled_back", frm=("piloting",), rolled_back_at=ctx.now, rolled_back_by=claim
         ):
             return common.private(
                 locale, "workflows.rev.wrong_state", ref=revision.ref, state=_state(revision, locale)
             )
-        repo.rollback(keys.ORG_SCOPE, author=command.user, now=ctx.now)
-        reached = [
-            group.gid for group in deps.store.list_groups() if group.enabled and group.gid != command.gid
-        ]
-    elif revision.state == "piloting":
-        if not Revisions(deps.store).move(revision, "rolled_back", frm=("piloting",), rolled_back_at=ctx.now):
-            return common.private(
-                locale, "workflows.rev.wrong_state", ref=revision.ref, state=_state(revision, locale)
-            )
-        _restore_pilots(repo, revision, command.user, ctx.now)
+        _restore_pilots(repo, revision, command.user, ctx.now, claim=claim)
         reached = [gid for gid, _ in revision.pilots if gid != command.gid]
     else:
         return common.private(
@@ -728,10 +753,14 @@ def _rollback(command: CommandIssued, ctx: Context, deps: Deps, revision: Revisi
     )
 
 
-def _restore_pilots(repo: PolicyRepo, revision: Revision, author: str, now: float) -> None:
-    """Each pilot group's override as it was before the pilot: after a rollout the org holds the change."""
+def _restore_pilots(
+    repo: PolicyRepo, revision: Revision, author: str, now: float, *, claim: str = ""
+) -> None:
+    """Each pilot group's override as it was before the pilot: after a rollout the org holds the change.
+    Under `claim` (the command's), a redelivery finds each restored version again instead of another."""
     for gid, before in revision.pilots:
-        repo.apply(keys.group_policy_scope(gid), before or "", author=author, now=now, stored=True)
+        scope = keys.group_policy_scope(gid)
+        repo.apply(scope, before or "", author=author, now=now, stored=True, claim=claim)
 
 
 def _here(command: CommandIssued, ctx: Context, deps: Deps, revision: Revision, step: str) -> list[Action]:

@@ -4,7 +4,9 @@ new version, and the published JSON schema kept current."""
 
 from __future__ import annotations
 
+import itertools
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,8 +14,11 @@ import pytest
 from chalicelib.core.policy import PolicyError, policy_json_schema
 from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.store import keys
+from chalicelib.store.base import Store
+from chalicelib.store.dynamodb import DynamoStore
 from chalicelib.store.memory import MemoryStore
 from chalicelib.store.records import Item
+from local.dynamo import EmbeddedDynamo
 
 GID = "slack:T1:C1"
 GROUP = keys.group_policy_scope(GID)
@@ -125,3 +130,63 @@ def test_a_new_pattern_re2_refuses_is_still_refused_with_the_reason() -> None:
     repo = PolicyRepo(MemoryStore())
     with pytest.raises(PolicyError, match="lookahead"):
         repo.apply(GROUP, "rules:\n  files:\n    name_pattern: '^(?=.*-).+$'\n", author="ops", now=1)
+
+
+_tables = itertools.count()
+
+
+@pytest.fixture(params=["memory", "dynamodb"])
+def store(request: pytest.FixtureRequest) -> Iterator[Store]:
+    """The claim's contract holds on both stores: the conditional put and the newest-first Query."""
+    if request.param == "memory":
+        yield MemoryStore()
+        return
+    dynamodb: EmbeddedDynamo = request.getfixturevalue("dynamodb")
+    client = request.getfixturevalue("dynamodb_client")
+    name = f"qunguan-policies-{next(_tables)}"
+    dynamodb.create_table(name)
+    yield DynamoStore(name, client=client)
+    client.delete_table(TableName=name)
+
+
+def test_a_version_applied_under_a_claim_is_found_again_by_it_and_never_written_twice(store: Store) -> None:
+    repo = PolicyRepo(store)
+    first = repo.apply(GROUP, "mode: warn\n", author="UADMIN", now=1, claim="slack#T1#e1")
+    again = repo.apply(GROUP, "mode: warn\n", author="UADMIN", now=2, claim="slack#T1#e1")
+    assert (again.version, again.at, again.claim) == (first.version, 1, "slack#T1#e1")
+    assert [v.version for v in repo.versions(GROUP)] == [1]
+    assert repo.apply(GROUP, "mode: warn\n", author="UADMIN", now=3, claim="slack#T1#e2").version == 2
+
+
+def test_a_claims_version_stays_its_own_after_others_applied_on_top_of_it(store: Store) -> None:
+    repo = PolicyRepo(store)
+    repo.apply(GROUP, "mode: warn\n", author="UADMIN", now=1, claim="slack#T1#e1")
+    repo.apply(GROUP, "mode: shadow\n", author="UOTHER", now=2, claim="slack#T1#e2")
+    mine = repo.claimed(GROUP, "slack#T1#e1")
+    assert mine is not None and mine.version == 1
+    assert repo.current(GROUP).version == 2  # type: ignore[union-attr]  # nothing moved back, nothing new
+    assert repo.claimed(GROUP, "slack#T1#e3") is None
+
+
+def test_a_version_written_before_its_pointer_moved_is_made_live_by_its_claim(store: Store) -> None:
+    """The worker that wrote version 1 died before CURRENT moved: without the claim, the retry would be
+    refused (version 1 taken) and version 1 would never be live."""
+    data = {"text": "mode: warn\n", "author": "UADMIN", "at": 1.0, "version": 1, "claim": "slack#T1#e1"}
+    store.put_item(Item(keys.policy_pk(GROUP), keys.policy_sk(1), data))
+    repo = PolicyRepo(store)
+    found = repo.apply(GROUP, "mode: warn\n", author="UADMIN", now=2, claim="slack#T1#e1")
+    assert found.version == 1 and repo.current(GROUP).version == 1  # type: ignore[union-attr]
+    assert repo.for_group(GID, now=3).mode == "warn"
+
+
+def test_an_apply_that_read_the_live_version_before_anothers_landed_is_refused_never_lost(
+    store: Store,
+) -> None:
+    repo = PolicyRepo(store)
+    repo.apply(GROUP, "mode: warn\n", author="UADMIN", now=1)
+    # Another admin's version 2 is written; CURRENT has not moved yet when this apply reads it.
+    other = {"text": "mode: shadow\n", "author": "UOTHER", "at": 2.0, "version": 2, "claim": "slack#T1#e2"}
+    store.put_item(Item(keys.policy_pk(GROUP), keys.policy_sk(2), other))
+    with pytest.raises(PolicyError, match="version 2 of group:slack:T1:C1 was applied by someone else"):
+        repo.apply(GROUP, "mode: enforce\n", author="ops", now=3, claim="slack#T1#e3")
+    assert [v.text for v in repo.versions(GROUP)] == ["mode: warn\n", "mode: shadow\n"]
