@@ -125,6 +125,11 @@ def console_cases() -> Response:
     return web.serve_console("cases", app)
 
 
+@app.route("/console/pick", methods=["GET"])
+def console_pick() -> Response:
+    return web.serve_console("pick", app)
+
+
 @app.route("/console/policy", methods=["GET", "POST"], content_types=TYPES)
 def console_policy() -> Response:
     return web.serve_console("policy", app)

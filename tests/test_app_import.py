@@ -43,6 +43,7 @@ def test_the_app_declares_every_route_of_the_contract() -> None:
         "/console/groups/{gid}/announcements",
         "/console/groups/{gid}/files",
         "/console/cases",
+        "/console/pick",
         "/console/policy",
         "/console/policy/check",
         "/console/policy/test",

@@ -17,7 +17,7 @@ from chalicelib.errors import MalformedRequest, StoreError, VerificationFailed
 from chalicelib.http import InboundRequest, Reply
 from chalicelib.ingress import MAX_BODY_BYTES, handle
 from chalicelib.settings import Settings
-from chalicelib.store import keys
+from chalicelib.store import keys, message_log
 from chalicelib.store.memory import MemoryStore
 from chalicelib.store.records import Item
 
@@ -169,7 +169,8 @@ def test_an_ordinary_message_is_claimed_by_writing_its_message_log_item_and_noth
     assert len(dispatcher.dispatched) == 1
     assert dict(store.usage.calls) == {"PutItem": 1}  # one conditional write: the claim is the log entry
     (item,) = log_items(store)
-    assert (item.data["k"], item.data["u"], item.data["id"], item.data["at"]) == ("msg", "U1", "1.0", 1.0)
+    entry = message_log.from_item(item)  # an ordinary message's kind is left out: it reads as "msg"
+    assert (entry.kind, entry.user, entry.message_id, entry.at) == ("msg", "U1", "1.0", 1.0)
     assert store.claim_event("slack", message().claim_key, 1000.0) is True  # no `EVT#` claim was made
 
 

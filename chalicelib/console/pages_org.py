@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 import yaml
 
 from chalicelib.console import listing
+from chalicelib.console.picker import found_of, pick_page
 from chalicelib.console.policy_trial import KEPT_DAYS
 from chalicelib.console.web import BadRequest, Redirect, View
 from chalicelib.core.events import CommandIssued
@@ -37,7 +38,7 @@ AUDIT_LIMIT = 200
 HISTORY = 24
 
 
-PICKER = 50  # groups a picker offers; any other is reached with `?group=` (the group page links there)
+PICKER = 50  # groups a picker's list offers; its search finds any other (`chalicelib.console.picker`)
 
 
 def readable_groups(view: View) -> list[GroupRecord]:
@@ -185,7 +186,13 @@ def assessments_page(view: View) -> Reply:
         for h in history
     ]
     return view.render(
-        "assessments.html", active="assessments", groups=groups, group=group, history=history, bars=bars
+        "assessments.html",
+        active="assessments",
+        groups=groups,
+        group=group,
+        found=found_of(view),
+        history=history,
+        bars=bars,
     )
 
 
@@ -225,6 +232,7 @@ def audit_page(view: View) -> Reply:
         active="audit",
         groups=groups,
         group=group,
+        found=found_of(view),
         records=records,
         q=view.query("q"),
         export=query,
@@ -280,7 +288,13 @@ def files_page(view: View) -> Reply:
         for item in store.query_items(pk, prefix=keys.FILE_SK_PREFIX, limit=500):
             names[str(item.data.get("file_id", ""))] = str(item.data.get("name", ""))
     return view.render(
-        "files.html", active="files", groups=groups, group=group, entries=entries[:200], names=names
+        "files.html",
+        active="files",
+        groups=groups,
+        group=group,
+        found=found_of(view),
+        entries=entries[:200],
+        names=names,
     )
 
 
@@ -320,6 +334,7 @@ def jobs_page(view: View) -> Reply:
         active="jobs",
         groups=groups,
         group=group,
+        found=found_of(view),
         runs=runs,
         table_runs=table_runs,
         dead_letters=depth(view) if viewer.reads_all else None,
@@ -347,6 +362,7 @@ def routes() -> dict[tuple[str, str], Handler]:
     """The pages by (route, method). A function, not a module-level table: what the module's import
     runs stays empty (the IAM call graph reads a handler named at module level as called)."""
     return {
+        ("pick", "GET"): pick_page,
         ("policy", "GET"): policy_page,
         ("policy", "POST"): policy_propose,
         ("policy-check", "POST"): policy_check,

@@ -139,6 +139,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "console.col.job": _m("任务", "任務", "Job"),
     "console.assessments.none": _m("还没有考核。", "還沒有考核。", "No assessments yet."),
     "console.audit.search": _m("搜索", "搜尋", "Search"),
+    # the group picker's search (chalicelib.console.picker)
+    "console.picker.find": _m("按名称查找群", "依名稱尋找群", "Find a group by name"),
+    "console.picker.placeholder": _m("群名开头…", "群名開頭…", "Start of its name…"),
+    "console.picker.search": _m("查找", "尋找", "Find"),
+    "console.picker.more": _m("更多 →", "更多 →", "More →"),
+    "console.picker.none": _m(
+        "没有名称以「{text}」开头的群。",
+        "沒有名稱以「{text}」開頭的群。",
+        "No group's name starts with “{text}”.",
+    ),
     "console.jobs.replay": _m("重新投递死信", "重新投遞死信", "Replay dead letters"),
     "console.jobs.dry_run": _m("试运行", "試運行", "dry run"),
     "console.jobs.no_dlq": _m(

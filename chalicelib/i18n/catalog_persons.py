@@ -140,11 +140,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "persons.watch.button.stay": _m("允许留下", "允許留下", "Let them stay"),
     "persons.watch.button.remove": _m("移出", "移出", "Remove"),
     "persons.watch.button.history": _m("查看跨群记录", "查看跨群記錄", "Open their history"),
-    "persons.watch.stayed": _m(
-        "{by} 允许 {member} 留在群内。", "{by} 允許 {member} 留在群內。", "{by} let {member} stay."
+    # What every admin's copy says once one admin decided (`at`: in the group's time zone, labelled).
+    "persons.watch.decided.stay": _m(
+        "{by} 于 {at} 允许 {member} 留在群内。",
+        "{by} 於 {at} 允許 {member} 留在群內。",
+        "{by} let {member} stay ({at}).",
     ),
-    "persons.watch.removed": _m(
-        "{by} 将 {member} 移出。", "{by} 將 {member} 移出。", "{by} removed {member}."
+    "persons.watch.decided.remove": _m(
+        "{by} 于 {at} 将 {member} 移出。",
+        "{by} 於 {at} 將 {member} 移出。",
+        "{by} removed {member} ({at}).",
     ),
     "persons.watch.already": _m(
         "此加入已由 {by} 处理（{state}）。",

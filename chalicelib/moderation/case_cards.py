@@ -13,8 +13,10 @@ from __future__ import annotations
 from chalicelib.core.actions import UpdateCard
 from chalicelib.core.cards import Card
 from chalicelib.core.events import CardClicked
-from chalicelib.kernel.request_cards import TASK_SEPARATOR
+from chalicelib.kernel.card_copies import clicked_by, copy_updates
 from chalicelib.store.base import Store
+
+__all__ = ["clicked_by", "copies", "other_cards"]
 
 
 def copies(
@@ -22,22 +24,13 @@ def copies(
 ) -> tuple[str, list[UpdateCard]]:
     """Whose copy the click's own answer updates (who clicked in the chat; the console presses with the
     first stored token, which is another admin's copy as often as not), and an update for each other card
-    of the follow-up (`kind` case|appeal, `ref`)."""
+    of the follow-up (`kind` case|appeal, `ref`): `chalicelib.kernel.card_copies.copy_updates`."""
     from chalicelib.moderation.followups import FollowUps  # it imports the deciding modules
 
     followup = FollowUps(store).get(gid, kind, ref)
     if followup is None:
         return click.user, []
-    pressed = click.response_token if click.response_token in followup.cards else ""
-    clicked = (followup.owner_of(pressed) if pressed else "") or click.user
-    tokens = [token for token in dict.fromkeys(followup.cards) if token and not clicked_by(token, click)]
-    others = [
-        UpdateCard(
-            card=card, card_ref=token, response_token=token, user=followup.owner_of(token), reason=reason
-        )
-        for token in tokens
-    ]
-    return clicked, others
+    return copy_updates(followup.cards, followup.owners, card=card, click=click, reason=reason)
 
 
 def other_cards(
@@ -45,14 +38,3 @@ def other_cards(
 ) -> list[UpdateCard]:
     """An update for each card of the follow-up (`kind` case|appeal, `ref`) but the one clicked."""
     return copies(store, gid, kind, ref, card=card, click=click, reason=reason)[1]
-
-
-def clicked_by(token: str, click: CardClicked) -> bool:
-    """Whether the card `token` (a `Sent.token`) updates is the one the click came from, which the click's
-    own answer updates: the console presses with the token itself; a Slack click names the message's ts
-    (`container.message_ts`) of the token "channel:ts"; a WeCom click its task id (`TaskId`) of the token
-    "task_id|response_code" (`chalicelib.kernel.request_cards.TASK_SEPARATOR`)."""
-    card = click.card_id
-    if not card:
-        return token == click.response_token
-    return card in (token, token.partition(TASK_SEPARATOR)[0], token.rpartition(":")[2])

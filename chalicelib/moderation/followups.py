@@ -35,6 +35,7 @@ from chalicelib.core.events import CommandIssued, Event
 from chalicelib.core.facts import AppealDecided, CaseActed
 from chalicelib.core.ids import split_id
 from chalicelib.i18n import t
+from chalicelib.kernel.card_copies import Copies, owner_of, sent_copies
 from chalicelib.kernel.commands import as_command, command_name, command_prefix
 from chalicelib.kernel.context import Context, load_context, policies
 from chalicelib.kernel.deps import Deps
@@ -102,10 +103,7 @@ class FollowUp:
 
     def owner_of(self, token: str) -> str:
         """Whose copy the card `token` updates ("" where that is not known)."""
-        for card, owner in zip(self.cards, self.owners, strict=False):
-            if card == token:
-                return owner
-        return ""
+        return owner_of(self.cards, self.owners, token)
 
     def data(self) -> dict[str, Any]:
         return {
@@ -487,9 +485,6 @@ def record(event: Event, ctx: Context, decision: Decision, results: tuple[Any, .
             _follow(event, ctx, deps, kind=kind, ref=ref, card=card, users=users, copies=copies)
 
 
-Copies = tuple[tuple[str, str], ...]  # (token, whose copy it is) of each card sent that can be updated
-
-
 def _cards_sent(
     decision: Decision, results: tuple[Any, ...]
 ) -> dict[tuple[str, str], tuple[str, tuple[str, ...], Copies]]:
@@ -504,18 +499,8 @@ def _cards_sent(
             continue
         kind, card = CARDS[prefix]
         if (kind, ref) not in sent or card == "removal":
-            sent[(kind, ref)] = (card, action.users, _copies(action, tuple(getattr(result, "sent", ()))))
+            sent[(kind, ref)] = (card, action.users, sent_copies(action, tuple(getattr(result, "sent", ()))))
     return sent
-
-
-def _copies(action: PostCard, sent: tuple[Any, ...]) -> Copies:
-    """Each token the platform answered with, and whose copy it is: a card goes to its chat first, then
-    to each user, one message each (`chalicelib.kernel.executor`); where the answers do not line up with
-    the recipients, whose each is cannot be said ("")."""
-    recipients = ([""] if action.chat else []) + list(action.users)
-    owners = recipients if len(recipients) == len(sent) else [""] * len(sent)
-    pairs = zip(sent, owners, strict=True)
-    return tuple((str(one.token), owner) for one, owner in pairs if getattr(one, "token", None))
 
 
 def _follow(

@@ -6,7 +6,8 @@
   (`watch`). A group's own ban stays moderation's (R3.7).
 - commands: `ban`, `unban`, `watch`, `unwatch` (`sanctions`), `person link`, `person @member`
   (`linking`, `history`), `mydata` (`export`).
-- after the actions: an appeal a second admin reversed lifts the sanction it was about, audited.
+- after the actions: an appeal a second admin reversed lifts the sanction it was about, audited; each
+  admin's copy of a watch card is kept with its join, and a removal the platform made leaves the rosters.
 """
 
 from __future__ import annotations
@@ -153,4 +154,4 @@ COMMANDS = {
 }
 RECORDS = {CaseActed: record_dismissed, AppealDecided: record_appeal}
 CARD_ACTIONS = watch.CARD_ACTIONS
-AFTER = (watch.record_removals,)
+AFTER = (watch.record_copies, watch.record_removals)

@@ -14,6 +14,12 @@ group by `sealed_decision`, on all three platforms) with three buttons:
 The join is an item in the group's partition (`WATCHJ#{uid}`, its nonce in the buttons' values): the
 first admin's decision moves it out of `open` with a conditional write, a later click only hears who
 decided, and a card of an earlier join (a nonce that is no longer the item's) is refused as stale.
+Every admin's copy shows the decision (who decided what about whom, and when, in the group's time
+zone), the way a case card's copies do (`chalicelib.kernel.card_copies`): when the cards go out, each
+copy's token and whose it is are kept with the join (`record_copies`, after the actions); the decision
+updates each of them once through the outbox, each update naming its owner, so that a copy the platform
+refuses to update (a WeCom response_code used or expired) becomes a recorded private message to that
+admin. A join kept before the copies were only updates the copy clicked.
 Nobody decides about their own join. Who clicked is the platform's signed word; their rights in the
 sealed group are checked here, on the server (`chalicelib.kernel.clicks.ClickGate`).
 """
@@ -24,11 +30,13 @@ import dataclasses
 from typing import Any
 
 from chalicelib.authz import directory_user, is_admin
-from chalicelib.core.actions import Action, Decision, Remove, SendDirect, UpdateCard
+from chalicelib.cardsign import unseal
+from chalicelib.core.actions import Action, Decision, PostCard, Remove, SendDirect, UpdateCard
 from chalicelib.core.cards import Button, Card
 from chalicelib.core.events import CardClicked, Event
 from chalicelib.core.ids import group_id
 from chalicelib.i18n import t
+from chalicelib.kernel.card_copies import copy_updates, sent_copies
 from chalicelib.kernel.clicks import ClickAnswers, ClickGate, answer_click
 from chalicelib.kernel.context import Context
 from chalicelib.kernel.deps import Deps
@@ -159,24 +167,30 @@ def _decided(
             member_text=t(locale, "persons.watch.removed_member", group=group.label),
             reason=REMOVED,
         )
-        line = t(locale, "persons.watch.removed", by=by, member=person.label)
     else:
         repo.history(group.gid, uid, user, "watched: let stay", at=gctx.now, by=click.user)
-        line = t(locale, "persons.watch.stayed", by=by, member=person.label)
+    at = when(gctx.now, gctx.policy.jobs.utc_offset_hours)
+    line = t(locale, f"persons.watch.decided.{kind}", by=by, member=person.label, at=at)
+    card = Card(
+        card_id=click.card_id or card_id(PREFIX, group.gid, uid),
+        title=t(locale, "persons.watch.card.title", member=person.label),
+        body="",
+        footer=line,  # in the footer, which WeCom shows in place of the buttons (`handled_card`)
+    )
+    reason = f"persons.watch.{kind}"
+    whose, others = copy_updates(
+        _texts(why.get("cards")), _texts(why.get("owners")), card=card, click=click, reason=reason
+    )
     update = UpdateCard(
-        card=Card(
-            card_id=click.card_id or card_id(PREFIX, group.gid, uid),
-            title=t(locale, "persons.watch.card.title", member=person.label),
-            body=line,
-        ),
+        card=card,
         card_ref=click.card_id,
         response_token=click.response_token,
-        user=click.user,
-        reason=f"persons.watch.{kind}",
+        user=whose,
+        reason=reason,
     )
     audit = {"watch_decided": {"uid": uid, "sid": why.get("sid", ""), "what": kind, "by": click.user}}
     decision = sealed_decision(
-        (*actions, update),
+        (*actions, update, *others),
         deps.settings,
         platform=click.platform,
         tenant=click.tenant,
@@ -184,6 +198,48 @@ def _decided(
         audit=audit,
     )
     return dataclasses.replace(decision, acting_chat=chat)
+
+
+def _texts(value: Any) -> tuple[str, ...]:
+    return tuple(str(one) for one in value) if isinstance(value, list | tuple) else ()
+
+
+def record_copies(
+    event: Event, ctx: Context, decision: Decision, results: tuple[Any, ...], deps: Deps
+) -> None:
+    """Each admin's copy of a watch card that went out, kept with its join: the token that updates it
+    and whose copy it is (one conditional UpdateItem a card, on the join's nonce, so that a later join's
+    item is never given an earlier card's copies)."""
+    if decision.shadow or not results:
+        return
+    for action, result in zip(decision.actions, results, strict=False):
+        if not isinstance(action, PostCard) or not action.card.card_id.startswith(f"{PREFIX}-"):
+            continue
+        if getattr(result, "status", "failed") == "failed":
+            continue
+        copies = sent_copies(action, tuple(getattr(result, "sent", ())))
+        join = _join_of(action, event, deps)
+        if not copies or join is None:
+            continue
+        pk, sk, nonce = join
+        changes = {"cards": [token for token, _ in copies], "owners": [owner for _, owner in copies]}
+        deps.store.update_item(pk, sk, changes, expect={"nonce": nonce})
+
+
+def _join_of(action: PostCard, event: Event, deps: Deps) -> tuple[str, str, str] | None:
+    """The join item's keys and nonce, read off the card's own sealed button (None: not one of ours)."""
+    for button in action.card.buttons:
+        if button.action != STAY:
+            continue
+        sealed = unseal(
+            deps.settings, button.value, platform=event.platform, tenant=event.tenant, action=STAY
+        )
+        if sealed is None:
+            return None
+        nonce, user = split_ref(sealed.ref)
+        gid = group_id(event.platform, event.tenant, sealed.chat)
+        return keys.group_pk(gid), keys.watched_join_sk(event.uid(user)), nonce
+    return None
 
 
 def record_removals(

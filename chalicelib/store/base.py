@@ -51,6 +51,12 @@ class Store(ABC):
         """A page of groups in the order of `keys.group_name_sk` (one GSI1 Query): the first `limit`
         whose key sorts above `after`, or with `before`, the last `limit` below it (still in order)."""
 
+    @abstractmethod
+    def groups_named(self, prefix: str, *, after: str = "", limit: int) -> list[GroupRecord]:
+        """The first `limit` groups whose folded name starts with `prefix` (`keys.name_prefix`), in the
+        order of `keys.group_name_sk`, after the key `after` (a cursor outside the prefix is ignored):
+        one GSI1 Query on the sort key's prefix, which reads the matches only."""
+
     def get_groups(self, gids: Sequence[str]) -> dict[str, GroupRecord]:
         """The groups of `gids` that exist, by gid. The DynamoDB store reads them 100 a request
         (BatchGetItem); this default reads them one by one."""

@@ -231,6 +231,31 @@ class DynamoStore(Store):
                 break
         return found[::-1] if before else found
 
+    def groups_named(self, prefix: str, *, after: str = "", limit: int) -> list[GroupRecord]:
+        wanted = keys.name_prefix(prefix)
+        if limit <= 0 or not wanted:
+            return []
+        request: dict[str, Any] = {
+            "IndexName": "GSI1",
+            "Limit": min(limit, self._page_size or limit),
+            "KeyConditionExpression": "GSI1PK = :pk AND begins_with(GSI1SK, :prefix)",
+        }
+        after = keys.cursor_within(wanted, after)
+        if after:  # a key of the index: its own, and the table's (the gid ends the sort key)
+            gid = after.rsplit("#", 1)[1]
+            request["ExclusiveStartKey"] = {
+                "GSI1PK": {"S": keys.GROUPS_BY_NAME_PK},
+                "GSI1SK": {"S": after},
+                "PK": {"S": keys.group_pk(gid)},
+                "SK": {"S": keys.META},
+            }
+        found: list[GroupRecord] = []
+        for item in self._query({":pk": keys.GROUPS_BY_NAME_PK, ":prefix": wanted}, **request):
+            found.append(_group_record(item))
+            if len(found) == limit:
+                break
+        return found
+
     def list_groups(self) -> Iterator[GroupRecord]:
         for shard in range(keys.GROUP_SHARDS):
             for item in self._query(

@@ -67,6 +67,16 @@ def group_name_sk(name: str, gid: str) -> str:
     return f"{name.casefold()[:NAME_KEY_CHARS]}#{gid}"
 
 
+def name_prefix(text: str) -> str:
+    """What a search for `text` looks for at the start of `group_name_sk`: the text folded as names are."""
+    return text.strip().casefold()[:NAME_KEY_CHARS]
+
+
+def cursor_within(prefix: str, after: str) -> str:
+    """`after` if it is a key of a name starting with `prefix` (a page's cursor), else "" (the start)."""
+    return after if prefix and after.startswith(prefix) and "#" in after else ""
+
+
 def admin_groups_pk(uid: str) -> str:
     """The groups whose platform admins (or `admins add`) name a person, a pointer item each (SK: the
     gid), written when the group's item gains them: the console finds a group admin's groups with one
@@ -728,7 +738,10 @@ def open_requests_pk(shard: int) -> str:
 def open_request_sk(kind: str, key: str) -> str:
     """The marker of one pending request in its group's partition: a join request by its member's uid
     (one at a time), a draft by its ref."""
-    return f"OPENREQ#{kind}#{key}"
+    return f"{OPEN_REQUEST_SK_PREFIX}{kind}#{key}"
+
+
+OPEN_REQUEST_SK_PREFIX = "OPENREQ#"  # every marker of a group's partition
 
 
 def sent_cards_prefix(kind: str, ref: str) -> str:

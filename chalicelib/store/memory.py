@@ -86,6 +86,17 @@ class MemoryStore(Store):
             self.usage.record("Query", read_units=_read_units(len(chosen)), items_read=len(chosen))
         return chosen
 
+    def groups_named(self, prefix: str, *, after: str = "", limit: int) -> list[GroupRecord]:
+        wanted = keys.name_prefix(prefix)
+        if limit <= 0 or not wanted:
+            return []
+        after = keys.cursor_within(wanted, after)
+        with self._lock:
+            ordered = sorted((keys.group_name_sk(g.name or g.chat, g.gid), g) for g in self._groups.values())
+            chosen = [g for sk, g in ordered if sk.startswith(wanted) and sk > after][:limit]
+            self.usage.record("Query", read_units=_read_units(len(chosen)), items_read=len(chosen))
+        return chosen
+
     def list_groups(self) -> Iterator[GroupRecord]:
         # The order of DynamoStore: shard by shard, by gid within a shard.
         with self._lock:

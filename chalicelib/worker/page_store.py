@@ -275,6 +275,9 @@ class PageStore(Store):
     def groups_by_name(self, *, after: str = "", before: str = "", limit: int) -> list[GroupRecord]:
         return self.inner.groups_by_name(after=after, before=before, limit=limit)
 
+    def groups_named(self, prefix: str, *, after: str = "", limit: int) -> list[GroupRecord]:
+        return self.inner.groups_named(prefix, after=after, limit=limit)
+
     def get_members_in(self, pairs: Sequence[tuple[str, str]]) -> dict[tuple[str, str], MemberRecord]:
         return self.inner.get_members_in(pairs)
 

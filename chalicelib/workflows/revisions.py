@@ -38,7 +38,7 @@ from chalicelib.authz import is_admin
 from chalicelib.core.actions import Action, Decision, PostCard, Reply, SendDirect
 from chalicelib.core.cards import Button, Card
 from chalicelib.core.events import CardClicked, CommandIssued, Event
-from chalicelib.core.ids import group_id, split_id, user_id
+from chalicelib.core.ids import group_id, is_qualified, split_id, user_id
 from chalicelib.core.people import PEOPLE_KEYS
 from chalicelib.core.policy import (
     PolicyError,
@@ -257,14 +257,34 @@ class Revisions:
         item = Item(
             keys.REVISIONS_PK,
             keys.revision_approval_sk(revision.ref, uid),
-            {"user": user, "at": at},
+            {
+                "user": user,
+                "uid": uid,
+                "at": at,
+            },  # `uid`: whose platform names them (an owner may be anywhere)
             expires_at=int(revision.at + KEEP_DAYS * DAY),
         )
         return self.store.put_item(item, if_absent=True)
 
     def approvals(self, revision: Revision) -> list[str]:
+        """Who approved it, by native id."""
         items = self.store.query_items(keys.REVISIONS_PK, prefix=keys.revision_approvals_prefix(revision.ref))
         return [str(item.data["user"]) for item in items]
+
+    def approvers(self, revision: Revision) -> list[str]:
+        """Who approved it, by qualified id, to be named on their own platform: the approval's `uid`; for
+        one kept before it was, the uid its key names, else the native id read as of the proposing group's
+        platform and tenant (where the revision was proposed)."""
+        prefix = keys.revision_approvals_prefix(revision.ref)
+        platform, tenant, _ = split_id(revision.gid)
+        found = []
+        for item in self.store.query_items(keys.REVISIONS_PK, prefix=prefix):
+            kept, keyed = str(item.data.get("uid", "")), item.sk.removeprefix(prefix)
+            user = str(item.data.get("user", ""))
+            found.append(
+                next((one for one in (kept, keyed) if is_qualified(one)), user_id(platform, tenant, user))
+            )
+        return found
 
 
 # Who may -----------------------------------------------------------------------------------------------
@@ -423,7 +443,7 @@ def _status(command: CommandIssued, ctx: Context, deps: Deps, ref: str | None) -
             ref=revision.ref,
             state=state,
             by=proposer_name(revision, deps),
-            approvals=", ".join(repo.approvals(revision)) or "-",
+            approvals=", ".join(names_of_ids(repo.approvers(revision), deps).values()) or "-",
             pilots=len(revision.pilots),
         )
         if in_full

@@ -8,11 +8,14 @@ import io
 from pathlib import Path
 
 from chalicelib.clock import FrozenClock
+from chalicelib.kernel.open_requests import DRAFT, JOIN, OpenRequests
+from chalicelib.membership.repository import MembershipRepo
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.ops.exports import pseudonym
 from chalicelib.store import keys
 from chalicelib.store.memory import MemoryStore
 from chalicelib.store.records import AuditRecord, Item
+from chalicelib.workflows.publishing import Submission, Submissions
 from tests.cli.support import GID, NOW, operator, policy, records, with_group, write
 
 DAY = 86400.0
@@ -75,6 +78,27 @@ def test_groups_recount_rebuilds_the_summaries_from_the_items() -> None:
     summary = store.group_summaries([GID])[GID]
     assert (summary.members, summary.open_cases, summary.last_active) == (1, 0, NOW)
     assert store.org_summary().groups == 1
+
+
+def test_the_first_recount_after_an_upgrade_marks_the_requests_waiting_without_a_marker() -> None:
+    store = world()
+    joins, drafts, markers = MembershipRepo(store), Submissions(store), OpenRequests(store)
+    person = f"{GID.rsplit(':', 1)[0]}:U0NEW"
+    joins.open_request(GID, person, "U0NEW", standing="outsider", now=NOW - DAY, due_at=NOW + DAY)
+    for ref, at in (("d0ld", NOW - 2 * DAY), ("d1done", NOW - DAY)):
+        drafts.create(Submission(ref=ref, gid=GID, chat="C0PROJ", by="U0BOB", at=at, text="hello"))
+    done = drafts.get(GID, "d1done")
+    assert done is not None and drafts.decide(done, "approved", by="U0ADMIN", at=NOW)
+    for kind, key in ((JOIN, person), (DRAFT, "d0ld")):  # as an older release left them: no marker
+        markers.close(GID, kind, key)
+
+    code, text = records(operator(store), "groups", "recount")
+
+    assert code == 0
+    assert text.splitlines()[1] == "marked 2 waiting join requests and drafts for the console's case queue"
+    assert [(r.kind, r.key) for r in markers.all_open()] == [(DRAFT, "d0ld"), (JOIN, person)]
+    again = records(operator(store), "groups", "recount")[1]
+    assert len(again.splitlines()) == 1  # nothing left to mark
 
 
 def test_cases_export_is_excel_csv_with_members_pseudonymised() -> None:

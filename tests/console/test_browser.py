@@ -212,3 +212,27 @@ def test_an_admin_previews_a_draft_reads_a_group_and_approves_a_join_request(
     assert request is not None and request.status == "approved"
     assert page.locator("tr[id^=request-join]").count() == 0
     assert browser.errors == []
+
+
+def test_an_owner_finds_a_group_beyond_the_picker_by_typing_its_name_and_opens_it_by_keyboard(
+    served: Served, browser: Browser
+) -> None:
+    for n in range(60):
+        served.world.group(f"CT{n:02d}", f"Team {n:02d}", admins=(BOSS,))
+    served.world.group("CZ", "Zeta ops", admins=(BOSS,))
+    sign_in(browser, served, "slack", BOSS)
+    page = browser.page
+    page.goto(f"{served.url}/console/files")
+    assert page.locator("select[name=group] option", has_text="Zeta ops").count() == 0
+
+    page.locator("input[name=find]").press_sequentially("zet")  # as typed: htmx asks /console/pick
+    page.wait_for_selector("#picker-found a:text('Zeta ops')")
+    assert page.url == f"{served.url}/console/files"  # the list came in place, the page did not reload
+    page.keyboard.press("Tab")  # the search button
+    page.keyboard.press("Tab")  # the first match
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+
+    assert page.url == f"{served.url}/console/files?group=slack%3AT0CON%3ACZ"
+    assert page.locator("select[name=group] option:checked").inner_text() == "Zeta ops"
+    assert browser.errors == []

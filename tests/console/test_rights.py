@@ -26,6 +26,7 @@ RIGHTS: dict[str, dict[str | None, int]] = {
         AUDITOR: 200,
         MEMBER: 403,
     },
+    "/console/pick?find=a": {OWNER: 200, ADMIN_HERE: 200, ADMIN_ELSEWHERE: 200, AUDITOR: 200, MEMBER: 403},
     "/console/me": {OWNER: 200, ADMIN_HERE: 200, ADMIN_ELSEWHERE: 200, AUDITOR: 200, MEMBER: 200},
 }
 CASES = [(page, role, status) for page, table in RIGHTS.items() for role, status in table.items()]

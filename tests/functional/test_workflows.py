@@ -548,6 +548,9 @@ def test_a_revision_is_proposed_approved_piloted_rolled_out_and_rolled_back(
         assert side.platform == "wecom" or named(
             card_updates(fake), " 提议", admin, side.admin
         )  # who proposed
+        stack.send(side.command(f"revision status {ref}", side.admin, fake.hook_url("status")))
+        assert f"批准：{admin2}；" in replies(fake, "status")  # who approved, by name (WeCom: its id)
+        assert admin2 == side.admin2 or side.admin2 not in replies(fake, "status").replace(admin2, "")
         fake.clear()
         stack.send(side.click(fake, "rev.approve", decide["rev.approve"], side.admin2))
         assert group_saw(fake, side) == ""  # a second click does nothing

@@ -1,5 +1,7 @@
 """A watched member's join, through the worker's pipeline: the admins get one sealed card (let stay /
-remove / open the history); the first admin's decision is the one carried out, once; where the platform
+remove / open the history); the first admin's decision is the one carried out, once, and every admin's
+copy then says who decided what about whom and when (by name, in the group's time zone and language;
+a copy the platform refuses to update is told to its admin by message, recorded); where the platform
 cannot remove, the admins are asked to and it is recorded; nobody decides about their own join; the
 history goes privately to whoever may see it."""
 
@@ -21,6 +23,7 @@ from tests.support.messenger import RecordingMessenger
 
 BASE: dict[str, Any] = {"platform": "slack", "tenant": "T1", "occurred_at": NOW}
 ADMINS = {"admins": ["slack:T1:UADMIN", "slack:T1:UADMIN2"]}
+AT = "2025-06-15 23:06 (UTC+8)"  # NOW, as the group reads it (the default policy's UTC+8)
 
 
 def watched_join(deps: Deps, messenger: RecordingMessenger, *, event_id: str = "j1") -> Card:
@@ -35,11 +38,21 @@ def watched_join(deps: Deps, messenger: RecordingMessenger, *, event_id: str = "
     return card
 
 
-def click(card: Card, action: str, user: str = "UADMIN") -> CardClicked:
+def copy_of(deps: Deps, user: str) -> str:
+    """The token of `user`'s copy of the card, as kept with the join ("" where none is)."""
+    item = deps.store.get_item(keys.group_pk(GID), keys.watched_join_sk(UID))
+    assert item is not None
+    pairs = zip(item.data.get("cards", ()), item.data.get("owners", ()), strict=True)
+    return next((token for token, owner in pairs if owner == user), "")
+
+
+def click(card: Card, action: str, user: str = "UADMIN", *, copy: str = "") -> CardClicked:
+    """A click on the copy `copy` (a token "channel:ts": Slack names the message's ts), else on some
+    message nobody kept."""
     (value,) = [button.value for button in card.buttons if button.action == action]
     return CardClicked(
         **BASE, chat=f"D{user}", event_id=f"click-{action}-{user}-{value[-8:]}", user=user, action=action,
-        value=value, card_id="1.2", response_token="https://hooks.example/1",
+        value=value, card_id=copy.rpartition(":")[2] or "1.2", response_token="https://hooks.example/1",
     )  # fmt: skip
 
 
@@ -74,13 +87,14 @@ def test_the_first_admins_removal_is_carried_out_once_and_a_later_click_hears_wh
     card = watched_join(memory_deps, messenger)
     messenger.calls.clear()
 
-    process(click(card, "watch.remove"), memory_deps)
+    process(click(card, "watch.remove", copy=copy_of(memory_deps, "UADMIN")), memory_deps)
     process(click(card, "watch.stay", user="UADMIN2"), memory_deps)
     process(click(card, "watch.remove", user="UADMIN2"), memory_deps)
 
     assert sent(messenger, "remove_member") == [{"chat": "C1", "user": "U9"}]
-    (update,) = sent(messenger, "update_card")
-    assert update["card"].body == "UADMIN removed U9." and not update["card"].buttons
+    updates = sent(messenger, "update_card")  # the copy clicked, and UADMIN2's
+    assert len(updates) == 2 and {u["card"].footer for u in updates} == {"UADMIN removed U9 (" + AT + ")."}
+    assert not any(update["card"].buttons for update in updates)
     answers = [kwargs["text"] for kwargs in sent(messenger, "send_direct") if kwargs["user"] == "UADMIN2"]
     assert answers == ["UADMIN already decided this join (removed)."] * 2
     assert MembershipRepo(memory_deps.store).is_member(GID, UID) is None  # gone from the rosters
@@ -95,11 +109,12 @@ def test_let_stay_is_recorded_in_the_membership_history_and_removes_nobody(
     sanctioned(memory_deps, kind="watch")
     card = watched_join(memory_deps, messenger)
 
-    process(click(card, "watch.stay"), memory_deps)
+    process(click(card, "watch.stay", copy=copy_of(memory_deps, "UADMIN")), memory_deps)
 
     assert not sent(messenger, "remove_member")
-    (update,) = sent(messenger, "update_card")
-    assert update["card"].body == "UADMIN let U9 stay."
+    assert {update["card"].footer for update in sent(messenger, "update_card")} == {
+        f"UADMIN let U9 stay ({AT})."
+    }
     history = MembershipRepo(memory_deps.store).history_of(GID, UID)
     assert [(h["what"], h.get("by")) for h in history][-1] == ("watched: let stay", "UADMIN")
 

@@ -230,8 +230,15 @@ def _now() -> str:
     return str(int(time.time()))
 
 
+_last_ms = 0
+
+
 def _now_ms() -> str:
-    return str(int(time.time() * 1000))
+    """Now in ms, later than any stamp given before: DingTalk signs the stamp alone, and two requests of
+    a fast test signed in the same ms with different bodies are, rightly, a replay to the stack."""
+    global _last_ms
+    _last_ms = max(int(time.time() * 1000), _last_ms + 1)
+    return str(_last_ms)
 
 
 def _wecom(plaintext: bytes, *, aibot: bool) -> SignedRequest:

@@ -281,6 +281,31 @@ def test_revision_status_shows_admin_lists_and_names_to_the_owners_only(world: W
     assert secret in world.last_reply() and BOSS in world.last_reply()
 
 
+def test_revision_status_names_each_approver_from_their_own_platforms_directory_not_by_id(
+    world: World,
+) -> None:
+    """The approvals list names people, an approval kept before approvals kept their platform too (its
+    key says whose it is: here an owner on DingTalk)."""
+    world.org(admins=ORG_ADMINS, workflows={"revisions": {"owners": [slack(BOSS), slack(OWNER2)]}})
+    world.group("CBOSS", admins=(BOSS,))
+    world.messengers["slack"].names.update({BOSS: "Wang Fang", OWNER2: "Li Lei"})
+    world.messengers["dingtalk"].names["lisi"] = "李四"
+    ref = proposed(world, BOSS, "rules.flood.max_messages=6", chat="CBOSS")
+    world.say(OWNER2, f"revision approve {ref}", chat="CBOSS")
+    earlier = Item(
+        keys.REVISIONS_PK, keys.revision_approval_sk(ref, f"dingtalk:{CORP}:lisi"), {"user": "lisi"}
+    )
+    world.store.put_item(earlier)  # as approvals were kept before: the native id only
+
+    world.forget()
+    world.say(OWNER2, f"revision status {ref}", chat="CB")
+
+    shown = world.last_reply()
+    assert "proposed by Wang Fang" in shown and "Li Lei" in shown and "李四" in shown
+    for user in (BOSS, OWNER2, "lisi"):
+        assert user not in shown, shown
+
+
 def test_the_groups_see_a_change_to_the_admins_only_as_a_change(world: World) -> None:
     world.org(admins=ORG_ADMINS, workflows={"revisions": {"owners": [slack(BOSS), slack(OWNER2)]}})
     world.group("CBOSS", admins=(BOSS,))

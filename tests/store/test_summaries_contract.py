@@ -10,6 +10,8 @@ from chalicelib.membership.repository import MembershipRepo
 from chalicelib.moderation.followups import FollowUp, FollowUps
 from chalicelib.store import keys, summaries
 from chalicelib.store.base import Store
+from chalicelib.store.dynamodb import DynamoStore
+from chalicelib.store.memory import MemoryStore
 from chalicelib.store.records import GroupRecord, GroupSummary, Item, MemberRecord
 from tests.store.conftest import T0
 
@@ -211,3 +213,30 @@ def test_several_partitions_are_read_whole_and_in_the_order_asked(store: Store) 
     assert [(item.sk, item.data["n"]) for item in found] == [
         (f"S#{shard}", n) for shard in (2, 0, 1) for n in range(9)
     ]
+
+
+def test_groups_named_finds_the_names_starting_with_a_text_a_page_at_a_time(store: Store) -> None:
+    names = ["Sales Beijing", "sales Shanghai", "Support", "Salesforce admins", "East sales"]
+    for n, name in enumerate(names):
+        store.put_group(group(f"slack:T1:C{n}", name))
+
+    first = store.groups_named(" SALES ", limit=2)
+    after = keys.group_name_sk(first[-1].name, first[-1].gid)
+
+    assert [g.name for g in first] == ["Sales Beijing", "sales Shanghai"]
+    assert [g.name for g in store.groups_named("sales", after=after, limit=2)] == ["Salesforce admins"]
+    assert store.groups_named("nobody", limit=5) == [] and store.groups_named("  ", limit=5) == []
+    # a cursor of another search starts from the first match, not from the middle of the index
+    assert [g.name for g in store.groups_named("sup", after=after, limit=5)] == ["Support"]
+
+
+def test_a_search_by_name_reads_the_matches_only_not_every_group(store: Store) -> None:
+    for n in range(30):
+        store.put_group(group(f"slack:T1:C{n}", f"Team {n:02d}"))
+    store.put_group(group("slack:T1:CZ", "Zeta ops"))
+    assert isinstance(store, MemoryStore | DynamoStore)
+    store.usage.reset()
+
+    assert [g.name for g in store.groups_named("zeta", limit=5)] == ["Zeta ops"]
+
+    assert store.usage.calls["Query"] == 1 and store.usage.items_read == 1

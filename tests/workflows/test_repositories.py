@@ -3,7 +3,9 @@ patches and floats included), each decision happens once, and acknowledgements a
 
 from __future__ import annotations
 
+from chalicelib.store import keys
 from chalicelib.store.base import Store
+from chalicelib.store.records import Item
 from chalicelib.workflows.announcements import Announcement, Announcements
 from chalicelib.workflows.incidents import CLOSED_N, OPENED_N, Incident, Incidents, Pointer, Update
 from chalicelib.workflows.polls import Poll, Polls
@@ -97,6 +99,21 @@ def test_a_revision_keeps_its_patch_and_moves_state_once(store: Store) -> None:
     assert repo.approvals(revision) == ["UO"]
     assert repo.move(revision, "approved", frm=("proposed",))
     assert not repo.move(revision, "rejected", frm=("proposed",))
+
+
+def test_a_revisions_approvers_are_kept_with_their_platform_and_old_approvals_still_say_whose(
+    store: Store,
+) -> None:
+    repo = Revisions(store)
+    revision = Revision("R2", "UADMIN", T0, GID, {"locale": "en"})
+    assert repo.create(revision)
+    assert repo.approve(revision, "dingtalk:corp1:owner2", "owner2", T0)  # an owner on another platform
+    prefix = keys.revision_approvals_prefix("R2")
+    store.put_item(Item(keys.REVISIONS_PK, f"{prefix}slack:T1:UOLD", {"user": "UOLD", "at": T0}))  # as before
+    store.put_item(Item(keys.REVISIONS_PK, f"{prefix}UBARE", {"user": "UBARE", "at": T0}))  # a bare key
+
+    assert sorted(repo.approvers(revision)) == ["dingtalk:corp1:owner2", "slack:T1:UBARE", "slack:T1:UOLD"]
+    assert sorted(repo.approvals(revision)) == ["UBARE", "UOLD", "owner2"]
 
 
 def test_a_suggestion_is_answered_once(store: Store) -> None:
