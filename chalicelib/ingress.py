@@ -10,9 +10,10 @@ makes it exactly-once, so the message costs no separate claim. Every other event
 When the queue refuses the events, the claims just made are deleted again, whichever kind they were.
 
 A signature that covers only headers (DingTalk's robot and card callbacks) comes back from `verify` with
-`Verified.once`: it is claimed here, once, with the body's digest, before anything is parsed. The same
-body again is the platform's redelivery and goes on to the event claims; another body under the same
-signature is a replay, refused with 401.
+`Verified.once`: it is claimed here with the body's digest, before anything is parsed. The same body again
+is the platform's redelivery and goes on to the event claims. Another body under the same signature is a
+replay, refused with 401, unless it may be a genuine twin signed in the same millisecond: then it takes
+one of a few slots while they last (docs/reliability.md, "Header-only signatures").
 
 Errors map to HTTP status here and only here: refused input gets a 4xx with a short reason, never a 500.
 Every refusal is logged as one structured line (`chalicelib.logs`): `message` "refused", the route, the
@@ -34,7 +35,6 @@ from chalicelib.errors import (
     PayloadTooLarge,
     StoreError,
     UnsupportedMediaType,
-    VerificationFailed,
 )
 from chalicelib.http import InboundRequest, Reply
 from chalicelib.routes import ROUTES
@@ -101,19 +101,35 @@ def handle(route: str, request: InboundRequest, deps: Deps) -> Reply:
 
 
 def claim_signature(route: str, once: SingleUse, deps: Deps) -> None:
-    """Bind a header-only signature to the first body it came with: one conditional put; on a conflict,
-    one read to tell DingTalk's redelivery (the same body) from a replay (another body, refused)."""
-    item = Item(
-        keys.signature_use_pk(route, once.key),
-        keys.SIGNATURE_USE_SK,
-        {"body": once.body_digest},
+    """Bind a header-only signature to the body it came with. The common case is the signature's first
+    body: one conditional put, as for any claim. On a conflict, one Query of the signature's few slots
+    says whether this body is already bound (DingTalk's redelivery: let through), may take a free slot (a
+    genuine twin of the same millisecond: one more conditional put, again on a race, at most once a slot),
+    or is a replay (`SingleUse.slot` raises `VerificationFailed`)."""
+    pk = keys.signature_use_pk(route, once.key)
+    if deps.store.put_item(_signature_slot(pk, 0, once), if_absent=True):
+        return
+    bound = {
+        int(item.data.get("slot", 0)): str(item.data.get("body"))
+        for item in deps.store.query_items(pk, prefix=keys.SIGNATURE_USE_SK)
+    }
+    while (slot := once.slot(bound)) is not None:  # each turn binds one more slot: at most `once.bodies`
+        item = _signature_slot(pk, slot, once)
+        if deps.store.put_item(item, if_absent=True):
+            return
+        taken = deps.store.get_item(pk, item.sk)  # a concurrent body took the slot: which one?
+        if taken is None:  # not visible yet to a read that is not strongly consistent: as before, let it in
+            return
+        bound[slot] = str(taken.data.get("body"))
+
+
+def _signature_slot(pk: str, slot: int, once: SingleUse) -> Item:
+    return Item(
+        pk,
+        keys.signature_use_sk(slot),
+        {"body": once.body_digest, "slot": slot},
         expires_at=once.expires_at,
     )
-    if deps.store.put_item(item, if_absent=True):
-        return
-    first = deps.store.get_item(item.pk, item.sk)
-    if first is not None and first.data.get("body") != once.body_digest:
-        raise VerificationFailed("this signature was already used with another body (a replay)")
 
 
 def claim_new(events: tuple[Event, ...], deps: Deps) -> list[Event]:

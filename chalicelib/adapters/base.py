@@ -16,19 +16,35 @@ from typing import Literal, Protocol
 from chalicelib.core.cards import Card
 from chalicelib.core.events import Event
 from chalicelib.core.ids import Platform
+from chalicelib.errors import VerificationFailed
 from chalicelib.http import InboundRequest, Reply
 
 
 @dataclass(frozen=True)
 class SingleUse:
     """A signature that covers only headers (DingTalk's robot `sign`, its card `x-ddpaas-signature`), so
-    nothing but this binds it to the body it came with: ingress claims `key` once, with the body's digest,
-    until `expires_at` (when the freshness window has closed on it anyway). The same body again is a
-    redelivery; another body under the same signature is a replay, refused."""
+    nothing but this binds it to the bodies it came with: ingress claims `key` with the body's digest,
+    until `expires_at` (when the freshness window has closed on it anyway), in numbered slots. The
+    signature signs a millisecond, and two genuine messages of one app can share one: so it may be bound
+    to up to `bodies` distinct bodies (1 for a request that cannot be such a twin; see
+    `chalicelib.adapters.dingtalk.signature.single_use`). The same body again is a redelivery; another body
+    once the slots are taken is a replay, refused."""
 
     key: str
     body_digest: str
     expires_at: int
+    bodies: int = 1
+
+    def slot(self, bound: Mapping[int, str]) -> int | None:
+        """Where this body is to be claimed, given the bodies already bound (slot -> digest): None when it
+        is one of them (a redelivery, to be let through), else the lowest free slot. Raises
+        `VerificationFailed` when none is free: the signature is spent, the body a replay."""
+        if self.body_digest in bound.values():
+            return None
+        free = next((n for n in range(self.bodies) if n not in bound), None)
+        if free is None:
+            raise VerificationFailed("this signature was already used with another body (a replay)")
+        return free
 
 
 @dataclass(frozen=True)

@@ -117,12 +117,17 @@ EVENT_CLAIM_SK = "EVT"
 
 
 def signature_use_pk(route: str, digest: str) -> str:
-    """A header-only signature (DingTalk robot and card callbacks) claimed with the body it came with:
-    usable once, whatever body follows (`chalicelib.adapters.base.SingleUse`)."""
+    """A header-only signature (DingTalk robot and card callbacks) claimed with the bodies it came with,
+    one item a body, up to the few its millisecond may carry (`chalicelib.adapters.base.SingleUse`)."""
     return f"SIG#{route}#{digest}"
 
 
 SIGNATURE_USE_SK = "SIG"
+
+
+def signature_use_sk(slot: int) -> str:
+    """The item of a signature's `slot`th body: the first keeps the one-body key `SIGNATURE_USE_SK`."""
+    return SIGNATURE_USE_SK if slot == 0 else f"{SIGNATURE_USE_SK}#{slot}"
 
 
 def rate_pk(gid: str, uid: str) -> str:

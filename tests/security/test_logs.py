@@ -16,9 +16,12 @@ import pytest
 from chalice.local import LambdaContext
 
 from chalicelib import logs
+from chalicelib.adapters.dingtalk.signature import TWIN_SECONDS
 from chalicelib.bootstrap import build_deps
 from chalicelib.logs import LOGGERS, JsonFormatter, bound, configure
+from local.demo_settings import DEMO_SETTINGS as S
 from local.fakes.server import FakeMessengers
+from local.peers import dingtalk as dingtalk_peer
 from tests.functional import conversations as talk
 from tests.reliability.support import LogCapture, capture_all_logs
 from tests.support.stack import Stack, demo_settings, running_stack
@@ -90,7 +93,10 @@ def test_a_refusal_is_one_json_line_with_route_platform_reason_and_both_request_
 ) -> None:
     import app as application
 
-    genuine = talk.dingtalk_robot("help", fake.hook_url("log"))
+    # Signed a while ago, past the window in which a second body may be a genuine twin.
+    stamp = int(stack.deps.clock.now() * 1000) - (TWIN_SECONDS + 30) * 1000
+    payload = {**json.loads(talk.dingtalk_robot("help", fake.hook_url("log")).body), "createAt": stamp}
+    genuine = dingtalk_peer.robot_request(payload, app_secret=S["DINGTALK_APP_SECRET"], timestamp_ms=stamp)
     assert stack.send(genuine).status_code == 200
     replayed = replace(genuine, body=genuine.body.replace(b"help", b"warn"))
     context = LambdaContext("qunguan-dev-APIHandler", 256)

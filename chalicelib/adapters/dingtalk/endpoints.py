@@ -81,7 +81,15 @@ class DingTalkRobot:
         webhook = data.get("sessionWebhook")
         if webhook is not None and not (isinstance(webhook, str) and self._replies.allows(webhook)):
             raise VerificationFailed("sessionWebhook is not https on DingTalk's own host")
-        once = single_use(self.route, timestamp or "", sign or "", request.body, stamp=stamp)
+        once = single_use(
+            self.route,
+            timestamp or "",
+            sign or "",
+            request.body,
+            stamp=stamp,
+            now=self._clock.now(),
+            created_ms=_millis(data.get("createAt")),
+        )
         return Verified(request, request.body, {"timestamp": str(stamp)}, once=once)
 
     def parse(self, verified: Verified) -> Parsed:
@@ -441,7 +449,19 @@ class DingTalkCards:
         stamp = verify_card_sign(timestamp, signature, api_secret=self._card_secret, now=self._clock.now())
         if _optional_str(_json_object(request.body).get("corpId")) != self._corp_id:
             raise VerificationFailed("corpId is not this app's corp (DINGTALK_CORP_ID)")
-        once = single_use(self.route, timestamp or "", signature or "", request.body, stamp=stamp)
+        # Bound to its first body alone (no twins: `created_ms=None`). The signed body is the clicker's
+        # identity, which a forger would vary; and a click is answered to the clicker within 2 s, so the
+        # rare second click of the same millisecond is refused in front of someone who can click again,
+        # not lost in silence like a robot message (docs/reliability.md, "Header-only signatures").
+        once = single_use(
+            self.route,
+            timestamp or "",
+            signature or "",
+            request.body,
+            stamp=stamp,
+            now=self._clock.now(),
+            created_ms=None,
+        )
         return Verified(request, request.body, {"timestamp": timestamp or ""}, once=once)
 
     def parse(self, verified: Verified) -> Parsed:

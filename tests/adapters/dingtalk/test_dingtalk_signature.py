@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.adapters.dingtalk.signature import card_sign, robot_sign, verify_card_sign, verify_robot_sign
+from chalicelib.adapters.dingtalk.signature import (
+    TWIN_SECONDS,
+    TWINS,
+    card_sign,
+    may_have_twins,
+    robot_sign,
+    single_use,
+    verify_card_sign,
+    verify_robot_sign,
+)
 from chalicelib.errors import VerificationFailed
 
 # Self-generated vectors (no official ones exist), PROTOCOLS.md 4.3.
@@ -103,3 +112,31 @@ def test_a_non_ascii_signature_is_refused_not_crashed() -> None:
     timestamp, secret, _ = ROBOT_VECTOR
     with pytest.raises(VerificationFailed):
         verify_robot_sign(timestamp, "签名", app_secret=secret, now=int(timestamp) / 1000)
+
+
+STAMP = 1_700_000_000_000
+
+
+@pytest.mark.parametrize(
+    ("arrival_ms", "created_ms", "twins"),
+    [
+        (STAMP + 200, STAMP - 5, True),  # a genuine message: created just before, delivered just after
+        (STAMP + TWIN_SECONDS * 1000, STAMP, True),
+        (STAMP + TWIN_SECONDS * 1000 + 1, STAMP, False),  # an old signature, replayed
+        (STAMP, STAMP - TWIN_SECONDS * 1000 - 1, False),  # an old body, under a fresh signature
+        (STAMP, None, False),  # a body that names no creation time
+    ],
+)
+def test_a_request_may_have_twins_only_near_its_stamp(
+    arrival_ms: int, created_ms: int | None, twins: bool
+) -> None:
+    assert may_have_twins(STAMP, now=arrival_ms / 1000, created_ms=created_ms) is twins
+
+
+def test_single_use_allows_twins_bodies_or_one() -> None:
+    def bodies(created_ms: int | None) -> int:
+        return single_use(
+            "r", str(STAMP), "sig", b"{}", stamp=STAMP, now=STAMP / 1000, created_ms=created_ms
+        ).bodies
+
+    assert (bodies(STAMP), bodies(None)) == (TWINS, 1)
