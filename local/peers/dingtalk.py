@@ -92,8 +92,9 @@ _last_lock = threading.Lock()
 
 def _now_ms() -> int:
     """Now in ms, and never the same millisecond twice in this process: each request stands for one of
-    DingTalk's deliveries, each signed when sent, and qunguan takes a second body under one robot or card
-    signature for a replay (chalicelib.adapters.dingtalk.signature)."""
+    DingTalk's deliveries, each signed when sent, and qunguan takes a second body under one card signature,
+    or one robot signature outside its twin window and slots, for a replay
+    (chalicelib.adapters.dingtalk.signature)."""
     global _last_ms
     with _last_lock:
         _last_ms = max(int(time.time() * 1000), _last_ms + 1)

@@ -235,7 +235,8 @@ _last_ms = 0
 
 def _now_ms() -> str:
     """Now in ms, later than any stamp given before: DingTalk signs the stamp alone, and two requests of
-    a fast test signed in the same ms with different bodies are, rightly, a replay to the stack."""
+    a fast test signed in the same ms with different bodies are a replay to the stack unless they pass for
+    genuine twins (a card never does; docs/reliability.md, "Header-only signatures")."""
     global _last_ms
     _last_ms = max(int(time.time() * 1000), _last_ms + 1)
     return str(_last_ms)
