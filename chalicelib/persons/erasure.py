@@ -32,7 +32,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from chalicelib.persons.holdings import Found, Identity, admin_lists, holdings
+from chalicelib.persons.holdings import Found, Identity, admin_lists, claim_names, holdings, token_names
 from chalicelib.persons.records import Person
 from chalicelib.persons.repository import PersonRepo
 from chalicelib.store import keys
@@ -62,6 +62,7 @@ ERASURE_AUDIT_DAYS = 3650
 WALKED = (keys.group_pk(""), keys.person_pk(""))
 OUTBOX = keys.outbox_pk("", "").split("#", 1)[0] + "#"
 KEPT_OUTBOX = ("at", "what", "owner", "lease_until")  # what an erased stored decision keeps
+DROPPED_PEOPLE = ("recipients",)  # lists of people to send to: they leave them, not for a tombstone
 MIN_WORD_NAME = 3  # a Latin shown name this long is theirs where it stands as a word
 # Fields whose string values are people's native ids (an action's recipient, a message's author, ...).
 PEOPLE_FIELDS = frozenset(
@@ -116,7 +117,10 @@ class Scrubber:
     def finds(self, value: Any, field: str = "") -> bool:
         """Whether a value (nested) names them."""
         if isinstance(value, str):
-            if any(who.uid in value for who in self.identities):
+            if any(
+                who.uid in value or claim_names(value, who) or token_names(value, who)
+                for who in self.identities
+            ):
                 return True
             if field in PEOPLE_FIELDS and any(value == who.user for who in self.identities):
                 return True
@@ -139,17 +143,40 @@ class Scrubber:
     def __call__(self, value: Any) -> Any:
         if isinstance(value, str):
             for who in self.identities:
-                if value == who.user:
+                if value == who.user or claim_names(value, who):
                     return self.tomb
+                if token_names(value, who):  # a DingTalk card's token: "{card id}-{user}"
+                    value = value.removesuffix(who.user) + self.tomb
                 value = value.replace(who.uid, self.tomb)
             return self.words.sub(self.tomb, value) if self.words is not None else value
         if isinstance(value, dict):
-            return {self(key): self(inner) for key, inner in value.items()}
+            return {self(key): self(inner) for key, inner in self._without_them(value).items()}
         if isinstance(value, list):
             return [self(inner) for inner in value]
         if isinstance(value, tuple):
             return tuple(self(inner) for inner in value)
         return value
+
+    def _without_them(self, value: dict[str, Any]) -> dict[str, Any]:
+        """A record's card copies without theirs (`cards` and `owners`, paired: the copy they own, or whose
+        token names them, is then simply not updated), and its lists of people to tell (`recipients`)
+        without them rather than with a tombstone nobody can be sent to."""
+        users = {who.user for who in self.identities}
+        changed = dict(value)
+        if isinstance(value.get("cards"), list) and isinstance(value.get("owners", []), list):
+            owners = list(value.get("owners", []))
+            pairs = [
+                (str(token), str(owners[at]) if at < len(owners) else "")
+                for at, token in enumerate(value["cards"])
+            ]
+            kept = [(t, o) for t, o in pairs if o not in users and not self.finds(t)]
+            changed["cards"] = [token for token, _ in kept]
+            if "owners" in value:
+                changed["owners"] = [owner for _, owner in kept]
+        for name in DROPPED_PEOPLE:
+            if isinstance(value.get(name), list):
+                changed[name] = [one for one in value[name] if one not in users and not self.finds(one)]
+        return changed
 
 
 def erase(
@@ -178,6 +205,8 @@ def erase(
     for one in sweep(store, scrub, skip=walked):
         _erase_one(store, one, scrub)
         done[one.kind] += 1
+    if unnamed := _unnamed(store, scrub):
+        done["group_name"] += unnamed
     if reports is not None:
         groups = {one.gid for one in found if one.member is not None or one.group is not None}
         done["report"] += erase_reports(reports, sorted(groups), scrub)
@@ -270,7 +299,16 @@ def _erase_one(store: Store, one: Found, scrub: Scrubber) -> None:
     if one.kind == "person" or (uid and uid in item.pk) or one.kind in ("sanction", "contact", "snapshot"):
         store.delete_item(item.pk, item.sk)
         return
-    if uid and uid in item.sk:
+    if one.kind == "post" and one.own:  # the bot's post to them privately: nobody else's to recall
+        store.delete_item(item.pk, item.sk)
+        return
+    if item.pk == keys.REVISIONS_PK and uid and uid in item.sk:  # an approval: it still counts
+        store.delete_item(item.pk, item.sk)
+        store.put_item(
+            Item(item.pk, item.sk.replace(uid, scrub.tomb), scrub(item.data), expires_at=item.expires_at)
+        )
+        return
+    if (uid and uid in item.sk) or any(claim_names(item.sk, who) for who in scrub.identities):
         store.delete_item(item.pk, item.sk)
         return
     data = {k: v for k, v in item.data.items() if not (one.own and k in OWN_TEXT)}
@@ -300,6 +338,19 @@ def _off_admin_lists(store: Store, gid: str, user: str) -> None:
             org_admins=tuple(a for a in group.org_admins if a != user),
         )
     )
+
+
+def _unnamed(store: Store, scrub: Scrubber) -> int:
+    """The groups of their platforms and tenants whose name the bot composed of members' names
+    (`GroupRecord.named_by_members`) with theirs among them, left unnamed: the next description composes
+    the name again of the members it then has (`chalicelib.kernel.group_info.named`). How many."""
+    tenants = {(who.platform, who.tenant) for who in scrub.identities}
+    unnamed = 0
+    for group in store.list_groups():
+        if group.named_by_members and (group.platform, group.tenant) in tenants and scrub.finds(group.name):
+            store.put_group(replace(group, name=""))
+            unnamed += 1
+    return unnamed
 
 
 def _carried_out(item: Item, scrub: Scrubber) -> Item:
