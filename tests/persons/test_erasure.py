@@ -20,9 +20,10 @@ from chalicelib.kernel.outbox import Claim, Entry, Outbox
 from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.followups import FollowUp, FollowUps
-from chalicelib.persons.erasure import Scrubber, erase, tombstone_of
+from chalicelib.persons.erasure import erase, tombstone_of
 from chalicelib.persons.holdings import Identity
 from chalicelib.persons.repository import PersonRepo
+from chalicelib.persons.scrubber import Scrubber
 from chalicelib.store import keys
 from chalicelib.store.base import Store
 from chalicelib.store.memory import MemoryStore
