@@ -57,6 +57,10 @@ OWN_TEXT = frozenset(
     }
 )
 ERASURE_AUDIT_DAYS = 3650
+DIR_NAMES = (
+    "name",
+    "display_name",
+)  # the directory's names of them (`keys.directory_names_pk`), as last seen
 # Partitions the walk (`holdings`) reads through their own verbs and rules (what a hold keeps): the sweep
 # leaves them to it. Groups, members and audit records live in `GRP#`; the person in `PERSON#`.
 WALKED = (keys.group_pk(""), keys.person_pk(""))
@@ -97,6 +101,10 @@ def erase(
         if f.item is not None and f.kind == "appeal" and f.item.data.get("state") == "pending"
     }
     names = {f.member.display_name for f in found if f.member is not None and f.member.display_name}
+    names |= {
+        str(f.item.data.get(name, "")) for f in found if f.kind == "dir" and f.item for name in DIR_NAMES
+    }
+    names.discard("")
     scrub = Scrubber([Identity.of(uid) for uid in person.identities], names, tomb)
     done: Counter[str] = Counter()
     kept: Counter[str] = Counter()

@@ -35,7 +35,7 @@ from tests.files.conftest import bucket, s3  # noqa: F401 - fixtures, found by n
 NOW = 1_750_000_000.0
 GID = "slack:T1:C1"
 UID, USER = "slack:T1:U9", "U9"
-OTHERS = "slack:T1:C2"  # a group they are not in, named by the bot after its members
+OTHERS, OTHERS_CN = "slack:T1:C2", "slack:T1:C3"  # groups they are not in, named after their members
 BY_THEM = "slack#T1#console:case:c1:ok:U9"  # an event's claim id (`Claim.id`) that names them
 
 
@@ -159,12 +159,13 @@ def seeded_where_they_are_an_admin(store: Store) -> None:
     assert done is not None
     incidents.release(done, NOW + 1)
     incidents.claim(GID, "i2", NOW + 2, BY_THEM)
-    store.put_group(
-        GroupRecord(
-            gid=OTHERS, platform="slack", tenant="T1", chat="C2", name="Zhang San, Li Si",
-            named_by_members=True,
+    store.put_item(Item(keys.directory_names_pk(UID), keys.DIRECTORY_NAMES_SK, {"name": "张三", "at": NOW}))
+    # The second group's name is theirs by the directory's name of them (they have no such member name).
+    for gid, name in ((OTHERS, "Zhang San, Li Si"), (OTHERS_CN, "张三、李四")):
+        chat = gid.rsplit(":", 1)[1]
+        store.put_group(
+            GroupRecord(gid=gid, platform="slack", tenant="T1", chat=chat, name=name, named_by_members=True)
         )
-    )  # fmt: skip
 
 
 def test_a_scan_after_an_erasure_finds_them_in_no_card_copy_post_approval_claim_or_group_name(
@@ -180,7 +181,7 @@ def test_a_scan_after_an_erasure_finds_them_in_no_card_copy_post_approval_claim_
 
     erased = erase(store, person, by="operator:ops", reason="ticket 4", now=NOW + 10)
 
-    them = re.compile(r"(?<![\w])(U9|D9:2\.2)(?![\w])|Zhang San|slack:T1:U9")
+    them = re.compile(r"(?<![\w])(U9|D9:2\.2)(?![\w])|Zhang San|张三|slack:T1:U9")
     left = [item for item in store.scan_items("") if them.search(json.dumps([item.pk, item.sk, item.data]))]
     assert all(item.sk.startswith(keys.case_item_sk("c2")) for item in left)  # the appealed case only
     followup = FollowUps(store).get(GID, "case", "c3")
@@ -192,9 +193,8 @@ def test_a_scan_after_an_erasure_finds_them_in_no_card_copy_post_approval_claim_
     assert Incidents(store).closed_by(GID, BY_THEM) is None
     pointer = Incidents(store).pointer(GID)
     assert pointer is not None and pointer.ref == "i2" and pointer.claim == tombstone_of(pid)
-    renamed = store.get_group(OTHERS)
-    assert renamed is not None and renamed.name == ""
-    assert erased.done["group_name"] == 1 and erased.done["post"] == 1 and erased.done["outbox"] == 1
+    assert [getattr(store.get_group(gid), "name", None) for gid in (OTHERS, OTHERS_CN)] == ["", ""]
+    assert erased.done["group_name"] == 2 and erased.done["post"] == 1 and erased.done["outbox"] == 1
 
 
 def revision_of(store: Store) -> Revision:
