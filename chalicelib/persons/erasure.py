@@ -66,6 +66,10 @@ DIR_NAMES = (
 WALKED = (keys.group_pk(""), keys.person_pk(""))
 OUTBOX = keys.outbox_pk("", "").split("#", 1)[0] + "#"
 KEPT_OUTBOX = ("at", "what", "owner", "lease_until")  # what an erased stored decision keeps
+# Partitions keyed by an event's claim (its exactly-once claim, its stored decision), which may name them
+# (a WeCom event id begins with its sender): the key stays until its TTL, so that a redelivery is still
+# known; the item is found only by what it holds.
+CLAIM_KEYED = (keys.event_claim_pk("", "").split("#", 1)[0] + "#", OUTBOX)
 
 
 @dataclass(frozen=True)
@@ -148,7 +152,8 @@ def sweep(store: Store, scrub: Scrubber, *, skip: set[tuple[str, str]]) -> list[
     for item in store.scan_items(""):
         if item.pk.startswith(WALKED) or (item.pk, item.sk) in skip:
             continue
-        if not scrub.finds([item.pk, item.sk, item.gsi1, item.gsi2, item.data]):
+        key = [] if item.pk.startswith(CLAIM_KEYED) else [item.pk]
+        if not scrub.finds([*key, item.sk, item.gsi1, item.gsi2, item.data]):
             continue
         who = next((w for w in scrub.identities if w.uid in item.pk or w.uid in item.sk), None)
         own = who is not None or any(

@@ -20,7 +20,7 @@ from chalicelib.kernel.outbox import Claim, Entry, Outbox
 from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.moderation.cases import CaseRepo
 from chalicelib.moderation.followups import FollowUp, FollowUps
-from chalicelib.persons.erasure import erase, tombstone_of
+from chalicelib.persons.erasure import CLAIM_KEYED, erase, tombstone_of
 from chalicelib.persons.holdings import Identity
 from chalicelib.persons.repository import PersonRepo
 from chalicelib.persons.scrubber import Scrubber
@@ -176,6 +176,11 @@ def test_a_scan_after_an_erasure_finds_them_in_no_card_copy_post_approval_claim_
     update = UpdateCard(card=Card("v1", "Case c3", "handled"), card_ref="D9:2.2", user=USER, reason="x")
     entry = Entry(Claim("slack", "T1#Ev2"), NOW, "C1", (update,), {}, "CardClicked", "UA", "w1", NOW + 60)
     assert Outbox(store).open(entry)
+    theirs = Claim("slack", BY_THEM.split("#", 1)[1])  # their own event, whose decision names nobody
+    hint = Entry(
+        theirs, NOW, "C1", (SendDirect(user="UA", text="c1 handled"),), {}, "CardClicked", "", "w1", NOW
+    )
+    assert Outbox(store).open(hint) and store.claim_event(theirs.platform, theirs.key, NOW)
     person = PersonRepo(store).person(pid)
     assert person is not None
 
@@ -183,7 +188,14 @@ def test_a_scan_after_an_erasure_finds_them_in_no_card_copy_post_approval_claim_
 
     them = re.compile(r"(?<![\w])(U9|D9:2\.2)(?![\w])|Zhang San|张三|slack:T1:U9")
     left = [item for item in store.scan_items("") if them.search(json.dumps([item.pk, item.sk, item.data]))]
-    assert all(item.sk.startswith(keys.case_item_sk("c2")) for item in left)  # the appealed case only
+    appealed = [item for item in left if item.sk.startswith(keys.case_item_sk("c2"))]
+    claimed = [
+        item for item in left if item.pk.startswith(CLAIM_KEYED) and not them.search(json.dumps(item.data))
+    ]
+    assert len(appealed) + len(claimed) == len(left)  # the appealed case; their event's keys, until TTL
+    assert not store.claim_event(theirs.platform, theirs.key, NOW + 20)  # a redelivery is still known
+    kept = Outbox(store).load(theirs)
+    assert kept is not None and len(kept.actions) == 1
     followup = FollowUps(store).get(GID, "case", "c3")
     assert followup is not None and followup.recipients == ("UA",)
     assert (followup.cards, followup.owners) == (("C1:1.1", "DA:3.3"), ("", "UA"))
