@@ -37,7 +37,7 @@ from chalicelib.persons.repository import PersonRepo
 from chalicelib.persons.scrubber import Scrubber
 from chalicelib.store import keys
 from chalicelib.store.base import Store
-from chalicelib.store.records import AuditRecord, Item
+from chalicelib.store.records import AuditRecord, GroupRecord, Item
 
 AUDIT_GID = "persons"
 CASE_KINDS = frozenset({"case", "case_event", "snapshot", "appeal"})
@@ -97,7 +97,8 @@ def erase(
 ) -> Erasure:
     repo = PersonRepo(store)
     tomb = tombstone_of(person.pid)
-    found = list(holdings(store, person, now))
+    groups = list(store.list_groups())  # read once: for the walk, then for the names composed of theirs
+    found = list(holdings(store, person, now, groups=groups))
     held = person.hold is not None
     appealed = {
         _case_ref(f.item.sk)
@@ -122,11 +123,11 @@ def erase(
     for one in sweep(store, scrub, skip=walked):
         _erase_one(store, one, scrub)
         done[one.kind] += 1
-    if unnamed := _unnamed(store, scrub):
+    if unnamed := _unnamed(store, groups, scrub):
         done["group_name"] += unnamed
     if reports is not None:
-        groups = {one.gid for one in found if one.member is not None or one.group is not None}
-        done["report"] += erase_reports(reports, sorted(groups), scrub)
+        theirs = {one.gid for one in found if one.member is not None or one.group is not None}
+        done["report"] += erase_reports(reports, sorted(theirs), scrub)
     if not held:
         repo.save(Person(pid=person.pid, created_at=person.created_at, erased_at=now))
     record = Erasure(person.pid, tomb, dict(done), dict(kept))
@@ -258,14 +259,20 @@ def _off_admin_lists(store: Store, gid: str, user: str) -> None:
     )
 
 
-def _unnamed(store: Store, scrub: Scrubber) -> int:
+def _unnamed(store: Store, groups: Iterable[GroupRecord], scrub: Scrubber) -> int:
     """The groups of their platforms and tenants whose name the bot composed of members' names
     (`GroupRecord.named_by_members`) with theirs among them, left unnamed: the next description composes
-    the name again of the members it then has (`chalicelib.kernel.group_info.named`). How many."""
+    the name again of the members it then has (`chalicelib.kernel.group_info.named`). Each read again
+    before it is written (the walk may have taken them off its admin lists). How many."""
     tenants = {(who.platform, who.tenant) for who in scrub.identities}
     unnamed = 0
-    for group in store.list_groups():
-        if group.named_by_members and (group.platform, group.tenant) in tenants and scrub.finds(group.name):
+    for listed in groups:
+        if not listed.named_by_members or (listed.platform, listed.tenant) not in tenants:
+            continue
+        if not scrub.finds(listed.name):
+            continue
+        group = store.get_group(listed.gid)
+        if group is not None and group.named_by_members and scrub.finds(group.name):
             store.put_group(replace(group, name=""))
             unnamed += 1
     return unnamed

@@ -21,7 +21,7 @@ admin's audit record of a decision they took, someone else's message that mentio
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -105,7 +105,15 @@ def kind_of(sk: str) -> str:
     return head.lower() or "item"
 
 
-def holdings(store: Store, person: Person, now: float, *, retention_days: int = LOG_DAYS) -> Iterator[Found]:
+def holdings(
+    store: Store,
+    person: Person,
+    now: float,
+    *,
+    retention_days: int = LOG_DAYS,
+    groups: Sequence[GroupRecord] | None = None,
+) -> Iterator[Found]:
+    """`groups`: every group record, where the caller listed them already (the erasure reads their names)."""
     identities = [Identity.of(uid) for uid in person.identities]
     for item in store.query_items(keys.person_pk(person.pid)):
         yield Found(
@@ -129,7 +137,7 @@ def holdings(store: Store, person: Person, now: float, *, retention_days: int = 
     for digest in person.contacts:
         for item in store.query_items(keys.contact_pk(digest)):
             yield Found("item", "contact", None, True, item=item)
-    for group in store.list_groups():
+    for group in store.list_groups() if groups is None else groups:
         for who in identities:
             if (group.platform, group.tenant) == (who.platform, who.tenant):
                 if who.user in admin_lists(group):
