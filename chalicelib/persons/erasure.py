@@ -14,7 +14,12 @@ message log's days past the retention walk, export links, and any other item out
 person partitions that names them. A stored decision that names them becomes a tombstone: recorded,
 with no actions left, so that a redelivery finds it carried out and sends nothing about them again. A
 Scan reads (and is charged for) the whole table: acceptable for a rare operator's command, never on an
-event's path. A group record whose platform admin list names them loses them from it. With the archive
+event's path. The keys of an event's exactly-once claim and stored decision (`CLAIM_KEYED`), which may
+embed a WeCom sender, stay until their TTL; such an item is found by what it holds. A group record whose
+platform admin list names them loses them from it; one whose name the bot composed of members' names with
+theirs is left unnamed, to be composed again (`_unnamed`). Their copies of admin cards leave the records
+that keep them (`Scrubber`); the bot's post to them privately goes; their approval of a revision stays,
+under the tombstone; a claim id that names them becomes the tombstone. With the archive
 bucket, the HTML reports of the groups they were in (`reports/`, kept a year) are rewritten where they
 name them (`erase_reports`), their earlier versions deleted.
 
