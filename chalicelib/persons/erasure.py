@@ -14,7 +14,12 @@ message log's days past the retention walk, export links, and any other item out
 person partitions that names them. A stored decision that names them becomes a tombstone: recorded,
 with no actions left, so that a redelivery finds it carried out and sends nothing about them again. A
 Scan reads (and is charged for) the whole table: acceptable for a rare operator's command, never on an
-event's path. A group record whose platform admin list names them loses them from it. With the archive
+event's path. The keys of an event's exactly-once claim and stored decision (`CLAIM_KEYED`), which may
+embed a WeCom sender, stay until their TTL; such an item is found by what it holds. A group record whose
+platform admin list names them loses them from it; one whose name the bot composed of members' names with
+theirs is left unnamed, to be composed again (`_unnamed`). Their copies of admin cards leave the records
+that keep them (`Scrubber`); the bot's post to them privately goes; their approval of a revision stays,
+under the tombstone; a claim id that names them becomes the tombstone. With the archive
 bucket, the HTML reports of the groups they were in (`reports/`, kept a year) are rewritten where they
 name them (`erase_reports`), their earlier versions deleted.
 
@@ -26,18 +31,18 @@ leaves them by expiry, and a restore from one must be followed by the erasure ag
 from __future__ import annotations
 
 import hashlib
-import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any, Protocol
 
-from chalicelib.persons.holdings import Found, Identity, admin_lists, holdings
+from chalicelib.persons.holdings import Found, Identity, admin_lists, claim_names, holdings
 from chalicelib.persons.records import Person
 from chalicelib.persons.repository import PersonRepo
+from chalicelib.persons.scrubber import Scrubber
 from chalicelib.store import keys
 from chalicelib.store.base import Store
-from chalicelib.store.records import AuditRecord, Item
+from chalicelib.store.records import AuditRecord, GroupRecord, Item
 
 AUDIT_GID = "persons"
 CASE_KINDS = frozenset({"case", "case_event", "snapshot", "appeal"})
@@ -57,19 +62,19 @@ OWN_TEXT = frozenset(
     }
 )
 ERASURE_AUDIT_DAYS = 3650
+DIR_NAMES = (
+    "name",
+    "display_name",
+)  # the directory's names of them (`keys.directory_names_pk`), as last seen
 # Partitions the walk (`holdings`) reads through their own verbs and rules (what a hold keeps): the sweep
 # leaves them to it. Groups, members and audit records live in `GRP#`; the person in `PERSON#`.
 WALKED = (keys.group_pk(""), keys.person_pk(""))
 OUTBOX = keys.outbox_pk("", "").split("#", 1)[0] + "#"
 KEPT_OUTBOX = ("at", "what", "owner", "lease_until")  # what an erased stored decision keeps
-MIN_WORD_NAME = 3  # a Latin shown name this long is theirs where it stands as a word
-# Fields whose string values are people's native ids (an action's recipient, a message's author, ...).
-PEOPLE_FIELDS = frozenset(
-    {"user", "users", "u", "m", "uid", "by", "actor", "member", "members", "to", "admins", "decided_by",
-     "handled_by", "lifted_by", "author", "reporter", "requester", "owner_user", "who", "target"}
-)  # fmt: skip
-_SLACK_ID = re.compile(r"^[UW][A-Z0-9]{6,}$")
-_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff]")
+# Partitions keyed by an event's claim (its exactly-once claim, its stored decision), which may name them
+# (a WeCom event id begins with its sender): the key stays until its TTL, so that a redelivery is still
+# known; the item is found only by what it holds.
+CLAIM_KEYED = (keys.event_claim_pk("", "").split("#", 1)[0] + "#", OUTBOX)
 
 
 @dataclass(frozen=True)
@@ -92,72 +97,13 @@ def tombstone_of(pid: str) -> str:
     return f"erased:{hashlib.sha256(pid.encode()).hexdigest()[:12]}"
 
 
-class Scrubber:
-    """Finds and replaces the person in any value: their qualified ids, native ids and shown names.
-
-    Careful with what is not an id: a native id (`li`, `admin`) is them as a whole value of a field that
-    names people (`user`, `by`, ...), as an @-mention in a text (`<@U0MALLORY>`, `@zhangsan`), or as a
-    word where it has the shape of a Slack id; a shown name as a word (Latin, 3 letters or more) or as it
-    stands (Chinese, 2 or more), so that `Li` does not find `Link`."""
-
-    def __init__(self, identities: list[Identity], names: set[str], tomb: str) -> None:
-        self.identities = identities
-        self.tomb = tomb
-        users = sorted({re.escape(who.user) for who in identities if who.user}, key=len, reverse=True)
-        slack = [re.escape(who.user) for who in identities if _SLACK_ID.match(who.user)]
-        forms = [rf"@(?:{'|'.join(users)})(?![\w.-])"] if users else []
-        forms += [rf"(?<![\w.-])(?:{'|'.join(slack)})(?![\w-])"] if slack else []
-        wide = [re.escape(n) for n in names if len(n) >= 2 and _CJK.search(n)]
-        latin = [re.escape(n) for n in names if len(n) >= MIN_WORD_NAME and not _CJK.search(n)]
-        forms += [f"(?:{'|'.join(wide)})"] if wide else []
-        forms += [rf"(?<!\w)(?:{'|'.join(latin)})(?!\w)"] if latin else []
-        self.words = re.compile("|".join(forms)) if forms else None
-
-    def finds(self, value: Any, field: str = "") -> bool:
-        """Whether a value (nested) names them."""
-        if isinstance(value, str):
-            if any(who.uid in value for who in self.identities):
-                return True
-            if field in PEOPLE_FIELDS and any(value == who.user for who in self.identities):
-                return True
-            return bool(self.words and self.words.search(value))
-        if isinstance(value, dict):
-            return any(self.finds(str(key)) or self.finds(inner, str(key)) for key, inner in value.items())
-        if isinstance(value, list | tuple):
-            return any(self.finds(inner, field) for inner in value)
-        return False
-
-    def text(self, value: str) -> str:
-        """A document (a report's HTML): as a string value, and a short native id where it stands whole
-        in an attribute or an element (`data-member="li"`, `>li<`)."""
-        value = self(value)
-        for who in self.identities:
-            for pattern in ('"{}"', ">{}<"):
-                value = value.replace(pattern.format(who.user), pattern.format(self.tomb))
-        return value
-
-    def __call__(self, value: Any) -> Any:
-        if isinstance(value, str):
-            for who in self.identities:
-                if value == who.user:
-                    return self.tomb
-                value = value.replace(who.uid, self.tomb)
-            return self.words.sub(self.tomb, value) if self.words is not None else value
-        if isinstance(value, dict):
-            return {self(key): self(inner) for key, inner in value.items()}
-        if isinstance(value, list):
-            return [self(inner) for inner in value]
-        if isinstance(value, tuple):
-            return tuple(self(inner) for inner in value)
-        return value
-
-
 def erase(
     store: Store, person: Person, *, by: str, reason: str, now: float, reports: Reports | None = None
 ) -> Erasure:
     repo = PersonRepo(store)
     tomb = tombstone_of(person.pid)
-    found = list(holdings(store, person, now))
+    groups = list(store.list_groups())  # read once: for the walk, then for the names composed of theirs
+    found = list(holdings(store, person, now, groups=groups))
     held = person.hold is not None
     appealed = {
         _case_ref(f.item.sk)
@@ -165,6 +111,10 @@ def erase(
         if f.item is not None and f.kind == "appeal" and f.item.data.get("state") == "pending"
     }
     names = {f.member.display_name for f in found if f.member is not None and f.member.display_name}
+    names |= {
+        str(f.item.data.get(name, "")) for f in found if f.kind == "dir" and f.item for name in DIR_NAMES
+    }
+    names.discard("")
     scrub = Scrubber([Identity.of(uid) for uid in person.identities], names, tomb)
     done: Counter[str] = Counter()
     kept: Counter[str] = Counter()
@@ -178,9 +128,11 @@ def erase(
     for one in sweep(store, scrub, skip=walked):
         _erase_one(store, one, scrub)
         done[one.kind] += 1
+    if unnamed := _unnamed(store, groups, scrub):
+        done["group_name"] += unnamed
     if reports is not None:
-        groups = {one.gid for one in found if one.member is not None or one.group is not None}
-        done["report"] += erase_reports(reports, sorted(groups), scrub)
+        theirs = {one.gid for one in found if one.member is not None or one.group is not None}
+        done["report"] += erase_reports(reports, sorted(theirs), scrub)
     if not held:
         repo.save(Person(pid=person.pid, created_at=person.created_at, erased_at=now))
     record = Erasure(person.pid, tomb, dict(done), dict(kept))
@@ -206,7 +158,8 @@ def sweep(store: Store, scrub: Scrubber, *, skip: set[tuple[str, str]]) -> list[
     for item in store.scan_items(""):
         if item.pk.startswith(WALKED) or (item.pk, item.sk) in skip:
             continue
-        if not scrub.finds([item.pk, item.sk, item.gsi1, item.gsi2, item.data]):
+        key = [] if item.pk.startswith(CLAIM_KEYED) else [item.pk]
+        if not scrub.finds([*key, item.sk, item.gsi1, item.gsi2, item.data]):
             continue
         who = next((w for w in scrub.identities if w.uid in item.pk or w.uid in item.sk), None)
         own = who is not None or any(
@@ -270,7 +223,16 @@ def _erase_one(store: Store, one: Found, scrub: Scrubber) -> None:
     if one.kind == "person" or (uid and uid in item.pk) or one.kind in ("sanction", "contact", "snapshot"):
         store.delete_item(item.pk, item.sk)
         return
-    if uid and uid in item.sk:
+    if one.kind == "post" and one.own:  # the bot's post to them privately: nobody else's to recall
+        store.delete_item(item.pk, item.sk)
+        return
+    if item.pk == keys.REVISIONS_PK and uid and uid in item.sk:  # an approval: it still counts
+        store.delete_item(item.pk, item.sk)
+        store.put_item(
+            Item(item.pk, item.sk.replace(uid, scrub.tomb), scrub(item.data), expires_at=item.expires_at)
+        )
+        return
+    if (uid and uid in item.sk) or any(claim_names(item.sk, who) for who in scrub.identities):
         store.delete_item(item.pk, item.sk)
         return
     data = {k: v for k, v in item.data.items() if not (one.own and k in OWN_TEXT)}
@@ -300,6 +262,25 @@ def _off_admin_lists(store: Store, gid: str, user: str) -> None:
             org_admins=tuple(a for a in group.org_admins if a != user),
         )
     )
+
+
+def _unnamed(store: Store, groups: Iterable[GroupRecord], scrub: Scrubber) -> int:
+    """The groups of their platforms and tenants whose name the bot composed of members' names
+    (`GroupRecord.named_by_members`) with theirs among them, left unnamed: the next description composes
+    the name again of the members it then has (`chalicelib.kernel.group_info.named`). Each read again
+    before it is written (the walk may have taken them off its admin lists). How many."""
+    tenants = {(who.platform, who.tenant) for who in scrub.identities}
+    unnamed = 0
+    for listed in groups:
+        if not listed.named_by_members or (listed.platform, listed.tenant) not in tenants:
+            continue
+        if not scrub.finds(listed.name):
+            continue
+        group = store.get_group(listed.gid)
+        if group is not None and group.named_by_members and scrub.finds(group.name):
+            store.put_group(replace(group, name=""))
+            unnamed += 1
+    return unnamed
 
 
 def _carried_out(item: Item, scrub: Scrubber) -> Item:

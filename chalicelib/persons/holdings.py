@@ -20,7 +20,8 @@ admin's audit record of a decision they took, someone else's message that mentio
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -33,6 +34,7 @@ from chalicelib.store.records import AuditRecord, GroupRecord, Item, MemberRecor
 
 Where = Literal["item", "member", "audit", "group"]
 AUDIT_LIMIT = 100_000
+_CLAIM_PARTS = re.compile(r"[:#|]")
 
 
 @dataclass(frozen=True)
@@ -63,14 +65,31 @@ class Found:
 
 def names(value: Any, who: Identity) -> bool:
     """Whether a value (nested) is, or contains, the identity: its qualified id anywhere in a string, its
-    native id as a whole string (native ids are short: `U1` inside a sentence is not them)."""
+    native id as a whole string (native ids are short: `U1` inside a sentence is not them), as a part
+    of a claim id (`claim_names`) or at the end of a DingTalk card's token (`token_names`)."""
     if isinstance(value, str):
-        return who.uid in value or value == who.user
+        return who.uid in value or value == who.user or claim_names(value, who) or token_names(value, who)
     if isinstance(value, dict):
         return any(names(key, who) or names(inner, who) for key, inner in value.items())
     if isinstance(value, list | tuple):
         return any(names(inner, who) for inner in value)
     return False
+
+
+def claim_names(value: str, who: Identity) -> bool:
+    """Whether an event's claim id (`Claim.id`: "{platform}#{tenant}#{event id}", kept by a policy version,
+    an incident's pointer and close, the close's marker key) names them: an event id is built of parts
+    joined by ":" (WeCom "FromUserName:CreateTime:Event...", the console's "console:...:{user}", DingTalk's
+    "{id}:{user}"), one of which is their native id."""
+    head = f"{who.platform}#{who.tenant}#"
+    at = value.find(head)
+    return at >= 0 and who.user in _CLAIM_PARTS.split(value[at + len(head) :])
+
+
+def token_names(value: str, who: Identity) -> bool:
+    """Whether a DingTalk card's token (its outTrackId, "{card id}-{user}": `chalicelib.adapters.dingtalk.
+    client`) is the copy sent to them."""
+    return who.platform == "dingtalk" and value.endswith(f"-{who.user}")
 
 
 def kind_of(sk: str) -> str:
@@ -86,7 +105,15 @@ def kind_of(sk: str) -> str:
     return head.lower() or "item"
 
 
-def holdings(store: Store, person: Person, now: float, *, retention_days: int = LOG_DAYS) -> Iterator[Found]:
+def holdings(
+    store: Store,
+    person: Person,
+    now: float,
+    *,
+    retention_days: int = LOG_DAYS,
+    groups: Sequence[GroupRecord] | None = None,
+) -> Iterator[Found]:
+    """`groups`: every group record, where the caller listed them already (the erasure reads their names)."""
     identities = [Identity.of(uid) for uid in person.identities]
     for item in store.query_items(keys.person_pk(person.pid)):
         yield Found(
@@ -110,7 +137,7 @@ def holdings(store: Store, person: Person, now: float, *, retention_days: int = 
     for digest in person.contacts:
         for item in store.query_items(keys.contact_pk(digest)):
             yield Found("item", "contact", None, True, item=item)
-    for group in store.list_groups():
+    for group in store.list_groups() if groups is None else groups:
         for who in identities:
             if (group.platform, group.tenant) == (who.platform, who.tenant):
                 if who.user in admin_lists(group):
@@ -130,8 +157,10 @@ def _in_group(store: Store, gid: str, who: Identity, now: float, retention_days:
     for item in store.query_items(keys.group_pk(gid)):
         if item.sk.startswith((keys.AUDIT_SK_PREFIX, keys.MEMBER_SK_PREFIX)) or item.sk == keys.META:
             continue  # the audit records and the member are read as such, on both stores; META is the group's
-        in_keys = who.uid in item.sk or any(
-            who.uid in key for pair in (item.gsi1, item.gsi2) if pair for key in pair
+        in_keys = (
+            who.uid in item.sk
+            or claim_names(item.sk, who)
+            or any(who.uid in key for pair in (item.gsi1, item.gsi2) if pair for key in pair)
         )
         if in_keys or names(item.data, who):
             own = in_keys or item.data.get("uid") == who.uid or item.data.get("user") == who.user
