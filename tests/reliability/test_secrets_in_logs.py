@@ -13,8 +13,10 @@ from dataclasses import replace
 
 import pytest
 
+from chalicelib.adapters.dingtalk.signature import TWIN_SECONDS
 from local.demo_settings import DEMO_SETTINGS as S
 from local.fakes.server import FakeMessengers, Fault
+from local.peers import dingtalk as dingtalk_peer
 from tests.functional import conversations as talk
 from tests.functional.test_moderation import ID_CARD, buttons, moderated, slack_posts_to
 from tests.reliability.support import LogCapture, capture_all_logs, messengers_that_record_backoff
@@ -135,10 +137,14 @@ def test_no_log_line_holds_a_secret_or_a_message_text(
 def test_a_replayed_signature_is_refused_in_the_log_without_the_signature_or_the_text(
     scenario: tuple[Stack, LogCapture], fake: FakeMessengers
 ) -> None:
-    """DingTalk's header pair is usable once (tests/security); its refusal is logged with its reason and
-    request fields, never the pair itself (a pair still unused is a pass) nor what the forged body says."""
+    """DingTalk's header pair binds the bodies it came with (tests/security); a forged body under it,
+    once the twin window is over, is refused and logged with its reason and request fields, never the pair
+    itself (a pair still unused is a pass) nor what the forged body says."""
     stack, logs = scenario
-    genuine = talk.dingtalk_robot(TEXTS["plain"], fake.hook_url(REPLY_SECRET))
+    stamp = int(stack.deps.clock.now() * 1000) - (TWIN_SECONDS + 30) * 1000  # captured, replayed later
+    payload = {**json.loads(talk.dingtalk_robot(TEXTS["plain"], fake.hook_url(REPLY_SECRET)).body)}
+    payload["createAt"] = stamp
+    genuine = dingtalk_peer.robot_request(payload, app_secret=S["DINGTALK_APP_SECRET"], timestamp_ms=stamp)
     assert stack.send(genuine).status_code == 200
     replayed = replace(genuine, body=genuine.body.replace(b"7731", b"7732"))
     assert stack.send(replayed).status_code == 401
