@@ -22,6 +22,7 @@ from typing import Any
 
 import yaml
 
+from chalicelib.adapters.dingtalk.signature import TWIN_SECONDS
 from chalicelib.core.policy import default_policy_text
 from chalicelib.kernel.policies import PolicyRepo
 from chalicelib.store import keys
@@ -258,7 +259,7 @@ def wecom_steps(fake: str) -> list[Step]:
     ]
 
 
-def _robot_help(hook: str) -> dict[str, Any]:
+def _robot_help(hook: str, *, created_ms: int | None = None) -> dict[str, Any]:
     return {
         "conversationId": "cidDEMO",
         "chatbotCorpId": DINGTALK_CORP,
@@ -269,14 +270,17 @@ def _robot_help(hook: str) -> dict[str, Any]:
         "conversationType": "2",
         "isInAtList": True,
         "sessionWebhook": f"{hook}/dingtalk-session",
-        "createAt": int(time.time() * 1000),
+        "createAt": created_ms if created_ms is not None else int(time.time() * 1000),
         "text": {"content": " help"},
         "msgtype": "text",
     }
 
 
 def dingtalk_steps(fake: str) -> list[Step]:
-    signed_at = int(time.time() * 1000)  # DingTalk signs the robot's headers only: timestamp + secret
+    # DingTalk signs the robot's headers only (timestamp + secret), valid for an hour. The first robot
+    # message was sent 90 s ago: past the minute in which a few genuine bodies of one millisecond may
+    # share a signature, so the forged reuse of it below is what an attacker who found it later can try.
+    signed_at = int(time.time() * 1000) - (TWIN_SECONDS + 30) * 1000
     events = {
         "token": S["DINGTALK_TOKEN"],
         "aes_key": S["DINGTALK_AES_KEY"],
@@ -290,7 +294,9 @@ def dingtalk_steps(fake: str) -> list[Step]:
         Step(
             "robot: @qunguan help in a group",
             lambda hook: dingtalk_peer.robot_request(
-                _robot_help(hook), app_secret=S["DINGTALK_APP_SECRET"], timestamp_ms=signed_at
+                _robot_help(hook, created_ms=signed_at),
+                app_secret=S["DINGTALK_APP_SECRET"],
+                timestamp_ms=signed_at,
             ),
             expect_sent=1,
             gid=f"dingtalk:{DINGTALK_CORP}:cidDEMO",
