@@ -25,6 +25,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from chalicelib.adapters.dingtalk.track import is_copy_for
 from chalicelib.core.ids import split_id
 from chalicelib.persons.records import Person
 from chalicelib.store import keys
@@ -87,9 +88,9 @@ def claim_names(value: str, who: Identity) -> bool:
 
 
 def token_names(value: str, who: Identity) -> bool:
-    """Whether a DingTalk card's token (its outTrackId, "{card id}-{user}": `chalicelib.adapters.dingtalk.
-    client`) is the copy sent to them."""
-    return who.platform == "dingtalk" and value.endswith(f"-{who.user}")
+    """Whether a DingTalk card's token (its outTrackId: `chalicelib.adapters.dingtalk.track`) is the copy
+    sent to them."""
+    return who.platform == "dingtalk" and is_copy_for(value, who.user)
 
 
 def kind_of(sk: str) -> str:

@@ -29,6 +29,7 @@ from chalicelib.adapters.base import (
     Target,
 )
 from chalicelib.adapters.dingtalk.cards import card_param_map
+from chalicelib.adapters.dingtalk.track import out_track_id
 from chalicelib.adapters.http_client import ApiClient, TokenCache
 from chalicelib.adapters.reply_urls import refuse_unless_allowed, reply_urls
 from chalicelib.core.events import Event
@@ -171,7 +172,7 @@ class DingTalkMessenger:
         body: dict[str, Any] = {
             "cardTemplateId": self._card_template_id,
             # One instance per recipient: the same card goes to several admins.
-            "outTrackId": f"{card.card_id}-{target.user or target.chat}"[:120],
+            "outTrackId": out_track_id(card.card_id, target.user or target.chat),
             "callbackType": "HTTP",
             "callbackRouteKey": self._card_route_key,
             "cardData": {"cardParamMap": card_param_map(card, chat=target.chat)},
