@@ -190,6 +190,7 @@ class PolicyRepo:
         note: str = "",
         stored: bool = False,
         claim: str = "",
+        looked: bool = False,
     ) -> PolicyVersion:
         """Validate and store `text` as the scope's next version, and make it live (`stored`: a text
         the scope held before, see `validate`; `note`: how it came about, see `PolicyVersion`). Two
@@ -198,8 +199,9 @@ class PolicyRepo:
 
         `claim` (the triggering event's, `Claim.id`): the version written under that claim already, if
         any, is returned (and made live if it is not yet) instead of a new one, whoever else applied
-        since; so a redelivered event never applies its change twice."""
-        if claim:
+        since; so a redelivered event never applies its change twice. `looked`: the caller asked
+        `claimed` a moment ago and found none (a twin processing since is still caught by the put)."""
+        if claim and not looked:
             earlier = self.claimed(scope, claim)
             if earlier is not None:
                 return earlier

@@ -288,6 +288,7 @@ def _apply(opened: OpenedClick, group: GroupRecord, setup: Setup, deps: Deps) ->
         author=opened.click.user,
         now=ctx.now,
         claim=claim,
+        looked=True,
     )
     return _admins_set(opened, group, deps, setup, {**record, "version": applied.version})
 

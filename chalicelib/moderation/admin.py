@@ -324,7 +324,7 @@ def _policy_set(command: CommandIssued, ctx: Context, deps: Deps, path: str, raw
             override = combine(parse_override(live.text) if live else {}, setting_patch(path, raw))
             check_data(scope, override, org=repo.org(), tenants=tenants)
             text = yaml.safe_dump(override, allow_unicode=True)
-            applied = repo.apply(scope, text, author=command.user, now=ctx.now, claim=claim)
+            applied = repo.apply(scope, text, author=command.user, now=ctx.now, claim=claim, looked=True)
     except PolicyProblems as exc:  # "Not applied:", then every problem on its own line
         text = t(ctx.locale, "policy.error", error="\n" + exc.lines(ctx.locale))
         return Decision.of(Reply(text=text[:1500], private=True, reason="policy.error"))
